@@ -1,0 +1,43 @@
+/**
+ * keel/quant — the numerical core: statistics, indicators, risk models, VaR/ES, performance
+ * metrics, regimes and optimisers. Pure functions on `number[] | Float64Array`; no I/O; randomness
+ * only from a seeded `Rng` (src/core) passed in.
+ *
+ * Conventions, stated once:
+ * - Returns are simple periodic returns (0.01 = +1% for the period) unless a name says otherwise.
+ * - A **returns panel** is a `Float64Array` of T×U numbers, row-major by time: the return of
+ *   asset u on day t is `panel[t * U + u]`; functions take `(panel, U)` and infer T = length / U.
+ * - A **covariance** is a U×U `Float64Array`, row-major (`cov[i * U + j]`), in return units² per period.
+ * - A **factor model** `{ B, F, D }`: B is U×K exposures row-major, F is K×K factor covariance,
+ *   D is the length-U specific variance; Σ = B F Bᵀ + diag(D).
+ * - VaR and ES are reported as positive losses (fractions of portfolio value, or P&L units when
+ *   weights are notionals), except the empyrical-style metrics `valueAtRisk`/`conditionalValueAtRisk`,
+ *   which return the return quantile itself (negative for a loss) as empyrical does.
+ * - Annualisation uses `periodsPerYear` (default 252). Standard deviations are sample (ddof = 1).
+ */
+
+// statistics
+export type { Series } from './stats/descriptive.ts';
+export {
+  dropNaN,
+  mean,
+  variance,
+  std,
+  sum,
+  quantile,
+  quantileSorted,
+  median,
+  skewness,
+  excessKurtosis,
+  covariance,
+  correlation,
+} from './stats/descriptive.ts';
+export { erfc, normalCdf, normalPdf, normalQuantile, logGamma } from './stats/special.ts';
+
+// indicators
+export { sma, ema, smma, wma } from './indicators/moving-averages.ts';
+export { rsi, macd, roc, momentum } from './indicators/oscillators.ts';
+export type { Macd } from './indicators/oscillators.ts';
+export { trueRange, atr, bollinger, stochastic, williamsR, adx } from './indicators/range.ts';
+export type { Bollinger, Stochastic, Adx } from './indicators/range.ts';
+export { rollingStd, zscore, rollingCorrelation } from './indicators/rolling.ts';
