@@ -74,9 +74,9 @@ export class Xoshiro128 implements Rng {
       return s;
     }
     // Marsaglia polar method.
-    let u = 0;
-    let v = 0;
-    let s = 0;
+    let u: number;
+    let v: number;
+    let s: number;
     do {
       u = 2 * this.next() - 1;
       v = 2 * this.next() - 1;
@@ -93,8 +93,8 @@ export class Xoshiro128 implements Rng {
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
     for (;;) {
-      let x = 0;
-      let v = 0;
+      let x: number;
+      let v: number;
       do {
         x = this.normal();
         v = 1 + c * x;

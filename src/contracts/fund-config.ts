@@ -1,0 +1,442 @@
+import { z } from 'zod';
+import { ConfigConflictError, ValidationError, hashOf } from '../core/index.ts';
+import { fraction, id, nonNegative, positive } from './common.ts';
+import { Regime } from './signal.ts';
+import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } from './strategy.ts';
+
+/**
+ * Per-agent risk parameters. Fractions are of the agent's allocated capital unless noted.
+ * Seed defaults: fund-overlay-plan §1A (budgets), "What exists today" (position/sector caps,
+ * 20% agent circuit breaker), refactor-plan (1% per-trade risk budget).
+ */
+export const AgentRiskParams = z.object({
+  /** Max share of fund VaR this agent's component VaR may take. */
+  riskBudgetPct: fraction.default(0.25),
+  maxDailyDrawdownPct: fraction.default(0.03),
+  maxMonthlyDrawdownPct: fraction.default(0.08),
+  /** Gross exposure cap, × allocated capital. */
+  grossExposureCap: nonNegative.default(1.0),
+  /** |net| exposure cap, × allocated capital. */
+  netExposureCap: nonNegative.default(0.5),
+  leverageLimit: nonNegative.default(1.0),
+  maxPositionPct: fraction.default(0.1),
+  maxSectorPct: fraction.default(0.3),
+  /** Risk per trade (stop distance × size) as a fraction of allocated capital. */
+  perTradeRiskPct: fraction.default(0.01),
+  /** The agent's own circuit breaker (replaced by graduated steps, kept as the outer bound). */
+  maxDrawdownLimit: fraction.default(0.2),
+  atrPeriod: z.number().int().min(2).default(14),
+  atrStopMultiple: positive.default(2),
+  atrTargetMultiple: positive.default(3),
+  /** Correlation filter inside the book: of two names more correlated than this, keep the stronger. */
+  maxPairCorrelation: fraction.default(0.9),
+});
+export type AgentRiskParams = z.infer<typeof AgentRiskParams>;
+// Overrides must not inherit defaults, so build the partial from the unwrapped shape.
+const RiskOverrides = z.object(
+  Object.fromEntries(
+    Object.entries(AgentRiskParams.shape).map(([k, v]) => [k, (v as z.ZodDefault<z.ZodType>).unwrap().optional()]),
+  ) as { [K in keyof typeof AgentRiskParams.shape]: z.ZodOptional<z.ZodType<AgentRiskParams[K]>> },
+);
+export type AgentRiskOverrides = z.infer<typeof RiskOverrides>;
+
+export const AgentState = z.enum(['normal', 'reduced_50', 'reduced_75', 'flat', 'paused']);
+export type AgentState = z.infer<typeof AgentState>;
+/** Severity order of drawdown states, for "steps out of order" checks and escalation. */
+export const AGENT_STATE_SEVERITY: Readonly<Record<AgentState, number>> = {
+  normal: 0,
+  reduced_50: 1,
+  reduced_75: 2,
+  flat: 3,
+  paused: 4,
+};
+
+const DrawdownStep = z.object({ drawdownPct: fraction, state: AgentState });
+export type DrawdownStep = z.infer<typeof DrawdownStep>;
+
+export const AgentConfig = z.object({
+  id: id.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
+  strategy: StrategyType,
+  /** Dollars of fund capital this agent manages. */
+  allocatedCapital: nonNegative,
+  enabled: z.boolean().default(true),
+  bucket: z.string().min(1).optional(),
+  riskDrivers: z.array(RiskDriver).optional(),
+  /** Strategy parameters; each strategy validates its own. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  risk: RiskOverrides.default({}),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+
+export const BucketConfig = z.object({
+  /** Max share of fund VaR from this bucket's agents together. */
+  maxRiskAllocationPct: fraction.default(0.25),
+  description: z.string().default(''),
+  /** Risk defaults for agents in this bucket (between fund defaults and the agent's own). */
+  agentDefaults: RiskOverrides.default({}),
+});
+export type BucketConfig = z.infer<typeof BucketConfig>;
+
+const DEFAULT_BUCKETS = {
+  directional_equity: { maxRiskAllocationPct: 0.25, description: 'long equity beta and style', agentDefaults: {} },
+  income_defensive: { maxRiskAllocationPct: 0.25, description: 'dividend and defensive equity', agentDefaults: {} },
+  systematic_trend: { maxRiskAllocationPct: 0.25, description: 'time-series trend', agentDefaults: {} },
+  mean_reversion: { maxRiskAllocationPct: 0.25, description: 'short-horizon reversal', agentDefaults: {} },
+  market_neutral: { maxRiskAllocationPct: 0.25, description: 'residual and pairs arbitrage', agentDefaults: {} },
+  vol_selling: { maxRiskAllocationPct: 0.25, description: 'short volatility premium', agentDefaults: {} },
+};
+
+export const FundRisk = z.object({
+  varConfidence: z.number().min(0.5).max(0.9999).default(0.95),
+  riskModel: z
+    .object({
+      kind: z.enum(['factor', 'ewma', 'sample']).default('factor'),
+      lookbackDays: z.number().int().min(20).default(252),
+      ewmaLambda: z.number().gt(0).lt(1).default(0.94),
+      statisticalFactors: z.number().int().min(1).max(50).default(10),
+    })
+    .default({ kind: 'factor', lookbackDays: 252, ewmaLambda: 0.94, statisticalFactors: 10 }),
+  /** × fund capital. */
+  maxGrossExposure: nonNegative.default(2.0),
+  maxNetExposure: nonNegative.default(1.0),
+  maxLeverage: nonNegative.default(2.0),
+  /** Fractions of fund capital (seed: fund-overlay-plan §3A). */
+  maxSingleNamePct: fraction.default(0.05),
+  maxSectorPct: fraction.default(0.2),
+  maxTop5Pct: fraction.default(0.4),
+  /** Position ≤ this fraction of 20-day average daily volume. */
+  maxAdvPct: fraction.default(0.1),
+  minMarketCap: nonNegative.default(500_000_000),
+  maxDaysToLiquidate: positive.default(3),
+  stressVolumeHaircut: fraction.default(0.5),
+  /** Budget use above this fraction is a WARNING (seed: > 80%). */
+  budgetWarningPct: fraction.default(0.8),
+  correlationWindowDays: z.number().int().min(10).default(60),
+  /** Single-book limits of seeds/mini-quant-fund §3, used by the circuit breaker. */
+  varLimitPct: fraction.default(0.04),
+  cvarLimitPct: fraction.default(0.06),
+  stressLossLimitPct: fraction.default(0.25),
+  maxDrawdownPct: fraction.default(0.18),
+});
+export type FundRisk = z.infer<typeof FundRisk>;
+
+export const DrawdownConfig = z.object({
+  agentSteps: z.array(DrawdownStep).min(1).default([
+    { drawdownPct: 0.03, state: 'reduced_50' },
+    { drawdownPct: 0.05, state: 'reduced_75' },
+    { drawdownPct: 0.08, state: 'flat' },
+    { drawdownPct: 0.1, state: 'paused' },
+  ]),
+  fundSteps: z.array(DrawdownStep).min(1).default([
+    { drawdownPct: 0.02, state: 'reduced_50' },
+    { drawdownPct: 0.04, state: 'flat' },
+  ]),
+  cooldownDays: z.number().int().min(0).default(5),
+  /** Exposure multipliers after a freeze, one step per `recoveryStepDays` (seed: 20% → 100%). */
+  recoveryRamp: z.array(fraction).min(1).default([0.2, 0.4, 0.6, 0.8, 1.0]),
+  recoveryStepDays: z.number().int().min(1).default(2),
+});
+export type DrawdownConfig = z.infer<typeof DrawdownConfig>;
+
+export const KillSwitchConfig = z.object({
+  fundVar99Pct: fraction.default(0.05),
+  vixLevel: positive.default(40),
+  fundDrawdownPct: fraction.default(0.05),
+  avgAgentCorrelation: fraction.default(0.8),
+  /** Today's volume / 20-day ADV, averaged over holdings, below which liquidity is frozen. */
+  liquidityVolumeRatio: fraction.default(0.3),
+  cvarBreachCycles: z.number().int().min(1).default(3),
+  /** Days of recovery cooldown after a kill switch (seed: 10). */
+  cooldownDays: z.number().int().min(0).default(10),
+});
+export type KillSwitchConfig = z.infer<typeof KillSwitchConfig>;
+
+export const RegimeConfig = z.object({
+  multipliers: z.record(Regime, fraction).default({ BULL_QUIET: 1, BULL_VOLATILE: 0.7, BEAR_QUIET: 0.5, BEAR_CRISIS: 0 }),
+  /** Annualised volatility target of the circuit breaker's tier 2. */
+  volTarget: positive.default(0.15),
+  tier2VarMultiple: positive.default(1.5),
+  tier2VolMultiple: positive.default(2),
+  defensiveSizing: fraction.default(0.25),
+  /** Tightening applied to every cap in the emergency (black swan) state. */
+  emergencyTightening: fraction.default(0.5),
+});
+export type RegimeConfig = z.infer<typeof RegimeConfig>;
+
+export const OmsConfig = z.object({
+  maxOrderValue: positive.default(1_000_000),
+  maxPositionConcentration: fraction.default(0.1),
+  maxOpenOrdersPerSymbol: z.number().int().min(1).default(5),
+  maxOrdersPerMinute: z.number().int().min(1).default(6000),
+  minNotional: nonNegative.default(100),
+  /** Max one-cycle turnover as a fraction of the agent's capital (sum of |Δweight| / 2). */
+  maxTurnoverPct: fraction.default(1),
+});
+export type OmsConfig = z.infer<typeof OmsConfig>;
+
+export const ExecutionConfig = z.object({
+  broker: z.enum(['paper', 'alpaca']).default('paper'),
+  slippageBps: nonNegative.default(2),
+  /** k in σ_daily · k · √(qty / ADV). */
+  impactK: nonNegative.default(0.1),
+  participationCap: fraction.default(0.1),
+  commissionPerShare: nonNegative.default(0.005),
+  commissionMin: nonNegative.default(1),
+});
+export type ExecutionConfig = z.infer<typeof ExecutionConfig>;
+
+export const DataConfig = z.object({
+  /** Rows of history for ACTIVE (seed: 1260); lower it to trade the 5-year real data set. */
+  minHistoryRows: z.number().int().min(1).default(1260),
+  degradedMinRows: z.number().int().min(0).default(1000),
+  minQuality: fraction.default(0.6),
+});
+export type DataConfig = z.infer<typeof DataConfig>;
+
+export const MetaBrainConfig = z.object({
+  beta: nonNegative.default(0.5),
+  gamma: fraction.default(0.3),
+  minConfidence: fraction.default(0.3),
+  maxPositionPct: fraction.default(0.1),
+  cvarLimit: fraction.default(0.05),
+  riskFreeRate: z.number().min(-0.1).max(1).default(0.02),
+});
+export type MetaBrainConfig = z.infer<typeof MetaBrainConfig>;
+
+export const HedgingConfig = z.object({
+  enabled: z.boolean().default(false),
+  instrument: z.string().default('SPX'),
+  /** Hedge when |aggregate beta| × gross exceeds this fraction of fund capital. */
+  betaThreshold: nonNegative.default(0.3),
+  targetBeta: finite0().default(0),
+});
+function finite0() {
+  return z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+}
+export type HedgingConfig = z.infer<typeof HedgingConfig>;
+
+export const FundConfig = z
+  .object({
+    version: z.literal(1).default(1),
+    fund: z.object({
+      id: id.default('main'),
+      name: z.string().default('Keel Fund'),
+      totalCapital: positive.default(100_000_000),
+      currency: z.string().length(3).default('USD'),
+      mode: z.enum(['autonomous', 'advisory']).default('autonomous'),
+    }),
+    defaults: AgentRiskParams.default(AgentRiskParams.parse({})),
+    risk: FundRisk.default(FundRisk.parse({})),
+    buckets: z.record(z.string(), BucketConfig).default(DEFAULT_BUCKETS),
+    drawdown: DrawdownConfig.default(DrawdownConfig.parse({})),
+    killSwitch: KillSwitchConfig.default(KillSwitchConfig.parse({})),
+    regime: RegimeConfig.default(RegimeConfig.parse({})),
+    hedging: HedgingConfig.default(HedgingConfig.parse({})),
+    oms: OmsConfig.default(OmsConfig.parse({})),
+    execution: ExecutionConfig.default(ExecutionConfig.parse({})),
+    data: DataConfig.default(DataConfig.parse({})),
+    metaBrain: MetaBrainConfig.default(MetaBrainConfig.parse({})),
+    alerts: z
+      .object({ dedupWindowSec: z.number().int().min(0).default(600) })
+      .default({ dedupWindowSec: 600 }),
+    agents: z.array(AgentConfig).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    for (const c of findConflicts(cfg)) {
+      ctx.addIssue({ code: 'custom', path: c.pathA, message: `conflicts with ${formatPath(c.pathB)}: ${c.message}` });
+    }
+  });
+export type FundConfig = z.infer<typeof FundConfig>;
+export type FundConfigInput = z.input<typeof FundConfig>;
+
+interface Conflict {
+  pathA: (string | number)[];
+  pathB: (string | number)[];
+  message: string;
+}
+
+type ParsedShape = Omit<FundConfig, never>;
+
+/** Settings that contradict each other, each naming both fields. */
+function findConflicts(cfg: ParsedShape): Conflict[] {
+  const out: Conflict[] = [];
+  const seen = new Map<string, number>();
+  let allocated = 0;
+  cfg.agents.forEach((a, i) => {
+    const prev = seen.get(a.id);
+    if (prev !== undefined) {
+      out.push({ pathA: ['agents', i, 'id'], pathB: ['agents', prev, 'id'], message: `duplicate agent id '${a.id}'` });
+    }
+    seen.set(a.id, i);
+    allocated += a.allocatedCapital;
+    const bucket = a.bucket ?? STRATEGY_BUCKET_MAP[a.strategy];
+    const b = cfg.buckets[bucket];
+    if (!b) {
+      out.push({
+        pathA: ['agents', i, 'bucket'],
+        pathB: ['buckets'],
+        message: `bucket '${bucket}' is not defined; add it under buckets or choose one of ${Object.keys(cfg.buckets).join(', ')}`,
+      });
+      return;
+    }
+    const r = mergeRisk(cfg.defaults, b.agentDefaults, a.risk);
+    const agentPath = (k: string) => (a.risk[k as keyof typeof a.risk] !== undefined ? ['agents', i, 'risk', k] : ['defaults', k]);
+    if (r.leverageLimit > cfg.risk.maxLeverage) {
+      out.push({
+        pathA: agentPath('leverageLimit'),
+        pathB: ['risk', 'maxLeverage'],
+        message: `agent leverage ${r.leverageLimit} is above the fund cap ${cfg.risk.maxLeverage}; lower the agent's or raise the fund's`,
+      });
+    }
+    if (r.grossExposureCap > cfg.risk.maxGrossExposure) {
+      out.push({
+        pathA: agentPath('grossExposureCap'),
+        pathB: ['risk', 'maxGrossExposure'],
+        message: `agent gross cap ${r.grossExposureCap} is above the fund cap ${cfg.risk.maxGrossExposure}`,
+      });
+    }
+    if (r.riskBudgetPct > b.maxRiskAllocationPct) {
+      out.push({
+        pathA: agentPath('riskBudgetPct'),
+        pathB: ['buckets', bucket, 'maxRiskAllocationPct'],
+        message: `agent risk budget ${r.riskBudgetPct} is above its bucket's cap ${b.maxRiskAllocationPct}`,
+      });
+    }
+    if (r.maxDailyDrawdownPct > r.maxMonthlyDrawdownPct) {
+      out.push({
+        pathA: agentPath('maxDailyDrawdownPct'),
+        pathB: agentPath('maxMonthlyDrawdownPct'),
+        message: `daily drawdown limit ${r.maxDailyDrawdownPct} is above the monthly one ${r.maxMonthlyDrawdownPct}`,
+      });
+    }
+    if (r.atrTargetMultiple <= r.atrStopMultiple) {
+      out.push({
+        pathA: agentPath('atrTargetMultiple'),
+        pathB: agentPath('atrStopMultiple'),
+        message: 'the take-profit multiple must be above the stop multiple',
+      });
+    }
+  });
+  if (allocated > cfg.fund.totalCapital + 1e-6) {
+    out.push({
+      pathA: ['agents'],
+      pathB: ['fund', 'totalCapital'],
+      message: `allocations add up to ${allocated} but total capital is ${cfg.fund.totalCapital}; capital isolation forbids over-allocation`,
+    });
+  }
+  for (const key of ['agentSteps', 'fundSteps'] as const) {
+    const steps = cfg.drawdown[key];
+    for (let i = 1; i < steps.length; i++) {
+      const prev = steps[i - 1];
+      const cur = steps[i];
+      if (!prev || !cur) continue;
+      if (!(cur.drawdownPct > prev.drawdownPct)) {
+        out.push({
+          pathA: ['drawdown', key, i, 'drawdownPct'],
+          pathB: ['drawdown', key, i - 1, 'drawdownPct'],
+          message: `drawdown steps must increase (${prev.drawdownPct} then ${cur.drawdownPct})`,
+        });
+      }
+      if (!(AGENT_STATE_SEVERITY[cur.state] > AGENT_STATE_SEVERITY[prev.state])) {
+        out.push({
+          pathA: ['drawdown', key, i, 'state'],
+          pathB: ['drawdown', key, i - 1, 'state'],
+          message: `a deeper drawdown must lead to a more severe state (${prev.state} then ${cur.state})`,
+        });
+      }
+    }
+  }
+  const lastFund = cfg.drawdown.fundSteps[cfg.drawdown.fundSteps.length - 1];
+  if (lastFund && lastFund.drawdownPct > cfg.killSwitch.fundDrawdownPct) {
+    out.push({
+      pathA: ['drawdown', 'fundSteps', cfg.drawdown.fundSteps.length - 1, 'drawdownPct'],
+      pathB: ['killSwitch', 'fundDrawdownPct'],
+      message: 'the last fund drawdown step must come at or before the fund drawdown kill switch',
+    });
+  }
+  const ramp = cfg.drawdown.recoveryRamp;
+  for (let i = 1; i < ramp.length; i++) {
+    if ((ramp[i] ?? 0) < (ramp[i - 1] ?? 0)) {
+      out.push({
+        pathA: ['drawdown', 'recoveryRamp', i],
+        pathB: ['drawdown', 'recoveryRamp', i - 1],
+        message: 'the recovery ramp must not decrease',
+      });
+    }
+  }
+  if (ramp[ramp.length - 1] !== 1) {
+    out.push({
+      pathA: ['drawdown', 'recoveryRamp', ramp.length - 1],
+      pathB: ['drawdown', 'recoveryRamp', 0],
+      message: 'the recovery ramp must end at 1 (full size)',
+    });
+  }
+  if (cfg.data.degradedMinRows > cfg.data.minHistoryRows) {
+    out.push({
+      pathA: ['data', 'degradedMinRows'],
+      pathB: ['data', 'minHistoryRows'],
+      message: 'the DEGRADED floor must not exceed the ACTIVE history requirement',
+    });
+  }
+  if (cfg.risk.maxNetExposure > cfg.risk.maxGrossExposure) {
+    out.push({
+      pathA: ['risk', 'maxNetExposure'],
+      pathB: ['risk', 'maxGrossExposure'],
+      message: 'net exposure cap cannot exceed the gross exposure cap',
+    });
+  }
+  return out;
+}
+
+function mergeRisk(base: AgentRiskParams, ...layers: AgentRiskOverrides[]): AgentRiskParams {
+  const out: Record<string, unknown> = { ...base };
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+  }
+  return out as AgentRiskParams;
+}
+
+/** `agents[2].risk.leverageLimit` from a zod path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else s += s === '' ? String(p) : `.${String(p)}`;
+  }
+  return s === '' ? '(root)' : s;
+}
+
+/**
+ * Parses and validates a fund config. Throws ConfigConflictError naming both fields when two
+ * settings contradict each other, ValidationError naming the field otherwise.
+ */
+export function parseFundConfig(input: unknown): FundConfig {
+  const r = FundConfig.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  if (!issue) throw new ValidationError('(root)', 'invalid fund config');
+  const field = formatPath(issue.path);
+  const m = /^conflicts with (\S+): (.*)$/s.exec(issue.message);
+  if (m?.[1] && m[2]) throw new ConfigConflictError(field, m[1], m[2]);
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more issue(s))` : '';
+  throw new ValidationError(field, `${issue.message}${more}`);
+}
+
+/** SHA-256 of the canonical JSON of a validated config: the "golden config" identity. */
+export function configHash(cfg: FundConfig): string {
+  return hashOf(cfg);
+}
+
+/** The agent's effective risk: fund defaults ← bucket defaults ← the agent's own overrides. */
+export function resolveAgentRisk(cfg: FundConfig, agent: AgentConfig): AgentRiskParams {
+  const bucket = cfg.buckets[agentBucket(agent)];
+  return mergeRisk(cfg.defaults, bucket?.agentDefaults ?? {}, agent.risk);
+}
+
+export function agentBucket(agent: AgentConfig): string {
+  return agent.bucket ?? STRATEGY_BUCKET_MAP[agent.strategy];
+}
+
+export function agentRiskDrivers(agent: AgentConfig): readonly RiskDriver[] {
+  return agent.riskDrivers ?? STRATEGY_RISK_DRIVERS[agent.strategy];
+}

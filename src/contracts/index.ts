@@ -1,0 +1,15 @@
+/**
+ * contracts: zod schemas and inferred types for every message and record that crosses a
+ * boundary. Every message carries `version`; those that travel carry a `traceId`.
+ */
+export * from './common.ts';
+export * from './market.ts';
+export * from './signal.ts';
+export * from './strategy.ts';
+export * from './proposal.ts';
+export * from './overlay.ts';
+export * from './order.ts';
+export * from './decision-record.ts';
+export * from './alert.ts';
+export * from './fund-config.ts';
+export * from './default-roster.ts';

@@ -1,0 +1,6 @@
+/**
+ * market: instruments, bars, the columnar Panel and point-in-time MarketView, the synthetic
+ * market, importers, provider adapters, the data router, data quality and symbol governance.
+ */
+export * from './panel.ts';
+export * from './market-view.ts';

@@ -1,0 +1,186 @@
+import { LookAheadError, ValidationError, type IsoDate } from '../core/index.ts';
+import type { Fundamentals, MacroObservation } from '../contracts/index.ts';
+import type { Panel } from './panel.ts';
+
+export type PriceField = 'open' | 'high' | 'low' | 'close' | 'volume' | 'ret' | 'adv20' | 'vol20' | 'marketCap';
+
+/**
+ * A point-in-time view of the market, fixed at `asOf` (row `t` of the panel). Every read of a
+ * row after `t`, or of fundamentals/macro released after the as-of date, throws LookAheadError.
+ * Columns are symbol indices `u` in `symbols` order. Prices in dollars, volumes in shares,
+ * returns simple (0.01 = +1%), volatility daily (not annualised).
+ */
+export interface MarketView {
+  readonly asOf: IsoDate;
+  /** Row of `asOf` in the panel; rows 0..t are visible. */
+  readonly t: number;
+  readonly symbols: readonly string[];
+  readonly sectors: readonly string[];
+  readonly U: number;
+  /** Column of a symbol, or -1. */
+  column(symbol: string): number;
+  /** The date of a visible row. */
+  date(row: number): IsoDate;
+  /** One value of a field at `row` (default: t). NaN when the symbol has no bar that day. */
+  value(field: PriceField, u: number, row?: number): number;
+  close(u: number, row?: number): number;
+  /** The last `n` rows (ending at `t`, or at `end`) of a field for column u; NaN before history. */
+  window(field: PriceField, u: number, n: number, end?: number): Float64Array;
+  /** All U columns of a field at `row` (default t). A copy. */
+  cross(field: PriceField, row?: number): Float64Array;
+  /** Returns of the last `n` rows for `cols` (default all), T×C row-major by time. NaN where missing. */
+  returnsPanel(n: number, cols?: ArrayLike<number>): Float64Array;
+  /** True when the symbol passes data governance and has a bar at `t`. */
+  isTradable(u: number): boolean;
+  /** Latest fundamentals released at or before the as-of date. */
+  fundamentals(u: number): Fundamentals | undefined;
+  /** Latest value of a macro series released at or before the as-of date. */
+  macro(series: string): number | undefined;
+  /** A reference series (`market`, `vix`, factor names) for the last `n` rows. */
+  reference(name: string, n: number): Float64Array;
+  /** Names of the reference series available. */
+  referenceNames(): readonly string[];
+  /** Sentiment in [-1, 1] at row t, NaN if none. */
+  sentiment(u: number): number;
+  /** A view as of an earlier row (never later). */
+  at(row: number): MarketView;
+}
+
+/** The end of a as-of day in ISO time: fundamentals released by then are visible. */
+function endOfDay(d: IsoDate): string {
+  return `${d}T23:59:59.999Z`;
+}
+
+class PanelView implements MarketView {
+  readonly asOf: IsoDate;
+  readonly symbols: readonly string[];
+  readonly sectors: readonly string[];
+  readonly U: number;
+
+  constructor(
+    private readonly p: Panel,
+    readonly t: number,
+  ) {
+    this.asOf = p.dates[t] ?? '';
+    this.symbols = p.symbols;
+    this.sectors = p.sectors;
+    this.U = p.U;
+  }
+
+  private guard(row: number, what: string): void {
+    if (row > this.t) throw new LookAheadError(what, this.asOf, this.p.dates[row] ?? `row ${row}`);
+  }
+
+  column(symbol: string): number {
+    return this.p.columnOf.get(symbol) ?? -1;
+  }
+
+  date(row: number): IsoDate {
+    this.guard(row, 'calendar');
+    return this.p.dates[row] ?? '';
+  }
+
+  value(field: PriceField, u: number, row = this.t): number {
+    this.guard(row, field);
+    if (row < 0) return Number.NaN;
+    return this.p[field][row * this.p.U + u] ?? Number.NaN;
+  }
+
+  close(u: number, row = this.t): number {
+    return this.value('close', u, row);
+  }
+
+  window(field: PriceField, u: number, n: number, end = this.t): Float64Array {
+    this.guard(end, field);
+    const out = new Float64Array(n);
+    const src = this.p[field];
+    const U = this.p.U;
+    for (let k = 0; k < n; k++) {
+      const row = end - n + 1 + k;
+      out[k] = row >= 0 ? (src[row * U + u] ?? Number.NaN) : Number.NaN;
+    }
+    return out;
+  }
+
+  cross(field: PriceField, row = this.t): Float64Array {
+    this.guard(row, field);
+    const U = this.p.U;
+    return this.p[field].slice(row * U, row * U + U);
+  }
+
+  returnsPanel(n: number, cols?: ArrayLike<number>): Float64Array {
+    const U = this.p.U;
+    const ids = cols ?? Array.from({ length: U }, (_, i) => i);
+    const C = ids.length;
+    const out = new Float64Array(n * C);
+    const ret = this.p.ret;
+    for (let k = 0; k < n; k++) {
+      const row = this.t - n + 1 + k;
+      const base = row * U;
+      for (let c = 0; c < C; c++) out[k * C + c] = row >= 0 ? (ret[base + (ids[c] ?? 0)] ?? Number.NaN) : Number.NaN;
+    }
+    return out;
+  }
+
+  isTradable(u: number): boolean {
+    return this.p.tradable[u] === 1 && Number.isFinite(this.p.close[this.t * this.p.U + u]);
+  }
+
+  fundamentals(u: number): Fundamentals | undefined {
+    const list = this.p.fundamentals.get(this.p.symbols[u] ?? '');
+    if (!list) return undefined;
+    const limit = endOfDay(this.asOf);
+    let found: Fundamentals | undefined;
+    for (const f of list) {
+      if (f.releaseTime <= limit) found = f;
+      else break;
+    }
+    return found;
+  }
+
+  macro(series: string): number | undefined {
+    const list: readonly MacroObservation[] | undefined = this.p.macro.get(series);
+    if (!list) return undefined;
+    const limit = endOfDay(this.asOf);
+    let found: number | undefined;
+    for (const o of list) {
+      if (o.releaseTime <= limit) found = o.value;
+      else break;
+    }
+    return found;
+  }
+
+  reference(name: string, n: number): Float64Array {
+    const s = this.p.reference.get(name);
+    if (!s) throw new ValidationError('reference', `no reference series '${name}' (have: ${[...this.p.reference.keys()].join(', ') || 'none'})`);
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const row = this.t - n + 1 + k;
+      out[k] = row >= 0 ? (s[row] ?? Number.NaN) : Number.NaN;
+    }
+    return out;
+  }
+
+  referenceNames(): readonly string[] {
+    return [...this.p.reference.keys()];
+  }
+
+  sentiment(u: number): number {
+    return this.p.sentiment?.[this.t * this.p.U + u] ?? Number.NaN;
+  }
+
+  at(row: number): MarketView {
+    this.guard(row, 'view');
+    if (row < 0) throw new ValidationError('row', `must be ≥ 0, got ${row}`);
+    return new PanelView(this.p, row);
+  }
+}
+
+/** A view of `panel` as of `asOf` (a date in the panel) or a row index. */
+export function viewAt(panel: Panel, asOf: IsoDate | number): MarketView {
+  const t = typeof asOf === 'number' ? asOf : panel.rowOf.get(asOf);
+  if (t === undefined || t < 0 || t >= panel.T) {
+    throw new ValidationError('asOf', `${String(asOf)} is not a date of the panel (${panel.dates[0]} … ${panel.dates[panel.T - 1]})`);
+  }
+  return new PanelView(panel, t);
+}
