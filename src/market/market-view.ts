@@ -32,23 +32,38 @@ export interface MarketView {
   returnsPanel(n: number, cols?: ArrayLike<number>): Float64Array;
   /** True when the symbol passes data governance and has a bar at `t`. */
   isTradable(u: number): boolean;
-  /** Latest fundamentals released at or before the as-of date. */
-  fundamentals(u: number): Fundamentals | undefined;
-  /** Latest value of a macro series released at or before the as-of date. */
-  macro(series: string): number | undefined;
-  /** A reference series (`market`, `vix`, factor names) for the last `n` rows. */
-  reference(name: string, n: number): Float64Array;
+  /**
+   * Latest fundamentals released at or before `at` (default: the as-of date). Asking for a date
+   * after the as-of date throws LookAheadError.
+   */
+  fundamentals(u: number, at?: IsoDate): Fundamentals | undefined;
+  /** Every fundamentals record of column u released by the as-of date, oldest first. */
+  fundamentalsHistory(u: number): readonly Fundamentals[];
+  /** Latest value of a macro series released at or before `at` (default: the as-of date). */
+  macro(series: string, at?: IsoDate): number | undefined;
+  /** A reference series (`market`, `vix`, factor names) for the last `n` rows (ending at `end`, default t). */
+  reference(name: string, n: number, end?: number): Float64Array;
   /** Names of the reference series available. */
   referenceNames(): readonly string[];
-  /** Sentiment in [-1, 1] at row t, NaN if none. */
-  sentiment(u: number): number;
+  /** Sentiment in [-1, 1] at `row` (default t), NaN if none. */
+  sentiment(u: number, row?: number): number;
   /** A view as of an earlier row (never later). */
   at(row: number): MarketView;
 }
 
-/** The end of a as-of day in ISO time: fundamentals released by then are visible. */
-function endOfDay(d: IsoDate): string {
-  return `${d}T23:59:59.999Z`;
+/** The end of an as-of day in Unix ms (UTC): records released by then are visible. */
+function endOfDayMs(d: IsoDate): number {
+  return Date.parse(`${d}T23:59:59.999Z`);
+}
+
+/** Latest record of a list sorted by release time whose release is at or before `limitMs`. */
+function latestReleased<T extends { releaseTime: string }>(list: readonly T[], limitMs: number): T | undefined {
+  let found: T | undefined;
+  for (const x of list) {
+    if (Date.parse(x.releaseTime) <= limitMs) found = x;
+    else break;
+  }
+  return found;
 }
 
 class PanelView implements MarketView {
@@ -68,7 +83,21 @@ class PanelView implements MarketView {
   }
 
   private guard(row: number, what: string): void {
+    if (!Number.isInteger(row)) throw new ValidationError('row', `must be an integer, got ${row}`);
     if (row > this.t) throw new LookAheadError(what, this.asOf, this.p.dates[row] ?? `row ${row}`);
+  }
+
+  /** A column outside [0, U) would address another row of the flat array (possibly a future one). */
+  private col(u: number): number {
+    if (!Number.isInteger(u) || u < 0 || u >= this.p.U) {
+      throw new ValidationError('column', `must be an integer in [0, ${this.p.U}), got ${u}`);
+    }
+    return u;
+  }
+
+  private guardDate(at: IsoDate, what: string): number {
+    if (at > this.asOf) throw new LookAheadError(what, this.asOf, at);
+    return endOfDayMs(at);
   }
 
   column(symbol: string): number {
@@ -77,11 +106,13 @@ class PanelView implements MarketView {
 
   date(row: number): IsoDate {
     this.guard(row, 'calendar');
+    if (row < 0) throw new ValidationError('row', `must be ≥ 0, got ${row}`);
     return this.p.dates[row] ?? '';
   }
 
   value(field: PriceField, u: number, row = this.t): number {
     this.guard(row, field);
+    this.col(u);
     if (row < 0) return Number.NaN;
     return this.p[field][row * this.p.U + u] ?? Number.NaN;
   }
@@ -92,6 +123,7 @@ class PanelView implements MarketView {
 
   window(field: PriceField, u: number, n: number, end = this.t): Float64Array {
     this.guard(end, field);
+    this.col(u);
     const out = new Float64Array(n);
     const src = this.p[field];
     const U = this.p.U;
@@ -105,6 +137,7 @@ class PanelView implements MarketView {
   cross(field: PriceField, row = this.t): Float64Array {
     this.guard(row, field);
     const U = this.p.U;
+    if (row < 0) return new Float64Array(U).fill(Number.NaN);
     return this.p[field].slice(row * U, row * U + U);
   }
 
@@ -112,6 +145,7 @@ class PanelView implements MarketView {
     const U = this.p.U;
     const ids = cols ?? Array.from({ length: U }, (_, i) => i);
     const C = ids.length;
+    for (let c = 0; c < C; c++) this.col(ids[c] ?? -1);
     const out = new Float64Array(n * C);
     const ret = this.p.ret;
     for (let k = 0; k < n; k++) {
@@ -123,39 +157,35 @@ class PanelView implements MarketView {
   }
 
   isTradable(u: number): boolean {
+    this.col(u);
     return this.p.tradable[u] === 1 && Number.isFinite(this.p.close[this.t * this.p.U + u]);
   }
 
-  fundamentals(u: number): Fundamentals | undefined {
-    const list = this.p.fundamentals.get(this.p.symbols[u] ?? '');
-    if (!list) return undefined;
-    const limit = endOfDay(this.asOf);
-    let found: Fundamentals | undefined;
-    for (const f of list) {
-      if (f.releaseTime <= limit) found = f;
-      else break;
-    }
-    return found;
+  fundamentals(u: number, at: IsoDate = this.asOf): Fundamentals | undefined {
+    const limit = this.guardDate(at, 'fundamentals');
+    const list = this.p.fundamentals.get(this.p.symbols[this.col(u)] ?? '');
+    return list ? latestReleased(list, limit) : undefined;
   }
 
-  macro(series: string): number | undefined {
+  fundamentalsHistory(u: number): readonly Fundamentals[] {
+    const limit = endOfDayMs(this.asOf);
+    const list = this.p.fundamentals.get(this.p.symbols[this.col(u)] ?? '') ?? [];
+    return list.filter((f) => Date.parse(f.releaseTime) <= limit);
+  }
+
+  macro(series: string, at: IsoDate = this.asOf): number | undefined {
+    const limit = this.guardDate(at, `macro ${series}`);
     const list: readonly MacroObservation[] | undefined = this.p.macro.get(series);
-    if (!list) return undefined;
-    const limit = endOfDay(this.asOf);
-    let found: number | undefined;
-    for (const o of list) {
-      if (o.releaseTime <= limit) found = o.value;
-      else break;
-    }
-    return found;
+    return list ? latestReleased(list, limit)?.value : undefined;
   }
 
-  reference(name: string, n: number): Float64Array {
+  reference(name: string, n: number, end = this.t): Float64Array {
+    this.guard(end, `reference ${name}`);
     const s = this.p.reference.get(name);
     if (!s) throw new ValidationError('reference', `no reference series '${name}' (have: ${[...this.p.reference.keys()].join(', ') || 'none'})`);
     const out = new Float64Array(n);
     for (let k = 0; k < n; k++) {
-      const row = this.t - n + 1 + k;
+      const row = end - n + 1 + k;
       out[k] = row >= 0 ? (s[row] ?? Number.NaN) : Number.NaN;
     }
     return out;
@@ -165,8 +195,11 @@ class PanelView implements MarketView {
     return [...this.p.reference.keys()];
   }
 
-  sentiment(u: number): number {
-    return this.p.sentiment?.[this.t * this.p.U + u] ?? Number.NaN;
+  sentiment(u: number, row = this.t): number {
+    this.guard(row, 'sentiment');
+    this.col(u);
+    if (row < 0) return Number.NaN;
+    return this.p.sentiment?.[row * this.p.U + u] ?? Number.NaN;
   }
 
   at(row: number): MarketView {
@@ -179,7 +212,7 @@ class PanelView implements MarketView {
 /** A view of `panel` as of `asOf` (a date in the panel) or a row index. */
 export function viewAt(panel: Panel, asOf: IsoDate | number): MarketView {
   const t = typeof asOf === 'number' ? asOf : panel.rowOf.get(asOf);
-  if (t === undefined || t < 0 || t >= panel.T) {
+  if (t === undefined || !Number.isInteger(t) || t < 0 || t >= panel.T) {
     throw new ValidationError('asOf', `${String(asOf)} is not a date of the panel (${panel.dates[0]} … ${panel.dates[panel.T - 1]})`);
   }
   return new PanelView(panel, t);

@@ -137,6 +137,12 @@ export function createPanel(input: PanelInput): Panel {
   for (const [name, series] of input.reference ?? []) {
     if (series.length !== T) throw new InvariantError(`reference series ${name} has ${series.length} rows, expected ${T}`);
   }
+  if (input.sentiment && input.sentiment.length !== T * U) {
+    throw new ValidationError('panel.sentiment', `has ${input.sentiment.length} values, expected T×U = ${T * U}`);
+  }
+  if (input.tradable && input.tradable.length !== U) {
+    throw new ValidationError('panel.tradable', `has ${input.tradable.length} values, expected U = ${U}`);
+  }
   return {
     dates: input.dates,
     symbols: input.symbols,
@@ -154,10 +160,21 @@ export function createPanel(input: PanelInput): Panel {
     marketCap,
     sentiment: input.sentiment ?? null,
     reference: input.reference ?? new Map(),
-    fundamentals: input.fundamentals ?? new Map(),
-    macro: input.macro ?? new Map(),
+    fundamentals: sortByRelease(input.fundamentals),
+    macro: sortByRelease(input.macro),
     tradable: input.tradable ?? new Uint8Array(U).fill(1),
     columnOf,
     rowOf,
   };
+}
+
+/** Point-in-time reads scan each list in release order, so the lists are sorted once here. */
+function sortByRelease<T extends { releaseTime: string }>(
+  m: ReadonlyMap<string, readonly T[]> | undefined,
+): ReadonlyMap<string, readonly T[]> {
+  const out = new Map<string, readonly T[]>();
+  for (const [k, list] of m ?? []) {
+    out.set(k, list.map((x) => ({ x, ms: Date.parse(x.releaseTime) })).sort((a, b) => a.ms - b.ms).map((e) => e.x));
+  }
+  return out;
 }
