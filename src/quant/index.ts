@@ -41,3 +41,21 @@ export type { Macd } from './indicators/oscillators.ts';
 export { trueRange, atr, bollinger, stochastic, williamsR, adx } from './indicators/range.ts';
 export type { Bollinger, Stochastic, Adx } from './indicators/range.ts';
 export { rollingStd, zscore, rollingCorrelation } from './indicators/rolling.ts';
+
+// linear algebra (row-major Float64Array)
+export { matMul, matVec, matTVec, transpose, dot, cholesky, choleskySolve, invertSpd, quadForm } from './linalg/dense.ts';
+export { symmetricEigen } from './linalg/eigen.ts';
+export type { SymmetricEigen } from './linalg/eigen.ts';
+
+// risk models
+export { panelRows, columnMeans, portfolioReturns } from './risk/panel.ts';
+export { sampleCovariance, correlationFromCovariance, nearestPSD } from './risk/covariance.ts';
+export { ewmaCovariance, EwmaCovarianceTracker } from './risk/ewma.ts';
+export type { EwmaOptions } from './risk/ewma.ts';
+export { ledoitWolf } from './risk/ledoit-wolf.ts';
+export type { ShrunkCovariance } from './risk/ledoit-wolf.ts';
+export { fitFundamentalFactorModel, factorCovTimes, factorModelCovariance, smallCovariance } from './risk/factor-model.ts';
+export type { FactorModel, FundamentalFitOptions } from './risk/factor-model.ts';
+export { fitStatisticalFactorModel } from './risk/pca-model.ts';
+export type { PcaFitOptions } from './risk/pca-model.ts';
+export { syntheticPanel } from './risk/test-panels.ts';
