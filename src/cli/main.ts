@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { formatError, processIo, type CliIo } from './output.ts';
+
+/** Builds the `keel` program. Each command area registers itself; `io` is where output goes. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('keel')
+    .description('Keel: a fund operating system — autonomous agents under a fund-level risk overlay')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    io.err(formatError(e));
+    return 1;
+  }
+}
