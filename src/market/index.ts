@@ -4,3 +4,4 @@
  */
 export * from './panel.ts';
 export * from './market-view.ts';
+export * from './synthetic/index.ts';

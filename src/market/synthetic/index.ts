@@ -1,0 +1,4 @@
+export * from './regimes.ts';
+export * from './universe.ts';
+export * from './generate.ts';
+export * from './synthetic-panel.ts';
