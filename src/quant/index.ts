@@ -59,3 +59,18 @@ export type { FactorModel, FundamentalFitOptions } from './risk/factor-model.ts'
 export { fitStatisticalFactorModel } from './risk/pca-model.ts';
 export type { PcaFitOptions } from './risk/pca-model.ts';
 export { syntheticPanel } from './risk/test-panels.ts';
+
+// VaR and expected shortfall (positive losses)
+export type { RiskModel } from './var/risk-model.ts';
+export { covTimes, covDiagonal, isFactorModel } from './var/risk-model.ts';
+export { tailRiskFromSample } from './var/tail.ts';
+export type { TailRisk } from './var/tail.ts';
+export { historicalVaR } from './var/historical.ts';
+export { parametricVaR, varDecomposition, incrementalVaR } from './var/parametric.ts';
+export type { ParametricOptions, ParametricRisk, VaRDecomposition, DecompositionOptions } from './var/parametric.ts';
+export { cornishFisherVaR, cornishFisherQuantile } from './var/cornish-fisher.ts';
+export type { CornishFisherRisk } from './var/cornish-fisher.ts';
+export { monteCarloVaR, monteCarloBookVaR } from './var/monte-carlo.ts';
+export type { MonteCarloOptions, MonteCarloBookRisk } from './var/monte-carlo.ts';
+export { fitGpd, gpdLogLikelihood, evtVaR } from './var/evt.ts';
+export type { GpdFit, EvtRisk } from './var/evt.ts';
