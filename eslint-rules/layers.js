@@ -25,6 +25,8 @@ const DRIVER_OWNERS = {
   'pg-copy-streams': 'store',
   '@electric-sql/pglite': 'store',
   nats: 'bus',
+  '@nats-io/transport-node': 'bus',
+  '@nats-io/jetstream': 'bus',
   fastify: 'api',
 };
 

@@ -2,3 +2,4 @@
 export * from './ledger/ledger.ts';
 export * from './alerts/alert-manager.ts';
 export * from './alerts/channels.ts';
+export * from './observability/metrics.ts';

@@ -1,0 +1,23 @@
+import type { Alert, Fill, Order, OverlayDecision } from '../contracts/index.ts';
+
+/** Every topic and its payload, in one typed map (STYLE.md: no stringly-typed topics). Past tense. */
+export interface Topics {
+  'cycle.completed': { cycleId: string; asOf: string; fundId: string; nav: number; tradingState: string; durationMs: number };
+  'proposal.reviewed': OverlayDecision;
+  'order.updated': Order;
+  'fill.recorded': Fill;
+  'alert.raised': Alert;
+  'trading-state.changed': { fundId: string; from: string; to: string; reason: string; who: string | null };
+  'backtest.progressed': { backtestId: string; done: number; total: number; status: string };
+}
+
+export type Topic = keyof Topics;
+export const TOPICS: readonly Topic[] = [
+  'cycle.completed',
+  'proposal.reviewed',
+  'order.updated',
+  'fill.recorded',
+  'alert.raised',
+  'trading-state.changed',
+  'backtest.progressed',
+];
