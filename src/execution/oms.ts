@@ -1,0 +1,179 @@
+import { isKeelError, type Clock } from '../core/index.ts';
+import type { OmsConfig, Order } from '../contracts/index.ts';
+import type { Broker } from './broker.ts';
+import { eventsFromBrokerOrder } from './broker-sync.ts';
+import { preTradeCheck } from './checks/pre-trade.ts';
+import type { TradingState } from './checks/types.ts';
+import { fillsOf, type OrderJournal } from './journal.ts';
+import { isoAt, type OrderEvent } from './order-events.ts';
+import { isTerminal } from './order-state.ts';
+import { reconcile, type ReconcileReport } from './reconcile.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+/** What the OMS needs to know about the fund, read at check time. Dollars and signed shares. */
+export interface OmsMarket {
+  tradingState(): TradingState;
+  nav(): number;
+  /** Reference price of a symbol (NaN if unknown). */
+  price(symbol: string): number;
+  /** The fund's signed shares held in `symbol`. */
+  positionQty(symbol: string): number;
+}
+
+export interface OmsDeps {
+  readonly journal: OrderJournal;
+  readonly broker: Broker;
+  readonly clock: Clock;
+  readonly config: OmsConfig;
+  readonly market: OmsMarket;
+}
+
+export interface RecoveryReport extends ReconcileReport {
+  /** Orders sent (or denied) during recovery because the broker had never seen them. */
+  readonly resent: Order[];
+}
+
+/**
+ * The order management system. `submit` stores the order as PENDING, runs the pre-trade checks
+ * (denials go with the order: PENDING → REJECTED), records OrderSubmitted, then sends it with
+ * Keel's id as the client order id. A crash at any point is repaired by `recover()`.
+ */
+export class Oms {
+  private readonly rate: TokenBucket;
+
+  constructor(private readonly d: OmsDeps) {
+    this.rate = new TokenBucket(d.clock, d.config.maxOrdersPerMinute, 60_000);
+  }
+
+  private now(): string {
+    return isoAt(this.d.clock.now());
+  }
+
+  private async append(events: readonly OrderEvent[]): Promise<void> {
+    for (const e of events) await this.d.journal.appendEvent(e);
+  }
+
+  /** Submits one PENDING order; idempotent on the order id. Returns the order as now known. */
+  async submit(order: Order): Promise<Order> {
+    const { journal } = this.d;
+    const existing = await journal.byClientId(order.id);
+    if (existing) return existing;
+    await journal.savePending(order);
+    return this.checkAndSend(order);
+  }
+
+  /** Submits orders one after another (a crash mid-way leaves the rest unsent, never doubled). */
+  async submitAll(orders: readonly Order[]): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const o of orders) out.push(await this.submit(o));
+    return out;
+  }
+
+  private async checkAndSend(order: Order): Promise<Order> {
+    const { journal, market, config } = this.d;
+    const open = await journal.open();
+    let openForSymbol = 0;
+    for (const o of open) if (o.symbol === order.symbol && o.id !== order.id && o.status !== 'PENDING') openForSymbol++;
+    const denials = preTradeCheck(
+      order,
+      {
+        config,
+        tradingState: market.tradingState(),
+        nav: market.nav(),
+        price: market.price(order.symbol),
+        positionQty: market.positionQty(order.symbol),
+        openOrdersForSymbol: openForSymbol,
+      },
+      this.rate,
+    );
+    if (denials.length > 0) {
+      await journal.appendEvent({ type: 'OrderRejected', orderId: order.id, at: this.now(), denials: [...denials] });
+      return this.current(order.id);
+    }
+    await journal.appendEvent({ type: 'OrderSubmitted', orderId: order.id, at: this.now() });
+    return this.send(order.id);
+  }
+
+  /** Sends an order already recorded as SUBMITTED and records the broker's answer. */
+  private async send(id: string): Promise<Order> {
+    const order = await this.current(id);
+    let ack;
+    try {
+      ack = await this.d.broker.submit(order);
+    } catch (e) {
+      // Broker unreachable or refusing after its retries: the order stays SUBMITTED and
+      // recover() resolves it by client order id (never a blind resend).
+      if (isKeelError(e)) return order;
+      throw e;
+    }
+    if (ack.status === 'REJECTED') {
+      await this.d.journal.appendEvent({
+        type: 'OrderRejected',
+        orderId: id,
+        at: this.now(),
+        denials: [{ code: 'BROKER_REJECTED', message: ack.reason ?? 'rejected by the broker', limit: null, actual: null }],
+      });
+      return this.current(id);
+    }
+    await this.d.journal.appendEvent({ type: 'OrderAcknowledged', orderId: id, at: this.now(), brokerOrderId: ack.brokerOrderId });
+    if (ack.status !== 'ACKNOWLEDGED' && ack.status !== 'SUBMITTED') return this.syncOne(id);
+    return this.current(id);
+  }
+
+  private async current(id: string): Promise<Order> {
+    const o = await this.d.journal.byClientId(id);
+    if (!o) throw new Error(`order ${id} vanished from the journal`);
+    return o;
+  }
+
+  /** Brings one order in line with the broker (fills, cancels, expiries). */
+  async syncOne(id: string): Promise<Order> {
+    const order = await this.current(id);
+    if (isTerminal(order.status) || order.status === 'PENDING') return order;
+    const snap = await this.d.broker.getOrderByClientId(id);
+    if (!snap) return order;
+    const fills = fillsOf(await this.d.journal.events(id));
+    await this.append(eventsFromBrokerOrder(order, fills, snap, this.now()));
+    return this.current(id);
+  }
+
+  /** Polls the broker for every open order. */
+  async sync(): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const o of await this.d.journal.open()) out.push(await this.syncOne(o.id));
+    return out;
+  }
+
+  /** Cancels by id. A PENDING order is cancelled locally; HALTED still allows cancels. */
+  async cancel(id: string): Promise<Order> {
+    const order = await this.current(id);
+    if (isTerminal(order.status)) return order;
+    if (order.status === 'PENDING') {
+      await this.d.journal.appendEvent({ type: 'OrderCancelled', orderId: id, at: this.now(), reason: 'cancelled before sending' });
+      return this.current(id);
+    }
+    await this.d.broker.cancel(id);
+    return this.syncOne(id);
+  }
+
+  /**
+   * After a restart: reconcile journal and broker by client order id (adopting fills made
+   * while Keel was down), then send what the broker has provably never received: PENDING
+   * orders go through the checks again, SUBMITTED ones are resent as they were. Orders older
+   * than `staleAfterMs` are cancelled instead of sent.
+   */
+  async recover(staleAfterMs = Number.POSITIVE_INFINITY): Promise<RecoveryReport> {
+    const report = await reconcile(this.d.journal, this.d.broker, this.now());
+    const resent: Order[] = [];
+    const nowMs = this.d.clock.now();
+    for (const o of report.unsent) {
+      if (nowMs - Date.parse(o.createdAt) > staleAfterMs) {
+        await this.d.journal.appendEvent({ type: 'OrderCancelled', orderId: o.id, at: this.now(), reason: 'stale after restart: not sent' });
+        resent.push(await this.current(o.id));
+        continue;
+      }
+      resent.push(o.status === 'PENDING' ? await this.checkAndSend(o) : await this.send(o.id));
+    }
+    return { ...report, resent };
+  }
+}
