@@ -5,3 +5,5 @@
 export * from './panel.ts';
 export * from './market-view.ts';
 export * from './synthetic/index.ts';
+export * from './import/index.ts';
+export * from './panel-from-bars.ts';
