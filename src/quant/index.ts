@@ -74,3 +74,29 @@ export { monteCarloVaR, monteCarloBookVaR } from './var/monte-carlo.ts';
 export type { MonteCarloOptions, MonteCarloBookRisk } from './var/monte-carlo.ts';
 export { fitGpd, gpdLogLikelihood, evtVaR } from './var/evt.ts';
 export type { GpdFit, EvtRisk } from './var/evt.ts';
+
+// performance metrics (empyrical conventions)
+export type { MetricOptions } from './metrics/options.ts';
+export { simpleReturns, cumReturns, cumReturnsFinal, annualReturn, annualVolatility, drawdownSeries, maxDrawdown } from './metrics/returns.ts';
+export {
+  sharpeRatio,
+  downsideRisk,
+  sortinoRatio,
+  calmarRatio,
+  omegaRatio,
+  tailRatio,
+  stabilityOfTimeseries,
+  valueAtRisk,
+  conditionalValueAtRisk,
+} from './metrics/ratios.ts';
+export { alphaBeta, excessSharpe, informationRatio, capture, upCapture, downCapture, upDownCapture } from './metrics/benchmark.ts';
+export type { AlphaBeta } from './metrics/benchmark.ts';
+export {
+  probabilisticSharpe,
+  probabilisticSharpeFromMoments,
+  deflatedSharpe,
+  deflatedSharpeFromMoments,
+  expectedMaxSharpe,
+  sharpeMoments,
+} from './metrics/sharpe-inference.ts';
+export type { SharpeMoments, DeflatedSharpeOptions } from './metrics/sharpe-inference.ts';
