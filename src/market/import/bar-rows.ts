@@ -69,7 +69,8 @@ export class BarCollector {
       r.skipped++;
       return;
     }
-    let { open, high, low, close, volume } = values;
+    const { close, volume } = values;
+    let { open, high, low } = values;
     if (!(close > 0) || (blanks.includes('open') ? false : !(open > 0)) || (!blanks.includes('high') && !(high > 0)) || (!blanks.includes('low') && !(low > 0)) || volume < 0) {
       issue('NON_POSITIVE_PRICE', 'skipped', `open ${open}, high ${high}, low ${low}, close ${close}, volume ${volume}`);
       r.skipped++;
