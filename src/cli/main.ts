@@ -1,20 +1,29 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './commands/audit.ts';
+import { registerConfigCommands } from './commands/config.ts';
+import { registerInitCommand } from './commands/init.ts';
+import { createContext, type CliContext } from './context.ts';
 import { formatError, processIo, type CliIo } from './output.ts';
 
 /** Builds the `keel` program. Each command area registers itself; `io` is where output goes. */
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(ctx: CliContext): Command {
+  const { io } = ctx;
   const program = new Command('keel')
     .description('Keel: a fund operating system — autonomous agents under a fund-level risk overlay')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
+  registerInitCommand(program, ctx);
+  registerConfigCommands(program, ctx);
+  registerAuditCommands(program, ctx);
   return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
+  const ctx = createContext(io);
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -25,5 +34,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     io.err(formatError(e));
     return 1;
+  } finally {
+    await ctx.close();
   }
 }
