@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { SimClock } from '../core/index.ts';
+import { ExecutionConfig, OmsConfig, type Order } from '../contracts/index.ts';
+import type { MarketView } from '../market/index.ts';
+import { InMemoryOrderJournal, Oms, PaperBroker, replayOrderEvents, type TradingState } from './index.ts';
+import { Crash, CrashingJournal, RecordingBroker, type BrokerCrashPlan, type JournalCrashPlan } from './crash-support.ts';
+import { clock, flatBars, makeOrder, makePanel, views } from './test-support.ts';
+
+interface World {
+  journal: InMemoryOrderJournal;
+  paper: PaperBroker;
+  broker: RecordingBroker;
+  clock: SimClock;
+  vs: MarketView[];
+  state: { trading: TradingState };
+}
+
+function world(): World {
+  const vs = views(makePanel({ AAA: flatBars(5, 10, 1e6), BBB: flatBars(5, 20, 1e6), CCC: flatBars(5, 30, 1e6) }));
+  const c = clock();
+  const paper = new PaperBroker({ clock: c, config: ExecutionConfig.parse({}), mode: 'backtest', initialCash: 1e7, costModel: { slippageBps: 0, impactK: 0 } });
+  paper.setMarket(row(vs, 0));
+  return { journal: new InMemoryOrderJournal(), paper, broker: new RecordingBroker(paper), clock: c, vs, state: { trading: 'ACTIVE' } };
+}
+
+function row(vs: readonly MarketView[], i: number): MarketView {
+  const v = vs[i];
+  if (!v) throw new Error(`no row ${i}`);
+  return v;
+}
+
+function omsOver(w: World, plans: { broker?: BrokerCrashPlan; journal?: JournalCrashPlan } = {}): Oms {
+  const broker = plans.broker ? new RecordingBroker(w.broker, plans.broker) : w.broker;
+  const journal = plans.journal ? new CrashingJournal(w.journal, plans.journal) : w.journal;
+  const prices: Record<string, number> = { AAA: 10, BBB: 20, CCC: 30 };
+  return new Oms({
+    journal,
+    broker,
+    clock: w.clock,
+    config: OmsConfig.parse({}),
+    market: { tradingState: () => w.state.trading, nav: () => 1e8, price: (s) => prices[s] ?? Number.NaN, positionQty: () => 0 },
+  });
+}
+
+const batch = (): Order[] =>
+  ['AAA', 'BBB', 'CCC', 'AAA', 'BBB'].map((symbol, i) =>
+    makeOrder({ id: `o${i}`, symbol, qty: 100 + i, allocations: [{ agentId: 'a', qty: 60 + i }, { agentId: 'b', qty: 40 }] }),
+  );
+
+describe('Oms', () => {
+  it('stores, checks, sends and books fills per agent', async () => {
+    const w = world();
+    const oms = omsOver(w);
+    const o = await oms.submit(makeOrder({ id: 'o1', qty: 100, allocations: [{ agentId: 'a', qty: 70 }, { agentId: 'b', qty: 30 }] }));
+    expect(o.status).toBe('ACKNOWLEDGED');
+    expect((await w.journal.events('o1')).map((e) => e.type)).toEqual(['OrderCreated', 'OrderSubmitted', 'OrderAcknowledged']);
+    w.paper.onBar(row(w.vs, 1));
+    const [done] = await oms.sync();
+    expect(done).toMatchObject({ status: 'FILLED', filledQty: 100, avgFillPrice: 10 });
+    const pos = replayOrderEvents(await w.journal.events()).positions;
+    expect([...pos.values()].map((p) => [p.agentId, p.symbol, p.qty])).toEqual([['a', 'AAA', 70], ['b', 'AAA', 30]]);
+  });
+
+  it('stores every denial with the order (PENDING → REJECTED) and sends nothing', async () => {
+    const w = world();
+    const oms = omsOver(w);
+    const o = await oms.submit(makeOrder({ id: 'big', qty: 200_000 })); // $2,000,000 and 2% of NAV
+    expect(o.status).toBe('REJECTED');
+    expect(o.denials).toEqual([{ code: 'ORDER_VALUE', message: expect.any(String), limit: 1_000_000, actual: 2_000_000 }]);
+    expect(w.broker.delivered.size).toBe(0);
+    expect((await w.journal.byClientId('big'))?.denials).toHaveLength(1);
+  });
+
+  it('HALTED sends nothing but still cancels; the sixth open order on a symbol is denied', async () => {
+    const w = world();
+    const oms = omsOver(w);
+    const sent = await oms.submitAll([1, 2, 3, 4, 5, 6].map((i) => makeOrder({ id: `s${i}`, qty: 10, timeInForce: 'GTC' })));
+    expect(sent.map((o) => o.status)).toEqual(['ACKNOWLEDGED', 'ACKNOWLEDGED', 'ACKNOWLEDGED', 'ACKNOWLEDGED', 'ACKNOWLEDGED', 'REJECTED']);
+    expect(sent[5]?.denials[0]).toMatchObject({ code: 'OPEN_ORDERS', limit: 5, actual: 6 });
+    w.state.trading = 'HALTED';
+    const denied = await oms.submit(makeOrder({ id: 'h', symbol: 'BBB', qty: 1 }));
+    expect(denied.denials.map((d) => d.code)).toEqual(['TRADING_HALTED']);
+    expect((await oms.cancel('s1')).status).toBe('CANCELLED');
+  });
+
+  it('submitting the same order id twice sends it once', async () => {
+    const w = world();
+    const oms = omsOver(w);
+    await oms.submit(makeOrder({ id: 'x' }));
+    await oms.submit(makeOrder({ id: 'x' }));
+    expect(w.broker.delivered.get('x')).toBe(1);
+  });
+});
+
+type CrashKind = 'after store' | 'after submitted recorded' | 'before broker receives' | 'after broker accepted';
+
+async function crashAndRestart(kind: CrashKind, k: number): Promise<World> {
+  const w = world();
+  const orders = batch();
+  const id = `o${k}`;
+  const plans =
+    kind === 'after store'
+      ? { journal: { afterSavePendingOf: id } }
+      : kind === 'after submitted recorded'
+        ? { journal: { afterEvent: { orderId: id, type: 'OrderSubmitted' as const } } }
+        : kind === 'before broker receives'
+          ? { broker: { beforeSubmitOf: id } }
+          : { broker: { afterSubmitOf: id } };
+  await expect(omsOver(w, plans).submitAll(orders)).rejects.toThrow(Crash);
+  // restart: a new OMS over the same journal and broker state
+  const oms = omsOver(w);
+  await oms.recover();
+  await oms.submitAll(orders); // the fund re-runs the same (deterministic) batch
+  return w;
+}
+
+describe('crash safety: every intended order reaches the broker exactly once', () => {
+  const kinds: CrashKind[] = ['after store', 'after submitted recorded', 'before broker receives', 'after broker accepted'];
+  for (const kind of kinds) {
+    it(`crash ${kind}, at each position of a batch`, async () => {
+      for (let k = 0; k < batch().length; k++) {
+        const w = await crashAndRestart(kind, k);
+        const ids = batch().map((o) => o.id);
+        expect(ids.map((id) => w.broker.delivered.get(id) ?? 0)).toEqual(ids.map(() => 1));
+        expect(w.paper.orderCount()).toBe(ids.length);
+        const open = await w.journal.open();
+        expect(open.every((o) => o.status === 'ACKNOWLEDGED')).toBe(true);
+        expect(open).toHaveLength(ids.length);
+      }
+    });
+  }
+
+  it('adopts fills made while Keel was down and splits them over the agents', async () => {
+    const w = world();
+    await expect(omsOver(w, { broker: { afterSubmitOf: 'o2' } }).submitAll(batch())).rejects.toThrow(Crash);
+    w.paper.onBar(row(w.vs, 1)); // the market trades while Keel is down: o0, o1, o2 fill
+    const oms = omsOver(w);
+    const report = await oms.recover();
+    expect(report.adopted.map((e) => `${e.orderId}:${e.type}`)).toEqual(['o0:OrderFilled', 'o1:OrderFilled', 'o2:OrderAcknowledged', 'o2:OrderFilled']);
+    expect(report.unsent).toEqual([]);
+    expect(report.unknown).toEqual([]);
+    expect(report.positionBreaks).toEqual([]);
+    const o2 = await w.journal.byClientId('o2');
+    expect(o2).toMatchObject({ status: 'FILLED', filledQty: 102, avgFillPrice: 30, brokerOrderId: 'paper-3' });
+    const fill = (await w.journal.events('o2')).find((e) => e.type === 'OrderFilled');
+    expect(fill?.type === 'OrderFilled' ? fill.fill.allocations : []).toEqual([{ agentId: 'a', qty: 62 }, { agentId: 'b', qty: 40 }]);
+  });
+
+  it('flags broker orders the journal does not know and reports position breaks', async () => {
+    const w = world();
+    await w.paper.submit(makeOrder({ id: 'manual-1', qty: 5 })); // placed by hand at the broker
+    w.paper.onBar(row(w.vs, 1));
+    const report = await omsOver(w).recover();
+    expect(report.unknown.map((o) => o.clientOrderId)).toEqual(['manual-1']);
+    expect(report.positionBreaks).toEqual([{ symbol: 'AAA', journalQty: 0, brokerQty: 5 }]);
+  });
+
+  it('a stale unsent order is cancelled on recovery instead of sent', async () => {
+    const w = world();
+    await expect(omsOver(w, { journal: { afterSavePendingOf: 'o0' } }).submitAll(batch())).rejects.toThrow(Crash);
+    w.clock.advance(3_600_000);
+    const report = await omsOver(w).recover(60_000);
+    expect(report.resent.map((o) => o.status)).toEqual(['CANCELLED']);
+    expect(w.broker.delivered.size).toBe(0);
+  });
+});
