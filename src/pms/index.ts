@@ -1,0 +1,64 @@
+/**
+ * pms — the pure domain half of the portfolio management system: the trade proposal workflow
+ * (approve / reject / modify / expire, discretionary tickets), the decision journal and its
+ * search, the morning pack and its narrative, the risk monitor, attribution, and P&L history.
+ * No I/O and no clock reads: `now` is always passed in (ISO-8601 strings). Money in dollars
+ * unless a field says cents; weights are fractions; returns simple.
+ */
+
+// trade workflow
+export {
+  PROPOSAL_STATUSES,
+  PROPOSAL_TRANSITIONS,
+  DISCRETIONARY,
+  isTerminalStatus,
+  canTransition,
+  isAwaitingDecision,
+  effectiveTargets,
+  effectiveTicket,
+} from './workflow/proposal.ts';
+export type { ProposalStatus, ProposalTarget, ProposalTicket, ProposalEvent, ProposalChanges, TradeProposal } from './workflow/proposal.ts';
+export { ACTION_ROLES, approve, reject, modify, cancel, markExecuted, expireProposals } from './workflow/proposal-actions.ts';
+export type { Actor, Modification, Decided, ExpirySweep } from './workflow/proposal-actions.ts';
+export type { WorkflowError, ProposalAction } from './workflow/workflow-error.ts';
+export { proposalsFromCycle, proposalIdFor } from './workflow/proposals-from-cycle.ts';
+export type { FromCycleOptions, FromCycleResult, SkipReason } from './workflow/proposals-from-cycle.ts';
+export { DiscretionaryTicket, parseTicket, proposalFromTicket, ticketToAgentProposal } from './workflow/discretionary.ts';
+export type { DiscretionaryBookContext } from './workflow/discretionary.ts';
+
+// decision journal
+export { JOURNAL_KINDS, PMS_ROLES, journalEntry, linkJournalEntry } from './journal/journal-entry.ts';
+export type { JournalKind, PmsRole, JournalLinks, JournalEntry, JournalEntryInput } from './journal/journal-entry.ts';
+export { searchJournal, matchesFilters, tokenise } from './journal/journal-search.ts';
+export type { JournalQuery, JournalHit } from './journal/journal-search.ts';
+
+// morning pack
+export { buildMorningPack, SEVERITY_RANK } from './morning-pack/morning-pack.ts';
+export type { MorningPackInput, MorningPack, AgentViewInput, AgentView, MarketSnapshot, TopSignal, AwaitingProposal, RiskSummary } from './morning-pack/morning-pack.ts';
+export { templateNarrative, narrativePrompt, narrate } from './morning-pack/narrative.ts';
+export type { NarrateOptions, Narrative } from './morning-pack/narrative.ts';
+export { fmtNumber, fmtPct, fmtMoney } from './morning-pack/format.ts';
+
+// risk monitor
+export { riskMonitor } from './risk/risk-monitor.ts';
+export type { RiskMonitorInput, RiskMonitorReport, RiskPosition, StressResultInput, RiskMetricName, LimitSpec, VarFigure, VarLevel } from './risk/risk-monitor.ts';
+export { utilisation } from './risk/limits.ts';
+export type { LimitUtilisation } from './risk/limits.ts';
+export { concentration } from './risk/concentration.ts';
+export type { Concentration } from './risk/concentration.ts';
+export { liquidity } from './risk/liquidity.ts';
+export type { LiquidityHolding, LiquidityOptions, LiquidityReport, NameLiquidity } from './risk/liquidity.ts';
+
+// attribution
+export { decomposePnl } from './attribution/pnl-decomposition.ts';
+export type { PnlItem, PnlPart, PnlDecomposition } from './attribution/pnl-decomposition.ts';
+export { factorAttribution } from './attribution/factor-attribution.ts';
+export type { FactorAttributionInput, FactorAttribution, FactorContribution, FactorAttributionError } from './attribution/factor-attribution.ts';
+export { brinsonFachler, brinsonSectorsFromHoldings } from './attribution/brinson.ts';
+export type { BrinsonSector, BrinsonSectorResult, BrinsonResult, BrinsonError, BrinsonHolding } from './attribution/brinson.ts';
+
+// P&L history
+export { fundPnlFromNav, pnlHistory } from './history/pnl-history.ts';
+export type { NavSnapshot, DailyPnl, DailyFundPnl, PositionSnapshot, PnlHistory } from './history/pnl-history.ts';
+export { realisedUnrealised } from './history/realised-unrealised.ts';
+export type { PnlSplit, PnlSplitRow } from './history/realised-unrealised.ts';

@@ -1,0 +1,85 @@
+/**
+ * Decision journal entries: every approval, rejection, modification, override, kill-switch trip,
+ * re-arm and note, with who, the role they acted in, why, and links to what it caused.
+ */
+
+/** What a journal entry records. */
+export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE'] as const;
+export type JournalKind = (typeof JOURNAL_KINDS)[number];
+
+/** Roles of people using the PMS (issue 8 §8): approving needs pm, the kill switch needs risk, config needs admin. */
+export const PMS_ROLES = ['viewer', 'pm', 'risk', 'admin'] as const;
+export type PmsRole = (typeof PMS_ROLES)[number];
+
+/** Ids of the records an entry is linked to (decision records / overlay decisions, orders, fills, proposals). */
+export interface JournalLinks {
+  readonly decisionIds: readonly string[];
+  readonly orderIds: readonly string[];
+  readonly fillIds: readonly string[];
+  readonly proposalIds: readonly string[];
+}
+
+/** One journal entry. `timestamp` is ISO-8601 with offset; `symbols` upper-case as traded. */
+export interface JournalEntry {
+  readonly id: string;
+  readonly fundId: string;
+  readonly kind: JournalKind;
+  /** The user (or `system:<component>`) who acted. */
+  readonly who: string;
+  readonly role: PmsRole | 'system';
+  readonly rationale: string;
+  readonly timestamp: string;
+  readonly agentId: string | null;
+  readonly symbols: readonly string[];
+  readonly links: JournalLinks;
+}
+
+/** Input to `journalEntry`: links and symbols default to empty, agentId to null. */
+export interface JournalEntryInput {
+  readonly id: string;
+  readonly fundId: string;
+  readonly kind: JournalKind;
+  readonly who: string;
+  readonly role: PmsRole | 'system';
+  readonly rationale: string;
+  readonly timestamp: string;
+  readonly agentId?: string | null;
+  readonly symbols?: readonly string[];
+  readonly links?: Partial<JournalLinks>;
+}
+
+const uniq = (xs: readonly string[] | undefined): readonly string[] => [...new Set(xs ?? [])];
+
+/** Builds a journal entry (links de-duplicated, order kept). Used for kill-switch trips, re-arms, overrides and notes. */
+export function journalEntry(input: JournalEntryInput): JournalEntry {
+  return {
+    id: input.id,
+    fundId: input.fundId,
+    kind: input.kind,
+    who: input.who,
+    role: input.role,
+    rationale: input.rationale,
+    timestamp: input.timestamp,
+    agentId: input.agentId ?? null,
+    symbols: uniq(input.symbols),
+    links: {
+      decisionIds: uniq(input.links?.decisionIds),
+      orderIds: uniq(input.links?.orderIds),
+      fillIds: uniq(input.links?.fillIds),
+      proposalIds: uniq(input.links?.proposalIds),
+    },
+  };
+}
+
+/** Returns the entry with more links added (e.g. the orders and fills an approval later caused). */
+export function linkJournalEntry(entry: JournalEntry, more: Partial<JournalLinks>): JournalEntry {
+  return {
+    ...entry,
+    links: {
+      decisionIds: uniq([...entry.links.decisionIds, ...(more.decisionIds ?? [])]),
+      orderIds: uniq([...entry.links.orderIds, ...(more.orderIds ?? [])]),
+      fillIds: uniq([...entry.links.fillIds, ...(more.fillIds ?? [])]),
+      proposalIds: uniq([...entry.links.proposalIds, ...(more.proposalIds ?? [])]),
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The risk monitor: VaR and CVaR (ES) by three methods at each confidence, stress results passed
+ * through, limit utilisation, concentration and liquidity — one pure function of plain data.
+ */
+import type { Rng } from '../../core/index.ts';
+import { concentration, type Concentration } from './concentration.ts';
+import { utilisation, type LimitUtilisation } from './limits.ts';
+import { liquidity, type LiquidityOptions, type LiquidityReport } from './liquidity.ts';
+import { historicalTail, monteCarloPnl, normalTail, panelCovariance, portfolioSigma, tailOf, type Tail } from './var-local.ts';
+
+/** A holding in one agent's book. `exposure` is signed dollars (qty × price). */
+export interface RiskPosition {
+  readonly symbol: string;
+  readonly exposure: number;
+  readonly agentId?: string;
+  readonly sector?: string | null;
+  /** Dollars per share (for liquidity). */
+  readonly price?: number | null;
+  /** Average daily volume in shares (for liquidity). */
+  readonly adv?: number | null;
+}
+
+/** A stress scenario's result as the stress engine produced it; `pnl` in signed dollars. Passed through. */
+export interface StressResultInput {
+  readonly scenario: string;
+  readonly pnl: number;
+  readonly [extra: string]: unknown;
+}
+
+/** Names of computed metrics a limit can refer to. VaR/CVaR figures are fractions of NAV, the worst over the three methods. */
+export type RiskMetricName =
+  | 'var95'
+  | 'var99'
+  | 'cvar95'
+  | 'cvar99'
+  | 'gross'
+  | 'net'
+  | 'hhi'
+  | 'top10Share'
+  | 'largestName'
+  | 'daysToLiquidate'
+  | 'stressDaysToLiquidate'
+  | 'worstStressLoss';
+
+/** A limit on a computed metric, or on a value the caller computed. */
+export type LimitSpec =
+  | { readonly name: string; readonly limit: number; readonly metric: RiskMetricName; readonly warnAt?: number }
+  | { readonly name: string; readonly limit: number; readonly value: number; readonly warnAt?: number };
+
+export interface RiskMonitorInput {
+  readonly asOf: string;
+  /** Net asset value, dollars (> 0). */
+  readonly nav: number;
+  readonly positions: readonly RiskPosition[];
+  /** Daily simple returns, T×U row-major; column u is `symbols[u]`. */
+  readonly returns: { readonly panel: Float64Array; readonly symbols: readonly string[] };
+  /** Default [0.95, 0.99]. */
+  readonly confidences?: readonly number[];
+  /** Horizon in trading days (default 1): historical uses 1-day scenarios × √h; normal methods √h. */
+  readonly horizonDays?: number;
+  readonly monteCarlo: { readonly rng: Rng; readonly paths?: number };
+  readonly stress?: readonly StressResultInput[];
+  readonly limits?: readonly LimitSpec[];
+  readonly liquidity?: LiquidityOptions;
+}
+
+/** One method's VaR and CVaR: dollars (positive = loss) and fractions of NAV. */
+export interface VarFigure {
+  readonly var: number;
+  readonly cvar: number;
+  readonly varPct: number;
+  readonly cvarPct: number;
+}
+
+export interface VarLevel {
+  readonly confidence: number;
+  readonly historical: VarFigure;
+  readonly parametric: VarFigure;
+  readonly monteCarlo: VarFigure;
+}
+
+export interface RiskMonitorReport {
+  readonly asOf: string;
+  readonly nav: number;
+  /** Σ|exposure| and Σexposure by symbol (netted across agents), dollars, and as fractions of NAV. */
+  readonly gross: number;
+  readonly net: number;
+  readonly grossPct: number;
+  readonly netPct: number;
+  readonly var: VarLevel[];
+  /** Daily portfolio volatility √(wᵀΣw), dollars (sample Σ, ddof 1). */
+  readonly sigma: number;
+  readonly observations: number;
+  readonly monteCarloPaths: number;
+  /** Held symbols with no column in the returns panel: left out of VaR. */
+  readonly missingReturns: string[];
+  readonly stress: readonly StressResultInput[];
+  /** The scenario with the most negative P&L (null when none). */
+  readonly worstStress: StressResultInput | null;
+  readonly limits: LimitUtilisation[];
+  readonly concentration: Concentration;
+  readonly liquidity: LiquidityReport;
+}
+
+const figure = (t: Tail, nav: number): VarFigure => ({ var: t.var, cvar: t.es, varPct: t.var / nav, cvarPct: t.es / nav });
+
+/** Runs the risk monitor. Deterministic given the Rng's seed. */
+export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
+  const { nav } = input;
+  const h = input.horizonDays ?? 1;
+  const paths = input.monteCarlo.paths ?? 10_000;
+  const bySymbol = new Map<string, number>();
+  const meta = new Map<string, { price: number | null; adv: number | null }>();
+  for (const p of input.positions) {
+    bySymbol.set(p.symbol, (bySymbol.get(p.symbol) ?? 0) + p.exposure);
+    const m = meta.get(p.symbol);
+    meta.set(p.symbol, { price: p.price ?? m?.price ?? null, adv: p.adv ?? m?.adv ?? null });
+  }
+  let gross = 0;
+  let net = 0;
+  for (const x of bySymbol.values()) {
+    gross += Math.abs(x);
+    net += x;
+  }
+
+  const U = input.returns.symbols.length;
+  const col = new Map(input.returns.symbols.map((s, i) => [s, i]));
+  const w = new Float64Array(U);
+  const missingReturns: string[] = [];
+  for (const [s, x] of bySymbol) {
+    const i = col.get(s);
+    if (i === undefined) {
+      if (x !== 0) missingReturns.push(s);
+    } else w[i] = x;
+  }
+  const T = U === 0 ? 0 : Math.floor(input.returns.panel.length / U);
+  const cov = U > 0 && T > 1 ? panelCovariance(input.returns.panel, U) : new Float64Array(U * U);
+  const sigma = portfolioSigma(cov, w);
+  const hist = U > 0 ? historicalTail(input.returns.panel, U, w, 0.95).pnl : new Float64Array(0);
+  const mc = monteCarloPnl(cov, w, input.monteCarlo.rng, paths, h);
+  const sh = Math.sqrt(h);
+  const levels: VarLevel[] = (input.confidences ?? [0.95, 0.99]).map((c) => {
+    const ht = tailOf(hist, c);
+    return {
+      confidence: c,
+      historical: figure({ var: ht.var * sh, es: ht.es * sh }, nav),
+      parametric: figure(normalTail(sigma, c, h), nav),
+      monteCarlo: figure(tailOf(mc, c), nav),
+    };
+  });
+
+  const conc = concentration(bySymbol, nav);
+  const liq = liquidity(
+    [...bySymbol.entries()].map(([symbol, exposure]) => ({ symbol, exposure, price: meta.get(symbol)?.price ?? null, adv: meta.get(symbol)?.adv ?? null })),
+    input.liquidity,
+  );
+  const stress = input.stress ?? [];
+  const worstStress = stress.reduce<StressResultInput | null>((w0, s) => (w0 === null || s.pnl < w0.pnl ? s : w0), null);
+
+  const worst = (c: number, f: (v: VarFigure) => number): number => {
+    const l = levels.find((x) => Math.abs(x.confidence - c) < 1e-12);
+    return l ? Math.max(f(l.historical), f(l.parametric), f(l.monteCarlo)) : Number.NaN;
+  };
+  const metric: Record<RiskMetricName, () => number> = {
+    var95: () => worst(0.95, (v) => v.varPct),
+    var99: () => worst(0.99, (v) => v.varPct),
+    cvar95: () => worst(0.95, (v) => v.cvarPct),
+    cvar99: () => worst(0.99, (v) => v.cvarPct),
+    gross: () => gross / nav,
+    net: () => net / nav,
+    hhi: () => conc.hhi,
+    top10Share: () => conc.top10Share,
+    largestName: () => conc.largest?.navFraction ?? 0,
+    daysToLiquidate: () => liq.daysToLiquidate,
+    stressDaysToLiquidate: () => liq.stressDaysToLiquidate,
+    worstStressLoss: () => (worstStress === null ? 0 : Math.max(0, -worstStress.pnl) / nav),
+  };
+  const limits = (input.limits ?? []).map((l) => utilisation(l.name, 'metric' in l ? metric[l.metric]() : l.value, l.limit, l.warnAt));
+
+  return {
+    asOf: input.asOf,
+    nav,
+    gross,
+    net,
+    grossPct: gross / nav,
+    netPct: net / nav,
+    var: levels,
+    sigma,
+    observations: T,
+    monteCarloPaths: paths,
+    missingReturns: missingReturns.sort(),
+    stress,
+    worstStress,
+    limits,
+    concentration: conc,
+    liquidity: liq,
+  };
+}
