@@ -100,3 +100,11 @@ export {
   sharpeMoments,
 } from './metrics/sharpe-inference.ts';
 export type { SharpeMoments, DeflatedSharpeOptions } from './metrics/sharpe-inference.ts';
+
+// regimes and change points
+export { hmmFilter, hmmSmooth, viterbi, fitGaussianHmm, defaultHmmStart } from './regimes/hmm.ts';
+export type { GaussianHmm, HmmFilter, HmmFitOptions, HmmFit } from './regimes/hmm.ts';
+export { bocpd, defaultPrior } from './regimes/bocpd.ts';
+export type { NormalGammaPrior, BocpdOptions, BocpdResult } from './regimes/bocpd.ts';
+export { regimeLabels, classifyRegime, REGIME_LABELS, REGIME_RISK_MULTIPLIER } from './regimes/labels.ts';
+export type { RegimeLabel, RegimeOptions, RegimePoint } from './regimes/labels.ts';
