@@ -7,3 +7,4 @@ export * from './market-view.ts';
 export * from './synthetic/index.ts';
 export * from './import/index.ts';
 export * from './panel-from-bars.ts';
+export * from './quality/index.ts';

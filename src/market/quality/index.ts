@@ -1,0 +1,2 @@
+export * from './quality-score.ts';
+export * from './governance.ts';
