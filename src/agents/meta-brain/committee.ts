@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import type { Signal } from '../../contracts/index.ts';
+import type { MarketView } from '../../market/index.ts';
+import type { AgentBook, AgentContext } from '../agent.ts';
+import { clearOutput, newOutput, type Analyst, type AnalystEnv, type AnalystOutput } from '../analysts/analyst.ts';
+import { FundamentalAnalyst } from '../analysts/fundamental.ts';
+import { MacroAnalyst } from '../analysts/macro.ts';
+import { SentimentAnalyst } from '../analysts/sentiment.ts';
+import { TechnicalAnalyst } from '../analysts/technical.ts';
+import { ValuationAnalyst } from '../analysts/valuation.ts';
+import { EwmaVolFeature } from '../state/features.ts';
+import type { RowData } from '../state/incremental.ts';
+import { StrategyAgent, type Draft } from '../strategies/base.ts';
+import { decide, type MetaDecision } from './decision.ts';
+import { ensemble, robustZScores, type AnalystView } from './formulas.ts';
+import { MetaWeighter } from './meta-weighter.ts';
+
+export const CommitteeParams = z.strictObject({
+  horizonDays: z.number().int().min(1).max(126).default(21),
+  /** Names considered for new positions each cycle (by |conviction|), besides those held. */
+  maxNames: z.number().int().min(1).max(500).default(20),
+  longOnly: z.boolean().default(true),
+  /** Robust z of μ̂ needed to open a position. */
+  minZ: z.number().min(0).max(10).default(1),
+  recordEvery: z.number().int().min(1).max(63).default(5),
+  /** Learn blend weights and calibration from realised outcomes. */
+  learn: z.boolean().default(true),
+});
+export type CommitteeParams = z.infer<typeof CommitteeParams>;
+
+/** The ensemble of every column at one row, as arrays. */
+interface Ensembles {
+  mu: Float64Array;
+  sigma: Float64Array;
+  confidence: Float64Array;
+  consensus: Float64Array;
+  conflict: Uint8Array;
+  count: Int32Array;
+}
+
+/**
+ * **Committee** (the meta-brain's own book). Idea: an investment committee of five analysts —
+ * technical, sentiment, valuation, fundamental, macro — whose views the meta-brain combines
+ * (confidence-weighted ensemble, disagreement penalty, robust z, conviction, fractional Kelly)
+ * and passes through the CVaR-first decision rules. The meta-weighter learns the analysts'
+ * blend weights and a confidence calibration from realised outcomes, point in time.
+ * Parameters: MetaBrainConfig (β 0.5, γ 0.3, min confidence 0.3, max position 10%, CVaR 5%),
+ * horizonDays 21, maxNames 20, minZ 1. Holds: up to maxNames Kelly-sized long positions.
+ */
+export class CommitteeAgent extends StrategyAgent {
+  private readonly p: CommitteeParams;
+  private readonly analysts: readonly Analyst[];
+  private readonly outputs: AnalystOutput[] = [];
+  private readonly avol: EwmaVolFeature;
+  readonly weighter: MetaWeighter;
+  /** The decisions of the last proposal, by symbol (the audit trail of the rules). */
+  lastDecisions: readonly { symbol: string; decision: MetaDecision }[] = [];
+
+  constructor(ctx: AgentContext, params: CommitteeParams) {
+    const analysts: Analyst[] = [
+      new TechnicalAnalyst(),
+      new SentimentAnalyst(),
+      new ValuationAnalyst(),
+      new FundamentalAnalyst(),
+      new MacroAnalyst(),
+    ];
+    const avol = new EwmaVolFeature(0.94);
+    const weighter = new MetaWeighter({
+      sources: analysts.map((a) => a.name),
+      horizonDays: params.horizonDays,
+      recordEvery: params.recordEvery,
+    });
+    super(ctx, [avol, ...analysts.flatMap((a) => a.features), weighter], 'committee-meta-brain@1');
+    this.p = params;
+    this.analysts = analysts;
+    this.avol = avol;
+    this.weighter = weighter;
+    if (params.learn) weighter.bind({ predict: (d, blend) => this.predictAt(d, blend) });
+  }
+
+  /** Every analyst's signals at the view (they emit signals only), agent id `<committee>.<analyst>`. */
+  analystSignals(view: MarketView, book: AgentBook): Signal[] {
+    this.state.sync(view);
+    this.runAnalysts(view);
+    const regime = this.market.regime();
+    const out: Signal[] = [];
+    this.analysts.forEach((a, k) => {
+      const o = this.outputs[k] as AnalystOutput;
+      for (let u = 0; u < view.U; u++) {
+        const mu = o.mu[u] as number;
+        if (mu !== mu) continue;
+        out.push({
+          version: 1,
+          traceId: book.traceId,
+          symbol: view.symbols[u] ?? '',
+          mu,
+          sigma: o.sigma[u] as number,
+          horizonDays: this.p.horizonDays,
+          confidence: o.confidence[u] as number,
+          regime,
+          agentId: `${this.id}.${a.name}`,
+          modelVersion: `${a.name}@1`,
+          asOf: view.asOf,
+        });
+      }
+    });
+    return out;
+  }
+
+  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
+    const p = this.p;
+    d.horizonDays = p.horizonDays;
+    this.runAnalysts(view);
+    const blend = this.weighter.weights();
+    const e = this.ensembles(view.U, blend, true);
+    const z = robustZScores(e.mu);
+    const cfg = this.ctx.metaBrain;
+    const current = new Float64Array(view.U);
+    for (const pos of book.positions) {
+      const u = view.column(pos.symbol);
+      if (u >= 0) current[u] = pos.weight;
+    }
+    const conv = new Float64Array(view.U).fill(Number.NaN);
+    for (let u = 0; u < view.U; u++) {
+      const s = e.sigma[u] as number;
+      if (e.count[u] === 0 || !(s > 0)) continue;
+      d.mu[u] = e.mu[u] as number;
+      d.sigma[u] = s;
+      d.confidence[u] = e.confidence[u] as number;
+      const zu = z[u] as number;
+      const isCandidate = p.longOnly ? zu >= p.minZ : Math.abs(zu) >= p.minZ;
+      if (isCandidate && view.isTradable(u)) conv[u] = Math.abs((e.mu[u] as number) / s);
+    }
+    const order: number[] = [];
+    for (let u = 0; u < view.U; u++) if (conv[u] === conv[u]) order.push(u);
+    order.sort((a, b) => (conv[b] as number) - (conv[a] as number) || a - b);
+    const considered = order.slice(0, p.maxNames);
+    const seen = new Set(considered);
+    for (let u = 0; u < view.U; u++) if (current[u] !== 0 && !seen.has(u)) considered.push(u);
+    let gross = 0;
+    for (let u = 0; u < view.U; u++) gross += Math.abs(current[u] as number);
+    const override = book.drawdown.state !== 'normal' ? `drawdown state ${book.drawdown.state}` : this.market.regime() === 'BEAR_CRISIS' ? 'regime BEAR_CRISIS' : null;
+    const decisions: { symbol: string; decision: MetaDecision }[] = [];
+    const tally = { EXECUTE_BUY: 0, EXECUTE_SELL: 0, HOLD: 0, REJECT: 0 };
+    const view1: AnalystView[] = [];
+    for (const u of considered) {
+      const cur = current[u] as number;
+      const ens = this.ensembleAt(u, blend, true, view1);
+      const dec = decide(
+        {
+          ensemble: ens,
+          currentWeight: cur,
+          grossElsewhere: gross - Math.abs(cur),
+          leverageLimit: this.ctx.risk.leverageLimit,
+          riskOverride: override,
+          longOnly: p.longOnly,
+        },
+        cfg,
+      );
+      gross = gross - Math.abs(cur) + Math.abs(dec.targetWeight);
+      d.weights[u] = dec.targetWeight;
+      decisions.push({ symbol: view.symbols[u] ?? '', decision: dec });
+      tally[dec.action]++;
+    }
+    this.lastDecisions = decisions;
+    const names = this.analysts.map((a, k) => `${a.name} ${(blend[k] as number).toFixed(2)}`).join(', ');
+    const ece = this.weighter.ece();
+    d.reasoning =
+      `committee: BUY ${tally.EXECUTE_BUY}, SELL ${tally.EXECUTE_SELL}, HOLD ${tally.HOLD}, REJECT ${tally.REJECT}` +
+      `${override ? ` (override: ${override})` : ''}; blend [${names}]; ECE ${Number.isFinite(ece) ? ece.toFixed(3) : 'n/a'}`;
+  }
+
+  private runAnalysts(view: MarketView): void {
+    const env: AnalystEnv = { view, horizonDays: this.p.horizonDays, vol: (u) => this.analystVol(view, u) };
+    this.analysts.forEach((a, k) => {
+      let o = this.outputs[k];
+      if (!o || o.mu.length !== view.U) {
+        o = newOutput(view.U);
+        this.outputs[k] = o;
+      }
+      clearOutput(o);
+      a.analyse(env, o);
+    });
+  }
+
+  private analystVol(view: MarketView, u: number): number {
+    const v = this.avol.vol(u);
+    if (v > 0) return v;
+    const r = view.value('vol20', u);
+    return r > 0 ? r : Number.NaN;
+  }
+
+  /** The meta-brain ensemble of column u from the current analyst outputs. */
+  private ensembleAt(u: number, blend: Float64Array, calibrated: boolean, scratch: AnalystView[]) {
+    scratch.length = 0;
+    this.analysts.forEach((a, k) => {
+      const o = this.outputs[k] as AnalystOutput;
+      const mu = o.mu[u] as number;
+      if (mu !== mu) return;
+      scratch.push({ source: a.name, mu, sigma: o.sigma[u] as number, confidence: o.confidence[u] as number, blend: blend[k] as number });
+    });
+    const e = ensemble(scratch, { beta: this.ctx.metaBrain.beta });
+    return calibrated && e.n > 0 ? { ...e, confidence: this.weighter.calibrate(e.confidence) } : e;
+  }
+
+  private ensembles(U: number, blend: Float64Array, calibrated: boolean): Ensembles {
+    const out: Ensembles = {
+      mu: new Float64Array(U).fill(Number.NaN),
+      sigma: new Float64Array(U).fill(Number.NaN),
+      confidence: new Float64Array(U).fill(Number.NaN),
+      consensus: new Float64Array(U).fill(Number.NaN),
+      conflict: new Uint8Array(U),
+      count: new Int32Array(U),
+    };
+    const scratch: AnalystView[] = [];
+    for (let u = 0; u < U; u++) {
+      const e = this.ensembleAt(u, blend, calibrated, scratch);
+      out.count[u] = e.n;
+      if (e.n === 0) continue;
+      out.mu[u] = e.mu;
+      out.sigma[u] = e.sigma;
+      out.confidence[u] = e.confidence;
+      out.consensus[u] = e.consensus;
+      out.conflict[u] = e.isConflict ? 1 : 0;
+    }
+    return out;
+  }
+
+  /** The meta-weighter's view of a past row: analysts and the uncalibrated ensemble as of that row. */
+  private predictAt(d: RowData, blend: Float64Array) {
+    this.runAnalysts(d.view);
+    const e = this.ensembles(d.view.U, blend, false);
+    return { mus: this.outputs.map((o) => o.mu), ensembleMu: e.mu, ensembleConfidence: e.confidence };
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The meta-brain's formulas (seed: mini-quant-fund §2), exactly:
+ *   ensemble        μ̂ = Σₖ wₖ·αₖ, wₖ = aₖcₖ / Σⱼ aⱼcⱼ (confidence-weighted; aₖ learned blend weights, 1 by default)
+ *   disagreement    μ̂ ← μ̂ · exp(−β · Var(μₖ)), Var the population variance of the analysts' μ
+ *   robust z        zᵢ = (μ̂ᵢ − median(μ̂)) / MAD, MAD = median(|μ̂ − median|) (unscaled)
+ *   conviction      Sᵢ = μ̂ᵢ / σ̂ᵢ
+ *   Kelly           fᵢ = γ · μ̂ᵢ / σ̂ᵢ²
+ * with σ̂² = Σₖ wₖσₖ² + Σₖ wₖ(αₖ − μ̂_raw)² (the mixture's variance: own uncertainty plus
+ * disagreement) and directional consensus / conflict detection (seed: macro-fund-pms).
+ * μ and σ are simple returns over the common horizon.
+ */
+import { normalPdf, normalQuantile } from '../../quant/index.ts';
+
+/** One analyst's view of one name. */
+export interface AnalystView {
+  readonly source: string;
+  readonly mu: number;
+  readonly sigma: number;
+  readonly confidence: number;
+  /** Learned blend weight aₖ (meta-weighter); 1 when absent. */
+  readonly blend?: number;
+}
+
+export interface Ensemble {
+  readonly n: number;
+  /** Σ wₖαₖ before the disagreement penalty. */
+  readonly muRaw: number;
+  /** Population variance of the analysts' μ. */
+  readonly disagreement: number;
+  /** exp(−β·Var). */
+  readonly penalty: number;
+  /** μ̂ after the penalty. */
+  readonly mu: number;
+  readonly sigma: number;
+  /** Σ wₖcₖ, the ensemble's confidence in [0, 1]. */
+  readonly confidence: number;
+  /** Confidence-weight share agreeing with the ensemble's direction, in [0, 1] (1 when unanimous). */
+  readonly consensus: number;
+  /** −1, 0 or +1. */
+  readonly direction: number;
+  /** Strong views on both sides and no clear majority. */
+  readonly isConflict: boolean;
+}
+
+export interface EnsembleOptions {
+  readonly beta: number;
+  /** A view at or above this confidence counts as strong for conflict detection. */
+  readonly strongConfidence?: number;
+  /** Consensus below this, with strong views on both sides, is a conflict. */
+  readonly minConsensus?: number;
+}
+
+const EMPTY: Ensemble = {
+  n: 0,
+  muRaw: 0,
+  disagreement: 0,
+  penalty: 1,
+  mu: 0,
+  sigma: 0,
+  confidence: 0,
+  consensus: 0,
+  direction: 0,
+  isConflict: false,
+};
+
+export function ensemble(views: readonly AnalystView[], o: EnsembleOptions): Ensemble {
+  const usable = views.filter((v) => Number.isFinite(v.mu) && Number.isFinite(v.sigma) && v.confidence > 0 && (v.blend ?? 1) > 0);
+  const n = usable.length;
+  if (n === 0) return EMPTY;
+  let tw = 0;
+  for (const v of usable) tw += (v.blend ?? 1) * v.confidence;
+  let muRaw = 0;
+  let conf = 0;
+  let meanMu = 0;
+  for (const v of usable) {
+    const w = ((v.blend ?? 1) * v.confidence) / tw;
+    muRaw += w * v.mu;
+    conf += w * v.confidence;
+    meanMu += v.mu / n;
+  }
+  let disagreement = 0;
+  let variance = 0;
+  let agree = 0;
+  let strongUp = false;
+  let strongDown = false;
+  const dir = muRaw > 0 ? 1 : muRaw < 0 ? -1 : 0;
+  const strong = o.strongConfidence ?? 0.5;
+  for (const v of usable) {
+    const w = ((v.blend ?? 1) * v.confidence) / tw;
+    disagreement += (v.mu - meanMu) * (v.mu - meanMu);
+    variance += w * (v.sigma * v.sigma + (v.mu - muRaw) * (v.mu - muRaw));
+    if (dir !== 0 && Math.sign(v.mu) === dir) agree += w;
+    if (v.confidence >= strong && v.mu > 0) strongUp = true;
+    if (v.confidence >= strong && v.mu < 0) strongDown = true;
+  }
+  disagreement /= n;
+  const penalty = Math.exp(-o.beta * disagreement);
+  const consensus = dir === 0 ? 0 : agree;
+  return {
+    n,
+    muRaw,
+    disagreement,
+    penalty,
+    mu: muRaw * penalty,
+    sigma: Math.sqrt(variance),
+    confidence: conf,
+    consensus,
+    direction: dir,
+    isConflict: strongUp && strongDown && consensus < (o.minConsensus ?? 0.6),
+  };
+}
+
+/** Robust z-scores (x − median) / MAD over the finite entries; 0 where MAD is 0, NaN stays NaN. */
+export function robustZScores(x: ArrayLike<number>): Float64Array {
+  const finite: number[] = [];
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) finite.push(x[i] as number);
+  const out = new Float64Array(x.length).fill(Number.NaN);
+  if (finite.length === 0) return out;
+  const med = medianOf(finite);
+  const mad = medianOf(finite.map((v) => Math.abs(v - med)));
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    if (Number.isFinite(v)) out[i] = mad > 0 ? (v - med) / mad : 0;
+  }
+  return out;
+}
+
+function medianOf(v: number[]): number {
+  const s = v.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Conviction S = μ̂ / σ̂ (0 when σ̂ is 0). */
+export function conviction(mu: number, sigma: number): number {
+  return sigma > 0 ? mu / sigma : 0;
+}
+
+/** Fractional Kelly f = γ · μ̂ / σ̂² (a fraction of capital, signed; 0 when σ̂ is 0). */
+export function kellyFraction(mu: number, sigma: number, gamma: number): number {
+  return sigma > 0 ? (gamma * mu) / (sigma * sigma) : 0;
+}
+
+/**
+ * Parametric (normal) CVaR of a position, as a positive loss fraction of capital:
+ * |f| · (σ·φ(Φ⁻¹(α))/(1−α) − sign(f)·μ).
+ */
+export function positionCvar(f: number, mu: number, sigma: number, alpha = 0.95): number {
+  if (f === 0) return 0;
+  const tail = (sigma * normalPdf(normalQuantile(alpha))) / (1 - alpha);
+  return Math.max(0, Math.abs(f) * (tail - Math.sign(f) * mu));
+}

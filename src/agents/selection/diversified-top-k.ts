@@ -1,0 +1,147 @@
+/**
+ * Diversified top-K selection (seed: refactor-plan §2.3, "diversified slate"): greedy, adding at
+ * each step the candidate with the best utility
+ *   u(c | S) = z(c) − λ · max_{s ∈ S} ρ(c, s)
+ * where z is the candidate's standardised score and ρ the return correlation. λ = 0 is plain
+ * top-K. Correlations are computed lazily, so the cost is O(K · candidates · window).
+ */
+
+/** Pairwise correlation between candidates i and j (indices into the candidate list). */
+export type CorrelationFn = (i: number, j: number) => number;
+
+/** Indices of the `k` best scores (descending, ties by index). NaN scores are never picked. */
+export function plainTopK(scores: ArrayLike<number>, k: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (Number.isFinite(scores[i])) idx.push(i);
+  idx.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  return idx.slice(0, Math.max(0, k));
+}
+
+/**
+ * Greedy diversified top-K: returns candidate indices in the order chosen. `penalty` (λ) is in
+ * score standard deviations per unit of correlation.
+ */
+export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: number, corr: CorrelationFn): number[] {
+  const n = scores.length;
+  let s = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i] as number;
+    if (Number.isFinite(v)) {
+      s += v;
+      m++;
+    }
+  }
+  if (m === 0 || k <= 0) return [];
+  const mean = s / m;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i] as number;
+    if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
+  }
+  const sd = Math.sqrt(ss / m) || 1;
+  const z = new Float64Array(n);
+  const maxCorr = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  const taken = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i] as number;
+    z[i] = Number.isFinite(v) ? (v - mean) / sd : Number.NaN;
+    if (!Number.isFinite(v)) taken[i] = 1;
+  }
+  const out: number[] = [];
+  while (out.length < Math.min(k, m)) {
+    let best = -1;
+    let bestU = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      if (taken[i]) continue;
+      const pen = out.length === 0 ? 0 : penalty * (maxCorr[i] as number);
+      const u = (z[i] as number) - pen;
+      if (u > bestU) {
+        bestU = u;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    out.push(best);
+    if (penalty !== 0) {
+      for (let i = 0; i < n; i++) {
+        if (taken[i]) continue;
+        const r = corr(i, best);
+        if (r > (maxCorr[i] as number)) maxCorr[i] = r;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Lazy Pearson correlations between the columns of a T×C returns block (row-major by time, as
+ * `MarketView.returnsPanel` gives it). Missing returns count as the column mean (pairwise-complete
+ * would be exact but O(T) per pair either way).
+ */
+export class ReturnCorrelations {
+  private readonly std: Float64Array;
+  private readonly cache = new Map<number, number>();
+  constructor(
+    returns: Float64Array,
+    readonly C: number,
+  ) {
+    const T = C > 0 ? Math.floor(returns.length / C) : 0;
+    // column-major standardised copy, so each correlation is one contiguous dot product
+    this.std = new Float64Array(T * C);
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      let n = 0;
+      for (let t = 0; t < T; t++) {
+        const v = returns[t * C + c] as number;
+        if (v === v) {
+          s += v;
+          n++;
+        }
+      }
+      const m = n > 0 ? s / n : 0;
+      let ss = 0;
+      for (let t = 0; t < T; t++) {
+        const v = returns[t * C + c] as number;
+        const d = v === v ? v - m : 0;
+        this.std[c * T + t] = d;
+        ss += d * d;
+      }
+      const norm = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+      for (let t = 0; t < T; t++) this.std[c * T + t] = (this.std[c * T + t] as number) * norm;
+    }
+    this.T = T;
+  }
+  readonly T: number;
+
+  /** ρ(i, j) in [−1, 1]; 0 when a column has no variance. */
+  corr(i: number, j: number): number {
+    if (i === j) return 1;
+    const a = i < j ? i : j;
+    const b = i < j ? j : i;
+    const key = a * this.C + b;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const T = this.T;
+    let s = 0;
+    const oa = a * T;
+    const ob = b * T;
+    for (let t = 0; t < T; t++) s += (this.std[oa + t] as number) * (this.std[ob + t] as number);
+    this.cache.set(key, s);
+    return s;
+  }
+
+  /** Mean pairwise correlation of a set of columns (NaN for fewer than two). */
+  averagePairwise(cols: readonly number[]): number {
+    let s = 0;
+    let n = 0;
+    for (let x = 0; x < cols.length; x++) {
+      for (let y = x + 1; y < cols.length; y++) {
+        s += this.corr(cols[x] as number, cols[y] as number);
+        n++;
+      }
+    }
+    return n > 0 ? s / n : Number.NaN;
+  }
+}

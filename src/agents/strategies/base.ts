@@ -1,0 +1,166 @@
+import type { AgentProposal, Regime, RiskDriver, Signal, StrategyType, TargetWeight } from '../../contracts/index.ts';
+import type { MarketView } from '../../market/index.ts';
+import type { Agent, AgentBook, AgentContext } from '../agent.ts';
+import { applyAgentRisk } from '../risk/agent-risk.ts';
+import { AtrFeature, EwmaVolFeature } from '../state/features.ts';
+import { IncrementalState, type Feature } from '../state/incremental.ts';
+import { MarketFeature } from '../state/market-feature.ts';
+
+/**
+ * What a strategy decides in one cycle, before its risk layer: per-column raw weights and views
+ * (μ and σ over `horizonDays`, confidence), NaN μ meaning "no view". Arrays are owned by the
+ * agent and reset every cycle.
+ */
+export interface Draft {
+  readonly weights: Float64Array;
+  readonly mu: Float64Array;
+  readonly sigma: Float64Array;
+  readonly confidence: Float64Array;
+  horizonDays: number;
+  reasoning: string;
+}
+
+/**
+ * The shared skeleton of every strategy agent: incremental state (ATR, EWMA vol, market regime
+ * plus the strategy's own features), `decide` → per-agent risk → proposal. Signals are emitted
+ * for every name in the final book and every name currently held.
+ */
+export abstract class StrategyAgent implements Agent {
+  readonly id: string;
+  readonly strategy: StrategyType;
+  readonly riskDrivers: readonly RiskDriver[];
+  readonly bucket: string;
+  protected readonly ctx: AgentContext;
+  protected readonly state: IncrementalState;
+  protected readonly atr: AtrFeature;
+  protected readonly vol: EwmaVolFeature;
+  protected readonly market: MarketFeature;
+  protected readonly modelVersion: string;
+  private draft: Draft | null = null;
+
+  protected constructor(ctx: AgentContext, features: readonly Feature[], modelVersion: string) {
+    this.ctx = ctx;
+    this.id = ctx.id;
+    this.strategy = ctx.strategy;
+    this.riskDrivers = ctx.riskDrivers;
+    this.bucket = ctx.bucket;
+    this.modelVersion = modelVersion;
+    this.atr = new AtrFeature(ctx.risk.atrPeriod);
+    this.vol = new EwmaVolFeature(0.94);
+    this.market = new MarketFeature();
+    this.state = new IncrementalState([this.atr, this.vol, this.market, ...features]);
+  }
+
+  /** Fill `d` for the as-of row; the incremental state is already synced to `view.t`. */
+  protected abstract decide(view: MarketView, book: AgentBook, d: Draft): void;
+
+  /** How many times the state was rebuilt from row 0 / stepped (tests and benchmarks). */
+  get stateCounters(): { rebuilds: number; steps: number } {
+    return { rebuilds: this.state.rebuilds, steps: this.state.steps };
+  }
+
+  propose(view: MarketView, book: AgentBook): AgentProposal {
+    this.state.sync(view);
+    const d = this.resetDraft(view.U);
+    this.decide(view, book, d);
+    const close = this.state.close;
+    const strength = new Float64Array(view.U);
+    for (let u = 0; u < view.U; u++) {
+      const m = d.mu[u] as number;
+      const s = d.sigma[u] as number;
+      strength[u] = m === m && s > 0 ? Math.abs(m) / s : 0;
+    }
+    const shape = this.state.shape;
+    const risk = applyAgentRisk({
+      view,
+      weights: d.weights,
+      strength,
+      close,
+      atr: (u) => this.atr.value(u),
+      sectorOf: shape.sectorOf,
+      sectorNames: shape.sectorNames,
+      params: this.ctx.risk,
+      drawdownState: book.drawdown.state,
+    });
+    const regime = this.market.regime();
+    const targets: TargetWeight[] = [];
+    const signals: Signal[] = [];
+    const emitted = new Uint8Array(view.U);
+    for (let u = 0; u < view.U; u++) {
+      const w = d.weights[u] as number;
+      if (w === 0 || w !== w) continue;
+      const sl = risk.stopLoss[u] as number;
+      const tp = risk.takeProfit[u] as number;
+      targets.push({ symbol: view.symbols[u] ?? '', weight: w, stopLoss: sl === sl ? sl : null, takeProfit: tp === tp ? tp : null });
+      this.pushSignal(signals, emitted, view, book, d, u, regime);
+    }
+    for (const pos of book.positions) {
+      const u = view.column(pos.symbol);
+      if (u >= 0) this.pushSignal(signals, emitted, view, book, d, u, regime);
+    }
+    return {
+      version: 1,
+      traceId: book.traceId,
+      cycleId: book.cycleId,
+      agentId: this.id,
+      strategy: this.strategy,
+      asOf: view.asOf,
+      signals,
+      targets,
+      agentRisk: risk.notes,
+      reasoning: `${d.reasoning} [regime ${regime}; ${targets.length} targets; ${risk.notes.length} risk notes]`.slice(0, 4000),
+    };
+  }
+
+  private pushSignal(out: Signal[], emitted: Uint8Array, view: MarketView, book: AgentBook, d: Draft, u: number, regime: Regime): void {
+    if (emitted[u]) return;
+    const mu = d.mu[u] as number;
+    const sigma = d.sigma[u] as number;
+    if (!(mu === mu && sigma >= 0 && Number.isFinite(sigma))) return;
+    emitted[u] = 1;
+    const c = d.confidence[u] as number;
+    out.push({
+      version: 1,
+      traceId: book.traceId,
+      symbol: view.symbols[u] ?? '',
+      mu,
+      sigma,
+      horizonDays: d.horizonDays,
+      confidence: c === c ? Math.min(1, Math.max(0, c)) : 0,
+      regime,
+      agentId: this.id,
+      modelVersion: this.modelVersion,
+      asOf: view.asOf,
+    });
+  }
+
+  private resetDraft(U: number): Draft {
+    let d = this.draft;
+    if (!d || d.weights.length !== U) {
+      d = {
+        weights: new Float64Array(U),
+        mu: new Float64Array(U),
+        sigma: new Float64Array(U),
+        confidence: new Float64Array(U),
+        horizonDays: 1,
+        reasoning: '',
+      };
+      this.draft = d;
+    }
+    d.weights.fill(0);
+    d.mu.fill(Number.NaN);
+    d.sigma.fill(Number.NaN);
+    d.confidence.fill(Number.NaN);
+    d.horizonDays = 1;
+    d.reasoning = '';
+    return d;
+  }
+
+  /** Daily volatility of column u: EWMA when seasoned, else the panel's 20-day realised vol. */
+  protected dailyVol(view: MarketView, u: number): number {
+    const v = this.vol.vol(u);
+    if (v > 0) return v;
+    const r = view.value('vol20', u);
+    return r > 0 ? r : Number.NaN;
+  }
+}

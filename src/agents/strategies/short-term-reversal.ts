@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { MarketView } from '../../market/index.ts';
+import type { AgentBook, AgentContext } from '../agent.ts';
+import { alphaFromScore, clipInPlace, confidenceFromZ, quantileCount, rankDescending, zscoreInPlace } from '../scores.ts';
+import { StrategyAgent, type Draft } from './base.ts';
+
+export const ShortTermReversalParams = z.strictObject({
+  lookbackDays: z.number().int().min(1).max(21).default(5),
+  /** Fraction of names in each leg. */
+  legFraction: z.number().gt(0).max(0.5).default(0.1),
+  maxNamesPerLeg: z.number().int().min(1).default(30),
+  /** Only names in this top fraction by dollar volume (adv20 × close) are traded. */
+  liquidFraction: z.number().gt(0).max(1).default(1),
+  longOnly: z.boolean().default(false),
+  grossTarget: z.number().gt(0).max(3).default(1),
+  horizonDays: z.number().int().min(1).max(21).default(5),
+  ic: z.number().gt(0).max(1).default(0.04),
+});
+export type ShortTermReversalParams = z.infer<typeof ShortTermReversalParams>;
+
+/**
+ * **Short-term reversal.** Idea: last week's losers bounce and winners give back (liquidity
+ * provision; Lehmann, Jegadeesh). Inputs: the `lookbackDays` return over its volatility, dollar
+ * volume for the liquidity screen. Holds: long the worst decile (past losers), short the best
+ * decile (past winners), equal weights, dollar-neutral (long-only when configured).
+ */
+export class ShortTermReversalAgent extends StrategyAgent {
+  private readonly p: ShortTermReversalParams;
+  constructor(ctx: AgentContext, params: ShortTermReversalParams) {
+    super(ctx, [], 'reversal@1');
+    this.p = params;
+  }
+
+  protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
+    const p = this.p;
+    d.horizonDays = p.horizonDays;
+    if (view.t < Math.max(p.lookbackDays, 20)) {
+      d.reasoning = 'warming up';
+      return;
+    }
+    const U = view.U;
+    const now = this.state.close;
+    const old = view.cross('close', view.t - p.lookbackDays);
+    const liquid = liquidMask(view, now, p.liquidFraction);
+    const score = new Float64Array(U).fill(Number.NaN);
+    for (let u = 0; u < U; u++) {
+      const v = this.dailyVol(view, u);
+      if (!liquid[u] || !(v > 0) || !view.isTradable(u)) continue;
+      score[u] = -((now[u] as number) / (old[u] as number) - 1) / (v * Math.sqrt(p.lookbackDays));
+    }
+    zscoreInPlace(score);
+    clipInPlace(score, 3);
+    for (let u = 0; u < U; u++) {
+      const z = score[u] as number;
+      if (z !== z) continue;
+      const a = alphaFromScore(p.ic, z, this.dailyVol(view, u), p.horizonDays);
+      d.mu[u] = a.mu;
+      d.sigma[u] = a.sigma;
+      d.confidence[u] = confidenceFromZ(z);
+    }
+    const ranked = rankDescending(score);
+    const n = Math.min(p.maxNamesPerLeg, quantileCount(ranked.length, p.legFraction), Math.floor(ranked.length / 2));
+    const longGross = p.longOnly ? p.grossTarget : p.grossTarget / 2;
+    for (let i = 0; i < n; i++) d.weights[ranked[i] as number] = longGross / n;
+    if (!p.longOnly) for (let i = 0; i < n; i++) d.weights[ranked[ranked.length - 1 - i] as number] = -longGross / n;
+    d.reasoning = `${p.lookbackDays}-day reversal: long ${n} past losers${p.longOnly ? '' : `, short ${n} past winners`}`;
+  }
+}
+
+/** 1 for names in the top `fraction` by dollar volume (adv20 × close). */
+export function liquidMask(view: MarketView, close: Float64Array, fraction: number): Uint8Array {
+  const U = view.U;
+  const mask = new Uint8Array(U);
+  if (fraction >= 1) return mask.fill(1);
+  const adv = view.cross('adv20');
+  const dv = new Float64Array(U);
+  for (let u = 0; u < U; u++) dv[u] = (adv[u] as number) * (close[u] as number);
+  const ranked = rankDescending(dv);
+  const k = Math.ceil(ranked.length * fraction);
+  for (let i = 0; i < k; i++) mask[ranked[i] as number] = 1;
+  return mask;
+}
