@@ -1,0 +1,105 @@
+import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
+import { componentAt, largestScale } from '../budget-math.ts';
+import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+
+const RULE = 'risk_budget';
+
+/**
+ * Seed fund-overlay-plan §1A. The agent's Euler component VaR in the pro-forma fund against its
+ * budget, riskBudgetPct × the fund VaR budget (risk.varLimitPct × capital): WITHIN_BUDGET,
+ * WARNING above budgetWarningPct (80%), BREACH with the largest scale that fits. Daily and monthly
+ * loss limits (the agent may only reduce), gross / net / leverage caps and the per-name and
+ * per-sector caps of the agent's own book (fractions of its allocated capital).
+ */
+export const RiskBudgetCheck: OverlayCheck = {
+  name: RULE,
+  review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
+    const a = ctx.agent;
+    const r = a.risk;
+    const lf = ctx.fund.limitFactor;
+    const reasons: Reason[] = [];
+    const caps: Record<string, number> = {};
+    let scale = 1;
+    let status: CheckResult['status'] = 'OK';
+    const worse = (s: CheckResult['status']) => {
+      if (s === 'BREACH' || (s === 'WARNING' && status === 'OK')) status = s;
+    };
+    if (!(a.capital > 0)) {
+      return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'NO_CAPITAL', 'the agent has no allocated capital', { limit: 0, actual: a.capital })] });
+    }
+    // daily / monthly loss limits: reduce only
+    const st = a.state;
+    const daily = st ? -st.dailyPnl / a.capital : 0;
+    const monthly = st ? -st.monthlyPnl / a.capital : 0;
+    const lossBreaches: Reason[] = [];
+    if (daily >= r.maxDailyDrawdownPct) lossBreaches.push(reason(RULE, 'DAILY_LOSS_LIMIT', `daily loss ${(daily * 100).toFixed(2)}% ≥ ${(r.maxDailyDrawdownPct * 100).toFixed(2)}%: reduce only`, { limit: r.maxDailyDrawdownPct, actual: daily }));
+    if (monthly >= r.maxMonthlyDrawdownPct) lossBreaches.push(reason(RULE, 'MONTHLY_LOSS_LIMIT', `monthly loss ${(monthly * 100).toFixed(2)}% ≥ ${(r.maxMonthlyDrawdownPct * 100).toFixed(2)}%: reduce only`, { limit: r.maxMonthlyDrawdownPct, actual: monthly }));
+    if (lossBreaches.length > 0) {
+      worse('BREACH');
+      reasons.push(...lossBreaches);
+      for (let i = 0; i < a.names.length; i++) setCap(caps, a.names[i] ?? '', reduceOnlyCap(a.proposedW[i] ?? 0, a.currentW[i] ?? 0));
+    }
+    // per-name cap of the agent's book
+    const posCap = r.maxPositionPct * lf;
+    let gross = 0;
+    let net = 0;
+    for (let i = 0; i < a.names.length; i++) {
+      const w = a.proposedW[i] ?? 0;
+      gross += Math.abs(w);
+      net += w;
+      if (Math.abs(w) > posCap + 1e-12) {
+        setCap(caps, a.names[i] ?? '', posCap);
+        worse('BREACH');
+        reasons.push(reason(RULE, 'POSITION_CAP', 'position above the agent cap', { symbol: a.names[i] ?? null, limit: posCap, actual: Math.abs(w) }));
+      }
+    }
+    // per-sector gross cap of the agent's book
+    const secCap = r.maxSectorPct * lf;
+    const secGross = new Map<number, number>();
+    for (let i = 0; i < a.names.length; i++) {
+      const s = ctx.universe.sector[a.idx[i] ?? 0] ?? 0;
+      secGross.set(s, (secGross.get(s) ?? 0) + Math.min(Math.abs(a.proposedW[i] ?? 0), posCap));
+    }
+    for (const [s, g] of secGross) {
+      if (g <= secCap + 1e-12) continue;
+      const f = secCap / g;
+      const sector = ctx.universe.sectorNames[s] ?? 'Unknown';
+      for (let i = 0; i < a.names.length; i++) {
+        if ((ctx.universe.sector[a.idx[i] ?? 0] ?? 0) === s) setCap(caps, a.names[i] ?? '', Math.min(Math.abs(a.proposedW[i] ?? 0), posCap) * f);
+      }
+      worse('BREACH');
+      reasons.push(reason(RULE, 'AGENT_SECTOR_CAP', `sector ${sector} above the agent's sector cap`, { sector, limit: secCap, actual: g }));
+    }
+    // gross / leverage / net
+    const grossCap = Math.min(r.grossExposureCap, r.leverageLimit) * lf;
+    if (gross > grossCap + 1e-12) {
+      scale = Math.min(scale, grossCap / gross);
+      worse('BREACH');
+      const code = r.leverageLimit < r.grossExposureCap ? 'LEVERAGE_CAP' : 'GROSS_CAP';
+      reasons.push(reason(RULE, code, 'gross exposure above the agent cap', { limit: grossCap, actual: gross }));
+    }
+    const netCap = r.netExposureCap * lf;
+    if (Math.abs(net) > netCap + 1e-12) {
+      scale = Math.min(scale, netCap / Math.abs(net));
+      worse('BREACH');
+      reasons.push(reason(RULE, 'NET_CAP', 'net exposure above the agent cap', { limit: netCap, actual: Math.abs(net) }));
+    }
+    // VaR budget on the Euler component
+    const budget = r.riskBudgetPct * ctx.fund.varBudget * lf;
+    const cr = ctx.candidateRisk();
+    const z = ctx.fund.z;
+    const g = (s: number) => componentAt(z, cr, s);
+    const comp = g(1);
+    const used = budget > 0 ? comp / budget : comp > 0 ? Number.POSITIVE_INFINITY : 0;
+    if (comp > budget + 1e-9) {
+      const s = largestScale(g, budget);
+      scale = Math.min(scale, s);
+      worse('BREACH');
+      reasons.push(reason(RULE, 'VAR_BUDGET_BREACH', `component VaR uses ${(used * 100).toFixed(1)}% of the agent's budget: book × ${s.toFixed(3)}`, { limit: budget, actual: comp }));
+    } else if (used > ctx.config.risk.budgetWarningPct) {
+      worse('WARNING');
+      reasons.push(reason(RULE, 'VAR_BUDGET_WARNING', `component VaR uses ${(used * 100).toFixed(1)}% of the agent's budget (warning above ${(ctx.config.risk.budgetWarningPct * 100).toFixed(0)}%)`, { limit: budget, actual: comp }));
+    }
+    return result(RULE, { status, scale, caps, reasons });
+  },
+};

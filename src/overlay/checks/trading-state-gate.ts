@@ -1,0 +1,31 @@
+import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
+import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+
+const RULE = 'trading_state';
+
+/** HALTED approves nothing new (the proposal is rejected); REDUCING lets only exposure-reducing changes through. */
+export const TradingStateCheck: OverlayCheck = {
+  name: RULE,
+  review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
+    const st = ctx.fund.tradingState;
+    if (st === 'HALTED') {
+      return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'FUND_HALTED', 'the fund is HALTED: no new orders, the risk-reduction plan runs instead')] });
+    }
+    if (st === 'REDUCING') {
+      const caps: Record<string, number> = {};
+      const reasons: Reason[] = [];
+      const a = ctx.agent;
+      for (let i = 0; i < a.names.length; i++) {
+        const p = a.proposedW[i] ?? 0;
+        const c = a.currentW[i] ?? 0;
+        const cap = reduceOnlyCap(p, c);
+        setCap(caps, a.names[i] ?? '', cap);
+        if (Math.abs(p) > cap + 1e-12) {
+          reasons.push(reason(RULE, 'FUND_REDUCING', 'the fund is REDUCING: exposure may only shrink', { symbol: a.names[i] ?? null, limit: cap, actual: Math.abs(p) }));
+        }
+      }
+      return result(RULE, { status: 'WARNING', caps, reasons: reasons.length > 0 ? reasons : [reason(RULE, 'FUND_REDUCING', 'the fund is REDUCING: exposure may only shrink')] });
+    }
+    return result(RULE, {});
+  },
+};

@@ -1,0 +1,133 @@
+import type { AgentConfig, AgentProposal, AgentRiskParams, CheckResult, FundConfig, Reason, Regime } from '../contracts/index.ts';
+import type { MarketView } from '../market/index.ts';
+import type { CandidateRisk } from './budget-math.ts';
+import type { DrawdownOutcome } from './drawdown.ts';
+import type { RiskModel } from './factor-model-local.ts';
+import type { FundLedger } from './ledger.ts';
+import type { RiskScratch, SparseBook } from './risk-math.ts';
+import type { AgentBookState, FundState, OverlayOptions, TradingState } from './types.ts';
+import type { Universe } from './universe.ts';
+
+/** One agent under review: its proposal and current book aligned on the same names (weights = fractions of allocated capital). */
+export interface AgentCandidate {
+  readonly agentId: string;
+  readonly config: AgentConfig | null;
+  readonly risk: AgentRiskParams;
+  readonly bucket: string;
+  /** Allocated capital, dollars. */
+  readonly capital: number;
+  readonly state: AgentBookState | null;
+  readonly names: readonly string[];
+  /** Universe (= risk model) index per name. */
+  readonly idx: Int32Array;
+  readonly proposedW: Float64Array;
+  readonly currentW: Float64Array;
+  /** The proposal in dollars (sparse over `idx`). */
+  readonly proposedBook: SparseBook;
+  /** True when the proposal had a non-finite weight or a duplicate name. */
+  readonly malformed: string | null;
+}
+
+/** Fund-level facts computed once per review, before the agents. */
+export interface FundContext {
+  readonly tradingState: TradingState;
+  /** Multiplier on every cap: 1, or 1 − emergencyTightening in an emergency. */
+  readonly limitFactor: number;
+  readonly fundDrawdown: DrawdownOutcome;
+  readonly fundDrawdownPct: number;
+  readonly agentDrawdown: ReadonlyMap<string, { outcome: DrawdownOutcome; dd: number }>;
+  readonly regime: Regime;
+  readonly regimeMultiplier: number;
+  readonly circuitBreakerTier: 0 | 1 | 2 | 3;
+  readonly circuitBreakerScale: number;
+  /** Pro-forma fund VaR95 (all proposals) as a fraction of capital, and annualised fund volatility. */
+  readonly proFormaVarPct: number;
+  readonly proFormaVolAnnual: number;
+  /** Fund VaR budget in dollars at `risk.varConfidence`: risk.varLimitPct × capital. */
+  readonly varBudget: number;
+  readonly z: number;
+  readonly agentCorrelation: ReadonlyMap<string, { maxPair: number; with: string | null; average: number }>;
+  /** Per universe index: number of agents (proposals or held books) on the long and short side. */
+  readonly holdersLong: Int32Array;
+  readonly holdersShort: Int32Array;
+  readonly bucketOf: ReadonlyMap<string, string>;
+}
+
+/** What a check may read: narrow and read-only. The ledger holds the books approved so far this cycle. */
+export interface ReviewContext {
+  readonly config: FundConfig;
+  readonly options: OverlayOptions;
+  readonly view: MarketView;
+  readonly state: FundState;
+  readonly universe: Universe;
+  readonly model: RiskModel;
+  readonly scratch: RiskScratch;
+  readonly ledger: FundLedger;
+  /** Σ of the still-unreviewed proposals in dollars (includes the candidate). */
+  readonly pending: Float64Array;
+  readonly pendingBooks: ReadonlyMap<string, SparseBook>;
+  readonly fund: FundContext;
+  readonly agent: AgentCandidate;
+  /** Work vector of length N for checks (overwritten freely). */
+  readonly work: Float64Array;
+  /** The candidate's closed-form risk terms (computed once per agent, on first use). */
+  candidateRisk(): CandidateRisk;
+}
+
+/** One rule of the overlay (ARCHITECTURE.md "Key shapes"): a verdict on one agent's proposal. */
+export interface OverlayCheck {
+  readonly name: string;
+  review(p: AgentProposal, ctx: ReviewContext): CheckResult;
+}
+
+/** A typed reason (STYLE.md "Decisions are data"). */
+export function reason(
+  rule: string,
+  code: string,
+  message: string,
+  extra: { limit?: number | null; actual?: number | null; symbol?: string | null; sector?: string | null; bucket?: string | null } = {},
+): Reason {
+  return {
+    code,
+    rule,
+    message,
+    limit: finiteOrNull(extra.limit),
+    actual: finiteOrNull(extra.actual),
+    symbol: extra.symbol ?? null,
+    sector: extra.sector ?? null,
+    bucket: extra.bucket ?? null,
+  };
+}
+
+function finiteOrNull(x: number | null | undefined): number | null {
+  return x === undefined || x === null || !Number.isFinite(x) ? null : x;
+}
+
+/** A check result builder: status from the worst reason level, scale clamped to [0, 1]. */
+export function result(
+  check: string,
+  parts: { status?: CheckResult['status']; scale?: number; caps?: Record<string, number>; removed?: string[]; block?: boolean; reasons?: Reason[] },
+): CheckResult {
+  const scale = Math.min(1, Math.max(0, parts.scale ?? 1));
+  return {
+    check,
+    status: parts.status ?? 'OK',
+    scale,
+    caps: parts.caps ?? {},
+    removed: parts.removed ?? [],
+    block: parts.block ?? false,
+    reasons: parts.reasons ?? [],
+  };
+}
+
+/** Tightest cap on |weight| for a name (fractions of the agent's capital). */
+export function setCap(caps: Record<string, number>, symbol: string, cap: number): void {
+  const c = Math.max(0, cap);
+  const prev = caps[symbol];
+  caps[symbol] = prev === undefined ? c : Math.min(prev, c);
+}
+
+/** Cap that lets a name only shrink toward zero on its current side: |current| if same sign as proposed, else 0. */
+export function reduceOnlyCap(proposed: number, current: number): number {
+  return proposed * current > 0 ? Math.abs(current) : 0;
+}

@@ -1,0 +1,244 @@
+import type { FundConfig } from '../contracts/index.ts';
+import type { MarketView } from '../market/index.ts';
+
+/**
+ * The overlay's risk model: a structured factor model Σ = B F Bᵀ + diag(D) over the names held or
+ * proposed only. Factors: the market (reference series `market`, else the equal-weighted mean of
+ * the names) and one residual factor per sector. Each name loads β on the market (time-series
+ * regression) and γ on its own sector's residual factor. Returns are simple daily returns; F and
+ * D are in daily return units². With `riskModel.kind = 'ewma'` every moment is EWMA-weighted
+ * (λ = riskModel.ewmaLambda); with 'factor' or 'sample' observations are equally weighted.
+ * A private stand-in for the quant factor model (listed in the overlay report).
+ */
+export interface RiskModel {
+  readonly symbols: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  /** Names N and factors K. */
+  readonly N: number;
+  readonly K: number;
+  readonly factorNames: readonly string[];
+  /** N×K exposures, row-major. */
+  readonly B: Float64Array;
+  /** K×K factor covariance, row-major, daily. */
+  readonly F: Float64Array;
+  /** Specific variance per name, daily. */
+  readonly D: Float64Array;
+  /** Market beta per name (= B[u*K]). */
+  readonly beta: Float64Array;
+  /** 1 when the name had too little history and got a conservative proxy (β = 1, σ = max(vol20, 3%)). */
+  readonly proxied: Uint8Array;
+  /** Rows used (T) and the returns panel T×N (NaN where missing), kept for historical replays. */
+  readonly T: number;
+  readonly returns: Float64Array;
+  readonly marketReturns: Float64Array;
+  /** Problems that make the model unusable (fail safe): empty when the model is sound. */
+  readonly issues: readonly string[];
+}
+
+const MIN_OBS = 20;
+const PROXY_VOL = 0.03;
+
+function marketSeries(view: MarketView, T: number, rets: Float64Array, N: number): Float64Array {
+  const out = new Float64Array(T);
+  if (view.referenceNames().includes('market')) {
+    const s = view.reference('market', T + 1);
+    let positive = 0;
+    let finite = 0;
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i] ?? Number.NaN;
+      if (Number.isFinite(v)) {
+        finite++;
+        if (v > 1) positive++;
+      }
+    }
+    const isLevel = finite > 0 && positive === finite;
+    for (let k = 0; k < T; k++) {
+      const cur = s[k + 1] ?? Number.NaN;
+      out[k] = isLevel ? cur / (s[k] ?? Number.NaN) - 1 : cur;
+    }
+    return out;
+  }
+  for (let k = 0; k < T; k++) {
+    let sum = 0;
+    let n = 0;
+    for (let u = 0; u < N; u++) {
+      const r = rets[k * N + u] ?? Number.NaN;
+      if (Number.isFinite(r)) {
+        sum += r;
+        n++;
+      }
+    }
+    out[k] = n > 0 ? sum / n : Number.NaN;
+  }
+  return out;
+}
+
+/** Builds the risk model for `symbols` from the view's last `riskModel.lookbackDays` rows. */
+export function buildRiskModel(view: MarketView, symbols: readonly string[], config: FundConfig): RiskModel {
+  const rm = config.risk.riskModel;
+  const N = symbols.length;
+  const T = Math.max(2, Math.min(rm.lookbackDays, view.t));
+  const cols = symbols.map((s) => view.column(s));
+  const safeCols = cols.map((c) => (c < 0 ? 0 : c));
+  const rets = view.returnsPanel(T, safeCols);
+  cols.forEach((c, u) => {
+    if (c < 0) for (let k = 0; k < T; k++) rets[k * N + u] = Number.NaN;
+  });
+  const mkt = marketSeries(view, T, rets, N);
+  const issues: string[] = [];
+  // observation weights
+  const w = new Float64Array(T);
+  for (let k = 0; k < T; k++) w[k] = rm.kind === 'ewma' ? Math.pow(rm.ewmaLambda, T - 1 - k) : 1;
+  // sectors present
+  const sectorOf = new Int32Array(N);
+  const sectorNames: string[] = [];
+  const sectorIdx = new Map<string, number>();
+  cols.forEach((c, u) => {
+    const name = c >= 0 ? (view.sectors[c] ?? 'Unknown') : 'Unknown';
+    let s = sectorIdx.get(name);
+    if (s === undefined) {
+      s = sectorNames.length;
+      sectorIdx.set(name, s);
+      sectorNames.push(name);
+    }
+    sectorOf[u] = s;
+  });
+  const S = sectorNames.length;
+  const K = 1 + S;
+  const beta = new Float64Array(N);
+  const proxied = new Uint8Array(N);
+  const resid = new Float64Array(T * N).fill(Number.NaN);
+  let mktObs = 0;
+  for (let k = 0; k < T; k++) if (Number.isFinite(mkt[k] ?? Number.NaN)) mktObs++;
+  if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
+  for (let u = 0; u < N; u++) {
+    let sw = 0, sx = 0, sy = 0;
+    for (let k = 0; k < T; k++) {
+      const r = rets[k * N + u] ?? Number.NaN;
+      const m = mkt[k] ?? Number.NaN;
+      if (!Number.isFinite(r) || !Number.isFinite(m)) continue;
+      const wk = w[k] ?? 0;
+      sw += wk; sx += wk * m; sy += wk * r;
+    }
+    let n = 0;
+    for (let k = 0; k < T; k++) if (Number.isFinite(rets[k * N + u] ?? Number.NaN) && Number.isFinite(mkt[k] ?? Number.NaN)) n++;
+    if (n < MIN_OBS || sw <= 0) {
+      proxied[u] = 1;
+      beta[u] = 1;
+      continue;
+    }
+    const mx = sx / sw, my = sy / sw;
+    let sxy = 0, sxx = 0;
+    for (let k = 0; k < T; k++) {
+      const r = rets[k * N + u] ?? Number.NaN;
+      const m = mkt[k] ?? Number.NaN;
+      if (!Number.isFinite(r) || !Number.isFinite(m)) continue;
+      const wk = w[k] ?? 0;
+      sxy += wk * (m - mx) * (r - my);
+      sxx += wk * (m - mx) * (m - mx);
+    }
+    const b = sxx > 0 ? sxy / sxx : 1;
+    beta[u] = b;
+    for (let k = 0; k < T; k++) {
+      const r = rets[k * N + u] ?? Number.NaN;
+      const m = mkt[k] ?? Number.NaN;
+      if (Number.isFinite(r) && Number.isFinite(m)) resid[k * N + u] = r - b * m;
+    }
+  }
+  // sector residual factors: mean residual of the sector's names each day
+  const fac = new Float64Array(T * K).fill(Number.NaN);
+  const sum = new Float64Array(S);
+  const cnt = new Int32Array(S);
+  for (let k = 0; k < T; k++) {
+    fac[k * K] = mkt[k] ?? Number.NaN;
+    sum.fill(0);
+    cnt.fill(0);
+    for (let u = 0; u < N; u++) {
+      const e = resid[k * N + u] ?? Number.NaN;
+      if (!Number.isFinite(e)) continue;
+      const s = sectorOf[u] ?? 0;
+      sum[s] = (sum[s] ?? 0) + e;
+      cnt[s] = (cnt[s] ?? 0) + 1;
+    }
+    for (let s = 0; s < S; s++) fac[k * K + 1 + s] = (cnt[s] ?? 0) > 0 ? (sum[s] ?? 0) / (cnt[s] ?? 1) : 0;
+  }
+  // B, D
+  const B = new Float64Array(N * K);
+  const D = new Float64Array(N);
+  for (let u = 0; u < N; u++) {
+    const s = sectorOf[u] ?? 0;
+    B[u * K] = beta[u] ?? 1;
+    if (proxied[u] === 1) {
+      const c = cols[u] ?? -1;
+      const v = c >= 0 ? view.value('vol20', c) : Number.NaN;
+      const vol = Number.isFinite(v) ? Math.max(v, PROXY_VOL) : PROXY_VOL;
+      D[u] = vol * vol;
+      continue;
+    }
+    let sw = 0, see = 0, sef = 0, sff = 0;
+    for (let k = 0; k < T; k++) {
+      const e = resid[k * N + u] ?? Number.NaN;
+      if (!Number.isFinite(e)) continue;
+      const f = fac[k * K + 1 + s] ?? 0;
+      const wk = w[k] ?? 0;
+      sw += wk; sef += wk * e * f; sff += wk * f * f;
+    }
+    const g = sff > 0 ? sef / sff : 0;
+    B[u * K + 1 + s] = g;
+    for (let k = 0; k < T; k++) {
+      const e = resid[k * N + u] ?? Number.NaN;
+      if (!Number.isFinite(e)) continue;
+      const z = e - g * (fac[k * K + 1 + s] ?? 0);
+      see += (w[k] ?? 0) * z * z;
+    }
+    D[u] = sw > 0 ? see / sw : PROXY_VOL * PROXY_VOL;
+  }
+  // F: weighted covariance of factor returns over rows where the market is known
+  const F = new Float64Array(K * K);
+  const means = new Float64Array(K);
+  let sw = 0;
+  for (let k = 0; k < T; k++) {
+    if (!Number.isFinite(fac[k * K] ?? Number.NaN)) continue;
+    const wk = w[k] ?? 0;
+    sw += wk;
+    for (let i = 0; i < K; i++) means[i] = (means[i] ?? 0) + wk * (fac[k * K + i] ?? 0);
+  }
+  if (sw > 0) for (let i = 0; i < K; i++) means[i] = (means[i] ?? 0) / sw;
+  for (let k = 0; k < T; k++) {
+    if (!Number.isFinite(fac[k * K] ?? Number.NaN)) continue;
+    const wk = w[k] ?? 0;
+    for (let i = 0; i < K; i++) {
+      const di = (fac[k * K + i] ?? 0) - (means[i] ?? 0);
+      for (let j = i; j < K; j++) F[i * K + j] = (F[i * K + j] ?? 0) + wk * di * ((fac[k * K + j] ?? 0) - (means[j] ?? 0));
+    }
+  }
+  for (let i = 0; i < K; i++) {
+    for (let j = i; j < K; j++) {
+      const v = sw > 0 ? (F[i * K + j] ?? 0) / sw : 0;
+      F[i * K + j] = v;
+      F[j * K + i] = v;
+    }
+  }
+  for (let i = 0; i < F.length; i++) if (!Number.isFinite(F[i] ?? Number.NaN)) issues.push('factor covariance has a non-finite entry');
+  for (let u = 0; u < N; u++) {
+    if (!Number.isFinite(D[u] ?? Number.NaN) || !Number.isFinite(B[u * K] ?? Number.NaN)) issues.push(`risk model is not finite for ${symbols[u]}`);
+  }
+  const index = new Map<string, number>();
+  symbols.forEach((s, u) => index.set(s, u));
+  return {
+    symbols,
+    index,
+    N,
+    K,
+    factorNames: ['market', ...sectorNames.map((s) => `sector:${s}`)],
+    B,
+    F,
+    D,
+    beta,
+    proxied,
+    T,
+    returns: rets,
+    marketReturns: mkt,
+    issues: [...new Set(issues)],
+  };
+}

@@ -1,0 +1,185 @@
+import { agentRiskDrivers, resolveAgentRisk, STRATEGY_RISK_DRIVERS, type Alert, type AlertCategory, type AlertSeverity, type OverlayDecision, type RiskDriver, type TargetPosition } from '../contracts/index.ts';
+import { recommendActions } from './correlation.ts';
+import type { FundFacts } from './fund-context.ts';
+import { recommendHedges } from './hedger.ts';
+import type { FundLedger } from './ledger.ts';
+import { liquidityReport } from './liquidity.ts';
+import { nextFundState } from './next-state.ts';
+import type { Prepared } from './prepare.ts';
+import { planRiskReduction, type HeldPosition } from './reduction-plan.ts';
+import type { FundReview, ReviewInput, Reviewed } from './review-fund.ts';
+import { dotSparse, portfolioVariance, type RiskScratch } from './risk-math.ts';
+import { recommendReallocation, scoreAgents } from './scoring.ts';
+import { bookVar, budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
+import { runStress, worstWindows, type StressBook } from './stress.ts';
+import { styleLoadings } from './style.ts';
+import type { OverlayOptions } from './types.ts';
+
+/** Fund-level outputs on the final book: snapshot, stress, liquidity, hedges, scores, kill-switch plan, alerts, next state. */
+export function finishReview(args: {
+  input: ReviewInput;
+  options: OverlayOptions;
+  prep: Prepared;
+  ledger: FundLedger;
+  scratch: RiskScratch;
+  facts: FundFacts;
+  decisions: OverlayDecision[];
+  positions: Record<string, TargetPosition[]>;
+  timestamp: string;
+  reviewed: readonly Reviewed[];
+}): FundReview {
+  const { input, options, prep, ledger, scratch, facts, decisions, positions, timestamp } = args;
+  const { state, config, view, cycleId } = input;
+  const { model, universe } = prep;
+  const fund = facts.context;
+  const capital = state.capital > 0 ? state.capital : 1;
+  const x = ledger.net.slice();
+  const v = bookVar(model, x, scratch, config.risk.varConfidence);
+  portfolioVariance(model, x, scratch, true);
+  const budgets: Record<string, { component: number; budget: number; used: number; status: ReturnType<typeof budgetStatus> }> = {};
+  const bucketComp = new Map<string, number>();
+  const componentVar = new Map<string, number>();
+  const ids = [...ledger.books.keys()].sort();
+  for (const id of ids) {
+    const book = ledger.books.get(id);
+    if (!book) continue;
+    const comp = v.sigma > 0 ? (fund.z * dotSparse(book, scratch.sx)) / v.sigma : 0;
+    componentVar.set(id, comp);
+    const cfg = prep.agentConfigs.get(id);
+    const risk = cfg ? resolveAgentRisk(config, cfg) : config.defaults;
+    const budget = risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
+    const used = budget > 0 ? comp / budget : 0;
+    budgets[id] = { component: comp, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
+    const b = fund.bucketOf.get(id) ?? '';
+    bucketComp.set(b, (bucketComp.get(b) ?? 0) + comp);
+  }
+  const buckets: FundRiskSnapshot['buckets'] = Object.fromEntries(
+    [...bucketComp.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([b, comp]) => {
+      const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
+      const used = cap > 0 ? comp / cap : 0;
+      return [b, { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) }];
+    }),
+  );
+  const conc = concentration(universe, x, capital);
+  const n = facts.correlations.ids.length;
+  const matrix: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const r = facts.correlations.matrix[i * n + j] ?? Number.NaN;
+      row.push(Number.isFinite(r) ? r : 0);
+    }
+    matrix.push(row);
+  }
+  const snapshot: FundRiskSnapshot = {
+    asOf: state.asOf,
+    capital: state.capital,
+    var95: v.varC,
+    var99: v.var99,
+    cvar95: v.cvarC,
+    var95Pct: v.varC / capital,
+    var99Pct: v.var99 / capital,
+    gross: conc.gross,
+    net: conc.net,
+    factorExposures: factorMap(model, x, scratch),
+    largestSingleName: conc.largest,
+    top10Pct: conc.top10Pct,
+    hhi: conc.hhi,
+    netBySector: conc.bySector,
+    agentCorrelations: { ids: facts.correlations.ids, matrix, average: Number.isFinite(facts.correlations.average) ? facts.correlations.average : null },
+    budgets,
+    buckets,
+  };
+  // stress
+  const strategyOf = new Map(input.proposals.map((p) => [p.agentId, p.strategy]));
+  const stressBooks: StressBook[] = ids.map((id) => {
+    const cfg = prep.agentConfigs.get(id);
+    const strategy = strategyOf.get(id);
+    const drivers: readonly RiskDriver[] = cfg ? agentRiskDrivers(cfg) : strategy ? STRATEGY_RISK_DRIVERS[strategy] : [];
+    return { agentId: id, book: ledger.books.get(id) ?? { idx: new Int32Array(0), val: new Float64Array(0) }, drivers };
+  });
+  const stress = runStress(stressBooks, model, styleLoadings(view, universe), capital, worstWindows(model, options.replayWindows));
+  const liquidity = liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut);
+  const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges);
+  // crowding on the final book
+  const crowded: { symbol: string; agents: string[] }[] = [];
+  const holders = new Map<string, string[]>();
+  for (const id of ids) {
+    const b = ledger.books.get(id);
+    if (!b) continue;
+    for (let i = 0; i < b.idx.length; i++) {
+      const val = b.val[i] ?? 0;
+      if (val === 0) continue;
+      const key = `${b.idx[i] ?? 0}:${val > 0 ? 'L' : 'S'}`;
+      const list = holders.get(key) ?? [];
+      list.push(id);
+      holders.set(key, list);
+    }
+  }
+  for (const [key, list] of holders) {
+    if (list.length < options.crowdingAgents) continue;
+    const u = Number(key.split(':')[0]);
+    crowded.push({ symbol: universe.symbols[u] ?? '', agents: list });
+  }
+  crowded.sort((a, b) => b.agents.length - a.agents.length || a.symbol.localeCompare(b.symbol));
+  const correlationActions = recommendActions(facts.correlations, crowded.slice(0, 20), options.correlationShock, config.killSwitch.avgAgentCorrelation);
+  const scores = scoreAgents(state, componentVar, config.metaBrain.riskFreeRate);
+  const reallocation = recommendReallocation(scores, new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital])));
+  // kill switch plan
+  let reductionPlan = null;
+  if (facts.transition.state === 'HALTED' && facts.triggers.length > 0) {
+    const held: HeldPosition[] = [];
+    for (const [id, b] of prep.currentBooks) {
+      for (let i = 0; i < b.idx.length; i++) {
+        const u = b.idx[i] ?? 0;
+        const val = b.val[i] ?? 0;
+        const vol = Math.sqrt(model.D[u] ?? 0) + Math.abs(model.beta[u] ?? 1) * 0.01;
+        held.push({ agentId: id, symbol: universe.symbols[u] ?? '', notional: val, price: universe.price[u] ?? 0, risk: Math.abs(val) * vol });
+      }
+    }
+    reductionPlan = planRiskReduction(facts.triggers, held, state.agents.map((a) => a.agentId));
+  }
+  const failSafe = { active: prep.problems.length > 0, problems: prep.problems };
+  const alerts = buildAlerts(args, snapshot, failSafe.problems, timestamp, cycleId);
+  return {
+    cycleId,
+    asOf: state.asOf,
+    tradingState: facts.transition.state,
+    transition: facts.transition,
+    triggers: facts.triggers,
+    failSafe,
+    regime: fund.regime,
+    decisions,
+    positions,
+    snapshot,
+    stress,
+    liquidity,
+    hedges: hedges.recommendations,
+    hedgePositions: hedges.positions,
+    correlationActions,
+    scores,
+    reallocation,
+    reductionPlan,
+    alerts,
+    nextState: nextFundState(state, facts),
+  };
+}
+
+function buildAlerts(args: Parameters<typeof finishReview>[0], snapshot: FundRiskSnapshot, problems: readonly string[], timestamp: string, cycleId: string): Alert[] {
+  const { input, facts } = args;
+  const out: Alert[] = [];
+  const add = (severity: AlertSeverity, category: AlertCategory, title: string, message: string, dedupKey: string, context: Record<string, unknown> = {}) => {
+    out.push({ version: 1, id: `${cycleId}:alert:${out.length + 1}`, traceId: cycleId, fundId: input.config.fund.id, severity, category, title: title.slice(0, 200), message: message.slice(0, 4000), dedupKey: dedupKey.slice(0, 200), timestamp, context });
+  };
+  if (problems.length > 0) add('CRITICAL', 'SYSTEM', 'Fail safe: the fund is reducing risk', `Fund state or risk model could not be computed; nothing new is approved. ${problems.slice(0, 10).join('; ')}`, 'overlay:fail_safe', { problems: [...problems] });
+  for (const t of facts.triggers) add('CRITICAL', 'RISK', `Kill switch: ${t.name}`, t.message, `overlay:kill:${t.name}`, { limit: t.limit, actual: t.actual });
+  if (facts.transition.changed) add('HIGH', 'TRADING', `Trading state ${input.state.tradingState} → ${facts.transition.state}`, facts.transition.cause, `overlay:trading_state:${facts.transition.state}`);
+  for (const [id, d] of facts.context.agentDrawdown) {
+    if (d.outcome.event === 'escalated') add('HIGH', 'RISK', `Agent ${id} drawdown step: ${d.outcome.track.state}`, `drawdown ${(d.dd * 100).toFixed(2)}% from the high-water mark`, `overlay:drawdown:${id}:${d.outcome.track.state}`, { drawdown: d.dd });
+  }
+  if (facts.context.fundDrawdown.event === 'escalated') add('CRITICAL', 'RISK', `Fund drawdown step: ${facts.context.fundDrawdown.track.state}`, `fund drawdown ${(facts.context.fundDrawdownPct * 100).toFixed(2)}%`, `overlay:fund_drawdown:${facts.context.fundDrawdown.track.state}`);
+  for (const [id, b] of Object.entries(snapshot.budgets)) {
+    if (b.status === 'BREACH') add('MEDIUM', 'RISK', `Agent ${id} over its VaR budget`, `component VaR ${Math.round(b.component)} vs budget ${Math.round(b.budget)}`, `overlay:budget:${id}`, { used: b.used });
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+import type { FundConfig } from '../contracts/index.ts';
+import type { MarketView } from '../market/index.ts';
+import type { FundContext } from './context.ts';
+import { agentCorrelations, type AgentCorrelations } from './correlation.ts';
+import { advanceDrawdown, drawdownOf, type DrawdownOutcome } from './drawdown.ts';
+import { checkKillSwitches, nextTradingState, type KillTrigger, type TradingStateOutcome } from './kill-switch.ts';
+import type { FundLedger } from './ledger.ts';
+import type { Prepared } from './prepare.ts';
+import { deriveRegime } from './regime-local.ts';
+import { addSparse, cvarMultiple, portfolioVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
+import type { FundState, OverlayOptions } from './types.ts';
+
+export interface FundFacts {
+  readonly context: FundContext;
+  readonly triggers: readonly KillTrigger[];
+  readonly transition: TradingStateOutcome;
+  readonly correlations: AgentCorrelations;
+  readonly cvarStreak: number;
+  readonly heldVar99Pct: number;
+  readonly vix: number;
+  readonly volumeRatio: number;
+}
+
+function lastFinite(x: Float64Array): number {
+  for (let i = x.length - 1; i >= 0; i--) if (Number.isFinite(x[i] ?? Number.NaN)) return x[i] ?? Number.NaN;
+  return Number.NaN;
+}
+
+/** Fund-level facts of one review: drawdowns, regime, circuit breaker, kill switches, trading state, correlations, crowding. */
+export function fundFacts(
+  state: FundState,
+  config: FundConfig,
+  view: MarketView,
+  options: OverlayOptions,
+  prep: Prepared,
+  ledger: FundLedger,
+  pending: Float64Array,
+  pendingBooks: ReadonlyMap<string, SparseBook>,
+  scratch: RiskScratch,
+  failSafe: boolean,
+  bucketOf: ReadonlyMap<string, string>,
+): FundFacts {
+  const { model, universe } = prep;
+  const capital = state.capital > 0 ? state.capital : 1;
+  const conf = config.risk.varConfidence;
+  // held book
+  const held = new Float64Array(universe.N);
+  for (const b of prep.currentBooks.values()) addSparse(held, b, 1);
+  const heldSigma = Math.sqrt(portfolioVariance(model, held, scratch));
+  const heldVar99Pct = (zOf(0.99) * heldSigma) / capital;
+  const heldCvarPct = (cvarMultiple(conf) * heldSigma) / capital;
+  const cvarStreak = heldCvarPct > config.risk.cvarLimitPct ? state.cvarBreachStreak + 1 : 0;
+  // pro-forma book: approved/held + all proposals
+  const pf = new Float64Array(universe.N);
+  for (let u = 0; u < universe.N; u++) pf[u] = (ledger.net[u] ?? 0) + (pending[u] ?? 0);
+  const pfSigma = Math.sqrt(portfolioVariance(model, pf, scratch));
+  const proFormaVarPct = (zOf(conf) * pfSigma) / capital;
+  const proFormaVolAnnual = (pfSigma / capital) * Math.sqrt(252);
+  // drawdowns
+  const fundDrawdownPct = drawdownOf(state.capital, state.highWaterMark);
+  const fundDrawdown: DrawdownOutcome = advanceDrawdown(state.fundDrawdown, fundDrawdownPct, config.drawdown.fundSteps, config.drawdown, state.asOf);
+  const agentDrawdown = new Map<string, { outcome: DrawdownOutcome; dd: number }>();
+  for (const a of state.agents) {
+    const dd = drawdownOf(a.equity, a.highWaterMark);
+    agentDrawdown.set(a.agentId, { outcome: advanceDrawdown(a.drawdown, dd, config.drawdown.agentSteps, config.drawdown, state.asOf), dd });
+  }
+  // regime and circuit breaker
+  const regime = state.regime ?? deriveRegime(model.marketReturns, options.regimeTrendDays, config.regime.volTarget);
+  const regimeMultiplier = config.regime.multipliers[regime] ?? 1;
+  const rc = config.regime;
+  const limit = config.risk.varLimitPct;
+  const highVol = proFormaVolAnnual > rc.tier2VolMultiple * rc.volTarget;
+  let tier: 0 | 1 | 2 | 3 = 0;
+  let cbScale = 1;
+  if (fundDrawdownPct > config.risk.maxDrawdownPct && highVol) {
+    tier = 3;
+    cbScale = 0;
+  } else if (proFormaVarPct > rc.tier2VarMultiple * limit || highVol) {
+    tier = 2;
+    cbScale = rc.defensiveSizing;
+  } else if (proFormaVarPct > limit) {
+    tier = 1;
+    cbScale = limit / proFormaVarPct;
+  }
+  // correlations
+  const correlations = agentCorrelations(state.agents, config.risk.correlationWindowDays);
+  const agentCorrelation = new Map<string, { maxPair: number; with: string | null; average: number }>();
+  const n = correlations.ids.length;
+  for (let i = 0; i < n; i++) {
+    let best = Number.NEGATIVE_INFINITY;
+    let who: string | null = null;
+    let s = 0;
+    let c = 0;
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const r = correlations.matrix[i * n + j] ?? Number.NaN;
+      if (!Number.isFinite(r)) continue;
+      s += r;
+      c++;
+      if (r > best) {
+        best = r;
+        who = correlations.ids[j] ?? null;
+      }
+    }
+    agentCorrelation.set(correlations.ids[i] ?? '', { maxPair: c > 0 ? best : Number.NaN, with: who, average: c > 0 ? s / c : Number.NaN });
+  }
+  // kill switches
+  const vix = view.referenceNames().includes('vix') ? lastFinite(view.reference('vix', 5)) : (view.macro('vix') ?? Number.NaN);
+  let vr = 0;
+  let vc = 0;
+  for (let u = 0; u < universe.N; u++) {
+    if ((held[u] ?? 0) === 0) continue;
+    const r = universe.volumeRatio[u] ?? Number.NaN;
+    if (Number.isFinite(r)) {
+      vr += r;
+      vc++;
+    }
+  }
+  const volumeRatio = vc > 0 ? vr / vc : Number.NaN;
+  const triggers = checkKillSwitches(
+    {
+      fundVar99Pct: heldVar99Pct,
+      vix,
+      fundDrawdownPct,
+      avgAgentCorrelation: correlations.average,
+      volumeRatio,
+      cvarStreak,
+      manual: state.manualKill !== null,
+      circuitBreakerTier3: tier === 3,
+    },
+    config.killSwitch,
+  );
+  const transition = nextTradingState(state, triggers, failSafe, config.killSwitch);
+  // crowding: agents per name and side (proposal if proposing, else the held book)
+  const holdersLong = new Int32Array(universe.N);
+  const holdersShort = new Int32Array(universe.N);
+  const count = (b: SparseBook) => {
+    for (let i = 0; i < b.idx.length; i++) {
+      const u = b.idx[i] ?? 0;
+      const v = b.val[i] ?? 0;
+      if (v > 0) holdersLong[u] = (holdersLong[u] ?? 0) + 1;
+      else if (v < 0) holdersShort[u] = (holdersShort[u] ?? 0) + 1;
+    }
+  };
+  for (const b of ledger.books.values()) count(b);
+  for (const b of pendingBooks.values()) count(b);
+  return {
+    context: {
+      tradingState: transition.state,
+      limitFactor: state.emergency ? 1 - config.regime.emergencyTightening : 1,
+      fundDrawdown,
+      fundDrawdownPct,
+      agentDrawdown,
+      regime,
+      regimeMultiplier,
+      circuitBreakerTier: tier,
+      circuitBreakerScale: cbScale,
+      proFormaVarPct,
+      proFormaVolAnnual,
+      varBudget: config.risk.varLimitPct * capital,
+      z: zOf(conf),
+      agentCorrelation,
+      holdersLong,
+      holdersShort,
+      bucketOf,
+    },
+    triggers,
+    transition,
+    correlations,
+    cvarStreak,
+    heldVar99Pct,
+    vix,
+    volumeRatio,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * overlay: the fund risk overlay ("risk committee"). One OverlayCheck per rule in checks/, a
+ * committee that folds their results into one OverlayDecision per agent, and the fund-level
+ * outputs (snapshot, stress, liquidity, hedges, scores, kill switches). Pure functions of
+ * (proposals, fund state, config, market view); the cycle persists the results.
+ *
+ * Units: weights are fractions of an agent's allocated capital; "fractions of the fund" divide by
+ * FundState.capital; dollars are signed (short < 0); VaR/CVaR are one-day, parametric, positive losses.
+ */
+export type { TradingState, Position, Rearm, DrawdownTrack, AgentBookState, HedgePosition, FundState, OverlayOptions } from './types.ts';
+export { NORMAL_TRACK, DEFAULT_OVERLAY_OPTIONS } from './types.ts';
+export type { OverlayCheck, ReviewContext, AgentCandidate, FundContext } from './context.ts';
+export { buildRiskModel, type RiskModel } from './factor-model-local.ts';
+export { portfolioVariance, factorExposures, riskScratch, zOf, cvarMultiple, type RiskScratch, type SparseBook } from './risk-math.ts';
+export { TradingStateCheck } from './checks/trading-state-gate.ts';
+export { RiskBudgetCheck } from './checks/risk-budget.ts';
+export { StrategyBucketCheck } from './checks/strategy-buckets.ts';
+export { CorrelationMonitorCheck } from './checks/correlation-monitor.ts';
+export { CrossAgentConstraintsCheck } from './checks/cross-agent-constraints.ts';
+export { GraduatedDrawdownCheck } from './checks/graduated-drawdown.ts';
+export { LiquidityCheck } from './checks/liquidity.ts';
+export { RegimeCircuitBreakerCheck } from './checks/regime-circuit-breaker.ts';
+export { EmergencyCheck } from './checks/emergency.ts';
+export { DEFAULT_CHECKS, POLICY_CHECKS, combineResults } from './committee.ts';
+export { reviewFund, type ReviewInput, type FundReview } from './review-fund.ts';
+export { advanceDrawdown, drawdownOf, stepFor, weekdaysSince, STATE_SCALE, type DrawdownOutcome } from './drawdown.ts';
+export { TRADING_TRANSITIONS, transitionTradingState } from './trading-state.ts';
+export { KILL_TRIGGERS, checkKillSwitches, nextTradingState, type KillTrigger, type KillTriggerName, type KillSwitchInputs, type TradingStateOutcome } from './kill-switch.ts';
+export { planRiskReduction, type RiskReductionPlan, type ReductionClose, type HeldPosition } from './reduction-plan.ts';
+export { nextFundState, rearmAgent, rearmFund, setManualKill } from './next-state.ts';
+export { agentCorrelations, regress, recommendActions, type AgentCorrelations, type CorrelationAction } from './correlation.ts';
+export { liquidityReport, daysToLiquidate, type LiquidityReport, type NameLiquidity } from './liquidity.ts';
+export { runStress, worstWindows, type StressReport, type StressResult, type StressBook, type ReplayWindow, type StyleLoadings } from './stress.ts';
+export { SEED_SCENARIOS, HISTORICAL_SCENARIOS, DRIVER_SENSITIVITY, type StressScenario } from './stress-scenarios.ts';
+export { scoreAgents, recommendReallocation, type AgentScore, type Reallocation } from './scoring.ts';
+export { sharpe, sortino, calmar, informationRatio, maxDrawdown } from './metrics-local.ts';
+export { recommendHedges, type HedgeRecommendation } from './hedger.ts';
+export { budgetStatus, type BudgetStatus, type FundRiskSnapshot } from './snapshot.ts';
+export { deriveRegime } from './regime-local.ts';

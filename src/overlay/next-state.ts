@@ -1,0 +1,41 @@
+import type { FundConfig } from '../contracts/index.ts';
+import type { FundFacts } from './fund-context.ts';
+import { transitionTradingState } from './trading-state.ts';
+import type { FundState, Rearm } from './types.ts';
+
+/**
+ * The control state after a review: trading state, drawdown tracks (high-water marks reset when
+ * a freeze ends), CVaR streak. Books, P&L and NAV are the cycle's to update after fills.
+ */
+export function nextFundState(state: FundState, facts: FundFacts): FundState {
+  const fo = facts.context.fundDrawdown;
+  return {
+    ...state,
+    tradingState: facts.transition.state,
+    tradingStateSince: facts.transition.since,
+    cvarBreachStreak: facts.cvarStreak,
+    highWaterMark: fo.resetHighWaterMark ? state.capital : Math.max(state.highWaterMark, state.capital),
+    fundDrawdown: fo.track,
+    agents: state.agents.map((a) => {
+      const o = facts.context.agentDrawdown.get(a.agentId)?.outcome;
+      if (!o) return a;
+      return { ...a, drawdown: o.track, highWaterMark: o.resetHighWaterMark ? a.equity : Math.max(a.highWaterMark, a.equity) };
+    }),
+  };
+}
+
+/** Records a manual re-arm of a paused agent (who and why); recovery starts once its cooldown has passed. */
+export function rearmAgent(state: FundState, agentId: string, rearm: Rearm): FundState {
+  return { ...state, agents: state.agents.map((a) => (a.agentId === agentId ? { ...a, drawdown: { ...a.drawdown, rearm } } : a)) };
+}
+
+/** Sets the manual kill switch (who and why); the next review halts the fund. */
+export function setManualKill(state: FundState, who: Rearm): FundState {
+  return { ...state, manualKill: who };
+}
+
+/** Re-arms a HALTED fund (who and why): clears the manual switch and moves HALTED → REDUCING through the table. */
+export function rearmFund(state: FundState, rearm: Rearm, _config?: FundConfig): FundState {
+  const to = state.tradingState === 'HALTED' ? transitionTradingState('HALTED', 'REDUCING') : state.tradingState;
+  return { ...state, manualKill: null, tradingState: to, tradingStateSince: rearm.at, fundDrawdown: state.fundDrawdown.rearm ? state.fundDrawdown : { ...state.fundDrawdown, rearm } };
+}

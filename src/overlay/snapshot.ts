@@ -1,0 +1,83 @@
+import type { RiskModel } from './factor-model-local.ts';
+import { cvarMultiple, factorExposures, portfolioVariance, zOf, type RiskScratch } from './risk-math.ts';
+import type { Universe } from './universe.ts';
+
+export type BudgetStatus = 'WITHIN_BUDGET' | 'WARNING' | 'BREACH';
+
+/** Seed §1A: use of a budget → status (WARNING above `warningPct`, BREACH above 1). */
+export function budgetStatus(used: number, warningPct: number): BudgetStatus {
+  if (used > 1 + 1e-9) return 'BREACH';
+  if (used > warningPct) return 'WARNING';
+  return 'WITHIN_BUDGET';
+}
+
+/**
+ * The fund risk snapshot (seed fund-overlay-plan §2A `fund_risk_snapshots`): one-day parametric
+ * VaR / CVaR in dollars and as fractions of capital; gross and net as fractions of capital;
+ * factor exposures in dollars; concentration on |net| per name.
+ */
+export interface FundRiskSnapshot {
+  readonly asOf: string;
+  readonly capital: number;
+  readonly var95: number;
+  readonly var99: number;
+  readonly cvar95: number;
+  readonly var95Pct: number;
+  readonly var99Pct: number;
+  readonly gross: number;
+  readonly net: number;
+  readonly factorExposures: Readonly<Record<string, number>>;
+  readonly largestSingleName: { readonly symbol: string | null; readonly pct: number };
+  readonly top10Pct: number;
+  /** Herfindahl index of |net| weights (1/N for an equal book, 1 for one name). */
+  readonly hhi: number;
+  readonly netBySector: Readonly<Record<string, number>>;
+  readonly agentCorrelations: { readonly ids: readonly string[]; readonly matrix: readonly (readonly number[])[]; readonly average: number | null };
+  /** Per agent: Euler component VaR95 (dollars), budget and status. Components sum to var95 at the configured confidence. */
+  readonly budgets: Readonly<Record<string, { component: number; budget: number; used: number; status: BudgetStatus }>>;
+  readonly buckets: Readonly<Record<string, { component: number; cap: number; used: number; status: BudgetStatus }>>;
+}
+
+/** VaR / CVaR of a dense book at `confidence` and at 99% (dollars). */
+export function bookVar(model: RiskModel, x: Float64Array, s: RiskScratch, confidence: number): { sigma: number; varC: number; var99: number; cvarC: number } {
+  const sigma = Math.sqrt(portfolioVariance(model, x, s));
+  return { sigma, varC: zOf(confidence) * sigma, var99: zOf(0.99) * sigma, cvarC: cvarMultiple(confidence) * sigma };
+}
+
+export function concentration(u: Universe, x: Float64Array, capital: number): { largest: { symbol: string | null; pct: number }; top10Pct: number; hhi: number; gross: number; net: number; bySector: Record<string, number> } {
+  const abs: number[] = [];
+  let gross = 0;
+  let net = 0;
+  let best = -1;
+  let bestV = 0;
+  const bySector: Record<string, number> = {};
+  for (let i = 0; i < u.N; i++) {
+    const v = x[i] ?? 0;
+    if (v === 0) continue;
+    const a = Math.abs(v);
+    abs.push(a);
+    gross += a;
+    net += v;
+    if (a > bestV) {
+      bestV = a;
+      best = i;
+    }
+    const sec = u.sectorNames[u.sector[i] ?? 0] ?? 'Unknown';
+    bySector[sec] = (bySector[sec] ?? 0) + v / capital;
+  }
+  abs.sort((a, b) => b - a);
+  let top10 = 0;
+  for (let k = 0; k < 10 && k < abs.length; k++) top10 += abs[k] ?? 0;
+  let hhi = 0;
+  for (const a of abs) hhi += (a / gross) ** 2;
+  return { largest: { symbol: best >= 0 ? (u.symbols[best] ?? null) : null, pct: bestV / capital }, top10Pct: top10 / capital, hhi, gross: gross / capital, net: net / capital, bySector };
+}
+
+export function factorMap(model: RiskModel, x: Float64Array, s: RiskScratch): Record<string, number> {
+  const f = factorExposures(model, x, s.f);
+  const out: Record<string, number> = {};
+  model.factorNames.forEach((n, k) => {
+    out[n] = f[k] ?? 0;
+  });
+  return out;
+}

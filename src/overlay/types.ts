@@ -1,0 +1,109 @@
+import type { IsoDate } from '../core/index.ts';
+import type { AgentState, Regime } from '../contracts/index.ts';
+
+/** Fund trading state (ARCHITECTURE.md): REDUCING lets only exposure-reducing changes through; HALTED approves nothing new. */
+export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
+/** One held position: signed share quantity and the last known price in dollars. */
+export interface Position {
+  readonly symbol: string;
+  readonly qty: number;
+  readonly price: number;
+}
+
+/** Who re-armed a frozen agent or the fund, and why (recorded, never implicit). */
+export interface Rearm {
+  readonly who: string;
+  readonly why: string;
+  readonly at: IsoDate;
+}
+
+/**
+ * Where an agent (or the fund) stands on the graduated drawdown ladder. `since` is the date the
+ * state was entered (cooldowns count weekdays from it); `recoveryStep` is the index into
+ * `drawdown.recoveryRamp` while recovering after a freeze, or -1.
+ */
+export interface DrawdownTrack {
+  readonly state: AgentState;
+  readonly since: IsoDate | null;
+  readonly recoveryStep: number;
+  readonly rearm: Rearm | null;
+}
+
+export const NORMAL_TRACK: DrawdownTrack = { state: 'normal', since: null, recoveryStep: -1, rearm: null };
+
+/** One agent's book and risk state. Dollars unless noted; returns are simple daily returns, oldest first. */
+export interface AgentBookState {
+  readonly agentId: string;
+  /** Dollars of fund capital the agent manages; weights are fractions of it. */
+  readonly allocatedCapital: number;
+  readonly positions: readonly Position[];
+  /** Current agent equity (allocated capital ± P&L), dollars. */
+  readonly equity: number;
+  /** Highest equity seen, dollars. */
+  readonly highWaterMark: number;
+  /** Today's and month-to-date P&L, dollars (negative = loss). */
+  readonly dailyPnl: number;
+  readonly monthlyPnl: number;
+  readonly drawdown: DrawdownTrack;
+  /** Daily returns of the agent's book, oldest first (correlation monitor, scoring). */
+  readonly returns: readonly number[];
+}
+
+/** A fund-level hedge position (index or sector short), notional in dollars, signed. */
+export interface HedgePosition {
+  readonly instrument: string;
+  readonly notional: number;
+  readonly kind: 'index' | 'sector' | 'beta';
+}
+
+/**
+ * The fund state the overlay reviews against (ARCHITECTURE.md "One cycle" step 3). Pure data: the
+ * cycle loads it, the overlay returns the next one, the cycle persists it.
+ */
+export interface FundState {
+  readonly asOf: IsoDate;
+  /** Fund capital / NAV in dollars: every "fraction of the fund" divides by it. */
+  readonly capital: number;
+  readonly highWaterMark: number;
+  readonly dailyPnl: number;
+  readonly monthlyPnl: number;
+  readonly tradingState: TradingState;
+  /** Date the current trading state was entered (kill-switch cooldowns count from it). */
+  readonly tradingStateSince: IsoDate | null;
+  readonly fundDrawdown: DrawdownTrack;
+  readonly agents: readonly AgentBookState[];
+  /** Cycles in a row the fund CVaR was over its limit. */
+  readonly cvarBreachStreak: number;
+  /** Black-swan emergency flag (risk-service-plan §3.1). */
+  readonly emergency: boolean;
+  /** Manual kill switch: set with who and why; cleared by a re-arm. */
+  readonly manualKill: Rearm | null;
+  /** Regime label if the cycle already has one; otherwise the overlay derives it from the view. */
+  readonly regime: Regime | null;
+  readonly hedges: readonly HedgePosition[];
+  /** Daily fund returns, oldest first (scoring, information ratio). */
+  readonly fundReturns: readonly number[];
+}
+
+/** Tunables the FundConfig does not carry yet (documented in docs/overlay.md). */
+export interface OverlayOptions {
+  /** Pairwise agent correlation above which an agent is scaled (mini-quant §3 "Correlation Shock 0.70"). */
+  readonly correlationShock: number;
+  /** Number of agents holding one name (same side) that counts as crowding. */
+  readonly crowdingAgents: number;
+  /** Worst-window replays of the view's history: window lengths in days. */
+  readonly replayWindows: readonly number[];
+  /** Sector → hedge instrument (e.g. { Technology: 'XLK' }); sectors absent get no executable hedge. */
+  readonly sectorHedges: Readonly<Record<string, string>>;
+  /** Regime derivation: days of market trend. */
+  readonly regimeTrendDays: number;
+}
+
+export const DEFAULT_OVERLAY_OPTIONS: OverlayOptions = {
+  correlationShock: 0.7,
+  crowdingAgents: 3,
+  replayWindows: [5, 20],
+  sectorHedges: {},
+  regimeTrendDays: 63,
+};
