@@ -11,7 +11,7 @@ export const StatisticalArbitrageParams = z.strictObject({
   /** Decay of the cumulative residual (0.8 ≈ a 5-day half-life). */
   spreadDecay: z.number().gt(0).lt(1).default(0.8),
   /** Decay of the EWMA beta to the market. */
-  betaDecay: z.number().gt(0).lt(1).default(0.98),
+  betaDecay: z.number().gt(0).lt(1).default(0.99),
   grossTarget: z.number().gt(0).max(3).default(1),
   horizonDays: z.number().int().min(1).max(63).default(5),
   /** Fraction of the displacement expected to revert over the horizon. */
