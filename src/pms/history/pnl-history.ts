@@ -59,17 +59,18 @@ const totalCents = (p: PositionSnapshot): number => (toCents(p.realizedPnl) as n
 
 /**
  * Daily P&L by fund, agent and name from position snapshots: a holding's P&L on day t is the
- * change in its cumulative (realised + unrealised) P&L. A holding missing on a later day is
- * taken as closed with its realised P&L unchanged (unrealised 0); one first seen on day t starts
- * from 0. Series cover every date after the first snapshot date, zeros included.
+ * change in its cumulative (realised + unrealised) P&L. A holding first seen on day t starts from
+ * 0. A holding missing on a later day contributes nothing (its P&L since the last mark is
+ * unknowable): a holding that closes should appear on its closing day with qty 0 and its final
+ * realised P&L. Series cover every date after the first snapshot date, zeros included.
  */
 export function pnlHistory(snapshots: readonly PositionSnapshot[]): PnlHistory {
   const dates = [...new Set(snapshots.map((s) => s.date))].sort();
   const byDate = new Map<string, PositionSnapshot[]>();
   for (const s of snapshots) byDate.set(s.date, [...(byDate.get(s.date) ?? []), s]);
   const key = (s: { agentId: string; symbol: string }): string => `${s.agentId}\u0000${s.symbol}`;
-  // Last cumulative P&L and realised part per holding.
-  const last = new Map<string, { agentId: string; symbol: string; total: number; realized: number }>();
+  // Last cumulative P&L (cents) per holding.
+  const last = new Map<string, { agentId: string; symbol: string; total: number }>();
   const fund: DailyPnl[] = [];
   const agents = new Map<string, Map<string, number>>();
   const names = new Map<string, Map<string, number>>();
@@ -85,8 +86,7 @@ export function pnlHistory(snapshots: readonly PositionSnapshot[]): PnlHistory {
     for (const k of keys) {
       const s = today.get(k);
       const prev = last.get(k);
-      const total = s ? totalCents(s) : (prev?.realized ?? 0);
-      const realized = s ? (toCents(s.realizedPnl) as number) : (prev?.realized ?? 0);
+      const total = s ? totalCents(s) : (prev?.total ?? 0);
       const agentId = s?.agentId ?? prev?.agentId ?? '';
       const symbol = s?.symbol ?? prev?.symbol ?? '';
       if (di > 0) {
@@ -95,7 +95,7 @@ export function pnlHistory(snapshots: readonly PositionSnapshot[]): PnlHistory {
         bump(agents, agentId, date, d);
         bump(names, symbol, date, d);
       }
-      last.set(k, { agentId, symbol, total, realized });
+      last.set(k, { agentId, symbol, total });
     }
     if (di > 0) fund.push({ date, pnlCents: fundCents, pnl: fundCents / 100 });
   });
