@@ -1,0 +1,50 @@
+import { Alert } from '../../contracts/index.ts';
+import type { Db } from '../db.ts';
+import { json, parseRow } from './rows.ts';
+
+const COLUMNS = `1 AS version, id, trace_id AS "traceId", fund_id AS "fundId", severity, category, title, message,
+  dedup_key AS "dedupKey", timestamp, context`;
+
+/** Alerts (seed mini-quant-fund §9). Dedup inside a window is the caller's rule; `lastByDedupKey` supports it. */
+export class AlertsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Returns true when the alert id was new. */
+  async insert(a: Alert): Promise<boolean> {
+    const r = await this.db.query(
+      `INSERT INTO alerts (id, trace_id, fund_id, severity, category, title, message, dedup_key, timestamp, context)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::jsonb) ON CONFLICT (id) DO NOTHING`,
+      [a.id, a.traceId, a.fundId, a.severity, a.category, a.title, a.message, a.dedupKey, a.timestamp, json(a.context)],
+    );
+    return r.rowCount === 1;
+  }
+
+  /** The newest alert with this dedup key at or after `since` (ISO time). */
+  async lastByDedupKey(dedupKey: string, since: string): Promise<Alert | undefined> {
+    const r = await this.db.query(
+      `SELECT ${COLUMNS} FROM alerts WHERE dedup_key = $1 AND timestamp >= $2 ORDER BY timestamp DESC LIMIT 1`,
+      [dedupKey, since],
+    );
+    const row = r.rows[0];
+    return row === undefined ? undefined : parseRow(Alert, row, 'alerts');
+  }
+
+  /** Newest first; `unacknowledgedOnly` hides acknowledged alerts. */
+  async list(q: { fundId?: string; unacknowledgedOnly?: boolean; limit?: number } = {}): Promise<Alert[]> {
+    const r = await this.db.query(
+      `SELECT ${COLUMNS} FROM alerts WHERE ($1::text IS NULL OR fund_id = $1)
+         AND (NOT $2::boolean OR acknowledged_at IS NULL) ORDER BY timestamp DESC, id LIMIT $3`,
+      [q.fundId ?? null, q.unacknowledgedOnly ?? false, q.limit ?? 100],
+    );
+    return r.rows.map((row) => parseRow(Alert, row, 'alerts'));
+  }
+
+  /** Marks an alert seen; returns false when it does not exist or was already acknowledged. */
+  async acknowledge(id: string, by: string, at: string): Promise<boolean> {
+    const r = await this.db.query(
+      'UPDATE alerts SET acknowledged_at = $3, acknowledged_by = $2 WHERE id = $1 AND acknowledged_at IS NULL',
+      [id, by, at],
+    );
+    return r.rowCount === 1;
+  }
+}

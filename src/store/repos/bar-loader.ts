@@ -1,0 +1,98 @@
+import { ValidationError } from '../../core/index.ts';
+import type { Db } from '../db.ts';
+
+/** A bar as stored (the Bar contract without `version`). Prices in dollars; volume in shares. */
+export interface BarRow {
+  readonly symbol: string;
+  readonly date: string;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+export interface BulkLoadOptions {
+  /** Rows per statement; default 50,000. */
+  readonly batchSize?: number;
+  /** Called after each batch with rows processed so far and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** `auto` (default): COPY where the driver has it (PGlite), else `INSERT … SELECT unnest(…)`. */
+  readonly method?: 'auto' | 'copy' | 'unnest';
+}
+
+export interface BulkLoadReport {
+  readonly total: number;
+  /** New rows written. */
+  readonly inserted: number;
+  /** Rows already present (same symbol and date), left unchanged. */
+  readonly skipped: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function check(b: BarRow, i: number): void {
+  if (!DATE.test(b.date)) throw new ValidationError(`bars[${i}].date`, `'${b.date}' is not YYYY-MM-DD`);
+  if (b.symbol.length === 0 || /[\t\n\r\\]/.test(b.symbol)) {
+    throw new ValidationError(`bars[${i}].symbol`, `'${b.symbol}' is empty or contains control characters`);
+  }
+  for (const k of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    if (!Number.isFinite(b[k])) throw new ValidationError(`bars[${i}].${k}`, `must be a finite number, got ${b[k]}`);
+  }
+}
+
+const STAGE = 'keel_bars_stage';
+const INSERT_FROM_STAGE = `INSERT INTO bars (symbol, date, open, high, low, close, volume)
+  SELECT symbol, date, open, high, low, close, volume FROM ${STAGE} ON CONFLICT DO NOTHING`;
+const INSERT_UNNEST = `INSERT INTO bars (symbol, date, open, high, low, close, volume)
+  SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[])
+  ON CONFLICT DO NOTHING`;
+
+async function batchByCopy(tx: Db, batch: readonly BarRow[]): Promise<number> {
+  const copy = tx.copyFrom;
+  if (copy === undefined) throw new ValidationError('method', 'this driver has no COPY; use unnest');
+  let text = '';
+  for (const b of batch) text += `${b.symbol}\t${b.date}\t${b.open}\t${b.high}\t${b.low}\t${b.close}\t${b.volume}\n`;
+  await tx.exec(`TRUNCATE ${STAGE}`);
+  await copy({ table: STAGE, columns: ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'], text });
+  return (await tx.query(INSERT_FROM_STAGE)).rowCount;
+}
+
+async function batchByUnnest(tx: Db, batch: readonly BarRow[]): Promise<number> {
+  const r = await tx.query(INSERT_UNNEST, [
+    batch.map((b) => b.symbol),
+    batch.map((b) => b.date),
+    batch.map((b) => b.open),
+    batch.map((b) => b.high),
+    batch.map((b) => b.low),
+    batch.map((b) => b.close),
+    batch.map((b) => b.volume),
+  ]);
+  return r.rowCount;
+}
+
+/**
+ * Loads bars idempotently in one transaction (all or nothing), in batches: rows whose
+ * (symbol, date) already exist are skipped, so re-importing a file adds nothing. Values are
+ * checked (real date form, finite numbers) before anything is written; OHLC consistency is
+ * the importer's business (it reports such rows, the store keeps what it is given).
+ */
+export async function bulkLoadBars(db: Db, bars: readonly BarRow[], opts: BulkLoadOptions = {}): Promise<BulkLoadReport> {
+  bars.forEach(check);
+  const total = bars.length;
+  const size = Math.max(1, opts.batchSize ?? 50_000);
+  const useCopy = opts.method === 'copy' || ((opts.method ?? 'auto') === 'auto' && db.copyFrom !== undefined);
+  const inserted = await db.transaction(async (tx) => {
+    if (useCopy) {
+      await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (LIKE bars) ON COMMIT DROP`);
+    }
+    let n = 0;
+    for (let i = 0; i < total; i += size) {
+      const batch = bars.slice(i, i + size);
+      n += useCopy ? await batchByCopy(tx, batch) : await batchByUnnest(tx, batch);
+      opts.onProgress?.(Math.min(i + size, total), total);
+    }
+    return n;
+  });
+  return { total, inserted, skipped: total - inserted };
+}

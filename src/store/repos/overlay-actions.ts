@@ -1,0 +1,32 @@
+import { OverlayDecision } from '../../contracts/index.ts';
+import type { Db } from '../db.ts';
+import { json, parseRow } from './rows.ts';
+
+const COLUMNS = `1 AS version, trace_id AS "traceId", decision_id AS "decisionId", cycle_id AS "cycleId",
+  agent_id AS "agentId", to_char(as_of, 'YYYY-MM-DD') AS "asOf", action, scale, reasons, checks, targets,
+  risk_actions AS "riskActions", summary`;
+
+/** The overlay committee's decisions (one per agent per cycle), written in bulk per cycle. */
+export class OverlayActionsRepo {
+  constructor(private readonly db: Db) {}
+
+  async insertMany(decisions: readonly OverlayDecision[], fundId: string | null = null): Promise<number> {
+    if (decisions.length === 0) return 0;
+    const r = await this.db.query(
+      `INSERT INTO overlay_actions (decision_id, fund_id, trace_id, cycle_id, agent_id, as_of, action, scale, reasons,
+         checks, targets, risk_actions, summary)
+       SELECT x."decisionId", $2, x."traceId", x."cycleId", x."agentId", x."asOf", x.action, x.scale, x.reasons,
+         x.checks, x.targets, x."riskActions", x.summary
+       FROM jsonb_to_recordset($1::jsonb) AS x("decisionId" text, "traceId" text, "cycleId" text, "agentId" text,
+         "asOf" date, action text, scale float8, reasons jsonb, checks jsonb, targets jsonb, "riskActions" jsonb,
+         summary text)`,
+      [json(decisions), fundId],
+    );
+    return r.rowCount;
+  }
+
+  async listByCycle(cycleId: string): Promise<OverlayDecision[]> {
+    const r = await this.db.query(`SELECT ${COLUMNS} FROM overlay_actions WHERE cycle_id = $1 ORDER BY agent_id`, [cycleId]);
+    return r.rows.map((row) => parseRow(OverlayDecision, row, 'overlay_actions'));
+  }
+}

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IllegalTransitionError } from '../../../src/core/index.ts';
+import { createRepos, type Store } from '../../../src/store/index.ts';
+import { DRIVERS } from './drivers.ts';
+import { alert, decision, fill, order, overlayDecision, position, riskAction, T0, T1 } from './fixtures.ts';
+
+describe.each(DRIVERS)('repositories on $name', (driver) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await driver.open();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  describe('orders, events and fills', () => {
+    it('round-trips an order through the contract and finds it by client order id', async () => {
+      const o = order('o-1');
+      await store.orders.insertPending(o);
+      expect(await store.orders.findByClientOrderId('o-1')).toEqual(o);
+      expect(await store.orders.findByClientOrderId('nope')).toBeUndefined();
+    });
+
+    it('transitions with an appended event, and refuses a stale transition', async () => {
+      const sub = await store.orders.transition('o-1', { from: 'PENDING', to: 'SUBMITTED', at: T1, eventType: 'OrderSubmitted',
+        brokerOrderId: 'brk-1' });
+      expect(sub).toMatchObject({ status: 'SUBMITTED', brokerOrderId: 'brk-1', updatedAt: T1 });
+      const part = await store.orders.transition('o-1', { from: 'SUBMITTED', to: 'PARTIALLY_FILLED', at: T1,
+        eventType: 'OrderPartiallyFilled', filledQty: 100.0001, avgFillPrice: 189.0999, payload: { fillId: 'f-1' } });
+      expect(part).toMatchObject({ filledQty: 100.0001, avgFillPrice: 189.0999, brokerOrderId: 'brk-1' });
+      await expect(
+        store.orders.transition('o-1', { from: 'SUBMITTED', to: 'FILLED', at: T1, eventType: 'OrderFilled' }),
+      ).rejects.toBeInstanceOf(IllegalTransitionError);
+      const events = await store.orders.events('o-1');
+      expect(events.map((e) => [e.seq, e.type, e.fromStatus, e.toStatus])).toEqual([
+        [1, 'OrderCreated', null, 'PENDING'],
+        [2, 'OrderSubmitted', 'PENDING', 'SUBMITTED'],
+        [3, 'OrderPartiallyFilled', 'SUBMITTED', 'PARTIALLY_FILLED'],
+      ]);
+      expect(events[2]?.payload).toEqual({ fillId: 'f-1' });
+      expect((await store.orders.findByBrokerOrderId('brk-1'))?.id).toBe('o-1');
+    });
+
+    it('lists open orders only', async () => {
+      await store.orders.insertPending(order('o-2', { side: 'SELL', type: 'MARKET', limitPrice: null }));
+      await store.orders.insertPending(order('o-3'));
+      await store.orders.transition('o-3', { from: 'PENDING', to: 'REJECTED', at: T1, eventType: 'OrderRejected' });
+      expect((await store.orders.listOpen('F1')).map((o) => o.id)).toEqual(['o-1', 'o-2']);
+      expect(await store.orders.listOpen('other-fund')).toEqual([]);
+    });
+
+    it('refuses to insert an order that is not PENDING, and a duplicate client order id', async () => {
+      await expect(store.orders.insertPending(order('o-4', { status: 'FILLED', filledQty: 123.4567 }))).rejects.toBeInstanceOf(
+        IllegalTransitionError,
+      );
+      await expect(store.orders.insertPending(order('o-1'))).rejects.toThrow();
+      expect(await store.orders.events('o-1')).toHaveLength(3);
+    });
+
+    it('round-trips fills; a redelivered fill is a no-op', async () => {
+      const f = fill('f-1', 'o-1');
+      expect(await store.fills.insert(f)).toBe(true);
+      expect(await store.fills.insert(f)).toBe(false);
+      expect(await store.fills.listByOrder('o-1')).toEqual([f]);
+      expect(await store.fills.listBetween(T0, '2024-06-04T00:00:00.000Z')).toEqual([f]);
+    });
+  });
+
+  describe('books', () => {
+    it('round-trips positions and replaces them by key', async () => {
+      const a = position('mom', 'AAPL', 100.0001);
+      const b = position('mom', 'MSFT', -50.5);
+      const c = position('qv', 'AAPL', 0);
+      await store.positions.upsert([a, b, c]);
+      expect(await store.positions.list('F1')).toEqual([a, b, c]);
+      const a2 = { ...a, qty: 150.25, realizedPnl: 10.01 };
+      await store.positions.upsert([a2]);
+      expect(await store.positions.list('F1', { agentId: 'mom' })).toEqual([a2, b]);
+      expect((await store.positions.list('F1', { openOnly: true })).map((p) => p.symbol)).toEqual(['AAPL', 'MSFT']);
+    });
+
+    it('keeps the cash ledger in exact cents', async () => {
+      // Ten 10-cent entries sum to exactly one dollar (0.1 added ten times in float64 would not).
+      const entries = Array.from({ length: 10 }, (_, i) => ({ fundId: 'F1', agentId: 'mom', at: T0, kind: 'FEE',
+        amountCents: 10, ref: `x${i}`, note: '' }));
+      await store.cash.append([{ fundId: 'F1', agentId: 'mom', at: T0, kind: 'DEPOSIT', amountCents: 1_000_000_000_00,
+        ref: null, note: 'seed' }, ...entries]);
+      expect(await store.cash.balanceCents('F1', 'mom')).toBe(1_000_000_000_00 + 100);
+      expect(await store.cash.balanceCents('F1', 'mom', '2024-01-01T00:00:00.000Z')).toBe(0);
+      await expect(store.cash.append([{ ...entries[0], amountCents: 0.5 } as never])).rejects.toThrow(/integer number of cents/);
+      expect((await store.cash.list('F1', 'mom'))[0]).toMatchObject({ kind: 'DEPOSIT', amountCents: 100_000_000_000 });
+    });
+
+    it('stores NAV to the cent', async () => {
+      const p = { fundId: 'F1', agentId: '', date: '2024-06-03', nav: 9_999_999_999.99, cash: 1234567.89,
+        grossExposure: 1.5e9, netExposure: -2.5e8, highWaterMark: 10_000_000_000, dailyReturn: null, drawdown: -1e-12 };
+      await store.nav.upsert([p, { ...p, date: '2024-06-04', nav: 10_000_000_000.01, dailyReturn: 0.0000000020000000002 }]);
+      const h = await store.nav.history('F1');
+      expect(h).toHaveLength(2);
+      expect(h[0]).toEqual(p);
+      expect(h[1]?.nav).toBe(10_000_000_000.01);
+      expect(h[1]?.dailyReturn).toBe(0.0000000020000000002);
+      expect((await store.nav.latest('F1'))?.date).toBe('2024-06-04');
+    });
+  });
+
+  describe('per-cycle audit records', () => {
+    it('round-trips decision records through the contract', async () => {
+      const recs = [decision('cy1', 'AAPL'), decision('cy1', 'MSFT'), { ...decision('cy1', 'XOM'), stopLoss: null }];
+      expect(await store.decisions.insertMany(recs, 'F1')).toBe(3);
+      expect(await store.decisions.listByCycle('cy1')).toEqual(recs);
+      expect(await store.decisions.listBySymbol('XOM')).toEqual([recs[2]]);
+    });
+
+    it('round-trips risk actions and overlay decisions', async () => {
+      const ras = [riskAction('ra-1'), { ...riskAction('ra-2'), actionType: 'OK' as const, decisionId: 'd-9', details: {} }];
+      expect(await store.riskActions.insertMany(ras, { cycleId: 'cy1', fundId: 'F1' })).toBe(2);
+      expect(await store.riskActions.listByCycle('cy1')).toEqual(ras);
+      const ods = [overlayDecision('cy1', 'mom'), overlayDecision('cy1', 'qv')];
+      expect(await store.overlayActions.insertMany(ods, 'F1')).toBe(2);
+      expect(await store.overlayActions.listByCycle('cy1')).toEqual(ods);
+    });
+
+    it('writes a cycle atomically: when one insert fails, nothing of the cycle remains', async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.decisions.insertMany([decision('cy2', 'AAPL')]);
+          await tx.riskActions.insertMany([riskAction('ra-new')], { cycleId: 'cy2' });
+          await tx.riskActions.insertMany([riskAction('ra-1')], { cycleId: 'cy2' }); // duplicate key
+        }),
+      ).rejects.toThrow();
+      expect(await store.decisions.listByCycle('cy2')).toEqual([]);
+      expect(await store.riskActions.listByCycle('cy2')).toEqual([]);
+    });
+
+    it('rolls back only the inner part of a nested transaction (savepoint)', async () => {
+      await store.db.transaction(async (tx) => {
+        await createRepos(tx).decisions.insertMany([decision('cy3', 'AAPL')]);
+        await expect(
+          tx.transaction(async (inner) => {
+            await createRepos(inner).decisions.insertMany([decision('cy3', 'MSFT')]);
+            await createRepos(inner).decisions.insertMany([{ ...decision('cy3', 'XOM'), finalDecision: 'BOGUS' as never }]);
+          }),
+        ).rejects.toThrow();
+        // The outer transaction is still usable after the inner failure.
+        await createRepos(tx).decisions.insertMany([decision('cy3', 'IBM')]);
+      });
+      expect((await store.decisions.listByCycle('cy3')).map((d) => d.symbol)).toEqual(['AAPL', 'IBM']);
+    });
+  });
+
+  describe('operations', () => {
+    it('round-trips alerts and finds the last one by dedup key', async () => {
+      const a = alert('al-1');
+      expect(await store.alerts.insert(a)).toBe(true);
+      expect(await store.alerts.insert(a)).toBe(false);
+      expect(await store.alerts.lastByDedupKey('var:F1', '2024-06-03T00:00:00.000Z')).toEqual(a);
+      expect(await store.alerts.lastByDedupKey('var:F1', '2024-06-04T00:00:00.000Z')).toBeUndefined();
+      expect(await store.alerts.acknowledge('al-1', 'pm', T1)).toBe(true);
+      expect(await store.alerts.list({ unacknowledgedOnly: true })).toEqual([]);
+      expect(await store.alerts.list()).toEqual([a]);
+    });
+
+    it('approves config versions by hash', async () => {
+      expect(await store.configVersions.save({ hash: 'h1', fundId: 'F1', config: { a: [1, 2] }, createdAt: T0, createdBy: 'pm' })).toBe(true);
+      expect(await store.configVersions.save({ hash: 'h1', fundId: 'F1', config: {}, createdAt: T0, createdBy: 'pm' })).toBe(false);
+      expect(await store.configVersions.isApproved('h1')).toBe(false);
+      await store.configVersions.approve('h1', 'risk-officer', T1);
+      expect(await store.configVersions.isApproved('h1')).toBe(true);
+      expect(await store.configVersions.isApproved('never-saved')).toBe(false);
+      await expect(store.configVersions.approve('never-saved', 'x', T1)).rejects.toMatchObject({ code: 'KEEL_E_NOT_FOUND' });
+      expect(await store.configVersions.get('h1')).toMatchObject({ approvedBy: 'risk-officer', approvedAt: T1, config: { a: [1, 2] } });
+    });
+
+    it('records cycles and backtests', async () => {
+      await store.cycles.start({ id: 'cy1', fundId: 'F1', asOf: '2024-06-03', mode: 'backtest', inputsHash: 'ih', configHash: 'h1', startedAt: T0 });
+      await store.cycles.finish('cy1', { status: 'COMPLETED', finishedAt: T1, summary: { orders: 3 } });
+      expect(await store.cycles.get('cy1')).toMatchObject({ status: 'COMPLETED', asOf: '2024-06-03', inputsHash: 'ih',
+        summary: { orders: 3 }, startedAt: T0, finishedAt: T1 });
+      await expect(store.cycles.finish('cy1', { status: 'FAILED', finishedAt: T1 })).rejects.toMatchObject({ code: 'KEEL_E_NOT_FOUND' });
+      await store.backtests.create({ id: 'bt1', fundId: 'F1', params: { years: 5 }, createdAt: T0 });
+      await store.backtests.update('bt1', { status: 'RUNNING', progress: 0.25, at: T0 });
+      await store.backtests.update('bt1', { status: 'COMPLETED', progress: 1, results: { sharpe: 1.1 }, at: T1 });
+      expect(await store.backtests.get('bt1')).toMatchObject({ status: 'COMPLETED', progress: 1, results: { sharpe: 1.1 },
+        startedAt: T0, finishedAt: T1 });
+    });
+
+    it('stores only a hash of API keys and finds users by key', async () => {
+      await store.users.create({ id: 'u1', name: 'ana', role: 'pm', fundIds: ['F1'], apiKey: 'secret-key-1', createdAt: T0 });
+      expect((await store.users.findByApiKey('secret-key-1'))?.fundIds).toEqual(['F1']);
+      expect(await store.users.findByApiKey('wrong')).toBeUndefined();
+      const raw = await store.db.query<{ api_key_hash: string }>('SELECT api_key_hash FROM users');
+      expect(raw.rows[0]?.api_key_hash).not.toContain('secret');
+      await store.users.disable('u1', T1);
+      expect(await store.users.findByApiKey('secret-key-1')).toBeUndefined();
+    });
+
+    it('keeps a journal', async () => {
+      const id = await store.journal.add({ fundId: 'F1', at: T0, author: 'pm', kind: 'OVERRIDE', title: 'cut energy',
+        body: 'oil shock', tags: ['energy', 'risk'], refs: { orderId: 'o-1' } });
+      expect(id).toBeGreaterThan(0);
+      expect(await store.journal.list('F1', { tag: 'energy' })).toEqual([{ id, fundId: 'F1', at: T0, author: 'pm',
+        kind: 'OVERRIDE', title: 'cut energy', body: 'oil shock', tags: ['energy', 'risk'], refs: { orderId: 'o-1' } }]);
+    });
+  });
+});
