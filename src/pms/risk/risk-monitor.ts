@@ -3,10 +3,10 @@
  * through, limit utilisation, concentration and liquidity — one pure function of plain data.
  */
 import type { Rng } from '../../core/index.ts';
+import { historicalVaR, monteCarloBookVaR, parametricVaR, sampleCovariance, tailRiskFromSample, type RiskModel, type TailRisk } from '../../quant/index.ts';
 import { concentration, type Concentration } from './concentration.ts';
 import { utilisation, type LimitUtilisation } from './limits.ts';
 import { liquidity, type LiquidityOptions, type LiquidityReport } from './liquidity.ts';
-import { historicalTail, monteCarloPnl, normalTail, panelCovariance, portfolioSigma, tailOf, type Tail } from './var-local.ts';
 
 /** A holding in one agent's book. `exposure` is signed dollars (qty × price). */
 export interface RiskPosition {
@@ -58,7 +58,23 @@ export interface RiskMonitorInput {
   readonly confidences?: readonly number[];
   /** Horizon in trading days (default 1): historical uses 1-day scenarios × √h; normal methods √h. */
   readonly horizonDays?: number;
-  readonly monteCarlo: { readonly rng: Rng; readonly paths?: number };
+  /**
+   * Monte Carlo settings: seeded Rng, paths (default 10,000), normal (default) or Student-t with
+   * `df`, and whether to simulate every name ('assets', default up to 500 names) or only the
+   * portfolio P&L ('portfolio', the same distribution, default above 500 names).
+   */
+  readonly monteCarlo: {
+    readonly rng: Rng;
+    readonly paths?: number;
+    readonly distribution?: 'normal' | 'studentT';
+    readonly df?: number;
+    readonly simulate?: 'assets' | 'portfolio';
+  };
+  /**
+   * Covariance for the parametric and Monte Carlo methods over `returns.symbols` (dense U×U, or a
+   * quant FactorModel for large books). Default: the sample covariance of the panel (ddof 1).
+   */
+  readonly riskModel?: RiskModel;
   readonly stress?: readonly StressResultInput[];
   readonly limits?: readonly LimitSpec[];
   readonly liquidity?: LiquidityOptions;
@@ -88,7 +104,7 @@ export interface RiskMonitorReport {
   readonly grossPct: number;
   readonly netPct: number;
   readonly var: VarLevel[];
-  /** Daily portfolio volatility √(wᵀΣw), dollars (sample Σ, ddof 1). */
+  /** Daily portfolio volatility √(wᵀΣw), dollars (under `riskModel`, or the sample Σ with ddof 1). */
   readonly sigma: number;
   readonly observations: number;
   readonly monteCarloPaths: number;
@@ -102,7 +118,7 @@ export interface RiskMonitorReport {
   readonly liquidity: LiquidityReport;
 }
 
-const figure = (t: Tail, nav: number): VarFigure => ({ var: t.var, cvar: t.es, varPct: t.var / nav, cvarPct: t.es / nav });
+const figure = (t: TailRisk, nav: number): VarFigure => ({ var: t.var, cvar: t.es, varPct: t.var / nav, cvarPct: t.es / nav });
 
 /** Runs the risk monitor. Deterministic given the Rng's seed. */
 export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
@@ -134,18 +150,31 @@ export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
     } else w[i] = x;
   }
   const T = U === 0 ? 0 : Math.floor(input.returns.panel.length / U);
-  const cov = U > 0 && T > 1 ? panelCovariance(input.returns.panel, U) : new Float64Array(U * U);
-  const sigma = portfolioSigma(cov, w);
-  const hist = U > 0 ? historicalTail(input.returns.panel, U, w, 0.95).pnl : new Float64Array(0);
-  const mc = monteCarloPnl(cov, w, input.monteCarlo.rng, paths, h);
+  const model: RiskModel = input.riskModel ?? (U > 0 && T > 1 ? sampleCovariance(input.returns.panel, U) : new Float64Array(U * U));
+  const confidences = input.confidences ?? [0.95, 0.99];
+  const hist = U > 0 ? historicalVaR(input.returns.panel, U, w).pnl : new Float64Array(0);
+  // One set of Monte Carlo paths serves every confidence level.
+  const mc =
+    U > 0
+      ? monteCarloBookVaR(w, U, model, {
+          rng: input.monteCarlo.rng,
+          paths,
+          horizon: h,
+          distribution: input.monteCarlo.distribution ?? 'normal',
+          df: input.monteCarlo.df ?? 5,
+          simulate: input.monteCarlo.simulate ?? (U > 500 ? 'portfolio' : 'assets'),
+        }).pnl
+      : new Float64Array(paths);
   const sh = Math.sqrt(h);
-  const levels: VarLevel[] = (input.confidences ?? [0.95, 0.99]).map((c) => {
-    const ht = tailOf(hist, c);
+  const sigma = parametricVaR(w, model).sigma;
+  const levels: VarLevel[] = confidences.map((c) => {
+    const p = parametricVaR(w, model, { confidence: c, horizon: h });
+    const ht = tailRiskFromSample(hist, c);
     return {
       confidence: c,
       historical: figure({ var: ht.var * sh, es: ht.es * sh }, nav),
-      parametric: figure(normalTail(sigma, c, h), nav),
-      monteCarlo: figure(tailOf(mc, c), nav),
+      parametric: figure(p, nav),
+      monteCarlo: figure(tailRiskFromSample(mc, c), nav),
     };
   });
 

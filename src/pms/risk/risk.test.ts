@@ -90,6 +90,21 @@ describe('riskMonitor: VaR by three methods', () => {
     expect(r.monteCarloPaths).toBe(20_000);
   });
 
+  it('Student-t Monte Carlo has a fatter 99% tail than the normal (t5 scaled to Σ: 2.61σ vs 2.33σ)', () => {
+    const r = riskMonitor(base({ monteCarlo: { rng: createRng(3), paths: 40_000, distribution: 'studentT', df: 5 } }));
+    const l99 = r.var[1];
+    // t5 99% quantile 3.3649 × √(3/5) = 2.6065 standard deviations.
+    expect((l99?.monteCarlo.var ?? 0) / r.sigma).toBeGreaterThan(2.45);
+    expect((l99?.monteCarlo.var ?? 0) / r.sigma).toBeLessThan(2.75);
+  });
+
+  it('uses a given risk model for parametric VaR: σ² = wᵀΣw', () => {
+    // Σ = diag(0.0004, 0.0001) with exposures (4m, −1m): σ = √(16e12·4e-4 + 1e12·1e-4) = √(6.5e9).
+    const r = riskMonitor(base({ riskModel: Float64Array.from([0.0004, 0, 0, 0.0001]) }));
+    expect(r.sigma).toBeCloseTo(Math.sqrt(6.5e9), 6);
+    expect(r.var[0]?.parametric.var).toBeCloseTo(Z95 * Math.sqrt(6.5e9), 4);
+  });
+
   it('nets positions across agents, reports gross/net, and lists names without returns', () => {
     const r = riskMonitor(base({ positions: [...base().positions, { symbol: 'Z', exposure: 500_000 }] }));
     expect(r.gross).toBe(5_500_000);
