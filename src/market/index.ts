@@ -8,3 +8,4 @@ export * from './synthetic/index.ts';
 export * from './import/index.ts';
 export * from './panel-from-bars.ts';
 export * from './quality/index.ts';
+export * from './sources/index.ts';

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { msToDate, type IsoDate } from '../../core/index.ts';
+import type { Bar, Instrument } from '../../contracts/index.ts';
+import { getJson, type FetchLike } from './http.ts';
+import type { MarketSource } from './market-source.ts';
+import { ProviderError } from './provider-error.ts';
+
+/** Polygon aggregates: `GET /v2/aggs/ticker/{ticker}/range/1/day/{from}/{to}`. */
+const PolygonAggs = z.object({
+  status: z.string(),
+  ticker: z.string().optional(),
+  results: z.array(z.object({ o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number(), t: z.number() })).optional(),
+  next_url: z.string().optional(),
+});
+/** Polygon reference tickers: `GET /v3/reference/tickers`. */
+const PolygonTickers = z.object({
+  results: z.array(z.object({ ticker: z.string(), name: z.string().optional().default(''), active: z.boolean().optional().default(true) })).optional(),
+  next_url: z.string().optional(),
+});
+
+export interface PolygonOptions {
+  readonly apiKey: string;
+  /** Default https://api.polygon.io (env POLYGON_BASE_URL). */
+  readonly baseUrl?: string;
+  /** Split-adjusted prices (default true). */
+  readonly adjusted?: boolean;
+  /** Pages of the ticker list to follow (default 20 × 1000). */
+  readonly maxTickerPages?: number;
+  readonly fetch?: FetchLike;
+}
+
+/**
+ * Polygon.io daily aggregates, one request per symbol (following `next_url`), authenticated by
+ * `Authorization: Bearer <key>` so the key never sits in a URL. A result's `t` is the start of
+ * the day window (midnight New York, in Unix ms), so its UTC date is the trading date.
+ */
+export class PolygonMarketSource implements MarketSource {
+  readonly name = 'polygon';
+  private readonly baseUrl: string;
+
+  constructor(private readonly o: PolygonOptions) {
+    this.baseUrl = (o.baseUrl ?? 'https://api.polygon.io').replace(/\/$/, '');
+  }
+
+  /** From POLYGON_API_KEY (and optional POLYGON_BASE_URL); undefined without a key. */
+  static fromEnv(env: Record<string, string | undefined>, extra: Partial<PolygonOptions> = {}): PolygonMarketSource | undefined {
+    if (!env.POLYGON_API_KEY) return undefined;
+    return new PolygonMarketSource({ apiKey: env.POLYGON_API_KEY, ...(env.POLYGON_BASE_URL ? { baseUrl: env.POLYGON_BASE_URL } : {}), ...extra });
+  }
+
+  private http() {
+    return { provider: this.name, headers: { Authorization: `Bearer ${this.o.apiKey}` }, secrets: [this.o.apiKey], ...(this.o.fetch ? { fetch: this.o.fetch } : {}) };
+  }
+
+  /** next_url is absolute on polygon.io; keep our base URL (tests, proxies) and path/query from it. */
+  private follow(next: string): string {
+    const u = new URL(next, this.baseUrl);
+    return `${this.baseUrl}${u.pathname}${u.search}`;
+  }
+
+  async instruments(): Promise<Instrument[]> {
+    const out: Instrument[] = [];
+    let url: string | undefined = `${this.baseUrl}/v3/reference/tickers?market=stocks&active=true&limit=1000`;
+    for (let page = 0; url && page < (this.o.maxTickerPages ?? 20); page++) {
+      const res: z.infer<typeof PolygonTickers> = await getJson(url, PolygonTickers, this.http());
+      for (const t of res.results ?? []) out.push({ version: 1, symbol: t.ticker, name: t.name, assetClass: 'equity', sector: null, currency: 'USD', lotSize: 0, isTradable: t.active });
+      url = res.next_url ? this.follow(res.next_url) : undefined;
+    }
+    return out;
+  }
+
+  async bars(symbols: readonly string[], from: IsoDate, to: IsoDate): Promise<Bar[]> {
+    const out: Bar[] = [];
+    for (const symbol of symbols) {
+      const q = new URLSearchParams({ adjusted: String(this.o.adjusted ?? true), sort: 'asc', limit: '50000' });
+      let url: string | undefined = `${this.baseUrl}/v2/aggs/ticker/${encodeURIComponent(symbol)}/range/1/day/${from}/${to}?${q.toString()}`;
+      for (let page = 0; url; page++) {
+        if (page > 1000) throw new ProviderError(this.name, 'bad_response', 'more than 1,000 pages: next_url does not end');
+        const res: z.infer<typeof PolygonAggs> = await getJson(url, PolygonAggs, this.http());
+        if (res.status === 'ERROR' || res.status === 'NOT_AUTHORIZED') throw new ProviderError(this.name, 'entitlement', `status ${res.status} for ${symbol}`);
+        for (const r of res.results ?? []) out.push({ version: 1, symbol, date: msToDate(r.t), open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v });
+        url = res.next_url ? this.follow(res.next_url) : undefined;
+      }
+    }
+    return out;
+  }
+}
