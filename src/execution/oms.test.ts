@@ -83,6 +83,16 @@ describe('Oms', () => {
     expect((await oms.cancel('s1')).status).toBe('CANCELLED');
   });
 
+  it('live paper mode: the ack already carries the fill, which the OMS books at once', async () => {
+    const w = world();
+    const live = new PaperBroker({ clock: w.clock, config: ExecutionConfig.parse({}), mode: 'live', initialCash: 1e6, costModel: { slippageBps: 0, impactK: 0 } });
+    live.setMarket(row(w.vs, 2));
+    const oms = omsOver({ ...w, broker: new RecordingBroker(live) });
+    const o = await oms.submit(makeOrder({ id: 'l1', symbol: 'BBB', qty: 5 }));
+    expect(o).toMatchObject({ status: 'FILLED', filledQty: 5, avgFillPrice: 20 });
+    expect((await w.journal.events('l1')).map((e) => e.type)).toEqual(['OrderCreated', 'OrderSubmitted', 'OrderAcknowledged', 'OrderFilled']);
+  });
+
   it('submitting the same order id twice sends it once', async () => {
     const w = world();
     const oms = omsOver(w);

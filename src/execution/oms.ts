@@ -55,25 +55,40 @@ export class Oms {
 
   /** Submits one PENDING order; idempotent on the order id. Returns the order as now known. */
   async submit(order: Order): Promise<Order> {
+    return this.submitCounted(order, await this.openCounts());
+  }
+
+  /**
+   * Submits orders one after another (a crash mid-way leaves the rest unsent, never doubled).
+   * Open orders per symbol are counted once, then kept up to date through the batch.
+   */
+  async submitAll(orders: readonly Order[]): Promise<Order[]> {
+    const counts = await this.openCounts();
+    const out: Order[] = [];
+    for (const o of orders) out.push(await this.submitCounted(o, counts));
+    return out;
+  }
+
+  private async submitCounted(order: Order, counts: Map<string, number>): Promise<Order> {
     const { journal } = this.d;
     const existing = await journal.byClientId(order.id);
     if (existing) return existing;
     await journal.savePending(order);
-    return this.checkAndSend(order);
+    const after = await this.checkAndSend(order, counts);
+    if (!isTerminal(after.status)) counts.set(after.symbol, (counts.get(after.symbol) ?? 0) + 1);
+    return after;
   }
 
-  /** Submits orders one after another (a crash mid-way leaves the rest unsent, never doubled). */
-  async submitAll(orders: readonly Order[]): Promise<Order[]> {
-    const out: Order[] = [];
-    for (const o of orders) out.push(await this.submit(o));
-    return out;
+  /** Open (sent, not terminal) orders per symbol. */
+  private async openCounts(): Promise<Map<string, number>> {
+    const m = new Map<string, number>();
+    for (const o of await this.d.journal.open()) if (o.status !== 'PENDING') m.set(o.symbol, (m.get(o.symbol) ?? 0) + 1);
+    return m;
   }
 
-  private async checkAndSend(order: Order): Promise<Order> {
+  private async checkAndSend(order: Order, counts?: Map<string, number>): Promise<Order> {
     const { journal, market, config } = this.d;
-    const open = await journal.open();
-    let openForSymbol = 0;
-    for (const o of open) if (o.symbol === order.symbol && o.id !== order.id && o.status !== 'PENDING') openForSymbol++;
+    const openForSymbol = (counts ?? (await this.openCounts())).get(order.symbol) ?? 0;
     const denials = preTradeCheck(
       order,
       {

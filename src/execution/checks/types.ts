@@ -11,7 +11,11 @@ export type DenialCode =
   | 'RATE_LIMIT'
   | 'TRADING_HALTED'
   | 'TRADING_REDUCING'
-  | 'NO_PRICE';
+  | 'NO_PRICE'
+  /** Set by the OMS when the broker refuses an order (message = the broker's reason). */
+  | 'BROKER_REJECTED'
+  /** Set by the planner when a net order is below the minimum notional. */
+  | 'MIN_NOTIONAL';
 
 /**
  * What a pre-trade check may look at for one order: plain numbers, no services.
