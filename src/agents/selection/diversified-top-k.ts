@@ -54,7 +54,7 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
     let bestU = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       if (taken[i]) continue;
-      const pen = out.length === 0 ? 0 : penalty * (maxCorr[i] as number);
+      const pen = out.length === 0 || penalty === 0 ? 0 : penalty * (maxCorr[i] as number);
       const u = (z[i] as number) - pen;
       if (u > bestU) {
         bestU = u;

@@ -12,7 +12,7 @@ export const RankedBookParams = {
   maxNames: z.number().int().min(1).default(40),
   minNames: z.number().int().min(1).default(5),
   /** λ of the diversified top-K selection (0 = plain top-K), in score standard deviations. */
-  correlationPenalty: z.number().min(0).max(10).default(0.5),
+  correlationPenalty: z.number().min(0).max(20).default(1),
   correlationWindow: z.number().int().min(20).max(504).default(60),
   weighting: z.enum(['equal', 'inverse_vol']).default('inverse_vol'),
   /** Sum of weights before the risk layer, × allocated capital. */

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { AgentRiskParams, AgentRiskNote, type AgentState } from '../../contracts/index.ts';
+import { viewAt } from '../../market/index.ts';
+import { applyAgentRisk } from '../index.ts';
+import { names, noiseTable, panelFromReturns } from '../test-panels.ts';
+
+// Six names, 2% daily high-low range; names 0 and 1 move together exactly, 2 is their mirror.
+const U = 6;
+const T = 80;
+const noise = noiseTable(9, T, U, 0.01);
+const panel = panelFromReturns({
+  T,
+  symbols: names('K', U),
+  sectors: ['Tech', 'Tech', 'Tech', 'Energy', 'Energy', 'Health'],
+  ret: (t, u) => (u === 1 ? noise(t, 0) : u === 2 ? -noise(t, 0) : noise(t, u)),
+});
+const view = viewAt(panel, T - 1);
+const close = view.cross('close');
+const sectorOf = Int32Array.from([0, 0, 0, 1, 1, 2]);
+const sectorNames = ['Tech', 'Energy', 'Health'];
+
+function run(weights: number[], over: Partial<AgentRiskParams> = {}, atrFrac = 0.01, state: AgentState = 'normal', strength = [1, 1, 1, 1, 1, 1]) {
+  const w = Float64Array.from(weights);
+  const out = applyAgentRisk({
+    view,
+    weights: w,
+    strength: Float64Array.from(strength),
+    close,
+    atr: (u) => (close[u] ?? 0) * atrFrac,
+    sectorOf,
+    sectorNames,
+    params: { ...AgentRiskParams.parse({}), ...over },
+    drawdownState: state,
+  });
+  for (const n of out.notes) AgentRiskNote.parse(n);
+  return { w: Array.from(w), ...out, codes: out.notes.map((n) => n.code) };
+}
+
+describe('per-agent risk', () => {
+  it('caps a position at maxPositionPct and says so', () => {
+    const r = run([0.25, 0, 0, 0, 0, 0]);
+    expect(r.w[0]).toBe(0.1);
+    expect(r.notes[0]).toMatchObject({ code: 'POSITION_CAP', symbol: 'K000', limit: 0.1, actual: 0.25 });
+  });
+  it('cuts a trade whose stop risks more than 1% of capital (ATR 5%, stop 2 ATR → max weight 10%)', () => {
+    const r = run([0, 0, 0, 0.08, 0, 0.3], { maxPositionPct: 1, maxSectorPct: 1 }, 0.05);
+    expect(r.w[5]).toBeCloseTo(0.1, 12);
+    expect(r.w[3]).toBe(0.08);
+    const n = r.notes.find((x) => x.code === 'PER_TRADE_RISK');
+    expect(n?.symbol).toBe('K005');
+    expect(n?.actual).toBeCloseTo(0.03, 12); // 0.3 × 10%
+  });
+  it('scales a sector above maxSectorPct', () => {
+    const r = run([0, 0, 0, 0.2, 0.2, 0.05], { maxPositionPct: 1, perTradeRiskPct: 1 });
+    expect((r.w[3] ?? 0) + (r.w[4] ?? 0)).toBeCloseTo(0.3, 12);
+    expect(r.notes.find((x) => x.code === 'SECTOR_CAP')).toMatchObject({ limit: 0.3, actual: 0.4 });
+  });
+  it('scales gross exposure to the leverage limit', () => {
+    const r = run([0.3, 0, 0, 0.3, -0.3, 0.3], { maxPositionPct: 1, perTradeRiskPct: 1, maxSectorPct: 1, leverageLimit: 0.6 });
+    expect(r.w.reduce((s, x) => s + Math.abs(x), 0)).toBeCloseTo(0.6, 12);
+    expect(r.notes.at(-1)).toMatchObject({ code: 'LEVERAGE_SCALE', limit: 0.6, actual: 1.2 });
+  });
+  it('drops the weaker of two same-direction names correlated above the limit, keeps a hedge', () => {
+    const r = run([0.05, 0.05, 0, 0.05, 0, 0], {}, 0.01, 'normal', [1, 2, 1, 1, 1, 1]);
+    expect(r.w[0]).toBe(0); // weaker than K001, ρ = 1
+    expect(r.w[1]).toBe(0.05);
+    expect(r.notes[0]).toMatchObject({ code: 'CORRELATION_FILTER', symbol: 'K000', limit: 0.9 });
+    expect(r.notes[0]?.actual).toBeCloseTo(1, 10);
+    const hedge = run([0.05, 0, -0.05, 0, 0, 0]);
+    expect(hedge.w).toEqual([0.05, 0, -0.05, 0, 0, 0]);
+  });
+  it('halves exposure in the reduced_50 drawdown state and flattens when flat', () => {
+    expect(run([0.04, 0, 0, 0, 0, 0], {}, 0.01, 'reduced_50').w[0]).toBe(0.02);
+    const flat = run([0.04, 0, 0, 0, 0, 0], {}, 0.01, 'flat');
+    expect(flat.w[0]).toBe(0);
+    expect(flat.codes).toEqual(['DRAWDOWN_STATE']);
+  });
+  it('sets ATR stops and targets on the side of the position', () => {
+    const r = run([0.05, 0, 0, -0.05, 0, 0], {}, 0.01);
+    const c0 = close[0] ?? 0;
+    const c3 = close[3] ?? 0;
+    expect(r.stopLoss[0]).toBeCloseTo(c0 - 2 * 0.01 * c0, 10);
+    expect(r.takeProfit[0]).toBeCloseTo(c0 + 3 * 0.01 * c0, 10);
+    expect(r.stopLoss[3]).toBeCloseTo(c3 + 2 * 0.01 * c3, 10);
+    expect(r.takeProfit[3]).toBeCloseTo(c3 - 3 * 0.01 * c3, 10);
+    expect(Number.isNaN(r.stopLoss[1])).toBe(true);
+  });
+});
