@@ -1,4 +1,4 @@
-import { isKeelError, type Clock } from '../core/index.ts';
+import { InvariantError, isKeelError, type Clock } from '../core/index.ts';
 import type { OmsConfig, Order } from '../contracts/index.ts';
 import type { Broker } from './broker.ts';
 import { eventsFromBrokerOrder } from './broker-sync.ts';
@@ -137,7 +137,7 @@ export class Oms {
 
   private async current(id: string): Promise<Order> {
     const o = await this.d.journal.byClientId(id);
-    if (!o) throw new Error(`order ${id} vanished from the journal`);
+    if (!o) throw new InvariantError(`order ${id} is not in the journal`);
     return o;
   }
 

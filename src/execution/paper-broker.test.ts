@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionConfig } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
-import { PaperBroker, commissionFor, simulateBarFill, type Bar, type WorkingOrder } from './index.ts';
+import { PaperBroker, commissionFor, fitCostModel, observationsFromPaperFills, simulateBarFill, type Bar, type WorkingOrder } from './index.ts';
 import { clock, flatBars, makeOrder, makePanel, views, type BarSpec } from './test-support.ts';
 
 const config = ExecutionConfig.parse({}); // 2 bps, k 0.1, 10% participation, $0.005/share, $1 minimum
@@ -157,5 +157,25 @@ describe('PaperBroker (live paper)', () => {
     expect(await b.getOrderByClientId('l')).toMatchObject({ status: 'FILLED', avgFillPrice: 18 });
     b.closeOfDay();
     expect((await b.getOrderByClientId('l2'))?.status).toBe('EXPIRED');
+  });
+});
+
+describe('fitted cost model round trip', () => {
+  it('refits the coefficients the paper broker used from its own recorded fills', async () => {
+    const bars = Array.from({ length: 25 }, (_, t) => {
+      const px = 50 * (1 + 0.02 * Math.sin(t * 1.7));
+      return { open: px, high: px * 1.01, low: px * 0.99, close: px * (1 + 0.01 * Math.cos(t)), volume: 1e6 };
+    });
+    const { b, vs } = broker({ AAA: bars }, { slippageBps: 3, impactK: 0.2 });
+    for (let t = 20; t < 24; t++) {
+      b.setMarket(row(vs, t));
+      await b.submit(makeOrder({ id: `b${t}`, qty: 1000 * (t - 19) ** 2 }));
+      await b.submit(makeOrder({ id: `s${t}`, side: 'SELL', qty: 700 * (t - 19) }));
+      b.onBar(row(vs, t + 1));
+    }
+    const fit = fitCostModel(observationsFromPaperFills(b.fills()));
+    expect(b.fills()).toHaveLength(8);
+    expect(fit.model.slippageBps).toBeCloseTo(3, 8);
+    expect(fit.model.impactK).toBeCloseTo(0.2, 10);
   });
 });

@@ -2,7 +2,7 @@ import type { Clock } from '../core/index.ts';
 import type { ExecutionConfig, Order, OrderStatus } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import type { Broker, BrokerAccount, BrokerAck, BrokerOrder, BrokerPosition } from './broker.ts';
-import { costModelFromConfig, type CostModel } from './cost-model.ts';
+import { costModelFromConfig, type CostModel, type FillObservation } from './cost-model.ts';
 import { isoAt } from './order-events.ts';
 import { isTerminal } from './order-state.ts';
 import { commissionFor, simulateBarFill, type Bar } from './paper-fill.ts';
@@ -17,6 +17,14 @@ export interface PaperFill {
   readonly basePrice: number;
   readonly commission: number;
   readonly at: string;
+  /** ADV (shares) and daily σ the impact model used: recorded so the model can be refitted. */
+  readonly adv: number;
+  readonly sigma: number;
+}
+
+/** Paper fills as observations for `fitCostModel` (arrival = the price before costs). */
+export function observationsFromPaperFills(fills: readonly PaperFill[]): FillObservation[] {
+  return fills.map((f) => ({ side: f.side, qty: f.qty, price: f.price, arrivalPrice: f.basePrice, adv: f.adv, sigmaDaily: f.sigma }));
 }
 
 export interface PaperBrokerOptions {
@@ -198,7 +206,18 @@ export class PaperBroker implements Broker {
     const sign = s.side === 'BUY' ? 1 : -1;
     this.cash -= sign * r.qty * r.price + commission;
     this.book(s.symbol, sign * r.qty, r.price);
-    const fill: PaperFill = { clientOrderId: s.clientOrderId, symbol: s.symbol, side: s.side, qty: r.qty, price: r.price, basePrice: r.basePrice, commission, at };
+    const fill: PaperFill = {
+      clientOrderId: s.clientOrderId,
+      symbol: s.symbol,
+      side: s.side,
+      qty: r.qty,
+      price: r.price,
+      basePrice: r.basePrice,
+      commission,
+      at,
+      adv: bar.adv,
+      sigma: bar.sigma,
+    };
     this.fills_.push(fill);
     return fill;
   }
