@@ -22,6 +22,8 @@ export { ACTION_ROLES, approve, reject, modify, cancel, markExecuted, expireProp
 export type { Actor, Modification, Decided, ExpirySweep } from './workflow/proposal-actions.ts';
 export type { WorkflowError, ProposalAction } from './workflow/workflow-error.ts';
 export { proposalsFromCycle, proposalIdFor } from './workflow/proposals-from-cycle.ts';
+export { advisoryGate } from './workflow/advisory-gate.ts';
+export type { AdvisoryGate, ApprovedBook } from './workflow/advisory-gate.ts';
 export type { FromCycleOptions, FromCycleResult, SkipReason } from './workflow/proposals-from-cycle.ts';
 export { DiscretionaryTicket, parseTicket, proposalFromTicket, ticketToAgentProposal } from './workflow/discretionary.ts';
 export type { DiscretionaryBookContext } from './workflow/discretionary.ts';
@@ -41,6 +43,8 @@ export { fmtNumber, fmtPct, fmtMoney } from './morning-pack/format.ts';
 
 // risk monitor
 export { riskMonitor } from './risk/risk-monitor.ts';
+export { agentVarContributions } from './risk/agent-var.ts';
+export type { AgentVar } from './risk/agent-var.ts';
 export type { RiskMonitorInput, RiskMonitorReport, RiskPosition, StressResultInput, RiskMetricName, LimitSpec, VarFigure, VarLevel } from './risk/risk-monitor.ts';
 export { utilisation } from './risk/limits.ts';
 export type { LimitUtilisation } from './risk/limits.ts';

@@ -19,6 +19,7 @@ const risk: RiskMonitorReport = {
   observations: 250,
   monteCarloPaths: 10_000,
   missingReturns: [],
+  agentVar: { confidence: 0.95, agents: [] },
   stress: [{ scenario: '2008_liquidity_freeze', pnl: -1_234_567 }],
   worstStress: { scenario: '2008_liquidity_freeze', pnl: -1_234_567 },
   limits: [

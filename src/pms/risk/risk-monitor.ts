@@ -4,6 +4,8 @@
  */
 import type { Rng } from '../../core/index.ts';
 import { historicalVaR, monteCarloBookVaR, parametricVaR, sampleCovariance, tailRiskFromSample, type RiskModel, type TailRisk } from '../../quant/index.ts';
+import { invariant } from '../../core/index.ts';
+import { agentVarContributions, type AgentVar } from './agent-var.ts';
 import { concentration, type Concentration } from './concentration.ts';
 import { utilisation, type LimitUtilisation } from './limits.ts';
 import { liquidity, type LiquidityOptions, type LiquidityReport } from './liquidity.ts';
@@ -110,6 +112,8 @@ export interface RiskMonitorReport {
   readonly monteCarloPaths: number;
   /** Held symbols with no column in the returns panel: left out of VaR. */
   readonly missingReturns: string[];
+  /** Per-agent Euler components of parametric VaR at the first confidence (positions without agentId count as `unassigned`). */
+  readonly agentVar: { readonly confidence: number; readonly agents: AgentVar[] };
   readonly stress: readonly StressResultInput[];
   /** The scenario with the most negative P&L (null when none). */
   readonly worstStress: StressResultInput | null;
@@ -123,6 +127,10 @@ const figure = (t: TailRisk, nav: number): VarFigure => ({ var: t.var, cvar: t.e
 /** Runs the risk monitor. Deterministic given the Rng's seed. */
 export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
   const { nav } = input;
+  invariant(nav > 0 && Number.isFinite(nav), 'risk monitor needs a positive NAV', { nav });
+  const U0 = input.returns.symbols.length;
+  invariant(U0 === 0 || input.returns.panel.length % U0 === 0, 'returns panel length is not a multiple of the symbol count', { length: input.returns.panel.length, U: U0 });
+  for (const p of input.positions) invariant(Number.isFinite(p.exposure), `exposure of ${p.symbol} is not finite`, { symbol: p.symbol });
   const h = input.horizonDays ?? 1;
   const paths = input.monteCarlo.paths ?? 10_000;
   const bySymbol = new Map<string, number>();
@@ -178,6 +186,18 @@ export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
     };
   });
 
+  const books = new Map<string, Float64Array>();
+  for (const p of input.positions) {
+    const i = col.get(p.symbol);
+    if (i === undefined) continue;
+    const a = p.agentId ?? 'unassigned';
+    const e = books.get(a) ?? new Float64Array(U);
+    e[i] = (e[i] as number) + p.exposure;
+    books.set(a, e);
+  }
+  const c0 = confidences[0] ?? 0.95;
+  const agentVar = { confidence: c0, agents: U > 0 ? agentVarContributions(books, w, model, c0, h) : [] };
+
   const conc = concentration(bySymbol, nav);
   const liq = liquidity(
     [...bySymbol.entries()].map(([symbol, exposure]) => ({ symbol, exposure, price: meta.get(symbol)?.price ?? null, adv: meta.get(symbol)?.adv ?? null })),
@@ -218,6 +238,7 @@ export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
     observations: T,
     monteCarloPaths: paths,
     missingReturns: missingReturns.sort(),
+    agentVar,
     stress,
     worstStress,
     limits,

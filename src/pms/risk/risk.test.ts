@@ -105,6 +105,17 @@ describe('riskMonitor: VaR by three methods', () => {
     expect(r.var[0]?.parametric.var).toBeCloseTo(Z95 * Math.sqrt(6.5e9), 4);
   });
 
+  it('agent VaR components add up to the fund parametric VaR', () => {
+    const r = riskMonitor(base());
+    const agents = r.agentVar.agents;
+    expect(agents.map((a) => a.agentId).sort()).toEqual(['m', 'v']);
+    expect(agents.reduce((s, a) => s + a.componentVar, 0)).toBeCloseTo(r.var[0]?.parametric.var ?? 0, 6);
+    expect(agents.reduce((s, a) => s + a.share, 0)).toBeCloseTo(1, 12);
+    // m holds only A (3m): standalone = z·3m·sd(A)
+    const { a } = twoAssetPanel(250);
+    expect(agents.find((x) => x.agentId === 'm')?.standaloneVar).toBeCloseTo(Z95 * 3_000_000 * sd(a), 4);
+  });
+
   it('nets positions across agents, reports gross/net, and lists names without returns', () => {
     const r = riskMonitor(base({ positions: [...base().positions, { symbol: 'Z', exposure: 500_000 }] }));
     expect(r.gross).toBe(5_500_000);

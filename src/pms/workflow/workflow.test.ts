@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  advisoryGate,
   approve,
   cancel,
   canTransition,
@@ -205,5 +206,29 @@ describe('discretionary tickets', () => {
     // 100 shares × $200 = $20k = 2% of $1m.
     const ap = ticketToAgentProposal(parsed.data, { cycleId: 'c-1', traceId: 'tr-x', asOf: '2024-01-02', price: 200, bookCapital: 1_000_000, currentWeights: { AAPL: 0.02 } });
     expect(ap.targets).toEqual([]);
+  });
+});
+
+describe('advisoryGate', () => {
+  const list: TradeProposal[] = [
+    pendingProposal({ id: 'w', cycleId: 'c-1', expiresAt: '2024-01-02T15:00:00.000Z' }),
+    pendingProposal({ id: 'a', cycleId: 'c-1', status: 'APPROVED', size: 0.5, targets: [{ symbol: 'AAPL', weight: 0.04 }] }),
+    pendingProposal({ id: 'r', cycleId: 'c-1', status: 'REJECTED' }),
+    pendingProposal({ id: 'late', cycleId: 'c-1', expiresAt: '2024-01-02T13:30:00.000Z' }),
+    pendingProposal({ id: 'x', cycleId: 'c-2' }),
+  ];
+  it('waits while a live proposal is undecided, and lists what may execute', () => {
+    const g = advisoryGate(list, 'c-1', NOW);
+    expect(g).toEqual({
+      isReady: false,
+      waiting: ['w'],
+      approved: [{ proposalId: 'a', agentId: 'momentum', decisionId: 'd-1', targets: [{ symbol: 'AAPL', weight: 0.02 }], ticket: null, limitPrice: null }],
+      notApproved: ['r', 'late'],
+    });
+  });
+  it('is ready once every proposal is decided', () => {
+    const decided = list.map((p) => (p.id === 'w' ? { ...p, status: 'REJECTED' as const } : p));
+    expect(advisoryGate(decided, 'c-1', NOW).isReady).toBe(true);
+    expect(advisoryGate(list, 'c-none', NOW)).toEqual({ isReady: true, waiting: [], approved: [], notApproved: [] });
   });
 });
