@@ -121,7 +121,7 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
     reasons.push(reason(RULE, 'FUND_NET_CAP', 'fund net exposure (Σ |agent net|) above its cap', { limit: fundNetCap / cap, actual: (ctx.ledger.sumAbsNet + Math.abs(net)) / cap }));
   }
   const top5Cap = risk.maxTop5Pct * lf * cap;
-  const top = (x: number) => ctx.ledger.topN(5, book, x);
+  const top = ctx.ledger.topNWith(5, book);
   if (top(s) > top5Cap + 1e-6) {
     const before = top(s);
     const sc = largestScale((x) => top(x * s), top5Cap, 20) * s;
@@ -165,11 +165,31 @@ export function buildDecision(args: {
   const targets: FinalTarget[] = [];
   const positions: TargetPosition[] = [];
   const riskActions: RiskAction[] = [];
-  const order = a.names.map((_, i) => i);
-  const cur = (i: number) => (a.currentW[i] ?? 0) * a.capital;
-  const fin = (i: number) => (finalW[i] ?? 0) * a.capital;
-  const reduces = (i: number) => Math.abs(fin(i)) < Math.abs(cur(i)) - 1e-9 || fin(i) * cur(i) < 0;
-  order.sort((x, y) => Number(reduces(y)) - Number(reduces(x)) || Math.abs(fin(y) - cur(y)) - Math.abs(fin(x) - cur(x)) || (a.names[x] ?? '').localeCompare(a.names[y] ?? ''));
+  const n = a.names.length;
+  const curD = new Float64Array(n);
+  const finD = new Float64Array(n);
+  const red = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    curD[i] = (a.currentW[i] ?? 0) * a.capital;
+    finD[i] = (finalW[i] ?? 0) * a.capital;
+    const c = curD[i] ?? 0;
+    const f = finD[i] ?? 0;
+    red[i] = Math.abs(f) < Math.abs(c) - 1e-9 || f * c < 0 ? 1 : 0;
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  const delta = (i: number) => Math.abs((finD[i] ?? 0) - (curD[i] ?? 0));
+  order.sort((x, y) => (red[y] ?? 0) - (red[x] ?? 0) || delta(y) - delta(x) || x - y);
+  const codesBySymbol = new Map<string, Set<string>>();
+  for (const r of results) {
+    for (const x of r.reasons) {
+      if (x.symbol === null) continue;
+      let set = codesBySymbol.get(x.symbol);
+      if (!set) codesBySymbol.set(x.symbol, (set = new Set()));
+      set.add(x.code);
+    }
+  }
+  const cur = (i: number) => curD[i] ?? 0;
+  const fin = (i: number) => finD[i] ?? 0;
   let changed = 0;
   order.forEach((i, rank) => {
     const sym = a.names[i] ?? '';
@@ -179,7 +199,7 @@ export function buildDecision(args: {
     targets.push({ symbol: sym, proposedWeight: p, finalWeight: f, priority });
     const type = riskActionType(p, f, blocked ? 1 : bookScale, combined.removed[i] === 1, blocked);
     if (type !== 'OK') changed++;
-    const symReasons = results.flatMap((r) => r.reasons.filter((x) => x.symbol === sym).map((x) => x.code));
+    const symReasons = [...(codesBySymbol.get(sym) ?? [])];
     positions.push({
       version: 1,
       agentId: a.agentId,
@@ -189,7 +209,7 @@ export function buildDecision(args: {
       currentNotional: cur(i),
       deltaNotional: fin(i) - cur(i),
       priority,
-      reasoning: type === 'OK' ? 'approved' : `${type.toLowerCase()}${symReasons.length > 0 ? `: ${[...new Set(symReasons)].join(', ')}` : bookScale < 1 ? ` (book × ${bookScale.toFixed(3)})` : ''}`,
+      reasoning: type === 'OK' ? 'approved' : `${type.toLowerCase()}${symReasons.length > 0 ? `: ${symReasons.join(', ')}` : bookScale < 1 ? ` (book × ${bookScale.toFixed(3)})` : ''}`,
     });
     riskActions.push({
       version: 1,
@@ -199,7 +219,7 @@ export function buildDecision(args: {
       symbol: sym,
       decisionId,
       actionType: type,
-      details: { proposedWeight: p, finalWeight: f, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: [...new Set(symReasons)] },
+      details: { proposedWeight: p, finalWeight: f, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: symReasons },
     });
   });
   const reasons: Reason[] = [];

@@ -105,69 +105,82 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
   });
   const S = sectorNames.length;
   const K = 1 + S;
+  // column-major copy (N×T) so each name's series is contiguous
+  const col = new Float64Array(N * T);
+  for (let k = 0; k < T; k++) {
+    const row = k * N;
+    for (let u = 0; u < N; u++) col[u * T + k] = rets[row + u] as number;
+  }
+  const mOk = new Uint8Array(T);
+  let mktObs = 0;
+  for (let k = 0; k < T; k++) {
+    if (Number.isFinite(mkt[k] as number)) {
+      mOk[k] = 1;
+      mktObs++;
+    }
+  }
+  if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
   const beta = new Float64Array(N);
   const proxied = new Uint8Array(N);
-  const resid = new Float64Array(T * N).fill(Number.NaN);
-  let mktObs = 0;
-  for (let k = 0; k < T; k++) if (Number.isFinite(mkt[k] ?? Number.NaN)) mktObs++;
-  if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
+  const resid = col; // overwritten in place by residuals (NaN where missing)
+  const secSum = new Float64Array(T * S);
+  const secCnt = new Float64Array(T * S);
   for (let u = 0; u < N; u++) {
-    let sw = 0, sx = 0, sy = 0;
+    const o = u * T;
+    let sw = 0, sx = 0, sy = 0, n = 0;
     for (let k = 0; k < T; k++) {
-      const r = rets[k * N + u] ?? Number.NaN;
-      const m = mkt[k] ?? Number.NaN;
-      if (!Number.isFinite(r) || !Number.isFinite(m)) continue;
-      const wk = w[k] ?? 0;
-      sw += wk; sx += wk * m; sy += wk * r;
+      const r = col[o + k] as number;
+      if (mOk[k] !== 1 || r !== r) continue;
+      const wk = w[k] as number;
+      const m = mkt[k] as number;
+      sw += wk; sx += wk * m; sy += wk * r; n++;
     }
-    let n = 0;
-    for (let k = 0; k < T; k++) if (Number.isFinite(rets[k * N + u] ?? Number.NaN) && Number.isFinite(mkt[k] ?? Number.NaN)) n++;
+    const s = sectorOf[u] as number;
     if (n < MIN_OBS || sw <= 0) {
       proxied[u] = 1;
       beta[u] = 1;
+      for (let k = 0; k < T; k++) resid[o + k] = Number.NaN;
       continue;
     }
     const mx = sx / sw, my = sy / sw;
     let sxy = 0, sxx = 0;
     for (let k = 0; k < T; k++) {
-      const r = rets[k * N + u] ?? Number.NaN;
-      const m = mkt[k] ?? Number.NaN;
-      if (!Number.isFinite(r) || !Number.isFinite(m)) continue;
-      const wk = w[k] ?? 0;
-      sxy += wk * (m - mx) * (r - my);
-      sxx += wk * (m - mx) * (m - mx);
+      const r = col[o + k] as number;
+      if (mOk[k] !== 1 || r !== r) continue;
+      const wk = w[k] as number;
+      const dm = (mkt[k] as number) - mx;
+      sxy += wk * dm * (r - my);
+      sxx += wk * dm * dm;
     }
     const b = sxx > 0 ? sxy / sxx : 1;
     beta[u] = b;
     for (let k = 0; k < T; k++) {
-      const r = rets[k * N + u] ?? Number.NaN;
-      const m = mkt[k] ?? Number.NaN;
-      if (Number.isFinite(r) && Number.isFinite(m)) resid[k * N + u] = r - b * m;
+      const r = col[o + k] as number;
+      if (mOk[k] !== 1 || r !== r) {
+        resid[o + k] = Number.NaN;
+        continue;
+      }
+      const e = r - b * (mkt[k] as number);
+      resid[o + k] = e;
+      secSum[k * S + s] = (secSum[k * S + s] as number) + e;
+      secCnt[k * S + s] = (secCnt[k * S + s] as number) + 1;
     }
   }
-  // sector residual factors: mean residual of the sector's names each day
-  const fac = new Float64Array(T * K).fill(Number.NaN);
-  const sum = new Float64Array(S);
-  const cnt = new Int32Array(S);
+  // factor returns T×K: market, then each sector's mean residual
+  const fac = new Float64Array(T * K);
   for (let k = 0; k < T; k++) {
-    fac[k * K] = mkt[k] ?? Number.NaN;
-    sum.fill(0);
-    cnt.fill(0);
-    for (let u = 0; u < N; u++) {
-      const e = resid[k * N + u] ?? Number.NaN;
-      if (!Number.isFinite(e)) continue;
-      const s = sectorOf[u] ?? 0;
-      sum[s] = (sum[s] ?? 0) + e;
-      cnt[s] = (cnt[s] ?? 0) + 1;
+    fac[k * K] = mOk[k] === 1 ? (mkt[k] as number) : Number.NaN;
+    for (let s = 0; s < S; s++) {
+      const c = secCnt[k * S + s] as number;
+      fac[k * K + 1 + s] = c > 0 ? (secSum[k * S + s] as number) / c : 0;
     }
-    for (let s = 0; s < S; s++) fac[k * K + 1 + s] = (cnt[s] ?? 0) > 0 ? (sum[s] ?? 0) / (cnt[s] ?? 1) : 0;
   }
   // B, D
   const B = new Float64Array(N * K);
   const D = new Float64Array(N);
   for (let u = 0; u < N; u++) {
-    const s = sectorOf[u] ?? 0;
-    B[u * K] = beta[u] ?? 1;
+    const s = sectorOf[u] as number;
+    B[u * K] = beta[u] as number;
     if (proxied[u] === 1) {
       const c = cols[u] ?? -1;
       const v = c >= 0 ? view.value('vol20', c) : Number.NaN;
@@ -175,46 +188,44 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
       D[u] = vol * vol;
       continue;
     }
+    const o = u * T;
     let sw = 0, see = 0, sef = 0, sff = 0;
     for (let k = 0; k < T; k++) {
-      const e = resid[k * N + u] ?? Number.NaN;
-      if (!Number.isFinite(e)) continue;
-      const f = fac[k * K + 1 + s] ?? 0;
-      const wk = w[k] ?? 0;
-      sw += wk; sef += wk * e * f; sff += wk * f * f;
+      const e = resid[o + k] as number;
+      if (e !== e) continue;
+      const f = fac[k * K + 1 + s] as number;
+      const wk = w[k] as number;
+      sw += wk; sef += wk * e * f; sff += wk * f * f; see += wk * e * e;
     }
     const g = sff > 0 ? sef / sff : 0;
     B[u * K + 1 + s] = g;
-    for (let k = 0; k < T; k++) {
-      const e = resid[k * N + u] ?? Number.NaN;
-      if (!Number.isFinite(e)) continue;
-      const z = e - g * (fac[k * K + 1 + s] ?? 0);
-      see += (w[k] ?? 0) * z * z;
-    }
-    D[u] = sw > 0 ? see / sw : PROXY_VOL * PROXY_VOL;
+    // Σw(e − g f)² = Σw e² − 2g Σw e f + g² Σw f²
+    D[u] = sw > 0 ? Math.max(0, see - 2 * g * sef + g * g * sff) / sw : PROXY_VOL * PROXY_VOL;
   }
   // F: weighted covariance of factor returns over rows where the market is known
   const F = new Float64Array(K * K);
   const means = new Float64Array(K);
   let sw = 0;
   for (let k = 0; k < T; k++) {
-    if (!Number.isFinite(fac[k * K] ?? Number.NaN)) continue;
-    const wk = w[k] ?? 0;
+    if (mOk[k] !== 1) continue;
+    const wk = w[k] as number;
     sw += wk;
-    for (let i = 0; i < K; i++) means[i] = (means[i] ?? 0) + wk * (fac[k * K + i] ?? 0);
+    for (let i = 0; i < K; i++) means[i] = (means[i] as number) + wk * (fac[k * K + i] as number);
   }
-  if (sw > 0) for (let i = 0; i < K; i++) means[i] = (means[i] ?? 0) / sw;
+  if (sw > 0) for (let i = 0; i < K; i++) means[i] = (means[i] as number) / sw;
+  const d = new Float64Array(K);
   for (let k = 0; k < T; k++) {
-    if (!Number.isFinite(fac[k * K] ?? Number.NaN)) continue;
-    const wk = w[k] ?? 0;
+    if (mOk[k] !== 1) continue;
+    const wk = w[k] as number;
+    for (let i = 0; i < K; i++) d[i] = (fac[k * K + i] as number) - (means[i] as number);
     for (let i = 0; i < K; i++) {
-      const di = (fac[k * K + i] ?? 0) - (means[i] ?? 0);
-      for (let j = i; j < K; j++) F[i * K + j] = (F[i * K + j] ?? 0) + wk * di * ((fac[k * K + j] ?? 0) - (means[j] ?? 0));
+      const di = wk * (d[i] as number);
+      for (let j = i; j < K; j++) F[i * K + j] = (F[i * K + j] as number) + di * (d[j] as number);
     }
   }
   for (let i = 0; i < K; i++) {
     for (let j = i; j < K; j++) {
-      const v = sw > 0 ? (F[i * K + j] ?? 0) / sw : 0;
+      const v = sw > 0 ? (F[i * K + j] as number) / sw : 0;
       F[i * K + j] = v;
       F[j * K + i] = v;
     }

@@ -37,3 +37,4 @@ export { sharpe, sortino, calmar, informationRatio, maxDrawdown } from './metric
 export { recommendHedges, type HedgeRecommendation } from './hedger.ts';
 export { budgetStatus, type BudgetStatus, type FundRiskSnapshot } from './snapshot.ts';
 export { deriveRegime } from './regime-local.ts';
+export { reviewRisk, parseRiskReviewRequest, RiskReviewRequest, type RiskReviewResponse, type RiskTarget } from './risk-service.ts';

@@ -60,25 +60,44 @@ export class FundLedger {
     this.sumAbsNet += sign * Math.abs(net);
   }
 
-  /** Sum of the `n` largest per-name exposures max(long, short), dollars; optionally with `extra` added. */
-  topN(n: number, extra?: SparseBook, scale = 1): number {
+  /**
+   * A function s ↦ sum of the `n` largest per-name exposures max(long, short) in dollars once `extra`
+   * (scaled by s) is added. The names outside `extra` are ranked once, so each call is O(|extra|·n).
+   */
+  topNWith(n: number, extra: SparseBook): (s: number) => number {
     const N = this.long.length;
-    const sideMax = new Float64Array(N);
-    for (let u = 0; u < N; u++) sideMax[u] = Math.max(this.long[u] ?? 0, this.short[u] ?? 0);
-    if (extra) {
+    const inExtra = new Uint8Array(N);
+    for (let i = 0; i < extra.idx.length; i++) inExtra[extra.idx[i] ?? 0] = 1;
+    const base = new Float64Array(n); // descending top-n of names outside extra
+    for (let u = 0; u < N; u++) {
+      if (inExtra[u] === 1) continue;
+      insertTop(base, Math.max(this.long[u] ?? 0, this.short[u] ?? 0));
+    }
+    const buf = new Float64Array(n);
+    return (s: number) => {
+      buf.set(base);
       for (let i = 0; i < extra.idx.length; i++) {
         const u = extra.idx[i] ?? 0;
-        const v = (extra.val[i] ?? 0) * scale;
-        const l = (this.long[u] ?? 0) + (v > 0 ? v : 0);
-        const s = (this.short[u] ?? 0) + (v < 0 ? -v : 0);
-        sideMax[u] = Math.max(l, s);
+        const v = (extra.val[i] ?? 0) * s;
+        insertTop(buf, Math.max((this.long[u] ?? 0) + (v > 0 ? v : 0), (this.short[u] ?? 0) + (v < 0 ? -v : 0)));
       }
-    }
-    sideMax.sort();
-    let acc = 0;
-    for (let k = 0; k < n && k < N; k++) acc += sideMax[N - 1 - k] ?? 0;
-    return acc;
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += buf[k] ?? 0;
+      return acc;
+    };
   }
+}
+
+/** Inserts x into a descending fixed-size array of the largest values seen. */
+function insertTop(top: Float64Array, x: number): void {
+  const n = top.length;
+  if (n === 0 || !(x > (top[n - 1] ?? 0))) return;
+  let k = n - 1;
+  while (k > 0 && (top[k - 1] ?? 0) < x) {
+    top[k] = top[k - 1] ?? 0;
+    k--;
+  }
+  top[k] = x;
 }
 
 /** Gross and net dollars of a sparse book. */

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { IllegalTransitionError } from '../core/index.ts';
+import { KillSwitchConfig } from '../contracts/index.ts';
+import { checkKillSwitches, nextTradingState, planRiskReduction, rearmFund, setManualKill, transitionTradingState, type KillSwitchInputs } from './index.ts';
+import { fundState } from './testing/fixture.ts';
+
+const cfg = KillSwitchConfig.parse({});
+const calm: KillSwitchInputs = { fundVar99Pct: 0.01, vix: 15, fundDrawdownPct: 0.01, avgAgentCorrelation: 0.2, volumeRatio: 1, cvarStreak: 0, manual: false, circuitBreakerTier3: false };
+const names = (x: Partial<KillSwitchInputs>) => checkKillSwitches({ ...calm, ...x }, cfg).map((t) => t.name);
+
+describe('kill switches (seed fund-overlay-plan §5B)', () => {
+  it('nothing fires in calm conditions', () => expect(names({})).toEqual([]));
+  it('fund VaR99 above 5% of capital', () => {
+    expect(names({ fundVar99Pct: 0.05 })).toEqual([]);
+    expect(names({ fundVar99Pct: 0.0501 })).toEqual(['fund_var_breach']);
+  });
+  it('volatility index above 40', () => {
+    expect(names({ vix: 40 })).toEqual([]);
+    expect(names({ vix: 40.1 })).toEqual(['vol_circuit_breaker']);
+  });
+  it('fund drawdown above 5%', () => {
+    expect(names({ fundDrawdownPct: 0.05 })).toEqual([]);
+    expect(names({ fundDrawdownPct: 0.0501 })).toEqual(['fund_drawdown_hard']);
+  });
+  it('average agent correlation above 0.8', () => {
+    expect(names({ avgAgentCorrelation: 0.8 })).toEqual([]);
+    expect(names({ avgAgentCorrelation: 0.81 })).toEqual(['correlation_spike']);
+  });
+  it('liquidity freeze below 0.3 of ADV', () => {
+    expect(names({ volumeRatio: 0.3 })).toEqual([]);
+    expect(names({ volumeRatio: 0.29 })).toEqual(['liquidity_freeze']);
+  });
+  it('CVaR breached 3 cycles running', () => {
+    expect(names({ cvarStreak: 2 })).toEqual([]);
+    expect(names({ cvarStreak: 3 })).toEqual(['cvar_persistence']);
+  });
+  it('the manual switch', () => expect(names({ manual: true })).toEqual(['manual']));
+  it('an unmeasurable input (NaN) does not fire', () => expect(names({ vix: Number.NaN, volumeRatio: Number.NaN })).toEqual([]));
+});
+
+describe('trading states are a transition table', () => {
+  it('allows the listed moves and throws IllegalTransitionError otherwise', () => {
+    expect(transitionTradingState('ACTIVE', 'HALTED')).toBe('HALTED');
+    expect(transitionTradingState('HALTED', 'REDUCING')).toBe('REDUCING');
+    expect(() => transitionTradingState('HALTED', 'ACTIVE')).toThrow(IllegalTransitionError);
+  });
+
+  it('a trigger halts; HALTED waits for a re-arm; REDUCING returns to ACTIVE after the 10-day cooldown', () => {
+    const s = fundState('2024-03-01', 1e8, []);
+    const trig = checkKillSwitches({ ...calm, vix: 50 }, cfg);
+    expect(nextTradingState(s, trig, false, cfg).state).toBe('HALTED');
+    const halted = { ...s, tradingState: 'HALTED' as const, tradingStateSince: '2024-03-01' };
+    expect(nextTradingState({ ...halted, asOf: '2024-04-01' }, [], false, cfg).state).toBe('HALTED');
+    const rearmed = rearmFund(halted, { who: 'cro', why: 'vol normalised', at: '2024-03-04' });
+    expect(rearmed.tradingState).toBe('REDUCING');
+    expect(nextTradingState({ ...rearmed, asOf: '2024-03-15' }, [], false, cfg).state).toBe('REDUCING');
+    expect(nextTradingState({ ...rearmed, asOf: '2024-03-18' }, [], false, cfg).state).toBe('ACTIVE');
+  });
+
+  it('fail safe and emergency move ACTIVE to REDUCING', () => {
+    const s = fundState('2024-03-01', 1e8, []);
+    expect(nextTradingState(s, [], true, cfg).state).toBe('REDUCING');
+    expect(nextTradingState({ ...s, emergency: true }, [], false, cfg).state).toBe('REDUCING');
+  });
+
+  it('the manual switch is set with who and why', () => {
+    const s = setManualKill(fundState('2024-03-01', 1e8, []), { who: 'ops', why: 'broker outage', at: '2024-03-01' });
+    expect(s.manualKill?.why).toBe('broker outage');
+  });
+});
+
+describe('global risk-reduction plan', () => {
+  it('closes by the most severe trigger, largest risk first, cancels orders and pauses agents', () => {
+    const trig = checkKillSwitches({ ...calm, vix: 50, fundDrawdownPct: 0.06 }, cfg);
+    const plan = planRiskReduction(trig, [
+      { agentId: 'a', symbol: 'X', notional: 1000, price: 10, risk: 5 },
+      { agentId: 'b', symbol: 'Y', notional: -2000, price: 20, risk: 50 },
+    ], ['a', 'b']);
+    expect(plan.cancelOpenOrders).toBe(true);
+    expect(plan.closeFraction).toBe(1);
+    expect(plan.closes.map((c) => [c.symbol, c.closeNotional, c.qty, c.order])).toEqual([
+      ['Y', 2000, 100, 1],
+      ['X', -1000, -100, 2],
+    ]);
+    expect(plan.pauseAgents).toEqual(['a', 'b']);
+  });
+
+  it('a liquidity freeze cancels orders but sells nothing', () => {
+    const plan = planRiskReduction(checkKillSwitches({ ...calm, volumeRatio: 0.1 }, cfg), [{ agentId: 'a', symbol: 'X', notional: 1000, price: 10, risk: 1 }], ['a']);
+    expect(plan.closes).toEqual([]);
+    expect(plan.cancelOpenOrders).toBe(true);
+  });
+});
