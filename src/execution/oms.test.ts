@@ -93,6 +93,12 @@ describe('Oms', () => {
     expect((await w.journal.events('l1')).map((e) => e.type)).toEqual(['OrderCreated', 'OrderSubmitted', 'OrderAcknowledged', 'OrderFilled']);
   });
 
+  it('refuses an order whose allocations do not sum to its quantity (a broken invariant)', async () => {
+    const w = world();
+    await expect(omsOver(w).submit(makeOrder({ id: 'bad', qty: 10, allocations: [{ agentId: 'a', qty: 9 }] }))).rejects.toThrow(/allocations sum to 9/);
+    expect(await w.journal.byClientId('bad')).toBeNull();
+  });
+
   it('submitting the same order id twice sends it once', async () => {
     const w = world();
     const oms = omsOver(w);

@@ -1,5 +1,6 @@
 import { InvariantError, isKeelError, type Clock } from '../core/index.ts';
 import type { OmsConfig, Order } from '../contracts/index.ts';
+import { toUnits } from './allocation.ts';
 import type { Broker } from './broker.ts';
 import { eventsFromBrokerOrder } from './broker-sync.ts';
 import { preTradeCheck } from './checks/pre-trade.ts';
@@ -73,6 +74,13 @@ export class Oms {
     const { journal } = this.d;
     const existing = await journal.byClientId(order.id);
     if (existing) return existing;
+    if (order.status !== 'PENDING') throw new InvariantError(`order ${order.id} submitted as ${order.status}, expected PENDING`);
+    if (order.allocations.length > 0) {
+      const units = order.allocations.reduce((s, a) => s + toUnits(a.qty), 0);
+      if (units !== toUnits(order.qty)) {
+        throw new InvariantError(`order ${order.id}: allocations sum to ${units / 1e4}, order qty is ${order.qty}`);
+      }
+    }
     await journal.savePending(order);
     const after = await this.checkAndSend(order, counts);
     if (!isTerminal(after.status)) counts.set(after.symbol, (counts.get(after.symbol) ?? 0) + 1);
