@@ -1,5 +1,5 @@
 /** ISO-8601 timestamp arithmetic for the PMS (parses what it is given; never reads the clock). */
-import { invariant } from '../../core/index.ts';
+import { invariant } from '../core/index.ts';
 
 /** Milliseconds since the epoch of an ISO-8601 timestamp; throws on an unparsable one (a broken invariant). */
 export function isoMs(iso: string, what = 'timestamp'): number {

@@ -3,7 +3,7 @@
  * match, ranked by tf·idf), agent, symbol, kind, fund and date range. Pure: pass the entries in.
  */
 import type { JournalEntry, JournalKind } from './journal-entry.ts';
-import { isoMs } from '../workflow/time.ts';
+import { isoMs } from '../time.ts';
 
 export interface JournalQuery {
   /** Free text; every token must prefix-match a token of the entry (AND). */

@@ -5,7 +5,7 @@
  */
 import type { AgentState, Alert, AlertSeverity, OverlayDecision, Regime, Signal, StrategyType } from '../../contracts/index.ts';
 import { isAwaitingDecision, type TradeProposal } from '../workflow/proposal.ts';
-import { isoMs } from '../workflow/time.ts';
+import { isoMs } from '../time.ts';
 import type { RiskMonitorReport } from '../risk/risk-monitor.ts';
 
 export interface AgentViewInput {

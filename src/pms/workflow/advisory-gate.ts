@@ -3,7 +3,7 @@
  * has been decided, and what the cycle may execute (approved proposals, at their modified size).
  */
 import { effectiveTargets, effectiveTicket, isAwaitingDecision, type ProposalTarget, type ProposalTicket, type TradeProposal } from './proposal.ts';
-import { isoMs } from './time.ts';
+import { isoMs } from '../time.ts';
 
 export interface ApprovedBook {
   readonly proposalId: string;

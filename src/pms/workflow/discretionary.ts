@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AgentProposal, id, isoDate, positive, symbol, traceId, type StrategyType } from '../../contracts/index.ts';
 import { DISCRETIONARY, type TradeProposal } from './proposal.ts';
-import { addMs } from './time.ts';
+import { addMs } from '../time.ts';
 
 /** A PM's trade: exactly one of `qty` (shares) or `notional` (dollars), both unsigned; `limitPrice` in dollars. */
 export const DiscretionaryTicket = z

@@ -5,7 +5,7 @@
 import { err, ok, type Result } from '../../core/index.ts';
 import { journalEntry, type JournalEntry, type JournalKind, type PmsRole } from '../journal/journal-entry.ts';
 import { canTransition, type ProposalChanges, type ProposalStatus, type TradeProposal } from './proposal.ts';
-import { isoMs } from './time.ts';
+import { isoMs } from '../time.ts';
 import { forbiddenRole, illegalTransition, invalidInput, proposalExpired, type ProposalAction, type WorkflowError } from './workflow-error.ts';
 
 /** Who acts, in which role, and why (a non-empty rationale is required for every decision). */

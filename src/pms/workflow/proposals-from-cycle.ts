@@ -1,7 +1,7 @@
 /** Turns an advisory cycle's overlay decisions into proposals that wait for a PM (seed: macro-fund-pms "signal-to-proposal"). */
 import type { AgentProposal, OverlayDecision } from '../../contracts/index.ts';
 import type { TradeProposal } from './proposal.ts';
-import { addMs } from './time.ts';
+import { addMs } from '../time.ts';
 
 export interface FromCycleOptions {
   readonly fundId: string;
