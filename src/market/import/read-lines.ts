@@ -63,9 +63,15 @@ export async function readLines(path: string, sink: LineSink, options: ReadOptio
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let lineNo = 0;
+  let sinkFailed = false;
   const emit = (line: string) => {
     lineNo++;
-    sink.push(line.endsWith('\r') ? line.slice(0, -1) : line, lineNo);
+    try {
+      sink.push(line.endsWith('\r') ? line.slice(0, -1) : line, lineNo);
+    } catch (e) {
+      sinkFailed = true;
+      throw e;
+    }
   };
   try {
     for await (const chunk of stream) {
@@ -79,7 +85,7 @@ export async function readLines(path: string, sink: LineSink, options: ReadOptio
       options.onProgress?.({ bytesRead, totalBytes, lines: lineNo });
     }
   } catch (e) {
-    if (e instanceof KeelError) throw e;
+    if (sinkFailed || e instanceof KeelError) throw e;
     throw new FileReadError(path, `cannot read (${(e as Error).message})`);
   } finally {
     raw.destroy();
@@ -96,4 +102,22 @@ export function pushText(text: string, sink: LineSink): number {
   if (lines[lines.length - 1] === '') lines.pop();
   lines.forEach((l, i) => sink.push(l.endsWith('\r') ? l.slice(0, -1) : l, i + 1));
   return lines.length;
+}
+
+/** The first line of a plain or gzip file (for format detection), without reading the rest. */
+export async function readFirstLine(path: string): Promise<string> {
+  let first: string | undefined;
+  const stop = new Error('first line read');
+  try {
+    await readLines(path, {
+      push(line) {
+        if (line.trim() === '') return;
+        first = line;
+        throw stop;
+      },
+    });
+  } catch (e) {
+    if (e !== stop) throw e;
+  }
+  return first ?? '';
 }
