@@ -111,7 +111,7 @@ export class AlpacaBroker implements Broker {
       time_in_force: toAlpacaTif(order.timeInForce),
       client_order_id: order.id,
     };
-    if (order.limitPrice !== null) body.limit_price = formatPrice(order.limitPrice);
+    if (order.limitPrice !== null) body.limit_price = formatPrice(order.limitPrice, order.side === 'BUY' ? 'down' : 'up');
     if (order.stopPrice !== null) body.stop_price = formatPrice(order.stopPrice);
     for (let attempt = 0; ; attempt++) {
       let r: HttpResponse | null = null;

@@ -95,7 +95,14 @@ export function formatQty(q: number): string {
   return (Math.round(q * 1e4) / 1e4).toFixed(4).replace(/\.?0+$/, '');
 }
 
-/** Prices as decimal strings (2 dp at or above $1, 4 below, as Alpaca's tick rules ask). */
-export function formatPrice(p: number): string {
-  return p >= 1 ? p.toFixed(2) : p.toFixed(4);
+/**
+ * Prices as decimal strings on Alpaca's tick (0.01 at or above $1, 0.0001 below). Limits are
+ * rounded toward the safe side (a buy limit down, a sell limit up) so Keel never pays more
+ * than it asked; stops to the nearest tick. A tiny epsilon keeps prices already on the tick.
+ */
+export function formatPrice(p: number, rounding: 'down' | 'up' | 'nearest' = 'nearest'): string {
+  const dp = p >= 1 ? 2 : 4;
+  const ticks = p * 10 ** dp;
+  const n = rounding === 'down' ? Math.floor(ticks + 1e-6) : rounding === 'up' ? Math.ceil(ticks - 1e-6) : Math.round(ticks);
+  return (n / 10 ** dp).toFixed(dp);
 }

@@ -39,10 +39,10 @@ afterEach(async () => {
 
 describe('AlpacaBroker against a local fake of Trading API v2', () => {
   it('sends the documented payload and headers; client_order_id is Keel order id', async () => {
-    const ack = await broker().submit(order({ id: 'keel-o1', qty: 12.34567, type: 'LIMIT', limitPrice: 10.255, timeInForce: 'GTC' }));
+    const ack = await broker().submit(order({ id: 'keel-o1', qty: 12.34567, type: 'LIMIT', limitPrice: 10.259, timeInForce: 'GTC' }));
     expect(ack).toMatchObject({ clientOrderId: 'keel-o1', status: 'ACKNOWLEDGED', reason: null });
     const post = fake.posts()[0];
-    expect(post?.body).toEqual({ symbol: 'AAA', qty: '12.3457', side: 'buy', type: 'limit', time_in_force: 'gtc', client_order_id: 'keel-o1', limit_price: '10.26' });
+    expect(post?.body).toEqual({ symbol: 'AAA', qty: '12.3457', side: 'buy', type: 'limit', time_in_force: 'gtc', client_order_id: 'keel-o1', limit_price: '10.25' }); // a buy limit rounds down to the tick
     expect(post?.headers['apca-api-key-id']).toBe(fake.keyId);
     expect(ack.brokerOrderId).toBe(fake.byClientId('keel-o1')?.id);
   });
