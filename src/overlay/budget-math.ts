@@ -1,9 +1,9 @@
 import type { ReviewContext } from './context.ts';
-import { addSparse, dotSparse, portfolioVariance, type SparseBook } from './risk-math.ts';
+import { dotSparse, portfolioVariance, type SparseBook } from './risk-math.ts';
 
 /**
- * The candidate's risk in closed form. With X0 the pro-forma fund without the candidate and c the
- * candidate's dollar book, σ²(s) = a + 2bs + cc·s² for the fund with the candidate scaled by s,
+ * The candidate's risk in closed form. With X0 the fund as approved so far this cycle (plus the
+ * books of agents not proposing) and c the candidate's dollar book, σ²(s) = a + 2bs + cc·s² for the fund with the candidate scaled by s,
  * so component VaRs and their scale searches cost O(1) per evaluation after one O(N·K) pass.
  */
 export interface CandidateRisk {
@@ -18,12 +18,11 @@ export interface CandidateRisk {
 }
 
 export function candidateRisk(ctx: ReviewContext): CandidateRisk {
-  const { model, ledger, pending } = ctx;
+  const { model, ledger } = ctx;
   const { N, K, B, F, D } = model;
   const c = ctx.agent.proposedBook;
   const x0 = ctx.work;
-  for (let u = 0; u < N; u++) x0[u] = (ledger.net[u] ?? 0) + (pending[u] ?? 0);
-  addSparse(x0, c, -1);
+  for (let u = 0; u < N; u++) x0[u] = ledger.net[u] ?? 0;
   const a = portfolioVariance(model, x0, ctx.scratch, true);
   const sx0 = ctx.scratch.sx.slice();
   const fc = new Float64Array(K);

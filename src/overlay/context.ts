@@ -63,9 +63,6 @@ export interface ReviewContext {
   readonly model: RiskModel;
   readonly scratch: RiskScratch;
   readonly ledger: FundLedger;
-  /** Σ of the still-unreviewed proposals in dollars (includes the candidate). */
-  readonly pending: Float64Array;
-  readonly pendingBooks: ReadonlyMap<string, SparseBook>;
   readonly fund: FundContext;
   readonly agent: AgentCandidate;
   /** Work vector of length N for checks (overwritten freely). */

@@ -108,7 +108,7 @@ export function reviewFund(input: ReviewInput): FundReview {
   const reviewed: Reviewed[] = [];
   const seen = new Set<string>();
   const mk = (agent: AgentCandidate): ReviewContext =>
-    bindCtx({ config, options, view, state, universe, model, scratch, ledger, pending, pendingBooks, fund, agent, work, candidateRisk: unbound });
+    bindCtx({ config, options, view, state, universe, model, scratch, ledger, fund, agent, work, candidateRisk: unbound });
   proposals.forEach((proposal, k) => {
     const original = candidates[k];
     if (!original) return;

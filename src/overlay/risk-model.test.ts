@@ -91,7 +91,7 @@ describe('factor risk model', () => {
     const ledger = new FundLedger(u);
     ledger.add('rest', { idx: Int32Array.from({ length: N }, (_, i) => i), val: others });
     const z = zOf(0.95);
-    const ctx = { model: m, ledger, pending: c.slice(), work: new Float64Array(N), scratch: riskScratch(m), agent: { proposedBook: { idx, val } } } as unknown as ReviewContext;
+    const ctx = { model: m, ledger, work: new Float64Array(N), scratch: riskScratch(m), agent: { proposedBook: { idx, val } } } as unknown as ReviewContext;
     const cr = candidateRisk(ctx);
     for (const s of [1, 0.5, 0.1]) {
       const X = others.map((v, i) => v + s * (c[i] ?? 0));

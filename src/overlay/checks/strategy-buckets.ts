@@ -5,19 +5,19 @@ import type { SparseBook } from '../risk-math.ts';
 
 const RULE = 'strategy_buckets';
 
-/** The other books of the candidate's bucket: approved or held (ledger) and still pending. */
+/** The other books of the candidate's bucket already in the fund: approved this cycle or held by agents not proposing. */
 export function bucketPeers(ctx: ReviewContext, bucket: string): SparseBook[] {
   const out: SparseBook[] = [];
   const self = ctx.agent.agentId;
   for (const [id, b] of ctx.ledger.books) if (id !== self && ctx.fund.bucketOf.get(id) === bucket) out.push(b);
-  for (const [id, b] of ctx.pendingBooks) if (id !== self && ctx.fund.bucketOf.get(id) === bucket) out.push(b);
   return out;
 }
 
 /**
  * Seed fund-overlay-plan §1B: agents are grouped by risk-driver bucket (STRATEGY_BUCKET_MAP by
  * default) and the bucket's aggregated Euler component VaR may not exceed maxRiskAllocationPct of
- * the fund VaR budget. Three momentum agents share one directional_equity cap.
+ * the fund VaR budget. Agents reviewed earlier this cycle consume the bucket first: three momentum
+ * agents share one directional_equity cap.
  */
 export const StrategyBucketCheck: OverlayCheck = {
   name: RULE,
