@@ -32,6 +32,8 @@ export type { DiscretionaryBookContext } from './workflow/discretionary.ts';
 export { JOURNAL_KINDS, PMS_ROLES, journalEntry, linkJournalEntry } from './journal/journal-entry.ts';
 export type { JournalKind, PmsRole, JournalLinks, JournalEntry, JournalEntryInput } from './journal/journal-entry.ts';
 export { searchJournal, matchesFilters, tokenise } from './journal/journal-search.ts';
+export { JOURNAL_KIND_ROLES, recordDecision } from './journal/record-decision.ts';
+export type { RecordDecisionError } from './journal/record-decision.ts';
 export type { JournalQuery, JournalHit } from './journal/journal-search.ts';
 
 // morning pack
@@ -48,8 +50,8 @@ export type { AgentVar } from './risk/agent-var.ts';
 export type { RiskMonitorInput, RiskMonitorReport, RiskPosition, StressResultInput, RiskMetricName, LimitSpec, VarFigure, VarLevel } from './risk/risk-monitor.ts';
 export { utilisation } from './risk/limits.ts';
 export type { LimitUtilisation } from './risk/limits.ts';
-export { concentration } from './risk/concentration.ts';
-export type { Concentration } from './risk/concentration.ts';
+export { concentration, sectorExposures } from './risk/concentration.ts';
+export type { Concentration, SectorExposure } from './risk/concentration.ts';
 export { liquidity } from './risk/liquidity.ts';
 export type { LiquidityHolding, LiquidityOptions, LiquidityReport, NameLiquidity } from './risk/liquidity.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JOURNAL_KINDS, journalEntry, linkJournalEntry, matchesFilters, searchJournal, tokenise, type JournalEntry, type JournalQuery } from '../index.ts';
+import { JOURNAL_KINDS, journalEntry, recordDecision, linkJournalEntry, matchesFilters, searchJournal, tokenise, type JournalEntry, type JournalQuery } from '../index.ts';
 
 const e = (id: string, over: Partial<Parameters<typeof journalEntry>[0]> = {}): JournalEntry =>
   journalEntry({ id, fundId: 'fund-1', kind: 'NOTE', who: 'alice', role: 'pm', rationale: '', timestamp: '2024-01-02T14:00:00.000Z', ...over });
@@ -21,6 +21,20 @@ describe('journal entries', () => {
   });
   it('tokenises case-insensitively on non-alphanumerics', () => {
     expect(tokenise('VaR-99 breached, BRK.B!')).toEqual(['var', '99', 'breached', 'brk', 'b']);
+  });
+});
+
+describe('recordDecision', () => {
+  const trip = { id: 'k1', fundId: 'fund-1', kind: 'KILL_SWITCH_TRIP' as const, who: 'rob', role: 'risk' as const, rationale: 'VaR 99 above 5% of NAV', timestamp: '2024-01-04T10:00:00Z' };
+  it('the kill switch needs the risk role; the system may trip it', () => {
+    expect(recordDecision(trip)).toMatchObject({ ok: true, value: { kind: 'KILL_SWITCH_TRIP', who: 'rob' } });
+    expect(recordDecision({ ...trip, role: 'pm' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ROLE', required: ['risk'] } });
+    expect(recordDecision({ ...trip, kind: 'REARM', role: 'admin' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ROLE' } });
+    expect(recordDecision({ ...trip, who: 'system:killswitch', role: 'system' }).ok).toBe(true);
+  });
+  it('every decision says why', () => {
+    expect(recordDecision({ ...trip, rationale: ' ' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'rationale' } });
+    expect(recordDecision({ ...trip, kind: 'OVERRIDE', role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ROLE' } });
   });
 });
 

@@ -28,6 +28,7 @@ const risk: RiskMonitorReport = {
     { name: 'net', value: 0.3, limit: 1, utilisation: 0.3, status: 'OK' },
   ],
   concentration: { hhi: 0.045, effectiveNames: 22.222, top10Share: 0.55, largest: { symbol: 'AAPL', grossShare: 0.1, navFraction: 0.145 } },
+  sectors: [],
   liquidity: { participationRate: 0.1, stressVolumeHaircut: 0.5, names: [], daysToLiquidate: 2.34, stressDaysToLiquidate: 4.68, liquidWithin1d: 0.6, liquidWithin5d: 1, unknown: [] },
 };
 

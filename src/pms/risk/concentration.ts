@@ -28,3 +28,25 @@ export function concentration(exposures: ReadonlyMap<string, number>, nav: numbe
     largest: first ? { symbol: first.symbol, grossShare: first.x / gross, navFraction: nav > 0 ? first.x / nav : Number.NaN } : null,
   };
 }
+
+/** Exposure of one sector: gross Σ|xᵢ| and net Σxᵢ over its names (dollars) and as fractions of NAV. */
+export interface SectorExposure {
+  readonly sector: string;
+  readonly gross: number;
+  readonly net: number;
+  readonly grossPct: number;
+  readonly netPct: number;
+}
+
+/** Sector exposures from netted name exposures and each name's sector (missing → `Unclassified`), largest gross first. */
+export function sectorExposures(exposures: ReadonlyMap<string, number>, sectorOf: ReadonlyMap<string, string>, nav: number): SectorExposure[] {
+  const m = new Map<string, { gross: number; net: number }>();
+  for (const [symbol, x] of exposures) {
+    const s = sectorOf.get(symbol) ?? 'Unclassified';
+    const a = m.get(s) ?? { gross: 0, net: 0 };
+    m.set(s, { gross: a.gross + Math.abs(x), net: a.net + x });
+  }
+  return [...m.entries()]
+    .map(([sector, a]) => ({ sector, gross: a.gross, net: a.net, grossPct: a.gross / nav, netPct: a.net / nav }))
+    .sort((a, b) => b.gross - a.gross || (a.sector < b.sector ? -1 : 1));
+}

@@ -6,7 +6,7 @@ import type { Rng } from '../../core/index.ts';
 import { historicalVaR, monteCarloBookVaR, parametricVaR, sampleCovariance, tailRiskFromSample, type RiskModel, type TailRisk } from '../../quant/index.ts';
 import { invariant } from '../../core/index.ts';
 import { agentVarContributions, type AgentVar } from './agent-var.ts';
-import { concentration, type Concentration } from './concentration.ts';
+import { concentration, sectorExposures, type Concentration, type SectorExposure } from './concentration.ts';
 import { utilisation, type LimitUtilisation } from './limits.ts';
 import { liquidity, type LiquidityOptions, type LiquidityReport } from './liquidity.ts';
 
@@ -119,6 +119,7 @@ export interface RiskMonitorReport {
   readonly worstStress: StressResultInput | null;
   readonly limits: LimitUtilisation[];
   readonly concentration: Concentration;
+  readonly sectors: SectorExposure[];
   readonly liquidity: LiquidityReport;
 }
 
@@ -135,7 +136,9 @@ export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
   const paths = input.monteCarlo.paths ?? 10_000;
   const bySymbol = new Map<string, number>();
   const meta = new Map<string, { price: number | null; adv: number | null }>();
+  const sectorOf = new Map<string, string>();
   for (const p of input.positions) {
+    if (p.sector !== undefined && p.sector !== null && !sectorOf.has(p.symbol)) sectorOf.set(p.symbol, p.sector);
     bySymbol.set(p.symbol, (bySymbol.get(p.symbol) ?? 0) + p.exposure);
     const m = meta.get(p.symbol);
     meta.set(p.symbol, { price: p.price ?? m?.price ?? null, adv: p.adv ?? m?.adv ?? null });
@@ -243,6 +246,7 @@ export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
     worstStress,
     limits,
     concentration: conc,
+    sectors: sectorExposures(bySymbol, sectorOf, nav),
     liquidity: liq,
   };
 }

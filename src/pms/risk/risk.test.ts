@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/index.ts';
-import { concentration, liquidity, riskMonitor, utilisation, type RiskMonitorInput } from '../index.ts';
+import { concentration, liquidity, riskMonitor, sectorExposures, utilisation, type RiskMonitorInput } from '../index.ts';
 
 // Published standard normal quantiles (e.g. Abramowitz & Stegun table 26.5).
 const Z95 = 1.6448536269514722;
@@ -170,6 +170,16 @@ describe('limits, stress, concentration and liquidity', () => {
     expect(twelve.top10Share).toBeCloseTo(10 / 12, 12);
     expect(twelve.hhi).toBeCloseTo(1 / 12, 12);
     expect(concentration(new Map(), 1)).toEqual({ hhi: 0, effectiveNames: 0, top10Share: 0, largest: null });
+  });
+
+  it('sector exposures: gross and net over netted names', () => {
+    const s = sectorExposures(new Map([['A', 300], ['B', -100], ['C', 50]]), new Map([['A', 'Tech'], ['B', 'Tech']]), 1000);
+    expect(s).toEqual([
+      { sector: 'Tech', gross: 400, net: 200, grossPct: 0.4, netPct: 0.2 },
+      { sector: 'Unclassified', gross: 50, net: 50, grossPct: 0.05, netPct: 0.05 },
+    ]);
+    const r = riskMonitor(base({ positions: [{ symbol: 'A', exposure: 1_000_000, sector: 'Tech' }, { symbol: 'B', exposure: -500_000, sector: 'Energy' }] }));
+    expect(r.sectors.map((x) => [x.sector, x.net])).toEqual([['Tech', 1_000_000], ['Energy', -500_000]]);
   });
 
   it('liquidity: days to liquidate from ADV at the participation rate (hand-worked)', () => {
