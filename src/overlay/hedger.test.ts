@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { HedgingConfig } from '../contracts/index.ts';
+import { recommendHedges, type RiskModel } from './index.ts';
+import type { Universe } from './universe.ts';
+
+const universe = { symbols: ['A', 'B'], index: new Map(), N: 2, price: new Float64Array(2), adv: new Float64Array(2), marketCap: new Float64Array(2), vol: new Float64Array(2), volumeRatio: new Float64Array(2), sector: Int32Array.from([0, 1]), sectorNames: ['Tech', 'Energy'], column: Int32Array.from([0, 1]) } as Universe;
+const model = { beta: Float64Array.from([1.2, 0.8]) } as RiskModel;
+
+describe('fund hedger (seed §2B)', () => {
+  it('shorts the index against aggregate beta beyond the threshold, and hedges an over-concentrated sector', () => {
+    const book = Float64Array.from([30e6, 10e6]); // beta $ = 36M + 8M = 44M on 100M
+    const cfg = HedgingConfig.parse({ enabled: true, instrument: 'SPY', betaThreshold: 0.3 });
+    const h = recommendHedges(book, universe, model, 1e8, cfg, 0.2, { Tech: 'XLK' }, []);
+    const beta = h.recommendations.find((r) => r.kind === 'beta');
+    expect(beta?.notional).toBeCloseTo(-44e6, 6);
+    const tech = h.recommendations.find((r) => r.kind === 'sector');
+    expect(tech?.instrument).toBe('XLK');
+    expect(tech?.notional).toBeCloseTo(-20e6, 6); // down to half the 20% cap
+    expect(h.positions.map((p) => [p.instrument, p.notional])).toEqual([['SPY', -44e6], ['XLK', -20e6]]);
+  });
+
+  it('recommends but does not execute when hedging is disabled; nothing under the threshold', () => {
+    const cfg = HedgingConfig.parse({});
+    expect(recommendHedges(Float64Array.from([40e6, 0]), universe, model, 1e8, cfg, 0.2, {}, []).positions).toEqual([]);
+    expect(recommendHedges(Float64Array.from([5e6, 5e6]), universe, model, 1e8, cfg, 0.2, {}, []).recommendations).toEqual([]);
+  });
+});

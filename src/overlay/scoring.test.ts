@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { calmar, informationRatio, maxDrawdown, recommendReallocation, scoreAgents, sharpe, sortino } from './index.ts';
+import { agentState, fundState } from './testing/fixture.ts';
+
+const r = [0.01, -0.02, 0.015, 0.005, -0.01, 0.02, 0.0, -0.005, 0.01, 0.012];
+
+describe('scoring (seed §5A)', () => {
+  it('Sharpe, Sortino, Calmar and IR against hand computations', () => {
+    const n = r.length;
+    const mean = r.reduce((a, b) => a + b, 0) / n;
+    const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+    expect(sharpe(r)).toBeCloseTo((mean / sd) * Math.sqrt(252), 10);
+    const dd = Math.sqrt(r.reduce((a, b) => a + Math.min(0, b) ** 2, 0) / n);
+    expect(sortino(r)).toBeCloseTo((mean / dd) * Math.sqrt(252), 10);
+    // peak after +1%, trough after −2%: drawdown 2%
+    expect(maxDrawdown([0.01, -0.02])).toBeCloseTo(0.02, 12);
+    expect(calmar(r)).toBeCloseTo((mean * 252) / maxDrawdown(r), 10);
+    const b = r.map((x) => x / 2);
+    const active = r.map((x, i) => x - (b[i] ?? 0));
+    const am = active.reduce((a, c) => a + c, 0) / n;
+    const asd = Math.sqrt(active.reduce((a, c) => a + (c - am) ** 2, 0) / (n - 1));
+    expect(informationRatio(r, b)).toBeCloseTo((am / asd) * Math.sqrt(252), 10);
+  });
+
+  it('a diversifying agent scores above a fund-hugging one and gains capital; the total is unchanged', () => {
+    const fund = Array.from({ length: 60 }, (_, i) => Math.sin(i) * 0.01);
+    const hugger = fund.map((x) => x + 0.0001);
+    const diversifier = fund.map((x, i) => -x * 0.5 + (i % 3 === 0 ? 0.004 : 0.001));
+    const state = fundState('2024-01-02', 1e8, [agentState('hug', 1e7, { returns: hugger }), agentState('div', 1e7, { returns: diversifier })], { fundReturns: fund });
+    const scores = scoreAgents(state, new Map([['hug', 1e5], ['div', 1e5]]), 0);
+    const [hug, div] = scores;
+    expect(div?.diversification).toBeGreaterThan(1);
+    expect(hug?.diversification).toBeLessThan(0.01);
+    expect(div?.score).toBeGreaterThan(hug?.score ?? 0);
+    const re = recommendReallocation(scores, new Map([['hug', 1e7], ['div', 1e7]]));
+    expect(re.reduce((a, x) => a + x.recommended, 0)).toBeCloseTo(2e7, 4);
+    expect(re.find((x) => x.agentId === 'div')?.recommended).toBeGreaterThan(1e7);
+  });
+});
