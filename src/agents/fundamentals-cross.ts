@@ -1,9 +1,7 @@
-import type { Fundamentals } from '../contracts/index.ts';
-import type { MarketView } from '../market/index.ts';
-
 /**
- * Point-in-time fundamentals of every tradable column as typed arrays (NaN when unknown):
- * what was released by the as-of date, and YoY growth against what was visible `lagRows` earlier.
+ * Point-in-time fundamentals of every column as typed arrays (NaN when unknown): what was
+ * released by the as-of date, and YoY growth against what was visible `lagRows` earlier.
+ * Kept up to date by FundamentalsFeature.
  */
 export interface FundamentalsCross {
   readonly count: number;
@@ -18,7 +16,7 @@ export interface FundamentalsCross {
   readonly cashFlowGrowth: Float64Array;
 }
 
-function num(x: number | null | undefined): number {
+export function num(x: number | null | undefined): number {
   return x === null || x === undefined || !Number.isFinite(x) ? Number.NaN : x;
 }
 
@@ -27,44 +25,4 @@ export function growth(a: number | null | undefined, b: number | null | undefine
   const x = num(a);
   const y = num(b);
   return x === x && y === y && y !== 0 ? (x - y) / Math.abs(y) : Number.NaN;
-}
-
-export function readFundamentals(view: MarketView, opts: { withGrowth?: boolean; lagRows?: number } = {}): FundamentalsCross {
-  const U = view.U;
-  const mk = () => new Float64Array(U).fill(Number.NaN);
-  const out = {
-    count: 0,
-    pe: mk(),
-    pb: mk(),
-    dividendYield: mk(),
-    quality: mk(),
-    value: mk(),
-    epsGrowth: mk(),
-    revenueGrowth: mk(),
-    cashFlowGrowth: mk(),
-  };
-  const lag = opts.lagRows ?? 252;
-  const past: MarketView | null = opts.withGrowth && view.t >= lag ? view.at(view.t - lag) : null;
-  let count = 0;
-  for (let u = 0; u < U; u++) {
-    if (!view.isTradable(u)) continue;
-    const f: Fundamentals | undefined = view.fundamentals(u);
-    if (!f) continue;
-    count++;
-    out.pe[u] = num(f.pe);
-    out.pb[u] = num(f.pb);
-    out.dividendYield[u] = num(f.dividendYield);
-    out.quality[u] = num(f.quality);
-    out.value[u] = num(f.value);
-    if (past) {
-      const g = past.fundamentals(u);
-      if (g && g.periodEnd !== f.periodEnd) {
-        out.epsGrowth[u] = growth(f.eps, g.eps);
-        out.revenueGrowth[u] = growth(f.revenue, g.revenue);
-        out.cashFlowGrowth[u] = growth(f.cashFlow, g.cashFlow);
-      }
-    }
-  }
-  out.count = count;
-  return out;
 }

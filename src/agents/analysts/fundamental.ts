@@ -1,4 +1,5 @@
-import { readFundamentals } from '../fundamentals-cross.ts';
+import type { FundamentalsCross } from '../fundamentals-cross.ts';
+import type { Feature } from '../state/incremental.ts';
 import { clipInPlace, confidenceFromZ, zscoreInPlace } from '../scores.ts';
 import { writeViews, type Analyst, type AnalystEnv, type AnalystOutput } from './analyst.ts';
 import { averageFinite } from './valuation.ts';
@@ -10,11 +11,15 @@ import { averageFinite } from './valuation.ts';
  */
 export class FundamentalAnalyst implements Analyst {
   readonly name = 'fundamental' as const;
-  readonly features = [];
-  constructor(readonly ic = 0.02) {}
+  readonly features: readonly Feature[] = [];
+  /** `f` must carry YoY growth; it is a feature stepped by the owner's state. */
+  constructor(
+    private readonly f: FundamentalsCross,
+    readonly ic = 0.02,
+  ) {}
 
   analyse(env: AnalystEnv, out: AnalystOutput): void {
-    const f = readFundamentals(env.view, { withGrowth: true });
+    const f = this.f;
     if (f.count === 0) return;
     const U = env.view.U;
     const cols = [f.epsGrowth, f.revenueGrowth, f.cashFlowGrowth].map((g) => {

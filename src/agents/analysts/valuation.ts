@@ -1,4 +1,5 @@
-import { readFundamentals } from '../fundamentals-cross.ts';
+import type { FundamentalsCross } from '../fundamentals-cross.ts';
+import type { Feature } from '../state/incremental.ts';
 import { clipInPlace, confidenceFromZ, zscoreInPlace } from '../scores.ts';
 import { writeViews, type Analyst, type AnalystEnv, type AnalystOutput } from './analyst.ts';
 
@@ -8,11 +9,15 @@ import { writeViews, type Analyst, type AnalystEnv, type AnalystOutput } from '.
  */
 export class ValuationAnalyst implements Analyst {
   readonly name = 'valuation' as const;
-  readonly features = [];
-  constructor(readonly ic = 0.02) {}
+  readonly features: readonly Feature[] = [];
+  /** `fundamentals` is a feature stepped by the owner's state (shared with the fundamental analyst). */
+  constructor(
+    private readonly f: FundamentalsCross,
+    readonly ic = 0.02,
+  ) {}
 
   analyse(env: AnalystEnv, out: AnalystOutput): void {
-    const f = readFundamentals(env.view);
+    const f = this.f;
     if (f.count === 0) return;
     const U = env.view.U;
     const ey = new Float64Array(U);

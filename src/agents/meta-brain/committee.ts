@@ -9,10 +9,11 @@ import { SentimentAnalyst } from '../analysts/sentiment.ts';
 import { TechnicalAnalyst } from '../analysts/technical.ts';
 import { ValuationAnalyst } from '../analysts/valuation.ts';
 import { EwmaVolFeature } from '../state/features.ts';
+import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import type { RowData } from '../state/incremental.ts';
 import { StrategyAgent, type Draft } from '../strategies/base.ts';
 import { decide, type MetaDecision } from './decision.ts';
-import { ensemble, robustZScores, type AnalystView } from './formulas.ts';
+import { ensembleInto, mutableEnsemble, robustZScores, type Ensemble } from './formulas.ts';
 import { MetaWeighter } from './meta-weighter.ts';
 
 export const CommitteeParams = z.strictObject({
@@ -22,7 +23,8 @@ export const CommitteeParams = z.strictObject({
   longOnly: z.boolean().default(true),
   /** Robust z of μ̂ needed to open a position. */
   minZ: z.number().min(0).max(10).default(1),
-  recordEvery: z.number().int().min(1).max(63).default(5),
+  recordEvery: z.number().int().min(1).max(63).default(10),
+  fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
   /** Learn blend weights and calibration from realised outcomes. */
   learn: z.boolean().default(true),
 });
@@ -33,8 +35,6 @@ interface Ensembles {
   mu: Float64Array;
   sigma: Float64Array;
   confidence: Float64Array;
-  consensus: Float64Array;
-  conflict: Uint8Array;
   count: Int32Array;
 }
 
@@ -57,11 +57,13 @@ export class CommitteeAgent extends StrategyAgent {
   lastDecisions: readonly { symbol: string; decision: MetaDecision }[] = [];
 
   constructor(ctx: AgentContext, params: CommitteeParams) {
+    // lastOnly false: the meta-weighter replays the analysts at past rows
+    const fund = new FundamentalsFeature({ withGrowth: true, refreshDays: params.fundamentalsRefreshDays, lastOnly: false });
     const analysts: Analyst[] = [
       new TechnicalAnalyst(),
       new SentimentAnalyst(),
-      new ValuationAnalyst(),
-      new FundamentalAnalyst(),
+      new ValuationAnalyst(fund),
+      new FundamentalAnalyst(fund),
       new MacroAnalyst(),
     ];
     const avol = new EwmaVolFeature(0.94);
@@ -70,7 +72,7 @@ export class CommitteeAgent extends StrategyAgent {
       horizonDays: params.horizonDays,
       recordEvery: params.recordEvery,
     });
-    super(ctx, [avol, ...analysts.flatMap((a) => a.features), weighter], 'committee-meta-brain@1');
+    super(ctx, [avol, fund, ...analysts.flatMap((a) => a.features), weighter], 'committee-meta-brain@1');
     this.p = params;
     this.analysts = analysts;
     this.avol = avol;
@@ -142,10 +144,9 @@ export class CommitteeAgent extends StrategyAgent {
     const override = book.drawdown.state !== 'normal' ? `drawdown state ${book.drawdown.state}` : this.market.regime() === 'BEAR_CRISIS' ? 'regime BEAR_CRISIS' : null;
     const decisions: { symbol: string; decision: MetaDecision }[] = [];
     const tally = { EXECUTE_BUY: 0, EXECUTE_SELL: 0, HOLD: 0, REJECT: 0 };
-    const view1: AnalystView[] = [];
     for (const u of considered) {
       const cur = current[u] as number;
-      const ens = this.ensembleAt(u, blend, true, view1);
+      const ens = this.ensembleAt(u, blend, true);
       const dec = decide(
         {
           ensemble: ens,
@@ -190,17 +191,32 @@ export class CommitteeAgent extends StrategyAgent {
     return r > 0 ? r : Number.NaN;
   }
 
-  /** The meta-brain ensemble of column u from the current analyst outputs. */
-  private ensembleAt(u: number, blend: Float64Array, calibrated: boolean, scratch: AnalystView[]) {
-    scratch.length = 0;
-    this.analysts.forEach((a, k) => {
+  private readonly scratch = {
+    mu: new Float64Array(8),
+    sigma: new Float64Array(8),
+    conf: new Float64Array(8),
+    out: mutableEnsemble(),
+  };
+
+  /** The meta-brain ensemble of column u from the current analyst outputs (a fresh object). */
+  private ensembleAt(u: number, blend: Float64Array, calibrated: boolean): Ensemble {
+    const e = this.ensembleScratch(u, blend, calibrated);
+    return { ...e };
+  }
+
+  /** As `ensembleAt`, into a reused object (valid until the next call). */
+  private ensembleScratch(u: number, blend: Float64Array, calibrated: boolean): Ensemble {
+    const sc = this.scratch;
+    const K = this.analysts.length;
+    for (let k = 0; k < K; k++) {
       const o = this.outputs[k] as AnalystOutput;
-      const mu = o.mu[u] as number;
-      if (mu !== mu) return;
-      scratch.push({ source: a.name, mu, sigma: o.sigma[u] as number, confidence: o.confidence[u] as number, blend: blend[k] as number });
-    });
-    const e = ensemble(scratch, { beta: this.ctx.metaBrain.beta });
-    return calibrated && e.n > 0 ? { ...e, confidence: this.weighter.calibrate(e.confidence) } : e;
+      sc.mu[k] = o.mu[u] as number;
+      sc.sigma[k] = o.sigma[u] as number;
+      sc.conf[k] = o.confidence[u] as number;
+    }
+    ensembleInto(sc.mu, sc.sigma, sc.conf, blend, K, { beta: this.ctx.metaBrain.beta }, sc.out);
+    if (calibrated && sc.out.n > 0) sc.out.confidence = this.weighter.calibrate(sc.out.confidence);
+    return sc.out;
   }
 
   private ensembles(U: number, blend: Float64Array, calibrated: boolean): Ensembles {
@@ -208,20 +224,15 @@ export class CommitteeAgent extends StrategyAgent {
       mu: new Float64Array(U).fill(Number.NaN),
       sigma: new Float64Array(U).fill(Number.NaN),
       confidence: new Float64Array(U).fill(Number.NaN),
-      consensus: new Float64Array(U).fill(Number.NaN),
-      conflict: new Uint8Array(U),
       count: new Int32Array(U),
     };
-    const scratch: AnalystView[] = [];
     for (let u = 0; u < U; u++) {
-      const e = this.ensembleAt(u, blend, calibrated, scratch);
+      const e = this.ensembleScratch(u, blend, calibrated);
       out.count[u] = e.n;
       if (e.n === 0) continue;
       out.mu[u] = e.mu;
       out.sigma[u] = e.sigma;
       out.confidence[u] = e.confidence;
-      out.consensus[u] = e.consensus;
-      out.conflict[u] = e.isConflict ? 1 : 0;
     }
     return out;
   }

@@ -64,19 +64,67 @@ const EMPTY: Ensemble = {
 };
 
 export function ensemble(views: readonly AnalystView[], o: EnsembleOptions): Ensemble {
-  const usable = views.filter((v) => Number.isFinite(v.mu) && Number.isFinite(v.sigma) && v.confidence > 0 && (v.blend ?? 1) > 0);
-  const n = usable.length;
-  if (n === 0) return EMPTY;
+  const K = views.length;
+  const mu = new Float64Array(K);
+  const sigma = new Float64Array(K);
+  const conf = new Float64Array(K);
+  const blend = new Float64Array(K);
+  views.forEach((v, k) => {
+    mu[k] = v.mu;
+    sigma[k] = v.sigma;
+    conf[k] = v.confidence;
+    blend[k] = v.blend ?? 1;
+  });
+  const out = mutableEnsemble();
+  ensembleInto(mu, sigma, conf, blend, K, o, out);
+  return { ...out };
+}
+
+/** A reusable result for `ensembleInto`. */
+export function mutableEnsemble(): { -readonly [K in keyof Ensemble]: Ensemble[K] } {
+  return { ...EMPTY };
+}
+
+/**
+ * The ensemble of `K` views given as arrays (no allocation), written into `out`: the one
+ * implementation of the formulas above. Views with a non-finite μ or σ, or zero confidence or
+ * blend weight, are ignored.
+ */
+export function ensembleInto(
+  mu: ArrayLike<number>,
+  sigma: ArrayLike<number>,
+  conf: ArrayLike<number>,
+  blend: ArrayLike<number>,
+  K: number,
+  o: EnsembleOptions,
+  out: { -readonly [P in keyof Ensemble]: Ensemble[P] },
+): void {
+  const usable = (k: number) => {
+    const m = mu[k] as number;
+    const s = sigma[k] as number;
+    return m === m && Number.isFinite(m) && Number.isFinite(s) && (conf[k] as number) > 0 && (blend[k] as number) > 0;
+  };
+  let n = 0;
   let tw = 0;
-  for (const v of usable) tw += (v.blend ?? 1) * v.confidence;
-  let muRaw = 0;
-  let conf = 0;
   let meanMu = 0;
-  for (const v of usable) {
-    const w = ((v.blend ?? 1) * v.confidence) / tw;
-    muRaw += w * v.mu;
-    conf += w * v.confidence;
-    meanMu += v.mu / n;
+  for (let k = 0; k < K; k++) {
+    if (!usable(k)) continue;
+    n++;
+    tw += (blend[k] as number) * (conf[k] as number);
+    meanMu += mu[k] as number;
+  }
+  if (n === 0) {
+    Object.assign(out, EMPTY);
+    return;
+  }
+  meanMu /= n;
+  let muRaw = 0;
+  let c = 0;
+  for (let k = 0; k < K; k++) {
+    if (!usable(k)) continue;
+    const w = ((blend[k] as number) * (conf[k] as number)) / tw;
+    muRaw += w * (mu[k] as number);
+    c += w * (conf[k] as number);
   }
   let disagreement = 0;
   let variance = 0;
@@ -85,29 +133,31 @@ export function ensemble(views: readonly AnalystView[], o: EnsembleOptions): Ens
   let strongDown = false;
   const dir = muRaw > 0 ? 1 : muRaw < 0 ? -1 : 0;
   const strong = o.strongConfidence ?? 0.5;
-  for (const v of usable) {
-    const w = ((v.blend ?? 1) * v.confidence) / tw;
-    disagreement += (v.mu - meanMu) * (v.mu - meanMu);
-    variance += w * (v.sigma * v.sigma + (v.mu - muRaw) * (v.mu - muRaw));
-    if (dir !== 0 && Math.sign(v.mu) === dir) agree += w;
-    if (v.confidence >= strong && v.mu > 0) strongUp = true;
-    if (v.confidence >= strong && v.mu < 0) strongDown = true;
+  for (let k = 0; k < K; k++) {
+    if (!usable(k)) continue;
+    const m = mu[k] as number;
+    const s = sigma[k] as number;
+    const ck = conf[k] as number;
+    const w = ((blend[k] as number) * ck) / tw;
+    disagreement += (m - meanMu) * (m - meanMu);
+    variance += w * (s * s + (m - muRaw) * (m - muRaw));
+    if (dir !== 0 && Math.sign(m) === dir) agree += w;
+    if (ck >= strong && m > 0) strongUp = true;
+    if (ck >= strong && m < 0) strongDown = true;
   }
   disagreement /= n;
   const penalty = Math.exp(-o.beta * disagreement);
   const consensus = dir === 0 ? 0 : agree;
-  return {
-    n,
-    muRaw,
-    disagreement,
-    penalty,
-    mu: muRaw * penalty,
-    sigma: Math.sqrt(variance),
-    confidence: conf,
-    consensus,
-    direction: dir,
-    isConflict: strongUp && strongDown && consensus < (o.minConsensus ?? 0.6),
-  };
+  out.n = n;
+  out.muRaw = muRaw;
+  out.disagreement = disagreement;
+  out.penalty = penalty;
+  out.mu = muRaw * penalty;
+  out.sigma = Math.sqrt(variance);
+  out.confidence = c;
+  out.consensus = consensus;
+  out.direction = dir;
+  out.isConflict = strongUp && strongDown && consensus < (o.minConsensus ?? 0.6);
 }
 
 /** Robust z-scores (x − median) / MAD over the finite entries; 0 where MAD is 0, NaN stays NaN. */

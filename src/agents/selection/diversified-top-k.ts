@@ -41,7 +41,10 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
   }
   const sd = Math.sqrt(ss / m) || 1;
   const z = new Float64Array(n);
+  // maxCorr[i] covers the first seen[i] picks; utilities only fall as picks are added, so a
+  // stale utility is an upper bound (lazy greedy: same picks as the plain greedy, far fewer ρ).
   const maxCorr = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  const seen = new Int32Array(n);
   const taken = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = scores[i] as number;
@@ -49,40 +52,45 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
     if (!Number.isFinite(v)) taken[i] = 1;
   }
   const out: number[] = [];
+  const utility = (i: number): number => (out.length === 0 || penalty === 0 ? (z[i] as number) : (z[i] as number) - penalty * (maxCorr[i] as number));
   while (out.length < Math.min(k, m)) {
-    let best = -1;
-    let bestU = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      if (taken[i]) continue;
-      const pen = out.length === 0 || penalty === 0 ? 0 : penalty * (maxCorr[i] as number);
-      const u = (z[i] as number) - pen;
-      if (u > bestU) {
-        bestU = u;
-        best = i;
-      }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    out.push(best);
-    if (penalty !== 0) {
+    let picked = -1;
+    for (;;) {
+      let best = -1;
+      let bestU = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < n; i++) {
         if (taken[i]) continue;
-        const r = corr(i, best);
-        if (r > (maxCorr[i] as number)) maxCorr[i] = r;
+        const u = utility(i);
+        if (u > bestU) {
+          bestU = u;
+          best = i;
+        }
       }
+      if (best < 0) break;
+      if (penalty === 0 || seen[best] === out.length) {
+        picked = best;
+        break;
+      }
+      for (let s = seen[best] as number; s < out.length; s++) {
+        const r = corr(best, out[s] as number);
+        if (r > (maxCorr[best] as number)) maxCorr[best] = r;
+      }
+      seen[best] = out.length;
     }
+    if (picked < 0) break;
+    taken[picked] = 1;
+    out.push(picked);
   }
   return out;
 }
 
 /**
  * Lazy Pearson correlations between the columns of a T×C returns block (row-major by time, as
- * `MarketView.returnsPanel` gives it). Missing returns count as the column mean (pairwise-complete
- * would be exact but O(T) per pair either way).
+ * `MarketView.returnsPanel` gives it). Missing returns count as the column mean. Each call is one
+ * O(T) dot product of pre-standardised columns (no cache: greedy selection asks for each pair once).
  */
 export class ReturnCorrelations {
   private readonly std: Float64Array;
-  private readonly cache = new Map<number, number>();
   constructor(
     returns: Float64Array,
     readonly C: number,
@@ -118,17 +126,12 @@ export class ReturnCorrelations {
   /** ρ(i, j) in [−1, 1]; 0 when a column has no variance. */
   corr(i: number, j: number): number {
     if (i === j) return 1;
-    const a = i < j ? i : j;
-    const b = i < j ? j : i;
-    const key = a * this.C + b;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit;
     const T = this.T;
+    const std = this.std;
     let s = 0;
-    const oa = a * T;
-    const ob = b * T;
-    for (let t = 0; t < T; t++) s += (this.std[oa + t] as number) * (this.std[ob + t] as number);
-    this.cache.set(key, s);
+    const oa = i * T;
+    const ob = j * T;
+    for (let t = 0; t < T; t++) s += (std[oa + t] as number) * (std[ob + t] as number);
     return s;
   }
 

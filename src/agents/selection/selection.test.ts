@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReturnCorrelations, diversifiedTopK, plainTopK } from '../index.ts';
 import { selectionStudy } from './selection-study.ts';
@@ -27,6 +28,55 @@ describe('diversified top-K', () => {
     expect(c.corr(0, 1)).toBeCloseTo(1, 12);
     expect(c.corr(0, 2)).toBeCloseTo(-1, 12);
     expect(c.averagePairwise([0, 1, 2])).toBeCloseTo(-1 / 3, 12);
+  });
+});
+
+/** The textbook greedy: recompute every utility against every pick, each round. */
+function naiveGreedy(scores: number[], k: number, penalty: number, corr: (i: number, j: number) => number): number[] {
+  const n = scores.length;
+  const mean = scores.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
+  const out: number[] = [];
+  while (out.length < Math.min(k, n)) {
+    let best = -1;
+    let bestU = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      if (out.includes(i)) continue;
+      const pen = out.length === 0 ? 0 : penalty * Math.max(...out.map((j) => corr(i, j)));
+      const u = ((scores[i] ?? 0) - mean) / sd - pen;
+      if (u > bestU) {
+        bestU = u;
+        best = i;
+      }
+    }
+    out.push(best);
+  }
+  return out;
+}
+
+describe('lazy greedy', () => {
+  // Invariant: the lazy evaluation picks exactly what the textbook greedy picks, in the same order.
+  it('equals the naive greedy on random scores and correlations', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 25 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (n, k, penalty, seed) => {
+          let x = seed;
+          const rnd = () => {
+            x = (x * 1103515245 + 12345) % 2147483648;
+            return x / 2147483648;
+          };
+          const scores = Array.from({ length: n }, () => Math.round(rnd() * 20) / 4);
+          const c = Array.from({ length: n * n }, () => Math.round((rnd() * 2 - 1) * 8) / 8);
+          const corr = (i: number, j: number) => (i === j ? 1 : (c[Math.min(i, j) * n + Math.max(i, j)] ?? 0));
+          expect(diversifiedTopK(scores, k, penalty, corr)).toEqual(naiveGreedy(scores, k, penalty, corr));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -6,6 +6,8 @@ import type { MarketView } from '../../market/index.ts';
  */
 export interface RowData {
   readonly row: number;
+  /** The row this sync brings the state to (= row when stepping online; the as-of row in a replay). */
+  readonly target: number;
   /** A view as of `row` (for point-in-time reads of sentiment, fundamentals and macro). */
   readonly view: MarketView;
   readonly close: Float64Array;
@@ -142,7 +144,7 @@ export class IncrementalState {
       const m1 = market ? (market[row] as number) : Number.NaN;
       const m0 = market && row > 0 ? (market[row - 1] as number) : Number.NaN;
       const close = view.cross('close', row);
-      this.apply(view, row, close, prev, market ? m1 / m0 - 1 : Number.NaN, vix ? (vix[row] as number) : Number.NaN);
+      this.apply(view, row, close, prev, market ? m1 / m0 - 1 : Number.NaN, vix ? (vix[row] as number) : Number.NaN, view.t);
       prev = close;
     }
   }
@@ -155,13 +157,14 @@ export class IncrementalState {
       mret = (m[1] as number) / (m[0] as number) - 1;
     }
     const vix = this.refVix ? (view.reference(VIX_SERIES, 1)[0] as number) : Number.NaN;
-    this.apply(view, row, view.cross('close', row), this.lastClose, mret, vix);
+    this.apply(view, row, view.cross('close', row), this.lastClose, mret, vix, row);
   }
 
-  private apply(view: MarketView, row: number, close: Float64Array, prevClose: Float64Array, refRet: number, vix: number): void {
+  private apply(view: MarketView, row: number, close: Float64Array, prevClose: Float64Array, refRet: number, vix: number, target: number): void {
     const ret = view.cross('ret', row);
     const d: RowData = {
       row,
+      target,
       view: row === view.t ? view : view.at(row),
       close,
       prevClose,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MarketView } from '../../market/index.ts';
 import type { AgentBook, AgentContext } from '../agent.ts';
-import { readFundamentals } from '../fundamentals-cross.ts';
+import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import { clipInPlace, zscoreInPlace } from '../scores.ts';
 import { StrategyAgent, type Draft } from './base.ts';
 import { RankedBookParams, buildLongBook } from './ranked-book.ts';
@@ -12,6 +12,8 @@ export const DividendGrowthParams = z.strictObject({
   /** Names with a yield below this are not held (fraction, 0.01 = 1%). */
   minYield: z.number().min(0).max(0.2).default(0.005),
   horizonDays: z.number().int().min(1).max(504).default(126),
+  /** Rows between re-reads of a name's fundamentals (staggered across names; see FundamentalsFeature). */
+  fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
   ...RankedBookParams,
 });
 export type DividendGrowthParams = z.infer<typeof DividendGrowthParams>;
@@ -24,15 +26,18 @@ export type DividendGrowthParams = z.infer<typeof DividendGrowthParams>;
  */
 export class DividendGrowthAgent extends StrategyAgent {
   private readonly p: DividendGrowthParams;
+  private readonly f: FundamentalsFeature;
   constructor(ctx: AgentContext, params: DividendGrowthParams) {
-    super(ctx, [], 'dividend-growth@1');
+    const f = new FundamentalsFeature({ withGrowth: true, refreshDays: params.fundamentalsRefreshDays, lastOnly: true });
+    super(ctx, [f], 'dividend-growth@1');
     this.p = params;
+    this.f = f;
   }
 
   protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
     const p = this.p;
     d.horizonDays = p.horizonDays;
-    const f = readFundamentals(view, { withGrowth: true });
+    const f = this.f;
     const U = view.U;
     const score = new Float64Array(U).fill(Number.NaN);
     let source = 'fundamentals';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MarketView } from '../../market/index.ts';
 import type { AgentBook, AgentContext } from '../agent.ts';
 import { clipInPlace, zscoreInPlace } from '../scores.ts';
+import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import { StrategyAgent, type Draft } from './base.ts';
 import { momentumScores } from './momentum.ts';
 import { qualityValueScores } from './quality-value.ts';
@@ -12,6 +13,8 @@ export const QualityMomentumParams = z.strictObject({
   skipDays: z.number().int().min(0).max(63).default(21),
   qualityWeight: z.number().min(0).max(1).default(0.5),
   horizonDays: z.number().int().min(1).max(252).default(63),
+  /** Rows between re-reads of a name's fundamentals (staggered across names; see FundamentalsFeature). */
+  fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
   ...RankedBookParams,
 });
 export type QualityMomentumParams = z.infer<typeof QualityMomentumParams>;
@@ -23,9 +26,12 @@ export type QualityMomentumParams = z.infer<typeof QualityMomentumParams>;
  */
 export class QualityMomentumAgent extends StrategyAgent {
   private readonly p: QualityMomentumParams;
+  private readonly fund: FundamentalsFeature;
   constructor(ctx: AgentContext, params: QualityMomentumParams) {
-    super(ctx, [], 'quality-momentum@1');
+    const fund = new FundamentalsFeature({ withGrowth: false, refreshDays: params.fundamentalsRefreshDays, lastOnly: true });
+    super(ctx, [fund], 'quality-momentum@1');
     this.p = params;
+    this.fund = fund;
   }
 
   protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
@@ -37,7 +43,7 @@ export class QualityMomentumAgent extends StrategyAgent {
     }
     const mom = momentumScores(view, p.lookbackDays, p.skipDays);
     zscoreInPlace(mom);
-    const { quality, source } = qualityValueScores(view, (u) => this.dailyVol(view, u), 756);
+    const { quality, source } = qualityValueScores(view, this.fund, (u) => this.dailyVol(view, u), 756);
     const score = new Float64Array(view.U);
     for (let u = 0; u < view.U; u++) score[u] = p.qualityWeight * (quality[u] as number) + (1 - p.qualityWeight) * (mom[u] as number);
     zscoreInPlace(score);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { MarketView } from '../../market/index.ts';
 import type { AgentBook, AgentContext } from '../agent.ts';
-import { readFundamentals } from '../fundamentals-cross.ts';
+import type { FundamentalsCross } from '../fundamentals-cross.ts';
+import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import { clipInPlace, zscoreInPlace } from '../scores.ts';
 import { StrategyAgent, type Draft } from './base.ts';
 import { RankedBookParams, buildLongBook } from './ranked-book.ts';
@@ -11,6 +12,8 @@ export const QualityValueParams = z.strictObject({
   horizonDays: z.number().int().min(1).max(252).default(63),
   /** Rows of the long-term return used as the value proxy when fundamentals are missing. */
   valueProxyDays: z.number().int().min(126).max(1260).default(756),
+  /** Rows between re-reads of a name's fundamentals (staggered across names; see FundamentalsFeature). */
+  fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
   ...RankedBookParams,
 });
 export type QualityValueParams = z.infer<typeof QualityValueParams>;
@@ -24,14 +27,17 @@ export type QualityValueParams = z.infer<typeof QualityValueParams>;
  */
 export class QualityValueAgent extends StrategyAgent {
   private readonly p: QualityValueParams;
+  private readonly fund: FundamentalsFeature;
   constructor(ctx: AgentContext, params: QualityValueParams) {
-    super(ctx, [], 'quality-value@1');
+    const fund = new FundamentalsFeature({ withGrowth: false, refreshDays: params.fundamentalsRefreshDays, lastOnly: true });
+    super(ctx, [fund], 'quality-value@1');
     this.p = params;
+    this.fund = fund;
   }
 
   protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
     d.horizonDays = this.p.horizonDays;
-    const { quality, value, source } = qualityValueScores(view, (u) => this.dailyVol(view, u), this.p.valueProxyDays);
+    const { quality, value, source } = qualityValueScores(view, this.fund, (u) => this.dailyVol(view, u), this.p.valueProxyDays);
     const wq = this.p.qualityWeight;
     const score = new Float64Array(view.U);
     for (let u = 0; u < view.U; u++) score[u] = wq * (quality[u] as number) + (1 - wq) * (value[u] as number);
@@ -48,10 +54,10 @@ export class QualityValueAgent extends StrategyAgent {
  */
 export function qualityValueScores(
   view: MarketView,
+  f: FundamentalsCross,
   vol: (u: number) => number,
   proxyDays: number,
 ): { quality: Float64Array; value: Float64Array; source: 'fundamentals' | 'price proxies' } {
-  const f = readFundamentals(view);
   const U = view.U;
   const quality = new Float64Array(U).fill(Number.NaN);
   const value = new Float64Array(U).fill(Number.NaN);
