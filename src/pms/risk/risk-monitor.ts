@@ -62,8 +62,8 @@ export interface RiskMonitorInput {
   readonly horizonDays?: number;
   /**
    * Monte Carlo settings: seeded Rng, paths (default 10,000), normal (default) or Student-t with
-   * `df`, and whether to simulate every name ('assets', default up to 500 names) or only the
-   * portfolio P&L ('portfolio', the same distribution, default above 500 names).
+   * `df`, and whether to simulate every name ('assets', default up to 100 names: cost paths·U²) or
+   * only the portfolio P&L ('portfolio', the same distribution, default above 100 names).
    */
   readonly monteCarlo: {
     readonly rng: Rng;
@@ -123,7 +123,11 @@ export interface RiskMonitorReport {
   readonly liquidity: LiquidityReport;
 }
 
-const figure = (t: TailRisk, nav: number): VarFigure => ({ var: t.var, cvar: t.es, varPct: t.var / nav, cvarPct: t.es / nav });
+/** Above this many names Monte Carlo simulates the portfolio P&L directly (paths·U² gets slow). */
+const ASSET_SIMULATION_MAX_NAMES = 100;
+
+// `+ 0` turns the −0 of a flat book into 0.
+const figure = (t: TailRisk, nav: number): VarFigure => ({ var: t.var + 0, cvar: t.es + 0, varPct: (t.var + 0) / nav, cvarPct: (t.es + 0) / nav });
 
 /** Runs the risk monitor. Deterministic given the Rng's seed. */
 export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
@@ -163,7 +167,9 @@ export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
   const T = U === 0 ? 0 : Math.floor(input.returns.panel.length / U);
   const model: RiskModel = input.riskModel ?? (U > 0 && T > 1 ? sampleCovariance(input.returns.panel, U) : new Float64Array(U * U));
   const confidences = input.confidences ?? [0.95, 0.99];
-  const hist = U > 0 ? historicalVaR(input.returns.panel, U, w).pnl : new Float64Array(0);
+  const isFlat = w.every((x) => x === 0);
+  // A flat book has no risk even without history; a held book without history has unknown (NaN) VaR.
+  const hist = U > 0 && !isFlat ? historicalVaR(input.returns.panel, U, w).pnl : new Float64Array(isFlat ? 1 : 0);
   // One set of Monte Carlo paths serves every confidence level.
   const mc =
     U > 0
@@ -173,7 +179,7 @@ export function riskMonitor(input: RiskMonitorInput): RiskMonitorReport {
           horizon: h,
           distribution: input.monteCarlo.distribution ?? 'normal',
           df: input.monteCarlo.df ?? 5,
-          simulate: input.monteCarlo.simulate ?? (U > 500 ? 'portfolio' : 'assets'),
+          simulate: input.monteCarlo.simulate ?? (U > ASSET_SIMULATION_MAX_NAMES ? 'portfolio' : 'assets'),
         }).pnl
       : new Float64Array(paths);
   const sh = Math.sqrt(h);

@@ -116,6 +116,14 @@ describe('riskMonitor: VaR by three methods', () => {
     expect(agents.find((x) => x.agentId === 'm')?.standaloneVar).toBeCloseTo(Z95 * 3_000_000 * sd(a), 4);
   });
 
+  it('a flat book has zero VaR by every method; a held book without history has unknown (NaN) historical VaR, which breaches', () => {
+    const flat = riskMonitor(base({ positions: [] }));
+    for (const l of flat.var) expect([l.historical.var, l.parametric.var, l.monteCarlo.var]).toEqual([0, 0, 0]);
+    const blind = riskMonitor(base({ returns: { panel: new Float64Array(0), symbols: ['A', 'B'] }, limits: [{ name: 'var95', metric: 'var95', limit: 0.02 }] }));
+    expect(blind.var[0]?.historical.var).toBeNaN();
+    expect(blind.limits[0]?.status).toBe('BREACH');
+  });
+
   it('nets positions across agents, reports gross/net, and lists names without returns', () => {
     const r = riskMonitor(base({ positions: [...base().positions, { symbol: 'Z', exposure: 500_000 }] }));
     expect(r.gross).toBe(5_500_000);
