@@ -6,7 +6,7 @@ import { advanceDrawdown, drawdownOf, type DrawdownOutcome } from './drawdown.ts
 import { checkKillSwitches, nextTradingState, type KillTrigger, type TradingStateOutcome } from './kill-switch.ts';
 import type { FundLedger } from './ledger.ts';
 import type { Prepared } from './prepare.ts';
-import { deriveRegime } from './regime-local.ts';
+import { deriveRegime } from './regime.ts';
 import { addSparse, cvarMultiple, portfolioVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { FundState, OverlayOptions } from './types.ts';
 

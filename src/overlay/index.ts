@@ -33,8 +33,7 @@ export { liquidityReport, daysToLiquidate, type LiquidityReport, type NameLiquid
 export { runStress, worstWindows, type StressReport, type StressResult, type StressBook, type ReplayWindow, type StyleLoadings } from './stress.ts';
 export { SEED_SCENARIOS, HISTORICAL_SCENARIOS, DRIVER_SENSITIVITY, type StressScenario } from './stress-scenarios.ts';
 export { scoreAgents, recommendReallocation, type AgentScore, type Reallocation } from './scoring.ts';
-export { sharpe, sortino, calmar, informationRatio, maxDrawdown } from './metrics-local.ts';
 export { recommendHedges, type HedgeRecommendation } from './hedger.ts';
 export { budgetStatus, type BudgetStatus, type FundRiskSnapshot } from './snapshot.ts';
-export { deriveRegime } from './regime-local.ts';
+export { deriveRegime } from './regime.ts';
 export { reviewRisk, parseRiskReviewRequest, RiskReviewRequest, type RiskReviewResponse, type RiskTarget } from './risk-service.ts';

@@ -1,9 +1,10 @@
 import type { Regime } from '../contracts/index.ts';
+import { classifyRegime } from '../quant/index.ts';
 
 /**
  * Regime label from daily market returns (oldest first): trend = sign of the last `trendDays`
  * compounded return, volatility = annualised 20-day standard deviation against 4/3 × `volTarget`
- * (20% for the default 15% target). A stand-in for the quant regime labels.
+ * (20% for the default 15% target), labelled by quant's `classifyRegime` (vol at or above → volatile).
  */
 export function deriveRegime(marketReturns: Float64Array, trendDays: number, volTarget: number): Regime {
   const T = marketReturns.length;
@@ -19,8 +20,5 @@ export function deriveRegime(marketReturns: Float64Array, trendDays: number, vol
     s += r; ss += r * r; n++;
   }
   const vol = n > 1 ? Math.sqrt(Math.max(0, (ss - (s * s) / n) / (n - 1)) * 252) : 0;
-  const bull = logSum >= 0;
-  const high = vol > (4 / 3) * volTarget;
-  if (bull) return high ? 'BULL_VOLATILE' : 'BULL_QUIET';
-  return high ? 'BEAR_CRISIS' : 'BEAR_QUIET';
+  return classifyRegime(Math.expm1(logSum), vol, (4 / 3) * volTarget);
 }

@@ -1,7 +1,11 @@
-import { calmar, correlationOf, informationRatio, meanOf, sharpe, sortino } from './metrics-local.ts';
+import { calmarRatio, correlation, informationRatio, mean, sharpeRatio, sortinoRatio } from '../quant/index.ts';
 import type { FundState } from './types.ts';
 
-/** Risk-adjusted scores of one agent (seed fund-overlay-plan §5A). Ratios annualised (252 days). */
+/**
+ * Risk-adjusted scores of one agent (seed fund-overlay-plan §5A), empyrical conventions from
+ * quant: annualised with 252 periods; Sharpe and Sortino on returns in excess of the daily
+ * risk-free rate; Calmar = compounded annual return / |max drawdown|.
+ */
 export interface AgentScore {
   readonly agentId: string;
   readonly sharpe: number;
@@ -25,22 +29,30 @@ export interface Reallocation {
 
 const orZero = (x: number) => (Number.isFinite(x) ? x : 0);
 
-/** Scores every agent from its return history and its component VaR (dollars, one day). */
+/** The last min(|a|, |b|) values of both series (histories end on the same day). */
+function tails(a: readonly number[], b: readonly number[]): [number[], number[]] {
+  const n = Math.min(a.length, b.length);
+  return [a.slice(a.length - n), b.slice(b.length - n)];
+}
+
+/** Scores every agent from its return history and its component VaR (dollars, one day); `riskFree` is annual. */
 export function scoreAgents(state: FundState, componentVar: ReadonlyMap<string, number>, riskFree: number): AgentScore[] {
+  const rf = riskFree / 252;
   return state.agents.map((a) => {
-    const sh = sharpe(a.returns, riskFree);
-    const rho = correlationOf(a.returns, state.fundReturns);
+    const [ra, rb] = tails(a.returns, state.fundReturns);
+    const sh = sharpeRatio(a.returns, { riskFree: rf });
+    const rho = ra.length >= 10 ? correlation(ra, rb) : Number.NaN;
     const div = Number.isFinite(rho) ? 1 - rho : 1;
     const cv = componentVar.get(a.agentId) ?? 0;
-    const annual = orZero(meanOf(a.returns)) * 252 * a.allocatedCapital;
+    const annual = orZero(mean(a.returns)) * 252 * a.allocatedCapital;
     const rpv = cv > 0 ? annual / cv : 0;
     const score = 0.5 * Math.tanh(orZero(sh) / 2) + 0.25 * (div - 1) + 0.25 * Math.tanh(rpv / 5);
     return {
       agentId: a.agentId,
       sharpe: sh,
-      sortino: sortino(a.returns, riskFree),
-      calmar: calmar(a.returns),
-      informationRatio: informationRatio(a.returns, state.fundReturns),
+      sortino: sortinoRatio(a.returns, { requiredReturn: rf }),
+      calmar: calmarRatio(a.returns),
+      informationRatio: ra.length >= 2 ? informationRatio(ra, rb) : Number.NaN,
       diversification: div,
       returnPerVar: rpv,
       score,
