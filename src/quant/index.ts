@@ -108,3 +108,23 @@ export { bocpd, defaultPrior } from './regimes/bocpd.ts';
 export type { NormalGammaPrior, BocpdOptions, BocpdResult } from './regimes/bocpd.ts';
 export { regimeLabels, classifyRegime, REGIME_LABELS, REGIME_RISK_MULTIPLIER } from './regimes/labels.ts';
 export type { RegimeLabel, RegimeOptions, RegimePoint } from './regimes/labels.ts';
+
+// optimisers and sizing
+export { solveQp } from './optimise/qp.ts';
+export type { QpProblem, QpOptions, QpSolution } from './optimise/qp.ts';
+export { minimumVariance, meanVariance } from './optimise/portfolio.ts';
+export type { PortfolioConstraints, PortfolioResult } from './optimise/portfolio.ts';
+export { equalRiskContribution, riskContributions, hierarchicalRiskParity, hrpOrder } from './optimise/risk-parity.ts';
+export type { ErcOptions } from './optimise/risk-parity.ts';
+export { blackLitterman, impliedReturns } from './optimise/black-litterman.ts';
+export type { BlackLittermanInput, BlackLittermanPosterior } from './optimise/black-litterman.ts';
+export {
+  kellyBinary,
+  kellyFraction,
+  kellyWeights,
+  isotonicRegression,
+  fitIsotonicCalibrator,
+  applyIsotonic,
+  expectedCalibrationError,
+} from './optimise/sizing.ts';
+export type { IsotonicCalibrator } from './optimise/sizing.ts';
