@@ -14,7 +14,7 @@ interface Run {
 }
 
 /** Runs `keel market …` in-process against one KEEL_HOME, as src/cli/main.ts does. */
-function marketCli(home = mkdtempSync(path.join(os.tmpdir(), 'keel-market-cli-'))) {
+function marketCli(home = mkdtempSync(path.join(os.tmpdir(), 'keel-market-cli-')), isTTY = false) {
   return {
     home,
     async run(...argv: string[]): Promise<Run> {
@@ -23,7 +23,7 @@ function marketCli(home = mkdtempSync(path.join(os.tmpdir(), 'keel-market-cli-')
       const io: CliIo = {
         out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`),
         err: (t) => void (err += t.endsWith('\n') ? t : `${t}\n`),
-        isTTY: false,
+        isTTY,
         env: { KEEL_HOME: home },
         cwd: process.cwd(),
       };
@@ -47,7 +47,7 @@ function marketCli(home = mkdtempSync(path.join(os.tmpdir(), 'keel-market-cli-')
   };
 }
 
-describe('keel market (synthetic and small files)', () => {
+describe('keel market (synthetic and small files)', { timeout: 300_000 }, () => {
   it('generates, lists and scores a small synthetic market; generating again adds nothing', async () => {
     const k = marketCli();
     const g = await k.run('market', 'generate', '--symbols', '12', '--years', '1', '--seed', '3', '--json');
@@ -104,6 +104,17 @@ describe('keel market (synthetic and small files)', () => {
     expect(start.code).toBe(2);
     const kind = await k.run('market', 'import', badDate, '--kind', 'options');
     expect(kind.code).toBe(2);
+  });
+
+  it('draws a progress bar on stderr only when it is a TTY', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'keel-tty-')), 'p.csv');
+    writeFileSync(file, 'date,open,high,low,close,volume,Name\n2020-01-02,1,2,0.5,1.5,10,A\n');
+    const tty = await marketCli(undefined, true).run('market', 'import', file, '--json');
+    expect(tty.err).toMatch(/reading +\[#+\] 100%/);
+    expect(tty.err).toMatch(/loading +\[#+\] 100%/);
+    expect(JSON.parse(tty.out)).toMatchObject({ symbols: 1 });
+    const pipe = await marketCli().run('market', 'import', file, '--json');
+    expect(pipe.err).toBe('');
   });
 
   it('imports per-symbol, index and factor files', async () => {
