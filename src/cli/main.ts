@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerBacktestCommands } from './commands/backtest.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { createContext, type CliContext } from './context.ts';
+import { registerMarketCommands } from './market/index.ts';
 import { formatError, processIo, type CliIo } from './output.ts';
 
 /** Builds the `keel` program. Each command area registers itself; `io` is where output goes. */
@@ -17,6 +19,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerInitCommand(program, ctx);
   registerConfigCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerMarketCommands(program, ctx);
+  registerBacktestCommands(program, ctx);
   return program;
 }
 

@@ -21,6 +21,9 @@ export function defaultFundConfigInput(totalCapital = 100_000_000): FundConfigIn
   const each = Math.floor((totalCapital * 0.9) / DEFAULT_ROSTER.length);
   return {
     fund: { id: 'main', name: 'Keel Demo Fund', totalCapital, mode: 'autonomous' },
+    // The seed's live gate is 1260 rows (5 years); the embedded data sets are ~5-6 years long, so
+    // the default fund trades names with 4 years of history (DEGRADED below 3).
+    data: { minHistoryRows: 1000, degradedMinRows: 750, minQuality: 0.6 },
     agents: DEFAULT_ROSTER.map((a) => ({ id: a.id, strategy: a.strategy, allocatedCapital: each })),
   };
 }

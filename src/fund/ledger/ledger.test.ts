@@ -80,6 +80,26 @@ describe('ledger', () => {
     );
   });
 
+  it('an internal cross moves shares between books and conserves fund cash exactly', () => {
+    const l = new Ledger();
+    l.open('a', 10_000);
+    l.open('b', 10_000);
+    l.open('c', 10_000);
+    l.applyFill({ agentId: 'a', symbol: 'X', side: 'BUY', qty: 10, price: 33.33, commission: 0 });
+    const before = l.book('a').cashCents + l.book('b').cashCents + l.book('c').cashCents;
+    l.applyCross('X', 33.337, [
+      { agentId: 'a', qty: -10 },
+      { agentId: 'b', qty: 3.3333 },
+      { agentId: 'c', qty: 6.6667 },
+    ]);
+    const after = l.book('a').cashCents + l.book('b').cashCents + l.book('c').cashCents;
+    expect(after).toBe(before);
+    expect(l.qty('a', 'X')).toBe(0);
+    expect(l.qty('b', 'X') + l.qty('c', 'X')).toBeCloseTo(10, 10);
+    expect(l.reconcile()).toBeNull();
+    expect(() => l.applyCross('X', 1, [{ agentId: 'b', qty: 1 }])).toThrow(/net to zero/);
+  });
+
   it('snapshots round-trip', () => {
     const l = new Ledger();
     l.open('a', 500);

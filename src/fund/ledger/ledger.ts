@@ -102,14 +102,19 @@ export class Ledger {
     const fee = cents(f.commission);
     b.cashCents -= sign * tradeCents + fee;
     b.feesCents += fee;
-    const h = b.holdings.get(f.symbol) ?? { symbol: f.symbol, qty4: 0, costCents: 0, mark: f.price };
+    return this.move(b, f.symbol, sign, q4, tradeCents, f.price);
+  }
+
+  /** Moves `q4` units in direction `sign` worth `tradeCents` into a book's holding; returns realised cents. */
+  private move(b: AgentBookState, symbol: string, sign: number, q4: number, tradeCents: number, price: number): number {
+    const h = b.holdings.get(symbol) ?? { symbol, qty4: 0, costCents: 0, mark: price };
     let realized = 0;
     let openQ4 = q4;
     let openCents = tradeCents;
     if (h.qty4 !== 0 && Math.sign(h.qty4) !== sign) {
       // Reducing (and maybe flipping) the position.
       const closeQ4 = Math.min(q4, Math.abs(h.qty4));
-      const closeCents = closeQ4 === q4 ? tradeCents : valueCents(closeQ4, f.price);
+      const closeCents = closeQ4 === q4 ? tradeCents : valueCents(closeQ4, price);
       const costClosed = closeQ4 === Math.abs(h.qty4) ? h.costCents : Math.round((h.costCents * closeQ4) / Math.abs(h.qty4));
       const posSign = Math.sign(h.qty4);
       realized = posSign * closeCents - costClosed;
@@ -122,17 +127,45 @@ export class Ledger {
       h.qty4 += sign * openQ4;
       h.costCents += sign * openCents;
     }
-    h.mark = f.price;
+    h.mark = price;
     b.realizedCents += realized;
     if (h.qty4 === 0) {
       // A flat position carries no cost: whatever is left is realised (only rounding dust).
       b.realizedCents -= h.costCents;
       realized -= h.costCents;
-      b.holdings.delete(f.symbol);
+      b.holdings.delete(symbol);
     } else {
-      b.holdings.set(f.symbol, h);
+      b.holdings.set(symbol, h);
     }
     return realized;
+  }
+
+  /**
+   * An internal cross: shares moved between books at one price, no commission. Legs are signed
+   * shares (buyers positive) summing to zero; the cash legs sum to exactly zero cents too (the
+   * last leg takes the rounding), so the fund's cash is conserved.
+   */
+  applyCross(symbol: string, price: number, legs: readonly { agentId: string; qty: number }[]): void {
+    const q4 = legs.map((l) => toQty4(l.qty));
+    if (q4.reduce((a, b) => a + b, 0) !== 0) throw new InvariantError(`cross legs in ${symbol} do not net to zero`, { legs });
+    let cashSum = 0;
+    legs.forEach((l, i) => {
+      const q = q4[i] ?? 0;
+      if (q === 0) return;
+      const isLast = i === legs.length - 1 || q4.slice(i + 1).every((x) => x === 0);
+      const value = isLast ? -cashSum : (q > 0 ? 1 : -1) * valueCents(Math.abs(q), price);
+      cashSum += value;
+      this.applyValue(l.agentId, symbol, q, Math.abs(value), price);
+    });
+  }
+
+  /** Applies a trade of `q4` signed units worth `tradeCents` (unsigned) without commission. */
+  private applyValue(agentId: string, symbol: string, q4signed: number, tradeCents: number, price: number): void {
+    const b = this.book(agentId);
+    const sign = q4signed > 0 ? 1 : -1;
+    const q4 = Math.abs(q4signed);
+    b.cashCents -= sign * tradeCents;
+    this.move(b, symbol, sign, q4, tradeCents, price);
   }
 
   /** A stock split of `ratio` new shares per old share (2 for a 2-for-1). Cost basis unchanged. */

@@ -1,0 +1,277 @@
+import { createRoster } from '../../agents/index.ts';
+import { nullBus } from '../../bus/index.ts';
+import { configHash, type FundConfig, type OverlayAction } from '../../contracts/index.ts';
+import { SequentialIds, SimClock, ValidationError, dateToMs, nullLogger, type IsoDate, type Logger } from '../../core/index.ts';
+import { Oms, PaperBroker } from '../../execution/index.ts';
+import { viewAt, type Panel } from '../../market/index.ts';
+import { rearmFund, weekdaysSince } from '../../overlay/index.ts';
+import { AlertManager } from '../alerts/alert-manager.ts';
+import { FUND_BOOK, initialFundState, openLedgerBooks } from '../cycle/books.ts';
+import { TappedJournal } from '../cycle/fill-tap.ts';
+import { runCycle, type CycleResult, type CycleStep } from '../cycle/run-cycle.ts';
+import type { CycleServices, FundRunState } from '../cycle/runtime.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { tearSheet, type TearSheet } from './tear-sheet.ts';
+
+export interface BacktestOptions {
+  readonly id: string;
+  readonly config: FundConfig;
+  readonly panel: Panel;
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  /** Run only these agents (ids); default all enabled. */
+  readonly agents?: readonly string[];
+  /** A HALTED fund is re-armed by policy after this many weekdays (recorded); null: never. Default 10 (seed: 10-day cooldown). */
+  readonly autoRearmDays?: number | null;
+  /** Keep the full results of the last N cycles (decisions, orders) for storage. Default 5. */
+  readonly keepLastCycles?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each cycle's result (replay tests, recording). */
+  readonly onCycle?: (r: CycleResult, state: FundRunState) => void;
+  readonly logger?: Logger;
+}
+
+export interface EquityPoint {
+  date: IsoDate;
+  nav: number;
+}
+
+export interface AgentBacktestResult {
+  id: string;
+  strategy: string;
+  allocatedCapital: number;
+  equity: number[];
+  tearSheet: TearSheet;
+  /** Mean and max use of the VaR budget (component VaR / budget). */
+  varBudgetUsedMean: number;
+  varBudgetUsedMax: number;
+  overlayActions: Record<OverlayAction, number>;
+}
+
+export interface BacktestResult {
+  id: string;
+  from: IsoDate;
+  to: IsoDate;
+  days: number;
+  dates: IsoDate[];
+  configHash: string;
+  fund: { equity: number[]; drawdown: number[]; tearSheet: TearSheet; benchmark: TearSheet | null };
+  agents: AgentBacktestResult[];
+  overlayActionsByRule: Record<string, number>;
+  overlayActions: Record<OverlayAction, number>;
+  killSwitchEvents: { date: IsoDate; state: string; triggers: string[]; cause: string }[];
+  rearms: { date: IsoDate; who: string; why: string }[];
+  turnover: { tradedNotional: number; annualisedTurnover: number };
+  costs: { commissions: number; orders: number; fills: number };
+  ledgerReconciled: boolean;
+  performance: { durationMs: number; cyclesPerSecond: number; stepMs: Record<CycleStep, number> };
+  lastCycles: CycleResult[];
+}
+
+const emptyActions = (): Record<OverlayAction, number> => ({ APPROVE: 0, SCALE: 0, MODIFY: 0, BLOCK: 0 });
+
+function drawdowns(equity: readonly number[]): number[] {
+  let peak = -Infinity;
+  return equity.map((v) => {
+    peak = Math.max(peak, v);
+    return peak > 0 ? v / peak - 1 : 0;
+  });
+}
+
+function returnsOf(equity: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < equity.length; i++) {
+    const a = equity[i - 1] ?? 0;
+    out.push(a > 0 ? (equity[i] ?? 0) / a - 1 : 0);
+  }
+  return out;
+}
+
+/** The backtest's own wiring: the same cycle as live, with a simulated clock and the paper broker. */
+export function backtestServices(
+  o: BacktestOptions,
+  config: FundConfig,
+  state: FundRunState,
+): { services: CycleServices; broker: PaperBroker; clock: SimClock; setPrices(f: (s: string) => number): void } {
+  const clock = new SimClock(dateToMs(o.from));
+  const ids = new SequentialIds(o.id);
+  const broker = new PaperBroker({ clock, config: config.execution, mode: 'backtest', initialCash: config.fund.totalCapital });
+  const journal = new TappedJournal();
+  const omsState = { current: 'ACTIVE' as 'ACTIVE' | 'REDUCING' | 'HALTED' };
+  let priceView: ((s: string) => number) | null = null;
+  const oms = new Oms({
+    journal,
+    broker,
+    clock,
+    config: config.oms,
+    market: {
+      tradingState: () => omsState.current,
+      nav: () => state.ledger.fundNavCents() / 100,
+      price: (s) => (priceView ? priceView(s) : Number.NaN),
+      positionQty: (s) => state.ledger.agentIds().reduce((q, id) => q + state.ledger.qty(id, s), 0),
+    },
+  });
+  const logger = o.logger ?? nullLogger;
+  const services: CycleServices = {
+    config,
+    configHash: configHash(config),
+    agents: createRoster(config),
+    broker,
+    oms,
+    journal,
+    alerts: new AlertManager({ clock, ids, channels: [], logger, dedupWindowSec: config.alerts.dedupWindowSec }),
+    bus: nullBus,
+    clock,
+    ids,
+    logger,
+    metrics: null,
+    mode: 'backtest',
+    runId: o.id,
+    omsState,
+    quality: new Map(),
+  };
+  const setPrices = (f: (s: string) => number): void => {
+    priceView = f;
+  };
+  return { services, broker, clock, setPrices };
+}
+
+/** Restricts a config to some agents (for `--agents`), keeping everything else. */
+export function selectAgents(config: FundConfig, ids: readonly string[] | undefined): FundConfig {
+  if (!ids || ids.length === 0) return config;
+  const known = new Set(config.agents.map((a) => a.id));
+  for (const id of ids) {
+    if (!known.has(id)) throw new ValidationError('agents', `unknown agent '${id}'; the fund has ${[...known].join(', ')}`);
+  }
+  return { ...config, agents: config.agents.filter((a) => ids.includes(a.id)) };
+}
+
+/**
+ * Runs the fund cycle once per trading day from `from` to `to` over the panel, with the paper
+ * broker (orders fill at the next bar's open) and a simulated clock: the live code, no special path.
+ */
+export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
+  const config = selectAgents(o.config, o.agents);
+  const rows: number[] = [];
+  o.panel.dates.forEach((d, t) => {
+    if (d >= o.from && d <= o.to) rows.push(t);
+  });
+  if (rows.length === 0) {
+    throw new ValidationError('from', `no trading days between ${o.from} and ${o.to} (data covers ${o.panel.dates[0]} … ${o.panel.dates[o.panel.T - 1]})`);
+  }
+  const ledger = new Ledger();
+  openLedgerBooks(ledger, config);
+  const first = o.panel.dates[rows[0] ?? 0] ?? o.from;
+  const state: FundRunState = {
+    ledger,
+    fund: initialFundState(config, first),
+    anchor: { month: '', fund: config.fund.totalCapital, agents: new Map() },
+    lastAsOf: null,
+  };
+  const { services, broker, clock, setPrices } = backtestServices(o, config, state);
+  const started = performance.now();
+  const dates: IsoDate[] = [];
+  const fundEquity: number[] = [];
+  const agentEquity = new Map(config.agents.map((a) => [a.id, [] as number[]]));
+  const budgetUse = new Map(config.agents.map((a) => [a.id, [] as number[]]));
+  const actionsByAgent = new Map(config.agents.map((a) => [a.id, emptyActions()]));
+  const overlayActions = emptyActions();
+  const byRule: Record<string, number> = {};
+  const killSwitchEvents: BacktestResult['killSwitchEvents'] = [];
+  const rearms: BacktestResult['rearms'] = [];
+  const stepMs: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
+  const keep = o.keepLastCycles ?? 5;
+  const lastCycles: CycleResult[] = [];
+  let traded = 0;
+  let commissions = 0;
+  let orders = 0;
+  let fills = 0;
+  let reconciled = true;
+  const autoRearm = o.autoRearmDays === undefined ? 10 : o.autoRearmDays;
+  for (let k = 0; k < rows.length; k++) {
+    const view = viewAt(o.panel, rows[k] ?? 0);
+    // The session: bars arrive at the open (orders from yesterday trade), the cycle runs after the close.
+    clock.set(dateToMs(view.asOf) + 14.5 * 3600_000);
+    broker.onBar(view);
+    clock.set(dateToMs(view.asOf) + 21 * 3600_000);
+    setPrices((s) => {
+      const u = view.column(s);
+      return u >= 0 ? view.close(u) : Number.NaN;
+    });
+    if (autoRearm !== null && state.fund.tradingState === 'HALTED' && weekdaysSince(state.fund.tradingStateSince, view.asOf) >= autoRearm) {
+      const rearm = { who: 'backtest-policy', why: `automatic re-arm after ${autoRearm} weekdays halted (seed: recovery cooldown)`, at: view.asOf };
+      state.fund = rearmFund(state.fund, rearm);
+      rearms.push({ date: view.asOf, who: rearm.who, why: rearm.why });
+    }
+    const r = await runCycle(services, state, view);
+    dates.push(view.asOf);
+    fundEquity.push(r.nav.fund);
+    for (const a of config.agents) agentEquity.get(a.id)?.push(r.nav.agents[a.id] ?? 0);
+    for (const [id, b] of Object.entries(r.review.snapshot.budgets)) budgetUse.get(id)?.push(b.used);
+    for (const d of r.decisions) {
+      overlayActions[d.action]++;
+      const per = actionsByAgent.get(d.agentId);
+      if (per) per[d.action]++;
+      for (const reason of d.reasons) byRule[reason.rule] = (byRule[reason.rule] ?? 0) + 1;
+    }
+    if (r.review.triggers.length > 0 || r.review.transition.changed) {
+      killSwitchEvents.push({ date: view.asOf, state: r.review.tradingState, triggers: r.review.triggers.map((t) => t.name), cause: r.review.transition.cause });
+    }
+    for (const [key, v] of Object.entries(r.stepMs)) stepMs[key as CycleStep] += v;
+    traded += r.tradedNotional;
+    commissions += r.commissions;
+    orders += r.orders.length;
+    fills += r.fills.length;
+    if (ledger.reconcile() !== null) reconciled = false;
+    if (k >= rows.length - keep) lastCycles.push(r);
+    o.onCycle?.(r, state);
+    o.onProgress?.(k + 1, rows.length);
+  }
+  const durationMs = performance.now() - started;
+  const fundReturns = returnsOf(fundEquity);
+  const agentResults: AgentBacktestResult[] = config.agents.map((a) => {
+    const eq = agentEquity.get(a.id) ?? [];
+    const use = budgetUse.get(a.id) ?? [];
+    return {
+      id: a.id,
+      strategy: a.strategy,
+      allocatedCapital: a.allocatedCapital,
+      equity: eq,
+      tearSheet: tearSheet(returnsOf(eq)),
+      varBudgetUsedMean: use.length > 0 ? use.reduce((x, y) => x + y, 0) / use.length : 0,
+      varBudgetUsedMax: use.length > 0 ? Math.max(...use) : 0,
+      overlayActions: actionsByAgent.get(a.id) ?? emptyActions(),
+    };
+  });
+  const trials = agentResults.map((a) => returnsOf(a.equity));
+  const bench = o.panel.reference.get('market');
+  const benchReturns = bench ? returnsOf(rows.map((t) => bench[t] ?? Number.NaN)) : null;
+  const benchOk = benchReturns !== null && benchReturns.every(Number.isFinite);
+  const avgNav = fundEquity.reduce((x, y) => x + y, 0) / Math.max(1, fundEquity.length);
+  return {
+    id: o.id,
+    from: dates[0] ?? o.from,
+    to: dates[dates.length - 1] ?? o.to,
+    days: dates.length,
+    dates,
+    configHash: services.configHash,
+    fund: {
+      equity: fundEquity,
+      drawdown: drawdowns(fundEquity),
+      tearSheet: tearSheet(fundReturns, benchOk ? (benchReturns ?? undefined) : undefined, trials),
+      benchmark: benchOk && benchReturns ? tearSheet(benchReturns) : null,
+    },
+    agents: agentResults,
+    overlayActionsByRule: byRule,
+    overlayActions,
+    killSwitchEvents,
+    rearms,
+    turnover: { tradedNotional: traded, annualisedTurnover: avgNav > 0 ? (traded / avgNav) * (252 / Math.max(1, dates.length)) : 0 },
+    costs: { commissions, orders, fills },
+    ledgerReconciled: reconciled,
+    performance: { durationMs, cyclesPerSecond: (dates.length * 1000) / durationMs, stepMs },
+    lastCycles,
+  };
+}
+
+export { FUND_BOOK };

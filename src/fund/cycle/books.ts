@@ -1,0 +1,125 @@
+import type { AgentBook } from '../../agents/index.ts';
+import type { FundConfig } from '../../contracts/index.ts';
+import type { IsoDate } from '../../core/index.ts';
+import type { MarketView } from '../../market/index.ts';
+import { NORMAL_TRACK, type AgentBookState, type FundState } from '../../overlay/index.ts';
+import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
+
+/** The book for a fund's own positions (hedges) and unallocated cash. */
+export const FUND_BOOK = '_fund';
+
+/** Opens one ledger book per agent with its allocation, and the fund book with the rest. */
+export function openLedgerBooks(ledger: Ledger, config: FundConfig): void {
+  let allocated = 0;
+  for (const a of config.agents) {
+    ledger.open(a.id, a.allocatedCapital);
+    allocated += a.allocatedCapital;
+  }
+  ledger.open(FUND_BOOK, config.fund.totalCapital - allocated);
+}
+
+/** The starting fund state: every book flat, high-water marks at capital, ACTIVE. */
+export function initialFundState(config: FundConfig, asOf: IsoDate): FundState {
+  return {
+    asOf,
+    capital: config.fund.totalCapital,
+    highWaterMark: config.fund.totalCapital,
+    dailyPnl: 0,
+    monthlyPnl: 0,
+    tradingState: 'ACTIVE',
+    tradingStateSince: null,
+    fundDrawdown: NORMAL_TRACK,
+    agents: config.agents.map((a) => ({
+      agentId: a.id,
+      allocatedCapital: a.allocatedCapital,
+      positions: [],
+      equity: a.allocatedCapital,
+      highWaterMark: a.allocatedCapital,
+      dailyPnl: 0,
+      monthlyPnl: 0,
+      drawdown: NORMAL_TRACK,
+      returns: [],
+    })),
+    cvarBreachStreak: 0,
+    emergency: false,
+    manualKill: null,
+    regime: null,
+    hedges: [],
+    fundReturns: [],
+  };
+}
+
+/** Equity at the start of the month, for month-to-date P&L. */
+export interface MonthAnchor {
+  month: string;
+  fund: number;
+  agents: Map<string, number>;
+}
+
+const MAX_RETURNS = 260;
+
+function pushReturn(list: readonly number[], r: number): number[] {
+  const out = list.length >= MAX_RETURNS ? list.slice(list.length - MAX_RETURNS + 1) : list.slice();
+  out.push(Number.isFinite(r) ? r : 0);
+  return out;
+}
+
+/**
+ * Refreshes the fund state's books and P&L from the ledger after marking at `view`'s closes:
+ * positions, equity, daily and month-to-date P&L, daily return histories, fund capital.
+ * Control fields (trading state, drawdown tracks, high-water marks) are the overlay's.
+ */
+export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketView, anchor: MonthAnchor, isNewDay: boolean): FundState {
+  const month = view.asOf.slice(0, 7);
+  const nav = ledger.fundNavCents() / 100;
+  if (anchor.month !== month) {
+    anchor.month = month;
+    anchor.fund = prev.capital;
+    anchor.agents = new Map(prev.agents.map((a) => [a.agentId, a.equity]));
+  }
+  const agents: AgentBookState[] = prev.agents.map((a) => {
+    if (!ledger.has(a.agentId)) return a;
+    const equity = ledger.navCents(a.agentId) / 100;
+    const positions = [...ledger.book(a.agentId).holdings.values()].map((h) => ({ symbol: h.symbol, qty: h.qty4 / QTY_SCALE, price: h.mark }));
+    const daily = equity - a.equity;
+    return {
+      ...a,
+      positions,
+      equity,
+      dailyPnl: daily,
+      monthlyPnl: equity - (anchor.agents.get(a.agentId) ?? a.equity),
+      returns: isNewDay ? pushReturn(a.returns, a.equity > 0 ? daily / a.equity : 0) : a.returns,
+    };
+  });
+  const daily = nav - prev.capital;
+  return {
+    ...prev,
+    asOf: view.asOf,
+    capital: nav,
+    dailyPnl: daily,
+    monthlyPnl: nav - anchor.fund,
+    agents,
+    fundReturns: isNewDay ? pushReturn(prev.fundReturns, prev.capital > 0 ? daily / prev.capital : 0) : prev.fundReturns,
+  };
+}
+
+/** The read-only book an agent sees: its own positions (weights of its NAV), cash, NAV and drawdown. */
+export function agentBookFor(state: FundState, ledger: Ledger, agentId: string, cycleId: string, traceId: string): AgentBook {
+  const a = state.agents.find((x) => x.agentId === agentId);
+  const nav = ledger.navCents(agentId) / 100;
+  const book = ledger.book(agentId);
+  return {
+    agentId,
+    allocatedCapital: a?.allocatedCapital ?? nav,
+    positions: [...book.holdings.values()].map((h) => {
+      const qty = h.qty4 / QTY_SCALE;
+      return { symbol: h.symbol, qty, avgCost: qty !== 0 ? Math.abs(h.costCents / 100 / qty) : 0, weight: nav > 0 ? (qty * h.mark) / nav : 0 };
+    }),
+    cash: book.cashCents / 100,
+    nav,
+    highWaterMark: a?.highWaterMark ?? nav,
+    drawdown: { state: a?.drawdown.state ?? 'normal', drawdownPct: a && a.highWaterMark > 0 ? Math.max(0, 1 - a.equity / a.highWaterMark) : 0 },
+    cycleId,
+    traceId,
+  };
+}

@@ -1,0 +1,235 @@
+import type { AgentProposal, Alert, DecisionRecord, Fill, Order, OverlayDecision } from '../../contracts/index.ts';
+import { hashOf, isKeelError } from '../../core/index.ts';
+import { orderFromPlan, planOrders, type AgentTargets } from '../../execution/index.ts';
+import type { MarketView } from '../../market/index.ts';
+import { reviewFund, type FundReview } from '../../overlay/index.ts';
+import { agentBookFor, FUND_BOOK, refreshFundState } from './books.ts';
+import { decisionRecords } from './records.ts';
+import type { CycleServices, FundRunState } from './runtime.ts';
+
+export type CycleStep = 'fills' | 'state' | 'propose' | 'review' | 'orders' | 'records';
+
+/** Everything one cycle decided and did, for the shell to persist and report. */
+export interface CycleResult {
+  readonly cycleId: string;
+  readonly asOf: string;
+  readonly review: FundReview;
+  readonly proposals: readonly AgentProposal[];
+  readonly decisions: readonly OverlayDecision[];
+  readonly records: readonly DecisionRecord[];
+  /** Orders created this cycle (with their status after submission). */
+  readonly orders: readonly Order[];
+  /** Fills applied to the books this cycle (from orders of earlier cycles in backtests). */
+  readonly fills: readonly Fill[];
+  readonly alerts: readonly Alert[];
+  /** Fund and agent NAVs after marking at the as-of close, dollars. */
+  readonly nav: { readonly fund: number; readonly agents: Readonly<Record<string, number>> };
+  /** Turnover of the orders sent, dollars. */
+  readonly tradedNotional: number;
+  readonly commissions: number;
+  /** Replay fingerprint of the decision inputs and outputs. */
+  readonly inputsHash: string;
+  readonly outputsHash: string;
+  readonly stepMs: Readonly<Record<CycleStep, number>>;
+}
+
+/** The decision inputs of a cycle: what replay needs to decide again. */
+export interface CycleInputs {
+  readonly cycleId: string;
+  readonly asOf: string;
+  readonly configHash: string;
+  readonly fund: FundRunState['fund'];
+  readonly ledger: ReturnType<FundRunState['ledger']['snapshot']>;
+}
+
+const now = (): number => performance.now();
+
+/** Applies fills to the agents' books by their allocations. Returns the commissions. */
+function applyFills(state: FundRunState, fills: readonly Fill[]): number {
+  let commissions = 0;
+  for (const f of fills) {
+    const allocs = f.allocations.length > 0 ? f.allocations : [{ agentId: FUND_BOOK, qty: f.qty }];
+    // Commission split by allocated quantity; the last agent takes the cent rounding.
+    let left = f.commission;
+    allocs.forEach((a, i) => {
+      if (!(a.qty > 0)) return;
+      const c = i === allocs.length - 1 ? left : Math.round(((f.commission * a.qty) / f.qty) * 100) / 100;
+      left = Math.round((left - c) * 100) / 100;
+      state.ledger.applyFill({ agentId: a.agentId, symbol: f.symbol, side: f.side, qty: a.qty, price: f.price, commission: Math.max(0, c) });
+    });
+    commissions += f.commission;
+  }
+  return commissions;
+}
+
+/**
+ * One fund cycle (ARCHITECTURE.md "One cycle"), the same code in backtests and live:
+ * fills → books → fund state (drawdowns, P&L) → each agent proposes → the overlay reviews all
+ * (kill switches, trading state, budgets, caps; fund state updated between agents) → orders
+ * planned, netted and sent through the OMS (advisory mode sends nothing) → records.
+ * Mutates `state` (ledger and fund state) and returns what happened.
+ */
+export async function runCycle(s: CycleServices, state: FundRunState, view: MarketView): Promise<CycleResult> {
+  const steps: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
+  let t = now();
+  const lap = (k: CycleStep): void => {
+    const n = now();
+    steps[k] += n - t;
+    t = n;
+  };
+  const asOf = view.asOf;
+  const cycleId = `${s.runId}-${asOf}`;
+  const timestamp = new Date(s.clock.now()).toISOString();
+
+  // 1. fills since the last cycle → books
+  await s.oms.sync();
+  const fills = s.journal.drainFills();
+  let commissions = applyFills(state, fills);
+  lap('fills');
+
+  // 2. mark to market, refresh the fund state (P&L, returns, positions)
+  state.ledger.markAll((sym) => {
+    const u = view.column(sym);
+    return u >= 0 ? view.close(u) : Number.NaN;
+  });
+  state.fund = refreshFundState(state.fund, state.ledger, view, state.anchor, state.lastAsOf !== asOf);
+  const inputs: CycleInputs = { cycleId, asOf, configHash: s.configHash, fund: state.fund, ledger: state.ledger.snapshot() };
+  const inputsHash = hashOf(inputs);
+  lap('state');
+
+  // 3. agents propose (an agent that fails is recorded and skipped: its book stands)
+  const proposals: AgentProposal[] = [];
+  const agentAlerts: Alert[] = [];
+  for (const agent of s.agents) {
+    const traceId = `${cycleId}:${agent.id}`;
+    try {
+      proposals.push(agent.propose(view, agentBookFor(state.fund, state.ledger, agent.id, cycleId, traceId)));
+    } catch (e) {
+      if (isKeelError(e) && e.code === 'KEEL_E_LOOKAHEAD') throw e;
+      const a = s.alerts.raise({
+        severity: 'HIGH',
+        category: 'SYSTEM',
+        title: `agent ${agent.id} failed to propose`,
+        message: `${String(e)}; its current book stands this cycle`,
+        dedupKey: `agent-failed:${agent.id}`,
+        traceId,
+        fundId: s.config.fund.id,
+      });
+      if (a) agentAlerts.push(a);
+    }
+  }
+  lap('propose');
+
+  // 4. the risk committee
+  const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp });
+  lap('review');
+
+  // 5. orders (autonomous mode): cancel on a reduction plan, plan, net, check, send
+  const orders: Order[] = [];
+  let tradedNotional = 0;
+  if (s.config.fund.mode === 'autonomous') {
+    if (review.reductionPlan?.cancelOpenOrders) {
+      for (const o of await s.journal.open()) await s.oms.cancel(o.id);
+    }
+    const agents: AgentTargets[] = [];
+    for (const a of s.config.agents) {
+      const targets = review.positions[a.id];
+      if (!targets) continue;
+      agents.push({ agentId: a.id, capital: a.allocatedCapital, targets: new Map(targets.map((p) => [p.symbol, p.targetWeight])) });
+    }
+    const positions = new Map<string, Map<string, number>>();
+    const prices = new Map<string, number>();
+    const adv = new Map<string, number>();
+    const sigma = new Map<string, number>();
+    const note = (sym: string): void => {
+      if (prices.has(sym)) return;
+      const u = view.column(sym);
+      prices.set(sym, u >= 0 ? view.close(u) : Number.NaN);
+      adv.set(sym, u >= 0 ? view.value('adv20', u) : Number.NaN);
+      sigma.set(sym, u >= 0 ? view.value('vol20', u) : Number.NaN);
+    };
+    for (const a of agents) {
+      const held = new Map<string, number>();
+      for (const h of state.ledger.book(a.agentId).holdings.values()) {
+        held.set(h.symbol, h.qty4 / 1e4);
+        note(h.symbol);
+      }
+      for (const sym of a.targets.keys()) note(sym);
+      positions.set(a.agentId, held);
+    }
+    for (const [sym, px] of prices) if (!(px > 0)) prices.delete(sym);
+    const plan = planOrders({
+      agents,
+      positions,
+      prices,
+      adv,
+      sigma,
+      config: { lotSize: 1e-4, minNotional: s.config.oms.minNotional, maxTurnoverPct: s.config.oms.maxTurnoverPct },
+    });
+    for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
+    s.omsState.current = review.tradingState;
+    const built = plan.orders.map((p) =>
+      orderFromPlan(p, { id: s.ids.next('o'), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }),
+    );
+    orders.push(...(await s.oms.submitAll(built)));
+    for (const o of built) tradedNotional += o.qty * (o.decisionPrice ?? 0);
+    // Live paper fills arrive on submission: book them now.
+    const immediate = s.journal.drainFills();
+    commissions += applyFills(state, immediate);
+    fills.push(...immediate);
+  }
+  lap('orders');
+
+  // 6. records, alerts, next state
+  const proposalOf = new Map(proposals.map((p) => [p.agentId, p]));
+  const records: DecisionRecord[] = [];
+  for (const d of review.decisions) {
+    const p = proposalOf.get(d.agentId);
+    if (p) records.push(...decisionRecords(p, d, review.positions[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }));
+  }
+  const alerts: Alert[] = [...agentAlerts];
+  for (const a of review.alerts) {
+    const raised = s.alerts.raise({
+      severity: a.severity,
+      category: a.category,
+      title: a.title,
+      message: a.message,
+      dedupKey: a.dedupKey,
+      traceId: a.traceId,
+      fundId: s.config.fund.id,
+      context: a.context,
+    });
+    if (raised) alerts.push(raised);
+  }
+  state.fund = { ...review.nextState, asOf };
+  state.lastAsOf = asOf;
+  const agentsNav: Record<string, number> = {};
+  for (const id of state.ledger.agentIds()) agentsNav[id] = state.ledger.navCents(id) / 100;
+  const outputsHash = hashOf(review.decisions);
+  lap('records');
+
+  if (s.metrics) {
+    for (const d of review.decisions) s.metrics.decisions.inc({ action: d.action });
+    for (const o of orders) s.metrics.orders.inc({ status: o.status });
+    s.metrics.fundNav.set(state.ledger.fundNavCents() / 100);
+    for (const st of ['ACTIVE', 'REDUCING', 'HALTED']) s.metrics.tradingState.set({ state: st }, st === review.tradingState ? 1 : 0);
+    for (const [k, v] of Object.entries(steps)) s.metrics.cycleStepDuration.observe({ step: k }, v / 1000);
+  }
+  return {
+    cycleId,
+    asOf,
+    review,
+    proposals,
+    decisions: review.decisions,
+    records,
+    orders,
+    fills,
+    alerts,
+    nav: { fund: state.ledger.fundNavCents() / 100, agents: agentsNav },
+    tradedNotional,
+    commissions,
+    inputsHash,
+    outputsHash,
+    stepMs: steps,
+  };
+}

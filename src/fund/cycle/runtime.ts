@@ -1,0 +1,45 @@
+import type { Agent } from '../../agents/index.ts';
+import type { EventBus } from '../../bus/index.ts';
+import type { FundConfig } from '../../contracts/index.ts';
+import type { Clock, IdSource, Logger } from '../../core/index.ts';
+import type { Broker, Oms, TradingState } from '../../execution/index.ts';
+import type { FundState } from '../../overlay/index.ts';
+import type { AlertManager } from '../alerts/alert-manager.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { FundMetrics } from '../observability/metrics.ts';
+import type { MonthAnchor } from './books.ts';
+import type { TappedJournal } from './fill-tap.ts';
+
+export type CycleMode = 'backtest' | 'paper' | 'live';
+
+/** What a cycle is wired to (built once by the composition root; only clock, source and broker differ by mode). */
+export interface CycleServices {
+  readonly config: FundConfig;
+  readonly configHash: string;
+  readonly agents: readonly Agent[];
+  readonly broker: Broker;
+  readonly oms: Oms;
+  readonly journal: TappedJournal;
+  readonly alerts: AlertManager;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly logger: Logger;
+  readonly metrics: FundMetrics | null;
+  readonly mode: CycleMode;
+  /** Prefix of cycle ids (a backtest id, or the fund id for live). */
+  readonly runId: string;
+  /** The trading state the OMS enforces, set by the cycle before each submission batch. */
+  readonly omsState: { current: TradingState };
+  /** Data quality score per symbol, for decision records. */
+  readonly quality: ReadonlyMap<string, number>;
+}
+
+/** What carries over from one cycle to the next (persisted by the shell between live cycles). */
+export interface FundRunState {
+  ledger: Ledger;
+  fund: FundState;
+  anchor: MonthAnchor;
+  /** Date of the last completed cycle (a second cycle the same day does not add a return). */
+  lastAsOf: string | null;
+}

@@ -1,0 +1,75 @@
+import type { Bar, Fundamentals, MacroObservation } from '../contracts/index.ts';
+import { KeelError, type IsoDate } from '../core/index.ts';
+import { panelFromBars, type Panel } from '../market/index.ts';
+import type { Store } from '../store/index.ts';
+
+export interface LoadedMarket {
+  readonly panel: Panel;
+  /** Data quality score per symbol (1 when none stored). */
+  readonly quality: ReadonlyMap<string, number>;
+  readonly loadMs: number;
+}
+
+/**
+ * Loads the stored market into a Panel: equities as columns; index and volatility-index
+ * instruments and every stored reference/macro series as reference series (`market`, `vix`,
+ * factor names); fundamentals point in time; the governance mask from the latest data quality
+ * (only ACTIVE symbols are tradable; all are when quality was never assessed).
+ */
+export async function loadMarket(store: Store, opts: { to?: IsoDate; onProgress?: (msg: string) => void } = {}): Promise<LoadedMarket> {
+  const t0 = performance.now();
+  const instruments = await store.instruments.list();
+  const equities = instruments.filter((i) => i.assetClass === 'equity' || i.assetClass === 'etf');
+  if (equities.length === 0) {
+    throw new KeelError('KEEL_E_NOT_FOUND', 'no market data stored: run `keel market generate` or `keel market import <file>` first');
+  }
+  opts.onProgress?.(`loading bars of ${equities.length} symbols`);
+  const rows = await store.bars.range(opts.to ? { to: opts.to } : {});
+  const refSymbols = new Map<string, string>();
+  for (const i of instruments) {
+    if (i.assetClass === 'index') refSymbols.set(i.symbol, 'market');
+    if (i.assetClass === 'volatility_index') refSymbols.set(i.symbol, 'vix');
+  }
+  const reference = new Map<string, Map<IsoDate, number>>();
+  const bars: Bar[] = [];
+  for (const r of rows) {
+    const ref = refSymbols.get(r.symbol);
+    if (ref) {
+      const m = reference.get(ref) ?? new Map<IsoDate, number>();
+      m.set(r.date, r.close);
+      reference.set(ref, m);
+    } else bars.push({ version: 1, ...r });
+  }
+  opts.onProgress?.('loading reference series and fundamentals');
+  const macroList = await store.macro.query(opts.to ? { to: opts.to } : {});
+  const macro = new Map<string, MacroObservation[]>();
+  const fromBars = new Set(reference.keys());
+  for (const o of macroList) {
+    const list = macro.get(o.series) ?? [];
+    list.push(o);
+    macro.set(o.series, list);
+    if (!fromBars.has(o.series)) {
+      const m = reference.get(o.series) ?? new Map<IsoDate, number>();
+      m.set(o.date, o.value);
+      reference.set(o.series, m);
+    }
+  }
+  for (const list of macro.values()) list.sort((a, b) => (a.releaseTime < b.releaseTime ? -1 : a.releaseTime > b.releaseTime ? 1 : 0));
+  const fundamentals = new Map<string, Fundamentals[]>();
+  for (const f of await store.fundamentals.query()) {
+    const list = fundamentals.get(f.symbol) ?? [];
+    list.push(f);
+    fundamentals.set(f.symbol, list);
+  }
+  for (const list of fundamentals.values()) list.sort((a, b) => (a.releaseTime < b.releaseTime ? -1 : a.releaseTime > b.releaseTime ? 1 : 0));
+  const quality = new Map<string, number>();
+  const tradableSet = new Set<string>();
+  const dq = await store.dataQuality.latest();
+  for (const q of dq) {
+    quality.set(q.symbol, q.score);
+    if (q.state === 'ACTIVE') tradableSet.add(q.symbol);
+  }
+  const tradable = dq.length > 0 ? Uint8Array.from(equities, (i) => (tradableSet.has(i.symbol) && i.isTradable ? 1 : 0)) : undefined;
+  const panel = panelFromBars(equities, bars, { reference, fundamentals, macro, ...(tradable ? { tradable } : {}) });
+  return { panel, quality, loadMs: performance.now() - t0 };
+}
