@@ -7,7 +7,10 @@ import type { Feature, RowData, StateShape } from './incremental.ts';
 
 const nan = Number.NaN;
 
-/** Average true range (Wilder), price units; first value after `period` true ranges. */
+/**
+ * Average true range (Wilder), price units, as quant's `atr` (TA-Lib): true ranges from the second
+ * bar on, seeded with the mean of the first `period` of them; first value after `period` ranges.
+ */
 export class AtrFeature implements Feature {
   atr = new Float64Array(0);
   private n = new Int32Array(0);
@@ -21,15 +24,15 @@ export class AtrFeature implements Feature {
     for (let u = 0; u < this.atr.length; u++) {
       const h = d.high[u] as number;
       const l = d.low[u] as number;
-      if (!(h === h && l === l)) continue;
       const pc = d.prevClose[u] as number;
-      const tr = pc === pc ? Math.max(h - l, Math.abs(h - pc), Math.abs(l - pc)) : h - l;
+      if (!(h === h && l === l && pc === pc)) continue;
+      const tr = Math.max(h, pc) - Math.min(l, pc);
       const k = (this.n[u] as number) + 1;
       this.n[u] = k;
       const prev = this.atr[u] as number;
       if (k === 1) this.atr[u] = tr;
-      else if (k <= p) this.atr[u] = prev + (tr - prev) / k; // running mean seeds Wilder's average
-      else this.atr[u] = (prev * (p - 1) + tr) / p;
+      else if (k <= p) this.atr[u] = prev + (tr - prev) / k; // running mean = the SMA seed at k = p
+      else this.atr[u] = prev + (tr - prev) / p;
     }
   }
   /** ATR once `period` true ranges have been seen, else NaN. */
@@ -38,7 +41,10 @@ export class AtrFeature implements Feature {
   }
 }
 
-/** Exponential moving average of close, α = 2/(period+1), seeded with the first close. */
+/**
+ * Exponential moving average of close, α = 2/(period+1), seeded with the mean of the first
+ * `period` closes as quant's `ema` (TA-Lib); before that it holds the running mean.
+ */
 export class EmaFeature implements Feature {
   ema = new Float64Array(0);
   n = new Int32Array(0);
@@ -52,12 +58,14 @@ export class EmaFeature implements Feature {
   }
   step(d: RowData): void {
     const a = this.alpha;
+    const p = this.period;
     for (let u = 0; u < this.ema.length; u++) {
       const c = d.close[u] as number;
       if (c !== c) continue;
+      const k = (this.n[u] as number) + 1;
+      this.n[u] = k;
       const prev = this.ema[u] as number;
-      this.ema[u] = prev === prev ? prev + a * (c - prev) : c;
-      this.n[u] = (this.n[u] as number) + 1;
+      this.ema[u] = k === 1 ? c : k <= p ? prev + (c - prev) / k : prev + a * (c - prev);
     }
   }
 }
@@ -127,11 +135,16 @@ export class RsiFeature implements Feature {
   }
 }
 
-/** MACD (fast EMA − slow EMA) and its signal EMA, price units. */
+/**
+ * MACD (fast EMA − slow EMA) and its signal EMA, price units, as quant's `macd` (TA-Lib): the
+ * signal line starts once the slow EMA is seeded, itself seeded with the mean of its first
+ * `signalPeriod` MACD values.
+ */
 export class MacdFeature implements Feature {
   readonly fast: EmaFeature;
   readonly slow: EmaFeature;
   signal = new Float64Array(0);
+  private k = new Int32Array(0);
   private readonly alpha: number;
   constructor(fast = 12, slow = 26, readonly signalPeriod = 9) {
     this.fast = new EmaFeature(fast);
@@ -142,20 +155,25 @@ export class MacdFeature implements Feature {
     this.fast.reset(s);
     this.slow.reset(s);
     this.signal = new Float64Array(s.U).fill(nan);
+    this.k = new Int32Array(s.U);
   }
   step(d: RowData): void {
     this.fast.step(d);
     this.slow.step(d);
+    const sp = this.signalPeriod;
     for (let u = 0; u < this.signal.length; u++) {
       if ((d.close[u] as number) !== (d.close[u] as number)) continue;
+      if ((this.slow.n[u] as number) < this.slow.period || (this.fast.n[u] as number) < this.fast.period) continue;
       const m = (this.fast.ema[u] as number) - (this.slow.ema[u] as number);
+      const k = (this.k[u] as number) + 1;
+      this.k[u] = k;
       const prev = this.signal[u] as number;
-      this.signal[u] = prev === prev ? prev + this.alpha * (m - prev) : m;
+      this.signal[u] = k === 1 ? m : k <= sp ? prev + (m - prev) / k : prev + this.alpha * (m - prev);
     }
   }
-  /** MACD histogram (line − signal) once the slow EMA has `slow.period` closes, else NaN. */
+  /** MACD histogram (line − signal) once the signal line is seeded, else NaN. */
   histogram(u: number): number {
-    if ((this.slow.n[u] ?? 0) < this.slow.period) return nan;
+    if ((this.k[u] ?? 0) < this.signalPeriod) return nan;
     return (this.fast.ema[u] as number) - (this.slow.ema[u] as number) - (this.signal[u] as number);
   }
 }
