@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentCorrelations, liquidityReport, regress } from './index.ts';
+import { agentCorrelations, liquidityReport, regress, reviewFund } from './index.ts';
+import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 import type { Universe } from './universe.ts';
 
 describe('correlation monitor (seed §2A)', () => {
@@ -37,5 +38,20 @@ describe('liquidity report (seed §4B)', () => {
     expect(r.daysToLiquidateStressed).toBeCloseTo(6, 12);
     expect(r.score).toBeCloseTo((5e5 + 3e4 / 3) / 5.3e5, 12);
     expect(r.names[0]?.symbol).toBe('B');
+  });
+});
+
+describe('agent factor loadings in the snapshot', () => {
+  it('an agent that earns half the market with a small alpha loads 0.5 on the market factor', () => {
+    const view = syntheticView({ U: 10 });
+    const lvl = view.reference('market', 121);
+    const m = Array.from({ length: 120 }, (_, k) => (lvl[k + 1] ?? 0) / (lvl[k] ?? 1) - 1);
+    const returns = m.map((x, k) => 0.5 * x + 0.0002 + (k % 2 ? 1e-5 : -1e-5));
+    const config = fundConfig([{ id: 'a', strategy: 'momentum', capital: 1e7 }]);
+    const r = reviewFund({ proposals: [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: 0.05 }])], state: fundState(view.asOf, 1e8, [agentState('a', 1e7, { returns })]), config, view, cycleId: 'f' });
+    const l = r.snapshot.agentFactorLoadings.a;
+    expect(l?.betas.market).toBeCloseTo(0.5, 3);
+    expect(l?.alpha).toBeCloseTo(0.0002, 5);
+    expect(l?.r2).toBeGreaterThan(0.99);
   });
 });

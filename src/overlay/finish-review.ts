@@ -8,7 +8,8 @@ import { nextFundState } from './next-state.ts';
 import type { Prepared } from './prepare.ts';
 import { planRiskReduction, type HeldPosition } from './reduction-plan.ts';
 import type { FundReview, ReviewInput, Reviewed } from './review-fund.ts';
-import { dotSparse, portfolioVariance, type RiskScratch } from './risk-math.ts';
+import { dotSparse, portfolioVariance, sparseVariance, type RiskScratch } from './risk-math.ts';
+import { factorLoadings } from './factor-loadings.ts';
 import { recommendReallocation, scoreAgents } from './scoring.ts';
 import { bookVar, budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
 import { runStress, worstWindows, type StressBook } from './stress.ts';
@@ -35,8 +36,18 @@ export function finishReview(args: {
   const capital = state.capital > 0 ? state.capital : 1;
   const x = ledger.net.slice();
   const v = bookVar(model, x, scratch, config.risk.varConfidence);
+  const style = styleLoadings(view, universe);
+  const exposures = factorMap(model, x, scratch);
+  let mom = 0;
+  let val = 0;
+  for (let u = 0; u < universe.N; u++) {
+    mom += (x[u] ?? 0) * (style.momentum[u] ?? 0);
+    val += (x[u] ?? 0) * (style.value[u] ?? 0);
+  }
+  exposures.momentum = mom;
+  exposures.value = val;
   portfolioVariance(model, x, scratch, true);
-  const budgets: Record<string, { component: number; budget: number; used: number; status: ReturnType<typeof budgetStatus> }> = {};
+  const budgets: Record<string, { component: number; standalone: number; budget: number; used: number; status: ReturnType<typeof budgetStatus> }> = {};
   const bucketComp = new Map<string, number>();
   const componentVar = new Map<string, number>();
   const ids = [...ledger.books.keys()].sort();
@@ -49,7 +60,8 @@ export function finishReview(args: {
     const risk = cfg ? resolveAgentRisk(config, cfg) : config.defaults;
     const budget = risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
     const used = budget > 0 ? comp / budget : 0;
-    budgets[id] = { component: comp, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
+    const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
+    budgets[id] = { component: comp, standalone, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
     const b = fund.bucketOf.get(id) ?? '';
     bucketComp.set(b, (bucketComp.get(b) ?? 0) + comp);
   }
@@ -81,7 +93,7 @@ export function finishReview(args: {
     var99Pct: v.var99 / capital,
     gross: conc.gross,
     net: conc.net,
-    factorExposures: factorMap(model, x, scratch),
+    factorExposures: exposures,
     largestSingleName: conc.largest,
     top10Pct: conc.top10Pct,
     hhi: conc.hhi,
@@ -89,6 +101,7 @@ export function finishReview(args: {
     agentCorrelations: { ids: facts.correlations.ids, matrix, average: Number.isFinite(facts.correlations.average) ? facts.correlations.average : null },
     budgets,
     buckets,
+    agentFactorLoadings: factorLoadings(state, model, view),
   };
   // stress
   const strategyOf = new Map(input.proposals.map((p) => [p.agentId, p.strategy]));
@@ -98,7 +111,7 @@ export function finishReview(args: {
     const drivers: readonly RiskDriver[] = cfg ? agentRiskDrivers(cfg) : strategy ? STRATEGY_RISK_DRIVERS[strategy] : [];
     return { agentId: id, book: ledger.books.get(id) ?? { idx: new Int32Array(0), val: new Float64Array(0) }, drivers };
   });
-  const stress = runStress(stressBooks, model, styleLoadings(view, universe), capital, worstWindows(model, options.replayWindows));
+  const stress = runStress(stressBooks, model, style, capital, worstWindows(model, options.replayWindows));
   const liquidity = liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut);
   const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges);
   // crowding on the final book

@@ -33,8 +33,13 @@ export interface FundRiskSnapshot {
   readonly hhi: number;
   readonly netBySector: Readonly<Record<string, number>>;
   readonly agentCorrelations: { readonly ids: readonly string[]; readonly matrix: readonly (readonly number[])[]; readonly average: number | null };
-  /** Per agent: Euler component VaR95 (dollars), budget and status. Components sum to var95 at the configured confidence. */
-  readonly budgets: Readonly<Record<string, { component: number; budget: number; used: number; status: BudgetStatus }>>;
+  /**
+   * Per agent: Euler component VaR and standalone VaR (dollars, at risk.varConfidence), budget and
+   * status. Components sum to the fund VaR at that confidence (var95 by default).
+   */
+  readonly budgets: Readonly<Record<string, { component: number; standalone: number; budget: number; used: number; status: BudgetStatus }>>;
+  /** Per agent: OLS loadings of its daily returns on the factor returns (market, then other reference series), with alpha and R². */
+  readonly agentFactorLoadings: Readonly<Record<string, { alpha: number; betas: Readonly<Record<string, number>>; r2: number }>>;
   readonly buckets: Readonly<Record<string, { component: number; cap: number; used: number; status: BudgetStatus }>>;
 }
 
