@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { nestedTransaction, quoteIdent, type Db, type QueryResult } from './db.ts';
-import { keelParser } from './type-parsers.ts';
+import type { from as copyFromStream } from 'pg-copy-streams';
 import { KeelError } from '../core/index.ts';
+import { nestedTransaction, quoteIdent, type CopyInput, type Db, type QueryResult } from './db.ts';
+import { keelParser } from './type-parsers.ts';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -12,15 +15,31 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
+type CopyFromFactory = typeof copyFromStream;
+
+/** pg-copy-streams when installed; without it bulk loads use INSERT … unnest. */
+async function loadCopyFrom(): Promise<CopyFromFactory | undefined> {
+  try {
+    return (await import('pg-copy-streams')).from;
+  } catch {
+    return undefined;
+  }
+}
+
 type Runner = pg.Pool | pg.PoolClient;
 
 class PostgresSession implements Db {
   readonly kind = 'postgres' as const;
+  readonly copyFrom?: (input: CopyInput) => Promise<void>;
+
   constructor(
     private readonly runner: Runner,
     private readonly pool: pg.Pool,
     private readonly inTx: boolean,
-  ) {}
+    private readonly copyFactory: CopyFromFactory | undefined,
+  ) {
+    if (copyFactory !== undefined) this.copyFrom = (input) => this.copy(copyFactory, input);
+  }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
     const r = await this.runner.query(sql, [...params]);
@@ -36,12 +55,26 @@ class PostgresSession implements Db {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const out = await fn(new PostgresSession(client, this.pool, true));
+      const out = await fn(new PostgresSession(client, this.pool, true, this.copyFactory));
       await client.query('COMMIT');
       return out;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async copy(factory: CopyFromFactory, input: CopyInput): Promise<void> {
+    const sql = `COPY ${quoteIdent(input.table)} (${input.columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+    if (this.inTx) {
+      await pipeline(Readable.from([input.text]), (this.runner as pg.PoolClient).query(factory(sql)));
+      return;
+    }
+    const client = await this.pool.connect();
+    try {
+      await pipeline(Readable.from([input.text]), client.query(factory(sql)));
     } finally {
       client.release();
     }
@@ -80,11 +113,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.maxConnections ?? 5,
+    allowExitOnIdle: true,
     options: `-c TimeZone=UTC${searchPath}`,
     types,
   });
   pool.on('error', (e) => opts.onPoolError?.(e));
-  const db = new PostgresSession(pool, pool, false);
+  const db = new PostgresSession(pool, pool, false, await loadCopyFrom());
   await db.query('SELECT 1');
   return db;
 }

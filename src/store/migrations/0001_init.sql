@@ -24,7 +24,6 @@ CREATE TABLE bars (
   volume  NUMERIC NOT NULL,
   PRIMARY KEY (symbol, date)
 );
-CREATE INDEX bars_date_idx ON bars (date);
 
 CREATE TABLE fundamentals (
   symbol               TEXT NOT NULL,

@@ -47,6 +47,14 @@ describe.each(DRIVERS)('bulk bar loading on $name', (driver) => {
     expect(await store.bars.count()).toBe(600 + 90 + 10);
   });
 
+  it('counts an overlapping import right with the default method too', async () => {
+    await store.bars.load(makeBars(['GGG', 'HHH'], 50), { batchSize: 33 });
+    const r = await store.bars.load(makeBars(['GGG', 'HHH'], 50, 30), { batchSize: 33 }); // 20 old, 30 new each
+    expect(r).toEqual({ total: 100, inserted: 60, skipped: 40 });
+    expect(await store.bars.count({ symbols: ['GGG', 'HHH'] })).toBe(160);
+    await store.db.exec(`DELETE FROM bars WHERE symbol IN ('GGG', 'HHH')`);
+  });
+
   it('range-queries by symbols and inclusive dates, values intact', async () => {
     const rows = await store.bars.range({ symbols: ['BBB'], from: '2024-01-03', to: '2024-01-05' });
     expect(rows.map((r) => r.date)).toEqual(['2024-01-03', '2024-01-04', '2024-01-05']);
