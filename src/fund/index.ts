@@ -12,3 +12,4 @@ export * from './backtest/tear-sheet.ts';
 export * from './backtest/backtest.ts';
 export * from './market-loader.ts';
 export * from './backtest/backtest-job.ts';
+export * from './replay.ts';

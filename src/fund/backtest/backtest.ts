@@ -29,6 +29,8 @@ export interface BacktestOptions {
   /** Called with each cycle's result (replay tests, recording). */
   readonly onCycle?: (r: CycleResult, state: FundRunState) => void;
   readonly logger?: Logger;
+  /** Keep every cycle's decision inputs (replay tests). */
+  readonly captureInputs?: boolean;
 }
 
 export interface EquityPoint {
@@ -128,6 +130,7 @@ export function backtestServices(
     mode: 'backtest',
     runId: o.id,
     omsState,
+    captureInputs: o.captureInputs ?? false,
     quality: new Map(),
   };
   const setPrices = (f: (s: string) => number): void => {
@@ -203,6 +206,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       state.fund = rearmFund(state.fund, rearm);
       rearms.push({ date: view.asOf, who: rearm.who, why: rearm.why });
     }
+    services.captureInputs = (o.captureInputs ?? false) || k >= rows.length - keep;
     const r = await runCycle(services, state, view);
     dates.push(view.asOf);
     fundEquity.push(r.nav.fund);

@@ -27,9 +27,9 @@ export interface CycleResult {
   /** Turnover of the orders sent, dollars. */
   readonly tradedNotional: number;
   readonly commissions: number;
-  /** Replay fingerprint of the decision inputs and outputs. */
-  readonly inputsHash: string;
-  readonly outputsHash: string;
+  /** The decision inputs (when the services capture them) and the hash of the decisions they gave. */
+  readonly inputs: CycleInputs | null;
+  readonly outputsHash: string | null;
   readonly stepMs: Readonly<Record<CycleStep, number>>;
 }
 
@@ -37,12 +37,45 @@ export interface CycleResult {
 export interface CycleInputs {
   readonly cycleId: string;
   readonly asOf: string;
+  readonly timestamp: string;
   readonly configHash: string;
   readonly fund: FundRunState['fund'];
   readonly ledger: ReturnType<FundRunState['ledger']['snapshot']>;
 }
 
 const now = (): number => performance.now();
+
+/** An agent whose `propose` threw: recorded and alerted, its current book stands. */
+export interface ProposeFailure {
+  readonly agentId: string;
+  readonly error: string;
+}
+
+/**
+ * The decision half of a cycle: every agent proposes from its own book, then the risk committee
+ * reviews them all. Pure given (agents, state, view): replay calls exactly this.
+ */
+export function decideCycle(
+  s: Pick<CycleServices, 'agents' | 'config'>,
+  state: Pick<FundRunState, 'fund' | 'ledger'>,
+  view: MarketView,
+  cycleId: string,
+  timestamp: string,
+): { proposals: AgentProposal[]; review: FundReview; failures: ProposeFailure[] } {
+  const proposals: AgentProposal[] = [];
+  const failures: ProposeFailure[] = [];
+  for (const agent of s.agents) {
+    const traceId = `${cycleId}:${agent.id}`;
+    try {
+      proposals.push(agent.propose(view, agentBookFor(state.fund, state.ledger, agent.id, cycleId, traceId)));
+    } catch (e) {
+      if (isKeelError(e) && e.code === 'KEEL_E_LOOKAHEAD') throw e;
+      failures.push({ agentId: agent.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp });
+  return { proposals, review, failures };
+}
 
 /** Applies fills to the agents' books by their allocations. Returns the commissions. */
 function applyFills(state: FundRunState, fills: readonly Fill[]): number {
@@ -93,36 +126,27 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     return u >= 0 ? view.close(u) : Number.NaN;
   });
   state.fund = refreshFundState(state.fund, state.ledger, view, state.anchor, state.lastAsOf !== asOf);
-  const inputs: CycleInputs = { cycleId, asOf, configHash: s.configHash, fund: state.fund, ledger: state.ledger.snapshot() };
-  const inputsHash = hashOf(inputs);
+  const inputs: CycleInputs | null = s.captureInputs
+    ? { cycleId, asOf, timestamp, configHash: s.configHash, fund: state.fund, ledger: state.ledger.snapshot() }
+    : null;
   lap('state');
 
-  // 3. agents propose (an agent that fails is recorded and skipped: its book stands)
-  const proposals: AgentProposal[] = [];
-  const agentAlerts: Alert[] = [];
-  for (const agent of s.agents) {
-    const traceId = `${cycleId}:${agent.id}`;
-    try {
-      proposals.push(agent.propose(view, agentBookFor(state.fund, state.ledger, agent.id, cycleId, traceId)));
-    } catch (e) {
-      if (isKeelError(e) && e.code === 'KEEL_E_LOOKAHEAD') throw e;
-      const a = s.alerts.raise({
-        severity: 'HIGH',
-        category: 'SYSTEM',
-        title: `agent ${agent.id} failed to propose`,
-        message: `${String(e)}; its current book stands this cycle`,
-        dedupKey: `agent-failed:${agent.id}`,
-        traceId,
-        fundId: s.config.fund.id,
-      });
-      if (a) agentAlerts.push(a);
-    }
-  }
-  lap('propose');
-
-  // 4. the risk committee
-  const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp });
+  // 3–4. agents propose; the risk committee reviews (the pure decision half, replayable)
+  const { proposals, review, failures } = decideCycle(s, state, view, cycleId, timestamp);
   lap('review');
+  const agentAlerts: Alert[] = [];
+  for (const f of failures) {
+    const a = s.alerts.raise({
+      severity: 'HIGH',
+      category: 'SYSTEM',
+      title: `agent ${f.agentId} failed to propose`,
+      message: `${f.error}; its current book stands this cycle`,
+      dedupKey: `agent-failed:${f.agentId}`,
+      traceId: `${cycleId}:${f.agentId}`,
+      fundId: s.config.fund.id,
+    });
+    if (a) agentAlerts.push(a);
+  }
 
   // 5. orders (autonomous mode): cancel on a reduction plan, plan, net, check, send
   const orders: Order[] = [];
@@ -205,7 +229,6 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   state.lastAsOf = asOf;
   const agentsNav: Record<string, number> = {};
   for (const id of state.ledger.agentIds()) agentsNav[id] = state.ledger.navCents(id) / 100;
-  const outputsHash = hashOf(review.decisions);
   lap('records');
 
   if (s.metrics) {
@@ -228,8 +251,8 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     nav: { fund: state.ledger.fundNavCents() / 100, agents: agentsNav },
     tradedNotional,
     commissions,
-    inputsHash,
-    outputsHash,
+    inputs,
+    outputsHash: inputs ? hashOf(review.decisions) : null,
     stepMs: steps,
   };
 }

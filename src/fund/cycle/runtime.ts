@@ -31,6 +31,8 @@ export interface CycleServices {
   readonly runId: string;
   /** The trading state the OMS enforces, set by the cycle before each submission batch. */
   readonly omsState: { current: TradingState };
+  /** Keep each cycle's decision inputs (fund state, ledger) for replay. */
+  captureInputs: boolean;
   /** Data quality score per symbol, for decision records. */
   readonly quality: ReadonlyMap<string, number>;
 }
