@@ -27,9 +27,13 @@ export interface RiskModel {
   readonly beta: Float64Array;
   /** 1 when the name had too little history and got a conservative proxy (β = 1, σ = max(vol20, 3%)). */
   readonly proxied: Uint8Array;
-  /** Rows used (T) and the returns panel T×N (NaN where missing), kept for historical replays. */
+  /**
+   * Rows used (T) and each name's market residuals e = r − β·m, N×T column-major
+   * (`residuals[u * T + k]`, NaN where the name has no return): r = e + β·m rebuilds the returns
+   * for historical replays.
+   */
   readonly T: number;
-  readonly returns: Float64Array;
+  readonly residuals: Float64Array;
   readonly marketReturns: Float64Array;
   /** Problems that make the model unusable (fail safe): empty when the model is sound. */
   readonly issues: readonly string[];
@@ -38,7 +42,7 @@ export interface RiskModel {
 const MIN_OBS = 20;
 const PROXY_VOL = 0.03;
 
-function marketSeries(view: MarketView, T: number, rets: Float64Array, N: number): Float64Array {
+function marketSeries(view: MarketView, T: number, col: Float64Array, N: number): Float64Array {
   const out = new Float64Array(T);
   if (view.referenceNames().includes('market')) {
     const s = view.reference('market', T + 1);
@@ -62,7 +66,7 @@ function marketSeries(view: MarketView, T: number, rets: Float64Array, N: number
     let sum = 0;
     let n = 0;
     for (let u = 0; u < N; u++) {
-      const r = rets[k * N + u] ?? Number.NaN;
+      const r = col[u * T + k] ?? Number.NaN;
       if (Number.isFinite(r)) {
         sum += r;
         n++;
@@ -79,12 +83,12 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
   const N = symbols.length;
   const T = Math.max(2, Math.min(rm.lookbackDays, view.t));
   const cols = symbols.map((s) => view.column(s));
-  const safeCols = cols.map((c) => (c < 0 ? 0 : c));
-  const rets = view.returnsPanel(T, safeCols);
+  // column-major (N×T) so each name's series is contiguous
+  const col = new Float64Array(N * T).fill(Number.NaN);
   cols.forEach((c, u) => {
-    if (c < 0) for (let k = 0; k < T; k++) rets[k * N + u] = Number.NaN;
+    if (c >= 0) col.set(view.window('ret', c, T), u * T);
   });
-  const mkt = marketSeries(view, T, rets, N);
+  const mkt = marketSeries(view, T, col, N);
   const issues: string[] = [];
   // observation weights
   const w = new Float64Array(T);
@@ -105,12 +109,6 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
   });
   const S = sectorNames.length;
   const K = 1 + S;
-  // column-major copy (N×T) so each name's series is contiguous
-  const col = new Float64Array(N * T);
-  for (let k = 0; k < T; k++) {
-    const row = k * N;
-    for (let u = 0; u < N; u++) col[u * T + k] = rets[row + u] as number;
-  }
   const mOk = new Uint8Array(T);
   let mktObs = 0;
   for (let k = 0; k < T; k++) {
@@ -248,7 +246,7 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
     beta,
     proxied,
     T,
-    returns: rets,
+    residuals: col,
     marketReturns: mkt,
     issues: [...new Set(issues)],
   };

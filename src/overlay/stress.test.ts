@@ -6,15 +6,15 @@ function model(): RiskModel {
   const m = Float64Array.from([0.01, -0.02, -0.03, 0.01, 0.02, -0.01]);
   const N = 2;
   const T = m.length;
-  const returns = new Float64Array(T * N);
+  const residuals = new Float64Array(N * T);
   for (let k = 0; k < T; k++) {
-    returns[k * N] = m[k] ?? 0;
-    returns[k * N + 1] = Number.NaN; // no data: replays use β × market
+    residuals[k] = 0; // name A moves exactly with the market (β = 1)
+    residuals[T + k] = Number.NaN; // name B has no data: replays use β × market
   }
   return {
     symbols: ['A', 'B'], index: new Map([['A', 0], ['B', 1]]), N, K: 1, factorNames: ['market'],
     B: Float64Array.from([1, 2]), F: Float64Array.from([0.0001]), D: Float64Array.from([0, 0]), beta: Float64Array.from([1, 2]),
-    proxied: new Uint8Array(2), T, returns, marketReturns: m, issues: [],
+    proxied: new Uint8Array(2), T, residuals, marketReturns: m, issues: [],
   };
 }
 

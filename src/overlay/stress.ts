@@ -64,9 +64,10 @@ export function worstWindows(model: RiskModel, lengths: readonly number[]): Repl
     for (let u = 0; u < model.N; u++) {
       let g = 1;
       for (let k = bestStart; k < bestStart + L; k++) {
-        const r = model.returns[k * model.N + u] ?? Number.NaN;
+        const e = model.residuals[u * model.T + k] ?? Number.NaN;
         const mk = m[k] ?? Number.NaN;
-        g *= 1 + (Number.isFinite(r) ? r : Number.isFinite(mk) ? (model.beta[u] ?? 1) * mk : 0);
+        const bm = Number.isFinite(mk) ? (model.beta[u] ?? 1) * mk : 0;
+        g *= 1 + (Number.isFinite(e) ? e + bm : bm);
       }
       nameReturns[u] = g - 1;
     }
@@ -145,7 +146,13 @@ export function runStress(books: readonly StressBook[], model: RiskModel, style:
 }
 
 function money(x: number): string {
-  return `${x < 0 ? '-' : ''}$${Math.abs(Math.round(x)).toLocaleString('en-US')}`;
+  const digits = String(Math.abs(Math.round(x)));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i] ?? '';
+  }
+  return `${x < 0 ? '-' : ''}$${out}`;
 }
 
 function stressText(results: readonly StressResult[], worst: StressResult | null, joint: StressReport['jointLosses'], capital: number): string {
