@@ -5,11 +5,13 @@
  */
 import { addDays, createRng, ensureDefined, isWeekday, type IsoDate } from '../core/index.ts';
 import {
+  Fundamentals as FundamentalsSchema,
   parseFundConfig,
   type AgentConfig,
   type AgentRiskOverrides,
   type Fundamentals,
   type FundConfig,
+  type MacroObservation,
   type StrategyType,
 } from '../contracts/index.ts';
 import { createPanel, generateSyntheticMarket, type Panel, type SyntheticOptions } from '../market/index.ts';
@@ -37,6 +39,7 @@ export interface PanelSpec {
   readonly reference?: ReadonlyMap<string, Float64Array>;
   readonly sentiment?: Float64Array;
   readonly fundamentals?: ReadonlyMap<string, readonly Fundamentals[]>;
+  readonly macro?: ReadonlyMap<string, readonly MacroObservation[]>;
 }
 
 /** Builds a panel by compounding `ret` from a close of 100. */
@@ -73,6 +76,7 @@ export function panelFromReturns(s: PanelSpec): Panel {
     ...(s.reference ? { reference: s.reference } : {}),
     ...(s.sentiment ? { sentiment: s.sentiment } : {}),
     ...(s.fundamentals ? { fundamentals: s.fundamentals } : {}),
+    ...(s.macro ? { macro: s.macro } : {}),
   });
 }
 
@@ -154,4 +158,19 @@ export function syntheticWithVolInstruments(options: SyntheticOptions): Panel {
     reference,
     fundamentals: m.fundamentals,
   });
+}
+
+/** Fundamentals records from plain fields (defaults for the rest), released at 21:00 UTC of `released`. */
+export function fundamentalsOf(
+  rows: readonly { symbol: string; periodEnd: IsoDate; released: IsoDate; fields: Partial<Omit<Fundamentals, 'version' | 'symbol' | 'periodEnd' | 'releaseTime'>> }[],
+): Map<string, Fundamentals[]> {
+  const out = new Map<string, Fundamentals[]>();
+  for (const r of rows) {
+    const f = FundamentalsSchema.parse({ version: 1, symbol: r.symbol, periodEnd: r.periodEnd, releaseTime: `${r.released}T21:00:00.000Z`, ...r.fields });
+    const list = out.get(r.symbol) ?? [];
+    list.push(f);
+    out.set(r.symbol, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.releaseTime < b.releaseTime ? -1 : 1));
+  return out;
 }
