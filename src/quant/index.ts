@@ -63,7 +63,7 @@ export { syntheticPanel } from './risk/test-panels.ts';
 // VaR and expected shortfall (positive losses)
 export type { RiskModel } from './var/risk-model.ts';
 export { covTimes, covDiagonal, isFactorModel } from './var/risk-model.ts';
-export { tailRiskFromSample } from './var/tail.ts';
+export { tailRiskFromSample, tailRiskSelect } from './var/tail.ts';
 export type { TailRisk } from './var/tail.ts';
 export { historicalVaR } from './var/historical.ts';
 export { parametricVaR, varDecomposition, incrementalVaR } from './var/parametric.ts';

@@ -104,3 +104,61 @@ export function toAssetMajor(panel: Float64Array, U: number, demean: boolean, ro
   }
   return out;
 }
+
+/**
+ * out[p·nb + j] = Σ_t a[p·len + t] · b[j·len + t] (A·Bᵀ, both row-major with rows of length `len`).
+ * When `lowerB`, b is lower triangular (row j has zeros past column j) and the sums stop there.
+ * 2×4 register blocks; no allocation.
+ */
+export function multiplyABt(a: Float64Array, na: number, b: Float64Array, nb: number, len: number, out: Float64Array, lowerB = false): Float64Array {
+  let p = 0;
+  for (; p + 1 < na; p += 2) {
+    const a0 = p * len;
+    const a1 = a0 + len;
+    let j = 0;
+    for (; j + 3 < nb; j += 4) {
+      const b0 = j * len;
+      const b1 = b0 + len;
+      const b2 = b1 + len;
+      const b3 = b2 + len;
+      const lim = lowerB ? Math.min(len, j + 4) : len;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let t = 0; t < lim; t++) {
+        const u0 = a[a0 + t] as number;
+        const u1 = a[a1 + t] as number;
+        const v0 = b[b0 + t] as number;
+        const v1 = b[b1 + t] as number;
+        const v2 = b[b2 + t] as number;
+        const v3 = b[b3 + t] as number;
+        s00 += u0 * v0;
+        s01 += u0 * v1;
+        s02 += u0 * v2;
+        s03 += u0 * v3;
+        s10 += u1 * v0;
+        s11 += u1 * v1;
+        s12 += u1 * v2;
+        s13 += u1 * v3;
+      }
+      const r0 = p * nb + j;
+      const r1 = r0 + nb;
+      out[r0] = s00;
+      out[r0 + 1] = s01;
+      out[r0 + 2] = s02;
+      out[r0 + 3] = s03;
+      out[r1] = s10;
+      out[r1 + 1] = s11;
+      out[r1 + 2] = s12;
+      out[r1 + 3] = s13;
+    }
+    for (; j < nb; j++) out[p * nb + j] = dotRow(a, a0, b, j * len, lowerB ? Math.min(len, j + 1) : len);
+    for (j = nb - (nb % 4); j < nb; j++) out[(p + 1) * nb + j] = dotRow(a, a1, b, j * len, lowerB ? Math.min(len, j + 1) : len);
+  }
+  for (; p < na; p++) for (let j = 0; j < nb; j++) out[p * nb + j] = dotRow(a, p * len, b, j * len, lowerB ? Math.min(len, j + 1) : len);
+  return out;
+}
+
+function dotRow(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
+  let s = 0;
+  for (let t = 0; t < n; t++) s += (a[ao + t] as number) * (b[bo + t] as number);
+  return s;
+}

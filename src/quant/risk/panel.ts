@@ -24,12 +24,21 @@ export function portfolioReturns(panel: Float64Array, U: number, weights: ArrayL
   const T = panelRows(panel, U);
   const out = new Float64Array(T);
   // Sparse books: iterate only the held names.
-  const idx: number[] = [];
-  for (let u = 0; u < U; u++) if ((weights[u] as number) !== 0) idx.push(u);
+  let h = 0;
+  for (let u = 0; u < U; u++) if ((weights[u] as number) !== 0) h++;
+  const idx = new Int32Array(h);
+  const w = new Float64Array(h);
+  h = 0;
+  for (let u = 0; u < U; u++) {
+    const wu = weights[u] as number;
+    if (wu === 0) continue;
+    idx[h] = u;
+    w[h++] = wu;
+  }
   for (let t = 0; t < T; t++) {
     const o = t * U;
     let s = 0;
-    for (const u of idx) s += (weights[u] as number) * (panel[o + u] as number);
+    for (let k = 0; k < h; k++) s += (w[k] as number) * (panel[o + (idx[k] as number)] as number);
     out[t] = s;
   }
   return out;

@@ -8,8 +8,10 @@
 import { KeelError, type Rng } from '../../core/index.ts';
 import { cholesky } from '../linalg/dense.ts';
 import { symmetricEigen } from '../linalg/eigen.ts';
+import { multiplyABt } from '../linalg/gram.ts';
+import { ZigguratNormal } from '../stats/ziggurat.ts';
 import { covTimes, isFactorModel, type RiskModel } from './risk-model.ts';
-import { tailRiskFromSorted, type TailRisk } from './tail.ts';
+import { tailRiskSelect, type TailRisk } from './tail.ts';
 
 /** Options for Monte Carlo VaR. */
 export interface MonteCarloOptions {
@@ -65,22 +67,26 @@ export function monteCarloBookVaR(books: Float64Array, U: number, model: RiskMod
       col[p] = v;
       tot[p] = (tot[p] as number) + v;
     }
-    per.push(tailRiskFromSorted(col.sort(), c));
+    per.push(tailRiskSelect(col, c));
   }
-  return { books: per, total: tailRiskFromSorted(tot.sort(), c), pnl };
+  return { books: per, total: tailRiskSelect(tot, c), pnl };
 }
 
-/** A lower-triangular (or any) square root L with L Lᵀ = A; eigen fallback for semidefinite A. */
-function squareRoot(a: Float64Array, n: number): Float64Array {
+/** A square root L with L Lᵀ = A: Cholesky (lower triangular) or, for semidefinite A, V√Λ. */
+function squareRootOf(a: Float64Array, n: number): { root: Float64Array; lower: boolean } {
   const l = cholesky(a, n);
-  if (l) return l;
+  if (l) return { root: l, lower: true };
   const { values, vectors } = symmetricEigen(a, n);
   if ((values[n - 1] as number) < -1e-10 * Math.abs(values[0] as number)) {
     throw new KeelError('KEEL_E_NUMERIC', 'covariance is not positive semi-definite: repair it with nearestPSD first', { min: values[n - 1] });
   }
   const r = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) r[i * n + k] = (vectors[i * n + k] as number) * Math.sqrt(Math.max(values[k] as number, 0));
-  return r;
+  return { root: r, lower: false };
+}
+
+function squareRoot(a: Float64Array, n: number): Float64Array {
+  return squareRootOf(a, n).root;
 }
 
 function simulatePortfolio(books: Float64Array, U: number, G: number, model: RiskModel, paths: number, rng: Rng, mix: () => number, pnl: Float64Array): void {
@@ -98,9 +104,10 @@ function simulatePortfolio(books: Float64Array, U: number, G: number, model: Ris
   }
   const l = squareRoot(c, G);
   const z = new Float64Array(G);
+  const zig = new ZigguratNormal(rng);
   for (let p = 0; p < paths; p++) {
     const s = mix();
-    for (let k = 0; k < G; k++) z[k] = rng.normal();
+    zig.fill(z);
     const o = p * G;
     for (let g = 0; g < G; g++) {
       let v = 0;
@@ -128,16 +135,19 @@ function simulateAssets(books: Float64Array, U: number, G: number, model: RiskMo
     const sd = Float64Array.from(D, (d) => Math.sqrt(Math.max(d, 0)));
     const zf = new Float64Array(K);
     const f = new Float64Array(K);
+    const zig = new ZigguratNormal(rng);
+    const eps = new Float64Array(U);
     for (let p = 0; p < paths; p++) {
       const s = mix();
-      for (let a = 0; a < K; a++) zf[a] = rng.normal();
+      zig.fill(zf);
+      zig.fill(eps);
       for (let a = 0; a < K; a++) {
         let v = 0;
         for (let b = 0; b < K; b++) v += (lf[a * K + b] as number) * (zf[b] as number);
         f[a] = v;
       }
       for (let u = 0; u < U; u++) {
-        let v = (sd[u] as number) * rng.normal();
+        let v = (sd[u] as number) * (eps[u] as number);
         const o = u * K;
         for (let a = 0; a < K; a++) v += (B[o + a] as number) * (f[a] as number);
         r[u] = v * s;
@@ -146,18 +156,23 @@ function simulateAssets(books: Float64Array, U: number, G: number, model: RiskMo
     }
     return;
   }
-  const l = squareRoot(model, U);
-  const z = new Float64Array(U);
-  for (let p = 0; p < paths; p++) {
-    const s = mix();
-    for (let u = 0; u < U; u++) z[u] = rng.normal();
-    for (let i = 0; i < U; i++) {
-      let v = 0;
-      const o = i * U;
-      for (let k = 0; k <= i; k++) v += (l[o + k] as number) * (z[k] as number);
-      r[i] = v * s;
+  // Blocks of paths: R = Z·Lᵀ with a register-blocked kernel (L lower triangular, half the flops).
+  const { root: l, lower } = squareRootOf(model, U);
+  const B = 32;
+  const zb = new Float64Array(B * U);
+  const rb = new Float64Array(B * U);
+  const scale = new Float64Array(B);
+  const zig = new ZigguratNormal(rng);
+  for (let p0 = 0; p0 < paths; p0 += B) {
+    const nb = Math.min(B, paths - p0);
+    for (let b = 0; b < nb; b++) scale[b] = mix();
+    zig.fill(zb.subarray(0, nb * U));
+    multiplyABt(zb, nb, l, U, U, rb, lower);
+    for (let b = 0; b < nb; b++) {
+      const s = scale[b] as number;
+      for (let u = 0; u < U; u++) r[u] = (rb[b * U + u] as number) * s;
+      revalue(r, idx, wts, pnl, (p0 + b) * G);
     }
-    revalue(r, idx, wts, pnl, p * G);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   incrementalVaR,
   historicalVaR,
   tailRiskFromSample,
+  tailRiskSelect,
   cornishFisherQuantile,
   cornishFisherVaR,
   monteCarloVaR,
@@ -215,5 +216,20 @@ describe('EVT peaks over threshold', () => {
     // close to the empirical 99% loss quantile
     const emp = tailRiskFromSample(r, 0.99).var;
     expect(rel(e.var, emp)).toBeLessThan(0.15);
+  });
+});
+
+// Property: the O(n) quickselect tail equals the sort-based numpy-linear VaR/ES.
+describe('quickselect tail risk', () => {
+  it('agrees with the sorted computation (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 50, max: 999 }), (xs, c1000) => {
+        const c = c1000 / 1000;
+        const a = tailRiskFromSample(xs, c);
+        const b = tailRiskSelect(Float64Array.from(xs), c);
+        return Math.abs(a.var - b.var) < 1e-12 && Math.abs(a.es - b.es) < 1e-12;
+      }),
+      { numRuns: 300 },
+    );
   });
 });
