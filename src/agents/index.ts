@@ -49,6 +49,3 @@ export type { AgentRiskInput, AgentRiskOutput } from './risk/agent-risk.ts';
 // incremental state (for agents written elsewhere)
 export { IncrementalState } from './state/incremental.ts';
 export type { Feature, RowData, StateShape } from './state/incremental.ts';
-export { regimeLabel } from './regime-local.ts';
-export { fitIsotonic, predictIsotonic, expectedCalibrationError } from './isotonic-local.ts';
-export type { IsotonicFit } from './isotonic-local.ts';

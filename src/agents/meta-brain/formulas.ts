@@ -9,7 +9,7 @@
  * disagreement) and directional consensus / conflict detection (seed: macro-fund-pms).
  * μ and σ are simple returns over the common horizon.
  */
-import { normalPdf, normalQuantile } from '../../quant/index.ts';
+import { kellyFraction as gaussianKelly, normalPdf, normalQuantile } from '../../quant/index.ts';
 
 /** One analyst's view of one name. */
 export interface AnalystView {
@@ -188,7 +188,7 @@ export function conviction(mu: number, sigma: number): number {
 
 /** Fractional Kelly f = γ · μ̂ / σ̂² (a fraction of capital, signed; 0 when σ̂ is 0). */
 export function kellyFraction(mu: number, sigma: number, gamma: number): number {
-  return sigma > 0 ? (gamma * mu) / (sigma * sigma) : 0;
+  return sigma > 0 ? gaussianKelly(mu, sigma * sigma, gamma) : 0;
 }
 
 /**

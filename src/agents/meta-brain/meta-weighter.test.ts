@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/index.ts';
 import { viewAt } from '../../market/index.ts';
-import { IncrementalState, MetaWeighter, expectedCalibrationError, fitIsotonic, predictIsotonic } from '../index.ts';
+import { IncrementalState, MetaWeighter } from '../index.ts';
 import { names, noiseTable, panelFromReturns } from '../test-panels.ts';
-
-describe('isotonic regression and ECE (hand-worked)', () => {
-  it('pools adjacent violators', () => {
-    // y = (1, 3, 2, 4) → blocks 1 | (3+2)/2 = 2.5 | 4
-    const f = fitIsotonic([1, 2, 3, 4], [1, 3, 2, 4]);
-    expect(Array.from(f.ys)).toEqual([1, 2.5, 4]);
-    expect(predictIsotonic(f, 2)).toBe(2.5);
-    expect(predictIsotonic(f, 3)).toBe(2.5);
-    expect(predictIsotonic(f, 0)).toBe(1);
-    expect(predictIsotonic(f, 9)).toBe(4);
-    // fully decreasing data pools to the mean
-    expect(Array.from(fitIsotonic([1, 2, 3], [3, 2, 1]).ys)).toEqual([2]);
-  });
-  it('ECE = Σ (n_b/N)|mean p − mean y|', () => {
-    // bin [0.1,0.2): p .15, y (0,1) → .35 · ½; bin [0.8,0.9): p .85, y (1,1) → .15 · ½; total .25
-    expect(expectedCalibrationError([0.15, 0.15, 0.85, 0.85], [0, 1, 1, 1])).toBeCloseTo(0.25, 14);
-    expect(expectedCalibrationError([0.5, 0.5], [1, 0])).toBe(0);
-  });
-});
 
 describe('meta-weighter learns point in time', () => {
   // Source "good" predicts the realised forward return (an oracle the test reads from the panel),

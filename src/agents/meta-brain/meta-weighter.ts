@@ -1,5 +1,5 @@
 import { ensureDefined } from '../../core/index.ts';
-import { expectedCalibrationError, fitIsotonic, predictIsotonic, type IsotonicFit } from '../isotonic-local.ts';
+import { applyIsotonic, expectedCalibrationError, fitIsotonicCalibrator, type IsotonicCalibrator } from '../../quant/index.ts';
 import type { Feature, RowData, StateShape } from '../state/incremental.ts';
 
 /** One recorded prediction set: made at `row`, resolved at `endRow` (row + horizon). */
@@ -57,7 +57,7 @@ export class MetaWeighter implements Feature {
   private hitY: number[] = [];
   private eceP: number[] = [];
   private eceY: number[] = [];
-  private fit: IsotonicFit | null = null;
+  private fit: IsotonicCalibrator | null = null;
   private predictor: Predictor | null = null;
   /** Rows at which a batch was resolved (for tests: never after the row it was learned at). */
   resolvedBatches = 0;
@@ -138,7 +138,7 @@ export class MetaWeighter implements Feature {
     this.hitY.push(...batchY);
     trim(this.eceP, this.eceY, this.maxSamples);
     trim(this.confX, this.hitY, this.maxSamples);
-    if (this.confX.length >= 50) this.fit = fitIsotonic(this.confX, this.hitY);
+    if (this.confX.length >= 50) this.fit = fitIsotonicCalibrator(this.confX, this.hitY);
     this.updateBlend();
     this.resolvedBatches++;
   }
@@ -166,7 +166,7 @@ export class MetaWeighter implements Feature {
 
   /** Calibrated confidence: the isotonic hit rate for raw confidence c (c itself before 50 samples). */
   calibrate(c: number): number {
-    return this.fit ? predictIsotonic(this.fit, c) : c;
+    return this.fit ? applyIsotonic(this.fit, c) : c;
   }
 
   /** Out-of-sample expected calibration error (10 bins); NaN before any resolved prediction. */

@@ -1,5 +1,5 @@
 import type { Regime } from '../../contracts/index.ts';
-import { regimeLabel } from '../regime-local.ts';
+import { classifyRegime } from '../../quant/index.ts';
 import type { Feature, RowData, StateShape } from './incremental.ts';
 
 /**
@@ -51,7 +51,14 @@ export class MarketFeature implements Feature {
   annualVol(): number {
     return this.n >= 20 ? Math.sqrt(this.variance * 252) : Number.NaN;
   }
+  /**
+   * Regime (seed: mini-quant-fund §3) by quant's `classifyRegime`: BULL when the level is at or
+   * above its trend EMA, VOLATILE when the volatility index (or, without one, realised
+   * volatility) is at or above 25%. No history yet: BULL_QUIET.
+   */
   regime(): Regime {
-    return regimeLabel({ level: this.level, trend: this.ema, annualVol: this.annualVol(), vix: this.vix });
+    const trend = this.ema === this.ema ? this.level / this.ema - 1 : 0;
+    const vol = this.vix === this.vix ? this.vix / 100 : this.annualVol();
+    return classifyRegime(trend, vol === vol ? vol : 0, 0.25);
   }
 }
