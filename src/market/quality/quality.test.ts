@@ -34,11 +34,13 @@ describe('quality score (seed formula)', () => {
     expect(qualityScore(1, 1, true, true)).toBe(0.25);
   });
 
-  it('flags spikes above 50% or 10 robust sigmas', () => {
+  it('flags moves beyond 50%, and 10-robust-sigma moves that the next bar reverses (bad prints)', () => {
     const calm = Array.from({ length: 200 }, (_, i) => 0.01 * Math.sin(i));
     expect(hasExtremeSpike(calm)).toBe(false);
     expect(hasExtremeSpike([...calm, 0.6])).toBe(true);
-    expect(hasExtremeSpike([...calm, 0.2])).toBe(true); // ≫ 10 × robust σ of a ~0.7% series
+    // 0.2 is ≫ 10 × the robust σ (~0.7%) of this series
+    expect(hasExtremeSpike([...calm, 0.2, -0.17, ...calm])).toBe(true); // up and straight back: a bad print
+    expect(hasExtremeSpike([...calm, 0.2, 0.01, ...calm])).toBe(false); // a jump that holds: news
   });
 
   it('counts missing dates inside the span, duplicates, zero volume', () => {
@@ -106,6 +108,10 @@ describe.skipIf(!existsSync(data))('quality of the real 5-year file (skipped whe
     expect(gaps.ORCL?.missingDatesPct).toBeCloseTo(2 / 1259, 12);
     const zero = q.filter((x) => x.hasZeroOrNegative).map((x) => x.symbol).sort();
     expect(zero).toEqual(['DHR', 'FTV', 'O', 'UA']);
+    // spikes are rare: moves beyond 50% or reverted 10-sigma prints, not every earnings jump
+    const spikes = q.filter((x) => x.hasExtremeSpike).length;
+    expect(spikes).toBeGreaterThan(0);
+    expect(spikes).toBeLessThan(50);
     // 1,259 days < 1,260: with the seed's thresholds nothing is ACTIVE; full histories are DEGRADED
     expect(q.filter((x) => x.state === 'ACTIVE')).toHaveLength(0);
     expect(q.filter((x) => x.rows === 1259).every((x) => x.state === 'DEGRADED')).toBe(true);
