@@ -4,6 +4,7 @@ import { AgentProposal, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, Signal, Stra
 import { viewAt, type MarketView } from '../market/index.ts';
 import {
   AGENT_REGISTRY,
+  CommitteeAgent,
   StrategyAgent,
   agentContext,
   bookFromTargets,
@@ -89,6 +90,14 @@ describe('the roster over a full backtest window', () => {
     }
     expect(checked).toBe(agents.length * (Math.floor((panel.T - 1) / 50) + 2));
     expect(signals).toBeGreaterThan(500);
+    // the committee learned from resolved outcomes along the way and tracks its calibration error
+    const committee = agents.find((a) => a instanceof CommitteeAgent);
+    if (!(committee instanceof CommitteeAgent)) throw new Error('no committee');
+    expect(committee.weighter.observations).toBeGreaterThan(1000); // ≈ 43 resolved records × 42 names
+    const ece = committee.weighter.ece();
+    expect(ece).toBeGreaterThanOrEqual(0);
+    expect(ece).toBeLessThan(0.5);
+    expect(Array.from(committee.weighter.weights()).some((w) => Math.abs(w - 1) > 1e-6)).toBe(true);
   });
   it('every strategy holds something by the end of the window', () => {
     const view = viewAt(panel, panel.T - 1);
