@@ -1,10 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/core/index.ts';
 import {
   AlpacaMarketSource,
   DataRouter,
+  FileMarketSource,
   FredMacroSource,
   PolygonMarketSource,
   ProviderError,
@@ -259,5 +263,25 @@ describe('DataRouter', () => {
     expect(router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:entitlement', 'fred:unsupported', 'synthetic:ok']);
     expect(lines.join('\n')).not.toMatch(new RegExp(`${ALPACA_KEY}|${ALPACA_SECRET}|${FRED_KEY}`));
     expect((await router.fundamentals()).length).toBeGreaterThan(0);
+  });
+});
+
+describe('FileMarketSource', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'keel-file-source-'));
+  writeFileSync(path.join(dir, 'bars.csv'), 'date,open,high,low,close,volume,Name\n2020-01-02,1,2,0.5,1.5,10,AAA\n2020-01-03,1,2,0.5,1.6,10,AAA\n2020-01-02,5,6,4,5.5,10,BBB\n');
+  writeFileSync(path.join(dir, 'sectors.csv'), 'Symbol,Security,GICS Sector\nAAA,Triple A,Energy\n');
+  writeFileSync(path.join(dir, 'ff.csv'), 'date,mkt_rf\n2020-01-02,1.5\n');
+
+  it('serves instruments with sectors, bars by symbol and range, and series', async () => {
+    const src = new FileMarketSource({ bars: path.join(dir, 'bars.csv'), sectors: path.join(dir, 'sectors.csv'), series: [{ path: path.join(dir, 'ff.csv') }] });
+    expect((await src.instruments()).map((i) => `${i.symbol}:${i.sector ?? '-'}`)).toEqual(['AAA:Energy', 'BBB:-']);
+    expect((await src.bars(['AAA'], '2020-01-03', '2020-01-31')).map((b) => b.close)).toEqual([1.6]);
+    expect((await src.macro(['mkt_rf'], '2020-01-01', '2020-01-31'))[0]?.value).toBeCloseTo(0.015, 12);
+  });
+
+  it('a missing file is not retried: the router falls back to the next source', async () => {
+    const router = new DataRouter([new FileMarketSource({ bars: path.join(dir, 'missing.csv') }), new SyntheticMarketSource({ seed: 2, symbols: 2, years: 1 })], { sleep: noSleep });
+    expect((await router.instruments()).map((i) => i.symbol)).toEqual(['SYN001', 'SYN002']);
+    expect(router.lastRoute.map((a) => `${a.source}:${a.outcome}:${a.attempt}`)).toEqual(['file:error:1', 'synthetic:ok:1']);
   });
 });
