@@ -1,9 +1,10 @@
 /**
  * Statistical factor model by principal components of the sample covariance (ddof 1), found by
- * block subspace iteration on the demeaned panel (never forming the U×U matrix): O(T·U·m) per step.
+ * block subspace iteration: on S itself when U ≤ T (one O(U²T) Gram, then O(U²m) per step), else
+ * on the demeaned panel without forming S (O(T·U·m) per step).
  */
 import { symmetricEigen } from '../linalg/eigen.ts';
-import { toAssetMajor } from '../linalg/gram.ts';
+import { gramAssetMajor, multiplyABt, toAssetMajor } from '../linalg/gram.ts';
 import { panelRows } from './panel.ts';
 import type { FactorModel } from './factor-model.ts';
 
@@ -41,11 +42,16 @@ export function fitStatisticalFactorModel(panel: Float64Array, U: number, K: num
   let q: Float64Array = new Float64Array(m * U);
   for (let k = 0; k < m; k++) q[k * U + (order[k] as number)] = 1;
   const w = new Float64Array(m * T);
+  const S = U <= T ? gramAssetMajor(a, U, T, scale, new Float64Array(U * U)) : null;
+  const apply = (qm: Float64Array, out: Float64Array): void => {
+    if (S) multiplyABt(qm, m, S, U, U, out);
+    else covTimesBlock(a, U, T, qm, m, w, out, scale);
+  };
   let y: Float64Array = new Float64Array(m * U);
   let ritz: Float64Array = new Float64Array(m);
   let iterations = 0;
   for (; iterations < maxIt; iterations++) {
-    covTimesBlock(a, U, T, q, m, w, y, scale);
+    apply(q, y);
     // Rayleigh–Ritz on span(Q): H = Qᵀ S Q = Qᵀ Y.
     const h = new Float64Array(m * m);
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) h[i * m + j] = dotRows(q, i, y, j, U);
@@ -63,7 +69,7 @@ export function fitStatisticalFactorModel(panel: Float64Array, U: number, K: num
     if (done) break;
   }
   // Final Ritz vectors from the last Q.
-  covTimesBlock(a, U, T, q, m, w, y, scale);
+  apply(q, y);
   const h = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) h[i * m + j] = dotRows(q, i, y, j, U);
   const e = symmetricEigen(h, m);

@@ -68,6 +68,18 @@ describe('EWMA covariance', () => {
     }
     expect(Math.abs((full[1 * 5 + 3] as number) - num / den) / Math.abs(num / den)).toBeLessThan(1e-12);
   });
+  it('skipping negligible old days changes nothing beyond 1e-13 (T = 1000, λ = 0.9)', () => {
+    const { panel } = syntheticPanel(1000, 3, 1, 9);
+    const full = ewmaCovariance(panel, 3, { lambda: 0.9 });
+    let num = 0;
+    let den = 0;
+    for (let t = 0; t < 1000; t++) {
+      const wt = 0.9 ** (999 - t);
+      num += wt * (panel[t * 3] as number) * (panel[t * 3 + 2] as number);
+      den += wt;
+    }
+    expect(Math.abs((full[2] as number) - num / den) / Math.abs(num / den)).toBeLessThan(1e-13);
+  });
   it('one update of a zero tracker is r rᵀ', () => {
     const tr = new EwmaCovarianceTracker(2);
     tr.update([0.01, -0.02]);
@@ -155,6 +167,13 @@ describe('factor models', () => {
     const m = fitFundamentalFactorModel(panel, 30, exposures, 4);
     const w = Array.from({ length: 30 }, (_, i) => Math.cos(i));
     expect(relErr(factorCovTimes(m, w), matVec(factorModelCovariance(m), w, 30, 30))).toBeLessThan(1e-12);
+  });
+  it('PCA fit with more names than days (iterating on the panel, not on S)', () => {
+    const U = 60;
+    const { panel } = syntheticPanel(40, U, 2, 6);
+    const m = fitStatisticalFactorModel(panel, U, 2);
+    const e = symmetricEigen(sampleCovariance(panel, U), U);
+    for (let k = 0; k < 2; k++) expect(Math.abs((m.F[k * 2 + k] as number) - (e.values[k] as number)) / (e.values[k] as number)).toBeLessThan(1e-9);
   });
   it('PCA fit finds the top eigenpairs of the sample covariance', () => {
     const U = 40;
