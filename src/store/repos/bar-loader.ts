@@ -97,10 +97,14 @@ async function batchByCopy(tx: Db, batch: readonly BarRow[]): Promise<number> {
       const direct = await copyDirect(tx, batch);
       if (direct !== undefined) return direct;
     } else {
+      // The symbol and date bounds keep the join to the batch's part of the table (index scan).
+      const lo = [...spans.values()].reduce((m, s) => (s[0] < m ? s[0] : m), '9999-12-31');
+      const hi = [...spans.values()].reduce((m, s) => (s[1] > m ? s[1] : m), '0000-01-01');
       const stored = await tx.query<{ n: number }>(
         `SELECT count(*) AS n FROM bars b JOIN unnest($1::text[], $2::date[]) AS k(symbol, date)
-           ON b.symbol = k.symbol AND b.date = k.date`,
-        [batch.map((b) => b.symbol), batch.map((b) => b.date)],
+           ON b.symbol = k.symbol AND b.date = k.date
+         WHERE b.symbol = ANY($3::text[]) AND b.date BETWEEN $4 AND $5`,
+        [batch.map((b) => b.symbol), batch.map((b) => b.date), [...spans.keys()], lo, hi],
       );
       if (stored.rows[0]?.n === batch.length) return 0;
     }
