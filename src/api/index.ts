@@ -1,0 +1,11 @@
+/**
+ * api: the HTTP server (Fastify). Thin: validates with zod, authenticates (API key or session),
+ * authorises by role and fund, calls the domain, maps KeelErrors to HTTP statuses. See docs/api.md.
+ */
+export { buildServer, REDACT_PATHS } from './server.ts';
+export type { ServerOptions, RateLimitOptions } from './options.ts';
+export { DEFAULT_RATE_LIMIT } from './rate-limit.ts';
+export { ALL_FUNDS, ROLES, isRole, newApiKey, SESSION_COOKIE, type Role, type Principal } from './auth.ts';
+export { allRoutes } from './routes/index.ts';
+export { openApiDocument } from './openapi.ts';
+export type { AnyRoute, Access, HttpMethod } from './route.ts';

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ERROR_CATALOGUE } from '../core/index.ts';
+import type { AnyRoute } from './route.ts';
+
+type Json = Record<string, unknown>;
+
+function schemaOf(s: z.ZodType): Json {
+  return z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Json;
+}
+
+/** Fastify `:param` paths to OpenAPI `{param}` paths. */
+export const openApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+function parametersOf(r: AnyRoute): Json[] {
+  const out: Json[] = [];
+  for (const [where, s] of [['path', r.params], ['query', r.query]] as const) {
+    if (!s) continue;
+    const js = schemaOf(s);
+    const props = (js.properties ?? {}) as Record<string, Json>;
+    const required = new Set((js.required ?? []) as string[]);
+    for (const [name, schema] of Object.entries(props)) out.push({ name, in: where, required: where === 'path' || required.has(name), schema });
+  }
+  if (r.idempotent) out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } });
+  return out;
+}
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the routes' zod schemas (the same ones the
+ * server validates with), so the document cannot drift from the code.
+ */
+export function openApiDocument(routes: readonly AnyRoute[]): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const r of routes) {
+    const p = (paths[openApiPath(r.url)] ??= {});
+    const roles = r.access === 'public' ? 'public' : r.access === 'any' ? 'any authenticated user' : `${r.access.join(', ')} (admin may too)`;
+    p[r.method.toLowerCase()] = {
+      summary: r.summary,
+      description: `Roles: ${roles}. Returns ${r.returns}.`,
+      tags: [r.tag],
+      operationId: `${r.method.toLowerCase()}${openApiPath(r.url).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      parameters: parametersOf(r),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } } } : {}),
+      ...(r.access === 'public' ? { security: [] } : {}),
+      responses: {
+        [String(r.status)]: { description: r.returns },
+        default: { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Keel API', version: '1', description: 'Keel fund operating system HTTP API. See docs/api.md.' },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'keel_session' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['code', 'message', 'details'],
+          properties: { code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) }, message: { type: 'string' }, details: { type: 'object' } },
+        },
+      },
+    },
+    security: [{ bearer: [] }, { session: [] }],
+    paths,
+  };
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A small HTML page listing every operation (the JSON is at /docs/openapi.json). */
+export function docsHtml(routes: readonly AnyRoute[]): string {
+  const rows = routes
+    .map((r) => `<tr><td>${r.method}</td><td><code>${esc(r.url)}</code></td><td>${esc(r.access === 'public' || r.access === 'any' ? r.access : r.access.join(', '))}</td><td>${esc(r.summary)}</td></tr>`)
+    .join('\n');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Keel API</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style>
+</head><body><h1>Keel API v1</h1><p>OpenAPI document: <a href="/docs/openapi.json">/docs/openapi.json</a>. Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+<table><thead><tr><th>method</th><th>path</th><th>roles</th><th>summary</th></tr></thead><tbody>
+${rows}
+</tbody></table></body></html>`;
+}

@@ -1,0 +1,40 @@
+import type { Clock, IdSource } from '../core/index.ts';
+import type { FundConfig } from '../contracts/index.ts';
+import type { EventBus } from '../bus/index.ts';
+import type { FundMetrics } from '../fund/index.ts';
+import type { Store } from '../store/index.ts';
+
+/** Rate limit per credential: a token bucket refilled at `perMinute`, holding at most `burst`. */
+export interface RateLimitOptions {
+  readonly perMinute: number;
+  readonly burst: number;
+}
+
+/** What `buildServer` needs: the composition root builds these and passes them in (no globals). */
+export interface ServerOptions {
+  readonly store: Store;
+  /** The fund config used for funds whose stored config version cannot be found. */
+  readonly config: FundConfig;
+  readonly bus: EventBus;
+  readonly metrics: FundMetrics;
+  readonly clock: Clock;
+  /** Ids of sessions, notes, proposals; default RandomIds. */
+  readonly ids?: IdSource;
+  /** Origins allowed by CORS; default none (closed). `keel serve` reads KEEL_CORS_ORIGINS. */
+  readonly corsOrigins?: readonly string[];
+  readonly rateLimit?: RateLimitOptions;
+  /**
+   * Fastify logging: false (default) or true / pino options. Credentials are always redacted.
+   */
+  readonly logger?: boolean | Record<string, unknown>;
+  /** The morning-pack LLM narrator endpoint (KEEL_LLM_URL); absent = template only. */
+  readonly llmUrl?: string;
+  /** The dashboard build to serve at `/` when it exists. */
+  readonly webDist?: string;
+  /** How long cached read models (positions, risk) live, ms; default 30 000. Writes invalidate at once. */
+  readonly cacheTtlMs?: number;
+  /** Session idle lifetime, ms; default 12 h. */
+  readonly sessionTtlMs?: number;
+  /** Monte Carlo paths of the risk monitor; default 5 000. */
+  readonly monteCarloPaths?: number;
+}

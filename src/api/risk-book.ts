@@ -1,0 +1,97 @@
+import { createRng, hashOf } from '../core/index.ts';
+import { RiskDriver, type FundConfig } from '../contracts/index.ts';
+import type { Panel } from '../market/index.ts';
+import { buildRiskModel, runStress, worstWindows, type StressBook, type StressReport } from '../overlay/index.ts';
+import { riskMonitor, type LimitSpec, type RiskMonitorReport, type RiskPosition } from '../pms/index.ts';
+import type { AgentRow, FundRow } from '../store/index.ts';
+import { lastClose, marketAt, returnsWindow } from './market-context.ts';
+import type { ApiRuntime } from './runtime.ts';
+
+/** A fund's open book marked at the market's close of `asOf`: dollars, signed. */
+export interface MarkedBook {
+  readonly asOf: string;
+  readonly t: number;
+  readonly panel: Panel;
+  readonly nav: number;
+  readonly positions: readonly (RiskPosition & { readonly agentId: string; readonly qty: number })[];
+}
+
+export async function markedBook(rt: ApiRuntime, fund: FundRow, asOf?: string): Promise<MarkedBook & { view: Awaited<ReturnType<typeof marketAt>>['view'] }> {
+  const { panel, view, t } = await marketAt(rt, asOf);
+  const rows = await rt.store.positions.list(fund.id, { openOnly: true });
+  const positions = rows.map((p) => {
+    const u = panel.symbols.indexOf(p.symbol);
+    const price = lastClose(panel, p.symbol, t) ?? p.lastPrice ?? p.avgCost;
+    const adv = u >= 0 ? panel.adv20[t * panel.U + u] : undefined;
+    return { agentId: p.agentId, symbol: p.symbol, qty: p.qty, exposure: p.qty * price, price, sector: u >= 0 ? (panel.sectors[u] ?? null) : null, adv: adv !== undefined && Number.isFinite(adv) ? adv : null };
+  });
+  const latest = await rt.store.nav.latest(fund.id);
+  const nav = latest && latest.nav > 0 ? latest.nav : fund.initialCapital;
+  return { asOf: view.asOf, t, panel, nav, positions, view };
+}
+
+/** Limits the risk monitor reports utilisation against, from the fund config (fractions of NAV). */
+export function limitsOf(config: FundConfig): LimitSpec[] {
+  const r = config.risk;
+  return [
+    { name: 'VaR 95% (1d)', metric: 'var95', limit: r.varLimitPct, warnAt: r.budgetWarningPct },
+    { name: 'CVaR 99% (1d)', metric: 'cvar99', limit: r.cvarLimitPct, warnAt: r.budgetWarningPct },
+    { name: 'Gross exposure', metric: 'gross', limit: r.maxGrossExposure, warnAt: r.budgetWarningPct },
+    { name: 'Net exposure', metric: 'net', limit: r.maxNetExposure, warnAt: r.budgetWarningPct },
+    { name: 'Largest name', metric: 'largestName', limit: r.maxSingleNamePct, warnAt: r.budgetWarningPct },
+    { name: 'Days to liquidate', metric: 'daysToLiquidate', limit: r.maxDaysToLiquidate, warnAt: r.budgetWarningPct },
+    { name: 'Worst stress loss', metric: 'worstStressLoss', limit: r.stressLossLimitPct, warnAt: r.budgetWarningPct },
+  ];
+}
+
+/** The risk monitor report of a fund's current book (VaR three ways, CVaR, limits, concentration, liquidity, stored stress). */
+export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: string): Promise<{ asOf: string; nav: number; report: RiskMonitorReport }> {
+  const b = await markedBook(rt, fund, asOf);
+  const config = await rt.configFor(fund);
+  const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
+  const window = Math.min(config.risk.riskModel.lookbackDays, 252);
+  const stored = await rt.store.risk.latestStress(fund.id);
+  const report = riskMonitor({
+    asOf: b.asOf,
+    nav: b.nav,
+    positions: b.positions,
+    returns: { panel: returnsWindow(b.panel, symbols, b.t, window), symbols },
+    monteCarlo: { rng: createRng(Number.parseInt(hashOf({ fund: fund.id, asOf: b.asOf }).slice(0, 8), 16)), paths: rt.opts.monteCarloPaths ?? 5_000 },
+    stress: stored.map((s) => ({ scenario: s.scenario, pnl: s.pnlImpact })),
+    limits: limitsOf(config),
+  });
+  return { asOf: b.asOf, nav: b.nav, report };
+}
+
+/**
+ * Runs the overlay's stress scenarios (seed, historical, worst-window replays) on the fund's
+ * current books. Style (momentum/value) loadings are not on the overlay's public face, so style
+ * shocks are left at zero here.
+ */
+export async function fundStress(rt: ApiRuntime, fund: FundRow, agents: readonly AgentRow[], scenarios?: readonly string[]): Promise<{ asOf: string; nav: number; report: StressReport }> {
+  const b = await markedBook(rt, fund);
+  const config = await rt.configFor(fund);
+  const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
+  const model = buildRiskModel(b.view, symbols, config);
+  const driversOf = new Map(agents.map((a) => [a.id, a.riskDrivers.filter((d): d is RiskDriver => RiskDriver.safeParse(d).success)]));
+  const byAgent = new Map<string, Map<number, number>>();
+  for (const p of b.positions) {
+    const i = model.index.get(p.symbol);
+    if (i === undefined) continue;
+    const m = byAgent.get(p.agentId) ?? new Map<number, number>();
+    m.set(i, (m.get(i) ?? 0) + p.exposure);
+    byAgent.set(p.agentId, m);
+  }
+  const books: StressBook[] = [...byAgent.entries()].sort(([a], [c]) => (a < c ? -1 : 1)).map(([agentId, m]) => ({
+    agentId,
+    book: { idx: Int32Array.from(m.keys()), val: Float64Array.from(m.values()) },
+    drivers: driversOf.get(agentId) ?? [],
+  }));
+  const style = { momentum: new Float64Array(model.N), value: new Float64Array(model.N) };
+  const report = runStress(books, model, style, b.nav, worstWindows(model, [5, 20]));
+  const wanted = scenarios && scenarios.length > 0 ? new Set(scenarios) : null;
+  const results = wanted ? report.results.filter((r) => wanted.has(r.scenario)) : report.results;
+  let worst: (typeof results)[number] | null = null;
+  for (const r of results) if (!worst || r.fundPnl < worst.fundPnl) worst = r;
+  return { asOf: b.asOf, nav: b.nav, report: { ...report, results, worst } };
+}

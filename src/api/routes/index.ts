@@ -1,0 +1,36 @@
+import { docsHtml, openApiDocument } from '../openapi.ts';
+import { route, type AnyRoute } from '../route.ts';
+import { bookRoutes } from './books.ts';
+import { fundRoutes } from './funds.ts';
+import { marketRoutes } from './market.ts';
+import { opsRoutes } from './ops.ts';
+import { sessionRoutes } from './session.ts';
+import { auditRoutes } from './audit.ts';
+import { backtestRoutes } from './backtests.ts';
+import { eventRoutes } from './events.ts';
+import { journalRoutes } from './journal.ts';
+import { killSwitchRoutes } from './kill-switch.ts';
+import { morningPackRoutes } from './morning-pack.ts';
+import { proposalRoutes } from './proposals.ts';
+import { riskRoutes } from './risk.ts';
+import { tradeRoutes } from './trades.ts';
+
+/** Every domain route, in documentation order. */
+export function domainRoutes(): AnyRoute[] {
+  return [
+    ...opsRoutes, ...sessionRoutes, ...fundRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...tradeRoutes, ...journalRoutes,
+    ...morningPackRoutes, ...riskRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
+  ];
+}
+
+/** Every route the server serves: the domain routes and the documentation generated from them. */
+export function allRoutes(): AnyRoute[] {
+  const routes = domainRoutes();
+  const docs: AnyRoute[] = [
+    route({ method: 'GET', url: '/docs/openapi.json', tag: 'operations', access: 'public', summary: 'The OpenAPI document', returns: 'OpenAPI 3.1 JSON', handler: async () => doc }),
+    route({ method: 'GET', url: '/docs', tag: 'operations', access: 'public', summary: 'API documentation page', returns: 'HTML', handler: async () => ({ raw: true, contentType: 'text/html; charset=utf-8', body: html }) }),
+  ];
+  const doc = openApiDocument([...routes, ...docs]);
+  const html = docsHtml([...routes, ...docs]);
+  return [...routes, ...docs];
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { id } from '../../contracts/index.ts';
+import { ensureDefined, KeelError } from '../../core/index.ts';
+import { HISTORICAL_SCENARIOS, reviewRisk, RiskReviewRequest, SEED_SCENARIOS } from '../../overlay/index.ts';
+import { fundOverlayActions, latestOverlayActions } from '../fund-reads.ts';
+import { marketAt } from '../market-context.ts';
+import { fundRiskReport, fundStress } from '../risk-book.ts';
+import { route, type AnyRoute } from '../route.ts';
+import { FundParams, qDate, qInt } from './schemas.ts';
+
+const SCENARIO_NAMES = [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => s.name);
+const StressRun = z.object({
+  scenarios: z.array(z.string().refine((s) => SCENARIO_NAMES.includes(s) || /^worst_\d+d/.test(s), { message: `unknown scenario (known: ${SCENARIO_NAMES.join(', ')})` })).max(50).optional(),
+});
+
+/** Risk monitor, stress run and results, the risk-service face, and overlay actions. */
+export const riskRoutes: readonly AnyRoute[] = [
+  route({
+    method: 'GET', url: '/v1/funds/:fundId/risk', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
+    summary: 'Risk monitor: VaR (historical, parametric, Monte Carlo), CVaR, limits, concentration, liquidity, stress',
+    returns: '{ asOf, nav, report: RiskMonitorReport }',
+    handler: async ({ rt, fund, query }) => {
+      const f = ensureDefined(fund, 'fund');
+      return rt.cache.get(f.id, `risk:${query.asOf ?? 'latest'}`, () => fundRiskReport(rt, f, query.asOf));
+    },
+  }),
+  route({
+    method: 'POST', url: '/v1/funds/:fundId/stress', tag: 'risk', access: ['risk'], params: FundParams, body: StressRun, status: 201,
+    summary: "Run stress scenarios on the fund's current books (results are stored)",
+    returns: '{ asOf, nav, results: [{ scenario, kind, pnlImpact, pnlImpactPct, perAgent }], worst }',
+    handler: async ({ rt, fund, body, principal }) => {
+      const f = ensureDefined(fund, 'fund');
+      const agents = await rt.store.funds.agents(f.id);
+      const { asOf, nav, report } = await fundStress(rt, f, agents, body.scenarios);
+      const results = report.results.map((r) => ({ scenario: r.scenario, kind: r.kind, pnlImpact: Math.round(r.fundPnl * 100) / 100, pnlImpactPct: r.fundPnlPct, perAgent: r.perAgent }));
+      await rt.store.risk.addStressResults(results.map((r) => ({ fundId: f.id, cycleId: null, asOf, scenario: r.scenario, pnlImpact: r.pnlImpact, pnlImpactPct: r.pnlImpactPct, perAgent: r.perAgent, details: { kind: r.kind, runBy: principal?.name ?? null } })));
+      rt.cache.invalidate(f.id);
+      return { asOf, nav, results, worst: report.worst ? { scenario: report.worst.scenario, pnlImpact: report.worst.fundPnl, pnlImpactPct: report.worst.fundPnlPct } : null };
+    },
+  }),
+  route({
+    method: 'GET', url: '/v1/funds/:fundId/stress', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
+    summary: 'Latest stored stress results', returns: '{ results: [StressResult] }',
+    handler: async ({ rt, params, query }) => ({ results: await rt.store.risk.latestStress(params.fundId, query.asOf) }),
+  }),
+  route({
+    method: 'POST', url: '/v1/risk/review', tag: 'risk', access: ['pm', 'risk'], body: RiskReviewRequest,
+    summary: 'The risk service: review proposals against a fund state over the stored market',
+    returns: 'RiskReviewResponse { asOf, cycleId, tradingState, failSafe, decisions, snapshot, worstStress, alerts }',
+    handler: async ({ rt, body }) => {
+      const { view } = await marketAt(rt, body.asOf);
+      if (body.asOf !== undefined && view.asOf !== body.asOf) throw new KeelError('KEEL_E_VALIDATION', `body.asOf: ${body.asOf} is not a market date (nearest earlier: ${view.asOf})`, { field: 'body.asOf' });
+      return reviewRisk(body, view, rt.opts.config);
+    },
+  }),
+  route({
+    method: 'GET', url: '/v1/funds/:fundId/overlay-actions', tag: 'risk', access: 'any', params: FundParams,
+    query: z.object({ agentId: id.optional(), limit: qInt(1, 1000).default(100) }),
+    summary: 'Overlay decisions (newest first)', returns: '{ actions: [OverlayDecision] }',
+    handler: async ({ rt, params, query }) => ({ actions: await fundOverlayActions(rt.store, params.fundId, query) }),
+  }),
+  route({
+    method: 'GET', url: '/v1/funds/:fundId/overlay-actions/latest', tag: 'risk', access: 'any', params: FundParams,
+    summary: 'The last overlay decision of each agent', returns: '{ latest: { [agentId]: OverlayDecision } }',
+    handler: async ({ rt, params }) => ({ latest: Object.fromEntries((await latestOverlayActions(rt.store, params.fundId)).map((d) => [d.agentId, d])) }),
+  }),
+];

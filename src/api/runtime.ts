@@ -1,0 +1,77 @@
+import { RandomIds, type Clock, type IdSource } from '../core/index.ts';
+import { parseFundConfig, type FundConfig } from '../contracts/index.ts';
+import type { EventBus } from '../bus/index.ts';
+import { loadMarket, type LoadedMarket } from '../fund/index.ts';
+import type { JournalEntry } from '../pms/index.ts';
+import type { FundRow, Repos, Store } from '../store/index.ts';
+import { Authenticator } from './auth.ts';
+import { IdempotencyCache } from './idempotency.ts';
+import { toStoredJournal } from './journal-codec.ts';
+import type { ServerOptions } from './options.ts';
+import { ReadCache } from './read-cache.ts';
+
+/** The services every route handler shares; built once per server. */
+export class ApiRuntime {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly auth: Authenticator;
+  readonly idempotency: IdempotencyCache;
+  readonly cache: ReadCache;
+  /** Backtests started by this process that have not written their row yet. */
+  readonly startingBacktests = new Map<string, string>();
+  private market: { value: Promise<LoadedMarket>; until: number } | undefined;
+
+  constructor(readonly opts: ServerOptions) {
+    this.store = opts.store;
+    this.bus = opts.bus;
+    this.clock = opts.clock;
+    this.ids = opts.ids ?? new RandomIds();
+    const now = (): number => this.clock.now();
+    this.auth = new Authenticator(opts.store, now, opts.sessionTtlMs ?? 12 * 3_600_000);
+    this.idempotency = new IdempotencyCache(now);
+    this.cache = new ReadCache(now, opts.cacheTtlMs ?? 30_000);
+  }
+
+  nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /** The stored market (cached 5 minutes; a failed load is retried on the next call). */
+  loadedMarket(): Promise<LoadedMarket> {
+    const t = this.clock.now();
+    if (this.market && this.market.until > t) return this.market.value;
+    const value = loadMarket(this.store);
+    const slot = { value, until: t + 300_000 };
+    this.market = slot;
+    value.catch(() => {
+      if (this.market === slot) this.market = undefined;
+    });
+    return value;
+  }
+
+  invalidateMarket(): void {
+    this.market = undefined;
+  }
+
+  /** The fund's config: its stored version (by config hash), else the server's config. */
+  async configFor(fund: FundRow): Promise<FundConfig> {
+    if (fund.configHash) {
+      const v = await this.store.configVersions.get(fund.configHash);
+      if (v) {
+        try {
+          return parseFundConfig(v.config);
+        } catch {
+          // a stored config that no longer parses: fall back to the server's
+        }
+      }
+    }
+    return this.opts.config;
+  }
+
+  /** Writes a PMS journal entry to the store (inside `tx` when given). Returns the row id. */
+  addJournal(e: JournalEntry, tx: Repos = this.store): Promise<number> {
+    return tx.journal.add(toStoredJournal(e));
+  }
+}
