@@ -279,3 +279,27 @@ describe('fail safe (risk-service-plan §6)', () => {
     expect(finalOf(r, 'a', 'S001')).toBe(0);
   });
 });
+
+describe('liquidity (seed §4B)', () => {
+  it('the fund position is capped at 3 days to liquidate at 10% participation; a stressed exit over 3 days is a warning', () => {
+    const view = syntheticView({ U: 40, volume: () => 1e5 });
+    const s = setup({ view, risk: { maxDaysToLiquidate: 3 } });
+    const u = view.column('S001');
+    const advDollars = view.value('adv20', u) * view.close(u);
+    const r = review(s, [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: (0.5 * advDollars) / A }])]);
+    expect(finalOf(r, 'a', 'S001') * A).toBeCloseTo(0.3 * advDollars, 2);
+    expect(codesOf(r, 'a')).toEqual(['DAYS_TO_LIQUIDATE']);
+    const stressed = review(s, [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: (0.2 * advDollars) / A }])]); // 2 days, 4 when volume halves
+    expect(codesOf(stressed, 'a')).toEqual(['STRESSED_DAYS_TO_LIQUIDATE']);
+    expect(finalOf(stressed, 'a', 'S001') * A).toBeCloseTo(0.2 * advDollars, 2);
+    const ok = review(s, [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: (0.14 * advDollars) / A }])]);
+    expect(codesOf(ok, 'a')).toEqual([]);
+  });
+
+  it('a current book given as weights is valued at allocated capital', () => {
+    const s = setup({ agents: [{ id: 'a', extra: { weights: [{ symbol: 'S001', weight: 0.1 }] } }], state: { tradingState: 'REDUCING', tradingStateSince: liquid.asOf } });
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.3 }])]);
+    expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.1, 12);
+    expect(r.positions.a?.[0]?.currentNotional).toBeCloseTo(0.1 * A, 6);
+  });
+});

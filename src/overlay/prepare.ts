@@ -35,11 +35,22 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
     agentStates.set(a.agentId, a);
     if (!Number.isFinite(a.equity) || !Number.isFinite(a.highWaterMark) || !Number.isFinite(a.allocatedCapital)) problems.push(`agent ${a.agentId}: equity, high-water mark or capital is not finite`);
     for (const p of a.positions) names.push(p.symbol);
+    if (a.positions.length === 0) for (const w of a.weights ?? []) names.push(w.symbol);
   }
   for (const p of proposals) for (const t of p.targets) names.push(t.symbol);
   const universe = buildUniverse(view, names);
   const currentBooks = new Map<string, SparseBook>();
   for (const a of state.agents) {
+    if (a.positions.length === 0 && (a.weights?.length ?? 0) > 0) {
+      const ws = a.weights ?? [];
+      const idx = Int32Array.from(ws.map((w) => universe.index.get(w.symbol) ?? 0));
+      const val = Float64Array.from(ws.map((w) => w.weight * a.allocatedCapital));
+      ws.forEach((w) => {
+        if (!Number.isFinite(w.weight)) problems.push(`agent ${a.agentId}: weight of ${w.symbol} is not finite`);
+      });
+      currentBooks.set(a.agentId, mergeBook(idx, val.map((v) => (Number.isFinite(v) ? v : 0))));
+      continue;
+    }
     const idx = new Int32Array(a.positions.length);
     const val = new Float64Array(a.positions.length);
     a.positions.forEach((p, k) => {

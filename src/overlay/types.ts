@@ -38,6 +38,11 @@ export interface AgentBookState {
   /** Dollars of fund capital the agent manages; weights are fractions of it. */
   readonly allocatedCapital: number;
   readonly positions: readonly Position[];
+  /**
+   * The current book as weights (fractions of allocated capital) instead of positions; used only
+   * when `positions` is empty. Valued at allocated capital × weight.
+   */
+  readonly weights?: readonly { readonly symbol: string; readonly weight: number }[];
   /** Current agent equity (allocated capital ± P&L), dollars. */
   readonly equity: number;
   /** Highest equity seen, dollars. */
