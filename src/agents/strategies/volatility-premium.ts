@@ -65,14 +65,14 @@ export class VolatilityPremiumAgent extends StrategyAgent {
       d.mu[volCol] = (-premium * p.rollYield * h) / 21;
       d.sigma[volCol] = v > 0 ? v * Math.sqrt(h) * p.tailMultiple : 0.5 * p.tailMultiple;
       d.confidence[volCol] = conf;
-      if (t0(view) && scale > 0) d.weights[volCol] = -p.volWeight * scale;
+      if (hasHistory(view) && scale > 0) d.weights[volCol] = -p.volWeight * scale;
     }
     if (mktCol >= 0 && view.isTradable(mktCol)) {
       const v = this.dailyVol(view, mktCol);
       d.mu[mktCol] = (0.06 * h) / 252 + (premium * p.rollYield * h) / 63;
       d.sigma[mktCol] = v > 0 ? v * Math.sqrt(h) * p.tailMultiple : 0.1 * p.tailMultiple;
       d.confidence[mktCol] = conf;
-      if (t0(view) && scale > 0) d.weights[mktCol] = p.marketWeight * scale;
+      if (hasHistory(view) && scale > 0) d.weights[mktCol] = p.marketWeight * scale;
     }
     const wv = volCol >= 0 ? (d.weights[volCol] as number) : 0;
     const wm = mktCol >= 0 ? (d.weights[mktCol] as number) : 0;
@@ -86,7 +86,7 @@ export class VolatilityPremiumAgent extends StrategyAgent {
 }
 
 /** Trades only once 20 rows of history exist. */
-function t0(view: MarketView): boolean {
+function hasHistory(view: MarketView): boolean {
   return view.t >= 20;
 }
 
