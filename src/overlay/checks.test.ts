@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
-import { buildRiskModel, portfolioVariance, reviewFund, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
+import { buildRiskModel, compositeCheck, NullCheck, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 
@@ -301,5 +301,18 @@ describe('liquidity (seed §4B)', () => {
     const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.3 }])]);
     expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.1, 12);
     expect(r.positions.a?.[0]?.currentNotional).toBeCloseTo(0.1 * A, 6);
+  });
+});
+
+describe('Null and Composite checks', () => {
+  it('a review with only the Null check approves as proposed; a composite folds its parts', () => {
+    const s = setup({ defaults: { maxPositionPct: 0.1 } });
+    const p = [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.3 }])];
+    const r = reviewFund({ ...s, proposals: p, cycleId: 'n', checks: [NullCheck] });
+    expect(decisionOf(r, 'a').action).toBe('APPROVE');
+    expect(finalOf(r, 'a', 'S001')).toBe(0.3);
+    const c = reviewFund({ ...s, proposals: p, cycleId: 'c', checks: [compositeCheck('both', [NullCheck, RiskBudgetCheck])] });
+    expect(finalOf(c, 'a', 'S001')).toBeCloseTo(0.1, 12);
+    expect(decisionOf(c, 'a').checks[0]?.check).toBe('both');
   });
 });

@@ -37,3 +37,4 @@ export { recommendHedges, type HedgeRecommendation } from './hedger.ts';
 export { budgetStatus, type BudgetStatus, type FundRiskSnapshot } from './snapshot.ts';
 export { deriveRegime } from './regime.ts';
 export { reviewRisk, parseRiskReviewRequest, RiskReviewRequest, type RiskReviewResponse, type RiskTarget } from './risk-service.ts';
+export { NullCheck, compositeCheck } from './checks/composite.ts';

@@ -1,0 +1,38 @@
+import type { AgentProposal, CheckResult, CheckStatus } from '../../contracts/index.ts';
+import { result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+
+/** A check that never acts (to switch a rule off without an `if`). */
+export const NullCheck: OverlayCheck = {
+  name: 'null',
+  review: (): CheckResult => result('null', {}),
+};
+
+const RANK: Readonly<Record<CheckStatus, number>> = { OK: 0, WARNING: 1, BREACH: 2 };
+
+/**
+ * Several checks as one: the worst status, the product of scales, the tightest caps, the union of
+ * removals and reasons, block if any blocks.
+ */
+export function compositeCheck(name: string, checks: readonly OverlayCheck[]): OverlayCheck {
+  return {
+    name,
+    review(p: AgentProposal, ctx: ReviewContext): CheckResult {
+      let status: CheckStatus = 'OK';
+      let scale = 1;
+      let block = false;
+      const caps: Record<string, number> = {};
+      const removed = new Set<string>();
+      const reasons: CheckResult['reasons'] = [];
+      for (const c of checks) {
+        const r = c.review(p, ctx);
+        if (RANK[r.status] > RANK[status]) status = r.status;
+        scale *= r.scale;
+        block ||= r.block;
+        for (const [s, v] of Object.entries(r.caps)) setCap(caps, s, v);
+        for (const s of r.removed) removed.add(s);
+        reasons.push(...r.reasons);
+      }
+      return result(name, { status, scale, caps, removed: [...removed], block, reasons });
+    },
+  };
+}
