@@ -1,0 +1,55 @@
+/** Launching Debian's Chromium through playwright-core, and watching a page for errors. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export interface Browser {
+  readonly context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** A fresh profile each time (no cookies or cache carried over). 1280×800: a laptop screen. */
+export async function launch(): Promise<Browser> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keel-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 } });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Watch {
+  /** Console errors and uncaught exceptions (failed resource loads are listed in `httpErrors`). */
+  readonly errors: string[];
+  /** Responses with status ≥ 400: "404 GET /v1/…". */
+  readonly httpErrors: string[];
+}
+
+export function watch(page: Page): Watch {
+  const w: Watch = { errors: [], httpErrors: [] };
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // Chromium reports every non-2xx fetch as "Failed to load resource"; those are checked via httpErrors.
+    if (m.text().startsWith('Failed to load resource')) return;
+    w.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => w.errors.push(`uncaught: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) w.httpErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  return w;
+}
+
+/** Waits until no loading spinner is shown (the page's data has arrived or failed). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction("document.querySelector('.spinner') === null", undefined, { timeout: 30_000 });
+  await page.waitForTimeout(250);
+}

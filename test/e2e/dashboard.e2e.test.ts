@@ -1,0 +1,175 @@
+/**
+ * The dashboard in a real browser: the API in-process over a seeded in-memory store, Debian's
+ * Chromium driven by playwright-core. Log in, open every page without console errors (screenshots
+ * in test/e2e/screenshots/), approve a proposal and see it in the blotter, trip and re-arm the
+ * kill switch, run a short backtest and see its chart, and check a viewer cannot act.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
+import { ADMIN, FUND_ID, VIEWER, startFixture, type Fixture } from './fixture.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
+const PAGES = [
+  ['morning-pack', 'Morning Pack'],
+  ['positions', 'Position Book'],
+  ['blotter', 'Trade Blotter'],
+  ['proposals', 'Proposals'],
+  ['risk', 'Risk Monitor'],
+  ['overlay', 'Fund Overlay'],
+  ['agents', 'Agents'],
+  ['attribution', 'Attribution'],
+  ['journal', 'Decision Journal'],
+  ['backtests', 'Backtests'],
+] as const;
+
+describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chromium is absent: apt-get install -y chromium)', () => {
+  let fx: Fixture;
+  let browser: Browser;
+  let page: Page;
+  let w: Watch;
+  const missing = new Set<string>();
+
+  /** Whether the API serves `method path` (a 404 "no route" means not yet). */
+  async function served(method: string, p: string, body?: unknown): Promise<boolean> {
+    const r = await fetch(fx.url + p, { method, headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await r.text();
+    const ok = !(r.status === 404 && text.includes('no route'));
+    if (!ok) missing.add(`${method} ${p}`);
+    return ok;
+  }
+
+  async function login(name: string, key: string): Promise<void> {
+    await page.goto(`${fx.url}/#/morning-pack`);
+    await page.locator('input[name=name]').fill(name);
+    await page.locator('input[name=key]').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('whoami').waitFor();
+  }
+
+  async function open(route: string): Promise<void> {
+    await page.goto(`${fx.url}/#/${route}`);
+    await settled(page);
+  }
+
+  beforeAll(async () => {
+    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore' });
+    mkdirSync(SHOTS, { recursive: true });
+    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    browser = await launch();
+    page = await browser.context.newPage();
+    w = watch(page);
+  });
+
+  afterAll(async () => {
+    writeFileSync(path.join(SHOTS, 'report.json'), JSON.stringify({ missingEndpoints: [...missing].sort(), httpErrors: w ? [...new Set(w.httpErrors)].sort() : [] }, null, 2));
+    await browser?.close();
+    await fx?.close();
+  });
+
+  it('shows the login page, refuses a bad key, then signs in', async () => {
+    await page.goto(`${fx.url}/`);
+    await page.locator('input[name=name]').fill(ADMIN.name);
+    await page.locator('input[name=key]').fill('wrong-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, '00-login.png') });
+    await page.locator('input[name=key]').fill(ADMIN.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('whoami').textContent()).resolves.toContain('admin');
+    expect(w.errors).toEqual([]);
+  });
+
+  it('opens every page without console errors or server errors', async () => {
+    for (const [i, [route, title]] of PAGES.entries()) {
+      await open(route);
+      await expect(page.locator('h1').first().textContent()).resolves.toBe(title);
+      await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}-${route}.png`), fullPage: true });
+      expect(w.errors, `console errors on ${route}`).toEqual([]);
+    }
+    expect(w.httpErrors.filter((e) => /^5\d\d /.test(e))).toEqual([]);
+    for (const e of w.httpErrors) if (e.startsWith('404 ')) missing.add(e.slice(4));
+  });
+
+  it('approves a discretionary proposal and shows it in the blotter', async (ctx) => {
+    if (!(await served('GET', `/v1/funds/${FUND_ID}/proposals`)) || !(await served('POST', `/v1/funds/${FUND_ID}/trades`, {}))) ctx.skip();
+    const inst = (await (await fetch(`${fx.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
+    const symbol = inst.instruments[0]?.symbol ?? '';
+    await open('proposals');
+    await page.getByTestId('new-trade').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.locator('input[name=symbol]').fill(symbol);
+    await dialog.locator('input[name=qty]').fill('50');
+    await expect(dialog.getByTestId('confirm-button').isDisabled()).resolves.toBe(true); // a rationale is required
+    await dialog.locator('textarea[name=reason]').fill('e2e: small starter position');
+    await dialog.getByTestId('confirm-button').click();
+    await dialog.waitFor({ state: 'detached' });
+    const detail = page.getByTestId('proposal-detail');
+    await detail.waitFor();
+    await expect(detail.textContent()).resolves.toContain('PENDING APPROVAL');
+    await detail.getByTestId('proposal-approve').click();
+    await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: fits the book');
+    await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('APPROVED');
+    await page.screenshot({ path: path.join(SHOTS, '11-proposal-approved.png'), fullPage: true });
+    await open('blotter');
+    const working = page.getByTestId('working-table');
+    await working.waitFor();
+    await expect(working.textContent()).resolves.toContain(symbol);
+    await page.screenshot({ path: path.join(SHOTS, '12-blotter-approved.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+
+  it('trips the kill switch with a reason and re-arms it', async (ctx) => {
+    if (!(await served('GET', `/v1/funds/${FUND_ID}/kill-switch`))) ctx.skip();
+    await open('overlay');
+    const state = page.getByTestId('trading-state-value');
+    await expect(state.textContent()).resolves.toBe('ACTIVE');
+    await page.getByTestId('kill-switch').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await expect(dialog.getByTestId('confirm-button').isDisabled()).resolves.toBe(true);
+    await dialog.locator('textarea[name=reason]').fill('e2e: drill');
+    await dialog.getByTestId('confirm-button').click();
+    await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe('HALTED');
+    await page.screenshot({ path: path.join(SHOTS, '13-kill-switch-halted.png'), fullPage: true });
+    expect((await fx.store.funds.get(FUND_ID))?.tradingState).toBe('HALTED');
+    // Re-arming goes one step at a time: HALTED → REDUCING → ACTIVE.
+    for (const next of ['REDUCING', 'ACTIVE']) {
+      await page.getByTestId('rearm').click();
+      await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill(`e2e: drill over, to ${next}`);
+      await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
+      await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe(next);
+    }
+    expect((await fx.store.funds.get(FUND_ID))?.tradingState).toBe('ACTIVE');
+    expect(w.errors).toEqual([]);
+  });
+
+  it('runs a short backtest and shows its equity chart and tear sheet', async (ctx) => {
+    if (!(await served('GET', `/v1/funds/${FUND_ID}/backtests`))) ctx.skip();
+    const d = fx.dates;
+    await open('backtests');
+    await page.locator('input[name=from]').fill(d[d.length - 6] ?? '');
+    await page.locator('input[name=to]').fill(d[d.length - 1] ?? '');
+    await page.getByTestId('start-backtest').click();
+    const chart = page.getByTestId('backtest-equity-chart');
+    await chart.locator('canvas').waitFor({ timeout: 110_000 });
+    await expect(page.getByTestId('tear-sheet').textContent()).resolves.toContain('Sharpe');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, '14-backtest-done.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+
+  it('a viewer sees proposals and the kill switch but cannot act', async () => {
+    await page.context().clearCookies();
+    await login(VIEWER.name, VIEWER.key);
+    await open('overlay');
+    await expect(page.getByTestId('kill-switch').isDisabled()).resolves.toBe(true);
+    await open('backtests');
+    await expect(page.getByTestId('start-backtest').count()).resolves.toBe(0);
+    expect(w.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+/** Response shapes of the Keel HTTP API v1 (docs/api.md) — the fields the dashboard reads. */
+
+export type Role = 'viewer' | 'pm' | 'risk' | 'admin';
+export interface User { id: string; name: string; role: Role; fundIds: string[] }
+
+export interface Fund {
+  id: string; name: string; baseCurrency: string; initialCapital: number;
+  tradingState: string; drawdownState: string; highWaterMark: number; hwmDate: string | null; configHash: string;
+}
+export interface Nav { date: string; nav: number; cash: number; grossExposure: number; netExposure: number; drawdown: number }
+export interface FundDetail { fund: Fund; nav: Nav | null; agentCount: number }
+
+export interface Agent {
+  fundId: string; id: string; strategy: string; bucket: string; riskDrivers: string[]; allocatedCapital: number;
+  riskParams: Record<string, unknown>; drawdownState: string; highWaterMark: number; hwmDate: string | null; isEnabled: boolean;
+  metrics: Record<string, unknown> | null;
+}
+
+export interface Position { agentId: string; symbol: string; qty: number; avgCost: number; lastPrice: number; marketValue: number; unrealizedPnl: number; realizedPnl: number }
+export interface Totals { marketValue: number; unrealizedPnl: number; realizedPnl: number; gross: number; net: number }
+export interface NamePosition { symbol: string; qty: number; marketValue: number; unrealizedPnl: number; realizedPnl: number; agents: string[] }
+
+export interface Tca { fills: number; filledQty: number; avgFillPrice: number | null; decisionPrice: number | null; slippageBps: number | null; commission: number }
+export interface Order {
+  id: string; symbol: string; side: string; qty: number; type?: string; limitPrice?: number | null; status: string;
+  createdAt?: string; updatedAt?: string; filledQty?: number; avgFillPrice?: number | null; agentId?: string | null; proposalId?: string | null;
+  tca: Tca | null; [k: string]: unknown;
+}
+export interface Fill { id: string; orderId: string; symbol: string; side: string; qty: number; price: number; commission: number; timestamp: string }
+
+export interface ProposalEvent { from: string; to: string; who: string; role: string; why: string; at: string }
+export interface Proposal {
+  id: string; fundId: string; agentId: string; cycleId: string; symbols: string[]; targets: { symbol: string; weight: number }[];
+  ticket: { symbol: string; side: string; qty: number; notional: number } | null; size: number; limitPrice: number | null; status: string;
+  createdBy: string; createdAt: string; expiresAt: string; rationale: string; history: ProposalEvent[]; orderIds: string[]; fillIds: string[];
+}
+
+export interface JournalEntry { id: string; kind: string; who: string; role: string; rationale: string; timestamp: string; agentId: string | null; symbols: string[]; links?: unknown; score?: number | null }
+
+export interface Reason { code: string; rule: string; message: string; limit: number | null; actual: number | null; symbol: string | null; sector: string | null; bucket: string | null }
+export interface OverlayDecision {
+  decisionId: string; cycleId: string; agentId: string; asOf: string; action: string; scale: number; reasons: Reason[];
+  checks: { check: string; status: string; scale: number; block: boolean; reasons: Reason[] }[];
+  targets: { symbol: string; proposedWeight: number; finalWeight: number }[]; summary: string;
+}
+
+export interface VarFigure { var: number; cvar: number; varPct: number; cvarPct: number }
+export interface VarLevel { confidence: number; historical: VarFigure; parametric: VarFigure; monteCarlo: VarFigure }
+export interface LimitUtilisation { name: string; value: number; limit: number; utilisation: number; status: string }
+export interface RiskReport {
+  asOf: string; nav: number; gross: number; net: number; grossPct: number; netPct: number; var: VarLevel[]; sigma: number; observations: number;
+  monteCarloPaths: number; missingReturns: string[];
+  agentVar: { confidence: number; agents: { agentId: string; componentVar: number; share: number; standaloneVar: number }[] };
+  stress: { scenario: string; pnl: number; [k: string]: unknown }[]; worstStress: { scenario: string; pnl: number } | null;
+  limits: LimitUtilisation[];
+  concentration: { hhi: number; effectiveNames: number; top10Share: number; largest: { symbol: string; grossShare: number; navFraction: number } | null };
+  sectors: { sector: string; gross: number; net: number; grossPct: number; netPct: number }[];
+  liquidity: { participationRate: number; stressVolumeHaircut: number; names: { symbol: string; shares: number; days: number; stressDays: number }[]; daysToLiquidate: number; stressDaysToLiquidate: number; liquidWithin1d: number; liquidWithin5d: number; unknown: string[] };
+}
+export interface StressRow { scenario: string; asOf?: string; pnlImpact: number; pnlImpactPct: number; perAgent?: Record<string, number> | null }
+
+export interface MorningPack {
+  fundId: string; asOf: string; generatedAt: string;
+  market: { indexSymbol: string; indexLevel: number | null; return1d: number | null; return5d: number | null; return21d: number | null; volatilityIndex: { symbol: string; level: number; change1d: number | null } | null; regime: unknown };
+  agents: { agentId: string; strategy: string; state: string; topSignals: { symbol: string; mu: number; sigma: number; conviction: number; confidence: number; horizonDays: number }[]; book: { gross: number; net: number; positions: number; pnl1d?: number | null }; lastOverlay: { action: string; scale: number; reasonCodes: string[]; summary: string; asOf: string } | null }[];
+  awaitingApproval: { id: string; agentId: string; symbols: string[]; status: string; size: number; limitPrice: number | null; expiresAt: string; minutesToExpiry: number; rationale: string }[];
+  risk: { nav: number; var95: number; var95Pct: number; var99: number; var99Pct: number; cvar99: number; cvar99Pct: number; grossPct: number; netPct: number; effectiveNames: number; daysToLiquidate: number; worstStress: { scenario: string; pnl: number } | null; breaches: { name: string; utilisation: number }[]; warnings: { name: string; utilisation: number }[] } | null;
+  alerts: { id?: string; severity: string; title?: string; message?: string; code?: string; at?: string; timestamp?: string; [k: string]: unknown }[];
+  alertCounts: Record<string, number>;
+}
+
+export interface TearSheet {
+  days: number; totalReturn: number; annualReturn: number; annualVolatility: number; sharpe: number; sortino: number; calmar: number; maxDrawdown: number;
+  dailyVaR95: number; dailyCVaR95: number; tailRatio: number; stability: number; alpha: number | null; beta: number | null; informationRatio: number | null; deflatedSharpe: number | null; trials: number;
+}
+export interface BacktestResults {
+  id: string; from: string; to: string; days: number; dates: string[];
+  fund: { equity: number[]; drawdown: number[]; tearSheet: TearSheet; benchmark: TearSheet | null };
+  agents: { id: string; strategy: string; allocatedCapital: number; equity: number[]; tearSheet: TearSheet; varBudgetUsedMean: number; varBudgetUsedMax: number; overlayActions: Record<string, number> }[];
+  overlayActions: Record<string, number>; killSwitchEvents: { date: string; state: string; triggers: string[]; cause: string }[];
+  turnover: { tradedNotional: number; annualisedTurnover: number }; costs: { commissions: number; orders: number; fills: number };
+}
+export interface BacktestRow { id: string; status: string; progress: number; params: { from?: string; to?: string; agents?: string[] | null }; createdAt: string; startedAt: string | null; finishedAt: string | null; error: string | null }
+export interface Backtest extends BacktestRow { results: BacktestResults | null }

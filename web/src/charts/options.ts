@@ -1,0 +1,53 @@
+import type { EChartsCoreOption } from 'echarts/core';
+import { palette, seriesColours } from '../design/tokens.ts';
+
+const axisLabel = { color: palette.textMuted, fontSize: 11 };
+const splitLine = { lineStyle: { color: palette.border } };
+const grid = { left: 56, right: 16, top: 32, bottom: 28, containLabel: false };
+
+/** Line series over shared x labels (dates). `percent` formats the y axis as a percentage. */
+export function lineOption(x: readonly string[], series: readonly { name: string; data: readonly number[]; area?: boolean; colour?: string }[], o: { percent?: boolean; legend?: boolean } = {}): EChartsCoreOption {
+  const fmt = (v: number) => (o.percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(2)}m` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(0)}k` : v.toFixed(2));
+  return {
+    color: [...seriesColours],
+    animation: false,
+    grid: { ...grid, top: o.legend ? 36 : 16 },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt(v) : String(v)) },
+    ...(o.legend ? { legend: { top: 0, type: 'scroll', textStyle: { fontSize: 11 } } } : {}),
+    xAxis: { type: 'category', data: [...x], axisLabel, axisLine: { lineStyle: { color: palette.border } } },
+    yAxis: { type: 'value', scale: true, axisLabel: { ...axisLabel, formatter: fmt }, splitLine },
+    series: series.map((s) => ({
+      name: s.name, type: 'line', data: [...s.data], showSymbol: false, lineWidth: 1.5,
+      ...(s.colour ? { itemStyle: { color: s.colour }, lineStyle: { color: s.colour, width: 1.5 } } : { lineStyle: { width: 1.5 } }),
+      ...(s.area ? { areaStyle: { opacity: 0.25 } } : {}),
+    })),
+  };
+}
+
+/** Horizontal bars, coloured up/down by sign. */
+export function barOption(labels: readonly string[], values: readonly number[], o: { percent?: boolean } = {}): EChartsCoreOption {
+  const fmt = (v: number) => (o.percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(2));
+  return {
+    animation: false,
+    grid: { left: 110, right: 24, top: 8, bottom: 24 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt(v) : String(v)) },
+    xAxis: { type: 'value', axisLabel: { ...axisLabel, formatter: fmt }, splitLine },
+    yAxis: { type: 'category', data: [...labels], axisLabel, inverse: true },
+    series: [{ type: 'bar', data: values.map((v) => ({ value: v, itemStyle: { color: v >= 0 ? palette.up : palette.down } })), barMaxWidth: 18 }],
+  };
+}
+
+/** A correlation heatmap in [-1, 1] (diverging down → white → up). */
+export function heatmapOption(labels: readonly string[], matrix: readonly (readonly number[])[]): EChartsCoreOption {
+  const data: [number, number, number][] = [];
+  matrix.forEach((row, i) => row.forEach((v, j) => data.push([j, i, Number.isFinite(v) ? Math.round(v * 100) / 100 : 0])));
+  return {
+    animation: false,
+    grid: { left: 110, right: 80, top: 8, bottom: 60 },
+    tooltip: { position: 'top' },
+    xAxis: { type: 'category', data: [...labels], axisLabel: { ...axisLabel, rotate: 30 }, splitArea: { show: true } },
+    yAxis: { type: 'category', data: [...labels], axisLabel, splitArea: { show: true } },
+    visualMap: { min: -1, max: 1, calculable: true, orient: 'vertical', right: 0, top: 'center', itemHeight: 120, inRange: { color: [palette.down, '#ffffff', palette.accent] }, textStyle: { fontSize: 11 } },
+    series: [{ type: 'heatmap', data, label: { show: labels.length <= 10, fontSize: 11 } }],
+  };
+}

@@ -1,0 +1,91 @@
+import { useMemo } from 'react';
+import { useApi } from '../api/use-api.ts';
+import { useLatestBacktest } from '../api/latest-backtest.ts';
+import type { Agent, BacktestResults } from '../api/types.ts';
+import { Chart } from '../charts/chart.tsx';
+import { heatmapOption, lineOption } from '../charts/options.ts';
+import { Async, Card, EmptyState, Grid, PageHead, StatusBadge, Table, money, num, pct, toneOf } from '../design/index.ts';
+import { useSession } from '../session.ts';
+import { correlationMatrix, rebase, returnsOf } from '../stats.ts';
+
+const metric = (m: Record<string, unknown> | null, k: string): number | null => (m && typeof m[k] === 'number' ? (m[k] as number) : null);
+
+/** Agents: configuration and state, scores, equity curves and correlations (from the latest backtest), factor exposures. */
+export function AgentsPage() {
+  const { base } = useSession();
+  const agents = useApi<{ agents: Agent[] }>(`${base}/agents`, ['cycle.completed']);
+  const bt = useLatestBacktest(base);
+  const results = bt.detail.data?.backtest.results ?? null;
+  return (
+    <>
+      <PageHead title="Agents" sub={results ? `Curves and correlations from backtest ${results.from} → ${results.to}` : 'The strategy agents of this fund'} />
+      <Card title="Agents and scores">
+        <Async loaded={agents}>
+          {(d) => <AgentTable agents={d.agents} results={results} />}
+        </Async>
+      </Card>
+      <div style={{ height: 16 }} />
+      {results ? (
+        <Curves r={results} />
+      ) : bt.list.data && bt.id === null ? (
+        <Card title="Equity curves and correlation">
+          <EmptyState title="No completed backtest">
+            Run one on the <a href="#/backtests">Backtests</a> page to see equity curves and the agent correlation heatmap.
+          </EmptyState>
+        </Card>
+      ) : (
+        <Card title="Equity curves and correlation">
+          {bt.list.error !== null || bt.list.loading ? <Async loaded={bt.list}>{() => null}</Async> : <Async loaded={bt.detail}>{() => null}</Async>}
+        </Card>
+      )}
+      <div style={{ height: 16 }} />
+      <Card title="Factor exposures">
+        <EmptyState title="Not served by the API yet">Factor exposures per agent need an endpoint (e.g. GET /v1/funds/:fundId/agents/:agentId/exposures) that docs/api.md does not list.</EmptyState>
+      </Card>
+    </>
+  );
+}
+
+function AgentTable(p: { agents: Agent[]; results: BacktestResults | null }) {
+  const bt = new Map((p.results?.agents ?? []).map((a) => [a.id, a]));
+  return (
+    <Table
+      rows={p.agents}
+      rowKey={(a) => a.id}
+      empty="No agents in this fund"
+      testId="agents-table"
+      columns={[
+        { key: 'id', header: 'Agent', render: (a) => <b>{a.id}</b> },
+        { key: 'st', header: 'Strategy', render: (a) => a.strategy },
+        { key: 'b', header: 'Bucket', render: (a) => a.bucket },
+        { key: 'cap', header: 'Capital', num: true, render: (a) => money(a.allocatedCapital, true) },
+        { key: 'state', header: 'Drawdown step', render: (a) => <StatusBadge status={a.drawdownState} /> },
+        { key: 'en', header: 'Enabled', render: (a) => (a.isEnabled ? 'yes' : <span className="tone-down">no</span>) },
+        { key: 'score', header: 'Score', num: true, render: (a) => num(metric(a.metrics, 'score') ?? metric(a.metrics, 'fundContributionScore')) },
+        { key: 'sh', header: 'Sharpe (bt)', num: true, render: (a) => num(bt.get(a.id)?.tearSheet.sharpe ?? metric(a.metrics, 'sharpe')) },
+        { key: 'ret', header: 'Return (bt)', num: true, render: (a) => { const r = bt.get(a.id)?.tearSheet.totalReturn; return <span className={`tone-${toneOf(r)}`}>{pct(r)}</span>; } },
+        { key: 'dd', header: 'Max DD (bt)', num: true, render: (a) => pct(bt.get(a.id)?.tearSheet.maxDrawdown) },
+        { key: 'vb', header: 'VaR budget used', num: true, render: (a) => pct(bt.get(a.id)?.varBudgetUsedMean, 0) },
+      ]}
+    />
+  );
+}
+
+function Curves(p: { r: BacktestResults }) {
+  const { r } = p;
+  const line = useMemo(() => lineOption(r.dates, [{ name: 'fund', data: rebase(r.fund.equity), colour: '#1b2430' }, ...r.agents.map((a) => ({ name: a.id, data: rebase(a.equity) }))], { legend: true }), [r]);
+  const heat = useMemo(() => {
+    const labels = r.agents.map((a) => a.id);
+    return heatmapOption(labels, correlationMatrix(r.agents.map((a) => returnsOf(a.equity))));
+  }, [r]);
+  return (
+    <Grid>
+      <Card span={7} title="Equity curves" extra="rebased to 1">
+        <Chart option={line} height={300} testId="agents-equity-chart" />
+      </Card>
+      <Card span={5} title="Agent correlation" extra="daily returns">
+        {r.agents.length < 2 ? <EmptyState title="Needs two agents" /> : <Chart option={heat} height={300} testId="agents-heatmap" />}
+      </Card>
+    </Grid>
+  );
+}

@@ -1,0 +1,116 @@
+import { useApi } from '../api/use-api.ts';
+import type { FundDetail, MorningPack } from '../api/types.ts';
+import { Async, Badge, Card, Grid, PageHead, Stat, Stats, StatusBadge, Table, money, pct, signedPct, time, toneOf, num } from '../design/index.ts';
+import { useSession } from '../session.ts';
+
+type PackResponse = { date: string; pack: MorningPack; narrative: { text: string; source: string; fallbackReason: string | null } };
+
+const SEVERITY_TONE = { CRITICAL: 'breach', HIGH: 'down', MEDIUM: 'warning', LOW: 'neutral' } as const;
+
+/** The daily briefing: market, NAV, risk summary, proposals awaiting a decision, agents' views, alerts. */
+export function MorningPackPage() {
+  const { base } = useSession();
+  const fund = useApi<FundDetail>(base, ['cycle.completed', 'trading-state.changed']);
+  const pack = useApi<PackResponse>(`${base}/morning-pack`, ['cycle.completed', 'proposal.reviewed', 'alert.raised']);
+  return (
+    <>
+      <PageHead title="Morning Pack" sub={pack.data ? `Briefing for ${pack.data.date} · narrative: ${pack.data.narrative.source}` : 'Daily briefing'} />
+      <Async loaded={fund}>
+        {(f) => (
+          <Stats>
+            <Stat label="NAV" value={money(f.nav?.nav, true)} hint={f.nav ? `as of ${f.nav.date}` : 'no NAV yet'} />
+            <Stat label="Drawdown" value={pct(f.nav?.drawdown)} tone={f.nav && f.nav.drawdown < 0 ? 'down' : 'neutral'} hint={`HWM ${money(f.fund.highWaterMark, true)}`} />
+            <Stat label="Gross / Net" value={`${money(f.nav?.grossExposure, true)} / ${money(f.nav?.netExposure, true)}`} />
+            <Stat label="Trading state" value={<StatusBadge status={f.fund.tradingState} />} hint={`drawdown step: ${f.fund.drawdownState}`} />
+            <Stat label="Agents" value={f.agentCount} />
+          </Stats>
+        )}
+      </Async>
+      <Async loaded={pack} label="Building the morning pack…">
+        {({ pack: p, narrative }) => (
+          <>
+            <Grid>
+              <Card span={7} title="Narrative">
+                <p className="narrative" data-testid="narrative">{narrative.text}</p>
+              </Card>
+              <Card span={5} title="Market" extra={`${p.market.indexSymbol}`}>
+                <Stats>
+                  <Stat label="Index" value={num(p.market.indexLevel)} />
+                  <Stat label="1d" value={signedPct(p.market.return1d)} tone={toneOf(p.market.return1d)} />
+                  <Stat label="5d" value={signedPct(p.market.return5d)} tone={toneOf(p.market.return5d)} />
+                  <Stat label="21d" value={signedPct(p.market.return21d)} tone={toneOf(p.market.return21d)} />
+                </Stats>
+                <div className="row">
+                  Regime <Badge tone="accent">{String(p.market.regime)}</Badge>
+                  {p.market.volatilityIndex ? (
+                    <span className="muted">
+                      {p.market.volatilityIndex.symbol} {num(p.market.volatilityIndex.level)}
+                    </span>
+                  ) : null}
+                </div>
+              </Card>
+            </Grid>
+            <Grid>
+              <Card span={5} title="Risk summary">
+                {p.risk ? (
+                  <Stats>
+                    <Stat label="VaR 99 (worst method)" value={pct(p.risk.var99Pct)} hint={money(p.risk.var99, true)} />
+                    <Stat label="CVaR 99" value={pct(p.risk.cvar99Pct)} hint={money(p.risk.cvar99, true)} />
+                    <Stat label="Gross" value={pct(p.risk.grossPct, 0)} hint={`net ${pct(p.risk.netPct, 0)}`} />
+                    <Stat label="Days to exit" value={num(p.risk.daysToLiquidate, 1)} />
+                    <Stat label="Breaches" value={p.risk.breaches.length} tone={p.risk.breaches.length > 0 ? 'breach' : 'up'} hint={`${p.risk.warnings.length} warnings`} />
+                  </Stats>
+                ) : (
+                  <div className="muted">No risk report yet.</div>
+                )}
+              </Card>
+              <Card span={7} title="Awaiting approval" extra={<a href="#/proposals">open proposals →</a>}>
+                <Table
+                  rows={p.awaitingApproval}
+                  rowKey={(r) => r.id}
+                  empty="Nothing awaits a decision"
+                  columns={[
+                    { key: 'agent', header: 'Agent', render: (r) => r.agentId },
+                    { key: 'symbols', header: 'Names', render: (r) => r.symbols.join(', ') },
+                    { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} /> },
+                    { key: 'size', header: 'Size', num: true, render: (r) => num(r.size) },
+                    { key: 'exp', header: 'Expires in', num: true, render: (r) => `${r.minutesToExpiry} min` },
+                  ]}
+                />
+              </Card>
+            </Grid>
+            <Grid>
+              <Card span={7} title="Agents' views">
+                <Table
+                  rows={p.agents}
+                  rowKey={(r) => r.agentId}
+                  empty="No agents"
+                  columns={[
+                    { key: 'agent', header: 'Agent', render: (r) => <b>{r.agentId}</b> },
+                    { key: 'state', header: 'State', render: (r) => <StatusBadge status={r.state} /> },
+                    { key: 'signals', header: 'Top signals', render: (r) => r.topSignals.map((s) => `${s.symbol} ${signedPct(s.mu, 1)}`).join(' · ') || '—' },
+                    { key: 'gross', header: 'Gross', num: true, render: (r) => pct(r.book.gross, 0) },
+                    { key: 'pnl', header: 'P&L 1d', num: true, render: (r) => <span className={`tone-${toneOf(r.book.pnl1d)}`}>{money(r.book.pnl1d)}</span> },
+                    { key: 'overlay', header: 'Overlay', render: (r) => (r.lastOverlay ? <StatusBadge status={r.lastOverlay.action} /> : '—') },
+                  ]}
+                />
+              </Card>
+              <Card span={5} title="Overnight alerts" extra={Object.entries(p.alertCounts).map(([k, v]) => `${k} ${v}`).join(' · ')}>
+                <Table
+                  rows={p.alerts}
+                  rowKey={(r) => String(r.id ?? `${r.title ?? ''}${r.timestamp ?? ''}`)}
+                  empty="No alerts overnight"
+                  columns={[
+                    { key: 'sev', header: 'Severity', render: (r) => <Badge tone={SEVERITY_TONE[r.severity as keyof typeof SEVERITY_TONE] ?? 'neutral'}>{r.severity}</Badge> },
+                    { key: 'title', header: 'Alert', render: (r) => r.title ?? r.message ?? r.code ?? '' },
+                    { key: 'at', header: 'At', render: (r) => time(r.timestamp ?? r.at) },
+                  ]}
+                />
+              </Card>
+            </Grid>
+          </>
+        )}
+      </Async>
+    </>
+  );
+}

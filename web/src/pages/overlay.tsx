@@ -1,0 +1,193 @@
+import { useState } from 'react';
+import { post } from '../api/client.ts';
+import { useApi } from '../api/use-api.ts';
+import type { Agent, FundDetail, JournalEntry, OverlayDecision, RiskReport } from '../api/types.ts';
+import { Async, Badge, Button, Card, ConfirmDialog, Grid, PageHead, ProgressBar, StatusBadge, Table, num, pct, time } from '../design/index.ts';
+import { can, useSession } from '../session.ts';
+
+const LIVE = ['cycle.completed', 'trading-state.changed', 'alert.raised'];
+
+/** The default agent drawdown ladder (src/contracts DrawdownConfig.agentSteps); the API does not expose the fund's config. */
+const LADDER = [
+  { state: 'normal', label: 'Normal', rule: 'drawdown < 3%', effect: 'full size' },
+  { state: 'reduced_50', label: 'Cut 50%', rule: '≥ 3%', effect: 'half size' },
+  { state: 'reduced_75', label: 'Cut 75%', rule: '≥ 5%', effect: 'quarter size' },
+  { state: 'flat', label: 'Flat', rule: '≥ 8%', effect: 'no new risk' },
+  { state: 'paused', label: 'Paused', rule: '≥ 10%', effect: 'paused' },
+] as const;
+const STEP_TONE = { normal: 'up', reduced_50: 'warning', reduced_75: 'warning', flat: 'down', paused: 'breach' } as const;
+
+/** The fund overlay: decisions per agent, risk budgets, the drawdown ladder, trading state and the kill switch. */
+export function OverlayPage() {
+  const { base } = useSession();
+  const fund = useApi<FundDetail>(base, LIVE);
+  const latest = useApi<{ latest: Record<string, OverlayDecision> }>(`${base}/overlay-actions/latest`, LIVE);
+  const agents = useApi<{ agents: Agent[] }>(`${base}/agents`, LIVE);
+  const risk = useApi<{ report: RiskReport }>(`${base}/risk`, LIVE);
+  return (
+    <>
+      <PageHead title="Fund Overlay" sub="The committee above the agents: what it decided, why, and the controls" />
+      <KillSwitch fund={fund.data} onChange={fund.reload} />
+      <Card title="Each agent's last decision" extra={<a href="#/journal">journal →</a>}>
+        <Async loaded={latest}>
+          {(d) => (
+            <Table
+              rows={Object.values(d.latest).sort((a, b) => a.agentId.localeCompare(b.agentId))}
+              rowKey={(r) => r.agentId}
+              testId="overlay-decisions"
+              empty="No overlay decisions yet (no cycle has run)"
+              columns={[
+                { key: 'a', header: 'Agent', render: (r) => <b>{r.agentId}</b>, width: 140 },
+                { key: 'd', header: 'As of', render: (r) => r.asOf, width: 96 },
+                { key: 'x', header: 'Action', render: (r) => <StatusBadge status={r.action} />, width: 80 },
+                { key: 's', header: 'Scale', num: true, render: (r) => pct(r.scale, 0), width: 64 },
+                {
+                  key: 'r',
+                  header: 'Reasons',
+                  render: (r) =>
+                    r.reasons.length === 0 ? (
+                      <span className="muted">{r.summary || 'no constraint bound'}</span>
+                    ) : (
+                      <ul className="reasons">
+                        {r.reasons.slice(0, 4).map((x, i) => (
+                          <li key={i}>
+                            <Badge tone="neutral">{x.code}</Badge> {x.message}
+                            {x.limit !== null && x.actual !== null ? <span className="muted"> (actual {num(x.actual, 3)} vs limit {num(x.limit, 3)})</span> : null}
+                          </li>
+                        ))}
+                        {r.reasons.length > 4 ? <li className="muted">+{r.reasons.length - 4} more</li> : null}
+                      </ul>
+                    ),
+                },
+              ]}
+            />
+          )}
+        </Async>
+      </Card>
+      <div style={{ height: 16 }} />
+      <Grid>
+        <Card span={5} title="Risk budgets" extra="component VaR share ÷ agent budget">
+          <Async loaded={agents}>
+            {(a) => {
+              const shares = new Map((risk.data?.report.agentVar.agents ?? []).map((x) => [x.agentId, x.share]));
+              if (a.agents.length === 0) return <div className="muted">No agents.</div>;
+              return (
+                <>
+                  {a.agents.map((ag) => {
+                    const budget = typeof ag.riskParams['riskBudgetPct'] === 'number' ? ag.riskParams['riskBudgetPct'] : 0.25;
+                    const share = shares.get(ag.id) ?? 0;
+                    return <ProgressBar key={ag.id} label={`${ag.id}`} utilisation={budget > 0 ? Math.abs(share) / budget : 0} right={`${pct(share, 0)} of ${pct(budget, 0)}`} />;
+                  })}
+                  {risk.error !== null ? <div className="muted">VaR shares unavailable: the risk report did not load.</div> : null}
+                </>
+              );
+            }}
+          </Async>
+        </Card>
+        <Card span={7} title="Drawdown ladder" extra="default steps">
+          <Async loaded={agents}>
+            {(a) => (
+              <div className="ladder" data-testid="ladder">
+                {LADDER.map((s) => {
+                  const here = a.agents.filter((x) => x.drawdownState === s.state);
+                  return (
+                    <div key={s.state} className={`step${here.length > 0 ? ' current' : ''}`} style={here.length > 0 ? { borderColor: `var(--${STEP_TONE[s.state]})` } : undefined}>
+                      <div className={`name tone-${STEP_TONE[s.state]}`}>{s.label}</div>
+                      <div className="rule">
+                        {s.rule} · {s.effect}
+                      </div>
+                      <div className="chips">
+                        {here.map((x) => (
+                          <Badge key={x.id} tone={STEP_TONE[s.state]}>
+                            {x.id}
+                          </Badge>
+                        ))}
+                      </div>
+                    </div>
+                  );
+                })}
+              </div>
+            )}
+          </Async>
+          {fund.data ? (
+            <div style={{ marginTop: 12 }}>
+              Fund step: <StatusBadge status={fund.data.fund.drawdownState} /> ·{' '}
+              {fund.data.nav ? `drawdown ${pct(fund.data.nav.drawdown)} from the high-water mark` : 'no NAV yet'}
+            </div>
+          ) : null}
+        </Card>
+      </Grid>
+    </>
+  );
+}
+
+function KillSwitch(p: { fund: FundDetail | null; onChange: () => void }) {
+  const { base, user, refreshFunds } = useSession();
+  const ks = useApi<{ tradingState: string; lastEvent: JournalEntry | null }>(`${base}/kill-switch`, ['trading-state.changed']);
+  const [dialog, setDialog] = useState<'trip' | 'rearm' | null>(null);
+  const state = ks.data?.tradingState ?? p.fund?.fund.tradingState ?? null;
+  const allowed = can(user, 'killSwitch');
+  const halted = state === 'HALTED';
+  // The overlay's transition table re-arms one step at a time: HALTED → REDUCING → ACTIVE.
+  const rearmTo = halted ? 'REDUCING' : 'ACTIVE';
+  const act = async (reason: string) => {
+    if (dialog === 'trip') await post(`${base}/kill-switch/trip`, { reason });
+    else await post(`${base}/kill-switch/rearm`, { reason, to: rearmTo });
+    setDialog(null);
+    ks.reload();
+    p.onChange();
+    refreshFunds();
+  };
+  const tone = halted ? 'breach' : state === 'REDUCING' ? 'warning' : 'up';
+  return (
+    <div className={`banner banner-${tone}`} data-testid="trading-state">
+      <div>
+        Trading state: <span data-testid="trading-state-value">{state ?? '…'}</span>
+        {ks.data?.lastEvent ? (
+          <span style={{ fontWeight: 400 }}>
+            {' '}
+            · last: {ks.data.lastEvent.kind.replace(/_/g, ' ').toLowerCase()} by {ks.data.lastEvent.who} at {time(ks.data.lastEvent.timestamp)} — “{ks.data.lastEvent.rationale}”
+          </span>
+        ) : null}
+        {ks.error !== null ? <span style={{ fontWeight: 400 }}> · kill-switch status unavailable</span> : null}
+      </div>
+      <div className="row">
+        {!allowed ? <span style={{ fontWeight: 400 }}>Only risk and admin may use the kill switch.</span> : null}
+        {halted || state === 'REDUCING' ? (
+          <Button variant="primary" disabled={!allowed} onClick={() => setDialog('rearm')} data-testid="rearm">
+            {halted ? 'Re-arm to REDUCING…' : 'Re-arm to ACTIVE…'}
+          </Button>
+        ) : null}
+        {!halted ? (
+          <Button variant="danger" disabled={!allowed || state === null} onClick={() => setDialog('trip')} data-testid="kill-switch">
+            Kill switch…
+          </Button>
+        ) : null}
+      </div>
+      {dialog === 'trip' ? (
+        <ConfirmDialog
+          title="Trip the kill switch"
+          danger
+          confirmLabel="Halt trading"
+          body={<span style={{ fontWeight: 400 }}>All trading in this fund stops (HALTED) until someone with the risk role re-arms it. This is journalled and audited.</span>}
+          onConfirm={act}
+          onCancel={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog === 'rearm' ? (
+        <ConfirmDialog
+          title="Re-arm trading"
+          confirmLabel={`Re-arm to ${rearmTo}`}
+          body={
+            <span style={{ fontWeight: 400 }}>
+              {state} → <b>{rearmTo}</b>.{' '}
+              {halted ? 'A halted fund re-arms to REDUCING first (risk can only shrink); re-arm again to go ACTIVE.' : 'Full trading resumes.'}
+            </span>
+          }
+          onConfirm={act}
+          onCancel={() => setDialog(null)}
+        />
+      ) : null}
+    </div>
+  );
+}

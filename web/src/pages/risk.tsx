@@ -1,0 +1,161 @@
+import { useState } from 'react';
+import { post } from '../api/client.ts';
+import { useApi } from '../api/use-api.ts';
+import type { RiskReport, StressRow } from '../api/types.ts';
+import { Async, Button, Card, Grid, PageHead, ProgressBar, Stat, Stats, Table, money, num, pct, toneOf } from '../design/index.ts';
+import { can, useSession } from '../session.ts';
+
+const LIVE = ['cycle.completed', 'fill.recorded', 'alert.raised'];
+const METHODS = [
+  { key: 'historical', label: 'Historical' },
+  { key: 'parametric', label: 'Parametric' },
+  { key: 'monteCarlo', label: 'Monte Carlo' },
+] as const;
+
+/** VaR and CVaR by method, limit utilisation, stress, concentration and liquidity. */
+export function RiskPage() {
+  const { base, user } = useSession();
+  const risk = useApi<{ asOf: string; nav: number; report: RiskReport }>(`${base}/risk`, LIVE);
+  const stress = useApi<{ results: StressRow[] }>(`${base}/stress`, LIVE);
+  const [running, setRunning] = useState(false);
+  const [stressError, setStressError] = useState<string | null>(null);
+  const runStress = () => {
+    setRunning(true);
+    setStressError(null);
+    post(`${base}/stress`, {})
+      .then(() => stress.reload())
+      .catch((e: unknown) => setStressError(e instanceof Error ? e.message : String(e)))
+      .finally(() => setRunning(false));
+  };
+  return (
+    <>
+      <PageHead title="Risk Monitor" sub={risk.data ? `As of ${risk.data.asOf} · NAV ${money(risk.data.nav, true)}` : 'VaR, limits, stress and liquidity'}>
+        {can(user, 'stress') ? (
+          <Button onClick={runStress} disabled={running}>
+            {running ? 'Running stress…' : 'Run stress tests'}
+          </Button>
+        ) : null}
+      </PageHead>
+      <Async loaded={risk}>{({ report: r }) => <Report r={r} />}</Async>
+      <Card title="Stored stress results" extra={stressError ?? undefined}>
+        <Async loaded={stress}>
+          {(d) => (
+            <Table
+              rows={[...d.results].sort((a, b) => a.pnlImpact - b.pnlImpact)}
+              rowKey={(r) => `${r.scenario}/${r.asOf ?? ''}`}
+              empty="No stored stress runs"
+              columns={[
+                { key: 's', header: 'Scenario', render: (r) => r.scenario },
+                { key: 'a', header: 'As of', render: (r) => r.asOf ?? '' },
+                { key: 'p', header: 'P&L impact', num: true, render: (r) => <span className={`tone-${toneOf(r.pnlImpact)}`}>{money(r.pnlImpact)}</span> },
+                { key: 'pp', header: '% NAV', num: true, render: (r) => pct(r.pnlImpactPct) },
+                { key: 'ag', header: 'Worst agent', render: (r) => worstAgent(r.perAgent) },
+              ]}
+            />
+          )}
+        </Async>
+      </Card>
+    </>
+  );
+}
+
+function worstAgent(m: Record<string, number> | null | undefined): string {
+  if (!m) return '—';
+  const e = Object.entries(m).sort((a, b) => a[1] - b[1])[0];
+  return e ? `${e[0]} ${money(e[1], true)}` : '—';
+}
+
+function Report(p: { r: RiskReport }) {
+  const r = p.r;
+  return (
+    <>
+      <Stats>
+        <Stat label="Gross" value={pct(r.grossPct, 0)} hint={money(r.gross, true)} />
+        <Stat label="Net" value={pct(r.netPct, 0)} hint={money(r.net, true)} />
+        <Stat label="Daily σ" value={money(r.sigma, true)} hint={`${r.observations} obs`} />
+        <Stat label="Effective names" value={num(r.concentration.effectiveNames, 1)} hint={`HHI ${num(r.concentration.hhi, 3)}`} />
+        <Stat label="Days to liquidate" value={num(r.liquidity.daysToLiquidate, 1)} hint={`stressed ${num(r.liquidity.stressDaysToLiquidate, 1)}`} />
+        <Stat label="Worst stress" value={r.worstStress ? money(r.worstStress.pnl, true) : '—'} tone={toneOf(r.worstStress?.pnl)} hint={r.worstStress?.scenario} />
+      </Stats>
+      <Grid>
+        <Card span={6} title="VaR and CVaR by method" extra={`${r.monteCarloPaths.toLocaleString()} MC paths · 1-day`}>
+          <Table
+            rows={r.var.flatMap((l) => METHODS.map((m) => ({ c: l.confidence, m: m.label, f: l[m.key] })))}
+            rowKey={(x) => `${x.c}/${x.m}`}
+            testId="var-table"
+            empty="No VaR (no history)"
+            columns={[
+              { key: 'c', header: 'Confidence', render: (x) => pct(x.c, 0) },
+              { key: 'm', header: 'Method', render: (x) => x.m },
+              { key: 'v', header: 'VaR', num: true, render: (x) => money(x.f.var) },
+              { key: 'vp', header: '% NAV', num: true, render: (x) => pct(x.f.varPct) },
+              { key: 'cv', header: 'CVaR', num: true, render: (x) => money(x.f.cvar) },
+              { key: 'cvp', header: '% NAV', num: true, render: (x) => pct(x.f.cvarPct) },
+            ]}
+          />
+          {r.missingReturns.length > 0 ? <div className="tone-warning">No returns for {r.missingReturns.join(', ')} (left out of VaR).</div> : null}
+        </Card>
+        <Card span={6} title="Limit utilisation" extra="tick = limit">
+          {r.limits.length === 0 ? <div className="muted">No limits configured.</div> : null}
+          {r.limits.map((l) => (
+            <ProgressBar key={l.name} label={l.name} utilisation={l.utilisation} status={l.status} right={`${pct(l.utilisation, 0)} · ${l.status}`} />
+          ))}
+        </Card>
+      </Grid>
+      <Grid>
+        <Card span={4} title="Stress scenarios (current book)">
+          <Table
+            rows={[...r.stress].sort((a, b) => a.pnl - b.pnl)}
+            rowKey={(x) => x.scenario}
+            empty="No scenarios"
+            columns={[
+              { key: 's', header: 'Scenario', render: (x) => x.scenario },
+              { key: 'p', header: 'P&L', num: true, render: (x) => <span className={`tone-${toneOf(x.pnl)}`}>{money(x.pnl)}</span> },
+              { key: 'pp', header: '% NAV', num: true, render: (x) => pct(x.pnl / r.nav) },
+            ]}
+          />
+        </Card>
+        <Card span={4} title="Liquidity" extra={`${pct(r.liquidity.participationRate, 0)} of ADV`}>
+          <Stats>
+            <Stat label="Liquid ≤ 1d" value={pct(r.liquidity.liquidWithin1d, 0)} />
+            <Stat label="Liquid ≤ 5d" value={pct(r.liquidity.liquidWithin5d, 0)} />
+          </Stats>
+          <Table
+            rows={r.liquidity.names.slice(0, 10)}
+            rowKey={(x) => x.symbol}
+            empty="Flat book"
+            columns={[
+              { key: 's', header: 'Slowest names', render: (x) => x.symbol },
+              { key: 'd', header: 'Days', num: true, render: (x) => num(x.days, 2) },
+              { key: 'sd', header: 'Stressed', num: true, render: (x) => num(x.stressDays, 2) },
+            ]}
+          />
+        </Card>
+        <Card span={4} title="VaR by agent" extra={`parametric ${pct(r.agentVar.confidence, 0)}`}>
+          <Table
+            rows={r.agentVar.agents}
+            rowKey={(x) => x.agentId}
+            empty="No agent books"
+            columns={[
+              { key: 'a', header: 'Agent', render: (x) => x.agentId },
+              { key: 'c', header: 'Component', num: true, render: (x) => money(x.componentVar) },
+              { key: 's', header: 'Share', num: true, render: (x) => pct(x.share, 0) },
+              { key: 'st', header: 'Standalone', num: true, render: (x) => money(x.standaloneVar) },
+            ]}
+          />
+          <h3 style={{ marginTop: 12 }}>Sectors</h3>
+          <Table
+            rows={r.sectors}
+            rowKey={(x) => x.sector}
+            empty="Flat book"
+            columns={[
+              { key: 's', header: 'Sector', render: (x) => x.sector },
+              { key: 'g', header: 'Gross', num: true, render: (x) => pct(x.grossPct, 1) },
+              { key: 'n', header: 'Net', num: true, render: (x) => pct(x.netPct, 1) },
+            ]}
+          />
+        </Card>
+      </Grid>
+    </>
+  );
+}
