@@ -316,3 +316,23 @@ describe('Null and Composite checks', () => {
     expect(decisionOf(c, 'a').checks[0]?.check).toBe('both');
   });
 });
+
+describe('malformed input', () => {
+  it('a second proposal from the same agent is ignored with an alert; one decision per agent', () => {
+    const s = setup();
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.05 }]), proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S002', weight: 0.05 }])]);
+    expect(r.decisions.length).toBe(1);
+    expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.05, 12);
+    expect(r.alerts.some((x) => x.dedupKey === 'overlay:duplicate:a')).toBe(true);
+  });
+
+  it('a proposal naming a name twice is rejected and the current book stands', () => {
+    const held = [{ symbol: 'S003', qty: 1000, price: px('S003') }];
+    const s = setup({ agents: [{ id: 'a', positions: held }] });
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.05 }, { symbol: 'S001', weight: 0.02 }])]);
+    expect(decisionOf(r, 'a').action).toBe('BLOCK');
+    expect(codesOf(r, 'a')).toContain('MALFORMED_PROPOSAL');
+    expect(finalOf(r, 'a', 'S001')).toBe(0);
+    expect(finalOf(r, 'a', 'S003') * A).toBeCloseTo(1000 * px('S003'), 6);
+  });
+});

@@ -186,6 +186,9 @@ function buildAlerts(args: Parameters<typeof finishReview>[0], snapshot: FundRis
   };
   if (problems.length > 0) add('CRITICAL', 'SYSTEM', 'Fail safe: the fund is reducing risk', `Fund state or risk model could not be computed; nothing new is approved. ${problems.slice(0, 10).join('; ')}`, 'overlay:fail_safe', { problems: [...problems] });
   for (const t of facts.triggers) add('CRITICAL', 'RISK', `Kill switch: ${t.name}`, t.message, `overlay:kill:${t.name}`, { limit: t.limit, actual: t.actual });
+  const counts = new Map<string, number>();
+  for (const p of input.proposals) counts.set(p.agentId, (counts.get(p.agentId) ?? 0) + 1);
+  for (const [id, n] of counts) if (n > 1) add('MEDIUM', 'TRADING', `Agent ${id} sent ${n} proposals`, 'only the first proposal of a cycle is reviewed; the others are ignored', `overlay:duplicate:${id}`);
   if (facts.transition.changed) add('HIGH', 'TRADING', `Trading state ${input.state.tradingState} → ${facts.transition.state}`, facts.transition.cause, `overlay:trading_state:${facts.transition.state}`);
   for (const [id, d] of facts.context.agentDrawdown) {
     if (d.outcome.event === 'escalated') add('HIGH', 'RISK', `Agent ${id} drawdown step: ${d.outcome.track.state}`, `drawdown ${(d.dd * 100).toFixed(2)}% from the high-water mark`, `overlay:drawdown:${id}:${d.outcome.track.state}`, { drawdown: d.dd });

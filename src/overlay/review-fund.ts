@@ -69,7 +69,6 @@ export interface Reviewed {
   postScale: number;
   readonly postReasons: Reason[];
   readonly blocked: boolean;
-  readonly duplicate: boolean;
 }
 
 /**
@@ -111,15 +110,13 @@ export function reviewFund(input: ReviewInput): FundReview {
     bindCtx({ config, options, view, state, universe, model, scratch, ledger, fund, agent, work, candidateRisk: unbound });
   proposals.forEach((proposal, k) => {
     const original = candidates[k];
-    if (!original) return;
-    const duplicate = seen.has(original.agentId);
+    // a second proposal from the same agent is ignored (and alerted): one decision per agent
+    if (!original || seen.has(original.agentId)) return;
     seen.add(original.agentId);
     let ctx = mk(original);
     let results = checks.map((c) => c.review(proposal, ctx));
     const extra: Reason[] = [];
-    if (original.malformed !== null || duplicate) {
-      extra.push(reason('committee', duplicate ? 'DUPLICATE_PROPOSAL' : 'MALFORMED_PROPOSAL', duplicate ? 'a second proposal from the same agent in one cycle' : (original.malformed ?? '')));
-    }
+    if (original.malformed !== null) extra.push(reason('committee', 'MALFORMED_PROPOSAL', original.malformed));
     const blocked = extra.length > 0 || results.some((r) => r.block);
     let effective = original;
     if (blocked) {
@@ -131,16 +128,10 @@ export function reviewFund(input: ReviewInput): FundReview {
     const combined = combineResults(effective, results);
     const baseFinal = applyCombined(effective, combined);
     const post = enforceFinalLimits(ctx, baseFinal);
-    if (duplicate) {
-      reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal: new Float64Array(baseFinal.length), postScale: 0, postReasons: extra, blocked, duplicate });
-      return;
-    }
     const val = new Float64Array(baseFinal.length);
     for (let i = 0; i < val.length; i++) val[i] = (baseFinal[i] ?? 0) * post.scale * effective.capital;
     ledger.add(original.agentId, { idx: effective.idx, val });
-    addSparse(pending, original.proposedBook, -1);
-    pendingBooks.delete(original.agentId);
-    reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons: [...extra, ...post.reasons], blocked, duplicate });
+    reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons: [...extra, ...post.reasons], blocked });
   });
   settleBuckets(reviewed, ledger, config, fund, model, scratch, universe.N);
   const decisions: OverlayDecision[] = [];
@@ -149,7 +140,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     const finalW = r.baseFinal.map((w) => w * r.postScale);
     const out = buildDecision({ ctx: r.ctx, proposal: r.proposal, original: r.original, results: r.results, combined: r.combined, finalW, postScale: r.postScale, postReasons: r.postReasons, blocked: r.blocked, cycleId, timestamp });
     decisions.push(out.decision);
-    if (!positions[r.original.agentId]) positions[r.original.agentId] = [...out.positions];
+    positions[r.original.agentId] = [...out.positions];
   }
   return finishReview({ input, options, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
 }

@@ -29,7 +29,7 @@ export function settleBuckets(reviewed: Reviewed[], ledger: FundLedger, config: 
       if (comp > cap + 1e-6 && (!worst || used > worst.used)) worst = { bucket: b, used, cap };
     }
     if (!worst) return;
-    const mine = reviewed.filter((r) => !r.duplicate && fund.bucketOf.get(r.original.agentId) === worst.bucket && r.postScale > 0);
+    const mine = reviewed.filter((r) => fund.bucketOf.get(r.original.agentId) === worst.bucket && r.postScale > 0);
     if (mine.length === 0) return;
     const R = new Float64Array(N);
     const O = new Float64Array(N);
