@@ -271,6 +271,13 @@ describe('fail safe (risk-service-plan §6)', () => {
     expect(r.alerts.some((a) => a.severity === 'CRITICAL' && a.dedupKey === 'overlay:fail_safe')).toBe(true);
   });
 
+  it('a fund state as of another day than the market view sends the fund to REDUCING', () => {
+    const s = setup({ state: { asOf: '2020-01-02' } });
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.1 }])]);
+    expect(r.failSafe.problems[0]).toMatch(/fund state is as of 2020-01-02/);
+    expect(r.tradingState).toBe('REDUCING');
+  });
+
   it('an inconsistent config sends the fund to REDUCING', () => {
     const s = setup();
     const bad = { ...s.config, risk: { ...s.config.risk, maxNetExposure: 5, maxGrossExposure: 1 } };

@@ -26,6 +26,7 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
     const i = parsed.error.issues[0];
     problems.push(`config is inconsistent: ${i ? `${formatPath(i.path)}: ${i.message}` : 'invalid'}`);
   }
+  if (state.asOf !== view.asOf) problems.push(`fund state is as of ${state.asOf} but the market view is as of ${view.asOf}`);
   if (!(Number.isFinite(state.capital) && state.capital > 0)) problems.push(`fund capital is not a positive number (${state.capital})`);
   if (!(Number.isFinite(state.highWaterMark) && state.highWaterMark > 0)) problems.push(`fund high-water mark is not a positive number (${state.highWaterMark})`);
   const agentConfigs = new Map(config.agents.map((a) => [a.id, a]));
