@@ -3,6 +3,9 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerBacktestCommands } from './commands/backtest.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerInitCommand } from './commands/init.ts';
+import { registerKillSwitchCommands } from './commands/kill-switch.ts';
+import { registerReplayCommand } from './commands/replay.ts';
+import { registerRunCommands } from './commands/run.ts';
 import { createContext, type CliContext } from './context.ts';
 import { registerMarketCommands } from './market/index.ts';
 import { formatError, processIo, type CliIo } from './output.ts';
@@ -21,6 +24,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerAuditCommands(program, ctx);
   registerMarketCommands(program, ctx);
   registerBacktestCommands(program, ctx);
+  registerRunCommands(program, ctx);
+  registerReplayCommand(program, ctx);
+  registerKillSwitchCommands(program, ctx);
   return program;
 }
 

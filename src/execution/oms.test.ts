@@ -157,7 +157,7 @@ describe('crash safety: every intended order reaches the broker exactly once', (
     expect(report.unknown).toEqual([]);
     expect(report.positionBreaks).toEqual([]);
     const o2 = await w.journal.byClientId('o2');
-    expect(o2).toMatchObject({ status: 'FILLED', filledQty: 102, avgFillPrice: 30, brokerOrderId: 'paper-3' });
+    expect(o2).toMatchObject({ status: 'FILLED', filledQty: 102, avgFillPrice: 30, brokerOrderId: 'paper-o2' });
     const fill = (await w.journal.events('o2')).find((e) => e.type === 'OrderFilled');
     expect(fill?.type === 'OrderFilled' ? fill.fill.allocations : []).toEqual([{ agentId: 'a', qty: 62 }, { agentId: 'b', qty: 40 }]);
   });

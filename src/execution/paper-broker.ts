@@ -57,7 +57,6 @@ export class PaperBroker implements Broker {
   private readonly fills_: PaperFill[] = [];
   private cash: number;
   private view: MarketView | null = null;
-  private seq = 0;
   private readonly model: CostModel;
 
   constructor(private readonly opts: PaperBrokerOptions) {
@@ -74,13 +73,12 @@ export class PaperBroker implements Broker {
     const existing = this.orders_.get(order.id);
     if (existing) return this.ackOf(existing.snap, null);
     const at = isoAt(this.opts.clock.now());
-    this.seq += 1;
     const view = this.view;
     const u = view ? view.column(order.symbol) : -1;
     const reason = !view ? 'no market set' : u < 0 ? `unknown symbol ${order.symbol}` : null;
     const snap: BrokerOrder = {
       clientOrderId: order.id,
-      brokerOrderId: `paper-${this.seq}`,
+      brokerOrderId: `paper-${order.id}`,
       symbol: order.symbol,
       side: order.side,
       type: order.type,

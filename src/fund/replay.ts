@@ -57,7 +57,8 @@ export function replayCycle(config: FundConfig, panel: Panel, inputs: CycleInput
     for (const f of found) differences.push({ agentId: d.agentId, path: f.path || '(decision)', recorded: f.a, replayed: f.b });
   }
   for (const d of recorded) if (!seen.has(d.agentId)) differences.push({ agentId: d.agentId, path: '(decision)', recorded: 'present', replayed: 'missing' });
-  const recordedHash = hashOf(recorded);
-  const replayedHash = hashOf(review.decisions);
+  const sorted = (list: readonly OverlayDecision[]) => [...list].sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+  const recordedHash = hashOf(sorted(recorded));
+  const replayedHash = hashOf(sorted(review.decisions));
   return { cycleId: inputs.cycleId, asOf: inputs.asOf, identical: recordedHash === replayedHash, recordedHash, replayedHash, differences, decisions: review.decisions };
 }

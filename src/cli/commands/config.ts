@@ -3,7 +3,7 @@ import { configHash } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, table } from '../output.ts';
-import { registerFund } from './init.ts';
+import { registerFund } from '../../fund/index.ts';
 
 export function registerConfigCommands(program: Command, ctx: CliContext): void {
   const config = program.command('config').description('show, validate and approve the fund config (the golden config guard)');

@@ -5,6 +5,7 @@ import type { MarketView } from '../../market/index.ts';
 import { reviewFund, type FundReview } from '../../overlay/index.ts';
 import { agentBookFor, FUND_BOOK, refreshFundState } from './books.ts';
 import { decisionRecords } from './records.ts';
+import type { GateResult } from './gates.ts';
 import type { CycleServices, FundRunState } from './runtime.ts';
 
 export type CycleStep = 'fills' | 'state' | 'propose' | 'review' | 'orders' | 'records';
@@ -22,6 +23,8 @@ export interface CycleResult {
   /** Fills applied to the books this cycle (from orders of earlier cycles in backtests). */
   readonly fills: readonly Fill[];
   readonly alerts: readonly Alert[];
+  /** Governance gates checked before orders (empty in backtests). */
+  readonly gates: readonly GateResult[];
   /** Fund and agent NAVs after marking at the as-of close, dollars. */
   readonly nav: { readonly fund: number; readonly agents: Readonly<Record<string, number>> };
   /** Turnover of the orders sent, dollars. */
@@ -151,7 +154,21 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   // 5. orders (autonomous mode): cancel on a reduction plan, plan, net, check, send
   const orders: Order[] = [];
   let tradedNotional = 0;
-  if (s.config.fund.mode === 'autonomous') {
+  const gates = s.gate ? s.gate(review, proposals) : [];
+  const failedGates = gates.filter((g) => !g.passed);
+  for (const g of failedGates) {
+    const a = s.alerts.raise({
+      severity: 'CRITICAL',
+      category: 'TRADING',
+      title: `governance gate failed: ${g.gate}`,
+      message: `${g.detail}; no orders were sent this cycle`,
+      dedupKey: `gate:${g.gate}`,
+      traceId: cycleId,
+      fundId: s.config.fund.id,
+    });
+    if (a) agentAlerts.push(a);
+  }
+  if (s.config.fund.mode === 'autonomous' && failedGates.length === 0) {
     if (review.reductionPlan?.cancelOpenOrders) {
       for (const o of await s.journal.open()) await s.oms.cancel(o.id);
     }
@@ -248,6 +265,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     orders,
     fills,
     alerts,
+    gates,
     nav: { fund: state.ledger.fundNavCents() / 100, agents: agentsNav },
     tradedNotional,
     commissions,

@@ -8,7 +8,10 @@ import type { AlertManager } from '../alerts/alert-manager.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
 import type { MonthAnchor } from './books.ts';
-import type { TappedJournal } from './fill-tap.ts';
+import type { FillTapJournal } from './fill-tap.ts';
+import type { GateResult } from './gates.ts';
+import type { FundReview } from '../../overlay/index.ts';
+import type { AgentProposal } from '../../contracts/index.ts';
 
 export type CycleMode = 'backtest' | 'paper' | 'live';
 
@@ -19,7 +22,7 @@ export interface CycleServices {
   readonly agents: readonly Agent[];
   readonly broker: Broker;
   readonly oms: Oms;
-  readonly journal: TappedJournal;
+  readonly journal: FillTapJournal;
   readonly alerts: AlertManager;
   readonly bus: EventBus;
   readonly clock: Clock;
@@ -31,6 +34,8 @@ export interface CycleServices {
   readonly runId: string;
   /** The trading state the OMS enforces, set by the cycle before each submission batch. */
   readonly omsState: { current: TradingState };
+  /** Governance gates checked after the review and before any order (live: signals, risk); a failure sends nothing. */
+  readonly gate?: (review: FundReview, proposals: readonly AgentProposal[]) => GateResult[];
   /** Keep each cycle's decision inputs (fund state, ledger) for replay. */
   captureInputs: boolean;
   /** Data quality score per symbol, for decision records. */

@@ -1,0 +1,186 @@
+import type { FundConfig, Position } from '../../contracts/index.ts';
+import type { IsoDate } from '../../core/index.ts';
+import type { FundState } from '../../overlay/index.ts';
+import type { NavPoint, Repos, Store } from '../../store/index.ts';
+import { persistCycleRecords } from '../backtest/backtest-job.ts';
+import { initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
+import type { CycleResult } from '../cycle/run-cycle.ts';
+import type { CycleMode, FundRunState } from '../cycle/runtime.ts';
+import { Ledger, QTY_SCALE, type LedgerSnapshot } from '../ledger/ledger.ts';
+
+/** The fund's state after a cycle, as stored with it (JSON): enough to continue from there. */
+export interface StoredRunState {
+  ledger: LedgerSnapshot;
+  fund: FundState;
+  anchor: { month: string; fund: number; agents: [string, number][] };
+  lastAsOf: string | null;
+}
+
+export function serialiseRunState(s: FundRunState): StoredRunState {
+  return {
+    ledger: s.ledger.snapshot(),
+    fund: s.fund,
+    anchor: { month: s.anchor.month, fund: s.anchor.fund, agents: [...s.anchor.agents] },
+    lastAsOf: s.lastAsOf,
+  };
+}
+
+export function deserialiseRunState(s: StoredRunState): FundRunState {
+  const anchor: MonthAnchor = { month: s.anchor.month, fund: s.anchor.fund, agents: new Map(s.anchor.agents) };
+  return { ledger: Ledger.fromSnapshot(s.ledger), fund: s.fund, anchor, lastAsOf: s.lastAsOf };
+}
+
+/** The state after the fund's latest completed cycle, or a fresh fund (all cash) if it never ran. */
+export async function loadRunState(store: Store, config: FundConfig, asOf: IsoDate): Promise<{ state: FundRunState; fromCycle: string | null }> {
+  for (const c of await store.cycles.list(config.fund.id, 20)) {
+    const saved = (c.summary as { state?: StoredRunState }).state;
+    if (c.status === 'COMPLETED' && saved) return { state: deserialiseRunState(saved), fromCycle: c.id };
+  }
+  const ledger = new Ledger();
+  openLedgerBooks(ledger, config);
+  return {
+    state: { ledger, fund: initialFundState(config, asOf), anchor: { month: '', fund: config.fund.totalCapital, agents: new Map() }, lastAsOf: null },
+    fromCycle: null,
+  };
+}
+
+/** Positions of every book as contract Positions (signed shares, average cost, last mark). */
+export function ledgerPositions(ledger: Ledger, fundId: string, at: string): Position[] {
+  const out: Position[] = [];
+  for (const id of ledger.agentIds()) {
+    for (const h of ledger.book(id).holdings.values()) {
+      const qty = h.qty4 / QTY_SCALE;
+      out.push({
+        version: 1,
+        fundId,
+        agentId: id,
+        symbol: h.symbol,
+        qty,
+        avgCost: qty !== 0 ? Math.abs(h.costCents / 100 / qty) : 0,
+        lastPrice: h.mark,
+        realizedPnl: 0,
+        updatedAt: at,
+      });
+    }
+  }
+  return out;
+}
+
+/** NAV points of the fund ('' agent) and of each book for one date. */
+export function navPoints(state: FundRunState, fundId: string, date: IsoDate, prev: ReadonlyMap<string, number>): NavPoint[] {
+  const { ledger, fund } = state;
+  const point = (agentId: string, nav: number, cash: number, gross: number, net: number, hwm: number): NavPoint => {
+    const before = prev.get(agentId);
+    return {
+      fundId,
+      agentId,
+      date,
+      nav,
+      cash,
+      grossExposure: gross,
+      netExposure: net,
+      highWaterMark: Math.max(hwm, nav),
+      dailyReturn: before && before > 0 ? nav / before - 1 : null,
+      drawdown: hwm > 0 ? Math.min(0, nav / Math.max(hwm, nav) - 1) : 0,
+    };
+  };
+  const out: NavPoint[] = [];
+  let fundCash = 0;
+  let fundGross = 0;
+  let fundNet = 0;
+  for (const id of ledger.agentIds()) {
+    const b = ledger.book(id);
+    let gross = 0;
+    let net = 0;
+    for (const h of b.holdings.values()) {
+      const v = (h.qty4 / QTY_SCALE) * h.mark;
+      gross += Math.abs(v);
+      net += v;
+    }
+    fundCash += b.cashCents / 100;
+    fundGross += gross;
+    fundNet += net;
+    const a = fund.agents.find((x) => x.agentId === id);
+    out.push(point(id, ledger.navCents(id) / 100, b.cashCents / 100, gross, net, a?.highWaterMark ?? ledger.navCents(id) / 100));
+  }
+  out.push(point('', ledger.fundNavCents() / 100, fundCash, fundGross, fundNet, fund.highWaterMark));
+  return out;
+}
+
+export interface SaveCycleInput {
+  readonly fundId: string;
+  readonly mode: CycleMode;
+  readonly configHash: string;
+  readonly startedAt: string;
+  readonly result: CycleResult;
+  readonly state: FundRunState;
+  readonly prevNav: ReadonlyMap<string, number>;
+}
+
+/**
+ * Stores one completed cycle in one transaction: the cycle row with its inputs and the state it
+ * leaves, decision records, overlay and risk actions, signals, alerts, positions, NAV, the risk
+ * snapshot, stress results, the trading state and an audit entry. Nothing half-written.
+ */
+export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
+  const { result: r, state, fundId } = x;
+  const at = new Date().toISOString();
+  await tx.cycles.start({ id: r.cycleId, fundId, asOf: r.asOf, mode: x.mode, inputsHash: r.outputsHash ?? '', configHash: x.configHash, startedAt: x.startedAt });
+  await persistCycleRecords(tx, fundId, r);
+  await tx.signals.insertMany(r.cycleId, r.proposals.flatMap((p) => p.signals));
+  for (const a of r.alerts) await tx.alerts.insert(a);
+  await tx.positions.upsert(ledgerPositions(state.ledger, fundId, at));
+  await tx.nav.upsert(navPoints(state, fundId, r.asOf, x.prevNav));
+  const snap = r.review.snapshot;
+  await tx.risk.addSnapshot({
+    fundId,
+    cycleId: r.cycleId,
+    asOf: r.asOf,
+    var95: snap.var95,
+    var99: snap.var99,
+    cvar95: snap.cvar95,
+    grossExposure: snap.gross,
+    netExposure: snap.net,
+    metrics: { ...snap, regime: r.review.regime, tradingState: r.review.tradingState, liquidity: r.review.liquidity, scores: r.review.scores },
+  });
+  await tx.risk.addStressResults(
+    r.review.stress.results.map((s) => ({
+      fundId,
+      cycleId: r.cycleId,
+      asOf: r.asOf,
+      scenario: s.scenario,
+      pnlImpact: s.fundPnl,
+      pnlImpactPct: s.fundPnlPct,
+      perAgent: s.perAgent,
+      details: { kind: s.kind },
+    })),
+  );
+  await tx.funds.setTradingState(fundId, r.review.tradingState);
+  const registered = new Set((await tx.funds.agents(fundId)).map((a) => a.id));
+  for (const a of state.fund.agents) {
+    if (registered.has(a.agentId)) await tx.funds.setAgentDrawdown(fundId, a.agentId, { state: a.drawdown.state, highWaterMark: a.highWaterMark, hwmDate: r.asOf });
+  }
+  await tx.cycles.finish(r.cycleId, {
+    status: 'COMPLETED',
+    finishedAt: at,
+    summary: {
+      nav: r.nav,
+      tradingState: r.review.tradingState,
+      regime: r.review.regime,
+      orders: r.orders.length,
+      fills: r.fills.length,
+      decisions: r.decisions.map((d) => ({ agentId: d.agentId, action: d.action, scale: d.scale })),
+      outputsHash: r.outputsHash,
+      inputs: r.inputs,
+      state: serialiseRunState(state),
+    },
+  });
+  await tx.audit.append({
+    at,
+    actor: `fund:${fundId}`,
+    action: 'CycleCompleted',
+    entity: 'cycle',
+    entityId: r.cycleId,
+    payload: { asOf: r.asOf, mode: x.mode, configHash: x.configHash, outputsHash: r.outputsHash, nav: r.nav.fund, tradingState: r.review.tradingState },
+  });
+}

@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createRoster } from '../../agents/index.ts';
+import { nullBus, type EventBus } from '../../bus/index.ts';
+import { configHash, type FundConfig } from '../../contracts/index.ts';
+import { KeelError, LiveClock, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
+import { Oms, PaperBroker, type Broker, type TradingState } from '../../execution/index.ts';
+import { viewAt } from '../../market/index.ts';
+import type { Store } from '../../store/index.ts';
+import { AlertManager, type AlertChannel } from '../alerts/alert-manager.ts';
+import { dataGates, decisionGates, gate, type GateResult } from '../cycle/gates.ts';
+import { runCycle, type CycleResult } from '../cycle/run-cycle.ts';
+import type { CycleServices } from '../cycle/runtime.ts';
+import { loadMarket } from '../market-loader.ts';
+import type { FundMetrics } from '../observability/metrics.ts';
+import { loadRunState, saveCycle } from './fund-store.ts';
+import { registerFund } from './register.ts';
+import { StoreOrderJournal } from './store-journal.ts';
+
+export interface LiveCycleOptions {
+  readonly store: Store;
+  readonly config: FundConfig;
+  /** paper: the paper broker fills at the latest price; live: the configured broker (Alpaca). */
+  readonly mode: 'paper' | 'live';
+  /** Keel's home, where the KILL_SWITCH file is looked for. */
+  readonly home: string;
+  readonly broker?: Broker;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly bus?: EventBus;
+  readonly metrics?: FundMetrics;
+  readonly channels?: readonly AlertChannel[];
+  /** Run as of this stored date instead of the latest. */
+  readonly asOf?: string;
+}
+
+export type LiveCycleOutcome =
+  | { readonly status: 'COMPLETED'; readonly result: CycleResult; readonly gates: readonly GateResult[]; readonly resumedFrom: string | null }
+  | { readonly status: 'REFUSED'; readonly gates: readonly GateResult[]; readonly reason: string };
+
+/** The kill-switch file: its presence halts trading before anything else runs. */
+export function killSwitchFile(home: string): string {
+  return path.join(home, 'KILL_SWITCH');
+}
+
+/**
+ * One live or paper cycle: gates (kill switch file, golden config for live, history, data
+ * quality), the fund state after the last cycle, reconciliation with the broker, the cycle
+ * itself (signal and risk gates before any order), and one transaction that stores it all.
+ */
+export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcome> {
+  const clock = o.clock ?? new LiveClock();
+  const logger = o.logger ?? nullLogger;
+  const hash = configHash(o.config);
+  const fundId = o.config.fund.id;
+  const alerts = new AlertManager({ clock, ids: new RandomIds(), channels: o.channels ?? [], logger, dedupWindowSec: o.config.alerts.dedupWindowSec });
+  const refuse = async (gates: GateResult[], reason: string): Promise<LiveCycleOutcome> => {
+    const a = alerts.raise({ severity: 'CRITICAL', category: 'TRADING', title: 'cycle refused', message: reason, dedupKey: `refused:${reason.slice(0, 60)}`, fundId });
+    if (a) await o.store.alerts.insert(a);
+    await alerts.flush();
+    return { status: 'REFUSED', gates, reason };
+  };
+  const gates: GateResult[] = [];
+  const killFile = killSwitchFile(o.home);
+  gates.push(gate('kill_switch', !existsSync(killFile), existsSync(killFile) ? `${killFile} exists` : 'no kill-switch file'));
+  if (!gates[0]?.passed) return refuse(gates, `kill switch file present (${killFile}); remove it to resume trading`);
+  if (o.mode === 'live' && !(await o.store.configVersions.isApproved(hash))) {
+    throw new KeelError('KEEL_E_CONFIG_UNAPPROVED', `config ${hash.slice(0, 12)}… is not approved for live trading; review it and run keel config approve`);
+  }
+  const market = await loadMarket(o.store, o.asOf ? { to: o.asOf } : {});
+  const view = viewAt(market.panel, o.asOf ?? market.panel.T - 1);
+  gates.push(...dataGates(view, market.quality, o.config.data.minQuality));
+  const failed = gates.filter((g) => !g.passed);
+  if (failed.length > 0) return refuse(gates, failed.map((g) => `${g.gate}: ${g.detail}`).join('; '));
+  await registerFund(o.store, o.config, 'fund-cycle', new Date(clock.now()).toISOString());
+  const fund = await o.store.funds.get(fundId);
+  const { state, fromCycle } = await loadRunState(o.store, o.config, view.asOf);
+  if (fund?.tradingState === 'HALTED' && state.fund.tradingState !== 'HALTED') {
+    state.fund = { ...state.fund, tradingState: 'HALTED', tradingStateSince: view.asOf, manualKill: { who: 'store', why: 'fund HALTED in the store (kill switch tripped)', at: view.asOf } };
+  }
+  const runId = `${fundId}-${o.mode}`;
+  if (await o.store.cycles.get(`${runId}-${view.asOf}`)) {
+    return refuse(gates, `a ${o.mode} cycle already ran for ${view.asOf}; import newer bars or pass --as-of`);
+  }
+  const broker = o.broker ?? new PaperBroker({ clock, config: o.config.execution, mode: 'live', initialCash: o.config.fund.totalCapital });
+  if (broker instanceof PaperBroker) broker.setMarket(view);
+  const journal = new StoreOrderJournal(o.store, fundId);
+  const omsState: { current: TradingState } = { current: state.fund.tradingState };
+  const oms = new Oms({
+    journal,
+    broker,
+    clock,
+    config: o.config.oms,
+    market: {
+      tradingState: () => omsState.current,
+      nav: () => state.ledger.fundNavCents() / 100,
+      price: (sym) => {
+        const u = view.column(sym);
+        return u >= 0 ? view.close(u) : Number.NaN;
+      },
+      positionQty: (sym) => state.ledger.agentIds().reduce((q, id) => q + state.ledger.qty(id, sym), 0),
+    },
+  });
+  const recovery = await oms.recover();
+  if (recovery.unknown.length > 0) {
+    const a = alerts.raise({ severity: 'HIGH', category: 'TRADING', title: 'unknown broker orders', message: `${recovery.unknown.length} order(s) at the broker that Keel did not send`, dedupKey: 'reconcile:unknown', fundId });
+    if (a) await o.store.alerts.insert(a);
+  }
+  const services: CycleServices = {
+    config: o.config,
+    configHash: hash,
+    agents: createRoster(o.config),
+    broker,
+    oms,
+    journal,
+    alerts,
+    bus: o.bus ?? nullBus,
+    clock,
+    ids: new RandomIds(),
+    logger,
+    metrics: o.metrics ?? null,
+    mode: o.mode,
+    runId,
+    omsState,
+    captureInputs: true,
+    quality: market.quality,
+    gate: (review, proposals) => decisionGates(review, proposals, o.config.killSwitch.fundVar99Pct),
+  };
+  const startedAt = new Date(clock.now()).toISOString();
+  const prevNav = new Map<string, number>();
+  for (const id of state.ledger.agentIds()) prevNav.set(id, state.ledger.navCents(id) / 100);
+  prevNav.set('', state.ledger.fundNavCents() / 100);
+  const t0 = performance.now();
+  const result = await runCycle(services, state, view);
+  await o.store.transaction((tx) => saveCycle(tx, { fundId, mode: o.mode, configHash: hash, startedAt, result, state, prevNav }));
+  o.metrics?.cycleDuration.observe({ mode: o.mode }, (performance.now() - t0) / 1000);
+  o.metrics?.cycles.inc({ result: 'completed' });
+  await alerts.flush();
+  await services.bus.publish('cycle.completed', {
+    cycleId: result.cycleId,
+    asOf: result.asOf,
+    fundId,
+    nav: result.nav.fund,
+    tradingState: result.review.tradingState,
+    durationMs: performance.now() - t0,
+  });
+  logger.log('info', 'cycle completed', { cycleId: result.cycleId, asOf: result.asOf, nav: result.nav.fund, orders: result.orders.length, traceId: result.cycleId });
+  return { status: 'COMPLETED', result, gates: [...gates, ...result.gates], resumedFrom: fromCycle };
+}
