@@ -130,29 +130,28 @@ function simulateAssets(books: Float64Array, U: number, G: number, model: RiskMo
   }
   const r = new Float64Array(U);
   if (isFactorModel(model)) {
+    // Blocks of paths: factor draws F_b = Z_b·L_Fᵀ, then R_b = F_b·Bᵀ (register-blocked) plus √D∘ε.
     const { K, B, F, D } = model;
     const lf = squareRoot(F, K);
     const sd = Float64Array.from(D, (d) => Math.sqrt(Math.max(d, 0)));
-    const zf = new Float64Array(K);
-    const f = new Float64Array(K);
     const zig = new ZigguratNormal(rng);
+    const PB = 32;
+    const zb = new Float64Array(PB * K);
+    const fb = new Float64Array(PB * K);
+    const rb = new Float64Array(PB * U);
     const eps = new Float64Array(U);
-    for (let p = 0; p < paths; p++) {
-      const s = mix();
-      zig.fill(zf);
-      zig.fill(eps);
-      for (let a = 0; a < K; a++) {
-        let v = 0;
-        for (let b = 0; b < K; b++) v += (lf[a * K + b] as number) * (zf[b] as number);
-        f[a] = v;
+    for (let p0 = 0; p0 < paths; p0 += PB) {
+      const nb = Math.min(PB, paths - p0);
+      zig.fill(zb.subarray(0, nb * K));
+      multiplyABt(zb, nb, lf, K, K, fb);
+      multiplyABt(fb, nb, B, U, K, rb);
+      for (let b = 0; b < nb; b++) {
+        const s = mix();
+        zig.fill(eps);
+        const o = b * U;
+        for (let u = 0; u < U; u++) r[u] = ((rb[o + u] as number) + (sd[u] as number) * (eps[u] as number)) * s;
+        revalue(r, idx, wts, pnl, (p0 + b) * G);
       }
-      for (let u = 0; u < U; u++) {
-        let v = (sd[u] as number) * (eps[u] as number);
-        const o = u * K;
-        for (let a = 0; a < K; a++) v += (B[o + a] as number) * (f[a] as number);
-        r[u] = v * s;
-      }
-      revalue(r, idx, wts, pnl, p * G);
     }
     return;
   }
