@@ -35,6 +35,11 @@ export interface ServerOptions {
   readonly cacheTtlMs?: number;
   /** Session idle lifetime, ms; default 12 h. */
   readonly sessionTtlMs?: number;
+  /**
+   * The kill-switch file the live cycle checks (`killSwitchFile(home)` from src/fund): a trip over
+   * HTTP writes it and a re-arm removes it, as `keel kill-switch` does. Absent: state only.
+   */
+  readonly killSwitchFile?: string;
   /** Monte Carlo paths of the risk monitor; default 5 000. */
   readonly monteCarloPaths?: number;
 }

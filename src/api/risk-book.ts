@@ -7,6 +7,11 @@ import type { AgentRow, FundRow } from '../store/index.ts';
 import { lastClose, marketAt, returnsWindow } from './market-context.ts';
 import type { ApiRuntime } from './runtime.ts';
 
+/** One result per scenario: the newest run of the latest date (rows come ordered by scenario, then id). */
+export function latestPerScenario<T extends { readonly scenario: string }>(rows: readonly T[]): T[] {
+  return [...new Map(rows.map((r) => [r.scenario, r])).values()];
+}
+
 /** A fund's open book marked at the market's close of `asOf`: dollars, signed. */
 export interface MarkedBook {
   readonly asOf: string;
@@ -50,7 +55,7 @@ export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: strin
   const config = await rt.configFor(fund);
   const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
   const window = Math.min(config.risk.riskModel.lookbackDays, 252);
-  const stored = await rt.store.risk.latestStress(fund.id);
+  const stored = latestPerScenario(await rt.store.risk.latestStress(fund.id));
   const report = riskMonitor({
     asOf: b.asOf,
     nav: b.nav,

@@ -34,8 +34,21 @@ function isRaw(x: unknown): x is RawAnswer {
   return typeof x === 'object' && x !== null && (x as { raw?: unknown }).raw === true;
 }
 
+/** The path of the first string holding a NUL character (PostgreSQL text cannot store it), if any. */
+function nulPath(v: unknown, path: string, depth = 0): string | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
+  if (depth > 20 || typeof v !== 'object' || v === null) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const p = nulPath(x, `${path}.${k}`, depth + 1);
+    if (p) return p;
+  }
+  return undefined;
+}
+
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) return undefined;
+  const nul = nulPath(value, where);
+  if (nul) throw new KeelError('KEEL_E_VALIDATION', `${nul}: must not contain NUL characters`, { field: nul });
   const r = schema.safeParse(value ?? {});
   if (!r.success) throw validationError(where, r.error);
   return r.data;
@@ -123,7 +136,7 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute) {
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const rt = new ApiRuntime(opts);
   const logger = opts.logger === undefined || opts.logger === false ? false : { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  const app = Fastify({ logger, bodyLimit: 1_048_576, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({ logger, bodyLimit: 1_048_576, maxParamLength: 1_000, trustProxy: false, return503OnClosing: true });
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => rt.clock.now());
   const m = httpMetrics(opts.metrics.registry);
 

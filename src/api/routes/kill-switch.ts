@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { ensureDefined, KeelError } from '../../core/index.ts';
 import { transitionTradingState } from '../../overlay/index.ts';
@@ -30,6 +32,12 @@ async function setState(rt: ApiRuntime, principal: Principal | null, fund: FundR
     await rt.addJournal(r.value, tx);
     return tx.audit.append({ at: now, actor: p.name, action: kind === 'REARM' ? 'KillSwitchRearmed' : 'KillSwitchTripped', entity: 'fund', entityId: fund.id, payload: { from, to, why, role: p.role } });
   });
+  const file = rt.opts.killSwitchFile;
+  if (file && kind === 'KILL_SWITCH_TRIP') {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ at: now, by: p.name, reason: why, fundId: fund.id })}\n`);
+  }
+  if (file && kind === 'REARM') rmSync(file, { force: true });
   rt.cache.invalidate(fund.id);
   await rt.bus.publish('trading-state.changed', { fundId: fund.id, from, to, reason: why, who: p.name });
   return { tradingState: to, from, journalEntry: r.value, auditHash: audit.hash };

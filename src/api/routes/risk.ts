@@ -4,7 +4,7 @@ import { ensureDefined, KeelError } from '../../core/index.ts';
 import { HISTORICAL_SCENARIOS, reviewRisk, RiskReviewRequest, SEED_SCENARIOS } from '../../overlay/index.ts';
 import { fundOverlayActions, latestOverlayActions } from '../fund-reads.ts';
 import { marketAt } from '../market-context.ts';
-import { fundRiskReport, fundStress } from '../risk-book.ts';
+import { fundRiskReport, fundStress, latestPerScenario } from '../risk-book.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { FundParams, qDate, qInt } from './schemas.ts';
 
@@ -41,7 +41,7 @@ export const riskRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/stress', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
     summary: 'Latest stored stress results', returns: '{ results: [StressResult] }',
-    handler: async ({ rt, params, query }) => ({ results: await rt.store.risk.latestStress(params.fundId, query.asOf) }),
+    handler: async ({ rt, params, query }) => ({ results: latestPerScenario(await rt.store.risk.latestStress(params.fundId, query.asOf)) }),
   }),
   route({
     method: 'POST', url: '/v1/risk/review', tag: 'risk', access: ['pm', 'risk'], body: RiskReviewRequest,

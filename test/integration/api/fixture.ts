@@ -5,10 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { InProcessBus } from '../../../src/bus/index.ts';
-import { registerFund } from '../../../src/cli/commands/init.ts';
 import { defaultFundConfigInput, parseFundConfig, type AgentProposal, type FundConfig, type MacroObservation, type OverlayDecision } from '../../../src/contracts/index.ts';
 import { SequentialIds, SimClock } from '../../../src/core/index.ts';
-import { createFundMetrics } from '../../../src/fund/index.ts';
+import { createFundMetrics, registerFund } from '../../../src/fund/index.ts';
 import { generateSyntheticMarket, syntheticBars } from '../../../src/market/index.ts';
 import { buildServer, type ServerOptions } from '../../../src/api/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';

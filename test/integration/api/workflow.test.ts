@@ -1,0 +1,316 @@
+/**
+ * The endpoints' behaviour through `inject`: each checked against values computed independently
+ * from the fixture (positions, TCA, journal search), and the state changes they must leave behind
+ * (journal entries, audit rows, trading state, stored proposals).
+ */
+import { mkdtempSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorld, serverFor, type UserName, type World } from './fixture.ts';
+
+/** Response bodies are read as JSON.parse gives them: the assertions are the type check. */
+type Json = ReturnType<typeof JSON.parse>;
+
+describe('API endpoints', () => {
+  let w: World;
+  let app: FastifyInstance;
+  let llm: Server;
+  let llmUrl = '';
+  const ksFile = path.join(mkdtempSync(path.join(tmpdir(), 'keel-api-')), 'KILL_SWITCH');
+  beforeAll(async () => {
+    w = await makeWorld();
+    llm = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const prompt = (JSON.parse(body) as { prompt: string }).prompt;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ text: `LLM narrative (${prompt.length > 100 ? 'got the pack' : 'empty'})` }));
+      });
+    });
+    await new Promise<void>((r) => llm.listen(0, '127.0.0.1', () => r()));
+    const addr = llm.address();
+    llmUrl = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}/narrate` : '';
+    app = await serverFor(w, { llmUrl, killSwitchFile: ksFile });
+  }, 180_000);
+  afterAll(async () => {
+    for (let i = 0; i < 120; i++) {
+      if ((await w.store.backtests.list(100)).every((b) => b.status !== 'RUNNING')) break;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    await app.close();
+    await new Promise((r) => llm.close(r));
+    await w.close();
+  }, 60_000);
+
+  const get = async (u: UserName, url: string) => {
+    const r = await app.inject({ method: 'GET', url, headers: w.auth(u) });
+    return { status: r.statusCode, body: r.json() as Json };
+  };
+  const send = async (u: UserName, method: 'POST' | 'PATCH' | 'DELETE', url: string, payload: object, headers: Record<string, string> = {}) => {
+    const r = await app.inject({ method, url, headers: { ...w.auth(u), ...headers }, payload });
+    return { status: r.statusCode, body: r.json() as Json, headers: r.headers };
+  };
+
+  it('health and readiness', async () => {
+    expect((await app.inject({ url: '/healthz' })).json().status).toBe('ok');
+    const ready = (await app.inject({ url: '/readyz' })).json();
+    expect(ready.status).toBe('ready');
+    expect(ready.migrations).toBeGreaterThanOrEqual(1);
+  });
+
+  it('funds: one fund with its NAV and agents; agents list', async () => {
+    const f = await get('viewerA', '/v1/funds/fund-a');
+    expect(f.body.fund.id).toBe('fund-a');
+    expect(f.body.agentCount).toBe(w.config.agents.length);
+    const a = await get('viewerA', '/v1/funds/fund-a/agents');
+    expect(a.body.agents.map((x: { id: string }) => x.id).sort()).toEqual(w.config.agents.map((x) => x.id).sort());
+  });
+
+  it('agents: create (admin), duplicate is 409, update risk params, pause and resume with journal and audit', async () => {
+    const created = await send('adminA', 'POST', '/v1/funds/fund-a/agents', { id: 'macro-x', strategy: 'trend_following', bucket: 'trend', allocatedCapital: 5e6, riskParams: { maxPositionPct: 0.03 } });
+    expect(created.status).toBe(201);
+    expect((await send('adminA', 'POST', '/v1/funds/fund-a/agents', { id: 'macro-x', strategy: 'trend_following', bucket: 'trend', allocatedCapital: 5e6 })).status).toBe(409);
+    const upd = await send('adminA', 'PATCH', '/v1/funds/fund-a/agents/macro-x/risk', { riskParams: { maxSectorPct: 0.15 }, allocatedCapital: 6e6, reason: 'resize' });
+    expect(upd.body.agent.riskParams).toEqual({ maxPositionPct: 0.03, maxSectorPct: 0.15 });
+    expect(upd.body.agent.allocatedCapital).toBe(6e6);
+    const paused = await send('riskA', 'POST', '/v1/funds/fund-a/agents/macro-x/pause', { reason: 'drawdown review' });
+    expect(paused.body.agent).toMatchObject({ drawdownState: 'paused', isEnabled: false });
+    const resumed = await send('riskA', 'POST', '/v1/funds/fund-a/agents/macro-x/resume', { reason: 'reviewed' });
+    expect(resumed.body.agent).toMatchObject({ drawdownState: 'normal', isEnabled: true });
+    expect((await send('riskA', 'POST', '/v1/funds/fund-a/agents/macro-x/resume', { reason: 'again' })).status).toBe(409);
+    expect((await send('riskA', 'POST', '/v1/funds/fund-a/agents/nobody/pause', { reason: 'x' })).status).toBe(404);
+    const audit = await w.store.audit.list({ entity: 'agent', entityId: 'fund-a/macro-x' });
+    expect(audit.map((a) => a.action).reverse()).toEqual(['AgentCreated', 'AgentRiskUpdated', 'AgentPaused', 'AgentResumed']);
+    const j = await get('viewerA', '/v1/funds/fund-a/journal?agentId=macro-x');
+    expect(j.body.entries.length).toBe(4);
+  });
+
+  it('market: instruments, bars over an inclusive range, data quality', async () => {
+    const inst = await get('viewerA', '/v1/market/instruments?assetClass=equity');
+    expect(inst.body.instruments.length).toBe(w.symbols.length);
+    const sym = w.symbols[0] ?? '';
+    const all = await w.store.bars.range({ symbols: [sym] });
+    const from = all[10]?.date ?? '';
+    const to = all[14]?.date ?? '';
+    const bars = await get('viewerA', `/v1/market/bars/${sym}?from=${from}&to=${to}`);
+    expect(bars.body.bars.map((b: { date: string }) => b.date)).toEqual(all.slice(10, 15).map((b) => b.date));
+    expect(bars.body.bars[0].close).toBe(all[10]?.close);
+    expect((await get('viewerA', '/v1/market/bars/NOPE')).status).toBe(404);
+    expect((await get('viewerA', '/v1/market/quality')).status).toBe(200);
+  });
+
+  it('positions by agent and by name: P&L from qty, cost and mark', async () => {
+    const rows = await w.store.positions.list('fund-a', { openOnly: true });
+    const p = await get('viewerA', '/v1/funds/fund-a/positions');
+    expect(p.body.positions.length).toBe(rows.length);
+    for (const r of rows) {
+      const got = p.body.positions.find((x: { agentId: string; symbol: string }) => x.agentId === r.agentId && x.symbol === r.symbol);
+      expect(got.marketValue).toBeCloseTo(r.qty * (r.lastPrice ?? 0), 2);
+      expect(got.unrealizedPnl).toBeCloseTo(r.qty * ((r.lastPrice ?? 0) - r.avgCost), 2);
+    }
+    const mv = rows.reduce((s, r) => s + r.qty * (r.lastPrice ?? 0), 0);
+    expect(p.body.totals.marketValue).toBeCloseTo(mv, 1);
+    const trend = await get('viewerA', '/v1/funds/fund-a/positions?agentId=trend');
+    expect(trend.body.positions.every((x: { agentId: string }) => x.agentId === 'trend')).toBe(true);
+    const byName = await get('viewerA', '/v1/funds/fund-a/positions/by-name');
+    expect(byName.body.names.length).toBe(new Set(rows.map((r) => r.symbol)).size);
+    expect(byName.body.totals.marketValue).toBeCloseTo(mv, 1);
+  });
+
+  it('orders blotter with TCA: a fill 0.1% above the decision price is 10 bps of slippage', async () => {
+    const o = await get('viewerA', '/v1/funds/fund-a/orders');
+    expect(o.body.orders.map((x: { id: string }) => x.id)).toEqual(['ord-a-1']);
+    expect(o.body.orders[0].tca.slippageBps).toBeCloseTo(10, 6);
+    expect(o.body.orders[0].tca.commission).toBe(1);
+    const one = await get('viewerA', '/v1/funds/fund-a/orders/ord-a-1');
+    expect(one.body.fills.map((f: { id: string }) => f.id)).toEqual(['fill-a-1']);
+    expect(one.body.events[0].type).toBe('OrderCreated');
+    expect((await get('viewerA', '/v1/funds/fund-a/orders/ord-b-1')).status).toBe(404);
+    expect((await get('viewerA', '/v1/funds/fund-a/orders?status=FILLED')).body.orders).toEqual([]);
+    const fills = await get('viewerA', '/v1/funds/fund-a/fills');
+    expect(fills.body.fills.map((f: { id: string }) => f.id)).toEqual(['fill-a-1']);
+  });
+
+  it('proposals: viewer cannot approve; modify then approve; approving twice is 409; each step journaled and audited', async () => {
+    const list = await get('viewerA', '/v1/funds/fund-a/proposals?status=PENDING_APPROVAL');
+    expect(list.body.proposals.map((p: { id: string }) => p.id).sort()).toEqual(['prop-a-1', 'prop-a-2']);
+    expect((await send('viewerA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'x' })).status).toBe(403);
+    expect((await send('riskA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'x' })).status).toBe(403);
+    const mod = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/modify', { why: 'half size', size: 0.5, limitPrice: 12.5 });
+    expect(mod.status).toBe(200);
+    expect(mod.body.proposal).toMatchObject({ status: 'MODIFIED', size: 0.5, limitPrice: 12.5 });
+    const ok = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'fits the book' });
+    expect(ok.body.proposal.status).toBe('APPROVED');
+    expect(ok.body.proposal.history.map((h: { to: string }) => h.to)).toEqual(['MODIFIED', 'APPROVED']);
+    const again = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'again' });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('KEEL_E_ILLEGAL_TRANSITION');
+    const rej = await send('riskA', 'POST', '/v1/funds/fund-a/proposals/prop-a-2/reject', { why: 'too concentrated' });
+    expect(rej.body.proposal.status).toBe('REJECTED');
+    const stored = await get('viewerA', '/v1/funds/fund-a/proposals/prop-a-1');
+    expect(stored.body.proposal).toMatchObject({ status: 'APPROVED', size: 0.5 });
+    const j = await get('viewerA', '/v1/funds/fund-a/journal?text=fits%20book');
+    expect(j.body.entries[0]).toMatchObject({ kind: 'APPROVAL', who: 'pmA', role: 'pm' });
+    expect(j.body.entries[0].links.proposalIds).toEqual(['prop-a-1']);
+    expect((await w.store.audit.list({ entity: 'proposal', entityId: 'prop-a-1' })).length).toBe(2);
+    const stale = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-2/approve', { why: 'x' });
+    expect(stale.status).toBe(409);
+  });
+
+  it('discretionary trade: overlay-reviewed, stored as a proposal awaiting approval; an Idempotency-Key replays without a second proposal', async () => {
+    const ticket = { symbol: w.symbols[2], side: 'BUY', qty: 100, rationale: 'earnings drift' };
+    const first = await send('pmA', 'POST', '/v1/funds/fund-a/trades', ticket, { 'idempotency-key': 'tkt-1' });
+    expect(first.status).toBe(201);
+    expect(first.body.review.action).not.toBe('BLOCK');
+    expect(first.body.proposal).toMatchObject({ agentId: 'discretionary', status: 'PENDING_APPROVAL', ticket: { symbol: w.symbols[2], side: 'BUY', qty: 100 } });
+    const second = await send('pmA', 'POST', '/v1/funds/fund-a/trades', ticket, { 'idempotency-key': 'tkt-1' });
+    expect(second.status).toBe(201);
+    expect(second.headers['idempotent-replay']).toBe('true');
+    expect(second.body).toEqual(first.body);
+    const conflict = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { ...ticket, qty: 200 }, { 'idempotency-key': 'tkt-1' });
+    expect(conflict.status).toBe(409);
+    const disc = (await w.store.proposals.list('fund-a')).filter((p) => p.proposal.agentId === 'discretionary');
+    expect(disc.length).toBe(1);
+    const noKey = await send('pmA', 'POST', '/v1/funds/fund-a/trades', ticket);
+    expect(noKey.body.proposal.id).not.toBe(first.body.proposal.id);
+    const bad = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[2], side: 'BUY', qty: 1, notional: 5, rationale: 'both' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.field).toBe('body.qty');
+    const approved = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${first.body.proposal.id as string}/approve`, { why: 'go' });
+    expect(approved.body.proposal.status).toBe('APPROVED');
+  });
+
+  it('journal: notes need pm/risk/admin; search by text, symbol, kind and date', async () => {
+    expect((await send('viewerA', 'POST', '/v1/funds/fund-a/journal', { rationale: 'viewer note' })).status).toBe(403);
+    const n = await send('riskA', 'POST', '/v1/funds/fund-a/journal', { rationale: 'watch liquidity in semis', symbols: [w.symbols[3]], agentId: 'trend' });
+    expect(n.status).toBe(201);
+    expect((await get('viewerA', '/v1/funds/fund-a/journal?text=liquidity%20semis')).body.entries[0].rationale).toBe('watch liquidity in semis');
+    const bySym = await get('viewerA', `/v1/funds/fund-a/journal?symbol=${(w.symbols[3] ?? '').toLowerCase()}`);
+    expect(bySym.body.entries.some((e: { rationale: string }) => e.rationale === 'watch liquidity in semis')).toBe(true);
+    expect((await get('viewerA', '/v1/funds/fund-a/journal?kind=NOTE&from=2000-01-01&to=2000-01-02')).body.entries).toEqual([]);
+    expect((await get('viewerA', `/v1/funds/fund-a/journal?kind=NOTE&from=${w.lastDate}&to=${w.lastDate}`)).body.entries.length).toBeGreaterThan(0);
+  });
+
+  it('morning pack: template narrative by default, LLM when asked and configured, stored as the briefing', async () => {
+    const t = await get('viewerA', '/v1/funds/fund-a/morning-pack');
+    expect(t.body.date).toBe(w.lastDate);
+    expect(t.body.narrative.source).toBe('template');
+    expect(t.body.narrative.text.length).toBeGreaterThan(50);
+    expect(t.body.pack.awaitingApproval.length).toBeGreaterThanOrEqual(0);
+    expect((await w.store.risk.briefing('fund-a', w.lastDate))?.narrative).toBe(t.body.narrative.text);
+    const l = await get('viewerA', '/v1/funds/fund-a/morning-pack?narrator=llm');
+    expect(l.body.narrative).toMatchObject({ source: 'llm', text: 'LLM narrative (got the pack)' });
+    const dates = await w.store.bars.range({ symbols: [w.symbols[0] ?? ''] });
+    const earlier = dates[dates.length - 10]?.date ?? '';
+    expect((await get('viewerA', `/v1/funds/fund-a/morning-pack?date=${earlier}`)).body.date).toBe(earlier);
+  });
+
+  it('risk monitor: three VaR methods at 95 and 99%, limits, concentration; stress run stored and listed', async () => {
+    const r = await get('viewerA', '/v1/funds/fund-a/risk');
+    const rep = r.body.report;
+    expect(rep.var.map((v: { confidence: number }) => v.confidence)).toEqual([0.95, 0.99]);
+    for (const v of rep.var) for (const m of ['historical', 'parametric', 'monteCarlo']) expect(v[m].var).toBeGreaterThan(0);
+    expect(rep.var[1].parametric.var).toBeGreaterThan(rep.var[0].parametric.var);
+    const rows = await w.store.positions.list('fund-a', { openOnly: true });
+    expect(rep.gross).toBeCloseTo(rows.reduce((s, p) => s + Math.abs(p.qty * (p.lastPrice ?? 0)), 0), 0);
+    expect((await send('pmA', 'POST', '/v1/funds/fund-a/stress', {})).status).toBe(403);
+    const s = await send('riskA', 'POST', '/v1/funds/fund-a/stress', { scenarios: ['gfc_2008', 'covid_2020'] });
+    expect(s.status).toBe(201);
+    expect(s.body.results.map((x: { scenario: string }) => x.scenario)).toEqual(['gfc_2008', 'covid_2020']);
+    expect(s.body.results[0].pnlImpact).toBeLessThan(0);
+    const stored = await get('viewerA', '/v1/funds/fund-a/stress');
+    expect(stored.body.results.map((x: { scenario: string }) => x.scenario).sort()).toEqual(['covid_2020', 'gfc_2008']);
+    expect((await send('riskA', 'POST', '/v1/funds/fund-a/stress', { scenarios: ['martian_invasion'] })).body.details.field).toBe('body.scenarios[0]');
+  });
+
+  it('risk review: the risk service over the stored market; overlay actions history and latest per agent', async () => {
+    const r = await send('pmA', 'POST', '/v1/risk/review', { fund: { capital: 1e7 }, proposals: [{ agentId: 'momentum', targets: [{ symbol: w.symbols[0], weight: 0.02 }] }] });
+    expect(r.status).toBe(200);
+    expect(r.body.asOf).toBe(w.lastDate);
+    expect(r.body.decisions[0].agentId).toBe('momentum');
+    const bad = await send('pmA', 'POST', '/v1/risk/review', { fund: { capital: -1 }, proposals: [] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.field).toBe('body.fund.capital');
+    const hist = await get('viewerA', '/v1/funds/fund-a/overlay-actions?agentId=momentum');
+    expect(hist.body.actions.map((a: { cycleId: string }) => a.cycleId)).toEqual(['cyc-a-2', 'cyc-a-1']);
+    const latest = await get('viewerA', '/v1/funds/fund-a/overlay-actions/latest');
+    expect(latest.body.latest.momentum.cycleId).toBe('cyc-a-2');
+    expect(latest.body.latest.trend.cycleId).toBe('cyc-a-1');
+  });
+
+  it('kill switch: risk trips with a reason (journal, audit, state, file); pm cannot; re-arm HALTED → REDUCING → ACTIVE', async () => {
+    expect((await send('pmA', 'POST', '/v1/funds/fund-a/kill-switch/trip', { reason: 'x' })).status).toBe(403);
+    const noReason = await send('riskA', 'POST', '/v1/funds/fund-a/kill-switch/trip', { reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.details.field).toBe('body.reason');
+    const trip = await send('riskA', 'POST', '/v1/funds/fund-a/kill-switch/trip', { reason: 'broker outage' });
+    expect(trip.body).toMatchObject({ tradingState: 'HALTED', from: 'ACTIVE' });
+    expect((await w.store.funds.get('fund-a'))?.tradingState).toBe('HALTED');
+    expect(existsSync(ksFile)).toBe(true);
+    expect((await send('riskA', 'POST', '/v1/funds/fund-a/kill-switch/trip', { reason: 'again' })).status).toBe(409);
+    const state = await get('viewerA', '/v1/funds/fund-a/kill-switch');
+    expect(state.body.tradingState).toBe('HALTED');
+    expect(state.body.lastEvent).toMatchObject({ kind: 'KILL_SWITCH_TRIP', who: 'riskA', rationale: 'broker outage' });
+    const direct = await send('riskA', 'POST', '/v1/funds/fund-a/kill-switch/rearm', { reason: 'skip', to: 'ACTIVE' });
+    expect(direct.status).toBe(409);
+    w.clock.advance(60_000);
+    const r1 = await send('riskA', 'POST', '/v1/funds/fund-a/kill-switch/rearm', { reason: 'broker back' });
+    expect(r1.body).toMatchObject({ tradingState: 'REDUCING', from: 'HALTED' });
+    expect(existsSync(ksFile)).toBe(false);
+    w.clock.advance(60_000);
+    const r2 = await send('adminA', 'POST', '/v1/funds/fund-a/kill-switch/rearm', { reason: 'cooldown over' });
+    expect(r2.body).toMatchObject({ tradingState: 'ACTIVE', from: 'REDUCING' });
+    const audit = (await w.store.audit.list({ entity: 'fund', entityId: 'fund-a' })).map((a) => a.action).reverse();
+    expect(audit).toEqual(['KillSwitchTripped', 'KillSwitchRearmed', 'KillSwitchRearmed']);
+    const j = await get('viewerA', '/v1/funds/fund-a/journal?kind=REARM');
+    expect(j.body.entries.map((e: { who: string }) => e.who)).toEqual(['adminA', 'riskA']);
+  });
+
+  it('audit verification: ok, then 409 naming the first tampered row', async () => {
+    const ok = await get('riskA', '/v1/audit/verify');
+    expect(ok.body.ok).toBe(true);
+    expect((await get('viewerA', '/v1/audit/verify')).status).toBe(403);
+    await w.store.db.query(`UPDATE audit_log SET actor = 'mallory' WHERE id = 2`);
+    const bad = await get('riskA', '/v1/audit/verify');
+    expect(bad.status).toBe(409);
+    expect(bad.body).toMatchObject({ code: 'KEEL_E_AUDIT_TAMPERED', details: { firstBadId: 2 } });
+  });
+
+  it('backtests: start → id, progress, results; listed for the fund only', async () => {
+    const start = await send('pmA', 'POST', '/v1/funds/fund-a/backtests', { from: '2018-09-03', to: '2018-10-01', agents: ['momentum'] });
+    expect(start.status).toBe(202);
+    const id = start.body.id as string;
+    let bt: Json = {};
+    for (let i = 0; i < 240; i++) {
+      bt = (await get('viewerA', `/v1/funds/fund-a/backtests/${id}`)).body.backtest;
+      if (bt.status === 'COMPLETED' || bt.status === 'FAILED') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(bt.status).toBe('COMPLETED');
+    expect(bt.progress).toBe(1);
+    expect(bt.results).not.toBeNull();
+    const list = await get('viewerA', '/v1/funds/fund-a/backtests');
+    expect(list.body.backtests.map((b: { id: string }) => b.id)).toContain(id);
+    expect(list.body.backtests.map((b: { id: string }) => b.id)).not.toContain('bt-b-seed');
+    expect((await get('viewerA', '/v1/funds/fund-a/backtests/bt-b-seed')).status).toBe(404);
+    expect((await send('pmA', 'POST', '/v1/funds/fund-a/backtests', { from: '2018-09-03', to: '2018-10-01', agents: ['ghost'] })).body.details.field).toBe('body.agents');
+  }, 90_000);
+
+  it('metrics for admins; OpenAPI document with every route; docs page', async () => {
+    const m = await app.inject({ url: '/metrics', headers: w.auth('adminA') });
+    expect(m.statusCode).toBe(200);
+    expect(m.body).toContain('keel_http_requests_total');
+    expect((await app.inject({ url: '/metrics', headers: w.auth('viewerA') })).statusCode).toBe(403);
+    const doc = (await app.inject({ url: '/docs/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const ops = Object.values(doc.paths).reduce((n, p) => n + Object.keys(p).length, 0);
+    expect(ops).toBeGreaterThanOrEqual(40);
+    expect(doc.paths['/v1/funds/{fundId}/trades']?.post).toBeDefined();
+    const html = await app.inject({ url: '/docs' });
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toContain('/v1/funds/:fundId/kill-switch/trip');
+  });
+});
