@@ -125,13 +125,15 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
   const secCnt = new Float64Array(T * S);
   for (let u = 0; u < N; u++) {
     const o = u * T;
-    let sw = 0, sx = 0, sy = 0, n = 0;
+    // one pass: weighted sums over the days where both the name and the market have a return
+    let sw = 0, sx = 0, sy = 0, sxx0 = 0, sxy0 = 0, n = 0;
     for (let k = 0; k < T; k++) {
       const r = col[o + k] as number;
       if (mOk[k] !== 1 || r !== r) continue;
       const wk = w[k] as number;
       const m = mkt[k] as number;
-      sw += wk; sx += wk * m; sy += wk * r; n++;
+      const wm = wk * m;
+      sw += wk; sx += wm; sy += wk * r; sxx0 += wm * m; sxy0 += wm * r; n++;
     }
     const s = sectorOf[u] as number;
     if (n < MIN_OBS || sw <= 0) {
@@ -140,16 +142,8 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
       for (let k = 0; k < T; k++) resid[o + k] = Number.NaN;
       continue;
     }
-    const mx = sx / sw, my = sy / sw;
-    let sxy = 0, sxx = 0;
-    for (let k = 0; k < T; k++) {
-      const r = col[o + k] as number;
-      if (mOk[k] !== 1 || r !== r) continue;
-      const wk = w[k] as number;
-      const dm = (mkt[k] as number) - mx;
-      sxy += wk * dm * (r - my);
-      sxx += wk * dm * dm;
-    }
+    const sxx = sxx0 - (sx * sx) / sw;
+    const sxy = sxy0 - (sx * sy) / sw;
     const b = sxx > 0 ? sxy / sxx : 1;
     beta[u] = b;
     for (let k = 0; k < T; k++) {
