@@ -84,17 +84,6 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     expect(w.errors).toEqual([]);
   });
 
-  it('opens every page without console errors or server errors', async () => {
-    for (const [i, [route, title]] of PAGES.entries()) {
-      await open(route);
-      await expect(page.locator('h1').first().textContent()).resolves.toBe(title);
-      await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}-${route}.png`), fullPage: true });
-      expect(w.errors, `console errors on ${route}`).toEqual([]);
-    }
-    expect(w.httpErrors.filter((e) => /^5\d\d /.test(e))).toEqual([]);
-    for (const e of w.httpErrors) if (e.startsWith('404 ')) missing.add(e.slice(4));
-  });
-
   it('approves a discretionary proposal and shows it in the blotter', async (ctx) => {
     if (!(await served('GET', `/v1/funds/${FUND_ID}/proposals`)) || !(await served('POST', `/v1/funds/${FUND_ID}/trades`, {}))) ctx.skip();
     const inst = (await (await fetch(`${fx.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
@@ -115,12 +104,12 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: fits the book');
     await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
     await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('APPROVED');
-    await page.screenshot({ path: path.join(SHOTS, '11-proposal-approved.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'flow-1-proposal-approved.png'), fullPage: true });
     await open('blotter');
     const working = page.getByTestId('working-table');
     await working.waitFor();
     await expect(working.textContent()).resolves.toContain(symbol);
-    await page.screenshot({ path: path.join(SHOTS, '12-blotter-approved.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'flow-2-blotter-approved.png'), fullPage: true });
     expect(w.errors).toEqual([]);
   });
 
@@ -135,7 +124,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     await dialog.locator('textarea[name=reason]').fill('e2e: drill');
     await dialog.getByTestId('confirm-button').click();
     await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe('HALTED');
-    await page.screenshot({ path: path.join(SHOTS, '13-kill-switch-halted.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'flow-3-kill-switch-halted.png'), fullPage: true });
     expect((await fx.store.funds.get(FUND_ID))?.tradingState).toBe('HALTED');
     // Re-arming goes one step at a time: HALTED → REDUCING → ACTIVE.
     for (const next of ['REDUCING', 'ACTIVE']) {
@@ -159,8 +148,27 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     await chart.locator('canvas').waitFor({ timeout: 110_000 });
     await expect(page.getByTestId('tear-sheet').textContent()).resolves.toContain('Sharpe');
     await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SHOTS, '14-backtest-done.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'flow-4-backtest-done.png'), fullPage: true });
     expect(w.errors).toEqual([]);
+  });
+
+  it('runs the stress tests from the risk monitor', async (ctx) => {
+    if (!(await served('GET', `/v1/funds/${FUND_ID}/stress`))) ctx.skip();
+    await open('risk');
+    await page.getByRole('button', { name: 'Run stress tests' }).click();
+    await expect.poll(() => page.getByText('No stored stress runs').count(), { timeout: 60_000 }).toBe(0);
+    expect(w.errors).toEqual([]);
+  });
+
+  it('opens every page without console errors or server errors', async () => {
+    for (const [i, [route, title]] of PAGES.entries()) {
+      await open(route);
+      await expect(page.locator('h1').first().textContent()).resolves.toBe(title);
+      await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}-${route}.png`), fullPage: true });
+      expect(w.errors, `console errors on ${route}`).toEqual([]);
+    }
+    expect(w.httpErrors.filter((e) => /^5\d\d /.test(e))).toEqual([]);
+    for (const e of w.httpErrors) if (e.startsWith('404 ')) missing.add(e.slice(4));
   });
 
   it('a viewer sees proposals and the kill switch but cannot act', async () => {

@@ -60,7 +60,7 @@ export async function startFixture(o: { webDist: string; years?: number; backtes
   const input = defaultFundConfigInput(10_000_000);
   const config = parseFundConfig({
     ...input,
-    fund: { ...input.fund, id: FUND_ID, name: 'E2E Fund', mode: 'advisory' },
+    fund: { ...input.fund, id: FUND_ID, name: 'E2E Fund' },
     data: { minHistoryRows: 250, degradedMinRows: 200, minQuality: 0.5 },
     agents: (input.agents ?? []).filter((a) => AGENTS.includes(a.id)),
   });
@@ -68,7 +68,7 @@ export async function startFixture(o: { webDist: string; years?: number; backtes
   const market = await seedMarket(store, config, o.years ?? 1.6);
   const dates = [...market.dates];
   await registerFund(store, config, now);
-  const days = o.backtestDays ?? 15;
+  const days = o.backtestDays ?? 40;
   const from = dates[dates.length - days] ?? dates[0] ?? '';
   const to = dates[dates.length - 1] ?? '';
   const { result } = await runStoredBacktest(store, { config, from, to });

@@ -23,7 +23,7 @@ export interface NamePosition { symbol: string; qty: number; marketValue: number
 export interface Tca { fills: number; filledQty: number; avgFillPrice: number | null; decisionPrice: number | null; slippageBps: number | null; commission: number }
 export interface Order {
   id: string; symbol: string; side: string; qty: number; type?: string; limitPrice?: number | null; status: string;
-  createdAt?: string; updatedAt?: string; filledQty?: number; avgFillPrice?: number | null; agentId?: string | null; proposalId?: string | null;
+  createdAt?: string; updatedAt?: string; filledQty?: number; avgFillPrice?: number | null; allocations?: { agentId: string; qty: number }[];
   tca: Tca | null; [k: string]: unknown;
 }
 export interface Fill { id: string; orderId: string; symbol: string; side: string; qty: number; price: number; commission: number; timestamp: string }
@@ -31,7 +31,7 @@ export interface Fill { id: string; orderId: string; symbol: string; side: strin
 export interface ProposalEvent { from: string; to: string; who: string; role: string; why: string; at: string }
 export interface Proposal {
   id: string; fundId: string; agentId: string; cycleId: string; symbols: string[]; targets: { symbol: string; weight: number }[];
-  ticket: { symbol: string; side: string; qty: number; notional: number } | null; size: number; limitPrice: number | null; status: string;
+  ticket: { symbol: string; side: string; qty: number; notional: number | null } | null; size: number; limitPrice: number | null; status: string;
   createdBy: string; createdAt: string; expiresAt: string; rationale: string; history: ProposalEvent[]; orderIds: string[]; fillIds: string[];
 }
 

@@ -39,8 +39,9 @@ export function barOption(labels: readonly string[], values: readonly number[], 
 
 /** A correlation heatmap in [-1, 1] (diverging down → white → up). */
 export function heatmapOption(labels: readonly string[], matrix: readonly (readonly number[])[]): EChartsCoreOption {
-  const data: [number, number, number][] = [];
-  matrix.forEach((row, i) => row.forEach((v, j) => data.push([j, i, Number.isFinite(v) ? Math.round(v * 100) / 100 : 0])));
+  // '-' marks an undefined correlation (a flat series): ECharts leaves the cell empty.
+  const data: [number, number, number | '-'][] = [];
+  matrix.forEach((row, i) => row.forEach((v, j) => data.push([j, i, Number.isFinite(v) ? Math.round(v * 100) / 100 : '-'])));
   return {
     animation: false,
     grid: { left: 110, right: 80, top: 8, bottom: 60 },

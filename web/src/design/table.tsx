@@ -8,6 +8,8 @@ export interface Column<T> {
   /** Right-aligned tabular numbers. */
   readonly num?: boolean;
   readonly width?: number;
+  /** Keep the cell on one line. */
+  readonly nowrap?: boolean;
 }
 
 /** A data table; shows an EmptyState when there are no rows. */
@@ -31,7 +33,7 @@ export function Table<T>(p: { columns: readonly Column<T>[]; rows: readonly T[];
             return (
               <tr key={k} className={p.selected === k ? 'selected' : undefined} onClick={p.onRowClick ? () => p.onRowClick?.(r) : undefined} style={p.onRowClick ? { cursor: 'pointer' } : undefined}>
                 {p.columns.map((c) => (
-                  <td key={c.key} className={c.num ? 'num' : undefined}>
+                  <td key={c.key} className={[c.num ? 'num' : '', c.nowrap ? 'nowrap' : ''].join(' ').trim() || undefined}>
                     {c.render(r)}
                   </td>
                 ))}

@@ -9,6 +9,8 @@ import { useSession } from '../session.ts';
 import { correlationMatrix, rebase, returnsOf } from '../stats.ts';
 
 const metric = (m: Record<string, unknown> | null, k: string): number | null => (m && typeof m[k] === 'number' ? (m[k] as number) : null);
+/** The overlay's fund contribution score when the daemon has stored one in the agent's metrics. */
+const score = (a: Agent): number | null => metric(a.metrics, 'score') ?? metric(a.metrics, 'fundContributionScore') ?? metric(a.metrics, 'compositeScore');
 
 /** Agents: configuration and state, scores, equity curves and correlations (from the latest backtest), factor exposures. */
 export function AgentsPage() {
@@ -56,16 +58,15 @@ function AgentTable(p: { agents: Agent[]; results: BacktestResults | null }) {
       testId="agents-table"
       columns={[
         { key: 'id', header: 'Agent', render: (a) => <b>{a.id}</b> },
-        { key: 'st', header: 'Strategy', render: (a) => a.strategy },
-        { key: 'b', header: 'Bucket', render: (a) => a.bucket },
+        { key: 'st', header: 'Strategy · bucket', render: (a) => <>{a.strategy.replace(/_/g, ' ')} <span className="muted">· {a.bucket.replace(/_/g, ' ')}</span></> },
         { key: 'cap', header: 'Capital', num: true, render: (a) => money(a.allocatedCapital, true) },
         { key: 'state', header: 'Drawdown step', render: (a) => <StatusBadge status={a.drawdownState} /> },
-        { key: 'en', header: 'Enabled', render: (a) => (a.isEnabled ? 'yes' : <span className="tone-down">no</span>) },
-        { key: 'score', header: 'Score', num: true, render: (a) => num(metric(a.metrics, 'score') ?? metric(a.metrics, 'fundContributionScore')) },
+        { key: 'en', header: 'On', render: (a) => (a.isEnabled ? 'yes' : <span className="tone-down">no</span>) },
+        ...(p.agents.some((a) => score(a) !== null) ? [{ key: 'score', header: 'Score', num: true, render: (a: Agent) => num(score(a)) }] : []),
         { key: 'sh', header: 'Sharpe (bt)', num: true, render: (a) => num(bt.get(a.id)?.tearSheet.sharpe ?? metric(a.metrics, 'sharpe')) },
         { key: 'ret', header: 'Return (bt)', num: true, render: (a) => { const r = bt.get(a.id)?.tearSheet.totalReturn; return <span className={`tone-${toneOf(r)}`}>{pct(r)}</span>; } },
         { key: 'dd', header: 'Max DD (bt)', num: true, render: (a) => pct(bt.get(a.id)?.tearSheet.maxDrawdown) },
-        { key: 'vb', header: 'VaR budget used', num: true, render: (a) => pct(bt.get(a.id)?.varBudgetUsedMean, 0) },
+        { key: 'vb', header: 'VaR budget', num: true, render: (a) => pct(bt.get(a.id)?.varBudgetUsedMean, 0) },
       ]}
     />
   );

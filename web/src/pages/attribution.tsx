@@ -47,8 +47,7 @@ export function AttributionPage() {
           );
         }}
       </Async>
-      {results ? <Contribution r={results} /> : <Card title="Agent contribution (backtest)"><EmptyState title="No completed backtest">Run one on the <a href="#/backtests">Backtests</a> page.</EmptyState></Card>}
-      <div style={{ height: 16 }} />
+      {results ? <Contribution r={results} /> : <div style={{ marginBottom: 16 }}><Card title="Agent contribution (backtest)"><EmptyState title="No completed backtest">Run one on the <a href="#/backtests">Backtests</a> page.</EmptyState></Card></div>}
       <Card title="Factor and Brinson attribution">
         <EmptyState title="Not served by the API yet">src/pms computes factor and Brinson–Fachler attribution, but docs/api.md has no attribution endpoint (e.g. GET /v1/funds/:fundId/attribution).</EmptyState>
       </Card>
@@ -87,7 +86,7 @@ function Contribution(p: { r: BacktestResults }) {
   const option = useMemo(() => barOption(rows.map((r) => r.id), rows.map((r) => r.contribution), { percent: true }), [rows]);
   return (
     <Grid>
-      <Card span={6} title="Agent contribution to fund return" extra={`backtest ${p.r.from} → ${p.r.to}`}>
+      <Card span={6} title="Contribution to fund return" extra={`${p.r.from} → ${p.r.to}`}>
         <Chart option={option} height={Math.max(160, rows.length * 34 + 40)} testId="attribution-chart" />
       </Card>
       <Card span={6} title="Contribution table" extra={`fund ${pct(p.r.fund.tearSheet.totalReturn)}`}>

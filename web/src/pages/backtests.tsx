@@ -42,15 +42,15 @@ export function BacktestsPage() {
                 testId="backtests-table"
                 empty="No backtests yet"
                 columns={[
-                  { key: 'c', header: 'Created', render: (r) => time(r.createdAt), width: 130 },
-                  { key: 'p', header: 'Period', render: (r) => `${r.params.from ?? '?'} → ${r.params.to ?? '?'}` },
+                  { key: 'c', header: 'Created', render: (r) => time(r.createdAt), nowrap: true },
+                  { key: 'p', header: 'Period', render: (r) => `${r.params.from ?? '?'} → ${r.params.to ?? '?'}`, nowrap: true },
                   { key: 'a', header: 'Agents', render: (r) => (r.params.agents ? r.params.agents.join(', ') : 'all') },
-                  { key: 's', header: 'Status', render: (r) => <StatusBadge status={r.status} />, width: 100 },
+                  { key: 's', header: 'Status', render: (r) => <StatusBadge status={r.status} />, nowrap: true },
                   {
                     key: 'g',
                     header: 'Progress',
-                    width: 220,
-                    render: (r) => (r.status === 'FAILED' ? <span className="tone-down">{r.error}</span> : <ProgressBar label="" utilisation={r.progress} right={pct(r.progress, 0)} status="OK" />),
+                    width: 200,
+                    render: (r) => (r.status === 'FAILED' ? <span className="tone-down">{r.error}</span> : <ProgressBar kind="progress" utilisation={r.progress} right={pct(r.progress, 0)} />),
                   },
                 ]}
               />

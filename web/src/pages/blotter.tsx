@@ -6,7 +6,7 @@ import { Async, Card, PageHead, Stat, Stats, StatusBadge, Table, Tabs, money, nu
 import { useSession } from '../session.ts';
 
 const LIVE = ['order.updated', 'fill.recorded'];
-const ORDER_STATUSES = ['', 'NEW', 'SUBMITTED', 'ACCEPTED', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED'];
+const ORDER_STATUSES = ['', 'PENDING', 'SUBMITTED', 'ACKNOWLEDGED', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'];
 
 /** Orders (newest first) with transaction-cost analysis, and fills. */
 export function BlotterPage() {
@@ -126,7 +126,7 @@ function Orders(p: { orders: Order[] }) {
             { key: 'dec', header: 'Decision px', num: true, render: (r) => num(r.tca?.decisionPrice ?? null) },
             { key: 'slip', header: 'Slippage', num: true, render: (r) => (r.tca?.slippageBps == null ? '—' : <span className={r.tca.slippageBps > 0 ? 'tone-down' : 'tone-up'}>{num(r.tca.slippageBps, 1)} bps</span>) },
             { key: 'comm', header: 'Comm.', num: true, render: (r) => money(r.tca?.commission ?? null) },
-            { key: 'src', header: 'Source', render: (r) => <span className="muted">{String(r.agentId ?? r.proposalId ?? '')}</span> },
+            { key: 'src', header: 'Agents', render: (r) => <span className="muted">{(r.allocations ?? []).map((a) => a.agentId).join(', ')}</span> },
           ]}
         />
       </Card>

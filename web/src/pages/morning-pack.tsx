@@ -19,8 +19,8 @@ export function MorningPackPage() {
         {(f) => (
           <Stats>
             <Stat label="NAV" value={money(f.nav?.nav, true)} hint={f.nav ? `as of ${f.nav.date}` : 'no NAV yet'} />
-            <Stat label="Drawdown" value={pct(f.nav?.drawdown)} tone={f.nav && f.nav.drawdown < 0 ? 'down' : 'neutral'} hint={`HWM ${money(f.fund.highWaterMark, true)}`} />
-            <Stat label="Gross / Net" value={`${money(f.nav?.grossExposure, true)} / ${money(f.nav?.netExposure, true)}`} />
+            <Stat label="Drawdown" value={pct(f.nav?.drawdown)} tone={f.nav && f.nav.drawdown < 0 ? 'down' : 'neutral'} hint="from the high-water mark" />
+            <Stat label="Gross" value={money(f.nav?.grossExposure, true)} hint={`net ${money(f.nav?.netExposure, true)}`} />
             <Stat label="Trading state" value={<StatusBadge status={f.fund.tradingState} />} hint={`drawdown step: ${f.fund.drawdownState}`} />
             <Stat label="Agents" value={f.agentCount} />
           </Stats>
@@ -33,51 +33,36 @@ export function MorningPackPage() {
               <Card span={7} title="Narrative">
                 <p className="narrative" data-testid="narrative">{narrative.text}</p>
               </Card>
-              <Card span={5} title="Market" extra={`${p.market.indexSymbol}`}>
-                <Stats>
-                  <Stat label="Index" value={num(p.market.indexLevel)} />
-                  <Stat label="1d" value={signedPct(p.market.return1d)} tone={toneOf(p.market.return1d)} />
-                  <Stat label="5d" value={signedPct(p.market.return5d)} tone={toneOf(p.market.return5d)} />
-                  <Stat label="21d" value={signedPct(p.market.return21d)} tone={toneOf(p.market.return21d)} />
-                </Stats>
-                <div className="row">
-                  Regime <Badge tone="accent">{String(p.market.regime)}</Badge>
-                  {p.market.volatilityIndex ? (
-                    <span className="muted">
-                      {p.market.volatilityIndex.symbol} {num(p.market.volatilityIndex.level)}
-                    </span>
-                  ) : null}
-                </div>
-              </Card>
-            </Grid>
-            <Grid>
-              <Card span={5} title="Risk summary">
-                {p.risk ? (
+              <div className="span-5 stack">
+                <Card title="Market" extra={p.market.indexSymbol}>
                   <Stats>
-                    <Stat label="VaR 99 (worst method)" value={pct(p.risk.var99Pct)} hint={money(p.risk.var99, true)} />
-                    <Stat label="CVaR 99" value={pct(p.risk.cvar99Pct)} hint={money(p.risk.cvar99, true)} />
-                    <Stat label="Gross" value={pct(p.risk.grossPct, 0)} hint={`net ${pct(p.risk.netPct, 0)}`} />
-                    <Stat label="Days to exit" value={num(p.risk.daysToLiquidate, 1)} />
-                    <Stat label="Breaches" value={p.risk.breaches.length} tone={p.risk.breaches.length > 0 ? 'breach' : 'up'} hint={`${p.risk.warnings.length} warnings`} />
+                    <Stat label="Index" value={num(p.market.indexLevel)} />
+                    <Stat label="1d" value={signedPct(p.market.return1d)} tone={toneOf(p.market.return1d)} />
+                    <Stat label="5d" value={signedPct(p.market.return5d)} tone={toneOf(p.market.return5d)} />
+                    <Stat label="21d" value={signedPct(p.market.return21d)} tone={toneOf(p.market.return21d)} />
                   </Stats>
-                ) : (
-                  <div className="muted">No risk report yet.</div>
-                )}
-              </Card>
-              <Card span={7} title="Awaiting approval" extra={<a href="#/proposals">open proposals →</a>}>
-                <Table
-                  rows={p.awaitingApproval}
-                  rowKey={(r) => r.id}
-                  empty="Nothing awaits a decision"
-                  columns={[
-                    { key: 'agent', header: 'Agent', render: (r) => r.agentId },
-                    { key: 'symbols', header: 'Names', render: (r) => r.symbols.join(', ') },
-                    { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} /> },
-                    { key: 'size', header: 'Size', num: true, render: (r) => num(r.size) },
-                    { key: 'exp', header: 'Expires in', num: true, render: (r) => `${r.minutesToExpiry} min` },
-                  ]}
-                />
-              </Card>
+                  <div className="row">
+                    Regime <Badge tone="accent">{String(p.market.regime)}</Badge>
+                    {p.market.volatilityIndex ? (
+                      <span className="muted">
+                        {p.market.volatilityIndex.symbol} {num(p.market.volatilityIndex.level)}
+                      </span>
+                    ) : null}
+                  </div>
+                </Card>
+                <Card title="Risk summary" extra={<a href="#/risk">risk monitor →</a>}>
+                  {p.risk ? (
+                    <Stats>
+                      <Stat label="VaR 99" value={pct(p.risk.var99Pct)} hint={`${money(p.risk.var99, true)} · worst method`} />
+                      <Stat label="CVaR 99" value={pct(p.risk.cvar99Pct)} hint={money(p.risk.cvar99, true)} />
+                      <Stat label="Gross" value={pct(p.risk.grossPct, 0)} hint={`net ${pct(p.risk.netPct, 0)}`} />
+                      <Stat label="Limits" value={p.risk.breaches.length > 0 ? `${p.risk.breaches.length} breach` : 'OK'} tone={p.risk.breaches.length > 0 ? 'breach' : 'up'} hint={`${p.risk.warnings.length} warnings`} />
+                    </Stats>
+                  ) : (
+                    <div className="muted">No risk report yet.</div>
+                  )}
+                </Card>
+              </div>
             </Grid>
             <Grid>
               <Card span={7} title="Agents' views">
@@ -90,24 +75,39 @@ export function MorningPackPage() {
                     { key: 'state', header: 'State', render: (r) => <StatusBadge status={r.state} /> },
                     { key: 'signals', header: 'Top signals', render: (r) => r.topSignals.map((s) => `${s.symbol} ${signedPct(s.mu, 1)}`).join(' · ') || '—' },
                     { key: 'gross', header: 'Gross', num: true, render: (r) => pct(r.book.gross, 0) },
+                    { key: 'net', header: 'Net', num: true, render: (r) => pct(r.book.net, 0) },
                     { key: 'pnl', header: 'P&L 1d', num: true, render: (r) => <span className={`tone-${toneOf(r.book.pnl1d)}`}>{money(r.book.pnl1d)}</span> },
                     { key: 'overlay', header: 'Overlay', render: (r) => (r.lastOverlay ? <StatusBadge status={r.lastOverlay.action} /> : '—') },
                   ]}
                 />
               </Card>
-              <Card span={5} title="Overnight alerts" extra={Object.entries(p.alertCounts).map(([k, v]) => `${k} ${v}`).join(' · ')}>
+              <Card span={5} title="Awaiting approval" extra={<a href="#/proposals">proposals →</a>}>
                 <Table
-                  rows={p.alerts}
-                  rowKey={(r) => String(r.id ?? `${r.title ?? ''}${r.timestamp ?? ''}`)}
-                  empty="No alerts overnight"
+                  rows={p.awaitingApproval}
+                  rowKey={(r) => r.id}
+                  empty="Nothing awaits a decision"
                   columns={[
-                    { key: 'sev', header: 'Severity', render: (r) => <Badge tone={SEVERITY_TONE[r.severity as keyof typeof SEVERITY_TONE] ?? 'neutral'}>{r.severity}</Badge> },
-                    { key: 'title', header: 'Alert', render: (r) => r.title ?? r.message ?? r.code ?? '' },
-                    { key: 'at', header: 'At', render: (r) => time(r.timestamp ?? r.at) },
+                    { key: 'agent', header: 'Agent', render: (r) => r.agentId },
+                    { key: 'symbols', header: 'Names', render: (r) => r.symbols.slice(0, 3).join(', ') + (r.symbols.length > 3 ? ` +${r.symbols.length - 3}` : '') },
+                    { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} /> },
+                    { key: 'exp', header: 'Expires in', num: true, render: (r) => `${r.minutesToExpiry} min` },
                   ]}
                 />
               </Card>
             </Grid>
+            <Card title="Overnight alerts" extra={Object.entries(p.alertCounts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none'}>
+              <Table
+                rows={p.alerts}
+                rowKey={(r) => String(r.id ?? `${r.title ?? ''}${r.timestamp ?? ''}`)}
+                empty="No alerts overnight"
+                columns={[
+                  { key: 'sev', header: 'Severity', render: (r) => <Badge tone={SEVERITY_TONE[r.severity as keyof typeof SEVERITY_TONE] ?? 'neutral'}>{r.severity}</Badge>, width: 100 },
+                  { key: 'title', header: 'Alert', render: (r) => <b>{r.title ?? r.code ?? ''}</b>, width: 260 },
+                  { key: 'msg', header: 'Detail', render: (r) => r.message ?? '' },
+                  { key: 'at', header: 'At', render: (r) => time(r.timestamp ?? r.at), width: 130 },
+                ]}
+              />
+            </Card>
           </>
         )}
       </Async>

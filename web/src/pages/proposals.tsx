@@ -85,7 +85,7 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
   const btn = (a: Action, label: string, variant: 'primary' | 'danger' | 'default') => {
     const allowed = can(user, a);
     return (
-      <Button variant={variant} disabled={!open || !allowed} title={allowed ? undefined : `Your role (${user.role}) may not ${a}`} onClick={() => setAction(a)} data-testid={`proposal-${a}`}>
+      <Button variant={variant} disabled={!allowed} title={allowed ? undefined : `Your role (${user.role}) may not ${a}`} onClick={() => setAction(a)} data-testid={`proposal-${a}`}>
         {label}
       </Button>
     );
@@ -103,26 +103,32 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
         <div>
           <b>
             {p.p.ticket.side} {num(p.p.ticket.qty, 0)} {p.p.ticket.symbol}
-          </b>{' '}
-          (≈ ${num(p.p.ticket.notional, 0)}){p.p.limitPrice !== null ? ` limit ${num(p.p.limitPrice)}` : ''}
+          </b>
+          {Number.isFinite(p.p.ticket.notional) && p.p.ticket.notional !== null ? ` (≈ $${num(p.p.ticket.notional, 0)})` : ''}
+          {p.p.limitPrice !== null ? ` limit ${num(p.p.limitPrice)}` : ' at market'}
         </div>
       ) : null}
-      <Table
-        rows={p.p.targets}
-        rowKey={(r) => r.symbol}
-        empty="No targets"
-        columns={[
-          { key: 's', header: 'Symbol', render: (r) => r.symbol },
-          { key: 'w', header: 'Target weight', num: true, render: (r) => pct(r.weight) },
-          { key: 'x', header: 'At size', num: true, render: (r) => pct(r.weight * p.p.size) },
-        ]}
-      />
+      {p.p.targets.length > 0 ? (
+        <Table
+          rows={p.p.targets}
+          rowKey={(r) => r.symbol}
+          columns={[
+            { key: 's', header: 'Symbol', render: (r) => r.symbol },
+            { key: 'w', header: 'Target weight', num: true, render: (r) => pct(r.weight) },
+            { key: 'x', header: 'At size', num: true, render: (r) => pct(r.weight * p.p.size) },
+          ]}
+        />
+      ) : null}
       {user.role === 'viewer' ? <div className="muted">Read-only: viewers cannot act on proposals.</div> : null}
-      <div className="row">
-        {btn('approve', 'Approve', 'primary')}
-        {btn('modify', 'Modify', 'default')}
-        {btn('reject', 'Reject', 'danger')}
-      </div>
+      {open ? (
+        <div className="row">
+          {btn('approve', 'Approve', 'primary')}
+          {btn('modify', 'Modify', 'default')}
+          {btn('reject', 'Reject', 'danger')}
+        </div>
+      ) : (
+        <div className="muted">Decided: no further action.</div>
+      )}
       {p.p.history.length > 0 ? (
         <>
           <h3>History</h3>

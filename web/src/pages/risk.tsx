@@ -103,7 +103,7 @@ function Report(p: { r: RiskReport }) {
         </Card>
       </Grid>
       <Grid>
-        <Card span={4} title="Stress scenarios (current book)">
+        <Card span={6} title="Stress scenarios (current book)">
           <Table
             rows={[...r.stress].sort((a, b) => a.pnl - b.pnl)}
             rowKey={(x) => x.scenario}
@@ -115,13 +115,13 @@ function Report(p: { r: RiskReport }) {
             ]}
           />
         </Card>
-        <Card span={4} title="Liquidity" extra={`${pct(r.liquidity.participationRate, 0)} of ADV`}>
+        <Card span={6} title="Liquidity" extra={`${pct(r.liquidity.participationRate, 0)} of ADV`}>
           <Stats>
             <Stat label="Liquid ≤ 1d" value={pct(r.liquidity.liquidWithin1d, 0)} />
             <Stat label="Liquid ≤ 5d" value={pct(r.liquidity.liquidWithin5d, 0)} />
           </Stats>
           <Table
-            rows={r.liquidity.names.slice(0, 10)}
+            rows={r.liquidity.names.slice(0, 8)}
             rowKey={(x) => x.symbol}
             empty="Flat book"
             columns={[
@@ -131,7 +131,9 @@ function Report(p: { r: RiskReport }) {
             ]}
           />
         </Card>
-        <Card span={4} title="VaR by agent" extra={`parametric ${pct(r.agentVar.confidence, 0)}`}>
+      </Grid>
+      <Grid>
+        <Card span={6} title="VaR by agent" extra={`parametric ${pct(r.agentVar.confidence, 0)} · Euler components`}>
           <Table
             rows={r.agentVar.agents}
             rowKey={(x) => x.agentId}
@@ -143,7 +145,8 @@ function Report(p: { r: RiskReport }) {
               { key: 'st', header: 'Standalone', num: true, render: (x) => money(x.standaloneVar) },
             ]}
           />
-          <h3 style={{ marginTop: 12 }}>Sectors</h3>
+        </Card>
+        <Card span={6} title="Sectors" extra="fraction of NAV">
           <Table
             rows={r.sectors}
             rowKey={(x) => x.sector}
