@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewFund } from './index.ts';
+import { rearmFund, reviewFund, setManualKill } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
 import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticPanel } from './testing/fixture.ts';
 import { viewAt } from '../market/index.ts';
@@ -87,5 +87,31 @@ describe('stories', () => {
     expect(liq?.advPct).toBeCloseTo(0.1, 9);
     expect(liq?.daysNormal).toBeCloseTo(1, 9); // 10% of ADV at 10% participation
     expect(liq?.daysStressed).toBeCloseTo(2, 9); // volume halves in stress
+  });
+});
+
+describe('the kill-switch life cycle', () => {
+  it('a manual halt, a recorded re-arm, reductions only during the cooldown, then ACTIVE again', () => {
+    const panel = syntheticPanel({ U: 20, seed: 9, volume: () => 1e8 });
+    const view = viewAt(panel, panel.T - 1);
+    const config = fundConfig([{ id: 'a', strategy: 'momentum', capital: 20_000_000 }], {}, C);
+    const px = view.close(view.column('S001'));
+    const held = [{ symbol: 'S001', qty: Math.round(1_000_000 / px), price: px }];
+    const base = fundState(view.asOf, C, [agentState('a', 20_000_000, { positions: held })]);
+    const p = [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: 0.02 }, { symbol: 'S002', weight: 0.05 }])];
+    const halted = reviewFund({ proposals: p, state: setManualKill(base, { who: 'ops', why: 'broker outage', at: view.asOf }), config, view, cycleId: 'k1' });
+    expect(halted.tradingState).toBe('HALTED');
+    expect(halted.triggers.map((t) => t.name)).toEqual(['manual']);
+    expect(decisionOf(halted, 'a').action).toBe('BLOCK');
+    const rearmed = rearmFund(halted.nextState, { who: 'cro', why: 'broker back', at: view.asOf });
+    expect(rearmed.tradingState).toBe('REDUCING');
+    const reducing = reviewFund({ proposals: p, state: rearmed, config, view, cycleId: 'k2' });
+    expect(reducing.tradingState).toBe('REDUCING');
+    expect(finalOf(reducing, 'a', 'S001')).toBeCloseTo(0.02, 12); // a reduction passes
+    expect(finalOf(reducing, 'a', 'S002')).toBe(0); // nothing new
+    const cooled = { ...reducing.nextState, tradingStateSince: panel.dates[panel.T - 12] ?? '' }; // 11 weekdays ago: the 10-day cooldown is over
+    const active = reviewFund({ proposals: p, state: cooled, config, view, cycleId: 'k3' });
+    expect(active.tradingState).toBe('ACTIVE');
+    expect(finalOf(active, 'a', 'S002')).toBeCloseTo(0.05, 12);
   });
 });
