@@ -33,6 +33,7 @@ export {
   correlation,
 } from './stats/descriptive.ts';
 export { erfc, normalCdf, normalPdf, normalQuantile, logGamma } from './stats/special.ts';
+export { ZigguratNormal } from './stats/ziggurat.ts';
 
 // indicators
 export { sma, ema, smma, wma } from './indicators/moving-averages.ts';
