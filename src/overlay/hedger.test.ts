@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HedgingConfig } from '../contracts/index.ts';
-import { recommendHedges, type RiskModel } from './index.ts';
+import { recommendHedges, reviewFund, type RiskModel } from './index.ts';
+import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 import type { Universe } from './universe.ts';
 
 const universe = { symbols: ['A', 'B'], index: new Map(), N: 2, price: new Float64Array(2), adv: new Float64Array(2), marketCap: new Float64Array(2), vol: new Float64Array(2), volumeRatio: new Float64Array(2), sector: Int32Array.from([0, 1]), sectorNames: ['Tech', 'Energy'], column: Int32Array.from([0, 1]) } as Universe;
@@ -23,5 +24,17 @@ describe('fund hedger (seed §2B)', () => {
     const cfg = HedgingConfig.parse({});
     expect(recommendHedges(Float64Array.from([40e6, 0]), universe, model, 1e8, cfg, 0.2, {}, []).positions).toEqual([]);
     expect(recommendHedges(Float64Array.from([5e6, 5e6]), universe, model, 1e8, cfg, 0.2, {}, []).recommendations).toEqual([]);
+  });
+});
+
+describe('hedges in a review', () => {
+  it('a long fund with hedging enabled gets an executable index short against its beta dollars', () => {
+    const view = syntheticView({ U: 20, volume: () => 1e8 });
+    const config = fundConfig([{ id: 'a', strategy: 'momentum', capital: 2e7 }], { hedging: { enabled: true, instrument: 'SPY', betaThreshold: 0.01 } });
+    const state = fundState(view.asOf, 1e8, [agentState('a', 2e7)]);
+    const r = reviewFund({ proposals: [proposal('a', 'momentum', view.asOf, ['S001', 'S002', 'S003', 'S004', 'S005'].map((symbol) => ({ symbol, weight: 0.05 })))], state, config, view, cycleId: 'h' });
+    const betaDollars = r.snapshot.factorExposures.market ?? 0;
+    expect(betaDollars).toBeGreaterThan(0);
+    expect(r.hedgePositions).toEqual([{ instrument: 'SPY', notional: -betaDollars, kind: 'beta' }]);
   });
 });
