@@ -98,6 +98,7 @@ export function finishReview(args: {
     top10Pct: conc.top10Pct,
     hhi: conc.hhi,
     netBySector: conc.bySector,
+    netByName: conc.byName,
     agentCorrelations: { ids: facts.correlations.ids, matrix, average: Number.isFinite(facts.correlations.average) ? facts.correlations.average : null },
     budgets,
     buckets,

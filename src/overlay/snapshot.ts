@@ -32,6 +32,8 @@ export interface FundRiskSnapshot {
   /** Herfindahl index of |net| weights (1/N for an equal book, 1 for one name). */
   readonly hhi: number;
   readonly netBySector: Readonly<Record<string, number>>;
+  /** The 20 largest names by |net|, net as a fraction of capital (signed), largest first. */
+  readonly netByName: readonly { readonly symbol: string; readonly net: number }[];
   readonly agentCorrelations: { readonly ids: readonly string[]; readonly matrix: readonly (readonly number[])[]; readonly average: number | null };
   /**
    * Per agent: Euler component VaR and standalone VaR (dollars, at risk.varConfidence), budget and
@@ -49,7 +51,12 @@ export function bookVar(model: RiskModel, x: Float64Array, s: RiskScratch, confi
   return { sigma, varC: zOf(confidence) * sigma, var99: zOf(0.99) * sigma, cvarC: cvarMultiple(confidence) * sigma };
 }
 
-export function concentration(u: Universe, x: Float64Array, capital: number): { largest: { symbol: string | null; pct: number }; top10Pct: number; hhi: number; gross: number; net: number; bySector: Record<string, number> } {
+export function concentration(
+  u: Universe,
+  x: Float64Array,
+  capital: number,
+): { largest: { symbol: string | null; pct: number }; top10Pct: number; hhi: number; gross: number; net: number; bySector: Record<string, number>; byName: { symbol: string; net: number }[] } {
+  const byName: { symbol: string; net: number }[] = [];
   const abs: number[] = [];
   let gross = 0;
   let net = 0;
@@ -67,6 +74,7 @@ export function concentration(u: Universe, x: Float64Array, capital: number): { 
       bestV = a;
       best = i;
     }
+    byName.push({ symbol: u.symbols[i] ?? '', net: v / capital });
     const sec = u.sectorNames[u.sector[i] ?? 0] ?? 'Unknown';
     bySector[sec] = (bySector[sec] ?? 0) + v / capital;
   }
@@ -75,7 +83,8 @@ export function concentration(u: Universe, x: Float64Array, capital: number): { 
   for (let k = 0; k < 10 && k < abs.length; k++) top10 += abs[k] ?? 0;
   let hhi = 0;
   for (const a of abs) hhi += (a / gross) ** 2;
-  return { largest: { symbol: best >= 0 ? (u.symbols[best] ?? null) : null, pct: bestV / capital }, top10Pct: top10 / capital, hhi, gross: gross / capital, net: net / capital, bySector };
+  byName.sort((a, b) => Math.abs(b.net) - Math.abs(a.net) || a.symbol.localeCompare(b.symbol));
+  return { largest: { symbol: best >= 0 ? (u.symbols[best] ?? null) : null, pct: bestV / capital }, top10Pct: top10 / capital, hhi, gross: gross / capital, net: net / capital, bySector, byName: byName.slice(0, 20) };
 }
 
 export function factorMap(model: RiskModel, x: Float64Array, s: RiskScratch): Record<string, number> {
