@@ -134,6 +134,12 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
       await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe(next);
     }
     expect((await fx.store.funds.get(FUND_ID))?.tradingState).toBe('ACTIVE');
+    // The journal finds the drill by text: the trip and both re-arms, and not the approval.
+    await open('journal');
+    await page.locator('input[name=text]').fill('drill');
+    await page.getByTestId('journal-search').click();
+    await expect.poll(() => page.getByTestId('journal-table').locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    await expect(page.getByTestId('journal-table').textContent()).resolves.toContain('KILL_SWITCH_TRIP');
     expect(w.errors).toEqual([]);
   });
 

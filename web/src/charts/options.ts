@@ -5,21 +5,39 @@ const axisLabel = { color: palette.textMuted, fontSize: 11 };
 const splitLine = { lineStyle: { color: palette.border } };
 const grid = { left: 56, right: 16, top: 32, bottom: 28, containLabel: false };
 
+/** A y-axis label formatter with enough digits to tell ticks apart over `range`. */
+function axisFormatter(values: readonly number[], percent: boolean): (v: number) => string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  const unit = percent ? 0.01 : big >= 1e6 ? 1e6 : big >= 1e3 ? 1e3 : 1;
+  const suffix = percent ? '%' : unit === 1e6 ? 'm' : unit === 1e3 ? 'k' : '';
+  const step = (hi - lo) / 5 / unit;
+  const digits = Number.isFinite(step) && step > 0 ? Math.min(4, Math.max(0, Math.ceil(-Math.log10(step)))) : 2;
+  return (v: number) => `${(v / unit).toFixed(digits)}${suffix}`;
+}
+
 /** Line series over shared x labels (dates). `percent` formats the y axis as a percentage. */
 export function lineOption(x: readonly string[], series: readonly { name: string; data: readonly number[]; area?: boolean; colour?: string }[], o: { percent?: boolean; legend?: boolean } = {}): EChartsCoreOption {
-  const fmt = (v: number) => (o.percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(2)}m` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(0)}k` : v.toFixed(2));
+  const fmt = axisFormatter(series.flatMap((s) => s.data), o.percent === true);
+  const tip = (v: number) => (o.percent ? `${(v * 100).toFixed(2)}%` : Math.abs(v) >= 1e3 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toFixed(4));
   return {
     color: [...seriesColours],
     animation: false,
-    grid: { ...grid, top: o.legend ? 36 : 16 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt(v) : String(v)) },
+    grid: { ...grid, left: 64, top: o.legend ? 36 : 16 },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? tip(v) : String(v)) },
     ...(o.legend ? { legend: { top: 0, type: 'scroll', textStyle: { fontSize: 11 } } } : {}),
     xAxis: { type: 'category', data: [...x], axisLabel, axisLine: { lineStyle: { color: palette.border } } },
     yAxis: { type: 'value', scale: true, axisLabel: { ...axisLabel, formatter: fmt }, splitLine },
     series: series.map((s) => ({
-      name: s.name, type: 'line', data: [...s.data], showSymbol: false, lineWidth: 1.5,
+      name: s.name, type: 'line', data: [...s.data], showSymbol: false,
       ...(s.colour ? { itemStyle: { color: s.colour }, lineStyle: { color: s.colour, width: 1.5 } } : { lineStyle: { width: 1.5 } }),
-      ...(s.area ? { areaStyle: { opacity: 0.25 } } : {}),
+      ...(s.area ? { areaStyle: { opacity: 0.2 } } : {}),
     })),
   };
 }
@@ -47,7 +65,7 @@ export function heatmapOption(labels: readonly string[], matrix: readonly (reado
     grid: { left: 110, right: 80, top: 8, bottom: 60 },
     tooltip: { position: 'top' },
     xAxis: { type: 'category', data: [...labels], axisLabel: { ...axisLabel, rotate: 30 }, splitArea: { show: true } },
-    yAxis: { type: 'category', data: [...labels], axisLabel, splitArea: { show: true } },
+    yAxis: { type: 'category', data: [...labels], axisLabel, inverse: true, splitArea: { show: true } },
     visualMap: { min: -1, max: 1, calculable: true, orient: 'vertical', right: 0, top: 'center', itemHeight: 120, inRange: { color: [palette.down, '#ffffff', palette.accent] }, textStyle: { fontSize: 11 } },
     series: [{ type: 'heatmap', data, label: { show: labels.length <= 10, fontSize: 11 } }],
   };

@@ -40,7 +40,6 @@ export function AgentsPage() {
           {bt.list.error !== null || bt.list.loading ? <Async loaded={bt.list}>{() => null}</Async> : <Async loaded={bt.detail}>{() => null}</Async>}
         </Card>
       )}
-      <div style={{ height: 16 }} />
       <Card title="Factor exposures">
         <EmptyState title="Not served by the API yet">Factor exposures per agent need an endpoint (e.g. GET /v1/funds/:fundId/agents/:agentId/exposures) that docs/api.md does not list.</EmptyState>
       </Card>

@@ -64,9 +64,9 @@ export function JournalPage() {
               testId="journal-table"
               empty="No journal entries match"
               columns={[
-                { key: 't', header: 'Time', render: (r) => time(r.timestamp), width: 130 },
+                { key: 't', header: 'Time', render: (r) => time(r.timestamp), nowrap: true },
                 { key: 'k', header: 'Kind', render: (r) => <Badge tone={r.kind.includes('KILL') ? 'breach' : r.kind === 'NOTE' ? 'neutral' : 'accent'}>{r.kind}</Badge>, width: 120 },
-                { key: 'w', header: 'Who', render: (r) => `${r.who} (${r.role})`, width: 150 },
+                { key: 'w', header: 'Who', render: (r) => `${r.who} (${r.role})`, nowrap: true },
                 { key: 'a', header: 'Agent', render: (r) => r.agentId ?? '', width: 110 },
                 { key: 's', header: 'Names', render: (r) => r.symbols.join(', '), width: 120 },
                 { key: 'r', header: 'Rationale', render: (r) => r.rationale },

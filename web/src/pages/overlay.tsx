@@ -66,7 +66,7 @@ export function OverlayPage() {
       </Card>
       <div style={{ height: 16 }} />
       <Grid>
-        <Card span={5} title="Risk budgets" extra="component VaR share ÷ agent budget">
+        <Card span={12} title="Risk budgets" extra="component VaR share ÷ agent budget">
           <Async loaded={agents}>
             {(a) => {
               const shares = new Map((risk.data?.report.agentVar.agents ?? []).map((x) => [x.agentId, x.share]));
@@ -84,7 +84,9 @@ export function OverlayPage() {
             }}
           </Async>
         </Card>
-        <Card span={7} title="Drawdown ladder" extra="default steps">
+      </Grid>
+      <Grid>
+        <Card span={12} title="Drawdown ladder" extra="default steps">
           <Async loaded={agents}>
             {(a) => (
               <div className="ladder" data-testid="ladder">
