@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/core/index.ts';
-import type { BarRow, Store } from '../../../src/store/index.ts';
+import { bulkLoadBars, type BarRow, type Db, type Store } from '../../../src/store/index.ts';
 import { DRIVERS } from './drivers.ts';
 
 /** n symbols × d weekdays from 2024-01-01, prices with 4 decimals. */
@@ -53,6 +53,25 @@ describe.each(DRIVERS)('bulk bar loading on $name', (driver) => {
     expect(r).toEqual({ total: 100, inserted: 60, skipped: 40 });
     expect(await store.bars.count({ symbols: ['GGG', 'HHH'] })).toBe(160);
     await store.db.exec(`DELETE FROM bars WHERE symbol IN ('GGG', 'HHH')`);
+  });
+
+  it('falls back to staging when keys appear between the conflict check and the COPY', async () => {
+    if (store.db.copyFrom === undefined) return; // no COPY path on this driver
+    // A stub that always answers "no overlap" makes the direct COPY meet existing keys, as a
+    // concurrent writer would: the savepoint catches the unique violation and the batch is staged.
+    const blind = (db: Db): Db => ({
+      kind: db.kind,
+      query: (sql, params) =>
+        sql.includes('SELECT EXISTS') ? Promise.resolve({ rows: [{ hit: false }] as never[], rowCount: 1 }) : db.query(sql, params),
+      exec: (sql) => db.exec(sql),
+      transaction: (fn) => db.transaction((tx) => fn(blind(tx))),
+      ...(db.copyFrom ? { copyFrom: db.copyFrom } : {}),
+      close: () => db.close(),
+    });
+    const r = await bulkLoadBars(blind(store.db), makeBars(['AAA', 'ZZZ'], 5), { batchSize: 4 });
+    expect(r).toEqual({ total: 10, inserted: 5, skipped: 5 });
+    expect(await store.bars.count({ symbols: ['ZZZ'] })).toBe(5);
+    await store.db.exec(`DELETE FROM bars WHERE symbol = 'ZZZ'`);
   });
 
   it('range-queries by symbols and inclusive dates, values intact', async () => {
