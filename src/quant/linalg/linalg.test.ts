@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/index.ts';
-import { multiplyABt, gramAssetMajor } from './gram.ts';
+import { multiplyABt, gramAssetMajor, gramAssetMajorScalar } from './gram.ts';
+import { wasmGram } from './wasm-gram.ts';
 import { ZigguratNormal } from '../stats/ziggurat.ts';
 import { normalCdf } from '../index.ts';
 
@@ -31,8 +32,17 @@ describe('blocked kernels equal the naive triple loop', () => {
       }
     }
   });
+  it('WebAssembly SIMD Gram equals the scalar kernel to rounding (odd sizes, padding)', () => {
+    for (const [n, len] of [[8, 3], [9, 7], [13, 12], [37, 101]] as const) {
+      const x = Float64Array.from({ length: n * len }, () => rng.normal());
+      const w = wasmGram(x, n, len, 0.25, new Float64Array(n * n));
+      expect(w).not.toBeNull();
+      const s = gramAssetMajorScalar(x, n, len, 0.25, new Float64Array(n * n));
+      w?.forEach((v, i) => expect(Math.abs(v - (s[i] as number))).toBeLessThan(1e-13 * len));
+    }
+  });
   it('Gram XᵀX for odd sizes', () => {
-    for (const [n, len] of [[1, 3], [5, 8], [11, 6]] as const) {
+    for (const [n, len] of [[1, 3], [5, 8], [11, 6], [17, 9]] as const) {
       const x = Float64Array.from({ length: n * len }, () => rng.normal());
       const g = gramAssetMajor(x, n, len, 0.5, new Float64Array(n * n));
       const w = naiveABt(x, n, x, n, len);
