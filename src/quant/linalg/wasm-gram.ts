@@ -170,8 +170,16 @@ export function wasmGram(x: Float64Array, n: number, len: number, scale: number,
   const dataBytes = nP * lenP * 8;
   const outOff = dataBytes;
   const need = dataBytes + nP * nP * 8;
+  // i32 addressing: beyond ~1.5 GiB use the scalar kernel instead.
+  if (need > 1.5 * 2 ** 30) return null;
   const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  if (need > have) {
+    try {
+      k.memory.grow(Math.ceil((need - have) / 65536));
+    } catch {
+      return null;
+    }
+  }
   const mem = new Float64Array(k.memory.buffer, 0, need / 8);
   mem.fill(0, 0, nP * lenP);
   for (let i = 0; i < n; i++) mem.set(x.subarray(i * len, (i + 1) * len), i * lenP);
