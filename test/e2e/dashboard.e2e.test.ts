@@ -113,6 +113,30 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     expect(w.errors).toEqual([]);
   });
 
+  it('modifies a proposal (size and reason) and then rejects it', async () => {
+    const inst = (await (await fetch(`${fx.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
+    await open('proposals');
+    await page.getByTestId('new-trade').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.locator('input[name=symbol]').fill(inst.instruments[1]?.symbol ?? '');
+    await dialog.locator('select[name=side]').selectOption('SELL');
+    await dialog.locator('textarea[name=reason]').fill('e2e: trim');
+    await dialog.getByTestId('confirm-button').click();
+    const detail = page.getByTestId('proposal-detail');
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('PENDING APPROVAL');
+    await detail.getByTestId('proposal-modify').click();
+    await page.getByTestId('confirm-dialog').locator('input[name=size]').fill('0.5');
+    await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: half size');
+    await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('MODIFIED');
+    await detail.getByTestId('proposal-reject').click();
+    await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: changed my mind');
+    await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('REJECTED');
+    await expect(detail.textContent()).resolves.toContain('e2e: half size');
+    expect(w.errors).toEqual([]);
+  });
+
   it('trips the kill switch with a reason and re-arms it', async (ctx) => {
     if (!(await served('GET', `/v1/funds/${FUND_ID}/kill-switch`))) ctx.skip();
     await open('overlay');
@@ -163,6 +187,24 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     await open('risk');
     await page.getByRole('button', { name: 'Run stress tests' }).click();
     await expect.poll(() => page.getByText('No stored stress runs').count(), { timeout: 60_000 }).toBe(0);
+    expect(w.errors).toEqual([]);
+  });
+
+  it('updates live over server-sent events when someone else trips the kill switch', async () => {
+    await open('overlay');
+    await expect.poll(() => page.locator('.live').textContent(), { timeout: 10_000 }).toBe('live');
+    const state = page.getByTestId('trading-state-value');
+    await expect(state.textContent()).resolves.toBe('ACTIVE');
+    const call = async (action: string, reason: string) => {
+      const r = await fetch(`${fx.url}/v1/funds/${FUND_ID}/kill-switch/${action}`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ reason }) });
+      expect(r.status).toBe(200);
+    };
+    // No page action: the change arrives as `trading-state.changed` (polling would take 15 s).
+    await call('trip', 'e2e: another desk halts');
+    await expect.poll(() => state.textContent(), { timeout: 5_000 }).toBe('HALTED');
+    await call('rearm', 'e2e: back to reducing');
+    await call('rearm', 'e2e: back to active');
+    await expect.poll(() => state.textContent(), { timeout: 5_000 }).toBe('ACTIVE');
     expect(w.errors).toEqual([]);
   });
 
