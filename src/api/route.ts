@@ -29,6 +29,11 @@ export interface RawAnswer {
   readonly contentType: string;
   readonly body: string;
 }
+/** A JSON answer serialised once (hot read models cache the text, not the object). */
+export function rawJson(value: unknown): RawAnswer {
+  return { raw: true, contentType: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+}
+
 /** Returned by a handler that took over the socket (server-sent events). */
 export const HIJACKED = Symbol('hijacked');
 

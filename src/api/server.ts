@@ -136,7 +136,7 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute) {
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const rt = new ApiRuntime(opts);
   const logger = opts.logger === undefined || opts.logger === false ? false : { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  const app = Fastify({ logger, bodyLimit: 1_048_576, maxParamLength: 1_000, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({ logger, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 1_000 }, trustProxy: false, return503OnClosing: true });
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => rt.clock.now());
   const m = httpMetrics(opts.metrics.registry);
 

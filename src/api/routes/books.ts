@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OrderStatus, type Fill, type Order, type Position } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
 import { fundFills, fundOrder, fundOrders } from '../fund-reads.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { rawJson, route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { dateRange, FundParams, qBool, qDate, qInt, qSymbol } from './schemas.ts';
 import { id } from '../../contracts/index.ts';
@@ -70,11 +70,12 @@ export const bookRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/positions', tag: 'books', access: 'any', params: FundParams, query: PositionsQuery,
     summary: 'Positions by agent with P&L', returns: '{ positions: [{ agentId, symbol, qty, avgCost, lastPrice, marketValue, unrealizedPnl, realizedPnl }], totals }',
-    handler: async ({ rt, params, query }) => {
-      const all = await cachedPositions(rt, params.fundId);
-      const positions = all.filter((p) => (query.agentId === undefined || p.agentId === query.agentId) && (!query.openOnly || p.qty !== 0));
-      return { positions, totals: totals(positions) };
-    },
+    handler: async ({ rt, params, query }) =>
+      rt.cache.get(params.fundId, `positions-json:${query.agentId ?? '*'}:${String(query.openOnly)}`, async () => {
+        const all = await cachedPositions(rt, params.fundId);
+        const positions = all.filter((p) => (query.agentId === undefined || p.agentId === query.agentId) && (!query.openOnly || p.qty !== 0));
+        return rawJson({ positions, totals: totals(positions) });
+      }),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/positions/by-name', tag: 'books', access: 'any', params: FundParams,

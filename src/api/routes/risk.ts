@@ -5,7 +5,7 @@ import { HISTORICAL_SCENARIOS, reviewRisk, RiskReviewRequest, SEED_SCENARIOS } f
 import { fundOverlayActions, latestOverlayActions } from '../fund-reads.ts';
 import { marketAt } from '../market-context.ts';
 import { fundRiskReport, fundStress, latestPerScenario } from '../risk-book.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { rawJson, route, type AnyRoute } from '../route.ts';
 import { FundParams, qDate, qInt } from './schemas.ts';
 
 const SCENARIO_NAMES = [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => s.name);
@@ -21,7 +21,8 @@ export const riskRoutes: readonly AnyRoute[] = [
     returns: '{ asOf, nav, report: RiskMonitorReport }',
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
-      return rt.cache.get(f.id, `risk:${query.asOf ?? 'latest'}`, () => fundRiskReport(rt, f, query.asOf));
+      const key = query.asOf ?? 'latest';
+      return rt.cache.get(f.id, `risk-json:${key}`, async () => rawJson(await rt.cache.get(f.id, `risk:${key}`, () => fundRiskReport(rt, f, query.asOf))));
     },
   }),
   route({
