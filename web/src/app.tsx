@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, onUnauthorised } from './api/client.ts';
-import { connectEvents, disconnectEvents, useLiveMode } from './api/events.ts';
+import { connectEvents, disconnectEvents, useLive, useLiveMode } from './api/events.ts';
 import type { Fund, User } from './api/types.ts';
 import { EmptyState, ErrorState, Loading, StatusBadge } from './design/index.ts';
 import { LoginPage } from './pages/login.tsx';
@@ -38,6 +38,8 @@ function SignedIn(p: { user: User; onLogout: () => void }) {
       .catch(setError);
   }, []);
   useEffect(refreshFunds, [refreshFunds]);
+  useLive(['trading-state.changed'], refreshFunds);
+  const onOverlay = pageFor(useRoute()).path === '/overlay';
   const selected = funds === null ? null : (funds.find((f) => f.id === fundId) ?? funds[0] ?? null);
   const selectedId = selected?.id ?? null;
   useEffect(() => {
@@ -57,7 +59,22 @@ function SignedIn(p: { user: User; onLogout: () => void }) {
   if (error !== null) body = <ErrorState error={error} onRetry={refreshFunds} />;
   else if (funds === null) body = <Loading />;
   else if (value === null) body = <EmptyState title="No funds">Your user has no funds. Ask an admin to add one (keel user add … --fund &lt;id&gt;).</EmptyState>;
-  else body = <Routed />;
+  else
+    body = (
+      <>
+        {selected && selected.tradingState !== 'ACTIVE' && !onOverlay ? (
+          <div className={`banner banner-${selected.tradingState === 'HALTED' ? 'breach' : 'warning'}`} data-testid="global-trading-state">
+            <span>
+              {selected.name || selected.id} is {selected.tradingState}: {selected.tradingState === 'HALTED' ? 'no new orders until re-armed.' : 'risk may only shrink.'}
+            </span>
+            <a href="#/overlay" style={{ color: 'inherit' }}>
+              Fund Overlay →
+            </a>
+          </div>
+        ) : null}
+        <Routed />
+      </>
+    );
   return (
     <div className="shell">
       <aside className="sidebar">
