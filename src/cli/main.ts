@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerBacktestCommands } from './commands/backtest.ts';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerKillSwitchCommands } from './commands/kill-switch.ts';
 import { registerReplayCommand } from './commands/replay.ts';
+import { registerRiskCommands } from './commands/risk.ts';
 import { registerRunCommands } from './commands/run.ts';
 import { createContext, type CliContext } from './context.ts';
 import { registerMarketCommands } from './market/index.ts';
@@ -27,6 +29,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerRunCommands(program, ctx);
   registerReplayCommand(program, ctx);
   registerKillSwitchCommands(program, ctx);
+  registerDemoCommand(program, ctx);
+  registerRiskCommands(program, ctx);
   return program;
 }
 

@@ -171,6 +171,11 @@ export const OmsConfig = z.object({
   minNotional: nonNegative.default(100),
   /** Max one-cycle turnover as a fraction of the agent's capital (sum of |Δweight| / 2). */
   maxTurnoverPct: fraction.default(1),
+  /**
+   * No-trade band, a fraction of the agent's capital: a held name whose target differs from the
+   * current weight by less than this (same side, not closing) is not traded this cycle.
+   */
+  rebalanceBandPct: fraction.default(0.0025),
 });
 export type OmsConfig = z.infer<typeof OmsConfig>;
 

@@ -32,6 +32,8 @@ export class InMemoryOrderJournal implements OrderJournal {
   protected readonly log: OrderEvent[] = [];
   protected readonly state: ExecutionState = emptyExecutionState();
   private readonly byOrder = new Map<string, OrderEvent[]>();
+  /** Ids of non-terminal orders, so `open()` costs O(open), not O(every order ever). */
+  private readonly openIds = new Set<string>();
 
   constructor(events: readonly OrderEvent[] = []) {
     for (const e of events) this.apply(e);
@@ -43,6 +45,9 @@ export class InMemoryOrderJournal implements OrderJournal {
     const list = this.byOrder.get(e.orderId) ?? [];
     list.push(e);
     this.byOrder.set(e.orderId, list);
+    const o = this.state.orders.get(e.orderId);
+    if (o && !isTerminal(o.status)) this.openIds.add(e.orderId);
+    else this.openIds.delete(e.orderId);
   }
 
   async savePending(order: Order): Promise<void> {
@@ -55,7 +60,12 @@ export class InMemoryOrderJournal implements OrderJournal {
   }
 
   async open(): Promise<Order[]> {
-    return [...this.state.orders.values()].filter((o) => !isTerminal(o.status));
+    const out: Order[] = [];
+    for (const id of this.openIds) {
+      const o = this.state.orders.get(id);
+      if (o) out.push(o);
+    }
+    return out;
   }
 
   async byClientId(id: string): Promise<Order | null> {

@@ -53,6 +53,8 @@ interface Working {
  */
 export class PaperBroker implements Broker {
   private readonly orders_ = new Map<string, Working>();
+  /** Working (non-terminal) orders: what a bar can trade, kept apart so a long backtest stays O(open). */
+  private readonly active = new Map<string, Working>();
   private readonly pos = new Map<string, { qty: number; avg: number }>();
   private readonly fills_: PaperFill[] = [];
   private cash: number;
@@ -95,6 +97,7 @@ export class PaperBroker implements Broker {
     };
     const w: Working = { snap, triggered: false, eligibleRow: (view?.t ?? 0) + 1 };
     this.orders_.set(order.id, w);
+    if (!isTerminal(w.snap.status)) this.active.set(order.id, w);
     if (!reason && this.opts.mode === 'live' && view) this.tradeLive(w, view);
     return this.ackOf(w.snap, reason);
   }
@@ -122,11 +125,12 @@ export class PaperBroker implements Broker {
     const out: PaperFill[] = [];
     if (this.opts.mode === 'live') {
       const before = this.fills_.length;
-      for (const w of this.orders_.values()) if (!isTerminal(w.snap.status)) this.tradeLive(w, view);
+      for (const w of this.active.values()) if (!isTerminal(w.snap.status)) this.tradeLive(w, view);
+      this.prune();
       return this.fills_.slice(before);
     }
     const used = new Map<string, number>();
-    for (const w of this.orders_.values()) {
+    for (const w of this.active.values()) {
       if (isTerminal(w.snap.status) || w.eligibleRow > view.t) continue;
       const u = view.column(w.snap.symbol);
       const bar: Bar = {
@@ -149,14 +153,21 @@ export class PaperBroker implements Broker {
       }
       this.afterOpportunity(w);
     }
+    this.prune();
     return out;
+  }
+
+  /** Drops orders that reached a terminal status from the working set. */
+  private prune(): void {
+    for (const [id, w] of this.active) if (isTerminal(w.snap.status)) this.active.delete(id);
   }
 
   /** Live: DAY orders still open expire (call at the session close). */
   closeOfDay(): void {
-    for (const w of this.orders_.values()) {
+    for (const w of this.active.values()) {
       if (!isTerminal(w.snap.status) && w.snap.timeInForce === 'DAY') this.setStatus(w, 'EXPIRED');
     }
+    this.prune();
   }
 
   private tradeLive(w: Working, view: MarketView): void {

@@ -56,14 +56,29 @@ function endOfDayMs(d: IsoDate): number {
   return Date.parse(`${d}T23:59:59.999Z`);
 }
 
-/** Latest record of a list sorted by release time whose release is at or before `limitMs`. */
-function latestReleased<T extends { releaseTime: string }>(list: readonly T[], limitMs: number): T | undefined {
-  let found: T | undefined;
-  for (const x of list) {
-    if (Date.parse(x.releaseTime) <= limitMs) found = x;
-    else break;
+/** Release times (Unix ms) of each list sorted by release time, parsed once per list. */
+const releaseIndex = new WeakMap<readonly { releaseTime: string }[], Float64Array>();
+
+function releaseTimes(list: readonly { releaseTime: string }[]): Float64Array {
+  let ms = releaseIndex.get(list);
+  if (!ms) {
+    ms = Float64Array.from(list, (x) => Date.parse(x.releaseTime));
+    releaseIndex.set(list, ms);
   }
-  return found;
+  return ms;
+}
+
+/** Latest record of a list sorted by release time whose release is at or before `limitMs` (binary search). */
+function latestReleased<T extends { releaseTime: string }>(list: readonly T[], limitMs: number): T | undefined {
+  const ms = releaseTimes(list);
+  let lo = 0;
+  let hi = ms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ms[mid] ?? Infinity) <= limitMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? list[lo - 1] : undefined;
 }
 
 class PanelView implements MarketView {
@@ -95,9 +110,13 @@ class PanelView implements MarketView {
     return u;
   }
 
+  private endMs = Number.NaN;
+
   private guardDate(at: IsoDate, what: string): number {
     if (at > this.asOf) throw new LookAheadError(what, this.asOf, at);
-    return endOfDayMs(at);
+    if (at !== this.asOf) return endOfDayMs(at);
+    if (Number.isNaN(this.endMs)) this.endMs = endOfDayMs(at);
+    return this.endMs;
   }
 
   column(symbol: string): number {
@@ -170,7 +189,8 @@ class PanelView implements MarketView {
   fundamentalsHistory(u: number): readonly Fundamentals[] {
     const limit = endOfDayMs(this.asOf);
     const list = this.p.fundamentals.get(this.p.symbols[this.col(u)] ?? '') ?? [];
-    return list.filter((f) => Date.parse(f.releaseTime) <= limit);
+    const ms = releaseTimes(list);
+    return list.filter((_, i) => (ms[i] ?? Infinity) <= limit);
   }
 
   macro(series: string, at: IsoDate = this.asOf): number | undefined {

@@ -25,42 +25,66 @@ export function registerGenerate(market: Command, ctx: CliContext): void {
     .option('--start <date>', 'first date YYYY-MM-DD (default 2018-01-01)', parseDate('--start'))
     .option('--json', 'print the result as JSON')
     .action(async (o: GenerateOptions) => {
-      const m = generateSyntheticMarket({ symbols: o.symbols, years: o.years, seed: o.seed, ...(o.start ? { start: o.start } : {}) });
-      const store = await ctx.store();
-      const macro: MacroObservation[] = [];
-      const series = new Map<string, Float64Array>([['market', m.index], ['vix', m.vix], ...m.factors]);
-      for (const [name, values] of series) {
-        m.dates.forEach((date, t) => macro.push({ version: 1, series: name, date, releaseTime: `${date}T21:00:00.000Z`, value: values[t] ?? Number.NaN }));
-      }
-      const quality = assessPanelQuality(syntheticPanel(m), { config: ctx.loadConfig().data });
-      await store.instruments.upsert(m.instruments);
-      const load = await store.bars.load(syntheticBars(m), { onProgress: stepProgress(ctx.io, 'loading') });
-      const fundamentals = await store.fundamentals.insertMany([...m.fundamentals.values()].flat());
-      const macroRows = await store.macro.insertMany(macro);
-      await store.dataQuality.upsert(quality);
-      const regimes: Record<string, number> = {};
-      for (const r of regimePath(m)) regimes[r] = (regimes[r] ?? 0) + 1;
-      const result = {
-        seed: o.seed,
-        symbols: m.U,
-        days: m.T,
-        from: m.dates[0],
-        to: m.dates[m.T - 1],
-        bars: { total: load.total, inserted: load.inserted, skipped: load.skipped },
-        fundamentalsInserted: fundamentals,
-        referenceSeries: [...series.keys()],
-        referenceObservationsInserted: macroRows,
-        regimeDays: regimes,
-        active: quality.filter((q) => q.state === 'ACTIVE').length,
-      };
-      emit(ctx.io, o.json === true, result, () =>
-        [
-          `synthetic market seed ${o.seed}: ${m.U} names × ${m.T} days (${result.from} … ${result.to})`,
-          `bars: ${load.inserted} new, ${load.skipped} already stored`,
-          `fundamentals: ${fundamentals} new; reference series ${result.referenceSeries.join(', ')}`,
-          `regime days: ${Object.entries(regimes).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-          `${result.active} of ${m.U} symbols ACTIVE under the configured data thresholds`,
-        ].join('\n'),
-      );
+      const result = await storeSyntheticMarket(ctx, o);
+      emit(ctx.io, o.json === true, result, () => formatSyntheticMarket(result));
     });
+}
+
+export interface StoredSyntheticMarket {
+  seed: number;
+  symbols: number;
+  days: number;
+  from: string | undefined;
+  to: string | undefined;
+  bars: { total: number; inserted: number; skipped: number };
+  fundamentalsInserted: number;
+  referenceSeries: string[];
+  referenceObservationsInserted: number;
+  regimeDays: Record<string, number>;
+  active: number;
+}
+
+export function formatSyntheticMarket(r: StoredSyntheticMarket): string {
+  return [
+    `synthetic market seed ${r.seed}: ${r.symbols} names × ${r.days} days (${r.from} … ${r.to})`,
+    `bars: ${r.bars.inserted} new, ${r.bars.skipped} already stored`,
+    `fundamentals: ${r.fundamentalsInserted} new; reference series ${r.referenceSeries.join(', ')}`,
+    `regime days: ${Object.entries(r.regimeDays).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `${r.active} of ${r.symbols} symbols ACTIVE under the configured data thresholds`,
+  ].join('\n');
+}
+
+/** Generates the synthetic market and stores it (instruments, bars, fundamentals, reference series, quality). Idempotent per seed. */
+export async function storeSyntheticMarket(
+  ctx: CliContext,
+  o: { symbols: number; years: number; seed: number; start?: string },
+): Promise<StoredSyntheticMarket> {
+  const m = generateSyntheticMarket({ symbols: o.symbols, years: o.years, seed: o.seed, ...(o.start ? { start: o.start } : {}) });
+  const store = await ctx.store();
+  const macro: MacroObservation[] = [];
+  const series = new Map<string, Float64Array>([['market', m.index], ['vix', m.vix], ...m.factors]);
+  for (const [name, values] of series) {
+    m.dates.forEach((date, t) => macro.push({ version: 1, series: name, date, releaseTime: `${date}T21:00:00.000Z`, value: values[t] ?? Number.NaN }));
+  }
+  const quality = assessPanelQuality(syntheticPanel(m), { config: ctx.loadConfig().data });
+  await store.instruments.upsert(m.instruments);
+  const load = await store.bars.load(syntheticBars(m), { onProgress: stepProgress(ctx.io, 'loading') });
+  const fundamentals = await store.fundamentals.insertMany([...m.fundamentals.values()].flat());
+  const macroRows = await store.macro.insertMany(macro);
+  await store.dataQuality.upsert(quality);
+  const regimes: Record<string, number> = {};
+  for (const r of regimePath(m)) regimes[r] = (regimes[r] ?? 0) + 1;
+  return {
+    seed: o.seed,
+    symbols: m.U,
+    days: m.T,
+    from: m.dates[0],
+    to: m.dates[m.T - 1],
+    bars: { total: load.total, inserted: load.inserted, skipped: load.skipped },
+    fundamentalsInserted: fundamentals,
+    referenceSeries: [...series.keys()],
+    referenceObservationsInserted: macroRows,
+    regimeDays: regimes,
+    active: quality.filter((q) => q.state === 'ACTIVE').length,
+  };
 }

@@ -2,6 +2,7 @@ import type { FundConfig } from '../../contracts/index.ts';
 import { hashOf, type IsoDate, type Logger } from '../../core/index.ts';
 import type { Repos, Store } from '../../store/index.ts';
 import type { CycleResult } from '../cycle/run-cycle.ts';
+import type { FundRunState } from '../cycle/runtime.ts';
 import { loadMarket, type LoadedMarket } from '../market-loader.ts';
 import { runBacktest, type BacktestResult } from './backtest.ts';
 
@@ -20,6 +21,8 @@ export interface StoredBacktestOptions {
   readonly market?: LoadedMarket;
   /** Store the records (decisions, overlay and risk actions) of the last N cycles. Default 5. */
   readonly keepLastCycles?: number;
+  /** Called with each cycle's result and the fund state after it. */
+  readonly onCycle?: (r: CycleResult, state: FundRunState) => void;
 }
 
 /** A backtest id that says what it is: `bt-<from>-<to>-<6 hex of params>-<time>`. */
@@ -59,6 +62,7 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
       keepLastCycles: o.keepLastCycles ?? 5,
       ...(o.agents ? { agents: o.agents } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.onCycle ? { onCycle: o.onCycle } : {}),
       onProgress: (done, total) => {
         o.onProgress?.(done, total);
         const pct = Math.floor((done / total) * 50);

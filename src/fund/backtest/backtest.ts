@@ -2,7 +2,7 @@ import { createRoster } from '../../agents/index.ts';
 import { nullBus } from '../../bus/index.ts';
 import { configHash, type FundConfig, type OverlayAction } from '../../contracts/index.ts';
 import { SequentialIds, SimClock, ValidationError, dateToMs, nullLogger, type IsoDate, type Logger } from '../../core/index.ts';
-import { Oms, PaperBroker } from '../../execution/index.ts';
+import { Oms, PaperBroker, type TradingState } from '../../execution/index.ts';
 import { viewAt, type Panel } from '../../market/index.ts';
 import { rearmFund, weekdaysSince } from '../../overlay/index.ts';
 import { AlertManager } from '../alerts/alert-manager.ts';
@@ -99,7 +99,7 @@ export function backtestServices(
   const ids = new SequentialIds(o.id);
   const broker = new PaperBroker({ clock, config: config.execution, mode: 'backtest', initialCash: config.fund.totalCapital });
   const journal = new TappedJournal();
-  const omsState = { current: 'ACTIVE' as 'ACTIVE' | 'REDUCING' | 'HALTED' };
+  const omsState: { current: TradingState; nav: number } = { current: 'ACTIVE', nav: config.fund.totalCapital };
   let priceView: ((s: string) => number) | null = null;
   const oms = new Oms({
     journal,
@@ -108,7 +108,7 @@ export function backtestServices(
     config: config.oms,
     market: {
       tradingState: () => omsState.current,
-      nav: () => state.ledger.fundNavCents() / 100,
+      nav: () => omsState.nav,
       price: (s) => (priceView ? priceView(s) : Number.NaN),
       positionQty: (s) => state.ledger.agentIds().reduce((q, id) => q + state.ledger.qty(id, s), 0),
     },

@@ -173,10 +173,18 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
       for (const o of await s.journal.open()) await s.oms.cancel(o.id);
     }
     const agents: AgentTargets[] = [];
+    const band = s.config.oms.rebalanceBandPct;
     for (const a of s.config.agents) {
       const targets = review.positions[a.id];
       if (!targets) continue;
-      agents.push({ agentId: a.id, capital: a.allocatedCapital, targets: new Map(targets.map((p) => [p.symbol, p.targetWeight])) });
+      const m = new Map<string, number>();
+      for (const p of targets) {
+        // No-trade band: small same-side adjustments of a held name wait for a bigger move.
+        const cur = a.allocatedCapital > 0 ? p.currentNotional / a.allocatedCapital : 0;
+        const keep = p.targetWeight !== 0 && cur !== 0 && Math.sign(cur) === Math.sign(p.targetWeight) && Math.abs(p.targetWeight - cur) < band;
+        m.set(p.symbol, keep ? cur : p.targetWeight);
+      }
+      agents.push({ agentId: a.id, capital: a.allocatedCapital, targets: m });
     }
     const positions = new Map<string, Map<string, number>>();
     const prices = new Map<string, number>();
@@ -209,6 +217,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     });
     for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
     s.omsState.current = review.tradingState;
+    s.omsState.nav = state.ledger.fundNavCents() / 100;
     const built = plan.orders.map((p) =>
       orderFromPlan(p, { id: s.ids.next('o'), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }),
     );

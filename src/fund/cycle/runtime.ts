@@ -32,8 +32,8 @@ export interface CycleServices {
   readonly mode: CycleMode;
   /** Prefix of cycle ids (a backtest id, or the fund id for live). */
   readonly runId: string;
-  /** The trading state the OMS enforces, set by the cycle before each submission batch. */
-  readonly omsState: { current: TradingState };
+  /** The trading state and fund NAV (dollars) the OMS checks against, set by the cycle before each submission batch. */
+  readonly omsState: { current: TradingState; nav: number };
   /** Governance gates checked after the review and before any order (live: signals, risk); a failure sends nothing. */
   readonly gate?: (review: FundReview, proposals: readonly AgentProposal[]) => GateResult[];
   /** Keep each cycle's decision inputs (fund state, ledger) for replay. */

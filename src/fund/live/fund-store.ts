@@ -123,12 +123,21 @@ export interface SaveCycleInput {
  * snapshot, stress results, the trading state and an audit entry. Nothing half-written.
  */
 export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
-  const { result: r, state, fundId } = x;
-  const at = new Date().toISOString();
-  await tx.cycles.start({ id: r.cycleId, fundId, asOf: r.asOf, mode: x.mode, inputsHash: r.outputsHash ?? '', configHash: x.configHash, startedAt: x.startedAt });
+  const { result: r, fundId } = x;
   await persistCycleRecords(tx, fundId, r);
   await tx.signals.insertMany(r.cycleId, r.proposals.flatMap((p) => p.signals));
   for (const a of r.alerts) await tx.alerts.insert(a);
+  await saveCycleState(tx, x);
+}
+
+/**
+ * The state half of `saveCycle`: the cycle row with its inputs and resulting state, positions,
+ * NAV, risk snapshot, stress results, trading and drawdown states, and the audit entry.
+ */
+export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void> {
+  const { result: r, state, fundId } = x;
+  const at = new Date().toISOString();
+  await tx.cycles.start({ id: r.cycleId, fundId, asOf: r.asOf, mode: x.mode, inputsHash: r.outputsHash ?? '', configHash: x.configHash, startedAt: x.startedAt });
   await tx.positions.upsert(ledgerPositions(state.ledger, fundId, at));
   await tx.nav.upsert(navPoints(state, fundId, r.asOf, x.prevNav));
   const snap = r.review.snapshot;

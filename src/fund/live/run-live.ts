@@ -85,7 +85,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const broker = o.broker ?? new PaperBroker({ clock, config: o.config.execution, mode: 'live', initialCash: o.config.fund.totalCapital });
   if (broker instanceof PaperBroker) broker.setMarket(view);
   const journal = new StoreOrderJournal(o.store, fundId);
-  const omsState: { current: TradingState } = { current: state.fund.tradingState };
+  const omsState: { current: TradingState; nav: number } = { current: state.fund.tradingState, nav: state.ledger.fundNavCents() / 100 };
   const oms = new Oms({
     journal,
     broker,
@@ -93,7 +93,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     config: o.config.oms,
     market: {
       tradingState: () => omsState.current,
-      nav: () => state.ledger.fundNavCents() / 100,
+      nav: () => omsState.nav,
       price: (sym) => {
         const u = view.column(sym);
         return u >= 0 ? view.close(u) : Number.NaN;

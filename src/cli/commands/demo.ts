@@ -1,0 +1,164 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { buildServer, newApiKey } from '../../api/index.ts';
+import { InProcessBus } from '../../bus/index.ts';
+import { configHash, defaultFundConfigInput, type FundConfig } from '../../contracts/index.ts';
+import { LiveClock, addDays, type IsoDate } from '../../core/index.ts';
+import {
+  createFundMetrics,
+  killSwitchFile,
+  loadMarket,
+  navPoints,
+  registerFund,
+  runStoredBacktest,
+  saveCycleState,
+  type BacktestSummary,
+  type CycleResult,
+  type FundRunState,
+} from '../../fund/index.ts';
+import type { NavPoint, Store } from '../../store/index.ts';
+import type { CliContext } from '../context.ts';
+import { formatSyntheticMarket, storeSyntheticMarket } from '../market/generate.ts';
+import { emit, progressBar } from '../output.ts';
+import { parseInteger } from './args.ts';
+import { formatBacktestSummary } from './backtest-report.ts';
+
+interface DemoOptions {
+  symbols: number;
+  years: number;
+  seed: number;
+  backtestYears: number;
+  port: number;
+  host: string;
+  serve: boolean;
+  json?: boolean;
+}
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+/** Finds the demo's backtest if it already ran with this config and window. */
+async function existingBacktest(store: Store, cfg: FundConfig, from: IsoDate, to: IsoDate): Promise<BacktestSummary | null> {
+  const hash = configHash(cfg);
+  for (const b of await store.backtests.list(200)) {
+    const p = b.params as { from?: string; to?: string; configHash?: string; agents?: unknown };
+    if (b.status === 'COMPLETED' && p.from === from && p.to === to && p.agents === null && (b.results as BacktestSummary | null)?.configHash === hash) {
+      return b.results as BacktestSummary;
+    }
+  }
+  return null;
+}
+
+/** A local admin for the dashboard: created once, its key printed once. */
+async function ensureAdmin(store: Store, fundId: string): Promise<{ name: string; key: string | null }> {
+  const users = await store.users.list();
+  const admin = users.find((u) => u.name === 'admin');
+  if (admin) return { name: 'admin', key: null };
+  const key = newApiKey();
+  await store.users.create({ id: 'user-admin', name: 'admin', role: 'admin', fundIds: [fundId, '*'], apiKey: key, createdAt: new Date().toISOString() });
+  return { name: 'admin', key };
+}
+
+export function registerDemoCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('demo')
+    .description('the main job (npm start): the synthetic market, a 3-year backtest of the whole fund, a summary table, then the API and dashboard')
+    .option('--symbols <n>', 'names in the synthetic market', parseInteger('--symbols', 10), 500)
+    .option('--years <y>', 'years of synthetic history', parseInteger('--years', 2), 6)
+    .option('--seed <s>', 'seed of the synthetic market', parseInteger('--seed', 0), 42)
+    .option('--backtest-years <y>', 'years to backtest (the most recent)', parseInteger('--backtest-years', 1), 3)
+    .option('--port <port>', 'HTTP port of the API and dashboard', parseInteger('--port', 0), 8080)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--no-serve', 'print the summary and exit instead of serving the dashboard')
+    .option('--json', 'print the backtest summary as JSON')
+    .action(async (o: DemoOptions) => {
+      const io = ctx.io;
+      const t0 = performance.now();
+      mkdirSync(ctx.home, { recursive: true });
+      if (!existsSync(ctx.configPath)) writeFileSync(ctx.configPath, `${JSON.stringify(defaultFundConfigInput(), null, 2)}\n`);
+      const config = ctx.loadConfig();
+      const store = await ctx.store();
+      await registerFund(store, config, 'demo', new Date().toISOString());
+      const equities = (await store.instruments.list()).filter((i) => i.assetClass === 'equity').length;
+      if (equities === 0) {
+        io.err(`generating the synthetic market: ${o.symbols} names × ${o.years} years (seed ${o.seed})…`);
+        const m = await storeSyntheticMarket(ctx, { symbols: o.symbols, years: o.years, seed: o.seed });
+        io.err(formatSyntheticMarket(m));
+      }
+      io.err('loading the market…');
+      const market = await loadMarket(store);
+      const last = market.panel.dates[market.panel.T - 1] ?? '';
+      const from = market.panel.dates.find((d) => d >= addDays(last, -Math.round(365.25 * o.backtestYears))) ?? last;
+      let summary = await existingBacktest(store, config, from, last);
+      if (summary) io.err(`reusing backtest ${summary.id} (${summary.from} … ${summary.to})`);
+      else {
+        io.err(`backtesting ${from} … ${last} with ${config.agents.length} agents under the fund overlay…`);
+        const bar = progressBar(io, 'backtest');
+        const navs: NavPoint[] = [];
+        const prev = new Map<string, number>();
+        let final: { r: CycleResult; state: FundRunState } | null = null;
+        const out = await runStoredBacktest(store, {
+          config,
+          from,
+          to: last,
+          market,
+          onProgress: bar,
+          onCycle: (r, state) => {
+            const pts = navPoints(state, config.fund.id, r.asOf, prev);
+            for (const p of pts) prev.set(p.agentId, p.nav);
+            navs.push(...pts);
+            final = { r, state };
+          },
+        });
+        if (io.isTTY) io.err('');
+        summary = out.result;
+        const f = final as { r: CycleResult; state: FundRunState } | null;
+        if (f) {
+          await store.transaction(async (tx) => {
+            await tx.nav.upsert(navs);
+            await saveCycleState(tx, { fundId: config.fund.id, mode: 'backtest', configHash: configHash(config), startedAt: new Date().toISOString(), result: f.r, state: f.state, prevNav: new Map() });
+          });
+        }
+      }
+      emit(io, o.json === true, summary, () => formatBacktestSummary(summary));
+      io.err(`demo ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if (!o.serve) return;
+      const admin = await ensureAdmin(store, config.fund.id);
+      const server = await buildServer({
+        store,
+        config,
+        bus: new InProcessBus(),
+        metrics: createFundMetrics(),
+        clock: new LiveClock(),
+        killSwitchFile: killSwitchFile(ctx.home),
+        ...(existsSync(WEB_DIST) ? { webDist: WEB_DIST } : {}),
+      });
+      let port = o.port;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await server.listen({ port, host: o.host });
+          break;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'EADDRINUSE' || attempt >= 10 || port === 0) throw e;
+          port += 1;
+        }
+      }
+      const url = `http://${o.host}:${port}`;
+      io.err(
+        [
+          '',
+          `Keel is serving the API and dashboard at ${url}`,
+          existsSync(WEB_DIST) ? `  dashboard: ${url}/` : '  (dashboard not built: npm run build:web)',
+          `  API docs:  ${url}/docs`,
+          admin.key ? `  log in as 'admin' with the key ${admin.key} (shown once; rotate with keel user key admin)` : `  log in as 'admin' (key shown at the first start; rotate with: npx keel user key admin)`,
+          'Ctrl-C to stop.',
+        ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(() => resolve());
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
