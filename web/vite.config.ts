@@ -6,8 +6,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 /** Where `npm run dev:web` forwards API calls (a running `keel serve`). */
 const api = process.env['KEEL_API_URL'] ?? 'http://127.0.0.1:8080';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
+  // A build is always a production build, even when the caller's NODE_ENV is `test` (vitest).
+  ...(command === 'build' ? { define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
   base: './',
   plugins: [react()],
   build: {
@@ -25,4 +27,4 @@ export default defineConfig({
       '/docs': { target: api },
     },
   },
-});
+}));

@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
   }
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore' });
+    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
     mkdirSync(SHOTS, { recursive: true });
     fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
     browser = await launch();
