@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { KeelError } from '../core/index.ts';
 import { nestedTransaction, quoteIdent, type CopyInput, type Db, type QueryResult } from './db.ts';
 import { OID, parseDate, parseInt8, parseNumeric, parseTimestamp } from './type-parsers.ts';
 
@@ -16,6 +18,23 @@ function copySql(input: CopyInput): string {
   return `COPY ${quoteIdent(input.table)} (${input.columns.map(quoteIdent).join(', ')}) FROM '/dev/blob'`;
 }
 
+/**
+ * The open transaction of the current async call chain. PGlite has one connection, so a
+ * statement sent through the outer handle while the chain's own transaction is open would wait
+ * for that transaction forever; it is refused with an error instead.
+ */
+const openTx = new AsyncLocalStorage<{ readonly root: PGlite; active: boolean }>();
+
+function refuseOuterUse(root: PGlite): void {
+  const ctx = openTx.getStore();
+  if (ctx?.active === true && ctx.root === root) {
+    throw new KeelError(
+      'KEEL_E_STORE',
+      'a statement went through the outer Db inside its own transaction, which on PGlite waits forever; use the transaction handle passed to the callback',
+    );
+  }
+}
+
 /** A Db bound to one PGlite handle or open PGlite transaction. */
 class PgliteSession implements Db {
   readonly kind = 'pglite' as const;
@@ -26,20 +45,31 @@ class PgliteSession implements Db {
   ) {}
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+    if (!this.inTx) refuseOuterUse(this.root);
     const r = await this.runner.query<T>(sql, [...params]);
     return { rows: r.rows, rowCount: r.affectedRows ?? 0 };
   }
 
   async exec(sql: string): Promise<void> {
+    if (!this.inTx) refuseOuterUse(this.root);
     await this.runner.exec(sql);
   }
 
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     if (this.inTx) return nestedTransaction(this, fn);
-    return this.root.transaction((tx) => fn(new PgliteSession(tx, this.root, true)));
+    refuseOuterUse(this.root);
+    return this.root.transaction(async (tx) => {
+      const ctx = { root: this.root, active: true };
+      try {
+        return await openTx.run(ctx, () => fn(new PgliteSession(tx, this.root, true)));
+      } finally {
+        ctx.active = false;
+      }
+    });
   }
 
   readonly copyFrom = async (input: CopyInput): Promise<void> => {
+    if (!this.inTx) refuseOuterUse(this.root);
     await this.runner.query(copySql(input), [], { blob: new Blob([input.text]) });
   };
 

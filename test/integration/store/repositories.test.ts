@@ -133,6 +133,18 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect(await store.riskActions.listByCycle('cy2')).toEqual([]);
     });
 
+    it('refuses (PGlite) or runs outside (PostgreSQL) a statement sent through the outer store inside a transaction', async () => {
+      // On PGlite's single connection it would otherwise wait for the open transaction forever.
+      const outcome = await store.transaction(async () =>
+        store.alerts.list().then(
+          () => 'ran',
+          (e: unknown) => (e as { code?: string }).code,
+        ),
+      );
+      expect(outcome).toBe(driver.name === 'pglite' ? 'KEEL_E_STORE' : 'ran');
+      expect(await store.alerts.list({ fundId: 'nobody' })).toEqual([]);
+    });
+
     it('rolls back only the inner part of a nested transaction (savepoint)', async () => {
       await store.db.transaction(async (tx) => {
         await createRepos(tx).decisions.insertMany([decision('cy3', 'AAPL')]);
