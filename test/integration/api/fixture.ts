@@ -2,7 +2,11 @@
  * A small world for API tests: a synthetic market (20 names, ~1 year), two funds (fund-a, fund-b)
  * with books, orders, fills, proposals, overlay actions, journal, stress and backtest rows, and
  * users of every role: viewer/pm/risk/admin of fund-a, pm of fund-b, and a root admin (`*`).
+ * In-memory PGlite by default; PostgreSQL in a fresh schema (dropped on close) when
+ * TEST_DATABASE_URL is set.
  */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { InProcessBus } from '../../../src/bus/index.ts';
 import { defaultFundConfigInput, parseFundConfig, type AgentProposal, type FundConfig, type MacroObservation, type OverlayDecision } from '../../../src/contracts/index.ts';
@@ -57,9 +61,30 @@ export function agentProposal(agentId: string, cycleId: string, asOf: string, ta
   };
 }
 
+const pgUrl = process.env['TEST_DATABASE_URL'];
+
+async function openTestStore(): Promise<Store> {
+  if (!pgUrl) return openStore({ memory: true });
+  const schema = `keel_api_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const store = await openStore({ url: pgUrl, schema });
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
 /** Builds the world and a server over it. */
 export async function makeWorld(): Promise<World> {
-  const store = await openStore({ memory: true });
+  const store = await openTestStore();
   const m = generateSyntheticMarket({ symbols: 20, years: 1.2, seed: 11 });
   await store.instruments.upsert(m.instruments);
   await store.bars.load(syntheticBars(m));

@@ -6,6 +6,12 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessBus } from '../../../src/bus/index.ts';
+import { defaultFundConfigInput, parseFundConfig } from '../../../src/contracts/index.ts';
+import { SimClock } from '../../../src/core/index.ts';
+import { createFundMetrics } from '../../../src/fund/index.ts';
+import { buildServer } from '../../../src/api/index.ts';
+import { openStore } from '../../../src/store/index.ts';
 import { makeWorld, serverFor, type World } from './fixture.ts';
 
 async function listen(app: FastifyInstance): Promise<string> {
@@ -154,4 +160,18 @@ describe('rate limiting and CORS', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     await open.close();
   });
+});
+
+describe('readiness', () => {
+  it('answers 503 KEEL_E_STORE when the database is gone, while /healthz still answers', async () => {
+    const store = await openStore({ memory: true });
+    const app = await buildServer({ store, config: parseFundConfig(defaultFundConfigInput()), bus: new InProcessBus(), metrics: createFundMetrics(), clock: new SimClock(0) });
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    await store.close();
+    const r = await app.inject({ url: '/readyz' });
+    expect(r.statusCode).toBe(503);
+    expect(r.json().code).toBe('KEEL_E_STORE');
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    await app.close();
+  }, 60_000);
 });

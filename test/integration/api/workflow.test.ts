@@ -300,6 +300,16 @@ describe('API endpoints', () => {
     expect((await send('pmA', 'POST', '/v1/funds/fund-a/backtests', { from: '2018-09-03', to: '2018-10-01', agents: ['ghost'] })).body.details.field).toBe('body.agents');
   }, 90_000);
 
+  it('an expired proposal cannot be approved (409), and shows its expiry', async () => {
+    const t = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[4], side: 'SELL', notional: 10_000, rationale: 'trim' });
+    expect(t.status).toBe(201);
+    const id = t.body.proposal.id as string;
+    w.clock.advance(9 * 3_600_000);
+    const late = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${id}/approve`, { why: 'too late' });
+    expect(late.status).toBe(409);
+    expect(late.body.details.code).toBe('PROPOSAL_EXPIRED');
+  });
+
   it('metrics for admins; OpenAPI document with every route; docs page', async () => {
     const m = await app.inject({ url: '/metrics', headers: w.auth('adminA') });
     expect(m.statusCode).toBe(200);
