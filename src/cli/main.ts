@@ -8,6 +8,8 @@ import { registerKillSwitchCommands } from './commands/kill-switch.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerRiskCommands } from './commands/risk.ts';
 import { registerRunCommands } from './commands/run.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerUserCommands } from './commands/user.ts';
 import { createContext, type CliContext } from './context.ts';
 import { registerMarketCommands } from './market/index.ts';
 import { formatError, processIo, type CliIo } from './output.ts';
@@ -30,6 +32,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerReplayCommand(program, ctx);
   registerKillSwitchCommands(program, ctx);
   registerDemoCommand(program, ctx);
+  registerUserCommands(program, ctx);
+  registerServeCommand(program, ctx);
   registerRiskCommands(program, ctx);
   return program;
 }
