@@ -219,6 +219,23 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     for (const e of w.httpErrors) if (e.startsWith('404 ')) missing.add(e.slice(4));
   });
 
+  it('falls back to polling without the event stream, and shows an error state with Retry', async () => {
+    await page.route('**/v1/events**', (r) => r.abort());
+    await page.route('**/v1/funds/*/risk', (r) => r.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'KEEL_E_STORE', message: 'database unavailable', details: {} }) }));
+    await page.goto(`${fx.url}/#/risk`);
+    await page.reload();
+    await expect.poll(() => page.locator('.live').textContent(), { timeout: 15_000 }).toBe('polling every 15 s');
+    const error = page.getByTestId('error-state').first();
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain('database unavailable');
+    await page.screenshot({ path: path.join(SHOTS, 'flow-5-error-state.png'), fullPage: true });
+    await page.unroute('**/v1/funds/*/risk');
+    await error.getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('var-table').waitFor();
+    await page.unroute('**/v1/events**');
+    expect(w.errors).toEqual([]);
+  });
+
   it('a viewer sees proposals and the kill switch but cannot act', async () => {
     await page.context().clearCookies();
     await login(VIEWER.name, VIEWER.key);

@@ -119,7 +119,7 @@ function SignedIn(p: { user: User; onLogout: () => void }) {
 
 function LiveIndicator() {
   const mode = useLiveMode();
-  return <div className={`live${mode === 'sse' ? ' on' : ''}`}>{mode === 'sse' ? 'live' : mode === 'polling' ? 'polling every 15 s' : 'offline'}</div>;
+  return <div className={`live${mode === 'sse' ? ' on' : mode === 'polling' ? ' polling' : ''}`}>{mode === 'sse' ? 'live' : mode === 'polling' ? 'polling every 15 s' : 'offline'}</div>;
 }
 
 function Nav() {
