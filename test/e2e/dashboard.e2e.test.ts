@@ -237,8 +237,19 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
   });
 
   it('a viewer sees proposals and the kill switch but cannot act', async () => {
+    const inst = (await (await fetch(`${fx.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
+    const r = await fetch(`${fx.url}/v1/funds/${FUND_ID}/trades`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'e2e-viewer-1' },
+      body: JSON.stringify({ symbol: inst.instruments[2]?.symbol, side: 'BUY', qty: 10, rationale: 'e2e: for the viewer to look at' }),
+    });
+    expect(r.status).toBe(201);
     await page.context().clearCookies();
     await login(VIEWER.name, VIEWER.key);
+    await open('proposals');
+    await expect(page.getByTestId('new-trade').count()).resolves.toBe(0);
+    await page.getByTestId('proposals-table').locator('tbody tr').first().click();
+    for (const a of ['approve', 'modify', 'reject']) await expect(page.getByTestId(`proposal-${a}`).isDisabled()).resolves.toBe(true);
     await open('overlay');
     await expect(page.getByTestId('kill-switch').isDisabled()).resolves.toBe(true);
     await open('backtests');

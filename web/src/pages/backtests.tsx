@@ -29,7 +29,18 @@ export function BacktestsPage() {
       <PageHead title="Backtests" sub="The same cycle as live over the stored market, with a simulated clock and the paper broker" />
       <Grid>
         <Card span={4} title="Start a backtest">
-          {can(user, 'backtest') ? <StartForm onStarted={(id) => { setSelected(id); list.reload(); }} /> : <div className="muted">Your role ({user.role}) may not start backtests.</div>}
+          {can(user, 'backtest') ? (
+            <StartForm
+              key={rows.length > 0 ? 'ready' : 'empty'}
+              initial={rows[0]?.params ?? null}
+              onStarted={(id) => {
+                setSelected(id);
+                list.reload();
+              }}
+            />
+          ) : (
+            <div className="muted">Your role ({user.role}) may not start backtests.</div>
+          )}
         </Card>
         <Card span={8} title="Runs">
           <Async loaded={list}>
@@ -63,11 +74,12 @@ export function BacktestsPage() {
   );
 }
 
-function StartForm(p: { onStarted: (id: string) => void }) {
+/** `initial`: the newest run's parameters, to start from something that worked. */
+function StartForm(p: { initial: BacktestRow['params'] | null; onStarted: (id: string) => void }) {
   const { base } = useSession();
   const agents = useApi<{ agents: Agent[] }>(`${base}/agents`);
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [from, setFrom] = useState(p.initial?.from ?? '');
+  const [to, setTo] = useState(p.initial?.to ?? '');
   const [picked, setPicked] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
