@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/index.ts';
 import { multiplyABt, gramAssetMajor, gramAssetMajorScalar } from './gram.ts';
-import { wasmGram } from './wasm-gram.ts';
+import { wasmGram, residentABt } from './wasm-gram.ts';
 import { ZigguratNormal } from '../stats/ziggurat.ts';
 import { normalCdf } from '../index.ts';
 
@@ -39,6 +39,22 @@ describe('blocked kernels equal the naive triple loop', () => {
       expect(w).not.toBeNull();
       const s = gramAssetMajorScalar(x, n, len, 0.25, new Float64Array(n * n));
       w?.forEach((v, i) => expect(Math.abs(v - (s[i] as number))).toBeLessThan(1e-13 * len));
+    }
+  });
+  it('resident WebAssembly A·Bᵀ equals the naive product (full and lower-triangular B)', () => {
+    for (const [na, nb] of [[1, 5], [3, 9], [8, 13], [32, 10]] as const) {
+      const len = nb;
+      const b = Float64Array.from({ length: nb * len }, (_, i) => (i % len > Math.floor(i / len) ? 0 : rng.normal()));
+      for (const lower of [false, true]) {
+        const k = residentABt(b, nb, len, 32, lower);
+        expect(k).not.toBeNull();
+        for (let rep = 0; rep < 2; rep++) {
+          const a = Float64Array.from({ length: na * len }, () => rng.normal());
+          const got = k?.run(a, na, new Float64Array(na * nb)) ?? new Float64Array(0);
+          const want = naiveABt(a, na, b, nb, len);
+          want.forEach((v, i) => expect(Math.abs(v - (got[i] as number))).toBeLessThan(1e-12));
+        }
+      }
     }
   });
   it('Gram XᵀX for odd sizes', () => {

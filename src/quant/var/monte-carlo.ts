@@ -9,6 +9,7 @@ import { KeelError, type Rng } from '../../core/index.ts';
 import { cholesky } from '../linalg/dense.ts';
 import { symmetricEigen } from '../linalg/eigen.ts';
 import { multiplyABt } from '../linalg/gram.ts';
+import { residentABt } from '../linalg/wasm-gram.ts';
 import { ZigguratNormal } from '../stats/ziggurat.ts';
 import { covTimes, isFactorModel, type RiskModel } from './risk-model.ts';
 import { tailRiskSelect, type TailRisk } from './tail.ts';
@@ -162,11 +163,14 @@ function simulateAssets(books: Float64Array, U: number, G: number, model: RiskMo
   const rb = new Float64Array(B * U);
   const scale = new Float64Array(B);
   const zig = new ZigguratNormal(rng);
+  // L stays resident in WebAssembly memory across blocks when SIMD is available.
+  const resident = residentABt(l, U, U, B, lower);
   for (let p0 = 0; p0 < paths; p0 += B) {
     const nb = Math.min(B, paths - p0);
     for (let b = 0; b < nb; b++) scale[b] = mix();
     zig.fill(zb.subarray(0, nb * U));
-    multiplyABt(zb, nb, l, U, U, rb, lower);
+    if (resident) resident.run(zb, nb, rb);
+    else multiplyABt(zb, nb, l, U, U, rb, lower);
     for (let b = 0; b < nb; b++) {
       const s = scale[b] as number;
       for (let u = 0; u < U; u++) r[u] = (rb[b * U + u] as number) * s;
