@@ -14,11 +14,12 @@ import { morningPackRoutes } from './morning-pack.ts';
 import { proposalRoutes } from './proposals.ts';
 import { riskRoutes } from './risk.ts';
 import { tradeRoutes } from './trades.ts';
+import { userRoutes } from './users.ts';
 
 /** Every domain route, in documentation order. */
 export function domainRoutes(): AnyRoute[] {
   return [
-    ...opsRoutes, ...sessionRoutes, ...fundRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...tradeRoutes, ...journalRoutes,
+    ...opsRoutes, ...sessionRoutes, ...userRoutes, ...fundRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...tradeRoutes, ...journalRoutes,
     ...morningPackRoutes, ...riskRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
   ];
 }

@@ -12,6 +12,7 @@ export interface Sample {
 export function samples(symbol: string, lastDate: string): Record<string, Sample> {
   return {
     'POST /v1/session': { body: { name: 'pmA', key: 'wrong' } },
+    'POST /v1/users': { body: { name: 'matrix-user', role: 'viewer', fundIds: ['fund-a'] } },
     'POST /v1/funds/:fundId/agents': { body: { id: 'new-agent', strategy: 'momentum', bucket: 'directional_equity', allocatedCapital: 1_000_000, reason: 'matrix' } },
     'PATCH /v1/funds/:fundId/agents/:agentId/risk': { body: { riskParams: { maxPositionPct: 0.04 }, reason: 'matrix' } },
     'POST /v1/funds/:fundId/agents/:agentId/pause': { body: { reason: 'matrix pause' } },
@@ -40,7 +41,8 @@ export function urlFor(r: AnyRoute, tag: string, symbol: string, sample: Sample 
     .replace(':proposalId', `prop-${tag}-2`)
     .replace(':orderId', `ord-${tag}-1`)
     .replace(':backtestId', `bt-${tag}-seed`)
-    .replace(':symbol', symbol);
+    .replace(':symbol', symbol)
+    .replace(':name', 'matrix-user');
   return sample?.query ? `${url}?${sample.query}` : url;
 }
 

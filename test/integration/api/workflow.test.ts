@@ -310,6 +310,27 @@ describe('API endpoints', () => {
     expect(late.body.details.code).toBe('PROPOSAL_EXPIRED');
   });
 
+  it('users over HTTP: an admin creates and rotates keys only for its own funds', async () => {
+    const created = await send('adminA', 'POST', '/v1/users', { name: 'gina', role: 'pm', fundIds: ['fund-a'] });
+    expect(created.status).toBe(201);
+    const key = created.body.apiKey as string;
+    expect((await app.inject({ url: '/v1/funds', headers: { authorization: `Bearer ${key}` } })).json().funds.map((f: { id: string }) => f.id)).toEqual(['fund-a']);
+    expect((await send('adminA', 'POST', '/v1/users', { name: 'hank', role: 'pm', fundIds: ['fund-b'] })).status).toBe(404);
+    expect((await send('adminA', 'POST', '/v1/users', { name: 'ivan', role: 'admin', fundIds: ['*'] })).status).toBe(404);
+    expect((await send('root', 'POST', '/v1/users', { name: 'jill', role: 'viewer', fundIds: ['*'] })).body.details.field).toBe('body.fundIds');
+    expect((await send('adminA', 'POST', '/v1/users', { name: 'gina', role: 'pm', fundIds: ['fund-a'] })).status).toBe(409);
+    expect((await send('pmA', 'POST', '/v1/users', { name: 'kim', role: 'pm', fundIds: ['fund-a'] })).status).toBe(403);
+    const names = (await get('adminA', '/v1/users')).body.users.map((u: { name: string }) => u.name);
+    expect(names).toContain('gina');
+    expect(names).not.toContain('root');
+    expect(names).not.toContain('pmB');
+    expect((await send('adminA', 'POST', '/v1/users/root/key', {})).status).toBe(404);
+    const rotated = await send('adminA', 'POST', '/v1/users/gina/key', {});
+    expect(rotated.status).toBe(200);
+    expect((await app.inject({ url: '/v1/funds', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/v1/funds', headers: { authorization: `Bearer ${rotated.body.apiKey as string}` } })).statusCode).toBe(200);
+  });
+
   it('metrics for admins; OpenAPI document with every route; docs page', async () => {
     const m = await app.inject({ url: '/metrics', headers: w.auth('adminA') });
     expect(m.statusCode).toBe(200);
