@@ -13,6 +13,7 @@ import {
   redact,
   roundQty,
   toCents,
+  weekdayCount,
   weekdaysBetween,
 } from './index.ts';
 
@@ -135,5 +136,18 @@ describe('ids and logging helpers', () => {
       ALPACA_API_SECRET_KEY: '[redacted]',
       symbol: 'AAPL',
     });
+  });
+});
+
+describe('weekday count', () => {
+  it('matches counting day by day', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: 0, max: 400 }), (a, len) => {
+        const b = a + len;
+        const slow = weekdaysBetween(fromDayNumber(a + 1), fromDayNumber(b)).length;
+        return weekdayCount(a, b) === (len === 0 ? 0 : slow);
+      }),
+    );
+    expect(weekdayCount(dayNumber('2024-01-05'), dayNumber('2024-01-08'))).toBe(1); // Fri → Mon
   });
 });

@@ -1,4 +1,4 @@
-import { dayNumber, isWeekday, fromDayNumber, type IsoDate } from '../core/index.ts';
+import { dayNumber, weekdayCount, type IsoDate } from '../core/index.ts';
 import { AGENT_STATE_SEVERITY, type AgentState, type DrawdownConfig, type DrawdownStep } from '../contracts/index.ts';
 import type { DrawdownTrack } from './types.ts';
 
@@ -27,9 +27,7 @@ export function stepFor(dd: number, steps: readonly DrawdownStep[]): AgentState 
 /** Weekdays after `since` up to and including `asOf`. */
 export function weekdaysSince(since: IsoDate | null, asOf: IsoDate): number {
   if (since === null) return Number.POSITIVE_INFINITY;
-  let n = 0;
-  for (let d = dayNumber(since) + 1, end = dayNumber(asOf); d <= end; d++) if (isWeekday(fromDayNumber(d))) n++;
-  return n;
+  return weekdayCount(dayNumber(since), dayNumber(asOf));
 }
 
 export interface DrawdownOutcome {

@@ -18,14 +18,24 @@ export interface Prepared {
   readonly problems: readonly string[];
 }
 
+/** Validation result per config object: a config is immutable data, so it is checked once. */
+const configProblems = new WeakMap<FundConfig, string | null>();
+
+function configProblem(config: FundConfig): string | null {
+  const known = configProblems.get(config);
+  if (known !== undefined) return known;
+  const parsed = FundConfigSchema.safeParse(config);
+  const i = parsed.success ? undefined : parsed.error.issues[0];
+  const problem = parsed.success ? null : `config is inconsistent: ${i ? `${formatPath(i.path)}: ${i.message}` : 'invalid'}`;
+  configProblems.set(config, problem);
+  return problem;
+}
+
 /** Checks the state and config, builds the universe, current books and the risk model. */
 export function prepare(proposals: readonly AgentProposal[], state: FundState, config: FundConfig, view: MarketView): Prepared {
   const problems: string[] = [];
-  const parsed = FundConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    problems.push(`config is inconsistent: ${i ? `${formatPath(i.path)}: ${i.message}` : 'invalid'}`);
-  }
+  const problem = configProblem(config);
+  if (problem) problems.push(problem);
   if (state.asOf !== view.asOf) problems.push(`fund state is as of ${state.asOf} but the market view is as of ${view.asOf}`);
   if (!(Number.isFinite(state.capital) && state.capital > 0)) problems.push(`fund capital is not a positive number (${state.capital})`);
   if (!(Number.isFinite(state.highWaterMark) && state.highWaterMark > 0)) problems.push(`fund high-water mark is not a positive number (${state.highWaterMark})`);

@@ -64,7 +64,8 @@ export function decideCycle(
   view: MarketView,
   cycleId: string,
   timestamp: string,
-): { proposals: AgentProposal[]; review: FundReview; failures: ProposeFailure[] } {
+): { proposals: AgentProposal[]; review: FundReview; failures: ProposeFailure[]; proposeMs: number } {
+  const t0 = now();
   const proposals: AgentProposal[] = [];
   const failures: ProposeFailure[] = [];
   for (const agent of s.agents) {
@@ -76,8 +77,9 @@ export function decideCycle(
       failures.push({ agentId: agent.id, error: e instanceof Error ? e.message : String(e) });
     }
   }
+  const proposeMs = now() - t0;
   const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp });
-  return { proposals, review, failures };
+  return { proposals, review, failures, proposeMs };
 }
 
 /** Applies fills to the agents' books by their allocations. Returns the commissions. */
@@ -135,8 +137,10 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   lap('state');
 
   // 3–4. agents propose; the risk committee reviews (the pure decision half, replayable)
-  const { proposals, review, failures } = decideCycle(s, state, view, cycleId, timestamp);
+  const { proposals, review, failures, proposeMs } = decideCycle(s, state, view, cycleId, timestamp);
   lap('review');
+  steps.propose += proposeMs;
+  steps.review -= proposeMs;
   const agentAlerts: Alert[] = [];
   for (const f of failures) {
     const a = s.alerts.raise({
@@ -233,7 +237,8 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   // 6. records, alerts, next state
   const proposalOf = new Map(proposals.map((p) => [p.agentId, p]));
   const records: DecisionRecord[] = [];
-  for (const d of review.decisions) {
+  // Decision records are built for the cycles that are kept (live, paper, a backtest's last days).
+  for (const d of s.captureInputs ? review.decisions : []) {
     const p = proposalOf.get(d.agentId);
     if (p) records.push(...decisionRecords(p, d, review.positions[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }));
   }
