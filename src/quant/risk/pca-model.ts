@@ -5,6 +5,7 @@
  */
 import { symmetricEigen } from '../linalg/eigen.ts';
 import { gramAssetMajor, multiplyABt, toAssetMajor } from '../linalg/gram.ts';
+import { residentABt } from '../linalg/wasm-gram.ts';
 import { panelRows } from './panel.ts';
 import type { FactorModel } from './factor-model.ts';
 
@@ -43,8 +44,10 @@ export function fitStatisticalFactorModel(panel: Float64Array, U: number, K: num
   for (let k = 0; k < m; k++) q[k * U + (order[k] as number)] = 1;
   const w = new Float64Array(m * T);
   const S = U <= T ? gramAssetMajor(a, U, T, scale, new Float64Array(U * U)) : null;
+  const resident = S ? residentABt(S, U, U, m) : null;
   const apply = (qm: Float64Array, out: Float64Array): void => {
-    if (S) multiplyABt(qm, m, S, U, U, out);
+    if (resident) resident.run(qm, m, out);
+    else if (S) multiplyABt(qm, m, S, U, U, out);
     else covTimesBlock(a, U, T, qm, m, w, out, scale);
   };
   let y: Float64Array = new Float64Array(m * U);
