@@ -215,6 +215,15 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
       await page.screenshot({ path: path.join(SHOTS, `${String(i + 1).padStart(2, '0')}-${route}.png`), fullPage: true });
       expect(w.errors, `console errors on ${route}`).toEqual([]);
     }
+    // The second tabs: positions netted by name (with a chart) and the fills.
+    for (const [route, tab, shot] of [['positions', 'By name', '02b-positions-by-name'], ['blotter', 'Fills', '03b-blotter-fills']] as const) {
+      await open(route);
+      await page.getByRole('tab', { name: tab }).click();
+      await settled(page);
+      await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+    }
+    await page.getByText('SYN001').first().waitFor();
+    expect(w.errors).toEqual([]);
     expect(w.httpErrors.filter((e) => /^5\d\d /.test(e))).toEqual([]);
     for (const e of w.httpErrors) if (e.startsWith('404 ')) missing.add(e.slice(4));
   });

@@ -44,12 +44,12 @@ export function lineOption(x: readonly string[], series: readonly { name: string
 
 /** Horizontal bars, coloured up/down by sign. */
 export function barOption(labels: readonly string[], values: readonly number[], o: { percent?: boolean } = {}): EChartsCoreOption {
-  const fmt = (v: number) => (o.percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(2));
+  const fmt = (v: number) => (o.percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}m` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(0)}k` : v.toFixed(2));
   return {
     animation: false,
-    grid: { left: 110, right: 24, top: 8, bottom: 24 },
+    grid: { left: 80, right: 24, top: 8, bottom: 24 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt(v) : String(v)) },
-    xAxis: { type: 'value', axisLabel: { ...axisLabel, formatter: fmt }, splitLine },
+    xAxis: { type: 'value', splitNumber: 4, axisLabel: { ...axisLabel, formatter: fmt }, splitLine },
     yAxis: { type: 'category', data: [...labels], axisLabel, inverse: true },
     series: [{ type: 'bar', data: values.map((v) => ({ value: v, itemStyle: { color: v >= 0 ? palette.up : palette.down } })), barMaxWidth: 18 }],
   };

@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useApi } from '../api/use-api.ts';
 import type { NamePosition, Position, Totals } from '../api/types.ts';
-import { Async, Card, PageHead, Stat, Stats, Table, Tabs, money, num, pct, toneOf } from '../design/index.ts';
+import { Chart } from '../charts/chart.tsx';
+import { barOption } from '../charts/options.ts';
+import { Async, Card, Grid, PageHead, Stat, Stats, Table, Tabs, money, num, pct, toneOf } from '../design/index.ts';
 import { useSession } from '../session.ts';
 
 const pnl = (x: number) => <span className={`tone-${toneOf(x)}`}>{money(x)}</span>;
@@ -50,10 +52,11 @@ function ByAgent(p: { positions: Position[]; totals: Totals }) {
       ) : null}
       {groups.map(([agent, rows]) => {
         const mv = rows.reduce((s, r) => s + r.marketValue, 0);
+        const gross = rows.reduce((s, r) => s + Math.abs(r.marketValue), 0);
         const u = rows.reduce((s, r) => s + r.unrealizedPnl, 0);
         return (
           <div key={agent} style={{ marginBottom: 16 }}>
-            <Card title={agent} extra={<>MV {money(mv, true)} · unrealised {pnl(u)}</>}>
+            <Card title={agent} extra={<>gross {money(gross, true)} · net {money(mv, true)} · unrealised {pnl(u)}</>}>
               <Table
                 rows={rows}
                 rowKey={(r) => `${r.agentId}/${r.symbol}`}
@@ -64,7 +67,7 @@ function ByAgent(p: { positions: Position[]; totals: Totals }) {
                   { key: 'avg', header: 'Avg cost', num: true, render: (r) => num(r.avgCost) },
                   { key: 'last', header: 'Last', num: true, render: (r) => num(r.lastPrice) },
                   { key: 'mv', header: 'Market value', num: true, render: (r) => money(r.marketValue) },
-                  { key: 'w', header: '% of agent', num: true, render: (r) => pct(mv !== 0 ? r.marketValue / Math.abs(mv) : 0, 1) },
+                  { key: 'w', header: '% of gross', num: true, render: (r) => pct(gross > 0 ? r.marketValue / gross : 0, 1) },
                   { key: 'u', header: 'Unrealised', num: true, render: (r) => pnl(r.unrealizedPnl) },
                   { key: 'r', header: 'Realised', num: true, render: (r) => pnl(r.realizedPnl) },
                 ]}
@@ -78,24 +81,31 @@ function ByAgent(p: { positions: Position[]; totals: Totals }) {
 }
 
 function ByName(p: { names: NamePosition[]; totals: Totals }) {
+  const top = useMemo(() => [...p.names].sort((a, b) => Math.abs(b.marketValue) - Math.abs(a.marketValue)).slice(0, 15), [p.names]);
+  const option = useMemo(() => barOption(top.map((r) => r.symbol), top.map((r) => r.marketValue)), [top]);
   return (
     <>
       <TotalsRow t={p.totals} />
-      <Card title="Netted by name">
-        <Table
-          rows={p.names}
-          rowKey={(r) => r.symbol}
-          empty="The book is flat"
-          columns={[
-            { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b> },
-            { key: 'qty', header: 'Net qty', num: true, render: (r) => num(r.qty, 0) },
-            { key: 'mv', header: 'Market value', num: true, render: (r) => money(r.marketValue) },
-            { key: 'u', header: 'Unrealised', num: true, render: (r) => pnl(r.unrealizedPnl) },
-            { key: 'r', header: 'Realised', num: true, render: (r) => pnl(r.realizedPnl) },
-            { key: 'agents', header: 'Agents', render: (r) => r.agents.join(', ') },
-          ]}
-        />
-      </Card>
+      <Grid>
+        <Card span={7} title="Netted by name">
+          <Table
+            rows={p.names}
+            rowKey={(r) => r.symbol}
+            empty="The book is flat"
+            columns={[
+              { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b> },
+              { key: 'qty', header: 'Net qty', num: true, render: (r) => num(r.qty, 0) },
+              { key: 'mv', header: 'Market value', num: true, render: (r) => money(r.marketValue) },
+              { key: 'u', header: 'Unrealised', num: true, render: (r) => pnl(r.unrealizedPnl) },
+              { key: 'r', header: 'Realised', num: true, render: (r) => pnl(r.realizedPnl) },
+              { key: 'agents', header: 'Agents', render: (r) => r.agents.join(', ') },
+            ]}
+          />
+        </Card>
+        <Card span={5} title="Exposure by name" extra="largest 15, dollars">
+          {top.length === 0 ? <div className="muted">Flat book.</div> : <Chart option={option} height={Math.max(160, top.length * 26 + 40)} testId="exposure-chart" />}
+        </Card>
+      </Grid>
     </>
   );
 }
