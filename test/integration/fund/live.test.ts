@@ -1,0 +1,156 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configHash, defaultFundConfigInput, parseFundConfig, type MacroObservation } from '../../../src/contracts/index.ts';
+import { KeelError, nullLogger } from '../../../src/core/index.ts';
+import { FundDaemon, killSwitchFile, loadMarket, replayCycle, runLiveCycle, type CycleInputs, type LiveCycleOutcome } from '../../../src/fund/index.ts';
+import { generateSyntheticMarket, syntheticBars } from '../../../src/market/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+
+let store: Store;
+const home = mkdtempSync(path.join(os.tmpdir(), 'keel-live-'));
+const config = parseFundConfig({ ...defaultFundConfigInput(10_000_000), data: { minHistoryRows: 100, degradedMinRows: 50 } });
+let dates: string[] = [];
+
+beforeAll(async () => {
+  store = await openStore({ memory: true });
+  const m = generateSyntheticMarket({ symbols: 40, years: 1.5, seed: 5 });
+  dates = [...m.dates];
+  await store.instruments.upsert(m.instruments);
+  await store.bars.load(syntheticBars(m));
+  const macro: MacroObservation[] = [];
+  for (const [name, values] of new Map<string, Float64Array>([['market', m.index], ['vix', m.vix], ...m.factors])) {
+    m.dates.forEach((date, t) => macro.push({ version: 1, series: name, date, releaseTime: `${date}T21:00:00.000Z`, value: values[t] ?? Number.NaN }));
+  }
+  await store.macro.insertMany(macro);
+  await store.fundamentals.insertMany([...m.fundamentals.values()].flat());
+});
+afterAll(() => store.close());
+
+const completed = (o: LiveCycleOutcome) => {
+  if (o.status !== 'COMPLETED') throw new Error(`expected a completed cycle, got: ${o.reason}`);
+  return o;
+};
+
+describe('live and paper cycles over the store', () => {
+  it('a paper cycle trades, stores everything in one go, and resumes from it the next day', async () => {
+    const asOf = dates[dates.length - 2] ?? '';
+    const first = completed(await runLiveCycle({ store, config, mode: 'paper', home, asOf, logger: nullLogger }));
+    expect(first.resumedFrom).toBeNull();
+    expect(first.result.orders.length).toBeGreaterThan(0);
+    expect(first.result.fills.length).toBeGreaterThan(0);
+    expect(first.gates.every((g) => g.passed)).toBe(true);
+    const cycle = await store.cycles.get(first.result.cycleId);
+    expect(cycle?.status).toBe('COMPLETED');
+    expect((await store.decisions.listByCycle(first.result.cycleId)).length).toBeGreaterThan(0);
+    expect((await store.overlayActions.listByCycle(first.result.cycleId)).length).toBe(9);
+    expect((await store.positions.list(config.fund.id)).length).toBeGreaterThan(0);
+    const nav = await store.nav.latest(config.fund.id);
+    expect(nav?.nav).toBeCloseTo(first.result.nav.fund, 2);
+    expect((await store.audit.verify()).ok).toBe(true);
+
+    const again = await runLiveCycle({ store, config, mode: 'paper', home, asOf, logger: nullLogger });
+    expect(again.status).toBe('REFUSED');
+
+    const next = completed(await runLiveCycle({ store, config, mode: 'paper', home, asOf: dates[dates.length - 1] ?? '', logger: nullLogger }));
+    expect(next.resumedFrom).toBe(first.result.cycleId);
+  });
+
+  it('a stored cycle replays bit-exactly from its stored inputs', async () => {
+    const [latest] = await store.cycles.list(config.fund.id, 1);
+    if (!latest) throw new Error('no stored cycle');
+    const inputs = (latest.summary as { inputs: CycleInputs }).inputs;
+    const market = await loadMarket(store, { to: inputs.asOf });
+    const report = replayCycle(config, market.panel, inputs, await store.overlayActions.listByCycle(latest.id));
+    expect(report.differences).toEqual([]);
+    expect(report.identical).toBe(true);
+  });
+
+  it('the kill-switch file refuses the cycle before anything runs', async () => {
+    writeFileSync(killSwitchFile(home), 'test');
+    const out = await runLiveCycle({ store, config, mode: 'paper', home, asOf: dates[dates.length - 3] ?? '', logger: nullLogger });
+    expect(out.status).toBe('REFUSED');
+    expect(out.gates[0]).toMatchObject({ gate: 'kill_switch', passed: false });
+    const { rmSync } = await import('node:fs');
+    rmSync(killSwitchFile(home));
+  });
+
+  it('live mode refuses a config whose hash was not approved', async () => {
+    const live = parseFundConfig({ ...defaultFundConfigInput(10_000_000), fund: { id: 'live', name: 'Live', totalCapital: 10_000_000 }, data: { minHistoryRows: 100, degradedMinRows: 50 } });
+    await expect(runLiveCycle({ store, config: live, mode: 'live', home, logger: nullLogger })).rejects.toMatchObject({ code: 'KEEL_E_CONFIG_UNAPPROVED' });
+    expect(await store.configVersions.isApproved(configHash(live))).toBe(false);
+  });
+});
+
+describe('the daemon', () => {
+  const ok: LiveCycleOutcome = { status: 'REFUSED', gates: [], reason: 'nothing to do' };
+
+  it('retries a transient failure with backoff, then succeeds', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    const d = new FundDaemon({
+      cron: '0 0 1 1 *',
+      logger: nullLogger,
+      heartbeatSec: 3600,
+      sleep: (ms) => {
+        delays.push(ms);
+        return Promise.resolve();
+      },
+      runCycle: () => {
+        calls++;
+        if (calls < 3) return Promise.reject(new KeelError('KEEL_E_STORE', 'database unreachable'));
+        return Promise.resolve(ok);
+      },
+    });
+    await d.tick();
+    expect(calls).toBe(3);
+    expect(delays).toEqual([1000, 2000]);
+    expect(d.cyclesRun).toBe(1);
+  });
+
+  it('does not retry a non-transient failure, and reports it', async () => {
+    let calls = 0;
+    const failures: unknown[] = [];
+    const d = new FundDaemon({
+      cron: '0 0 1 1 *',
+      logger: nullLogger,
+      heartbeatSec: 3600,
+      onFailure: (e) => void failures.push(e),
+      runCycle: () => {
+        calls++;
+        return Promise.reject(new KeelError('KEEL_E_CONFIG_UNAPPROVED', 'not approved'));
+      },
+    });
+    await d.tick();
+    expect(calls).toBe(1);
+    expect(failures).toHaveLength(1);
+  });
+
+  it('stop() waits for the cycle in progress and starts no new one', async () => {
+    let release: () => void = () => undefined;
+    let finished = false;
+    const d = new FundDaemon({
+      cron: '0 0 1 1 *',
+      logger: nullLogger,
+      heartbeatSec: 3600,
+      runCycle: () =>
+        new Promise<LiveCycleOutcome>((resolve) => {
+          release = () => {
+            finished = true;
+            resolve(ok);
+          };
+        }),
+    });
+    d.start();
+    const running = d.tick();
+    const stopped = d.stop();
+    expect(finished).toBe(false);
+    release();
+    await stopped;
+    await running;
+    expect(finished).toBe(true);
+    await d.tick();
+    expect(d.cyclesRun).toBe(1);
+  });
+});
