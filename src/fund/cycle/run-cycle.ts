@@ -123,6 +123,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   await s.oms.sync();
   const fills = s.journal.drainFills();
   let commissions = applyFills(state, fills);
+  for (const f of fills) s.logger.log('debug', 'fill', { traceId: f.traceId, orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price });
   lap('fills');
 
   // 2. mark to market, refresh the fund state (P&L, returns, positions)
@@ -139,6 +140,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   // 3–4. agents propose; the risk committee reviews (the pure decision half, replayable)
   const { proposals, review, failures, proposeMs } = decideCycle(s, state, view, cycleId, timestamp);
   lap('review');
+  for (const p of proposals) s.logger.log('debug', 'proposal', { traceId: p.traceId, cycleId, agentId: p.agentId, signals: p.signals.length, targets: p.targets.length });
   steps.propose += proposeMs;
   steps.review -= proposeMs;
   const agentAlerts: Alert[] = [];
@@ -226,6 +228,9 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
       orderFromPlan(p, { id: s.ids.next('o'), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }),
     );
     orders.push(...(await s.oms.submitAll(built)));
+    for (const o of orders) {
+      s.logger.log('debug', 'order', { traceId: o.traceId, cycleId, orderId: o.id, symbol: o.symbol, side: o.side, qty: o.qty, status: o.status, agents: o.allocations.map((a) => a.agentId) });
+    }
     for (const o of built) tradedNotional += o.qty * (o.decisionPrice ?? 0);
     // Live paper fills arrive on submission: book them now.
     const immediate = s.journal.drainFills();
