@@ -44,7 +44,7 @@ export function lineOption(x: readonly string[], series: readonly { name: string
 
 /** Horizontal bars, coloured up/down by sign. */
 export function barOption(labels: readonly string[], values: readonly number[], o: { percent?: boolean } = {}): EChartsCoreOption {
-  const fmt = (v: number) => (o.percent ? `${(v * 100).toFixed(1)}%` : Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}m` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(0)}k` : v.toFixed(2));
+  const fmt = axisFormatter([0, ...values], o.percent === true);
   return {
     animation: false,
     grid: { left: 80, right: 24, top: 8, bottom: 24 },

@@ -39,6 +39,7 @@ export function AttributionPage() {
             <Grid>
               <Card span={6} title="P&L by agent" extra={<span className={`tone-${toneOf(d.totals.unrealizedPnl + d.totals.realizedPnl)}`}>total {money(d.totals.unrealizedPnl + d.totals.realizedPnl)}</span>}>
                 <PartTable parts={byAgent} label="Agent" />
+                {byAgent.length > 0 ? <Chart option={barOption(byAgent.map((x) => x.key), byAgent.map((x) => x.total))} height={Math.max(140, byAgent.length * 34 + 40)} testId="pnl-by-agent-chart" /> : null}
               </Card>
               <Card span={6} title="P&L by name" extra="top 15 by |P&L|">
                 <PartTable parts={[...byName].sort((a, b) => Math.abs(b.total) - Math.abs(a.total)).slice(0, 15)} label="Symbol" />
