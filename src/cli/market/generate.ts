@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { MacroObservation } from '../../contracts/index.ts';
-import { assessPanelQuality, generateSyntheticMarket, regimePath, syntheticBars, syntheticPanel } from '../../market/index.ts';
+import { assessPanelQuality, generateSyntheticMarket, regimePath, syntheticBars, syntheticPanel, withTradableProxies } from '../../market/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit } from '../output.ts';
 import { parseDate, parseInteger, parsePositive } from '../commands/args.ts';
 import { stepProgress } from './progress.ts';
 
 interface GenerateOptions {
+  proxies: boolean;
   symbols: number;
   years: number;
   seed: number;
@@ -23,6 +24,7 @@ export function registerGenerate(market: Command, ctx: CliContext): void {
     .option('--years <y>', 'years of daily history (252 weekdays each)', parsePositive('--years'), 6)
     .option('--seed <s>', 'random seed', parseInteger('--seed', 0), 42)
     .option('--start <date>', 'first date YYYY-MM-DD (default 2018-01-01)', parseDate('--start'))
+    .option('--no-proxies', 'do not add the tradable SPY and VXX proxies')
     .option('--json', 'print the result as JSON')
     .action(async (o: GenerateOptions) => {
       const result = await storeSyntheticMarket(ctx, o);
@@ -57,9 +59,11 @@ export function formatSyntheticMarket(r: StoredSyntheticMarket): string {
 /** Generates the synthetic market and stores it (instruments, bars, fundamentals, reference series, quality). Idempotent per seed. */
 export async function storeSyntheticMarket(
   ctx: CliContext,
-  o: { symbols: number; years: number; seed: number; start?: string },
+  o: { symbols: number; years: number; seed: number; start?: string; proxies?: boolean },
 ): Promise<StoredSyntheticMarket> {
-  const m = generateSyntheticMarket({ symbols: o.symbols, years: o.years, seed: o.seed, ...(o.start ? { start: o.start } : {}) });
+  const generated = generateSyntheticMarket({ symbols: o.symbols, years: o.years, seed: o.seed, ...(o.start ? { start: o.start } : {}) });
+  // SPY and VXX proxies make the index and the volatility premium tradable (the vol agent's instruments).
+  const m = o.proxies === false ? generated : withTradableProxies(generated);
   const store = await ctx.store();
   const macro: MacroObservation[] = [];
   const series = new Map<string, Float64Array>([['market', m.index], ['vix', m.vix], ...m.factors]);
