@@ -36,7 +36,13 @@ function startTarget(): Promise<Target> {
     child.stdout.on('data', (c: Buffer) => {
       buf += c.toString();
       const line = buf.split('\n')[0];
-      if (buf.includes('\n') && line) resolve({ ...(JSON.parse(line) as { url: string; key: string; fundId: string }), child });
+      if (buf.includes('\n') && line) {
+        // The server must not keep the benchmark process alive, and dies with it.
+        child.unref();
+        (child.stdout as unknown as { unref?: () => void }).unref?.();
+        process.once('exit', () => child.kill('SIGTERM'));
+        resolve({ ...(JSON.parse(line) as { url: string; key: string; fundId: string }), child });
+      }
     });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${String(code)}`)));
   });
@@ -103,17 +109,7 @@ function loadCase(which: 0 | 1): BenchCase {
   };
 }
 
-const stopCase: BenchCase = {
-  name: 'stop server',
-  runs: 1,
-  warmup: 0,
-  run: async () => {
-    if (target) (await target).child.kill('SIGTERM');
-    target = undefined;
-  },
-};
-
-export const suites: BenchSuite[] = [{ name: 'api', cases: [loadCase(0), loadCase(1), stopCase] }];
+export const suites: BenchSuite[] = [{ name: 'api', cases: [loadCase(0), loadCase(1)] }];
 
 /** Direct run: warm up, then 5 s per endpoint; prints a table. */
 async function main(): Promise<void> {

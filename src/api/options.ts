@@ -31,8 +31,13 @@ export interface ServerOptions {
   readonly llmUrl?: string;
   /** The dashboard build to serve at `/` when it exists. */
   readonly webDist?: string;
-  /** How long cached read models (positions, risk) live, ms; default 30 000. Writes invalidate at once. */
+  /** How long cached read models (positions, fund rows) live, ms; default 30 000. Writes invalidate at once. */
   readonly cacheTtlMs?: number;
+  /**
+   * How long a fund's risk monitor report lives, ms; default 600 000. It takes seconds of CPU to
+   * compute, so it is refreshed by writes and bus events (fills, orders, cycles) rather than by time.
+   */
+  readonly riskTtlMs?: number;
   /** Session idle lifetime, ms; default 12 h. */
   readonly sessionTtlMs?: number;
   /**

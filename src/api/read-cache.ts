@@ -8,7 +8,8 @@ export class ReadCache {
 
   constructor(private readonly now: () => number, private readonly ttlMs: number) {}
 
-  get<T>(fundId: string, key: string, compute: () => Promise<T>): Promise<T> {
+  /** `ttlMs` overrides the default lifetime for costly models that writes and bus events keep fresh. */
+  get<T>(fundId: string, key: string, compute: () => Promise<T>, ttlMs = this.ttlMs): Promise<T> {
     const t = this.now();
     let m = this.entries.get(fundId);
     if (!m) {
@@ -18,7 +19,7 @@ export class ReadCache {
     const hit = m.get(key);
     if (hit && hit.until > t) return hit.value as Promise<T>;
     const value = compute();
-    const slot = { value: value as Promise<unknown>, until: t + this.ttlMs };
+    const slot = { value: value as Promise<unknown>, until: t + ttlMs };
     m.set(key, slot);
     // A failed computation is not cached.
     value.catch(() => {

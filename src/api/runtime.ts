@@ -38,12 +38,16 @@ export class ApiRuntime {
     return new Date(this.clock.now()).toISOString();
   }
 
-  /** The stored market (cached 5 minutes; a failed load is retried on the next call). */
+  /**
+   * The stored market, loaded once and kept until `invalidateMarket` (a completed cycle, which
+   * follows new data) or an hour has passed; a failed load is retried on the next call. Loading
+   * takes seconds of CPU, so it is kept off the hot path.
+   */
   loadedMarket(): Promise<LoadedMarket> {
     const t = this.clock.now();
     if (this.market && this.market.until > t) return this.market.value;
     const value = loadMarket(this.store);
-    const slot = { value, until: t + 300_000 };
+    const slot = { value, until: t + 3_600_000 };
     this.market = slot;
     value.catch(() => {
       if (this.market === slot) this.market = undefined;

@@ -172,7 +172,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const unsubscribe = await Promise.all([
     opts.bus.subscribe('fill.recorded', () => rt.cache.invalidate(null)),
     opts.bus.subscribe('order.updated', (o) => rt.cache.invalidate(o.fundId)),
-    opts.bus.subscribe('cycle.completed', (c) => rt.cache.invalidate(c.fundId)),
+    opts.bus.subscribe('cycle.completed', (c) => {
+      rt.invalidateMarket();
+      rt.cache.invalidate(c.fundId);
+    }),
     opts.bus.subscribe('trading-state.changed', (c) => rt.cache.invalidate(c.fundId)),
   ]);
   app.addHook('onClose', async () => {

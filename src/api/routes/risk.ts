@@ -22,7 +22,8 @@ export const riskRoutes: readonly AnyRoute[] = [
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
       const key = query.asOf ?? 'latest';
-      return rt.cache.get(f.id, `risk-json:${key}`, async () => rawJson(await rt.cache.get(f.id, `risk:${key}`, () => fundRiskReport(rt, f, query.asOf))));
+      const ttl = rt.opts.riskTtlMs ?? 600_000;
+      return rt.cache.get(f.id, `risk-json:${key}`, async () => rawJson(await rt.cache.get(f.id, `risk:${key}`, () => fundRiskReport(rt, f, query.asOf), ttl)), ttl);
     },
   }),
   route({
