@@ -14,7 +14,7 @@ import {
   type MacroObservation,
   type StrategyType,
 } from '../contracts/index.ts';
-import { createPanel, generateSyntheticMarket, type Panel, type SyntheticOptions } from '../market/index.ts';
+import { createPanel, generateSyntheticMarket, syntheticPanel, withTradableProxies, type Panel, type SyntheticOptions } from '../market/index.ts';
 import type { Agent } from './agent.ts';
 import { createAgent } from './registry.ts';
 
@@ -111,53 +111,9 @@ export function makeAgent(strategy: StrategyType, params: Record<string, unknown
   return createAgent(config, fund);
 }
 
-/**
- * The synthetic market of src/market plus two tradable instruments the volatility agent needs:
- * `SPY` (the index level / 10, sector `Index`) and `VXX` (a long-volatility ETN: half the daily
- * change of the vix level, minus 0.15%/day of roll decay; sector `Volatility`).
- */
+/** The synthetic market of src/market with its tradable SPY and VXX proxies (the volatility agent's instruments). */
 export function syntheticWithVolInstruments(options: SyntheticOptions): Panel {
-  const m = generateSyntheticMarket(options);
-  const U0 = m.U;
-  const U = U0 + 2;
-  const T = m.T;
-  const fields = ['open', 'high', 'low', 'close', 'volume'] as const;
-  const out = Object.fromEntries(fields.map((f) => [f, new Float64Array(T * U)])) as Record<(typeof fields)[number], Float64Array>;
-  let vxx = 50;
-  for (let t = 0; t < T; t++) {
-    for (const f of fields) out[f].set(m[f].subarray(t * U0, t * U0 + U0), t * U);
-    const spy = (m.index[t] ?? 1000) / 10;
-    if (t > 0) vxx *= 1 + 0.5 * ((m.vix[t] ?? 1) / (m.vix[t - 1] ?? 1) - 1) - 0.0015;
-    const base = t * U + U0;
-    const prevSpy = t > 0 ? (m.index[t - 1] ?? 1000) / 10 : spy;
-    const prevVxx = t > 0 ? (out.close[base - U + 1] ?? vxx) : vxx;
-    for (const [k, c, p] of [
-      [0, spy, prevSpy],
-      [1, vxx, prevVxx],
-    ] as const) {
-      out.close[base + k] = c;
-      out.open[base + k] = p;
-      out.high[base + k] = Math.max(c, p) * 1.005;
-      out.low[base + k] = Math.min(c, p) * 0.995;
-      out.volume[base + k] = 50_000_000;
-    }
-  }
-  const sentiment = new Float64Array(T * U).fill(Number.NaN);
-  for (let t = 0; t < T; t++) sentiment.set(m.sentiment.subarray(t * U0, t * U0 + U0), t * U);
-  const reference = new Map<string, Float64Array>([
-    ['market', m.index],
-    ['vix', m.vix],
-  ]);
-  for (const [name, series] of m.factors) reference.set(name, series);
-  return createPanel({
-    dates: m.dates,
-    symbols: [...m.symbols, 'SPY', 'VXX'],
-    sectors: [...m.sectors, 'Index', 'Volatility'],
-    ...out,
-    sentiment,
-    reference,
-    fundamentals: m.fundamentals,
-  });
+  return syntheticPanel(withTradableProxies(generateSyntheticMarket(options)));
 }
 
 /** Fundamentals records from plain fields (defaults for the rest), released at 21:00 UTC of `released`. */
