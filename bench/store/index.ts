@@ -6,7 +6,7 @@
  * idempotent re-import of the same million (all skipped). Targets: PGlite < 30 s, PostgreSQL < 15 s.
  *
  * Method: each case gets a fresh, migrated database in setup (a temporary KEEL_HOME for
- * PGlite; the schema `keel_bench` on PostgreSQL, dropped and recreated), so runs repeat; one
+ * PGlite; the schemas `keel_bench*` on PostgreSQL, dropped and recreated), so runs repeat; one
  * timed run and no warm-up, because a run takes seconds. PostgreSQL cases run only when
  * TEST_DATABASE_URL or DATABASE_URL is set.
  */
@@ -117,8 +117,35 @@ function cases(driver: string, open: () => Promise<Store>, method: 'auto' | 'unn
   ];
 }
 
+/** Reading a 500 × 1260 panel back (what a backtest loads at start). */
+function readCase(driver: string, open: () => Promise<Store>): BenchCase {
+  return {
+    name: `${driver}: range query 500 symbols × 1260 days`,
+    setup: async () => {
+      const s = await open();
+      await s.bars.load(syntheticBars(500, 1260));
+      return s;
+    },
+    run: async (s) => {
+      const rows = await (s as Store).bars.range({ from: '2000-01-03' });
+      if (rows.length !== 630_000) throw new Error(`read ${rows.length} rows`);
+      return rows.length;
+    },
+    opsPerRun: 630_000,
+    warmup: 1,
+    runs: 3,
+  };
+}
+
 export const suites: BenchSuite[] = [
   { name: 'store pglite', cases: cases('PGlite (disk)', freshPglite, 'auto', 'target < 30 s') },
+  {
+    name: 'store read',
+    cases: [
+      readCase('PGlite (disk)', freshPglite),
+      ...(pgUrl ? [readCase('PostgreSQL', () => freshPostgres(pgUrl, 'keel_bench_read'))] : []),
+    ],
+  },
   ...(pgUrl
     ? [
         { name: 'store postgres', cases: [

@@ -30,12 +30,23 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** COPY … FROM STDIN in text format, where the driver supports it; otherwise undefined. */
   readonly copyFrom?: (input: CopyInput) => Promise<void>;
+  /**
+   * The result of `select` (no parameters; inline literals with `sqlLiteral`) in COPY text
+   * format: tab-separated, one row per line, `\N` for NULL. Where the driver has it (PGlite,
+   * whose row-by-row results are several times slower for large reads); otherwise undefined.
+   */
+  readonly copyTo?: (select: string) => Promise<string>;
   close(): Promise<void>;
 }
 
 /** Quotes an SQL identifier (schema, table) safely. */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A string as an SQL literal (standard_conforming_strings: only quotes need doubling). */
+export function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 let savepointSeq = 0;

@@ -5,7 +5,7 @@
  * as float64), dates as `YYYY-MM-DD`, times as ISO-8601 UTC strings, on both drivers.
  */
 export type { Db, QueryResult, CopyInput } from './db.ts';
-export { quoteIdent } from './db.ts';
+export { quoteIdent, sqlLiteral } from './db.ts';
 export { openDb, pgliteDataDir, type OpenDbOptions } from './open-db.ts';
 export { migrate, loadMigrations, type Migration, type MigrationReport } from './migrate.ts';
 export { openStore, storeOn, createRepos, type Store, type Repos, type OpenStoreOptions } from './store.ts';

@@ -73,6 +73,12 @@ class PgliteSession implements Db {
     await this.runner.query(copySql(input), [], { blob: new Blob([input.text]) });
   };
 
+  readonly copyTo = async (select: string): Promise<string> => {
+    if (!this.inTx) refuseOuterUse(this.root);
+    const r = await this.runner.query(`COPY (${select}) TO '/dev/blob'`);
+    return r.blob === undefined ? '' : await r.blob.text();
+  };
+
   async close(): Promise<void> {
     if (!this.inTx && !this.root.closed) await this.root.close();
   }

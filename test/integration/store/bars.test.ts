@@ -85,6 +85,15 @@ describe.each(DRIVERS)('bulk bar loading on $name', (driver) => {
     expect(await store.bars.symbols()).toEqual(['AAA', 'BBB', 'CCC', 'DDD']);
   });
 
+  it('quotes symbols safely, and treats an empty symbol list as none', async () => {
+    const odd = { symbol: "O'X", date: '2024-04-01', open: 1.5, high: 2, low: 1, close: 1.75, volume: 3 };
+    await store.bars.load([odd]);
+    expect(await store.bars.range({ symbols: ["O'X"] })).toEqual([odd]);
+    expect(await store.bars.range({ symbols: [] })).toEqual([]);
+    await expect(store.bars.range({ from: "2024-01-01' OR TRUE --" })).rejects.toBeInstanceOf(ValidationError);
+    await store.db.exec(`DELETE FROM bars WHERE symbol = 'O''X'`);
+  });
+
   it('computes per-symbol statistics for data quality', async () => {
     await store.bars.load([
       { symbol: 'QQ', date: '2024-03-01', open: 10, high: 11, low: 9, close: 10, volume: 1 },
