@@ -81,8 +81,9 @@ async function principalOf(rt: ApiRuntime, req: FastifyRequest): Promise<Princip
   return undefined;
 }
 
-function fundRow(rt: ApiRuntime, fundId: string): Promise<FundRow | undefined> {
-  return rt.cache.get(fundId, 'fund', () => rt.store.funds.get(fundId));
+/** The fund row: cached for reads; writes read it fresh (its trading state may have just changed elsewhere). */
+function fundRow(rt: ApiRuntime, fundId: string, isWrite: boolean): Promise<FundRow | undefined> {
+  return isWrite ? rt.store.funds.get(fundId) : rt.cache.get(fundId, 'fund', () => rt.store.funds.get(fundId));
 }
 
 function handlerFor(rt: ApiRuntime, r: AnyRoute) {
@@ -96,7 +97,7 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute) {
     const fundId = (params as { fundId?: unknown } | undefined)?.fundId;
     if (typeof fundId === 'string') {
       // A fund the caller may not see answers exactly like one that does not exist.
-      const row = principal && canSeeFund(principal, fundId) ? await fundRow(rt, fundId) : undefined;
+      const row = principal && canSeeFund(principal, fundId) ? await fundRow(rt, fundId, r.method !== 'GET') : undefined;
       if (!row) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${fundId} does not exist`, { field: 'params.fundId' });
       fund = row;
     }
