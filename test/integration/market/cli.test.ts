@@ -53,19 +53,22 @@ describe('keel market (synthetic and small files)', { timeout: 300_000 }, () => 
     const g = await k.run('market', 'generate', '--symbols', '12', '--years', '1', '--seed', '3', '--json');
     expect(g.code).toBe(0);
     const r = JSON.parse(g.out) as { symbols: number; days: number; bars: { inserted: number }; referenceSeries: string[] };
-    expect(r).toMatchObject({ symbols: 12, days: 252, bars: { inserted: 12 * 252 } });
+    // 12 generated names plus the tradable SPY and VXX proxies
+    expect(r).toMatchObject({ symbols: 14, days: 252, bars: { inserted: 14 * 252 } });
     expect(r.referenceSeries).toContain('vix');
     const again = JSON.parse((await k.run('market', 'generate', '--symbols', '12', '--years', '1', '--seed', '3', '--json')).out) as { bars: { inserted: number; skipped: number } };
-    expect(again.bars).toMatchObject({ inserted: 0, skipped: 12 * 252 });
+    expect(again.bars).toMatchObject({ inserted: 0, skipped: 14 * 252 });
     const list = JSON.parse((await k.run('market', 'list', '--json')).out) as Array<{ symbol: string; bars: number; sector: string }>;
-    expect(list).toHaveLength(12);
-    expect(list[0]).toMatchObject({ symbol: 'SYN001', bars: 252 });
+    expect(list).toHaveLength(14);
+    expect(list[0]).toMatchObject({ symbol: 'SPY', bars: 252 });
+    expect(list.map((x) => x.symbol)).toContain('VXX');
+    expect(list.find((x) => x.symbol === 'SYN001')).toMatchObject({ bars: 252 });
     const q = await k.run('market', 'quality', '--json', '--min-history', '200');
     const rows = JSON.parse(q.out) as Array<{ symbol: string; score: number; state: string }>;
-    expect(rows).toHaveLength(12);
+    expect(rows).toHaveLength(14);
     expect(rows.every((x) => x.state === 'ACTIVE' && x.score > 0.6)).toBe(true);
     const text = await k.run('market', 'quality');
-    expect(text.out).toMatch(/12 symbols: 0 ACTIVE, 0 DEGRADED, 12 QUARANTINED/); // 252 rows < 1000
+    expect(text.out).toMatch(/14 symbols: 0 ACTIVE, 0 DEGRADED, 14 QUARANTINED/); // 252 rows < 1000
   });
 
   it('has --help on every command', async () => {
