@@ -13,7 +13,7 @@ import {
   navPoints,
   registerFund,
   runStoredBacktest,
-  saveCycleState,
+  saveCycle,
   type BacktestSummary,
   type CycleResult,
   type FundRunState,
@@ -117,7 +117,8 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         if (f) {
           await store.transaction(async (tx) => {
             await tx.nav.upsert(navs);
-            await saveCycleState(tx, { fundId: config.fund.id, mode: 'backtest', configHash: configHash(config), startedAt: new Date().toISOString(), result: f.r, state: f.state, prevNav: new Map() });
+            // The fund's current state is where the backtest ended: its last cycle becomes the fund's latest.
+            await saveCycle(tx, { fundId: config.fund.id, mode: 'backtest', configHash: configHash(config), startedAt: new Date().toISOString(), result: f.r, state: f.state, prevNav: new Map() });
           });
         }
       }

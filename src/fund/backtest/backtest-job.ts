@@ -30,6 +30,11 @@ export function backtestId(from: IsoDate, to: IsoDate, params: unknown, nowMs: n
   return `bt-${from}-${to}-${hashOf(params).slice(0, 6)}-${nowMs.toString(36)}`;
 }
 
+/** The fund id a backtest's records are stored under: `<fund>@<backtest id>`. */
+export function backtestScope(fundId: string, backtestId: string): string {
+  return `${fundId}@${backtestId}`;
+}
+
 /** Stores one cycle's decision records, overlay decisions and risk actions (one transaction). */
 export async function persistCycleRecords(tx: Repos, fundId: string, r: CycleResult): Promise<void> {
   await tx.decisions.insertMany(r.records, fundId);
@@ -75,7 +80,8 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
     await chain;
     const { lastCycles, ...summary } = result;
     await store.transaction(async (tx) => {
-      for (const c of lastCycles) await persistCycleRecords(tx, o.config.fund.id, c);
+      // A backtest's records are kept under its own scope, apart from the live fund's history.
+      for (const c of lastCycles) await persistCycleRecords(tx, backtestScope(o.config.fund.id, id), c);
       await tx.backtests.update(id, { status: 'COMPLETED', progress: 1, results: summary, at: at() });
       await tx.audit.append({
         at: at(),
