@@ -104,6 +104,8 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           to: last,
           market,
           onProgress: bar,
+          // the final cycle's records are stored below as the fund's latest cycle
+          persistRecords: false,
           onCycle: (r, state) => {
             const pts = navPoints(state, config.fund.id, r.asOf, prev);
             for (const p of pts) prev.set(p.agentId, p.nav);

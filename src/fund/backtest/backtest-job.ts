@@ -21,6 +21,8 @@ export interface StoredBacktestOptions {
   readonly market?: LoadedMarket;
   /** Store the records (decisions, overlay and risk actions) of the last N cycles. Default 5. */
   readonly keepLastCycles?: number;
+  /** Store the kept cycles' records under the backtest's scope (default true). */
+  readonly persistRecords?: boolean;
   /** Called with each cycle's result and the fund state after it. */
   readonly onCycle?: (r: CycleResult, state: FundRunState) => void;
 }
@@ -81,7 +83,7 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
     const { lastCycles, ...summary } = result;
     await store.transaction(async (tx) => {
       // A backtest's records are kept under its own scope, apart from the live fund's history.
-      for (const c of lastCycles) await persistCycleRecords(tx, backtestScope(o.config.fund.id, id), c);
+      if (o.persistRecords !== false) for (const c of lastCycles) await persistCycleRecords(tx, backtestScope(o.config.fund.id, id), c);
       await tx.backtests.update(id, { status: 'COMPLETED', progress: 1, results: summary, at: at() });
       await tx.audit.append({
         at: at(),
