@@ -1,4 +1,4 @@
-import type { FundConfig, Position } from '../../contracts/index.ts';
+import type { AgentProposal, FundConfig, Position } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
 import type { FundState } from '../../overlay/index.ts';
 import type { NavPoint, Repos, Store } from '../../store/index.ts';
@@ -115,6 +115,8 @@ export interface SaveCycleInput {
   readonly result: CycleResult;
   readonly state: FundRunState;
   readonly prevNav: ReadonlyMap<string, number>;
+  /** Advisory mode: store the reviewed books as proposals awaiting approval. */
+  readonly advisory?: boolean;
 }
 
 /**
@@ -127,7 +129,35 @@ export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
   await persistCycleRecords(tx, fundId, r);
   await tx.signals.insertMany(r.cycleId, r.proposals.flatMap((p) => p.signals));
   for (const a of r.alerts) await tx.alerts.insert(a);
+  if (x.advisory) for (const p of advisoryProposals(r)) await tx.proposals.insert(p.id, fundId, p.proposal);
   await saveCycleState(tx, x);
+}
+
+/**
+ * Advisory mode: each agent's book as the overlay approved it (final weights), stored as a proposal
+ * awaiting a human decision (id `prop-<decisionId>`, as the PMS workflow names it). Blocked
+ * decisions and books with no change are not proposed.
+ */
+export function advisoryProposals(r: CycleResult): { id: string; proposal: AgentProposal }[] {
+  const byAgent = new Map(r.proposals.map((p) => [p.agentId, p]));
+  const out: { id: string; proposal: AgentProposal }[] = [];
+  for (const d of r.decisions) {
+    const p = byAgent.get(d.agentId);
+    const changes = (r.review.positions[d.agentId] ?? []).some((t) => Math.abs(t.deltaNotional) > 1e-6);
+    if (!p || d.action === 'BLOCK' || !changes) continue;
+    const stops = new Map(p.targets.map((t) => [t.symbol, t]));
+    out.push({
+      id: `prop-${d.decisionId}`,
+      proposal: {
+        ...p,
+        targets: d.targets
+          .filter((t) => t.finalWeight !== 0)
+          .map((t) => ({ symbol: t.symbol, weight: t.finalWeight, stopLoss: stops.get(t.symbol)?.stopLoss ?? null, takeProfit: stops.get(t.symbol)?.takeProfit ?? null })),
+        reasoning: `${d.action} ×${d.scale.toFixed(2)}: ${d.summary}`.slice(0, 4000),
+      },
+    });
+  }
+  return out;
 }
 
 /**

@@ -76,6 +76,27 @@ describe('live and paper cycles over the store', () => {
     rmSync(killSwitchFile(home));
   });
 
+  it('advisory mode sends nothing and stores the reviewed books as proposals awaiting approval', async () => {
+    const advisory = parseFundConfig({
+      ...defaultFundConfigInput(10_000_000),
+      fund: { id: 'adv', name: 'Advisory', totalCapital: 10_000_000, mode: 'advisory' },
+      data: { minHistoryRows: 100, degradedMinRows: 50 },
+    });
+    const out = completed(await runLiveCycle({ store, config: advisory, mode: 'paper', home, asOf: dates[dates.length - 1] ?? '', logger: nullLogger }));
+    expect(out.result.orders).toHaveLength(0);
+    const pending = await store.proposals.list('adv', 'PENDING');
+    expect(pending.length).toBeGreaterThan(0);
+    const decisions = new Map(out.result.decisions.map((d) => [d.agentId, d]));
+    for (const p of pending) {
+      const d = decisions.get(p.proposal.agentId);
+      expect(d).toBeDefined();
+      expect(p.id).toBe(`prop-${d?.decisionId}`);
+      // the proposal carries the overlay's final weights, not the agent's raw ones
+      const finals = new Map((d?.targets ?? []).map((t) => [t.symbol, t.finalWeight]));
+      for (const t of p.proposal.targets) expect(t.weight).toBe(finals.get(t.symbol));
+    }
+  });
+
   it('live mode refuses a config whose hash was not approved', async () => {
     const live = parseFundConfig({ ...defaultFundConfigInput(10_000_000), fund: { id: 'live', name: 'Live', totalCapital: 10_000_000 }, data: { minHistoryRows: 100, degradedMinRows: 50 } });
     await expect(runLiveCycle({ store, config: live, mode: 'live', home, logger: nullLogger })).rejects.toMatchObject({ code: 'KEEL_E_CONFIG_UNAPPROVED' });
