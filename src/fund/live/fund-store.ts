@@ -195,10 +195,22 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
     })),
   );
   await tx.funds.setTradingState(fundId, r.review.tradingState);
-  const registered = new Set((await tx.funds.agents(fundId)).map((a) => a.id));
-  for (const a of state.fund.agents) {
-    if (registered.has(a.agentId)) await tx.funds.setAgentDrawdown(fundId, a.agentId, { state: a.drawdown.state, highWaterMark: a.highWaterMark, hwmDate: r.asOf });
-  }
+  // Agents' drawdown state, high-water mark and latest risk-adjusted scores (the overlay's).
+  const track = new Map(state.fund.agents.map((a) => [a.agentId, a]));
+  const scores = new Map(r.review.scores.map((x) => [x.agentId, x]));
+  const rows = await tx.funds.agents(fundId);
+  await tx.funds.upsertAgents(
+    rows.map((row) => {
+      const a = track.get(row.id);
+      const sc = scores.get(row.id);
+      const metrics = sc
+        ? Object.fromEntries(Object.entries(sc).filter(([k, v]) => k !== 'agentId' && typeof v === 'number' && Number.isFinite(v)))
+        : {};
+      return a
+        ? { ...row, drawdownState: a.drawdown.state, highWaterMark: a.highWaterMark, hwmDate: r.asOf, metrics: { ...row.metrics, ...metrics, asOf: r.asOf } }
+        : row;
+    }),
+  );
   await tx.cycles.finish(r.cycleId, {
     status: 'COMPLETED',
     finishedAt: at,

@@ -49,6 +49,9 @@ describe('live and paper cycles over the store', () => {
     const nav = await store.nav.latest(config.fund.id);
     expect(nav?.nav).toBeCloseTo(first.result.nav.fund, 2);
     expect((await store.audit.verify()).ok).toBe(true);
+    const agents = await store.funds.agents(config.fund.id);
+    expect(agents).toHaveLength(9);
+    expect(agents.every((a) => a.metrics.asOf === asOf)).toBe(true);
 
     const again = await runLiveCycle({ store, config, mode: 'paper', home, asOf, logger: nullLogger });
     expect(again.status).toBe('REFUSED');
