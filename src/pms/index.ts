@@ -60,8 +60,14 @@ export { decomposePnl } from './attribution/pnl-decomposition.ts';
 export type { PnlItem, PnlPart, PnlDecomposition } from './attribution/pnl-decomposition.ts';
 export { factorAttribution } from './attribution/factor-attribution.ts';
 export type { FactorAttributionInput, FactorAttribution, FactorContribution, FactorAttributionError } from './attribution/factor-attribution.ts';
-export { brinsonFachler, brinsonSectorsFromHoldings } from './attribution/brinson.ts';
+export { brinsonFachler, brinsonHoodBeebower, brinsonSectorsFromHoldings } from './attribution/brinson.ts';
 export type { BrinsonSector, BrinsonSectorResult, BrinsonResult, BrinsonError, BrinsonHolding } from './attribution/brinson.ts';
+export { linkedBrinson, CASH_SECTOR } from './attribution/linked-brinson.ts';
+export type { LinkedBrinson, LinkedBrinsonInput, LinkedBrinsonSector, PortfolioSectorDay, BenchmarkSectorDay } from './attribution/linked-brinson.ts';
+export { bookPnl, sumLinesBy } from './attribution/book-pnl.ts';
+export type { BookPnl, BookPnlInput, BookLine, BookHolding, BookTrade } from './attribution/book-pnl.ts';
+export { nameLoadings, bookExposure } from './attribution/factor-exposures.ts';
+export type { NameLoadings, LoadingsError, ValuedHolding, BookExposure } from './attribution/factor-exposures.ts';
 
 // P&L history
 export { fundPnlFromNav, pnlHistory } from './history/pnl-history.ts';

@@ -1,11 +1,13 @@
 /**
- * Brinson–Fachler attribution against a benchmark by sector, single period. With portfolio and
+ * Brinson attribution against a benchmark by sector, single period. With portfolio and
  * benchmark sector weights w_p, w_b (each summing to 1), sector returns R_p,s, R_b,s and the
  * benchmark total R_b = Σ w_b·R_b,s:
- *   allocation_s  = (w_p − w_b)(R_b,s − R_b)
+ *   allocation_s  = (w_p − w_b)(R_b,s − R_b)     Brinson–Fachler
+ *                 = (w_p − w_b)·R_b,s            Brinson–Hood–Beebower
  *   selection_s   = w_b(R_p,s − R_b,s)
  *   interaction_s = (w_p − w_b)(R_p,s − R_b,s)
- * and Σ_s (allocation + selection + interaction) = R_p − R_b.
+ * and Σ_s (allocation + selection + interaction) = R_p − R_b under both (Σ_s (w_p − w_b) = 0, so
+ * the two allocations differ per sector but not in total).
  */
 import { err, ok, type Result } from '../../core/index.ts';
 
@@ -40,6 +42,15 @@ export type BrinsonError = { readonly code: 'WEIGHTS_DO_NOT_SUM_TO_ONE'; readonl
 
 /** Brinson–Fachler by sector. Weights of each side must sum to 1 within `tolerance` (default 1e-6): put cash in its own sector. */
 export function brinsonFachler(sectors: readonly BrinsonSector[], tolerance = 1e-6): Result<BrinsonResult, BrinsonError> {
+  return brinson(sectors, 'fachler', tolerance);
+}
+
+/** Brinson–Hood–Beebower by sector: allocation against the sector's own benchmark return. Same weight rule as `brinsonFachler`. */
+export function brinsonHoodBeebower(sectors: readonly BrinsonSector[], tolerance = 1e-6): Result<BrinsonResult, BrinsonError> {
+  return brinson(sectors, 'bhb', tolerance);
+}
+
+function brinson(sectors: readonly BrinsonSector[], method: 'fachler' | 'bhb', tolerance: number): Result<BrinsonResult, BrinsonError> {
   const sp = sectors.reduce((s, x) => s + x.portfolioWeight, 0);
   const sb = sectors.reduce((s, x) => s + x.benchmarkWeight, 0);
   for (const [side, sum] of [['portfolio', sp], ['benchmark', sb]] as const) {
@@ -49,7 +60,7 @@ export function brinsonFachler(sectors: readonly BrinsonSector[], tolerance = 1e
   const rb = sectors.reduce((s, x) => s + x.benchmarkWeight * x.benchmarkReturn, 0);
   const rows = sectors.map((x) => {
     const dw = x.portfolioWeight - x.benchmarkWeight;
-    const allocation = dw * (x.benchmarkReturn - rb);
+    const allocation = dw * (method === 'fachler' ? x.benchmarkReturn - rb : x.benchmarkReturn);
     const selection = x.benchmarkWeight * (x.portfolioReturn - x.benchmarkReturn);
     const interaction = dw * (x.portfolioReturn - x.benchmarkReturn);
     return { ...x, allocation, selection, interaction, total: allocation + selection + interaction };
