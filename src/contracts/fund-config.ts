@@ -94,6 +94,12 @@ export const FundRisk = z.object({
       lookbackDays: z.number().int().min(20).default(252),
       ewmaLambda: z.number().gt(0).lt(1).default(0.94),
       statisticalFactors: z.number().int().min(1).max(50).default(10),
+      /**
+       * How often the overlay re-estimates the model: every trading day, or on the first trading
+       * day of each week or month (then reused, with today's prices and books, until the next).
+       * Default: daily for 'ewma' (its memory is a few weeks), weekly otherwise.
+       */
+      refresh: z.enum(['daily', 'weekly', 'monthly']).optional(),
     })
     .default({ kind: 'factor', lookbackDays: 252, ewmaLambda: 0.94, statisticalFactors: 10 }),
   /** × fund capital. */

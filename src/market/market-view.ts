@@ -26,6 +26,11 @@ export interface MarketView {
   close(u: number, row?: number): number;
   /** The last `n` rows (ending at `t`, or at `end`) of a field for column u; NaN before history. */
   window(field: PriceField, u: number, n: number, end?: number): Float64Array;
+  /**
+   * `window` written into `out` at `offset` without allocating: the hot path for risk models that
+   * read many names' histories (served from a column-major copy of the field, built once per panel).
+   */
+  windowInto(field: PriceField, u: number, n: number, out: Float64Array, offset?: number, end?: number): void;
   /** All U columns of a field at `row` (default t). A copy. */
   cross(field: PriceField, row?: number): Float64Array;
   /** Returns of the last `n` rows for `cols` (default all), T×C row-major by time. NaN where missing. */
@@ -49,6 +54,12 @@ export interface MarketView {
   sentiment(u: number, row?: number): number;
   /** A view as of an earlier row (never later). */
   at(row: number): MarketView;
+  /**
+   * A value derived from this panel, computed once and shared by every view of it (a bounded
+   * cache). The key must name everything the value depends on, including the row it was computed
+   * at; build it from a view at that row so nothing after it is read.
+   */
+  memo<T>(key: string, build: () => T): T;
 }
 
 /** The end of an as-of day in Unix ms (UTC): records released by then are visible. */
@@ -80,6 +91,26 @@ function latestReleased<T extends { releaseTime: string }>(list: readonly T[], l
   }
   return lo > 0 ? list[lo - 1] : undefined;
 }
+
+/** Column-major (U×T) copies of panel fields, so one name's history is contiguous; panels are immutable. */
+const byColumn = new WeakMap<Float64Array, Float64Array>();
+
+function columnMajor(src: Float64Array, T: number, U: number): Float64Array {
+  let out = byColumn.get(src);
+  if (!out) {
+    out = new Float64Array(T * U);
+    for (let t = 0; t < T; t++) {
+      const base = t * U;
+      for (let u = 0; u < U; u++) out[u * T + t] = src[base + u] as number;
+    }
+    byColumn.set(src, out);
+  }
+  return out;
+}
+
+/** Derived values per panel (see MarketView.memo), oldest evicted first. */
+const memos = new WeakMap<Panel, Map<string, unknown>>();
+const MEMO_ENTRIES = 64;
 
 class PanelView implements MarketView {
   readonly asOf: IsoDate;
@@ -153,6 +184,19 @@ class PanelView implements MarketView {
     return out;
   }
 
+  windowInto(field: PriceField, u: number, n: number, out: Float64Array, offset = 0, end = this.t): void {
+    this.guard(end, field);
+    this.col(u);
+    if (offset < 0 || offset + n > out.length) throw new ValidationError('offset', `window of ${n} at ${offset} does not fit a buffer of ${out.length}`);
+    const first = end - n + 1;
+    const lead = first < 0 ? Math.min(n, -first) : 0;
+    if (lead > 0) out.fill(Number.NaN, offset, offset + lead);
+    if (lead === n) return;
+    const T = this.p.T;
+    const src = columnMajor(this.p[field], T, this.p.U);
+    out.set(src.subarray(u * T + first + lead, u * T + end + 1), offset + lead);
+  }
+
   cross(field: PriceField, row = this.t): Float64Array {
     this.guard(row, field);
     const U = this.p.U;
@@ -220,6 +264,19 @@ class PanelView implements MarketView {
     this.col(u);
     if (row < 0) return Number.NaN;
     return this.p.sentiment?.[row * this.p.U + u] ?? Number.NaN;
+  }
+
+  memo<T>(key: string, build: () => T): T {
+    let m = memos.get(this.p);
+    if (!m) {
+      m = new Map();
+      memos.set(this.p, m);
+    }
+    if (m.has(key)) return m.get(key) as T;
+    const v = build();
+    if (m.size >= MEMO_ENTRIES) m.delete(m.keys().next().value as string);
+    m.set(key, v);
+    return v;
   }
 
   at(row: number): MarketView {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
-import { buildRiskModel, compositeCheck, NullCheck, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
+import { compositeCheck, riskModelFor, NullCheck, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 
@@ -118,7 +118,7 @@ describe('agent caps (seed §1A)', () => {
 describe('VaR budget (seed §1A: WITHIN_BUDGET / WARNING > 80% / BREACH)', () => {
   const book = [{ symbol: 'S000', weight: 0.3 }, { symbol: 'S007', weight: 0.3 }, { symbol: 'S014', weight: -0.2 }];
   const agentVar = (() => {
-    const m = buildRiskModel(liquid, ['S000', 'S007', 'S014'], fundConfig([]));
+    const m = riskModelFor(liquid, ['S000', 'S007', 'S014'], fundConfig([])); // the model the review uses
     const x = Float64Array.from(book.map((b) => b.weight * A));
     return zOf(0.95) * Math.sqrt(portfolioVariance(m, x, riskScratch(m)));
   })();
@@ -190,7 +190,7 @@ describe('regimes, circuit breaker and emergency (mini-quant §3, risk-service �
   });
 
   it('tier 1 scales to the VaR limit, tier 2 (VaR > 1.5× limit) sizes at 25%', () => {
-    const m = buildRiskModel(liquid, ['S001', 'S002'], fundConfig([]));
+    const m = riskModelFor(liquid, ['S001', 'S002'], fundConfig([]));
     const v = zOf(0.95) * Math.sqrt(portfolioVariance(m, Float64Array.from([0.1 * A, 0.1 * A]), riskScratch(m)));
     const t1 = setup({ risk: { varLimitPct: v / 1.2 / C } });
     const r1 = review(t1, [proposal('a', 'momentum', t1.view.asOf, book)]);

@@ -32,7 +32,7 @@ export function factorLoadings(state: FundState, model: RiskModel, view: MarketV
   const K = names.length;
   const X = new Float64Array(T * K);
   for (let t = 0; t < T; t++) {
-    X[t * K] = model.marketReturns[t] ?? Number.NaN;
+    X[t * K] = model.marketNow[t] ?? Number.NaN;
     extra.series.forEach((s, k) => (X[t * K + 1 + k] = s[t] ?? Number.NaN));
   }
   const out: Record<string, { alpha: number; betas: Record<string, number>; r2: number }> = {};

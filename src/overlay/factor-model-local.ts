@@ -1,4 +1,5 @@
 import type { FundConfig } from '../contracts/index.ts';
+import { dayNumber } from '../core/index.ts';
 import type { MarketView } from '../market/index.ts';
 
 /**
@@ -35,6 +36,11 @@ export interface RiskModel {
   readonly T: number;
   readonly residuals: Float64Array;
   readonly marketReturns: Float64Array;
+  /**
+   * The market's returns over the T rows ending at the review's as-of date (regime, agents' factor
+   * loadings). Equal to `marketReturns` when the model was estimated that day.
+   */
+  readonly marketNow: Float64Array;
   /** Problems that make the model unusable (fail safe): empty when the model is sound. */
   readonly issues: readonly string[];
 }
@@ -42,7 +48,8 @@ export interface RiskModel {
 const MIN_OBS = 20;
 const PROXY_VOL = 0.03;
 
-function marketSeries(view: MarketView, T: number, col: Float64Array, N: number): Float64Array {
+/** Daily market returns of the last T rows: the `market` reference (levels or returns), else the equal-weighted mean of every name. */
+function marketSeries(view: MarketView, T: number): Float64Array {
   const out = new Float64Array(T);
   if (view.referenceNames().includes('market')) {
     const s = view.reference('market', T + 1);
@@ -62,12 +69,14 @@ function marketSeries(view: MarketView, T: number, col: Float64Array, N: number)
     }
     return out;
   }
+  const U = view.U;
+  const panel = view.returnsPanel(T);
   for (let k = 0; k < T; k++) {
     let sum = 0;
     let n = 0;
-    for (let u = 0; u < N; u++) {
-      const r = col[u * T + k] ?? Number.NaN;
-      if (Number.isFinite(r)) {
+    for (let u = 0; u < U; u++) {
+      const r = panel[k * U + u] as number;
+      if (r === r) {
         sum += r;
         n++;
       }
@@ -77,18 +86,93 @@ function marketSeries(view: MarketView, T: number, col: Float64Array, N: number)
   return out;
 }
 
-/** Builds the risk model for `symbols` from the view's last `riskModel.lookbackDays` rows. */
+/**
+ * The risk model for `symbols` from the view's last `riskModel.lookbackDays` rows. It is estimated
+ * over every name of the view (the estimation universe: a sector factor is the mean market
+ * residual of all the sector's names), then the rows of `symbols` are taken; a symbol the view
+ * does not know gets the conservative proxy.
+ */
 export function buildRiskModel(view: MarketView, symbols: readonly string[], config: FundConfig): RiskModel {
+  return selectRows(estimateMarketModel(view, config), symbols);
+}
+
+/** The first row of the refresh period (day, ISO week or month) that `view`'s as-of date is in. */
+export function modelRow(view: MarketView, refresh: 'daily' | 'weekly' | 'monthly'): number {
+  if (refresh === 'daily') return view.t;
+  const period = (d: string): string | number => (refresh === 'weekly' ? Math.floor((dayNumber(d) + 3) / 7) : d.slice(0, 7));
+  const here = period(view.asOf);
+  let row = view.t;
+  while (row > 0 && period(view.date(row - 1)) === here) row--;
+  return row;
+}
+
+/** The refresh the config asks for: daily for EWMA models, weekly otherwise, unless set. */
+export function refreshOf(config: FundConfig): 'daily' | 'weekly' | 'monthly' {
   const rm = config.risk.riskModel;
+  return rm.refresh ?? (rm.kind === 'ewma' ? 'daily' : 'weekly');
+}
+
+/**
+ * The overlay's risk model for a review: estimated over the whole market at the first row of the
+ * refresh period (`riskModel.refresh`), shared by every review of that period through the view's
+ * memo, with the rows of `symbols` taken out. Pure: a function of the view, the symbols and the config.
+ */
+export function riskModelFor(view: MarketView, symbols: readonly string[], config: FundConfig): RiskModel {
+  const rm = config.risk.riskModel;
+  const row = modelRow(view, refreshOf(config));
+  const full = view.memo(`overlay.riskModel:${rm.kind}:${rm.lookbackDays}:${rm.ewmaLambda}:${row}`, () => estimateMarketModel(row === view.t ? view : view.at(row), config));
+  const model = selectRows(full, symbols);
+  if (row === view.t) return model;
+  const T = full.T;
+  return { ...model, marketNow: view.memo(`overlay.market:${T}:${view.t}`, () => marketSeries(view, T)) };
+}
+
+/** The rows of `symbols` (in that order) of a model estimated over a larger universe. */
+function selectRows(full: RiskModel, symbols: readonly string[]): RiskModel {
+  const { K, T } = full;
+  const N = symbols.length;
+  const B = new Float64Array(N * K);
+  const D = new Float64Array(N);
+  const beta = new Float64Array(N);
+  const proxied = new Uint8Array(N);
+  const residuals = new Float64Array(N * T);
+  const index = new Map<string, number>();
+  const issues: string[] = full.issues.filter((i) => !i.startsWith('risk model is not finite for '));
+  for (let u = 0; u < N; u++) {
+    const sym = symbols[u] ?? '';
+    index.set(sym, u);
+    const f = full.index.get(sym);
+    if (f === undefined) {
+      B[u * K] = 1;
+      beta[u] = 1;
+      D[u] = PROXY_VOL * PROXY_VOL;
+      proxied[u] = 1;
+      residuals.fill(Number.NaN, u * T, u * T + T);
+      continue;
+    }
+    B.set(full.B.subarray(f * K, f * K + K), u * K);
+    D[u] = full.D[f] as number;
+    beta[u] = full.beta[f] as number;
+    proxied[u] = full.proxied[f] as number;
+    residuals.set(full.residuals.subarray(f * T, f * T + T), u * T);
+    if (!Number.isFinite(D[u] as number) || !Number.isFinite(beta[u] as number)) issues.push(`risk model is not finite for ${sym}`);
+  }
+  return { ...full, symbols, index, N, B, D, beta, proxied, residuals, issues };
+}
+
+/** The factor model over every name of the view. */
+function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
+  const rm = config.risk.riskModel;
+  const symbols = view.symbols;
   const N = symbols.length;
   const T = Math.max(2, Math.min(rm.lookbackDays, view.t));
-  const cols = symbols.map((s) => view.column(s));
+  const cols = symbols.map((_, u) => u);
   // column-major (N×T) so each name's series is contiguous
   const col = new Float64Array(N * T).fill(Number.NaN);
   cols.forEach((c, u) => {
-    if (c >= 0) col.set(view.window('ret', c, T), u * T);
+    if (c >= 0) view.windowInto('ret', c, T, col, u * T);
   });
-  const mkt = marketSeries(view, T, col, N);
+  const mkt = marketSeries(view, T);
   const issues: string[] = [];
   // observation weights
   const w = new Float64Array(T);
@@ -242,6 +326,7 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
     T,
     residuals: col,
     marketReturns: mkt,
+    marketNow: mkt,
     issues: [...new Set(issues)],
   };
 }

@@ -65,7 +65,7 @@ export function fundFacts(
     agentDrawdown.set(a.agentId, { outcome: advanceDrawdown(a.drawdown, dd, config.drawdown.agentSteps, config.drawdown, state.asOf), dd });
   }
   // regime and circuit breaker
-  const regime = state.regime ?? deriveRegime(model.marketReturns, options.regimeTrendDays, config.regime.volTarget);
+  const regime = state.regime ?? deriveRegime(model.marketNow, options.regimeTrendDays, config.regime.volTarget);
   const regimeMultiplier = config.regime.multipliers[regime] ?? 1;
   const rc = config.regime;
   const limit = config.risk.varLimitPct;

@@ -10,7 +10,7 @@
 export type { TradingState, Position, Rearm, DrawdownTrack, AgentBookState, HedgePosition, FundState, OverlayOptions } from './types.ts';
 export { NORMAL_TRACK, DEFAULT_OVERLAY_OPTIONS } from './types.ts';
 export type { OverlayCheck, ReviewContext, AgentCandidate, FundContext } from './context.ts';
-export { buildRiskModel, type RiskModel } from './factor-model-local.ts';
+export { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
 export { portfolioVariance, factorExposures, riskScratch, zOf, cvarMultiple, type RiskScratch, type SparseBook } from './risk-math.ts';
 export { TradingStateCheck } from './checks/trading-state-gate.ts';
 export { RiskBudgetCheck } from './checks/risk-budget.ts';

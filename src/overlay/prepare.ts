@@ -1,7 +1,7 @@
 import { FundConfig as FundConfigSchema, agentBucket, resolveAgentRisk, STRATEGY_BUCKET_MAP, type AgentConfig, type AgentProposal, type FundConfig, formatPath } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import type { AgentCandidate } from './context.ts';
-import { buildRiskModel, type RiskModel } from './factor-model-local.ts';
+import { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
 import type { SparseBook } from './risk-math.ts';
 import type { AgentBookState, FundState } from './types.ts';
 import { buildUniverse, type Universe } from './universe.ts';
@@ -76,7 +76,7 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
   }
   let model: RiskModel;
   try {
-    model = buildRiskModel(view, universe.symbols, config);
+    model = riskModelFor(view, universe.symbols, config);
     problems.push(...model.issues);
   } catch (e) {
     problems.push(`risk model could not be built: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/index.ts';
 import { createPanel, viewAt } from '../market/index.ts';
-import { buildRiskModel, portfolioVariance, riskScratch, zOf, type RiskModel } from './index.ts';
+import { buildRiskModel, portfolioVariance, riskModelFor, riskScratch, zOf, type RiskModel } from './index.ts';
+import { parseFundConfig } from '../contracts/index.ts';
+import { dayNumber } from '../core/index.ts';
 import { candidateRisk, componentAt, fundVarAt, groupTerms } from './budget-math.ts';
 import { fundConfig, syntheticView, symbolsOf } from './testing/fixture.ts';
 import type { ReviewContext } from './context.ts';
@@ -106,5 +108,50 @@ describe('factor risk model', () => {
       const compO = (z * quad(S, N, others, X)) / sigma;
       expect(compO + compC).toBeCloseTo(z * sigma, -1);
     }
+  });
+});
+
+describe('risk model refresh (riskModel.refresh)', () => {
+  const view = syntheticView({ U: 12 });
+  const symbols = ['S003', 'S001', 'NOT_LISTED', 'S007'];
+  const week = (d: string) => Math.floor((dayNumber(d) + 3) / 7); // Monday-based weeks
+
+  it('weekly: every day of a week reviews with the model estimated on its first trading day', () => {
+    const t = view.t;
+    let first = t;
+    while (first > 0 && week(view.date(first - 1)) === week(view.asOf)) first--;
+    const expected = buildRiskModel(view.at(first), symbols, cfg);
+    for (let row = first; row <= t; row++) {
+      const m = riskModelFor(view.at(row), symbols, cfg);
+      expect(Array.from(m.B)).toEqual(Array.from(expected.B));
+      expect(Array.from(m.D)).toEqual(Array.from(expected.D));
+      expect(Array.from(m.residuals)).toEqual(Array.from(expected.residuals));
+      // regime and factor loadings read the market up to the review's own day
+      const now = buildRiskModel(view.at(row), symbols, cfg).marketReturns;
+      expect(Array.from(m.marketNow.slice(-5))).toEqual(Array.from(now.slice(-5)));
+    }
+    // the week before has a different model
+    if (first > 0) expect(Array.from(riskModelFor(view.at(first - 1), symbols, cfg).D)).not.toEqual(Array.from(expected.D));
+  });
+
+  it('daily (and EWMA by default) re-estimates every day, equal to buildRiskModel', () => {
+    const daily = parseFundConfig({ ...cfg, risk: { ...cfg.risk, riskModel: { ...cfg.risk.riskModel, refresh: 'daily' } } });
+    const ewma = parseFundConfig({ ...cfg, risk: { ...cfg.risk, riskModel: { ...cfg.risk.riskModel, kind: 'ewma' } } });
+    for (const c of [daily, ewma]) {
+      const m = riskModelFor(view, symbols, c);
+      const b = buildRiskModel(view, symbols, c);
+      expect(Array.from(m.D)).toEqual(Array.from(b.D));
+      expect(Array.from(m.B)).toEqual(Array.from(b.B));
+    }
+  });
+
+  it('a name the market does not know gets the conservative proxy; sector factors cover the whole market', () => {
+    const m = buildRiskModel(view, symbols, cfg);
+    const u = m.index.get('NOT_LISTED') ?? -1;
+    expect(m.proxied[u]).toBe(1);
+    expect(m.beta[u]).toBe(1);
+    expect(m.D[u]).toBeCloseTo(0.03 * 0.03, 12);
+    expect(m.factorNames.length).toBe(1 + new Set(view.sectors).size);
+    expect(m.issues).toEqual([]);
   });
 });

@@ -90,8 +90,10 @@ export function concentration(
 export function factorMap(model: RiskModel, x: Float64Array, s: RiskScratch): Record<string, number> {
   const f = factorExposures(model, x, s.f);
   const out: Record<string, number> = {};
+  // every sector of the market is a factor: report the market and the sectors the book touches
   model.factorNames.forEach((n, k) => {
-    out[n] = f[k] ?? 0;
+    const e = f[k] ?? 0;
+    if (k === 0 || e !== 0) out[n] = e;
   });
   return out;
 }
