@@ -16,7 +16,26 @@ import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import type { OverlayOptions } from './types.ts';
 
-/** Fund-level outputs on the final book: snapshot, stress, liquidity, hedges, scores, kill-switch plan, alerts, next state. */
+/** A value computed on first read, then kept. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let v: T | undefined;
+  return () => {
+    if (!done) {
+      v = f();
+      done = true;
+    }
+    return v as T;
+  };
+}
+
+/**
+ * Fund-level outputs on the final book: snapshot, stress, liquidity, hedges, scores, kill-switch
+ * plan, alerts, next state. The reports nothing in the review itself depends on (stress tests,
+ * agent scores and reallocation, agents' factor loadings) are computed when first read: a live
+ * cycle stores them, so it pays for them; a backtest day whose records are not kept does not.
+ * Same inputs, same values, whenever they are read.
+ */
 export function finishReview(args: {
   input: ReviewInput;
   options: OverlayOptions;
@@ -73,6 +92,7 @@ export function finishReview(args: {
     }),
   );
   const conc = concentration(universe, x, capital);
+  const loadings = once(() => factorLoadings(state, model, view));
   const n = facts.correlations.ids.length;
   const matrix: number[][] = [];
   for (let i = 0; i < n; i++) {
@@ -102,7 +122,9 @@ export function finishReview(args: {
     agentCorrelations: { ids: facts.correlations.ids, matrix, average: Number.isFinite(facts.correlations.average) ? facts.correlations.average : null },
     budgets,
     buckets,
-    agentFactorLoadings: factorLoadings(state, model, view),
+    get agentFactorLoadings() {
+      return loadings();
+    },
   };
   // stress
   const strategyOf = new Map(input.proposals.map((p) => [p.agentId, p.strategy]));
@@ -112,7 +134,7 @@ export function finishReview(args: {
     const drivers: readonly RiskDriver[] = cfg ? agentRiskDrivers(cfg) : strategy ? STRATEGY_RISK_DRIVERS[strategy] : [];
     return { agentId: id, book: ledger.books.get(id) ?? { idx: new Int32Array(0), val: new Float64Array(0) }, drivers };
   });
-  const stress = runStress(stressBooks, model, style, capital, worstWindows(model, options.replayWindows));
+  const stress = once(() => runStress(stressBooks, model, style, capital, worstWindows(model, options.replayWindows)));
   const liquidity = liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut);
   const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges);
   // crowding on the final book
@@ -137,8 +159,8 @@ export function finishReview(args: {
   }
   crowded.sort((a, b) => b.agents.length - a.agents.length || a.symbol.localeCompare(b.symbol));
   const correlationActions = recommendActions(facts.correlations, crowded.slice(0, 20), options.correlationShock, config.killSwitch.avgAgentCorrelation);
-  const scores = scoreAgents(state, componentVar, config.metaBrain.riskFreeRate);
-  const reallocation = recommendReallocation(scores, new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital])));
+  const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
+  const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
   // kill switch plan
   let reductionPlan = null;
   if (facts.transition.state === 'HALTED' && facts.triggers.length > 0) {
@@ -166,13 +188,19 @@ export function finishReview(args: {
     decisions,
     positions,
     snapshot,
-    stress,
+    get stress() {
+      return stress();
+    },
     liquidity,
     hedges: hedges.recommendations,
     hedgePositions: hedges.positions,
     correlationActions,
-    scores,
-    reallocation,
+    get scores() {
+      return scores();
+    },
+    get reallocation() {
+      return reallocation();
+    },
     reductionPlan,
     alerts,
     nextState: nextFundState(state, facts),
