@@ -5,6 +5,7 @@ import { fundRoutes } from './funds.ts';
 import { marketRoutes } from './market.ts';
 import { opsRoutes } from './ops.ts';
 import { sessionRoutes } from './session.ts';
+import { attributionRoutes } from './attribution.ts';
 import { auditRoutes } from './audit.ts';
 import { backtestRoutes } from './backtests.ts';
 import { eventRoutes } from './events.ts';
@@ -21,6 +22,7 @@ export function domainRoutes(): AnyRoute[] {
   return [
     ...opsRoutes, ...sessionRoutes, ...userRoutes, ...fundRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...tradeRoutes, ...journalRoutes,
     ...morningPackRoutes, ...riskRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
+    ...attributionRoutes,
   ];
 }
 
