@@ -60,6 +60,8 @@ describe('MarketView point in time', () => {
       () => view.close(1, future),
       () => view.window('ret', 0, 5, future),
       () => view.cross('volume', future),
+      () => view.row('close', future),
+      () => view.windowInto('ret', 0, 5, new Float64Array(5), 0, future),
       () => view.date(future),
       () => view.at(future),
       () => view.reference('market', 3, future),
@@ -129,6 +131,21 @@ describe('MarketView point in time', () => {
     const early = viewAt(panel, 1).window('close', 0, 3);
     expect(Number.isNaN(early[0] ?? 0)).toBe(true);
     expect(Array.from(view.cross('close'))).toEqual([0, 1, 2].map((u) => panel.close[35 * U + u]));
+    expect(Array.from(view.row('close', 34))).toEqual(Array.from(view.cross('close', 34)));
+    // windowInto: the same values as window, written at an offset, NaN before history
+    const buf = new Float64Array(10).fill(7);
+    view.windowInto('close', 1, 4, buf, 3);
+    expect(Array.from(buf.subarray(3, 7))).toEqual(Array.from(w));
+    expect([buf[2], buf[7]]).toEqual([7, 7]);
+    viewAt(panel, 1).windowInto('close', 0, 3, buf, 0);
+    expect(Number.isNaN(buf[0] ?? 0)).toBe(true);
+    expect(Array.from(buf.subarray(1, 3))).toEqual([panel.close[0], panel.close[U]]);
+    expect(() => view.windowInto('close', 1, 4, buf, 8)).toThrow(ValidationError);
+    // memo: one computation per key, shared by every view of the panel
+    let built = 0;
+    const a = view.memo('k:35', () => ++built);
+    const b = viewAt(panel, 20).memo('k:35', () => ++built);
+    expect([a, b, built]).toEqual([1, 1, 1]);
     const rp = view.returnsPanel(2, [2, 0]);
     expect(rp[3]).toBe(panel.ret[35 * U + 0]);
     expect(view.reference('market', 2)[1]).toBe(1035);

@@ -33,6 +33,8 @@ export interface MarketView {
   windowInto(field: PriceField, u: number, n: number, out: Float64Array, offset?: number, end?: number): void;
   /** All U columns of a field at `row` (default t). A copy. */
   cross(field: PriceField, row?: number): Float64Array;
+  /** `cross` without the copy: the panel's own row, shared by every reader. Read it; never write to it. */
+  row(field: PriceField, row?: number): Readonly<Float64Array>;
   /** Returns of the last `n` rows for `cols` (default all), T×C row-major by time. NaN where missing. */
   returnsPanel(n: number, cols?: ArrayLike<number>): Float64Array;
   /** True when the symbol passes data governance and has a bar at `t`. */
@@ -202,6 +204,13 @@ class PanelView implements MarketView {
     const U = this.p.U;
     if (row < 0) return new Float64Array(U).fill(Number.NaN);
     return this.p[field].slice(row * U, row * U + U);
+  }
+
+  row(field: PriceField, row = this.t): Readonly<Float64Array> {
+    this.guard(row, field);
+    const U = this.p.U;
+    if (row < 0) return new Float64Array(U).fill(Number.NaN);
+    return this.p[field].subarray(row * U, row * U + U);
   }
 
   returnsPanel(n: number, cols?: ArrayLike<number>): Float64Array {

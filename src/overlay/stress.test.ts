@@ -14,7 +14,7 @@ function model(): RiskModel {
   return {
     symbols: ['A', 'B'], index: new Map([['A', 0], ['B', 1]]), N, K: 1, factorNames: ['market'],
     B: Float64Array.from([1, 2]), F: Float64Array.from([0.0001]), D: Float64Array.from([0, 0]), beta: Float64Array.from([1, 2]),
-    proxied: new Uint8Array(2), T, residuals, marketReturns: m, issues: [],
+    proxied: new Uint8Array(2), T, residuals, marketReturns: m, marketNow: m, issues: [],
   };
 }
 

@@ -10,13 +10,14 @@ export interface RowData {
   readonly target: number;
   /** A view as of `row` (for point-in-time reads of sentiment, fundamentals and macro). */
   readonly view: MarketView;
-  readonly close: Float64Array;
+  /** The panel's own rows (no copies): read them, never write to them. */
+  readonly close: Readonly<Float64Array>;
   /** Close of the previous row (NaN on row 0). */
-  readonly prevClose: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
+  readonly prevClose: Readonly<Float64Array>;
+  readonly high: Readonly<Float64Array>;
+  readonly low: Readonly<Float64Array>;
   /** Simple close-to-close returns of the row (NaN after a gap). */
-  readonly ret: Float64Array;
+  readonly ret: Readonly<Float64Array>;
   /** Market return of the row: the `market` reference series if present, else the equal-weighted mean. */
   readonly marketRet: number;
   /** Volatility index level (`vix` reference, in vol points, 20 = 20%), NaN when absent. */
@@ -58,7 +59,7 @@ export function sectorShape(view: MarketView): StateShape {
   return { U: view.U, sectorOf, sectorNames: names };
 }
 
-function sameArray(a: Float64Array, b: Float64Array): boolean {
+function sameArray(a: Readonly<Float64Array>, b: Readonly<Float64Array>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as number;
@@ -68,7 +69,7 @@ function sameArray(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-function equalWeightMean(ret: Float64Array): number {
+function equalWeightMean(ret: Readonly<Float64Array>): number {
   let s = 0;
   let n = 0;
   for (let i = 0; i < ret.length; i++) {
@@ -91,7 +92,7 @@ export class IncrementalState {
   private key: readonly string[] | null = null;
   private t = -1;
   private lastDate = '';
-  private lastClose: Float64Array = new Float64Array(0);
+  private lastClose: Readonly<Float64Array> = new Float64Array(0);
   private refRet = false;
   private refVix = false;
   private shapeValue: StateShape = { U: 0, sectorOf: new Int32Array(0), sectorNames: [] };
@@ -106,14 +107,14 @@ export class IncrementalState {
   }
 
   /** Close prices at the current row (do not mutate). */
-  get close(): Float64Array {
+  get close(): Readonly<Float64Array> {
     return this.lastClose;
   }
 
   /** Brings the state to `view.t`. */
   sync(view: MarketView): void {
     if (this.key === view.symbols && this.t >= 0 && this.t <= view.t && view.date(this.t) === this.lastDate) {
-      if (sameArray(view.cross('close', this.t), this.lastClose)) {
+      if (sameArray(view.row('close', this.t), this.lastClose)) {
         if (this.t === view.t) return;
         if (this.t === view.t - 1) {
           this.stepOnline(view);
@@ -139,11 +140,11 @@ export class IncrementalState {
     const T = view.t + 1;
     const market = this.refRet ? view.reference(MARKET_SERIES, T) : null;
     const vix = this.refVix ? view.reference(VIX_SERIES, T) : null;
-    let prev: Float64Array = new Float64Array(view.U).fill(Number.NaN);
+    let prev: Readonly<Float64Array> = new Float64Array(view.U).fill(Number.NaN);
     for (let row = 0; row < T; row++) {
       const m1 = market ? (market[row] as number) : Number.NaN;
       const m0 = market && row > 0 ? (market[row - 1] as number) : Number.NaN;
-      const close = view.cross('close', row);
+      const close = view.row('close', row);
       this.apply(view, row, close, prev, market ? m1 / m0 - 1 : Number.NaN, vix ? (vix[row] as number) : Number.NaN, view.t);
       prev = close;
     }
@@ -157,19 +158,19 @@ export class IncrementalState {
       mret = (m[1] as number) / (m[0] as number) - 1;
     }
     const vix = this.refVix ? (view.reference(VIX_SERIES, 1)[0] as number) : Number.NaN;
-    this.apply(view, row, view.cross('close', row), this.lastClose, mret, vix, row);
+    this.apply(view, row, view.row('close', row), this.lastClose, mret, vix, row);
   }
 
-  private apply(view: MarketView, row: number, close: Float64Array, prevClose: Float64Array, refRet: number, vix: number, target: number): void {
-    const ret = view.cross('ret', row);
+  private apply(view: MarketView, row: number, close: Readonly<Float64Array>, prevClose: Readonly<Float64Array>, refRet: number, vix: number, target: number): void {
+    const ret = view.row('ret', row);
     const d: RowData = {
       row,
       target,
       view: row === view.t ? view : view.at(row),
       close,
       prevClose,
-      high: view.cross('high', row),
-      low: view.cross('low', row),
+      high: view.row('high', row),
+      low: view.row('low', row),
       ret,
       marketRet: Number.isFinite(refRet) ? refRet : equalWeightMean(ret),
       vix,
