@@ -6,6 +6,7 @@ import { Chart } from '../charts/chart.tsx';
 import { heatmapOption, lineOption } from '../charts/options.ts';
 import { Async, Card, EmptyState, Grid, PageHead, StatusBadge, Table, money, num, pct, toneOf } from '../design/index.ts';
 import { useSession } from '../session.ts';
+import { AgentExposures } from './agent-exposures.tsx';
 import { correlationMatrix, rebase, returnsOf } from '../stats.ts';
 
 const metric = (m: Record<string, unknown> | null, k: string): number | null => (m && typeof m[k] === 'number' ? (m[k] as number) : null);
@@ -40,9 +41,7 @@ export function AgentsPage() {
           {bt.list.error !== null || bt.list.loading ? <Async loaded={bt.list}>{() => null}</Async> : <Async loaded={bt.detail}>{() => null}</Async>}
         </Card>
       )}
-      <Card title="Factor exposures">
-        <EmptyState title="Not served by the API yet">Factor exposures per agent need an endpoint (e.g. GET /v1/funds/:fundId/agents/:agentId/exposures) that docs/api.md does not list.</EmptyState>
-      </Card>
+      <AgentExposures base={base} />
     </>
   );
 }
