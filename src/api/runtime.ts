@@ -2,11 +2,10 @@ import { RandomIds, type Clock, type IdSource } from '../core/index.ts';
 import { parseFundConfig, type FundConfig } from '../contracts/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import { loadMarket, type LoadedMarket } from '../fund/index.ts';
-import type { JournalEntry } from '../pms/index.ts';
+import { addJournalEntry, type JournalEntry } from '../pms/index.ts';
 import type { FundRow, Repos, Store } from '../store/index.ts';
 import { Authenticator } from './auth.ts';
 import { IdempotencyCache } from './idempotency.ts';
-import { toStoredJournal } from './journal-codec.ts';
 import type { ServerOptions } from './options.ts';
 import { ReadCache } from './read-cache.ts';
 
@@ -76,6 +75,6 @@ export class ApiRuntime {
 
   /** Writes a PMS journal entry to the store (inside `tx` when given). Returns the row id. */
   addJournal(e: JournalEntry, tx: Repos = this.store): Promise<number> {
-    return tx.journal.add(toStoredJournal(e));
+    return addJournalEntry(tx, e);
   }
 }

@@ -1,5 +1,6 @@
 /** fund: the exact ledger, runCycle, the backtester, the daemon and replay. */
 export * from './ledger/ledger.ts';
+export * from './ledger/book-fills.ts';
 export * from './alerts/alert-manager.ts';
 export * from './alerts/channels.ts';
 export * from './observability/metrics.ts';
@@ -17,5 +18,6 @@ export * from './live/fund-store.ts';
 export * from './cycle/gates.ts';
 export * from './live/store-journal.ts';
 export * from './live/run-live.ts';
+export * from './live/execute-approved.ts';
 export * from './live/daemon.ts';
 export * from './live/register.ts';

@@ -1,9 +1,12 @@
 /**
- * pms — the pure domain half of the portfolio management system: the trade proposal workflow
+ * pms — the portfolio management system. Its pure domain half: the trade proposal workflow
  * (approve / reject / modify / expire, discretionary tickets), the decision journal and its
- * search, the morning pack and its narrative, the risk monitor, attribution, and P&L history.
- * No I/O and no clock reads: `now` is always passed in (ISO-8601 strings). Money in dollars
- * unless a field says cents; weights are fractions; returns simple.
+ * search, the morning pack and its narrative, the risk monitor, attribution, and P&L history —
+ * no I/O and no clock reads there: `now` is always passed in (ISO-8601 strings). Its desk
+ * (`desk/`) is the thin shell over the store: proposals and journal entries read and written
+ * through the repositories, approved proposals executed through the fund's OMS path, expiry
+ * sweeps, and the advisory desk the fund runner calls before a cycle. Money in dollars unless a
+ * field says cents; weights are fractions; returns simple.
  */
 
 // trade workflow
@@ -18,7 +21,7 @@ export {
   effectiveTicket,
 } from './workflow/proposal.ts';
 export type { ProposalStatus, ProposalTarget, ProposalTicket, ProposalEvent, ProposalChanges, TradeProposal } from './workflow/proposal.ts';
-export { ACTION_ROLES, approve, reject, modify, cancel, markExecuted, expireProposals } from './workflow/proposal-actions.ts';
+export { ACTION_ROLES, approve, reject, modify, cancel, markExecuted, markNotExecuted, expireProposals } from './workflow/proposal-actions.ts';
 export type { Actor, Modification, Decided, ExpirySweep } from './workflow/proposal-actions.ts';
 export type { WorkflowError, ProposalAction } from './workflow/workflow-error.ts';
 export { proposalsFromCycle, proposalIdFor } from './workflow/proposals-from-cycle.ts';
@@ -74,3 +77,11 @@ export { fundPnlFromNav, pnlHistory } from './history/pnl-history.ts';
 export type { NavSnapshot, DailyPnl, DailyFundPnl, PositionSnapshot, PnlHistory } from './history/pnl-history.ts';
 export { realisedUnrealised } from './history/realised-unrealised.ts';
 export type { PnlSplit, PnlSplitRow } from './history/realised-unrealised.ts';
+
+// desk: the workflow over the store
+export { fromStored, loadProposal, listProposals, insertProposal, saveProposal, storedStatus } from './desk/proposal-store.ts';
+export { toStoredJournal, fromStoredJournal, addJournalEntry } from './desk/journal-store.ts';
+export { executeProposal, approvedTrade, recordExpiry } from './desk/execute-proposal.ts';
+export type { ExecutionDesk, ProposalExecution } from './desk/execute-proposal.ts';
+export { sweepExpired, awaitedDecisions, settleProposals, deskReport, advisoryDesk } from './desk/advisory-desk.ts';
+export type { AwaitedDecisions, Settlement } from './desk/advisory-desk.ts';

@@ -1,7 +1,7 @@
 /**
  * The dashboard in a real browser: the API in-process over a seeded in-memory store, Debian's
  * Chromium driven by playwright-core. Log in, open every page without console errors (screenshots
- * in test/e2e/screenshots/), approve a proposal and see it in the blotter, trip and re-arm the
+ * in test/e2e/screenshots/), approve a proposal and see its new order in the blotter, trip and re-arm the
  * kill switch, run a short backtest and see its chart, and check a viewer cannot act.
  */
 import { execFileSync } from 'node:child_process';
@@ -84,10 +84,14 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     expect(w.errors).toEqual([]);
   });
 
-  it('approves a discretionary proposal and shows it in the blotter', async (ctx) => {
+  it('approves a discretionary proposal: it executes on the paper broker and its NEW order shows in the blotter', async (ctx) => {
     if (!(await served('GET', `/v1/funds/${FUND_ID}/proposals`)) || !(await served('POST', `/v1/funds/${FUND_ID}/trades`, {}))) ctx.skip();
-    const inst = (await (await fetch(`${fx.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
-    const symbol = inst.instruments[0]?.symbol ?? '';
+    const api = async <T,>(p: string): Promise<T> => (await (await fetch(`${fx.url}${p}`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as T;
+    const inst = await api<{ instruments: { symbol: string; assetClass: string }[] }>('/v1/market/instruments');
+    // a name the seeded book never traded, so the blotter row can only come from this approval
+    const seeded = new Set((await api<{ orders: { symbol: string }[] }>(`/v1/funds/${FUND_ID}/orders?limit=500`)).orders.map((o) => o.symbol));
+    const symbol = inst.instruments.find((i) => i.assetClass === 'equity' && !seeded.has(i.symbol))?.symbol ?? '';
+    expect(symbol).not.toBe('');
     await open('proposals');
     await page.getByTestId('new-trade').click();
     const dialog = page.getByTestId('confirm-dialog');
@@ -103,12 +107,22 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     await detail.getByTestId('proposal-approve').click();
     await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: fits the book');
     await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
-    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('APPROVED');
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('EXECUTED');
+    const proposal = (await api<{ proposals: { id: string; status: string; ticket: { symbol: string } | null; orderIds: string[]; fillIds: string[] }[] }>(`/v1/funds/${FUND_ID}/proposals?status=EXECUTED`)).proposals.find(
+      (p) => p.ticket?.symbol === symbol,
+    );
+    expect(proposal?.orderIds).toEqual([`${proposal?.id ?? ''}:${symbol}`]);
+    await expect(detail.getByTestId('proposal-orders').textContent()).resolves.toContain(proposal?.orderIds[0] ?? 'none');
+    const { order, fills } = await api<{ order: { id: string; traceId: string; qty: number; status: string; allocations: { agentId: string }[] }; fills: { id: string }[] }>(
+      `/v1/funds/${FUND_ID}/orders/${encodeURIComponent(proposal?.orderIds[0] ?? '')}`,
+    );
+    expect(order).toMatchObject({ traceId: `${proposal?.id ?? ''}:${symbol}`, qty: 50, status: 'FILLED', allocations: [{ agentId: 'discretionary' }] });
+    expect(fills.map((f) => f.id)).toEqual(proposal?.fillIds);
     await page.screenshot({ path: path.join(SHOTS, 'flow-1-proposal-approved.png'), fullPage: true });
     await open('blotter');
-    const working = page.getByTestId('working-table');
-    await working.waitFor();
-    await expect(working.textContent()).resolves.toContain(symbol);
+    const orders = page.getByTestId('orders-table');
+    await orders.waitFor();
+    await expect.poll(() => orders.textContent(), { timeout: 10_000 }).toContain(symbol);
     await page.screenshot({ path: path.join(SHOTS, 'flow-2-blotter-approved.png'), fullPage: true });
     expect(w.errors).toEqual([]);
   });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { id, symbol } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
-import { JOURNAL_KINDS, recordDecision, searchJournal, type JournalEntry, type JournalQuery } from '../../pms/index.ts';
-import { fromStoredJournal } from '../journal-codec.ts';
+import { fromStoredJournal, JOURNAL_KINDS, recordDecision, searchJournal, type JournalEntry, type JournalQuery } from '../../pms/index.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { dateRange, FundParams, qDate, qInt, reason } from './schemas.ts';

@@ -1,9 +1,24 @@
 import { z } from 'zod';
+import type { FundConfig } from '../../contracts/index.ts';
 import { id, positive } from '../../contracts/index.ts';
-import { ensureDefined, KeelError, type Result } from '../../core/index.ts';
-import { approve, modify, PROPOSAL_STATUSES, reject, type Decided, type PmsRole, type TradeProposal, type WorkflowError } from '../../pms/index.ts';
+import { ensureDefined, isKeelError, KeelError, type Result } from '../../core/index.ts';
+import {
+  approve,
+  executeProposal,
+  listProposals,
+  loadProposal as loadStored,
+  modify,
+  PROPOSAL_STATUSES,
+  reject,
+  saveProposal,
+  type Decided,
+  type PmsRole,
+  type ProposalExecution,
+  type TradeProposal,
+  type WorkflowError,
+} from '../../pms/index.ts';
 import type { Principal } from '../auth.ts';
-import { fromStored, saveDecision, storedStatus } from '../proposal-codec.ts';
+import { marketAt } from '../market-context.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { FundParams, reason } from './schemas.ts';
@@ -18,9 +33,9 @@ const Modify = z
 export const workflowRole = (p: Principal): PmsRole => (p.role === 'admin' ? 'pm' : p.role);
 
 export async function loadProposal(rt: ApiRuntime, fundId: string, proposalId: string): Promise<TradeProposal> {
-  const sp = (await rt.store.proposals.list(fundId)).find((x) => x.id === proposalId);
-  if (!sp) throw new KeelError('KEEL_E_NOT_FOUND', `proposal ${proposalId} does not exist`, { field: 'params.proposalId' });
-  return fromStored(sp);
+  const p = await loadStored(rt.store, fundId, proposalId);
+  if (!p) throw new KeelError('KEEL_E_NOT_FOUND', `proposal ${proposalId} does not exist`, { field: 'params.proposalId' });
+  return p;
 }
 
 function unwrap(r: Result<Decided, WorkflowError>): Decided {
@@ -41,7 +56,7 @@ async function decide(
   const now = rt.nowIso();
   const d = unwrap(act(before, p.name, workflowRole(p), now));
   await rt.store.transaction(async (tx) => {
-    await saveDecision(tx, before, d.proposal);
+    await saveProposal(tx, before, d.proposal);
     await rt.addJournal(d.entry, tx);
     await tx.audit.append({ at: now, actor: p.name, action: `Proposal${d.proposal.status[0]}${d.proposal.status.slice(1).toLowerCase()}`, entity: 'proposal', entityId: d.proposal.id, payload: { fundId, from: before.status, to: d.proposal.status, why: d.entry.rationale, size: d.proposal.size, limitPrice: d.proposal.limitPrice } });
   });
@@ -49,14 +64,36 @@ async function decide(
   return { proposal: d.proposal, journalEntry: d.entry };
 }
 
-/** The proposal workflow: list, approve (pm), reject (pm, risk), modify (pm). */
+/**
+ * Approval executes at once when the fund trades on the paper broker: it is in-process and fills
+ * at the stored market's last close. With a live broker (Alpaca) the approval is recorded and the
+ * next `keel run` executes it on that broker.
+ */
+export const executesOnApproval = (config: FundConfig): boolean => config.execution.broker === 'paper';
+
+async function execute(rt: ApiRuntime, config: FundConfig, fundId: string, proposalId: string): Promise<ProposalExecution> {
+  const { view } = await marketAt(rt);
+  const x = await executeProposal({ store: rt.store, config, view, clock: rt.clock, mode: 'paper' }, fundId, proposalId);
+  rt.cache.invalidate(fundId);
+  if (!x.isReplay) {
+    for (const o of x.orders) await rt.bus.publish('order.updated', o);
+    for (const f of x.fills) await rt.bus.publish('fill.recorded', f);
+  }
+  return x;
+}
+
+function executionBody(x: ProposalExecution) {
+  return { outcome: x.outcome, isReplay: x.isReplay, orders: x.orders, fills: x.fills, skipped: x.skipped, journalEntry: x.entry };
+}
+
+/** The proposal workflow: list, approve (pm; executes on the paper broker), execute (pm), reject (pm, risk), modify (pm). */
 export const proposalRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/proposals', tag: 'proposals', access: 'any', params: FundParams,
     query: z.object({ status: z.enum(PROPOSAL_STATUSES).optional() }), summary: "The fund's proposals (optionally by status)",
     returns: '{ proposals: [TradeProposal] }',
     handler: async ({ rt, params, query }) => ({
-      proposals: (await rt.store.proposals.list(params.fundId, query.status ? storedStatus(query.status) : undefined)).map(fromStored),
+      proposals: await listProposals(rt.store, params.fundId, query.status),
     }),
   }),
   route({
@@ -66,9 +103,34 @@ export const proposalRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/approve', tag: 'proposals', access: ['pm'], params: ProposalParams, body: Why,
-    summary: 'Approve a proposal', returns: '{ proposal, journalEntry }',
-    handler: async ({ rt, principal, params, body }) =>
-      decide(rt, principal, params.fundId, params.proposalId, (p, who, role, now) => approve(p, { who, role, why: body.why }, now)),
+    summary: 'Approve a proposal; on the paper broker it executes at once (orders, fills and positions in the response)',
+    returns: '{ proposal, journalEntry, execution: { outcome, isReplay, orders, fills, skipped, journalEntry } | null, executionError: { code, message } | null }',
+    handler: async ({ rt, principal, fund, params, body }) => {
+      const approved = await decide(rt, principal, params.fundId, params.proposalId, (p, who, role, now) => approve(p, { who, role, why: body.why }, now));
+      const config = await rt.configFor(ensureDefined(fund, 'fund'));
+      if (!executesOnApproval(config)) return { ...approved, execution: null, executionError: null };
+      try {
+        const x = await execute(rt, config, params.fundId, params.proposalId);
+        return { proposal: x.proposal, journalEntry: approved.journalEntry, execution: executionBody(x), executionError: null };
+      } catch (e) {
+        // The approval stands; the next `keel run` (or POST …/execute) executes it.
+        if (!isKeelError(e)) throw e;
+        return { ...approved, execution: null, executionError: { code: e.code, message: e.message } };
+      }
+    },
+  }),
+  route({
+    method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/execute', tag: 'proposals', access: ['pm'], params: ProposalParams,
+    summary: 'Execute an approved proposal now (idempotent: an executed one returns its orders, nothing is sent again)',
+    returns: '{ proposal, execution: { outcome, isReplay, orders, fills, skipped, journalEntry } }',
+    handler: async ({ rt, fund, params }) => {
+      const config = await rt.configFor(ensureDefined(fund, 'fund'));
+      if (!executesOnApproval(config)) {
+        throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `fund ${params.fundId} trades on ${config.execution.broker}: approved proposals execute in the next keel run, on that broker`, { broker: config.execution.broker });
+      }
+      const x = await execute(rt, config, params.fundId, params.proposalId);
+      return { proposal: x.proposal, execution: executionBody(x) };
+    },
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/reject', tag: 'proposals', access: ['pm', 'risk'], params: ProposalParams, body: Why,

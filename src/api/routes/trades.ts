@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { positive, symbol } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
 import { reviewRisk } from '../../overlay/index.ts';
-import { DISCRETIONARY, parseTicket, proposalFromTicket, ticketToAgentProposal, type TradeProposal } from '../../pms/index.ts';
+import { DISCRETIONARY, insertProposal, parseTicket, proposalFromTicket, ticketToAgentProposal, type TradeProposal } from '../../pms/index.ts';
 import { validationError } from '../http-error.ts';
 import { lastClose, marketAt } from '../market-context.ts';
-import { insertProposal } from '../proposal-codec.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { FundParams } from './schemas.ts';
 

@@ -31,3 +31,15 @@ export function parseList(v: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as `90s`, `30m`, `2h`, `1d` (a bare number is seconds) → milliseconds. */
+export function parseDuration(name: string): (v: string) => number {
+  return (v) => {
+    const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(v.trim());
+    const n = m ? Number(m[1]) * (DURATION_UNITS[m[2] || 's'] ?? 1_000) : Number.NaN;
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a duration like 90s, 30m, 2h or 1d, got '${v}'`);
+    return n;
+  };
+}

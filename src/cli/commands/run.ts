@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
 import { InProcessBus } from '../../bus/index.ts';
 import { JsonLogger, LiveClock, RandomIds } from '../../core/index.ts';
-import { AlertManager, channelsFromEnv, createFundMetrics, DEFAULT_CRON, FundDaemon, runLiveCycle, type CycleResult } from '../../fund/index.ts';
+import { AlertManager, channelsFromEnv, createFundMetrics, DEFAULT_CRON, FundDaemon, runLiveCycle, type CycleResult, type DeskReport } from '../../fund/index.ts';
+import { advisoryDesk, awaitedDecisions } from '../../pms/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, table } from '../output.ts';
-import { parseDate, parseInteger } from './args.ts';
+import { parseDate, parseDuration, parseInteger, parsePositive } from './args.ts';
 
 function cycleText(r: CycleResult): string {
   return [
@@ -20,6 +21,19 @@ function cycleText(r: CycleResult): string {
   ].join('\n');
 }
 
+function deskText(d: DeskReport, reason: string | null): string {
+  const lines = [
+    `proposals: ${d.expired.length} expired, ${d.executed.length} executed, ${d.waiting.length} awaiting a decision`,
+    ...d.executed.map((e) => `  ${e.proposalId}: ${e.outcome} (${e.orderIds.length} orders, ${e.fillIds.length} fills)`),
+    ...d.expired.map((id) => `  ${id}: EXPIRED`),
+  ];
+  if (d.waiting.length > 0) {
+    lines.push('', reason ?? 'waiting for decisions:', table(['proposal', 'agent', 'expires'], d.waiting.map((w) => [w.proposalId, w.agentId, w.expiresAt])));
+    lines.push('', 'decide them (dashboard Proposals page or POST /v1/funds/:fundId/proposals/:id/approve|reject), or run with --wait 30m');
+  }
+  return lines.join('\n');
+}
+
 export function registerRunCommands(program: Command, ctx: CliContext): void {
   program
     .command('run')
@@ -28,18 +42,57 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
     .addOption(new Option('--mode <mode>', 'paper or live').choices(['paper', 'live']).default('paper'))
     .option('--as-of <date>', 'run as of a stored date instead of the latest', parseDate('--as-of'))
     .option('--config <file>', 'a fund config file instead of .keel/fund.json')
+    .option(
+      '--wait <duration>',
+      "advisory mode: while the previous cycle's proposals are undecided, poll until they are decided or expire (e.g. 30m, 2h), then run",
+      parseDuration('--wait'),
+    )
+    .option('--poll <seconds>', 'with --wait: seconds between checks', parsePositive('--poll'), 10)
     .option('--json', 'print the cycle as JSON')
-    .action(async (o: { mode: 'paper' | 'live'; asOf?: string; config?: string; json?: boolean }) => {
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Advisory funds (fund.mode = advisory): before the cycle, proposals past their expiry are moved to',
+        'EXPIRED and approved ones that have not executed are executed (orders, fills, positions). If',
+        "proposals of the previous cycle still wait for a decision, no new cycle runs: the run reports",
+        'them (status WAITING, exit code 0), or with --wait polls until they are decided or expire.',
+      ].join('\n'),
+    )
+    .action(async (o: { mode: 'paper' | 'live'; asOf?: string; config?: string; json?: boolean; wait?: number; poll: number }) => {
       const config = ctx.loadConfig(o.config);
       const store = await ctx.store();
       const logger = new JsonLogger((l) => ctx.io.err(l), { fundId: config.fund.id }, ctx.io.env.KEEL_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
-      const out = await runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, channels: channelsFromEnv(ctx.io.env, logger), ...(o.asOf ? { asOf: o.asOf } : {}) });
+      const clock = new LiveClock();
+      const desk = config.fund.mode === 'advisory' ? advisoryDesk(store, config) : undefined;
+      const runOnce = () =>
+        runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, clock, channels: channelsFromEnv(ctx.io.env, logger), ...(desk ? { desk } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) });
+      let out = await runOnce();
+      if (out.status === 'WAITING' && o.wait !== undefined) {
+        const deadline = clock.now() + o.wait;
+        ctx.io.err(`${out.reason}; waiting up to ${Math.round(o.wait / 1000)} s`);
+        let left = (await awaitedDecisions(store, config.fund.id, new Date(clock.now()).toISOString())).waiting.length;
+        while (left > 0 && clock.now() < deadline) {
+          await new Promise((r) => setTimeout(r, Math.max(1, Math.min(o.poll * 1000, deadline - clock.now()))));
+          left = (await awaitedDecisions(store, config.fund.id, new Date(clock.now()).toISOString())).waiting.length;
+        }
+        out = await runOnce();
+      }
+      if (out.status === 'WAITING') {
+        emit(ctx.io, o.json === true, { status: out.status, reason: out.reason, desk: out.desk }, () => deskText(out.desk, out.reason));
+        return;
+      }
       if (out.status === 'REFUSED') {
-        emit(ctx.io, o.json === true, out, () => `cycle refused: ${out.reason}`);
+        emit(ctx.io, o.json === true, out, () => [out.desk ? deskText(out.desk, null) : '', `cycle refused: ${out.reason}`].filter((x) => x !== '').join('\n'));
         throw new Error(`cycle refused: ${out.reason}`);
       }
       const r = out.result;
-      emit(ctx.io, o.json === true, { cycleId: r.cycleId, asOf: r.asOf, nav: r.nav, tradingState: r.review.tradingState, decisions: r.decisions, orders: r.orders, gates: out.gates }, () => cycleText(r));
+      emit(
+        ctx.io,
+        o.json === true,
+        { cycleId: r.cycleId, asOf: r.asOf, nav: r.nav, tradingState: r.review.tradingState, decisions: r.decisions, orders: r.orders, gates: out.gates, desk: out.desk ?? null },
+        () => [out.desk ? deskText(out.desk, null) : '', cycleText(r)].filter((x) => x !== '').join('\n\n'),
+      );
     });
 
   program
@@ -57,13 +110,14 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       const bus = new InProcessBus(logger);
       const metrics = createFundMetrics();
       const channels = channelsFromEnv(ctx.io.env, logger);
+      const desk = config.fund.mode === 'advisory' ? advisoryDesk(store, config) : undefined;
       const alerts = new AlertManager({ clock: new LiveClock(), ids: new RandomIds(), channels, logger });
       const daemon = new FundDaemon({
         cron: o.cron,
         timezone: o.timezone,
         logger,
         heartbeatSec: o.heartbeat,
-        runCycle: () => runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, bus, metrics, channels }),
+        runCycle: () => runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, bus, metrics, channels, ...(desk ? { desk } : {}) }),
         onFailure: (e, attempts) => {
           alerts.raise({ severity: 'CRITICAL', category: 'SYSTEM', title: 'fund cycle failed', message: `${String(e)} after ${attempts} attempt(s)`, dedupKey: 'daemon:failed', fundId: config.fund.id });
         },

@@ -1,7 +1,7 @@
 import type { AgentProposal, FundConfig, Position } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
 import type { FundState } from '../../overlay/index.ts';
-import type { NavPoint, Repos, Store } from '../../store/index.ts';
+import type { NavPoint, Repos } from '../../store/index.ts';
 import { persistCycleRecords } from '../backtest/backtest-job.ts';
 import { initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
 import type { CycleResult } from '../cycle/run-cycle.ts';
@@ -30,17 +30,26 @@ export function deserialiseRunState(s: StoredRunState): FundRunState {
   return { ledger: Ledger.fromSnapshot(s.ledger), fund: s.fund, anchor, lastAsOf: s.lastAsOf };
 }
 
-/** The state after the fund's latest completed cycle, or a fresh fund (all cash) if it never ran. */
-export async function loadRunState(store: Store, config: FundConfig, asOf: IsoDate): Promise<{ state: FundRunState; fromCycle: string | null }> {
+/**
+ * The state after the fund's latest completed cycle (or proposal execution, which stores the
+ * state it leaves the same way), or a fresh fund (all cash) if it never ran. `savedAt` is when
+ * that state was stored (null for a fresh fund).
+ */
+export async function loadRunState(
+  store: Pick<Repos, 'cycles'>,
+  config: FundConfig,
+  asOf: IsoDate,
+): Promise<{ state: FundRunState; fromCycle: string | null; savedAt: string | null }> {
   for (const c of await store.cycles.list(config.fund.id, 20)) {
     const saved = (c.summary as { state?: StoredRunState }).state;
-    if (c.status === 'COMPLETED' && saved) return { state: deserialiseRunState(saved), fromCycle: c.id };
+    if (c.status === 'COMPLETED' && saved) return { state: deserialiseRunState(saved), fromCycle: c.id, savedAt: c.startedAt };
   }
   const ledger = new Ledger();
   openLedgerBooks(ledger, config);
   return {
     state: { ledger, fund: initialFundState(config, asOf), anchor: { month: '', fund: config.fund.totalCapital, agents: new Map() }, lastAsOf: null },
     fromCycle: null,
+    savedAt: null,
   };
 }
 

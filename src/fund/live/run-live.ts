@@ -5,7 +5,7 @@ import { nullBus, type EventBus } from '../../bus/index.ts';
 import { configHash, type FundConfig } from '../../contracts/index.ts';
 import { KeelError, LiveClock, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import { Oms, PaperBroker, type Broker, type TradingState } from '../../execution/index.ts';
-import { viewAt } from '../../market/index.ts';
+import { viewAt, type MarketView } from '../../market/index.ts';
 import type { Store } from '../../store/index.ts';
 import { AlertManager, type AlertChannel } from '../alerts/alert-manager.ts';
 import { dataGates, decisionGates, gate, type GateResult } from '../cycle/gates.ts';
@@ -32,11 +32,37 @@ export interface LiveCycleOptions {
   readonly channels?: readonly AlertChannel[];
   /** Run as of this stored date instead of the latest. */
   readonly asOf?: string;
+  /**
+   * Advisory mode: the approval desk settled before the cycle (expiries, approved executions).
+   * While proposals of the previous cycle wait for a decision no new cycle runs (status WAITING).
+   */
+  readonly desk?: ProposalDesk;
+}
+
+/** What the proposal desk did before an advisory cycle. */
+export interface DeskReport {
+  /** Proposals that had passed their expiry and were moved to EXPIRED. */
+  readonly expired: readonly string[];
+  /** Approved proposals executed now (or found executed before). */
+  readonly executed: readonly { readonly proposalId: string; readonly outcome: string; readonly orderIds: readonly string[]; readonly fillIds: readonly string[] }[];
+  /** Proposals of the previous advisory cycle still waiting for a decision (soonest expiry first). */
+  readonly waiting: readonly { readonly proposalId: string; readonly agentId: string; readonly expiresAt: string }[];
+}
+
+/**
+ * The human-approval desk of an advisory fund (the PMS implements it): before a cycle it sweeps
+ * expired proposals, executes approved ones on the runner's broker and market, and says which
+ * decisions are still awaited.
+ */
+export interface ProposalDesk {
+  settle(x: { readonly view: MarketView; readonly broker: Broker; readonly clock: Clock; readonly mode: 'paper' | 'live' }): Promise<DeskReport>;
 }
 
 export type LiveCycleOutcome =
-  | { readonly status: 'COMPLETED'; readonly result: CycleResult; readonly gates: readonly GateResult[]; readonly resumedFrom: string | null }
-  | { readonly status: 'REFUSED'; readonly gates: readonly GateResult[]; readonly reason: string };
+  | { readonly status: 'COMPLETED'; readonly result: CycleResult; readonly gates: readonly GateResult[]; readonly resumedFrom: string | null; readonly desk?: DeskReport }
+  | { readonly status: 'REFUSED'; readonly gates: readonly GateResult[]; readonly reason: string; readonly desk?: DeskReport }
+  /** Advisory mode: the previous cycle's proposals still wait for decisions, so no new cycle ran. */
+  | { readonly status: 'WAITING'; readonly gates: readonly GateResult[]; readonly reason: string; readonly desk: DeskReport };
 
 /** The kill-switch file: its presence halts trading before anything else runs. */
 export function killSwitchFile(home: string): string {
@@ -73,6 +99,15 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const failed = gates.filter((g) => !g.passed);
   if (failed.length > 0) return refuse(gates, failed.map((g) => `${g.gate}: ${g.detail}`).join('; '));
   await registerFund(o.store, o.config, 'fund-cycle', new Date(clock.now()).toISOString());
+  const broker = o.broker ?? new PaperBroker({ clock, config: o.config.execution, mode: 'live', initialCash: o.config.fund.totalCapital });
+  if (broker instanceof PaperBroker) broker.setMarket(view);
+  const advisory = o.config.fund.mode === 'advisory';
+  // Before the state is read: executions of approved proposals change the books the cycle starts from.
+  const desk = advisory && o.desk ? await o.desk.settle({ view, broker, clock, mode: o.mode }) : undefined;
+  if (desk && desk.waiting.length > 0) {
+    const ids = desk.waiting.map((w) => `${w.proposalId} (expires ${w.expiresAt})`).join(', ');
+    return { status: 'WAITING', gates, desk, reason: `waiting for ${desk.waiting.length} decision(s) on the previous cycle's proposals: ${ids}` };
+  }
   const fund = await o.store.funds.get(fundId);
   const { state, fromCycle } = await loadRunState(o.store, o.config, view.asOf);
   if (fund?.tradingState === 'HALTED' && state.fund.tradingState !== 'HALTED') {
@@ -80,10 +115,9 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   }
   const runId = `${fundId}-${o.mode}`;
   if (await o.store.cycles.get(`${runId}-${view.asOf}`)) {
-    return refuse(gates, `a ${o.mode} cycle already ran for ${view.asOf}; import newer bars or pass --as-of`);
+    const refused = await refuse(gates, `a ${o.mode} cycle already ran for ${view.asOf}; import newer bars or pass --as-of`);
+    return desk ? { ...refused, desk } : refused;
   }
-  const broker = o.broker ?? new PaperBroker({ clock, config: o.config.execution, mode: 'live', initialCash: o.config.fund.totalCapital });
-  if (broker instanceof PaperBroker) broker.setMarket(view);
   const journal = new StoreOrderJournal(o.store, fundId);
   const omsState: { current: TradingState; nav: number } = { current: state.fund.tradingState, nav: state.ledger.fundNavCents() / 100 };
   const oms = new Oms({
@@ -132,7 +166,6 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   prevNav.set('', state.ledger.fundNavCents() / 100);
   const t0 = performance.now();
   const result = await runCycle(services, state, view);
-  const advisory = o.config.fund.mode === 'advisory';
   await o.store.transaction((tx) => saveCycle(tx, { fundId, mode: o.mode, configHash: hash, startedAt, result, state, prevNav, advisory }));
   o.metrics?.cycleDuration.observe({ mode: o.mode }, (performance.now() - t0) / 1000);
   o.metrics?.cycles.inc({ result: 'completed' });
@@ -146,5 +179,5 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     durationMs: performance.now() - t0,
   });
   logger.log('info', 'cycle completed', { cycleId: result.cycleId, asOf: result.asOf, nav: result.nav.fund, orders: result.orders.length, traceId: result.cycleId });
-  return { status: 'COMPLETED', result, gates: [...gates, ...result.gates], resumedFrom: fromCycle };
+  return { status: 'COMPLETED', result, gates: [...gates, ...result.gates], resumedFrom: fromCycle, ...(desk ? { desk } : {}) };
 }

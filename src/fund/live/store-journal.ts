@@ -1,19 +1,32 @@
 import type { Fill, Order } from '../../contracts/index.ts';
 import { InvariantError } from '../../core/index.ts';
 import { transition, type OrderEvent, type OrderJournal } from '../../execution/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { Repos } from '../../store/index.ts';
+
+/** What the journal writes through: the store, or the repositories of one open transaction. */
+export type JournalRepos = Pick<Repos, 'orders' | 'fills'> & {
+  transaction<T>(fn: (tx: Pick<Repos, 'orders' | 'fills'>) => Promise<T>): Promise<T>;
+};
+
+/** The repositories of an open transaction as journal storage: every write joins that transaction. */
+export function inTransaction(tx: Pick<Repos, 'orders' | 'fills'>): JournalRepos {
+  return { orders: tx.orders, fills: tx.fills, transaction: (fn) => fn(tx) };
+}
 
 /**
  * The OMS's durable journal in the database: an order row is written PENDING before it is
  * sent, each event is a compare-and-set transition plus an appended event row, and fills go to
  * the fills table. Fills recorded here are also handed to the cycle (`drainFills`) for the books.
+ * With `only`, the journal sees just those orders (`open`, `events`): an approved proposal's
+ * execution reconciles its own orders, not the fund's.
  */
 export class StoreOrderJournal implements OrderJournal {
   private fills: Fill[] = [];
 
   constructor(
-    private readonly store: Store,
+    private readonly store: JournalRepos,
     private readonly fundId: string,
+    private readonly only?: ReadonlySet<string>,
   ) {}
 
   async savePending(order: Order): Promise<void> {
@@ -34,6 +47,7 @@ export class StoreOrderJournal implements OrderJournal {
         filledQty: next.filledQty,
         avgFillPrice: next.avgFillPrice,
         brokerOrderId: next.brokerOrderId,
+        ...(e.type === 'OrderRejected' ? { denials: next.denials } : {}),
         payload: { event: e },
       });
       if (e.type === 'OrderPartiallyFilled' || e.type === 'OrderFilled') await tx.fills.insert(e.fill);
@@ -41,8 +55,10 @@ export class StoreOrderJournal implements OrderJournal {
     if (e.type === 'OrderPartiallyFilled' || e.type === 'OrderFilled') this.fills.push(e.fill);
   }
 
-  open(): Promise<Order[]> {
-    return this.store.orders.listOpen(this.fundId);
+  async open(): Promise<Order[]> {
+    const open = await this.store.orders.listOpen(this.fundId);
+    const only = this.only;
+    return only ? open.filter((o) => only.has(o.id)) : open;
   }
 
   async byClientId(id: string): Promise<Order | null> {
@@ -50,6 +66,13 @@ export class StoreOrderJournal implements OrderJournal {
   }
 
   async events(orderId?: string): Promise<OrderEvent[]> {
+    const ids = orderId !== undefined ? [orderId] : this.only ? [...this.only] : [undefined];
+    const out: OrderEvent[] = [];
+    for (const id of ids) out.push(...(await this.eventsOf(id)));
+    return out;
+  }
+
+  private async eventsOf(orderId: string | undefined): Promise<OrderEvent[]> {
     const rows = await this.store.orders.events(orderId);
     const out: OrderEvent[] = [];
     for (const r of rows) {

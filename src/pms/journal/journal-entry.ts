@@ -3,8 +3,8 @@
  * re-arm and note, with who, the role they acted in, why, and links to what it caused.
  */
 
-/** What a journal entry records. */
-export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE'] as const;
+/** What a journal entry records. EXECUTION (an approved proposal's orders and fills) and EXPIRY are written by the system. */
+export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE'] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 
 /** Roles of people using the PMS (issue 8 §8): approving needs pm, the kill switch needs risk, config needs admin. */

@@ -5,11 +5,13 @@
 import { err, ok, type Result } from '../../core/index.ts';
 import { journalEntry, type JournalEntry, type JournalEntryInput, type JournalKind, type PmsRole } from './journal-entry.ts';
 
-/** Roles allowed to record each kind by hand. APPROVAL, REJECTION and MODIFICATION come from the proposal workflow. */
+/** Roles allowed to record each kind by hand. APPROVAL, REJECTION and MODIFICATION come from the proposal workflow; EXECUTION and EXPIRY only from the system. */
 export const JOURNAL_KIND_ROLES: Readonly<Record<JournalKind, readonly PmsRole[]>> = {
   APPROVAL: ['pm'],
   REJECTION: ['pm', 'risk'],
   MODIFICATION: ['pm'],
+  EXECUTION: [],
+  EXPIRY: [],
   OVERRIDE: ['pm', 'risk'],
   KILL_SWITCH_TRIP: ['risk'],
   REARM: ['risk'],

@@ -134,6 +134,20 @@ export function markExecuted(p: TradeProposal, exec: { readonly orderIds: readon
   });
 }
 
+/**
+ * Records that an approved proposal could not be executed (every order denied by the pre-trade
+ * checks or the broker, or expired unfilled): CANCELLED by the system, with the reasons and the orders.
+ */
+export function markNotExecuted(p: TradeProposal, exec: { readonly orderIds: readonly string[]; readonly why: string }, now: string): Result<TradeProposal, WorkflowError> {
+  if (p.status !== 'APPROVED') return err(illegalTransition(p.id, p.status, 'CANCELLED'));
+  return ok({
+    ...p,
+    status: 'CANCELLED',
+    orderIds: [...new Set([...p.orderIds, ...exec.orderIds])],
+    history: [...p.history, { from: p.status, to: 'CANCELLED', who: 'system:oms', role: 'system', why: exec.why, at: now, journalEntryId: null, changes: null }],
+  });
+}
+
 /** The result of an expiry sweep: every proposal (expired ones replaced) and the ones that just expired. */
 export interface ExpirySweep {
   readonly proposals: TradeProposal[];

@@ -1,5 +1,5 @@
 import { IllegalTransitionError, KeelError } from '../../core/index.ts';
-import { Order, type OrderStatus } from '../../contracts/index.ts';
+import { Order, type DenialReason, type OrderStatus } from '../../contracts/index.ts';
 import type { Db } from '../db.ts';
 import { json, parseRow } from './rows.ts';
 
@@ -34,6 +34,8 @@ export interface OrderTransition {
   readonly filledQty?: number;
   readonly avgFillPrice?: number | null;
   readonly brokerOrderId?: string | null;
+  /** Replaces the order's denials (a rejection records why). */
+  readonly denials?: readonly DenialReason[];
   readonly payload?: Record<string, unknown>;
 }
 
@@ -72,12 +74,14 @@ export class OrdersRepo {
         `UPDATE orders SET status = $3, updated_at = $4,
            filled_qty = coalesce($5::numeric, filled_qty),
            avg_fill_price = CASE WHEN $6::boolean THEN $7::numeric ELSE avg_fill_price END,
-           broker_order_id = CASE WHEN $8::boolean THEN $9::text ELSE broker_order_id END
+           broker_order_id = CASE WHEN $8::boolean THEN $9::text ELSE broker_order_id END,
+           denials = coalesce($10::jsonb, denials)
          WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`,
         [
           orderId, t.from, t.to, t.at, t.filledQty ?? null,
           t.avgFillPrice !== undefined, t.avgFillPrice ?? null,
           t.brokerOrderId !== undefined, t.brokerOrderId ?? null,
+          t.denials !== undefined ? json(t.denials) : null,
         ],
       );
       const row = r.rows[0];

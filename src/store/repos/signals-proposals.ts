@@ -66,6 +66,21 @@ export class ProposalsRepo {
     if (r.rowCount === 0) throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `proposal ${id} is not ${d.from}`, { id, ...d });
   }
 
+  /**
+   * One proposal of the fund (undefined when absent or another fund's). `forUpdate` locks the row
+   * until the surrounding transaction ends, so two executions of one proposal run one after the other.
+   */
+  async get(fundId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<StoredProposal | undefined> {
+    const r = await this.db.query<Omit<StoredProposal, 'proposal'> & { payload: unknown }>(
+      `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE fund_id = $1 AND id = $2${opts.forUpdate === true ? ' FOR UPDATE' : ''}`,
+      [fundId, id],
+    );
+    const row = r.rows[0];
+    if (row === undefined) return undefined;
+    const { payload, ...rest } = row;
+    return { ...rest, proposal: parseRow(AgentProposal, payload, 'proposals') };
+  }
+
   async list(fundId: string, status?: string): Promise<StoredProposal[]> {
     const r = await this.db.query<Omit<StoredProposal, 'proposal'> & { payload: unknown }>(
       `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE fund_id = $1 AND ($2::text IS NULL OR status = $2)

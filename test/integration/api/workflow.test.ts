@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultFundConfigInput, parseFundConfig } from '../../../src/contracts/index.ts';
+import { registerFund } from '../../../src/fund/index.ts';
 import { makeWorld, serverFor, type UserName, type World } from './fixture.ts';
 
 /** Response bodies are read as JSON.parse gives them: the assertions are the type check. */
@@ -144,19 +146,33 @@ describe('API endpoints', () => {
     expect(mod.status).toBe(200);
     expect(mod.body.proposal).toMatchObject({ status: 'MODIFIED', size: 0.5, limitPrice: 12.5 });
     const ok = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'fits the book' });
-    expect(ok.body.proposal.status).toBe('APPROVED');
-    expect(ok.body.proposal.history.map((h: { to: string }) => h.to)).toEqual(['MODIFIED', 'APPROVED']);
+    expect(ok.body.journalEntry).toMatchObject({ kind: 'APPROVAL', who: 'pmA' });
+    // Paper broker: the approval executes at once. Half of a 5% book at a $12.50 limit far under the close: the
+    // limit order goes out, the close does not reach it, it expires unfilled, and the proposal is not executed.
+    const sym0 = w.symbols[0] ?? '';
+    const px = (await w.store.bars.range({ symbols: [sym0], from: w.lastDate, to: w.lastDate }))[0]?.close ?? 0;
+    expect(px).toBeGreaterThan(12.5);
+    const momentum = w.config.agents.find((a) => a.id === 'momentum')?.allocatedCapital ?? 0;
+    expect(ok.body.execution.outcome).toBe('NOT_EXECUTED');
+    expect(ok.body.execution.orders.map((o: { id: string; type: string; limitPrice: number; side: string; qty: number; status: string }) => [o.id, o.type, o.limitPrice, o.side, o.qty, o.status])).toEqual([
+      [`prop-a-1:${sym0}`, 'LIMIT', 12.5, 'BUY', Math.round(((0.025 * momentum) / px) * 1e4) / 1e4, 'EXPIRED'],
+    ]);
+    expect(ok.body.execution.fills).toEqual([]);
+    expect(ok.body.proposal.status).toBe('CANCELLED');
+    expect(ok.body.proposal.history.map((h: { to: string }) => h.to)).toEqual(['MODIFIED', 'APPROVED', 'CANCELLED']);
     const again = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'again' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('KEEL_E_ILLEGAL_TRANSITION');
     const rej = await send('riskA', 'POST', '/v1/funds/fund-a/proposals/prop-a-2/reject', { why: 'too concentrated' });
     expect(rej.body.proposal.status).toBe('REJECTED');
     const stored = await get('viewerA', '/v1/funds/fund-a/proposals/prop-a-1');
-    expect(stored.body.proposal).toMatchObject({ status: 'APPROVED', size: 0.5 });
-    const j = await get('viewerA', '/v1/funds/fund-a/journal?text=fits%20book');
+    expect(stored.body.proposal).toMatchObject({ status: 'CANCELLED', size: 0.5, orderIds: [`prop-a-1:${sym0}`] });
+    const j = await get('viewerA', '/v1/funds/fund-a/journal?text=fits%20book&kind=APPROVAL');
     expect(j.body.entries[0]).toMatchObject({ kind: 'APPROVAL', who: 'pmA', role: 'pm' });
     expect(j.body.entries[0].links.proposalIds).toEqual(['prop-a-1']);
-    expect((await w.store.audit.list({ entity: 'proposal', entityId: 'prop-a-1' })).length).toBe(2);
+    const exec = await get('viewerA', '/v1/funds/fund-a/journal?kind=EXECUTION');
+    expect(exec.body.entries[0]).toMatchObject({ who: 'system:oms', links: { orderIds: [`prop-a-1:${sym0}`], proposalIds: ['prop-a-1'] } });
+    expect((await w.store.audit.list({ entity: 'proposal', entityId: 'prop-a-1' })).map((a) => a.action).sort()).toEqual(['ProposalApproved', 'ProposalModified', 'ProposalNotExecuted']);
     const stale = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-2/approve', { why: 'x' });
     expect(stale.status).toBe(409);
   });
@@ -180,8 +196,49 @@ describe('API endpoints', () => {
     const bad = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[2], side: 'BUY', qty: 1, notional: 5, rationale: 'both' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.field).toBe('body.qty');
-    const approved = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${first.body.proposal.id as string}/approve`, { why: 'go' });
-    expect(approved.body.proposal.status).toBe('APPROVED');
+    const pid = first.body.proposal.id as string;
+    const approved = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${pid}/approve`, { why: 'go' });
+    // executed at once on the paper broker: a NEW order for the ticket, filled at the last close plus costs
+    const sym = w.symbols[2] ?? '';
+    const px = (await w.store.bars.range({ symbols: [sym], from: w.lastDate, to: w.lastDate }))[0]?.close ?? 0;
+    expect(approved.body.proposal.status).toBe('EXECUTED');
+    expect(approved.body.execution.outcome).toBe('EXECUTED');
+    const [order] = approved.body.execution.orders;
+    expect(order).toMatchObject({ id: `${pid}:${sym}`, traceId: `${pid}:${sym}`, symbol: sym, side: 'BUY', type: 'MARKET', qty: 100, status: 'FILLED', allocations: [{ agentId: 'discretionary', qty: 100 }] });
+    const [fill] = approved.body.execution.fills;
+    expect(fill).toMatchObject({ orderId: order.id, qty: 100 });
+    expect(fill.price).toBeGreaterThan(px);
+    expect(fill.price).toBeLessThan(px * 1.01);
+    expect(approved.body.proposal).toMatchObject({ orderIds: [order.id], fillIds: [fill.id] });
+    const blotter = await get('viewerA', `/v1/funds/fund-a/orders?symbol=${sym}`);
+    expect(blotter.body.orders.map((o: { id: string }) => o.id)).toContain(order.id);
+    const pos = await get('viewerA', '/v1/funds/fund-a/positions?agentId=discretionary');
+    expect(pos.body.positions.map((p: { symbol: string; qty: number }) => [p.symbol, p.qty])).toEqual([[sym, 100]]);
+    // executing again is a replay: the same order, nothing new sent or stored
+    const replay = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${pid}/execute`, {});
+    expect(replay.status).toBe(200);
+    expect(replay.body.execution).toMatchObject({ outcome: 'EXECUTED', isReplay: true });
+    expect(replay.body.execution.orders.map((o: { id: string }) => o.id)).toEqual([order.id]);
+    expect((await get('viewerA', `/v1/funds/fund-a/orders?symbol=${sym}`)).body.orders.filter((o: { id: string }) => o.id.startsWith(pid))).toHaveLength(1);
+    expect((await send('viewerA', 'POST', `/v1/funds/fund-a/proposals/${pid}/execute`, {})).status).toBe(403);
+  });
+
+  it('execute: a pending proposal is 409; a fund on a live broker records the approval and leaves execution to the next run', async () => {
+    const t = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[5], side: 'BUY', qty: 10, rationale: 'pending one' });
+    const pending = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${t.body.proposal.id as string}/execute`, {});
+    expect(pending.status).toBe(409);
+    expect(pending.body.code).toBe('KEEL_E_ILLEGAL_TRANSITION');
+    const input = defaultFundConfigInput() as Record<string, unknown> & { fund: Record<string, unknown> };
+    const alp = parseFundConfig({ ...input, fund: { ...input.fund, id: 'fund-alp', name: 'Alpaca fund' }, execution: { broker: 'alpaca' }, data: { minHistoryRows: 100, degradedMinRows: 50, minQuality: 0.5 } });
+    await registerFund(w.store, alp, 'test', new Date(w.clock.now()).toISOString());
+    const tk = await send('root', 'POST', '/v1/funds/fund-alp/trades', { symbol: w.symbols[5], side: 'BUY', qty: 10, rationale: 'live broker' });
+    expect(tk.status).toBe(201);
+    const ap = await send('root', 'POST', `/v1/funds/fund-alp/proposals/${tk.body.proposal.id as string}/approve`, { why: 'send it' });
+    expect(ap.body).toMatchObject({ proposal: { status: 'APPROVED', orderIds: [] }, execution: null, executionError: null });
+    const ex = await send('root', 'POST', `/v1/funds/fund-alp/proposals/${tk.body.proposal.id as string}/execute`, {});
+    expect(ex.status).toBe(409);
+    expect(ex.body.details).toMatchObject({ broker: 'alpaca' });
+    expect((await get('root', '/v1/funds/fund-alp/orders')).body.orders).toEqual([]);
   });
 
   it('journal: notes need pm/risk/admin; search by text, symbol, kind and date', async () => {

@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, defaultFundConfigInput, parseFundConfig, type MacroObservation } from '../../../src/contracts/index.ts';
-import { KeelError, nullLogger } from '../../../src/core/index.ts';
+import { KeelError, nullLogger, SimClock } from '../../../src/core/index.ts';
 import { FundDaemon, killSwitchFile, loadMarket, replayCycle, runLiveCycle, type CycleInputs, type LiveCycleOutcome } from '../../../src/fund/index.ts';
-import { generateSyntheticMarket, syntheticBars } from '../../../src/market/index.ts';
+import { generateSyntheticMarket, syntheticBars, viewAt } from '../../../src/market/index.ts';
+import { advisoryDesk, approve, executeProposal, listProposals, loadProposal, reject, saveProposal } from '../../../src/pms/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 
 let store: Store;
@@ -98,6 +99,72 @@ describe('live and paper cycles over the store', () => {
       const finals = new Map((d?.targets ?? []).map((t) => [t.symbol, t.finalWeight]));
       for (const t of p.proposal.targets) expect(t.weight).toBe(finals.get(t.symbol));
     }
+  });
+
+  it('advisory mode waits for decisions, then executes what was approved, expires what was not, and continues from the executed books', async () => {
+    const advisory = parseFundConfig({
+      ...defaultFundConfigInput(10_000_000),
+      fund: { id: 'adv2', name: 'Advisory 2', totalCapital: 10_000_000, mode: 'advisory' },
+      data: { minHistoryRows: 100, degradedMinRows: 50 },
+    });
+    const desk = advisoryDesk(store, advisory);
+    const d1 = dates[dates.length - 3] ?? '';
+    const d2 = dates[dates.length - 2] ?? '';
+    const clock = new SimClock(Date.parse(`${d1}T21:00:00.000Z`));
+    const run = (asOf: string) => runLiveCycle({ store, config: advisory, mode: 'paper', home, asOf, logger: nullLogger, clock, desk });
+    const first = completed(await run(d1));
+    expect(first.desk).toEqual({ expired: [], executed: [], waiting: [] });
+    const pending = await listProposals(store, 'adv2', 'PENDING_APPROVAL');
+    expect(pending.length).toBeGreaterThan(1);
+
+    clock.advance(3_600_000);
+    const waiting = await run(d2);
+    expect(waiting.status).toBe('WAITING');
+    if (waiting.status !== 'WAITING') return;
+    expect(waiting.desk.waiting.map((x) => x.proposalId).sort()).toEqual(pending.map((p) => p.id).sort());
+    expect(waiting.reason).toContain(pending[0]?.id ?? 'none');
+    expect(await store.cycles.get(`adv2-paper-${d2}`)).toBeUndefined();
+
+    // the PM approves one book at half size and rejects the rest
+    const [chosen, ...others] = pending;
+    if (!chosen) throw new Error('no proposal');
+    const at = new Date(clock.now()).toISOString();
+    await store.transaction(async (tx) => {
+      const ok = approve({ ...chosen, size: 1 }, { who: 'pat', role: 'pm', why: 'go' }, at);
+      if (!ok.ok) throw new Error(ok.error.message);
+      await saveProposal(tx, chosen, ok.value.proposal);
+      for (const p of others) {
+        const no = reject(p, { who: 'pat', role: 'pm', why: 'not now' }, at);
+        if (!no.ok) throw new Error(no.error.message);
+        await saveProposal(tx, p, no.value.proposal);
+      }
+    });
+    const second = completed(await run(d2));
+    expect(second.desk?.waiting).toEqual([]);
+    expect(second.desk?.executed.map((e) => [e.proposalId, e.outcome])).toEqual([[chosen.id, 'EXECUTED']]);
+    const executed = await loadProposal(store, 'adv2', chosen.id);
+    expect(executed?.status).toBe('EXECUTED');
+    expect(executed?.orderIds.length).toBeGreaterThan(0);
+    expect(second.resumedFrom).toBe(`adv2-exec-${chosen.id}`);
+    // the cycle started from the executed book: the agent's holdings are what the fills left
+    const orders = await Promise.all((executed?.orderIds ?? []).map((id) => store.orders.findByClientOrderId(id)));
+    const filled = orders.filter((o) => o?.status === 'FILLED');
+    expect(filled.length).toBeGreaterThan(0);
+    const agentPositions = await store.positions.list('adv2', { agentId: chosen.agentId });
+    for (const o of filled) expect(agentPositions.find((p) => p.symbol === o?.symbol)?.qty, o?.symbol).not.toBe(0);
+
+    // nobody decides the second cycle's proposals: once past their expiry the next run sweeps them and goes on
+    const fresh = await listProposals(store, 'adv2', 'PENDING_APPROVAL');
+    expect(fresh.length).toBeGreaterThan(0);
+    clock.advance(3 * 86_400_000);
+    const third = completed(await run(dates[dates.length - 1] ?? ''));
+    expect([...(third.desk?.expired ?? [])].sort()).toEqual(fresh.map((p) => p.id).sort());
+    for (const p of fresh) {
+      expect((await loadProposal(store, 'adv2', p.id))?.status).toBe('EXPIRED');
+      await expect(executeProposal({ store, config: advisory, view: viewAt((await loadMarket(store)).panel, 0), clock, mode: 'paper' }, 'adv2', p.id)).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
+    }
+    expect((await store.journal.list('adv2')).filter((j) => j.kind === 'EXPIRY')).toHaveLength(fresh.length);
+    expect((await store.audit.verify()).ok).toBe(true);
   });
 
   it('live mode refuses a config whose hash was not approved', async () => {

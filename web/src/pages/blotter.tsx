@@ -67,7 +67,7 @@ export function BlotterPage() {
   );
 }
 
-/** Approved tickets the OMS has not executed yet (orders are created by the next cycle). */
+/** Approved proposals the OMS has not executed yet (a fund on a live broker: the next `keel run` executes them). */
 function Working() {
   const { base } = useSession();
   const approved = useApi<{ proposals: Proposal[] }>(`${base}/proposals?status=APPROVED`, ['proposal.reviewed', 'order.updated', 'cycle.completed']);

@@ -142,7 +142,7 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
         </>
       ) : null}
       {p.p.orderIds.length > 0 ? (
-        <div>
+        <div data-testid="proposal-orders">
           Orders: {p.p.orderIds.map((o) => <code key={o}>{o} </code>)} <a href="#/blotter">blotter →</a>
         </div>
       ) : null}

@@ -1,5 +1,5 @@
-import { JOURNAL_KINDS, journalEntry, type JournalEntry, type JournalKind, type PmsRole } from '../pms/index.ts';
-import type { JournalEntry as StoredJournalEntry } from '../store/index.ts';
+import type { JournalEntry as StoredJournalEntry, Repos } from '../../store/index.ts';
+import { JOURNAL_KINDS, journalEntry, type JournalEntry, type JournalKind, type PmsRole } from '../journal/journal-entry.ts';
 
 const isKind = (s: string): s is JournalKind => (JOURNAL_KINDS as readonly string[]).includes(s);
 
@@ -41,4 +41,9 @@ export function fromStoredJournal(row: StoredJournalEntry & { id: number }): Jou
     agentId: agentTag ? agentTag.slice('agent:'.length) : null,
     symbols: row.tags.filter((t) => !t.includes(':')),
   });
+}
+
+/** Writes a PMS journal entry (inside the caller's transaction when `tx` is one). Returns the row id. */
+export function addJournalEntry(tx: Pick<Repos, 'journal'>, e: JournalEntry): Promise<number> {
+  return tx.journal.add(toStoredJournal(e));
 }

@@ -1,7 +1,7 @@
-import { addDays } from '../core/index.ts';
-import type { AgentProposal } from '../contracts/index.ts';
-import { PROPOSAL_STATUSES, type ProposalStatus, type TradeProposal } from '../pms/index.ts';
-import type { Repos, StoredProposal } from '../store/index.ts';
+import { addDays } from '../../core/index.ts';
+import type { AgentProposal } from '../../contracts/index.ts';
+import type { Repos, StoredProposal } from '../../store/index.ts';
+import { PROPOSAL_STATUSES, type ProposalStatus, type TradeProposal } from '../workflow/proposal.ts';
 
 /**
  * The proposals table keeps the agent's proposal as `payload` and a status; the workflow state the
@@ -44,7 +44,7 @@ function parseNote(note: string | null): WorkflowNote | null {
   }
 }
 
-export function noteOf(p: TradeProposal): string {
+function noteOf(p: TradeProposal): string {
   const n: WorkflowNote = {
     v: 1, size: p.size, limitPrice: p.limitPrice, ticket: p.ticket, expiresAt: p.expiresAt, createdBy: p.createdBy,
     createdAt: p.createdAt, rationale: p.rationale, decisionId: p.decisionId, history: p.history, orderIds: p.orderIds,
@@ -81,6 +81,17 @@ export function fromStored(sp: StoredProposal): TradeProposal {
   };
 }
 
+/** One proposal of the fund, or undefined. `forUpdate` locks its row for the rest of the transaction. */
+export async function loadProposal(tx: Pick<Repos, 'proposals'>, fundId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<TradeProposal | undefined> {
+  const sp = await tx.proposals.get(fundId, id, opts);
+  return sp ? fromStored(sp) : undefined;
+}
+
+/** The fund's proposals (optionally one status), oldest first. */
+export async function listProposals(tx: Pick<Repos, 'proposals'>, fundId: string, status?: ProposalStatus): Promise<TradeProposal[]> {
+  return (await tx.proposals.list(fundId, status ? storedStatus(status) : undefined)).map(fromStored);
+}
+
 /** Stores a new proposal (with its workflow note) in one transaction. */
 export async function insertProposal(tx: Repos, p: TradeProposal, payload: AgentProposal): Promise<void> {
   await tx.proposals.insert(p.id, p.fundId, payload);
@@ -88,8 +99,8 @@ export async function insertProposal(tx: Repos, p: TradeProposal, payload: Agent
   await tx.proposals.decide(p.id, { from: 'PENDING', to, by: p.createdBy, at: p.createdAt, note: noteOf(p) });
 }
 
-/** Stores a decided proposal: compare-and-set on the previous status, so two deciders cannot both win. */
-export async function saveDecision(tx: Repos, before: TradeProposal, after: TradeProposal): Promise<void> {
+/** Stores a proposal's next state: compare-and-set on the previous status, so two deciders cannot both win. */
+export async function saveProposal(tx: Pick<Repos, 'proposals'>, before: TradeProposal, after: TradeProposal): Promise<void> {
   const last = after.history[after.history.length - 1];
   await tx.proposals.decide(after.id, {
     from: storedStatus(before.status),

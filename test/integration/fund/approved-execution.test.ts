@@ -1,0 +1,285 @@
+/**
+ * Approved proposals become orders (PGlite): the fund's OMS path executes an approved agent book
+ * or discretionary ticket inside one transaction; a crash anywhere before commit leaves nothing
+ * and a retry sends each order exactly once (a broker that outlived the crash is reconciled by
+ * client order id, not sent to again); executing twice is a replay; an expired proposal never
+ * executes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultFundConfigInput, parseFundConfig, type AgentProposal, type FundConfig, type Order } from '../../../src/contracts/index.ts';
+import { SimClock } from '../../../src/core/index.ts';
+import { PaperBroker, type Broker, type BrokerAck, type BrokerAccount, type BrokerOrder, type BrokerPosition } from '../../../src/execution/index.ts';
+import { executeApproved, loadMarket, loadRunState, registerFund, type ApprovedTrade } from '../../../src/fund/index.ts';
+import { generateSyntheticMarket, syntheticBars, viewAt, type MarketView } from '../../../src/market/index.ts';
+import {
+  approve,
+  DISCRETIONARY,
+  executeProposal,
+  insertProposal,
+  loadProposal,
+  saveProposal,
+  sweepExpired,
+  type ExecutionDesk,
+  type TradeProposal,
+} from '../../../src/pms/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+
+class Crash extends Error {}
+
+/** A broker that counts what reaches it and can die before or after one order arrives. */
+class CountingBroker implements Broker {
+  readonly delivered = new Map<string, number>();
+  constructor(
+    readonly inner: Broker,
+    private readonly crash: { before?: string; after?: string } = {},
+  ) {}
+  async submit(order: Order): Promise<BrokerAck> {
+    if (this.crash.before === order.id) throw new Crash(`before ${order.id}`);
+    this.delivered.set(order.id, (this.delivered.get(order.id) ?? 0) + 1);
+    const ack = await this.inner.submit(order);
+    if (this.crash.after === order.id) throw new Crash(`after ${order.id}`);
+    return ack;
+  }
+  cancel(id: string): Promise<void> {
+    return this.inner.cancel(id);
+  }
+  account(): Promise<BrokerAccount> {
+    return this.inner.account();
+  }
+  positions(): Promise<BrokerPosition[]> {
+    return this.inner.positions();
+  }
+  orders(since?: string): Promise<BrokerOrder[]> {
+    return this.inner.orders(since);
+  }
+  getOrderByClientId(id: string): Promise<BrokerOrder | null> {
+    return this.inner.getOrderByClientId(id);
+  }
+}
+
+let store: Store;
+let view: MarketView;
+let symbols: string[];
+const FUND = 'exec';
+const config: FundConfig = parseFundConfig({
+  ...defaultFundConfigInput(10_000_000),
+  fund: { id: FUND, name: 'Execution', totalCapital: 10_000_000, mode: 'advisory' },
+  data: { minHistoryRows: 100, degradedMinRows: 50 },
+});
+const capitalOf = (agentId: string): number => config.agents.find((a) => a.id === agentId)?.allocatedCapital ?? 0;
+const momentumCapital = capitalOf('momentum');
+let clock: SimClock;
+const nowIso = (): string => new Date(clock.now()).toISOString();
+const close = (sym: string): number => view.close(view.column(sym));
+const sym = (i: number): string => symbols[i] ?? '';
+
+beforeAll(async () => {
+  store = await openStore({ memory: true });
+  const m = generateSyntheticMarket({ symbols: 20, years: 1.2, seed: 3 });
+  await store.instruments.upsert(m.instruments);
+  await store.bars.load(syntheticBars(m));
+  const market = await loadMarket(store);
+  view = viewAt(market.panel, market.panel.T - 1);
+  symbols = m.instruments.filter((i) => i.assetClass === 'equity').map((i) => i.symbol);
+  clock = new SimClock(Date.parse(`${view.asOf}T15:00:00.000Z`));
+  await registerFund(store, config, 'test', nowIso());
+}, 120_000);
+afterAll(() => store.close());
+
+const desk = (broker?: Broker): ExecutionDesk => ({ store, config, view, clock, mode: 'paper', ...(broker ? { broker } : {}) });
+
+function payload(agentId: string, id: string, targets: { symbol: string; weight: number }[]): AgentProposal {
+  return {
+    version: 1, traceId: id, cycleId: `cyc-${id}`, agentId, strategy: 'momentum', asOf: view.asOf, signals: [],
+    targets: targets.map((t) => ({ ...t, stopLoss: null, takeProfit: null })), agentRisk: [], reasoning: 'test',
+  };
+}
+
+/** Stores an APPROVED proposal (approved by pm `pat`) and returns it. */
+async function approved(p: Omit<TradeProposal, 'status' | 'history' | 'orderIds' | 'fillIds' | 'createdAt' | 'createdBy' | 'rationale' | 'fundId' | 'decisionId' | 'symbols'> & { ttlMs?: number }): Promise<TradeProposal> {
+  const symbolsOf = p.ticket ? [p.ticket.symbol] : p.targets.map((t) => t.symbol);
+  const pending: TradeProposal = {
+    ...p, fundId: FUND, decisionId: null, symbols: symbolsOf, status: 'PENDING_APPROVAL', history: [], orderIds: [], fillIds: [],
+    createdAt: nowIso(), createdBy: 'test', rationale: 'test proposal',
+  };
+  const r = approve(pending, { who: 'pat', role: 'pm', why: 'looks right' }, nowIso());
+  if (!r.ok) throw new Error(r.error.message);
+  await store.transaction(async (tx) => {
+    await insertProposal(tx, pending, payload(p.agentId, p.id, p.targets.map((t) => ({ ...t }))));
+    await saveProposal(tx, pending, r.value.proposal);
+  });
+  return r.value.proposal;
+}
+
+/** An approved book of `agentId` (each test trades its own agent: a book's absent names are closed). */
+const book = (id: string, agentId: string, targets: { symbol: string; weight: number }[], extra: Partial<TradeProposal> = {}) =>
+  approved({ id, agentId, cycleId: `cyc-${id}`, traceId: id, targets, ticket: null, size: 1, limitPrice: null, expiresAt: new Date(clock.now() + 3_600_000).toISOString(), ...extra });
+
+/** The stored orders of a proposal (their ids start with `<proposalId>:`). */
+async function ordersOf(proposalId: string): Promise<Order[]> {
+  const ids = (await store.db.query<{ id: string }>(`SELECT id FROM orders WHERE id LIKE $1 ORDER BY id`, [`${proposalId}:%`])).rows;
+  const out: Order[] = [];
+  for (const r of ids) {
+    const o = await store.orders.findByClientOrderId(r.id);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+describe('executeApproved (fund layer)', () => {
+  it('plans target − current at the last close, fills on the paper broker, books the ledger and stores the state the next cycle starts from', async () => {
+    const trade: ApprovedTrade = {
+      proposalId: 'p-fund', fundId: FUND, agentId: 'momentum', traceId: 'tr-fund', cycleId: null, ticket: null, limitPrice: null,
+      targets: [{ symbol: sym(1), weight: 0.05 }, { symbol: sym(2), weight: -0.02 }],
+    };
+    const exec = await store.transaction((tx) => executeApproved(tx, { config, view, clock, mode: 'paper' }, trade));
+    const qty1 = Math.round(((0.05 * momentumCapital) / close(sym(1))) * 1e4) / 1e4;
+    const qty2 = Math.round(((0.02 * momentumCapital) / close(sym(2))) * 1e4) / 1e4;
+    expect(exec.orders.map((o) => [o.id, o.side, o.qty, o.status, o.traceId])).toEqual([
+      [`p-fund:${sym(1)}`, 'BUY', qty1, 'FILLED', `tr-fund:${sym(1)}`],
+      [`p-fund:${sym(2)}`, 'SELL', qty2, 'FILLED', `tr-fund:${sym(2)}`],
+    ]);
+    expect(exec.orders.every((o) => o.allocations.length === 1 && o.allocations[0]?.agentId === 'momentum')).toBe(true);
+    const [buy, sell] = exec.fills;
+    // paper fills at the last close plus slippage and impact, against the trader
+    expect(buy?.price).toBeGreaterThan(close(sym(1)));
+    expect(buy?.price).toBeLessThan(close(sym(1)) * 1.01);
+    expect(sell?.price).toBeLessThan(close(sym(2)));
+    const positions = await store.positions.list(FUND, { agentId: 'momentum' });
+    expect(positions.map((p) => [p.symbol, p.qty])).toEqual([[sym(1), qty1], [sym(2), -qty2]]);
+    const { state, fromCycle } = await loadRunState(store, config, view.asOf);
+    expect(fromCycle).toBe(`${FUND}-exec-p-fund`);
+    expect(state.ledger.qty('momentum', sym(1))).toBe(qty1);
+    expect(state.ledger.reconcile()).toBeNull();
+    // cash moved by exactly the fills' notional and commissions, to the cent
+    const spent = Math.round(((buy?.qty ?? 0) * (buy?.price ?? 0) + (buy?.commission ?? 0)) * 100) - Math.round((sell?.qty ?? 0) * (sell?.price ?? 0) * 100) + Math.round((sell?.commission ?? 0) * 100);
+    expect(Math.abs(state.ledger.book('momentum').cashCents - (Math.round(momentumCapital * 100) - spent))).toBeLessThanOrEqual(2);
+  });
+
+  it('a discretionary ticket trades for the discretionary book, which opens with no capital of its own', async () => {
+    const exec = await store.transaction((tx) =>
+      executeApproved(tx, { config, view, clock, mode: 'paper' }, { proposalId: 'p-disc', fundId: FUND, agentId: DISCRETIONARY, traceId: 'p-disc', cycleId: null, targets: null, ticket: { symbol: sym(3), side: 'BUY', qty: null, notional: 25_000 }, limitPrice: null }),
+    );
+    const qty = Math.round((25_000 / close(sym(3))) * 1e4) / 1e4;
+    expect(exec.orders.map((o) => [o.side, o.qty, o.status, o.allocations])).toEqual([['BUY', qty, 'FILLED', [{ agentId: DISCRETIONARY, qty }]]]);
+    const { state } = await loadRunState(store, config, view.asOf);
+    expect(state.ledger.book(DISCRETIONARY).initialCents).toBe(0);
+    expect(state.ledger.qty(DISCRETIONARY, sym(3))).toBe(qty);
+    // the momentum book from the previous execution is still there: executions chain
+    expect(state.ledger.qty('momentum', sym(1))).toBeGreaterThan(0);
+    expect((await store.positions.list(FUND, { agentId: DISCRETIONARY })).map((p) => [p.symbol, p.qty])).toEqual([[sym(3), qty]]);
+  });
+});
+
+describe('executeProposal (one transaction, idempotent)', () => {
+  it('executes an approved book once: orders, fills, proposal ids, EXECUTION journal entry and audit row; a second call is a replay', async () => {
+    await book('p-once', 'quality-value', [{ symbol: sym(4), weight: 0.03 }]);
+    const broker = new CountingBroker(new PaperBroker({ clock, config: config.execution, mode: 'live', initialCash: 1e7 }));
+    (broker.inner as PaperBroker).setMarket(view);
+    const first = await executeProposal(desk(broker), FUND, 'p-once');
+    expect(first.outcome).toBe('EXECUTED');
+    expect(first.isReplay).toBe(false);
+    expect(first.proposal.status).toBe('EXECUTED');
+    expect(first.proposal.orderIds).toEqual([`p-once:${sym(4)}`]);
+    expect(first.proposal.fillIds).toEqual(first.fills.map((f) => f.id));
+    expect(first.entry).toMatchObject({ kind: 'EXECUTION', who: 'system:oms', links: { orderIds: [`p-once:${sym(4)}`], fillIds: first.proposal.fillIds, proposalIds: ['p-once'] } });
+    const stored = await loadProposal(store, FUND, 'p-once');
+    expect(stored?.status).toBe('EXECUTED');
+    expect(stored?.history.at(-1)).toMatchObject({ to: 'EXECUTED', who: 'system:oms', journalEntryId: 'p-once/executed' });
+    expect((await store.journal.list(FUND)).filter((j) => j.kind === 'EXECUTION' && j.body.includes('p-once'))).toHaveLength(1);
+    expect((await store.audit.list({ entity: 'proposal', entityId: 'p-once' })).map((a) => a.action)).toContain('ProposalExecuted');
+
+    const again = await executeProposal(desk(broker), FUND, 'p-once');
+    expect(again.isReplay).toBe(true);
+    expect(again.orders.map((o) => o.id)).toEqual(first.orders.map((o) => o.id));
+    expect(again.fills.map((f) => f.id)).toEqual(first.fills.map((f) => f.id));
+    expect(broker.delivered.get(`p-once:${sym(4)}`)).toBe(1);
+    expect(await ordersOf('p-once')).toHaveLength(1);
+  });
+
+  it('a crash after the order row was written and before its fill leaves nothing; the retry sends each order once', async () => {
+    await book('p-crash', 'quality-momentum', [{ symbol: sym(5), weight: 0.02 }, { symbol: sym(6), weight: 0.02 }]);
+    const second = `p-crash:${[sym(5), sym(6)].sort()[1] ?? ''}`;
+    // The process dies while the second order is on its way: the first was already sent to a paper broker that dies with it.
+    const dying = new CountingBroker(new PaperBroker({ clock, config: config.execution, mode: 'live', initialCash: 1e7 }), { before: second });
+    (dying.inner as PaperBroker).setMarket(view);
+    await expect(executeProposal(desk(dying), FUND, 'p-crash')).rejects.toBeInstanceOf(Crash);
+    expect(await ordersOf('p-crash')).toEqual([]);
+    expect(await store.cycles.get(`${FUND}-exec-p-crash`)).toBeUndefined();
+    expect((await loadProposal(store, FUND, 'p-crash'))?.status).toBe('APPROVED');
+    const fresh = new CountingBroker(new PaperBroker({ clock, config: config.execution, mode: 'live', initialCash: 1e7 }));
+    (fresh.inner as PaperBroker).setMarket(view);
+    const r = await executeProposal(desk(fresh), FUND, 'p-crash');
+    expect(r.outcome).toBe('EXECUTED');
+    expect([...fresh.delivered.values()]).toEqual([1, 1]);
+    expect((await ordersOf('p-crash')).map((o) => o.status)).toEqual(['FILLED', 'FILLED']);
+    expect(r.fills).toHaveLength(2);
+  });
+
+  it('a broker that outlived the crash is reconciled by client order id: its fill is adopted, nothing is sent again', async () => {
+    await book('p-adopt', 'dividend-growth', [{ symbol: sym(7), weight: 0.02 }]);
+    const id = `p-adopt:${sym(7)}`;
+    const venue = new PaperBroker({ clock, config: config.execution, mode: 'live', initialCash: 1e7 });
+    venue.setMarket(view);
+    const crashing = new CountingBroker(venue, { after: id });
+    await expect(executeProposal(desk(crashing), FUND, 'p-adopt')).rejects.toBeInstanceOf(Crash);
+    expect(await ordersOf('p-adopt')).toEqual([]);
+    expect(venue.orderCount()).toBe(1);
+    const retry = new CountingBroker(venue);
+    const r = await executeProposal(desk(retry), FUND, 'p-adopt');
+    expect(retry.delivered.size).toBe(0);
+    expect(venue.orderCount()).toBe(1);
+    const atVenue = await venue.getOrderByClientId(id);
+    expect(r.orders.map((o) => [o.id, o.status, o.filledQty])).toEqual([[id, 'FILLED', atVenue?.filledQty]]);
+    expect(r.fills[0]?.price).toBeCloseTo(atVenue?.avgFillPrice ?? 0, 8);
+    expect((await store.audit.list({ entity: 'proposal', entityId: 'p-adopt' })).find((a) => a.action === 'ProposalExecuted')?.payload).toMatchObject({ adopted: 1 });
+  });
+
+  it('every order denied (fund HALTED): the proposal is CANCELLED by the OMS with the reasons, and stays so', async () => {
+    await book('p-halt', 'trend', [{ symbol: sym(8), weight: 0.02 }]);
+    await store.funds.setTradingState(FUND, 'HALTED');
+    try {
+      const r = await executeProposal(desk(), FUND, 'p-halt');
+      expect(r.outcome).toBe('NOT_EXECUTED');
+      expect(r.proposal.status).toBe('CANCELLED');
+      expect(r.orders.map((o) => [o.status, o.denials.map((d) => d.code)])).toEqual([['REJECTED', ['TRADING_HALTED']]]);
+      expect(r.fills).toEqual([]);
+      expect(r.proposal.history.at(-1)?.why).toContain('TRADING_HALTED');
+      expect((await executeProposal(desk(), FUND, 'p-halt')).isReplay).toBe(true);
+    } finally {
+      await store.funds.setTradingState(FUND, 'ACTIVE');
+    }
+  });
+
+  it('an expired proposal never executes: executing it records EXPIRED, and it cannot run afterwards', async () => {
+    await book('p-late', 'reversal', [{ symbol: sym(9), weight: 0.02 }], { expiresAt: new Date(clock.now() + 60_000).toISOString() });
+    clock.advance(120_000);
+    const r = await executeProposal(desk(), FUND, 'p-late');
+    expect(r.outcome).toBe('EXPIRED');
+    expect(r.orders).toEqual([]);
+    expect(r.proposal.status).toBe('EXPIRED');
+    expect(await ordersOf('p-late')).toEqual([]);
+    expect((await store.journal.list(FUND)).some((j) => j.kind === 'EXPIRY' && j.body.includes('p-late'))).toBe(true);
+    await expect(executeProposal(desk(), FUND, 'p-late')).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
+    expect(await ordersOf('p-late')).toEqual([]);
+  });
+
+  it('the sweep expires pending and approved proposals past their expiry (journal and audit), and leaves live ones', async () => {
+    await book('p-sweep-old', 'stat-arb', [{ symbol: sym(10), weight: 0.01 }], { expiresAt: new Date(clock.now() + 1_000).toISOString() });
+    await book('p-sweep-new', 'vol-premium', [{ symbol: sym(11), weight: 0.01 }], { expiresAt: new Date(clock.now() + 3_600_000).toISOString() });
+    clock.advance(5_000);
+    const swept = await sweepExpired(store, FUND, nowIso());
+    expect(swept.map((p) => p.id)).toEqual(['p-sweep-old']);
+    expect((await loadProposal(store, FUND, 'p-sweep-old'))?.status).toBe('EXPIRED');
+    expect((await loadProposal(store, FUND, 'p-sweep-new'))?.status).toBe('APPROVED');
+    expect((await store.audit.list({ entity: 'proposal', entityId: 'p-sweep-old' })).map((a) => a.action)).toContain('ProposalExpired');
+    expect(await sweepExpired(store, FUND, nowIso())).toEqual([]);
+    await expect(executeProposal(desk(), FUND, 'p-sweep-old')).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
+  });
+
+  it('a modified size scales the book: half the size, half the shares', async () => {
+    await book('p-half', 'committee', [{ symbol: sym(12), weight: 0.04 }], { size: 0.5 });
+    const r = await executeProposal(desk(), FUND, 'p-half');
+    expect(r.orders[0]?.qty).toBe(Math.round(((0.02 * capitalOf('committee')) / close(sym(12))) * 1e4) / 1e4);
+  });
+});
