@@ -61,5 +61,12 @@ export type OrderEventType = OrderEvent['type'];
 
 /** ISO-8601 UTC text of a Unix-ms instant (events carry text times, like the contracts). */
 export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+  // a cycle stamps many events with one clock reading: format each instant once
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
+let lastMs = Number.NaN;
+let lastIso = '';

@@ -121,21 +121,19 @@ export function riskModelFor(view: MarketView, symbols: readonly string[], confi
   const rm = config.risk.riskModel;
   const row = modelRow(view, refreshOf(config));
   const full = view.memo(`overlay.riskModel:${rm.kind}:${rm.lookbackDays}:${rm.ewmaLambda}:${row}`, () => estimateMarketModel(row === view.t ? view : view.at(row), config));
-  const model = selectRows(full, symbols);
-  if (row === view.t) return model;
+  if (row === view.t) return selectRows(full, symbols);
   const T = full.T;
-  return { ...model, marketNow: view.memo(`overlay.market:${T}:${view.t}`, () => marketSeries(view, T)) };
+  return selectRows(full, symbols, view.memo(`overlay.market:${T}:${view.t}`, () => marketSeries(view, T)));
 }
 
 /** The rows of `symbols` (in that order) of a model estimated over a larger universe. */
-function selectRows(full: RiskModel, symbols: readonly string[]): RiskModel {
+function selectRows(full: RiskModel, symbols: readonly string[], marketNow = full.marketNow): RiskModel {
   const { K, T } = full;
   const N = symbols.length;
   const B = new Float64Array(N * K);
   const D = new Float64Array(N);
   const beta = new Float64Array(N);
   const proxied = new Uint8Array(N);
-  const residuals = new Float64Array(N * T);
   const index = new Map<string, number>();
   const issues: string[] = full.issues.filter((i) => !i.startsWith('risk model is not finite for '));
   for (let u = 0; u < N; u++) {
@@ -147,17 +145,32 @@ function selectRows(full: RiskModel, symbols: readonly string[]): RiskModel {
       beta[u] = 1;
       D[u] = PROXY_VOL * PROXY_VOL;
       proxied[u] = 1;
-      residuals.fill(Number.NaN, u * T, u * T + T);
       continue;
     }
     B.set(full.B.subarray(f * K, f * K + K), u * K);
     D[u] = full.D[f] as number;
     beta[u] = full.beta[f] as number;
     proxied[u] = full.proxied[f] as number;
-    residuals.set(full.residuals.subarray(f * T, f * T + T), u * T);
     if (!Number.isFinite(D[u] as number) || !Number.isFinite(beta[u] as number)) issues.push(`risk model is not finite for ${sym}`);
   }
-  return { ...full, symbols, index, N, B, D, beta, proxied, residuals, issues };
+  // the residual histories (N×T) are only read by historical stress replays: gathered on first read
+  let residuals: Float64Array | null = null;
+  return {
+    symbols, index, N, K, B, F: full.F, D, beta, proxied, T, issues,
+    factorNames: full.factorNames,
+    marketReturns: full.marketReturns,
+    marketNow,
+    get residuals(): Float64Array {
+      if (residuals === null) {
+        residuals = new Float64Array(N * T).fill(Number.NaN);
+        for (let u = 0; u < N; u++) {
+          const f = full.index.get(symbols[u] ?? '');
+          if (f !== undefined) residuals.set(full.residuals.subarray(f * T, f * T + T), u * T);
+        }
+      }
+      return residuals;
+    },
+  };
 }
 
 /** The factor model over every name of the view. */

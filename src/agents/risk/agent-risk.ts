@@ -147,7 +147,7 @@ function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[], sym: (u: n
   held.sort((a, b) => (x.strength[b] as number) - (x.strength[a] as number) || a - b);
   const window = Math.min(x.correlationWindow ?? 60, x.view.t);
   if (window < 20) return;
-  const corr = new ReturnCorrelations(x.view.returnsPanel(window, held), held.length);
+  const corr = ReturnCorrelations.fromView(x.view, window, held);
   const kept: number[] = [];
   for (let i = 0; i < held.length; i++) {
     const u = held[i] as number;

@@ -6,6 +6,8 @@
  * top-K. Correlations are computed lazily, so the cost is O(K · candidates · window).
  */
 
+import type { MarketView } from '../../market/index.ts';
+
 /** Pairwise correlation between candidates i and j (indices into the candidate list). */
 export type CorrelationFn = (i: number, j: number) => number;
 
@@ -84,6 +86,34 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
   return out;
 }
 
+/** Column-major copy of a T×C returns block, each column centred (missing → its mean) and scaled to unit norm. */
+function standardize(returns: ArrayLike<number>, C: number): { std: Float64Array; T: number } {
+  const T = C > 0 ? Math.floor(returns.length / C) : 0;
+  const std = new Float64Array(T * C);
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    let n = 0;
+    for (let t = 0; t < T; t++) {
+      const v = returns[t * C + c] as number;
+      if (v === v) {
+        s += v;
+        n++;
+      }
+    }
+    const m = n > 0 ? s / n : 0;
+    let ss = 0;
+    for (let t = 0; t < T; t++) {
+      const v = returns[t * C + c] as number;
+      const d = v === v ? v - m : 0;
+      std[c * T + t] = d;
+      ss += d * d;
+    }
+    const norm = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (let t = 0; t < T; t++) std[c * T + t] = (std[c * T + t] as number) * norm;
+  }
+  return { std, T };
+}
+
 /**
  * Lazy Pearson correlations between the columns of a T×C returns block (row-major by time, as
  * `MarketView.returnsPanel` gives it). Missing returns count as the column mean. Each call is one
@@ -91,37 +121,32 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
  */
 export class ReturnCorrelations {
   private readonly std: Float64Array;
-  constructor(
-    returns: Float64Array,
-    readonly C: number,
-  ) {
-    const T = C > 0 ? Math.floor(returns.length / C) : 0;
-    // column-major standardised copy, so each correlation is one contiguous dot product
-    this.std = new Float64Array(T * C);
-    for (let c = 0; c < C; c++) {
-      let s = 0;
-      let n = 0;
-      for (let t = 0; t < T; t++) {
-        const v = returns[t * C + c] as number;
-        if (v === v) {
-          s += v;
-          n++;
-        }
-      }
-      const m = n > 0 ? s / n : 0;
-      let ss = 0;
-      for (let t = 0; t < T; t++) {
-        const v = returns[t * C + c] as number;
-        const d = v === v ? v - m : 0;
-        this.std[c * T + t] = d;
-        ss += d * d;
-      }
-      const norm = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-      for (let t = 0; t < T; t++) this.std[c * T + t] = (this.std[c * T + t] as number) * norm;
-    }
-    this.T = T;
-  }
   readonly T: number;
+  /** Column of the standardised block for each candidate (null: the candidates are the columns). */
+  private readonly cols: Int32Array | null;
+
+  constructor(returns: Float64Array, C: number);
+  constructor(returns: { std: Float64Array; T: number }, C: number, cols: Int32Array);
+  constructor(
+    returns: Float64Array | { std: Float64Array; T: number },
+    readonly C: number,
+    cols: Int32Array | null = null,
+  ) {
+    const z = returns instanceof Float64Array ? standardize(returns, C) : returns;
+    this.std = z.std;
+    this.T = z.T;
+    this.cols = cols;
+  }
+
+  /**
+   * Correlations among the view's columns `cols` over the last `window` rows. The standardised
+   * returns of every column are computed once per view row and window and shared by every agent
+   * (standardising a column does not depend on the others, so the values are the same).
+   */
+  static fromView(view: MarketView, window: number, cols: readonly number[]): ReturnCorrelations {
+    const z = view.memo(`agents.stdReturns:${window}:${view.t}`, () => standardize(view.returnsPanel(window), view.U));
+    return new ReturnCorrelations(z, cols.length, Int32Array.from(cols));
+  }
 
   /** ρ(i, j) in [−1, 1]; 0 when a column has no variance. */
   corr(i: number, j: number): number {
@@ -129,8 +154,8 @@ export class ReturnCorrelations {
     const T = this.T;
     const std = this.std;
     let s = 0;
-    const oa = i * T;
-    const ob = j * T;
+    const oa = (this.cols ? (this.cols[i] as number) : i) * T;
+    const ob = (this.cols ? (this.cols[j] as number) : j) * T;
     for (let t = 0; t < T; t++) s += (std[oa + t] as number) * (std[ob + t] as number);
     return s;
   }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReturnCorrelations, diversifiedTopK, plainTopK } from '../index.ts';
+import { syntheticPanel, viewAt } from '../../market/index.ts';
 import { selectionStudy } from './selection-study.ts';
 import { hasSp500, loadSp500Closes, returnsOf } from './sp500-fixture.ts';
 
@@ -91,5 +92,20 @@ describe.skipIf(!hasSp500())('diversified top-K on the real S&P 500 data (skippe
     const strong = selectionStudy(m, ret, { k: 20, penalty: 8 });
     expect(strong.diversifiedInSample).toBeLessThan(strong.plainInSample * 0.7);
     expect(strong.diversifiedOutOfSample).toBeLessThan(strong.plainOutOfSample * 0.85);
+  });
+});
+
+describe('shared standardised returns (ReturnCorrelations.fromView)', () => {
+  it('gives exactly the correlations of the candidates own block, for any subset and order', () => {
+    const panel = syntheticPanel({ symbols: 30, years: 1, seed: 11 });
+    const view = viewAt(panel, panel.T - 1);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 29 }), { minLength: 2, maxLength: 12 }), fc.integer({ min: 20, max: 80 }), (cols, window) => {
+        const shared = ReturnCorrelations.fromView(view, window, cols);
+        const own = new ReturnCorrelations(view.returnsPanel(window, cols), cols.length);
+        for (let i = 0; i < cols.length; i++) for (let j = 0; j < cols.length; j++) expect(shared.corr(i, j)).toBe(own.corr(i, j));
+      }),
+      { numRuns: 40 },
+    );
   });
 });

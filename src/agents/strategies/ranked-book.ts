@@ -62,7 +62,7 @@ export function buildLongBook(
   let held: number[];
   if (o.correlationPenalty > 0 && view.t >= o.correlationWindow) {
     const pool = ranked.slice(0, Math.min(ranked.length, n * 3));
-    const corr = new ReturnCorrelations(view.returnsPanel(o.correlationWindow, pool), pool.length);
+    const corr = ReturnCorrelations.fromView(view, o.correlationWindow, pool);
     const poolScores = pool.map((u) => score[u] as number);
     held = diversifiedTopK(poolScores, n, o.correlationPenalty, (i, j) => corr.corr(i, j)).map((i) => pool[i] as number);
   } else {
