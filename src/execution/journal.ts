@@ -29,7 +29,7 @@ export function fillsOf(events: readonly OrderEvent[]): Fill[] {
 
 /** Event-sourced journal in memory: state is the replay of its events, checked on every append. */
 export class InMemoryOrderJournal implements OrderJournal {
-  protected readonly log: OrderEvent[] = [];
+  protected log: OrderEvent[] = [];
   protected readonly state: ExecutionState = emptyExecutionState();
   private readonly byOrder = new Map<string, OrderEvent[]>();
   /** Ids of non-terminal orders, so `open()` costs O(open), not O(every order ever). */
@@ -70,6 +70,17 @@ export class InMemoryOrderJournal implements OrderJournal {
 
   async byClientId(id: string): Promise<Order | null> {
     return this.state.orders.get(id) ?? null;
+  }
+
+  /**
+   * Forgets the events of orders that reached a terminal status; their final state stays (so
+   * `byClientId` still finds them). Afterwards `events()` covers open orders and whatever
+   * happens next. A long backtest calls it every cycle to keep memory flat; a journal used for
+   * reconciliation from events must not.
+   */
+  compact(): void {
+    for (const [id, list] of this.byOrder) if (!this.openIds.has(id) && list.length > 0) this.byOrder.delete(id);
+    this.log = this.log.filter((e) => this.openIds.has(e.orderId));
   }
 
   async events(orderId?: string): Promise<OrderEvent[]> {

@@ -61,6 +61,23 @@ describe('Oms', () => {
     expect([...pos.values()].map((p) => [p.agentId, p.symbol, p.qty])).toEqual([['a', 'AAA', 70], ['b', 'AAA', 30]]);
   });
 
+  it('compact forgets the events of finished orders only; their final state stays', async () => {
+    const w = world();
+    const oms = omsOver(w);
+    await oms.submit(makeOrder({ id: 'done', qty: 100 }));
+    w.paper.onBar(row(w.vs, 1));
+    await oms.sync();
+    await oms.submit(makeOrder({ id: 'open', symbol: 'BBB', qty: 50 }));
+    w.journal.compact();
+    expect(await w.journal.events('done')).toEqual([]);
+    expect((await w.journal.events()).map((e) => e.orderId)).toEqual(['open', 'open', 'open']);
+    expect((await w.journal.byClientId('done'))?.status).toBe('FILLED');
+    expect((await w.journal.open()).map((o) => o.id)).toEqual(['open']);
+    w.paper.onBar(row(w.vs, 2));
+    const [filled] = await oms.sync();
+    expect(filled).toMatchObject({ id: 'open', status: 'FILLED', filledQty: 50 });
+  });
+
   it('stores every denial with the order (PENDING → REJECTED) and sends nothing', async () => {
     const w = world();
     const oms = omsOver(w);

@@ -94,7 +94,7 @@ export function backtestServices(
   o: BacktestOptions,
   config: FundConfig,
   state: FundRunState,
-): { services: CycleServices; broker: PaperBroker; clock: SimClock; setPrices(f: (s: string) => number): void } {
+): { services: CycleServices; broker: PaperBroker; clock: SimClock; journal: TappedJournal; setPrices(f: (s: string) => number): void } {
   const clock = new SimClock(dateToMs(o.from));
   const ids = new SequentialIds(o.id);
   const broker = new PaperBroker({ clock, config: config.execution, mode: 'backtest', initialCash: config.fund.totalCapital });
@@ -136,7 +136,7 @@ export function backtestServices(
   const setPrices = (f: (s: string) => number): void => {
     priceView = f;
   };
-  return { services, broker, clock, setPrices };
+  return { services, broker, clock, journal, setPrices };
 }
 
 /** Restricts a config to some agents (for `--agents`), keeping everything else. */
@@ -171,7 +171,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     anchor: { month: '', fund: config.fund.totalCapital, agents: new Map() },
     lastAsOf: null,
   };
-  const { services, broker, clock, setPrices } = backtestServices(o, config, state);
+  const { services, broker, clock, journal, setPrices } = backtestServices(o, config, state);
   const started = performance.now();
   const dates: IsoDate[] = [];
   const fundEquity: number[] = [];
@@ -208,6 +208,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     }
     services.captureInputs = (o.captureInputs ?? false) || k >= rows.length - keep;
     const r = await runCycle(services, state, view);
+    journal.compact();
     dates.push(view.asOf);
     fundEquity.push(r.nav.fund);
     for (const a of config.agents) agentEquity.get(a.id)?.push(r.nav.agents[a.id] ?? 0);
