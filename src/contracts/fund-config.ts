@@ -226,6 +226,15 @@ function finite0() {
 }
 export type HedgingConfig = z.infer<typeof HedgingConfig>;
 
+/** The PMS's human-approval workflow. */
+export const PmsConfig = z.object({
+  /** Hours an advisory cycle's proposals wait for a decision before they expire. */
+  proposalTtlHours: positive.default(24),
+  /** Hours a discretionary ticket waits for approval before it expires. */
+  ticketTtlHours: positive.default(8),
+});
+export type PmsConfig = z.infer<typeof PmsConfig>;
+
 export const FundConfig = z
   .object({
     version: z.literal(1).default(1),
@@ -247,6 +256,7 @@ export const FundConfig = z
     execution: ExecutionConfig.default(ExecutionConfig.parse({})),
     data: DataConfig.default(DataConfig.parse({})),
     metaBrain: MetaBrainConfig.default(MetaBrainConfig.parse({})),
+    pms: PmsConfig.default(PmsConfig.parse({})),
     alerts: z
       .object({ dedupWindowSec: z.number().int().min(0).default(600) })
       .default({ dedupWindowSec: 600 }),

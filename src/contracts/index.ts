@@ -7,6 +7,7 @@ export * from './market.ts';
 export * from './signal.ts';
 export * from './strategy.ts';
 export * from './proposal.ts';
+export * from './proposal-workflow.ts';
 export * from './overlay.ts';
 export * from './order.ts';
 export * from './decision-record.ts';

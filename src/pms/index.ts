@@ -79,7 +79,7 @@ export { realisedUnrealised } from './history/realised-unrealised.ts';
 export type { PnlSplit, PnlSplitRow } from './history/realised-unrealised.ts';
 
 // desk: the workflow over the store
-export { fromStored, loadProposal, listProposals, insertProposal, saveProposal, storedStatus } from './desk/proposal-store.ts';
+export { fromStored, loadProposal, listProposals, insertProposal, saveProposal } from './desk/proposal-store.ts';
 export { toStoredJournal, fromStoredJournal, addJournalEntry } from './desk/journal-store.ts';
 export { executeProposal, approvedTrade, recordExpiry } from './desk/execute-proposal.ts';
 export type { ExecutionDesk, ProposalExecution } from './desk/execute-proposal.ts';

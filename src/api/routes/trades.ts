@@ -19,9 +19,6 @@ const Ticket = z
   })
   .refine((t) => (t.qty === undefined) !== (t.notional === undefined), { message: 'give exactly one of qty (shares) or notional (dollars)', path: ['qty'] });
 
-/** How long a discretionary ticket waits for approval. */
-const TICKET_TTL_MS = 8 * 3_600_000;
-
 /** Discretionary trades: a PM's ticket passes the same overlay review as agents' books and waits for approval. */
 export const tradeRoutes: readonly AnyRoute[] = [
   route({
@@ -59,7 +56,7 @@ export const tradeRoutes: readonly AnyRoute[] = [
       );
       const decision = review.decisions.find((d) => d.agentId === DISCRETIONARY);
       const isAccepted = decision !== undefined && decision.action !== 'BLOCK';
-      let proposal: TradeProposal = proposalFromTicket(ticket, { id: proposalId, createdBy: p.name, now, ttlMs: TICKET_TTL_MS });
+      let proposal: TradeProposal = proposalFromTicket(ticket, { id: proposalId, createdBy: p.name, now, ttlMs: config.pms.ticketTtlHours * 3_600_000 });
       if (!isAccepted) {
         proposal = {
           ...proposal,

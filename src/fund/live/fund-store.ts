@@ -124,8 +124,8 @@ export interface SaveCycleInput {
   readonly result: CycleResult;
   readonly state: FundRunState;
   readonly prevNav: ReadonlyMap<string, number>;
-  /** Advisory mode: store the reviewed books as proposals awaiting approval. */
-  readonly advisory?: boolean;
+  /** Advisory mode: store the reviewed books as proposals awaiting approval, expiring `proposalTtlMs` after `startedAt`. */
+  readonly advisory?: { readonly proposalTtlMs: number };
 }
 
 /**
@@ -138,7 +138,21 @@ export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
   await persistCycleRecords(tx, fundId, r);
   await tx.signals.insertMany(r.cycleId, r.proposals.flatMap((p) => p.signals));
   for (const a of r.alerts) await tx.alerts.insert(a);
-  if (x.advisory) for (const p of advisoryProposals(r)) await tx.proposals.insert(p.id, fundId, p.proposal);
+  if (x.advisory) {
+    const expiresAt = new Date(Date.parse(x.startedAt) + x.advisory.proposalTtlMs).toISOString();
+    for (const p of advisoryProposals(r)) {
+      await tx.proposals.insert({
+        id: p.id,
+        fundId,
+        proposal: p.proposal,
+        decisionId: p.decisionId,
+        createdBy: `system:agent:${p.proposal.agentId}`,
+        createdAt: x.startedAt,
+        expiresAt,
+        rationale: p.proposal.reasoning,
+      });
+    }
+  }
   await saveCycleState(tx, x);
 }
 
@@ -147,9 +161,9 @@ export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
  * awaiting a human decision (id `prop-<decisionId>`, as the PMS workflow names it). Blocked
  * decisions and books with no change are not proposed.
  */
-export function advisoryProposals(r: CycleResult): { id: string; proposal: AgentProposal }[] {
+export function advisoryProposals(r: CycleResult): { id: string; decisionId: string; proposal: AgentProposal }[] {
   const byAgent = new Map(r.proposals.map((p) => [p.agentId, p]));
-  const out: { id: string; proposal: AgentProposal }[] = [];
+  const out: { id: string; decisionId: string; proposal: AgentProposal }[] = [];
   for (const d of r.decisions) {
     const p = byAgent.get(d.agentId);
     const changes = (r.review.positions[d.agentId] ?? []).some((t) => Math.abs(t.deltaNotional) > 1e-6);
@@ -157,6 +171,7 @@ export function advisoryProposals(r: CycleResult): { id: string; proposal: Agent
     const stops = new Map(p.targets.map((t) => [t.symbol, t]));
     out.push({
       id: `prop-${d.decisionId}`,
+      decisionId: d.decisionId,
       proposal: {
         ...p,
         targets: d.targets

@@ -166,7 +166,9 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   prevNav.set('', state.ledger.fundNavCents() / 100);
   const t0 = performance.now();
   const result = await runCycle(services, state, view);
-  await o.store.transaction((tx) => saveCycle(tx, { fundId, mode: o.mode, configHash: hash, startedAt, result, state, prevNav, advisory }));
+  await o.store.transaction((tx) =>
+    saveCycle(tx, { fundId, mode: o.mode, configHash: hash, startedAt, result, state, prevNav, ...(advisory ? { advisory: { proposalTtlMs: o.config.pms.proposalTtlHours * 3_600_000 } } : {}) }),
+  );
   o.metrics?.cycleDuration.observe({ mode: o.mode }, (performance.now() - t0) / 1000);
   o.metrics?.cycles.inc({ result: 'completed' });
   await alerts.flush();

@@ -6,7 +6,7 @@ import { advisoryGate } from '../workflow/advisory-gate.ts';
 import { expireProposals } from '../workflow/proposal-actions.ts';
 import { DISCRETIONARY, isTerminalStatus, type TradeProposal } from '../workflow/proposal.ts';
 import { executeProposal, recordExpiry, type ExecutionDesk, type ProposalExecution } from './execute-proposal.ts';
-import { listProposals, loadProposal } from './proposal-store.ts';
+import { fromStored, listProposals, loadProposal } from './proposal-store.ts';
 
 /**
  * Moves every proposal of the fund past its expiry to EXPIRED, each with an EXPIRY journal entry
@@ -14,7 +14,7 @@ import { listProposals, loadProposal } from './proposal-store.ts';
  */
 export async function sweepExpired(store: Store, fundId: string, now: string): Promise<TradeProposal[]> {
   return store.transaction(async (tx) => {
-    const open = (await listProposals(tx, fundId)).filter((p) => !isTerminalStatus(p.status));
+    const open = (await tx.proposals.list(fundId, { statuses: ['PENDING_APPROVAL', 'MODIFIED', 'APPROVED'] })).map(fromStored);
     const out: TradeProposal[] = [];
     for (const e of expireProposals(open, now).expired) {
       const before = await loadProposal(tx, fundId, e.id, { forUpdate: true });

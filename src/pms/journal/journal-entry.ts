@@ -2,13 +2,14 @@
  * Decision journal entries: every approval, rejection, modification, override, kill-switch trip,
  * re-arm and note, with who, the role they acted in, why, and links to what it caused.
  */
+import { PMS_ROLES } from '../../contracts/index.ts';
 
 /** What a journal entry records. EXECUTION (an approved proposal's orders and fills) and EXPIRY are written by the system. */
 export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE'] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 
 /** Roles of people using the PMS (issue 8 §8): approving needs pm, the kill switch needs risk, config needs admin. */
-export const PMS_ROLES = ['viewer', 'pm', 'risk', 'admin'] as const;
+export { PMS_ROLES };
 export type PmsRole = (typeof PMS_ROLES)[number];
 
 /** Ids of the records an entry is linked to (decision records / overlay decisions, orders, fills, proposals). */

@@ -6,9 +6,10 @@
  * APPROVED         → EXECUTED | CANCELLED | EXPIRED
  * REJECTED, EXPIRED, EXECUTED, CANCELLED are terminal.
  */
+import { PROPOSAL_STATUSES } from '../../contracts/index.ts';
 import type { PmsRole } from '../journal/journal-entry.ts';
 
-export const PROPOSAL_STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'EXECUTED', 'CANCELLED'] as const;
+export { PROPOSAL_STATUSES };
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** Allowed transitions, the only place they are defined. */

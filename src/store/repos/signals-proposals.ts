@@ -1,4 +1,5 @@
-import { AgentProposal, Signal } from '../../contracts/index.ts';
+import { z } from 'zod';
+import { AgentProposal, ProposalEvent, ProposalStatus, ProposalTicket, Signal } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
 import type { Db } from '../db.ts';
 import { json, parseRow } from './rows.ts';
@@ -31,39 +32,127 @@ export class SignalsRepo {
   }
 }
 
-/** A stored proposal with its approval-workflow status. */
+/**
+ * A stored proposal and its human-approval workflow state (PMS semantics in src/pms). `size` is a
+ * multiplier on the proposal as generated; `limitPrice` dollars; times ISO-8601 UTC.
+ */
 export interface StoredProposal {
   readonly id: string;
   readonly fundId: string;
-  /** PENDING until a person or rule decides (e.g. APPROVED, REJECTED, MODIFIED, EXECUTED, EXPIRED). */
-  readonly status: string;
+  readonly status: ProposalStatus;
+  /** The agent's proposal as reviewed (for a discretionary ticket: the book after the ticket). */
   readonly proposal: AgentProposal;
+  /** The overlay decision it came from (null for a discretionary ticket). */
+  readonly decisionId: string | null;
+  readonly ticket: ProposalTicket | null;
+  readonly size: number;
+  readonly limitPrice: number | null;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly rationale: string;
+  readonly history: ProposalEvent[];
+  readonly orderIds: string[];
+  readonly fillIds: string[];
+  /** The last decision's author and time (null while untouched). */
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
+  readonly executedAt: string | null;
   readonly note: string | null;
 }
 
-const PROPOSAL_COLUMNS = `id, fund_id AS "fundId", status, payload, decided_by AS "decidedBy", decided_at AS "decidedAt", note`;
+/** A proposal to store: defaults PENDING_APPROVAL, size 1, no limit, created now by `system`, empty history. */
+export interface NewProposal {
+  readonly id: string;
+  readonly fundId: string;
+  readonly proposal: AgentProposal;
+  readonly expiresAt: string;
+  readonly status?: ProposalStatus;
+  readonly decisionId?: string | null;
+  readonly ticket?: ProposalTicket | null;
+  readonly size?: number;
+  readonly limitPrice?: number | null;
+  readonly createdBy?: string;
+  readonly createdAt?: string;
+  readonly rationale?: string;
+  readonly history?: readonly ProposalEvent[];
+}
 
-/** Agent proposals and the human approval workflow. */
+/** The workflow state a decision (or execution) writes, compare-and-set on `from`. */
+export interface ProposalUpdate {
+  readonly from: ProposalStatus;
+  readonly status: ProposalStatus;
+  readonly size: number;
+  readonly limitPrice: number | null;
+  readonly history: readonly ProposalEvent[];
+  readonly orderIds: readonly string[];
+  readonly fillIds: readonly string[];
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  readonly executedAt?: string | null;
+}
+
+const PROPOSAL_COLUMNS = `id, fund_id AS "fundId", status, payload, decision_id AS "decisionId", ticket, size,
+  limit_price AS "limitPrice", created_by AS "createdBy", created_at AS "createdAt", expires_at AS "expiresAt", rationale,
+  history, order_ids AS "orderIds", fill_ids AS "fillIds", decided_by AS "decidedBy", decided_at AS "decidedAt",
+  executed_at AS "executedAt", note`;
+
+const ProposalRow = z.object({
+  id: z.string(),
+  fundId: z.string(),
+  status: ProposalStatus,
+  payload: AgentProposal,
+  decisionId: z.string().nullable(),
+  ticket: ProposalTicket.nullable(),
+  size: z.number(),
+  limitPrice: z.number().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  rationale: z.string(),
+  history: z.array(ProposalEvent),
+  orderIds: z.array(z.string()),
+  fillIds: z.array(z.string()),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  executedAt: z.string().nullable(),
+  note: z.string().nullable(),
+});
+
+function toStored(row: unknown): StoredProposal {
+  const { payload, ...rest } = parseRow(ProposalRow, row, 'proposals');
+  return { ...rest, proposal: payload };
+}
+
+/** Agent proposals and the human approval workflow, one row per proposal. */
 export class ProposalsRepo {
   constructor(private readonly db: Db) {}
 
-  async insert(id: string, fundId: string, p: AgentProposal): Promise<void> {
+  async insert(p: NewProposal): Promise<void> {
     await this.db.query(
-      `INSERT INTO proposals (id, fund_id, cycle_id, agent_id, as_of, status, payload)
-       VALUES ($1, $2, $3, $4, $5, 'PENDING', $6::jsonb)`,
-      [id, fundId, p.cycleId, p.agentId, p.asOf, json(p)],
+      `INSERT INTO proposals (id, fund_id, cycle_id, agent_id, as_of, status, payload, decision_id, ticket, size, limit_price,
+         created_by, created_at, expires_at, rationale, history)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16::jsonb)`,
+      [
+        p.id, p.fundId, p.proposal.cycleId, p.proposal.agentId, p.proposal.asOf, p.status ?? 'PENDING_APPROVAL', json(p.proposal),
+        p.decisionId ?? null, p.ticket ? json(p.ticket) : null, p.size ?? 1, p.limitPrice ?? null, p.createdBy ?? 'system',
+        p.createdAt ?? null, p.expiresAt, p.rationale ?? p.proposal.reasoning, json(p.history ?? []),
+      ],
     );
   }
 
-  /** Moves a proposal from `from` to `to` (compare-and-set); throws when it is not in `from`. */
-  async decide(id: string, d: { from: string; to: string; by: string; at: string; note?: string }): Promise<void> {
+  /**
+   * Writes a proposal's next workflow state if it is still in `u.from` (compare-and-set), so two
+   * deciders cannot both win; throws KEEL_E_ILLEGAL_TRANSITION when it moved on.
+   */
+  async update(id: string, u: ProposalUpdate): Promise<void> {
     const r = await this.db.query(
-      `UPDATE proposals SET status = $3, decided_by = $4, decided_at = $5, note = $6 WHERE id = $1 AND status = $2`,
-      [id, d.from, d.to, d.by, d.at, d.note ?? null],
+      `UPDATE proposals SET status = $3, size = $4, limit_price = $5, history = $6::jsonb, order_ids = $7::text[],
+         fill_ids = $8::text[], decided_by = $9, decided_at = $10, executed_at = coalesce($11::timestamptz, executed_at)
+       WHERE id = $1 AND status = $2`,
+      [id, u.from, u.status, u.size, u.limitPrice, json(u.history), [...u.orderIds], [...u.fillIds], u.decidedBy, u.decidedAt, u.executedAt ?? null],
     );
-    if (r.rowCount === 0) throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `proposal ${id} is not ${d.from}`, { id, ...d });
+    if (r.rowCount === 0) throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `proposal ${id} is not ${u.from}`, { id, from: u.from, to: u.status });
   }
 
   /**
@@ -71,22 +160,21 @@ export class ProposalsRepo {
    * until the surrounding transaction ends, so two executions of one proposal run one after the other.
    */
   async get(fundId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<StoredProposal | undefined> {
-    const r = await this.db.query<Omit<StoredProposal, 'proposal'> & { payload: unknown }>(
+    const r = await this.db.query(
       `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE fund_id = $1 AND id = $2${opts.forUpdate === true ? ' FOR UPDATE' : ''}`,
       [fundId, id],
     );
     const row = r.rows[0];
-    if (row === undefined) return undefined;
-    const { payload, ...rest } = row;
-    return { ...rest, proposal: parseRow(AgentProposal, payload, 'proposals') };
+    return row === undefined ? undefined : toStored(row);
   }
 
-  async list(fundId: string, status?: string): Promise<StoredProposal[]> {
-    const r = await this.db.query<Omit<StoredProposal, 'proposal'> & { payload: unknown }>(
-      `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE fund_id = $1 AND ($2::text IS NULL OR status = $2)
+  /** The fund's proposals, oldest first, optionally only those in one of `statuses`. */
+  async list(fundId: string, opts: { statuses?: readonly ProposalStatus[] } = {}): Promise<StoredProposal[]> {
+    const r = await this.db.query(
+      `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE fund_id = $1 AND ($2::text[] IS NULL OR status = ANY($2::text[]))
        ORDER BY created_at, id`,
-      [fundId, status ?? null],
+      [fundId, opts.statuses ? [...opts.statuses] : null],
     );
-    return r.rows.map(({ payload, ...rest }) => ({ ...rest, proposal: parseRow(AgentProposal, payload, 'proposals') }));
+    return r.rows.map(toStored);
   }
 }

@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { InProcessBus } from '../../../src/bus/index.ts';
 import { defaultFundConfigInput, parseFundConfig, type AgentProposal, type FundConfig, type MacroObservation, type OverlayDecision } from '../../../src/contracts/index.ts';
-import { SequentialIds, SimClock } from '../../../src/core/index.ts';
+import { addDays, SequentialIds, SimClock } from '../../../src/core/index.ts';
 import { createFundMetrics, registerFund } from '../../../src/fund/index.ts';
 import { generateSyntheticMarket, syntheticBars } from '../../../src/market/index.ts';
 import { buildServer, type ServerOptions } from '../../../src/api/index.ts';
@@ -121,8 +121,9 @@ export async function makeWorld(): Promise<World> {
       allocations: [{ agentId: 'momentum', qty: 100 }], denials: [], createdAt: now, updatedAt: now,
     });
     await store.fills.insert({ version: 1, traceId: `tr-ord-${tag}`, id: `fill-${tag}-1`, orderId: `ord-${tag}-1`, symbol: sym, side: 'BUY', qty: 100, price: px * 1.001, commission: 1, timestamp: now, allocations: [{ agentId: 'momentum', qty: 100 }] });
-    await store.proposals.insert(`prop-${tag}-1`, fundId, agentProposal('momentum', `cyc-${tag}-1`, lastDate, [{ symbol: sym, weight: 0.05 }]));
-    await store.proposals.insert(`prop-${tag}-2`, fundId, agentProposal('trend', `cyc-${tag}-1`, lastDate, [{ symbol: sym, weight: 0.02 }]));
+    const expiresAt = `${addDays(lastDate, 1)}T00:00:00.000Z`;
+    await store.proposals.insert({ id: `prop-${tag}-1`, fundId, proposal: agentProposal('momentum', `cyc-${tag}-1`, lastDate, [{ symbol: sym, weight: 0.05 }]), createdBy: 'system:agent:momentum', createdAt: now, expiresAt });
+    await store.proposals.insert({ id: `prop-${tag}-2`, fundId, proposal: agentProposal('trend', `cyc-${tag}-1`, lastDate, [{ symbol: sym, weight: 0.02 }]), createdBy: 'system:agent:trend', createdAt: now, expiresAt });
     await store.overlayActions.insertMany([overlayDecision(tag, 'momentum', lastDate, 1), overlayDecision(tag, 'trend', lastDate, 1), overlayDecision(tag, 'momentum', lastDate, 2)], fundId);
     await store.journal.add({ fundId, at: now, author: 'seed', kind: 'NOTE', title: `secret note of ${fundId}`, body: `secret note of ${fundId} about ${sym}`, tags: [sym], refs: {} });
     await store.risk.addStressResults([{ fundId, cycleId: null, asOf: lastDate, scenario: 'gfc_2008', pnlImpact: -1000, pnlImpactPct: -0.01, perAgent: {}, details: {} }]);

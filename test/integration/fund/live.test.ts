@@ -88,7 +88,7 @@ describe('live and paper cycles over the store', () => {
     });
     const out = completed(await runLiveCycle({ store, config: advisory, mode: 'paper', home, asOf: dates[dates.length - 1] ?? '', logger: nullLogger }));
     expect(out.result.orders).toHaveLength(0);
-    const pending = await store.proposals.list('adv', 'PENDING');
+    const pending = await store.proposals.list('adv', { statuses: ['PENDING_APPROVAL'] });
     expect(pending.length).toBeGreaterThan(0);
     const decisions = new Map(out.result.decisions.map((d) => [d.agentId, d]));
     for (const p of pending) {

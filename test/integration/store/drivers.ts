@@ -9,8 +9,8 @@ import { openStore, type Store } from '../../../src/store/index.ts';
 
 export interface DriverCase {
   readonly name: 'pglite' | 'postgres';
-  /** Opens a migrated store on an empty database; `close()` also drops the test schema. */
-  open(): Promise<Store>;
+  /** Opens a store on an empty database, migrated unless `migrate: false`; `close()` also drops the test schema. */
+  open(opts?: { migrate?: boolean }): Promise<Store>;
 }
 
 const pgUrl = process.env['TEST_DATABASE_URL'];
@@ -26,14 +26,14 @@ async function dropSchema(url: string, schema: string): Promise<void> {
 }
 
 export const DRIVERS: readonly DriverCase[] = [
-  { name: 'pglite', open: () => openStore({ memory: true }) },
+  { name: 'pglite', open: (opts = {}) => openStore({ memory: true, ...opts }) },
   ...(pgUrl
     ? [
         {
           name: 'postgres' as const,
-          async open(): Promise<Store> {
+          async open(opts: { migrate?: boolean } = {}): Promise<Store> {
             const schema = `keel_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-            const store = await openStore({ url: pgUrl, schema });
+            const store = await openStore({ url: pgUrl, schema, ...opts });
             return {
               ...store,
               close: async () => {

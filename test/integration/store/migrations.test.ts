@@ -54,6 +54,49 @@ describe.each(DRIVERS)('migrations on $name', (driver) => {
   });
 });
 
+describe.each(DRIVERS)('0003 proposal workflow columns on $name', (driver) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await driver.open({ migrate: false });
+    await migrate(store.db, loadMigrations().slice(0, 2));
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  const payload = (agentId: string, reasoning: string) =>
+    JSON.stringify({ version: 1, traceId: `tr-${agentId}`, cycleId: 'cy-1', agentId, strategy: 'momentum', asOf: '2024-06-03', signals: [],
+      targets: [{ symbol: 'AAPL', weight: 0.05, stopLoss: null, takeProfit: null }], agentRisk: [], reasoning });
+  const history = [{ from: 'PENDING_APPROVAL', to: 'EXECUTED', who: 'system:oms', role: 'system', why: 'executed', at: '2024-06-03T15:00:00.000Z', journalEntryId: null, changes: null }];
+  const note = JSON.stringify({ v: 1, size: 0.5, limitPrice: 101.25, ticket: { symbol: 'AAPL', side: 'BUY', qty: 10, notional: null },
+    expiresAt: '2024-06-03T22:00:00.000Z', createdBy: 'pam', createdAt: '2024-06-03T14:00:00.000Z', rationale: 'by hand', decisionId: null,
+    history, orderIds: ['pr-a:AAPL'], fillIds: ['pr-a:AAPL-f1'] });
+
+  it("moves the PMS's note JSON into the columns, gives cycle rows their defaults, and renames PENDING", async () => {
+    const insert = (id: string, agent: string, status: string, n: string | null) =>
+      store.db.query(`INSERT INTO proposals (id, fund_id, cycle_id, agent_id, as_of, status, payload, note, decided_at, created_at)
+        VALUES ($1, 'F1', 'cy-1', $2, '2024-06-03', $3, $4::jsonb, $5, '2024-06-03T15:00:00Z', '2024-06-03T13:00:00Z')`, [id, agent, status, payload(agent, `${agent} reasons`), n]);
+    await insert('pr-a', 'discretionary', 'EXECUTED', note);
+    await insert('prop-od-1', 'mom', 'PENDING', null);
+    await insert('pr-c', 'mom', 'WHATEVER', 'a plain note');
+    await store.db.query(`INSERT INTO overlay_actions (decision_id, fund_id, trace_id, cycle_id, agent_id, as_of, action, scale, reasons, checks, targets, risk_actions, summary)
+      VALUES ('od-1', 'F1', 'tr', 'cy-1', 'mom', '2024-06-03', 'APPROVE', 1, '[]', '[]', '[]', '[]', 'ok')`);
+    expect((await migrate(store.db)).applied).toContain(3);
+    const a = await store.proposals.get('F1', 'pr-a');
+    expect(a).toMatchObject({
+      status: 'EXECUTED', size: 0.5, limitPrice: 101.25, ticket: { symbol: 'AAPL', side: 'BUY', qty: 10, notional: null }, createdBy: 'pam',
+      createdAt: '2024-06-03T14:00:00.000Z', expiresAt: '2024-06-03T22:00:00.000Z', rationale: 'by hand', decisionId: null, history,
+      orderIds: ['pr-a:AAPL'], fillIds: ['pr-a:AAPL-f1'], executedAt: '2024-06-03T15:00:00.000Z', note: null,
+    });
+    expect(await store.proposals.get('F1', 'prop-od-1')).toMatchObject({
+      status: 'PENDING_APPROVAL', size: 1, limitPrice: null, ticket: null, decisionId: 'od-1', createdBy: 'system:agent:mom',
+      createdAt: '2024-06-03T13:00:00.000Z', expiresAt: '2024-06-04T00:00:00.000Z', rationale: 'mom reasons', history: [], orderIds: [], note: null,
+    });
+    expect(await store.proposals.get('F1', 'pr-c')).toMatchObject({ status: 'CANCELLED', note: 'a plain note', decisionId: null });
+    await expect(store.db.query(`UPDATE proposals SET status = 'PENDING' WHERE id = 'pr-c'`)).rejects.toThrow();
+  });
+});
+
 describe('migration files', () => {
   it('are numbered 0001, 0002, … without gaps', () => {
     const files = loadMigrations();

@@ -10,7 +10,9 @@ import {
 } from '../../../src/contracts/index.ts';
 import type { Store } from '../../../src/store/index.ts';
 import { DRIVERS } from './drivers.ts';
-import { T1 } from './fixtures.ts';
+import { T0, T1 } from './fixtures.ts';
+
+const T2 = '2024-06-04T14:30:00.000Z';
 
 const signal = (symbol: string, mu: number): Signal =>
   Signal.parse({ version: 1, traceId: 'tr-s', symbol, mu, sigma: 0.05, horizonDays: 21, confidence: 0.7,
@@ -95,13 +97,33 @@ describe.each(DRIVERS)('market data and fund records on $name', (driver) => {
     expect(await store.signals.listByCycle('cy1')).toEqual(sigs);
     const p = AgentProposal.parse({ version: 1, traceId: 'tr-p', cycleId: 'cy1', agentId: 'mom', strategy: 'momentum',
       asOf: '2024-06-03', signals: sigs, targets: [{ symbol: 'AAPL', weight: 0.05 }], reasoning: 'trend intact' });
-    await store.proposals.insert('pr-1', 'F1', p);
-    expect(await store.proposals.list('F1', 'PENDING')).toEqual([{ id: 'pr-1', fundId: 'F1', status: 'PENDING', proposal: p,
-      decidedBy: null, decidedAt: null, note: null }]);
-    await store.proposals.decide('pr-1', { from: 'PENDING', to: 'APPROVED', by: 'pm', at: T1, note: 'ok' });
-    await expect(store.proposals.decide('pr-1', { from: 'PENDING', to: 'REJECTED', by: 'pm', at: T1 }))
-      .rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
-    expect((await store.proposals.list('F1'))[0]).toMatchObject({ status: 'APPROVED', decidedBy: 'pm', decidedAt: T1 });
+    await store.proposals.insert({ id: 'pr-1', fundId: 'F1', proposal: p, decisionId: 'od-1', createdBy: 'system:agent:mom', createdAt: T0, expiresAt: T2 });
+    const fresh = {
+      id: 'pr-1', fundId: 'F1', status: 'PENDING_APPROVAL', proposal: p, decisionId: 'od-1', ticket: null, size: 1, limitPrice: null,
+      createdBy: 'system:agent:mom', createdAt: T0, expiresAt: T2, rationale: 'trend intact', history: [], orderIds: [], fillIds: [],
+      decidedBy: null, decidedAt: null, executedAt: null, note: null,
+    };
+    expect(await store.proposals.list('F1', { statuses: ['PENDING_APPROVAL'] })).toEqual([fresh]);
+    expect(await store.proposals.get('F1', 'pr-1', { forUpdate: false })).toEqual(fresh);
+    expect(await store.proposals.get('F2', 'pr-1')).toBeUndefined();
+    const step = { from: 'PENDING_APPROVAL' as const, to: 'MODIFIED' as const, who: 'pm', role: 'pm' as const, why: 'half', at: T1, journalEntryId: 'pr-1/j1',
+      changes: { sizeBefore: 1, sizeAfter: 0.5, limitPriceBefore: null, limitPriceAfter: 189.1234 } };
+    const update = { from: 'PENDING_APPROVAL' as const, status: 'MODIFIED' as const, size: 0.5, limitPrice: 189.1234, history: [step], orderIds: [], fillIds: [], decidedBy: 'pm', decidedAt: T1 };
+    await store.proposals.update('pr-1', update);
+    await expect(store.proposals.update('pr-1', { ...update, status: 'REJECTED' })).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
+    const executed = { ...update, from: 'MODIFIED' as const, status: 'EXECUTED' as const, orderIds: ['pr-1:AAPL'], fillIds: ['pr-1:AAPL-f1'], decidedBy: 'system:oms', decidedAt: T2, executedAt: T2 };
+    await store.transaction(async (tx) => {
+      expect((await tx.proposals.get('F1', 'pr-1', { forUpdate: true }))?.status).toBe('MODIFIED');
+      await tx.proposals.update('pr-1', executed);
+    });
+    expect(await store.proposals.get('F1', 'pr-1')).toEqual({
+      ...fresh, status: 'EXECUTED', size: 0.5, limitPrice: 189.1234, history: [step], orderIds: ['pr-1:AAPL'], fillIds: ['pr-1:AAPL-f1'],
+      decidedBy: 'system:oms', decidedAt: T2, executedAt: T2,
+    });
+    const ticket = { symbol: 'MSFT', side: 'SELL' as const, qty: null, notional: 25_000.5 };
+    await store.proposals.insert({ id: 'pr-2', fundId: 'F1', proposal: { ...p, agentId: 'discretionary' }, ticket, expiresAt: T2, status: 'REJECTED' });
+    expect((await store.proposals.list('F1', { statuses: ['REJECTED'] })).map((x) => [x.id, x.ticket, x.createdBy])).toEqual([['pr-2', ticket, 'system']]);
+    await expect(store.proposals.insert({ id: 'pr-3', fundId: 'F1', proposal: p, expiresAt: T2, size: 0 })).rejects.toThrow();
   });
 
   it('keeps risk snapshots, stress results and briefings', async () => {

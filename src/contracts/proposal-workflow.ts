@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { finite, isoTime, positive, symbol } from './common.ts';
+
+/**
+ * The stored state of a trade proposal's human-approval workflow (the PMS decides, the store
+ * keeps it in columns). Transitions live in one table in src/pms; these are the shapes only.
+ */
+export const PROPOSAL_STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'EXECUTED', 'CANCELLED'] as const;
+export const ProposalStatus = z.enum(PROPOSAL_STATUSES);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+
+/** Roles of people using the PMS: approving needs pm, the kill switch needs risk, config needs admin. */
+export const PMS_ROLES = ['viewer', 'pm', 'risk', 'admin'] as const;
+
+/** A PM's hand-entered trade: unsigned shares or dollars (exactly one set). */
+export const ProposalTicket = z.object({
+  symbol,
+  side: z.enum(['BUY', 'SELL']),
+  qty: positive.nullable(),
+  notional: positive.nullable(),
+});
+export type ProposalTicket = z.infer<typeof ProposalTicket>;
+
+/** A modification's size multiplier and limit price (dollars) before and after. */
+export const ProposalChanges = z.object({
+  sizeBefore: finite,
+  sizeAfter: finite,
+  limitPriceBefore: finite.nullable(),
+  limitPriceAfter: finite.nullable(),
+});
+
+/** One step of a proposal's decision history (who, in which role, why, when). */
+export const ProposalEvent = z.object({
+  from: ProposalStatus,
+  to: ProposalStatus,
+  who: z.string().min(1),
+  role: z.enum([...PMS_ROLES, 'system']),
+  why: z.string(),
+  at: isoTime,
+  journalEntryId: z.string().nullable(),
+  changes: ProposalChanges.nullable(),
+});
+export type ProposalEvent = z.infer<typeof ProposalEvent>;
