@@ -13,8 +13,8 @@ export { bulkLoadBars, type BarRow, type BulkLoadOptions, type BulkLoadReport } 
 export { BarsRepo, type BarQuery, type BarStats } from './repos/bars.ts';
 export { InstrumentsRepo } from './repos/instruments.ts';
 export { FundamentalsRepo, MacroRepo, DataQualityRepo } from './repos/market-extras.ts';
-export { OrdersRepo, OPEN_ORDER_STATUSES, type OrderEvent, type OrderTransition } from './repos/orders.ts';
-export { FillsRepo } from './repos/fills.ts';
+export { OrdersRepo, OPEN_ORDER_STATUSES, type OrderEvent, type OrderTransition, type FundOrderFilter } from './repos/orders.ts';
+export { FillsRepo, type FundFillFilter } from './repos/fills.ts';
 export { PositionsRepo } from './repos/positions.ts';
 export { CashLedgerRepo, type CashEntry } from './repos/cash-ledger.ts';
 export { NavRepo, type NavPoint } from './repos/nav.ts';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { OrderStatus, type Fill, type Order, type Position } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
-import { fundFills, fundOrder, fundOrders } from '../fund-reads.ts';
 import { rawJson, route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { dateRange, FundParams, qBool, qDate, qInt, qSymbol } from './schemas.ts';
@@ -101,8 +100,8 @@ export const bookRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/orders', tag: 'books', access: 'any', params: FundParams, query: OrdersQuery,
     summary: 'Order blotter (newest first) with TCA', returns: '{ orders: [Order & { tca }] }',
     handler: async ({ rt, params, query }) => {
-      const orders = await fundOrders(rt.store, params.fundId, query);
-      const fills = orders.length === 0 ? [] : await fundFills(rt.store, params.fundId, { limit: 100_000, orderIds: orders.map((o) => o.id) });
+      const orders = await rt.store.orders.listForFund(params.fundId, query);
+      const fills = orders.length === 0 ? [] : await rt.store.fills.listForFund(params.fundId, { limit: 100_000, orderIds: orders.map((o) => o.id) });
       const byOrder = new Map<string, Fill[]>();
       for (const f of fills) byOrder.set(f.orderId, [...(byOrder.get(f.orderId) ?? []), f]);
       return { orders: orders.map((o) => ({ ...o, tca: tca(o, byOrder.get(o.id) ?? []) })) };
@@ -112,7 +111,7 @@ export const bookRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/orders/:orderId', tag: 'books', access: 'any', params: z.object({ fundId: id, orderId: id }),
     summary: 'One order with its fills, events and TCA', returns: '{ order, fills, events, tca }',
     handler: async ({ rt, params }) => {
-      const order = await fundOrder(rt.store, params.fundId, params.orderId);
+      const order = await rt.store.orders.getForFund(params.fundId, params.orderId);
       if (!order) throw new KeelError('KEEL_E_NOT_FOUND', `order ${params.orderId} does not exist`, { field: 'params.orderId' });
       const [fills, events] = await Promise.all([rt.store.fills.listByOrder(order.id), rt.store.orders.events(order.id)]);
       return { order, fills, events, tca: tca(order, fills) };
@@ -121,6 +120,6 @@ export const bookRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/fills', tag: 'books', access: 'any', params: FundParams, query: FillsQuery,
     summary: "The fund's fills (newest first)", returns: '{ fills: [Fill] }',
-    handler: async ({ rt, params, query }) => ({ fills: await fundFills(rt.store, params.fundId, query) }),
+    handler: async ({ rt, params, query }) => ({ fills: await rt.store.fills.listForFund(params.fundId, query) }),
   }),
 ];

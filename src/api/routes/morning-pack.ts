@@ -3,7 +3,6 @@ import { StrategyType, type Alert } from '../../contracts/index.ts';
 import { addDays, ensureDefined } from '../../core/index.ts';
 import { deriveRegime } from '../../overlay/index.ts';
 import { buildMorningPack, fromStored, narrate, type AgentViewInput, type NarrateOptions } from '../../pms/index.ts';
-import { latestOverlayActions } from '../fund-reads.ts';
 import { marketAt } from '../market-context.ts';
 import { fundRiskReport } from '../risk-book.ts';
 import { route, type AnyRoute } from '../route.ts';
@@ -52,7 +51,7 @@ export const morningPackRoutes: readonly AnyRoute[] = [
       const [agents, positions, overlay, stored, alerts] = await Promise.all([
         rt.store.funds.agents(f.id),
         cachedPositions(rt, f.id),
-        latestOverlayActions(rt.store, f.id),
+        rt.store.overlayActions.latestForFund(f.id),
         rt.store.proposals.list(f.id),
         rt.store.alerts.list({ limit: 200 }),
       ]);

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { id } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
 import { HISTORICAL_SCENARIOS, reviewRisk, RiskReviewRequest, SEED_SCENARIOS } from '../../overlay/index.ts';
-import { fundOverlayActions, latestOverlayActions } from '../fund-reads.ts';
 import { marketAt } from '../market-context.ts';
 import { fundRiskReport, fundStress, latestPerScenario } from '../risk-book.ts';
 import { rawJson, route, type AnyRoute } from '../route.ts';
@@ -59,11 +58,11 @@ export const riskRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/overlay-actions', tag: 'risk', access: 'any', params: FundParams,
     query: z.object({ agentId: id.optional(), limit: qInt(1, 1000).default(100) }),
     summary: 'Overlay decisions (newest first)', returns: '{ actions: [OverlayDecision] }',
-    handler: async ({ rt, params, query }) => ({ actions: await fundOverlayActions(rt.store, params.fundId, query) }),
+    handler: async ({ rt, params, query }) => ({ actions: await rt.store.overlayActions.listForFund(params.fundId, query) }),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/overlay-actions/latest', tag: 'risk', access: 'any', params: FundParams,
     summary: 'The last overlay decision of each agent', returns: '{ latest: { [agentId]: OverlayDecision } }',
-    handler: async ({ rt, params }) => ({ latest: Object.fromEntries((await latestOverlayActions(rt.store, params.fundId)).map((d) => [d.agentId, d])) }),
+    handler: async ({ rt, params }) => ({ latest: Object.fromEntries((await rt.store.overlayActions.latestForFund(params.fundId)).map((d) => [d.agentId, d])) }),
   }),
 ];

@@ -4,6 +4,17 @@ import { json, parseRow } from './rows.ts';
 
 const COLUMNS = `1 AS version, trace_id AS "traceId", id, order_id AS "orderId", symbol, side, qty, price, commission,
   timestamp, allocations`;
+/** The same, qualified for a join with orders. */
+const F_COLUMNS = `1 AS version, f.trace_id AS "traceId", f.id, f.order_id AS "orderId", f.symbol, f.side, f.qty, f.price,
+  f.commission, f.timestamp, f.allocations`;
+
+/** A fund's fills, filtered: inclusive dates (YYYY-MM-DD, UTC) and/or some orders, newest first, at most `limit`. */
+export interface FundFillFilter {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly orderIds?: readonly string[] | undefined;
+  readonly limit: number;
+}
 
 /** Executions. Inserting a fill id twice is a no-op (broker redelivery). */
 export class FillsRepo {
@@ -21,6 +32,18 @@ export class FillsRepo {
 
   async listByOrder(orderId: string): Promise<Fill[]> {
     const r = await this.db.query(`SELECT ${COLUMNS} FROM fills WHERE order_id = $1 ORDER BY timestamp, id`, [orderId]);
+    return r.rows.map((row) => parseRow(Fill, row, 'fills'));
+  }
+
+  /** Fills of the fund's orders, newest first (timestamp, then id), filtered. */
+  async listForFund(fundId: string, f: FundFillFilter): Promise<Fill[]> {
+    const r = await this.db.query(
+      `SELECT ${F_COLUMNS} FROM fills f JOIN orders o ON o.id = f.order_id WHERE o.fund_id = $1
+         AND ($2::date IS NULL OR f.timestamp >= $2::date) AND ($3::date IS NULL OR f.timestamp < $3::date + 1)
+         AND ($5::text[] IS NULL OR f.order_id = ANY($5::text[]))
+       ORDER BY f.timestamp DESC, f.id DESC LIMIT $4`,
+      [fundId, f.from ?? null, f.to ?? null, f.limit, f.orderIds ? [...f.orderIds] : null],
+    );
     return r.rows.map((row) => parseRow(Fill, row, 'fills'));
   }
 

@@ -11,6 +11,15 @@ const COLUMNS = `1 AS version, trace_id AS "traceId", id, fund_id AS "fundId", c
 /** Statuses from which an order can still change (not terminal). */
 export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = ['PENDING', 'SUBMITTED', 'ACKNOWLEDGED', 'PARTIALLY_FILLED'];
 
+/** A fund's orders, filtered: status, symbol, inclusive creation dates (YYYY-MM-DD, UTC), newest first, at most `limit`. */
+export interface FundOrderFilter {
+  readonly status?: OrderStatus | undefined;
+  readonly symbol?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly limit: number;
+}
+
 /** One entry of the append-only order history. */
 export interface OrderEvent {
   readonly orderId: string;
@@ -107,6 +116,24 @@ export class OrdersRepo {
 
   async findByBrokerOrderId(brokerOrderId: string): Promise<Order | undefined> {
     const r = await this.db.query(`SELECT ${COLUMNS} FROM orders WHERE broker_order_id = $1`, [brokerOrderId]);
+    const row = r.rows[0];
+    return row === undefined ? undefined : parseRow(Order, row, 'orders');
+  }
+
+  /** A fund's orders, newest first (created_at, then id), filtered. */
+  async listForFund(fundId: string, f: FundOrderFilter): Promise<Order[]> {
+    const r = await this.db.query(
+      `SELECT ${COLUMNS} FROM orders WHERE fund_id = $1 AND ($2::text IS NULL OR status = $2)
+         AND ($3::text IS NULL OR symbol = $3) AND ($4::date IS NULL OR created_at >= $4::date)
+         AND ($5::date IS NULL OR created_at < $5::date + 1) ORDER BY created_at DESC, id DESC LIMIT $6`,
+      [fundId, f.status ?? null, f.symbol ?? null, f.from ?? null, f.to ?? null, f.limit],
+    );
+    return r.rows.map((row) => parseRow(Order, row, 'orders'));
+  }
+
+  /** One order of the fund (undefined when absent or another fund's). */
+  async getForFund(fundId: string, id: string): Promise<Order | undefined> {
+    const r = await this.db.query(`SELECT ${COLUMNS} FROM orders WHERE fund_id = $1 AND id = $2`, [fundId, id]);
     const row = r.rows[0];
     return row === undefined ? undefined : parseRow(Order, row, 'orders');
   }

@@ -25,6 +25,25 @@ export class OverlayActionsRepo {
     return r.rowCount;
   }
 
+  /** A fund's decisions (optionally one agent's), newest as-of first, at most `limit`. */
+  async listForFund(fundId: string, f: { readonly agentId?: string | undefined; readonly limit: number }): Promise<OverlayDecision[]> {
+    const r = await this.db.query(
+      `SELECT ${COLUMNS} FROM overlay_actions WHERE fund_id = $1 AND ($2::text IS NULL OR agent_id = $2)
+       ORDER BY as_of DESC, cycle_id DESC, agent_id LIMIT $3`,
+      [fundId, f.agentId ?? null, f.limit],
+    );
+    return r.rows.map((row) => parseRow(OverlayDecision, row, 'overlay_actions'));
+  }
+
+  /** The latest decision of each agent of the fund, by agent id. */
+  async latestForFund(fundId: string): Promise<OverlayDecision[]> {
+    const r = await this.db.query(
+      `SELECT DISTINCT ON (agent_id) ${COLUMNS} FROM overlay_actions WHERE fund_id = $1 ORDER BY agent_id, as_of DESC, cycle_id DESC`,
+      [fundId],
+    );
+    return r.rows.map((row) => parseRow(OverlayDecision, row, 'overlay_actions'));
+  }
+
   async listByCycle(cycleId: string): Promise<OverlayDecision[]> {
     const r = await this.db.query(`SELECT ${COLUMNS} FROM overlay_actions WHERE cycle_id = $1 ORDER BY agent_id`, [cycleId]);
     return r.rows.map((row) => parseRow(OverlayDecision, row, 'overlay_actions'));

@@ -161,6 +161,55 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
     });
   });
 
+  describe('fund-scoped reads (blotter, fills, overlay history)', () => {
+    const at = (d: string) => `${d}T15:00:00.000Z`;
+    beforeAll(async () => {
+      // fund G1: three orders on three days (one filled, one rejected), fund G2: one order on the same symbol
+      await store.orders.insertPending(order('g-1', { fundId: 'G1', symbol: 'AAPL', createdAt: at('2024-07-01'), updatedAt: at('2024-07-01') }));
+      await store.orders.insertPending(order('g-2', { fundId: 'G1', symbol: 'MSFT', createdAt: at('2024-07-02'), updatedAt: at('2024-07-02') }));
+      await store.orders.insertPending(order('g-3', { fundId: 'G1', symbol: 'AAPL', createdAt: at('2024-07-03'), updatedAt: at('2024-07-03') }));
+      await store.orders.insertPending(order('h-1', { fundId: 'G2', symbol: 'AAPL', createdAt: at('2024-07-02'), updatedAt: at('2024-07-02') }));
+      await store.orders.transition('g-2', { from: 'PENDING', to: 'REJECTED', at: at('2024-07-02'), eventType: 'OrderRejected',
+        denials: [{ code: 'TRADING_HALTED', message: 'halted', limit: null, actual: null }] });
+      await store.fills.insert({ ...fill('gf-1', 'g-1'), timestamp: at('2024-07-01') });
+      await store.fills.insert({ ...fill('gf-3', 'g-3'), timestamp: at('2024-07-03') });
+      await store.fills.insert({ ...fill('hf-1', 'h-1'), timestamp: at('2024-07-02') });
+      await store.overlayActions.insertMany([overlayDecision('gc1', 'mom'), overlayDecision('gc1', 'qv')].map((d) => ({ ...d, asOf: '2024-07-01' })), 'G1');
+      await store.overlayActions.insertMany([{ ...overlayDecision('gc2', 'mom'), asOf: '2024-07-02' }], 'G1');
+      await store.overlayActions.insertMany([{ ...overlayDecision('hc1', 'mom'), asOf: '2024-07-05' }], 'G2');
+    });
+
+    it('orders of one fund, newest first, by status, symbol and inclusive dates; one order only within its fund', async () => {
+      const ids = async (f: Parameters<typeof store.orders.listForFund>[1]) => (await store.orders.listForFund('G1', f)).map((o) => o.id);
+      expect(await ids({ limit: 10 })).toEqual(['g-3', 'g-2', 'g-1']);
+      expect(await ids({ limit: 2 })).toEqual(['g-3', 'g-2']);
+      expect(await ids({ symbol: 'AAPL', limit: 10 })).toEqual(['g-3', 'g-1']);
+      expect(await ids({ status: 'REJECTED', limit: 10 })).toEqual(['g-2']);
+      expect(await ids({ from: '2024-07-02', to: '2024-07-02', limit: 10 })).toEqual(['g-2']);
+      expect(await ids({ from: '2024-07-02', limit: 10 })).toEqual(['g-3', 'g-2']);
+      expect((await store.orders.listForFund('G1', { status: 'REJECTED', limit: 1 }))[0]?.denials.map((d) => d.code)).toEqual(['TRADING_HALTED']);
+      expect(await store.orders.getForFund('G1', 'g-1')).toEqual(await store.orders.findByClientOrderId('g-1'));
+      expect(await store.orders.getForFund('G1', 'h-1')).toBeUndefined();
+    });
+
+    it("fills of one fund's orders, newest first, by dates and by orders", async () => {
+      const ids = async (fundId: string, f: Parameters<typeof store.fills.listForFund>[1]) => (await store.fills.listForFund(fundId, f)).map((x) => x.id);
+      expect(await ids('G1', { limit: 10 })).toEqual(['gf-3', 'gf-1']);
+      expect(await ids('G1', { to: '2024-07-02', limit: 10 })).toEqual(['gf-1']);
+      expect(await ids('G1', { orderIds: ['g-3', 'h-1'], limit: 10 })).toEqual(['gf-3']);
+      expect(await ids('G2', { limit: 10 })).toEqual(['hf-1']);
+      expect((await store.fills.listForFund('G1', { orderIds: ['g-1'], limit: 1 }))[0]).toEqual({ ...fill('gf-1', 'g-1'), timestamp: at('2024-07-01') });
+    });
+
+    it("overlay decisions of one fund: history newest first (optionally one agent's), and each agent's latest", async () => {
+      expect((await store.overlayActions.listForFund('G1', { limit: 10 })).map((d) => [d.cycleId, d.agentId])).toEqual([['gc2', 'mom'], ['gc1', 'mom'], ['gc1', 'qv']]);
+      expect((await store.overlayActions.listForFund('G1', { agentId: 'mom', limit: 1 })).map((d) => d.cycleId)).toEqual(['gc2']);
+      expect((await store.overlayActions.latestForFund('G1')).map((d) => [d.agentId, d.cycleId])).toEqual([['mom', 'gc2'], ['qv', 'gc1']]);
+      expect((await store.overlayActions.latestForFund('G2')).map((d) => d.cycleId)).toEqual(['hc1']);
+      expect(await store.overlayActions.latestForFund('nobody')).toEqual([]);
+    });
+  });
+
   describe('operations', () => {
     it('round-trips alerts and finds the last one by dedup key', async () => {
       const a = alert('al-1');
