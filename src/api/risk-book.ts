@@ -1,7 +1,7 @@
 import { createRng, hashOf } from '../core/index.ts';
 import { RiskDriver, type FundConfig } from '../contracts/index.ts';
 import type { Panel } from '../market/index.ts';
-import { buildRiskModel, runStress, worstWindows, type StressBook, type StressReport } from '../overlay/index.ts';
+import { buildUniverse, DEFAULT_OVERLAY_OPTIONS, riskModelFor, runStress, styleLoadings, worstWindows, type StressBook, type StressReport } from '../overlay/index.ts';
 import { riskMonitor, type LimitSpec, type RiskMonitorReport, type RiskPosition } from '../pms/index.ts';
 import type { AgentRow, FundRow } from '../store/index.ts';
 import { lastClose, marketAt, returnsWindow } from './market-context.ts';
@@ -70,14 +70,15 @@ export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: strin
 
 /**
  * Runs the overlay's stress scenarios (seed, historical, worst-window replays) on the fund's
- * current books. Style (momentum/value) loadings are not on the overlay's public face, so style
- * shocks are left at zero here.
+ * current books with the overlay's own inputs: its risk model for the held names, their style
+ * (momentum/value) loadings, and replays of the worst 5- and 20-day windows. For the same book
+ * and capital the results equal the stress of the overlay's review.
  */
 export async function fundStress(rt: ApiRuntime, fund: FundRow, agents: readonly AgentRow[], scenarios?: readonly string[]): Promise<{ asOf: string; nav: number; report: StressReport }> {
   const b = await markedBook(rt, fund);
   const config = await rt.configFor(fund);
   const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
-  const model = buildRiskModel(b.view, symbols, config);
+  const model = riskModelFor(b.view, symbols, config);
   const driversOf = new Map(agents.map((a) => [a.id, a.riskDrivers.filter((d): d is RiskDriver => RiskDriver.safeParse(d).success)]));
   const byAgent = new Map<string, Map<number, number>>();
   for (const p of b.positions) {
@@ -92,8 +93,8 @@ export async function fundStress(rt: ApiRuntime, fund: FundRow, agents: readonly
     book: { idx: Int32Array.from(m.keys()), val: Float64Array.from(m.values()) },
     drivers: driversOf.get(agentId) ?? [],
   }));
-  const style = { momentum: new Float64Array(model.N), value: new Float64Array(model.N) };
-  const report = runStress(books, model, style, b.nav, worstWindows(model, [5, 20]));
+  const style = styleLoadings(b.view, buildUniverse(b.view, symbols));
+  const report = runStress(books, model, style, b.nav, worstWindows(model, DEFAULT_OVERLAY_OPTIONS.replayWindows));
   const wanted = scenarios && scenarios.length > 0 ? new Set(scenarios) : null;
   const results = wanted ? report.results.filter((r) => wanted.has(r.scenario)) : report.results;
   let worst: (typeof results)[number] | null = null;

@@ -11,6 +11,8 @@ export type { TradingState, Position, Rearm, DrawdownTrack, AgentBookState, Hedg
 export { NORMAL_TRACK, DEFAULT_OVERLAY_OPTIONS } from './types.ts';
 export type { OverlayCheck, ReviewContext, AgentCandidate, FundContext } from './context.ts';
 export { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
+export { buildUniverse } from './universe.ts';
+export { styleLoadings } from './style.ts';
 export { portfolioVariance, factorExposures, riskScratch, zOf, cvarMultiple, type RiskScratch, type SparseBook } from './risk-math.ts';
 export { TradingStateCheck } from './checks/trading-state-gate.ts';
 export { RiskBudgetCheck } from './checks/risk-budget.ts';
