@@ -173,56 +173,16 @@ function selectRows(full: RiskModel, symbols: readonly string[], marketNow = ful
   };
 }
 
-/** The factor model over every name of the view. */
-function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
-  const rm = config.risk.riskModel;
-  const symbols = view.symbols;
-  const N = symbols.length;
-  const T = Math.max(2, Math.min(rm.lookbackDays, view.t));
-  const cols = symbols.map((_, u) => u);
-  // column-major (N×T) so each name's series is contiguous
-  const col = new Float64Array(N * T).fill(Number.NaN);
-  cols.forEach((c, u) => {
-    if (c >= 0) view.windowInto('ret', c, T, col, u * T);
-  });
-  const mkt = marketSeries(view, T);
-  const issues: string[] = [];
-  // observation weights
-  const w = new Float64Array(T);
-  for (let k = 0; k < T; k++) w[k] = rm.kind === 'ewma' ? Math.pow(rm.ewmaLambda, T - 1 - k) : 1;
-  // sectors present
-  const sectorOf = new Int32Array(N);
-  const sectorNames: string[] = [];
-  const sectorIdx = new Map<string, number>();
-  cols.forEach((c, u) => {
-    const name = c >= 0 ? (view.sectors[c] ?? 'Unknown') : 'Unknown';
-    let s = sectorIdx.get(name);
-    if (s === undefined) {
-      s = sectorNames.length;
-      sectorIdx.set(name, s);
-      sectorNames.push(name);
-    }
-    sectorOf[u] = s;
-  });
-  const S = sectorNames.length;
-  const K = 1 + S;
-  const mOk = new Uint8Array(T);
-  let mktObs = 0;
-  for (let k = 0; k < T; k++) {
-    if (Number.isFinite(mkt[k] as number)) {
-      mOk[k] = 1;
-      mktObs++;
-    }
-  }
-  if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
+/**
+ * Each name's market beta (weighted OLS over the days both have a return) and, in place of its
+ * returns in `col`, its market residuals (NaN where missing; all NaN for a proxied name), summed
+ * per sector and day into `secSum`/`secCnt` (T×S).
+ */
+function marketBetas(col: Float64Array, mkt: Float64Array, mOk: Uint8Array, w: Float64Array, sectorOf: Int32Array, N: number, T: number, S: number, secSum: Float64Array, secCnt: Float64Array): { beta: Float64Array; proxied: Uint8Array } {
   const beta = new Float64Array(N);
   const proxied = new Uint8Array(N);
-  const resid = col; // overwritten in place by residuals (NaN where missing)
-  const secSum = new Float64Array(T * S);
-  const secCnt = new Float64Array(T * S);
   for (let u = 0; u < N; u++) {
     const o = u * T;
-    // one pass: weighted sums over the days where both the name and the market have a return
     let sw = 0, sx = 0, sy = 0, sxx0 = 0, sxy0 = 0, n = 0;
     for (let k = 0; k < T; k++) {
       const r = col[o + k] as number;
@@ -232,30 +192,35 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
       const wm = wk * m;
       sw += wk; sx += wm; sy += wk * r; sxx0 += wm * m; sxy0 += wm * r; n++;
     }
-    const s = sectorOf[u] as number;
     if (n < MIN_OBS || sw <= 0) {
       proxied[u] = 1;
       beta[u] = 1;
-      for (let k = 0; k < T; k++) resid[o + k] = Number.NaN;
+      col.fill(Number.NaN, o, o + T);
       continue;
     }
     const sxx = sxx0 - (sx * sx) / sw;
     const sxy = sxy0 - (sx * sy) / sw;
     const b = sxx > 0 ? sxy / sxx : 1;
     beta[u] = b;
+    const s = sectorOf[u] as number;
     for (let k = 0; k < T; k++) {
       const r = col[o + k] as number;
       if (mOk[k] !== 1 || r !== r) {
-        resid[o + k] = Number.NaN;
+        col[o + k] = Number.NaN;
         continue;
       }
       const e = r - b * (mkt[k] as number);
-      resid[o + k] = e;
+      col[o + k] = e;
       secSum[k * S + s] = (secSum[k * S + s] as number) + e;
       secCnt[k * S + s] = (secCnt[k * S + s] as number) + 1;
     }
   }
-  // factor returns T×K: market, then each sector's mean residual
+  return { beta, proxied };
+}
+
+/** Factor returns T×K: the market, then each sector's mean residual (0 on a day with none). */
+function factorReturns(mkt: Float64Array, mOk: Uint8Array, secSum: Float64Array, secCnt: Float64Array, T: number, S: number): Float64Array {
+  const K = 1 + S;
   const fac = new Float64Array(T * K);
   for (let k = 0; k < T; k++) {
     fac[k * K] = mOk[k] === 1 ? (mkt[k] as number) : Number.NaN;
@@ -264,19 +229,14 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
       fac[k * K + 1 + s] = c > 0 ? (secSum[k * S + s] as number) / c : 0;
     }
   }
-  // B, D
-  const B = new Float64Array(N * K);
-  const D = new Float64Array(N);
+  return fac;
+}
+
+/** Each unproxied name's loading γ on its sector factor and its specific variance D (weighted). */
+function sectorLoadings(resid: Float64Array, fac: Float64Array, w: Float64Array, sectorOf: Int32Array, proxied: Uint8Array, B: Float64Array, D: Float64Array, N: number, T: number, K: number): void {
   for (let u = 0; u < N; u++) {
+    if (proxied[u] === 1) continue;
     const s = sectorOf[u] as number;
-    B[u * K] = beta[u] as number;
-    if (proxied[u] === 1) {
-      const c = cols[u] ?? -1;
-      const v = c >= 0 ? view.value('vol20', c) : Number.NaN;
-      const vol = Number.isFinite(v) ? Math.max(v, PROXY_VOL) : PROXY_VOL;
-      D[u] = vol * vol;
-      continue;
-    }
     const o = u * T;
     let sw = 0, see = 0, sef = 0, sff = 0;
     for (let k = 0; k < T; k++) {
@@ -291,7 +251,10 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
     // Σw(e − g f)² = Σw e² − 2g Σw e f + g² Σw f²
     D[u] = sw > 0 ? Math.max(0, see - 2 * g * sef + g * g * sff) / sw : PROXY_VOL * PROXY_VOL;
   }
-  // F: weighted covariance of factor returns over rows where the market is known
+}
+
+/** Weighted covariance (K×K) of the factor returns over the rows where the market is known. */
+function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T: number, K: number): Float64Array {
   const F = new Float64Array(K * K);
   const means = new Float64Array(K);
   let sw = 0;
@@ -302,23 +265,82 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
     for (let i = 0; i < K; i++) means[i] = (means[i] as number) + wk * (fac[k * K + i] as number);
   }
   if (sw > 0) for (let i = 0; i < K; i++) means[i] = (means[i] as number) / sw;
-  const d = new Float64Array(K);
+  // centred columns (K×T, zero where the market is missing), one register accumulator per entry
+  const dc = new Float64Array(K * T);
+  const wdc = new Float64Array(K * T);
   for (let k = 0; k < T; k++) {
     if (mOk[k] !== 1) continue;
     const wk = w[k] as number;
-    for (let i = 0; i < K; i++) d[i] = (fac[k * K + i] as number) - (means[i] as number);
     for (let i = 0; i < K; i++) {
-      const di = wk * (d[i] as number);
-      for (let j = i; j < K; j++) F[i * K + j] = (F[i * K + j] as number) + di * (d[j] as number);
+      const v = (fac[k * K + i] as number) - (means[i] as number);
+      dc[i * T + k] = v;
+      wdc[i * T + k] = wk * v;
     }
   }
   for (let i = 0; i < K; i++) {
     for (let j = i; j < K; j++) {
-      const v = sw > 0 ? (F[i * K + j] as number) / sw : 0;
+      let acc = 0;
+      for (let k = 0; k < T; k++) acc += (wdc[i * T + k] as number) * (dc[j * T + k] as number);
+      const v = sw > 0 ? acc / sw : 0;
       F[i * K + j] = v;
       F[j * K + i] = v;
     }
   }
+  return F;
+}
+
+/** The factor model over every name of the view (small kernels above, so each is optimised). */
+function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
+  const rm = config.risk.riskModel;
+  const symbols = view.symbols;
+  const N = symbols.length;
+  const T = Math.max(2, Math.min(rm.lookbackDays, view.t));
+  // column-major (N×T) so each name's series is contiguous; becomes the residuals
+  const col = new Float64Array(N * T);
+  for (let u = 0; u < N; u++) view.windowInto('ret', u, T, col, u * T);
+  const mkt = marketSeries(view, T);
+  const issues: string[] = [];
+  const w = new Float64Array(T);
+  for (let k = 0; k < T; k++) w[k] = rm.kind === 'ewma' ? Math.pow(rm.ewmaLambda, T - 1 - k) : 1;
+  const sectorOf = new Int32Array(N);
+  const sectorNames: string[] = [];
+  const sectorIdx = new Map<string, number>();
+  for (let u = 0; u < N; u++) {
+    const name = view.sectors[u] ?? 'Unknown';
+    let s = sectorIdx.get(name);
+    if (s === undefined) {
+      s = sectorNames.length;
+      sectorIdx.set(name, s);
+      sectorNames.push(name);
+    }
+    sectorOf[u] = s;
+  }
+  const S = sectorNames.length;
+  const K = 1 + S;
+  const mOk = new Uint8Array(T);
+  let mktObs = 0;
+  for (let k = 0; k < T; k++) {
+    if (Number.isFinite(mkt[k] as number)) {
+      mOk[k] = 1;
+      mktObs++;
+    }
+  }
+  if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
+  const secSum = new Float64Array(T * S);
+  const secCnt = new Float64Array(T * S);
+  const { beta, proxied } = marketBetas(col, mkt, mOk, w, sectorOf, N, T, S, secSum, secCnt);
+  const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S);
+  const B = new Float64Array(N * K);
+  const D = new Float64Array(N);
+  for (let u = 0; u < N; u++) {
+    B[u * K] = beta[u] as number;
+    if (proxied[u] !== 1) continue;
+    const v = view.value('vol20', u);
+    const vol = Number.isFinite(v) ? Math.max(v, PROXY_VOL) : PROXY_VOL;
+    D[u] = vol * vol;
+  }
+  sectorLoadings(col, fac, w, sectorOf, proxied, B, D, N, T, K);
+  const F = factorCovariance(fac, mOk, w, T, K);
   for (let i = 0; i < F.length; i++) if (!Number.isFinite(F[i] ?? Number.NaN)) issues.push('factor covariance has a non-finite entry');
   for (let u = 0; u < N; u++) {
     if (!Number.isFinite(D[u] ?? Number.NaN) || !Number.isFinite(B[u * K] ?? Number.NaN)) issues.push(`risk model is not finite for ${symbols[u]}`);
