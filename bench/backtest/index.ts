@@ -1,6 +1,8 @@
 /**
  * bench/backtest: the fund cycle end to end (issue: fund cycle, Performance).
- * - fund: 500 names, the 9 default agents, the complete overlay, paper broker fills — cycles/s;
+ * - fund: a 1000-day backtest (the goal's own measure: under 20 s) of 500 names, the 9 default
+ *   agents, the complete overlay, paper broker fills — cycles/s, agents' warm-up on the history
+ *   before the first day included;
  * - engine: one SMA(10/30) crossover agent over one series of 5,000 daily bars, and over 20 such
  *   series, through the same cycle with fills — bars/s (backtrader ≈ 10k/14k bars/s, LEAN ≈ 90k).
  * Each run is a whole backtest; the step split is printed to stderr.
@@ -10,7 +12,7 @@ import { runBacktest, type BacktestResult } from '../../src/fund/index.ts';
 import { syntheticPanel, type Panel } from '../../src/market/index.ts';
 import type { BenchSuite } from '../harness.ts';
 
-const FUND_DAYS = 100;
+const FUND_DAYS = 1000;
 
 function fundCase(): { panel: Panel; config: FundConfig } {
   const panel = syntheticPanel({ symbols: 500, years: 5, seed: 42 });
@@ -53,9 +55,9 @@ export const suites: BenchSuite[] = [
         setup: fundCase,
         run: (s) => run(s, 'fund', FUND_DAYS, (r) => r.days * 500),
         opsPerRun: FUND_DAYS,
-        baseline: 'goal ≥ 50 cycles/s',
+        baseline: 'goal ≥ 50 cycles/s (1000 days < 20 s)',
         warmup: 0,
-        runs: 3,
+        runs: 2,
       },
       {
         name: 'engine: SMA(10/30) × 1 series × ~4,700 bars',
