@@ -253,6 +253,20 @@ function sectorLoadings(resid: Float64Array, fac: Float64Array, w: Float64Array,
   }
 }
 
+/** Σ a[oa+k]·b[ob+k] for k < n, in four independent partial sums (a single running sum waits on each add). */
+function dot(a: Float64Array, oa: number, b: Float64Array, ob: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    s0 += (a[oa + k] as number) * (b[ob + k] as number);
+    s1 += (a[oa + k + 1] as number) * (b[ob + k + 1] as number);
+    s2 += (a[oa + k + 2] as number) * (b[ob + k + 2] as number);
+    s3 += (a[oa + k + 3] as number) * (b[ob + k + 3] as number);
+  }
+  for (; k < n; k++) s0 += (a[oa + k] as number) * (b[ob + k] as number);
+  return s0 + s1 + (s2 + s3);
+}
+
 /** Weighted covariance (K×K) of the factor returns over the rows where the market is known. */
 function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T: number, K: number): Float64Array {
   const F = new Float64Array(K * K);
@@ -279,9 +293,7 @@ function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T
   }
   for (let i = 0; i < K; i++) {
     for (let j = i; j < K; j++) {
-      let acc = 0;
-      for (let k = 0; k < T; k++) acc += (wdc[i * T + k] as number) * (dc[j * T + k] as number);
-      const v = sw > 0 ? acc / sw : 0;
+      const v = sw > 0 ? dot(wdc, i * T, dc, j * T, T) / sw : 0;
       F[i * K + j] = v;
       F[j * K + i] = v;
     }
