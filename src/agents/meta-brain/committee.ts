@@ -8,7 +8,6 @@ import { MacroAnalyst } from '../analysts/macro.ts';
 import { SentimentAnalyst } from '../analysts/sentiment.ts';
 import { TechnicalAnalyst } from '../analysts/technical.ts';
 import { ValuationAnalyst } from '../analysts/valuation.ts';
-import { EwmaVolFeature } from '../state/features.ts';
 import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import type { RowData } from '../state/incremental.ts';
 import { StrategyAgent, type Draft } from '../strategies/base.ts';
@@ -51,7 +50,6 @@ export class CommitteeAgent extends StrategyAgent {
   private readonly p: CommitteeParams;
   private readonly analysts: readonly Analyst[];
   private readonly outputs: AnalystOutput[] = [];
-  private readonly avol: EwmaVolFeature;
   readonly weighter: MetaWeighter;
   /** The decisions of the last proposal, by symbol (the audit trail of the rules). */
   lastDecisions: readonly { symbol: string; decision: MetaDecision }[] = [];
@@ -66,16 +64,14 @@ export class CommitteeAgent extends StrategyAgent {
       new FundamentalAnalyst(fund),
       new MacroAnalyst(),
     ];
-    const avol = new EwmaVolFeature(0.94);
     const weighter = new MetaWeighter({
       sources: analysts.map((a) => a.name),
       horizonDays: params.horizonDays,
       recordEvery: params.recordEvery,
     });
-    super(ctx, [avol, fund, ...analysts.flatMap((a) => a.features), weighter], 'committee-meta-brain@1');
+    super(ctx, [fund, ...analysts.flatMap((a) => a.features), weighter], 'committee-meta-brain@1');
     this.p = params;
     this.analysts = analysts;
-    this.avol = avol;
     this.weighter = weighter;
     if (params.learn) weighter.bind({ predict: (d, blend) => this.predictAt(d, blend) });
   }
@@ -172,7 +168,8 @@ export class CommitteeAgent extends StrategyAgent {
   }
 
   private runAnalysts(view: MarketView): void {
-    const env: AnalystEnv = { view, horizonDays: this.p.horizonDays, vol: (u) => this.analystVol(view, u) };
+    // the analysts' volatility is the agent's own EWMA (λ 0.94), stepped before them
+    const env: AnalystEnv = { view, horizonDays: this.p.horizonDays, vol: (u) => this.dailyVol(view, u) };
     this.analysts.forEach((a, k) => {
       let o = this.outputs[k];
       if (!o || o.mu.length !== view.U) {
@@ -184,18 +181,14 @@ export class CommitteeAgent extends StrategyAgent {
     });
   }
 
-  private analystVol(view: MarketView, u: number): number {
-    const v = this.avol.vol(u);
-    if (v > 0) return v;
-    const r = view.value('vol20', u);
-    return r > 0 ? r : Number.NaN;
-  }
-
   private readonly scratch = {
     mu: new Float64Array(8),
     sigma: new Float64Array(8),
     conf: new Float64Array(8),
     out: mutableEnsemble(),
+    options: { beta: 0 },
+    /** The per-column ensembles, reused every call (callers copy what they keep). */
+    all: { mu: new Float64Array(0), sigma: new Float64Array(0), confidence: new Float64Array(0), count: new Int32Array(0) },
   };
 
   /** The meta-brain ensemble of column u from the current analyst outputs (a fresh object). */
@@ -214,18 +207,23 @@ export class CommitteeAgent extends StrategyAgent {
       sc.sigma[k] = o.sigma[u] as number;
       sc.conf[k] = o.confidence[u] as number;
     }
-    ensembleInto(sc.mu, sc.sigma, sc.conf, blend, K, { beta: this.ctx.metaBrain.beta }, sc.out);
+    sc.options.beta = this.ctx.metaBrain.beta;
+    ensembleInto(sc.mu, sc.sigma, sc.conf, blend, K, sc.options, sc.out);
     if (calibrated && sc.out.n > 0) sc.out.confidence = this.weighter.calibrate(sc.out.confidence);
     return sc.out;
   }
 
+  /** The ensembles of every column, into arrays reused by the next call. */
   private ensembles(U: number, blend: Float64Array, calibrated: boolean): Ensembles {
-    const out: Ensembles = {
-      mu: new Float64Array(U).fill(Number.NaN),
-      sigma: new Float64Array(U).fill(Number.NaN),
-      confidence: new Float64Array(U).fill(Number.NaN),
-      count: new Int32Array(U),
-    };
+    let out = this.scratch.all;
+    if (out.mu.length !== U) {
+      out = { mu: new Float64Array(U), sigma: new Float64Array(U), confidence: new Float64Array(U), count: new Int32Array(U) };
+      this.scratch.all = out;
+    }
+    out.mu.fill(Number.NaN);
+    out.sigma.fill(Number.NaN);
+    out.confidence.fill(Number.NaN);
+    out.count.fill(0);
     for (let u = 0; u < U; u++) {
       const e = this.ensembleScratch(u, blend, calibrated);
       out.count[u] = e.n;

@@ -99,19 +99,18 @@ export function ensembleInto(
   o: EnsembleOptions,
   out: { -readonly [P in keyof Ensemble]: Ensemble[P] },
 ): void {
-  const usable = (k: number) => {
-    const m = mu[k] as number;
-    const s = sigma[k] as number;
-    return m === m && Number.isFinite(m) && Number.isFinite(s) && (conf[k] as number) > 0 && (blend[k] as number) > 0;
-  };
+  // A view is usable when μ and σ are finite and its confidence and blend weight positive (inlined: hot loop).
   let n = 0;
   let tw = 0;
   let meanMu = 0;
   for (let k = 0; k < K; k++) {
-    if (!usable(k)) continue;
+    const m = mu[k] as number;
+    const ck = conf[k] as number;
+    const bk = blend[k] as number;
+    if (!(m === m && Number.isFinite(m) && Number.isFinite(sigma[k] as number) && ck > 0 && bk > 0)) continue;
     n++;
-    tw += (blend[k] as number) * (conf[k] as number);
-    meanMu += mu[k] as number;
+    tw += bk * ck;
+    meanMu += m;
   }
   if (n === 0) {
     Object.assign(out, EMPTY);
@@ -121,10 +120,13 @@ export function ensembleInto(
   let muRaw = 0;
   let c = 0;
   for (let k = 0; k < K; k++) {
-    if (!usable(k)) continue;
-    const w = ((blend[k] as number) * (conf[k] as number)) / tw;
-    muRaw += w * (mu[k] as number);
-    c += w * (conf[k] as number);
+    const m = mu[k] as number;
+    const ck = conf[k] as number;
+    const bk = blend[k] as number;
+    if (!(m === m && Number.isFinite(m) && Number.isFinite(sigma[k] as number) && ck > 0 && bk > 0)) continue;
+    const w = (bk * ck) / tw;
+    muRaw += w * m;
+    c += w * ck;
   }
   let disagreement = 0;
   let variance = 0;
@@ -134,11 +136,12 @@ export function ensembleInto(
   const dir = muRaw > 0 ? 1 : muRaw < 0 ? -1 : 0;
   const strong = o.strongConfidence ?? 0.5;
   for (let k = 0; k < K; k++) {
-    if (!usable(k)) continue;
     const m = mu[k] as number;
     const s = sigma[k] as number;
     const ck = conf[k] as number;
-    const w = ((blend[k] as number) * ck) / tw;
+    const bk = blend[k] as number;
+    if (!(m === m && Number.isFinite(m) && Number.isFinite(s) && ck > 0 && bk > 0)) continue;
+    const w = (bk * ck) / tw;
     disagreement += (m - meanMu) * (m - meanMu);
     variance += w * (s * s + (m - muRaw) * (m - muRaw));
     if (dir !== 0 && Math.sign(m) === dir) agree += w;
@@ -162,12 +165,17 @@ export function ensembleInto(
 
 /** Robust z-scores (x − median) / MAD over the finite entries; 0 where MAD is 0, NaN stays NaN. */
 export function robustZScores(x: ArrayLike<number>): Float64Array {
-  const finite: number[] = [];
-  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) finite.push(x[i] as number);
   const out = new Float64Array(x.length).fill(Number.NaN);
-  if (finite.length === 0) return out;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) n++;
+  if (n === 0) return out;
+  const finite = new Float64Array(n);
+  n = 0;
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) finite[n++] = x[i] as number;
   const med = medianOf(finite);
-  const mad = medianOf(finite.map((v) => Math.abs(v - med)));
+  const dev = new Float64Array(n);
+  for (let i = 0; i < n; i++) dev[i] = Math.abs((finite[i] as number) - med);
+  const mad = medianOf(dev);
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     if (Number.isFinite(v)) out[i] = mad > 0 ? (v - med) / mad : 0;
@@ -175,10 +183,31 @@ export function robustZScores(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
-function medianOf(v: number[]): number {
-  const s = v.slice().sort((a, b) => a - b);
+/**
+ * Median of `v` (not modified). A numeric typed sort orders −0 before +0 where a comparator sort
+ * keeps them in input order; `zeroAt` restores the input order so a zero median keeps its sign.
+ */
+function medianOf(v: Float64Array): number {
+  const s = v.slice().sort();
   const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  return s.length % 2 === 1 ? sortedAt(s, v, m) : (sortedAt(s, v, m - 1) + sortedAt(s, v, m)) / 2;
+}
+
+function sortedAt(sorted: Float64Array, input: Float64Array, i: number): number {
+  const x = sorted[i] as number;
+  if (x !== 0) return x;
+  let first = i;
+  while (first > 0 && sorted[first - 1] === 0) first--;
+  return zeroAt(input, i - first);
+}
+
+/** The k-th zero (±0) of `v` in input order. */
+function zeroAt(v: Float64Array, k: number): number {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i] as number;
+    if (x === 0 && k-- === 0) return x;
+  }
+  return 0;
 }
 
 /** Conviction S = μ̂ / σ̂ (0 when σ̂ is 0). */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MetaBrainConfig } from '../../contracts/index.ts';
 import { conviction, decide, ensemble, kellyFraction, positionCvar, robustZScores, type AnalystView, type Ensemble } from '../index.ts';
@@ -46,6 +47,29 @@ describe('meta-brain formulas against hand-worked cases', () => {
     const withNaN = robustZScores([Number.NaN, 5, 5, 5]);
     expect(Number.isNaN(withNaN[0])).toBe(true);
     expect(withNaN[1]).toBe(0);
+  });
+  it('robust z-scores equal the comparator-sort formulation bit for bit, signed zeros included', () => {
+    const median = (v: number[]) => {
+      const s = v.slice().sort((a, b) => a - b);
+      const m = s.length >> 1;
+      return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+    };
+    const reference = (x: number[]) => {
+      const finite = x.filter((v) => Number.isFinite(v));
+      if (finite.length === 0) return x.map(() => Number.NaN);
+      const med = median(finite);
+      const mad = median(finite.map((v) => Math.abs(v - med)));
+      return x.map((v) => (Number.isFinite(v) ? (mad > 0 ? (v - med) / mad : 0) : Number.NaN));
+    };
+    const value = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(-0, 0, -0, Number.NaN, 0.25));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 15 }), (x) => {
+        const got = Array.from(robustZScores(x));
+        const want = reference(x);
+        for (let i = 0; i < x.length; i++) expect(Object.is(got[i], want[i]), `at ${i} of ${x.join(',')}`).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
   it('normal position CVaR: |f|(σφ(Φ⁻¹(α))/(1−α) − sign(f)μ)', () => {
     // φ(1.6448536) = 0.10313564; /0.05 = 2.0627128

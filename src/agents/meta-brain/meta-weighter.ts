@@ -1,6 +1,7 @@
 import { ensureDefined } from '../../core/index.ts';
-import { applyIsotonic, expectedCalibrationError, fitIsotonicCalibrator, type IsotonicCalibrator } from '../../quant/index.ts';
+import { applyIsotonic, expectedCalibrationError, type IsotonicCalibrator } from '../../quant/index.ts';
 import type { Feature, RowData, StateShape } from '../state/incremental.ts';
+import { CalibrationWindow } from './calibration-window.ts';
 
 /** One recorded prediction set: made at `row`, resolved at `endRow` (row + horizon). */
 interface PendingRecord {
@@ -53,8 +54,7 @@ export class MetaWeighter implements Feature {
   private syy = new Float64Array(0);
   private nObs = 0;
   private blend = new Float64Array(0);
-  private confX: number[] = [];
-  private hitY: number[] = [];
+  private calibration: CalibrationWindow;
   private eceP: number[] = [];
   private eceY: number[] = [];
   private fit: IsotonicCalibrator | null = null;
@@ -69,6 +69,7 @@ export class MetaWeighter implements Feature {
     this.n0 = o.priorSamples ?? 2000;
     this.maxSamples = o.maxSamples ?? 4000;
     this.blend = new Float64Array(this.K).fill(1);
+    this.calibration = new CalibrationWindow(this.maxSamples);
   }
 
   bind(p: Predictor): void {
@@ -82,8 +83,7 @@ export class MetaWeighter implements Feature {
     this.syy = new Float64Array(this.K);
     this.nObs = 0;
     this.blend = new Float64Array(this.K).fill(1);
-    this.confX = [];
-    this.hitY = [];
+    this.calibration = new CalibrationWindow(this.maxSamples);
     this.eceP = [];
     this.eceY = [];
     this.fit = null;
@@ -134,11 +134,9 @@ export class MetaWeighter implements Feature {
       this.eceP.push(this.calibrate(batchP[i] as number));
       this.eceY.push(batchY[i] as number);
     }
-    this.confX.push(...batchP);
-    this.hitY.push(...batchY);
+    this.calibration.add(batchP, batchY);
     trim(this.eceP, this.eceY, this.maxSamples);
-    trim(this.confX, this.hitY, this.maxSamples);
-    if (this.confX.length >= 50) this.fit = fitIsotonicCalibrator(this.confX, this.hitY);
+    if (this.calibration.length >= 50) this.fit = this.calibration.fit();
     this.updateBlend();
     this.resolvedBatches++;
   }
