@@ -148,25 +148,33 @@ function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[], sym: (u: n
   const window = Math.min(x.correlationWindow ?? 60, x.view.t);
   if (window < 20) return;
   const corr = ReturnCorrelations.fromView(x.view, window, held);
-  const kept: number[] = [];
+  const kept = new Int32Array(held.length);
+  const same = new Int32Array(held.length);
+  const rho = new Float64Array(held.length);
+  let nKept = 0;
   for (let i = 0; i < held.length; i++) {
     const u = held[i] as number;
+    const sign = Math.sign(w[u] as number);
+    let nSame = 0;
+    for (let q = 0; q < nKept; q++) {
+      const k = kept[q] as number;
+      if (Math.sign(w[held[k] as number] as number) === sign) same[nSame++] = k;
+    }
+    corr.corrMany(i, same, 0, nSame, rho);
     let worst = -1;
     let worstRho = Number.NEGATIVE_INFINITY;
-    for (const k of kept) {
-      const v = held[k] as number;
-      if (Math.sign(w[u] as number) !== Math.sign(w[v] as number)) continue;
-      const rho = corr.corr(i, k);
-      if (rho > worstRho) {
-        worstRho = rho;
-        worst = v;
+    for (let q = 0; q < nSame; q++) {
+      const r = rho[q] as number;
+      if (r > worstRho) {
+        worstRho = r;
+        worst = held[same[q] as number] as number;
       }
     }
     if (worst >= 0 && worstRho > limit) {
       w[u] = 0;
       notes.push(note('CORRELATION_FILTER', sym(u), limit, worstRho, `dropped: correlated with stronger ${sym(worst)}`));
     } else {
-      kept.push(i);
+      kept[nKept++] = i;
     }
   }
 }

@@ -108,4 +108,26 @@ describe('shared standardised returns (ReturnCorrelations.fromView)', () => {
       { numRuns: 40 },
     );
   });
+  it('corrMany gives exactly corr, and selection through it exactly the selection through corr', () => {
+    const panel = syntheticPanel({ symbols: 40, years: 1, seed: 12 });
+    const view = viewAt(panel, panel.T - 1);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 39 }), { minLength: 2, maxLength: 30 }),
+        fc.array(fc.integer({ min: 0, max: 29 }), { maxLength: 11 }),
+        fc.double({ min: 0, max: 4, noNaN: true }),
+        (cols, js, penalty) => {
+          const c = ReturnCorrelations.fromView(view, 60, cols);
+          const idx = js.map((j) => j % cols.length);
+          const out = new Float64Array(idx.length + 2);
+          c.corrMany(0, idx, 1, idx.length, out);
+          for (let h = 1; h < idx.length; h++) expect(out[h]).toBe(c.corr(0, idx[h] as number));
+          const scores = cols.map((u) => Math.round(((u * 7919) % 13) - 6) / 3);
+          const k = Math.ceil(cols.length / 3);
+          expect(diversifiedTopK(scores, k, penalty, c)).toEqual(diversifiedTopK(scores, k, penalty, (i, j) => c.corr(i, j)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });

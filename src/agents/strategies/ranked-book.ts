@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MarketView } from '../../market/index.ts';
-import { alphaFromScore, confidenceFromZ, quantileCount, rankDescending } from '../scores.ts';
+import { alphaFromScore, confidenceFromZ, quantileCount, rankedCount, topRanked } from '../scores.ts';
 import { ReturnCorrelations, diversifiedTopK } from '../selection/diversified-top-k.ts';
 import type { Draft } from './base.ts';
 
@@ -56,17 +56,17 @@ export function buildLongBook(
     d.sigma[u] = a.sigma;
     d.confidence[u] = confidenceFromZ(zu, 2.5, coverage(u));
   }
-  const ranked = rankDescending(score);
-  const n = Math.min(o.maxNames, quantileCount(ranked.length, o.topFraction, o.minNames));
+  const count = rankedCount(score);
+  const n = Math.min(o.maxNames, quantileCount(count, o.topFraction, o.minNames));
   if (n === 0) return [];
   let held: number[];
   if (o.correlationPenalty > 0 && view.t >= o.correlationWindow) {
-    const pool = ranked.slice(0, Math.min(ranked.length, n * 3));
+    const pool = topRanked(score, Math.min(count, n * 3));
     const corr = ReturnCorrelations.fromView(view, o.correlationWindow, pool);
     const poolScores = pool.map((u) => score[u] as number);
-    held = diversifiedTopK(poolScores, n, o.correlationPenalty, (i, j) => corr.corr(i, j)).map((i) => pool[i] as number);
+    held = diversifiedTopK(poolScores, n, o.correlationPenalty, corr).map((i) => pool[i] as number);
   } else {
-    held = ranked.slice(0, n);
+    held = topRanked(score, n);
   }
   let total = 0;
   for (const u of held) {

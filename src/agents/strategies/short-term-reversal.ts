@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MarketView } from '../../market/index.ts';
 import type { AgentBook, AgentContext } from '../agent.ts';
-import { alphaFromScore, clipInPlace, confidenceFromZ, quantileCount, rankDescending, zscoreInPlace } from '../scores.ts';
+import { alphaFromScore, clipInPlace, confidenceFromZ, quantileCount, rankDescending, rankedCount, topRanked, zscoreInPlace } from '../scores.ts';
 import { StrategyAgent, type Draft } from './base.ts';
 
 export const ShortTermReversalParams = z.strictObject({
@@ -58,11 +58,11 @@ export class ShortTermReversalAgent extends StrategyAgent {
       d.sigma[u] = a.sigma;
       d.confidence[u] = confidenceFromZ(z);
     }
-    const ranked = rankDescending(score);
-    const n = Math.min(p.maxNamesPerLeg, quantileCount(ranked.length, p.legFraction), Math.floor(ranked.length / 2));
+    const count = rankedCount(score);
+    const n = Math.min(p.maxNamesPerLeg, quantileCount(count, p.legFraction), Math.floor(count / 2));
     const longGross = p.longOnly ? p.grossTarget : p.grossTarget / 2;
-    for (let i = 0; i < n; i++) d.weights[ranked[i] as number] = longGross / n;
-    if (!p.longOnly) for (let i = 0; i < n; i++) d.weights[ranked[ranked.length - 1 - i] as number] = -longGross / n;
+    for (const u of topRanked(score, n)) d.weights[u] = longGross / n;
+    if (!p.longOnly) for (const u of topRanked(score, n, true)) d.weights[u] = -longGross / n;
     d.reasoning = `${p.lookbackDays}-day reversal: long ${n} past losers${p.longOnly ? '' : `, short ${n} past winners`}`;
   }
 }
