@@ -83,5 +83,5 @@ export { fromStored, loadProposal, listProposals, insertProposal, saveProposal }
 export { toStoredJournal, fromStoredJournal, addJournalEntry } from './desk/journal-store.ts';
 export { executeProposal, approvedTrade, recordExpiry } from './desk/execute-proposal.ts';
 export type { ExecutionDesk, ProposalExecution } from './desk/execute-proposal.ts';
-export { sweepExpired, awaitedDecisions, settleProposals, deskReport, advisoryDesk } from './desk/advisory-desk.ts';
-export type { AwaitedDecisions, Settlement } from './desk/advisory-desk.ts';
+export { sweepExpired, awaitedDecisions, settleProposals, deskReport, proposalDesk } from './desk/proposal-desk.ts';
+export type { AwaitedDecisions, Settlement } from './desk/proposal-desk.ts';

@@ -102,7 +102,7 @@ export const proposalRoutes: readonly AnyRoute[] = [
     handler: async ({ rt, params }) => ({ proposal: await loadProposal(rt, params.fundId, params.proposalId) }),
   }),
   route({
-    method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/approve', tag: 'proposals', access: ['pm'], params: ProposalParams, body: Why,
+    method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/approve', tag: 'proposals', access: ['pm'], params: ProposalParams, body: Why, idempotent: true,
     summary: 'Approve a proposal; on the paper broker it executes at once (orders, fills and positions in the response)',
     returns: '{ proposal, journalEntry, execution: { outcome, isReplay, orders, fills, skipped, journalEntry } | null, executionError: { code, message } | null }',
     handler: async ({ rt, principal, fund, params, body }) => {
@@ -120,7 +120,7 @@ export const proposalRoutes: readonly AnyRoute[] = [
     },
   }),
   route({
-    method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/execute', tag: 'proposals', access: ['pm'], params: ProposalParams,
+    method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/execute', tag: 'proposals', access: ['pm'], params: ProposalParams, idempotent: true,
     summary: 'Execute an approved proposal now (idempotent: an executed one returns its orders, nothing is sent again)',
     returns: '{ proposal, execution: { outcome, isReplay, orders, fills, skipped, journalEntry } }',
     handler: async ({ rt, fund, params }) => {

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { InProcessBus } from '../../bus/index.ts';
 import { JsonLogger, LiveClock, RandomIds } from '../../core/index.ts';
 import { AlertManager, channelsFromEnv, createFundMetrics, DEFAULT_CRON, FundDaemon, runLiveCycle, type CycleResult, type DeskReport } from '../../fund/index.ts';
-import { advisoryDesk, awaitedDecisions } from '../../pms/index.ts';
+import { awaitedDecisions, proposalDesk } from '../../pms/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, table } from '../output.ts';
 import { parseDate, parseDuration, parseInteger, parsePositive } from './args.ts';
@@ -53,10 +53,11 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       'after',
       [
         '',
-        'Advisory funds (fund.mode = advisory): before the cycle, proposals past their expiry are moved to',
-        'EXPIRED and approved ones that have not executed are executed (orders, fills, positions). If',
-        "proposals of the previous cycle still wait for a decision, no new cycle runs: the run reports",
-        'them (status WAITING, exit code 0), or with --wait polls until they are decided or expire.',
+        'Before the cycle, proposals past their expiry are moved to EXPIRED and approved ones that have not',
+        'executed are executed (orders, fills, positions), on this run\'s broker. Advisory funds',
+        "(fund.mode = advisory): if proposals of the previous cycle still wait for a decision, no new cycle",
+        'runs: the run reports them (status WAITING, exit code 0), or with --wait polls until they are',
+        'decided or expire.',
       ].join('\n'),
     )
     .action(async (o: { mode: 'paper' | 'live'; asOf?: string; config?: string; json?: boolean; wait?: number; poll: number }) => {
@@ -64,9 +65,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       const store = await ctx.store();
       const logger = new JsonLogger((l) => ctx.io.err(l), { fundId: config.fund.id }, ctx.io.env.KEEL_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
       const clock = new LiveClock();
-      const desk = config.fund.mode === 'advisory' ? advisoryDesk(store, config) : undefined;
-      const runOnce = () =>
-        runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, clock, channels: channelsFromEnv(ctx.io.env, logger), ...(desk ? { desk } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) });
+      const desk = proposalDesk(store, config);
+      const runOnce = () => runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, clock, channels: channelsFromEnv(ctx.io.env, logger), desk, ...(o.asOf ? { asOf: o.asOf } : {}) });
       let out = await runOnce();
       if (out.status === 'WAITING' && o.wait !== undefined) {
         const deadline = clock.now() + o.wait;
@@ -110,14 +110,14 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       const bus = new InProcessBus(logger);
       const metrics = createFundMetrics();
       const channels = channelsFromEnv(ctx.io.env, logger);
-      const desk = config.fund.mode === 'advisory' ? advisoryDesk(store, config) : undefined;
+      const desk = proposalDesk(store, config);
       const alerts = new AlertManager({ clock: new LiveClock(), ids: new RandomIds(), channels, logger });
       const daemon = new FundDaemon({
         cron: o.cron,
         timezone: o.timezone,
         logger,
         heartbeatSec: o.heartbeat,
-        runCycle: () => runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, bus, metrics, channels, ...(desk ? { desk } : {}) }),
+        runCycle: () => runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, bus, metrics, channels, desk }),
         onFailure: (e, attempts) => {
           alerts.raise({ severity: 'CRITICAL', category: 'SYSTEM', title: 'fund cycle failed', message: `${String(e)} after ${attempts} attempt(s)`, dedupKey: 'daemon:failed', fundId: config.fund.id });
         },

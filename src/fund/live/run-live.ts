@@ -33,8 +33,9 @@ export interface LiveCycleOptions {
   /** Run as of this stored date instead of the latest. */
   readonly asOf?: string;
   /**
-   * Advisory mode: the approval desk settled before the cycle (expiries, approved executions).
-   * While proposals of the previous cycle wait for a decision no new cycle runs (status WAITING).
+   * The approval desk, settled before the cycle: expiries swept, approved proposals executed on
+   * this run's broker. Advisory mode: while proposals of the previous cycle wait for a decision no
+   * new cycle runs (status WAITING).
    */
   readonly desk?: ProposalDesk;
 }
@@ -50,9 +51,9 @@ export interface DeskReport {
 }
 
 /**
- * The human-approval desk of an advisory fund (the PMS implements it): before a cycle it sweeps
- * expired proposals, executes approved ones on the runner's broker and market, and says which
- * decisions are still awaited.
+ * The human-approval desk (the PMS implements it): before a cycle it sweeps expired proposals,
+ * executes approved ones on the runner's broker and market, and says which decisions of the
+ * previous advisory cycle are still awaited.
  */
 export interface ProposalDesk {
   settle(x: { readonly view: MarketView; readonly broker: Broker; readonly clock: Clock; readonly mode: 'paper' | 'live' }): Promise<DeskReport>;
@@ -103,8 +104,8 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   if (broker instanceof PaperBroker) broker.setMarket(view);
   const advisory = o.config.fund.mode === 'advisory';
   // Before the state is read: executions of approved proposals change the books the cycle starts from.
-  const desk = advisory && o.desk ? await o.desk.settle({ view, broker, clock, mode: o.mode }) : undefined;
-  if (desk && desk.waiting.length > 0) {
+  const desk = o.desk ? await o.desk.settle({ view, broker, clock, mode: o.mode }) : undefined;
+  if (advisory && desk && desk.waiting.length > 0) {
     const ids = desk.waiting.map((w) => `${w.proposalId} (expires ${w.expiresAt})`).join(', ');
     return { status: 'WAITING', gates, desk, reason: `waiting for ${desk.waiting.length} decision(s) on the previous cycle's proposals: ${ids}` };
   }

@@ -223,11 +223,19 @@ describe('API endpoints', () => {
     expect((await send('viewerA', 'POST', `/v1/funds/fund-a/proposals/${pid}/execute`, {})).status).toBe(403);
   });
 
-  it('execute: a pending proposal is 409; a fund on a live broker records the approval and leaves execution to the next run', async () => {
+  it('execute: a pending proposal is 409; an approval retried with its Idempotency-Key replays; a fund on a live broker leaves execution to the next run', async () => {
     const t = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[5], side: 'BUY', qty: 10, rationale: 'pending one' });
-    const pending = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${t.body.proposal.id as string}/execute`, {});
+    const id = t.body.proposal.id as string;
+    const pending = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${id}/execute`, {});
     expect(pending.status).toBe(409);
     expect(pending.body.code).toBe('KEEL_E_ILLEGAL_TRANSITION');
+    const first = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${id}/approve`, { why: 'once' }, { 'idempotency-key': 'appr-1' });
+    expect(first.body.execution.orders).toHaveLength(1);
+    const retry = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${id}/approve`, { why: 'once' }, { 'idempotency-key': 'appr-1' });
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replay']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect((await get('viewerA', `/v1/funds/fund-a/orders?symbol=${w.symbols[5] ?? ''}`)).body.orders.filter((o: { id: string }) => o.id.startsWith(id))).toHaveLength(1);
     const input = defaultFundConfigInput() as Record<string, unknown> & { fund: Record<string, unknown> };
     const alp = parseFundConfig({ ...input, fund: { ...input.fund, id: 'fund-alp', name: 'Alpaca fund' }, execution: { broker: 'alpaca' }, data: { minHistoryRows: 100, degradedMinRows: 50, minQuality: 0.5 } });
     await registerFund(w.store, alp, 'test', new Date(w.clock.now()).toISOString());

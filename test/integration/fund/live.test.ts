@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, defaultFundConfigInput, parseFundConfig, type MacroObservation } from '../../../src/contracts/index.ts';
 import { KeelError, nullLogger, SimClock } from '../../../src/core/index.ts';
-import { FundDaemon, killSwitchFile, loadMarket, replayCycle, runLiveCycle, type CycleInputs, type LiveCycleOutcome } from '../../../src/fund/index.ts';
+import { FundDaemon, killSwitchFile, loadMarket, registerFund, replayCycle, runLiveCycle, type CycleInputs, type LiveCycleOutcome } from '../../../src/fund/index.ts';
 import { generateSyntheticMarket, syntheticBars, viewAt } from '../../../src/market/index.ts';
-import { advisoryDesk, approve, executeProposal, listProposals, loadProposal, reject, saveProposal } from '../../../src/pms/index.ts';
+import { approve, executeProposal, insertProposal, listProposals, loadProposal, parseTicket, proposalDesk, proposalFromTicket, reject, saveProposal, ticketToAgentProposal } from '../../../src/pms/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 
 let store: Store;
@@ -107,7 +107,7 @@ describe('live and paper cycles over the store', () => {
       fund: { id: 'adv2', name: 'Advisory 2', totalCapital: 10_000_000, mode: 'advisory' },
       data: { minHistoryRows: 100, degradedMinRows: 50 },
     });
-    const desk = advisoryDesk(store, advisory);
+    const desk = proposalDesk(store, advisory);
     const d1 = dates[dates.length - 3] ?? '';
     const d2 = dates[dates.length - 2] ?? '';
     const clock = new SimClock(Date.parse(`${d1}T21:00:00.000Z`));
@@ -165,6 +165,30 @@ describe('live and paper cycles over the store', () => {
     }
     expect((await store.journal.list('adv2')).filter((j) => j.kind === 'EXPIRY')).toHaveLength(fresh.length);
     expect((await store.audit.verify()).ok).toBe(true);
+  });
+
+  it('an autonomous fund: an approved proposal left for the runner (a live-broker fund) executes before the cycle, on its broker', async () => {
+    const auto = parseFundConfig({ ...defaultFundConfigInput(10_000_000), fund: { id: 'auto2', name: 'Auto 2', totalCapital: 10_000_000 }, data: { minHistoryRows: 100, degradedMinRows: 50 } });
+    const asOf = dates[dates.length - 1] ?? '';
+    const clock = new SimClock(Date.parse(`${asOf}T21:00:00.000Z`));
+    const now = new Date(clock.now()).toISOString();
+    const symbol = (await store.instruments.list()).find((i) => i.assetClass === 'equity')?.symbol ?? '';
+    const ticket = parseTicket({ fundId: 'auto2', symbol, side: 'BUY', qty: 40, rationale: 'by hand' });
+    if (!ticket.success) throw new Error('bad ticket');
+    const pending = proposalFromTicket(ticket.data, { id: 'auto2-t1', createdBy: 'pat', now, ttlMs: 3_600_000 });
+    const ok = approve(pending, { who: 'pat', role: 'pm', why: 'go' }, now);
+    if (!ok.ok) throw new Error(ok.error.message);
+    await registerFund(store, auto, 'test', now);
+    await store.transaction(async (tx) => {
+      const payload = ticketToAgentProposal(ticket.data, { cycleId: 'disc-auto2-t1', traceId: 'auto2-t1', asOf, price: 100, bookCapital: 10_000_000, currentWeights: {} });
+      await insertProposal(tx, pending, payload);
+      await saveProposal(tx, pending, ok.value.proposal);
+    });
+    const out = completed(await runLiveCycle({ store, config: auto, mode: 'paper', home, asOf, logger: nullLogger, clock, desk: proposalDesk(store, auto) }));
+    expect(out.desk?.executed.map((e) => [e.proposalId, e.outcome, e.orderIds])).toEqual([['auto2-t1', 'EXECUTED', [`auto2-t1:${symbol}`]]]);
+    expect(out.resumedFrom).toBe('auto2-exec-auto2-t1');
+    expect((await store.positions.list('auto2', { agentId: 'discretionary' })).map((p) => [p.symbol, p.qty])).toEqual([[symbol, 40]]);
+    expect((await loadProposal(store, 'auto2', 'auto2-t1'))?.status).toBe('EXECUTED');
   });
 
   it('live mode refuses a config whose hash was not approved', async () => {

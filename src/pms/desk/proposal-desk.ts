@@ -46,7 +46,7 @@ export async function awaitedDecisions(store: Store, fundId: string, now: string
   return { cycleId, waiting: gate.waiting.flatMap((id) => byId.get(id) ?? []) };
 }
 
-/** The sweep, the executions and the wait, in that order (see `advisoryDesk`). */
+/** The sweep, the executions and the wait, in that order (see `proposalDesk`). */
 export interface Settlement {
   readonly expired: readonly TradeProposal[];
   readonly executed: readonly ProposalExecution[];
@@ -54,9 +54,9 @@ export interface Settlement {
 }
 
 /**
- * Before an advisory cycle: (a) sweep expired proposals, (b) execute every approved one that has
- * not executed (each in its own transaction, idempotent), (c) list the previous cycle's proposals
- * still waiting for a decision.
+ * Before a cycle: (a) sweep expired proposals, (b) execute every approved one that has not
+ * executed (each in its own transaction, idempotent), (c) list the previous advisory cycle's
+ * proposals still waiting for a decision.
  */
 export async function settleProposals(d: ExecutionDesk, fundId: string): Promise<Settlement> {
   const now = new Date(d.clock.now()).toISOString();
@@ -76,10 +76,11 @@ export function deskReport(s: Settlement): DeskReport {
 }
 
 /**
- * The advisory desk the fund runner calls before a cycle (`runLiveCycle({ desk })`): it settles
- * the fund's proposals on the runner's broker and market, and reports what still waits.
+ * The proposal desk the fund runner calls before a cycle (`runLiveCycle({ desk })`): it settles
+ * the fund's proposals on the runner's broker and market (so approvals on a live broker execute
+ * there), and reports what an advisory cycle still waits for.
  */
-export function advisoryDesk(store: Store, config: FundConfig): ProposalDesk {
+export function proposalDesk(store: Store, config: FundConfig): ProposalDesk {
   return {
     settle: async (x) => deskReport(await settleProposals({ store, config, view: x.view, clock: x.clock, mode: x.mode, broker: x.broker }, config.fund.id)),
   };
