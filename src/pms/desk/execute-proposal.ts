@@ -135,7 +135,7 @@ export async function executeProposal(d: ExecutionDesk, fundId: string, proposal
     const summary = [...lines, ...skips].join('; ') || 'nothing to trade (the book is at its targets)';
     const approval = p.history.filter((h) => h.to === 'APPROVED').at(-1);
     const why = allDenied ? `nothing traded: ${summary}` : summary;
-    const next = allDenied ? markNotExecuted(p, { orderIds, why }, now) : markExecuted(p, { orderIds, fillIds }, now);
+    const next = allDenied ? markNotExecuted(p, { orderIds, why }, now) : markExecuted(p, { orderIds, fillIds, why }, now);
     if (!next.ok) throw new KeelError(next.error.keelCode, next.error.message, { proposalId: p.id });
     const entry = journalEntry({
       id: `${p.id}/executed`,

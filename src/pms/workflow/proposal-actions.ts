@@ -122,15 +122,19 @@ export function modify(p: TradeProposal, m: Modification, now: string): Result<D
   return ok(apply(p, 'modify', m, now, { sizeBefore: p.size, sizeAfter, limitPriceBefore: p.limitPrice, limitPriceAfter: limitAfter }));
 }
 
-/** Records that an approved proposal was executed by these orders and fills (a system step; no role). */
-export function markExecuted(p: TradeProposal, exec: { readonly orderIds: readonly string[]; readonly fillIds: readonly string[] }, now: string): Result<TradeProposal, WorkflowError> {
+/** Records that an approved proposal was executed by these orders and fills (a system step; no role), with what happened as `why`. */
+export function markExecuted(
+  p: TradeProposal,
+  exec: { readonly orderIds: readonly string[]; readonly fillIds: readonly string[]; readonly why?: string },
+  now: string,
+): Result<TradeProposal, WorkflowError> {
   if (!canTransition(p.status, 'EXECUTED')) return err(illegalTransition(p.id, p.status, 'EXECUTED'));
   return ok({
     ...p,
     status: 'EXECUTED',
     orderIds: [...new Set([...p.orderIds, ...exec.orderIds])],
     fillIds: [...new Set([...p.fillIds, ...exec.fillIds])],
-    history: [...p.history, { from: p.status, to: 'EXECUTED', who: 'system:oms', role: 'system', why: 'executed', at: now, journalEntryId: null, changes: null }],
+    history: [...p.history, { from: p.status, to: 'EXECUTED', who: 'system:oms', role: 'system', why: exec.why ?? 'executed', at: now, journalEntryId: null, changes: null }],
   });
 }
 

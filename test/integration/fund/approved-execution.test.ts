@@ -186,6 +186,7 @@ describe('executeProposal (one transaction, idempotent)', () => {
     const stored = await loadProposal(store, FUND, 'p-once');
     expect(stored?.status).toBe('EXECUTED');
     expect(stored?.history.at(-1)).toMatchObject({ to: 'EXECUTED', who: 'system:oms', journalEntryId: 'p-once/executed' });
+    expect(stored?.history.at(-1)?.why).toBe(`BUY ${first.orders[0]?.qty ?? 0} ${sym(4)} filled ${first.orders[0]?.qty ?? 0} @ ${(first.orders[0]?.avgFillPrice ?? 0).toFixed(2)}`);
     expect((await store.journal.list(FUND)).filter((j) => j.kind === 'EXECUTION' && j.body.includes('p-once'))).toHaveLength(1);
     expect((await store.audit.list({ entity: 'proposal', entityId: 'p-once' })).map((a) => a.action)).toContain('ProposalExecuted');
 
