@@ -8,7 +8,6 @@ import { KeelError } from '../core/index.ts';
 import type { Panel } from '../market/index.ts';
 import { bookPnl, type BenchmarkSectorDay, type BookPnl, type BookTrade, type PortfolioSectorDay } from '../pms/index.ts';
 import type { FundRow } from '../store/index.ts';
-import { fundFills } from './fund-reads.ts';
 import type { ApiRuntime } from './runtime.ts';
 
 /** Rows [from, to] of the panel with a P&L; row from − 1 is the base close. */
@@ -72,7 +71,7 @@ export interface LoadedBook {
 
 /** The fund's book over the window: today's positions rolled back through the fills since the base date. */
 export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: MarketWindow): Promise<LoadedBook> {
-  const [positions, fills] = await Promise.all([rt.store.positions.list(fund.id), fundFills(rt.store, fund.id, { from: w.baseDate, limit: 1_000_000 })]);
+  const [positions, fills] = await Promise.all([rt.store.positions.list(fund.id), rt.store.fills.listForFund(fund.id, { from: w.baseDate, limit: 1_000_000 })]);
   const trades: BookTrade[] = [];
   let unallocated = 0;
   let firstFill: string | null = null;

@@ -3,6 +3,7 @@ import { hashOf, isKeelError } from '../../core/index.ts';
 import { orderFromPlan, planOrders, type AgentTargets } from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import { reviewFund, type FundReview } from '../../overlay/index.ts';
+import { bookFills } from '../ledger/book-fills.ts';
 import { agentBookFor, FUND_BOOK, refreshFundState } from './books.ts';
 import { decisionRecords } from './records.ts';
 import type { GateResult } from './gates.ts';
@@ -82,24 +83,6 @@ export function decideCycle(
   return { proposals, review, failures, proposeMs };
 }
 
-/** Applies fills to the agents' books by their allocations. Returns the commissions. */
-function applyFills(state: FundRunState, fills: readonly Fill[]): number {
-  let commissions = 0;
-  for (const f of fills) {
-    const allocs = f.allocations.length > 0 ? f.allocations : [{ agentId: FUND_BOOK, qty: f.qty }];
-    // Commission split by allocated quantity; the last agent takes the cent rounding.
-    let left = f.commission;
-    allocs.forEach((a, i) => {
-      if (!(a.qty > 0)) return;
-      const c = i === allocs.length - 1 ? left : Math.round(((f.commission * a.qty) / f.qty) * 100) / 100;
-      left = Math.round((left - c) * 100) / 100;
-      state.ledger.applyFill({ agentId: a.agentId, symbol: f.symbol, side: f.side, qty: a.qty, price: f.price, commission: Math.max(0, c) });
-    });
-    commissions += f.commission;
-  }
-  return commissions;
-}
-
 /**
  * One fund cycle (ARCHITECTURE.md "One cycle"), the same code in backtests and live:
  * fills → books → fund state (drawdowns, P&L) → each agent proposes → the overlay reviews all
@@ -122,7 +105,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   // 1. fills since the last cycle → books
   await s.oms.sync();
   const fills = s.journal.drainFills();
-  let commissions = applyFills(state, fills);
+  let commissions = bookFills(state.ledger, fills, FUND_BOOK);
   for (const f of fills) s.logger.log('debug', 'fill', { traceId: f.traceId, orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price });
   lap('fills');
 
@@ -234,7 +217,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     for (const o of built) tradedNotional += o.qty * (o.decisionPrice ?? 0);
     // Live paper fills arrive on submission: book them now.
     const immediate = s.journal.drainFills();
-    commissions += applyFills(state, immediate);
+    commissions += bookFills(state.ledger, immediate, FUND_BOOK);
     fills.push(...immediate);
   }
   lap('orders');

@@ -192,7 +192,7 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
   const { result: r, state, fundId } = x;
   const at = new Date().toISOString();
   await tx.cycles.start({ id: r.cycleId, fundId, asOf: r.asOf, mode: x.mode, inputsHash: r.outputsHash ?? '', configHash: x.configHash, startedAt: x.startedAt });
-  await tx.positions.upsert(ledgerPositions(state.ledger, fundId, at));
+  await tx.positions.replaceBook(fundId, ledgerPositions(state.ledger, fundId, at), at);
   await tx.nav.upsert(navPoints(state, fundId, r.asOf, x.prevNav));
   const snap = r.review.snapshot;
   await tx.risk.addSnapshot({

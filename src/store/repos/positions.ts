@@ -1,4 +1,5 @@
 import { Position } from '../../contracts/index.ts';
+import { ValidationError } from '../../core/index.ts';
 import type { Db } from '../db.ts';
 import { parseRow } from './rows.ts';
 
@@ -29,6 +30,22 @@ export class PositionsRepo {
         items.map((p) => p.updatedAt),
       ],
     );
+  }
+
+  /**
+   * The fund's whole book as of `at`: writes `items` and closes (qty 0, same realised P&L) every
+   * other open row of the fund, so a position the book no longer holds stops showing as open.
+   */
+  async replaceBook(fundId: string, items: readonly Position[], at: string): Promise<void> {
+    const stray = items.find((p) => p.fundId !== fundId);
+    if (stray) throw new ValidationError('positions[].fundId', `a position of fund ${stray.fundId} cannot replace fund ${fundId}'s book`);
+    await this.db.query(
+      `UPDATE positions SET qty = 0, updated_at = $4::timestamptz
+        WHERE fund_id = $1 AND qty <> 0
+          AND (agent_id, symbol) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [fundId, items.map((p) => p.agentId), items.map((p) => p.symbol), at],
+    );
+    await this.upsert(items);
   }
 
   /** Positions of a fund (optionally one agent), by agent then symbol. `openOnly` drops qty = 0. */

@@ -79,6 +79,23 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect((await store.positions.list('F1', { openOnly: true })).map((p) => p.symbol)).toEqual(['AAPL', 'MSFT']);
     });
 
+    it('replaceBook closes the rows the book no longer holds, in this fund only', async () => {
+      const a = position('mom', 'AAPL', 100);
+      const b = position('mom', 'MSFT', -50);
+      const c = position('qv', 'XOM', 10);
+      const other = { ...position('mom', 'AAPL', 7), fundId: 'F2' };
+      await store.positions.upsert([a, b, c, other]);
+      const at = '2024-06-05T20:00:00.000Z';
+      await store.positions.replaceBook('F1', [{ ...a, qty: 120, updatedAt: at }], at);
+      const open = await store.positions.list('F1', { openOnly: true });
+      expect(open.map((p) => [p.agentId, p.symbol, p.qty])).toEqual([['mom', 'AAPL', 120]]);
+      const all = await store.positions.list('F1');
+      expect(all.find((p) => p.symbol === 'MSFT')).toMatchObject({ qty: 0, realizedPnl: b.realizedPnl });
+      expect((await store.positions.list('F2')).map((p) => p.qty)).toEqual([7]);
+      await store.positions.replaceBook('F1', [], at);
+      expect(await store.positions.list('F1', { openOnly: true })).toEqual([]);
+    });
+
     it('keeps the cash ledger in exact cents', async () => {
       // Ten 10-cent entries sum to exactly one dollar (0.1 added ten times in float64 would not).
       const entries = Array.from({ length: 10 }, (_, i) => ({ fundId: 'F1', agentId: 'mom', at: T0, kind: 'FEE',
