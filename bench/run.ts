@@ -28,7 +28,9 @@ process.stdout.write(`${formatTable(results)}\n`);
 const out = path.join(here, 'results.json');
 const previous: { results?: BenchResult[] } = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
 const merged = new Map<string, BenchResult>();
-for (const r of previous.results ?? []) merged.set(`${r.suite}/${r.name}`, r);
+// A suite that ran replaces all of its previous entries (renamed cases do not linger).
+const ran = new Set(results.map((r) => r.suite));
+for (const r of previous.results ?? []) if (!ran.has(r.suite)) merged.set(`${r.suite}/${r.name}`, r);
 for (const r of results) merged.set(`${r.suite}/${r.name}`, r);
 writeFileSync(
   out,
