@@ -3,6 +3,7 @@
  * market, importers, provider adapters, the data router, data quality and symbol governance.
  */
 export * from './panel.ts';
+export * from './sectors.ts';
 export * from './market-view.ts';
 export * from './synthetic/index.ts';
 export * from './import/index.ts';

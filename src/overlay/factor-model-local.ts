@@ -1,6 +1,6 @@
 import type { FundConfig } from '../contracts/index.ts';
 import { dayNumber } from '../core/index.ts';
-import type { MarketView } from '../market/index.ts';
+import { sectorIds, type MarketView } from '../market/index.ts';
 
 /**
  * The overlay's risk model: a structured factor model Σ = B F Bᵀ + diag(D) over the names held or
@@ -314,19 +314,7 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
   const issues: string[] = [];
   const w = new Float64Array(T);
   for (let k = 0; k < T; k++) w[k] = rm.kind === 'ewma' ? Math.pow(rm.ewmaLambda, T - 1 - k) : 1;
-  const sectorOf = new Int32Array(N);
-  const sectorNames: string[] = [];
-  const sectorIdx = new Map<string, number>();
-  for (let u = 0; u < N; u++) {
-    const name = view.sectors[u] ?? 'Unknown';
-    let s = sectorIdx.get(name);
-    if (s === undefined) {
-      s = sectorNames.length;
-      sectorIdx.set(name, s);
-      sectorNames.push(name);
-    }
-    sectorOf[u] = s;
-  }
+  const { sectorOf, names: sectorNames } = sectorIds(view.sectors);
   const S = sectorNames.length;
   const K = 1 + S;
   const mOk = new Uint8Array(T);

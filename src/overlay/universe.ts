@@ -1,4 +1,4 @@
-import type { MarketView } from '../market/index.ts';
+import { sectorIds, type MarketView } from '../market/index.ts';
 
 /**
  * The names a review touches (held or proposed), with their market data as of the view. Prices
@@ -29,23 +29,12 @@ export function buildUniverse(view: MarketView, names: Iterable<string>): Univer
   const marketCap = new Float64Array(N);
   const vol = new Float64Array(N);
   const volumeRatio = new Float64Array(N);
-  const sector = new Int32Array(N);
-  const column = new Int32Array(N);
-  const sectorNames: string[] = [];
-  const sectorIdx = new Map<string, number>();
+  const column = Int32Array.from(symbols, (s) => view.column(s));
+  const { sectorOf: sector, names: sectorNames } = sectorIds(Array.from(column, (c) => (c >= 0 ? view.sectors[c] : undefined)));
   const index = new Map<string, number>();
   symbols.forEach((s, u) => {
     index.set(s, u);
-    const c = view.column(s);
-    column[u] = c;
-    const name = c >= 0 ? (view.sectors[c] ?? 'Unknown') : 'Unknown';
-    let si = sectorIdx.get(name);
-    if (si === undefined) {
-      si = sectorNames.length;
-      sectorIdx.set(name, si);
-      sectorNames.push(name);
-    }
-    sector[u] = si;
+    const c = column[u] ?? -1;
     if (c < 0) {
       price[u] = adv[u] = marketCap[u] = vol[u] = volumeRatio[u] = Number.NaN;
       return;
