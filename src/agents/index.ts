@@ -41,7 +41,8 @@ export type { MetaWeighterOptions } from './meta-brain/meta-weighter.ts';
 export { CommitteeAgent, CommitteeParams } from './meta-brain/committee.ts';
 
 // selection and per-agent risk
-export { diversifiedTopK, plainTopK, ReturnCorrelations } from './selection/diversified-top-k.ts';
+export { diversifiedTopK, plainTopK } from './selection/diversified-top-k.ts';
+export { ReturnCorrelations } from './selection/return-correlations.ts';
 export type { CorrelationFn } from './selection/diversified-top-k.ts';
 export { applyAgentRisk, DRAWDOWN_MULTIPLIER, CORRELATION_FILTER_MAX_NAMES } from './risk/agent-risk.ts';
 export type { AgentRiskInput, AgentRiskOutput } from './risk/agent-risk.ts';

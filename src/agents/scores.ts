@@ -40,10 +40,7 @@ export function clipInPlace(x: Float64Array, lim: number): void {
 
 /** Columns with a finite score, sorted by score descending (ties by column, so deterministic). */
 export function rankDescending(score: Float64Array): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < score.length; i++) if ((score[i] as number) === (score[i] as number)) idx.push(i);
-  idx.sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
-  return idx;
+  return topRanked(score, score.length);
 }
 
 /** How many columns have a finite score (the length of `rankDescending(score)`). */
@@ -54,72 +51,95 @@ export function rankedCount(score: Float64Array): number {
 }
 
 /**
- * `rankDescending(score).slice(0, k)` without sorting the rest: a bounded heap, O(U log k). With
- * `fromBottom`, the last k of the ranking instead, last first.
+ * `rankDescending(score).slice(0, k)` without sorting the rest (selection, then a sort of the k);
+ * with `fromBottom`, the last k of the ranking instead, last first.
  */
 export function topRanked(score: Float64Array, k: number, fromBottom = false): number[] {
-  const heap = new Int32Array(Math.max(0, Math.min(k, score.length)));
-  const cap = heap.length;
+  const n = rankedCount(score);
+  const m = Math.max(0, Math.min(k, n));
+  if (m === 0) return [];
   const dir = fromBottom ? -1 : 1;
-  let size = 0;
-  if (cap > 0) {
-    for (let i = 0; i < score.length; i++) {
-      if ((score[i] as number) !== (score[i] as number)) continue;
-      if (size < cap) {
-        heap[size] = i;
-        siftUpWorst(heap, size++, score, dir);
-      } else if (ranksBefore(score, i, heap[0] as number, dir)) {
-        heap[0] = i;
-        siftDownWorst(heap, size, score, dir);
-      }
+  const key = new Float64Array(score.length);
+  const idx = new Int32Array(n);
+  let c = 0;
+  for (let i = 0; i < score.length; i++) {
+    const v = score[i] as number;
+    if (v !== v) continue;
+    key[i] = dir * v;
+    idx[c++] = i;
+  }
+  const ends = new Int32Array(2);
+  if (m < n) select(idx, 0, n - 1, m - 1, key, dir, ends);
+  sortRange(idx, 0, m - 1, key, dir, ends);
+  return Array.from(idx.subarray(0, m));
+}
+
+/** The ranking order: key descending, ties by column ascending (dir 1) or descending (dir −1). */
+function before(a: number, b: number, key: Float64Array, dir: number): boolean {
+  const ka = key[a] as number;
+  const kb = key[b] as number;
+  return ka > kb || (ka === kb && (a - b) * dir < 0);
+}
+
+/** Hoare partition of idx[lo..hi] around the median of three: the left part ends at ends[0], the right starts at ends[1]. */
+function partition(idx: Int32Array, lo: number, hi: number, key: Float64Array, dir: number, ends: Int32Array): void {
+  const mid = (lo + hi) >> 1;
+  if (before(idx[mid] as number, idx[lo] as number, key, dir)) swap(idx, mid, lo);
+  if (before(idx[hi] as number, idx[lo] as number, key, dir)) swap(idx, hi, lo);
+  if (before(idx[hi] as number, idx[mid] as number, key, dir)) swap(idx, hi, mid);
+  const pivot = idx[mid] as number;
+  let i = lo;
+  let j = hi;
+  while (i <= j) {
+    while (before(idx[i] as number, pivot, key, dir)) i++;
+    while (before(pivot, idx[j] as number, key, dir)) j--;
+    if (i <= j) swap(idx, i++, j--);
+  }
+  ends[0] = j;
+  ends[1] = i;
+}
+
+/** Rearranges idx[lo..hi] so that its first kth+1 − lo entries are the best, in any order. */
+function select(idx: Int32Array, lo: number, hi: number, kth: number, key: Float64Array, dir: number, ends: Int32Array): void {
+  while (hi > lo) {
+    partition(idx, lo, hi, key, dir, ends);
+    const j = ends[0] as number;
+    const i = ends[1] as number;
+    if (kth <= j) hi = j;
+    else if (kth >= i) lo = i;
+    else return;
+  }
+}
+
+function sortRange(idx: Int32Array, lo: number, hi: number, key: Float64Array, dir: number, ends: Int32Array): void {
+  while (hi - lo > 16) {
+    partition(idx, lo, hi, key, dir, ends);
+    const j = ends[0] as number;
+    const i = ends[1] as number;
+    // recurse into the smaller side, loop on the larger
+    if (j - lo < hi - i) {
+      sortRange(idx, lo, j, key, dir, ends);
+      lo = i;
+    } else {
+      sortRange(idx, i, hi, key, dir, ends);
+      hi = j;
     }
   }
-  const out = new Array<number>(size);
-  // the root is the worst kept: pop it into the last free slot
-  for (let n = size; n > 0; n--) {
-    out[n - 1] = heap[0] as number;
-    heap[0] = heap[n - 1] as number;
-    siftDownWorst(heap, n - 1, score, dir);
+  for (let x = lo + 1; x <= hi; x++) {
+    const v = idx[x] as number;
+    let y = x - 1;
+    while (y >= lo && before(v, idx[y] as number, key, dir)) {
+      idx[y + 1] = idx[y] as number;
+      y--;
+    }
+    idx[y + 1] = v;
   }
-  return out;
 }
 
-/** True when column a comes before column b in the ranking (dir 1: by score descending, ties by column; −1: reversed). */
-function ranksBefore(score: Float64Array, a: number, b: number, dir: number): boolean {
-  const sa = score[a] as number;
-  const sb = score[b] as number;
-  return dir > 0 ? sa > sb || (sa === sb && a < b) : sa < sb || (sa === sb && a > b);
-}
-
-/** Heap with the worst-ranked column at the root. */
-function siftUpWorst(heap: Int32Array, at: number, score: Float64Array, dir: number): void {
-  const x = heap[at] as number;
-  let i = at;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    const y = heap[p] as number;
-    if (!ranksBefore(score, y, x, dir)) break;
-    heap[i] = y;
-    i = p;
-  }
-  heap[i] = x;
-}
-
-function siftDownWorst(heap: Int32Array, size: number, score: Float64Array, dir: number): void {
-  if (size === 0) return;
-  const x = heap[0] as number;
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= size) break;
-    const r = l + 1;
-    const c = r < size && ranksBefore(score, heap[l] as number, heap[r] as number, dir) ? r : l;
-    const y = heap[c] as number;
-    if (!ranksBefore(score, x, y, dir)) break;
-    heap[i] = y;
-    i = c;
-  }
-  heap[i] = x;
+function swap(idx: Int32Array, a: number, b: number): void {
+  const t = idx[a] as number;
+  idx[a] = idx[b] as number;
+  idx[b] = t;
 }
 
 /** How many names a quantile of `n` names holds, at least `min` (if available). */

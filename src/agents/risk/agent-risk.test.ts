@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AgentRiskParams, AgentRiskNote, type AgentState } from '../../contracts/index.ts';
 import { viewAt } from '../../market/index.ts';
-import { applyAgentRisk } from '../index.ts';
+import { ReturnCorrelations, applyAgentRisk } from '../index.ts';
 import { names, noiseTable, panelFromReturns } from '../test-panels.ts';
 
 // Six names, 2% daily high-low range; names 0 and 1 move together exactly, 2 is their mirror.
@@ -84,5 +85,77 @@ describe('per-agent risk', () => {
     expect(r.stopLoss[3]).toBeCloseTo(c3 + 2 * 0.01 * c3, 10);
     expect(r.takeProfit[3]).toBeCloseTo(c3 - 3 * 0.01 * c3, 10);
     expect(Number.isNaN(r.stopLoss[1])).toBe(true);
+  });
+});
+
+describe('correlation filter', () => {
+  // Invariant: the filter (batched, sums stopped early once they cannot exceed the limit) keeps
+  // and drops exactly the names the plain pairwise formulation does, with the same notes.
+  const N = 24;
+  const common = noiseTable(31, T, 3, 0.01);
+  const own = noiseTable(32, T, N, 0.01);
+  // names load on one of three factors with loadings from 0 to 2.3: correlations spread over [0, 0.9+]
+  const p = panelFromReturns({
+    T,
+    symbols: names('C', N),
+    ret: (t, u) => ((u % 6) / 2.2) * common(t, u % 3) + own(t, u),
+  });
+  const v = viewAt(p, T - 1);
+  const c = v.cross('close');
+  function reference(w: Float64Array, strength: Float64Array, limit: number): { w: number[]; dropped: string[] } {
+    const held: number[] = [];
+    for (let u = 0; u < w.length; u++) if (w[u] !== 0) held.push(u);
+    held.sort((a, b) => (strength[b] as number) - (strength[a] as number) || a - b);
+    const corr = ReturnCorrelations.fromView(v, 60, held);
+    const kept: number[] = [];
+    const dropped: string[] = [];
+    for (let i = 0; i < held.length; i++) {
+      const u = held[i] as number;
+      let worstRho = Number.NEGATIVE_INFINITY;
+      let worst = -1;
+      for (const k of kept) {
+        const x = held[k] as number;
+        if (Math.sign(w[u] as number) !== Math.sign(w[x] as number)) continue;
+        const rho = corr.corr(i, k);
+        if (rho > worstRho) {
+          worstRho = rho;
+          worst = x;
+        }
+      }
+      if (worst >= 0 && worstRho > limit) {
+        w[u] = 0;
+        dropped.push(`${v.symbols[u]}:${worstRho}:${v.symbols[worst]}`);
+      } else kept.push(i);
+    }
+    return { w: Array.from(w), dropped };
+  }
+  it('keeps and drops what the pairwise formulation does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(-0.02, 0, 0, 0.01, 0.03), { minLength: N, maxLength: N }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: N, maxLength: N }),
+        fc.double({ min: -0.2, max: 0.99, noNaN: true }),
+        (weights, strengths, limit) => {
+          const strength = Float64Array.from(strengths);
+          const want = reference(Float64Array.from(weights), strength, limit);
+          const w = Float64Array.from(weights);
+          const out = applyAgentRisk({
+            view: v,
+            weights: w,
+            strength,
+            close: c,
+            atr: () => Number.NaN,
+            sectorOf: new Int32Array(N),
+            sectorNames: ['All'],
+            params: { ...AgentRiskParams.parse({}), maxPairCorrelation: limit, maxPositionPct: 1, maxSectorPct: 1, grossExposureCap: 100, leverageLimit: 100 },
+            drawdownState: 'normal',
+          });
+          expect(Array.from(w)).toEqual(want.w);
+          const got = out.notes.filter((n) => n.code === 'CORRELATION_FILTER').map((n) => `${n.symbol}:${n.actual}:${n.message.split(' ').at(-1)}`);
+          expect(got).toEqual(want.dropped);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

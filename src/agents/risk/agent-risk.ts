@@ -1,6 +1,6 @@
 import type { AgentRiskNote, AgentRiskParams, AgentState } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import { ReturnCorrelations } from '../selection/diversified-top-k.ts';
+import { ReturnCorrelations } from '../selection/return-correlations.ts';
 
 /**
  * Per-agent risk (seed: fund-overlay-plan "What exists today", refactor-plan 1% per-trade risk),
@@ -55,7 +55,6 @@ export function applyAgentRisk(x: AgentRiskInput): AgentRiskOutput {
   const { weights: w, params: p, view } = x;
   const U = w.length;
   const notes: AgentRiskNote[] = [];
-  const sym = (u: number) => view.symbols[u] ?? `#${u}`;
 
   const mult = DRAWDOWN_MULTIPLIER[x.drawdownState];
   if (mult < 1) {
@@ -69,7 +68,7 @@ export function applyAgentRisk(x: AgentRiskInput): AgentRiskOutput {
     if (any) notes.push(note('DRAWDOWN_STATE', null, mult, null, `drawdown state ${x.drawdownState}: exposure × ${mult}`));
   }
 
-  correlationFilter(x, notes, sym);
+  correlationFilter(x, notes);
 
   const stopMult = p.atrStopMultiple;
   for (let u = 0; u < U; u++) {
@@ -82,7 +81,7 @@ export function applyAgentRisk(x: AgentRiskInput): AgentRiskOutput {
     const risk = Math.abs(wu) * stopDist;
     if (risk > p.perTradeRiskPct) {
       w[u] = Math.sign(wu) * (p.perTradeRiskPct / stopDist);
-      notes.push(note('PER_TRADE_RISK', sym(u), p.perTradeRiskPct, risk, `stop ${(stopDist * 100).toFixed(2)}% away: size cut to risk ${p.perTradeRiskPct}`));
+      notes.push(note('PER_TRADE_RISK', sym(view, u), p.perTradeRiskPct, risk, `stop ${(stopDist * 100).toFixed(2)}% away: size cut to risk ${p.perTradeRiskPct}`));
     }
   }
 
@@ -90,7 +89,7 @@ export function applyAgentRisk(x: AgentRiskInput): AgentRiskOutput {
     const wu = w[u] as number;
     if (Math.abs(wu) > p.maxPositionPct) {
       w[u] = Math.sign(wu) * p.maxPositionPct;
-      notes.push(note('POSITION_CAP', sym(u), p.maxPositionPct, Math.abs(wu), 'position capped'));
+      notes.push(note('POSITION_CAP', sym(view, u), p.maxPositionPct, Math.abs(wu), 'position capped'));
     }
   }
 
@@ -137,7 +136,11 @@ export function applyAgentRisk(x: AgentRiskInput): AgentRiskOutput {
  * Of two same-direction names correlated above the limit, drop the weaker signal. Opposite
  * directions are a hedge (a pair trade), not a concentration, and are left alone.
  */
-function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[], sym: (u: number) => string): void {
+function sym(view: MarketView, u: number): string {
+  return view.symbols[u] ?? `#${u}`;
+}
+
+function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[]): void {
   const w = x.weights;
   const limit = x.params.maxPairCorrelation;
   if (limit >= 1) return;
@@ -160,7 +163,8 @@ function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[], sym: (u: n
       const k = kept[q] as number;
       if (Math.sign(w[held[k] as number] as number) === sign) same[nSame++] = k;
     }
-    corr.corrMany(i, same, 0, nSame, rho);
+    // only correlations above the limit matter: the others may stop early (written as −∞)
+    corr.corrManyAbove(i, same, 0, nSame, limit, rho);
     let worst = -1;
     let worstRho = Number.NEGATIVE_INFINITY;
     for (let q = 0; q < nSame; q++) {
@@ -172,7 +176,7 @@ function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[], sym: (u: n
     }
     if (worst >= 0 && worstRho > limit) {
       w[u] = 0;
-      notes.push(note('CORRELATION_FILTER', sym(u), limit, worstRho, `dropped: correlated with stronger ${sym(worst)}`));
+      notes.push(note('CORRELATION_FILTER', sym(x.view, u), limit, worstRho, `dropped: correlated with stronger ${sym(x.view, worst)}`));
     } else {
       kept[nKept++] = i;
     }

@@ -4,7 +4,8 @@
  * with history; correlations over the previous `window` days select; the average pairwise
  * correlation of the chosen set is measured in sample and over the next `forward` days.
  */
-import { ReturnCorrelations, diversifiedTopK, plainTopK } from './diversified-top-k.ts';
+import { diversifiedTopK, plainTopK } from './diversified-top-k.ts';
+import { ReturnCorrelations } from './return-correlations.ts';
 import { returnsBlock, type CloseMatrix, type SelectionStudy } from './sp500-fixture.ts';
 
 export function selectionStudy(

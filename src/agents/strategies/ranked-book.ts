@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { MarketView } from '../../market/index.ts';
 import { alphaFromScore, confidenceFromZ, quantileCount, rankedCount, topRanked } from '../scores.ts';
-import { ReturnCorrelations, diversifiedTopK } from '../selection/diversified-top-k.ts';
+import { diversifiedTopK } from '../selection/diversified-top-k.ts';
+import { ReturnCorrelations } from '../selection/return-correlations.ts';
 import type { Draft } from './base.ts';
 
 /** Parameters shared by the long-only ranked strategies (momentum, quality, dividend). */
