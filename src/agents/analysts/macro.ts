@@ -40,9 +40,9 @@ class MacroFeature implements Feature {
   }
   step(d: RowData): void {
     const l = this.lambda;
-    this.specs.forEach((s, i) => {
-      const x = d.view.macro(s.series);
-      if (x === undefined || !Number.isFinite(x)) return;
+    for (let i = 0; i < this.specs.length; i++) {
+      const x = d.view.macro((this.specs[i] as MacroSeriesSpec).series);
+      if (x === undefined || !Number.isFinite(x)) continue;
       this.last[i] = x;
       const m = this.mean[i] as number;
       if (m !== m) {
@@ -54,18 +54,18 @@ class MacroFeature implements Feature {
         this.variance[i] = l * ((this.variance[i] as number) + (1 - l) * dev * dev);
       }
       this.n[i] = (this.n[i] as number) + 1;
-    });
+    }
   }
   /** Mean signed z of the series with ≥ 60 observations; NaN when none. */
   composite(): { z: number; count: number } {
     let s = 0;
     let k = 0;
-    this.specs.forEach((spec, i) => {
+    for (let i = 0; i < this.specs.length; i++) {
       const sd = Math.sqrt(this.variance[i] as number);
-      if ((this.n[i] as number) < 60 || !(sd > 0)) return;
-      s += (spec.sign * ((this.last[i] as number) - (this.mean[i] as number))) / sd;
+      if ((this.n[i] as number) < 60 || !(sd > 0)) continue;
+      s += ((this.specs[i] as MacroSeriesSpec).sign * ((this.last[i] as number) - (this.mean[i] as number))) / sd;
       k++;
-    });
+    }
     return { z: k > 0 ? s / k : Number.NaN, count: k };
   }
 }

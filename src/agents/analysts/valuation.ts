@@ -46,8 +46,8 @@ export function averageFinite(cols: readonly Float64Array[], U: number): Float64
   for (let u = 0; u < U; u++) {
     let s = 0;
     let n = 0;
-    for (const c of cols) {
-      const v = c[u] as number;
+    for (let k = 0; k < cols.length; k++) {
+      const v = (cols[k] as Float64Array)[u] as number;
       if (v === v) {
         s += v;
         n++;

@@ -110,7 +110,7 @@ export class CommitteeAgent extends StrategyAgent {
     d.horizonDays = p.horizonDays;
     this.runAnalysts(view);
     const blend = this.weighter.weights();
-    const e = this.ensembles(view.U, blend, true);
+    const e = this.ensembles(view.U, blend);
     const z = robustZScores(e.mu);
     const cfg = this.ctx.metaBrain;
     const current = new Float64Array(view.U);
@@ -124,7 +124,6 @@ export class CommitteeAgent extends StrategyAgent {
       if (e.count[u] === 0 || !(s > 0)) continue;
       d.mu[u] = e.mu[u] as number;
       d.sigma[u] = s;
-      d.confidence[u] = e.confidence[u] as number;
       const zu = z[u] as number;
       const isCandidate = p.longOnly ? zu >= p.minZ : Math.abs(zu) >= p.minZ;
       if (isCandidate && view.isTradable(u)) conv[u] = Math.abs((e.mu[u] as number) / s);
@@ -160,6 +159,13 @@ export class CommitteeAgent extends StrategyAgent {
       tally[dec.action]++;
     }
     this.lastDecisions = decisions;
+    // Calibrated confidence where a signal can be emitted (names with a weight, names held); the
+    // other names' confidence is never read, and the isotonic map costs a search per name.
+    for (const u of considered) this.calibratedConfidence(u, e, d);
+    for (const pos of book.positions) {
+      const u = view.column(pos.symbol);
+      if (u >= 0) this.calibratedConfidence(u, e, d);
+    }
     const names = this.analysts.map((a, k) => `${a.name} ${(blend[k] as number).toFixed(2)}`).join(', ');
     const ece = this.weighter.ece();
     d.reasoning =
@@ -213,8 +219,12 @@ export class CommitteeAgent extends StrategyAgent {
     return sc.out;
   }
 
-  /** The ensembles of every column, into arrays reused by the next call. */
-  private ensembles(U: number, blend: Float64Array, calibrated: boolean): Ensembles {
+  private calibratedConfidence(u: number, e: Ensembles, d: Draft): void {
+    if (e.count[u] !== 0 && (e.sigma[u] as number) > 0) d.confidence[u] = this.weighter.calibrate(e.confidence[u] as number);
+  }
+
+  /** The (uncalibrated) ensembles of every column, into arrays reused by the next call. */
+  private ensembles(U: number, blend: Float64Array): Ensembles {
     let out = this.scratch.all;
     if (out.mu.length !== U) {
       out = { mu: new Float64Array(U), sigma: new Float64Array(U), confidence: new Float64Array(U), count: new Int32Array(U) };
@@ -225,7 +235,7 @@ export class CommitteeAgent extends StrategyAgent {
     out.confidence.fill(Number.NaN);
     out.count.fill(0);
     for (let u = 0; u < U; u++) {
-      const e = this.ensembleScratch(u, blend, calibrated);
+      const e = this.ensembleScratch(u, blend, false);
       out.count[u] = e.n;
       if (e.n === 0) continue;
       out.mu[u] = e.mu;
@@ -238,7 +248,7 @@ export class CommitteeAgent extends StrategyAgent {
   /** The meta-weighter's view of a past row: analysts and the uncalibrated ensemble as of that row. */
   private predictAt(d: RowData, blend: Float64Array) {
     this.runAnalysts(d.view);
-    const e = this.ensembles(d.view.U, blend, false);
+    const e = this.ensembles(d.view.U, blend);
     return { mus: this.outputs.map((o) => o.mu), ensembleMu: e.mu, ensembleConfidence: e.confidence };
   }
 }

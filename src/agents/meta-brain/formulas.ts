@@ -184,21 +184,46 @@ export function robustZScores(x: ArrayLike<number>): Float64Array {
 }
 
 /**
- * Median of `v` (not modified). A numeric typed sort orders −0 before +0 where a comparator sort
- * keeps them in input order; `zeroAt` restores the input order so a zero median keeps its sign.
+ * Median of `v` (not modified): order statistics by selection. A comparator sort would keep −0
+ * and +0 in input order; `sortedAt` gives a zero order statistic the sign that order gives it.
  */
 function medianOf(v: Float64Array): number {
-  const s = v.slice().sort();
+  const s = v.slice();
   const m = s.length >> 1;
   return s.length % 2 === 1 ? sortedAt(s, v, m) : (sortedAt(s, v, m - 1) + sortedAt(s, v, m)) / 2;
 }
 
-function sortedAt(sorted: Float64Array, input: Float64Array, i: number): number {
-  const x = sorted[i] as number;
+/** The i-th smallest of `input` (ascending, 0-based); `work` is a scratch copy, reordered. */
+function sortedAt(work: Float64Array, input: Float64Array, i: number): number {
+  const x = selectKth(work, i);
   if (x !== 0) return x;
-  let first = i;
-  while (first > 0 && sorted[first - 1] === 0) first--;
-  return zeroAt(input, i - first);
+  let below = 0;
+  for (let j = 0; j < input.length; j++) if ((input[j] as number) < 0) below++;
+  return zeroAt(input, i - below);
+}
+
+/** Hoare selection: rearranges `a` so that a[k] holds its k-th smallest value, and returns it. */
+function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i++] = a[j] as number;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k] as number;
 }
 
 /** The k-th zero (±0) of `v` in input order. */

@@ -58,6 +58,8 @@ export class MetaWeighter implements Feature {
   private eceP: number[] = [];
   private eceY: number[] = [];
   private fit: IsotonicCalibrator | null = null;
+  /** `ece()` until the next resolved batch. */
+  private eceValue: number | null = null;
   private predictor: Predictor | null = null;
   /** Rows at which a batch was resolved (for tests: never after the row it was learned at). */
   resolvedBatches = 0;
@@ -87,6 +89,7 @@ export class MetaWeighter implements Feature {
     this.eceP = [];
     this.eceY = [];
     this.fit = null;
+    this.eceValue = null;
     this.resolvedBatches = 0;
   }
 
@@ -136,6 +139,7 @@ export class MetaWeighter implements Feature {
     }
     this.calibration.add(batchP, batchY);
     trim(this.eceP, this.eceY, this.maxSamples);
+    this.eceValue = null;
     if (this.calibration.length >= 50) this.fit = this.calibration.fit();
     this.updateBlend();
     this.resolvedBatches++;
@@ -169,7 +173,8 @@ export class MetaWeighter implements Feature {
 
   /** Out-of-sample expected calibration error (10 bins); NaN before any resolved prediction. */
   ece(): number {
-    return expectedCalibrationError(this.eceP, this.eceY, 10);
+    this.eceValue ??= expectedCalibrationError(this.eceP, this.eceY, 10);
+    return this.eceValue;
   }
 
   /** Resolved (name, date) observations used for learning. */

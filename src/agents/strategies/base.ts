@@ -37,6 +37,10 @@ export abstract class StrategyAgent implements Agent {
   protected readonly market: MarketFeature;
   protected readonly modelVersion: string;
   private draft: Draft | null = null;
+  /** Per-call buffers, reused (length U). */
+  private strength = new Float64Array(0);
+  private emitted = new Uint8Array(0);
+  private readonly atrOf = (u: number): number => this.atr.value(u);
 
   protected constructor(ctx: AgentContext, features: readonly Feature[], modelVersion: string) {
     this.ctx = ctx;
@@ -64,7 +68,11 @@ export abstract class StrategyAgent implements Agent {
     const d = this.resetDraft(view.U);
     this.decide(view, book, d);
     const close = this.state.close;
-    const strength = new Float64Array(view.U);
+    if (this.strength.length !== view.U) {
+      this.strength = new Float64Array(view.U);
+      this.emitted = new Uint8Array(view.U);
+    }
+    const strength = this.strength;
     for (let u = 0; u < view.U; u++) {
       const m = d.mu[u] as number;
       const s = d.sigma[u] as number;
@@ -76,7 +84,7 @@ export abstract class StrategyAgent implements Agent {
       weights: d.weights,
       strength,
       close,
-      atr: (u) => this.atr.value(u),
+      atr: this.atrOf,
       sectorOf: shape.sectorOf,
       sectorNames: shape.sectorNames,
       params: this.ctx.risk,
@@ -85,7 +93,7 @@ export abstract class StrategyAgent implements Agent {
     const regime = this.market.regime();
     const targets: TargetWeight[] = [];
     const signals: Signal[] = [];
-    const emitted = new Uint8Array(view.U);
+    const emitted = this.emitted.fill(0);
     for (let u = 0; u < view.U; u++) {
       const w = d.weights[u] as number;
       if (w === 0 || w !== w) continue;

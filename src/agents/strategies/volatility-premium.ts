@@ -41,6 +41,8 @@ export type VolatilityPremiumParams = z.infer<typeof VolatilityPremiumParams>;
  */
 export class VolatilityPremiumAgent extends StrategyAgent {
   private readonly p: VolatilityPremiumParams;
+  /** The instruments' columns, found once per panel (they depend on its symbols and sectors arrays only). */
+  private columns: { symbols: readonly string[]; sectors: readonly string[]; vol: number; market: number } | null = null;
   constructor(ctx: AgentContext, params: VolatilityPremiumParams) {
     super(ctx, [], 'vol-premium@1');
     this.p = params;
@@ -49,8 +51,16 @@ export class VolatilityPremiumAgent extends StrategyAgent {
   protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
     const p = this.p;
     d.horizonDays = p.horizonDays;
-    const volCol = findColumn(view, p.volSymbol, 'volatility');
-    const mktCol = findColumn(view, p.marketSymbol, 'index');
+    if (this.columns?.symbols !== view.symbols || this.columns.sectors !== view.sectors) {
+      this.columns = {
+        symbols: view.symbols,
+        sectors: view.sectors,
+        vol: findColumn(view, p.volSymbol, 'volatility'),
+        market: findColumn(view, p.marketSymbol, 'index'),
+      };
+    }
+    const volCol = this.columns.vol;
+    const mktCol = this.columns.market;
     const vix = this.market.vix;
     const iv = vix / 100;
     const rv = this.market.annualVol();
