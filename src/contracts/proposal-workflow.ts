@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { finite, isoTime, positive, symbol } from './common.ts';
+import { finite, fraction, isoDate, isoTime, positive, symbol } from './common.ts';
+import { OverlayAction, Reason } from './overlay.ts';
 
 /**
  * The stored state of a trade proposal's human-approval workflow (the PMS decides, the store
@@ -29,7 +30,26 @@ export const ProposalChanges = z.object({
   limitPriceAfter: finite.nullable(),
 });
 
-/** One step of a proposal's decision history (who, in which role, why, when). */
+/**
+ * The overlay's review of a proposal's book at its modified size (or of a discretionary ticket):
+ * its action, book scale in [0, 1], summary and reasons, as of the market date it reviewed.
+ * `decisionId` names the stored overlay decision (null for a preview, which is not stored).
+ */
+export const ProposalReview = z.object({
+  asOf: isoDate,
+  decisionId: z.string().nullable(),
+  action: OverlayAction,
+  scale: fraction,
+  summary: z.string(),
+  reasons: z.array(Reason),
+});
+export type ProposalReview = z.infer<typeof ProposalReview>;
+
+/**
+ * One step of a proposal's decision history (who, in which role, why, when). `review`: on a
+ * MODIFIED step the overlay's preview of the modified book; on the step that executed it (or that
+ * the overlay rejected) the review it was executed under. Absent when the overlay did not review.
+ */
 export const ProposalEvent = z.object({
   from: ProposalStatus,
   to: ProposalStatus,
@@ -39,5 +59,6 @@ export const ProposalEvent = z.object({
   at: isoTime,
   journalEntryId: z.string().nullable(),
   changes: ProposalChanges.nullable(),
+  review: ProposalReview.optional(),
 });
 export type ProposalEvent = z.infer<typeof ProposalEvent>;

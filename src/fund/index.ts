@@ -19,5 +19,6 @@ export * from './cycle/gates.ts';
 export * from './live/store-journal.ts';
 export * from './live/run-live.ts';
 export * from './live/execute-approved.ts';
+export * from './live/review-approved.ts';
 export * from './live/daemon.ts';
 export * from './live/register.ts';

@@ -19,9 +19,10 @@ export {
   isAwaitingDecision,
   effectiveTargets,
   effectiveTicket,
+  needsReview,
 } from './workflow/proposal.ts';
-export type { ProposalStatus, ProposalTarget, ProposalTicket, ProposalEvent, ProposalChanges, TradeProposal } from './workflow/proposal.ts';
-export { ACTION_ROLES, approve, reject, modify, cancel, markExecuted, markNotExecuted, expireProposals } from './workflow/proposal-actions.ts';
+export type { ProposalStatus, ProposalTarget, ProposalTicket, ProposalEvent, ProposalChanges, ProposalReview, TradeProposal } from './workflow/proposal.ts';
+export { ACTION_ROLES, approve, reject, modify, cancel, markExecuted, markNotExecuted, markOverlayRejected, withReview, reviewLine, OVERLAY_ACTOR, expireProposals } from './workflow/proposal-actions.ts';
 export type { Actor, Modification, Decided, ExpirySweep } from './workflow/proposal-actions.ts';
 export type { WorkflowError, ProposalAction } from './workflow/workflow-error.ts';
 export { proposalsFromCycle, proposalIdFor } from './workflow/proposals-from-cycle.ts';
@@ -81,7 +82,7 @@ export type { PnlSplit, PnlSplitRow } from './history/realised-unrealised.ts';
 // desk: the workflow over the store
 export { fromStored, loadProposal, listProposals, insertProposal, saveProposal } from './desk/proposal-store.ts';
 export { toStoredJournal, fromStoredJournal, addJournalEntry } from './desk/journal-store.ts';
-export { executeProposal, approvedTrade, recordExpiry } from './desk/execute-proposal.ts';
+export { executeProposal, approvedTrade, previewReview, recordExpiry } from './desk/execute-proposal.ts';
 export type { ExecutionDesk, ProposalExecution } from './desk/execute-proposal.ts';
 export { sweepExpired, awaitedDecisions, settleProposals, deskReport, proposalDesk } from './desk/proposal-desk.ts';
 export type { AwaitedDecisions, Settlement } from './desk/proposal-desk.ts';

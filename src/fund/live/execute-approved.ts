@@ -1,5 +1,5 @@
-import { configHash, type Fill, type FundConfig, type Order, type OrderSide } from '../../contracts/index.ts';
-import { ValidationError, type Clock } from '../../core/index.ts';
+import { configHash, type Fill, type FundConfig, type Order, type OrderSide, type OverlayDecision } from '../../contracts/index.ts';
+import { ensureDefined, ValidationError, type Clock } from '../../core/index.ts';
 import {
   Oms,
   orderFromPlan,
@@ -16,7 +16,9 @@ import type { Repos } from '../../store/index.ts';
 import { FUND_BOOK } from '../cycle/books.ts';
 import { bookFills } from '../ledger/book-fills.ts';
 import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
+import type { FundRunState } from '../cycle/runtime.ts';
 import { loadRunState, serialiseRunState } from './fund-store.ts';
+import { reviewApprovedTrade, type ApprovedReview } from './review-approved.ts';
 import { inTransaction, StoreOrderJournal } from './store-journal.ts';
 
 /**
@@ -38,6 +40,13 @@ export interface ApprovedTrade {
   readonly ticket: { readonly symbol: string; readonly side: OrderSide; readonly qty: number | null; readonly notional: number | null } | null;
   /** Limit price in dollars (single-symbol trades only); null = market order. */
   readonly limitPrice: number | null;
+  /**
+   * Have the overlay review the book the trade would leave, and execute what it leaves of it (a
+   * book at a modified size, any ticket); `prior` is the overlay decision the book came from, whose
+   * policy multipliers the targets already carry. Null: execute the targets as approved (an
+   * unmodified agent book, which the overlay reviewed in its cycle).
+   */
+  readonly review: { readonly prior: OverlayDecision | null } | null;
 }
 
 export interface ExecutionContext {
@@ -61,6 +70,8 @@ export interface TradeExecution {
   readonly skipped: readonly PlanSkip[];
   /** Orders the broker already had from an earlier attempt whose record was lost (adopted, not resent). */
   readonly adopted: number;
+  /** The overlay's review when the trade asked for one (null otherwise); when it blocked, nothing was sent. */
+  readonly review: ApprovedReview | null;
 }
 
 /** The order id of an approved trade's order in `symbol` (stable across retries). */
@@ -134,6 +145,33 @@ function touchedPositions(ledger: Ledger, fundId: string, fills: readonly Fill[]
   });
 }
 
+/** The trade the overlay's review leaves: the book at its final targets, the ticket at its reviewed shares. */
+function afterReview(t: ApprovedTrade, r: ApprovedReview, config: FundConfig): ApprovedTrade {
+  if (t.ticket !== null) return { ...t, ticket: { ...t.ticket, qty: ensureDefined(r.ticketQty, 'reviewed ticket shares'), notional: null } };
+  // The planner sizes weights on the config's allocation; the review's are fractions of the state's.
+  const capital = config.agents.find((a) => a.id === t.agentId)?.allocatedCapital ?? r.capital;
+  return { ...t, targets: [...r.targets].map(([symbol, w]) => ({ symbol, weight: capital > 0 ? (w * r.capital) / capital : 0 })) };
+}
+
+/** The fund as it stands: the state after its last cycle or execution, marked at the view's closes, and the effective trading state. */
+async function fundNow(tx: Pick<Repos, 'cycles' | 'funds'>, ctx: Pick<ExecutionContext, 'config' | 'view'>, fundId: string): Promise<{ state: FundRunState; savedAt: string | null; tradingState: TradingState }> {
+  const { state, savedAt } = await loadRunState(tx, ctx.config, ctx.view.asOf);
+  state.ledger.markAll((sym) => closeOf(ctx.view, sym));
+  const row = await tx.funds.get(fundId);
+  // The kill switch lives on the fund row (the API trips it); HALTED on either side wins.
+  const tradingState: TradingState = row?.tradingState === 'HALTED' || state.fund.tradingState === 'HALTED' ? 'HALTED' : (row?.tradingState ?? state.fund.tradingState);
+  return { state, savedAt, tradingState };
+}
+
+/**
+ * What the overlay would do to an approved trade now (`reviewApprovedTrade` on the fund as it
+ * stands), without executing or storing anything: the preview a PM sees when modifying a proposal.
+ */
+export async function previewApproved(repos: Pick<Repos, 'cycles' | 'funds'>, ctx: Pick<ExecutionContext, 'config' | 'view' | 'clock'>, t: ApprovedTrade): Promise<ApprovedReview> {
+  const { state, tradingState } = await fundNow(repos, ctx, t.fundId);
+  return reviewApprovedTrade(state, { config: ctx.config, view: ctx.view, tradingState, timestamp: new Date(ctx.clock.now()).toISOString() }, t, t.review?.prior ?? null);
+}
+
 /**
  * Executes an approved trade inside the caller's transaction `tx`, through the cycle's own path:
  * the fund state after the last cycle, the order planner, then the OMS with its pre-trade checks
@@ -145,6 +183,10 @@ function touchedPositions(ledger: Ledger, fundId: string, fills: readonly Fill[]
  * capital of its own), the touched positions are written, and the resulting fund state is stored
  * as a COMPLETED `cycles` row (`<fund>-exec-<proposal>`) so the next cycle continues from it.
  * On the paper broker a limit the close does not reach expires unfilled (one chance, DAY).
+ * When the trade asks for a review (`t.review`), the overlay reviews the book it would leave first
+ * (`reviewApprovedTrade`), its decision is stored with the overlay actions (cycle id
+ * `<fund>-exec-<proposal>`), and what is executed is the overlay's final targets (a ticket: what
+ * they leave of it); when the overlay blocks, nothing is sent and no state row is written.
  * Call once per proposal (the caller's proposal status guards that).
  */
 export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: ApprovedTrade): Promise<TradeExecution> {
@@ -152,13 +194,15 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
   const { config, view, clock } = ctx;
   const fundId = t.fundId;
   const at = new Date(clock.now()).toISOString();
-  const { state, savedAt } = await loadRunState(tx, config, view.asOf);
+  const { state, savedAt, tradingState } = await fundNow(tx, ctx, fundId);
   const { ledger } = state;
-  ledger.markAll((sym) => closeOf(view, sym));
   // A book the ledger does not have yet (the discretionary one) opens with no capital of its own: its NAV is its P&L.
   if (!ledger.has(t.agentId)) ledger.open(t.agentId, 0);
 
-  const planned = plan(t, ledger, config, view);
+  const review = t.review ? reviewApprovedTrade(state, { config, view, tradingState, timestamp: at }, t, t.review.prior) : null;
+  if (review) await tx.overlayActions.insertMany([review.decision], fundId);
+  if (review?.isBlocked) return { asOf: view.asOf, orders: [], fills: [], skipped: [], adopted: 0, review };
+  const planned = plan(review ? afterReview(t, review, config) : t, ledger, config, view);
   const built = planned.orders.map((p) =>
     orderFromPlan(p, {
       id: approvedOrderId(t.proposalId, p.symbol),
@@ -172,8 +216,6 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
   const journal = new StoreOrderJournal(inTransaction(tx), fundId, new Set(built.map((o) => o.id)));
   const broker = ctx.broker ?? new PaperBroker({ clock, config: config.execution, mode: 'live', initialCash: config.fund.totalCapital });
   if (broker instanceof PaperBroker) broker.setMarket(view);
-  const row = await tx.funds.get(fundId);
-  const tradingState: TradingState = row?.tradingState === 'HALTED' || state.fund.tradingState === 'HALTED' ? 'HALTED' : (row?.tradingState ?? state.fund.tradingState);
   const oms = new Oms({
     journal,
     broker,
@@ -210,7 +252,15 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
   await tx.cycles.finish(id, {
     status: 'COMPLETED',
     finishedAt: startedAt,
-    summary: { kind: 'proposal-execution', proposalId: t.proposalId, orders: orders.length, fills: fills.length, state: serialiseRunState(state) },
+    summary: {
+      kind: 'proposal-execution',
+      proposalId: t.proposalId,
+      sourceCycleId: t.cycleId,
+      review: review ? { decisionId: review.decision.decisionId, action: review.decision.action, scale: review.decision.scale } : null,
+      orders: orders.length,
+      fills: fills.length,
+      state: serialiseRunState(state),
+    },
   });
-  return { asOf: view.asOf, orders, fills, skipped: planned.skipped, adopted: new Set(report.adopted.map((e) => e.orderId)).size };
+  return { asOf: view.asOf, orders, fills, skipped: planned.skipped, adopted: new Set(report.adopted.map((e) => e.orderId)).size, review };
 }

@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from '../../core/index.ts';
 import { journalEntry, type JournalEntry, type JournalKind, type PmsRole } from '../journal/journal-entry.ts';
-import { canTransition, type ProposalChanges, type ProposalStatus, type TradeProposal } from './proposal.ts';
+import { canTransition, type ProposalChanges, type ProposalReview, type ProposalStatus, type TradeProposal } from './proposal.ts';
 import { isoMs } from '../time.ts';
 import { forbiddenRole, illegalTransition, invalidInput, proposalExpired, type ProposalAction, type WorkflowError } from './workflow-error.ts';
 
@@ -122,10 +122,13 @@ export function modify(p: TradeProposal, m: Modification, now: string): Result<D
   return ok(apply(p, 'modify', m, now, { sizeBefore: p.size, sizeAfter, limitPriceBefore: p.limitPrice, limitPriceAfter: limitAfter }));
 }
 
-/** Records that an approved proposal was executed by these orders and fills (a system step; no role), with what happened as `why`. */
+/**
+ * Records that an approved proposal was executed by these orders and fills (a system step; no role),
+ * with what happened as `why` and, when the overlay reviewed the book first, its `review`.
+ */
 export function markExecuted(
   p: TradeProposal,
-  exec: { readonly orderIds: readonly string[]; readonly fillIds: readonly string[]; readonly why?: string },
+  exec: { readonly orderIds: readonly string[]; readonly fillIds: readonly string[]; readonly why?: string; readonly review?: ProposalReview | null },
   now: string,
 ): Result<TradeProposal, WorkflowError> {
   if (!canTransition(p.status, 'EXECUTED')) return err(illegalTransition(p.id, p.status, 'EXECUTED'));
@@ -134,7 +137,7 @@ export function markExecuted(
     status: 'EXECUTED',
     orderIds: [...new Set([...p.orderIds, ...exec.orderIds])],
     fillIds: [...new Set([...p.fillIds, ...exec.fillIds])],
-    history: [...p.history, { from: p.status, to: 'EXECUTED', who: 'system:oms', role: 'system', why: exec.why ?? 'executed', at: now, journalEntryId: null, changes: null }],
+    history: [...p.history, { from: p.status, to: 'EXECUTED', who: 'system:oms', role: 'system', why: exec.why ?? 'executed', at: now, journalEntryId: null, changes: null, ...(exec.review ? { review: exec.review } : {}) }],
   });
 }
 
@@ -142,14 +145,48 @@ export function markExecuted(
  * Records that an approved proposal could not be executed (every order denied by the pre-trade
  * checks or the broker, or expired unfilled): CANCELLED by the system, with the reasons and the orders.
  */
-export function markNotExecuted(p: TradeProposal, exec: { readonly orderIds: readonly string[]; readonly why: string }, now: string): Result<TradeProposal, WorkflowError> {
+export function markNotExecuted(
+  p: TradeProposal,
+  exec: { readonly orderIds: readonly string[]; readonly why: string; readonly review?: ProposalReview | null },
+  now: string,
+): Result<TradeProposal, WorkflowError> {
   if (p.status !== 'APPROVED') return err(illegalTransition(p.id, p.status, 'CANCELLED'));
   return ok({
     ...p,
     status: 'CANCELLED',
     orderIds: [...new Set([...p.orderIds, ...exec.orderIds])],
-    history: [...p.history, { from: p.status, to: 'CANCELLED', who: 'system:oms', role: 'system', why: exec.why, at: now, journalEntryId: null, changes: null }],
+    history: [...p.history, { from: p.status, to: 'CANCELLED', who: 'system:oms', role: 'system', why: exec.why, at: now, journalEntryId: null, changes: null, ...(exec.review ? { review: exec.review } : {}) }],
   });
+}
+
+/**
+ * Records that the overlay blocked an approved proposal when it reviewed the book at execution
+ * (its modified size, or a ticket, no longer fits the fund's limits): REJECTED by `system:overlay`,
+ * with the review and its reasons. Nothing was sent.
+ */
+export function markOverlayRejected(p: TradeProposal, x: { readonly review: ProposalReview; readonly why: string }, now: string): Result<TradeProposal, WorkflowError> {
+  if (p.status !== 'APPROVED') return err(illegalTransition(p.id, p.status, 'REJECTED'));
+  return ok({
+    ...p,
+    status: 'REJECTED',
+    history: [...p.history, { from: p.status, to: 'REJECTED', who: OVERLAY_ACTOR, role: 'system', why: x.why, at: now, journalEntryId: null, changes: null, review: x.review }],
+  });
+}
+
+/** The proposal with the overlay's review on its last history step (a modification's preview). */
+export function withReview(p: TradeProposal, review: ProposalReview): TradeProposal {
+  const last = p.history[p.history.length - 1];
+  if (!last) return p;
+  return { ...p, history: [...p.history.slice(0, -1), { ...last, review }] };
+}
+
+/** Who the overlay's own steps are by. */
+export const OVERLAY_ACTOR = 'system:overlay';
+
+/** One line for a review: `overlay SCALE × 0.412 (SINGLE_NAME_CAP, GROSS_CAP)`. */
+export function reviewLine(r: ProposalReview): string {
+  const codes = [...new Set(r.reasons.map((x) => x.code))];
+  return `overlay ${r.action} × ${r.scale.toFixed(3)}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`;
 }
 
 /** The result of an expiry sweep: every proposal (expired ones replaced) and the ones that just expired. */

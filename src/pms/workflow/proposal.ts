@@ -3,20 +3,21 @@
  *
  * PENDING_APPROVAL → APPROVED | REJECTED | MODIFIED | EXPIRED | CANCELLED
  * MODIFIED         → APPROVED | REJECTED | MODIFIED | EXPIRED | CANCELLED
- * APPROVED         → EXECUTED | CANCELLED | EXPIRED
+ * APPROVED         → EXECUTED | REJECTED | CANCELLED | EXPIRED   (REJECTED: the overlay blocked it at execution)
  * REJECTED, EXPIRED, EXECUTED, CANCELLED are terminal.
  */
-import { PROPOSAL_STATUSES } from '../../contracts/index.ts';
+import { PROPOSAL_STATUSES, type ProposalReview } from '../../contracts/index.ts';
 import type { PmsRole } from '../journal/journal-entry.ts';
 
 export { PROPOSAL_STATUSES };
+export type { ProposalReview };
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** Allowed transitions, the only place they are defined. */
 export const PROPOSAL_TRANSITIONS: Readonly<Record<ProposalStatus, readonly ProposalStatus[]>> = {
   PENDING_APPROVAL: ['APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'CANCELLED'],
   MODIFIED: ['APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'CANCELLED'],
-  APPROVED: ['EXECUTED', 'CANCELLED', 'EXPIRED'],
+  APPROVED: ['EXECUTED', 'REJECTED', 'CANCELLED', 'EXPIRED'],
   REJECTED: [],
   EXPIRED: [],
   EXECUTED: [],
@@ -68,6 +69,12 @@ export interface ProposalEvent {
   readonly journalEntryId: string | null;
   /** For MODIFIED: the size and limit price before and after. */
   readonly changes: ProposalChanges | null;
+  /**
+   * The overlay's review of the book at its modified size (or of the ticket): on a MODIFIED step a
+   * preview as of the modification; on the step that executed it, or rejected it (`system:overlay`),
+   * the review it ran under. Absent when the overlay did not review.
+   */
+  readonly review?: ProposalReview | undefined;
 }
 
 export interface ProposalChanges {
@@ -106,6 +113,14 @@ export interface TradeProposal {
   /** Orders and fills that executed it (filled in by `markExecuted`). */
   readonly orderIds: readonly string[];
   readonly fillIds: readonly string[];
+}
+
+/**
+ * Whether executing the proposal needs a fresh overlay review: a discretionary ticket always, an
+ * agent's book when its size was modified (an unmodified book executes as its cycle reviewed it).
+ */
+export function needsReview(p: Pick<TradeProposal, 'ticket' | 'size'>): boolean {
+  return p.ticket !== null || p.size !== 1;
 }
 
 /** Targets after the size multiplier. */

@@ -129,7 +129,7 @@ async function ordersOf(proposalId: string): Promise<Order[]> {
 describe('executeApproved (fund layer)', () => {
   it('plans target − current at the last close, fills on the paper broker, books the ledger and stores the state the next cycle starts from', async () => {
     const trade: ApprovedTrade = {
-      proposalId: 'p-fund', fundId: FUND, agentId: 'momentum', traceId: 'tr-fund', cycleId: null, ticket: null, limitPrice: null,
+      proposalId: 'p-fund', fundId: FUND, agentId: 'momentum', traceId: 'tr-fund', cycleId: null, ticket: null, limitPrice: null, review: null,
       targets: [{ symbol: sym(1), weight: 0.05 }, { symbol: sym(2), weight: -0.02 }],
     };
     const exec = await store.transaction((tx) => executeApproved(tx, { config, view, clock, mode: 'paper' }, trade));
@@ -158,7 +158,7 @@ describe('executeApproved (fund layer)', () => {
 
   it('a discretionary ticket trades for the discretionary book, which opens with no capital of its own', async () => {
     const exec = await store.transaction((tx) =>
-      executeApproved(tx, { config, view, clock, mode: 'paper' }, { proposalId: 'p-disc', fundId: FUND, agentId: DISCRETIONARY, traceId: 'p-disc', cycleId: null, targets: null, ticket: { symbol: sym(3), side: 'BUY', qty: null, notional: 25_000 }, limitPrice: null }),
+      executeApproved(tx, { config, view, clock, mode: 'paper' }, { proposalId: 'p-disc', fundId: FUND, agentId: DISCRETIONARY, traceId: 'p-disc', cycleId: null, targets: null, ticket: { symbol: sym(3), side: 'BUY', qty: null, notional: 25_000 }, limitPrice: null, review: null }),
     );
     const qty = Math.round((25_000 / close(sym(3))) * 1e4) / 1e4;
     expect(exec.orders.map((o) => [o.side, o.qty, o.status, o.allocations])).toEqual([['BUY', qty, 'FILLED', [{ agentId: DISCRETIONARY, qty }]]]);
