@@ -43,9 +43,9 @@ export { CommitteeAgent, CommitteeParams } from './meta-brain/committee.ts';
 // selection and per-agent risk
 export { diversifiedTopK, plainTopK } from './selection/diversified-top-k.ts';
 export { ReturnCorrelations } from './selection/return-correlations.ts';
-export type { CorrelationFn } from './selection/diversified-top-k.ts';
+export type { CorrelationFn, SelectionInfo } from './selection/diversified-top-k.ts';
 export { applyAgentRisk, DRAWDOWN_MULTIPLIER, CORRELATION_FILTER_MAX_NAMES } from './risk/agent-risk.ts';
-export type { AgentRiskInput, AgentRiskOutput } from './risk/agent-risk.ts';
+export type { AgentRiskInput, AgentRiskOutput, PairCorrelation } from './risk/agent-risk.ts';
 
 // incremental state (for agents written elsewhere)
 export { IncrementalState } from './state/incremental.ts';

@@ -70,6 +70,18 @@ describe('per-agent risk', () => {
     const hedge = run([0.05, 0, -0.05, 0, 0, 0]);
     expect(hedge.w).toEqual([0.05, 0, -0.05, 0, 0, 0]);
   });
+  it('skips the filter only when a known pair correlation within the limit covers every weighted name', () => {
+    const base = { view, strength: Float64Array.from([1, 2, 1, 1, 1, 1]), close, atr: () => Number.NaN, sectorOf, sectorNames, params: AgentRiskParams.parse({}), drawdownState: 'normal' as const };
+    // K000 and K001 have ρ = 1; a (deliberately false) certificate of 0.5 over both skips the filter
+    const skipped = Float64Array.from([0.05, 0.05, 0, 0, 0, 0]);
+    applyAgentRisk({ ...base, weights: skipped, knownPairCorrelation: { window: 60, max: 0.5, cols: [0, 1] } });
+    expect(Array.from(skipped)).toEqual([0.05, 0.05, 0, 0, 0, 0]);
+    for (const known of [{ window: 60, max: 0.5, cols: [1] }, { window: 40, max: 0.5, cols: [0, 1] }, { window: 60, max: 0.95, cols: [0, 1] }]) {
+      const w = Float64Array.from([0.05, 0.05, 0, 0, 0, 0]);
+      applyAgentRisk({ ...base, weights: w, knownPairCorrelation: known });
+      expect(w[0]).toBe(0);
+    }
+  });
   it('halves exposure in the reduced_50 drawdown state and flattens when flat', () => {
     expect(run([0.04, 0, 0, 0, 0, 0], {}, 0.01, 'reduced_50').w[0]).toBe(0.02);
     const flat = run([0.04, 0, 0, 0, 0, 0], {}, 0.01, 'flat');

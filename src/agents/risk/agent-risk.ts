@@ -26,6 +26,19 @@ export interface AgentRiskInput {
   readonly drawdownState: AgentState;
   /** Rows of returns for the correlation filter. */
   readonly correlationWindow?: number;
+  /**
+   * The largest correlation among some names, already measured by the strategy: when it covers
+   * every weighted name over the filter's window and is within the limit, no pair can be dropped
+   * and the filter has nothing to compute.
+   */
+  readonly knownPairCorrelation?: PairCorrelation | null;
+}
+
+/** The largest return correlation (`MarketView` returns over the last `window` rows) between two of `cols`. */
+export interface PairCorrelation {
+  readonly window: number;
+  readonly max: number;
+  readonly cols: readonly number[];
 }
 
 export interface AgentRiskOutput {
@@ -122,9 +135,10 @@ export function applyAgentRisk(x: AgentRiskInput): AgentRiskOutput {
   const takeProfit = new Float64Array(U).fill(Number.NaN);
   for (let u = 0; u < U; u++) {
     const wu = w[u] as number;
+    if (wu === 0) continue;
     const atr = x.atr(u);
     const px = x.close[u] as number;
-    if (wu === 0 || !(atr > 0 && px > 0)) continue;
+    if (!(atr > 0 && px > 0)) continue;
     const sgn = wu > 0 ? 1 : -1;
     stopLoss[u] = Math.max(0, px - sgn * p.atrStopMultiple * atr);
     takeProfit[u] = Math.max(0, px + sgn * p.atrTargetMultiple * atr);
@@ -136,6 +150,14 @@ export function applyAgentRisk(x: AgentRiskInput): AgentRiskOutput {
  * Of two same-direction names correlated above the limit, drop the weaker signal. Opposite
  * directions are a hedge (a pair trade), not a concentration, and are left alone.
  */
+/** True when every column of `held` is one of `cols`. */
+function covers(cols: readonly number[], held: readonly number[], U: number): boolean {
+  const mark = new Uint8Array(U);
+  for (const c of cols) mark[c] = 1;
+  for (const u of held) if (!mark[u]) return false;
+  return true;
+}
+
 function sym(view: MarketView, u: number): string {
   return view.symbols[u] ?? `#${u}`;
 }
@@ -147,9 +169,11 @@ function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[]): void {
   const held: number[] = [];
   for (let u = 0; u < w.length; u++) if (w[u] !== 0) held.push(u);
   if (held.length < 2 || held.length > CORRELATION_FILTER_MAX_NAMES) return;
-  held.sort((a, b) => (x.strength[b] as number) - (x.strength[a] as number) || a - b);
   const window = Math.min(x.correlationWindow ?? 60, x.view.t);
   if (window < 20) return;
+  const known = x.knownPairCorrelation;
+  if (known && known.window === window && known.max <= limit && covers(known.cols, held, w.length)) return;
+  held.sort((a, b) => (x.strength[b] as number) - (x.strength[a] as number) || a - b);
   const corr = ReturnCorrelations.fromView(x.view, window, held);
   const kept = new Int32Array(held.length);
   const same = new Int32Array(held.length);

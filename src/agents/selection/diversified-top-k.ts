@@ -20,13 +20,26 @@ export function plainTopK(scores: ArrayLike<number>, k: number): number[] {
   return idx.slice(0, Math.max(0, k));
 }
 
+/** What a diversified selection measured on the way. */
+export interface SelectionInfo {
+  /** The largest correlation between two picks (NaN correlations ignored; −∞ for one pick; NaN when not measured, λ = 0). */
+  maxPairCorrelation: number;
+}
+
 /**
  * Greedy diversified top-K: returns candidate indices in the order chosen. `penalty` (λ ≥ 0) is
  * in score standard deviations per unit of correlation. Each pick is the candidate of highest
  * utility, ties to the lowest index. `corr` is a function of two candidate indices, or a
- * ReturnCorrelations over the candidates (the same values, computed several at a time).
+ * ReturnCorrelations over the candidates (the same values, computed several at a time). `info`,
+ * when given, receives the largest correlation between two picks.
  */
-export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: number, corr: CorrelationFn | ReturnCorrelations): number[] {
+export function diversifiedTopK(
+  scores: ArrayLike<number>,
+  k: number,
+  penalty: number,
+  corr: CorrelationFn | ReturnCorrelations,
+  info?: SelectionInfo,
+): number[] {
   if (!(penalty >= 0)) throw new ValidationError('penalty', `must be a number ≥ 0, got ${penalty}`);
   const rc = corr instanceof ReturnCorrelations ? corr : null;
   const rho: CorrelationFn = rc ? (i, j) => rc.corr(i, j) : (corr as CorrelationFn);
@@ -40,6 +53,7 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
       m++;
     }
   }
+  if (info) info.maxPairCorrelation = Number.NEGATIVE_INFINITY;
   if (m === 0 || k <= 0) return [];
   const mean = s / m;
   let ss = 0;
@@ -60,11 +74,14 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
   // The first pick is the best z; after it every utility is z − λ·max ρ against the picks.
   const key = z.slice();
   heapify(heap, size, key);
-  const out: number[] = [heapPop(heap, size--, key)];
-  if (out.length >= want) return out;
+  const out = new Int32Array(want);
+  out[0] = heapPop(heap, size--, key);
+  let picked = 1;
+  if (picked >= want) return Array.from(out);
   if (penalty === 0) {
-    while (out.length < want) out.push(heapPop(heap, size--, key));
-    return out;
+    if (info) info.maxPairCorrelation = Number.NaN;
+    while (picked < want) out[picked++] = heapPop(heap, size--, key);
+    return Array.from(out);
   }
   // Lazy greedy: maxCorr[i] covers the first seen[i] picks; utilities only fall as picks are
   // added, so a stale utility is an upper bound, and the top of the heap, once exact, is the
@@ -84,24 +101,26 @@ export function diversifiedTopK(scores: ArrayLike<number>, k: number, penalty: n
     key[i] = (z[i] as number) - penalty * (maxCorr[i] as number);
   }
   heapify(heap, size, key);
-  while (out.length < want) {
+  while (picked < want) {
     const best = heap[0] as number;
-    if (seen[best] === out.length) {
-      out.push(heapPop(heap, size--, key));
+    if (seen[best] === picked) {
+      // its maxCorr covers every earlier pick
+      if (info && (maxCorr[best] as number) > info.maxPairCorrelation) info.maxPairCorrelation = maxCorr[best] as number;
+      out[picked++] = heapPop(heap, size--, key);
       continue;
     }
     const from = seen[best] as number;
-    if (rc) rc.corrMany(best, out, from, out.length, r1);
-    else for (let p = from; p < out.length; p++) r1[p] = rho(best, out[p] as number);
-    for (let p = from; p < out.length; p++) {
+    if (rc) rc.corrMany(best, out, from, picked, r1);
+    else for (let p = from; p < picked; p++) r1[p] = rho(best, out[p] as number);
+    for (let p = from; p < picked; p++) {
       const r = r1[p] as number;
       if (r > (maxCorr[best] as number)) maxCorr[best] = r;
     }
-    seen[best] = out.length;
+    seen[best] = picked;
     key[best] = (z[best] as number) - penalty * (maxCorr[best] as number);
     siftDown(heap, size, 0, key);
   }
-  return out;
+  return Array.from(out);
 }
 
 /** Heap order: higher key first, ties to the lower index. */

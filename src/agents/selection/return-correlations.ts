@@ -83,7 +83,6 @@ export class ReturnCorrelations {
   /** Column of the standardised block for each candidate (null: the candidates are the columns). */
   private readonly cols: Int32Array | null;
   private shared: SharedBlock | null = null;
-  private todo = new Int32Array(16);
 
   constructor(returns: Float64Array, C: number);
   constructor(returns: { std: Float64Array; T: number }, C: number, cols: Int32Array);
@@ -148,41 +147,27 @@ export class ReturnCorrelations {
     this.many(i, js, from, to, out, limit);
   }
 
-  private many(i: number, js: ArrayLike<number>, from: number, to: number, out: Float64Array, limit: number): void {
-    if (this.todo.length < to - from) this.todo = new Int32Array(to - from);
-    const todo = this.todo;
-    let n = 0;
-    for (let h = from; h < to; h++) {
-      if (js[h] === i) out[h] = 1;
-      else todo[n++] = h;
-    }
-    this.dots(i, js, todo, n, out, limit);
-  }
-
   /**
-   * The dot products of column i with columns js[todo[q]], four per pass over column i
+   * The dot products of column i with columns js[from..to), four per pass over column i
    * (independent accumulators, so each sum keeps its order and its bits). With a finite limit and
    * the tail norms, a group stops at a checkpoint once Cauchy–Schwarz shows each of its sums ends
    * at or below the limit; those are written as −∞.
    */
-  private dots(i: number, js: ArrayLike<number>, todo: Int32Array, n: number, out: Float64Array, limit: number): void {
+  private many(i: number, js: ArrayLike<number>, from: number, to: number, out: Float64Array, limit: number): void {
     const T = this.T;
     const std = this.std;
-    const oa = this.col(i) * T;
+    const ci = this.col(i);
+    const oa = ci * T;
     const sh = this.shared;
     const K = checkpoints(T);
     const tails = limit < Number.POSITIVE_INFINITY && sh && K > 0 ? sh.tails : null;
-    const ta = this.col(i) * K;
-    let q = 0;
-    for (; q + 4 <= n; q += 4) {
-      const h0 = todo[q] as number;
-      const h1 = todo[q + 1] as number;
-      const h2 = todo[q + 2] as number;
-      const h3 = todo[q + 3] as number;
-      const c0 = this.col(js[h0] as number);
-      const c1 = this.col(js[h1] as number);
-      const c2 = this.col(js[h2] as number);
-      const c3 = this.col(js[h3] as number);
+    const ta = ci * K;
+    let h = from;
+    for (; h + 4 <= to; h += 4) {
+      const c0 = this.col(js[h] as number);
+      const c1 = this.col(js[h + 1] as number);
+      const c2 = this.col(js[h + 2] as number);
+      const c3 = this.col(js[h + 3] as number);
       const o0 = c0 * T;
       const o1 = c1 * T;
       const o2 = c2 * T;
@@ -215,13 +200,12 @@ export class ReturnCorrelations {
           }
         }
       }
-      out[h0] = below ? Number.NEGATIVE_INFINITY : s0;
-      out[h1] = below ? Number.NEGATIVE_INFINITY : s1;
-      out[h2] = below ? Number.NEGATIVE_INFINITY : s2;
-      out[h3] = below ? Number.NEGATIVE_INFINITY : s3;
+      out[h] = below ? Number.NEGATIVE_INFINITY : s0;
+      out[h + 1] = below ? Number.NEGATIVE_INFINITY : s1;
+      out[h + 2] = below ? Number.NEGATIVE_INFINITY : s2;
+      out[h + 3] = below ? Number.NEGATIVE_INFINITY : s3;
     }
-    for (; q < n; q++) {
-      const h = todo[q] as number;
+    for (; h < to; h++) {
       const c = this.col(js[h] as number);
       const ob = c * T;
       let s = 0;
@@ -239,6 +223,7 @@ export class ReturnCorrelations {
       }
       out[h] = below ? Number.NEGATIVE_INFINITY : s;
     }
+    for (h = from; h < to; h++) if (js[h] === i) out[h] = 1;
   }
 
   /** Mean pairwise correlation of a set of columns (NaN for fewer than two). */

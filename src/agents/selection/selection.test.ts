@@ -124,7 +124,13 @@ describe('shared standardised returns (ReturnCorrelations.fromView)', () => {
           for (let h = 1; h < idx.length; h++) expect(out[h]).toBe(c.corr(0, idx[h] as number));
           const scores = cols.map((u) => Math.round(((u * 7919) % 13) - 6) / 3);
           const k = Math.ceil(cols.length / 3);
-          expect(diversifiedTopK(scores, k, penalty, c)).toEqual(diversifiedTopK(scores, k, penalty, (i, j) => c.corr(i, j)));
+          const info = { maxPairCorrelation: 0 };
+          const picks = diversifiedTopK(scores, k, penalty, c, info);
+          expect(picks).toEqual(diversifiedTopK(scores, k, penalty, (i, j) => c.corr(i, j)));
+          // the largest correlation between two picks, as measured on the way
+          let max = Number.NEGATIVE_INFINITY;
+          for (let a = 0; a < picks.length; a++) for (let b = 0; b < a; b++) max = Math.max(max, c.corr(picks[a] as number, picks[b] as number));
+          expect(info.maxPairCorrelation).toBe(penalty > 0 ? max : picks.length > 1 ? Number.NaN : Number.NEGATIVE_INFINITY);
         },
       ),
       { numRuns: 60 },

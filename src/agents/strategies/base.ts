@@ -1,7 +1,7 @@
 import type { AgentProposal, Regime, RiskDriver, Signal, StrategyType, TargetWeight } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import type { Agent, AgentBook, AgentContext } from '../agent.ts';
-import { applyAgentRisk } from '../risk/agent-risk.ts';
+import { applyAgentRisk, type PairCorrelation } from '../risk/agent-risk.ts';
 import { AtrFeature, EwmaVolFeature } from '../state/features.ts';
 import { IncrementalState, type Feature } from '../state/incremental.ts';
 import { MarketFeature } from '../state/market-feature.ts';
@@ -18,6 +18,8 @@ export interface Draft {
   readonly confidence: Float64Array;
   horizonDays: number;
   reasoning: string;
+  /** The largest return correlation between two of the weighted names, when the strategy measured it (see AgentRiskInput). */
+  pairCorrelation: PairCorrelation | null;
 }
 
 /**
@@ -89,6 +91,7 @@ export abstract class StrategyAgent implements Agent {
       sectorNames: shape.sectorNames,
       params: this.ctx.risk,
       drawdownState: book.drawdown.state,
+      knownPairCorrelation: d.pairCorrelation,
     });
     const regime = this.market.regime();
     const targets: TargetWeight[] = [];
@@ -152,6 +155,7 @@ export abstract class StrategyAgent implements Agent {
         confidence: new Float64Array(U),
         horizonDays: 1,
         reasoning: '',
+        pairCorrelation: null,
       };
       this.draft = d;
     }
@@ -161,6 +165,7 @@ export abstract class StrategyAgent implements Agent {
     d.confidence.fill(Number.NaN);
     d.horizonDays = 1;
     d.reasoning = '';
+    d.pairCorrelation = null;
     return d;
   }
 

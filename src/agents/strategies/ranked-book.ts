@@ -65,7 +65,9 @@ export function buildLongBook(
     const pool = topRanked(score, Math.min(count, n * 3));
     const corr = ReturnCorrelations.fromView(view, o.correlationWindow, pool);
     const poolScores = pool.map((u) => score[u] as number);
-    held = diversifiedTopK(poolScores, n, o.correlationPenalty, corr).map((i) => pool[i] as number);
+    const info = { maxPairCorrelation: Number.NaN };
+    held = diversifiedTopK(poolScores, n, o.correlationPenalty, corr, info).map((i) => pool[i] as number);
+    d.pairCorrelation = { window: o.correlationWindow, max: info.maxPairCorrelation, cols: held };
   } else {
     held = topRanked(score, n);
   }
