@@ -3,10 +3,13 @@
  * or discretionary ticket inside one transaction; a crash anywhere before commit leaves nothing
  * and a retry sends each order exactly once (a broker that outlived the crash is reconciled by
  * client order id, not sent to again); executing twice is a replay; an expired proposal never
- * executes.
+ * executes. A book at a modified size, or a ticket, is reviewed by the overlay at execution: what
+ * executes obeys the fund's limits (checked here against exposures computed from the ledger), a
+ * block sends nothing and leaves the proposal REJECTED by the overlay.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultFundConfigInput, parseFundConfig, type AgentProposal, type FundConfig, type Order } from '../../../src/contracts/index.ts';
+import { defaultFundConfigInput, parseFundConfig, resolveAgentRisk, type AgentProposal, type FundConfig, type Order } from '../../../src/contracts/index.ts';
 import { SimClock } from '../../../src/core/index.ts';
 import { PaperBroker, type Broker, type BrokerAck, type BrokerAccount, type BrokerOrder, type BrokerPosition } from '../../../src/execution/index.ts';
 import { executeApproved, loadMarket, loadRunState, registerFund, type ApprovedTrade } from '../../../src/fund/index.ts';
@@ -72,6 +75,10 @@ let clock: SimClock;
 const nowIso = (): string => new Date(clock.now()).toISOString();
 const close = (sym: string): number => view.close(view.column(sym));
 const sym = (i: number): string => symbols[i] ?? '';
+const ensure = <T,>(x: T | undefined): T => {
+  if (x === undefined) throw new Error('missing');
+  return x;
+};
 
 beforeAll(async () => {
   store = await openStore({ memory: true });
@@ -282,5 +289,151 @@ describe('executeProposal (one transaction, idempotent)', () => {
     await book('p-half', 'committee', [{ symbol: sym(12), weight: 0.04 }], { size: 0.5 });
     const r = await executeProposal(desk(), FUND, 'p-half');
     expect(r.orders[0]?.qty).toBe(Math.round(((0.02 * capitalOf('committee')) / close(sym(12))) * 1e4) / 1e4);
+    // inside every limit: the overlay's review at execution approves it as it is
+    expect(r.review).toMatchObject({ action: 'APPROVE', scale: 1, decisionId: `${FUND}-exec-p-half:committee` });
   });
+});
+
+const round4 = (q: number): number => Math.round(q * 1e4) / 1e4;
+const adv = (s: string): number => view.value('adv20', view.column(s));
+
+/** The fund as the ledger has it now, marked at the view's closes: NAV and, per symbol, long and short shares summed over every book. */
+async function fundNow(): Promise<{ nav: number; long: (s: string) => number; short: (s: string) => number }> {
+  const { state } = await loadRunState(store, config, view.asOf);
+  state.ledger.markAll(close);
+  const sum = (s: string, sign: 1 | -1) => state.ledger.agentIds().reduce((q, id) => q + Math.max(0, sign * state.ledger.qty(id, s)), 0);
+  return { nav: state.ledger.fundNavCents() / 100, long: (s) => sum(s, 1), short: (s) => sum(s, -1) };
+}
+
+/** The fund's cap on one side of one name, dollars: min(single-name % of NAV, ADV % × ADV × price) (risk.maxSingleNamePct, risk.maxAdvPct). */
+const nameLimit = (s: string, nav: number): number => Math.min(config.risk.maxSingleNamePct * nav, config.risk.maxAdvPct * adv(s) * close(s));
+
+/** An approved discretionary ticket. */
+const ticket = (id: string, t: NonNullable<TradeProposal['ticket']>, size = 1) =>
+  approved({ id, agentId: DISCRETIONARY, cycleId: null, traceId: id, targets: [], ticket: t, size, limitPrice: null, expiresAt: new Date(clock.now() + 3_600_000).toISOString() });
+
+describe('the overlay reviews a modified book or a ticket at execution', () => {
+  it('a doubled book is capped at the agent position limit; the MODIFY is on the history step, the journal entry, the overlay actions, the audit row and the state row', async () => {
+    const [a, b] = [sym(13), sym(14)];
+    await book('p-double', 'trend', [{ symbol: a, weight: 0.08 }, { symbol: b, weight: 0.03 }], { size: 2 });
+    const r = await executeProposal(desk(), FUND, 'p-double');
+    const trend = config.agents.find((x) => x.id === 'trend');
+    const cap = resolveAgentRisk(config, ensure(trend)).maxPositionPct * capitalOf('trend');
+    expect(r.outcome).toBe('EXECUTED');
+    expect(r.review).toMatchObject({ action: 'MODIFY', decisionId: `${FUND}-exec-p-double:trend`, asOf: view.asOf });
+    expect(r.review?.reasons.find((x) => x.code === 'POSITION_CAP')).toMatchObject({ symbol: a, actual: 0.16 });
+    const qa = r.orders.find((o) => o.symbol === a)?.qty ?? 0;
+    // 16% asked, 10% of the agent's capital allowed: capped at the limit, not below it
+    expect(qa * close(a)).toBeLessThanOrEqual(cap + close(a) * 1e-4);
+    expect(qa * close(a)).toBeGreaterThan(cap - close(a) * 1e-4);
+    expect(r.orders.find((o) => o.symbol === b)?.qty).toBe(round4((0.06 * capitalOf('trend')) / close(b)));
+    const step = r.proposal.history.at(-1);
+    expect(step).toMatchObject({ to: 'EXECUTED', who: 'system:oms', review: r.review ?? {} });
+    expect(step?.why.startsWith('overlay MODIFY × ')).toBe(true);
+    expect((await loadProposal(store, FUND, 'p-double'))?.history.at(-1)?.review).toEqual(r.review);
+    expect(r.entry?.links.decisionIds).toEqual([`${FUND}-exec-p-double:trend`]);
+    expect(r.entry?.rationale).toContain('POSITION_CAP');
+    const stored = await store.overlayActions.listByCycle(`${FUND}-exec-p-double`);
+    expect(stored.map((d) => [d.agentId, d.action, d.targets.find((t) => t.symbol === a)?.finalWeight])).toEqual([['trend', 'MODIFY', stored[0]?.targets.find((t) => t.symbol === a)?.finalWeight]]);
+    expect(stored[0]?.targets.find((t) => t.symbol === a)?.finalWeight).toBeCloseTo(0.1, 12);
+    expect((await store.audit.list({ entity: 'proposal', entityId: 'p-double' })).find((x) => x.action === 'ProposalExecuted')?.payload).toMatchObject({ review: { action: 'MODIFY', codes: expect.arrayContaining(['POSITION_CAP']) } });
+    expect((await store.cycles.get(`${FUND}-exec-p-double`))?.summary).toMatchObject({ review: { action: 'MODIFY' }, sourceCycleId: 'cyc-p-double' });
+  });
+
+  it('a ticket doubled past the fund single-name cap is cut to the cap (exposure from the ledger)', async () => {
+    const s = sym(15);
+    const before = await fundNow();
+    const limit = nameLimit(s, before.nav);
+    expect(before.long(s)).toBe(0);
+    expect(2 * 400_000).toBeGreaterThan(limit);
+    await ticket('p-big', { symbol: s, side: 'BUY', qty: null, notional: 400_000 }, 2);
+    const r = await executeProposal(desk(), FUND, 'p-big');
+    expect(r.outcome).toBe('EXECUTED');
+    expect(r.review?.reasons.map((x) => x.code)).toContain('SINGLE_NAME_CAP');
+    const after = await fundNow();
+    expect(after.long(s) * close(s)).toBeLessThanOrEqual(limit + close(s) * 1e-4);
+    expect(after.long(s) * close(s)).toBeGreaterThan(limit - 2 * close(s) * 1e-4);
+    expect(r.orders.map((o) => [o.side, o.qty, o.status])).toEqual([['BUY', after.long(s), 'FILLED']]);
+  });
+
+  it('a ticket in a name already at its cap is left with nothing: REJECTED by the overlay, nothing sent, and a replay says so', async () => {
+    const s = sym(15);
+    const before = await fundNow();
+    await ticket('p-full', { symbol: s, side: 'BUY', qty: null, notional: 50_000 });
+    const r = await executeProposal(desk(), FUND, 'p-full');
+    expect(r.outcome).toBe('BLOCKED');
+    expect(r.orders).toEqual([]);
+    expect(await ordersOf('p-full')).toEqual([]);
+    expect((await fundNow()).long(s)).toBe(before.long(s));
+    expect(r.proposal.status).toBe('REJECTED');
+    const step = r.proposal.history.at(-1);
+    expect(step).toMatchObject({ from: 'APPROVED', to: 'REJECTED', who: 'system:overlay', role: 'system', journalEntryId: 'p-full/overlay-rejected' });
+    expect(step?.review?.reasons.map((x) => x.code)).toContain('SINGLE_NAME_CAP');
+    expect(step?.why).toContain('nothing was sent');
+    expect(r.entry).toMatchObject({ kind: 'REJECTION', who: 'system:overlay', links: { decisionIds: [`${FUND}-exec-p-full:discretionary`], proposalIds: ['p-full'] } });
+    expect((await store.audit.list({ entity: 'proposal', entityId: 'p-full' })).map((x) => x.action)).toContain('ProposalBlockedByOverlay');
+    expect(await store.cycles.get(`${FUND}-exec-p-full`)).toBeUndefined();
+    const again = await executeProposal(desk(), FUND, 'p-full');
+    expect(again).toMatchObject({ outcome: 'BLOCKED', isReplay: true, orders: [], review: step?.review ?? {} });
+  });
+
+  it('a modified book on a HALTED fund is blocked by the overlay (REJECTED); an unmodified one is denied by the OMS (CANCELLED)', async () => {
+    await book('p-halt-mod', 'stat-arb', [{ symbol: sym(16), weight: 0.02 }], { size: 1.5 });
+    await store.funds.setTradingState(FUND, 'HALTED');
+    try {
+      const r = await executeProposal(desk(), FUND, 'p-halt-mod');
+      expect(r).toMatchObject({ outcome: 'BLOCKED', orders: [], review: { action: 'BLOCK', scale: 0 } });
+      expect(r.review?.reasons.map((x) => x.code)).toContain('FUND_HALTED');
+      expect(r.proposal.status).toBe('REJECTED');
+      expect(await ordersOf('p-halt-mod')).toEqual([]);
+    } finally {
+      await store.funds.setTradingState(FUND, 'ACTIVE');
+    }
+  });
+
+  it('an unmodified book executes as its cycle reviewed it: no second review (one that would cap its 15% name does not run)', async () => {
+    const s = sym(16);
+    await book('p-asis', 'reversal', [{ symbol: s, weight: 0.15 }]);
+    const r = await executeProposal(desk(), FUND, 'p-asis');
+    expect(r.review).toBeNull();
+    expect(r.orders.map((o) => [o.symbol, o.qty])).toEqual([[s, round4((0.15 * capitalOf('reversal')) / close(s))]]);
+    expect(r.proposal.history.at(-1)?.review).toBeUndefined();
+    expect(await store.overlayActions.listByCycle(`${FUND}-exec-p-asis`)).toEqual([]);
+  });
+
+  // Invariant: whatever size a PM sets, the executed book never takes a name past the fund's single-name cap.
+  it('property: any size multiplier on a book or a ticket leaves every side of the name within its cap', async () => {
+    let n = 0;
+    let atCap = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          isTicket: fc.boolean(),
+          symbol: fc.constantFrom(17, 18, 19),
+          side: fc.constantFrom(1, -1),
+          base: fc.double({ min: 0.01, max: 0.09, noNaN: true }),
+          size: fc.double({ min: 0.05, max: 40, noNaN: true }),
+        }),
+        async (x) => {
+          const s = sym(x.symbol);
+          const id = `p-prop-${n++}`;
+          const before = await fundNow();
+          const limit = nameLimit(s, before.nav);
+          if (x.isTicket) await ticket(id, { symbol: s, side: x.side > 0 ? 'BUY' : 'SELL', qty: null, notional: x.base * 5_000_000 }, x.size);
+          else await book(id, 'vol-premium', [{ symbol: s, weight: x.side * x.base }], { size: x.size });
+          const r = await executeProposal(desk(), FUND, id);
+          expect(r.review).not.toBeNull();
+          const after = await fundNow();
+          const tol = close(s) * 1e-4;
+          expect(after.long(s) * close(s)).toBeLessThanOrEqual(Math.max(limit, before.long(s) * close(s)) + tol);
+          expect(after.short(s) * close(s)).toBeLessThanOrEqual(Math.max(limit, before.short(s) * close(s)) + tol);
+          if (r.outcome === 'BLOCKED') expect(await ordersOf(id)).toEqual([]);
+          if (Math.max(after.long(s), after.short(s)) * close(s) > limit - 2 * tol) atCap++;
+        },
+      ),
+      { numRuns: 30, seed: 8 },
+    );
+    // the runs reach the cap (the property is not vacuous)
+    expect(atCap).toBeGreaterThan(2);
+  }, 120_000);
 });
