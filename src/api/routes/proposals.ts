@@ -8,12 +8,15 @@ import {
   listProposals,
   loadProposal as loadStored,
   modify,
+  previewReview,
   PROPOSAL_STATUSES,
   reject,
   saveProposal,
+  withReview,
   type Decided,
   type PmsRole,
   type ProposalExecution,
+  type ProposalReview,
   type TradeProposal,
   type WorkflowError,
 } from '../../pms/index.ts';
@@ -50,11 +53,13 @@ async function decide(
   fundId: string,
   proposalId: string,
   act: (p: TradeProposal, who: string, role: PmsRole, now: string) => Result<Decided, WorkflowError>,
+  annotate: (p: TradeProposal) => Promise<TradeProposal> = (p) => Promise.resolve(p),
 ): Promise<{ proposal: TradeProposal; journalEntry: Decided['entry'] }> {
   const p = ensureDefined(principal, 'principal');
   const before = await loadProposal(rt, fundId, proposalId);
   const now = rt.nowIso();
-  const d = unwrap(act(before, p.name, workflowRole(p), now));
+  const decided = unwrap(act(before, p.name, workflowRole(p), now));
+  const d = { ...decided, proposal: await annotate(decided.proposal) };
   await rt.store.transaction(async (tx) => {
     await saveProposal(tx, before, d.proposal);
     await rt.addJournal(d.entry, tx);
@@ -83,7 +88,23 @@ async function execute(rt: ApiRuntime, config: FundConfig, fundId: string, propo
 }
 
 function executionBody(x: ProposalExecution) {
-  return { outcome: x.outcome, isReplay: x.isReplay, orders: x.orders, fills: x.fills, skipped: x.skipped, journalEntry: x.entry };
+  return { outcome: x.outcome, isReplay: x.isReplay, review: x.review, orders: x.orders, fills: x.fills, skipped: x.skipped, journalEntry: x.entry };
+}
+
+/**
+ * The overlay's preview of a modified proposal (what it would do to the book if it executed now),
+ * put on the MODIFIED step; null when no review is needed (size back to 1 on an agent book). A
+ * preview that cannot run (no market stored) leaves the modification standing without one.
+ */
+async function previewed(rt: ApiRuntime, config: FundConfig, p: TradeProposal): Promise<{ proposal: TradeProposal; review: ProposalReview | null; reviewError: { code: string; message: string } | null }> {
+  try {
+    const { view } = await marketAt(rt);
+    const review = await previewReview({ store: rt.store, config, view, clock: rt.clock }, p);
+    return { proposal: review ? withReview(p, review) : p, review, reviewError: null };
+  } catch (e) {
+    if (!isKeelError(e)) throw e;
+    return { proposal: p, review: null, reviewError: { code: e.code, message: e.message } };
+  }
 }
 
 /** The proposal workflow: list, approve (pm; executes on the paper broker), execute (pm), reject (pm, risk), modify (pm). */
@@ -104,7 +125,7 @@ export const proposalRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/approve', tag: 'proposals', access: ['pm'], params: ProposalParams, body: Why, idempotent: true,
     summary: 'Approve a proposal; on the paper broker it executes at once (orders, fills and positions in the response)',
-    returns: '{ proposal, journalEntry, execution: { outcome, isReplay, orders, fills, skipped, journalEntry } | null, executionError: { code, message } | null }',
+    returns: '{ proposal, journalEntry, execution: { outcome, isReplay, review, orders, fills, skipped, journalEntry } | null, executionError: { code, message } | null }',
     handler: async ({ rt, principal, fund, params, body }) => {
       const approved = await decide(rt, principal, params.fundId, params.proposalId, (p, who, role, now) => approve(p, { who, role, why: body.why }, now));
       const config = await rt.configFor(ensureDefined(fund, 'fund'));
@@ -122,7 +143,7 @@ export const proposalRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/execute', tag: 'proposals', access: ['pm'], params: ProposalParams, idempotent: true,
     summary: 'Execute an approved proposal now (idempotent: an executed one returns its orders, nothing is sent again)',
-    returns: '{ proposal, execution: { outcome, isReplay, orders, fills, skipped, journalEntry } }',
+    returns: '{ proposal, execution: { outcome, isReplay, review, orders, fills, skipped, journalEntry } }',
     handler: async ({ rt, fund, params }) => {
       const config = await rt.configFor(ensureDefined(fund, 'fund'));
       if (!executesOnApproval(config)) {
@@ -140,10 +161,17 @@ export const proposalRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/modify', tag: 'proposals', access: ['pm'], params: ProposalParams, body: Modify,
-    summary: 'Modify size or limit price (needs an approval afterwards)', returns: '{ proposal, journalEntry }',
-    handler: async ({ rt, principal, params, body }) =>
-      decide(rt, principal, params.fundId, params.proposalId, (p, who, role, now) =>
-        modify(p, { who, role, why: body.why, ...(body.size !== undefined ? { size: body.size } : {}), ...(body.limitPrice !== undefined ? { limitPrice: body.limitPrice } : {}) }, now),
-      ),
+    summary: 'Modify size or limit price (needs an approval afterwards); a modified book or a ticket comes with the overlay review it would get now',
+    returns: '{ proposal, journalEntry, review: { asOf, decisionId, action, scale, summary, reasons } | null, reviewError: { code, message } | null }',
+    handler: async ({ rt, principal, fund, params, body }) => {
+      const config = await rt.configFor(ensureDefined(fund, 'fund'));
+      const seen: { preview: Awaited<ReturnType<typeof previewed>> | null } = { preview: null };
+      const d = await decide(
+        rt, principal, params.fundId, params.proposalId,
+        (p, who, role, now) => modify(p, { who, role, why: body.why, ...(body.size !== undefined ? { size: body.size } : {}), ...(body.limitPrice !== undefined ? { limitPrice: body.limitPrice } : {}) }, now),
+        async (p) => (seen.preview = await previewed(rt, config, p)).proposal,
+      );
+      return { ...d, review: seen.preview?.review ?? null, reviewError: seen.preview?.reviewError ?? null };
+    },
   }),
 ];

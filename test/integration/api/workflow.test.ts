@@ -145,6 +145,10 @@ describe('API endpoints', () => {
     const mod = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/modify', { why: 'half size', size: 0.5, limitPrice: 12.5 });
     expect(mod.status).toBe(200);
     expect(mod.body.proposal).toMatchObject({ status: 'MODIFIED', size: 0.5, limitPrice: 12.5 });
+    // a modified book comes with the overlay's preview (not stored as a decision), kept on the MODIFIED step
+    expect(mod.body.review).toMatchObject({ asOf: w.lastDate, decisionId: null, action: 'APPROVE', scale: 1 });
+    expect(mod.body.reviewError).toBeNull();
+    expect(mod.body.proposal.history.at(-1).review).toEqual(mod.body.review);
     const ok = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'fits the book' });
     expect(ok.body.journalEntry).toMatchObject({ kind: 'APPROVAL', who: 'pmA' });
     // Paper broker: the approval executes at once. Half of a 5% book at a $12.50 limit far under the close: the
@@ -154,6 +158,7 @@ describe('API endpoints', () => {
     expect(px).toBeGreaterThan(12.5);
     const momentum = w.config.agents.find((a) => a.id === 'momentum')?.allocatedCapital ?? 0;
     expect(ok.body.execution.outcome).toBe('NOT_EXECUTED');
+    expect(ok.body.execution.review).toMatchObject({ decisionId: 'fund-a-exec-prop-a-1:momentum', action: 'APPROVE', scale: 1 });
     expect(ok.body.execution.orders.map((o: { id: string; type: string; limitPrice: number; side: string; qty: number; status: string }) => [o.id, o.type, o.limitPrice, o.side, o.qty, o.status])).toEqual([
       [`prop-a-1:${sym0}`, 'LIMIT', 12.5, 'BUY', Math.round(((0.025 * momentum) / px) * 1e4) / 1e4, 'EXPIRED'],
     ]);
@@ -249,6 +254,46 @@ describe('API endpoints', () => {
     expect((await get('root', '/v1/funds/fund-alp/orders')).body.orders).toEqual([]);
   });
 
+  it('a ticket modified past its name cap: the preview names the cap; at approval the overlay cuts the order to it and the OMS still checks it', async () => {
+    // One name may take min(5% of the fund's NAV, 10% of its 20-day ADV in dollars) (NAV within 0.1% of its capital here); ask for three times that.
+    const sym = w.symbols[7] ?? '';
+    const bars = await w.store.bars.range({ symbols: [sym], to: w.lastDate });
+    const px = bars.at(-1)?.close ?? 0;
+    const adv = bars.slice(-20).reduce((a, b) => a + b.volume, 0) / 20;
+    const byName = w.config.risk.maxSingleNamePct * w.config.fund.totalCapital;
+    const cap = Math.min(byName, w.config.risk.maxAdvPct * adv * px);
+    const t = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', qty: 100, rationale: 'conviction' });
+    const id = t.body.proposal.id as string;
+    const size = Math.ceil((3 * cap) / (100 * px));
+    const mod = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${id}/modify`, { why: 'much bigger', size });
+    expect(mod.body.review).toMatchObject({ action: 'MODIFY', decisionId: null });
+    expect(mod.body.review.reasons.map((r: { code: string }) => r.code)).toContain(cap < byName ? 'ADV_CAP' : 'SINGLE_NAME_CAP');
+    const ok = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${id}/approve`, { why: 'as far as the overlay allows' });
+    expect(ok.body.execution.review).toMatchObject({ action: 'MODIFY', decisionId: `fund-a-exec-${id}:discretionary` });
+    const [order] = ok.body.execution.orders;
+    expect(order.qty).toBeLessThan(100 * size);
+    expect(order.qty * px).toBeLessThanOrEqual(cap * 1.001);
+    expect(order.qty * px).toBeGreaterThan(cap * 0.99);
+    // the cut order is still over this fund's per-order limit: the OMS denies it
+    expect(cap).toBeGreaterThan(w.config.oms.maxOrderValue);
+    expect(ok.body.execution.outcome).toBe('NOT_EXECUTED');
+    expect(order).toMatchObject({ status: 'REJECTED', denials: [{ code: 'ORDER_VALUE' }] });
+    expect(ok.body.proposal.history.at(-1)).toMatchObject({ to: 'CANCELLED', who: 'system:oms', review: ok.body.execution.review });
+  });
+
+  it('a ticket approved while the fund is HALTED is blocked by the overlay: REJECTED by system:overlay, nothing sent', async () => {
+    const t = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[8], side: 'BUY', qty: 10, rationale: 'before the halt' });
+    await w.store.funds.setTradingState('fund-a', 'HALTED');
+    try {
+      const r = await send('pmA', 'POST', `/v1/funds/fund-a/proposals/${t.body.proposal.id as string}/approve`, { why: 'go' });
+      expect(r.body.execution).toMatchObject({ outcome: 'BLOCKED', orders: [], fills: [], review: { action: 'BLOCK', scale: 0 }, journalEntry: { kind: 'REJECTION', who: 'system:overlay' } });
+      expect(r.body.proposal).toMatchObject({ status: 'REJECTED', orderIds: [] });
+      expect(r.body.proposal.history.at(-1)).toMatchObject({ from: 'APPROVED', to: 'REJECTED', who: 'system:overlay' });
+    } finally {
+      await w.store.funds.setTradingState('fund-a', 'ACTIVE');
+    }
+  });
+
   it('journal: notes need pm/risk/admin; search by text, symbol, kind and date', async () => {
     expect((await send('viewerA', 'POST', '/v1/funds/fund-a/journal', { rationale: 'viewer note' })).status).toBe(403);
     const n = await send('riskA', 'POST', '/v1/funds/fund-a/journal', { rationale: 'watch liquidity in semis', symbols: [w.symbols[3]], agentId: 'trend' });
@@ -300,10 +345,11 @@ describe('API endpoints', () => {
     const bad = await send('pmA', 'POST', '/v1/risk/review', { fund: { capital: -1 }, proposals: [] });
     expect(bad.status).toBe(400);
     expect(bad.body.details.field).toBe('body.fund.capital');
+    // the overlay's review of prop-a-1 at its modified size (executed above) is one of momentum's decisions
     const hist = await get('viewerA', '/v1/funds/fund-a/overlay-actions?agentId=momentum');
-    expect(hist.body.actions.map((a: { cycleId: string }) => a.cycleId)).toEqual(['cyc-a-2', 'cyc-a-1']);
+    expect(hist.body.actions.map((a: { cycleId: string }) => a.cycleId)).toEqual(['fund-a-exec-prop-a-1', 'cyc-a-2', 'cyc-a-1']);
     const latest = await get('viewerA', '/v1/funds/fund-a/overlay-actions/latest');
-    expect(latest.body.latest.momentum.cycleId).toBe('cyc-a-2');
+    expect(latest.body.latest.momentum.cycleId).toBe('fund-a-exec-prop-a-1');
     expect(latest.body.latest.trend.cycleId).toBe('cyc-a-1');
   });
 
