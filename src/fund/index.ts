@@ -20,5 +20,6 @@ export * from './live/store-journal.ts';
 export * from './live/run-live.ts';
 export * from './live/execute-approved.ts';
 export * from './live/review-approved.ts';
+export * from './live/approval-execution-id.ts';
 export * from './live/daemon.ts';
 export * from './live/register.ts';

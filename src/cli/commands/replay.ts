@@ -1,18 +1,22 @@
 import type { Command } from 'commander';
 import { parseFundConfig } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
-import { loadMarket, replayCycle, type CycleInputs } from '../../fund/index.ts';
+import { loadMarket, refuseApprovalExecution, replayCycle, type CycleInputs } from '../../fund/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit } from '../output.ts';
 
 export function registerReplayCommand(program: Command, ctx: CliContext): void {
   program
     .command('replay <cycleId>')
-    .description('re-run a recorded cycle from its stored inputs and report any difference in the decisions (none is expected)')
+    .description(
+      're-run a recorded cycle from its stored inputs and report any difference in the decisions (none is expected). ' +
+        "An approval execution (<fund>-exec-<proposal>, the state an approved proposal's orders left) is not a cycle: replay the cycle its proposal came from",
+    )
     .option('--json', 'print the report as JSON')
     .action(async (cycleId: string, o: { json?: boolean }) => {
       const store = await ctx.store();
       const cycle = await store.cycles.get(cycleId);
+      await refuseApprovalExecution(store, cycleId, cycle);
       if (!cycle) throw new KeelError('KEEL_E_NOT_FOUND', `no cycle '${cycleId}'`);
       const inputs = (cycle.summary as { inputs?: CycleInputs }).inputs;
       if (!inputs) throw new KeelError('KEEL_E_NOT_FOUND', `cycle '${cycleId}' was stored without its inputs; it cannot be replayed`);
