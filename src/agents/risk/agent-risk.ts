@@ -175,18 +175,17 @@ function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[]): void {
   if (known && known.window === window && known.max <= limit && covers(known.cols, held, w.length)) return;
   held.sort((a, b) => (x.strength[b] as number) - (x.strength[a] as number) || a - b);
   const corr = ReturnCorrelations.fromView(x.view, window, held);
-  const kept = new Int32Array(held.length);
-  const same = new Int32Array(held.length);
+  // names kept so far, by direction, in order: a name is compared with those of its own direction
+  const keptLong = new Int32Array(held.length);
+  const keptShort = new Int32Array(held.length);
+  let nLong = 0;
+  let nShort = 0;
   const rho = new Float64Array(held.length);
-  let nKept = 0;
   for (let i = 0; i < held.length; i++) {
     const u = held[i] as number;
-    const sign = Math.sign(w[u] as number);
-    let nSame = 0;
-    for (let q = 0; q < nKept; q++) {
-      const k = kept[q] as number;
-      if (Math.sign(w[held[k] as number] as number) === sign) same[nSame++] = k;
-    }
+    const wu = w[u] as number;
+    const same = wu > 0 ? keptLong : keptShort;
+    const nSame = wu > 0 ? nLong : wu < 0 ? nShort : 0;
     // only correlations above the limit matter: the others may stop early (written as −∞)
     corr.corrManyAbove(i, same, 0, nSame, limit, rho);
     let worst = -1;
@@ -201,8 +200,10 @@ function correlationFilter(x: AgentRiskInput, notes: AgentRiskNote[]): void {
     if (worst >= 0 && worstRho > limit) {
       w[u] = 0;
       notes.push(note('CORRELATION_FILTER', sym(x.view, u), limit, worstRho, `dropped: correlated with stronger ${sym(x.view, worst)}`));
-    } else {
-      kept[nKept++] = i;
+    } else if (wu > 0) {
+      keptLong[nLong++] = i;
+    } else if (wu < 0) {
+      keptShort[nShort++] = i;
     }
   }
 }

@@ -5,8 +5,11 @@ const CHUNK = 16;
 /** Slack on the early-stop bound, far above the rounding of a sum of unit-norm products. */
 const BOUND_SLACK = 1e-9;
 
-/** Centres column `c` of a column-major block (missing → its mean) and scales it to unit norm, in place. */
-function standardizeColumn(std: Float64Array, c: number, T: number): void {
+/**
+ * Centres column `c` of a column-major block (missing → its mean) and scales it to unit norm, in
+ * place; with `tails`, also writes the norm of the column after each checkpoint (K of them).
+ */
+function standardizeColumn(std: Float64Array, c: number, T: number, tails: Float64Array | null = null, K = 0): void {
   const o = c * T;
   let s = 0;
   let n = 0;
@@ -26,7 +29,15 @@ function standardizeColumn(std: Float64Array, c: number, T: number): void {
     ss += d * d;
   }
   const norm = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-  for (let t = 0; t < T; t++) std[o + t] = (std[o + t] as number) * norm;
+  let tail = 0;
+  for (let t = T - 1; t >= 0; t--) {
+    const v = (std[o + t] as number) * norm;
+    std[o + t] = v;
+    if (tails && t >= CHUNK) {
+      tail += v * v;
+      if (t % CHUNK === 0) tails[c * K + t / CHUNK - 1] = Math.sqrt(tail);
+    }
+  }
 }
 
 /** Column-major copy of a T×C returns block (row-major by time), each column standardised. */
@@ -41,15 +52,47 @@ function standardize(returns: ArrayLike<number>, C: number): { std: Float64Array
 }
 
 /**
- * A view's standardised returns over a window, shared through `MarketView.memo`: a column is
+ * The standardised returns of a panel's columns over a window ending at row `t`: a column is
  * filled on first use (`ready`), with the norms of its tail after each checkpoint (`tails`).
+ * One block per returns array and window is reused from row to row (a new row bumps `gen`), so
+ * a backtest does not allocate a block per row.
  */
 interface SharedBlock {
+  t: number;
+  gen: number;
   readonly std: Float64Array;
   readonly T: number;
   readonly U: number;
   readonly ready: Uint8Array;
   readonly tails: Float64Array;
+}
+
+function newBlock(U: number, T: number): SharedBlock {
+  return { t: -1, gen: 0, std: new Float64Array(T * U), T, U, ready: new Uint8Array(U), tails: new Float64Array(U * checkpoints(T)) };
+}
+
+/** Blocks by the panel's returns buffer (the data they are computed from), then by window. */
+const blocks = new WeakMap<ArrayBufferLike, Map<number, SharedBlock>>();
+
+/** The block of `view`'s panel and `window`, moved to the view's row. */
+function blockFor(view: MarketView, window: number): SharedBlock {
+  const key = view.row('ret', view.t).buffer;
+  let byWindow = blocks.get(key);
+  if (!byWindow) {
+    byWindow = new Map();
+    blocks.set(key, byWindow);
+  }
+  let z = byWindow.get(window);
+  if (!z || z.U !== view.U) {
+    z = newBlock(view.U, window);
+    byWindow.set(window, z);
+  }
+  if (z.t !== view.t) {
+    z.t = view.t;
+    z.gen++;
+    z.ready.fill(0);
+  }
+  return z;
 }
 
 function checkpoints(T: number): number {
@@ -60,14 +103,7 @@ function checkpoints(T: number): number {
 function fillColumn(view: MarketView, z: SharedBlock, c: number): void {
   const T = z.T;
   view.windowInto('ret', c, T, z.std, c * T);
-  standardizeColumn(z.std, c, T);
-  const K = checkpoints(T);
-  let ss = 0;
-  for (let t = T - 1; t >= CHUNK; t--) {
-    const v = z.std[c * T + t] as number;
-    ss += v * v;
-    if (t % CHUNK === 0) z.tails[c * K + t / CHUNK - 1] = Math.sqrt(ss);
-  }
+  standardizeColumn(z.std, c, T, z.tails, checkpoints(T));
   z.ready[c] = 1;
 }
 
@@ -78,11 +114,14 @@ function fillColumn(view: MarketView, z: SharedBlock, c: number): void {
  * bits however and whenever it is computed; views share them (see `fromView`).
  */
 export class ReturnCorrelations {
-  private readonly std: Float64Array;
+  private std: Float64Array;
   readonly T: number;
   /** Column of the standardised block for each candidate (null: the candidates are the columns). */
   private readonly cols: Int32Array | null;
+  /** From `fromView`: the shared block, the generation it was at, and the view to rebuild from. */
   private shared: SharedBlock | null = null;
+  private gen = 0;
+  private view: MarketView | null = null;
 
   constructor(returns: Float64Array, C: number);
   constructor(returns: { std: Float64Array; T: number }, C: number, cols: Int32Array);
@@ -101,21 +140,30 @@ export class ReturnCorrelations {
    * Correlations among the view's columns `cols` over the last `window` rows. The standardised
    * returns of a column are computed once per view row and window, when first asked for, and
    * shared by every agent proposing at that row (a column's standardised returns do not depend on
-   * the other columns, so the values are the same whoever asks first).
+   * the other columns, so the values are the same whoever asks first). Once the shared block has
+   * moved on to another row, this object rebuilds its own columns on next use.
    */
   static fromView(view: MarketView, window: number, cols: readonly number[]): ReturnCorrelations {
-    const U = view.U;
-    const z = view.memo<SharedBlock>(`agents.stdReturns:${window}:${view.t}`, () => ({
-      std: new Float64Array(window * U),
-      T: window,
-      U,
-      ready: new Uint8Array(U),
-      tails: new Float64Array(U * checkpoints(window)),
-    }));
+    const z = blockFor(view, window);
     for (const c of cols) if (!z.ready[c]) fillColumn(view, z, c);
     const rc = new ReturnCorrelations(z, cols.length, Int32Array.from(cols));
     rc.shared = z;
+    rc.gen = z.gen;
+    rc.view = view;
     return rc;
+  }
+
+  /** Keeps this object's columns valid when the shared block has moved to another row. */
+  private current(): void {
+    const z = this.shared;
+    if (z === null || z.gen === this.gen || this.view === null) return;
+    const own = newBlock(z.U, this.T);
+    own.t = this.view.t;
+    own.gen = 1;
+    for (let i = 0; i < this.C; i++) if (!own.ready[this.col(i)]) fillColumn(this.view, own, this.col(i));
+    this.shared = own;
+    this.gen = own.gen;
+    this.std = own.std;
   }
 
   private col(i: number): number {
@@ -125,6 +173,7 @@ export class ReturnCorrelations {
   /** ρ(i, j) in [−1, 1]; 0 when a column has no variance. */
   corr(i: number, j: number): number {
     if (i === j) return 1;
+    this.current();
     const T = this.T;
     const std = this.std;
     let s = 0;
@@ -154,6 +203,7 @@ export class ReturnCorrelations {
    * at or below the limit; those are written as −∞.
    */
   private many(i: number, js: ArrayLike<number>, from: number, to: number, out: Float64Array, limit: number): void {
+    this.current();
     const T = this.T;
     const std = this.std;
     const ci = this.col(i);

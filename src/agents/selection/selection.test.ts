@@ -108,6 +108,20 @@ describe('shared standardised returns (ReturnCorrelations.fromView)', () => {
       { numRuns: 40 },
     );
   });
+  it('an object from an earlier row keeps its own values after the shared block moves on', () => {
+    const panel = syntheticPanel({ symbols: 30, years: 1, seed: 13 });
+    const cols = [3, 7, 11, 19];
+    const early = ReturnCorrelations.fromView(viewAt(panel, panel.T - 5), 60, cols);
+    const first = early.corr(0, 1);
+    const late = ReturnCorrelations.fromView(viewAt(panel, panel.T - 1), 60, cols);
+    const own = (t: number) => new ReturnCorrelations(viewAt(panel, t).returnsPanel(60, cols), cols.length);
+    expect(late.corr(0, 1)).toBe(own(panel.T - 1).corr(0, 1));
+    expect(late.corr(0, 1)).not.toBe(first);
+    const out = new Float64Array(3);
+    early.corrMany(0, [1, 2, 3], 0, 3, out);
+    for (let j = 1; j <= 3; j++) expect(out[j - 1]).toBe(own(panel.T - 5).corr(0, j));
+    expect(early.corr(0, 1)).toBe(first);
+  });
   it('corrMany gives exactly corr, and selection through it exactly the selection through corr', () => {
     const panel = syntheticPanel({ symbols: 40, years: 1, seed: 12 });
     const view = viewAt(panel, panel.T - 1);
