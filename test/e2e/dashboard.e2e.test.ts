@@ -143,6 +143,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: half size');
     await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
     await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('MODIFIED');
+    // the modified ticket comes with the overlay's preview of what approving it would do
+    await expect.poll(() => detail.getByTestId('proposal-review').textContent(), { timeout: 10_000 }).toContain('preview at the');
+    await page.screenshot({ path: path.join(SHOTS, 'flow-2b-proposal-modified.png'), fullPage: true });
     await detail.getByTestId('proposal-reject').click();
     await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: changed my mind');
     await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import type { Proposal } from '../api/types.ts';
+import type { Proposal, ProposalEvent } from '../api/types.ts';
 import { Async, Button, Card, ConfirmDialog, EmptyState, Grid, PageHead, StatusBadge, Table, Tabs, num, pct, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
@@ -119,6 +119,7 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
           ]}
         />
       ) : null}
+      <OverlayReview history={p.p.history} />
       {user.role === 'viewer' ? <div className="muted">Read-only: viewers cannot act on proposals.</div> : null}
       {open ? (
         <div className="row">
@@ -170,6 +171,24 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
           ) : null}
         </ConfirmDialog>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * The overlay's latest word on a modified book or a ticket: the preview when it was modified (what
+ * approving would do at that market), or the review it executed (or was rejected) under.
+ */
+function OverlayReview(p: { history: readonly ProposalEvent[] }) {
+  const step = [...p.history].reverse().find((h) => h.review !== undefined);
+  const r = step?.review;
+  if (!step || !r) return null;
+  const codes = [...new Set(r.reasons.map((x) => x.code))];
+  const when = step.to === 'MODIFIED' ? `preview at the ${r.asOf} market; execution reviews again` : `at execution (${r.asOf} market)`;
+  return (
+    <div data-testid="proposal-review">
+      <span className="muted">Overlay</span> <StatusBadge status={r.action} /> × {num(r.scale, 3)} <span className="muted">{when}</span>
+      {codes.length > 0 ? <div className="muted">{codes.join(', ')}</div> : null}
     </div>
   );
 }
