@@ -144,7 +144,8 @@ export async function executeProposal(d: ExecutionDesk, fundId: string, proposal
     const p = await loadProposal(tx, fundId, proposalId, { forUpdate: true });
     if (!p) throw new KeelError('KEEL_E_NOT_FOUND', `proposal ${proposalId} does not exist`, { field: 'params.proposalId' });
     const last = p.history.at(-1);
-    const ranBefore = p.status === 'EXECUTED' || (p.status === 'CANCELLED' && last?.who === 'system:oms') || (p.status === 'REJECTED' && last?.who === OVERLAY_ACTOR);
+    // REJECTED by the overlay from APPROVED is its review at execution (a ticket it blocked when entered never was APPROVED).
+    const ranBefore = p.status === 'EXECUTED' || (p.status === 'CANCELLED' && last?.who === 'system:oms') || (p.status === 'REJECTED' && last?.who === OVERLAY_ACTOR && last.from === 'APPROVED');
     if (ranBefore) {
       const { orders, fills } = await storedResult(tx, p);
       const outcome = p.status === 'EXECUTED' ? 'EXECUTED' : p.status === 'REJECTED' ? 'BLOCKED' : 'NOT_EXECUTED';

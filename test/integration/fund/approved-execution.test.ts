@@ -377,6 +377,17 @@ describe('the overlay reviews a modified book or a ticket at execution', () => {
     expect(again).toMatchObject({ outcome: 'BLOCKED', isReplay: true, orders: [], review: step?.review ?? {} });
   });
 
+  it('a ticket the overlay rejected when it was entered never executes (it was never APPROVED): 409, not a replay', async () => {
+    const p: TradeProposal = {
+      id: 'p-entry-rejected', fundId: FUND, agentId: DISCRETIONARY, cycleId: null, decisionId: null, traceId: null, symbols: [sym(15)], targets: [],
+      ticket: { symbol: sym(15), side: 'BUY', qty: 10, notional: null }, size: 1, limitPrice: null, status: 'REJECTED', createdBy: 'pat', createdAt: nowIso(),
+      expiresAt: new Date(clock.now() + 3_600_000).toISOString(), rationale: 'blocked at entry', orderIds: [], fillIds: [],
+      history: [{ from: 'PENDING_APPROVAL', to: 'REJECTED', who: 'system:overlay', role: 'system', why: 'blocked', at: nowIso(), journalEntryId: null, changes: null }],
+    };
+    await store.transaction((tx) => insertProposal(tx, p, payload(DISCRETIONARY, p.id, [])));
+    await expect(executeProposal(desk(), FUND, p.id)).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
+  });
+
   it('a modified book on a HALTED fund is blocked by the overlay (REJECTED); an unmodified one is denied by the OMS (CANCELLED)', async () => {
     await book('p-halt-mod', 'stat-arb', [{ symbol: sym(16), weight: 0.02 }], { size: 1.5 });
     await store.funds.setTradingState(FUND, 'HALTED');
