@@ -9,7 +9,12 @@ import {
   expireProposals,
   isTerminalStatus,
   markExecuted,
+  markOverlayRejected,
   modify,
+  needsReview,
+  reviewLine,
+  withReview,
+  type ProposalReview,
   parseTicket,
   proposalFromTicket,
   proposalsFromCycle,
@@ -123,6 +128,39 @@ describe('approve / reject / modify / cancel', () => {
     const approved = value(approve(pendingProposal(), pm, NOW)).proposal;
     const done = value(markExecuted(approved, { orderIds: ['o1'], fillIds: ['f1', 'f2'] }, NOW));
     expect(done).toMatchObject({ status: 'EXECUTED', orderIds: ['o1'], fillIds: ['f1', 'f2'] });
+  });
+});
+
+describe('the overlay review of an approved proposal', () => {
+  const review: ProposalReview = {
+    asOf: '2024-01-02', decisionId: 'f-exec-p-1:momentum', action: 'BLOCK', scale: 0, summary: 'BLOCK momentum',
+    reasons: [{ code: 'FUND_HALTED', rule: 'trading_state', message: 'halted', limit: null, actual: null, symbol: null, sector: null, bucket: null }],
+  };
+
+  it('is needed for a ticket or a modified size, not for an agent book as its cycle left it', () => {
+    expect(needsReview(pendingProposal())).toBe(false);
+    expect(needsReview(pendingProposal({ size: 0.5 }))).toBe(true);
+    expect(needsReview(pendingProposal({ ticket: { symbol: 'AAPL', side: 'BUY', qty: 1, notional: null } }))).toBe(true);
+  });
+
+  it('markOverlayRejected: REJECTED by system:overlay with the review, only from APPROVED', () => {
+    expect(error(markOverlayRejected(pendingProposal(), { review, why: 'blocked' }, NOW)).code).toBe('ILLEGAL_TRANSITION');
+    const approved = value(approve(pendingProposal(), pm, NOW)).proposal;
+    const r = value(markOverlayRejected(approved, { review, why: reviewLine(review) }, NOW));
+    expect(r.status).toBe('REJECTED');
+    expect(r.history.at(-1)).toEqual({ from: 'APPROVED', to: 'REJECTED', who: 'system:overlay', role: 'system', why: 'overlay BLOCK × 0.000 (FUND_HALTED)', at: NOW, journalEntryId: null, changes: null, review });
+    expect(isTerminalStatus(r.status)).toBe(true);
+  });
+
+  it('withReview puts the review on the last step only; markExecuted keeps one it is given', () => {
+    const modified = value(modify(pendingProposal(), { ...pm, size: 2 }, NOW)).proposal;
+    const previewed = withReview(modified, { ...review, decisionId: null });
+    expect(previewed.history.at(-1)?.review?.decisionId).toBeNull();
+    expect(previewed.history.slice(0, -1)).toEqual(modified.history.slice(0, -1));
+    const approved = value(approve(previewed, pm, NOW)).proposal;
+    expect(approved.history.at(-1)?.review).toBeUndefined();
+    const done = value(markExecuted(approved, { orderIds: [], fillIds: [], review: { ...review, action: 'SCALE', scale: 0.5 } }, NOW));
+    expect(done.history.at(-1)?.review).toMatchObject({ action: 'SCALE', scale: 0.5 });
   });
 });
 
