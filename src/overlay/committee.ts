@@ -164,7 +164,7 @@ export function buildDecision(args: {
   const bookScale = blocked ? 0 : combined.scale * postScale;
   const targets: FinalTarget[] = [];
   const positions: TargetPosition[] = [];
-  const riskActions: RiskAction[] = [];
+  const actionTypes: RiskAction['actionType'][] = [];
   const n = a.names.length;
   const curD = new Float64Array(n);
   const finD = new Float64Array(n);
@@ -211,17 +211,24 @@ export function buildDecision(args: {
       priority,
       reasoning: type === 'OK' ? 'approved' : `${type.toLowerCase()}${symReasons.length > 0 ? `: ${symReasons.join(', ')}` : bookScale < 1 ? ` (book × ${bookScale.toFixed(3)})` : ''}`,
     });
-    riskActions.push({
-      version: 1,
-      actionId: `${decisionId}:${sym}`,
-      timestamp,
-      agentId: a.agentId,
-      symbol: sym,
-      decisionId,
-      actionType: type,
-      details: { proposedWeight: p, finalWeight: f, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: symReasons },
-    });
+    actionTypes.push(type);
   });
+  // One risk action per name, in target order: built when first read (records, storage), not per cycle.
+  let riskActions: RiskAction[] | null = null;
+  const riskActionsOf = (): RiskAction[] =>
+    (riskActions ??= order.map((i, rank) => {
+      const sym = a.names[i] ?? '';
+      return {
+        version: 1,
+        actionId: `${decisionId}:${sym}`,
+        timestamp,
+        agentId: a.agentId,
+        symbol: sym,
+        decisionId,
+        actionType: actionTypes[rank] ?? 'OK',
+        details: { proposedWeight: a.proposedW[i] ?? 0, finalWeight: finalW[i] ?? 0, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: [...(codesBySymbol.get(sym) ?? [])] },
+      };
+    }));
   const reasons: Reason[] = [];
   for (const r of results) if (r.status !== 'OK' || r.reasons.length > 0) reasons.push(...r.reasons);
   reasons.push(...postReasons);
@@ -229,7 +236,7 @@ export function buildDecision(args: {
   const finalAny = finalW.some((x) => x !== 0);
   let action: OverlayAction;
   if (blocked || (proposedAny && !finalAny)) action = 'BLOCK';
-  else if (changed > 0 && riskActions.some((r) => r.actionType === 'CAPPED' || r.actionType === 'REJECTED')) action = 'MODIFY';
+  else if (changed > 0 && actionTypes.some((t) => t === 'CAPPED' || t === 'REJECTED')) action = 'MODIFY';
   else if (bookScale < 1 - 1e-12 && proposedAny) action = 'SCALE';
   else action = 'APPROVE';
   const scale = action === 'BLOCK' ? 0 : action === 'APPROVE' ? 1 : Math.max(0, Math.min(1, bookScale));
@@ -247,7 +254,9 @@ export function buildDecision(args: {
     reasons,
     checks: [...results],
     targets,
-    riskActions,
+    get riskActions() {
+      return riskActionsOf();
+    },
     summary,
   };
   return { decision, positions, finalBook: toBook(a, finalW) };
