@@ -13,17 +13,13 @@ import { isTerminal, transition } from './order-state.ts';
 export function eventsFromBrokerOrder(order: Order, fillsSoFar: readonly Fill[], snap: BrokerOrder, at: string): OrderEvent[] {
   const out: OrderEvent[] = [];
   let cur = order;
-  const push = (e: OrderEvent): void => {
-    cur = transition(cur, e);
-    out.push(e);
-  };
   if (isTerminal(cur.status)) return out;
-  if (cur.status === 'PENDING') push({ type: 'OrderSubmitted', orderId: order.id, at });
+  if (cur.status === 'PENDING') cur = pushed(out, cur, { type: 'OrderSubmitted', orderId: order.id, at });
   if (snap.status === 'REJECTED' && snap.filledQty === 0) {
-    push({ type: 'OrderRejected', orderId: order.id, at, denials: [{ code: 'BROKER_REJECTED', message: 'rejected by the broker', limit: null, actual: null }] });
+    pushed(out, cur, { type: 'OrderRejected', orderId: order.id, at, denials: [{ code: 'BROKER_REJECTED', message: 'rejected by the broker', limit: null, actual: null }] });
     return out;
   }
-  if (cur.status === 'SUBMITTED') push({ type: 'OrderAcknowledged', orderId: order.id, at, brokerOrderId: snap.brokerOrderId });
+  if (cur.status === 'SUBMITTED') cur = pushed(out, cur, { type: 'OrderAcknowledged', orderId: order.id, at, brokerOrderId: snap.brokerOrderId });
   const newUnits = toUnits(snap.filledQty) - toUnits(cur.filledQty);
   if (newUnits > 0) {
     const dq = fromUnits(newUnits);
@@ -31,7 +27,8 @@ export function eventsFromBrokerOrder(order: Order, fillsSoFar: readonly Fill[],
     const notionalBefore = (cur.avgFillPrice ?? 0) * cur.filledQty;
     let px = (notionalNow - notionalBefore) / dq;
     if (!(px > 0) || !Number.isFinite(px)) px = snap.avgFillPrice ?? 0;
-    const commissionBefore = fillsSoFar.reduce((s, f) => s + f.commission, 0);
+    let commissionBefore = 0;
+    for (const f of fillsSoFar) commissionBefore += f.commission;
     const fill: Fill = {
       version: 1,
       traceId: order.traceId,
@@ -46,12 +43,19 @@ export function eventsFromBrokerOrder(order: Order, fillsSoFar: readonly Fill[],
       allocations: splitFill(order.allocations, dq, allocatedSoFar(order.allocations, fillsSoFar)),
     };
     const completes = toUnits(snap.filledQty) >= toUnits(order.qty);
-    push(completes ? { type: 'OrderFilled', orderId: order.id, at, fill } : { type: 'OrderPartiallyFilled', orderId: order.id, at, fill });
+    cur = pushed(out, cur, completes ? { type: 'OrderFilled', orderId: order.id, at, fill } : { type: 'OrderPartiallyFilled', orderId: order.id, at, fill });
   }
   if (!isTerminal(cur.status)) {
-    if (snap.status === 'CANCELLED') push({ type: 'OrderCancelled', orderId: order.id, at, reason: 'cancelled at the broker' });
-    else if (snap.status === 'EXPIRED') push({ type: 'OrderExpired', orderId: order.id, at });
-    else if (snap.status === 'REJECTED') push({ type: 'OrderCancelled', orderId: order.id, at, reason: 'rejected at the broker after a partial fill' });
+    if (snap.status === 'CANCELLED') pushed(out, cur, { type: 'OrderCancelled', orderId: order.id, at, reason: 'cancelled at the broker' });
+    else if (snap.status === 'EXPIRED') pushed(out, cur, { type: 'OrderExpired', orderId: order.id, at });
+    else if (snap.status === 'REJECTED') pushed(out, cur, { type: 'OrderCancelled', orderId: order.id, at, reason: 'rejected at the broker after a partial fill' });
   }
   return out;
+}
+
+/** Checks `e` against the transition table (throws if illegal), appends it, returns the order after it. */
+function pushed(out: OrderEvent[], cur: Order, e: OrderEvent): Order {
+  const next = transition(cur, e);
+  out.push(e);
+  return next;
 }

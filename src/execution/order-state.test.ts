@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError, InvariantError } from '../core/index.ts';
-import type { Fill, OrderStatus } from '../contracts/index.ts';
+import { Order, type Fill, type OrderStatus } from '../contracts/index.ts';
 import {
   InMemoryOrderJournal,
   ORDER_TRANSITIONS,
@@ -73,6 +73,18 @@ describe('order state machine', () => {
     expect(o.status).toBe('FILLED');
     expect(o.filledQty).toBe(100);
     expect(o.avgFillPrice).toBeCloseTo((60 * 10 + 40 * 11) / 100, 12);
+  });
+
+  it('a transition carries every other field of the order over, in contract order', () => {
+    const o = makeOrder({ id: 'o1', cycleId: 'c1', limitPrice: 9, stopPrice: 8, type: 'STOP_LIMIT', allocations: [{ agentId: 'a', qty: 100 }] });
+    const sub = transition(o, { type: 'OrderSubmitted', orderId: 'o1', at: AT });
+    const ack = transition(sub, { type: 'OrderAcknowledged', orderId: 'o1', at: AT, brokerOrderId: 'b1' });
+    const part = transition(ack, { type: 'OrderPartiallyFilled', orderId: 'o1', at: AT, fill: fill('o1', 40, 10) });
+    const gone = transition(part, { type: 'OrderCancelled', orderId: 'o1', at: AT, reason: 'x' });
+    // Independent expectation: the input with only the changed fields replaced.
+    expect(gone).toEqual({ ...o, status: 'CANCELLED', updatedAt: AT, brokerOrderId: 'b1', filledQty: 40, avgFillPrice: 10 });
+    expect(Object.keys(gone)).toEqual(Object.keys(Order.parse(gone)));
+    expect(o).toEqual(makeOrder({ id: 'o1', cycleId: 'c1', limitPrice: 9, stopPrice: 8, type: 'STOP_LIMIT', allocations: [{ agentId: 'a', qty: 100 }] }));
   });
 
   it('rejects over-fills and an OrderFilled that does not complete the order', () => {

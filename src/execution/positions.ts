@@ -29,27 +29,36 @@ export function applyTrade(p: Position, dq: number, price: number, at: string): 
     if (q1 === 0) avg = 0;
     else if (Math.sign(q1) !== Math.sign(q0)) avg = price;
   }
-  return { ...p, qty: q1, avgCost: avg, lastPrice: price, realizedPnl: realized, updatedAt: at };
+  return positionOf(p.fundId, p.agentId, p.symbol, q1, avg, price, realized, at, p.version);
+}
+
+/** A Position as one literal in contract order (every position shares one shape; cheaper than spreads). */
+function positionOf(
+  fundId: string,
+  agentId: string,
+  symbol: string,
+  qty: number,
+  avgCost: number,
+  lastPrice: number | null,
+  realizedPnl: number,
+  updatedAt: string,
+  version: Position['version'] = 1,
+): Position {
+  return { version, fundId, agentId, symbol, qty, avgCost, lastPrice, realizedPnl, updatedAt };
 }
 
 /** Books one fill into per-agent positions (by its allocations, or to FUND_BOOK). Mutates `book`. */
 export function bookFill(book: PositionBook, fundId: string, fill: Fill): void {
   const sign = fill.side === 'BUY' ? 1 : -1;
-  const parts = fill.allocations.length > 0 ? fill.allocations : [{ agentId: FUND_BOOK, qty: fill.qty }];
-  for (const a of parts) {
-    if (a.qty === 0) continue;
-    const key = positionKey(a.agentId, fill.symbol);
-    const prev: Position = book.get(key) ?? {
-      version: 1,
-      fundId,
-      agentId: a.agentId,
-      symbol: fill.symbol,
-      qty: 0,
-      avgCost: 0,
-      lastPrice: null,
-      realizedPnl: 0,
-      updatedAt: fill.timestamp,
-    };
-    book.set(key, applyTrade(prev, sign * a.qty, fill.price, fill.timestamp));
+  if (fill.allocations.length === 0) {
+    if (fill.qty !== 0) bookPart(book, fundId, FUND_BOOK, sign * fill.qty, fill);
+    return;
   }
+  for (const a of fill.allocations) if (a.qty !== 0) bookPart(book, fundId, a.agentId, sign * a.qty, fill);
+}
+
+function bookPart(book: PositionBook, fundId: string, agentId: string, dq: number, fill: Fill): void {
+  const key = positionKey(agentId, fill.symbol);
+  const prev = book.get(key) ?? positionOf(fundId, agentId, fill.symbol, 0, 0, null, 0, fill.timestamp);
+  book.set(key, applyTrade(prev, dq, fill.price, fill.timestamp));
 }
