@@ -176,9 +176,9 @@ function selectRows(full: RiskModel, symbols: readonly string[], marketNow = ful
 /**
  * Each name's market beta (weighted OLS over the days both have a return) and, in place of its
  * returns in `col`, its market residuals (NaN where missing; all NaN for a proxied name), summed
- * per sector and day into `secSum`/`secCnt` (T×S).
+ * per sector and day into `secSum`/`secCnt` (S×T, day-contiguous).
  */
-function marketBetas(col: Float64Array, mkt: Float64Array, mOk: Uint8Array, w: Float64Array, sectorOf: Int32Array, N: number, T: number, S: number, secSum: Float64Array, secCnt: Float64Array): { beta: Float64Array; proxied: Uint8Array } {
+function marketBetas(col: Float64Array, mkt: Float64Array, mOk: Uint8Array, w: Float64Array, sectorOf: Int32Array, N: number, T: number, secSum: Float64Array, secCnt: Float64Array): { beta: Float64Array; proxied: Uint8Array } {
   const beta = new Float64Array(N);
   const proxied = new Uint8Array(N);
   for (let u = 0; u < N; u++) {
@@ -202,7 +202,7 @@ function marketBetas(col: Float64Array, mkt: Float64Array, mOk: Uint8Array, w: F
     const sxy = sxy0 - (sx * sy) / sw;
     const b = sxx > 0 ? sxy / sxx : 1;
     beta[u] = b;
-    const s = sectorOf[u] as number;
+    const so = (sectorOf[u] as number) * T;
     for (let k = 0; k < T; k++) {
       const r = col[o + k] as number;
       if (mOk[k] !== 1 || r !== r) {
@@ -211,22 +211,22 @@ function marketBetas(col: Float64Array, mkt: Float64Array, mOk: Uint8Array, w: F
       }
       const e = r - b * (mkt[k] as number);
       col[o + k] = e;
-      secSum[k * S + s] = (secSum[k * S + s] as number) + e;
-      secCnt[k * S + s] = (secCnt[k * S + s] as number) + 1;
+      secSum[so + k] = (secSum[so + k] as number) + e;
+      secCnt[so + k] = (secCnt[so + k] as number) + 1;
     }
   }
   return { beta, proxied };
 }
 
-/** Factor returns T×K: the market, then each sector's mean residual (0 on a day with none). */
-function factorReturns(mkt: Float64Array, mOk: Uint8Array, secSum: Float64Array, secCnt: Float64Array, T: number, S: number): Float64Array {
-  const K = 1 + S;
-  const fac = new Float64Array(T * K);
-  for (let k = 0; k < T; k++) {
-    fac[k * K] = mOk[k] === 1 ? (mkt[k] as number) : Number.NaN;
-    for (let s = 0; s < S; s++) {
-      const c = secCnt[k * S + s] as number;
-      fac[k * K + 1 + s] = c > 0 ? (secSum[k * S + s] as number) / c : 0;
+/** Factor returns K×T (day-contiguous) into `fac`: the market, then each sector's mean residual (0 on a day with none). */
+function factorReturns(mkt: Float64Array, mOk: Uint8Array, secSum: Float64Array, secCnt: Float64Array, T: number, S: number, fac: Float64Array): Float64Array {
+  for (let k = 0; k < T; k++) fac[k] = mOk[k] === 1 ? (mkt[k] as number) : Number.NaN;
+  for (let s = 0; s < S; s++) {
+    const o = (1 + s) * T;
+    const so = s * T;
+    for (let k = 0; k < T; k++) {
+      const c = secCnt[so + k] as number;
+      fac[o + k] = c > 0 ? (secSum[so + k] as number) / c : 0;
     }
   }
   return fac;
@@ -238,11 +238,12 @@ function sectorLoadings(resid: Float64Array, fac: Float64Array, w: Float64Array,
     if (proxied[u] === 1) continue;
     const s = sectorOf[u] as number;
     const o = u * T;
+    const fo = (1 + s) * T;
     let sw = 0, see = 0, sef = 0, sff = 0;
     for (let k = 0; k < T; k++) {
       const e = resid[o + k] as number;
       if (e !== e) continue;
-      const f = fac[k * K + 1 + s] as number;
+      const f = fac[fo + k] as number;
       const wk = w[k] as number;
       sw += wk; sef += wk * e * f; sff += wk * f * f; see += wk * e * e;
     }
@@ -253,52 +254,105 @@ function sectorLoadings(resid: Float64Array, fac: Float64Array, w: Float64Array,
   }
 }
 
-/** Σ a[oa+k]·b[ob+k] for k < n, in four independent partial sums (a single running sum waits on each add). */
-function dot(a: Float64Array, oa: number, b: Float64Array, ob: number, n: number): number {
+/**
+ * Σ a[oa+k]·b[ob+k] and Σ a[oa+k]·c[oc+k] for k < n, each in four independent partial sums (a
+ * single running sum waits on each add); the two share the loads of `a`.
+ */
+function dot2(a: Float64Array, oa: number, b: Float64Array, ob: number, c: Float64Array, oc: number, n: number, out: Float64Array): void {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
   let k = 0;
   for (; k + 3 < n; k += 4) {
-    s0 += (a[oa + k] as number) * (b[ob + k] as number);
-    s1 += (a[oa + k + 1] as number) * (b[ob + k + 1] as number);
-    s2 += (a[oa + k + 2] as number) * (b[ob + k + 2] as number);
-    s3 += (a[oa + k + 3] as number) * (b[ob + k + 3] as number);
+    const a0 = a[oa + k] as number, a1 = a[oa + k + 1] as number, a2 = a[oa + k + 2] as number, a3 = a[oa + k + 3] as number;
+    s0 += a0 * (b[ob + k] as number);
+    s1 += a1 * (b[ob + k + 1] as number);
+    s2 += a2 * (b[ob + k + 2] as number);
+    s3 += a3 * (b[ob + k + 3] as number);
+    t0 += a0 * (c[oc + k] as number);
+    t1 += a1 * (c[oc + k + 1] as number);
+    t2 += a2 * (c[oc + k + 2] as number);
+    t3 += a3 * (c[oc + k + 3] as number);
   }
-  for (; k < n; k++) s0 += (a[oa + k] as number) * (b[ob + k] as number);
-  return s0 + s1 + (s2 + s3);
+  for (; k < n; k++) {
+    const ak = a[oa + k] as number;
+    s0 += ak * (b[ob + k] as number);
+    t0 += ak * (c[oc + k] as number);
+  }
+  out[0] = s0 + s1 + (s2 + s3);
+  out[1] = t0 + t1 + (t2 + t3);
 }
 
-/** Weighted covariance (K×K) of the factor returns over the rows where the market is known. */
+/**
+ * Weighted covariance (K×K) of the factor returns (K×T, day-contiguous) over the rows where the
+ * market is known. Centres `fac` in place (zero where the market is missing).
+ */
 function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T: number, K: number): Float64Array {
   const F = new Float64Array(K * K);
-  const means = new Float64Array(K);
   let sw = 0;
-  for (let k = 0; k < T; k++) {
-    if (mOk[k] !== 1) continue;
-    const wk = w[k] as number;
-    sw += wk;
-    for (let i = 0; i < K; i++) means[i] = (means[i] as number) + wk * (fac[k * K + i] as number);
-  }
-  if (sw > 0) for (let i = 0; i < K; i++) means[i] = (means[i] as number) / sw;
-  // centred columns (K×T, zero where the market is missing), one register accumulator per entry
-  const dc = new Float64Array(K * T);
-  const wdc = new Float64Array(K * T);
-  for (let k = 0; k < T; k++) {
-    if (mOk[k] !== 1) continue;
-    const wk = w[k] as number;
-    for (let i = 0; i < K; i++) {
-      const v = (fac[k * K + i] as number) - (means[i] as number);
-      dc[i * T + k] = v;
-      wdc[i * T + k] = wk * v;
+  for (let k = 0; k < T; k++) if (mOk[k] === 1) sw += w[k] as number;
+  // centred columns, and the same weighted: one register accumulator per entry in the dot products
+  const wdc = scratchOf('wdc', K * T, true);
+  for (let i = 0; i < K; i++) {
+    const o = i * T;
+    let mean = 0;
+    for (let k = 0; k < T; k++) if (mOk[k] === 1) mean += (w[k] as number) * (fac[o + k] as number);
+    if (sw > 0) mean /= sw;
+    for (let k = 0; k < T; k++) {
+      if (mOk[k] !== 1) {
+        fac[o + k] = 0;
+        continue;
+      }
+      const v = (fac[o + k] as number) - mean;
+      fac[o + k] = v;
+      wdc[o + k] = (w[k] as number) * v;
     }
   }
+  const pair = scratchOf('pair', 2, false);
   for (let i = 0; i < K; i++) {
-    for (let j = i; j < K; j++) {
-      const v = sw > 0 ? dot(wdc, i * T, dc, j * T, T) / sw : 0;
+    for (let j = i; j < K; j += 2) {
+      const j2 = j + 1 < K ? j + 1 : j;
+      dot2(wdc, i * T, fac, j * T, fac, j2 * T, T, pair);
+      const v = sw > 0 ? (pair[0] as number) / sw : 0;
       F[i * K + j] = v;
       F[j * K + i] = v;
+      if (j2 === j) continue;
+      const v2 = sw > 0 ? (pair[1] as number) / sw : 0;
+      F[i * K + j2] = v2;
+      F[j2 * K + i] = v2;
     }
   }
   return F;
+}
+
+/**
+ * Work buffers of the estimation, reused from one estimate to the next (an estimate is synchronous
+ * and nothing it returns points into them): a fresh typed array per estimate costs more than the
+ * arithmetic of a small market. `zero` clears the part handed out.
+ */
+const scratch = new Map<string, Float64Array>();
+
+function scratchOf(name: string, n: number, zero: boolean): Float64Array {
+  let b = scratch.get(name);
+  if (!b || b.length < n) {
+    b = new Float64Array(Math.max(n, (b?.length ?? 0) * 2));
+    scratch.set(name, b);
+    return b.subarray(0, n);
+  }
+  const v = b.subarray(0, n);
+  if (zero) v.fill(0);
+  return v;
+}
+
+/** Observation weights λ^(T−1−k) (all 1 for λ = 1), shared read-only by every estimate with the same (λ, T). */
+let weights: { lambda: number; w: Float64Array } = { lambda: Number.NaN, w: new Float64Array(0) };
+
+function observationWeights(lambda: number, T: number): Float64Array {
+  if (weights.lambda !== lambda || weights.w.length !== T) {
+    const w = new Float64Array(T);
+    for (let k = 0; k < T; k++) w[k] = lambda === 1 ? 1 : Math.pow(lambda, T - 1 - k);
+    weights = { lambda, w };
+  }
+  return weights.w;
 }
 
 /** The factor model over every name of the view (small kernels above, so each is optimised). */
@@ -312,8 +366,7 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
   for (let u = 0; u < N; u++) view.windowInto('ret', u, T, col, u * T);
   const mkt = marketSeries(view, T);
   const issues: string[] = [];
-  const w = new Float64Array(T);
-  for (let k = 0; k < T; k++) w[k] = rm.kind === 'ewma' ? Math.pow(rm.ewmaLambda, T - 1 - k) : 1;
+  const w = observationWeights(rm.kind === 'ewma' ? rm.ewmaLambda : 1, T);
   const { sectorOf, names: sectorNames } = sectorIds(view.sectors);
   const S = sectorNames.length;
   const K = 1 + S;
@@ -326,10 +379,10 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
     }
   }
   if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
-  const secSum = new Float64Array(T * S);
-  const secCnt = new Float64Array(T * S);
-  const { beta, proxied } = marketBetas(col, mkt, mOk, w, sectorOf, N, T, S, secSum, secCnt);
-  const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S);
+  const secSum = scratchOf('secSum', T * S, true);
+  const secCnt = scratchOf('secCnt', T * S, true);
+  const { beta, proxied } = marketBetas(col, mkt, mOk, w, sectorOf, N, T, secSum, secCnt);
+  const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S, scratchOf('fac', T * K, false));
   const B = new Float64Array(N * K);
   const D = new Float64Array(N);
   for (let u = 0; u < N; u++) {
