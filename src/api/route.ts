@@ -27,11 +27,11 @@ export interface Call<P, Q, B> {
 export interface RawAnswer {
   readonly raw: true;
   readonly contentType: string;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
-/** A JSON answer serialised once (hot read models cache the text, not the object). */
+/** A JSON answer serialised and UTF-8 encoded once (hot read models cache the bytes, not the object). */
 export function rawJson(value: unknown): RawAnswer {
-  return { raw: true, contentType: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+  return { raw: true, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(value), 'utf8') };
 }
 
 /** Returned by a handler that took over the socket (server-sent events). */
