@@ -141,7 +141,7 @@ function riskActionType(p: number, f: number, bookScale: number, removed: boolea
 
 export interface AgentOutcome {
   readonly decision: OverlayDecision;
-  readonly positions: readonly TargetPosition[];
+  readonly positions: TargetPosition[];
   readonly finalBook: SparseBook;
 }
 

@@ -1,5 +1,6 @@
-import { dayNumber, weekdayCount, type IsoDate } from '../core/index.ts';
+import { weekdayCount, type IsoDate } from '../core/index.ts';
 import { AGENT_STATE_SEVERITY, type AgentState, type DrawdownConfig, type DrawdownStep } from '../contracts/index.ts';
+import { dayOf } from './days.ts';
 import type { DrawdownTrack } from './types.ts';
 
 /** Book multiplier of each drawdown state (seed fund-overlay-plan §3B: reduce 50% / 75%, flatten, pause). */
@@ -27,7 +28,7 @@ export function stepFor(dd: number, steps: readonly DrawdownStep[]): AgentState 
 /** Weekdays after `since` up to and including `asOf`. */
 export function weekdaysSince(since: IsoDate | null, asOf: IsoDate): number {
   if (since === null) return Number.POSITIVE_INFINITY;
-  return weekdayCount(dayNumber(since), dayNumber(asOf));
+  return weekdayCount(dayOf(since), dayOf(asOf));
 }
 
 export interface DrawdownOutcome {

@@ -1,6 +1,7 @@
 import type { FundConfig } from '../contracts/index.ts';
-import { dayNumber } from '../core/index.ts';
 import { sectorIds, type MarketView } from '../market/index.ts';
+import { dayOf } from './days.ts';
+import { workF64 } from './work.ts';
 
 /**
  * The overlay's risk model: a structured factor model Σ = B F Bᵀ + diag(D) over the names held or
@@ -99,7 +100,7 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
 /** The first row of the refresh period (day, ISO week or month) that `view`'s as-of date is in. */
 export function modelRow(view: MarketView, refresh: 'daily' | 'weekly' | 'monthly'): number {
   if (refresh === 'daily') return view.t;
-  const period = (d: string): string | number => (refresh === 'weekly' ? Math.floor((dayNumber(d) + 3) / 7) : d.slice(0, 7));
+  const period = (d: string): string | number => (refresh === 'weekly' ? Math.floor((dayOf(d) + 3) / 7) : d.slice(0, 7));
   const here = period(view.asOf);
   let row = view.t;
   while (row > 0 && period(view.date(row - 1)) === here) row--;
@@ -126,9 +127,30 @@ export function riskModelFor(view: MarketView, symbols: readonly string[], confi
   return selectRows(full, symbols, view.memo(`overlay.market:${T}:${view.t}`, () => marketSeries(view, T)));
 }
 
-/** The rows of `symbols` (in that order) of a model estimated over a larger universe. */
-function selectRows(full: RiskModel, symbols: readonly string[], marketNow = full.marketNow): RiskModel {
-  const { K, T } = full;
+/** The rows of `symbols` of a full model: the part of a RiskModel that does not change within a refresh period. */
+interface Rows {
+  readonly full: RiskModel;
+  readonly index: ReadonlyMap<string, number>;
+  readonly B: Float64Array;
+  readonly D: Float64Array;
+  readonly beta: Float64Array;
+  readonly proxied: Uint8Array;
+  readonly issues: readonly string[];
+  residuals: Float64Array | null;
+  /** The model with the full model's own market returns (a review on the estimation day). */
+  atEstimate: RiskModel | null;
+}
+
+/**
+ * Rows taken out of a full model, per symbols array: the universe hands every review of the same
+ * names the same array, so the reviews of a refresh period share their rows (read-only).
+ */
+const rowsCache = new WeakMap<readonly string[], Rows>();
+
+function rowsOf(full: RiskModel, symbols: readonly string[]): Rows {
+  const known = rowsCache.get(symbols);
+  if (known && known.full === full) return known;
+  const { K } = full;
   const N = symbols.length;
   const B = new Float64Array(N * K);
   const D = new Float64Array(N);
@@ -153,24 +175,42 @@ function selectRows(full: RiskModel, symbols: readonly string[], marketNow = ful
     proxied[u] = full.proxied[f] as number;
     if (!Number.isFinite(D[u] as number) || !Number.isFinite(beta[u] as number)) issues.push(`risk model is not finite for ${sym}`);
   }
-  // the residual histories (N×T) are only read by historical stress replays: gathered on first read
-  let residuals: Float64Array | null = null;
-  return {
-    symbols, index, N, K, B, F: full.F, D, beta, proxied, T, issues,
+  const rows: Rows = { full, index, B, D, beta, proxied, issues, residuals: null, atEstimate: null };
+  rowsCache.set(symbols, rows);
+  return rows;
+}
+
+/** The residual histories (N×T) of the rows, only read by historical stress replays: gathered on first read. */
+function residualsOf(rows: Rows, symbols: readonly string[]): Float64Array {
+  if (rows.residuals === null) {
+    const { full } = rows;
+    const T = full.T;
+    const out = new Float64Array(symbols.length * T).fill(Number.NaN);
+    for (let u = 0; u < symbols.length; u++) {
+      const f = full.index.get(symbols[u] ?? '');
+      if (f !== undefined) out.set(full.residuals.subarray(f * T, f * T + T), u * T);
+    }
+    rows.residuals = out;
+  }
+  return rows.residuals;
+}
+
+/** The rows of `symbols` (in that order) of a model estimated over a larger universe. */
+function selectRows(full: RiskModel, symbols: readonly string[], marketNow = full.marketNow): RiskModel {
+  const rows = rowsOf(full, symbols);
+  if (marketNow === full.marketNow && rows.atEstimate !== null) return rows.atEstimate;
+  const { index, B, D, beta, proxied, issues } = rows;
+  const model: RiskModel = {
+    symbols, index, N: symbols.length, K: full.K, B, F: full.F, D, beta, proxied, T: full.T, issues,
     factorNames: full.factorNames,
     marketReturns: full.marketReturns,
     marketNow,
     get residuals(): Float64Array {
-      if (residuals === null) {
-        residuals = new Float64Array(N * T).fill(Number.NaN);
-        for (let u = 0; u < N; u++) {
-          const f = full.index.get(symbols[u] ?? '');
-          if (f !== undefined) residuals.set(full.residuals.subarray(f * T, f * T + T), u * T);
-        }
-      }
-      return residuals;
+      return residualsOf(rows, symbols);
     },
   };
+  if (marketNow === full.marketNow) rows.atEstimate = model;
+  return model;
 }
 
 /**
@@ -291,7 +331,7 @@ function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T
   let sw = 0;
   for (let k = 0; k < T; k++) if (mOk[k] === 1) sw += w[k] as number;
   // centred columns, and the same weighted: one register accumulator per entry in the dot products
-  const wdc = scratchOf('wdc', K * T, true);
+  const wdc = workF64('est.wdc', K * T, true);
   for (let i = 0; i < K; i++) {
     const o = i * T;
     let mean = 0;
@@ -307,7 +347,7 @@ function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T
       wdc[o + k] = (w[k] as number) * v;
     }
   }
-  const pair = scratchOf('pair', 2, false);
+  const pair = workF64('est.pair', 2, false);
   for (let i = 0; i < K; i++) {
     for (let j = i; j < K; j += 2) {
       const j2 = j + 1 < K ? j + 1 : j;
@@ -322,25 +362,6 @@ function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T
     }
   }
   return F;
-}
-
-/**
- * Work buffers of the estimation, reused from one estimate to the next (an estimate is synchronous
- * and nothing it returns points into them): a fresh typed array per estimate costs more than the
- * arithmetic of a small market. `zero` clears the part handed out.
- */
-const scratch = new Map<string, Float64Array>();
-
-function scratchOf(name: string, n: number, zero: boolean): Float64Array {
-  let b = scratch.get(name);
-  if (!b || b.length < n) {
-    b = new Float64Array(Math.max(n, (b?.length ?? 0) * 2));
-    scratch.set(name, b);
-    return b.subarray(0, n);
-  }
-  const v = b.subarray(0, n);
-  if (zero) v.fill(0);
-  return v;
 }
 
 /** Observation weights λ^(T−1−k) (all 1 for λ = 1), shared read-only by every estimate with the same (λ, T). */
@@ -379,10 +400,10 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
     }
   }
   if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
-  const secSum = scratchOf('secSum', T * S, true);
-  const secCnt = scratchOf('secCnt', T * S, true);
+  const secSum = workF64('est.secSum', T * S, true);
+  const secCnt = workF64('est.secCnt', T * S, true);
   const { beta, proxied } = marketBetas(col, mkt, mOk, w, sectorOf, N, T, secSum, secCnt);
-  const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S, scratchOf('fac', T * K, false));
+  const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S, workF64('est.fac', T * K, false));
   const B = new Float64Array(N * K);
   const D = new Float64Array(N);
   for (let u = 0; u < N; u++) {

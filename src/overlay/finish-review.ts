@@ -1,11 +1,11 @@
-import { agentRiskDrivers, resolveAgentRisk, STRATEGY_RISK_DRIVERS, type Alert, type AlertCategory, type AlertSeverity, type OverlayDecision, type RiskDriver, type TargetPosition } from '../contracts/index.ts';
+import { agentRiskDrivers, STRATEGY_RISK_DRIVERS, type Alert, type AlertCategory, type AlertSeverity, type OverlayDecision, type RiskDriver, type TargetPosition } from '../contracts/index.ts';
 import { recommendActions } from './correlation.ts';
 import type { FundFacts } from './fund-context.ts';
 import { recommendHedges } from './hedger.ts';
 import type { FundLedger } from './ledger.ts';
 import { liquidityReport } from './liquidity.ts';
 import { nextFundState } from './next-state.ts';
-import type { Prepared } from './prepare.ts';
+import { agentRiskOf, type Prepared } from './prepare.ts';
 import { planRiskReduction, type HeldPosition } from './reduction-plan.ts';
 import type { FundReview, ReviewInput, Reviewed } from './review-fund.ts';
 import { dotSparse, portfolioVariance, sparseVariance, type RiskScratch } from './risk-math.ts';
@@ -76,7 +76,7 @@ export function finishReview(args: {
     const comp = v.sigma > 0 ? (fund.z * dotSparse(book, scratch.sx)) / v.sigma : 0;
     componentVar.set(id, comp);
     const cfg = prep.agentConfigs.get(id);
-    const risk = cfg ? resolveAgentRisk(config, cfg) : config.defaults;
+    const risk = cfg ? agentRiskOf(config, cfg) : config.defaults;
     const budget = risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
     const used = budget > 0 ? comp / budget : 0;
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));

@@ -9,6 +9,7 @@ import type { Prepared } from './prepare.ts';
 import { deriveRegime } from './regime.ts';
 import { addSparse, cvarMultiple, portfolioVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { FundState, OverlayOptions } from './types.ts';
+import { workF64, workI32 } from './work.ts';
 
 export interface FundFacts {
   readonly context: FundContext;
@@ -26,7 +27,21 @@ function lastFinite(x: Float64Array): number {
   return Number.NaN;
 }
 
-/** Fund-level facts of one review: drawdowns, regime, circuit breaker, kill switches, trading state, correlations, crowding. */
+/** Adds one book's sides to the per-name holder counts. */
+function countHolders(b: SparseBook, long: Int32Array, short: Int32Array): void {
+  for (let i = 0; i < b.idx.length; i++) {
+    const u = b.idx[i] ?? 0;
+    const v = b.val[i] ?? 0;
+    if (v > 0) long[u] = (long[u] ?? 0) + 1;
+    else if (v < 0) short[u] = (short[u] ?? 0) + 1;
+  }
+}
+
+/**
+ * Fund-level facts of one review: drawdowns, regime, circuit breaker, kill switches, trading state,
+ * correlations, crowding. The context's holder counts are work arrays, valid until the next review
+ * (the agents' checks read them; nothing the review returns does).
+ */
 export function fundFacts(
   state: FundState,
   config: FundConfig,
@@ -44,14 +59,14 @@ export function fundFacts(
   const capital = state.capital > 0 ? state.capital : 1;
   const conf = config.risk.varConfidence;
   // held book
-  const held = new Float64Array(universe.N);
+  const held = workF64('facts.held', universe.N);
   for (const b of prep.currentBooks.values()) addSparse(held, b, 1);
   const heldSigma = Math.sqrt(portfolioVariance(model, held, scratch));
   const heldVar99Pct = (zOf(0.99) * heldSigma) / capital;
   const heldCvarPct = (cvarMultiple(conf) * heldSigma) / capital;
   const cvarStreak = heldCvarPct > config.risk.cvarLimitPct ? state.cvarBreachStreak + 1 : 0;
   // pro-forma book: approved/held + all proposals
-  const pf = new Float64Array(universe.N);
+  const pf = workF64('facts.proForma', universe.N, false);
   for (let u = 0; u < universe.N; u++) pf[u] = (ledger.net[u] ?? 0) + (pending[u] ?? 0);
   const pfSigma = Math.sqrt(portfolioVariance(model, pf, scratch));
   const proFormaVarPct = (zOf(conf) * pfSigma) / capital;
@@ -132,18 +147,10 @@ export function fundFacts(
   );
   const transition = nextTradingState(state, triggers, failSafe, config.killSwitch);
   // crowding: agents per name and side (proposal if proposing, else the held book)
-  const holdersLong = new Int32Array(universe.N);
-  const holdersShort = new Int32Array(universe.N);
-  const count = (b: SparseBook) => {
-    for (let i = 0; i < b.idx.length; i++) {
-      const u = b.idx[i] ?? 0;
-      const v = b.val[i] ?? 0;
-      if (v > 0) holdersLong[u] = (holdersLong[u] ?? 0) + 1;
-      else if (v < 0) holdersShort[u] = (holdersShort[u] ?? 0) + 1;
-    }
-  };
-  for (const b of ledger.books.values()) count(b);
-  for (const b of pendingBooks.values()) count(b);
+  const holdersLong = workI32('facts.holdersLong', universe.N);
+  const holdersShort = workI32('facts.holdersShort', universe.N);
+  for (const b of ledger.books.values()) countHolders(b, holdersLong, holdersShort);
+  for (const b of pendingBooks.values()) countHolders(b, holdersLong, holdersShort);
   return {
     context: {
       tradingState: transition.state,

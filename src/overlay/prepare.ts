@@ -1,4 +1,4 @@
-import { FundConfig as FundConfigSchema, agentBucket, resolveAgentRisk, STRATEGY_BUCKET_MAP, type AgentConfig, type AgentProposal, type FundConfig, formatPath } from '../contracts/index.ts';
+import { FundConfig as FundConfigSchema, agentBucket, resolveAgentRisk, STRATEGY_BUCKET_MAP, type AgentConfig, type AgentProposal, type AgentRiskParams, type FundConfig, formatPath } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import type { AgentCandidate } from './context.ts';
 import { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
@@ -39,16 +39,16 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
   if (state.asOf !== view.asOf) problems.push(`fund state is as of ${state.asOf} but the market view is as of ${view.asOf}`);
   if (!(Number.isFinite(state.capital) && state.capital > 0)) problems.push(`fund capital is not a positive number (${state.capital})`);
   if (!(Number.isFinite(state.highWaterMark) && state.highWaterMark > 0)) problems.push(`fund high-water mark is not a positive number (${state.highWaterMark})`);
-  const agentConfigs = new Map(config.agents.map((a) => [a.id, a]));
+  const agentConfigs = agentConfigsOf(config);
   const agentStates = new Map<string, AgentBookState>();
-  const names: string[] = [];
+  const names = new Set<string>();
   for (const a of state.agents) {
     agentStates.set(a.agentId, a);
     if (!Number.isFinite(a.equity) || !Number.isFinite(a.highWaterMark) || !Number.isFinite(a.allocatedCapital)) problems.push(`agent ${a.agentId}: equity, high-water mark or capital is not finite`);
-    for (const p of a.positions) names.push(p.symbol);
-    if (a.positions.length === 0) for (const w of a.weights ?? []) names.push(w.symbol);
+    for (const p of a.positions) names.add(p.symbol);
+    if (a.positions.length === 0) for (const w of a.weights ?? []) names.add(w.symbol);
   }
-  for (const p of proposals) for (const t of p.targets) names.push(t.symbol);
+  for (const p of proposals) for (const t of p.targets) names.add(t.symbol);
   const universe = buildUniverse(view, names);
   const currentBooks = new Map<string, SparseBook>();
   for (const a of state.agents) {
@@ -85,60 +85,121 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
   return { universe, model, agentConfigs, agentStates, currentBooks, problems };
 }
 
-/** Sums duplicate indices of a book. */
+/** Sums duplicate indices of a book (in the order they appear, from 0) and sorts it by index. */
 function mergeBook(idx: Int32Array, val: Float64Array): SparseBook {
-  const m = new Map<number, number>();
-  for (let i = 0; i < idx.length; i++) m.set(idx[i] ?? 0, (m.get(idx[i] ?? 0) ?? 0) + (val[i] ?? 0));
-  const keys = [...m.keys()].sort((a, b) => a - b);
-  return { idx: Int32Array.from(keys), val: Float64Array.from(keys.map((k) => m.get(k) ?? 0)) };
+  const n = idx.length;
+  // a stable insertion sort of the positions by index: books are small, and duplicates stay in order
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = idx[i] ?? 0;
+    let k = i;
+    while (k > 0 && (idx[order[k - 1] ?? 0] ?? 0) > u) {
+      order[k] = order[k - 1] ?? 0;
+      k--;
+    }
+    order[k] = i;
+  }
+  let m = 0;
+  for (let k = 0; k < n; k++) if (k === 0 || idx[order[k] ?? 0] !== idx[order[k - 1] ?? 0]) m++;
+  const outIdx = new Int32Array(m);
+  const outVal = new Float64Array(m);
+  let j = -1;
+  for (let k = 0; k < n; k++) {
+    const i = order[k] ?? 0;
+    if (k === 0 || idx[i] !== idx[order[k - 1] ?? 0]) {
+      j++;
+      outIdx[j] = idx[i] ?? 0;
+      outVal[j] = 0 + (val[i] ?? 0);
+      continue;
+    }
+    outVal[j] = (outVal[j] ?? 0) + (val[i] ?? 0);
+  }
+  return { idx: outIdx, val: outVal };
 }
 
-/** The agent's proposal and current book aligned on the union of their names. */
+/** An agent's resolved risk parameters, per (config, agent config) object: both are immutable data. */
+const agentRisks = new WeakMap<AgentConfig, { config: FundConfig; risk: AgentRiskParams }>();
+
+export function agentRiskOf(config: FundConfig, cfg: AgentConfig): AgentRiskParams {
+  const known = agentRisks.get(cfg);
+  if (known && known.config === config) return known.risk;
+  const risk = resolveAgentRisk(config, cfg);
+  agentRisks.set(cfg, { config, risk });
+  return risk;
+}
+
+/** Agent configs by id, per config object (a config is immutable data). */
+const agentConfigsCache = new WeakMap<FundConfig, ReadonlyMap<string, AgentConfig>>();
+
+function agentConfigsOf(config: FundConfig): ReadonlyMap<string, AgentConfig> {
+  let m = agentConfigsCache.get(config);
+  if (!m) {
+    m = new Map(config.agents.map((a) => [a.id, a]));
+    agentConfigsCache.set(config, m);
+  }
+  return m;
+}
+
+/** Per universe index: the generation that last proposed / held it, and the value (dense work arrays, reused). */
+let marks = { proposed: new Int32Array(0), held: new Int32Array(0), proposedW: new Float64Array(0), heldV: new Float64Array(0) };
+let generation = 0;
+
+function marksFor(N: number): typeof marks {
+  if (marks.proposed.length < N || generation >= 0x7fffffff) {
+    const n = Math.max(N, 2 * marks.proposed.length);
+    marks = { proposed: new Int32Array(n), held: new Int32Array(n), proposedW: new Float64Array(n), heldV: new Float64Array(n) };
+    generation = 0;
+  }
+  return marks;
+}
+
+/** The agent's proposal and current book aligned on the union of their names (sorted by universe index). */
 export function buildCandidate(p: AgentProposal, prep: Prepared, config: FundConfig): AgentCandidate {
   const cfg = prep.agentConfigs.get(p.agentId) ?? null;
   const st = prep.agentStates.get(p.agentId) ?? null;
   const capital = st?.allocatedCapital ?? cfg?.allocatedCapital ?? 0;
-  const risk = cfg ? resolveAgentRisk(config, cfg) : config.defaults;
+  const risk = cfg ? agentRiskOf(config, cfg) : config.defaults;
   const bucket = cfg ? agentBucket(cfg) : STRATEGY_BUCKET_MAP[p.strategy];
   const U = prep.universe;
-  const pos = new Map<number, number>();
-  const order: number[] = [];
+  const N = U.N;
+  const m = marksFor(N);
+  const gen = ++generation;
   let malformed: string | null = null;
-  const proposed = new Map<number, number>();
   for (const t of p.targets) {
     const u = U.index.get(t.symbol) ?? -1;
     if (u < 0) continue;
     if (!Number.isFinite(t.weight)) malformed = `weight of ${t.symbol} is not finite`;
-    if (proposed.has(u)) malformed = `${t.symbol} is proposed twice`;
-    proposed.set(u, Number.isFinite(t.weight) ? t.weight : 0);
-    if (!pos.has(u)) {
-      pos.set(u, order.length);
-      order.push(u);
-    }
+    if (m.proposed[u] === gen) malformed = `${t.symbol} is proposed twice`;
+    m.proposed[u] = gen;
+    m.proposedW[u] = Number.isFinite(t.weight) ? t.weight : 0;
   }
   const cur = prep.currentBooks.get(p.agentId);
   if (cur) {
     for (let i = 0; i < cur.idx.length; i++) {
       const u = cur.idx[i] ?? 0;
-      if (!pos.has(u)) {
-        pos.set(u, order.length);
-        order.push(u);
-      }
+      m.held[u] = gen;
+      m.heldV[u] = cur.val[i] ?? 0;
     }
   }
-  order.sort((a, b) => a - b);
-  const n = order.length;
-  const idx = Int32Array.from(order);
-  const proposedW = new Float64Array(n);
-  const currentW = new Float64Array(n);
-  const curMap = new Map<number, number>();
-  if (cur) for (let i = 0; i < cur.idx.length; i++) curMap.set(cur.idx[i] ?? 0, cur.val[i] ?? 0);
-  const val = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = idx[i] ?? 0;
-    proposedW[i] = proposed.get(u) ?? 0;
-    currentW[i] = capital > 0 ? (curMap.get(u) ?? 0) / capital : 0;
+  let n = 0;
+  for (let u = 0; u < N; u++) if (m.proposed[u] === gen || m.held[u] === gen) n++;
+  const idx = new Int32Array(n);
+  const weights = new Float64Array(3 * n);
+  const proposedW = weights.subarray(0, n);
+  const currentW = weights.subarray(n, 2 * n);
+  const val = weights.subarray(2 * n, 3 * n);
+  const names: string[] = [];
+  let i = 0;
+  for (let u = 0; u < N; u++) {
+    const isProposed = m.proposed[u] === gen;
+    const isHeld = m.held[u] === gen;
+    if (!isProposed && !isHeld) continue;
+    idx[i] = u;
+    names.push(U.symbols[u] ?? '');
+    proposedW[i] = isProposed ? (m.proposedW[u] ?? 0) : 0;
+    currentW[i] = capital > 0 ? (isHeld ? (m.heldV[u] ?? 0) : 0) / capital : 0;
     val[i] = (proposedW[i] ?? 0) * capital;
+    i++;
   }
   return {
     agentId: p.agentId,
@@ -147,7 +208,7 @@ export function buildCandidate(p: AgentProposal, prep: Prepared, config: FundCon
     bucket,
     capital,
     state: st,
-    names: order.map((u) => U.symbols[u] ?? ''),
+    names,
     idx,
     proposedW,
     currentW,

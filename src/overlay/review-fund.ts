@@ -1,10 +1,10 @@
 import { agentBucket, STRATEGY_BUCKET_MAP, type Alert, type AgentProposal, type CheckResult, type FundConfig, type OverlayDecision, type Reason, type TargetPosition } from '../contracts/index.ts';
-import { InvariantError } from '../core/index.ts';
 import type { MarketView } from '../market/index.ts';
 import { candidateRisk, type CandidateRisk } from './budget-math.ts';
 import { applyCombined, buildDecision, combineResults, DEFAULT_CHECKS, enforceFinalLimits, type Combined } from './committee.ts';
-import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
+import { reason, type AgentCandidate, type FundContext, type OverlayCheck, type ReviewContext } from './context.ts';
 import type { CorrelationAction } from './correlation.ts';
+import type { RiskModel } from './factor-model-local.ts';
 import { fundFacts } from './fund-context.ts';
 import type { HedgeRecommendation } from './hedger.ts';
 import type { KillTrigger, TradingStateOutcome } from './kill-switch.ts';
@@ -13,12 +13,14 @@ import type { LiquidityReport } from './liquidity.ts';
 import { buildCandidate, holdCandidate, prepare } from './prepare.ts';
 import type { RiskReductionPlan } from './reduction-plan.ts';
 import { finishReview } from './finish-review.ts';
-import { addSparse, riskScratch, type SparseBook } from './risk-math.ts';
+import { addSparse, riskScratch, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { AgentScore, Reallocation } from './scoring.ts';
 import { settleBuckets } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import type { StressReport } from './stress.ts';
 import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OverlayOptions, type TradingState } from './types.ts';
+import type { Universe } from './universe.ts';
+import { workF64 } from './work.ts';
 
 export interface ReviewInput {
   readonly proposals: readonly AgentProposal[];
@@ -79,23 +81,26 @@ export interface Reviewed {
  */
 export function reviewFund(input: ReviewInput): FundReview {
   const { proposals, state, config, view, cycleId } = input;
-  const options: OverlayOptions = { ...DEFAULT_OVERLAY_OPTIONS, ...input.options };
+  const options: OverlayOptions = input.options === undefined ? DEFAULT_OVERLAY_OPTIONS : { ...DEFAULT_OVERLAY_OPTIONS, ...input.options };
   const checks = input.checks ?? DEFAULT_CHECKS;
   const timestamp = input.timestamp ?? `${state.asOf}T00:00:00.000Z`;
   const prep = prepare(proposals, state, config, view);
   const { universe, model } = prep;
-  const scratch = riskScratch(model);
+  const N = universe.N;
+  const scratch = workScratch(model);
   const ledger = new FundLedger(universe);
-  const proposing = new Set(proposals.map((p) => p.agentId));
+  const proposing = new Set<string>();
+  for (const p of proposals) proposing.add(p.agentId);
   for (const [id, b] of prep.currentBooks) if (!proposing.has(id)) ledger.add(id, b);
-  const candidates = proposals.map((p) => buildCandidate(p, prep, config));
-  const pending = new Float64Array(universe.N);
+  const candidates: AgentCandidate[] = [];
+  for (const p of proposals) candidates.push(buildCandidate(p, prep, config));
+  const pending = workF64('review.pending', N);
   const pendingBooks = new Map<string, SparseBook>();
-  candidates.forEach((c) => {
-    if (pendingBooks.has(c.agentId)) return;
+  for (const c of candidates) {
+    if (pendingBooks.has(c.agentId)) continue;
     pendingBooks.set(c.agentId, c.proposedBook);
     addSparse(pending, c.proposedBook, 1);
-  });
+  }
   const bucketOf = new Map<string, string>();
   for (const a of config.agents) bucketOf.set(a.id, agentBucket(a));
   for (const c of candidates) if (!bucketOf.has(c.agentId)) bucketOf.set(c.agentId, c.bucket);
@@ -103,27 +108,27 @@ export function reviewFund(input: ReviewInput): FundReview {
   const failSafe = prep.problems.length > 0;
   const facts = fundFacts(state, config, view, options, prep, ledger, pending, pendingBooks, scratch, failSafe, bucketOf);
   const fund = facts.context;
-  const work = new Float64Array(universe.N);
+  const work = workF64('review.work', N, false);
   const reviewed: Reviewed[] = [];
   const seen = new Set<string>();
-  const mk = (agent: AgentCandidate): ReviewContext =>
-    bindCtx({ config, options, view, state, universe, model, scratch, ledger, fund, agent, work, candidateRisk: unbound });
-  proposals.forEach((proposal, k) => {
+  for (let k = 0; k < proposals.length; k++) {
+    const proposal = proposals[k];
     const original = candidates[k];
     // a second proposal from the same agent is ignored (and alerted): one decision per agent
-    if (!original || seen.has(original.agentId)) return;
+    if (!proposal || !original || seen.has(original.agentId)) continue;
     seen.add(original.agentId);
-    let ctx = mk(original);
-    let results = checks.map((c) => c.review(proposal, ctx));
+    let ctx: ReviewContext = new BoundContext(config, options, view, state, universe, model, scratch, ledger, fund, original, work);
+    let results = runChecks(checks, proposal, ctx);
     const extra: Reason[] = [];
     if (original.malformed !== null) extra.push(reason('committee', 'MALFORMED_PROPOSAL', original.malformed));
-    const blocked = extra.length > 0 || results.some((r) => r.block);
+    let blocked = extra.length > 0;
+    for (const r of results) if (r.block) blocked = true;
     let effective = original;
     if (blocked) {
       // the proposal is rejected: the current book stands, under the same limits (caps only shrink it)
       effective = holdCandidate(original);
-      ctx = mk(effective);
-      results = checks.map((c) => c.review(proposal, ctx)).map((r) => (r.block ? { ...r, scale: 1, caps: {}, removed: [] } : r));
+      ctx = new BoundContext(config, options, view, state, universe, model, scratch, ledger, fund, effective, work);
+      results = runChecks(checks, proposal, ctx).map((r) => (r.block ? { ...r, scale: 1, caps: {}, removed: [] } : r));
     }
     const combined = combineResults(effective, results);
     const baseFinal = applyCombined(effective, combined);
@@ -131,26 +136,56 @@ export function reviewFund(input: ReviewInput): FundReview {
     const val = new Float64Array(baseFinal.length);
     for (let i = 0; i < val.length; i++) val[i] = (baseFinal[i] ?? 0) * post.scale * effective.capital;
     ledger.add(original.agentId, { idx: effective.idx, val });
-    reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons: [...extra, ...post.reasons], blocked });
-  });
-  settleBuckets(reviewed, ledger, config, fund, model, scratch, universe.N);
+    const postReasons = extra;
+    for (const x of post.reasons) postReasons.push(x);
+    reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons, blocked });
+  }
+  settleBuckets(reviewed, ledger, config, fund, model, scratch, N);
   const decisions: OverlayDecision[] = [];
   const positions: Record<string, TargetPosition[]> = {};
   for (const r of reviewed) {
-    const finalW = r.baseFinal.map((w) => w * r.postScale);
+    const finalW = new Float64Array(r.baseFinal.length);
+    for (let i = 0; i < finalW.length; i++) finalW[i] = (r.baseFinal[i] ?? 0) * r.postScale;
     const out = buildDecision({ ctx: r.ctx, proposal: r.proposal, original: r.original, results: r.results, combined: r.combined, finalW, postScale: r.postScale, postReasons: r.postReasons, blocked: r.blocked, cycleId, timestamp });
     decisions.push(out.decision);
-    positions[r.original.agentId] = [...out.positions];
+    positions[r.original.agentId] = out.positions;
   }
   return finishReview({ input, options, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
 }
 
-function unbound(): CandidateRisk {
-  throw new InvariantError('candidate risk read before the review context was bound');
+function runChecks(checks: readonly OverlayCheck[], proposal: AgentProposal, ctx: ReviewContext): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (const c of checks) out.push(c.review(proposal, ctx));
+  return out;
 }
 
-function bindCtx(ctx: ReviewContext): ReviewContext {
-  let cr: CandidateRisk | null = null;
-  const bound: ReviewContext = { ...ctx, candidateRisk: () => (cr ??= candidateRisk(bound)) };
-  return bound;
+/** The risk scratch of a review, reused while the model's shape (N, K) stays the same. */
+let scratchShape: { N: number; K: number; s: RiskScratch } | null = null;
+
+function workScratch(model: RiskModel): RiskScratch {
+  if (scratchShape === null || scratchShape.N !== model.N || scratchShape.K !== model.K) scratchShape = { N: model.N, K: model.K, s: riskScratch(model) };
+  return scratchShape.s;
+}
+
+/** One agent's review context; its candidate risk is computed on first use, then kept. */
+class BoundContext implements ReviewContext {
+  private risk: CandidateRisk | null = null;
+
+  constructor(
+    readonly config: FundConfig,
+    readonly options: OverlayOptions,
+    readonly view: MarketView,
+    readonly state: FundState,
+    readonly universe: Universe,
+    readonly model: RiskModel,
+    readonly scratch: RiskScratch,
+    readonly ledger: FundLedger,
+    readonly fund: FundContext,
+    readonly agent: AgentCandidate,
+    readonly work: Float64Array,
+  ) {}
+
+  candidateRisk(): CandidateRisk {
+    return (this.risk ??= candidateRisk(this));
+  }
 }

@@ -94,12 +94,28 @@ export function sparseVariance(model: RiskModel, book: SparseBook, s: RiskScratc
   return Math.max(0, v);
 }
 
+/** z and CVaR multiples per confidence, remembered (every review asks for the same two or three). */
+const zs = new Map<number, number>();
+const cvars = new Map<number, number>();
+
 /** z of a one-sided normal VaR at `confidence` (1.645 at 95%). */
 export function zOf(confidence: number): number {
-  return normalQuantile(confidence);
+  let z = zs.get(confidence);
+  if (z === undefined) {
+    z = normalQuantile(confidence);
+    if (zs.size >= 64) zs.clear();
+    zs.set(confidence, z);
+  }
+  return z;
 }
 
 /** Normal CVaR multiple: E[loss | loss > VaR] / σ = φ(z) / (1 − c). */
 export function cvarMultiple(confidence: number): number {
-  return normalPdf(normalQuantile(confidence)) / (1 - confidence);
+  let m = cvars.get(confidence);
+  if (m === undefined) {
+    m = normalPdf(normalQuantile(confidence)) / (1 - confidence);
+    if (cvars.size >= 64) cvars.clear();
+    cvars.set(confidence, m);
+  }
+  return m;
 }

@@ -1,0 +1,32 @@
+/**
+ * Work arrays reused from one review (or one model estimate) to the next. A review is synchronous
+ * and nothing it returns points into them; a fresh typed array per use costs more than the
+ * arithmetic of a small book (an off-heap backing store, then garbage collection). Each name is
+ * one array, grown on demand; a view of the first `n` entries is handed out, zeroed unless asked not to.
+ */
+const f64 = new Map<string, Float64Array>();
+const i32 = new Map<string, Int32Array>();
+
+export function workF64(name: string, n: number, zero = true): Float64Array {
+  let b = f64.get(name);
+  if (!b || b.length < n) {
+    b = new Float64Array(Math.max(n, 2 * (b?.length ?? 0)));
+    f64.set(name, b);
+    return b.subarray(0, n);
+  }
+  const v = b.subarray(0, n);
+  if (zero) v.fill(0);
+  return v;
+}
+
+export function workI32(name: string, n: number, zero = true): Int32Array {
+  let b = i32.get(name);
+  if (!b || b.length < n) {
+    b = new Int32Array(Math.max(n, 2 * (b?.length ?? 0)));
+    i32.set(name, b);
+    return b.subarray(0, n);
+  }
+  const v = b.subarray(0, n);
+  if (zero) v.fill(0);
+  return v;
+}
