@@ -77,17 +77,21 @@ export function planOrders(input: PlannerInput): OrderPlan {
   const lot = config.lotSize;
   const skipped: PlanSkip[] = [];
   const turnoverScale = new Map<string, number>();
-  // symbol → agentId → signed lots
-  const bySymbol = new Map<string, Map<string, number>>();
+  // symbol → the agents trading it (in agent order) and their signed lots
+  const bySymbol = new Map<string, SymbolLots>();
   const agentDeltas = new Map<string, Map<string, number>>();
   const missingPrice = new Set<string>();
+  // per agent, the tradable symbols and share changes before the turnover cap (reused buffers)
+  const rawSymbols: string[] = [];
+  const rawDq: number[] = [];
 
   for (const a of input.agents) {
-    const held = input.positions.get(a.agentId) ?? new Map<string, number>();
-    const symbols = [...new Set([...a.targets.keys(), ...held.keys()])].sort();
-    const raw: { symbol: string; dq: number; px: number }[] = [];
+    const held = input.positions.get(a.agentId) ?? NO_POSITIONS;
+    rawSymbols.length = 0;
+    rawDq.length = 0;
     let traded = 0;
-    for (const s of symbols) {
+    // Sorted so that sums (and the deltas' order) do not depend on map insertion order.
+    for (const s of unionSorted(a.targets, held)) {
       const w = a.targets.get(s) ?? 0;
       const cur = held.get(s) ?? 0;
       const px = input.prices.get(s);
@@ -97,20 +101,24 @@ export function planOrders(input: PlannerInput): OrderPlan {
       }
       const dq = (w * a.capital) / px - cur;
       if (dq === 0) continue;
-      raw.push({ symbol: s, dq, px });
+      rawSymbols.push(s);
+      rawDq.push(dq);
       traded += Math.abs(dq) * px;
     }
     const turnover = a.capital > 0 ? traded / a.capital / 2 : 0;
     const scale = turnover > config.maxTurnoverPct && turnover > 0 ? config.maxTurnoverPct / turnover : 1;
     turnoverScale.set(a.agentId, scale);
     const deltas = new Map<string, number>();
-    for (const r of raw) {
-      const lots = Math.round((r.dq * scale) / lot);
+    for (let k = 0; k < rawSymbols.length; k++) {
+      const symbol = rawSymbols[k] ?? '';
+      const lots = Math.round(((rawDq[k] ?? 0) * scale) / lot);
       if (lots === 0) continue;
-      deltas.set(r.symbol, lots * lot);
-      const m = bySymbol.get(r.symbol) ?? new Map<string, number>();
-      m.set(a.agentId, lots);
-      bySymbol.set(r.symbol, m);
+      deltas.set(symbol, lots * lot);
+      const m = bySymbol.get(symbol);
+      if (m) {
+        m.agents.push(a.agentId);
+        m.lots.push(lots);
+      } else bySymbol.set(symbol, { agents: [a.agentId], lots: [lots] });
     }
     agentDeltas.set(a.agentId, deltas);
   }
@@ -121,32 +129,31 @@ export function planOrders(input: PlannerInput): OrderPlan {
   const orders: PlannedOrder[] = [];
   const crosses: InternalCross[] = [];
   for (const symbol of [...bySymbol.keys()].sort()) {
-    const m = bySymbol.get(symbol) ?? new Map<string, number>();
+    const { agents, lots: lotsOf } = bySymbol.get(symbol) ?? { agents: [], lots: [] };
     const px = input.prices.get(symbol) ?? 0;
-    const agents = [...m.keys()];
-    const lotsOf = agents.map((id) => m.get(id) ?? 0);
-    const buy = lotsOf.reduce((s, x) => s + (x > 0 ? x : 0), 0);
-    const sell = lotsOf.reduce((s, x) => s + (x < 0 ? -x : 0), 0);
+    let buy = 0;
+    let sell = 0;
+    for (const x of lotsOf) {
+      if (x > 0) buy += x;
+      else sell -= x;
+    }
     const net = buy - sell;
     const sideSign = net > 0 ? 1 : net < 0 ? -1 : 0;
     // The side with more interest keeps `|net|` lots for the market; the rest is crossed.
-    const big = agents.map((_, i) => ((lotsOf[i] ?? 0) * (sideSign || 1) > 0 ? Math.abs(lotsOf[i] ?? 0) : 0));
-    const crossed = Math.min(buy, sell);
-    const crossShares = apportion(crossed, big);
-    if (crossed > 0) {
-      const legs = agents.map((agentId, i) => {
-        const l = lotsOf[i] ?? 0;
-        const isBig = (big[i] ?? 0) > 0;
-        const lotsCrossed = isBig ? (crossShares[i] ?? 0) * Math.sign(l) : l;
-        return { agentId, qty: lotsCrossed * lot };
-      });
-      crosses.push({ symbol, price: px, legs: legs.filter((g) => g.qty !== 0) });
+    const big = new Array<number>(lotsOf.length);
+    for (let i = 0; i < lotsOf.length; i++) {
+      const l = lotsOf[i] ?? 0;
+      big[i] = l * (sideSign || 1) > 0 ? Math.abs(l) : 0;
     }
+    const crossed = Math.min(buy, sell);
+    const crossShares = crossed > 0 ? apportion(crossed, big) : null;
+    if (crossShares) crosses.push({ symbol, price: px, legs: crossLegs(agents, lotsOf, big, crossShares, lot) });
     if (net === 0) continue;
-    const allocations = agents
-      .map((agentId, i) => ({ agentId, qty: ((big[i] ?? 0) - (crossShares[i] ?? 0)) * lot }))
-      .filter((a) => a.qty > 0)
-      .map((a) => ({ agentId: a.agentId, qty: roundShares(a.qty) }));
+    const allocations: OrderAllocation[] = [];
+    for (let i = 0; i < agents.length; i++) {
+      const q = ((big[i] ?? 0) - (crossShares?.[i] ?? 0)) * lot;
+      if (q > 0) allocations.push({ agentId: agents[i] ?? '', qty: roundShares(q) });
+    }
     const qty = roundShares(Math.abs(net) * lot);
     const notionalValue = qty * px;
     if (notionalValue < config.minNotional) {
@@ -162,6 +169,32 @@ export function planOrders(input: PlannerInput): OrderPlan {
     orders.push({ symbol, side: net > 0 ? 'BUY' : 'SELL', qty, decisionPrice: px, allocations, estimatedCostBps: cost });
   }
   return { orders, crosses, skipped, turnoverScale, agentDeltas };
+}
+
+interface SymbolLots {
+  readonly agents: string[];
+  readonly lots: number[];
+}
+
+const NO_POSITIONS: ReadonlyMap<string, number> = new Map();
+
+/** The keys of `a` and `b` without duplicates, sorted (code-unit order, like Array#sort). */
+function unionSorted(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): string[] {
+  const out = [...a.keys()];
+  for (const k of b.keys()) if (!a.has(k)) out.push(k);
+  return out.sort();
+}
+
+/** Signed crossed shares per agent: the big side gives its apportioned lots, the small side all of its own. */
+function crossLegs(agents: readonly string[], lotsOf: readonly number[], big: readonly number[], crossShares: readonly number[], lot: number): InternalCross['legs'] {
+  const legs: { agentId: string; qty: number }[] = [];
+  for (let i = 0; i < agents.length; i++) {
+    const l = lotsOf[i] ?? 0;
+    const lotsCrossed = (big[i] ?? 0) > 0 ? (crossShares[i] ?? 0) * Math.sign(l) : l;
+    const qty = lotsCrossed * lot;
+    if (qty !== 0) legs.push({ agentId: agents[i] ?? '', qty });
+  }
+  return legs;
 }
 
 /** Shares to 1e-4 (lot multiples of 1e-4 can pick up float noise). */
