@@ -27,13 +27,45 @@ export function fillsOf(events: readonly OrderEvent[]): Fill[] {
   return out;
 }
 
-/** Event-sourced journal in memory: state is the replay of its events, checked on every append. */
+/**
+ * The journal operations the OMS calls, answered with a value when the work is already done (an
+ * in-memory journal) or with a promise (storage). The OMS awaits only promises: the same calls in
+ * the same order either way, without a suspension per call when there is nothing to wait for.
+ * Errors are thrown (or rejected) exactly where the OrderJournal methods would reject.
+ */
+export interface JournalOps {
+  savePending(order: Order): void | Promise<void>;
+  appendEvent(e: OrderEvent): void | Promise<void>;
+  open(): Order[] | Promise<Order[]>;
+  byClientId(id: string): Order | null | Promise<Order | null>;
+  /** The fills of one order so far, in order. */
+  fills(orderId: string): Fill[] | Promise<Fill[]>;
+}
+
+/** JournalOps that are done before they return (an in-memory journal's). */
+export type ImmediateJournalOps = {
+  readonly [K in keyof JournalOps]: (...args: Parameters<JournalOps[K]>) => Awaited<ReturnType<JournalOps[K]>>;
+};
+
+/**
+ * Event-sourced journal in memory: state is the replay of its events, checked on every append.
+ * Subclasses hook into `apply` (every event, history included) or `recorded` (events appended
+ * after construction); the OMS writes through `immediate`, which shares that code.
+ */
 export class InMemoryOrderJournal implements OrderJournal {
   protected log: OrderEvent[] = [];
   protected readonly state: ExecutionState = emptyExecutionState();
   private readonly byOrder = new Map<string, OrderEvent[]>();
   /** Ids of non-terminal orders, so `open()` costs O(open), not O(every order ever). */
   private readonly openIds = new Set<string>();
+  /** The same operations done before returning (see JournalOps). */
+  readonly immediate: ImmediateJournalOps = {
+    savePending: (order) => this.savePendingNow(order),
+    appendEvent: (e) => this.appendNow(e),
+    open: () => this.openNow(),
+    byClientId: (id) => this.state.orders.get(id) ?? null,
+    fills: (orderId) => fillsOf(this.byOrder.get(orderId) ?? []),
+  };
 
   constructor(events: readonly OrderEvent[] = []) {
     for (const e of events) this.apply(e);
@@ -42,30 +74,48 @@ export class InMemoryOrderJournal implements OrderJournal {
   protected apply(e: OrderEvent): void {
     applyOrderEvent(this.state, e);
     this.log.push(e);
-    const list = this.byOrder.get(e.orderId) ?? [];
-    list.push(e);
-    this.byOrder.set(e.orderId, list);
+    const list = this.byOrder.get(e.orderId);
+    if (list) list.push(e);
+    else this.byOrder.set(e.orderId, [e]);
     const o = this.state.orders.get(e.orderId);
     if (o && !isTerminal(o.status)) this.openIds.add(e.orderId);
     else this.openIds.delete(e.orderId);
   }
 
-  async savePending(order: Order): Promise<void> {
+  /** Called after each event appended (not replayed by the constructor) was applied. */
+  protected recorded(_e: OrderEvent): void {}
+
+  private savePendingNow(order: Order): void {
     if (this.state.orders.has(order.id)) return;
-    this.apply({ type: 'OrderCreated', orderId: order.id, at: order.createdAt, order });
-  }
-
-  async appendEvent(e: OrderEvent): Promise<void> {
+    const e: OrderEvent = { type: 'OrderCreated', orderId: order.id, at: order.createdAt, order };
     this.apply(e);
+    this.recorded(e);
   }
 
-  async open(): Promise<Order[]> {
+  private appendNow(e: OrderEvent): void {
+    this.apply(e);
+    this.recorded(e);
+  }
+
+  private openNow(): Order[] {
     const out: Order[] = [];
     for (const id of this.openIds) {
       const o = this.state.orders.get(id);
       if (o) out.push(o);
     }
     return out;
+  }
+
+  async savePending(order: Order): Promise<void> {
+    this.savePendingNow(order);
+  }
+
+  async appendEvent(e: OrderEvent): Promise<void> {
+    this.appendNow(e);
+  }
+
+  async open(): Promise<Order[]> {
+    return this.openNow();
   }
 
   async byClientId(id: string): Promise<Order | null> {
@@ -91,4 +141,28 @@ export class InMemoryOrderJournal implements OrderJournal {
   snapshot(): ExecutionState {
     return this.state;
   }
+}
+
+/** True when `x` must be awaited (a promise or any thenable). */
+export function isPending<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
+  return typeof (x as { then?: unknown } | null | undefined)?.then === 'function';
+}
+
+/** The operations of `j` for the OMS: answered at once by an in-memory journal, else through its promises. */
+export function journalOps(j: OrderJournal): JournalOps {
+  if (j instanceof InMemoryOrderJournal && !overridesAsyncMethods(j)) return j.immediate;
+  return {
+    savePending: (order) => j.savePending(order),
+    appendEvent: (e) => j.appendEvent(e),
+    open: () => j.open(),
+    byClientId: (id) => j.byClientId(id),
+    fills: async (orderId) => fillsOf(await j.events(orderId)),
+  };
+}
+
+const ASYNC_METHODS = ['savePending', 'appendEvent', 'open', 'byClientId', 'events'] as const;
+
+/** A subclass that overrides the async methods must be called through them, not around them. */
+function overridesAsyncMethods(j: InMemoryOrderJournal): boolean {
+  return ASYNC_METHODS.some((m) => j[m] !== InMemoryOrderJournal.prototype[m]);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimClock } from '../core/index.ts';
 import { ExecutionConfig, OmsConfig, type Order } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
-import { InMemoryOrderJournal, Oms, PaperBroker, replayOrderEvents, type TradingState } from './index.ts';
+import { InMemoryOrderJournal, Oms, PaperBroker, replayOrderEvents, type OrderEvent, type TradingState } from './index.ts';
 import { Crash, CrashingJournal, RecordingBroker, type BrokerCrashPlan, type JournalCrashPlan } from './crash-support.ts';
 import { clock, flatBars, makeOrder, makePanel, views } from './test-support.ts';
 
@@ -15,8 +15,8 @@ interface World {
   state: { trading: TradingState };
 }
 
-function world(): World {
-  const vs = views(makePanel({ AAA: flatBars(5, 10, 1e6), BBB: flatBars(5, 20, 1e6), CCC: flatBars(5, 30, 1e6) }));
+function world(volume = 1e6): World {
+  const vs = views(makePanel({ AAA: flatBars(5, 10, volume), BBB: flatBars(5, 20, volume), CCC: flatBars(5, 30, volume) }));
   const c = clock();
   const paper = new PaperBroker({ clock: c, config: ExecutionConfig.parse({}), mode: 'backtest', initialCash: 1e7, costModel: { slippageBps: 0, impactK: 0 } });
   paper.setMarket(row(vs, 0));
@@ -122,6 +122,52 @@ describe('Oms', () => {
     await oms.submit(makeOrder({ id: 'x' }));
     await oms.submit(makeOrder({ id: 'x' }));
     expect(w.broker.delivered.get('x')).toBe(1);
+  });
+});
+
+describe('journal access', () => {
+  /** Submits, fills, cancels and denies through `oms`, returning what the OMS answered. */
+  async function scenario(w: World, oms: Oms): Promise<Order[]> {
+    const gtc = (o: Order): Order => ({ ...o, timeInForce: 'GTC' });
+    const out = await oms.submitAll([...batch().map(gtc), makeOrder({ id: 'big', qty: 200_000 }), makeOrder({ id: 'g', symbol: 'BBB', qty: 7, timeInForce: 'GTC' })]);
+    w.paper.onBar(row(w.vs, 1));
+    out.push(...(await oms.sync()));
+    out.push(await oms.submit(makeOrder({ id: 'later', symbol: 'CCC', qty: 3, timeInForce: 'GTC' })));
+    out.push(await oms.cancel('later'), await oms.cancel('o0'));
+    w.paper.onBar(row(w.vs, 2));
+    out.push(...(await oms.sync()));
+    return out;
+  }
+
+  // Invariant: the OMS writes the same events in the same order, and answers the same, whether
+  // the journal answers at once (in memory) or only through promises (storage).
+  it('an in-memory journal and the same journal behind promises record identical histories', async () => {
+    // 600 shares a bar, 60 tradable per symbol (10% cap): partial fills whose split and
+    // commission depend on the fills before them
+    const direct = world(600);
+    const viaPromises = world(600);
+    const a = await scenario(direct, omsOver(direct));
+    const b = await scenario(viaPromises, omsOver(viaPromises, { journal: {} })); // a CrashingJournal that never crashes: promises only
+    expect(b).toEqual(a);
+    expect(await viaPromises.journal.events()).toEqual(await direct.journal.events());
+    const types = (await direct.journal.events()).map((e) => e.type);
+    expect(types.filter((t) => t === 'OrderPartiallyFilled').length).toBeGreaterThanOrEqual(3);
+    expect(types).toContain('OrderFilled');
+    expect(a.map((o) => o.status)).toContain('REJECTED');
+  });
+
+  it('a journal subclass that overrides the async methods is called through them', async () => {
+    class Counting extends InMemoryOrderJournal {
+      appended: string[] = [];
+      override async appendEvent(e: OrderEvent): Promise<void> {
+        this.appended.push(e.type);
+        return super.appendEvent(e);
+      }
+    }
+    const w = world();
+    const journal = new Counting();
+    await omsOver({ ...w, journal }).submit(makeOrder({ id: 'o1' }));
+    expect(journal.appended).toEqual(['OrderSubmitted', 'OrderAcknowledged']);
   });
 });
 

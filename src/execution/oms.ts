@@ -5,8 +5,8 @@ import type { Broker } from './broker.ts';
 import { eventsFromBrokerOrder } from './broker-sync.ts';
 import { preTradeCheck } from './checks/pre-trade.ts';
 import type { TradingState } from './checks/types.ts';
-import { fillsOf, type OrderJournal } from './journal.ts';
-import { isoAt, type OrderEvent } from './order-events.ts';
+import { isPending, journalOps, type JournalOps, type OrderJournal } from './journal.ts';
+import { isoAt } from './order-events.ts';
 import { isTerminal } from './order-state.ts';
 import { reconcile, type ReconcileReport } from './reconcile.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -41,17 +41,16 @@ export interface RecoveryReport extends ReconcileReport {
  */
 export class Oms {
   private readonly rate: TokenBucket;
+  /** The journal's operations; an in-memory journal answers at once and nothing is awaited. */
+  private readonly j: JournalOps;
 
   constructor(private readonly d: OmsDeps) {
     this.rate = new TokenBucket(d.clock, d.config.maxOrdersPerMinute, 60_000);
+    this.j = journalOps(d.journal);
   }
 
   private now(): string {
     return isoAt(this.d.clock.now());
-  }
-
-  private async append(events: readonly OrderEvent[]): Promise<void> {
-    for (const e of events) await this.d.journal.appendEvent(e);
   }
 
   /** Submits one PENDING order; idempotent on the order id. Returns the order as now known. */
@@ -71,8 +70,9 @@ export class Oms {
   }
 
   private async submitCounted(order: Order, counts: Map<string, number>): Promise<Order> {
-    const { journal } = this.d;
-    const existing = await journal.byClientId(order.id);
+    const { j } = this;
+    const got = j.byClientId(order.id);
+    const existing = isPending(got) ? await got : got;
     if (existing) return existing;
     if (order.status !== 'PENDING') throw new InvariantError(`order ${order.id} submitted as ${order.status}, expected PENDING`);
     if (order.allocations.length > 0) {
@@ -81,7 +81,8 @@ export class Oms {
         throw new InvariantError(`order ${order.id}: allocations sum to ${units / 1e4}, order qty is ${order.qty}`);
       }
     }
-    await journal.savePending(order);
+    const saved = j.savePending(order);
+    if (isPending(saved)) await saved;
     const after = await this.checkAndSend(order, counts);
     if (!isTerminal(after.status)) counts.set(after.symbol, (counts.get(after.symbol) ?? 0) + 1);
     return after;
@@ -90,12 +91,14 @@ export class Oms {
   /** Open (sent, not terminal) orders per symbol. */
   private async openCounts(): Promise<Map<string, number>> {
     const m = new Map<string, number>();
-    for (const o of await this.d.journal.open()) if (o.status !== 'PENDING') m.set(o.symbol, (m.get(o.symbol) ?? 0) + 1);
+    const got = this.j.open();
+    for (const o of isPending(got) ? await got : got) if (o.status !== 'PENDING') m.set(o.symbol, (m.get(o.symbol) ?? 0) + 1);
     return m;
   }
 
   private async checkAndSend(order: Order, counts?: Map<string, number>): Promise<Order> {
-    const { journal, market, config } = this.d;
+    const { market, config } = this.d;
+    const { j } = this;
     const openForSymbol = (counts ?? (await this.openCounts())).get(order.symbol) ?? 0;
     const denials = preTradeCheck(
       order,
@@ -109,17 +112,20 @@ export class Oms {
       },
       this.rate,
     );
-    if (denials.length > 0) {
-      await journal.appendEvent({ type: 'OrderRejected', orderId: order.id, at: this.now(), denials: [...denials] });
-      return this.current(order.id);
-    }
-    await journal.appendEvent({ type: 'OrderSubmitted', orderId: order.id, at: this.now() });
-    return this.send(order.id);
+    const written = j.appendEvent(
+      denials.length > 0
+        ? { type: 'OrderRejected', orderId: order.id, at: this.now(), denials: [...denials] }
+        : { type: 'OrderSubmitted', orderId: order.id, at: this.now() },
+    );
+    if (isPending(written)) await written;
+    return denials.length > 0 ? this.current(order.id) : this.send(order.id);
   }
 
   /** Sends an order already recorded as SUBMITTED and records the broker's answer. */
   private async send(id: string): Promise<Order> {
-    const order = await this.current(id);
+    const { j } = this;
+    const cur = this.current(id);
+    const order = isPending(cur) ? await cur : cur;
     let ack;
     try {
       ack = await this.d.broker.submit(order);
@@ -129,41 +135,53 @@ export class Oms {
       if (isKeelError(e)) return order;
       throw e;
     }
-    if (ack.status === 'REJECTED') {
-      await this.d.journal.appendEvent({
-        type: 'OrderRejected',
-        orderId: id,
-        at: this.now(),
-        denials: [{ code: 'BROKER_REJECTED', message: ack.reason ?? 'rejected by the broker', limit: null, actual: null }],
-      });
-      return this.current(id);
-    }
-    await this.d.journal.appendEvent({ type: 'OrderAcknowledged', orderId: id, at: this.now(), brokerOrderId: ack.brokerOrderId });
-    if (ack.status !== 'ACKNOWLEDGED' && ack.status !== 'SUBMITTED') return this.syncOne(id);
+    const written = j.appendEvent(
+      ack.status === 'REJECTED'
+        ? {
+            type: 'OrderRejected',
+            orderId: id,
+            at: this.now(),
+            denials: [{ code: 'BROKER_REJECTED', message: ack.reason ?? 'rejected by the broker', limit: null, actual: null }],
+          }
+        : { type: 'OrderAcknowledged', orderId: id, at: this.now(), brokerOrderId: ack.brokerOrderId },
+    );
+    if (isPending(written)) await written;
+    if (ack.status !== 'REJECTED' && ack.status !== 'ACKNOWLEDGED' && ack.status !== 'SUBMITTED') return this.syncOne(id);
     return this.current(id);
   }
 
-  private async current(id: string): Promise<Order> {
-    const o = await this.d.journal.byClientId(id);
-    if (!o) throw new InvariantError(`order ${id} is not in the journal`);
-    return o;
+  /** The order as the journal knows it now (a value when the journal answers at once). */
+  private current(id: string): Order | Promise<Order> {
+    const got = this.j.byClientId(id);
+    return isPending(got) ? this.known(id, got) : known(id, got);
+  }
+
+  private async known(id: string, got: PromiseLike<Order | null>): Promise<Order> {
+    return known(id, await got);
   }
 
   /** Brings one order in line with the broker (fills, cancels, expiries). */
   async syncOne(id: string): Promise<Order> {
-    const order = await this.current(id);
+    const { j } = this;
+    const cur = this.current(id);
+    const order = isPending(cur) ? await cur : cur;
     if (isTerminal(order.status) || order.status === 'PENDING') return order;
     const snap = await this.d.broker.getOrderByClientId(id);
     if (!snap) return order;
-    const fills = fillsOf(await this.d.journal.events(id));
-    await this.append(eventsFromBrokerOrder(order, fills, snap, this.now()));
+    const got = j.fills(id);
+    const fills = isPending(got) ? await got : got;
+    for (const e of eventsFromBrokerOrder(order, fills, snap, this.now())) {
+      const written = j.appendEvent(e);
+      if (isPending(written)) await written;
+    }
     return this.current(id);
   }
 
   /** Polls the broker for every open order. */
   async sync(): Promise<Order[]> {
     const out: Order[] = [];
-    for (const o of await this.d.journal.open()) out.push(await this.syncOne(o.id));
+    const got = this.j.open();
+    for (const o of isPending(got) ? await got : got) out.push(await this.syncOne(o.id));
     return out;
   }
 
@@ -172,7 +190,7 @@ export class Oms {
     const order = await this.current(id);
     if (isTerminal(order.status)) return order;
     if (order.status === 'PENDING') {
-      await this.d.journal.appendEvent({ type: 'OrderCancelled', orderId: id, at: this.now(), reason: 'cancelled before sending' });
+      await this.j.appendEvent({ type: 'OrderCancelled', orderId: id, at: this.now(), reason: 'cancelled before sending' });
       return this.current(id);
     }
     await this.d.broker.cancel(id);
@@ -191,7 +209,7 @@ export class Oms {
     const nowMs = this.d.clock.now();
     for (const o of report.unsent) {
       if (nowMs - Date.parse(o.createdAt) > staleAfterMs) {
-        await this.d.journal.appendEvent({ type: 'OrderCancelled', orderId: o.id, at: this.now(), reason: 'stale after restart: not sent' });
+        await this.j.appendEvent({ type: 'OrderCancelled', orderId: o.id, at: this.now(), reason: 'stale after restart: not sent' });
         resent.push(await this.current(o.id));
         continue;
       }
@@ -199,4 +217,9 @@ export class Oms {
     }
     return { ...report, resent };
   }
+}
+
+function known(id: string, o: Order | null): Order {
+  if (!o) throw new InvariantError(`order ${id} is not in the journal`);
+  return o;
 }

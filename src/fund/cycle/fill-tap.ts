@@ -14,8 +14,7 @@ export interface FillTapJournal extends OrderJournal {
 export class TappedJournal extends InMemoryOrderJournal implements FillTapJournal {
   private fills: Fill[] = [];
 
-  override async appendEvent(e: OrderEvent): Promise<void> {
-    await super.appendEvent(e);
+  protected override recorded(e: OrderEvent): void {
     if (e.type === 'OrderPartiallyFilled' || e.type === 'OrderFilled') this.fills.push(e.fill);
   }
 
