@@ -10,8 +10,7 @@ import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
 import { TradingStateCheck } from './checks/trading-state-gate.ts';
 import { largestScale } from './budget-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
-import { grossNet } from './ledger.ts';
-import type { SparseBook } from './risk-math.ts';
+import { workF64, workI32 } from './work.ts';
 
 /** The overlay's checks in review order (one file each in checks/). */
 export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
@@ -47,22 +46,35 @@ export function combineResults(a: AgentCandidate, results: readonly CheckResult[
   let block = false;
   const caps = new Float64Array(a.names.length).fill(Number.POSITIVE_INFINITY);
   const removed = new Uint8Array(a.names.length);
-  const pos = new Map<string, number>();
-  a.names.forEach((s, i) => pos.set(s, i));
   for (const r of results) {
     if (POLICY_CHECKS.has(r.check)) policy *= r.scale;
     else fit = Math.min(fit, r.scale);
     if (r.block) block = true;
-    for (const [sym, c] of Object.entries(r.caps)) {
-      const i = pos.get(sym);
-      if (i !== undefined) caps[i] = Math.min(caps[i] ?? Number.POSITIVE_INFINITY, c);
+    const rc = r.caps;
+    for (const sym in rc) {
+      const i = positionOf(a.names, sym);
+      if (i >= 0) caps[i] = Math.min(caps[i] ?? Number.POSITIVE_INFINITY, rc[sym] ?? Number.NaN);
     }
     for (const sym of r.removed) {
-      const i = pos.get(sym);
-      if (i !== undefined) removed[i] = 1;
+      const i = positionOf(a.names, sym);
+      if (i >= 0) removed[i] = 1;
     }
   }
   return { scale: Math.max(0, Math.min(1, policy, fit)), caps, removed, block };
+}
+
+/** Position of `sym` in a candidate's names (sorted like the universe: by UTF-16 code units), or -1. */
+function positionOf(names: readonly string[], sym: string): number {
+  let lo = 0;
+  let hi = names.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = names[mid] ?? '';
+    if (x === sym) return mid;
+    if (x < sym) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** final = sign(p) · min(|p| · scale, cap); removed names go to 0. */
@@ -74,12 +86,6 @@ export function applyCombined(a: AgentCandidate, c: Combined): Float64Array {
     out[i] = Math.sign(p) * Math.min(Math.abs(p) * c.scale, c.caps[i] ?? Number.POSITIVE_INFINITY);
   }
   return out;
-}
-
-export function toBook(a: AgentCandidate, w: Float64Array): SparseBook {
-  const val = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) val[i] = (w[i] ?? 0) * a.capital;
-  return { idx: a.idx, val };
 }
 
 /**
@@ -95,8 +101,16 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
   const cap = ctx.state.capital;
   const reasons: Reason[] = [];
   const RULE = 'committee';
-  const book = toBook(a, w);
-  const { gross, net } = grossNet(book);
+  // the final book in dollars (a work array: read only below)
+  const val = workF64('committee.book', w.length, false);
+  let gross = 0;
+  let net = 0;
+  for (let i = 0; i < w.length; i++) {
+    const v = (w[i] ?? 0) * a.capital;
+    val[i] = v;
+    gross += Math.abs(v);
+    net += v;
+  }
   let s = 1;
   const grossCap = Math.min(r.grossExposureCap, r.leverageLimit) * lf * a.capital;
   if (gross > grossCap + 1e-6) {
@@ -121,10 +135,11 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
     reasons.push(reason(RULE, 'FUND_NET_CAP', 'fund net exposure (Σ |agent net|) above its cap', { limit: fundNetCap / cap, actual: (ctx.ledger.sumAbsNet + Math.abs(net)) / cap }));
   }
   const top5Cap = risk.maxTop5Pct * lf * cap;
-  const top = ctx.ledger.topNWith(5, book);
-  if (top(s) > top5Cap + 1e-6) {
-    const before = top(s);
-    const sc = largestScale((x) => top(x * s), top5Cap, 20) * s;
+  const top = ctx.ledger.topNWith(5, { idx: a.idx, val });
+  const before = top.at(s);
+  if (before > top5Cap + 1e-6) {
+    const s0 = s;
+    const sc = largestScale((x) => top.at(x * s0), top5Cap, 20) * s0;
     s = Math.min(s, sc);
     reasons.push(reason(RULE, 'TOP5_CAP', 'top-5 names above their share of the fund', { limit: risk.maxTop5Pct * lf, actual: before / cap }));
   }
@@ -142,7 +157,21 @@ function riskActionType(p: number, f: number, bookScale: number, removed: boolea
 export interface AgentOutcome {
   readonly decision: OverlayDecision;
   readonly positions: TargetPosition[];
-  readonly finalBook: SparseBook;
+}
+
+/** Per-name reason codes of the checks' results (in first-seen order), or null when no reason names a symbol. */
+function codesBySymbol(results: readonly CheckResult[]): Map<string, string[]> | null {
+  let out: Map<string, string[]> | null = null;
+  for (const r of results) {
+    for (const x of r.reasons) {
+      if (x.symbol === null) continue;
+      out ??= new Map();
+      const list = out.get(x.symbol);
+      if (!list) out.set(x.symbol, [x.code]);
+      else if (!list.includes(x.code)) list.push(x.code);
+    }
+  }
+  return out;
 }
 
 /** Builds the one OverlayDecision of an agent and its target positions (weights and dollars). */
@@ -162,57 +191,62 @@ export function buildDecision(args: {
   const { ctx, proposal, original: a, results, combined, finalW, postScale, postReasons, blocked, cycleId, timestamp } = args;
   const decisionId = `${cycleId}:${a.agentId}`;
   const bookScale = blocked ? 0 : combined.scale * postScale;
+  const n = a.names.length;
+  // dollars now and after, and whether the name's exposure shrinks (work arrays: read only here)
+  const curD = workF64('decision.current', n, false);
+  const finD = workF64('decision.final', n, false);
+  const red = workI32('decision.reducing', n, false);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = (a.currentW[i] ?? 0) * a.capital;
+    const f = (finalW[i] ?? 0) * a.capital;
+    curD[i] = c;
+    finD[i] = f;
+    red[i] = Math.abs(f) < Math.abs(c) - 1e-9 || f * c < 0 ? 1 : 0;
+    order.push(i);
+  }
+  // exposure-reducing trades first, then by |Δ notional|, then by name
+  order.sort((x, y) => (red[y] ?? 0) - (red[x] ?? 0) || Math.abs((finD[y] ?? 0) - (curD[y] ?? 0)) - Math.abs((finD[x] ?? 0) - (curD[x] ?? 0)) || x - y);
+  const codes = codesBySymbol(results);
   const targets: FinalTarget[] = [];
   const positions: TargetPosition[] = [];
-  const actionTypes: RiskAction['actionType'][] = [];
-  const n = a.names.length;
-  const curD = new Float64Array(n);
-  const finD = new Float64Array(n);
-  const red = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    curD[i] = (a.currentW[i] ?? 0) * a.capital;
-    finD[i] = (finalW[i] ?? 0) * a.capital;
-    const c = curD[i] ?? 0;
-    const f = finD[i] ?? 0;
-    red[i] = Math.abs(f) < Math.abs(c) - 1e-9 || f * c < 0 ? 1 : 0;
-  }
-  const order = Array.from({ length: n }, (_, i) => i);
-  const delta = (i: number) => Math.abs((finD[i] ?? 0) - (curD[i] ?? 0));
-  order.sort((x, y) => (red[y] ?? 0) - (red[x] ?? 0) || delta(y) - delta(x) || x - y);
-  const codesBySymbol = new Map<string, Set<string>>();
-  for (const r of results) {
-    for (const x of r.reasons) {
-      if (x.symbol === null) continue;
-      let set = codesBySymbol.get(x.symbol);
-      if (!set) codesBySymbol.set(x.symbol, (set = new Set()));
-      set.add(x.code);
-    }
-  }
-  const cur = (i: number) => curD[i] ?? 0;
-  const fin = (i: number) => finD[i] ?? 0;
+  const actionTypes: RiskActionType[] = [];
+  const typeScale = blocked ? 1 : bookScale;
+  let scaled: string | null = null;
   let changed = 0;
-  order.forEach((i, rank) => {
+  let capped = false;
+  for (let rank = 0; rank < n; rank++) {
+    const i = order[rank] ?? 0;
     const sym = a.names[i] ?? '';
     const p = a.proposedW[i] ?? 0;
     const f = finalW[i] ?? 0;
     const priority = rank + 1;
     targets.push({ symbol: sym, proposedWeight: p, finalWeight: f, priority });
-    const type = riskActionType(p, f, blocked ? 1 : bookScale, combined.removed[i] === 1, blocked);
-    if (type !== 'OK') changed++;
-    const symReasons = [...(codesBySymbol.get(sym) ?? [])];
+    const type = riskActionType(p, f, typeScale, combined.removed[i] === 1, blocked);
+    let reasoning = 'approved';
+    if (type !== 'OK') {
+      changed++;
+      if (type === 'CAPPED' || type === 'REJECTED') capped = true;
+      const symCodes = codes?.get(sym);
+      if (symCodes !== undefined && symCodes.length > 0) reasoning = `${type.toLowerCase()}: ${symCodes.join(', ')}`;
+      else if (bookScale < 1) reasoning = `${type.toLowerCase()}${(scaled ??= ` (book × ${bookScale.toFixed(3)})`)}`;
+      else reasoning = type.toLowerCase();
+    }
+    const fin = finD[i] ?? 0;
+    const cur = curD[i] ?? 0;
     positions.push({
       version: 1,
       agentId: a.agentId,
       symbol: sym,
       targetWeight: f,
-      targetNotional: fin(i),
-      currentNotional: cur(i),
-      deltaNotional: fin(i) - cur(i),
+      targetNotional: fin,
+      currentNotional: cur,
+      deltaNotional: fin - cur,
       priority,
-      reasoning: type === 'OK' ? 'approved' : `${type.toLowerCase()}${symReasons.length > 0 ? `: ${symReasons.join(', ')}` : bookScale < 1 ? ` (book × ${bookScale.toFixed(3)})` : ''}`,
+      reasoning,
     });
     actionTypes.push(type);
-  });
+  }
   // One risk action per name, in target order: built when first read (records, storage), not per cycle.
   let riskActions: RiskAction[] | null = null;
   const riskActionsOf = (): RiskAction[] =>
@@ -226,22 +260,27 @@ export function buildDecision(args: {
         symbol: sym,
         decisionId,
         actionType: actionTypes[rank] ?? 'OK',
-        details: { proposedWeight: a.proposedW[i] ?? 0, finalWeight: finalW[i] ?? 0, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: [...(codesBySymbol.get(sym) ?? [])] },
+        details: { proposedWeight: a.proposedW[i] ?? 0, finalWeight: finalW[i] ?? 0, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: [...(codes?.get(sym) ?? [])] },
       };
     }));
   const reasons: Reason[] = [];
-  for (const r of results) if (r.status !== 'OK' || r.reasons.length > 0) reasons.push(...r.reasons);
-  reasons.push(...postReasons);
-  const proposedAny = a.proposedW.some((x) => x !== 0);
-  const finalAny = finalW.some((x) => x !== 0);
+  for (const r of results) for (const x of r.reasons) reasons.push(x);
+  for (const x of postReasons) reasons.push(x);
+  let proposedAny = false;
+  let finalAny = false;
+  for (let i = 0; i < n; i++) {
+    if ((a.proposedW[i] ?? 0) !== 0) proposedAny = true;
+    if ((finalW[i] ?? 0) !== 0) finalAny = true;
+  }
   let action: OverlayAction;
   if (blocked || (proposedAny && !finalAny)) action = 'BLOCK';
-  else if (changed > 0 && actionTypes.some((t) => t === 'CAPPED' || t === 'REJECTED')) action = 'MODIFY';
+  else if (changed > 0 && capped) action = 'MODIFY';
   else if (bookScale < 1 - 1e-12 && proposedAny) action = 'SCALE';
   else action = 'APPROVE';
   const scale = action === 'BLOCK' ? 0 : action === 'APPROVE' ? 1 : Math.max(0, Math.min(1, bookScale));
-  const codes = [...new Set(reasons.map((r) => r.code))];
-  const summary = `${action} ${a.agentId}: ${targets.length} names, ${changed} changed, book × ${scale.toFixed(3)}${codes.length > 0 ? `; reasons: ${codes.join(', ')}` : ''}`.slice(0, 4000);
+  const reasonCodes: string[] = [];
+  for (const x of reasons) if (!reasonCodes.includes(x.code)) reasonCodes.push(x.code);
+  const summary = `${action} ${a.agentId}: ${targets.length} names, ${changed} changed, book × ${scale.toFixed(3)}${reasonCodes.length > 0 ? `; reasons: ${reasonCodes.join(', ')}` : ''}`.slice(0, 4000);
   const decision: OverlayDecision = {
     version: 1,
     traceId: proposal.traceId,
@@ -259,5 +298,5 @@ export function buildDecision(args: {
     },
     summary,
   };
-  return { decision, positions, finalBook: toBook(a, finalW) };
+  return { decision, positions };
 }

@@ -8,13 +8,14 @@ import { nextFundState } from './next-state.ts';
 import { agentRiskOf, type Prepared } from './prepare.ts';
 import { planRiskReduction, type HeldPosition } from './reduction-plan.ts';
 import type { FundReview, ReviewInput, Reviewed } from './review-fund.ts';
-import { dotSparse, portfolioVariance, sparseVariance, type RiskScratch } from './risk-math.ts';
+import { cvarMultiple, dotSparse, portfolioVariance, riskScratch, sparseVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import { factorLoadings } from './factor-loadings.ts';
 import { recommendReallocation, scoreAgents } from './scoring.ts';
-import { bookVar, budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
+import { budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
 import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import type { OverlayOptions } from './types.ts';
+import type { Universe } from './universe.ts';
 
 /** A value computed on first read, then kept. */
 function once<T>(f: () => T): () => T {
@@ -31,10 +32,14 @@ function once<T>(f: () => T): () => T {
 
 /**
  * Fund-level outputs on the final book: snapshot, stress, liquidity, hedges, scores, kill-switch
- * plan, alerts, next state. The reports nothing in the review itself depends on (stress tests,
- * agent scores and reallocation, agents' factor loadings) are computed when first read: a live
- * cycle stores them, so it pays for them; a backtest day whose records are not kept does not.
- * Same inputs, same values, whenever they are read.
+ * plan, alerts, next state. What the cycle acts on is computed now: the VaR and the budgets (the
+ * alerts read them), the risk-reduction plan, the alerts and the next state. The reports nothing
+ * in the review depends on are computed when first read, then kept: the snapshot's exposures,
+ * concentration, correlation matrix, bucket use and agents' factor loadings; stress tests,
+ * liquidity, hedges, correlation recommendations, agent scores and reallocation. A live cycle
+ * stores them, so it pays for them; a backtest day whose records are not kept does not. They read
+ * only this review's own data (its final book, universe, model, view and state), so they are the
+ * same values whenever they are read.
  */
 export function finishReview(args: {
   input: ReviewInput;
@@ -54,26 +59,20 @@ export function finishReview(args: {
   const fund = facts.context;
   const capital = state.capital > 0 ? state.capital : 1;
   const x = ledger.net.slice();
-  const v = bookVar(model, x, scratch, config.risk.varConfidence);
-  const style = styleLoadings(view, universe);
-  const exposures = factorMap(model, x, scratch);
-  let mom = 0;
-  let val = 0;
-  for (let u = 0; u < universe.N; u++) {
-    mom += (x[u] ?? 0) * (style.momentum[u] ?? 0);
-    val += (x[u] ?? 0) * (style.value[u] ?? 0);
-  }
-  exposures.momentum = mom;
-  exposures.value = val;
-  portfolioVariance(model, x, scratch, true);
+  const conf = config.risk.varConfidence;
+  // one pass gives the fund's variance and Σx (the Euler components below)
+  const sigma = Math.sqrt(portfolioVariance(model, x, scratch, true));
+  const varC = zOf(conf) * sigma;
+  const var99 = zOf(0.99) * sigma;
+  const cvarC = cvarMultiple(conf) * sigma;
   const budgets: Record<string, { component: number; standalone: number; budget: number; used: number; status: ReturnType<typeof budgetStatus> }> = {};
-  const bucketComp = new Map<string, number>();
   const componentVar = new Map<string, number>();
-  const ids = [...ledger.books.keys()].sort();
+  const books = ledger.books;
+  const ids = [...books.keys()].sort();
   for (const id of ids) {
-    const book = ledger.books.get(id);
+    const book = books.get(id);
     if (!book) continue;
-    const comp = v.sigma > 0 ? (fund.z * dotSparse(book, scratch.sx)) / v.sigma : 0;
+    const comp = sigma > 0 ? (fund.z * dotSparse(book, scratch.sx)) / sigma : 0;
     componentVar.set(id, comp);
     const cfg = prep.agentConfigs.get(id);
     const risk = cfg ? agentRiskOf(config, cfg) : config.defaults;
@@ -81,84 +80,107 @@ export function finishReview(args: {
     const used = budget > 0 ? comp / budget : 0;
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
     budgets[id] = { component: comp, standalone, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
-    const b = fund.bucketOf.get(id) ?? '';
-    bucketComp.set(b, (bucketComp.get(b) ?? 0) + comp);
   }
-  const buckets: FundRiskSnapshot['buckets'] = Object.fromEntries(
-    [...bucketComp.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([b, comp]) => {
-      const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
-      const used = cap > 0 ? comp / cap : 0;
-      return [b, { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) }];
-    }),
-  );
-  const conc = concentration(universe, x, capital);
-  const loadings = once(() => factorLoadings(state, model, view));
-  const n = facts.correlations.ids.length;
-  const matrix: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < n; j++) {
-      const r = facts.correlations.matrix[i * n + j] ?? Number.NaN;
-      row.push(Number.isFinite(r) ? r : 0);
+  const buckets = once((): FundRiskSnapshot['buckets'] => {
+    const bucketComp = new Map<string, number>();
+    for (const id of ids) {
+      const b = fund.bucketOf.get(id) ?? '';
+      bucketComp.set(b, (bucketComp.get(b) ?? 0) + (componentVar.get(id) ?? 0));
     }
-    matrix.push(row);
-  }
+    return Object.fromEntries(
+      [...bucketComp.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([b, comp]) => {
+        const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
+        const used = cap > 0 ? comp / cap : 0;
+        return [b, { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) }];
+      }),
+    );
+  });
+  const style = once(() => styleLoadings(view, universe));
+  const exposures = once(() => {
+    const out = factorMap(model, x, riskScratch(model));
+    const st = style();
+    let mom = 0;
+    let val = 0;
+    for (let u = 0; u < universe.N; u++) {
+      mom += (x[u] ?? 0) * (st.momentum[u] ?? 0);
+      val += (x[u] ?? 0) * (st.value[u] ?? 0);
+    }
+    out.momentum = mom;
+    out.value = val;
+    return out;
+  });
+  const conc = once(() => concentration(universe, x, capital));
+  const loadings = once(() => factorLoadings(state, model, view));
+  const correlations = facts.correlations;
+  const agentCorrelations = once((): FundRiskSnapshot['agentCorrelations'] => {
+    const n = correlations.ids.length;
+    const matrix: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const row: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const r = correlations.matrix[i * n + j] ?? Number.NaN;
+        row.push(Number.isFinite(r) ? r : 0);
+      }
+      matrix.push(row);
+    }
+    return { ids: correlations.ids, matrix, average: Number.isFinite(correlations.average) ? correlations.average : null };
+  });
   const snapshot: FundRiskSnapshot = {
     asOf: state.asOf,
     capital: state.capital,
-    var95: v.varC,
-    var99: v.var99,
-    cvar95: v.cvarC,
-    var95Pct: v.varC / capital,
-    var99Pct: v.var99 / capital,
-    gross: conc.gross,
-    net: conc.net,
-    factorExposures: exposures,
-    largestSingleName: conc.largest,
-    top10Pct: conc.top10Pct,
-    hhi: conc.hhi,
-    netBySector: conc.bySector,
-    netByName: conc.byName,
-    agentCorrelations: { ids: facts.correlations.ids, matrix, average: Number.isFinite(facts.correlations.average) ? facts.correlations.average : null },
+    var95: varC,
+    var99,
+    cvar95: cvarC,
+    var95Pct: varC / capital,
+    var99Pct: var99 / capital,
+    get gross() {
+      return conc().gross;
+    },
+    get net() {
+      return conc().net;
+    },
+    get factorExposures() {
+      return exposures();
+    },
+    get largestSingleName() {
+      return conc().largest;
+    },
+    get top10Pct() {
+      return conc().top10Pct;
+    },
+    get hhi() {
+      return conc().hhi;
+    },
+    get netBySector() {
+      return conc().bySector;
+    },
+    get netByName() {
+      return conc().byName;
+    },
+    get agentCorrelations() {
+      return agentCorrelations();
+    },
     budgets,
-    buckets,
+    get buckets() {
+      return buckets();
+    },
     get agentFactorLoadings() {
       return loadings();
     },
   };
-  // stress
-  const strategyOf = new Map(input.proposals.map((p) => [p.agentId, p.strategy]));
-  const stressBooks: StressBook[] = ids.map((id) => {
-    const cfg = prep.agentConfigs.get(id);
-    const strategy = strategyOf.get(id);
-    const drivers: readonly RiskDriver[] = cfg ? agentRiskDrivers(cfg) : strategy ? STRATEGY_RISK_DRIVERS[strategy] : [];
-    return { agentId: id, book: ledger.books.get(id) ?? { idx: new Int32Array(0), val: new Float64Array(0) }, drivers };
+  const stress = once(() => {
+    const strategyOf = new Map(input.proposals.map((p) => [p.agentId, p.strategy]));
+    const stressBooks: StressBook[] = ids.map((id) => {
+      const cfg = prep.agentConfigs.get(id);
+      const strategy = strategyOf.get(id);
+      const drivers: readonly RiskDriver[] = cfg ? agentRiskDrivers(cfg) : strategy ? STRATEGY_RISK_DRIVERS[strategy] : [];
+      return { agentId: id, book: books.get(id) ?? { idx: new Int32Array(0), val: new Float64Array(0) }, drivers };
+    });
+    return runStress(stressBooks, model, style(), capital, worstWindows(model, options.replayWindows));
   });
-  const stress = once(() => runStress(stressBooks, model, style, capital, worstWindows(model, options.replayWindows)));
-  const liquidity = liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut);
-  const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges);
-  // crowding on the final book
-  const crowded: { symbol: string; agents: string[] }[] = [];
-  const holders = new Map<string, string[]>();
-  for (const id of ids) {
-    const b = ledger.books.get(id);
-    if (!b) continue;
-    for (let i = 0; i < b.idx.length; i++) {
-      const val = b.val[i] ?? 0;
-      if (val === 0) continue;
-      const key = `${b.idx[i] ?? 0}:${val > 0 ? 'L' : 'S'}`;
-      const list = holders.get(key) ?? [];
-      list.push(id);
-      holders.set(key, list);
-    }
-  }
-  for (const [key, list] of holders) {
-    if (list.length < options.crowdingAgents) continue;
-    const u = Number(key.split(':')[0]);
-    crowded.push({ symbol: universe.symbols[u] ?? '', agents: list });
-  }
-  crowded.sort((a, b) => b.agents.length - a.agents.length || a.symbol.localeCompare(b.symbol));
-  const correlationActions = recommendActions(facts.correlations, crowded.slice(0, 20), options.correlationShock, config.killSwitch.avgAgentCorrelation);
+  const liquidity = once(() => liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut));
+  const hedges = once(() => recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges));
+  const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, options.crowdingAgents), options.correlationShock, config.killSwitch.avgAgentCorrelation));
   const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
   const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
   // kill switch plan
@@ -176,7 +198,7 @@ export function finishReview(args: {
     reductionPlan = planRiskReduction(facts.triggers, held, state.agents.map((a) => a.agentId));
   }
   const failSafe = { active: prep.problems.length > 0, problems: prep.problems };
-  const alerts = buildAlerts(args, snapshot, failSafe.problems, timestamp, cycleId);
+  const alerts = buildAlerts(args, budgets, failSafe.problems, timestamp, cycleId);
   return {
     cycleId,
     asOf: state.asOf,
@@ -191,10 +213,18 @@ export function finishReview(args: {
     get stress() {
       return stress();
     },
-    liquidity,
-    hedges: hedges.recommendations,
-    hedgePositions: hedges.positions,
-    correlationActions,
+    get liquidity() {
+      return liquidity();
+    },
+    get hedges() {
+      return hedges().recommendations;
+    },
+    get hedgePositions() {
+      return hedges().positions;
+    },
+    get correlationActions() {
+      return correlationActions();
+    },
     get scores() {
       return scores();
     },
@@ -207,7 +237,32 @@ export function finishReview(args: {
   };
 }
 
-function buildAlerts(args: Parameters<typeof finishReview>[0], snapshot: FundRiskSnapshot, problems: readonly string[], timestamp: string, cycleId: string): Alert[] {
+/** Names held on the same side by at least `need` agents in the final books (at most 20, most crowded first). */
+function crowdedNames(ids: readonly string[], books: ReadonlyMap<string, SparseBook>, universe: Universe, need: number): { symbol: string; agents: string[] }[] {
+  const crowded: { symbol: string; agents: string[] }[] = [];
+  const holders = new Map<string, string[]>();
+  for (const id of ids) {
+    const b = books.get(id);
+    if (!b) continue;
+    for (let i = 0; i < b.idx.length; i++) {
+      const val = b.val[i] ?? 0;
+      if (val === 0) continue;
+      const key = `${b.idx[i] ?? 0}:${val > 0 ? 'L' : 'S'}`;
+      const list = holders.get(key) ?? [];
+      list.push(id);
+      holders.set(key, list);
+    }
+  }
+  for (const [key, list] of holders) {
+    if (list.length < need) continue;
+    const u = Number(key.split(':')[0]);
+    crowded.push({ symbol: universe.symbols[u] ?? '', agents: list });
+  }
+  crowded.sort((a, b) => b.agents.length - a.agents.length || a.symbol.localeCompare(b.symbol));
+  return crowded.slice(0, 20);
+}
+
+function buildAlerts(args: Parameters<typeof finishReview>[0], budgets: FundRiskSnapshot['budgets'], problems: readonly string[], timestamp: string, cycleId: string): Alert[] {
   const { input, facts } = args;
   const out: Alert[] = [];
   const add = (severity: AlertSeverity, category: AlertCategory, title: string, message: string, dedupKey: string, context: Record<string, unknown> = {}) => {
@@ -223,7 +278,7 @@ function buildAlerts(args: Parameters<typeof finishReview>[0], snapshot: FundRis
     if (d.outcome.event === 'escalated') add('HIGH', 'RISK', `Agent ${id} drawdown step: ${d.outcome.track.state}`, `drawdown ${(d.dd * 100).toFixed(2)}% from the high-water mark`, `overlay:drawdown:${id}:${d.outcome.track.state}`, { drawdown: d.dd });
   }
   if (facts.context.fundDrawdown.event === 'escalated') add('CRITICAL', 'RISK', `Fund drawdown step: ${facts.context.fundDrawdown.track.state}`, `fund drawdown ${(facts.context.fundDrawdownPct * 100).toFixed(2)}%`, `overlay:fund_drawdown:${facts.context.fundDrawdown.track.state}`);
-  for (const [id, b] of Object.entries(snapshot.budgets)) {
+  for (const [id, b] of Object.entries(budgets)) {
     if (b.status === 'BREACH') add('MEDIUM', 'RISK', `Agent ${id} over its VaR budget`, `component VaR ${Math.round(b.component)} vs budget ${Math.round(b.budget)}`, `overlay:budget:${id}`, { used: b.used });
   }
   return out;

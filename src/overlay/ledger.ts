@@ -1,5 +1,6 @@
 import type { SparseBook } from './risk-math.ts';
 import type { Universe } from './universe.ts';
+import { workI32 } from './work.ts';
 
 /**
  * The running fund book during one review: books already approved this cycle plus the current
@@ -61,30 +62,48 @@ export class FundLedger {
   }
 
   /**
-   * A function s ↦ sum of the `n` largest per-name exposures max(long, short) in dollars once `extra`
-   * (scaled by s) is added. The names outside `extra` are ranked once, so each call is O(|extra|·n).
+   * s ↦ sum of the `n` largest per-name exposures max(long, short) in dollars once `extra` (scaled
+   * by s) is added. The names outside `extra` are ranked once, so each evaluation is O(|extra|·n).
+   * `extra` is read at each evaluation.
    */
-  topNWith(n: number, extra: SparseBook): (s: number) => number {
-    const N = this.long.length;
-    const inExtra = new Uint8Array(N);
+  topNWith(n: number, extra: SparseBook): TopN {
+    return new TopN(this.long, this.short, n, extra);
+  }
+}
+
+/** See FundLedger.topNWith. */
+export class TopN {
+  private readonly base: Float64Array;
+  private readonly buf: Float64Array;
+
+  constructor(
+    private readonly long: Float64Array,
+    private readonly short: Float64Array,
+    private readonly n: number,
+    private readonly extra: SparseBook,
+  ) {
+    const N = long.length;
+    const inExtra = workI32('ledger.inExtra', N);
     for (let i = 0; i < extra.idx.length; i++) inExtra[extra.idx[i] ?? 0] = 1;
-    const base = new Float64Array(n); // descending top-n of names outside extra
+    this.base = new Float64Array(n); // descending top-n of names outside extra
     for (let u = 0; u < N; u++) {
       if (inExtra[u] === 1) continue;
-      insertTop(base, Math.max(this.long[u] ?? 0, this.short[u] ?? 0));
+      insertTop(this.base, Math.max(long[u] ?? 0, short[u] ?? 0));
     }
-    const buf = new Float64Array(n);
-    return (s: number) => {
-      buf.set(base);
-      for (let i = 0; i < extra.idx.length; i++) {
-        const u = extra.idx[i] ?? 0;
-        const v = (extra.val[i] ?? 0) * s;
-        insertTop(buf, Math.max((this.long[u] ?? 0) + (v > 0 ? v : 0), (this.short[u] ?? 0) + (v < 0 ? -v : 0)));
-      }
-      let acc = 0;
-      for (let k = 0; k < n; k++) acc += buf[k] ?? 0;
-      return acc;
-    };
+    this.buf = new Float64Array(n);
+  }
+
+  at(s: number): number {
+    const { buf, extra, long, short, n } = this;
+    buf.set(this.base);
+    for (let i = 0; i < extra.idx.length; i++) {
+      const u = extra.idx[i] ?? 0;
+      const v = (extra.val[i] ?? 0) * s;
+      insertTop(buf, Math.max((long[u] ?? 0) + (v > 0 ? v : 0), (short[u] ?? 0) + (v < 0 ? -v : 0)));
+    }
+    let acc = 0;
+    for (let k = 0; k < n; k++) acc += buf[k] ?? 0;
+    return acc;
   }
 }
 
@@ -98,16 +117,4 @@ function insertTop(top: Float64Array, x: number): void {
     k--;
   }
   top[k] = x;
-}
-
-/** Gross and net dollars of a sparse book. */
-export function grossNet(book: SparseBook): { gross: number; net: number } {
-  let gross = 0;
-  let net = 0;
-  for (let i = 0; i < book.val.length; i++) {
-    const v = book.val[i] ?? 0;
-    gross += Math.abs(v);
-    net += v;
-  }
-  return { gross, net };
 }

@@ -1,5 +1,5 @@
 import type { RiskModel } from './factor-model-local.ts';
-import { cvarMultiple, factorExposures, portfolioVariance, zOf, type RiskScratch } from './risk-math.ts';
+import { factorExposures, type RiskScratch } from './risk-math.ts';
 import type { Universe } from './universe.ts';
 
 export type BudgetStatus = 'WITHIN_BUDGET' | 'WARNING' | 'BREACH';
@@ -43,12 +43,6 @@ export interface FundRiskSnapshot {
   /** Per agent: OLS loadings of its daily returns on the factor returns (market, then other reference series), with alpha and R². */
   readonly agentFactorLoadings: Readonly<Record<string, { alpha: number; betas: Readonly<Record<string, number>>; r2: number }>>;
   readonly buckets: Readonly<Record<string, { component: number; cap: number; used: number; status: BudgetStatus }>>;
-}
-
-/** VaR / CVaR of a dense book at `confidence` and at 99% (dollars). */
-export function bookVar(model: RiskModel, x: Float64Array, s: RiskScratch, confidence: number): { sigma: number; varC: number; var99: number; cvarC: number } {
-  const sigma = Math.sqrt(portfolioVariance(model, x, s));
-  return { sigma, varC: zOf(confidence) * sigma, var99: zOf(0.99) * sigma, cvarC: cvarMultiple(confidence) * sigma };
 }
 
 export function concentration(
