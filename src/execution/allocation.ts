@@ -41,7 +41,8 @@ export function splitFill(
   const fill = toUnits(fillQty);
   const rem = remaining.reduce((s, x) => s + x, 0);
   if (fill > rem) throw new InvariantError(`fill of ${fillQty} exceeds the unallocated ${fromUnits(rem)}`);
-  const parts = apportion(fill, remaining);
+  // The fill that completes the order gives each agent exactly what it still had coming.
+  const parts = fill === rem ? remaining : apportion(fill, remaining);
   return allocations.map((a, i) => ({ agentId: a.agentId, qty: fromUnits(parts[i] ?? 0) }));
 }
 

@@ -113,7 +113,8 @@ export class PaperBroker implements Broker {
   }
 
   private setStatus(w: Working, status: OrderStatus): void {
-    w.snap = { ...w.snap, status, updatedAt: isoAt(this.opts.clock.now()) };
+    const s = w.snap;
+    w.snap = snapWith(s, status, s.filledQty, s.avgFillPrice, s.commission, isoAt(this.opts.clock.now()));
   }
 
   /**
@@ -204,14 +205,7 @@ export class PaperBroker implements Broker {
     const filled = Math.round((s.filledQty + r.qty) * 1e4) / 1e4;
     const avg = ((s.avgFillPrice ?? 0) * s.filledQty + r.price * r.qty) / (s.filledQty + r.qty);
     const at = isoAt(this.opts.clock.now());
-    w.snap = {
-      ...s,
-      filledQty: filled,
-      avgFillPrice: avg,
-      commission: s.commission + commission,
-      status: filled >= s.qty - 5e-5 ? 'FILLED' : 'PARTIALLY_FILLED',
-      updatedAt: at,
-    };
+    w.snap = snapWith(s, filled >= s.qty - 5e-5 ? 'FILLED' : 'PARTIALLY_FILLED', filled, avg, s.commission + commission, at);
     const sign = s.side === 'BUY' ? 1 : -1;
     this.cash -= sign * r.qty * r.price + commission;
     this.book(s.symbol, sign * r.qty, r.price);
@@ -280,4 +274,25 @@ export class PaperBroker implements Broker {
   orderCount(): number {
     return this.orders_.size;
   }
+}
+
+/** A new snapshot of `s` (snapshots handed out never change): one literal in field order, cheaper than a spread. */
+function snapWith(s: BrokerOrder, status: OrderStatus, filledQty: number, avgFillPrice: number | null, commission: number, updatedAt: string): BrokerOrder {
+  return {
+    clientOrderId: s.clientOrderId,
+    brokerOrderId: s.brokerOrderId,
+    symbol: s.symbol,
+    side: s.side,
+    type: s.type,
+    timeInForce: s.timeInForce,
+    qty: s.qty,
+    filledQty,
+    avgFillPrice,
+    limitPrice: s.limitPrice,
+    stopPrice: s.stopPrice,
+    status,
+    commission,
+    createdAt: s.createdAt,
+    updatedAt,
+  };
 }

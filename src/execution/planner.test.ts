@@ -112,6 +112,17 @@ describe('planOrders', () => {
 });
 
 describe('fill split', () => {
+  // Invariant: apportioning a total equal to the weights' sum gives back the weights (so a
+  // completing fill may skip apportion), up to 1e12 units (1e8 shares) each.
+  it('apportioning the whole returns the weights', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1e12 }), { minLength: 1, maxLength: 12 }), (w) => {
+        expect(apportion(w.reduce((s, x) => s + x, 0), w)).toEqual(w);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('apportions by largest remainder (hand example)', () => {
     expect(apportion(10, [1, 1, 1])).toEqual([4, 3, 3]);
     expect(apportion(7, [5, 0, 2])).toEqual([5, 0, 2]);

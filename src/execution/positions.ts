@@ -50,15 +50,24 @@ function positionOf(
 /** Books one fill into per-agent positions (by its allocations, or to FUND_BOOK). Mutates `book`. */
 export function bookFill(book: PositionBook, fundId: string, fill: Fill): void {
   const sign = fill.side === 'BUY' ? 1 : -1;
+  let keys = keysByBook.get(book);
+  if (!keys) keysByBook.set(book, (keys = new Map()));
   if (fill.allocations.length === 0) {
-    if (fill.qty !== 0) bookPart(book, fundId, FUND_BOOK, sign * fill.qty, fill);
+    if (fill.qty !== 0) bookPart(book, keys, fundId, FUND_BOOK, sign * fill.qty, fill);
     return;
   }
-  for (const a of fill.allocations) if (a.qty !== 0) bookPart(book, fundId, a.agentId, sign * a.qty, fill);
+  for (const a of fill.allocations) if (a.qty !== 0) bookPart(book, keys, fundId, a.agentId, sign * a.qty, fill);
 }
 
-function bookPart(book: PositionBook, fundId: string, agentId: string, dq: number, fill: Fill): void {
-  const key = positionKey(agentId, fill.symbol);
+/** Agent → symbol → position key: building the key string on every fill cost more than the booking. */
+type KeyCache = Map<string, Map<string, string>>;
+const keysByBook = new WeakMap<PositionBook, KeyCache>();
+
+function bookPart(book: PositionBook, keys: KeyCache, fundId: string, agentId: string, dq: number, fill: Fill): void {
+  let bySymbol = keys.get(agentId);
+  if (!bySymbol) keys.set(agentId, (bySymbol = new Map()));
+  let key = bySymbol.get(fill.symbol);
+  if (key === undefined) bySymbol.set(fill.symbol, (key = positionKey(agentId, fill.symbol)));
   const prev = book.get(key) ?? positionOf(fundId, agentId, fill.symbol, 0, 0, null, 0, fill.timestamp);
   book.set(key, applyTrade(prev, dq, fill.price, fill.timestamp));
 }
