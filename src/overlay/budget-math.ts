@@ -1,5 +1,6 @@
 import type { ReviewContext } from './context.ts';
 import { dotSparse, portfolioVariance, type SparseBook } from './risk-math.ts';
+import { workF64 } from './work.ts';
 
 /**
  * The candidate's risk in closed form. With X0 the fund as approved so far this cycle (plus the
@@ -17,6 +18,10 @@ export interface CandidateRisk {
   readonly cDense: Float64Array;
 }
 
+/**
+ * The candidate's terms (see CandidateRisk). Its vectors are work arrays, valid until the next
+ * candidate's terms are computed (each agent's checks read them in turn; nothing the review returns does).
+ */
 export function candidateRisk(ctx: ReviewContext): CandidateRisk {
   const { model, ledger } = ctx;
   const { N, K, B, F, D } = model;
@@ -24,9 +29,10 @@ export function candidateRisk(ctx: ReviewContext): CandidateRisk {
   const x0 = ctx.work;
   for (let u = 0; u < N; u++) x0[u] = ledger.net[u] ?? 0;
   const a = portfolioVariance(model, x0, ctx.scratch, true);
-  const sx0 = ctx.scratch.sx.slice();
-  const fc = new Float64Array(K);
-  const cDense = new Float64Array(N);
+  const sx0 = workF64('candidate.sx0', N, false);
+  sx0.set(ctx.scratch.sx);
+  const fc = workF64('candidate.fc', K);
+  const cDense = workF64('candidate.dense', N);
   let dcc = 0;
   for (let i = 0; i < c.idx.length; i++) {
     const u = c.idx[i] ?? 0;
@@ -38,7 +44,7 @@ export function candidateRisk(ctx: ReviewContext): CandidateRisk {
     const v = cDense[u] ?? 0;
     if (v !== 0) dcc += (D[u] ?? 0) * v * v;
   }
-  const ffc = new Float64Array(K);
+  const ffc = workF64('candidate.ffc', K, false);
   let cc = dcc;
   for (let i = 0; i < K; i++) {
     let acc = 0;
@@ -77,8 +83,10 @@ export function fundVarAt(z: number, cr: CandidateRisk, s: number): number {
   return z * Math.sqrt(Math.max(0, cr.a + 2 * cr.b * s + cr.cc * s * s));
 }
 
+const NO_GROUP = { pX0: 0, pc: 0 } as const;
+
 /** Euler component VaR (dollars) of the candidate scaled by s plus a group with terms (pX0, pc). */
-export function componentAt(z: number, cr: CandidateRisk, s: number, group: { pX0: number; pc: number } = { pX0: 0, pc: 0 }): number {
+export function componentAt(z: number, cr: CandidateRisk, s: number, group: { readonly pX0: number; readonly pc: number } = NO_GROUP): number {
   const sigma = Math.sqrt(Math.max(0, cr.a + 2 * cr.b * s + cr.cc * s * s));
   if (sigma === 0) return 0;
   return (z * (group.pX0 + s * (group.pc + cr.b) + s * s * cr.cc)) / sigma;

@@ -1,6 +1,6 @@
 import type { SparseBook } from './risk-math.ts';
 import type { Universe } from './universe.ts';
-import { workI32 } from './work.ts';
+import { workF64, workI32 } from './work.ts';
 
 /**
  * The running fund book during one review: books already approved this cycle plus the current
@@ -19,12 +19,23 @@ export class FundLedger {
   sumAbsNet = 0;
   readonly books = new Map<string, SparseBook>();
 
-  constructor(private readonly u: Universe) {
-    this.long = new Float64Array(u.N);
-    this.short = new Float64Array(u.N);
-    this.net = new Float64Array(u.N);
-    this.sectorLong = new Float64Array(u.sectorNames.length);
-    this.sectorShort = new Float64Array(u.sectorNames.length);
+  /** `arrays`: zeroed storage of 3·N + 2·S entries to work in (default: its own). */
+  constructor(
+    private readonly u: Universe,
+    arrays: Float64Array = new Float64Array(3 * u.N + 2 * u.sectorNames.length),
+  ) {
+    const N = u.N;
+    const S = u.sectorNames.length;
+    this.long = arrays.subarray(0, N);
+    this.short = arrays.subarray(N, 2 * N);
+    this.net = arrays.subarray(2 * N, 3 * N);
+    this.sectorLong = arrays.subarray(3 * N, 3 * N + S);
+    this.sectorShort = arrays.subarray(3 * N + S, 3 * N + 2 * S);
+  }
+
+  /** A ledger for one review that works in reused arrays: valid until the next review (nothing the review returns points into them). */
+  static forReview(u: Universe): FundLedger {
+    return new FundLedger(u, workF64('ledger.arrays', 3 * u.N + 2 * u.sectorNames.length));
   }
 
   add(agentId: string, book: SparseBook): void {

@@ -88,7 +88,7 @@ export function reviewFund(input: ReviewInput): FundReview {
   const { universe, model } = prep;
   const N = universe.N;
   const scratch = workScratch(model);
-  const ledger = new FundLedger(universe);
+  const ledger = FundLedger.forReview(universe);
   const proposing = new Set<string>();
   for (const p of proposals) proposing.add(p.agentId);
   for (const [id, b] of prep.currentBooks) if (!proposing.has(id)) ledger.add(id, b);

@@ -5,6 +5,7 @@ import type { RiskModel } from './factor-model-local.ts';
 import type { FundLedger } from './ledger.ts';
 import { addSparse, dotSparse, portfolioVariance, type RiskScratch } from './risk-math.ts';
 import type { Reviewed } from './review-fund.ts';
+import { workF64 } from './work.ts';
 
 /**
  * After every agent is reviewed, a bucket's aggregated component VaR can have moved (components
@@ -12,9 +13,10 @@ import type { Reviewed } from './review-fund.ts';
  * the bucket fits again; scaling toward zero keeps every per-name, sector and top-5 limit.
  */
 export function settleBuckets(reviewed: Reviewed[], ledger: FundLedger, config: FundConfig, fund: FundContext, model: RiskModel, scratch: RiskScratch, N: number): void {
-  const buckets = new Set([...fund.bucketOf.values()]);
+  const buckets = new Set(fund.bucketOf.values());
   for (let round = 0; round < 2 * buckets.size + 2; round++) {
-    const x = ledger.net.slice();
+    const x = workF64('settle.x', N, false);
+    x.set(ledger.net);
     const sigma = Math.sqrt(portfolioVariance(model, x, scratch, true));
     if (sigma === 0) return;
     let worst: { bucket: string; used: number; cap: number } | null = null;

@@ -1,5 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+import { workF64, workI32 } from '../work.ts';
 
 const RULE = 'cross_agent_constraints';
 
@@ -22,7 +23,7 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
     const removed: string[] = [];
     const reasons: Reason[] = [];
     const nameLimit = risk.maxSingleNamePct * fundCap * lf;
-    const effective = new Float64Array(a.names.length);
+    const effective = workF64('constraints.effective', a.names.length, false);
     for (let i = 0; i < a.names.length; i++) {
       const sym = a.names[i] ?? '';
       const u = a.idx[i] ?? 0;
@@ -68,20 +69,28 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
       setCap(caps, sym, cap);
       effective[i] = Math.min(Math.abs(w), cap) * Math.sign(w);
     }
-    // sector caps, by side
+    // sector caps, by side: dollars per (sector, side), the pairs in first-seen order
     const secLimit = risk.maxSectorPct * fundCap * lf;
-    const sums = new Map<string, { s: number; side: number; dollars: number }>();
+    const S = U.sectorNames.length;
+    const slot = workI32('constraints.slot', 2 * S);
+    const dollarsOf = workF64('constraints.dollars', 2 * S);
+    const pairs = workI32('constraints.pairs', 2 * S, false);
+    let np = 0;
     for (let i = 0; i < a.names.length; i++) {
       const e = effective[i] ?? 0;
       if (e === 0) continue;
-      const s = U.sector[a.idx[i] ?? 0] ?? 0;
-      const side = e > 0 ? 1 : -1;
-      const key = `${s}:${side}`;
-      const cur = sums.get(key) ?? { s, side, dollars: 0 };
-      cur.dollars += Math.abs(e) * a.capital;
-      sums.set(key, cur);
+      const key = 2 * (U.sector[a.idx[i] ?? 0] ?? 0) + (e > 0 ? 0 : 1);
+      if (slot[key] === 0) {
+        slot[key] = 1;
+        pairs[np++] = key;
+      }
+      dollarsOf[key] = (dollarsOf[key] ?? 0) + Math.abs(e) * a.capital;
     }
-    for (const { s, side, dollars } of sums.values()) {
+    for (let k = 0; k < np; k++) {
+      const key = pairs[k] ?? 0;
+      const s = key >> 1;
+      const side = (key & 1) === 0 ? 1 : -1;
+      const dollars = dollarsOf[key] ?? 0;
       const used = side > 0 ? (L.sectorLong[s] ?? 0) : (L.sectorShort[s] ?? 0);
       const room = Math.max(0, secLimit - used);
       if (dollars <= room + 1e-6) continue;

@@ -1,6 +1,7 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { componentAt, largestScale } from '../budget-math.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+import { workF64, workI32 } from '../work.ts';
 
 const RULE = 'risk_budget';
 
@@ -21,9 +22,6 @@ export const RiskBudgetCheck: OverlayCheck = {
     const caps: Record<string, number> = {};
     let scale = 1;
     let status: CheckResult['status'] = 'OK';
-    const worse = (s: CheckResult['status']) => {
-      if (s === 'BREACH' || (s === 'WARNING' && status === 'OK')) status = s;
-    };
     if (!(a.capital > 0)) {
       return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'NO_CAPITAL', 'the agent has no allocated capital', { limit: 0, actual: a.capital })] });
     }
@@ -35,7 +33,7 @@ export const RiskBudgetCheck: OverlayCheck = {
     if (daily >= r.maxDailyDrawdownPct) lossBreaches.push(reason(RULE, 'DAILY_LOSS_LIMIT', `daily loss ${(daily * 100).toFixed(2)}% ≥ ${(r.maxDailyDrawdownPct * 100).toFixed(2)}%: reduce only`, { limit: r.maxDailyDrawdownPct, actual: daily }));
     if (monthly >= r.maxMonthlyDrawdownPct) lossBreaches.push(reason(RULE, 'MONTHLY_LOSS_LIMIT', `monthly loss ${(monthly * 100).toFixed(2)}% ≥ ${(r.maxMonthlyDrawdownPct * 100).toFixed(2)}%: reduce only`, { limit: r.maxMonthlyDrawdownPct, actual: monthly }));
     if (lossBreaches.length > 0) {
-      worse('BREACH');
+      status = 'BREACH';
       reasons.push(...lossBreaches);
       for (let i = 0; i < a.names.length; i++) setCap(caps, a.names[i] ?? '', reduceOnlyCap(a.proposedW[i] ?? 0, a.currentW[i] ?? 0));
     }
@@ -49,39 +47,50 @@ export const RiskBudgetCheck: OverlayCheck = {
       net += w;
       if (Math.abs(w) > posCap + 1e-12) {
         setCap(caps, a.names[i] ?? '', posCap);
-        worse('BREACH');
+        status = 'BREACH';
         reasons.push(reason(RULE, 'POSITION_CAP', 'position above the agent cap', { symbol: a.names[i] ?? null, limit: posCap, actual: Math.abs(w) }));
       }
     }
     // per-sector gross cap of the agent's book
     const secCap = r.maxSectorPct * lf;
-    const secGross = new Map<number, number>();
+    // gross per sector, the sectors in first-seen order
+    const S = ctx.universe.sectorNames.length;
+    const secGross = workF64('budget.sectorGross', S);
+    const seen = workI32('budget.sectorSeen', S);
+    const order = workI32('budget.sectors', S, false);
+    let ns = 0;
     for (let i = 0; i < a.names.length; i++) {
       const s = ctx.universe.sector[a.idx[i] ?? 0] ?? 0;
-      secGross.set(s, (secGross.get(s) ?? 0) + Math.min(Math.abs(a.proposedW[i] ?? 0), posCap));
+      if (seen[s] === 0) {
+        seen[s] = 1;
+        order[ns++] = s;
+      }
+      secGross[s] = (secGross[s] ?? 0) + Math.min(Math.abs(a.proposedW[i] ?? 0), posCap);
     }
-    for (const [s, g] of secGross) {
+    for (let k = 0; k < ns; k++) {
+      const s = order[k] ?? 0;
+      const g = secGross[s] ?? 0;
       if (g <= secCap + 1e-12) continue;
       const f = secCap / g;
       const sector = ctx.universe.sectorNames[s] ?? 'Unknown';
       for (let i = 0; i < a.names.length; i++) {
         if ((ctx.universe.sector[a.idx[i] ?? 0] ?? 0) === s) setCap(caps, a.names[i] ?? '', Math.min(Math.abs(a.proposedW[i] ?? 0), posCap) * f);
       }
-      worse('BREACH');
+      status = 'BREACH';
       reasons.push(reason(RULE, 'AGENT_SECTOR_CAP', `sector ${sector} above the agent's sector cap`, { sector, limit: secCap, actual: g }));
     }
     // gross / leverage / net
     const grossCap = Math.min(r.grossExposureCap, r.leverageLimit) * lf;
     if (gross > grossCap + 1e-12) {
       scale = Math.min(scale, grossCap / gross);
-      worse('BREACH');
+      status = 'BREACH';
       const code = r.leverageLimit < r.grossExposureCap ? 'LEVERAGE_CAP' : 'GROSS_CAP';
       reasons.push(reason(RULE, code, 'gross exposure above the agent cap', { limit: grossCap, actual: gross }));
     }
     const netCap = r.netExposureCap * lf;
     if (Math.abs(net) > netCap + 1e-12) {
       scale = Math.min(scale, netCap / Math.abs(net));
-      worse('BREACH');
+      status = 'BREACH';
       reasons.push(reason(RULE, 'NET_CAP', 'net exposure above the agent cap', { limit: netCap, actual: Math.abs(net) }));
     }
     // VaR budget on the Euler component
@@ -94,10 +103,10 @@ export const RiskBudgetCheck: OverlayCheck = {
     if (comp > budget + 1e-9) {
       const s = largestScale(g, budget);
       scale = Math.min(scale, s);
-      worse('BREACH');
+      status = 'BREACH';
       reasons.push(reason(RULE, 'VAR_BUDGET_BREACH', `component VaR uses ${(used * 100).toFixed(1)}% of the agent's budget: book × ${s.toFixed(3)}`, { limit: budget, actual: comp }));
     } else if (used > ctx.config.risk.budgetWarningPct) {
-      worse('WARNING');
+      if (status === 'OK') status = 'WARNING';
       reasons.push(reason(RULE, 'VAR_BUDGET_WARNING', `component VaR uses ${(used * 100).toFixed(1)}% of the agent's budget (warning above ${(ctx.config.risk.budgetWarningPct * 100).toFixed(0)}%)`, { limit: budget, actual: comp }));
     }
     return result(RULE, { status, scale, caps, reasons });
