@@ -58,6 +58,8 @@ export class InMemoryOrderJournal implements OrderJournal {
   private readonly byOrder = new Map<string, OrderEvent[]>();
   /** Ids of non-terminal orders, so `open()` costs O(open), not O(every order ever). */
   private readonly openIds = new Set<string>();
+  /** Orders that reached a terminal status since the last `compact()`. */
+  private finished: string[] = [];
   /** The same operations done before returning (see JournalOps). */
   readonly immediate: ImmediateJournalOps = {
     savePending: (order) => this.savePendingNow(order),
@@ -72,14 +74,16 @@ export class InMemoryOrderJournal implements OrderJournal {
   }
 
   protected apply(e: OrderEvent): void {
-    applyOrderEvent(this.state, e);
+    const o = applyOrderEvent(this.state, e);
     this.log.push(e);
     const list = this.byOrder.get(e.orderId);
     if (list) list.push(e);
     else this.byOrder.set(e.orderId, [e]);
-    const o = this.state.orders.get(e.orderId);
-    if (o && !isTerminal(o.status)) this.openIds.add(e.orderId);
-    else this.openIds.delete(e.orderId);
+    if (e.type === 'OrderCreated') this.openIds.add(e.orderId);
+    else if (isTerminal(o.status)) {
+      this.openIds.delete(e.orderId);
+      this.finished.push(e.orderId);
+    }
   }
 
   /** Called after each event appended (not replayed by the constructor) was applied. */
@@ -129,7 +133,8 @@ export class InMemoryOrderJournal implements OrderJournal {
    * reconciliation from events must not.
    */
   compact(): void {
-    for (const [id, list] of this.byOrder) if (!this.openIds.has(id) && list.length > 0) this.byOrder.delete(id);
+    for (const id of this.finished) this.byOrder.delete(id);
+    this.finished = [];
     this.log = this.log.filter((e) => this.openIds.has(e.orderId));
   }
 

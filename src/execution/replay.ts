@@ -14,19 +14,20 @@ export function emptyExecutionState(): ExecutionState {
   return { orders: new Map(), positions: new Map() };
 }
 
-/** Applies one event to the state (mutating it), through the transition table. */
-export function applyOrderEvent(state: ExecutionState, e: OrderEvent): void {
+/** Applies one event to the state (mutating it), through the transition table. Returns the order after it. */
+export function applyOrderEvent(state: ExecutionState, e: OrderEvent): Order {
   if (e.type === 'OrderCreated') {
     if (state.orders.has(e.orderId)) throw new InvariantError(`order ${e.orderId} created twice`);
     if (e.order.status !== 'PENDING') throw new InvariantError(`order ${e.orderId} created as ${e.order.status}`);
     state.orders.set(e.orderId, e.order);
-    return;
+    return e.order;
   }
   const o = state.orders.get(e.orderId);
   if (!o) throw new InvariantError(`event ${e.type} for unknown order ${e.orderId}`);
   const next = transition(o, e);
   state.orders.set(o.id, next);
   if (e.type === 'OrderPartiallyFilled' || e.type === 'OrderFilled') bookFill(state.positions, o.fundId, e.fill);
+  return next;
 }
 
 /** Rebuilds order and position state from the full event history, in order. */
