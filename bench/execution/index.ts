@@ -189,6 +189,35 @@ export const suites: BenchSuite[] = [
         },
         runs: 10,
       },
+      {
+        // The fund cycle's path end to end: orders sent, traded on the next bar, fills synced into
+        // the journal (split over the agents, booked per agent), finished orders compacted.
+        name: 'OMS round trip: submitAll → next bar → sync → compact × planned orders',
+        setup: () => ({ vs: market(), plan: planOrders(planInput()) }),
+        opsPerRun: planOrders(planInput()).orders.length,
+        run: async (s) => {
+          const { vs, plan } = s as { vs: MarketView[]; plan: ReturnType<typeof planOrders> };
+          const clock = new SimClock(T0);
+          const broker = new PaperBroker({ clock, config: execConfig, mode: 'backtest', initialCash: 1e9 });
+          broker.setMarket(vs[21] ?? (vs[0] as MarketView));
+          const journal = new InMemoryOrderJournal();
+          const oms = new Oms({
+            journal,
+            broker,
+            clock,
+            config: OmsConfig.parse({ maxOrdersPerMinute: 1_000_000, maxOrderValue: 1e12 }),
+            market: { tradingState: () => 'ACTIVE', nav: () => 1e12, price: () => 50, positionQty: () => 0 },
+          });
+          await oms.submitAll(plan.orders.map((p, i) => orderFromPlan(p, { id: `o-${i}`, fundId: 'main', traceId: 'bench', at: AT })));
+          broker.onBar(vs[22] ?? (vs[0] as MarketView));
+          const synced = await oms.sync();
+          journal.compact();
+          return synced.length;
+        },
+        // the JIT needs ~20 passes to settle on this path; every third pass or so carries a GC
+        warmup: 20,
+        runs: 30,
+      },
     ],
   },
 ];
