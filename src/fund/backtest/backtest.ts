@@ -110,7 +110,7 @@ export function backtestServices(
       tradingState: () => omsState.current,
       nav: () => omsState.nav,
       price: (s) => (priceView ? priceView(s) : Number.NaN),
-      positionQty: (s) => state.ledger.agentIds().reduce((q, id) => q + state.ledger.qty(id, s), 0),
+      positionQty: (s) => state.ledger.fundQty(s),
     },
   });
   const logger = o.logger ?? nullLogger;

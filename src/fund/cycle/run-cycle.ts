@@ -1,5 +1,5 @@
 import type { AgentProposal, Alert, DecisionRecord, Fill, Order, OverlayDecision } from '../../contracts/index.ts';
-import { hashOf, isKeelError } from '../../core/index.ts';
+import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
 import { orderFromPlan, planOrders, type AgentTargets } from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import { reviewFund, type FundReview } from '../../overlay/index.ts';
@@ -106,7 +106,8 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   await s.oms.sync();
   const fills = s.journal.drainFills();
   let commissions = bookFills(state.ledger, fills, FUND_BOOK);
-  for (const f of fills) s.logger.log('debug', 'fill', { traceId: f.traceId, orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price });
+  const debug = s.logger !== nullLogger; // per-fill and per-order lines cost objects even when dropped
+  if (debug) for (const f of fills) s.logger.log('debug', 'fill', { traceId: f.traceId, orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price });
   lap('fills');
 
   // 2. mark to market, refresh the fund state (P&L, returns, positions)
@@ -123,7 +124,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   // 3–4. agents propose; the risk committee reviews (the pure decision half, replayable)
   const { proposals, review, failures, proposeMs } = decideCycle(s, state, view, cycleId, timestamp);
   lap('review');
-  for (const p of proposals) s.logger.log('debug', 'proposal', { traceId: p.traceId, cycleId, agentId: p.agentId, signals: p.signals.length, targets: p.targets.length });
+  if (debug) for (const p of proposals) s.logger.log('debug', 'proposal', { traceId: p.traceId, cycleId, agentId: p.agentId, signals: p.signals.length, targets: p.targets.length });
   steps.propose += proposeMs;
   steps.review -= proposeMs;
   const agentAlerts: Alert[] = [];
@@ -211,7 +212,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
       orderFromPlan(p, { id: s.ids.next('o'), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }),
     );
     orders.push(...(await s.oms.submitAll(built)));
-    for (const o of orders) {
+    for (const o of debug ? orders : []) {
       s.logger.log('debug', 'order', { traceId: o.traceId, cycleId, orderId: o.id, symbol: o.symbol, side: o.side, qty: o.qty, status: o.status, agents: o.allocations.map((a) => a.agentId) });
     }
     for (const o of built) tradedNotional += o.qty * (o.decisionPrice ?? 0);

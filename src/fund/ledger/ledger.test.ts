@@ -96,6 +96,8 @@ describe('ledger', () => {
     expect(after).toBe(before);
     expect(l.qty('a', 'X')).toBe(0);
     expect(l.qty('b', 'X') + l.qty('c', 'X')).toBeCloseTo(10, 10);
+    expect(l.fundQty('X')).toBe(l.qty('a', 'X') + l.qty('b', 'X') + l.qty('c', 'X'));
+    expect(l.fundQty('NOPE')).toBe(0);
     expect(l.reconcile()).toBeNull();
     expect(() => l.applyCross('X', 1, [{ agentId: 'b', qty: 1 }])).toThrow(/net to zero/);
   });

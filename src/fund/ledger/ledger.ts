@@ -262,6 +262,13 @@ export class Ledger {
     return (this.books.get(agentId)?.holdings.get(symbol)?.qty4 ?? 0) / QTY_SCALE;
   }
 
+  /** Signed shares the whole fund holds in a symbol (every book, in opening order). */
+  fundQty(symbol: string): number {
+    let q = 0;
+    for (const b of this.books.values()) q += (b.holdings.get(symbol)?.qty4 ?? 0) / QTY_SCALE;
+    return q;
+  }
+
   snapshot(): LedgerSnapshot {
     return {
       books: [...this.books.values()].map((b) => ({

@@ -225,7 +225,7 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
       tradingState: () => tradingState,
       nav: () => ledger.fundNavCents() / 100,
       price: (sym) => closeOf(view, sym),
-      positionQty: (sym) => ledger.agentIds().reduce((q, id) => q + ledger.qty(id, sym), 0),
+      positionQty: (sym) => ledger.fundQty(sym),
     },
   });
   // Write-ahead: every order is in the journal before anything is sent.

@@ -133,7 +133,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
         const u = view.column(sym);
         return u >= 0 ? view.close(u) : Number.NaN;
       },
-      positionQty: (sym) => state.ledger.agentIds().reduce((q, id) => q + state.ledger.qty(id, sym), 0),
+      positionQty: (sym) => state.ledger.fundQty(sym),
     },
   });
   const recovery = await oms.recover();
