@@ -117,14 +117,15 @@ export function refreshOf(config: FundConfig): 'daily' | 'weekly' | 'monthly' {
  * The overlay's risk model for a review: estimated over the whole market at the first row of the
  * refresh period (`riskModel.refresh`), shared by every review of that period through the view's
  * memo, with the rows of `symbols` taken out. Pure: a function of the view, the symbols and the config.
+ * `symbolIndex` (symbol → position in `symbols`), when the caller has one, becomes the model's index.
  */
-export function riskModelFor(view: MarketView, symbols: readonly string[], config: FundConfig): RiskModel {
+export function riskModelFor(view: MarketView, symbols: readonly string[], config: FundConfig, symbolIndex: ReadonlyMap<string, number> | null = null): RiskModel {
   const rm = config.risk.riskModel;
   const row = modelRow(view, refreshOf(config));
   const full = view.memo(`overlay.riskModel:${rm.kind}:${rm.lookbackDays}:${rm.ewmaLambda}:${row}`, () => estimateMarketModel(row === view.t ? view : view.at(row), config));
-  if (row === view.t) return selectRows(full, symbols);
+  if (row === view.t) return selectRows(full, symbols, full.marketNow, symbolIndex);
   const T = full.T;
-  return selectRows(full, symbols, view.memo(`overlay.market:${T}:${view.t}`, () => marketSeries(view, T)));
+  return selectRows(full, symbols, view.memo(`overlay.market:${T}:${view.t}`, () => marketSeries(view, T)), symbolIndex);
 }
 
 /** The rows of `symbols` of a full model: the part of a RiskModel that does not change within a refresh period. */
@@ -147,20 +148,21 @@ interface Rows {
  */
 const rowsCache = new WeakMap<readonly string[], Rows>();
 
-function rowsOf(full: RiskModel, symbols: readonly string[]): Rows {
+function rowsOf(full: RiskModel, symbols: readonly string[], symbolIndex: ReadonlyMap<string, number> | null): Rows {
   const known = rowsCache.get(symbols);
   if (known && known.full === full) return known;
   const { K } = full;
   const N = symbols.length;
-  const B = new Float64Array(N * K);
-  const D = new Float64Array(N);
-  const beta = new Float64Array(N);
+  // B, D and beta in one buffer
+  const data = new Float64Array(N * K + 2 * N);
+  const B = data.subarray(0, N * K);
+  const D = data.subarray(N * K, N * K + N);
+  const beta = data.subarray(N * K + N, N * K + 2 * N);
   const proxied = new Uint8Array(N);
-  const index = new Map<string, number>();
+  const index = symbolIndex ?? new Map(symbols.map((s, u) => [s, u]));
   const issues: string[] = full.issues.filter((i) => !i.startsWith('risk model is not finite for '));
   for (let u = 0; u < N; u++) {
     const sym = symbols[u] ?? '';
-    index.set(sym, u);
     const f = full.index.get(sym);
     if (f === undefined) {
       B[u * K] = 1;
@@ -196,8 +198,8 @@ function residualsOf(rows: Rows, symbols: readonly string[]): Float64Array {
 }
 
 /** The rows of `symbols` (in that order) of a model estimated over a larger universe. */
-function selectRows(full: RiskModel, symbols: readonly string[], marketNow = full.marketNow): RiskModel {
-  const rows = rowsOf(full, symbols);
+function selectRows(full: RiskModel, symbols: readonly string[], marketNow = full.marketNow, symbolIndex: ReadonlyMap<string, number> | null = null): RiskModel {
+  const rows = rowsOf(full, symbols, symbolIndex);
   if (marketNow === full.marketNow && rows.atEstimate !== null) return rows.atEstimate;
   const { index, B, D, beta, proxied, issues } = rows;
   const model: RiskModel = {

@@ -76,7 +76,7 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
   }
   let model: RiskModel;
   try {
-    model = riskModelFor(view, universe.symbols, config);
+    model = riskModelFor(view, universe.symbols, config, universe.index);
     problems.push(...model.issues);
   } catch (e) {
     problems.push(`risk model could not be built: ${e instanceof Error ? e.message : String(e)}`);

@@ -22,7 +22,6 @@ export interface Universe {
 
 /** The part of a universe that depends only on its names and the market's symbols and sectors. */
 interface Layout {
-  readonly sectors: readonly string[];
   readonly symbols: readonly string[];
   readonly index: ReadonlyMap<string, number>;
   readonly column: Int32Array;
@@ -31,41 +30,100 @@ interface Layout {
 }
 
 /**
- * Layouts per market (its symbols array) and name set: a fund reviews much the same names day
- * after day, so the sorted symbols, their index, columns and sector ids are built once and shared
- * (read-only) by every review of that set. Bounded: a market's map is cleared past LAYOUTS entries.
+ * A market's symbols in sorted order (by UTF-16 code units, like `Array.prototype.sort`), and the
+ * layouts of the name sets reviewed in it. A fund reviews much the same names day after day, so a
+ * layout (sorted symbols, index, columns, sector ids) is built once per name set and shared,
+ * read-only, by every review of it. Bounded: the layouts are cleared past LAYOUTS entries.
  */
-const layouts = new WeakMap<readonly string[], Map<string, Layout>>();
-const LAYOUTS = 256;
+interface Market {
+  readonly sectors: readonly string[];
+  /** Rank of each column's symbol in sorted order, and the column of each rank. */
+  readonly rank: Int32Array;
+  readonly byRank: Int32Array;
+  /** Per rank: the last name collection that marked it. */
+  readonly mark: Int32Array;
+  readonly layouts: Map<number, Layout[]>;
+  size: number;
+}
 
-function layoutOf(view: MarketView, symbols: string[]): Layout {
-  let m = layouts.get(view.symbols);
-  if (!m) {
-    m = new Map();
-    layouts.set(view.symbols, m);
+const markets = new WeakMap<readonly string[], Market>();
+const LAYOUTS = 512;
+let generation = 0;
+
+function marketOf(view: MarketView): Market {
+  const known = markets.get(view.symbols);
+  if (known && known.sectors === view.sectors) return known;
+  const U = view.symbols.length;
+  const sorted = Array.from({ length: U }, (_, c) => c).sort((a, b) => {
+    const x = view.symbols[a] ?? '';
+    const y = view.symbols[b] ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const rank = new Int32Array(U);
+  sorted.forEach((c, r) => (rank[c] = r));
+  const m: Market = { sectors: view.sectors, rank, byRank: Int32Array.from(sorted), mark: new Int32Array(U), layouts: new Map(), size: 0 };
+  markets.set(view.symbols, m);
+  return m;
+}
+
+/** The layout of a name set: through the market's ranks when every name is listed, else by sorting the strings. */
+function layoutOf(view: MarketView, names: ReadonlySet<string> | readonly string[]): Layout {
+  const m = marketOf(view);
+  if (++generation >= 0x7fffffff) {
+    generation = 1;
+    m.mark.fill(0);
   }
-  const key = symbols.join('\n');
-  const known = m.get(key);
-  if (known && known.sectors === view.sectors && sameNames(known.symbols, symbols)) return known;
+  const gen = generation;
+  const ranks: number[] = [];
+  for (const s of names) {
+    const c = view.column(s);
+    if (c < 0) return buildLayout(view, [...new Set(names)].sort());
+    const r = m.rank[c] ?? 0;
+    if (m.mark[r] === gen) continue;
+    m.mark[r] = gen;
+    ranks.push(r);
+  }
+  ranks.sort((a, b) => a - b);
+  let h = 0x811c9dc5;
+  for (const r of ranks) h = Math.imul(h ^ r, 0x01000193);
+  const bucket = m.layouts.get(h);
+  if (bucket) {
+    for (const l of bucket) if (sameColumns(l.column, ranks, m.byRank)) return l;
+  }
+  const layout = buildLayout(
+    view,
+    ranks.map((r) => view.symbols[m.byRank[r] ?? 0] ?? ''),
+  );
+  if (m.size >= LAYOUTS) {
+    m.layouts.clear();
+    m.size = 0;
+  }
+  if (bucket) bucket.push(layout);
+  else m.layouts.set(h, [layout]);
+  m.size++;
+  return layout;
+}
+
+function sameColumns(column: Int32Array, ranks: readonly number[], byRank: Int32Array): boolean {
+  if (column.length !== ranks.length) return false;
+  for (let i = 0; i < ranks.length; i++) if (column[i] !== byRank[ranks[i] ?? 0]) return false;
+  return true;
+}
+
+/** The layout of sorted, distinct symbols. */
+function buildLayout(view: MarketView, symbols: readonly string[]): Layout {
   const column = Int32Array.from(symbols, (s) => view.column(s));
   const { sectorOf: sector, names: sectorNames } = sectorIds(Array.from(column, (c) => (c >= 0 ? view.sectors[c] : undefined)));
   const index = new Map<string, number>();
   symbols.forEach((s, u) => index.set(s, u));
-  const layout: Layout = { sectors: view.sectors, symbols, index, column, sector, sectorNames };
-  if (m.size >= LAYOUTS) m.clear();
-  m.set(key, layout);
-  return layout;
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return { symbols, index, column, sector, sectorNames };
 }
 
 /** Sorted union of symbols, so every review of the same input sees the same order. */
 export function buildUniverse(view: MarketView, names: Iterable<string>): Universe {
-  const { symbols, index, column, sector, sectorNames } = layoutOf(view, [...new Set(names)].sort());
+  // a Set or an array can be read twice (a name the market does not list falls back to sorting)
+  const list: ReadonlySet<string> | readonly string[] = names instanceof Set || Array.isArray(names) ? names : [...names];
+  const { symbols, index, column, sector, sectorNames } = layoutOf(view, list);
   const N = symbols.length;
   // one buffer for the five per-day series (one allocation instead of five)
   const data = new Float64Array(5 * N);
