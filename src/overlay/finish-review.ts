@@ -32,14 +32,13 @@ function once<T>(f: () => T): () => T {
 
 /**
  * Fund-level outputs on the final book: snapshot, stress, liquidity, hedges, scores, kill-switch
- * plan, alerts, next state. What the cycle acts on is computed now: the VaR and the budgets (the
- * alerts read them), the risk-reduction plan, the alerts and the next state. The reports nothing
- * in the review depends on are computed when first read, then kept: the snapshot's exposures,
- * concentration, correlation matrix, bucket use and agents' factor loadings; stress tests,
- * liquidity, hedges, correlation recommendations, agent scores and reallocation. A live cycle
- * stores them, so it pays for them; a backtest day whose records are not kept does not. They read
- * only this review's own data (its final book, universe, model, view and state), so they are the
- * same values whenever they are read.
+ * plan, alerts, next state. The reports nothing in the review depends on and that cost more than
+ * a lazy property (about half a microsecond each) are computed when first read, then kept: the
+ * snapshot's factor exposures (style loadings read fundamentals) and agents' factor loadings;
+ * stress tests, liquidity, correlation recommendations (crowding), agent scores and reallocation.
+ * A live cycle stores them, so it pays for them; a backtest day whose records are not kept does
+ * not. They read only this review's own data (its final book, universe, model, view and state),
+ * so they are the same values whenever they are read.
  */
 export function finishReview(args: {
   input: ReviewInput;
@@ -81,20 +80,18 @@ export function finishReview(args: {
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
     budgets[id] = { component: comp, standalone, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
   }
-  const buckets = once((): FundRiskSnapshot['buckets'] => {
-    const bucketComp = new Map<string, number>();
-    for (const id of ids) {
-      const b = fund.bucketOf.get(id) ?? '';
-      bucketComp.set(b, (bucketComp.get(b) ?? 0) + (componentVar.get(id) ?? 0));
-    }
-    return Object.fromEntries(
-      [...bucketComp.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([b, comp]) => {
-        const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
-        const used = cap > 0 ? comp / cap : 0;
-        return [b, { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) }];
-      }),
-    );
-  });
+  const bucketComp = new Map<string, number>();
+  for (const id of ids) {
+    const b = fund.bucketOf.get(id) ?? '';
+    bucketComp.set(b, (bucketComp.get(b) ?? 0) + (componentVar.get(id) ?? 0));
+  }
+  const buckets: FundRiskSnapshot['buckets'] = Object.fromEntries(
+    [...bucketComp.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([b, comp]) => {
+      const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
+      const used = cap > 0 ? comp / cap : 0;
+      return [b, { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) }];
+    }),
+  );
   const style = once(() => styleLoadings(view, universe));
   const exposures = once(() => {
     const out = factorMap(model, x, riskScratch(model));
@@ -109,22 +106,19 @@ export function finishReview(args: {
     out.value = val;
     return out;
   });
-  const conc = once(() => concentration(universe, x, capital));
+  const conc = concentration(universe, x, capital);
   const loadings = once(() => factorLoadings(state, model, view));
   const correlations = facts.correlations;
-  const agentCorrelations = once((): FundRiskSnapshot['agentCorrelations'] => {
-    const n = correlations.ids.length;
-    const matrix: number[][] = [];
-    for (let i = 0; i < n; i++) {
-      const row: number[] = [];
-      for (let j = 0; j < n; j++) {
-        const r = correlations.matrix[i * n + j] ?? Number.NaN;
-        row.push(Number.isFinite(r) ? r : 0);
-      }
-      matrix.push(row);
+  const n = correlations.ids.length;
+  const matrix: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const r = correlations.matrix[i * n + j] ?? Number.NaN;
+      row.push(Number.isFinite(r) ? r : 0);
     }
-    return { ids: correlations.ids, matrix, average: Number.isFinite(correlations.average) ? correlations.average : null };
-  });
+    matrix.push(row);
+  }
   const snapshot: FundRiskSnapshot = {
     asOf: state.asOf,
     capital: state.capital,
@@ -133,37 +127,19 @@ export function finishReview(args: {
     cvar95: cvarC,
     var95Pct: varC / capital,
     var99Pct: var99 / capital,
-    get gross() {
-      return conc().gross;
-    },
-    get net() {
-      return conc().net;
-    },
+    gross: conc.gross,
+    net: conc.net,
     get factorExposures() {
       return exposures();
     },
-    get largestSingleName() {
-      return conc().largest;
-    },
-    get top10Pct() {
-      return conc().top10Pct;
-    },
-    get hhi() {
-      return conc().hhi;
-    },
-    get netBySector() {
-      return conc().bySector;
-    },
-    get netByName() {
-      return conc().byName;
-    },
-    get agentCorrelations() {
-      return agentCorrelations();
-    },
+    largestSingleName: conc.largest,
+    top10Pct: conc.top10Pct,
+    hhi: conc.hhi,
+    netBySector: conc.bySector,
+    netByName: conc.byName,
+    agentCorrelations: { ids: correlations.ids, matrix, average: Number.isFinite(correlations.average) ? correlations.average : null },
     budgets,
-    get buckets() {
-      return buckets();
-    },
+    buckets,
     get agentFactorLoadings() {
       return loadings();
     },
@@ -179,7 +155,7 @@ export function finishReview(args: {
     return runStress(stressBooks, model, style(), capital, worstWindows(model, options.replayWindows));
   });
   const liquidity = once(() => liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut));
-  const hedges = once(() => recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges));
+  const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges);
   const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, options.crowdingAgents), options.correlationShock, config.killSwitch.avgAgentCorrelation));
   const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
   const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
@@ -216,12 +192,8 @@ export function finishReview(args: {
     get liquidity() {
       return liquidity();
     },
-    get hedges() {
-      return hedges().recommendations;
-    },
-    get hedgePositions() {
-      return hedges().positions;
-    },
+    hedges: hedges.recommendations,
+    hedgePositions: hedges.positions,
     get correlationActions() {
       return correlationActions();
     },
