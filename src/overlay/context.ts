@@ -117,19 +117,6 @@ export function result(
   };
 }
 
-/**
- * An empty record for per-name caps that a check fills for many names: created in V8's dictionary
- * mode (deleting a property that is not the last one switches an object to it). Its keys are
- * symbols, a different set each review, and an object in fast mode gets a new hidden class for each
- * key added. A plain object all the same: same prototype, keys in insertion order.
- */
-export function capsRecord(): Record<string, number> {
-  const r: Record<string, number> = { a: 0, b: 0 };
-  delete r.a;
-  delete r.b;
-  return r;
-}
-
 /** Tightest cap on |weight| for a name (fractions of the agent's capital). */
 export function setCap(caps: Record<string, number>, symbol: string, cap: number): void {
   const c = Math.max(0, cap);

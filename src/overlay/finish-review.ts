@@ -16,6 +16,7 @@ import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import type { OverlayOptions } from './types.ts';
 import type { Universe } from './universe.ts';
+import { dictionaryRecord } from './work.ts';
 
 /** A value computed on first read, then kept. */
 function once<T>(f: () => T): () => T {
@@ -85,13 +86,13 @@ export function finishReview(args: {
     const b = fund.bucketOf.get(id) ?? '';
     bucketComp.set(b, (bucketComp.get(b) ?? 0) + (componentVar.get(id) ?? 0));
   }
-  const buckets: FundRiskSnapshot['buckets'] = Object.fromEntries(
-    [...bucketComp.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([b, comp]) => {
-      const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
-      const used = cap > 0 ? comp / cap : 0;
-      return [b, { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) }];
-    }),
-  );
+  const buckets = dictionaryRecord<FundRiskSnapshot['buckets'][string]>();
+  for (const b of [...bucketComp.keys()].sort((p, q) => p.localeCompare(q))) {
+    const comp = bucketComp.get(b) ?? 0;
+    const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
+    const used = cap > 0 ? comp / cap : 0;
+    buckets[b] = { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
+  }
   const style = once(() => styleLoadings(view, universe));
   const exposures = once(() => {
     const out = factorMap(model, x, riskScratch(model));

@@ -13,7 +13,7 @@ import type { LiquidityReport } from './liquidity.ts';
 import { buildCandidate, holdCandidate, prepare } from './prepare.ts';
 import type { RiskReductionPlan } from './reduction-plan.ts';
 import { finishReview } from './finish-review.ts';
-import { addSparse, riskScratch, type RiskScratch, type SparseBook } from './risk-math.ts';
+import { addSparse, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { AgentScore, Reallocation } from './scoring.ts';
 import { settleBuckets } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
@@ -159,12 +159,9 @@ function runChecks(checks: readonly OverlayCheck[], proposal: AgentProposal, ctx
   return out;
 }
 
-/** The risk scratch of a review, reused while the model's shape (N, K) stays the same. */
-let scratchShape: { N: number; K: number; s: RiskScratch } | null = null;
-
+/** The risk scratch of a review, in work arrays. */
 function workScratch(model: RiskModel): RiskScratch {
-  if (scratchShape === null || scratchShape.N !== model.N || scratchShape.K !== model.K) scratchShape = { N: model.N, K: model.K, s: riskScratch(model) };
-  return scratchShape.s;
+  return { f: workF64('review.f', model.K, false), ff: workF64('review.ff', model.K, false), sx: workF64('review.sx', model.N, false) };
 }
 
 /** One agent's review context; its candidate risk is computed on first use, then kept. */

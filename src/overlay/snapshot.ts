@@ -1,6 +1,7 @@
 import type { RiskModel } from './factor-model-local.ts';
 import { factorExposures, type RiskScratch } from './risk-math.ts';
 import type { Universe } from './universe.ts';
+import { dictionaryRecord } from './work.ts';
 
 export type BudgetStatus = 'WITHIN_BUDGET' | 'WARNING' | 'BREACH';
 
@@ -56,7 +57,7 @@ export function concentration(
   let net = 0;
   let best = -1;
   let bestV = 0;
-  const bySector: Record<string, number> = {};
+  const bySector = dictionaryRecord<number>();
   for (let i = 0; i < u.N; i++) {
     const v = x[i] ?? 0;
     if (v === 0) continue;

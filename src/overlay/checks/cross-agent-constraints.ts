@@ -1,6 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
-import { capsRecord, reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { workF64, workI32 } from '../work.ts';
+import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+import { dictionaryRecord, workF64, workI32 } from '../work.ts';
 
 const RULE = 'cross_agent_constraints';
 
@@ -19,7 +19,7 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
     const risk = ctx.config.risk;
     const lf = ctx.fund.limitFactor;
     const fundCap = ctx.state.capital;
-    const caps = capsRecord();
+    const caps = dictionaryRecord<number>();
     const removed: string[] = [];
     const reasons: Reason[] = [];
     const nameLimit = risk.maxSingleNamePct * fundCap * lf;
