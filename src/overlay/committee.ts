@@ -174,6 +174,28 @@ function codesBySymbol(results: readonly CheckResult[]): Map<string, string[]> |
   return out;
 }
 
+/**
+ * Sorts target positions: reducing first, then by |Δ notional| descending, then by position. With
+ * finite notionals this is a strict total order, so the result is the one Array.prototype.sort
+ * gives with the same comparison (which the caller uses otherwise); without its temporary arrays.
+ */
+function insertionSort(order: number[], red: Int32Array, finD: Float64Array, curD: Float64Array): void {
+  for (let k = 1; k < order.length; k++) {
+    const y = order[k] ?? 0;
+    const ry = red[y] ?? 0;
+    const dy = Math.abs((finD[y] ?? 0) - (curD[y] ?? 0));
+    let j = k - 1;
+    for (; j >= 0; j--) {
+      const x = order[j] ?? 0;
+      const rx = red[x] ?? 0;
+      // does x stay before y? (reducing first, larger move first, lower position first)
+      if (rx > ry || (rx === ry && (Math.abs((finD[x] ?? 0) - (curD[x] ?? 0)) > dy || (Math.abs((finD[x] ?? 0) - (curD[x] ?? 0)) === dy && x < y)))) break;
+      order[j + 1] = x;
+    }
+    order[j + 1] = y;
+  }
+}
+
 /** Builds the one OverlayDecision of an agent and its target positions (weights and dollars). */
 export function buildDecision(args: {
   ctx: ReviewContext;
@@ -197,16 +219,19 @@ export function buildDecision(args: {
   const finD = workF64('decision.final', n, false);
   const red = workI32('decision.reducing', n, false);
   const order: number[] = [];
+  let finite = true;
   for (let i = 0; i < n; i++) {
     const c = (a.currentW[i] ?? 0) * a.capital;
     const f = (finalW[i] ?? 0) * a.capital;
     curD[i] = c;
     finD[i] = f;
     red[i] = Math.abs(f) < Math.abs(c) - 1e-9 || f * c < 0 ? 1 : 0;
+    if (!Number.isFinite(f - c)) finite = false;
     order.push(i);
   }
-  // exposure-reducing trades first, then by |Δ notional|, then by name
-  order.sort((x, y) => (red[y] ?? 0) - (red[x] ?? 0) || Math.abs((finD[y] ?? 0) - (curD[y] ?? 0)) - Math.abs((finD[x] ?? 0) - (curD[x] ?? 0)) || x - y);
+  // exposure-reducing trades first, then by |Δ notional|, then by position
+  if (finite) insertionSort(order, red, finD, curD);
+  else order.sort((x, y) => (red[y] ?? 0) - (red[x] ?? 0) || Math.abs((finD[y] ?? 0) - (curD[y] ?? 0)) - Math.abs((finD[x] ?? 0) - (curD[x] ?? 0)) || x - y);
   const codes = codesBySymbol(results);
   const targets: FinalTarget[] = [];
   const positions: TargetPosition[] = [];

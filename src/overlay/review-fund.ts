@@ -101,10 +101,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     pendingBooks.set(c.agentId, c.proposedBook);
     addSparse(pending, c.proposedBook, 1);
   }
-  const bucketOf = new Map<string, string>();
-  for (const a of config.agents) bucketOf.set(a.id, agentBucket(a));
-  for (const c of candidates) if (!bucketOf.has(c.agentId)) bucketOf.set(c.agentId, c.bucket);
-  for (const a of state.agents) if (!bucketOf.has(a.agentId)) bucketOf.set(a.agentId, STRATEGY_BUCKET_MAP.committee);
+  const bucketOf = bucketsOf(config, candidates, state);
   const failSafe = prep.problems.length > 0;
   const facts = fundFacts(state, config, view, options, prep, ledger, pending, pendingBooks, scratch, failSafe, bucketOf);
   const fund = facts.context;
@@ -151,6 +148,30 @@ export function reviewFund(input: ReviewInput): FundReview {
     positions[r.original.agentId] = out.positions;
   }
   return finishReview({ input, options, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
+}
+
+/** The configured agents' buckets, per config object (a config is immutable data). */
+const configBuckets = new WeakMap<FundConfig, ReadonlyMap<string, string>>();
+
+/** Each agent's bucket: configured, else its proposal's strategy, else (held only) the committee's. */
+function bucketsOf(config: FundConfig, candidates: readonly AgentCandidate[], state: FundState): ReadonlyMap<string, string> {
+  let base = configBuckets.get(config);
+  if (!base) {
+    base = new Map(config.agents.map((a) => [a.id, agentBucket(a)]));
+    configBuckets.set(config, base);
+  }
+  let out: Map<string, string> | null = null;
+  for (const c of candidates) {
+    if ((out ?? base).has(c.agentId)) continue;
+    out ??= new Map(base);
+    out.set(c.agentId, c.bucket);
+  }
+  for (const a of state.agents) {
+    if ((out ?? base).has(a.agentId)) continue;
+    out ??= new Map(base);
+    out.set(a.agentId, STRATEGY_BUCKET_MAP.committee);
+  }
+  return out ?? base;
 }
 
 function runChecks(checks: readonly OverlayCheck[], proposal: AgentProposal, ctx: ReviewContext): CheckResult[] {

@@ -83,7 +83,7 @@ function layoutOf(view: MarketView, names: ReadonlySet<string> | readonly string
     m.mark[r] = gen;
     ranks.push(r);
   }
-  ranks.sort((a, b) => a - b);
+  sortDistinct(ranks);
   let h = 0x811c9dc5;
   for (const r of ranks) h = Math.imul(h ^ r, 0x01000193);
   const bucket = m.layouts.get(h);
@@ -102,6 +102,20 @@ function layoutOf(view: MarketView, names: ReadonlySet<string> | readonly string
   else m.layouts.set(h, [layout]);
   m.size++;
   return layout;
+}
+
+/** Sorts distinct integers ascending (insertion sort: a review's names are few; no temporary arrays). */
+function sortDistinct(a: number[]): void {
+  if (a.length > 64) {
+    a.sort((x, y) => x - y);
+    return;
+  }
+  for (let k = 1; k < a.length; k++) {
+    const v = a[k] ?? 0;
+    let j = k - 1;
+    for (; j >= 0 && (a[j] ?? 0) > v; j--) a[j + 1] = a[j] ?? 0;
+    a[j + 1] = v;
+  }
 }
 
 function sameColumns(column: Int32Array, ranks: readonly number[], byRank: Int32Array): boolean {
