@@ -1,6 +1,7 @@
 import type { FundConfig } from '../contracts/index.ts';
 import { sectorIds, type MarketView } from '../market/index.ts';
 import { dayOf } from './days.ts';
+import { marketReturns } from './market-tape.ts';
 import { workF64 } from './work.ts';
 
 /**
@@ -49,44 +50,6 @@ export interface RiskModel {
 const MIN_OBS = 20;
 const PROXY_VOL = 0.03;
 
-/** Daily market returns of the last T rows: the `market` reference (levels or returns), else the equal-weighted mean of every name. */
-function marketSeries(view: MarketView, T: number): Float64Array {
-  const out = new Float64Array(T);
-  if (view.referenceNames().includes('market')) {
-    const s = view.reference('market', T + 1);
-    let positive = 0;
-    let finite = 0;
-    for (let i = 0; i < s.length; i++) {
-      const v = s[i] ?? Number.NaN;
-      if (Number.isFinite(v)) {
-        finite++;
-        if (v > 1) positive++;
-      }
-    }
-    const isLevel = finite > 0 && positive === finite;
-    for (let k = 0; k < T; k++) {
-      const cur = s[k + 1] ?? Number.NaN;
-      out[k] = isLevel ? cur / (s[k] ?? Number.NaN) - 1 : cur;
-    }
-    return out;
-  }
-  const U = view.U;
-  const panel = view.returnsPanel(T);
-  for (let k = 0; k < T; k++) {
-    let sum = 0;
-    let n = 0;
-    for (let u = 0; u < U; u++) {
-      const r = panel[k * U + u] as number;
-      if (r === r) {
-        sum += r;
-        n++;
-      }
-    }
-    out[k] = n > 0 ? sum / n : Number.NaN;
-  }
-  return out;
-}
-
 /**
  * The risk model for `symbols` from the view's last `riskModel.lookbackDays` rows. It is estimated
  * over every name of the view (the estimation universe: a sector factor is the mean market
@@ -125,7 +88,7 @@ export function riskModelFor(view: MarketView, symbols: readonly string[], confi
   const full = view.memo(`overlay.riskModel:${rm.kind}:${rm.lookbackDays}:${rm.ewmaLambda}:${row}`, () => estimateMarketModel(row === view.t ? view : view.at(row), config));
   if (row === view.t) return selectRows(full, symbols, full.marketNow, symbolIndex);
   const T = full.T;
-  return selectRows(full, symbols, view.memo(`overlay.market:${T}:${view.t}`, () => marketSeries(view, T)), symbolIndex);
+  return selectRows(full, symbols, marketReturns(view, T), symbolIndex);
 }
 
 /** The rows of `symbols` of a full model: the part of a RiskModel that does not change within a refresh period. */
@@ -387,7 +350,7 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
   // column-major (N×T) so each name's series is contiguous; becomes the residuals
   const col = new Float64Array(N * T);
   for (let u = 0; u < N; u++) view.windowInto('ret', u, T, col, u * T);
-  const mkt = marketSeries(view, T);
+  const mkt = marketReturns(view, T);
   const issues: string[] = [];
   const w = observationWeights(rm.kind === 'ewma' ? rm.ewmaLambda : 1, T);
   const { sectorOf, names: sectorNames } = sectorIds(view.sectors);
