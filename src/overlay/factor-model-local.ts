@@ -183,19 +183,29 @@ function selectRows(full: RiskModel, symbols: readonly string[], marketNow = ful
  * returns in `col`, its market residuals (NaN where missing; all NaN for a proxied name), summed
  * per sector and day into `secSum`/`secCnt` (S×T, day-contiguous).
  */
-function marketBetas(col: Float64Array, mkt: Float64Array, mOk: Uint8Array, w: Float64Array, sectorOf: Int32Array, N: number, T: number, secSum: Float64Array, secCnt: Float64Array): { beta: Float64Array; proxied: Uint8Array } {
+function marketBetas(col: Float64Array, mkt: Float64Array, mOk: Uint8Array, w: Float64Array, sectorOf: Int32Array, N: number, T: number, secSum: Float64Array, secCnt: Float64Array, unitAllOk: boolean): { beta: Float64Array; proxied: Uint8Array } {
   const beta = new Float64Array(N);
   const proxied = new Uint8Array(N);
   for (let u = 0; u < N; u++) {
     const o = u * T;
     let sw = 0, sx = 0, sy = 0, sxx0 = 0, sxy0 = 0, n = 0;
-    for (let k = 0; k < T; k++) {
-      const r = col[o + k] as number;
-      if (mOk[k] !== 1 || r !== r) continue;
-      const wk = w[k] as number;
-      const m = mkt[k] as number;
-      const wm = wk * m;
-      sw += wk; sx += wm; sy += wk * r; sxx0 += wm * m; sxy0 += wm * r; n++;
+    if (unitAllOk) {
+      // unit weights on every row: the same sums without multiplying by 1 (1 · x = x exactly)
+      for (let k = 0; k < T; k++) {
+        const r = col[o + k] as number;
+        if (r !== r) continue;
+        const m = mkt[k] as number;
+        sw += 1; sx += m; sy += r; sxx0 += m * m; sxy0 += m * r; n++;
+      }
+    } else {
+      for (let k = 0; k < T; k++) {
+        const r = col[o + k] as number;
+        if (mOk[k] !== 1 || r !== r) continue;
+        const wk = w[k] as number;
+        const m = mkt[k] as number;
+        const wm = wk * m;
+        sw += wk; sx += wm; sy += wk * r; sxx0 += wm * m; sxy0 += wm * r; n++;
+      }
     }
     if (n < MIN_OBS || sw <= 0) {
       proxied[u] = 1;
@@ -238,19 +248,28 @@ function factorReturns(mkt: Float64Array, mOk: Uint8Array, secSum: Float64Array,
 }
 
 /** Each unproxied name's loading γ on its sector factor and its specific variance D (weighted). */
-function sectorLoadings(resid: Float64Array, fac: Float64Array, w: Float64Array, sectorOf: Int32Array, proxied: Uint8Array, B: Float64Array, D: Float64Array, N: number, T: number, K: number): void {
+function sectorLoadings(resid: Float64Array, fac: Float64Array, w: Float64Array, sectorOf: Int32Array, proxied: Uint8Array, B: Float64Array, D: Float64Array, N: number, T: number, K: number, unit: boolean): void {
   for (let u = 0; u < N; u++) {
     if (proxied[u] === 1) continue;
     const s = sectorOf[u] as number;
     const o = u * T;
     const fo = (1 + s) * T;
     let sw = 0, see = 0, sef = 0, sff = 0;
-    for (let k = 0; k < T; k++) {
-      const e = resid[o + k] as number;
-      if (e !== e) continue;
-      const f = fac[fo + k] as number;
-      const wk = w[k] as number;
-      sw += wk; sef += wk * e * f; sff += wk * f * f; see += wk * e * e;
+    if (unit) {
+      for (let k = 0; k < T; k++) {
+        const e = resid[o + k] as number;
+        if (e !== e) continue;
+        const f = fac[fo + k] as number;
+        sw += 1; sef += e * f; sff += f * f; see += e * e;
+      }
+    } else {
+      for (let k = 0; k < T; k++) {
+        const e = resid[o + k] as number;
+        if (e !== e) continue;
+        const f = fac[fo + k] as number;
+        const wk = w[k] as number;
+        sw += wk; sef += wk * e * f; sff += wk * f * f; see += wk * e * e;
+      }
     }
     const g = sff > 0 ? sef / sff : 0;
     B[u * K + 1 + s] = g;
@@ -291,14 +310,22 @@ function dot2(a: Float64Array, oa: number, b: Float64Array, ob: number, c: Float
  * Weighted covariance (K×K) of the factor returns (K×T, day-contiguous) over the rows where the
  * market is known. Centres `fac` in place (zero where the market is missing).
  */
-function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T: number, K: number): Float64Array {
+function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T: number, K: number, unitAllOk: boolean): Float64Array {
   const F = new Float64Array(K * K);
   let sw = 0;
   for (let k = 0; k < T; k++) if (mOk[k] === 1) sw += w[k] as number;
-  // centred columns, and the same weighted: one register accumulator per entry in the dot products
-  const wdc = workF64('est.wdc', K * T, true);
+  // centred columns, and the same weighted: one register accumulator per entry in the dot products.
+  // With unit weights on every row, the weighted columns are the centred ones (1 · v = v exactly).
+  const wdc = unitAllOk ? fac : workF64('est.wdc', K * T, true);
   for (let i = 0; i < K; i++) {
     const o = i * T;
+    if (unitAllOk) {
+      let mean = 0;
+      for (let k = 0; k < T; k++) mean += fac[o + k] as number;
+      if (sw > 0) mean /= sw;
+      for (let k = 0; k < T; k++) fac[o + k] = (fac[o + k] as number) - mean;
+      continue;
+    }
     let mean = 0;
     for (let k = 0; k < T; k++) if (mOk[k] === 1) mean += (w[k] as number) * (fac[o + k] as number);
     if (sw > 0) mean /= sw;
@@ -367,7 +394,8 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
   if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
   const secSum = workF64('est.secSum', T * S, true);
   const secCnt = workF64('est.secCnt', T * S, true);
-  const { beta, proxied } = marketBetas(col, mkt, mOk, w, sectorOf, N, T, secSum, secCnt);
+  const unitAllOk = rm.kind !== 'ewma' && mktObs === T;
+  const { beta, proxied } = marketBetas(col, mkt, mOk, w, sectorOf, N, T, secSum, secCnt, unitAllOk);
   const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S, workF64('est.fac', T * K, false));
   const B = new Float64Array(N * K);
   const D = new Float64Array(N);
@@ -378,8 +406,8 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
     const vol = Number.isFinite(v) ? Math.max(v, PROXY_VOL) : PROXY_VOL;
     D[u] = vol * vol;
   }
-  sectorLoadings(col, fac, w, sectorOf, proxied, B, D, N, T, K);
-  const F = factorCovariance(fac, mOk, w, T, K);
+  sectorLoadings(col, fac, w, sectorOf, proxied, B, D, N, T, K, rm.kind !== 'ewma');
+  const F = factorCovariance(fac, mOk, w, T, K, unitAllOk);
   for (let i = 0; i < F.length; i++) if (!Number.isFinite(F[i] ?? Number.NaN)) issues.push('factor covariance has a non-finite entry');
   for (let u = 0; u < N; u++) {
     if (!Number.isFinite(D[u] ?? Number.NaN) || !Number.isFinite(B[u * K] ?? Number.NaN)) issues.push(`risk model is not finite for ${symbols[u]}`);
