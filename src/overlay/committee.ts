@@ -10,7 +10,7 @@ import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
 import { TradingStateCheck } from './checks/trading-state-gate.ts';
 import { largestScale } from './budget-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
-import { workF64, workI32 } from './work.ts';
+import { isDictionaryRecord, workF64, workI32 } from './work.ts';
 
 /** The overlay's checks in review order (one file each in checks/). */
 export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
@@ -51,9 +51,17 @@ export function combineResults(a: AgentCandidate, results: readonly CheckResult[
     else fit = Math.min(fit, r.scale);
     if (r.block) block = true;
     const rc = r.caps;
-    for (const sym in rc) {
-      const i = positionOf(a.names, sym);
-      if (i >= 0) caps[i] = Math.min(caps[i] ?? Number.POSITIVE_INFINITY, rc[sym] ?? Number.NaN);
+    if (isDictionaryRecord(rc)) {
+      // a record filled name by name: look the names up (enumerating a dictionary sorts its keys)
+      for (let i = 0; i < a.names.length; i++) {
+        const c = rc[a.names[i] ?? ''];
+        if (typeof c === 'number') caps[i] = Math.min(caps[i] ?? Number.POSITIVE_INFINITY, c);
+      }
+    } else {
+      for (const sym in rc) {
+        const i = positionOf(a.names, sym);
+        if (i >= 0) caps[i] = Math.min(caps[i] ?? Number.POSITIVE_INFINITY, rc[sym] ?? Number.NaN);
+      }
     }
     for (const sym of r.removed) {
       const i = positionOf(a.names, sym);
@@ -175,9 +183,9 @@ function codesBySymbol(results: readonly CheckResult[]): Map<string, string[]> |
 }
 
 /**
- * Sorts target positions: reducing first, then by |Δ notional| descending, then by position. With
- * finite notionals this is a strict total order, so the result is the one Array.prototype.sort
- * gives with the same comparison (which the caller uses otherwise); without its temporary arrays.
+ * Sorts a few target positions: reducing first, then by |Δ notional| descending, then by position.
+ * With finite notionals this is a strict total order, so the result is the one Array.prototype.sort
+ * gives with the same comparison (which the caller uses otherwise), without its temporary arrays.
  */
 function insertionSort(order: number[], red: Int32Array, finD: Float64Array, curD: Float64Array): void {
   for (let k = 1; k < order.length; k++) {
@@ -230,7 +238,7 @@ export function buildDecision(args: {
     order.push(i);
   }
   // exposure-reducing trades first, then by |Δ notional|, then by position
-  if (finite) insertionSort(order, red, finD, curD);
+  if (finite && n <= 32) insertionSort(order, red, finD, curD);
   else order.sort((x, y) => (red[y] ?? 0) - (red[x] ?? 0) || Math.abs((finD[y] ?? 0) - (curD[y] ?? 0)) - Math.abs((finD[x] ?? 0) - (curD[x] ?? 0)) || x - y);
   const codes = codesBySymbol(results);
   const targets: FinalTarget[] = [];

@@ -5,6 +5,7 @@ import { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-loc
 import type { SparseBook } from './risk-math.ts';
 import type { AgentBookState, FundState } from './types.ts';
 import { buildUniverse, type Universe } from './universe.ts';
+import { workI32 } from './work.ts';
 
 /** Everything a review needs that does not depend on the order of agents. */
 export interface Prepared {
@@ -88,16 +89,21 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
 /** Sums duplicate indices of a book (in the order they appear, from 0) and sorts it by index. */
 function mergeBook(idx: Int32Array, val: Float64Array): SparseBook {
   const n = idx.length;
-  // a stable insertion sort of the positions by index: books are small, and duplicates stay in order
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = idx[i] ?? 0;
-    let k = i;
-    while (k > 0 && (idx[order[k - 1] ?? 0] ?? 0) > u) {
-      order[k] = order[k - 1] ?? 0;
-      k--;
+  // the positions by index, duplicates in the order they appear (an insertion sort for a small book)
+  const order = workI32('prepare.order', n, false);
+  if (n > 32) {
+    const sorted = Array.from({ length: n }, (_, i) => i).sort((x, y) => (idx[x] ?? 0) - (idx[y] ?? 0) || x - y);
+    order.set(sorted);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const u = idx[i] ?? 0;
+      let k = i;
+      while (k > 0 && (idx[order[k - 1] ?? 0] ?? 0) > u) {
+        order[k] = order[k - 1] ?? 0;
+        k--;
+      }
+      order[k] = i;
     }
-    order[k] = i;
   }
   let m = 0;
   for (let k = 0; k < n; k++) if (k === 0 || idx[order[k] ?? 0] !== idx[order[k - 1] ?? 0]) m++;

@@ -1,5 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+import { dictionaryRecord } from '../work.ts';
 
 const RULE = 'regime_circuit_breaker';
 
@@ -14,11 +15,12 @@ export const RegimeCircuitBreakerCheck: OverlayCheck = {
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const f = ctx.fund;
     const reasons: Reason[] = [];
-    const caps: Record<string, number> = {};
+    let caps: Record<string, number> = {};
     let scale = 1;
     const m = f.regimeMultiplier;
     if (m <= 0) {
       const a = ctx.agent;
+      caps = dictionaryRecord<number>();
       for (let i = 0; i < a.names.length; i++) setCap(caps, a.names[i] ?? '', reduceOnlyCap(a.proposedW[i] ?? 0, a.currentW[i] ?? 0));
       reasons.push(reason(RULE, 'REGIME_BLOCK', `regime ${f.regime}: multiplier 0, no new risk`, { limit: 0, actual: m }));
     } else if (m < 1) {
