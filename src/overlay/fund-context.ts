@@ -120,7 +120,8 @@ export function fundFacts(
     agentCorrelation.set(correlations.ids[i] ?? '', { maxPair: c > 0 ? best : Number.NaN, with: who, average: c > 0 ? s / c : Number.NaN });
   }
   // kill switches
-  const vix = view.referenceNames().includes('vix') ? lastFinite(view.reference('vix', 5)) : (view.macro('vix') ?? Number.NaN);
+  const hasVix = view.memo('overlay.hasVix', () => view.referenceNames().includes('vix'));
+  const vix = hasVix ? lastFinite(view.reference('vix', 5)) : (view.macro('vix') ?? Number.NaN);
   let vr = 0;
   let vc = 0;
   for (let u = 0; u < universe.N; u++) {

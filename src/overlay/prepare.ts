@@ -42,14 +42,15 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
   if (!(Number.isFinite(state.highWaterMark) && state.highWaterMark > 0)) problems.push(`fund high-water mark is not a positive number (${state.highWaterMark})`);
   const agentConfigs = agentConfigsOf(config);
   const agentStates = new Map<string, AgentBookState>();
-  const names = new Set<string>();
+  // every name held or proposed, repeats included (the universe keeps each once)
+  const names: string[] = [];
   for (const a of state.agents) {
     agentStates.set(a.agentId, a);
     if (!Number.isFinite(a.equity) || !Number.isFinite(a.highWaterMark) || !Number.isFinite(a.allocatedCapital)) problems.push(`agent ${a.agentId}: equity, high-water mark or capital is not finite`);
-    for (const p of a.positions) names.add(p.symbol);
-    if (a.positions.length === 0) for (const w of a.weights ?? []) names.add(w.symbol);
+    for (const p of a.positions) names.push(p.symbol);
+    if (a.positions.length === 0) for (const w of a.weights ?? []) names.push(w.symbol);
   }
-  for (const p of proposals) for (const t of p.targets) names.add(t.symbol);
+  for (const p of proposals) for (const t of p.targets) names.push(t.symbol);
   const universe = buildUniverse(view, names);
   const currentBooks = new Map<string, SparseBook>();
   for (const a of state.agents) {
