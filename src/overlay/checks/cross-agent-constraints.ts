@@ -66,7 +66,7 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
         reasons.push(reason(RULE, code, code === 'ADV_CAP' ? 'fund position above 10% of ADV' : 'fund position in one name above its cap', { symbol: sym, limit: limit / fundCap, actual: fundActual }));
         cap = room;
       }
-      setCap(caps, sym, cap);
+      caps[sym] = Math.max(0, cap); // each name once (a candidate's names are distinct): setCap without the lookup
       effective[i] = Math.min(Math.abs(w), cap) * Math.sign(w);
     }
     // sector caps, by side: dollars per (sector, side), the pairs in first-seen order
