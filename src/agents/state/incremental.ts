@@ -1,4 +1,4 @@
-import type { MarketView } from '../../market/index.ts';
+import { sectorIds, type MarketView } from '../../market/index.ts';
 
 /**
  * One row of market data handed to every incremental feature, read through the view (so a row
@@ -43,19 +43,7 @@ export const VIX_SERIES = 'vix';
 
 /** Sector ids for a view's columns, in first-seen order. */
 export function sectorShape(view: MarketView): StateShape {
-  const names: string[] = [];
-  const idx = new Map<string, number>();
-  const sectorOf = new Int32Array(view.U);
-  for (let u = 0; u < view.U; u++) {
-    const s = view.sectors[u] ?? 'Unknown';
-    let i = idx.get(s);
-    if (i === undefined) {
-      i = names.length;
-      idx.set(s, i);
-      names.push(s);
-    }
-    sectorOf[u] = i;
-  }
+  const { sectorOf, names } = sectorIds(Array.from({ length: view.U }, (_, u) => view.sectors[u]));
   return { U: view.U, sectorOf, sectorNames: names };
 }
 
