@@ -160,22 +160,52 @@ function residualsOf(rows: Rows, symbols: readonly string[]): Float64Array {
   return rows.residuals;
 }
 
+/** A model of some rows of a full model, as of a day (its market returns up to that day). */
+class RowsModel implements RiskModel {
+  readonly N: number;
+  readonly K: number;
+  readonly index: ReadonlyMap<string, number>;
+  readonly B: Float64Array;
+  readonly F: Float64Array;
+  readonly D: Float64Array;
+  readonly beta: Float64Array;
+  readonly proxied: Uint8Array;
+  readonly T: number;
+  readonly issues: readonly string[];
+  readonly factorNames: readonly string[];
+  readonly marketReturns: Float64Array;
+
+  constructor(
+    private readonly rows: Rows,
+    readonly symbols: readonly string[],
+    readonly marketNow: Float64Array,
+  ) {
+    const full = rows.full;
+    this.N = symbols.length;
+    this.K = full.K;
+    this.index = rows.index;
+    this.B = rows.B;
+    this.F = full.F;
+    this.D = rows.D;
+    this.beta = rows.beta;
+    this.proxied = rows.proxied;
+    this.T = full.T;
+    this.issues = rows.issues;
+    this.factorNames = full.factorNames;
+    this.marketReturns = full.marketReturns;
+  }
+
+  /** The residual histories are only read by historical stress replays: gathered on first read. */
+  get residuals(): Float64Array {
+    return residualsOf(this.rows, this.symbols);
+  }
+}
+
 /** The rows of `symbols` (in that order) of a model estimated over a larger universe. */
 function selectRows(full: RiskModel, symbols: readonly string[], marketNow = full.marketNow, symbolIndex: ReadonlyMap<string, number> | null = null): RiskModel {
   const rows = rowsOf(full, symbols, symbolIndex);
-  if (marketNow === full.marketNow && rows.atEstimate !== null) return rows.atEstimate;
-  const { index, B, D, beta, proxied, issues } = rows;
-  const model: RiskModel = {
-    symbols, index, N: symbols.length, K: full.K, B, F: full.F, D, beta, proxied, T: full.T, issues,
-    factorNames: full.factorNames,
-    marketReturns: full.marketReturns,
-    marketNow,
-    get residuals(): Float64Array {
-      return residualsOf(rows, symbols);
-    },
-  };
-  if (marketNow === full.marketNow) rows.atEstimate = model;
-  return model;
+  if (marketNow === full.marketNow) return (rows.atEstimate ??= new RowsModel(rows, symbols, marketNow));
+  return new RowsModel(rows, symbols, marketNow);
 }
 
 /**

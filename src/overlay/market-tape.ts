@@ -95,10 +95,10 @@ export function marketReturns(view: MarketView, T: number): Float64Array {
     isLevel = finite > 0 && positive === finite;
   }
   const src = isLevel ? tape.level : tape.raw;
+  // rows t − T + 1 … t; those before row 0 are NaN
   const first = t - T + 1;
-  for (let k = 0; k < T; k++) {
-    const row = first + k;
-    out[k] = row >= 0 ? (src[row] as number) : Number.NaN;
-  }
+  const lead = first < 0 ? Math.min(T, -first) : 0;
+  if (lead > 0) out.fill(Number.NaN, 0, lead);
+  if (lead < T) out.set(src.subarray(first + lead, t + 1), lead);
   return out;
 }

@@ -146,17 +146,23 @@ export function buildUniverse(view: MarketView, names: Iterable<string>): Univer
   const marketCap = data.subarray(2 * N, 3 * N);
   const vol = data.subarray(3 * N, 4 * N);
   const volumeRatio = data.subarray(4 * N, 5 * N);
+  // today's rows of the panel, read in place (five reads of the view instead of five per name)
+  const close = view.row('close');
+  const adv20 = view.row('adv20');
+  const cap = view.row('marketCap');
+  const vol20 = view.row('vol20');
+  const volume = view.row('volume');
   for (let u = 0; u < N; u++) {
     const c = column[u] ?? -1;
     if (c < 0) {
       price[u] = adv[u] = marketCap[u] = vol[u] = volumeRatio[u] = Number.NaN;
       continue;
     }
-    price[u] = view.close(c);
-    adv[u] = view.value('adv20', c);
-    marketCap[u] = view.value('marketCap', c);
-    vol[u] = view.value('vol20', c);
-    volumeRatio[u] = view.value('volume', c) / (adv[u] ?? Number.NaN);
+    price[u] = close[c] ?? Number.NaN;
+    adv[u] = adv20[c] ?? Number.NaN;
+    marketCap[u] = cap[c] ?? Number.NaN;
+    vol[u] = vol20[c] ?? Number.NaN;
+    volumeRatio[u] = (volume[c] ?? Number.NaN) / (adv[u] ?? Number.NaN);
   }
   return { symbols, index, N, price, adv, marketCap, vol, volumeRatio, sector, sectorNames, column };
 }
