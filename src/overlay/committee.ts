@@ -10,7 +10,7 @@ import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
 import { TradingStateCheck } from './checks/trading-state-gate.ts';
 import { largestScale } from './budget-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
-import { isDictionaryRecord, workF64, workI32 } from './work.ts';
+import { workF64, workI32 } from './work.ts';
 
 /** The overlay's checks in review order (one file each in checks/). */
 export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
@@ -32,6 +32,9 @@ export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
  */
 export const POLICY_CHECKS: ReadonlySet<string> = new Set(['graduated_drawdown', 'regime_circuit_breaker', 'emergency', 'correlation_monitor']);
 
+/** Checks whose caps record holds a cap for most of the book's names (see combineResults). */
+const CAPS_BY_NAME: ReadonlySet<string> = new Set(['cross_agent_constraints', 'trading_state', 'regime_circuit_breaker']);
+
 export interface Combined {
   readonly scale: number;
   readonly caps: Float64Array;
@@ -51,8 +54,9 @@ export function combineResults(a: AgentCandidate, results: readonly CheckResult[
     else fit = Math.min(fit, r.scale);
     if (r.block) block = true;
     const rc = r.caps;
-    if (isDictionaryRecord(rc)) {
-      // a record filled name by name: look the names up (enumerating a dictionary sorts its keys)
+    if (CAPS_BY_NAME.has(r.check)) {
+      // a record with a cap for (almost) every name, in dictionary mode: look the names up
+      // (enumerating a dictionary-mode object collects and sorts its keys)
       for (let i = 0; i < a.names.length; i++) {
         const c = rc[a.names[i] ?? ''];
         if (typeof c === 'number') caps[i] = Math.min(caps[i] ?? Number.POSITIVE_INFINITY, c);

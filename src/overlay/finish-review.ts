@@ -16,7 +16,6 @@ import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import type { OverlayOptions } from './types.ts';
 import type { Universe } from './universe.ts';
-import { dictionaryRecord } from './work.ts';
 
 /** A value computed on first read, then kept. */
 function once<T>(f: () => T): () => T {
@@ -86,7 +85,7 @@ export function finishReview(args: {
     const b = fund.bucketOf.get(id) ?? '';
     bucketComp.set(b, (bucketComp.get(b) ?? 0) + (componentVar.get(id) ?? 0));
   }
-  const buckets = dictionaryRecord<FundRiskSnapshot['buckets'][string]>();
+  const buckets: Record<string, FundRiskSnapshot['buckets'][string]> = {};
   for (const b of [...bucketComp.keys()].sort((p, q) => p.localeCompare(q))) {
     const comp = bucketComp.get(b) ?? 0;
     const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;

@@ -49,13 +49,5 @@ export function dictionaryRecord<T>(): Record<string, T> {
   const r: Record<string, unknown> = { a: 0, b: 0 };
   delete r.a;
   delete r.b;
-  dictionaries.add(r);
   return r as Record<string, T>;
-}
-
-const dictionaries = new WeakSet<object>();
-
-/** True for a record made by dictionaryRecord: read it by looking keys up (enumerating a dictionary-mode object sorts its keys). */
-export function isDictionaryRecord(r: object): boolean {
-  return dictionaries.has(r);
 }
