@@ -1,5 +1,6 @@
 import type { FundConfig } from '../contracts/index.ts';
 import { sectorIds, type MarketView } from '../market/index.ts';
+import { ensureDefined } from '../core/index.ts';
 import { dayOf } from './days.ts';
 import { marketReturns } from './market-tape.ts';
 import { workF64 } from './work.ts';
@@ -87,8 +88,7 @@ export function riskModelFor(view: MarketView, symbols: readonly string[], confi
   const row = modelRow(view, refreshOf(config));
   const full = view.memo(`overlay.riskModel:${rm.kind}:${rm.lookbackDays}:${rm.ewmaLambda}:${row}`, () => estimateMarketModel(row === view.t ? view : view.at(row), config));
   if (row === view.t) return selectRows(full, symbols, full.marketNow, symbolIndex);
-  const T = full.T;
-  return selectRows(full, symbols, marketReturns(view, T), symbolIndex);
+  return selectRows(full, symbols, view, symbolIndex);
 }
 
 /** The rows of `symbols` of a full model: the part of a RiskModel that does not change within a refresh period. */
@@ -175,11 +175,17 @@ class RowsModel implements RiskModel {
   readonly factorNames: readonly string[];
   readonly marketReturns: Float64Array;
 
+  /** Today's market returns: given, or read from the market tape when first asked for (regime detection reads the tape's tail directly). */
+  private now: Float64Array | null;
+  private readonly view: MarketView | null;
+
   constructor(
     private readonly rows: Rows,
     readonly symbols: readonly string[],
-    readonly marketNow: Float64Array,
+    now: Float64Array | MarketView,
   ) {
+    this.now = now instanceof Float64Array ? now : null;
+    this.view = now instanceof Float64Array ? null : now;
     const full = rows.full;
     this.N = symbols.length;
     this.K = full.K;
@@ -199,13 +205,21 @@ class RowsModel implements RiskModel {
   get residuals(): Float64Array {
     return residualsOf(this.rows, this.symbols);
   }
+
+  get marketNow(): Float64Array {
+    if (this.now === null) this.now = marketReturns(ensureDefined(this.view, 'view of a lazy market series'), this.T);
+    return this.now;
+  }
 }
 
-/** The rows of `symbols` (in that order) of a model estimated over a larger universe. */
-function selectRows(full: RiskModel, symbols: readonly string[], marketNow = full.marketNow, symbolIndex: ReadonlyMap<string, number> | null = null): RiskModel {
+/**
+ * The rows of `symbols` (in that order) of a model estimated over a larger universe, with the
+ * market's returns up to `now`: the full model's own, or those of a later view (read when asked for).
+ */
+function selectRows(full: RiskModel, symbols: readonly string[], now: Float64Array | MarketView = full.marketNow, symbolIndex: ReadonlyMap<string, number> | null = null): RiskModel {
   const rows = rowsOf(full, symbols, symbolIndex);
-  if (marketNow === full.marketNow) return (rows.atEstimate ??= new RowsModel(rows, symbols, marketNow));
-  return new RowsModel(rows, symbols, marketNow);
+  if (now === full.marketNow) return (rows.atEstimate ??= new RowsModel(rows, symbols, now));
+  return new RowsModel(rows, symbols, now);
 }
 
 /**

@@ -5,6 +5,7 @@ import { agentCorrelations, type AgentCorrelations } from './correlation.ts';
 import { advanceDrawdown, drawdownOf, type DrawdownOutcome } from './drawdown.ts';
 import { checkKillSwitches, nextTradingState, type KillTrigger, type TradingStateOutcome } from './kill-switch.ts';
 import type { FundLedger } from './ledger.ts';
+import { marketTail } from './market-tape.ts';
 import type { Prepared } from './prepare.ts';
 import { deriveRegime } from './regime.ts';
 import { addSparse, cvarMultiple, portfolioVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
@@ -80,7 +81,8 @@ export function fundFacts(
     agentDrawdown.set(a.agentId, { outcome: advanceDrawdown(a.drawdown, dd, config.drawdown.agentSteps, config.drawdown, state.asOf), dd });
   }
   // regime and circuit breaker
-  const regime = state.regime ?? deriveRegime(model.marketNow, options.regimeTrendDays, config.regime.volTarget);
+  // the regime reads the market's recent tail (the same values as the model's marketNow, no copy)
+  const regime = state.regime ?? deriveRegime(marketTail(view, model.T, Math.max(options.regimeTrendDays, 20)), options.regimeTrendDays, config.regime.volTarget);
   const regimeMultiplier = config.regime.multipliers[regime] ?? 1;
   const rc = config.regime;
   const limit = config.risk.varLimitPct;

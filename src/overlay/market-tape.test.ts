@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { viewAt, type MarketView, type Panel } from '../market/index.ts';
-import { marketReturns } from './market-tape.ts';
+import { marketReturns, marketTail } from './market-tape.ts';
 import { syntheticPanel } from './testing/fixture.ts';
 
 /** The window read directly from the view: what the tape must give, value for value. */
@@ -49,6 +49,19 @@ describe('market tape (the market series read once per row)', () => {
       }
     });
   }
+
+  it('the tail is the last values of the window, the rows before the history left out', () => {
+    for (const [, panel] of cases) {
+      const p = panel();
+      for (const t of [0, 5, 30, 89]) {
+        for (const [T, n] of [[60, 20], [20, 60], [60, 60]] as const) {
+          const v = viewAt(p, t);
+          const tail = direct(v, T).slice(T - Math.min(n, T)).slice(Math.max(0, Math.min(n, T) - (t + 1)));
+          expect(Array.from(marketTail(v, T, n))).toEqual(tail);
+        }
+      }
+    }
+  });
 
   it('hands out a fresh array each time', () => {
     const v = viewAt(withMarket(base, level), 60);

@@ -76,29 +76,42 @@ function extend(tape: Tape, view: MarketView): void {
   tape.upTo = view.t + 1;
 }
 
+/** The tape read up to the view's row, and the series of the T-row window ending there: levels' returns or the values. */
+function seriesFor(view: MarketView, T: number): Float64Array {
+  const tape = view.memo('overlay.marketTape', () => newTape(view));
+  if (tape.upTo <= view.t) extend(tape, view);
+  if (!tape.reference) return tape.raw;
+  // the window of T + 1 values: rows t − T … t (those before row 0 are not finite)
+  const t = view.t;
+  const lo = Math.max(0, t - T);
+  const finite = (tape.finite[t + 1] as number) - (tape.finite[lo] as number);
+  const positive = (tape.above1[t + 1] as number) - (tape.above1[lo] as number);
+  return finite > 0 && positive === finite ? tape.level : tape.raw;
+}
+
 /**
  * Daily market returns of the last T rows ending at the view's row: the `market` reference
  * (levels when every finite value of the T + 1 rows is above 1, else already returns), else the
  * equal-weighted mean of every name. NaN before the history starts. A fresh array.
  */
 export function marketReturns(view: MarketView, T: number): Float64Array {
-  const tape = view.memo('overlay.marketTape', () => newTape(view));
-  if (tape.upTo <= view.t) extend(tape, view);
+  const src = seriesFor(view, T);
   const t = view.t;
   const out = new Float64Array(T);
-  let isLevel = false;
-  if (tape.reference) {
-    // the window of T + 1 values: rows t − T … t (those before row 0 are not finite)
-    const lo = Math.max(0, t - T);
-    const finite = (tape.finite[t + 1] as number) - (tape.finite[lo] as number);
-    const positive = (tape.above1[t + 1] as number) - (tape.above1[lo] as number);
-    isLevel = finite > 0 && positive === finite;
-  }
-  const src = isLevel ? tape.level : tape.raw;
   // rows t − T + 1 … t; those before row 0 are NaN
   const first = t - T + 1;
   const lead = first < 0 ? Math.min(T, -first) : 0;
   if (lead > 0) out.fill(Number.NaN, 0, lead);
   if (lead < T) out.set(src.subarray(first + lead, t + 1), lead);
   return out;
+}
+
+/**
+ * The last min(n, T) values of `marketReturns(view, T)`, without the rows before the history
+ * starts: a read-only view into the tape (no copy), for readers of the recent tail (the regime).
+ */
+export function marketTail(view: MarketView, T: number, n: number): Float64Array {
+  const src = seriesFor(view, T);
+  const t = view.t;
+  return src.subarray(Math.max(0, t - Math.min(n, T) + 1), t + 1);
 }

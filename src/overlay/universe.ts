@@ -1,4 +1,5 @@
 import { sectorIds, type MarketView } from '../market/index.ts';
+import { workI32 } from './work.ts';
 
 /**
  * The names a review touches (held or proposed), with their market data as of the view. Prices
@@ -44,6 +45,9 @@ interface Market {
   readonly mark: Int32Array;
   readonly layouts: Map<number, Layout[]>;
   size: number;
+  /** Each column's sector, numbered over the whole market (first-seen order), and the names. */
+  readonly sectorOf: Int32Array;
+  readonly sectorNames: readonly string[];
 }
 
 const markets = new WeakMap<readonly string[], Market>();
@@ -61,7 +65,8 @@ function marketOf(view: MarketView): Market {
   });
   const rank = new Int32Array(U);
   sorted.forEach((c, r) => (rank[c] = r));
-  const m: Market = { sectors: view.sectors, rank, byRank: Int32Array.from(sorted), mark: new Int32Array(U), layouts: new Map(), size: 0 };
+  const { sectorOf, names: sectorNames } = sectorIds(view.sectors);
+  const m: Market = { sectors: view.sectors, rank, byRank: Int32Array.from(sorted), mark: new Int32Array(U), layouts: new Map(), size: 0, sectorOf, sectorNames };
   markets.set(view.symbols, m);
   return m;
 }
@@ -90,10 +95,7 @@ function layoutOf(view: MarketView, names: ReadonlySet<string> | readonly string
   if (bucket) {
     for (const l of bucket) if (sameColumns(l.column, ranks, m.byRank)) return l;
   }
-  const layout = buildLayout(
-    view,
-    ranks.map((r) => view.symbols[m.byRank[r] ?? 0] ?? ''),
-  );
+  const layout = layoutOfRanks(view, m, ranks);
   if (m.size >= LAYOUTS) {
     m.layouts.clear();
     m.size = 0;
@@ -122,6 +124,32 @@ function sameColumns(column: Int32Array, ranks: readonly number[], byRank: Int32
   if (column.length !== ranks.length) return false;
   for (let i = 0; i < ranks.length; i++) if (column[i] !== byRank[ranks[i] ?? 0]) return false;
   return true;
+}
+
+/** The layout of listed names given by their ranks (sorted, distinct): sectors renumbered in first-seen order, as sectorIds would. */
+function layoutOfRanks(view: MarketView, m: Market, ranks: readonly number[]): Layout {
+  const N = ranks.length;
+  const column = new Int32Array(N);
+  const sector = new Int32Array(N);
+  const symbols: string[] = [];
+  const sectorNames: string[] = [];
+  const index = new Map<string, number>();
+  // local sector id + 1 per market sector (0: not seen yet)
+  const local = workI32('universe.sectors', m.sectorNames.length);
+  for (let u = 0; u < N; u++) {
+    const c = m.byRank[ranks[u] ?? 0] ?? 0;
+    const sym = view.symbols[c] ?? '';
+    column[u] = c;
+    symbols.push(sym);
+    index.set(sym, u);
+    const g = m.sectorOf[c] ?? 0;
+    if (local[g] === 0) {
+      sectorNames.push(m.sectorNames[g] ?? 'Unknown');
+      local[g] = sectorNames.length;
+    }
+    sector[u] = (local[g] ?? 1) - 1;
+  }
+  return { symbols, index, column, sector, sectorNames };
 }
 
 /** The layout of sorted, distinct symbols. */
