@@ -75,7 +75,8 @@ export function finishReview(args: {
     componentVar.set(id, comp);
     const cfg = prep.agentConfigs.get(id);
     const risk = cfg ? agentRiskOf(config, cfg) : config.defaults;
-    const budget = risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
+    // a book outside the agents has no budget of its own: its component is reported (components sum to the fund VaR), never in breach
+    const budget = prep.outsideIds.has(id) ? 0 : risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
     const used = budget > 0 ? comp / budget : 0;
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
     budgets[id] = { component: comp, standalone, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };

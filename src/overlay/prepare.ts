@@ -3,7 +3,7 @@ import type { MarketView } from '../market/index.ts';
 import type { AgentCandidate } from './context.ts';
 import { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
 import type { SparseBook } from './risk-math.ts';
-import type { AgentBookState, FundState } from './types.ts';
+import type { AgentBookState, FundState, OutsideBook, Position } from './types.ts';
 import { buildUniverse, type Universe } from './universe.ts';
 import { workI32 } from './work.ts';
 
@@ -13,8 +13,10 @@ export interface Prepared {
   readonly model: RiskModel;
   readonly agentConfigs: ReadonlyMap<string, AgentConfig>;
   readonly agentStates: ReadonlyMap<string, AgentBookState>;
-  /** Current books in dollars, marked at the view's close (or the stored price when the view has none). */
+  /** Current books in dollars, marked at the view's close (or the stored price when the view has none): the agents' and the outside books'. */
   readonly currentBooks: ReadonlyMap<string, SparseBook>;
+  /** Ids of the books outside the agents (`FundState.outsideBooks`) this review counts: held, never reviewed. */
+  readonly outsideIds: ReadonlySet<string>;
   /** Problems that force the fail safe (REDUCING, nothing new approved). */
   readonly problems: readonly string[];
 }
@@ -32,7 +34,11 @@ function configProblem(config: FundConfig): string | null {
   return problem;
 }
 
-/** Checks the state and config, builds the universe, current books and the risk model. */
+/** No books outside the agents (shared, so a review without any allocates nothing for them). */
+const NO_OUTSIDE_IDS: ReadonlySet<string> = new Set();
+const NO_OUTSIDE_BOOKS: readonly OutsideBook[] = [];
+
+/** Checks the state and config, builds the universe, current books (agents' and outside books') and the risk model. */
 export function prepare(proposals: readonly AgentProposal[], state: FundState, config: FundConfig, view: MarketView): Prepared {
   const problems: string[] = [];
   const problem = configProblem(config);
@@ -50,6 +56,13 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
     for (const p of a.positions) names.push(p.symbol);
     if (a.positions.length === 0) for (const w of a.weights ?? []) names.push(w.symbol);
   }
+  // books outside the agents count as held books (an id that is also an agent's, or repeated, is ignored)
+  let outsideIds: Set<string> | null = null;
+  for (const b of state.outsideBooks ?? NO_OUTSIDE_BOOKS) {
+    if (agentStates.has(b.bookId) || outsideIds?.has(b.bookId)) continue;
+    (outsideIds ??= new Set()).add(b.bookId);
+    for (const p of b.positions) names.push(p.symbol);
+  }
   for (const p of proposals) for (const t of p.targets) names.push(t.symbol);
   const universe = buildUniverse(view, names);
   const currentBooks = new Map<string, SparseBook>();
@@ -64,17 +77,12 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
       currentBooks.set(a.agentId, mergeBook(idx, val.map((v) => (Number.isFinite(v) ? v : 0))));
       continue;
     }
-    const idx = new Int32Array(a.positions.length);
-    const val = new Float64Array(a.positions.length);
-    a.positions.forEach((p, k) => {
-      const u = universe.index.get(p.symbol) ?? 0;
-      const px = universe.price[u] ?? Number.NaN;
-      const mark = px > 0 ? px : p.price;
-      if (!Number.isFinite(p.qty) || !(mark > 0)) problems.push(`agent ${a.agentId}: position ${p.symbol} cannot be valued (qty ${p.qty}, price ${mark})`);
-      idx[k] = u;
-      val[k] = Number.isFinite(p.qty) && mark > 0 ? p.qty * mark : 0;
-    });
-    currentBooks.set(a.agentId, mergeBook(idx, val));
+    currentBooks.set(a.agentId, heldBook('agent', a.agentId, a.positions, universe, problems));
+  }
+  if (outsideIds) {
+    for (const b of state.outsideBooks ?? NO_OUTSIDE_BOOKS) {
+      if (outsideIds.has(b.bookId) && !currentBooks.has(b.bookId)) currentBooks.set(b.bookId, heldBook('book', b.bookId, b.positions, universe, problems));
+    }
   }
   let model: RiskModel;
   try {
@@ -84,7 +92,22 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
     problems.push(`risk model could not be built: ${e instanceof Error ? e.message : String(e)}`);
     model = buildRiskModel(view, [], config);
   }
-  return { universe, model, agentConfigs, agentStates, currentBooks, problems };
+  return { universe, model, agentConfigs, agentStates, currentBooks, outsideIds: outsideIds ?? NO_OUTSIDE_IDS, problems };
+}
+
+/** Held positions valued in dollars at the view's close (or the stored price when the view has none), a problem for each that cannot be. */
+function heldBook(kind: 'agent' | 'book', id: string, positions: readonly Position[], universe: Universe, problems: string[]): SparseBook {
+  const idx = new Int32Array(positions.length);
+  const val = new Float64Array(positions.length);
+  positions.forEach((p, k) => {
+    const u = universe.index.get(p.symbol) ?? 0;
+    const px = universe.price[u] ?? Number.NaN;
+    const mark = px > 0 ? px : p.price;
+    if (!Number.isFinite(p.qty) || !(mark > 0)) problems.push(`${kind} ${id}: position ${p.symbol} cannot be valued (qty ${p.qty}, price ${mark})`);
+    idx[k] = u;
+    val[k] = Number.isFinite(p.qty) && mark > 0 ? p.qty * mark : 0;
+  });
+  return mergeBook(idx, val);
 }
 
 /** Sums duplicate indices of a book (in the order they appear, from 0) and sorts it by index. */

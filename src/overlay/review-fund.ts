@@ -18,7 +18,7 @@ import type { AgentScore, Reallocation } from './scoring.ts';
 import { settleBuckets } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import type { StressReport } from './stress.ts';
-import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OverlayOptions, type TradingState } from './types.ts';
+import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OutsideBook, type OverlayOptions, type TradingState } from './types.ts';
 import type { Universe } from './universe.ts';
 import { workF64 } from './work.ts';
 
@@ -150,10 +150,12 @@ export function reviewFund(input: ReviewInput): FundReview {
   return finishReview({ input, options, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
 }
 
+const NONE: readonly OutsideBook[] = [];
+
 /** The configured agents' buckets, per config object (a config is immutable data). */
 const configBuckets = new WeakMap<FundConfig, ReadonlyMap<string, string>>();
 
-/** Each agent's bucket: configured, else its proposal's strategy, else (held only) the committee's. */
+/** Each book's bucket: configured, else its proposal's strategy, else (held only: an agent outside the config, a book outside the agents) the committee's. */
 function bucketsOf(config: FundConfig, candidates: readonly AgentCandidate[], state: FundState): ReadonlyMap<string, string> {
   let base = configBuckets.get(config);
   if (!base) {
@@ -170,6 +172,11 @@ function bucketsOf(config: FundConfig, candidates: readonly AgentCandidate[], st
     if ((out ?? base).has(a.agentId)) continue;
     out ??= new Map(base);
     out.set(a.agentId, STRATEGY_BUCKET_MAP.committee);
+  }
+  for (const b of state.outsideBooks ?? NONE) {
+    if ((out ?? base).has(b.bookId)) continue;
+    out ??= new Map(base);
+    out.set(b.bookId, STRATEGY_BUCKET_MAP.committee);
   }
   return out ?? base;
 }

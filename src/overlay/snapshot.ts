@@ -38,7 +38,8 @@ export interface FundRiskSnapshot {
   readonly agentCorrelations: { readonly ids: readonly string[]; readonly matrix: readonly (readonly number[])[]; readonly average: number | null };
   /**
    * Per agent: Euler component VaR and standalone VaR (dollars, at risk.varConfidence), budget and
-   * status. Components sum to the fund VaR at that confidence (var95 by default).
+   * status. Components sum to the fund VaR at that confidence (var95 by default). A book outside
+   * the agents (`FundState.outsideBooks`) is listed with its component, budget 0 and used 0: it has no budget.
    */
   readonly budgets: Readonly<Record<string, { component: number; standalone: number; budget: number; used: number; status: BudgetStatus }>>;
   /** Per agent: OLS loadings of its daily returns on the factor returns (market, then other reference series), with alpha and R². */

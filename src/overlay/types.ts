@@ -55,6 +55,23 @@ export interface AgentBookState {
   readonly returns: readonly number[];
 }
 
+/**
+ * A ledger book the fund holds outside its agents: every book that is neither a configured agent's
+ * nor the fund's own (today the PM's discretionary book). Positions only: it is not an agent, so it
+ * has no allocated capital, drawdown ladder, risk budget, return history or proposal, and the cycle
+ * never trades it. Its positions count toward every fund-level aggregate and limit of a review (the
+ * running fund ledger: per-name, sector, gross / net, top 5, ADV, VaR / CVaR, kill switches,
+ * crowding, stress, liquidity, hedges), as the book of an agent that does not propose would.
+ *
+ * A separate field rather than a flag on `AgentBookState`: everything that iterates
+ * `FundState.agents` (drawdown ladders, correlations, scores, reallocation, factor loadings, the
+ * next state, the cycle's budgets, snapshots and records) means the agents, and stays as it was.
+ */
+export interface OutsideBook {
+  readonly bookId: string;
+  readonly positions: readonly Position[];
+}
+
 /** A fund-level hedge position (index or sector short), notional in dollars, signed. */
 export interface HedgePosition {
   readonly instrument: string;
@@ -78,6 +95,11 @@ export interface FundState {
   readonly tradingStateSince: IsoDate | null;
   readonly fundDrawdown: DrawdownTrack;
   readonly agents: readonly AgentBookState[];
+  /**
+   * Books outside the agents (see `OutsideBook`), in ledger order. Absent or empty when there are
+   * none (a backtest; a state stored before the field existed). An id also in `agents` is ignored.
+   */
+  readonly outsideBooks?: readonly OutsideBook[];
   /** Cycles in a row the fund CVaR was over its limit. */
   readonly cvarBreachStreak: number;
   /** Black-swan emergency flag (risk-service-plan §3.1). */
