@@ -2,7 +2,7 @@ import type { AgentBook } from '../../agents/index.ts';
 import type { FundConfig } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import { NORMAL_TRACK, type AgentBookState, type FundState } from '../../overlay/index.ts';
+import { NORMAL_TRACK, type AgentBookState, type FundState, type OutsideBook, type Position } from '../../overlay/index.ts';
 import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
 
 /** The book for a fund's own positions (hedges) and unallocated cash. */
@@ -64,9 +64,34 @@ function pushReturn(list: readonly number[], r: number): number[] {
   return out;
 }
 
+/** A ledger book's holdings as overlay positions (signed shares, last mark). */
+export function bookPositions(ledger: Ledger, bookId: string): Position[] {
+  return [...ledger.book(bookId).holdings.values()].map((h) => ({ symbol: h.symbol, qty: h.qty4 / QTY_SCALE, price: h.mark }));
+}
+
+const NO_OUTSIDE_BOOKS: readonly OutsideBook[] = [];
+
+/**
+ * The ledger's books outside the agents of `state` (every book but theirs and `FUND_BOOK`: today
+ * the discretionary one), in ledger order, with their positions; `NO_OUTSIDE_BOOKS` when there are
+ * none, found by counting books, so a fund without any (a backtest) builds nothing.
+ */
+export function outsideBooks(state: Pick<FundState, 'agents'>, ledger: Ledger): readonly OutsideBook[] {
+  let inside = ledger.has(FUND_BOOK) ? 1 : 0;
+  for (const a of state.agents) if (ledger.has(a.agentId)) inside++;
+  if (ledger.bookCount === inside) return NO_OUTSIDE_BOOKS;
+  const agents = new Set(state.agents.map((a) => a.agentId));
+  return ledger
+    .agentIds()
+    .filter((id) => id !== FUND_BOOK && !agents.has(id))
+    .map((bookId) => ({ bookId, positions: bookPositions(ledger, bookId) }));
+}
+
 /**
  * Refreshes the fund state's books and P&L from the ledger after marking at `view`'s closes:
- * positions, equity, daily and month-to-date P&L, daily return histories, fund capital.
+ * positions, equity, daily and month-to-date P&L, daily return histories, fund capital, and the
+ * books outside the agents (`outsideBooks`: positions only, so every fund-level limit of the
+ * review counts them; they do not propose and the cycle never trades them).
  * Control fields (trading state, drawdown tracks, high-water marks) are the overlay's.
  */
 export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketView, anchor: MonthAnchor, isNewDay: boolean): FundState {
@@ -80,7 +105,7 @@ export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketVi
   const agents: AgentBookState[] = prev.agents.map((a) => {
     if (!ledger.has(a.agentId)) return a;
     const equity = ledger.navCents(a.agentId) / 100;
-    const positions = [...ledger.book(a.agentId).holdings.values()].map((h) => ({ symbol: h.symbol, qty: h.qty4 / QTY_SCALE, price: h.mark }));
+    const positions = bookPositions(ledger, a.agentId);
     const daily = equity - a.equity;
     return {
       ...a,
@@ -92,6 +117,7 @@ export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketVi
     };
   });
   const daily = nav - prev.capital;
+  const outside = outsideBooks(prev, ledger);
   return {
     ...prev,
     asOf: view.asOf,
@@ -99,6 +125,7 @@ export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketVi
     dailyPnl: daily,
     monthlyPnl: nav - anchor.fund,
     agents,
+    outsideBooks: outside,
     fundReturns: isNewDay ? pushReturn(prev.fundReturns, prev.capital > 0 ? daily / prev.capital : 0) : prev.fundReturns,
   };
 }

@@ -89,6 +89,11 @@ export class Ledger {
     return [...this.books.keys()];
   }
 
+  /** Number of open books (no array built: the cycle checks it every day). */
+  get bookCount(): number {
+    return this.books.size;
+  }
+
   /** Applies one fill to one agent's book. Returns the realised P&L of the fill in cents. */
   applyFill(f: FillInput): number {
     if (!(f.qty > 0) || !(f.price > 0) || !(f.commission >= 0)) {

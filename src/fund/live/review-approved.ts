@@ -2,7 +2,7 @@ import type { AgentProposal, CheckResult, FundConfig, OrderSide, OverlayDecision
 import { ensureDefined } from '../../core/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import { DEFAULT_CHECKS, NORMAL_TRACK, POLICY_CHECKS, reviewFund, type AgentBookState, type FundState, type OverlayCheck, type ReviewContext, type TradingState } from '../../overlay/index.ts';
-import { FUND_BOOK, refreshFundState } from '../cycle/books.ts';
+import { bookPositions, refreshFundState } from '../cycle/books.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
 import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
 
@@ -53,25 +53,25 @@ function closeOf(view: MarketView, symbol: string): number {
 }
 
 function holdings(ledger: Ledger, agentId: string): { symbol: string; qty: number; price: number }[] {
-  if (!ledger.has(agentId)) return [];
-  return [...ledger.book(agentId).holdings.values()].map((h) => ({ symbol: h.symbol, qty: h.qty4 / QTY_SCALE, price: h.mark }));
+  return ledger.has(agentId) ? bookPositions(ledger, agentId) : [];
 }
 
 /**
- * The fund state the review sees: the stored state refreshed from the ledger at the view's closes
- * (the cycle's own `refreshFundState`, without adding a day's return), under the effective trading
- * state, with every ledger book outside the config (the discretionary one) added at the fund NAV as
- * its capital, so its names count against the fund's limits. The stored state is not changed.
+ * The fund state the review sees: the cycle's own (`refreshFundState`: the stored state refreshed
+ * from the ledger at the view's closes, without adding a day's return), so every ledger book
+ * outside the config (the discretionary one) counts against the fund's limits as in the cycle, as
+ * an outside book (`FundState.outsideBooks`), under the effective trading state. A trade of a book
+ * outside the config is reviewed as a proposal, so that book alone becomes the review's agent, at
+ * the fund NAV as its capital (as when its ticket was entered). The stored state is not changed.
  */
 function reviewState(run: Pick<FundRunState, 'fund' | 'ledger' | 'anchor'>, view: MarketView, tradingState: TradingState, agentId: string): FundState {
   const anchor = { month: run.anchor.month, fund: run.anchor.fund, agents: new Map(run.anchor.agents) };
   const fund = refreshFundState(run.fund, run.ledger, view, anchor, false);
-  const known = new Set(fund.agents.map((a) => a.agentId));
+  if (fund.agents.some((a) => a.agentId === agentId)) return { ...fund, tradingState };
   const nav = run.ledger.fundNavCents() / 100;
-  const extra: AgentBookState[] = [...new Set([...run.ledger.agentIds(), agentId])]
-    .filter((id) => id !== FUND_BOOK && !known.has(id))
-    .map((id) => ({ agentId: id, allocatedCapital: nav, positions: holdings(run.ledger, id), equity: nav, highWaterMark: nav, dailyPnl: 0, monthlyPnl: 0, drawdown: NORMAL_TRACK, returns: [] }));
-  return { ...fund, tradingState, agents: [...fund.agents, ...extra] };
+  const outside = fund.outsideBooks ?? [];
+  const own: AgentBookState = { agentId, allocatedCapital: nav, positions: holdings(run.ledger, agentId), equity: nav, highWaterMark: nav, dailyPnl: 0, monthlyPnl: 0, drawdown: NORMAL_TRACK, returns: [] };
+  return { ...fund, tradingState, agents: [...fund.agents, own], outsideBooks: outside.filter((b) => b.bookId !== agentId) };
 }
 
 /**
