@@ -106,6 +106,28 @@ describe('reviewApprovedTrade', () => {
     expect(small.decision.action).toBe('APPROVE');
   });
 
+  it("an agent's book is reviewed against the PM's discretionary positions as the cycle does: the name the PM holds is capped at what the 5% cap leaves", () => {
+    const config = parseFundConfig({ ...defaultFundConfigInput(NAV), data: { minHistoryRows: 100, degradedMinRows: 50 }, regime: { multipliers: { BULL_QUIET: 1, BULL_VOLATILE: 1, BEAR_QUIET: 1, BEAR_CRISIS: 1 } } });
+    const s = symbols[4] ?? '';
+    const u = view.column(s);
+    const px = view.close(u);
+    const capital = config.agents.find((a) => a.id === 'momentum')?.allocatedCapital ?? 0;
+    const limit = Math.min(config.risk.maxSingleNamePct * NAV, config.risk.maxAdvPct * view.value('adv20', u) * px);
+    const run = freshFund(config);
+    run.ledger.open('discretionary', 0);
+    run.ledger.applyFill({ agentId: 'discretionary', symbol: s, side: 'BUY', qty: Math.floor(((limit - 60_000) / px) * 1e4) / 1e4, price: px, commission: 0 });
+    const pm = run.ledger.qty('discretionary', s) * px;
+    const t = book([{ symbol: s, weight: 0.08 }]);
+    const at = { config, view, tradingState: 'ACTIVE' as const, timestamp: `${view.asOf}T15:00:00.000Z` };
+    const r = reviewApprovedTrade(run, at, t, null);
+    // the agent may add only the room the PM leaves in the name: (limit − PM dollars) / its capital
+    expect(r.capital).toBe(capital);
+    expect(r.targets.get(s)).toBeCloseTo((limit - pm) / capital, 9);
+    expect(r.decision.reasons.map((x) => x.code)).toContain(limit === config.risk.maxSingleNamePct * NAV ? 'SINGLE_NAME_CAP' : 'ADV_CAP');
+    // without the PM's book the same book is left whole ($80,000 is inside every limit)
+    expect(reviewApprovedTrade(freshFund(config), at, t, null).targets.get(s)).toBeCloseTo(0.08, 12);
+  });
+
   it('a HALTED fund blocks the book: nothing of it may be sent', () => {
     const r = review(halfRegime(), book([{ symbol: symbols[0] ?? '', weight: 0.02 }]), null, 'HALTED');
     expect(r.isBlocked).toBe(true);
