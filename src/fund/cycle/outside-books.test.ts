@@ -14,6 +14,7 @@ import { addDays, createRng, dateToMs, isWeekday, type IsoDate } from '../../cor
 import { createPanel, viewAt, type MarketView, type Panel } from '../../market/index.ts';
 import { backtestServices } from '../backtest/backtest.ts';
 import { deserialiseRunState, serialiseRunState, type StoredRunState } from '../live/fund-store.ts';
+import { replayCycle } from '../replay.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks, refreshFundState } from './books.ts';
 import { runCycle, type CycleResult } from './run-cycle.ts';
@@ -78,6 +79,7 @@ beforeAll(() => {
 /** One agent and limits loose enough that only the fund's single-name and sector caps (5%, 20%) bind. */
 const config = (): FundConfig =>
   parseFundConfig({
+    data: { minHistoryRows: 200, degradedMinRows: 100 },
     fund: { id: 'ob', name: 'Outside books', totalCapital: NAV },
     risk: { varLimitPct: 0.5, cvarLimitPct: 0.9, maxTop5Pct: 1, maxDaysToLiquidate: 1000 },
     killSwitch: { fundVar99Pct: 0.9, fundDrawdownPct: 0.5 },
@@ -130,10 +132,11 @@ function fundWith(cfg: FundConfig, held: ReadonlyMap<string, number> | null): Fu
 }
 
 /** Runs the cycle on `days` consecutive days from day 0, the paper broker filling each day's orders at the next open. */
-async function runDays(cfg: FundConfig, state: FundRunState, agent: Agent, days = 1): Promise<CycleResult[]> {
+async function runDays(cfg: FundConfig, state: FundRunState, agent: Agent | null, days = 1): Promise<CycleResult[]> {
   const from = panel.dates[day0] ?? '';
-  const wired = backtestServices({ id: 'ob', config: cfg, panel, from, to: panel.dates[day0 + days - 1] ?? from }, cfg, state);
-  const services = { ...wired.services, agents: [agent] };
+  const wired = backtestServices({ id: 'ob', config: cfg, panel, from, to: panel.dates[day0 + days - 1] ?? from, captureInputs: agent === null }, cfg, state);
+  // null: the config's own roster (replay builds the same one)
+  const services = agent === null ? wired.services : { ...wired.services, agents: [agent] };
   const out: CycleResult[] = [];
   for (let k = 0; k < days; k++) {
     const view = viewAt(panel, day0 + k);
@@ -301,5 +304,23 @@ describe('the fund state with outside books', () => {
     loaded.ledger.markAll((s) => closeOf(view, s));
     const next = refreshFundState(loaded.fund, loaded.ledger, view, loaded.anchor, true);
     expect(next.outsideBooks?.map((b) => b.bookId)).toEqual([DISC]);
+  });
+
+  it("replay of a cycle with a PM book is bit-exact from its stored inputs, which carry the book (without it the decisions differ)", async () => {
+    const cfg = config();
+    // the PM holds 5% of the fund long in every name: an agent can add nothing long anywhere
+    const state = fundWith(cfg, new Map(panel.symbols.map((s) => [s, 0.05 * NAV])));
+    const [r] = await runDays(cfg, state, null);
+    const inputs = r?.inputs;
+    if (!r || !inputs) throw new Error('no inputs captured');
+    expect(inputs.fund.outsideBooks?.map((b) => b.bookId)).toEqual([DISC]);
+    const stored = JSON.parse(JSON.stringify(inputs)) as typeof inputs;
+    const report = replayCycle(cfg, panel, stored, r.decisions);
+    expect(report.differences).toEqual([]);
+    expect(report.identical).toBe(true);
+    // the agent wanted some long exposure, and the PM book took its room
+    expect(r.proposals[0]?.targets.some((t) => t.weight > 0)).toBe(true);
+    const { outsideBooks: _dropped, ...withoutPm } = stored.fund;
+    expect(replayCycle(cfg, panel, { ...stored, fund: withoutPm }, r.decisions).identical).toBe(false);
   });
 });
