@@ -15,7 +15,7 @@ export interface Prepared {
   readonly agentStates: ReadonlyMap<string, AgentBookState>;
   /** Current books in dollars, marked at the view's close (or the stored price when the view has none): the agents' and the outside books'. */
   readonly currentBooks: ReadonlyMap<string, SparseBook>;
-  /** Ids of the books outside the agents (`FundState.outsideBooks`) this review counts: held, never reviewed. */
+  /** Ids of the books outside the agents (`FundState.outsideBooks`) this review counts as held only (none proposes): no budget of their own. */
   readonly outsideIds: ReadonlySet<string>;
   /** Problems that force the fail safe (REDUCING, nothing new approved). */
   readonly problems: readonly string[];
@@ -56,7 +56,8 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
     for (const p of a.positions) names.push(p.symbol);
     if (a.positions.length === 0) for (const w of a.weights ?? []) names.push(w.symbol);
   }
-  // books outside the agents count as held books (an id that is also an agent's, or repeated, is ignored)
+  // books outside the agents count as held books (an id that is also an agent's, or repeated, is
+  // ignored; one that proposes is reviewed on its current book, like an agent outside the state)
   let outsideIds: Set<string> | null = null;
   for (const b of state.outsideBooks ?? NO_OUTSIDE_BOOKS) {
     if (agentStates.has(b.bookId) || outsideIds?.has(b.bookId)) continue;
@@ -83,6 +84,7 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
     for (const b of state.outsideBooks ?? NO_OUTSIDE_BOOKS) {
       if (outsideIds.has(b.bookId) && !currentBooks.has(b.bookId)) currentBooks.set(b.bookId, heldBook('book', b.bookId, b.positions, universe, problems));
     }
+    for (const p of proposals) outsideIds.delete(p.agentId);
   }
   let model: RiskModel;
   try {
