@@ -146,6 +146,14 @@ describe('MarketView point in time', () => {
     const a = view.memo('k:35', () => ++built);
     const b = viewAt(panel, 20).memo('k:35', () => ++built);
     expect([a, b, built]).toEqual([1, 1, 1]);
+    // bounded, least recently used out first: a key read between insertions outlives 20 newer keys
+    let other = 0;
+    for (let i = 0; i < 20; i++) {
+      view.memo(`n:${i}`, () => ++other);
+      expect(view.memo('k:35', () => ++built)).toBe(1);
+    }
+    expect([built, other]).toEqual([1, 20]);
+    expect(view.memo('n:0', () => ++other)).toBe(21); // the oldest unread key was evicted and is rebuilt
     const rp = view.returnsPanel(2, [2, 0]);
     expect(rp[3]).toBe(panel.ret[35 * U + 0]);
     expect(view.reference('market', 2)[1]).toBe(1035);

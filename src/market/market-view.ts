@@ -110,9 +110,9 @@ function columnMajor(src: Float64Array, T: number, U: number): Float64Array {
   return out;
 }
 
-/** Derived values per panel (see MarketView.memo), oldest evicted first. */
+/** Derived values per panel (see MarketView.memo), the least recently used evicted first. */
 const memos = new WeakMap<Panel, Map<string, unknown>>();
-const MEMO_ENTRIES = 64;
+const MEMO_ENTRIES = 8;
 
 class PanelView implements MarketView {
   readonly asOf: IsoDate;
@@ -281,7 +281,13 @@ class PanelView implements MarketView {
       m = new Map();
       memos.set(this.p, m);
     }
-    if (m.has(key)) return m.get(key) as T;
+    if (m.has(key)) {
+      const hit = m.get(key) as T;
+      // least recently used first: a value read every day (the market tape) is never evicted by newer ones
+      m.delete(key);
+      m.set(key, hit);
+      return hit;
+    }
     const v = build();
     if (m.size >= MEMO_ENTRIES) m.delete(m.keys().next().value as string);
     m.set(key, v);

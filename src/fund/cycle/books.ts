@@ -58,9 +58,17 @@ export interface MonthAnchor {
 
 const MAX_RETURNS = 260;
 
+/**
+ * The last MAX_RETURNS returns with `r` appended, in a new array of exactly its length (a slice
+ * then a push copies the history twice: the push grows the slice's backing store by half).
+ */
 function pushReturn(list: readonly number[], r: number): number[] {
-  const out = list.length >= MAX_RETURNS ? list.slice(list.length - MAX_RETURNS + 1) : list.slice();
-  out.push(Number.isFinite(r) ? r : 0);
+  const x = Number.isFinite(r) ? r : 0;
+  if (list.length < MAX_RETURNS) return list.concat(x);
+  // full: slice the last MAX_RETURNS, move them down one, write r last (a loop: copyWithin is generic on arrays)
+  const out = list.slice(list.length - MAX_RETURNS);
+  for (let i = 1; i < MAX_RETURNS; i++) out[i - 1] = out[i] as number;
+  out[MAX_RETURNS - 1] = x;
   return out;
 }
 
