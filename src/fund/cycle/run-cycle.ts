@@ -1,9 +1,10 @@
-import type { AgentProposal, Alert, DecisionRecord, Fill, Order, OverlayDecision } from '../../contracts/index.ts';
+import type { AgentProposal, Alert, DecisionRecord, Fill, FundConfig, Order, OverlayDecision } from '../../contracts/index.ts';
 import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
-import { orderFromPlan, planOrders, type AgentTargets } from '../../execution/index.ts';
+import { orderFromPlan, planOrders, type AgentTargets, type OrderPlan } from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import { reviewFund, type FundReview } from '../../overlay/index.ts';
 import { bookFills } from '../ledger/book-fills.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { agentBookFor, FUND_BOOK, refreshFundState } from './books.ts';
 import { decisionRecords } from './records.ts';
 import type { GateResult } from './gates.ts';
@@ -127,124 +128,21 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   if (debug) for (const p of proposals) s.logger.log('debug', 'proposal', { traceId: p.traceId, cycleId, agentId: p.agentId, signals: p.signals.length, targets: p.targets.length });
   steps.propose += proposeMs;
   steps.review -= proposeMs;
-  const agentAlerts: Alert[] = [];
-  for (const f of failures) {
-    const a = s.alerts.raise({
-      severity: 'HIGH',
-      category: 'SYSTEM',
-      title: `agent ${f.agentId} failed to propose`,
-      message: `${f.error}; its current book stands this cycle`,
-      dedupKey: `agent-failed:${f.agentId}`,
-      traceId: `${cycleId}:${f.agentId}`,
-      fundId: s.config.fund.id,
-    });
-    if (a) agentAlerts.push(a);
-  }
+  const alerts = failureAlerts(s, failures, cycleId);
 
   // 5. orders (autonomous mode): cancel on a reduction plan, plan, net, check, send
-  const orders: Order[] = [];
-  let tradedNotional = 0;
   const gates = s.gate ? s.gate(review, proposals) : [];
   const failedGates = gates.filter((g) => !g.passed);
-  for (const g of failedGates) {
-    const a = s.alerts.raise({
-      severity: 'CRITICAL',
-      category: 'TRADING',
-      title: `governance gate failed: ${g.gate}`,
-      message: `${g.detail}; no orders were sent this cycle`,
-      dedupKey: `gate:${g.gate}`,
-      traceId: cycleId,
-      fundId: s.config.fund.id,
-    });
-    if (a) agentAlerts.push(a);
-  }
-  if (s.config.fund.mode === 'autonomous' && failedGates.length === 0) {
-    if (review.reductionPlan?.cancelOpenOrders) {
-      for (const o of await s.journal.open()) await s.oms.cancel(o.id);
-    }
-    const agents: AgentTargets[] = [];
-    const band = s.config.oms.rebalanceBandPct;
-    for (const a of s.config.agents) {
-      const targets = review.positions[a.id];
-      if (!targets) continue;
-      const m = new Map<string, number>();
-      for (const p of targets) {
-        // No-trade band: small same-side adjustments of a held name wait for a bigger move.
-        const cur = a.allocatedCapital > 0 ? p.currentNotional / a.allocatedCapital : 0;
-        const keep = p.targetWeight !== 0 && cur !== 0 && Math.sign(cur) === Math.sign(p.targetWeight) && Math.abs(p.targetWeight - cur) < band;
-        m.set(p.symbol, keep ? cur : p.targetWeight);
-      }
-      agents.push({ agentId: a.id, capital: a.allocatedCapital, targets: m });
-    }
-    const positions = new Map<string, Map<string, number>>();
-    const prices = new Map<string, number>();
-    const adv = new Map<string, number>();
-    const sigma = new Map<string, number>();
-    const note = (sym: string): void => {
-      if (prices.has(sym)) return;
-      const u = view.column(sym);
-      prices.set(sym, u >= 0 ? view.close(u) : Number.NaN);
-      adv.set(sym, u >= 0 ? view.value('adv20', u) : Number.NaN);
-      sigma.set(sym, u >= 0 ? view.value('vol20', u) : Number.NaN);
-    };
-    for (const a of agents) {
-      const held = new Map<string, number>();
-      for (const h of state.ledger.book(a.agentId).holdings.values()) {
-        held.set(h.symbol, h.qty4 / 1e4);
-        note(h.symbol);
-      }
-      for (const sym of a.targets.keys()) note(sym);
-      positions.set(a.agentId, held);
-    }
-    for (const [sym, px] of prices) if (!(px > 0)) prices.delete(sym);
-    const plan = planOrders({
-      agents,
-      positions,
-      prices,
-      adv,
-      sigma,
-      config: { lotSize: 1e-4, minNotional: s.config.oms.minNotional, maxTurnoverPct: s.config.oms.maxTurnoverPct },
-    });
-    for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
-    s.omsState.current = review.tradingState;
-    s.omsState.nav = state.ledger.fundNavCents() / 100;
-    const built = plan.orders.map((p) =>
-      orderFromPlan(p, { id: s.ids.next('o'), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }),
-    );
-    orders.push(...(await s.oms.submitAll(built)));
-    for (const o of debug ? orders : []) {
-      s.logger.log('debug', 'order', { traceId: o.traceId, cycleId, orderId: o.id, symbol: o.symbol, side: o.side, qty: o.qty, status: o.status, agents: o.allocations.map((a) => a.agentId) });
-    }
-    for (const o of built) tradedNotional += o.qty * (o.decisionPrice ?? 0);
-    // Live paper fills arrive on submission: book them now.
-    const immediate = s.journal.drainFills();
-    commissions += bookFills(state.ledger, immediate, FUND_BOOK);
-    fills.push(...immediate);
-  }
+  for (const a of gateAlerts(s, failedGates, cycleId)) alerts.push(a);
+  const sent = s.config.fund.mode === 'autonomous' && failedGates.length === 0 ? await sendOrders(s, state, view, review, cycleId, timestamp) : NOTHING_SENT;
+  commissions += sent.commissions;
+  for (const f of sent.fills) fills.push(f);
   lap('orders');
 
   // 6. records, alerts, next state
-  const proposalOf = new Map(proposals.map((p) => [p.agentId, p]));
-  const records: DecisionRecord[] = [];
   // Decision records are built for the cycles that are kept (live, paper, a backtest's last days).
-  for (const d of s.captureInputs ? review.decisions : []) {
-    const p = proposalOf.get(d.agentId);
-    if (p) records.push(...decisionRecords(p, d, review.positions[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }));
-  }
-  const alerts: Alert[] = [...agentAlerts];
-  for (const a of review.alerts) {
-    const raised = s.alerts.raise({
-      severity: a.severity,
-      category: a.category,
-      title: a.title,
-      message: a.message,
-      dedupKey: a.dedupKey,
-      traceId: a.traceId,
-      fundId: s.config.fund.id,
-      context: a.context,
-    });
-    if (raised) alerts.push(raised);
-  }
+  const records = s.captureInputs ? cycleRecords(s, proposals, review, cycleId, timestamp) : [];
+  for (const a of reviewAlerts(s, review)) alerts.push(a);
   state.fund = { ...review.nextState, asOf };
   state.lastAsOf = asOf;
   const agentsNav: Record<string, number> = {};
@@ -253,7 +151,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
 
   if (s.metrics) {
     for (const d of review.decisions) s.metrics.decisions.inc({ action: d.action });
-    for (const o of orders) s.metrics.orders.inc({ status: o.status });
+    for (const o of sent.orders) s.metrics.orders.inc({ status: o.status });
     s.metrics.fundNav.set(state.ledger.fundNavCents() / 100);
     for (const st of ['ACTIVE', 'REDUCING', 'HALTED']) s.metrics.tradingState.set({ state: st }, st === review.tradingState ? 1 : 0);
     for (const [k, v] of Object.entries(steps)) s.metrics.cycleStepDuration.observe({ step: k }, v / 1000);
@@ -265,15 +163,173 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     proposals,
     decisions: review.decisions,
     records,
-    orders,
+    orders: sent.orders,
     fills,
     alerts,
     gates,
     nav: { fund: state.ledger.fundNavCents() / 100, agents: agentsNav },
-    tradedNotional,
+    tradedNotional: sent.tradedNotional,
     commissions,
     inputs,
     outputsHash: inputs ? hashOf(review.decisions) : null,
     stepMs: steps,
   };
+}
+
+/**
+ * The cycle's order plan from the review's final targets: per configured agent its targets (a
+ * small same-side adjustment of a held name, inside the no-trade band, keeps the current weight),
+ * its holdings, and the decision price, ADV and volatility of every name involved; netted across
+ * agents by the planner. Pure given its inputs.
+ */
+export function planCycleOrders(config: FundConfig, review: FundReview, ledger: Ledger, view: MarketView): OrderPlan {
+  const agents: AgentTargets[] = [];
+  const band = config.oms.rebalanceBandPct;
+  for (const a of config.agents) {
+    const targets = review.positions[a.id];
+    if (!targets) continue;
+    const m = new Map<string, number>();
+    for (const p of targets) {
+      // No-trade band: small same-side adjustments of a held name wait for a bigger move.
+      const cur = a.allocatedCapital > 0 ? p.currentNotional / a.allocatedCapital : 0;
+      const keep = p.targetWeight !== 0 && cur !== 0 && Math.sign(cur) === Math.sign(p.targetWeight) && Math.abs(p.targetWeight - cur) < band;
+      m.set(p.symbol, keep ? cur : p.targetWeight);
+    }
+    agents.push({ agentId: a.id, capital: a.allocatedCapital, targets: m });
+  }
+  const positions = new Map<string, Map<string, number>>();
+  const prices = new Map<string, number>();
+  const adv = new Map<string, number>();
+  const sigma = new Map<string, number>();
+  const note = (sym: string): void => {
+    if (prices.has(sym)) return;
+    const u = view.column(sym);
+    prices.set(sym, u >= 0 ? view.close(u) : Number.NaN);
+    adv.set(sym, u >= 0 ? view.value('adv20', u) : Number.NaN);
+    sigma.set(sym, u >= 0 ? view.value('vol20', u) : Number.NaN);
+  };
+  for (const a of agents) {
+    const held = new Map<string, number>();
+    for (const h of ledger.book(a.agentId).holdings.values()) {
+      held.set(h.symbol, h.qty4 / 1e4);
+      note(h.symbol);
+    }
+    for (const sym of a.targets.keys()) note(sym);
+    positions.set(a.agentId, held);
+  }
+  for (const [sym, px] of prices) if (!(px > 0)) prices.delete(sym);
+  return planOrders({
+    agents,
+    positions,
+    prices,
+    adv,
+    sigma,
+    config: { lotSize: 1e-4, minNotional: config.oms.minNotional, maxTurnoverPct: config.oms.maxTurnoverPct },
+  });
+}
+
+/** HIGH alerts for the agents whose `propose` threw (their current books stand). */
+function failureAlerts(s: CycleServices, failures: readonly ProposeFailure[], cycleId: string): Alert[] {
+  const out: Alert[] = [];
+  for (const f of failures) {
+    const a = s.alerts.raise({
+      severity: 'HIGH',
+      category: 'SYSTEM',
+      title: `agent ${f.agentId} failed to propose`,
+      message: `${f.error}; its current book stands this cycle`,
+      dedupKey: `agent-failed:${f.agentId}`,
+      traceId: `${cycleId}:${f.agentId}`,
+      fundId: s.config.fund.id,
+    });
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+/** CRITICAL alerts for the governance gates that failed (no orders go out). */
+function gateAlerts(s: CycleServices, failed: readonly GateResult[], cycleId: string): Alert[] {
+  const out: Alert[] = [];
+  for (const g of failed) {
+    const a = s.alerts.raise({
+      severity: 'CRITICAL',
+      category: 'TRADING',
+      title: `governance gate failed: ${g.gate}`,
+      message: `${g.detail}; no orders were sent this cycle`,
+      dedupKey: `gate:${g.gate}`,
+      traceId: cycleId,
+      fundId: s.config.fund.id,
+    });
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+/** The review's alerts through the alert manager (deduplicated): those raised. */
+function reviewAlerts(s: CycleServices, review: FundReview): Alert[] {
+  const out: Alert[] = [];
+  for (const a of review.alerts) {
+    const raised = s.alerts.raise({
+      severity: a.severity,
+      category: a.category,
+      title: a.title,
+      message: a.message,
+      dedupKey: a.dedupKey,
+      traceId: a.traceId,
+      fundId: s.config.fund.id,
+      context: a.context,
+    });
+    if (raised) out.push(raised);
+  }
+  return out;
+}
+
+/** The 15-field decision records of every reviewed agent's targets. */
+function cycleRecords(s: CycleServices, proposals: readonly AgentProposal[], review: FundReview, cycleId: string, timestamp: string): DecisionRecord[] {
+  const proposalOf = new Map(proposals.map((p) => [p.agentId, p]));
+  const records: DecisionRecord[] = [];
+  for (const d of review.decisions) {
+    const p = proposalOf.get(d.agentId);
+    if (p) records.push(...decisionRecords(p, d, review.positions[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }));
+  }
+  return records;
+}
+
+/** What the order step sent and booked. */
+interface Sent {
+  readonly orders: readonly Order[];
+  readonly tradedNotional: number;
+  /** Fills that arrived on submission (live paper) and were booked, with their commissions. */
+  readonly fills: readonly Fill[];
+  readonly commissions: number;
+}
+
+const NOTHING_SENT: Sent = { orders: [], tradedNotional: 0, fills: [], commissions: 0 };
+
+/**
+ * The order step of an autonomous cycle: open orders cancelled when the reduction plan says so,
+ * the plan's internal crosses booked, its orders checked and sent through the OMS (trading state
+ * and NAV set first), and fills that arrive on submission (live paper) booked.
+ */
+async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, cycleId: string, timestamp: string): Promise<Sent> {
+  if (review.reductionPlan?.cancelOpenOrders) {
+    for (const o of await s.journal.open()) await s.oms.cancel(o.id);
+  }
+  const plan = planCycleOrders(s.config, review, state.ledger, view);
+  for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
+  s.omsState.current = review.tradingState;
+  s.omsState.nav = state.ledger.fundNavCents() / 100;
+  const built: Order[] = [];
+  let tradedNotional = 0;
+  for (const p of plan.orders) {
+    built.push(orderFromPlan(p, { id: s.ids.next('o'), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }));
+    tradedNotional += p.qty * p.decisionPrice;
+  }
+  const orders = await s.oms.submitAll(built);
+  if (s.logger !== nullLogger) {
+    for (const o of orders) s.logger.log('debug', 'order', { traceId: o.traceId, cycleId, orderId: o.id, symbol: o.symbol, side: o.side, qty: o.qty, status: o.status, agents: o.allocations.map((a) => a.agentId) });
+  }
+  // Live paper fills arrive on submission: book them now.
+  const fills = s.journal.drainFills();
+  const commissions = bookFills(state.ledger, fills, FUND_BOOK);
+  return { orders, tradedNotional, fills, commissions };
 }
