@@ -63,19 +63,20 @@ export function weekdaysBetween(from: IsoDate, to: IsoDate): IsoDate[] {
   return out;
 }
 
+/** Weekdays in day numbers [0, n): full weeks give 5 each; the partial week starts on Thursday. */
+function weekdaysBefore(n: number): number {
+  const weeks = Math.floor(n / 7);
+  const rest = n - weeks * 7;
+  let extra = 0;
+  for (let i = 0; i < rest; i++) {
+    const wd = (4 + i) % 7; // 0 = Sunday
+    if (wd !== 0 && wd !== 6) extra++;
+  }
+  return weeks * 5 + extra;
+}
+
 /** Weekdays in the day-number range (a, b], in O(1). Day 0 (1970-01-01) was a Thursday. */
 export function weekdayCount(a: number, b: number): number {
   if (b <= a) return 0;
-  // weekdays in [0, n): full weeks give 5 each; the partial week starts on Thursday.
-  const upTo = (n: number): number => {
-    const weeks = Math.floor(n / 7);
-    const rest = n - weeks * 7;
-    let extra = 0;
-    for (let i = 0; i < rest; i++) {
-      const wd = (4 + i) % 7; // 0 = Sunday
-      if (wd !== 0 && wd !== 6) extra++;
-    }
-    return weeks * 5 + extra;
-  };
-  return upTo(b + 1) - upTo(a + 1);
+  return weekdaysBefore(b + 1) - weekdaysBefore(a + 1);
 }

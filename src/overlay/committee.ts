@@ -208,6 +208,34 @@ function insertionSort(order: number[], red: Int32Array, finD: Float64Array, cur
   }
 }
 
+/** One risk action per name of a decision, in target order (what `buildDecision` keeps for it). */
+function riskActionsOf(d: {
+  order: readonly number[];
+  a: AgentCandidate;
+  actionTypes: readonly RiskActionType[];
+  finalW: Float64Array;
+  bookScale: number;
+  combined: Combined;
+  codes: ReadonlyMap<string, readonly string[]> | null;
+  decisionId: string;
+  timestamp: string;
+}): RiskAction[] {
+  const { order, a, actionTypes, finalW, bookScale, combined, codes, decisionId, timestamp } = d;
+  return order.map((i, rank) => {
+    const sym = a.names[i] ?? '';
+    return {
+      version: 1,
+      actionId: `${decisionId}:${sym}`,
+      timestamp,
+      agentId: a.agentId,
+      symbol: sym,
+      decisionId,
+      actionType: actionTypes[rank] ?? 'OK',
+      details: { proposedWeight: a.proposedW[i] ?? 0, finalWeight: finalW[i] ?? 0, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: [...(codes?.get(sym) ?? [])] },
+    };
+  });
+}
+
 /** Builds the one OverlayDecision of an agent and its target positions (weights and dollars). */
 export function buildDecision(args: {
   ctx: ReviewContext;
@@ -286,20 +314,7 @@ export function buildDecision(args: {
   }
   // One risk action per name, in target order: built when first read (records, storage), not per cycle.
   let riskActions: RiskAction[] | null = null;
-  const riskActionsOf = (): RiskAction[] =>
-    (riskActions ??= order.map((i, rank) => {
-      const sym = a.names[i] ?? '';
-      return {
-        version: 1,
-        actionId: `${decisionId}:${sym}`,
-        timestamp,
-        agentId: a.agentId,
-        symbol: sym,
-        decisionId,
-        actionType: actionTypes[rank] ?? 'OK',
-        details: { proposedWeight: a.proposedW[i] ?? 0, finalWeight: finalW[i] ?? 0, bookScale, cap: Number.isFinite(combined.caps[i] ?? Number.POSITIVE_INFINITY) ? (combined.caps[i] ?? null) : null, reasons: [...(codes?.get(sym) ?? [])] },
-      };
-    }));
+  const lazy = { order, a, actionTypes, finalW, bookScale, combined, codes, decisionId, timestamp };
   const reasons: Reason[] = [];
   for (const r of results) for (const x of r.reasons) reasons.push(x);
   for (const x of postReasons) reasons.push(x);
@@ -331,7 +346,7 @@ export function buildDecision(args: {
     checks: [...results],
     targets,
     get riskActions() {
-      return riskActionsOf();
+      return (riskActions ??= riskActionsOf(lazy));
     },
     summary,
   };

@@ -64,11 +64,15 @@ export function buildRiskModel(view: MarketView, symbols: readonly string[], con
 /** The first row of the refresh period (day, ISO week or month) that `view`'s as-of date is in. */
 export function modelRow(view: MarketView, refresh: 'daily' | 'weekly' | 'monthly'): number {
   if (refresh === 'daily') return view.t;
-  const period = (d: string): string | number => (refresh === 'weekly' ? Math.floor((dayOf(d) + 3) / 7) : d.slice(0, 7));
-  const here = period(view.asOf);
+  const here = periodOf(view.asOf, refresh);
   let row = view.t;
-  while (row > 0 && period(view.date(row - 1)) === here) row--;
+  while (row > 0 && periodOf(view.date(row - 1), refresh) === here) row--;
   return row;
+}
+
+/** The ISO week number (Monday first) or the month of a date. */
+function periodOf(d: string, refresh: 'weekly' | 'monthly'): string | number {
+  return refresh === 'weekly' ? Math.floor((dayOf(d) + 3) / 7) : d.slice(0, 7);
 }
 
 /** The refresh the config asks for: daily for EWMA models, weekly otherwise, unless set. */

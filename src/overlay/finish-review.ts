@@ -237,22 +237,35 @@ function crowdedNames(ids: readonly string[], books: ReadonlyMap<string, SparseB
 
 function buildAlerts(args: Parameters<typeof finishReview>[0], budgets: FundRiskSnapshot['budgets'], problems: readonly string[], timestamp: string, cycleId: string): Alert[] {
   const { input, facts } = args;
-  const out: Alert[] = [];
-  const add = (severity: AlertSeverity, category: AlertCategory, title: string, message: string, dedupKey: string, context: Record<string, unknown> = {}) => {
-    out.push({ version: 1, id: `${cycleId}:alert:${out.length + 1}`, traceId: cycleId, fundId: input.config.fund.id, severity, category, title: title.slice(0, 200), message: message.slice(0, 4000), dedupKey: dedupKey.slice(0, 200), timestamp, context });
-  };
-  if (problems.length > 0) add('CRITICAL', 'SYSTEM', 'Fail safe: the fund is reducing risk', `Fund state or risk model could not be computed; nothing new is approved. ${problems.slice(0, 10).join('; ')}`, 'overlay:fail_safe', { problems: [...problems] });
-  for (const t of facts.triggers) add('CRITICAL', 'RISK', `Kill switch: ${t.name}`, t.message, `overlay:kill:${t.name}`, { limit: t.limit, actual: t.actual });
+  const alerts = new ReviewAlerts(cycleId, input.config.fund.id, timestamp);
+  if (problems.length > 0) alerts.add('CRITICAL', 'SYSTEM', 'Fail safe: the fund is reducing risk', `Fund state or risk model could not be computed; nothing new is approved. ${problems.slice(0, 10).join('; ')}`, 'overlay:fail_safe', { problems: [...problems] });
+  for (const t of facts.triggers) alerts.add('CRITICAL', 'RISK', `Kill switch: ${t.name}`, t.message, `overlay:kill:${t.name}`, { limit: t.limit, actual: t.actual });
   const counts = new Map<string, number>();
   for (const p of input.proposals) counts.set(p.agentId, (counts.get(p.agentId) ?? 0) + 1);
-  for (const [id, n] of counts) if (n > 1) add('MEDIUM', 'TRADING', `Agent ${id} sent ${n} proposals`, 'only the first proposal of a cycle is reviewed; the others are ignored', `overlay:duplicate:${id}`);
-  if (facts.transition.changed) add('HIGH', 'TRADING', `Trading state ${input.state.tradingState} → ${facts.transition.state}`, facts.transition.cause, `overlay:trading_state:${facts.transition.state}`);
+  for (const [id, n] of counts) if (n > 1) alerts.add('MEDIUM', 'TRADING', `Agent ${id} sent ${n} proposals`, 'only the first proposal of a cycle is reviewed; the others are ignored', `overlay:duplicate:${id}`);
+  if (facts.transition.changed) alerts.add('HIGH', 'TRADING', `Trading state ${input.state.tradingState} → ${facts.transition.state}`, facts.transition.cause, `overlay:trading_state:${facts.transition.state}`);
   for (const [id, d] of facts.context.agentDrawdown) {
-    if (d.outcome.event === 'escalated') add('HIGH', 'RISK', `Agent ${id} drawdown step: ${d.outcome.track.state}`, `drawdown ${(d.dd * 100).toFixed(2)}% from the high-water mark`, `overlay:drawdown:${id}:${d.outcome.track.state}`, { drawdown: d.dd });
+    if (d.outcome.event === 'escalated') alerts.add('HIGH', 'RISK', `Agent ${id} drawdown step: ${d.outcome.track.state}`, `drawdown ${(d.dd * 100).toFixed(2)}% from the high-water mark`, `overlay:drawdown:${id}:${d.outcome.track.state}`, { drawdown: d.dd });
   }
-  if (facts.context.fundDrawdown.event === 'escalated') add('CRITICAL', 'RISK', `Fund drawdown step: ${facts.context.fundDrawdown.track.state}`, `fund drawdown ${(facts.context.fundDrawdownPct * 100).toFixed(2)}%`, `overlay:fund_drawdown:${facts.context.fundDrawdown.track.state}`);
+  if (facts.context.fundDrawdown.event === 'escalated') alerts.add('CRITICAL', 'RISK', `Fund drawdown step: ${facts.context.fundDrawdown.track.state}`, `fund drawdown ${(facts.context.fundDrawdownPct * 100).toFixed(2)}%`, `overlay:fund_drawdown:${facts.context.fundDrawdown.track.state}`);
   for (const [id, b] of Object.entries(budgets)) {
-    if (b.status === 'BREACH') add('MEDIUM', 'RISK', `Agent ${id} over its VaR budget`, `component VaR ${Math.round(b.component)} vs budget ${Math.round(b.budget)}`, `overlay:budget:${id}`, { used: b.used });
+    if (b.status === 'BREACH') alerts.add('MEDIUM', 'RISK', `Agent ${id} over its VaR budget`, `component VaR ${Math.round(b.component)} vs budget ${Math.round(b.budget)}`, `overlay:budget:${id}`, { used: b.used });
   }
-  return out;
+  return alerts.out;
+}
+
+/** A review's alerts, numbered in the order they are added; texts cut to the contract's lengths. */
+class ReviewAlerts {
+  readonly out: Alert[] = [];
+
+  constructor(
+    private readonly cycleId: string,
+    private readonly fundId: string,
+    private readonly timestamp: string,
+  ) {}
+
+  add(severity: AlertSeverity, category: AlertCategory, title: string, message: string, dedupKey: string, context: Record<string, unknown> = {}): void {
+    const { cycleId, fundId, timestamp } = this;
+    this.out.push({ version: 1, id: `${cycleId}:alert:${this.out.length + 1}`, traceId: cycleId, fundId, severity, category, title: title.slice(0, 200), message: message.slice(0, 4000), dedupKey: dedupKey.slice(0, 200), timestamp, context });
+  }
 }

@@ -94,18 +94,26 @@ export function nextTradingState(
   cfg: KillSwitchConfig,
 ): TradingStateOutcome {
   const cur = state.tradingState;
-  const stay = (cause: string): TradingStateOutcome => ({ state: cur, since: state.tradingStateSince, changed: false, cause });
-  const move = (to: TradingState, cause: string): TradingStateOutcome => ({ state: transitionTradingState(cur, to), since: state.asOf, changed: true, cause });
-  if (triggers.length > 0) return cur === 'HALTED' ? stay('kill switch still triggered') : move('HALTED', triggers.map((t) => t.name).join(', '));
-  if (cur === 'HALTED') return stay('halted until a manual re-arm');
+  if (triggers.length > 0) return cur === 'HALTED' ? stay(state, 'kill switch still triggered') : move(state, 'HALTED', triggers.map((t) => t.name).join(', '));
+  if (cur === 'HALTED') return stay(state, 'halted until a manual re-arm');
   if (failSafe || state.emergency) {
     const why = failSafe ? 'fail safe' : 'emergency';
-    return cur === 'REDUCING' ? stay(why) : move('REDUCING', why);
+    return cur === 'REDUCING' ? stay(state, why) : move(state, 'REDUCING', why);
   }
   if (cur === 'REDUCING') {
-    return weekdaysSince(state.tradingStateSince, state.asOf) >= cfg.cooldownDays ? move('ACTIVE', 'cooldown over, no trigger') : stay('cooldown');
+    return weekdaysSince(state.tradingStateSince, state.asOf) >= cfg.cooldownDays ? move(state, 'ACTIVE', 'cooldown over, no trigger') : stay(state, 'cooldown');
   }
-  return stay('no trigger');
+  return stay(state, 'no trigger');
+}
+
+/** The trading state unchanged, and why. */
+function stay(state: FundState, cause: string): TradingStateOutcome {
+  return { state: state.tradingState, since: state.tradingStateSince, changed: false, cause };
+}
+
+/** A move to `to` through the transition table, as of the state's date, and why. */
+function move(state: FundState, to: TradingState, cause: string): TradingStateOutcome {
+  return { state: transitionTradingState(state.tradingState, to), since: state.asOf, changed: true, cause };
 }
 
 function pct(x: number): string {

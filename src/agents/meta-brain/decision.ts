@@ -73,33 +73,32 @@ export function decide(x: DecisionInput, cfg: MetaBrainConfig): MetaDecision {
     desired = 0;
     reasons.push(weak);
   }
-  const out = (action: MetaAction, targetWeight: number): MetaDecision => ({ action, targetWeight, kelly, conviction: conv, reasons });
   const isIncrease = Math.abs(desired) > Math.abs(cur) + tol || (desired !== 0 && cur !== 0 && Math.sign(desired) !== Math.sign(cur));
   if (isIncrease) {
     if (x.riskOverride !== null) {
       reasons.push({ code: 'RISK_OVERRIDE', limit: null, actual: null });
-      return out('REJECT', cur);
+      return { action: 'REJECT', targetWeight: cur, kelly, conviction: conv, reasons };
     }
     const cvar = positionCvar(desired, e.mu, e.sigma, x.cvarAlpha ?? 0.95);
     if (cvar > cfg.cvarLimit) {
       reasons.push({ code: 'CVAR_LIMIT', limit: cfg.cvarLimit, actual: cvar });
-      return out('REJECT', cur);
+      return { action: 'REJECT', targetWeight: cur, kelly, conviction: conv, reasons };
     }
     const gross = x.grossElsewhere + Math.abs(desired);
     if (gross > x.leverageLimit + 1e-12) {
       reasons.push({ code: 'LEVERAGE_LIMIT', limit: x.leverageLimit, actual: gross });
-      return out('REJECT', cur);
+      return { action: 'REJECT', targetWeight: cur, kelly, conviction: conv, reasons };
     }
   }
   if (desired < cur - tol) {
     reasons.push({ code: 'REDUCE', limit: null, actual: desired - cur });
-    return out('EXECUTE_SELL', desired);
+    return { action: 'EXECUTE_SELL', targetWeight: desired, kelly, conviction: conv, reasons };
   }
   if (desired > cur + tol) {
     reasons.push({ code: 'INCREASE', limit: null, actual: desired - cur });
-    return out('EXECUTE_BUY', desired);
+    return { action: 'EXECUTE_BUY', targetWeight: desired, kelly, conviction: conv, reasons };
   }
-  if (weak && cur === 0) return out('REJECT', 0);
+  if (weak && cur === 0) return { action: 'REJECT', targetWeight: 0, kelly, conviction: conv, reasons };
   reasons.push({ code: 'NO_CHANGE', limit: null, actual: null });
-  return out('HOLD', cur);
+  return { action: 'HOLD', targetWeight: cur, kelly, conviction: conv, reasons };
 }

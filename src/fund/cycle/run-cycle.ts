@@ -92,13 +92,8 @@ export function decideCycle(
  * Mutates `state` (ledger and fund state) and returns what happened.
  */
 export async function runCycle(s: CycleServices, state: FundRunState, view: MarketView): Promise<CycleResult> {
-  const steps: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
-  let t = now();
-  const lap = (k: CycleStep): void => {
-    const n = now();
-    steps[k] += n - t;
-    t = n;
-  };
+  const timer = new StepTimer();
+  const steps = timer.steps;
   const asOf = view.asOf;
   const cycleId = `${s.runId}-${asOf}`;
   const timestamp = new Date(s.clock.now()).toISOString();
@@ -109,7 +104,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   let commissions = bookFills(state.ledger, fills, FUND_BOOK);
   const debug = s.logger !== nullLogger; // per-fill and per-order lines cost objects even when dropped
   if (debug) for (const f of fills) s.logger.log('debug', 'fill', { traceId: f.traceId, orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price });
-  lap('fills');
+  timer.lap('fills');
 
   // 2. mark to market, refresh the fund state (P&L, returns, positions)
   state.ledger.markAll((sym) => {
@@ -120,11 +115,11 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   const inputs: CycleInputs | null = s.captureInputs
     ? { cycleId, asOf, timestamp, configHash: s.configHash, fund: state.fund, ledger: state.ledger.snapshot() }
     : null;
-  lap('state');
+  timer.lap('state');
 
   // 3–4. agents propose; the risk committee reviews (the pure decision half, replayable)
   const { proposals, review, failures, proposeMs } = decideCycle(s, state, view, cycleId, timestamp);
-  lap('review');
+  timer.lap('review');
   if (debug) for (const p of proposals) s.logger.log('debug', 'proposal', { traceId: p.traceId, cycleId, agentId: p.agentId, signals: p.signals.length, targets: p.targets.length });
   steps.propose += proposeMs;
   steps.review -= proposeMs;
@@ -137,7 +132,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   const sent = s.config.fund.mode === 'autonomous' && failedGates.length === 0 ? await sendOrders(s, state, view, review, cycleId, timestamp) : NOTHING_SENT;
   commissions += sent.commissions;
   for (const f of sent.fills) fills.push(f);
-  lap('orders');
+  timer.lap('orders');
 
   // 6. records, alerts, next state
   // Decision records are built for the cycles that are kept (live, paper, a backtest's last days).
@@ -147,7 +142,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   state.lastAsOf = asOf;
   const agentsNav: Record<string, number> = {};
   for (const id of state.ledger.agentIds()) agentsNav[id] = state.ledger.navCents(id) / 100;
-  lap('records');
+  timer.lap('records');
 
   if (s.metrics) {
     for (const d of review.decisions) s.metrics.decisions.inc({ action: d.action });
@@ -201,20 +196,14 @@ export function planCycleOrders(config: FundConfig, review: FundReview, ledger: 
   const prices = new Map<string, number>();
   const adv = new Map<string, number>();
   const sigma = new Map<string, number>();
-  const note = (sym: string): void => {
-    if (prices.has(sym)) return;
-    const u = view.column(sym);
-    prices.set(sym, u >= 0 ? view.close(u) : Number.NaN);
-    adv.set(sym, u >= 0 ? view.value('adv20', u) : Number.NaN);
-    sigma.set(sym, u >= 0 ? view.value('vol20', u) : Number.NaN);
-  };
+  const market = { view, prices, adv, sigma };
   for (const a of agents) {
     const held = new Map<string, number>();
     for (const h of ledger.book(a.agentId).holdings.values()) {
       held.set(h.symbol, h.qty4 / 1e4);
-      note(h.symbol);
+      noteMarket(market, h.symbol);
     }
-    for (const sym of a.targets.keys()) note(sym);
+    for (const sym of a.targets.keys()) noteMarket(market, sym);
     positions.set(a.agentId, held);
   }
   for (const [sym, px] of prices) if (!(px > 0)) prices.delete(sym);
@@ -332,4 +321,25 @@ async function sendOrders(s: CycleServices, state: FundRunState, view: MarketVie
   const fills = s.journal.drainFills();
   const commissions = bookFills(state.ledger, fills, FUND_BOOK);
   return { orders, tradedNotional, fills, commissions };
+}
+
+/** Records a name's decision price, ADV and volatility once (NaN when the market does not list it). */
+function noteMarket(m: { view: MarketView; prices: Map<string, number>; adv: Map<string, number>; sigma: Map<string, number> }, sym: string): void {
+  if (m.prices.has(sym)) return;
+  const u = m.view.column(sym);
+  m.prices.set(sym, u >= 0 ? m.view.close(u) : Number.NaN);
+  m.adv.set(sym, u >= 0 ? m.view.value('adv20', u) : Number.NaN);
+  m.sigma.set(sym, u >= 0 ? m.view.value('vol20', u) : Number.NaN);
+}
+
+/** Milliseconds per cycle step: each lap adds the time since the previous one to its step. */
+class StepTimer {
+  readonly steps: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
+  private t = performance.now();
+
+  lap(k: CycleStep): void {
+    const n = performance.now();
+    this.steps[k] += n - this.t;
+    this.t = n;
+  }
 }

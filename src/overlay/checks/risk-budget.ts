@@ -97,11 +97,10 @@ export const RiskBudgetCheck: OverlayCheck = {
     const budget = r.riskBudgetPct * ctx.fund.varBudget * lf;
     const cr = ctx.candidateRisk();
     const z = ctx.fund.z;
-    const g = (s: number) => componentAt(z, cr, s);
-    const comp = g(1);
+    const comp = componentAt(z, cr, 1);
     const used = budget > 0 ? comp / budget : comp > 0 ? Number.POSITIVE_INFINITY : 0;
     if (comp > budget + 1e-9) {
-      const s = largestScale(g, budget);
+      const s = largestScale((x) => componentAt(z, cr, x), budget);
       scale = Math.min(scale, s);
       status = 'BREACH';
       reasons.push(reason(RULE, 'VAR_BUDGET_BREACH', `component VaR uses ${(used * 100).toFixed(1)}% of the agent's budget: book × ${s.toFixed(3)}`, { limit: budget, actual: comp }));

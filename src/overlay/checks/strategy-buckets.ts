@@ -32,10 +32,9 @@ export const StrategyBucketCheck: OverlayCheck = {
     const cr = ctx.candidateRisk();
     const terms = groupTerms(ctx, cr, peers);
     const z = ctx.fund.z;
-    const g = (s: number) => componentAt(z, cr, s, terms);
-    const comp = g(1);
+    const comp = componentAt(z, cr, 1, terms);
     if (comp > cap + 1e-9) {
-      const s = largestScale(g, cap);
+      const s = largestScale((x) => componentAt(z, cr, x, terms), cap);
       const code = s === 0 ? 'BUCKET_FULL' : 'BUCKET_CAP';
       return result(RULE, {
         status: 'BREACH',
