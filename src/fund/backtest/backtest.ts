@@ -89,6 +89,51 @@ function returnsOf(equity: readonly number[]): number[] {
   return out;
 }
 
+/** What a backtest keeps of each cycle: equity curves, budget use, overlay actions, kill-switch events, costs, step times. */
+class BacktestTally {
+  readonly dates: IsoDate[] = [];
+  readonly fundEquity: number[] = [];
+  readonly agentEquity: Map<string, number[]>;
+  readonly budgetUse: Map<string, number[]>;
+  readonly actionsByAgent: Map<string, Record<OverlayAction, number>>;
+  readonly overlayActions = emptyActions();
+  readonly byRule: Record<string, number> = {};
+  readonly killSwitchEvents: BacktestResult['killSwitchEvents'] = [];
+  readonly stepMs: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
+  traded = 0;
+  commissions = 0;
+  orders = 0;
+  fills = 0;
+
+  constructor(config: FundConfig) {
+    this.agentEquity = new Map(config.agents.map((a) => [a.id, []]));
+    this.budgetUse = new Map(config.agents.map((a) => [a.id, []]));
+    this.actionsByAgent = new Map(config.agents.map((a) => [a.id, emptyActions()]));
+  }
+
+  add(r: CycleResult, config: FundConfig): void {
+    this.dates.push(r.asOf);
+    this.fundEquity.push(r.nav.fund);
+    for (const a of config.agents) this.agentEquity.get(a.id)?.push(r.nav.agents[a.id] ?? 0);
+    for (const [id, b] of Object.entries(r.review.snapshot.budgets)) this.budgetUse.get(id)?.push(b.used);
+    for (const d of r.decisions) {
+      this.overlayActions[d.action]++;
+      const per = this.actionsByAgent.get(d.agentId);
+      if (per) per[d.action]++;
+      for (const reason of d.reasons) this.byRule[reason.rule] = (this.byRule[reason.rule] ?? 0) + 1;
+    }
+    const review = r.review;
+    if (review.triggers.length > 0 || review.transition.changed) {
+      this.killSwitchEvents.push({ date: r.asOf, state: review.tradingState, triggers: review.triggers.map((t) => t.name), cause: review.transition.cause });
+    }
+    for (const [key, v] of Object.entries(r.stepMs)) this.stepMs[key as CycleStep] += v;
+    this.traded += r.tradedNotional;
+    this.commissions += r.commissions;
+    this.orders += r.orders.length;
+    this.fills += r.fills.length;
+  }
+}
+
 /** The backtest's own wiring: the same cycle as live, with a simulated clock and the paper broker. */
 export function backtestServices(
   o: BacktestOptions,
@@ -173,22 +218,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   };
   const { services, broker, clock, journal, setPrices } = backtestServices(o, config, state);
   const started = performance.now();
-  const dates: IsoDate[] = [];
-  const fundEquity: number[] = [];
-  const agentEquity = new Map(config.agents.map((a) => [a.id, [] as number[]]));
-  const budgetUse = new Map(config.agents.map((a) => [a.id, [] as number[]]));
-  const actionsByAgent = new Map(config.agents.map((a) => [a.id, emptyActions()]));
-  const overlayActions = emptyActions();
-  const byRule: Record<string, number> = {};
-  const killSwitchEvents: BacktestResult['killSwitchEvents'] = [];
+  const tally = new BacktestTally(config);
   const rearms: BacktestResult['rearms'] = [];
-  const stepMs: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
   const keep = o.keepLastCycles ?? 5;
   const lastCycles: CycleResult[] = [];
-  let traded = 0;
-  let commissions = 0;
-  let orders = 0;
-  let fills = 0;
   let reconciled = true;
   const autoRearm = o.autoRearmDays === undefined ? 10 : o.autoRearmDays;
   for (let k = 0; k < rows.length; k++) {
@@ -209,30 +242,14 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     services.captureInputs = (o.captureInputs ?? false) || k >= rows.length - keep;
     const r = await runCycle(services, state, view);
     journal.compact();
-    dates.push(view.asOf);
-    fundEquity.push(r.nav.fund);
-    for (const a of config.agents) agentEquity.get(a.id)?.push(r.nav.agents[a.id] ?? 0);
-    for (const [id, b] of Object.entries(r.review.snapshot.budgets)) budgetUse.get(id)?.push(b.used);
-    for (const d of r.decisions) {
-      overlayActions[d.action]++;
-      const per = actionsByAgent.get(d.agentId);
-      if (per) per[d.action]++;
-      for (const reason of d.reasons) byRule[reason.rule] = (byRule[reason.rule] ?? 0) + 1;
-    }
-    if (r.review.triggers.length > 0 || r.review.transition.changed) {
-      killSwitchEvents.push({ date: view.asOf, state: r.review.tradingState, triggers: r.review.triggers.map((t) => t.name), cause: r.review.transition.cause });
-    }
-    for (const [key, v] of Object.entries(r.stepMs)) stepMs[key as CycleStep] += v;
-    traded += r.tradedNotional;
-    commissions += r.commissions;
-    orders += r.orders.length;
-    fills += r.fills.length;
+    tally.add(r, config);
     if (ledger.reconcile() !== null) reconciled = false;
     if (k >= rows.length - keep) lastCycles.push(r);
     o.onCycle?.(r, state);
     o.onProgress?.(k + 1, rows.length);
   }
   const durationMs = performance.now() - started;
+  const { dates, fundEquity, agentEquity, budgetUse, actionsByAgent, overlayActions, byRule, killSwitchEvents, stepMs, traded, commissions, orders, fills } = tally;
   const fundReturns = returnsOf(fundEquity);
   const agentResults: AgentBacktestResult[] = config.agents.map((a) => {
     const eq = agentEquity.get(a.id) ?? [];
