@@ -172,16 +172,16 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
 }
 
 /**
- * The cycle's order plan from the review's final targets: per configured agent its targets (a
- * small same-side adjustment of a held name, inside the no-trade band, keeps the current weight),
- * its holdings, and the decision price, ADV and volatility of every name involved; netted across
- * agents by the planner. Pure given its inputs.
+ * The cycle's order plan from the review's final targets (`FundReview.positions`): per configured
+ * agent its targets (a small same-side adjustment of a held name, inside the no-trade band, keeps
+ * the current weight), its holdings, and the decision price, ADV and volatility of every name
+ * involved; netted across agents by the planner. Pure given its inputs.
  */
-export function planCycleOrders(config: FundConfig, review: FundReview, ledger: Ledger, view: MarketView): OrderPlan {
+export function planCycleOrders(config: FundConfig, finalTargets: FundReview['positions'], ledger: Ledger, view: MarketView): OrderPlan {
   const agents: AgentTargets[] = [];
   const band = config.oms.rebalanceBandPct;
   for (const a of config.agents) {
-    const targets = review.positions[a.id];
+    const targets = finalTargets[a.id];
     if (!targets) continue;
     const m = new Map<string, number>();
     for (const p of targets) {
@@ -303,7 +303,7 @@ async function sendOrders(s: CycleServices, state: FundRunState, view: MarketVie
   if (review.reductionPlan?.cancelOpenOrders) {
     for (const o of await s.journal.open()) await s.oms.cancel(o.id);
   }
-  const plan = planCycleOrders(s.config, review, state.ledger, view);
+  const plan = planCycleOrders(s.config, review.positions, state.ledger, view);
   for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
   s.omsState.current = review.tradingState;
   s.omsState.nav = state.ledger.fundNavCents() / 100;
