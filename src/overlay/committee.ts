@@ -8,6 +8,7 @@ import { RegimeCircuitBreakerCheck } from './checks/regime-circuit-breaker.ts';
 import { RiskBudgetCheck } from './checks/risk-budget.ts';
 import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
 import { TradingStateCheck } from './checks/trading-state-gate.ts';
+import { defineLazy, LAZY } from './lazy.ts';
 import { largestScale } from './budget-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
 import { workF64, workI32 } from './work.ts';
@@ -345,10 +346,9 @@ export function buildDecision(args: {
     reasons,
     checks: [...results],
     targets,
-    get riskActions() {
-      return (riskActions ??= riskActionsOf(lazy));
-    },
+    riskActions: LAZY,
     summary,
   };
+  defineLazy(decision, { riskActions: () => (riskActions ??= riskActionsOf(lazy)) });
   return { decision, positions };
 }

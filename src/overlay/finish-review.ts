@@ -3,6 +3,7 @@ import { recommendActions } from './correlation.ts';
 import type { FundFacts } from './fund-context.ts';
 import { recommendHedges } from './hedger.ts';
 import type { FundLedger } from './ledger.ts';
+import { defineLazy, LAZY, once } from './lazy.ts';
 import { liquidityReport } from './liquidity.ts';
 import { nextFundState } from './next-state.ts';
 import { agentRiskOf, type Prepared } from './prepare.ts';
@@ -16,19 +17,6 @@ import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import type { OverlayOptions } from './types.ts';
 import type { Universe } from './universe.ts';
-
-/** A value computed on first read, then kept. */
-function once<T>(f: () => T): () => T {
-  let done = false;
-  let v: T | undefined;
-  return () => {
-    if (!done) {
-      v = f();
-      done = true;
-    }
-    return v as T;
-  };
-}
 
 /**
  * Fund-level outputs on the final book: snapshot, stress, liquidity, hedges, scores, kill-switch
@@ -130,9 +118,7 @@ export function finishReview(args: {
     var99Pct: var99 / capital,
     gross: conc.gross,
     net: conc.net,
-    get factorExposures() {
-      return exposures();
-    },
+    factorExposures: LAZY,
     largestSingleName: conc.largest,
     top10Pct: conc.top10Pct,
     hhi: conc.hhi,
@@ -141,10 +127,9 @@ export function finishReview(args: {
     agentCorrelations: { ids: correlations.ids, matrix, average: Number.isFinite(correlations.average) ? correlations.average : null },
     budgets,
     buckets,
-    get agentFactorLoadings() {
-      return loadings();
-    },
+    agentFactorLoadings: LAZY,
   };
+  defineLazy(snapshot, { factorExposures: exposures, agentFactorLoadings: loadings });
   const stress = once(() => {
     const strategyOf = new Map(input.proposals.map((p) => [p.agentId, p.strategy]));
     const stressBooks: StressBook[] = ids.map((id) => {
@@ -176,7 +161,7 @@ export function finishReview(args: {
   }
   const failSafe = { active: prep.problems.length > 0, problems: prep.problems };
   const alerts = buildAlerts(args, budgets, failSafe.problems, timestamp, cycleId);
-  return {
+  const review: FundReview = {
     cycleId,
     asOf: state.asOf,
     tradingState: facts.transition.state,
@@ -187,27 +172,18 @@ export function finishReview(args: {
     decisions,
     positions,
     snapshot,
-    get stress() {
-      return stress();
-    },
-    get liquidity() {
-      return liquidity();
-    },
+    stress: LAZY,
+    liquidity: LAZY,
     hedges: hedges.recommendations,
     hedgePositions: hedges.positions,
-    get correlationActions() {
-      return correlationActions();
-    },
-    get scores() {
-      return scores();
-    },
-    get reallocation() {
-      return reallocation();
-    },
+    correlationActions: LAZY,
+    scores: LAZY,
+    reallocation: LAZY,
     reductionPlan,
     alerts,
     nextState: nextFundState(state, facts),
   };
+  return defineLazy(review, { stress, liquidity, correlationActions, scores, reallocation });
 }
 
 /** Names held on the same side by at least `need` agents in the final books (at most 20, most crowded first). */
