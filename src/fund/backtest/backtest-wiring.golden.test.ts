@@ -1,0 +1,60 @@
+/**
+ * Golden backtest of the fund's wiring (issue 14, "one kernel"): a fixed 120-day backtest of the
+ * default nine-agent fund on a fixed synthetic market. Every proposal, overlay decision, order,
+ * fill and NAV of every day is hashed. The hashes were recorded before the backtest's wiring
+ * (`backtestServices`) moved into the kernel, and must not change when the wiring changes.
+ *
+ * When a change to agents, the overlay, the planner or the OMS changes decisions on purpose,
+ * update the expected hashes in the same commit and say why: a change here is reviewed like code.
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultFundConfigInput, parseFundConfig } from '../../contracts/index.ts';
+import { hashOf } from '../../core/index.ts';
+import { syntheticPanel } from '../../market/index.ts';
+import { runBacktest, type CycleResult } from '../index.ts';
+
+const DAYS = 120;
+
+/** What a day decided and did, without ids or hashes that depend on the config's hash. */
+function dayOf(r: CycleResult) {
+  return {
+    asOf: r.asOf,
+    proposals: r.proposals.map((p) => ({ agentId: p.agentId, signals: p.signals, targets: p.targets })),
+    decisions: r.decisions,
+    orders: r.orders.map((o) => ({ id: o.id, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, status: o.status, filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, allocations: o.allocations, denials: o.denials })),
+    fills: r.fills.map((f) => ({ id: f.id, orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, allocations: f.allocations })),
+    nav: r.nav,
+  };
+}
+
+describe('golden: a 120-day synthetic fund backtest decides the same through any wiring', () => {
+  it('hashes every proposal, decision, order, fill and NAV of every day', async () => {
+    const panel = syntheticPanel({ symbols: 40, years: 1.5, seed: 14 });
+    const config = parseFundConfig({ ...defaultFundConfigInput(10_000_000), data: { minHistoryRows: 200, degradedMinRows: 100 } });
+    const days: string[] = [];
+    const result = await runBacktest({
+      id: 'golden-wiring',
+      config,
+      panel,
+      from: panel.dates[panel.T - DAYS] ?? '',
+      to: panel.dates[panel.T - 1] ?? '',
+      onCycle: (r) => days.push(hashOf(dayOf(r))),
+    });
+    expect(result.days).toBe(DAYS);
+    const summary = {
+      orders: result.costs.orders,
+      fills: result.costs.fills,
+      commissions: Math.round(result.costs.commissions * 100) / 100,
+      finalNav: result.fund.equity[result.fund.equity.length - 1],
+    };
+    // Printed on failure so a deliberate change can be reviewed day by day.
+    expect({ summary, all: hashOf(days), first: days[0], last: days[days.length - 1] }).toEqual(GOLDEN);
+  });
+});
+
+const GOLDEN = {
+  summary: { orders: 3020, fills: 2361, commissions: 14929.28, finalNav: 10427030.31 },
+  all: 'c360899bc2841b4882de035d7a1c3da8c2d6f4200111fcd73d1a35e01ae373ca',
+  first: 'e48c9dc09c6a7ddac719ac439962404bdbd71f70d4d6a61c58397d9d24d797c2',
+  last: 'aeabcf87627176c9203ab7477267746c7e8c00e90af76482be29b12cf79f2bf0',
+};
