@@ -33,6 +33,15 @@ export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
  */
 export const POLICY_CHECKS: ReadonlySet<string> = new Set(['graduated_drawdown', 'regime_circuit_breaker', 'emergency', 'correlation_monitor']);
 
+/**
+ * Whether a rule is a policy multiplier: a discretionary de-risking scale (drawdown ladders, regime
+ * and circuit breaker, emergency, correlation) rather than a fit to a risk budget or a hard cap.
+ * `keel backtest --compare overlay-off` runs without these (docs/overlay.md "Policy rules").
+ */
+export function isPolicyRule(name: string): boolean {
+  return POLICY_CHECKS.has(name);
+}
+
 /** Checks whose caps record holds a cap for most of the book's names (see combineResults). */
 const CAPS_BY_NAME: ReadonlySet<string> = new Set(['cross_agent_constraints', 'trading_state', 'regime_circuit_breaker']);
 
@@ -104,9 +113,10 @@ export function applyCombined(a: AgentCandidate, c: Combined): Float64Array {
 /**
  * Limits that need the final book: the agent's gross / net after caps, the fund's Σ gross and
  * Σ |net| over agents, and the top-5 concentration. Each yields a uniform scale (uniform scaling
- * keeps every per-name and per-sector cap satisfied).
+ * keeps every per-name and per-sector cap satisfied). `binding` is the rule of the limit that set
+ * the scale (`committee.<code>`), null when none binds.
  */
-export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale: number; reasons: Reason[] } {
+export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale: number; reasons: Reason[]; binding: string | null } {
   const a = ctx.agent;
   const r = a.risk;
   const lf = ctx.fund.limitFactor;
@@ -125,13 +135,16 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
     net += v;
   }
   let s = 1;
+  let binding: string | null = null;
   const grossCap = Math.min(r.grossExposureCap, r.leverageLimit) * lf * a.capital;
   if (gross > grossCap + 1e-6) {
     s = Math.min(s, grossCap / gross);
+    binding = 'committee.gross_cap';
     reasons.push(reason(RULE, 'GROSS_CAP', 'agent gross exposure after caps above its cap', { limit: grossCap / a.capital, actual: gross / a.capital }));
   }
   const netCap = r.netExposureCap * lf * a.capital;
   if (Math.abs(net) > netCap + 1e-6) {
+    if (netCap / Math.abs(net) < s) binding = 'committee.net_cap';
     s = Math.min(s, netCap / Math.abs(net));
     reasons.push(reason(RULE, 'NET_CAP', 'agent net exposure after caps above its cap', { limit: netCap / a.capital, actual: Math.abs(net) / a.capital }));
   }
@@ -139,12 +152,14 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
   const roomG = Math.max(0, fundGrossCap - ctx.ledger.sumGross);
   if (gross * s > roomG + 1e-6) {
     s = Math.min(s, gross > 0 ? roomG / gross : 0);
+    binding = 'committee.fund_gross_cap';
     reasons.push(reason(RULE, 'FUND_GROSS_CAP', 'fund gross exposure (Σ agent gross) above its cap', { limit: fundGrossCap / cap, actual: (ctx.ledger.sumGross + gross) / cap }));
   }
   const fundNetCap = risk.maxNetExposure * lf * cap;
   const roomN = Math.max(0, fundNetCap - ctx.ledger.sumAbsNet);
   if (Math.abs(net) * s > roomN + 1e-6) {
     s = Math.min(s, Math.abs(net) > 0 ? roomN / Math.abs(net) : 0);
+    binding = 'committee.fund_net_cap';
     reasons.push(reason(RULE, 'FUND_NET_CAP', 'fund net exposure (Σ |agent net|) above its cap', { limit: fundNetCap / cap, actual: (ctx.ledger.sumAbsNet + Math.abs(net)) / cap }));
   }
   const top5Cap = risk.maxTop5Pct * lf * cap;
@@ -153,10 +168,11 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
   if (before > top5Cap + 1e-6) {
     const s0 = s;
     const sc = largestScale((x) => top.at(x * s0), top5Cap, 20) * s0;
+    if (sc < s) binding = 'committee.top5_cap';
     s = Math.min(s, sc);
     reasons.push(reason(RULE, 'TOP5_CAP', 'top-5 names above their share of the fund', { limit: risk.maxTop5Pct * lf, actual: before / cap }));
   }
-  return { scale: Math.max(0, Math.min(1, s)), reasons };
+  return { scale: Math.max(0, Math.min(1, s)), reasons, binding };
 }
 
 function riskActionType(p: number, f: number, bookScale: number, removed: boolean, blocked: boolean): RiskActionType {

@@ -1,4 +1,5 @@
 import { agentRiskDrivers, STRATEGY_RISK_DRIVERS, type Alert, type AlertCategory, type AlertSeverity, type OverlayDecision, type RiskDriver, type TargetPosition } from '../contracts/index.ts';
+import { bindingReport } from './binding.ts';
 import { recommendActions } from './correlation.ts';
 import type { FundFacts } from './fund-context.ts';
 import { recommendHedges } from './hedger.ts';
@@ -23,7 +24,8 @@ import type { Universe } from './universe.ts';
  * plan, alerts, next state. The reports nothing in the review depends on and that cost more than
  * a lazy property (about half a microsecond each) are computed when first read, then kept: the
  * snapshot's factor exposures (style loadings read fundamentals) and agents' factor loadings;
- * stress tests, liquidity, correlation recommendations (crowding), agent scores and reallocation.
+ * stress tests, liquidity, correlation recommendations (crowding), agent scores and reallocation,
+ * the binding constraints (what each rule removed).
  * A live cycle stores them, so it pays for them; a backtest day whose records are not kept does
  * not. They read only this review's own data (its final book, universe, model, view and state),
  * so they are the same values whenever they are read.
@@ -145,6 +147,7 @@ export function finishReview(args: {
   const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, options.crowdingAgents), options.correlationShock, config.killSwitch.avgAgentCorrelation));
   const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
   const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
+  const bindingConstraints = once(() => bindingReport(args.reviewed, x, model, fund.z));
   // kill switch plan
   let reductionPlan = null;
   if (facts.transition.state === 'HALTED' && facts.triggers.length > 0) {
@@ -179,11 +182,12 @@ export function finishReview(args: {
     correlationActions: LAZY,
     scores: LAZY,
     reallocation: LAZY,
+    bindingConstraints: LAZY,
     reductionPlan,
     alerts,
     nextState: nextFundState(state, facts),
   };
-  return defineLazy(review, { stress, liquidity, correlationActions, scores, reallocation });
+  return defineLazy(review, { stress, liquidity, correlationActions, scores, reallocation, bindingConstraints });
 }
 
 /** Names held on the same side by at least `need` agents in the final books (at most 20, most crowded first). */

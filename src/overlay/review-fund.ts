@@ -1,5 +1,6 @@
 import { agentBucket, STRATEGY_BUCKET_MAP, type Alert, type AgentProposal, type CheckResult, type FundConfig, type OverlayDecision, type Reason, type TargetPosition } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
+import type { BindingReport } from './binding.ts';
 import { candidateRisk, type CandidateRisk } from './budget-math.ts';
 import { applyCombined, buildDecision, combineResults, DEFAULT_CHECKS, enforceFinalLimits, type Combined } from './committee.ts';
 import { reason, type AgentCandidate, type FundContext, type OverlayCheck, type ReviewContext } from './context.ts';
@@ -54,6 +55,8 @@ export interface FundReview {
   readonly correlationActions: readonly CorrelationAction[];
   readonly scores: readonly AgentScore[];
   readonly reallocation: readonly Reallocation[];
+  /** What each rule removed from the proposals, in gross dollars and fund VaR (computed when first read). */
+  readonly bindingConstraints: BindingReport;
   readonly reductionPlan: RiskReductionPlan | null;
   readonly alerts: readonly Alert[];
   readonly nextState: FundState;
@@ -70,6 +73,11 @@ export interface Reviewed {
   readonly baseFinal: Float64Array;
   postScale: number;
   readonly postReasons: Reason[];
+  /**
+   * Every scale-down applied after the checks, in order (the committee's binding final limit, the
+   * bucket settle pass): `postScale` is their product. The binding-constraint report reads them.
+   */
+  readonly postSteps: { readonly rule: string; readonly scale: number }[];
   readonly blocked: boolean;
 }
 
@@ -135,7 +143,8 @@ export function reviewFund(input: ReviewInput): FundReview {
     ledger.add(original.agentId, { idx: effective.idx, val });
     const postReasons = extra;
     for (const x of post.reasons) postReasons.push(x);
-    reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons, blocked });
+    const postSteps = post.binding !== null ? [{ rule: post.binding, scale: post.scale }] : [];
+    reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons, postSteps, blocked });
   }
   settleBuckets(reviewed, ledger, config, fund, model, scratch, N);
   const decisions: OverlayDecision[] = [];

@@ -57,6 +57,7 @@ export function settleBuckets(reviewed: Reviewed[], ledger: FundLedger, config: 
     for (const r of mine) {
       const before = r.postScale;
       r.postScale = before * s;
+      r.postSteps.push({ rule: 'strategy_buckets', scale: s });
       const val = new Float64Array(r.baseFinal.length);
       for (let i = 0; i < val.length; i++) val[i] = (r.baseFinal[i] ?? 0) * r.postScale * r.effective.capital;
       ledger.remove(r.original.agentId);

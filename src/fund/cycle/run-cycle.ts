@@ -61,7 +61,7 @@ export interface ProposeFailure {
  * reviews them all. Pure given (agents, state, view): replay calls exactly this.
  */
 export function decideCycle(
-  s: Pick<CycleServices, 'agents' | 'config'>,
+  s: Pick<CycleServices, 'agents' | 'config' | 'overlayChecks'>,
   state: Pick<FundRunState, 'fund' | 'ledger'>,
   view: MarketView,
   cycleId: string,
@@ -80,7 +80,7 @@ export function decideCycle(
     }
   }
   const proposeMs = now() - t0;
-  const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp });
+  const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp, ...(s.overlayChecks ? { checks: s.overlayChecks } : {}) });
   return { proposals, review, failures, proposeMs };
 }
 

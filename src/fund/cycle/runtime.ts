@@ -3,7 +3,7 @@ import type { EventBus } from '../../bus/index.ts';
 import type { FundConfig } from '../../contracts/index.ts';
 import type { Clock, IdSource, Logger } from '../../core/index.ts';
 import type { Broker, Oms, TradingState } from '../../execution/index.ts';
-import type { FundState } from '../../overlay/index.ts';
+import type { FundState, OverlayCheck } from '../../overlay/index.ts';
 import type { AlertManager } from '../alerts/alert-manager.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
@@ -34,6 +34,8 @@ export interface CycleServices {
   readonly runId: string;
   /** The trading state and fund NAV (dollars) the OMS checks against, set by the cycle before each submission batch. */
   readonly omsState: { current: TradingState; nav: number };
+  /** The overlay's checks; default every check (`DEFAULT_CHECKS`). A backtest comparison runs with some switched off. */
+  readonly overlayChecks?: readonly OverlayCheck[];
   /** Governance gates checked after the review and before any order (live: signals, risk); a failure sends nothing. */
   readonly gate?: (review: FundReview, proposals: readonly AgentProposal[]) => GateResult[];
   /** Keep each cycle's decision inputs (fund state, ledger) for replay. */
