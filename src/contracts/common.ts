@@ -19,6 +19,30 @@ export const symbol = z
 export const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 export const nonNegative = finite.refine((x) => x >= 0, { message: 'must be ≥ 0' });
 export const positive = finite.refine((x) => x > 0, { message: 'must be > 0' });
+/**
+ * Sizes accepted at an edge (requests, stored state): beyond them a product or a square in the
+ * float64 risk math overflows to Infinity (`qty: 1e300` made the fund VaR infinite).
+ */
+export const MAX_DOLLARS = 1e15;
+export const MAX_SHARES = 1e12;
+/** A signed dollar amount, at most MAX_DOLLARS in size. */
+export const dollars = finite.refine((x) => Math.abs(x) <= MAX_DOLLARS, { message: `must be at most ${MAX_DOLLARS} dollars in size` });
+/** A signed share quantity, at most MAX_SHARES in size. */
+export const shares = finite.refine((x) => Math.abs(x) <= MAX_SHARES, { message: `must be at most ${MAX_SHARES} shares in size` });
 /** A fraction in [0, 1]. */
 export const fraction = finite.refine((x) => x >= 0 && x <= 1, { message: 'must be between 0 and 1' });
 export const id = z.string().min(1).max(200);
+
+/**
+ * Adds an issue at `[i].<field>` for each item whose key repeats an earlier one: two agents (or
+ * books) with one id would count as one in every fund-level limit, the first one's book dropped.
+ */
+export function refineUnique<T>(items: readonly T[], keyOf: (t: T) => string, field: string, ctx: z.RefinementCtx, fix: string): void {
+  const first = new Map<string, number>();
+  items.forEach((t, i) => {
+    const k = keyOf(t);
+    const j = first.get(k);
+    if (j === undefined) first.set(k, i);
+    else ctx.addIssue({ code: 'custom', path: [i, field], message: `'${k}' repeats [${j}].${field}; ${fix}` });
+  });
+}

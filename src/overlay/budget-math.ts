@@ -60,6 +60,37 @@ export function candidateRisk(ctx: ReviewContext): CandidateRisk {
   return { a, b, cc: Math.max(0, cc), sx0, ffc, cDense };
 }
 
+/**
+ * The terms of another book `f` (dollars, e.g. the candidate's final book after caps) against the
+ * same X0 as `cr`: σ²(s) = a + 2·b_f·s + cc_f·s² for the fund with `f` scaled by s. Its vectors are
+ * work arrays, valid until the next call.
+ */
+export function bookTerms(ctx: ReviewContext, cr: CandidateRisk, f: SparseBook): CandidateRisk {
+  const { N, K, B, F, D } = ctx.model;
+  const fc = workF64('final.fc', K);
+  const dense = workF64('final.dense', N);
+  let cc = 0;
+  let b = 0;
+  // a candidate's names are distinct, so each index appears once
+  for (let i = 0; i < f.idx.length; i++) {
+    const u = f.idx[i] ?? 0;
+    const v = f.val[i] ?? 0;
+    if (v === 0) continue;
+    dense[u] = v;
+    cc += (D[u] ?? 0) * v * v;
+    b += v * (cr.sx0[u] ?? 0);
+    for (let k = 0; k < K; k++) fc[k] = (fc[k] ?? 0) + (B[u * K + k] ?? 0) * v;
+  }
+  const ffc = workF64('final.ffc', K, false);
+  for (let i = 0; i < K; i++) {
+    let acc = 0;
+    for (let j = 0; j < K; j++) acc += (F[i * K + j] ?? 0) * (fc[j] ?? 0);
+    ffc[i] = acc;
+    cc += acc * (fc[i] ?? 0);
+  }
+  return { a: cr.a, b, cc: Math.max(0, cc), sx0: cr.sx0, ffc, cDense: dense };
+}
+
 /** PᵀΣX0 and PᵀΣc for a group of books P. */
 export function groupTerms(ctx: ReviewContext, cr: CandidateRisk, books: readonly SparseBook[]): { pX0: number; pc: number } {
   const { K, B, D } = ctx.model;

@@ -9,8 +9,11 @@ import { RiskBudgetCheck } from './checks/risk-budget.ts';
 import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
 import { TradingStateCheck } from './checks/trading-state-gate.ts';
 import { defineLazy, LAZY } from './lazy.ts';
-import { largestScale } from './budget-math.ts';
+import { bookTerms, componentAt, groupTerms, largestScale } from './budget-math.ts';
+import { bucketPeers } from './checks/strategy-buckets.ts';
+import type { SparseBook } from './risk-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
+import { own } from './table.ts';
 import { workF64, workI32 } from './work.ts';
 
 /** The overlay's checks in review order (one file each in checks/). */
@@ -68,7 +71,7 @@ export function combineResults(a: AgentCandidate, results: readonly CheckResult[
       // a record with a cap for (almost) every name, in dictionary mode: look the names up
       // (enumerating a dictionary-mode object collects and sorts its keys)
       for (let i = 0; i < a.names.length; i++) {
-        const c = rc[a.names[i] ?? ''];
+        const c = own(rc, a.names[i] ?? '');
         if (typeof c === 'number') caps[i] = Math.min(caps[i] ?? Number.POSITIVE_INFINITY, c);
       }
     } else {
@@ -172,7 +175,48 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
     s = Math.min(s, sc);
     reasons.push(reason(RULE, 'TOP5_CAP', 'top-5 names above their share of the fund', { limit: risk.maxTop5Pct * lf, actual: before / cap }));
   }
+  if (s > 0) {
+    const fit = fitRiskAfterCaps(ctx, { idx: a.idx, val }, s, reasons);
+    if (fit.rule !== null) binding = fit.rule;
+    s = fit.scale;
+  }
   return { scale: Math.max(0, Math.min(1, s)), reasons, binding };
+}
+
+/**
+ * The agent's VaR budget and its bucket's cap re-checked on the final book at scale `s`: the
+ * checks fitted the proposal, and a cap or a removal (an unknown name, a loss limit, a small
+ * market cap) can leave a hedge leg out, so the book that remains can be riskier than the one
+ * that was fitted. Returns the largest scale ≤ s that fits both, and the rule that bound (null: none).
+ */
+function fitRiskAfterCaps(ctx: ReviewContext, book: SparseBook, s: number, reasons: Reason[]): { scale: number; rule: string | null } {
+  const a = ctx.agent;
+  const fund = ctx.fund;
+  const z = fund.z;
+  const fr = bookTerms(ctx, ctx.candidateRisk(), book);
+  let out = s;
+  let rule: string | null = null;
+  const budget = a.risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
+  const comp = componentAt(z, fr, out);
+  if (comp > budget + 1e-6) {
+    const s0 = out;
+    out = largestScale((x) => componentAt(z, fr, x * s0), budget) * s0;
+    rule = 'risk_budget';
+    reasons.push(reason('risk_budget', 'VAR_BUDGET_AFTER_CAPS', `component VaR of the book after caps uses ${((comp / budget) * 100).toFixed(1)}% of the agent's budget: book × ${(out / s0).toFixed(3)}`, { limit: budget, actual: comp }));
+  }
+  const cfg = own(ctx.config.buckets, a.bucket);
+  if (cfg && out > 0) {
+    const cap = cfg.maxRiskAllocationPct * fund.varBudget * fund.limitFactor;
+    const terms = groupTerms(ctx, fr, bucketPeers(ctx, a.bucket));
+    const used = componentAt(z, fr, out, terms);
+    if (used > cap + 1e-6) {
+      const s0 = out;
+      out = largestScale((x) => componentAt(z, fr, x * s0, terms), cap) * s0;
+      rule = 'strategy_buckets';
+      reasons.push(reason('strategy_buckets', 'BUCKET_AFTER_CAPS', `bucket ${a.bucket} component VaR with the book after caps ${used.toFixed(0)} over its cap ${cap.toFixed(0)}: book × ${(out / s0).toFixed(3)}`, { bucket: a.bucket, limit: cap, actual: used }));
+    }
+  }
+  return { scale: out, rule };
 }
 
 function riskActionType(p: number, f: number, bookScale: number, removed: boolean, blocked: boolean): RiskActionType {

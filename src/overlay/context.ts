@@ -6,6 +6,7 @@ import type { RiskModel } from './factor-model-local.ts';
 import type { FundLedger } from './ledger.ts';
 import type { RiskScratch, SparseBook } from './risk-math.ts';
 import type { AgentBookState, FundState, OverlayOptions, TradingState } from './types.ts';
+import { own, table } from './table.ts';
 import type { Universe } from './universe.ts';
 
 /** One agent under review: its proposal and current book aligned on the same names (weights = fractions of allocated capital). */
@@ -110,17 +111,17 @@ export function result(
     check,
     status: parts.status ?? 'OK',
     scale,
-    caps: parts.caps ?? {},
+    caps: parts.caps ?? table<number>(),
     removed: parts.removed ?? [],
     block: parts.block ?? false,
     reasons: parts.reasons ?? [],
   };
 }
 
-/** Tightest cap on |weight| for a name (fractions of the agent's capital). */
+/** Tightest cap on |weight| for a name (fractions of the agent's capital); `caps` is a table (see table.ts). */
 export function setCap(caps: Record<string, number>, symbol: string, cap: number): void {
   const c = Math.max(0, cap);
-  const prev = caps[symbol];
+  const prev = own(caps, symbol);
   caps[symbol] = prev === undefined ? c : Math.min(prev, c);
 }
 

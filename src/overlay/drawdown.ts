@@ -28,7 +28,9 @@ export function stepFor(dd: number, steps: readonly DrawdownStep[]): AgentState 
 /** Weekdays after `since` up to and including `asOf`. */
 export function weekdaysSince(since: IsoDate | null, asOf: IsoDate): number {
   if (since === null) return Number.POSITIVE_INFINITY;
-  return weekdayCount(dayOf(since), dayOf(asOf));
+  // a date that does not parse counts no time (a cooldown waits; the review fails safe on it)
+  const n = weekdayCount(dayOf(since), dayOf(asOf));
+  return Number.isNaN(n) ? 0 : n;
 }
 
 export interface DrawdownOutcome {

@@ -1,6 +1,7 @@
 import type { MarketView } from '../market/index.ts';
 import { regress } from './correlation.ts';
 import type { RiskModel } from './factor-model-local.ts';
+import { table } from './table.ts';
 import type { FundState } from './types.ts';
 
 /** Reference series that are factor *returns* (not the market level, not the volatility index). */
@@ -35,12 +36,12 @@ export function factorLoadings(state: FundState, model: RiskModel, view: MarketV
     X[t * K] = model.marketNow[t] ?? Number.NaN;
     extra.series.forEach((s, k) => (X[t * K + 1 + k] = s[t] ?? Number.NaN));
   }
-  const out: Record<string, { alpha: number; betas: Record<string, number>; r2: number }> = {};
+  const out = table<{ alpha: number; betas: Record<string, number>; r2: number }>();
   for (const a of state.agents) {
     if (a.returns.length < K + 10) continue;
     const n = Math.min(a.returns.length, T);
     const r = regress(a.returns.slice(a.returns.length - n), X.subarray((T - n) * K), K);
-    const betas: Record<string, number> = {};
+    const betas = table<number>();
     names.forEach((f, k) => (betas[f] = r.betas[k] ?? Number.NaN));
     out[a.agentId] = { alpha: r.alpha, betas, r2: r.r2 };
   }

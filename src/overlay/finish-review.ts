@@ -16,6 +16,7 @@ import { recommendReallocation, scoreAgents } from './scoring.ts';
 import { budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
 import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
+import { own, table } from './table.ts';
 import type { OverlayOptions } from './types.ts';
 import type { Universe } from './universe.ts';
 
@@ -54,7 +55,7 @@ export function finishReview(args: {
   const varC = zOf(conf) * sigma;
   const var99 = zOf(0.99) * sigma;
   const cvarC = cvarMultiple(conf) * sigma;
-  const budgets: Record<string, { component: number; standalone: number; budget: number; used: number; status: ReturnType<typeof budgetStatus> }> = {};
+  const budgets: Record<string, { component: number; standalone: number; budget: number; used: number; status: ReturnType<typeof budgetStatus> }> = table();
   const componentVar = new Map<string, number>();
   const books = ledger.books;
   const ids = [...books.keys()].sort();
@@ -76,10 +77,10 @@ export function finishReview(args: {
     const b = fund.bucketOf.get(id) ?? '';
     bucketComp.set(b, (bucketComp.get(b) ?? 0) + (componentVar.get(id) ?? 0));
   }
-  const buckets: Record<string, FundRiskSnapshot['buckets'][string]> = {};
+  const buckets = table<FundRiskSnapshot['buckets'][string]>();
   for (const b of [...bucketComp.keys()].sort((p, q) => p.localeCompare(q))) {
     const comp = bucketComp.get(b) ?? 0;
-    const cap = (config.buckets[b]?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
+    const cap = (own(config.buckets, b)?.maxRiskAllocationPct ?? 0) * fund.varBudget * fund.limitFactor;
     const used = cap > 0 ? comp / cap : 0;
     buckets[b] = { component: comp, cap, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
   }
@@ -162,7 +163,7 @@ export function finishReview(args: {
     }
     reductionPlan = planRiskReduction(facts.triggers, held, state.agents.map((a) => a.agentId));
   }
-  const failSafe = { active: prep.problems.length > 0, problems: prep.problems };
+  const failSafe = { active: facts.problems.length > 0, problems: facts.problems };
   const alerts = buildAlerts(args, budgets, failSafe.problems, timestamp, cycleId);
   const review: FundReview = {
     cycleId,

@@ -21,6 +21,8 @@ export interface FundFacts {
   readonly heldVar99Pct: number;
   readonly vix: number;
   readonly volumeRatio: number;
+  /** Problems that force the fail safe: the preparation's, and a fund risk figure that is not finite. */
+  readonly problems: readonly string[];
 }
 
 function lastFinite(x: Float64Array): number {
@@ -53,7 +55,7 @@ export function fundFacts(
   pending: Float64Array,
   pendingBooks: ReadonlyMap<string, SparseBook>,
   scratch: RiskScratch,
-  failSafe: boolean,
+  prepProblems: readonly string[],
   bucketOf: ReadonlyMap<string, string>,
 ): FundFacts {
   const { model, universe } = prep;
@@ -72,6 +74,11 @@ export function fundFacts(
   const pfSigma = Math.sqrt(portfolioVariance(model, pf, scratch));
   const proFormaVarPct = (zOf(conf) * pfSigma) / capital;
   const proFormaVolAnnual = (pfSigma / capital) * Math.sqrt(252);
+  // a risk figure that is not finite (a position or weight too large for float64) fails safe: reduce only
+  const problems = [...prepProblems];
+  if (!Number.isFinite(heldSigma)) problems.push('the held books\' VaR is not a finite number: a position is too large to measure');
+  if (!Number.isFinite(pfSigma)) problems.push('the pro-forma VaR (books and proposals) is not a finite number: a position or a proposed weight is too large to measure');
+  const failSafe = problems.length > 0;
   // drawdowns
   const fundDrawdownPct = drawdownOf(state.capital, state.highWaterMark);
   const fundDrawdown: DrawdownOutcome = advanceDrawdown(state.fundDrawdown, fundDrawdownPct, config.drawdown.fundSteps, config.drawdown, state.asOf);
@@ -181,5 +188,6 @@ export function fundFacts(
     heldVar99Pct,
     vix,
     volumeRatio,
+    problems,
   };
 }

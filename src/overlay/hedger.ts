@@ -1,5 +1,6 @@
 import type { HedgingConfig } from '../contracts/index.ts';
 import type { RiskModel } from './factor-model-local.ts';
+import { own } from './table.ts';
 import type { HedgePosition } from './types.ts';
 import type { Universe } from './universe.ts';
 
@@ -51,7 +52,7 @@ export function recommendHedges(
   universe.sectorNames.forEach((name, s) => {
     const net = sectorNet[s] ?? 0;
     if (Math.abs(net) <= half) return;
-    recs.push({ kind: 'sector', instrument: sectorHedges[name] ?? null, notional: -(net - Math.sign(net) * half), exposureBefore: net, exposureAfter: Math.sign(net) * half, reason: `${name} net ${((net / capital) * 100).toFixed(1)}% of capital above half the sector cap` });
+    recs.push({ kind: 'sector', instrument: own(sectorHedges, name) ?? null, notional: -(net - Math.sign(net) * half), exposureBefore: net, exposureAfter: Math.sign(net) * half, reason: `${name} net ${((net / capital) * 100).toFixed(1)}% of capital above half the sector cap` });
   });
   const positions: HedgePosition[] = cfg.enabled
     ? recs.filter((r) => r.instrument !== null).map((r) => ({ instrument: r.instrument ?? '', notional: r.notional, kind: r.kind }))

@@ -39,5 +39,6 @@ export { scoreAgents, recommendReallocation, type AgentScore, type Reallocation 
 export { recommendHedges, type HedgeRecommendation } from './hedger.ts';
 export { budgetStatus, type BudgetStatus, type FundRiskSnapshot } from './snapshot.ts';
 export { deriveRegime } from './regime.ts';
+export { parseFundState, FundStateRecord } from './fund-state-schema.ts';
 export { reviewRisk, parseRiskReviewRequest, RiskReviewRequest, type RiskReviewResponse, type RiskTarget } from './risk-service.ts';
 export { NullCheck, compositeCheck } from './checks/composite.ts';

@@ -1,5 +1,6 @@
 import { FundConfig as FundConfigSchema, agentBucket, resolveAgentRisk, STRATEGY_BUCKET_MAP, type AgentConfig, type AgentProposal, type AgentRiskParams, type FundConfig, formatPath } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
+import { isIsoDate } from '../core/index.ts';
 import type { AgentCandidate } from './context.ts';
 import { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
 import type { SparseBook } from './risk-math.ts';
@@ -46,43 +47,48 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
   if (state.asOf !== view.asOf) problems.push(`fund state is as of ${state.asOf} but the market view is as of ${view.asOf}`);
   if (!(Number.isFinite(state.capital) && state.capital > 0)) problems.push(`fund capital is not a positive number (${state.capital})`);
   if (!(Number.isFinite(state.highWaterMark) && state.highWaterMark > 0)) problems.push(`fund high-water mark is not a positive number (${state.highWaterMark})`);
+  datesProblems(state, problems);
   const agentConfigs = agentConfigsOf(config);
   const agentStates = new Map<string, AgentBookState>();
   // every name held or proposed, repeats included (the universe keeps each once)
   const names: string[] = [];
   for (const a of state.agents) {
-    agentStates.set(a.agentId, a);
+    // an id twice would count as one book in every fund-level limit: both books are counted, and the state is refused
+    if (agentStates.has(a.agentId)) problems.push(`agent ${a.agentId} appears more than once in the fund state: its books are counted together; list each agent once`);
+    else agentStates.set(a.agentId, a);
     if (!Number.isFinite(a.equity) || !Number.isFinite(a.highWaterMark) || !Number.isFinite(a.allocatedCapital)) problems.push(`agent ${a.agentId}: equity, high-water mark or capital is not finite`);
     for (const p of a.positions) names.push(p.symbol);
     if (a.positions.length === 0) for (const w of a.weights ?? []) names.push(w.symbol);
   }
-  // books outside the agents count as held books (an id that is also an agent's, or repeated, is
-  // ignored; one that proposes is reviewed on its current book, like an agent outside the state)
+  // books outside the agents count as held books (one that proposes is reviewed on its current
+  // book, like an agent outside the state). An id repeated, or also an agent's, would count as one
+  // book: both are counted (the outside one apart, as 'outside:<id>') and the state is refused.
   let outsideIds: Set<string> | null = null;
+  const outsideKey = new Map<OutsideBook, string>();
   for (const b of state.outsideBooks ?? NO_OUTSIDE_BOOKS) {
-    if (agentStates.has(b.bookId) || outsideIds?.has(b.bookId)) continue;
-    (outsideIds ??= new Set()).add(b.bookId);
+    let key = b.bookId;
+    if (agentStates.has(key)) {
+      problems.push(`book ${key} outside the agents has an agent's id: counted apart as 'outside:${key}'; give it an id of its own`);
+      key = `outside:${key}`;
+    } else if (outsideIds?.has(key)) problems.push(`book ${key} outside the agents appears more than once: its positions are counted together; list each book once`);
+    outsideKey.set(b, key);
+    (outsideIds ??= new Set()).add(key);
     for (const p of b.positions) names.push(p.symbol);
   }
   for (const p of proposals) for (const t of p.targets) names.push(t.symbol);
   const universe = buildUniverse(view, names);
   const currentBooks = new Map<string, SparseBook>();
   for (const a of state.agents) {
-    if (a.positions.length === 0 && (a.weights?.length ?? 0) > 0) {
-      const ws = a.weights ?? [];
-      const idx = Int32Array.from(ws.map((w) => universe.index.get(w.symbol) ?? 0));
-      const val = Float64Array.from(ws.map((w) => w.weight * a.allocatedCapital));
-      ws.forEach((w) => {
-        if (!Number.isFinite(w.weight)) problems.push(`agent ${a.agentId}: weight of ${w.symbol} is not finite`);
-      });
-      currentBooks.set(a.agentId, mergeBook(idx, val.map((v) => (Number.isFinite(v) ? v : 0))));
-      continue;
-    }
-    currentBooks.set(a.agentId, heldBook('agent', a.agentId, a.positions, universe, problems));
+    const book = agentBook(a, universe, problems);
+    const earlier = currentBooks.get(a.agentId);
+    currentBooks.set(a.agentId, earlier ? mergeBook(Int32Array.from([...earlier.idx, ...book.idx]), Float64Array.from([...earlier.val, ...book.val])) : book);
   }
   if (outsideIds) {
     for (const b of state.outsideBooks ?? NO_OUTSIDE_BOOKS) {
-      if (outsideIds.has(b.bookId) && !currentBooks.has(b.bookId)) currentBooks.set(b.bookId, heldBook('book', b.bookId, b.positions, universe, problems));
+      const key = outsideKey.get(b) ?? b.bookId;
+      const book = heldBook('book', key, b.positions, universe, problems);
+      const earlier = currentBooks.get(key);
+      currentBooks.set(key, earlier ? mergeBook(Int32Array.from([...earlier.idx, ...book.idx]), Float64Array.from([...earlier.val, ...book.val])) : book);
     }
     for (const p of proposals) outsideIds.delete(p.agentId);
   }
@@ -95,6 +101,39 @@ export function prepare(proposals: readonly AgentProposal[], state: FundState, c
     model = buildRiskModel(view, [], config);
   }
   return { universe, model, agentConfigs, agentStates, currentBooks, outsideIds: outsideIds ?? NO_OUTSIDE_IDS, problems };
+}
+
+/** An agent's current book in dollars: its positions, or its weights × allocated capital when it has none. */
+function agentBook(a: AgentBookState, universe: Universe, problems: string[]): SparseBook {
+  if (a.positions.length === 0 && (a.weights?.length ?? 0) > 0) {
+    const ws = a.weights ?? [];
+    const idx = Int32Array.from(ws.map((w) => universe.index.get(w.symbol) ?? 0));
+    const val = Float64Array.from(ws.map((w) => w.weight * a.allocatedCapital));
+    ws.forEach((w) => {
+      if (!Number.isFinite(w.weight)) problems.push(`agent ${a.agentId}: weight of ${w.symbol} is not finite`);
+    });
+    return mergeBook(idx, val.map((v) => (Number.isFinite(v) ? v : 0)));
+  }
+  return heldBook('agent', a.agentId, a.positions, universe, problems);
+}
+
+/**
+ * Every date of the state must be a real `YYYY-MM-DD`: a cooldown counted from 'yesterday' is NaN
+ * weekdays, which no longer holds a freeze. The state is refused (fail safe) and the cooldowns wait.
+ */
+function datesProblems(state: FundState, problems: string[]): void {
+  const check = (what: string, d: string | null | undefined): void => {
+    if (d !== null && d !== undefined && !isIsoDate(d)) problems.push(`${what} '${d}' is not a date (YYYY-MM-DD)`);
+  };
+  check('fund state asOf', state.asOf);
+  check('fund tradingStateSince', state.tradingStateSince);
+  check('fund drawdown since', state.fundDrawdown.since);
+  check('fund drawdown re-arm date', state.fundDrawdown.rearm?.at);
+  check('manual kill date', state.manualKill?.at);
+  for (const a of state.agents) {
+    check(`agent ${a.agentId} drawdown since`, a.drawdown.since);
+    check(`agent ${a.agentId} re-arm date`, a.drawdown.rearm?.at);
+  }
 }
 
 /** Held positions valued in dollars at the view's close (or the stored price when the view has none), a problem for each that cannot be. */

@@ -16,11 +16,12 @@ import type { RiskReductionPlan } from './reduction-plan.ts';
 import { finishReview } from './finish-review.ts';
 import { addSparse, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { AgentScore, Reallocation } from './scoring.ts';
-import { settleBuckets } from './settle.ts';
+import { settleLimits } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import type { StressReport } from './stress.ts';
-import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OutsideBook, type OverlayOptions, type TradingState } from './types.ts';
+import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OverlayOptions, type TradingState } from './types.ts';
 import type { Universe } from './universe.ts';
+import { table } from './table.ts';
 import { workF64 } from './work.ts';
 
 export interface ReviewInput {
@@ -109,9 +110,8 @@ export function reviewFund(input: ReviewInput): FundReview {
     pendingBooks.set(c.agentId, c.proposedBook);
     addSparse(pending, c.proposedBook, 1);
   }
-  const bucketOf = bucketsOf(config, candidates, state);
-  const failSafe = prep.problems.length > 0;
-  const facts = fundFacts(state, config, view, options, prep, ledger, pending, pendingBooks, scratch, failSafe, bucketOf);
+  const bucketOf = bucketsOf(config, candidates, state, prep.outsideIds);
+  const facts = fundFacts(state, config, view, options, prep, ledger, pending, pendingBooks, scratch, prep.problems, bucketOf);
   const fund = facts.context;
   const work = workF64('review.work', N, false);
   const reviewed: Reviewed[] = [];
@@ -133,7 +133,7 @@ export function reviewFund(input: ReviewInput): FundReview {
       // the proposal is rejected: the current book stands, under the same limits (caps only shrink it)
       effective = holdCandidate(original);
       ctx = new BoundContext(config, options, view, state, universe, model, scratch, ledger, fund, effective, work);
-      results = runChecks(checks, proposal, ctx).map((r) => (r.block ? { ...r, scale: 1, caps: {}, removed: [] } : r));
+      results = runChecks(checks, proposal, ctx).map((r) => (r.block ? { ...r, scale: 1, caps: table<number>(), removed: [] } : r));
     }
     const combined = combineResults(effective, results);
     const baseFinal = applyCombined(effective, combined);
@@ -146,9 +146,9 @@ export function reviewFund(input: ReviewInput): FundReview {
     const postSteps = post.binding !== null ? [{ rule: post.binding, scale: post.scale }] : [];
     reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons, postSteps, blocked });
   }
-  settleBuckets(reviewed, ledger, config, fund, model, scratch, N);
+  settleLimits(reviewed, ledger, config, fund, model, scratch, state.capital > 0 ? state.capital : 1);
   const decisions: OverlayDecision[] = [];
-  const positions: Record<string, TargetPosition[]> = {};
+  const positions = table<TargetPosition[]>();
   for (const r of reviewed) {
     const finalW = new Float64Array(r.baseFinal.length);
     for (let i = 0; i < finalW.length; i++) finalW[i] = (r.baseFinal[i] ?? 0) * r.postScale;
@@ -159,13 +159,11 @@ export function reviewFund(input: ReviewInput): FundReview {
   return finishReview({ input, options, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
 }
 
-const NONE: readonly OutsideBook[] = [];
-
 /** The configured agents' buckets, per config object (a config is immutable data). */
 const configBuckets = new WeakMap<FundConfig, ReadonlyMap<string, string>>();
 
 /** Each book's bucket: configured, else its proposal's strategy, else (held only: an agent outside the config, a book outside the agents) the committee's. */
-function bucketsOf(config: FundConfig, candidates: readonly AgentCandidate[], state: FundState): ReadonlyMap<string, string> {
+function bucketsOf(config: FundConfig, candidates: readonly AgentCandidate[], state: FundState, outsideIds: ReadonlySet<string>): ReadonlyMap<string, string> {
   let base = configBuckets.get(config);
   if (!base) {
     base = new Map(config.agents.map((a) => [a.id, agentBucket(a)]));
@@ -182,10 +180,10 @@ function bucketsOf(config: FundConfig, candidates: readonly AgentCandidate[], st
     out ??= new Map(base);
     out.set(a.agentId, STRATEGY_BUCKET_MAP.committee);
   }
-  for (const b of state.outsideBooks ?? NONE) {
-    if ((out ?? base).has(b.bookId)) continue;
+  for (const id of outsideIds) {
+    if ((out ?? base).has(id)) continue;
     out ??= new Map(base);
-    out.set(b.bookId, STRATEGY_BUCKET_MAP.committee);
+    out.set(id, STRATEGY_BUCKET_MAP.committee);
   }
   return out ?? base;
 }

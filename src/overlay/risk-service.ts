@@ -1,31 +1,31 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/index.ts';
-import { AgentState, formatPath, Regime, StrategyType, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
+import { AgentState, dollars, finite, formatPath, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import { reviewFund } from './review-fund.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import { NORMAL_TRACK, type FundState, type TradingState } from './types.ts';
 
-const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
-const positive = finite.refine((x) => x > 0, { message: 'must be > 0' });
-const nonNegative = finite.refine((x) => x >= 0, { message: 'must be ≥ 0' });
-const sym = z.string().min(1).max(32).regex(/^[A-Za-z0-9.\-_^]+$/, 'letters, digits and . - _ ^ only');
+const positive = dollars.refine((x) => x > 0, { message: 'must be > 0' });
+const nonNegative = dollars.refine((x) => x >= 0, { message: 'must be ≥ 0' });
+/** A weight (fraction of the agent's capital) or a daily return: at most 100 (10,000%) in size. */
+const fraction = finite.refine((x) => Math.abs(x) <= 100, { message: 'must be at most 100 in size' });
 
 /** The risk-service request (docs/risk-service.md): proposals plus the fund state, dollars and shares. */
 export const RiskReviewRequest = z.object({
-  asOf: z.string().optional(),
+  asOf: isoDate.optional(),
   cycleId: z.string().min(1).max(200).default('risk-review'),
   fund: z.object({
     capital: positive,
     highWaterMark: positive.optional(),
     tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']).default('ACTIVE'),
-    tradingStateSince: z.string().nullable().default(null),
-    dailyPnl: finite.default(0),
-    monthlyPnl: finite.default(0),
+    tradingStateSince: isoDate.nullable().default(null),
+    dailyPnl: dollars.default(0),
+    monthlyPnl: dollars.default(0),
     emergency: z.boolean().default(false),
     cvarBreachStreak: z.number().int().min(0).default(0),
     regime: Regime.nullable().default(null),
-    returns: z.array(finite).default([]),
+    returns: z.array(fraction).default([]),
   }),
   agents: z
     .array(
@@ -34,23 +34,25 @@ export const RiskReviewRequest = z.object({
         allocatedCapital: nonNegative,
         equity: nonNegative.optional(),
         highWaterMark: positive.optional(),
-        dailyPnl: finite.default(0),
-        monthlyPnl: finite.default(0),
+        dailyPnl: dollars.default(0),
+        monthlyPnl: dollars.default(0),
         drawdownState: AgentState.default('normal'),
-        drawdownSince: z.string().nullable().default(null),
-        positions: z.array(z.object({ symbol: sym, qty: finite, price: positive })).default([]),
-        returns: z.array(finite).default([]),
+        drawdownSince: isoDate.nullable().default(null),
+        positions: z.array(z.object({ symbol: sym, qty: shares, price: positive })).default([]),
+        returns: z.array(fraction).default([]),
       }),
     )
+    .superRefine((a, ctx) => refineUnique(a, (x) => x.id, 'id', ctx, 'list each agent once'))
     .default([]),
   proposals: z.array(
     z.object({
       agentId: z.string().min(1).max(200),
       strategy: StrategyType.optional(),
       traceId: z.string().min(1).max(128).optional(),
-      targets: z.array(z.object({ symbol: sym, weight: finite })),
+      targets: z.array(z.object({ symbol: sym, weight: fraction })),
     }),
-  ),
+  )
+    .superRefine((p, ctx) => refineUnique(p, (x) => x.agentId, 'agentId', ctx, 'send one proposal per agent')),
 });
 export type RiskReviewRequest = z.input<typeof RiskReviewRequest>;
 
@@ -80,7 +82,7 @@ export interface RiskReviewResponse {
     readonly reasons: readonly Reason[];
     readonly targets: readonly RiskTarget[];
   }[];
-  readonly snapshot: Pick<FundRiskSnapshot, 'var95' | 'var99' | 'var95Pct' | 'var99Pct' | 'gross' | 'net' | 'largestSingleName' | 'top10Pct' | 'hhi'>;
+  readonly snapshot: Pick<FundRiskSnapshot, 'var95' | 'var99' | 'var95Pct' | 'var99Pct' | 'gross' | 'net' | 'largestSingleName' | 'top10Pct' | 'hhi' | 'budgets' | 'buckets'>;
   readonly worstStress: { readonly scenario: string; readonly fundPnl: number; readonly fundPnlPct: number } | null;
   readonly alerts: readonly Alert[];
 }
@@ -183,6 +185,8 @@ export function reviewRisk(input: unknown, view: MarketView, config: FundConfig)
       largestSingleName: review.snapshot.largestSingleName,
       top10Pct: review.snapshot.top10Pct,
       hhi: review.snapshot.hhi,
+      budgets: review.snapshot.budgets,
+      buckets: review.snapshot.buckets,
     },
     worstStress: review.stress.worst ? { scenario: review.stress.worst.scenario, fundPnl: review.stress.worst.fundPnl, fundPnlPct: review.stress.worst.fundPnlPct } : null,
     alerts: review.alerts,

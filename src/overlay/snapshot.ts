@@ -1,7 +1,7 @@
 import type { RiskModel } from './factor-model-local.ts';
 import { factorExposures, type RiskScratch } from './risk-math.ts';
 import type { Universe } from './universe.ts';
-import { dictionaryRecord } from './work.ts';
+import { table } from './table.ts';
 
 export type BudgetStatus = 'WITHIN_BUDGET' | 'WARNING' | 'BREACH';
 
@@ -58,7 +58,7 @@ export function concentration(
   let net = 0;
   let best = -1;
   let bestV = 0;
-  const bySector = dictionaryRecord<number>();
+  const bySector = table<number>();
   for (let i = 0; i < u.N; i++) {
     const v = x[i] ?? 0;
     if (v === 0) continue;
@@ -85,7 +85,7 @@ export function concentration(
 
 export function factorMap(model: RiskModel, x: Float64Array, s: RiskScratch): Record<string, number> {
   const f = factorExposures(model, x, s.f);
-  const out: Record<string, number> = {};
+  const out = table<number>();
   // every sector of the market is a factor: report the market and the sectors the book touches
   model.factorNames.forEach((n, k) => {
     const e = f[k] ?? 0;

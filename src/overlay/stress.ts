@@ -1,6 +1,7 @@
 import type { RiskDriver } from '../contracts/index.ts';
 import type { RiskModel } from './factor-model-local.ts';
 import type { SparseBook } from './risk-math.ts';
+import { table } from './table.ts';
 import { DRIVER_SENSITIVITY, HISTORICAL_SCENARIOS, SEED_SCENARIOS, type StressScenario } from './stress-scenarios.ts';
 
 /** Per-name style loadings used by factor shocks: momentum and value in [-1, 1] (0 when unknown). */
@@ -100,7 +101,7 @@ function factorPnl(s: StressScenario, b: StressBook, model: RiskModel, style: St
 export function runStress(books: readonly StressBook[], model: RiskModel, style: StyleLoadings, capital: number, replays: readonly ReplayWindow[]): StressReport {
   const results: StressResult[] = [];
   for (const s of [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS]) {
-    const perAgent: Record<string, number> = {};
+    const perAgent = table<number>();
     let fund = 0;
     for (const b of books) {
       const p = factorPnl(s, b, model, style);
@@ -110,7 +111,7 @@ export function runStress(books: readonly StressBook[], model: RiskModel, style:
     results.push({ scenario: s.name, kind: s.kind, fundPnl: fund, fundPnlPct: fund / capital, perAgent });
   }
   for (const w of replays) {
-    const perAgent: Record<string, number> = {};
+    const perAgent = table<number>();
     let fund = 0;
     for (const b of books) {
       let p = 0;

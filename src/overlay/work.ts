@@ -38,16 +38,3 @@ export function workI32(name: string, n: number, zero = true): Int32Array {
   if (zero) s.view.fill(0);
   return s.view;
 }
-
-/**
- * An empty record to be filled with keys that differ from one review to the next (symbols, sector
- * names), created in V8's dictionary mode (deleting a property that is not the last one switches an
- * object to it): in fast mode each new key set would get its own chain of hidden classes. A plain
- * object all the same: same prototype, keys in insertion order.
- */
-export function dictionaryRecord<T>(): Record<string, T> {
-  const r: Record<string, unknown> = { a: 0, b: 0 };
-  delete r.a;
-  delete r.b;
-  return r as Record<string, T>;
-}

@@ -1,6 +1,6 @@
 import type { AgentProposal, FundConfig, Position } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
-import type { FundState } from '../../overlay/index.ts';
+import { parseFundState, type FundState } from '../../overlay/index.ts';
 import type { NavPoint, Repos } from '../../store/index.ts';
 import { persistCycleRecords } from '../backtest/backtest-job.ts';
 import { initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
@@ -25,9 +25,10 @@ export function serialiseRunState(s: FundRunState): StoredRunState {
   };
 }
 
+/** A stored state, its fund state checked (dates, sizes, ids once): a ValidationError names the field, e.g. `state.fund.agents[1].agentId`. */
 export function deserialiseRunState(s: StoredRunState): FundRunState {
   const anchor: MonthAnchor = { month: s.anchor.month, fund: s.anchor.fund, agents: new Map(s.anchor.agents) };
-  return { ledger: Ledger.fromSnapshot(s.ledger), fund: s.fund, anchor, lastAsOf: s.lastAsOf };
+  return { ledger: Ledger.fromSnapshot(s.ledger), fund: parseFundState(s.fund, 'state.fund'), anchor, lastAsOf: s.lastAsOf };
 }
 
 /**

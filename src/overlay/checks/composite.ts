@@ -1,6 +1,6 @@
 import type { AgentProposal, CheckResult, CheckStatus } from '../../contracts/index.ts';
 import { result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { dictionaryRecord } from '../work.ts';
+import { table } from '../table.ts';
 
 /** A check that never acts (to switch a rule off without an `if`). */
 export const NullCheck: OverlayCheck = {
@@ -21,7 +21,7 @@ export function compositeCheck(name: string, checks: readonly OverlayCheck[]): O
       let status: CheckStatus = 'OK';
       let scale = 1;
       let block = false;
-      const caps = dictionaryRecord<number>();
+      const caps = table<number>();
       const removed = new Set<string>();
       const reasons: CheckResult['reasons'] = [];
       for (const c of checks) {

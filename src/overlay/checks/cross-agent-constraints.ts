@@ -1,6 +1,7 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { dictionaryRecord, workF64, workI32 } from '../work.ts';
+import { table } from '../table.ts';
+import { workF64, workI32 } from '../work.ts';
 
 const RULE = 'cross_agent_constraints';
 
@@ -19,7 +20,7 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
     const risk = ctx.config.risk;
     const lf = ctx.fund.limitFactor;
     const fundCap = ctx.state.capital;
-    const caps = dictionaryRecord<number>();
+    const caps = table<number>();
     const removed: string[] = [];
     const reasons: Reason[] = [];
     const nameLimit = risk.maxSingleNamePct * fundCap * lf;

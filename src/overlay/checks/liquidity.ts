@@ -1,6 +1,7 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
 import { daysToLiquidate } from '../liquidity.ts';
+import { table } from '../table.ts';
 
 const RULE = 'liquidity';
 
@@ -18,7 +19,7 @@ export const LiquidityCheck: OverlayCheck = {
     const maxDays = ctx.config.risk.maxDaysToLiquidate * ctx.fund.limitFactor;
     const part = ctx.config.execution.participationCap;
     const haircut = ctx.config.risk.stressVolumeHaircut;
-    const caps: Record<string, number> = {};
+    const caps = table<number>();
     const reasons: Reason[] = [];
     let status: CheckResult['status'] = 'OK';
     for (let i = 0; i < a.names.length; i++) {

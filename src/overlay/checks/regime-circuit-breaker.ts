@@ -1,6 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { dictionaryRecord } from '../work.ts';
+import { table } from '../table.ts';
 
 const RULE = 'regime_circuit_breaker';
 
@@ -15,12 +15,11 @@ export const RegimeCircuitBreakerCheck: OverlayCheck = {
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const f = ctx.fund;
     const reasons: Reason[] = [];
-    let caps: Record<string, number> = {};
+    const caps = table<number>();
     let scale = 1;
     const m = f.regimeMultiplier;
     if (m <= 0) {
       const a = ctx.agent;
-      caps = dictionaryRecord<number>();
       for (let i = 0; i < a.names.length; i++) setCap(caps, a.names[i] ?? '', reduceOnlyCap(a.proposedW[i] ?? 0, a.currentW[i] ?? 0));
       reasons.push(reason(RULE, 'REGIME_BLOCK', `regime ${f.regime}: multiplier 0, no new risk`, { limit: 0, actual: m }));
     } else if (m < 1) {
@@ -37,7 +36,7 @@ export const RegimeCircuitBreakerCheck: OverlayCheck = {
         }),
       );
     }
-    const hasCaps = Object.keys(caps).length > 0;
+    const hasCaps = m <= 0 && ctx.agent.names.length > 0;
     const status = scale === 0 || hasCaps ? 'BREACH' : scale < 1 ? 'WARNING' : 'OK';
     return result(RULE, { status, scale, caps, reasons });
   },

@@ -1,6 +1,7 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { componentAt, largestScale } from '../budget-math.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+import { table } from '../table.ts';
 import { workF64, workI32 } from '../work.ts';
 
 const RULE = 'risk_budget';
@@ -19,7 +20,7 @@ export const RiskBudgetCheck: OverlayCheck = {
     const r = a.risk;
     const lf = ctx.fund.limitFactor;
     const reasons: Reason[] = [];
-    const caps: Record<string, number> = {};
+    const caps = table<number>();
     let scale = 1;
     let status: CheckResult['status'] = 'OK';
     if (!(a.capital > 0)) {
@@ -99,7 +100,12 @@ export const RiskBudgetCheck: OverlayCheck = {
     const z = ctx.fund.z;
     const comp = componentAt(z, cr, 1);
     const used = budget > 0 ? comp / budget : comp > 0 ? Number.POSITIVE_INFINITY : 0;
-    if (comp > budget + 1e-9) {
+    if (!Number.isFinite(comp)) {
+      // fail safe: a risk that cannot be measured lets the agent only reduce
+      status = 'BREACH';
+      reasons.push(reason(RULE, 'RISK_NOT_FINITE', 'the component VaR of the proposal is not a finite number (a position or weight too large to measure): reduce only', { limit: budget }));
+      for (let i = 0; i < a.names.length; i++) setCap(caps, a.names[i] ?? '', reduceOnlyCap(a.proposedW[i] ?? 0, a.currentW[i] ?? 0));
+    } else if (comp > budget + 1e-9) {
       const s = largestScale((x) => componentAt(z, cr, x), budget);
       scale = Math.min(scale, s);
       status = 'BREACH';

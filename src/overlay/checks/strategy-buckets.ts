@@ -2,6 +2,7 @@ import type { AgentProposal, CheckResult } from '../../contracts/index.ts';
 import { componentAt, groupTerms, largestScale } from '../budget-math.ts';
 import { reason, result, type OverlayCheck, type ReviewContext } from '../context.ts';
 import type { SparseBook } from '../risk-math.ts';
+import { own } from '../table.ts';
 
 const RULE = 'strategy_buckets';
 
@@ -23,7 +24,7 @@ export const StrategyBucketCheck: OverlayCheck = {
   name: RULE,
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const bucket = ctx.agent.bucket;
-    const cfg = ctx.config.buckets[bucket];
+    const cfg = own(ctx.config.buckets, bucket);
     if (!cfg) {
       return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'BUCKET_UNKNOWN', `bucket '${bucket}' is not configured`, { bucket })] });
     }

@@ -1,6 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { dictionaryRecord } from '../work.ts';
+import { table } from '../table.ts';
 
 const RULE = 'trading_state';
 
@@ -13,7 +13,7 @@ export const TradingStateCheck: OverlayCheck = {
       return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'FUND_HALTED', 'the fund is HALTED: no new orders, the risk-reduction plan runs instead')] });
     }
     if (st === 'REDUCING') {
-      const caps = dictionaryRecord<number>();
+      const caps = table<number>();
       const reasons: Reason[] = [];
       const a = ctx.agent;
       for (let i = 0; i < a.names.length; i++) {

@@ -17,6 +17,8 @@ export interface SyntheticOptions {
   readonly crashDays?: number;
   readonly crashReturn?: number;
   readonly vixLast?: number;
+  /** The names (default S000, S001, …); U is their number when given. */
+  readonly symbols?: readonly string[];
 }
 
 export const SECTORS = ['Technology', 'Financials', 'Energy', 'Health Care', 'Industrials', 'Consumer'] as const;
@@ -27,7 +29,7 @@ export function symbolsOf(U: number): string[] {
 
 export function syntheticPanel(o: SyntheticOptions = {}): Panel {
   const T = o.T ?? 300;
-  const U = o.U ?? 40;
+  const U = o.symbols?.length ?? o.U ?? 40;
   const rng = createRng(o.seed ?? 7);
   const dates: IsoDate[] = [];
   let d: IsoDate = '2023-01-02';
@@ -35,7 +37,7 @@ export function syntheticPanel(o: SyntheticOptions = {}): Panel {
     if (isWeekday(d)) dates.push(d);
     d = addDays(d, 1);
   }
-  const symbols = symbolsOf(U);
+  const symbols = o.symbols ? [...o.symbols] : symbolsOf(U);
   const sectors = symbols.map((_, u) => SECTORS[u % SECTORS.length] ?? 'Unknown');
   const beta = Float64Array.from({ length: U }, () => 0.6 + rng.next() * 0.9);
   const n = T * U;
