@@ -10,3 +10,4 @@ export * from './import/index.ts';
 export * from './panel-from-bars.ts';
 export * from './quality/index.ts';
 export * from './sources/index.ts';
+export * from './calendar.ts';
