@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigConflictError, ValidationError, hashOf } from '../core/index.ts';
-import { fraction, id, nonNegative, positive } from './common.ts';
+import { fraction, id, nonNegative, positive, symbol } from './common.ts';
 import { Regime } from './signal.ts';
 import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } from './strategy.ts';
 
@@ -196,13 +196,52 @@ export const ExecutionConfig = z.object({
 });
 export type ExecutionConfig = z.infer<typeof ExecutionConfig>;
 
+/** A remote source of market data; keys come from the environment (docs/market-data.md). */
+export const DataProvider = z.enum(['alpaca', 'polygon', 'fred']);
+export type DataProvider = z.infer<typeof DataProvider>;
+/** A FRED series id (e.g. DGS10, T10Y2Y, UNRATE). */
+const fredSeriesId = z.string().regex(/^[A-Z0-9_]{1,40}$/, 'a FRED series id: upper-case letters, digits and _ (e.g. T10Y2Y)');
+/** A stored symbol under another provider's name; null: that provider does not have it. */
+const ProviderSymbols = z.object({ alpaca: symbol.nullable().optional(), polygon: z.string().min(1).max(40).nullable().optional(), fred: fredSeriesId.nullable().optional() }).strict();
+
 export const DataConfig = z.object({
   /** Rows of history for ACTIVE (seed: 1260); lower it to trade the 5-year real data set. */
   minHistoryRows: z.number().int().min(1).default(1260),
   degradedMinRows: z.number().int().min(0).default(1000),
   minQuality: fraction.default(0.6),
+  /**
+   * Where new data comes from, in the order tried: bars from alpaca and polygon (and fred for the
+   * index and volatility index, see `symbolMap`), macro series from fred. A provider without its
+   * keys in the environment is skipped. Used by the daemon, `keel run --once` and `keel market fetch`.
+   */
+  providers: z
+    .array(DataProvider)
+    .default(['alpaca', 'polygon', 'fred'])
+    .refine((l) => new Set(l).size === l.length, { message: 'lists a provider twice' }),
+  /**
+   * Alpaca's feed: `iex` (the free plan; IEX volumes are a few percent of the consolidated tape, so
+   * ADV-based liquidity caps bind much sooner) or `sip` (all US exchanges; a paid subscription).
+   */
+  alpacaFeed: z.enum(['iex', 'sip']).default('iex'),
+  /** FRED series fetched with the bars (the macro analyst reads T10Y2Y, BAA10Y and UNRATE). */
+  macroSeries: z.array(fredSeriesId).default(['T10Y2Y', 'BAA10Y', 'UNRATE']),
+  /**
+   * Days from a FRED observation's date to its publication, per series, added to the built-in
+   * table (monthly series such as UNRATE ≈ 40); 1 for a series in neither (a daily series).
+   */
+  macroReleaseLagDays: z.record(fredSeriesId, z.number().int().min(0).max(400)).default({}),
+  /**
+   * Stored symbols that providers name differently: the index and volatility index are `I:SPX` /
+   * `I:VIX` at Polygon, the close-only series SP500 / VIXCLS at FRED, and not at Alpaca.
+   */
+  symbolMap: z.record(symbol, ProviderSymbols).default({
+    SPX: { alpaca: null, polygon: 'I:SPX', fred: 'SP500' },
+    VIX: { alpaca: null, polygon: 'I:VIX', fred: 'VIXCLS' },
+  }),
 });
 export type DataConfig = z.infer<typeof DataConfig>;
+/** The symbol-governance thresholds of `DataConfig` (ACTIVE / DEGRADED / QUARANTINED). */
+export type GovernanceThresholds = Pick<DataConfig, 'minHistoryRows' | 'degradedMinRows' | 'minQuality'>;
 
 export const MetaBrainConfig = z.object({
   beta: nonNegative.default(0.5),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DataConfig, DataQuality } from '../../contracts/index.ts';
+import type { DataQuality, GovernanceThresholds } from '../../contracts/index.ts';
 import { assessQuality } from '../../market/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CliContext } from '../context.ts';
@@ -15,7 +15,7 @@ interface QualityOptions {
 }
 
 /** Assesses every equity (or instrument-less) symbol's stored bars and saves the results. */
-export async function assessStoredQuality(store: Store, cfg: DataConfig): Promise<DataQuality[]> {
+export async function assessStoredQuality(store: Store, cfg: GovernanceThresholds): Promise<DataQuality[]> {
   const instruments = await store.instruments.list();
   const nonEquity = new Set(instruments.filter((i) => i.assetClass !== 'equity' && i.assetClass !== 'etf').map((i) => i.symbol));
   const symbols = (await store.bars.symbols()).filter((s) => !nonEquity.has(s));
@@ -38,7 +38,7 @@ export function registerQuality(market: Command, ctx: CliContext): void {
     .option('--json', 'print one object per symbol as JSON')
     .action(async (o: QualityOptions) => {
       const base = ctx.loadConfig(o.config).data;
-      const cfg: DataConfig = {
+      const cfg: GovernanceThresholds = {
         minHistoryRows: o.minHistory ?? base.minHistoryRows,
         degradedMinRows: o.degradedMin ?? base.degradedMinRows,
         minQuality: o.minQuality ?? base.minQuality,

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../core/index.ts';
-import type { DataConfig, DataQuality, SymbolState } from '../../contracts/index.ts';
+import type { DataQuality, GovernanceThresholds, SymbolState } from '../../contracts/index.ts';
 import type { Panel } from '../panel.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { Panel } from '../panel.ts';
  * ACTIVE when rows ≥ minHistoryRows and score ≥ minQuality; DEGRADED when rows ≥ degradedMinRows
  * (including a long history of poor quality); QUARANTINED otherwise. Only ACTIVE is tradable.
  */
-export function classifySymbol(rows: number, score: number, cfg: DataConfig): SymbolState {
+export function classifySymbol(rows: number, score: number, cfg: GovernanceThresholds): SymbolState {
   if (rows >= cfg.minHistoryRows && score >= cfg.minQuality) return 'ACTIVE';
   if (rows >= cfg.degradedMinRows) return 'DEGRADED';
   return 'QUARANTINED';
@@ -18,7 +18,7 @@ export type GovernanceReason =
   | { readonly code: 'SHORT_HISTORY'; readonly limit: number; readonly actual: number }
   | { readonly code: 'LOW_QUALITY'; readonly limit: number; readonly actual: number };
 
-export function governanceReasons(q: Pick<DataQuality, 'rows' | 'score'>, cfg: DataConfig): GovernanceReason[] {
+export function governanceReasons(q: Pick<DataQuality, 'rows' | 'score'>, cfg: GovernanceThresholds): GovernanceReason[] {
   const out: GovernanceReason[] = [];
   if (q.rows < cfg.minHistoryRows) out.push({ code: 'SHORT_HISTORY', limit: cfg.minHistoryRows, actual: q.rows });
   if (q.score < cfg.minQuality) out.push({ code: 'LOW_QUALITY', limit: cfg.minQuality, actual: q.score });

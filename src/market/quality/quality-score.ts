@@ -1,4 +1,4 @@
-import { DataConfig, type Bar, type DataQuality } from '../../contracts/index.ts';
+import { DataConfig, type Bar, type DataQuality, type GovernanceThresholds } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
 import type { Panel } from '../panel.ts';
 import { classifySymbol } from './governance.ts';
@@ -58,7 +58,7 @@ export interface QualityOptions {
   /** Date stamped on the results; default the calendar's last date. */
   readonly asOf?: IsoDate;
   /** Governance thresholds (defaults: minHistoryRows 1260, degradedMinRows 1000, minQuality 0.6). */
-  readonly config?: Partial<DataConfig>;
+  readonly config?: Partial<GovernanceThresholds>;
   /** Duplicate rows already dropped upstream (e.g. by the importer), per symbol. */
   readonly droppedDuplicates?: ReadonlyMap<string, number>;
 }
@@ -73,7 +73,7 @@ interface SymbolStats {
   spike: boolean;
 }
 
-function toQuality(s: SymbolStats, asOf: IsoDate, cfg: DataConfig): DataQuality {
+function toQuality(s: SymbolStats, asOf: IsoDate, cfg: GovernanceThresholds): DataQuality {
   const missingDatesPct = s.expected > 0 ? s.missing / s.expected : 0;
   const total = s.rows + s.duplicates;
   const duplicatePct = total > 0 ? s.duplicates / total : 0;

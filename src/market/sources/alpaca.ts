@@ -27,6 +27,8 @@ export interface AlpacaOptions {
   readonly adjustment?: 'raw' | 'split' | 'dividend' | 'all';
   /** Symbols per request (default 100). */
   readonly batch?: number;
+  /** Data points per page across the request's symbols, 1..10000 (default 10000, Alpaca's maximum). */
+  readonly pageLimit?: number;
   readonly fetch?: FetchLike;
 }
 
@@ -84,9 +86,10 @@ export class AlpacaMarketSource implements MarketSource {
         const q = new URLSearchParams({
           symbols: chunk.join(','),
           timeframe: '1Day',
-          start: from,
-          end: to,
-          limit: '10000',
+          // RFC-3339 bounds: the day bar of `to` is stamped at midnight New York (04:00 or 05:00 UTC).
+          start: `${from}T00:00:00Z`,
+          end: `${to}T23:59:59Z`,
+          limit: String(this.o.pageLimit ?? 10_000),
           adjustment: this.o.adjustment ?? 'split',
           feed: this.o.feed ?? 'iex',
         });

@@ -21,6 +21,11 @@ export interface DataRouterOptions {
   readonly maxRetries?: number;
   /** First back-off in ms, doubled on each retry (default 250). */
   readonly backoffMs?: number;
+  /**
+   * Longest wait a provider's Retry-After may impose, in ms (default 60,000). A longer one is not
+   * waited for: the router falls back to the next source at once.
+   */
+  readonly maxRetryAfterMs?: number;
   /** Injected for tests (default setTimeout). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Move on to the next source when one returns no rows for a non-empty request (default true). */
@@ -34,8 +39,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Tries sources in priority order (seed: Yahoo → Polygon → Alpaca; here whatever order is
  * given). Entitlement failures (HTTP 400/401/403), not-found, unsupported and malformed
  * responses are never retried: the router falls back to the next source at once. Transient
- * failures (5xx, 429, network) are retried up to `maxRetries` times with doubling back-off,
- * then the router falls back. When every source fails, it throws a ProviderError listing them.
+ * failures (5xx, 429, network) are retried up to `maxRetries` times with doubling back-off (or
+ * the provider's Retry-After when longer, up to `maxRetryAfterMs`), then the router falls back. When every source fails, it throws a ProviderError listing them.
  */
 export class DataRouter implements MarketSource {
   readonly name = 'router';
@@ -54,6 +59,17 @@ export class DataRouter implements MarketSource {
     this.backoffMs = options.backoffMs ?? 250;
     this.sleep = options.sleep ?? defaultSleep;
     this.log = options.logger ?? nullLogger;
+  }
+
+  /** The names of the sources, in priority order. */
+  get sourceNames(): string[] {
+    return this.sources.map((s) => s.name);
+  }
+
+  /** The same router without the named sources (e.g. those that already failed in this fetch). */
+  except(names: Iterable<string>): DataRouter {
+    const drop = new Set(names);
+    return new DataRouter(this.sources.filter((s) => !drop.has(s.name)), this.options);
   }
 
   instruments(): Promise<Instrument[]> {
@@ -96,7 +112,10 @@ export class DataRouter implements MarketSource {
           route.push({ source: source.name, op, attempt, outcome, ...(pe?.httpStatus === undefined ? {} : { httpStatus: pe.httpStatus }), message });
           this.log.log('warn', 'market source failed', { source: source.name, op, attempt, outcome, httpStatus: pe?.httpStatus });
           if (!pe?.isRetryable || attempt > this.maxRetries) break;
-          await this.sleep(this.backoffMs * 2 ** (attempt - 1));
+          const backoff = this.backoffMs * 2 ** (attempt - 1);
+          const asked = pe.retryAfterMs ?? 0;
+          if (asked > (this.options.maxRetryAfterMs ?? 60_000)) break;
+          await this.sleep(Math.max(backoff, asked));
         }
       }
     }

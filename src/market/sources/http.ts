@@ -5,6 +5,8 @@ import { ProviderError, failureOfStatus } from './provider-error.ts';
 export type FetchLike = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<{
   ok: boolean;
   status: number;
+  /** Response headers (global fetch has them; `Retry-After` is read from a 429 or 503). */
+  headers?: { get(name: string): string | null };
   text(): Promise<string>;
 }>;
 
@@ -25,6 +27,22 @@ export function scrub(text: string, secrets: readonly string[] = []): string {
 }
 
 /**
+ * The wait a `Retry-After` header asks for, in ms: delay-seconds or an HTTP date (RFC 9110
+ * §10.2.3), else `X-RateLimit-Reset` (Unix seconds, Alpaca). Undefined when absent or unreadable.
+ */
+export function retryAfterMs(headers: { get(name: string): string | null } | undefined, nowMs: number): number | undefined {
+  const ra = headers?.get('retry-after')?.trim();
+  if (ra) {
+    if (/^\d+$/.test(ra)) return Number(ra) * 1000;
+    const at = Date.parse(ra);
+    if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+  }
+  const reset = headers?.get('x-ratelimit-reset')?.trim();
+  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - nowMs);
+  return undefined;
+}
+
+/**
  * GET a JSON document and validate it against `schema`. Non-2xx → ProviderError classified by
  * status; network failure or timeout → transient; body not matching the schema → bad_response.
  * Messages never contain the keys (`secrets` and key-like query parameters are scrubbed).
@@ -32,7 +50,9 @@ export function scrub(text: string, secrets: readonly string[] = []): string {
 export async function getJson<S extends z.ZodType>(url: string, schema: S, o: HttpOptions): Promise<z.infer<S>> {
   const f: FetchLike = o.fetch ?? ((u, init) => fetch(u, init));
   const secrets = o.secrets ?? [];
-  const where = scrub(url, secrets);
+  const full = scrub(url, secrets);
+  // A multi-symbol query can be kilobytes long: keep error messages and alerts readable.
+  const where = full.length > 160 ? `${full.slice(0, 157)}…` : full;
   let res: Awaited<ReturnType<FetchLike>>;
   try {
     res = await f(url, { headers: { accept: 'application/json', ...o.headers }, signal: AbortSignal.timeout(o.timeoutMs ?? 30_000) });
@@ -42,7 +62,8 @@ export async function getJson<S extends z.ZodType>(url: string, schema: S, o: Ht
   const body = await res.text().catch(() => '');
   if (!res.ok) {
     const failure = failureOfStatus(res.status);
-    throw new ProviderError(o.provider, failure, `HTTP ${res.status} (${failure}) for ${where}: ${scrub(body.slice(0, 200), secrets)}`, res.status);
+    const wait = failure === 'rate_limited' || failure === 'transient' ? retryAfterMs(res.headers, Date.now()) : undefined;
+    throw new ProviderError(o.provider, failure, `HTTP ${res.status} (${failure}) for ${where}: ${scrub(body.slice(0, 200), secrets)}`, res.status, wait === undefined ? {} : { retryAfterMs: wait });
   }
   let json: unknown;
   try {

@@ -7,3 +7,6 @@ export * from './fred.ts';
 export * from './file-source.ts';
 export * from './synthetic-source.ts';
 export * from './data-router.ts';
+export * from './mapped-source.ts';
+export * from './market-data-sources.ts';
+export * from './fetch-bars.ts';

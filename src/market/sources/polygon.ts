@@ -69,18 +69,39 @@ export class PolygonMarketSource implements MarketSource {
     return out;
   }
 
+  /**
+   * One request per ticker. A ticker the plan does not cover (403) or Polygon does not know (404)
+   * is left out, so a caller can ask another source for it; when every ticker fails that way the
+   * first failure is thrown. A bad key (401), a rate limit or an outage fails the whole call.
+   */
   async bars(symbols: readonly string[], from: IsoDate, to: IsoDate): Promise<Bar[]> {
     const out: Bar[] = [];
+    let refused: ProviderError | undefined;
+    let served = 0;
     for (const symbol of symbols) {
-      const q = new URLSearchParams({ adjusted: String(this.o.adjusted ?? true), sort: 'asc', limit: '50000' });
-      let url: string | undefined = `${this.baseUrl}/v2/aggs/ticker/${encodeURIComponent(symbol)}/range/1/day/${from}/${to}?${q.toString()}`;
-      for (let page = 0; url; page++) {
-        if (page > 1000) throw new ProviderError(this.name, 'bad_response', 'more than 1,000 pages: next_url does not end');
-        const res: z.infer<typeof PolygonAggs> = await getJson(url, PolygonAggs, this.http());
-        if (res.status === 'ERROR' || res.status === 'NOT_AUTHORIZED') throw new ProviderError(this.name, 'entitlement', `status ${res.status} for ${symbol}`);
-        for (const r of res.results ?? []) out.push({ version: 1, symbol, date: msToDate(r.t), open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v });
-        url = res.next_url ? this.follow(res.next_url) : undefined;
+      try {
+        out.push(...(await this.tickerBars(symbol, from, to)));
+        served++;
+      } catch (e) {
+        if (!(e instanceof ProviderError) || !(e.httpStatus === 403 || e.httpStatus === 404)) throw e;
+        refused ??= e;
       }
+    }
+    if (served === 0 && refused) throw refused;
+    return out;
+  }
+
+  private async tickerBars(symbol: string, from: IsoDate, to: IsoDate): Promise<Bar[]> {
+    const out: Bar[] = [];
+    const q = new URLSearchParams({ adjusted: String(this.o.adjusted ?? true), sort: 'asc', limit: '50000' });
+    let url: string | undefined = `${this.baseUrl}/v2/aggs/ticker/${encodeURIComponent(symbol)}/range/1/day/${from}/${to}?${q.toString()}`;
+    for (let page = 0; url; page++) {
+      if (page > 1000) throw new ProviderError(this.name, 'bad_response', 'more than 1,000 pages: next_url does not end');
+      const res: z.infer<typeof PolygonAggs> = await getJson(url, PolygonAggs, this.http());
+      if (res.status === 'NOT_AUTHORIZED') throw new ProviderError(this.name, 'entitlement', `status NOT_AUTHORIZED for ${symbol}`, 403);
+      if (res.status === 'ERROR') throw new ProviderError(this.name, 'entitlement', `status ERROR for ${symbol}`);
+      for (const r of res.results ?? []) out.push({ version: 1, symbol, date: msToDate(r.t), open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v });
+      url = res.next_url ? this.follow(res.next_url) : undefined;
     }
     return out;
   }

@@ -13,6 +13,8 @@ export class ProviderError extends KeelError {
   readonly provider: string;
   readonly failure: ProviderFailure;
   readonly httpStatus: number | undefined;
+  /** How long the provider asked us to wait before retrying (Retry-After), in ms. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(provider: string, failure: ProviderFailure, message: string, httpStatus?: number, details: Record<string, unknown> = {}) {
     super('KEEL_E_PROVIDER', `${provider}: ${message}`, { provider, failure, httpStatus, ...details });
@@ -20,6 +22,7 @@ export class ProviderError extends KeelError {
     this.provider = provider;
     this.failure = failure;
     this.httpStatus = httpStatus;
+    this.retryAfterMs = typeof details.retryAfterMs === 'number' ? details.retryAfterMs : undefined;
   }
 
   get isRetryable(): boolean {

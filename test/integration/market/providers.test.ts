@@ -1,229 +1,247 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataConfig, type Bar } from '../../../src/contracts/index.ts';
 import type { Logger } from '../../../src/core/index.ts';
 import {
   AlpacaMarketSource,
   DataRouter,
   FileMarketSource,
   FredMacroSource,
+  MappedSource,
   PolygonMarketSource,
   ProviderError,
   SyntheticMarketSource,
+  buildMarketDataSources,
+  fetchBars,
   type MarketSource,
 } from '../../../src/market/index.ts';
+import { FakeAlpacaMarketData } from '../../fakes/alpaca-market-data.ts';
+import { FakeFred } from '../../fakes/fred.ts';
+import { LocalServer, sendJson } from '../../fakes/local-server.ts';
+import { FakePolygon } from '../../fakes/polygon.ts';
 
-type Handler = (req: IncomingMessage, url: URL, res: ServerResponse) => void;
-
-/** A local fake of a provider on 127.0.0.1 and a random port; counts hits per path. */
-class FakeServer {
-  hits = new Map<string, number>();
-  private server: Server | undefined;
-  base = '';
-  constructor(private readonly handler: Handler) {}
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      this.hits.set(url.pathname, (this.hits.get(url.pathname) ?? 0) + 1);
-      this.handler(req, url, res);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-  total(): number {
-    return [...this.hits.values()].reduce((a, b) => a + b, 0);
-  }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-const ALPACA_KEY = 'AKFAKEKEYID123';
-const ALPACA_SECRET = 'fake-secret-value-xyz';
-const POLYGON_KEY = 'polygon-fake-key-abc';
-const FRED_KEY = 'abcdefabcdefabcdefabcdefabcdef12';
-
-/** Alpaca: GET /v2/stocks/bars (two pages), GET /v2/assets; 403 without the key headers. */
-const alpaca = new FakeServer((req, url, res) => {
-  if (req.headers['apca-api-key-id'] !== ALPACA_KEY || req.headers['apca-api-secret-key'] !== ALPACA_SECRET) {
-    return json(res, 403, { message: 'forbidden' });
-  }
-  if (url.pathname === '/v2/assets') {
-    return json(res, 200, [{ id: '1', class: 'us_equity', exchange: 'NASDAQ', symbol: 'AAPL', name: 'Apple Inc.', status: 'active', tradable: true }]);
-  }
-  if (url.pathname === '/v2/stocks/bars') {
-    const q = url.searchParams;
-    if (q.get('timeframe') !== '1Day' || !q.get('symbols') || q.get('start') !== '2024-01-02' || q.get('end') !== '2024-01-04') {
-      return json(res, 400, { message: 'invalid query' });
-    }
-    const bar = (t: string, c: number) => ({ t, o: c - 1, h: c + 1, l: c - 2, c, v: 1000, n: 10, vw: c });
-    if (!q.get('page_token')) {
-      return json(res, 200, { bars: { AAPL: [bar('2024-01-02T05:00:00Z', 185), bar('2024-01-03T05:00:00Z', 184)] }, next_page_token: 'p2' });
-    }
-    return json(res, 200, { bars: { AAPL: [bar('2024-01-04T05:00:00Z', 181)], MSFT: [bar('2024-01-02T05:00:00Z', 370)] }, next_page_token: null });
-  }
-  json(res, 404, { message: 'not found' });
-});
-
-/** Polygon: aggregates with next_url paging; bearer auth; 403 NOT_AUTHORIZED for ticker DENY; 503 for ticker FLAKY. */
-const polygon = new FakeServer((req, url, res) => {
-  if (req.headers.authorization !== `Bearer ${POLYGON_KEY}`) return json(res, 401, { status: 'ERROR', error: 'Unknown API Key' });
-  const m = /^\/v2\/aggs\/ticker\/([^/]+)\/range\/1\/day\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})$/.exec(url.pathname);
-  if (m) {
-    const ticker = decodeURIComponent(m[1] ?? '');
-    if (ticker === 'DENY') return json(res, 403, { status: 'NOT_AUTHORIZED', message: 'You are not entitled to this data.' });
-    if (ticker === 'FLAKY') return json(res, 503, { status: 'ERROR' });
-    const t0 = Date.UTC(2024, 0, 2, 5);
-    if (url.searchParams.get('cursor') === 'c2') {
-      return json(res, 200, { ticker, status: 'OK', resultsCount: 1, results: [{ o: 10, h: 12, l: 9, c: 11, v: 500, t: t0 + 86_400_000, vw: 10.5, n: 5 }] });
-    }
-    return json(res, 200, {
-      ticker, status: 'OK', resultsCount: 1, adjusted: true, request_id: 'r1',
-      results: [{ o: 9, h: 11, l: 8, c: 10, v: 400, t: t0, vw: 9.5, n: 4 }],
-      next_url: `https://api.polygon.io/v2/aggs/ticker/${ticker}/range/1/day/${m[2]}/${m[3]}?cursor=c2`,
-    });
-  }
-  if (url.pathname === '/v3/reference/tickers') {
-    return json(res, 200, { status: 'OK', results: [{ ticker: 'AAPL', name: 'Apple Inc.', market: 'stocks', active: true }] });
-  }
-  json(res, 404, { status: 'NOT_FOUND' });
-});
-
-/** FRED: series observations; 400 on a bad key, "." for missing values. */
-const fred = new FakeServer((_req, url, res) => {
-  const q = url.searchParams;
-  if (url.pathname !== '/fred/series/observations') return json(res, 404, { error_code: 404, error_message: 'Not Found' });
-  if (q.get('api_key') !== FRED_KEY) {
-    return json(res, 400, { error_code: 400, error_message: `Bad Request. The value for variable api_key is not registered. Read https://fred.stlouisfed.org/docs/api/api_key.html (key ${q.get('api_key')})` });
-  }
-  if (q.get('file_type') !== 'json' || q.get('series_id') !== 'DGS10') return json(res, 400, { error_code: 400, error_message: 'Bad Request.' });
-  json(res, 200, {
-    realtime_start: '2024-06-01', realtime_end: '2024-06-01', observation_start: q.get('observation_start'), observation_end: q.get('observation_end'),
-    units: 'lin', output_type: 1, file_type: 'json', order_by: 'observation_date', sort_order: 'asc', count: 3, offset: 0, limit: 100000,
-    observations: [
-      { realtime_start: '2024-06-01', realtime_end: '2024-06-01', date: '2024-01-01', value: '.' },
-      { realtime_start: '2024-06-01', realtime_end: '2024-06-01', date: '2024-01-02', value: '3.95' },
-      { realtime_start: '2024-06-01', realtime_end: '2024-06-01', date: '2024-01-03', value: '3.91' },
-    ],
-  });
-});
-
-/** Always fails with a fixed status; counts hits. */
-function failing(status: number): FakeServer {
-  return new FakeServer((_req, _url, res) => json(res, status, { message: `status ${status}` }));
-}
+const alpaca = new FakeAlpacaMarketData();
+const polygon = new FakePolygon();
+const fred = new FakeFred();
+const failing = (status: number) => new LocalServer((_q, _u, res) => sendJson(res, status, { message: `status ${status}` }));
 const forbidden = failing(403);
 const badRequest = failing(400);
 const unavailable = failing(503);
+const servers = [alpaca.server, polygon.server, fred.server, forbidden, badRequest, unavailable];
 
-const servers = [alpaca, polygon, fred, forbidden, badRequest, unavailable];
+const day = (date: string, c: number) => ({ date, open: c - 1, high: c + 1, low: c - 2, close: c, volume: 1000 });
+
 beforeAll(async () => {
   for (const s of servers) await s.start();
+  alpaca.addBars('AAPL', [day('2024-01-02', 185), day('2024-01-03', 184), day('2024-01-04', 181)]);
+  alpaca.addBars('MSFT', [day('2024-01-02', 370)]);
+  polygon.addBars('AAPL', [day('2024-01-02', 10), day('2024-01-03', 11)]);
+  polygon.addBars('I:SPX', [day('2024-01-02', 4742.83), day('2024-01-03', 4704.81)]);
+  polygon.addBars('FLAKY', [day('2024-01-02', 5)]);
+  polygon.notEntitled.add('DENY');
+  fred.addObservations('DGS10', [{ date: '2024-01-01', value: null }, { date: '2024-01-02', value: 3.95 }, { date: '2024-01-03', value: 3.91 }]);
+  fred.addObservations('UNRATE', [{ date: '2023-12-01', value: 3.7 }]);
+  fred.addObservations('VIXCLS', [{ date: '2024-01-02', value: 13.2 }, { date: '2024-01-03', value: 14.04 }]);
 });
 afterAll(async () => {
   for (const s of servers) await s.stop();
 });
 
 const noSleep = async () => undefined;
+const alpacaAt = (base: string, extra: Partial<ConstructorParameters<typeof AlpacaMarketSource>[0]> = {}) =>
+  new AlpacaMarketSource({ keyId: alpaca.keyId, secretKey: alpaca.secret, dataUrl: base, tradingUrl: base, ...extra });
 
 describe('Alpaca market data (fake server)', () => {
-  it('pages daily bars across next_page_token with the key headers', async () => {
-    const src = new AlpacaMarketSource({ keyId: ALPACA_KEY, secretKey: ALPACA_SECRET, dataUrl: alpaca.base, tradingUrl: alpaca.base });
-    const bars = await src.bars(['AAPL', 'MSFT'], '2024-01-02', '2024-01-04');
+  it('pages daily bars across next_page_token (limit counts points across symbols) with the key headers', async () => {
+    alpaca.server.clear();
+    const bars = await alpacaAt(alpaca.url, { pageLimit: 2 }).bars(['AAPL', 'MSFT'], '2024-01-02', '2024-01-04');
     expect(bars.map((b) => `${b.symbol} ${b.date} ${b.close}`)).toEqual(['AAPL 2024-01-02 185', 'AAPL 2024-01-03 184', 'AAPL 2024-01-04 181', 'MSFT 2024-01-02 370']);
-    expect((await src.instruments())[0]).toMatchObject({ symbol: 'AAPL', name: 'Apple Inc.', assetClass: 'equity' });
+    expect(alpaca.barRequests()).toBe(2);
+    const first = alpaca.server.requests[0];
+    expect(first?.query.get('start')).toBe('2024-01-02T00:00:00Z');
+    expect(first?.query.get('end')).toBe('2024-01-04T23:59:59Z');
+    expect(first?.query.get('feed')).toBe('iex');
+    expect((await alpacaAt(alpaca.url).instruments())[0]).toMatchObject({ symbol: 'AAPL', name: 'AAPL Inc.', assetClass: 'equity' });
   });
 
-  it('reads keys from the environment and never puts them in errors', async () => {
+  it('reads keys from the environment and never puts them in errors (403 wrong keys, 401 none)', async () => {
     expect(AlpacaMarketSource.fromEnv({})).toBeUndefined();
-    const src = AlpacaMarketSource.fromEnv({ APCA_API_KEY_ID: 'wrong-key', APCA_API_SECRET_KEY: 'wrong-secret', APCA_API_DATA_URL: alpaca.base });
+    const src = AlpacaMarketSource.fromEnv({ APCA_API_KEY_ID: 'wrong-key', APCA_API_SECRET_KEY: 'wrong-secret', APCA_API_DATA_URL: alpaca.url });
     const err = await src?.bars(['AAPL'], '2024-01-02', '2024-01-04').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).failure).toBe('entitlement');
     expect((err as ProviderError).httpStatus).toBe(403);
     expect(String((err as Error).message)).not.toMatch(/wrong-key|wrong-secret/);
+    const none = await fetch(`${alpaca.url}/v2/stocks/bars?symbols=AAPL&timeframe=1Day`);
+    expect(none.status).toBe(401);
+  });
+
+  it('answers a bad request with 422 (timeframe) or 400 (symbol), and a SIP query without the subscription with 403', async () => {
+    const h = { 'APCA-API-KEY-ID': alpaca.keyId, 'APCA-API-SECRET-KEY': alpaca.secret };
+    expect((await fetch(`${alpaca.url}/v2/stocks/bars?symbols=AAPL&timeframe=1Decade`, { headers: h })).status).toBe(422);
+    expect((await fetch(`${alpaca.url}/v2/stocks/bars?symbols=aa%20pl&timeframe=1Day`, { headers: h })).status).toBe(400);
+    const sip = await alpacaAt(alpaca.url, { feed: 'sip' }).bars(['AAPL'], '2024-01-02', '2024-01-04').catch((e: unknown) => e);
+    expect(sip).toMatchObject({ failure: 'entitlement', httpStatus: 403 });
+    expect((sip as Error).message).toContain('subscription does not permit');
+  });
+
+  it('a 429 carries Retry-After, which the router waits for (longer than its own back-off)', async () => {
+    alpaca.failNext(429, 1, 3);
+    const sleeps: number[] = [];
+    const router = new DataRouter([alpacaAt(alpaca.url)], { backoffMs: 100, sleep: async (ms) => void sleeps.push(ms) });
+    expect(await router.bars(['AAPL'], '2024-01-02', '2024-01-04')).toHaveLength(3);
+    expect(sleeps).toEqual([3000]);
+    expect(router.lastRoute.map((a) => a.outcome)).toEqual(['rate_limited', 'ok']);
+  });
+
+  it('a Retry-After beyond maxRetryAfterMs is not waited for: the router falls back at once', async () => {
+    alpaca.failNext(429, 1, 3600);
+    const sleeps: number[] = [];
+    const router = new DataRouter([alpacaAt(alpaca.url), new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url })], { sleep: async (ms) => void sleeps.push(ms) });
+    const bars = await router.bars(['AAPL'], '2024-01-02', '2024-01-03');
+    expect(bars.map((b) => b.close)).toEqual([10, 11]);
+    expect(sleeps).toEqual([]);
+    expect(router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:rate_limited', 'polygon:ok']);
   });
 });
 
 describe('Polygon aggregates (fake server)', () => {
   it('follows next_url on our base URL with bearer auth', async () => {
-    const src = new PolygonMarketSource({ apiKey: POLYGON_KEY, baseUrl: polygon.base });
+    polygon.pageSize = 1;
+    const src = new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url });
     const bars = await src.bars(['AAPL'], '2024-01-02', '2024-01-03');
+    polygon.pageSize = 50_000;
     expect(bars).toEqual([
-      { version: 1, symbol: 'AAPL', date: '2024-01-02', open: 9, high: 11, low: 8, close: 10, volume: 400 },
-      { version: 1, symbol: 'AAPL', date: '2024-01-03', open: 10, high: 12, low: 9, close: 11, volume: 500 },
+      { version: 1, symbol: 'AAPL', date: '2024-01-02', open: 9, high: 11, low: 8, close: 10, volume: 1000 },
+      { version: 1, symbol: 'AAPL', date: '2024-01-03', open: 10, high: 12, low: 9, close: 11, volume: 1000 },
     ]);
-    expect((await src.instruments()).map((i) => i.symbol)).toEqual(['AAPL']);
+    expect((await src.instruments()).map((i) => i.symbol)).toEqual(['AAPL', 'FLAKY']);
   });
 
-  it('classifies 403 as entitlement and 503 as transient', async () => {
-    const src = new PolygonMarketSource({ apiKey: POLYGON_KEY, baseUrl: polygon.base });
+  it('classifies 403 as entitlement, 401 as entitlement and 503 as transient', async () => {
+    const src = new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url });
     await expect(src.bars(['DENY'], '2024-01-02', '2024-01-03')).rejects.toMatchObject({ failure: 'entitlement', httpStatus: 403 });
+    // a ticker outside the plan is left out for another source; the others are served
+    expect((await src.bars(['DENY', 'AAPL'], '2024-01-02', '2024-01-03')).map((b) => b.symbol)).toEqual(['AAPL', 'AAPL']);
+    polygon.failNext(503);
     await expect(src.bars(['FLAKY'], '2024-01-02', '2024-01-03')).rejects.toMatchObject({ failure: 'transient', httpStatus: 503 });
+    await expect(new PolygonMarketSource({ apiKey: 'nope', baseUrl: polygon.url }).bars(['AAPL'], '2024-01-02', '2024-01-03')).rejects.toMatchObject({ failure: 'entitlement', httpStatus: 401 });
   });
 });
 
 describe('FRED series observations (fake server)', () => {
-  it('skips "." values and releases each observation after its date', async () => {
-    const src = new FredMacroSource({ apiKey: FRED_KEY, baseUrl: fred.base });
-    const obs = await src.macro(['DGS10'], '2024-01-01', '2024-01-03');
-    expect(obs).toEqual([
+  it('skips "." values and releases each observation after its date (monthly series after their publication lag)', async () => {
+    const src = new FredMacroSource({ apiKey: fred.apiKey, baseUrl: fred.url });
+    expect(await src.macro(['DGS10'], '2024-01-01', '2024-01-03')).toEqual([
       { version: 1, series: 'DGS10', date: '2024-01-02', releaseTime: '2024-01-03T21:00:00.000Z', value: 3.95 },
       { version: 1, series: 'DGS10', date: '2024-01-03', releaseTime: '2024-01-04T21:00:00.000Z', value: 3.91 },
+    ]);
+    expect((await src.macro(['UNRATE'], '2023-12-01', '2023-12-31'))[0]?.releaseTime).toBe('2024-01-10T21:00:00.000Z');
+    const overridden = new FredMacroSource({ apiKey: fred.apiKey, baseUrl: fred.url, releaseLagDays: { UNRATE: 36 } });
+    expect((await overridden.macro(['UNRATE'], '2023-12-01', '2023-12-31'))[0]?.releaseTime).toBe('2024-01-06T21:00:00.000Z');
+  });
+
+  it('serves index levels as close-only bars', async () => {
+    const src = new FredMacroSource({ apiKey: fred.apiKey, baseUrl: fred.url });
+    expect(await src.bars(['VIXCLS'], '2024-01-01', '2024-01-03')).toEqual([
+      { version: 1, symbol: 'VIXCLS', date: '2024-01-02', open: 13.2, high: 13.2, low: 13.2, close: 13.2, volume: 0 },
+      { version: 1, symbol: 'VIXCLS', date: '2024-01-03', open: 14.04, high: 14.04, low: 14.04, close: 14.04, volume: 0 },
     ]);
   });
 
   it('scrubs the api_key from URLs and echoed error bodies', async () => {
-    const src = new FredMacroSource({ apiKey: 'not-a-registered-key-0000000000', baseUrl: fred.base });
+    const src = new FredMacroSource({ apiKey: 'notaregisteredkey000000000000000', baseUrl: fred.url });
     const err = (await src.macro(['DGS10'], '2024-01-01', '2024-01-03').catch((e: unknown) => e)) as ProviderError;
     expect(err.failure).toBe('entitlement');
     expect(err.message).toContain('api_key=[redacted]');
-    expect(err.message).not.toContain('not-a-registered-key');
-    await expect(src.bars()).rejects.toMatchObject({ failure: 'unsupported' });
+    expect(err.message).toContain('not registered');
+    expect(err.message).not.toContain('notaregisteredkey');
+  });
+});
+
+describe('MappedSource and the configured router', () => {
+  it('asks each provider under its own name and returns the stored name; FRED only for mapped symbols', async () => {
+    const poly = new MappedSource(new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url }), { SPX: 'I:SPX', VIX: null });
+    expect((await poly.bars(['SPX'], '2024-01-02', '2024-01-03')).map((b) => `${b.symbol} ${b.close}`)).toEqual(['SPX 4742.83', 'SPX 4704.81']);
+    await expect(poly.bars(['VIX'], '2024-01-02', '2024-01-03')).rejects.toMatchObject({ failure: 'unsupported' });
+    const fredBars = new MappedSource(new FredMacroSource({ apiKey: fred.apiKey, baseUrl: fred.url }), { VIX: 'VIXCLS' }, true);
+    await expect(fredBars.bars(['AAPL'], '2024-01-02', '2024-01-03')).rejects.toMatchObject({ failure: 'unsupported' });
+    expect((await fredBars.bars(['VIX', 'AAPL'], '2024-01-02', '2024-01-03')).map((b) => b.symbol)).toEqual(['VIX', 'VIX']);
+    expect(fred.server.requests.some((r) => r.query.get('series_id') === 'AAPL')).toBe(false);
+  });
+
+  it('buildMarketDataSources: providers in config order, skipped without keys, the index from Polygon and the VIX from FRED', async () => {
+    const env = { APCA_API_KEY_ID: alpaca.keyId, APCA_API_SECRET_KEY: alpaca.secret, APCA_API_DATA_URL: alpaca.url, POLYGON_API_KEY: polygon.apiKey, POLYGON_BASE_URL: polygon.url, FRED_API_KEY: fred.apiKey, FRED_BASE_URL: fred.url };
+    const data = DataConfig.parse({});
+    const all = buildMarketDataSources(data, env, { sleep: noSleep });
+    expect(all.active).toEqual(['alpaca', 'polygon', 'fred']);
+    expect(await all.router.bars(['SPX'], '2024-01-02', '2024-01-03')).toHaveLength(2);
+    expect(all.router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:unsupported', 'polygon:ok']);
+    expect((await all.router.bars(['VIX'], '2024-01-02', '2024-01-03')).map((b) => b.close)).toEqual([13.2, 14.04]);
+    expect(all.router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:unsupported', 'polygon:empty', 'fred:ok']);
+    const some = buildMarketDataSources(DataConfig.parse({ providers: ['polygon', 'alpaca'] }), { POLYGON_API_KEY: polygon.apiKey, POLYGON_BASE_URL: polygon.url });
+    expect(some.active).toEqual(['polygon']);
+    expect(some.skipped).toEqual([{ provider: 'alpaca', reason: 'APCA_API_KEY_ID and APCA_API_SECRET_KEY not set' }]);
+  });
+});
+
+describe('fetchBars', () => {
+  it('asks the next source only for the symbols the first did not deliver, and skips a failed source for later chunks', async () => {
+    forbidden.clear();
+    const batches: Array<{ source: string; symbols: string[] }> = [];
+    const revoked = alpacaAt(forbidden.base);
+    const renamed: MarketSource = { name: 'revoked', instruments: () => revoked.instruments(), bars: (s, f, t) => revoked.bars(s, f, t) };
+    const router = new DataRouter([renamed, alpacaAt(alpaca.url), new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url })], { sleep: noSleep });
+    const r = await fetchBars(router, ['AAPL', 'MSFT', 'FLAKY', 'NOPE'], '2024-01-02', '2024-01-02', {
+      chunkSize: 2,
+      onBatch: async (b) => void batches.push({ source: b.source, symbols: [...new Set(b.bars.map((x: Bar) => x.symbol))] }),
+    });
+    expect(batches).toEqual([
+      { source: 'alpaca', symbols: ['AAPL', 'MSFT'] },
+      { source: 'polygon', symbols: ['FLAKY'] },
+    ]);
+    expect(r.missing).toEqual(['NOPE']);
+    expect(forbidden.hits()).toBe(1); // the second chunk did not ask the failed source again
+    expect(r.failures).toEqual([expect.objectContaining({ source: 'revoked', outcome: 'entitlement', httpStatus: 403, symbols: 2 })]);
+  });
+
+  it('drops bars dated after the range', async () => {
+    const early: MarketSource = { name: 'early', instruments: async () => [], bars: async () => [{ version: 1, symbol: 'X', date: '2024-01-03', open: 1, high: 1, low: 1, close: 1, volume: 1 }, { version: 1, symbol: 'X', date: '2024-01-04', open: 1, high: 1, low: 1, close: 1, volume: 1 }] };
+    const kept: Bar[] = [];
+    const r = await fetchBars(new DataRouter([early]), ['X'], '2024-01-03', '2024-01-03', { onBatch: async (b) => void kept.push(...b.bars) });
+    expect(kept.map((b) => b.date)).toEqual(['2024-01-03']);
+    expect(r.dropped).toBe(1);
   });
 });
 
 describe('DataRouter', () => {
-  const alpacaAt = (base: string) => new AlpacaMarketSource({ keyId: ALPACA_KEY, secretKey: ALPACA_SECRET, dataUrl: base, tradingUrl: base });
-
   it('never retries an entitlement failure (403, 400) and falls back at once', async () => {
-    forbidden.hits.clear();
-    badRequest.hits.clear();
-    const router = new DataRouter([alpacaAt(forbidden.base), new PolygonMarketSource({ apiKey: POLYGON_KEY, baseUrl: badRequest.base }), alpacaAt(alpaca.base)], { sleep: noSleep });
+    forbidden.clear();
+    badRequest.clear();
+    const router = new DataRouter([alpacaAt(forbidden.base), new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: badRequest.base }), alpacaAt(alpaca.url)], { sleep: noSleep });
     const bars = await router.bars(['AAPL'], '2024-01-02', '2024-01-04');
     expect(bars.length).toBeGreaterThan(0);
-    expect(forbidden.total()).toBe(1);
-    expect(badRequest.total()).toBe(1);
+    expect(forbidden.hits()).toBe(1);
+    expect(badRequest.hits()).toBe(1);
     expect(router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:entitlement', 'polygon:entitlement', 'alpaca:ok']);
   });
 
   it('retries transient failures a bounded number of times, then falls back', async () => {
-    unavailable.hits.clear();
+    unavailable.clear();
     const sleeps: number[] = [];
-    const router = new DataRouter([alpacaAt(unavailable.base), alpacaAt(alpaca.base)], {
-      maxRetries: 2,
-      backoffMs: 100,
-      sleep: async (ms) => void sleeps.push(ms),
-    });
+    const router = new DataRouter([alpacaAt(unavailable.base), alpacaAt(alpaca.url)], { maxRetries: 2, backoffMs: 100, sleep: async (ms) => void sleeps.push(ms) });
     const bars = await router.bars(['AAPL'], '2024-01-02', '2024-01-04');
-    expect(bars).toHaveLength(4);
-    expect(unavailable.total()).toBe(3);
+    expect(bars).toHaveLength(3);
+    expect(unavailable.hits()).toBe(3);
     expect(sleeps).toEqual([100, 200]);
     expect(router.lastRoute.map((a) => a.outcome)).toEqual(['transient', 'transient', 'transient', 'ok']);
   });
 
   it('treats a refused connection as transient', async () => {
-    const closed = new FakeServer((_q, _u, res) => json(res, 200, {}));
-    await closed.start();
-    const base = closed.base;
+    const closed = new LocalServer((_q, _u, res) => sendJson(res, 200, {}));
+    const base = await closed.start();
     await closed.stop();
     const router = new DataRouter([alpacaAt(base)], { maxRetries: 1, sleep: noSleep });
     const err = (await router.bars(['AAPL'], '2024-01-02', '2024-01-04').catch((e: unknown) => e)) as ProviderError;
@@ -251,17 +269,15 @@ describe('DataRouter', () => {
   it('skips sources without an operation and never logs keys', async () => {
     const lines: string[] = [];
     const logger: Logger = { log: (_l, msg, f) => void lines.push(JSON.stringify({ msg, ...f })), child: () => logger };
-    const router = new DataRouter([alpacaAt(forbidden.base), new FredMacroSource({ apiKey: FRED_KEY, baseUrl: fred.base }), new SyntheticMarketSource({ seed: 1, symbols: 3, years: 1 })], {
-      sleep: noSleep,
-      logger,
-    });
+    const fredBars = new MappedSource(new FredMacroSource({ apiKey: fred.apiKey, baseUrl: fred.url }), {}, true);
+    const router = new DataRouter([alpacaAt(forbidden.base), fredBars, new SyntheticMarketSource({ seed: 1, symbols: 3, years: 1 })], { sleep: noSleep, logger });
     const obs = await router.macro(['DGS10'], '2024-01-01', '2024-01-03');
     expect(obs).toHaveLength(2);
     expect(router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['fred:ok']);
     const bars = await router.bars(['SYN001'], '2018-01-01', '2018-01-31');
     expect(bars.length).toBeGreaterThan(15);
     expect(router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:entitlement', 'fred:unsupported', 'synthetic:ok']);
-    expect(lines.join('\n')).not.toMatch(new RegExp(`${ALPACA_KEY}|${ALPACA_SECRET}|${FRED_KEY}`));
+    expect(lines.join('\n')).not.toMatch(new RegExp(`${alpaca.keyId}|${alpaca.secret}|${fred.apiKey}`));
     expect((await router.fundamentals()).length).toBeGreaterThan(0);
   });
 });
