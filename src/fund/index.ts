@@ -23,3 +23,4 @@ export * from './live/review-approved.ts';
 export * from './live/approval-execution-id.ts';
 export * from './live/daemon.ts';
 export * from './live/register.ts';
+export * from './live/market-refresh.ts';

@@ -7,6 +7,7 @@ import {
   VIX_SYMBOL,
   importLongBars,
   importSectorMap,
+  fredCsvOptions,
   importSeries,
   importSymbolBars,
   instrumentsFor,
@@ -21,8 +22,9 @@ import {
 import type { CliContext } from '../context.ts';
 import { emit } from '../output.ts';
 import { stepProgress } from './progress.ts';
+import { parseInteger } from '../commands/args.ts';
 
-type Kind = 'bars' | 'index' | 'vix' | 'factors';
+type Kind = 'bars' | 'index' | 'vix' | 'factors' | 'macro';
 
 interface ImportOptions {
   kind: Kind;
@@ -30,6 +32,7 @@ interface ImportOptions {
   symbol?: string;
   adjusted?: boolean;
   percent: boolean;
+  releaseLagDays?: number;
   json?: boolean;
 }
 
@@ -46,25 +49,28 @@ function reportJson(r: ImportReport) {
   return { rows: r.rows, kept: r.kept, repaired: r.repaired, skipped: r.skipped, counts: r.counts, blankFields: r.blankFields, issues: r.issues };
 }
 
-/** `keel market import <file>`: bars, an index, a volatility index or factor series into the store. */
+/** `keel market import <file>`: bars, an index, a volatility index, factor or FRED macro series into the store. */
 export function registerImport(market: Command, ctx: CliContext): void {
   market
     .command('import')
-    .description('import a CSV (plain or .gz): long-format or per-symbol bars, an index, a volatility index, or factor series; re-importing adds nothing')
+    .description('import a CSV (plain or .gz): long-format or per-symbol bars, an index, a volatility index, factor series, or FRED macro series; re-importing adds nothing')
     .argument('<file>', 'CSV file, e.g. ../shared/data/sp500_5yr_daily.csv.gz')
-    .addOption(new Option('--kind <kind>', 'what the file holds').choices(['bars', 'index', 'vix', 'factors']).default('bars'))
+    .addOption(new Option('--kind <kind>', 'what the file holds (macro: a FRED CSV download, DATE,<SERIES_ID>…)').choices(['bars', 'index', 'vix', 'factors', 'macro']).default('bars'))
     .option('--sectors <file>', 'sector map CSV (sp500_5yr_sectors.csv or sp500_constituents.csv)')
     .option('--symbol <symbol>', 'symbol for a per-symbol file (default: from the file name; SPX for --kind index, VIX for --kind vix)')
     .option('--adjusted', 'scale Yahoo OHLC by Adj Close / Close')
     .option('--no-percent', 'factor values are fractions already (default: percent, divided by 100)')
+    .option('--release-lag-days <days>', '--kind macro: days from an observation date to its publication (default: data.macroReleaseLagDays, the built-in table, else 1)', parseInteger('--release-lag-days', 0))
     .option('--json', 'print the result, with every reported defect, as JSON')
     .action(async (file: string, o: ImportOptions) => {
       const abs = path.resolve(ctx.io.cwd, file);
       const readBar = stepProgress(ctx.io, 'reading');
       const onProgress = (p: ReadProgress) => readBar(p.bytesRead, p.totalBytes);
-      if (o.kind === 'factors') {
-        if (o.sectors) throw new ValidationError('--sectors', 'applies to bars, not to --kind factors');
-        const r = await importSeries(abs, { onProgress, percent: o.percent });
+      if (o.releaseLagDays !== undefined && o.kind !== 'macro') throw new ValidationError('--release-lag-days', 'applies to --kind macro only');
+      if (o.kind === 'factors' || o.kind === 'macro') {
+        if (o.sectors) throw new ValidationError('--sectors', `applies to bars, not to --kind ${o.kind}`);
+        const options = o.kind === 'macro' ? fredCsvOptions(o.releaseLagDays ?? ctx.loadConfig().data.macroReleaseLagDays) : { percent: o.percent };
+        const r = await importSeries(abs, { onProgress, ...options });
         const store = await ctx.store();
         let inserted = 0;
         let total = 0;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerFetch } from './fetch.ts';
 import { registerGenerate } from './generate.ts';
 import { registerImport } from './import.ts';
 import { registerList } from './list.ts';
@@ -7,11 +8,12 @@ import { registerQuality } from './quality.ts';
 
 export { assessStoredQuality } from './quality.ts';
 
-/** Registers `keel market generate | import | quality | list` on the root program. */
+/** Registers `keel market generate | import | fetch | quality | list` on the root program. */
 export function registerMarketCommands(program: Command, deps: CliContext): Command {
-  const market = program.command('market').description('market data: synthetic market, importers, data quality and governance');
+  const market = program.command('market').description('market data: synthetic market, importers, fetching from providers, data quality and governance');
   registerGenerate(market, deps);
   registerImport(market, deps);
+  registerFetch(market, deps);
   registerQuality(market, deps);
   registerList(market, deps);
   return market;

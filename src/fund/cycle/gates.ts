@@ -4,9 +4,9 @@ import type { FundReview } from '../../overlay/index.ts';
 
 /**
  * The governance gates before live trading (seed: mini-quant-fund "live_trading_daemon" and the
- * 11-layer stack): kill switch, history rows, data quality, signal validation, risk validation.
+ * 11-layer stack): kill switch, market data up to date, history rows, data quality, signal validation, risk validation.
  */
-export type GateName = 'kill_switch' | 'history_rows' | 'data_quality' | 'signal_validation' | 'risk_validation';
+export type GateName = 'kill_switch' | 'market_data' | 'history_rows' | 'data_quality' | 'signal_validation' | 'risk_validation';
 
 export interface GateResult {
   readonly gate: GateName;

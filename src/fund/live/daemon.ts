@@ -15,6 +15,11 @@ export interface DaemonOptions {
   readonly maxAttempts?: number;
   readonly onFailure?: (error: unknown, attempts: number) => void;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * A refused cycle that may succeed later (market data not yet published) is run again every
+   * `everyMs` until `forMs` has passed since the first try; `stop()` ends the wait.
+   */
+  readonly retryRefused?: { readonly when: (out: LiveCycleOutcome) => boolean; readonly everyMs: number; readonly forMs: number };
 }
 
 export const DEFAULT_CRON = '30 16 * * 1-5';
@@ -65,11 +70,20 @@ export class FundDaemon {
     const max = this.o.maxAttempts ?? 5;
     const base = this.o.retryBaseMs ?? 1000;
     const sleep = this.o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const out = await this.o.runCycle();
         this.cyclesRun++;
         this.o.logger.log(out.status === 'COMPLETED' ? 'info' : 'warn', `cycle ${out.status.toLowerCase()}`, out.status === 'COMPLETED' ? { cycleId: out.result.cycleId } : { reason: out.reason });
+        const again = this.o.retryRefused;
+        if (out.status === 'REFUSED' && again?.when(out) && !this.stopping && performance.now() - started + again.everyMs <= again.forMs) {
+          this.o.logger.log('info', 'refused cycle: trying again later', { delayMs: again.everyMs });
+          await this.pause(again.everyMs);
+          if (this.stopping) return;
+          attempt = 0;
+          continue;
+        }
         return;
       } catch (e) {
         if (!isTransient(e) || attempt >= max || this.stopping) {
@@ -84,9 +98,25 @@ export class FundDaemon {
     }
   }
 
+  private wake: (() => void) | null = null;
+
+  /** A wait that stop() cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
   /** Graceful shutdown: no new cycles; the one in progress finishes (or rolls back). */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wake?.();
     this.cron?.stop();
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.running) await this.running;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRoster } from '../../agents/index.ts';
 import { nullBus, type EventBus } from '../../bus/index.ts';
-import { configHash, type FundConfig } from '../../contracts/index.ts';
+import { configHash, type AlertCategory, type FundConfig } from '../../contracts/index.ts';
 import { KeelError, LiveClock, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import { Oms, PaperBroker, type Broker, type TradingState } from '../../execution/index.ts';
 import { viewAt, type MarketView } from '../../market/index.ts';
@@ -14,6 +14,7 @@ import type { CycleServices } from '../cycle/runtime.ts';
 import { loadMarket } from '../market-loader.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
 import { loadRunState, saveCycle } from './fund-store.ts';
+import { marketDataGate, marketDataWarning, type MarketRefresh } from './market-refresh.ts';
 import { registerFund } from './register.ts';
 import { StoreOrderJournal } from './store-journal.ts';
 
@@ -38,6 +39,12 @@ export interface LiveCycleOptions {
    * new cycle runs (status WAITING).
    */
   readonly desk?: ProposalDesk;
+  /**
+   * The pre-cycle market-data step (`refreshMarket`, market-refresh.ts), given the clock's now:
+   * fetches the bars of the sessions since the latest stored one. A stale result refuses the cycle
+   * with a MARKET_DATA alert naming the sources that failed. Not called with `asOf`.
+   */
+  readonly refreshMarket?: (now: number) => Promise<MarketRefresh>;
 }
 
 /** What the proposal desk did before an advisory cycle. */
@@ -81,8 +88,8 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const hash = configHash(o.config);
   const fundId = o.config.fund.id;
   const alerts = new AlertManager({ clock, ids: new RandomIds(), channels: o.channels ?? [], logger, dedupWindowSec: o.config.alerts.dedupWindowSec });
-  const refuse = async (gates: GateResult[], reason: string): Promise<LiveCycleOutcome> => {
-    const a = alerts.raise({ severity: 'CRITICAL', category: 'TRADING', title: 'cycle refused', message: reason, dedupKey: `refused:${reason.slice(0, 60)}`, fundId });
+  const refuse = async (gates: GateResult[], reason: string, category: AlertCategory = 'TRADING'): Promise<LiveCycleOutcome> => {
+    const a = alerts.raise({ severity: 'CRITICAL', category, title: 'cycle refused', message: reason, dedupKey: `refused:${reason.slice(0, 60)}`, fundId });
     if (a) await o.store.alerts.insert(a);
     await alerts.flush();
     return { status: 'REFUSED', gates, reason };
@@ -91,6 +98,16 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const killFile = killSwitchFile(o.home);
   gates.push(gate('kill_switch', !existsSync(killFile), existsSync(killFile) ? `${killFile} exists` : 'no kill-switch file'));
   if (!gates[0]?.passed) return refuse(gates, `kill switch file present (${killFile}); remove it to resume trading`);
+  if (o.refreshMarket && !o.asOf) {
+    const fresh = await o.refreshMarket(clock.now());
+    gates.push(marketDataGate(fresh));
+    const warning = marketDataWarning(fresh, fundId);
+    if (warning) {
+      const a = alerts.raise(warning);
+      if (a) await o.store.alerts.insert(a);
+    }
+    if (fresh.status === 'stale') return refuse(gates, `market data is stale: ${fresh.reason}`, 'MARKET_DATA');
+  }
   if (o.mode === 'live' && !(await o.store.configVersions.isApproved(hash))) {
     throw new KeelError('KEEL_E_CONFIG_UNAPPROVED', `config ${hash.slice(0, 12)}… is not approved for live trading; review it and run keel config approve`);
   }

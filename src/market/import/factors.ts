@@ -1,4 +1,5 @@
-import { ValidationError, isIsoDate } from '../../core/index.ts';
+import { ValidationError, addDays, isIsoDate, type IsoDate } from '../../core/index.ts';
+import { FRED_RELEASE_LAG_DAYS } from '../sources/fred.ts';
 import type { MacroObservation } from '../../contracts/index.ts';
 import { at, isBlank, normaliseHeader, parseNumber } from './csv.ts';
 import { addIssue, emptyReport, type ImportReport } from './import-report.ts';
@@ -13,6 +14,10 @@ export interface SeriesImportOptions {
    * after the US close — daily factor returns are computable from that day's closes).
    */
   readonly releaseClock?: string;
+  /** Series names as in the header (FRED ids such as DGS10) instead of lower-case with `_`. */
+  readonly keepNames?: boolean;
+  /** Release time of an observation; overrides `releaseClock` (FRED: the series' publication lag). */
+  readonly releaseTime?: (series: string, date: IsoDate) => string;
 }
 
 export interface SeriesImport {
@@ -37,22 +42,27 @@ export class SeriesParser extends CsvLineParser<SeriesImport> {
   private readonly series = new Map<string, MacroObservation[]>();
   private readonly report: ImportReport;
   private readonly scale: number;
-  private readonly clock: string;
+  private readonly release: (series: string, date: IsoDate) => string;
+  private readonly keepNames: boolean;
 
   constructor(source: string, options: SeriesImportOptions = {}) {
     super(source);
     this.report = emptyReport(source);
     this.scale = (options.percent ?? true) ? 0.01 : 1;
-    this.clock = options.releaseClock ?? '21:00:00.000Z';
+    const clock = options.releaseClock ?? '21:00:00.000Z';
+    this.release = options.releaseTime ?? ((_s, d) => `${d}T${clock}`);
+    this.keepNames = options.keepNames ?? false;
   }
 
   protected header(cells: string[], lineNo: number): void {
-    this.dateCol = cells.findIndex((c) => normaliseHeader(c) === 'date');
-    if (this.dateCol < 0) throw new ValidationError(at(this.source, lineNo), `missing column 'date' (expected date,<series>… e.g. date,mkt_rf,smb,hml,rf)`, { column: 'date' });
-    this.names = cells.map((c, i) => [i, seriesName(c)] as [number, string]).filter(([i]) => i !== this.dateCol);
+    // FRED's downloads head the date column DATE (older) or observation_date.
+    this.dateCol = cells.findIndex((c) => normaliseHeader(c) === 'date' || normaliseHeader(c) === 'observationdate');
+    if (this.dateCol < 0) throw new ValidationError(at(this.source, lineNo), `missing column 'date' (expected date,<series>… e.g. date,mkt_rf,smb,hml,rf or FRED's DATE,DGS10)`, { column: 'date' });
+    const nameOf = (c: string) => (this.keepNames ? c.replace(/^\uFEFF/, '').trim() : seriesName(c));
+    this.names = cells.map((c, i) => [i, nameOf(c)] as [number, string]).filter(([i]) => i !== this.dateCol);
     if (this.names.length === 0) throw new ValidationError(at(this.source, lineNo), 'no series columns after date (expected e.g. date,mkt_rf,smb,hml,rf)');
     for (const [i, name] of this.names) {
-      if (!/^[a-z0-9_]+$/.test(name)) throw new ValidationError(at(this.source, lineNo, i + 1), `unusable series name '${cells[i]}'`);
+      if (!(this.keepNames ? /^[A-Za-z0-9_]+$/ : /^[a-z0-9_]+$/).test(name)) throw new ValidationError(at(this.source, lineNo, i + 1), `unusable series name '${cells[i]}'`);
       this.series.set(name, []);
     }
   }
@@ -72,7 +82,7 @@ export class SeriesParser extends CsvLineParser<SeriesImport> {
         continue;
       }
       const value = parseNumber(cell ?? '', this.source, lineNo, i + 1, name) * this.scale;
-      this.series.get(name)?.push({ version: 1, series: name, date: d, releaseTime: `${d}T${this.clock}`, value });
+      this.series.get(name)?.push({ version: 1, series: name, date: d, releaseTime: this.release(name, d), value });
       kept = true;
     }
     if (kept) r.kept++;
@@ -94,4 +104,15 @@ export async function importSeries(path: string, options: SeriesImportOptions & 
   const p = new SeriesParser(path, options);
   await readLines(path, p, options);
   return p.result();
+}
+
+/**
+ * Options for FRED's CSV download (`DATE,<SERIES_ID>…` or `observation_date,<SERIES_ID>…`; "."
+ * or a blank cell where there is no value): values as published (no percent scaling), series ids
+ * kept, each observation released `date + lag` days at 21:00 UTC, the lag from `releaseLagDays`
+ * (a number for every series, or per series) or FRED_RELEASE_LAG_DAYS, else 1.
+ */
+export function fredCsvOptions(releaseLagDays?: number | Readonly<Record<string, number>>): SeriesImportOptions {
+  const lag = (series: string) => (typeof releaseLagDays === 'number' ? releaseLagDays : (releaseLagDays?.[series] ?? FRED_RELEASE_LAG_DAYS[series] ?? 1));
+  return { percent: false, keepNames: true, releaseTime: (series, date) => `${addDays(date, lag(series))}T21:00:00.000Z` };
 }

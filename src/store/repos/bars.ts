@@ -100,6 +100,15 @@ export class BarsRepo {
     return r.rows[0]?.n ?? 0;
   }
 
+  /** The date of each symbol's latest bar (symbols without bars are absent). */
+  async lastDates(q: Pick<BarQuery, 'symbols'> = {}): Promise<Map<string, string>> {
+    const r = await this.db.query<{ symbol: string; last: string }>(
+      `SELECT symbol, to_char(max(date), 'YYYY-MM-DD') AS last FROM bars WHERE ($1::text[] IS NULL OR symbol = ANY($1)) GROUP BY symbol`,
+      [q.symbols ? [...q.symbols] : null],
+    );
+    return new Map(r.rows.map((x) => [x.symbol, x.last]));
+  }
+
   /** Distinct symbols with bars, sorted. */
   async symbols(): Promise<string[]> {
     const r = await this.db.query<{ symbol: string }>('SELECT DISTINCT symbol FROM bars ORDER BY symbol');

@@ -64,6 +64,15 @@ export class MacroRepo {
     return r.rows.map((row) => parseRow(MacroObservation, row, 'macro_series'));
   }
 
+  /** The date of each series' latest observation (series without any are absent). */
+  async lastDates(series?: readonly string[]): Promise<Map<string, string>> {
+    const r = await this.db.query<{ series: string; last: string }>(
+      `SELECT series, to_char(max(date), 'YYYY-MM-DD') AS last FROM macro_series WHERE ($1::text[] IS NULL OR series = ANY($1)) GROUP BY series`,
+      [series ? [...series] : null],
+    );
+    return new Map(r.rows.map((x) => [x.series, x.last]));
+  }
+
   async seriesNames(): Promise<string[]> {
     const r = await this.db.query<{ series: string }>('SELECT DISTINCT series FROM macro_series ORDER BY series');
     return r.rows.map((x) => x.series);

@@ -73,7 +73,7 @@ describe('keel market (synthetic and small files)', { timeout: 300_000 }, () => 
 
   it('has --help on every command', async () => {
     const k = marketCli();
-    for (const cmd of ['generate', 'import', 'quality', 'list']) {
+    for (const cmd of ['generate', 'import', 'fetch', 'quality', 'list']) {
       const h = await k.run('market', cmd, '--help');
       expect(h.code).toBe(0);
       expect(h.out).toContain(`Usage: keel market ${cmd}`);
@@ -107,6 +107,53 @@ describe('keel market (synthetic and small files)', { timeout: 300_000 }, () => 
     expect(start.code).toBe(2);
     const kind = await k.run('market', 'import', badDate, '--kind', 'options');
     expect(kind.code).toBe(2);
+  });
+
+  it('imports FRED CSV downloads (--kind macro): ids kept, "." skipped, values as published, released after the publication lag', async () => {
+    const k = marketCli();
+    const old = path.join(k.home, 'DGS10.csv');
+    writeFileSync(old, 'DATE,DGS10\n2024-01-01,.\n2024-01-02,3.95\n2024-01-03,3.91\n');
+    const r = JSON.parse((await k.run('market', 'import', old, '--kind', 'macro', '--json')).out) as { series: string[]; inserted: number; report: { counts: { BLANK_VALUE: number } } };
+    expect(r).toMatchObject({ series: ['DGS10'], inserted: 2, report: { counts: { BLANK_VALUE: 1 } } });
+    const fresh = path.join(k.home, 'fredgraph.csv');
+    writeFileSync(fresh, 'observation_date,T10Y2Y,UNRATE\n2023-12-01,,3.7\n2024-01-02,-0.38,\n');
+    const two = JSON.parse((await k.run('market', 'import', fresh, '--kind', 'macro', '--json')).out) as { series: string[]; inserted: number };
+    expect(two).toMatchObject({ series: ['T10Y2Y', 'UNRATE'], inserted: 2 });
+    expect((await k.run('market', 'import', fresh, '--kind', 'macro', '--json')).out).toMatch(/"inserted": 0/);
+    const lagged = path.join(k.home, 'CPI.csv');
+    writeFileSync(lagged, 'DATE,CPIAUCSL\n2024-01-01,308.4\n');
+    await k.run('market', 'import', lagged, '--kind', 'macro', '--release-lag-days', '43');
+    const { openStore } = await import('../../../src/store/index.ts');
+    const store = await openStore({ home: k.home });
+    try {
+      const obs = await store.macro.query();
+      expect(obs.map((o) => `${o.series} ${o.date} ${o.value} ${o.releaseTime}`)).toEqual([
+        'CPIAUCSL 2024-01-01 308.4 2024-02-13T21:00:00.000Z',
+        'DGS10 2024-01-02 3.95 2024-01-03T21:00:00.000Z',
+        'DGS10 2024-01-03 3.91 2024-01-04T21:00:00.000Z',
+        'T10Y2Y 2024-01-02 -0.38 2024-01-03T21:00:00.000Z',
+        'UNRATE 2023-12-01 3.7 2024-01-10T21:00:00.000Z', // monthly: about 40 days after the first of its month
+      ]);
+    } finally {
+      await store.close();
+    }
+    const wrong = await k.run('market', 'import', old, '--kind', 'factors', '--release-lag-days', '3');
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/--release-lag-days: applies to --kind macro only/);
+  });
+
+  it('market fetch refuses bad ranges and a config without usable providers, in one line', async () => {
+    const k = marketCli();
+    const range = await k.run('market', 'fetch', '--from', '2024-02-01', '--to', '2024-01-01');
+    expect(range.code).toBe(1);
+    expect(range.err).toMatch(/--from: 2024-02-01 is after --to 2024-01-01/);
+    const keys = await k.run('market', 'fetch', '--from', '2024-01-01', '--to', '2024-01-05');
+    expect(keys.code).toBe(1);
+    expect(keys.err.trim().split('\n')).toHaveLength(1);
+    expect(keys.err).toMatch(/data\.providers: no provider can be used \(alpaca: APCA_API_KEY_ID and APCA_API_SECRET_KEY not set; polygon: POLYGON_API_KEY not set; fred: FRED_API_KEY not set\)/);
+    const date = await k.run('market', 'fetch', '--from', '2024-13-01');
+    expect(date.code).toBe(2);
+    expect(date.err).toMatch(/--from must be a date YYYY-MM-DD/);
   });
 
   it('draws a progress bar on stderr only when it is a TTY', async () => {
