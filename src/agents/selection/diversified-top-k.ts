@@ -31,7 +31,9 @@ export interface SelectionInfo {
  * in score standard deviations per unit of correlation. Each pick is the candidate of highest
  * utility, ties to the lowest index. `corr` is a function of two candidate indices, or a
  * ReturnCorrelations over the candidates (the same values, computed several at a time). `info`,
- * when given, receives the largest correlation between two picks.
+ * when given, receives the largest correlation between two picks. With `fixed` = f > 0 the first
+ * f candidates (finite scores) are picks already made — names a book keeps — in that order; the
+ * others are added around them, and the correlations among the f are not measured (`info` NaN).
  */
 export function diversifiedTopK(
   scores: ArrayLike<number>,
@@ -39,8 +41,12 @@ export function diversifiedTopK(
   penalty: number,
   corr: CorrelationFn | ReturnCorrelations,
   info?: SelectionInfo,
+  fixed = 0,
 ): number[] {
   if (!(penalty >= 0)) throw new ValidationError('penalty', `must be a number ≥ 0, got ${penalty}`);
+  for (let i = 0; i < fixed; i++) {
+    if (!Number.isFinite(scores[i])) throw new ValidationError('fixed', `candidate ${i} is kept but has no finite score`);
+  }
   const rc = corr instanceof ReturnCorrelations ? corr : null;
   const rho: CorrelationFn = rc ? (i, j) => rc.corr(i, j) : (corr as CorrelationFn);
   const n = scores.length;
@@ -68,15 +74,17 @@ export function diversifiedTopK(
   for (let i = 0; i < n; i++) {
     const v = scores[i] as number;
     z[i] = Number.isFinite(v) ? (v - mean) / sd : Number.NaN;
-    if (Number.isFinite(v)) heap[size++] = i;
+    if (Number.isFinite(v) && i >= fixed) heap[size++] = i;
   }
   const want = Math.min(k, m);
-  // The first pick is the best z; after it every utility is z − λ·max ρ against the picks.
+  // The first pick is the best z (or the first kept); after it every utility is z − λ·max ρ against the picks.
   const key = z.slice();
   heapify(heap, size, key);
   const out = new Int32Array(want);
-  out[0] = heapPop(heap, size--, key);
-  let picked = 1;
+  let picked = Math.min(fixed, want);
+  for (let i = 0; i < picked; i++) out[i] = i;
+  if (picked === 0) out[picked++] = heapPop(heap, size--, key);
+  if (info && fixed > 1) info.maxPairCorrelation = Number.NaN;
   if (picked >= want) return Array.from(out);
   if (penalty === 0) {
     if (info) info.maxPairCorrelation = Number.NaN;
@@ -105,7 +113,7 @@ export function diversifiedTopK(
     const best = heap[0] as number;
     if (seen[best] === picked) {
       // its maxCorr covers every earlier pick
-      if (info && (maxCorr[best] as number) > info.maxPairCorrelation) info.maxPairCorrelation = maxCorr[best] as number;
+      if (info && fixed < 2 && (maxCorr[best] as number) > info.maxPairCorrelation) info.maxPairCorrelation = maxCorr[best] as number;
       out[picked++] = heapPop(heap, size--, key);
       continue;
     }

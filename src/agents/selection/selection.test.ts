@@ -32,12 +32,12 @@ describe('diversified top-K', () => {
   });
 });
 
-/** The textbook greedy: recompute every utility against every pick, each round. */
-function naiveGreedy(scores: number[], k: number, penalty: number, corr: (i: number, j: number) => number): number[] {
+/** The textbook greedy: recompute every utility against every pick, each round; the first `fixed` candidates are picked first. */
+function naiveGreedy(scores: number[], k: number, penalty: number, corr: (i: number, j: number) => number, fixed = 0): number[] {
   const n = scores.length;
   const mean = scores.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
-  const out: number[] = [];
+  const out: number[] = Array.from({ length: Math.min(fixed, k) }, (_, i) => i);
   while (out.length < Math.min(k, n)) {
     let best = -1;
     let bestU = Number.NEGATIVE_INFINITY;
@@ -78,6 +78,37 @@ describe('lazy greedy', () => {
       ),
       { numRuns: 300 },
     );
+  });
+  // Invariant: with f kept names, the picks are those f, then exactly what the textbook greedy adds around them.
+  it('adds around kept names as the naive greedy started from them', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 25 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (n, k, f, penalty, seed) => {
+          const fixed = Math.min(f, n);
+          let x = seed;
+          const rnd = () => {
+            x = (x * 1103515245 + 12345) % 2147483648;
+            return x / 2147483648;
+          };
+          const scores = Array.from({ length: n }, () => Math.round(rnd() * 20) / 4);
+          const c = Array.from({ length: n * n }, () => Math.round((rnd() * 2 - 1) * 8) / 8);
+          const corr = (i: number, j: number) => (i === j ? 1 : (c[Math.min(i, j) * n + Math.max(i, j)] ?? 0));
+          const info = { maxPairCorrelation: 0 };
+          const picks = diversifiedTopK(scores, k, penalty, corr, info, fixed);
+          expect(picks).toEqual(naiveGreedy(scores, k, penalty, corr, fixed));
+          if (fixed >= 2 && picks.length >= 2) expect(info.maxPairCorrelation).toBeNaN();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('rejects a kept candidate without a score', () => {
+    expect(() => diversifiedTopK([Number.NaN, 1, 2], 2, 1, () => 0, undefined, 1)).toThrow(/fixed/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { AgentBook, AgentContext } from '../agent.ts';
 import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import { clipInPlace, zscoreInPlace } from '../scores.ts';
 import { StrategyAgent, type Draft } from './base.ts';
-import { RankedBookParams, buildLongBook } from './ranked-book.ts';
+import { buildLongBook, rankedBookParams } from './ranked-book.ts';
 
 export const DividendGrowthParams = z.strictObject({
   /** Weight of the dividend yield against payout growth (EPS and cash-flow YoY). */
@@ -14,7 +14,7 @@ export const DividendGrowthParams = z.strictObject({
   horizonDays: z.number().int().min(1).max(504).default(126),
   /** Rows between re-reads of a name's fundamentals (staggered across names; see FundamentalsFeature). */
   fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
-  ...RankedBookParams,
+  ...rankedBookParams('quarterly'),
 });
 export type DividendGrowthParams = z.infer<typeof DividendGrowthParams>;
 
@@ -22,7 +22,8 @@ export type DividendGrowthParams = z.infer<typeof DividendGrowthParams>;
  * **Dividend growth.** Idea: payers whose earnings and cash flow grow, so the dividend can grow —
  * defensive, rate-sensitive income. Inputs: point-in-time dividend yield, YoY EPS and cash-flow
  * growth (latest release vs what was visible 252 rows earlier). Without fundamentals it falls back
- * to the lowest-volatility names (defensive proxy, flagged). Holds: long-only top decile, inverse-vol.
+ * to the lowest-volatility names (defensive proxy, flagged). Holds: long-only top decile, inverse-vol,
+ * re-ranked quarterly, a held name kept while in the top 20% (see ranked-book.ts).
  */
 export class DividendGrowthAgent extends StrategyAgent {
   private readonly p: DividendGrowthParams;
@@ -34,7 +35,7 @@ export class DividendGrowthAgent extends StrategyAgent {
     this.f = f;
   }
 
-  protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
+  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
     const p = this.p;
     d.horizonDays = p.horizonDays;
     const f = this.f;
@@ -65,7 +66,7 @@ export class DividendGrowthAgent extends StrategyAgent {
     }
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p, book);
     d.reasoning = `dividend growth (${source}): long ${held.length} growing payers`;
   }
 }

@@ -3,7 +3,7 @@ import type { MarketView } from '../../market/index.ts';
 import type { AgentBook, AgentContext } from '../agent.ts';
 import { clipInPlace, zscoreInPlace } from '../scores.ts';
 import { StrategyAgent, type Draft } from './base.ts';
-import { RankedBookParams, buildLongBook } from './ranked-book.ts';
+import { buildLongBook, rankedBookParams } from './ranked-book.ts';
 
 export const MomentumParams = z.strictObject({
   /** Formation window in trading days (12 months). */
@@ -11,7 +11,7 @@ export const MomentumParams = z.strictObject({
   /** Most recent days skipped (1 month), to step around short-term reversal. */
   skipDays: z.number().int().min(0).max(63).default(21),
   horizonDays: z.number().int().min(1).max(252).default(21),
-  ...RankedBookParams,
+  ...rankedBookParams('monthly'),
 });
 export type MomentumParams = z.infer<typeof MomentumParams>;
 
@@ -19,7 +19,8 @@ export type MomentumParams = z.infer<typeof MomentumParams>;
  * **Momentum** (cross-sectional 12-1). Idea: past 12-month winners, skipping the last month,
  * keep outperforming (Jegadeesh–Titman). Inputs: closes at t−skip and t−lookback, EWMA vol.
  * Parameters: lookbackDays 252, skipDays 21, topFraction 10%, correlation penalty.
- * Holds: long-only, the diversified top decile by 12-1 return, inverse-vol weights.
+ * Holds: long-only, the diversified top decile by 12-1 return, inverse-vol weights; re-ranked on
+ * the first trading day of each month, a held name kept while in the top 20% (see ranked-book.ts).
  */
 export class MomentumAgent extends StrategyAgent {
   private readonly p: MomentumParams;
@@ -28,7 +29,7 @@ export class MomentumAgent extends StrategyAgent {
     this.p = params;
   }
 
-  protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
+  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
     const p = this.p;
     d.horizonDays = p.horizonDays;
     if (view.t < p.lookbackDays) {
@@ -38,7 +39,7 @@ export class MomentumAgent extends StrategyAgent {
     const score = momentumScores(view, p.lookbackDays, p.skipDays);
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p, book);
     d.reasoning = `12-1 momentum: long ${held.length} past winners (lookback ${p.lookbackDays}d, skip ${p.skipDays}d)`;
   }
 }

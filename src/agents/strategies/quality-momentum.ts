@@ -6,7 +6,7 @@ import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import { StrategyAgent, type Draft } from './base.ts';
 import { momentumScores } from './momentum.ts';
 import { qualityValueScores } from './quality-value.ts';
-import { RankedBookParams, buildLongBook } from './ranked-book.ts';
+import { buildLongBook, rankedBookParams } from './ranked-book.ts';
 
 export const QualityMomentumParams = z.strictObject({
   lookbackDays: z.number().int().min(20).max(1000).default(252),
@@ -15,14 +15,15 @@ export const QualityMomentumParams = z.strictObject({
   horizonDays: z.number().int().min(1).max(252).default(63),
   /** Rows between re-reads of a name's fundamentals (staggered across names; see FundamentalsFeature). */
   fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
-  ...RankedBookParams,
+  ...rankedBookParams('monthly'),
 });
 export type QualityMomentumParams = z.infer<typeof QualityMomentumParams>;
 
 /**
  * **Quality-momentum.** Idea: winners that are also sound businesses, which crash less than pure
  * momentum. Inputs: 12-1 return and the quality score (fundamentals, else low volatility).
- * Parameters: lookbackDays 252, skipDays 21, qualityWeight 0.5. Holds: long-only top decile.
+ * Parameters: lookbackDays 252, skipDays 21, qualityWeight 0.5. Holds: long-only top decile,
+ * re-ranked monthly, a held name kept while in the top 20% (see ranked-book.ts).
  */
 export class QualityMomentumAgent extends StrategyAgent {
   private readonly p: QualityMomentumParams;
@@ -34,7 +35,7 @@ export class QualityMomentumAgent extends StrategyAgent {
     this.fund = fund;
   }
 
-  protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
+  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
     const p = this.p;
     d.horizonDays = p.horizonDays;
     if (view.t < p.lookbackDays) {
@@ -48,7 +49,7 @@ export class QualityMomentumAgent extends StrategyAgent {
     for (let u = 0; u < view.U; u++) score[u] = p.qualityWeight * (quality[u] as number) + (1 - p.qualityWeight) * (mom[u] as number);
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p, book);
     d.reasoning = `quality-momentum (quality from ${source}): long ${held.length} sound winners`;
   }
 }

@@ -5,7 +5,7 @@ import type { FundamentalsCross } from '../fundamentals-cross.ts';
 import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
 import { clipInPlace, zscoreInPlace } from '../scores.ts';
 import { StrategyAgent, type Draft } from './base.ts';
-import { RankedBookParams, buildLongBook } from './ranked-book.ts';
+import { buildLongBook, rankedBookParams } from './ranked-book.ts';
 
 export const QualityValueParams = z.strictObject({
   qualityWeight: z.number().min(0).max(1).default(0.5),
@@ -14,7 +14,7 @@ export const QualityValueParams = z.strictObject({
   valueProxyDays: z.number().int().min(126).max(1260).default(756),
   /** Rows between re-reads of a name's fundamentals (staggered across names; see FundamentalsFeature). */
   fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
-  ...RankedBookParams,
+  ...rankedBookParams('quarterly'),
 });
 export type QualityValueParams = z.infer<typeof QualityValueParams>;
 
@@ -23,7 +23,8 @@ export type QualityValueParams = z.infer<typeof QualityValueParams>;
  * Inputs: point-in-time fundamentals — the composite `quality` and `value` scores, else earnings
  * yield 1/PE and book yield 1/PB; without fundamentals, low volatility as the quality proxy and
  * long-term price reversal as the value proxy (flagged in the reasoning).
- * Parameters: qualityWeight 0.5, topFraction 10%. Holds: long-only top decile, inverse-vol.
+ * Parameters: qualityWeight 0.5, topFraction 10%. Holds: long-only top decile, inverse-vol;
+ * re-ranked quarterly, a held name kept while in the top 20% (see ranked-book.ts).
  */
 export class QualityValueAgent extends StrategyAgent {
   private readonly p: QualityValueParams;
@@ -35,7 +36,7 @@ export class QualityValueAgent extends StrategyAgent {
     this.fund = fund;
   }
 
-  protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
+  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
     d.horizonDays = this.p.horizonDays;
     const { quality, value, source } = qualityValueScores(view, this.fund, (u) => this.dailyVol(view, u), this.p.valueProxyDays);
     const wq = this.p.qualityWeight;
@@ -43,7 +44,7 @@ export class QualityValueAgent extends StrategyAgent {
     for (let u = 0; u < view.U; u++) score[u] = wq * (quality[u] as number) + (1 - wq) * (value[u] as number);
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), this.p);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), this.p, book);
     d.reasoning = `quality-value (${source}): long ${held.length} cheap, high-quality names`;
   }
 }

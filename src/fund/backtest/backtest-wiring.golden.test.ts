@@ -53,8 +53,8 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 });
 
 const GOLDEN = {
-  summary: { orders: 3020, fills: 2361, commissions: 14929.28, finalNav: 10427030.31 },
-  all: 'c360899bc2841b4882de035d7a1c3da8c2d6f4200111fcd73d1a35e01ae373ca',
-  first: 'e48c9dc09c6a7ddac719ac439962404bdbd71f70d4d6a61c58397d9d24d797c2',
-  last: 'aeabcf87627176c9203ab7477267746c7e8c00e90af76482be29b12cf79f2bf0',
+  summary: { orders: 2972, fills: 2325, commissions: 14572.81, finalNav: 10451111.25 },
+  all: 'd282a4a84af7c4e6c23cebab648b8713d1051d42dabc64107883aa7c037db546',
+  first: '17c3ac9c793c4ce95994d47d83b62c43f66dbf90afe2634d0e7ab499db759b9c',
+  last: 'd50a1b8843a3a77e1d86ed6616442bcbcb3d0e2fc3ba3603a3a83ad0d772d633',
 };
