@@ -42,10 +42,21 @@ export interface AgentBook {
   readonly traceId: string;
 }
 
+/** Whether an agent can trade the market it is given: ok, or why not (names what is missing and what to load). */
+export type AgentReadiness = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** An agent that cannot trade the market it is given, and why (the capital allocator gives it no capital). */
+export interface UnreadyAgent {
+  readonly agentId: string;
+  readonly reason: string;
+}
+
 /**
  * An autonomous portfolio manager. `propose` sees only a point-in-time view and its own book,
  * is deterministic (same inputs → identical proposal) and returns signals with uncertainty and
  * a full target book in fractions of allocated capital (after the agent's own risk layer).
+ * `readiness`, when present, says whether the view holds the data and instruments the strategy
+ * needs to trade at all (absent: always ready); it is pure and cheap, checked every cycle.
  */
 export interface Agent {
   readonly id: string;
@@ -53,6 +64,23 @@ export interface Agent {
   readonly riskDrivers: readonly RiskDriver[];
   readonly bucket: string;
   propose(view: MarketView, book: AgentBook): AgentProposal;
+  readiness?(view: MarketView): AgentReadiness;
+}
+
+/** The agents that cannot trade `view`'s market, in roster order; an agent whose check throws is unready with the error. */
+export function unreadyAgents(agents: readonly Agent[], view: MarketView): UnreadyAgent[] {
+  const out: UnreadyAgent[] = [];
+  for (const a of agents) {
+    if (!a.readiness) continue;
+    let r: AgentReadiness;
+    try {
+      r = a.readiness(view);
+    } catch (e) {
+      r = { ok: false, reason: `readiness check failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (!r.ok) out.push({ agentId: a.id, reason: r.reason });
+  }
+  return out;
 }
 
 /** Everything an agent is configured with, resolved from FundConfig. */

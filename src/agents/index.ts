@@ -6,8 +6,8 @@
  * Conventions: weights are signed fractions of the agent's allocated capital; signal μ and σ
  * are simple returns over `horizonDays` trading days; volatilities are daily unless named annual.
  */
-export type { Agent, AgentBook, AgentContext, AgentDrawdown, AgentPosition } from './agent.ts';
-export { emptyBook, bookFromTargets } from './agent.ts';
+export type { Agent, AgentBook, AgentContext, AgentDrawdown, AgentPosition, AgentReadiness, UnreadyAgent } from './agent.ts';
+export { emptyBook, bookFromTargets, unreadyAgents } from './agent.ts';
 export { AGENT_REGISTRY, agentContext, createAgent, createRoster } from './registry.ts';
 export type { AgentFactory } from './registry.ts';
 

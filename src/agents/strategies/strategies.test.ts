@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { viewAt, type MarketView } from '../../market/index.ts';
-import { emptyBook, type Agent, type AgentBook } from '../index.ts';
+import { emptyBook, unreadyAgents, type Agent, type AgentBook } from '../index.ts';
 import { makeAgent, names, noiseTable, panelFromReturns } from '../test-panels.ts';
 
 function weightsOf(p: { targets: readonly { symbol: string; weight: number }[] }): Map<string, number> {
@@ -156,6 +156,33 @@ describe('the volatility premium agent loses in a volatility spike', () => {
     // it de-risks once the spike is visible
     const after = weightsOf(agent.propose(viewAt(panel, spike + 1), book));
     expect(Math.abs(after.get('VXX') ?? 0)).toBeLessThan(0.1);
+  });
+});
+
+describe('the volatility premium agent says when it cannot trade the market', () => {
+  const T = 60;
+  const vix = new Map([['vix', new Float64Array(T).fill(15)]]);
+  const build = (symbols: string[], sectors: string[], reference?: Map<string, Float64Array>) =>
+    panelFromReturns({ T, symbols, sectors, ret: () => 0.001, ...(reference ? { reference } : {}) });
+  const agent = () => makeAgent('volatility_premium');
+  it('is ready with a volatility instrument and the vix series, by symbol or by sector', () => {
+    expect(agent().readiness?.(viewAt(build(['SPY', 'VXX', 'AAA'], ['Index', 'Volatility', 'Tech'], vix), T - 1))).toEqual({ ok: true });
+    expect(agent().readiness?.(viewAt(build(['UVXY', 'AAA'], ['Volatility', 'Tech'], vix), T - 1))).toEqual({ ok: true });
+  });
+  it('is not ready without the instrument or without the vix series, and says which and what to load', () => {
+    const none = agent().readiness?.(viewAt(build(['SPY', 'AAA'], ['Index', 'Tech'], vix), T - 1));
+    expect(none?.ok).toBe(false);
+    if (none && !none.ok) expect(none.reason).toBe("no volatility instrument: 'VXX' is not in the market and no name has sector 'Volatility' (import a tradable volatility ETN (e.g. VXX) with keel market import, or set params.volSymbol)");
+    const noVix = agent().readiness?.(viewAt(build(['SPY', 'VXX'], ['Index', 'Volatility']), T - 1));
+    if (noVix && !noVix.ok) expect(noVix.reason).toBe("no 'vix' reference series to see a spike (keel market import <file> --kind vix)");
+    else expect.unreachable('ready without a vix series');
+  });
+  it('lists the unready agents of a roster; a readiness check that throws is unready with its error', () => {
+    const view = viewAt(build(['SPY', 'AAA'], ['Index', 'Tech'], vix), T - 1);
+    const broken: Agent = { ...makeAgent('momentum'), id: 'broken', propose: () => { throw new Error('unused'); }, readiness: () => { throw new Error('no data source'); } };
+    const list = unreadyAgents([makeAgent('momentum'), agent(), broken], view);
+    expect(list.map((u) => u.agentId)).toEqual(['volatility-premium', 'broken']);
+    expect(list[1]?.reason).toBe('readiness check failed: no data source');
   });
 });
 

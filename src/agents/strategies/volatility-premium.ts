@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MarketView } from '../../market/index.ts';
-import type { AgentBook, AgentContext } from '../agent.ts';
+import type { AgentBook, AgentContext, AgentReadiness } from '../agent.ts';
+import { VIX_SERIES } from '../state/incremental.ts';
 import { StrategyAgent, type Draft } from './base.ts';
 
 export const VolatilityPremiumParams = z.strictObject({
@@ -48,19 +49,25 @@ export class VolatilityPremiumAgent extends StrategyAgent {
     this.p = params;
   }
 
+  /**
+   * Ready when the view lists a volatility instrument (`volSymbol`, else a name of sector
+   * `Volatility`) that traded in the last 5 rows and carries the `vix` reference series (without
+   * it the agent cannot see a spike to de-risk). The market proxy is optional.
+   */
+  readiness(view: MarketView): AgentReadiness {
+    const { vol } = this.columnsOf(view);
+    const missing: string[] = [];
+    const load = `import a tradable volatility ETN (e.g. VXX) with keel market import, or set params.volSymbol`;
+    if (vol < 0) missing.push(`no volatility instrument: '${this.p.volSymbol}' is not in the market and no name has sector 'Volatility' (${load})`);
+    else if (!tradedRecently(view, vol)) missing.push(`the volatility instrument '${view.symbols[vol] ?? vol}' has not been tradable in the last ${RECENT_ROWS} rows (${load})`);
+    if (!view.referenceNames().includes(VIX_SERIES)) missing.push(`no '${VIX_SERIES}' reference series to see a spike (keel market import <file> --kind vix)`);
+    return missing.length === 0 ? { ok: true } : { ok: false, reason: missing.join('; ') };
+  }
+
   protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
     const p = this.p;
     d.horizonDays = p.horizonDays;
-    if (this.columns?.symbols !== view.symbols || this.columns.sectors !== view.sectors) {
-      this.columns = {
-        symbols: view.symbols,
-        sectors: view.sectors,
-        vol: findColumn(view, p.volSymbol, 'volatility'),
-        market: findColumn(view, p.marketSymbol, 'index'),
-      };
-    }
-    const volCol = this.columns.vol;
-    const mktCol = this.columns.market;
+    const { vol: volCol, market: mktCol } = this.columnsOf(view);
     const vix = this.market.vix;
     const iv = vix / 100;
     const rv = this.market.annualVol();
@@ -93,6 +100,26 @@ export class VolatilityPremiumAgent extends StrategyAgent {
       `short volatility premium: VIX ${Number.isFinite(vix) ? vix.toFixed(1) : 'n/a'}, realised ${Number.isFinite(rv) ? (rv * 100).toFixed(1) : 'n/a'}%` +
       `${isSpike ? ', SPIKE: de-risked' : ''}; ${where}; TAIL RISK: loses in a volatility spike, stress loss ≈ ${(stressLoss * 100).toFixed(1)}% of capital before risk caps`;
   }
+
+  private columnsOf(view: MarketView): { vol: number; market: number } {
+    if (this.columns?.symbols !== view.symbols || this.columns.sectors !== view.sectors) {
+      this.columns = {
+        symbols: view.symbols,
+        sectors: view.sectors,
+        vol: findColumn(view, this.p.volSymbol, 'volatility'),
+        market: findColumn(view, this.p.marketSymbol, 'index'),
+      };
+    }
+    return this.columns;
+  }
+}
+
+const RECENT_ROWS = 5;
+
+/** Column u passed governance with a bar on one of the last RECENT_ROWS rows. */
+function tradedRecently(view: MarketView, u: number): boolean {
+  for (let row = view.t; row >= 0 && row > view.t - RECENT_ROWS; row--) if ((row === view.t ? view : view.at(row)).isTradable(u)) return true;
+  return false;
 }
 
 /** Trades only once 20 rows of history exist. */

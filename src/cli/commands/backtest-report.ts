@@ -37,6 +37,7 @@ export function formatBacktestSummary(s: BacktestSummary): string {
     ...(b ? [`benchmark (market index): total ${pct(b.totalReturn)}, Sharpe ${num(b.sharpe)}, max DD ${pct(b.maxDrawdown)}`] : []),
     `overlay reasons by rule: ${rules || 'none'}`,
     `kill-switch events: ${s.killSwitchEvents.length}${s.killSwitchEvents.length ? ` (first ${s.killSwitchEvents[0]?.date}: ${s.killSwitchEvents[0]?.triggers.join(', ') || s.killSwitchEvents[0]?.cause})` : ''}; re-arms: ${s.rearms.length}`,
+    ...(s.unready ?? []).map((u) => `agent ${u.agentId} could not trade this market on ${u.days} of ${s.days} days (from ${u.from}): ${u.reason}`),
     `orders ${s.costs.orders}, fills ${s.costs.fills}, commissions $${s.costs.commissions.toFixed(0)}, turnover ${s.turnover.annualisedTurnover.toFixed(1)}×/year`,
     `ledger reconciled to the cent every day: ${s.ledgerReconciled ? 'yes' : 'NO'}`,
     `${s.days} cycles in ${(s.performance.durationMs / 1000).toFixed(1)} s (${s.performance.cyclesPerSecond.toFixed(1)} cycles/s)`,

@@ -23,6 +23,7 @@ function cycleText(r: CycleResult): string {
     ),
     '',
     `gates: ${r.gates.map((g) => `${g.gate} ${g.passed ? 'ok' : 'FAILED'}`).join(', ') || 'none'}`,
+    ...r.unready.map((u) => `agent ${u.agentId} cannot trade this market: ${u.reason}`),
   ].join('\n');
 }
 
@@ -140,7 +141,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       emit(
         ctx.io,
         o.json === true,
-        { cycleId: r.cycleId, asOf: r.asOf, nav: r.nav, tradingState: r.review.tradingState, decisions: r.decisions, orders: r.orders, gates: out.gates, desk: out.desk ?? null },
+        { cycleId: r.cycleId, asOf: r.asOf, nav: r.nav, tradingState: r.review.tradingState, decisions: r.decisions, orders: r.orders, gates: out.gates, unready: r.unready, desk: out.desk ?? null },
         () => [out.desk ? deskText(out.desk, null) : '', marketLine(out.gates), cycleText(r)].filter((x) => x !== '').join('\n\n'),
       );
     });

@@ -54,7 +54,7 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 
 const GOLDEN = {
   summary: { orders: 2972, fills: 2325, commissions: 14572.81, finalNav: 10451111.25 },
-  all: 'd282a4a84af7c4e6c23cebab648b8713d1051d42dabc64107883aa7c037db546',
+  all: '32ea8f3e0f215da6efbb3ffd675821bba4a919bc8bc8d2108567ed869173d92f',
   first: '17c3ac9c793c4ce95994d47d83b62c43f66dbf90afe2634d0e7ab499db759b9c',
-  last: 'd50a1b8843a3a77e1d86ed6616442bcbcb3d0e2fc3ba3603a3a83ad0d772d633',
+  last: '17d665e3c88ecd5ec42171b013fa484e9b7c981a4d89471d8aadbace303e1d53',
 };

@@ -62,6 +62,11 @@ export interface BacktestResult {
   overlayActionsByRule: Record<string, number>;
   overlayActions: Record<OverlayAction, number>;
   killSwitchEvents: { date: IsoDate; state: string; triggers: string[]; cause: string }[];
+  /**
+   * Agents that could not trade the market (their readiness check failed) on some day: the first
+   * such day and its reason, and how many days. `from` equal to the backtest's first day: flagged at start.
+   */
+  unready: { agentId: string; reason: string; from: IsoDate; days: number }[];
   rearms: { date: IsoDate; who: string; why: string }[];
   turnover: { tradedNotional: number; annualisedTurnover: number };
   costs: { commissions: number; orders: number; fills: number };
@@ -99,6 +104,7 @@ class BacktestTally {
   readonly overlayActions = emptyActions();
   readonly byRule: Record<string, number> = {};
   readonly killSwitchEvents: BacktestResult['killSwitchEvents'] = [];
+  readonly unready = new Map<string, BacktestResult['unready'][number]>();
   readonly stepMs: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
   traded = 0;
   commissions = 0;
@@ -125,6 +131,11 @@ class BacktestTally {
     const review = r.review;
     if (review.triggers.length > 0 || review.transition.changed) {
       this.killSwitchEvents.push({ date: r.asOf, state: review.tradingState, triggers: review.triggers.map((t) => t.name), cause: review.transition.cause });
+    }
+    for (const u of r.unready) {
+      const seen = this.unready.get(u.agentId);
+      if (seen) seen.days++;
+      else this.unready.set(u.agentId, { agentId: u.agentId, reason: u.reason, from: r.asOf, days: 1 });
     }
     for (const [key, v] of Object.entries(r.stepMs)) this.stepMs[key as CycleStep] += v;
     this.traded += r.tradedNotional;
@@ -287,6 +298,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     overlayActionsByRule: byRule,
     overlayActions,
     killSwitchEvents,
+    unready: [...tally.unready.values()],
     rearms,
     turnover: { tradedNotional: traded, annualisedTurnover: avgNav > 0 ? (traded / avgNav) * (252 / Math.max(1, dates.length)) : 0 },
     costs: { commissions, orders, fills },

@@ -1,3 +1,4 @@
+import { unreadyAgents, type UnreadyAgent } from '../../agents/index.ts';
 import type { AgentProposal, Alert, DecisionRecord, Fill, FundConfig, Order, OverlayDecision } from '../../contracts/index.ts';
 import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
 import { orderFromPlan, planOrders, type AgentTargets, type OrderPlan } from '../../execution/index.ts';
@@ -27,6 +28,11 @@ export interface CycleResult {
   readonly alerts: readonly Alert[];
   /** Governance gates checked before orders (empty in backtests). */
   readonly gates: readonly GateResult[];
+  /**
+   * Agents that cannot trade this market (their `readiness` check failed), with the reason: each
+   * is alerted, and the capital allocator should give it none. Checked every cycle, before proposals.
+   */
+  readonly unready: readonly UnreadyAgent[];
   /** Fund and agent NAVs after marking at the as-of close, dollars. */
   readonly nav: { readonly fund: number; readonly agents: Readonly<Record<string, number>> };
   /** Turnover of the orders sent, dollars. */
@@ -66,8 +72,9 @@ export function decideCycle(
   view: MarketView,
   cycleId: string,
   timestamp: string,
-): { proposals: AgentProposal[]; review: FundReview; failures: ProposeFailure[]; proposeMs: number } {
+): { proposals: AgentProposal[]; review: FundReview; failures: ProposeFailure[]; unready: UnreadyAgent[]; proposeMs: number } {
   const t0 = now();
+  const unready = unreadyAgents(s.agents, view);
   const proposals: AgentProposal[] = [];
   const failures: ProposeFailure[] = [];
   for (const agent of s.agents) {
@@ -81,7 +88,7 @@ export function decideCycle(
   }
   const proposeMs = now() - t0;
   const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp, ...(s.overlayChecks ? { checks: s.overlayChecks } : {}) });
-  return { proposals, review, failures, proposeMs };
+  return { proposals, review, failures, unready, proposeMs };
 }
 
 /**
@@ -118,12 +125,13 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   timer.lap('state');
 
   // 3–4. agents propose; the risk committee reviews (the pure decision half, replayable)
-  const { proposals, review, failures, proposeMs } = decideCycle(s, state, view, cycleId, timestamp);
+  const { proposals, review, failures, unready, proposeMs } = decideCycle(s, state, view, cycleId, timestamp);
   timer.lap('review');
   if (debug) for (const p of proposals) s.logger.log('debug', 'proposal', { traceId: p.traceId, cycleId, agentId: p.agentId, signals: p.signals.length, targets: p.targets.length });
   steps.propose += proposeMs;
   steps.review -= proposeMs;
   const alerts = failureAlerts(s, failures, cycleId);
+  for (const a of unreadyAlerts(s, unready, cycleId)) alerts.push(a);
 
   // 5. orders (autonomous mode): cancel on a reduction plan, plan, net, check, send
   const gates = s.gate ? s.gate(review, proposals) : [];
@@ -162,6 +170,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     fills,
     alerts,
     gates,
+    unready,
     nav: { fund: state.ledger.fundNavCents() / 100, agents: agentsNav },
     tradedNotional: sent.tradedNotional,
     commissions,
@@ -229,6 +238,25 @@ function failureAlerts(s: CycleServices, failures: readonly ProposeFailure[], cy
       dedupKey: `agent-failed:${f.agentId}`,
       traceId: `${cycleId}:${f.agentId}`,
       fundId: s.config.fund.id,
+    });
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+/** HIGH alerts for the agents that cannot trade this market (deduplicated: one per agent and window). */
+function unreadyAlerts(s: CycleServices, unready: readonly UnreadyAgent[], cycleId: string): Alert[] {
+  const out: Alert[] = [];
+  for (const u of unready) {
+    const a = s.alerts.raise({
+      severity: 'HIGH',
+      category: 'MARKET_DATA',
+      title: `agent ${u.agentId} cannot trade the loaded market`,
+      message: `${u.reason}; its capital is not at work until the data is there`,
+      dedupKey: `agent-unready:${u.agentId}`,
+      traceId: `${cycleId}:${u.agentId}`,
+      fundId: s.config.fund.id,
+      context: { agentId: u.agentId, reason: u.reason },
     });
     if (a) out.push(a);
   }

@@ -1,0 +1,66 @@
+/**
+ * An agent that cannot trade the stored market is flagged from the first day: `keel backtest`
+ * (JSON `unready` and a line in the summary) and `keel run` (JSON `unready`, a line, a HIGH alert)
+ * name it and say what is missing. The volatility-premium agent on a market without the VXX proxy.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
+import { openStore } from '../../../src/store/index.ts';
+import { cliHome } from './harness.ts';
+
+function home(proxies: boolean) {
+  const k = cliHome();
+  const input = defaultFundConfigInput(10_000_000);
+  writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify({ ...input, fund: { ...input.fund, id: 'rdy' }, data: { minHistoryRows: 100, degradedMinRows: 50, minQuality: 0.5 } }));
+  const generate = () => k.run('market', 'generate', '--symbols', '12', '--years', '1.2', '--seed', '9', ...(proxies ? [] : ['--no-proxies']));
+  return { k, generate };
+}
+
+interface Unready {
+  agentId: string;
+  reason: string;
+  from: string;
+  days: number;
+}
+
+describe('an agent that cannot trade the loaded market', () => {
+  it('is flagged from the first day of a backtest, with the reason, in the JSON and the summary', async () => {
+    const { k, generate } = home(false);
+    expect((await generate()).code).toBe(0);
+    const json = await k.run('backtest', '--from', '2019-01-02', '--to', '2019-01-31', '--agents', 'vol-premium,momentum', '--json');
+    expect(json.code, json.err).toBe(0);
+    const r = JSON.parse(json.out) as { from: string; days: number; unready: Unready[] };
+    expect(r.unready).toEqual([{ agentId: 'vol-premium', reason: expect.stringContaining("'VXX' is not in the market") as string, from: r.from, days: r.days }]);
+    const text = await k.run('backtest', '--from', '2019-01-02', '--to', '2019-01-31', '--agents', 'vol-premium,momentum');
+    expect(text.out).toContain(`agent vol-premium could not trade this market on ${r.days} of ${r.days} days (from ${r.from}): no volatility instrument`);
+  }, 180_000);
+
+  it('is named by keel run and alerted', async () => {
+    const { k, generate } = home(false);
+    expect((await generate()).code).toBe(0);
+    const last = (JSON.parse((await k.run('market', 'list', '--json')).out) as { lastDate: string | null }[])[0]?.lastDate ?? '';
+    const back = new Date(Date.parse(`${last}T00:00:00Z`) - (new Date(`${last}T00:00:00Z`).getUTCDay() === 1 ? 3 : 1) * 86_400_000).toISOString().slice(0, 10);
+    const run = await k.run('run', '--once', '--as-of', back, '--json');
+    expect(run.code, run.err).toBe(0);
+    const cycle = JSON.parse(run.out) as { unready: { agentId: string; reason: string }[] };
+    expect(cycle.unready.map((u) => u.agentId)).toEqual(['vol-premium']);
+    const store = await openStore({ home: k.home, env: { KEEL_HOME: k.home } });
+    try {
+      const alerts = await store.alerts.list({ limit: 50 });
+      expect(alerts.filter((a) => a.title === 'agent vol-premium cannot trade the loaded market' && a.severity === 'HIGH')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+    expect((await k.run('run', '--once')).out).toContain('agent vol-premium cannot trade this market: no volatility instrument');
+  }, 180_000);
+
+  it('is not flagged once the instrument is in the market', async () => {
+    const ok = home(true);
+    expect((await ok.generate()).code).toBe(0);
+    const bt = await ok.k.run('backtest', '--from', '2019-01-02', '--to', '2019-01-31', '--agents', 'vol-premium', '--json');
+    expect(bt.code, bt.err).toBe(0);
+    expect((JSON.parse(bt.out) as { unready: Unready[] }).unready).toEqual([]);
+  }, 180_000);
+});
