@@ -9,6 +9,7 @@ export * from './strategy.ts';
 export * from './proposal.ts';
 export * from './proposal-workflow.ts';
 export * from './overlay.ts';
+export * from './reason-codes.ts';
 export * from './order.ts';
 export * from './decision-record.ts';
 export * from './alert.ts';

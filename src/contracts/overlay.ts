@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { finite, fraction, id, isoDate, isoTime, symbol, traceId, version } from './common.ts';
 
+/**
+ * The fund's trading state (ARCHITECTURE.md): ACTIVE; REDUCING lets only exposure-reducing changes
+ * through; HALTED approves nothing new. The one definition: the overlay's transition table
+ * (`TRADING_TRANSITIONS`), the OMS's pre-trade check, the store and the API all use it.
+ */
+export const TradingState = z.enum(['ACTIVE', 'REDUCING', 'HALTED']);
+export type TradingState = z.infer<typeof TradingState>;
+
 export const CheckStatus = z.enum(['OK', 'WARNING', 'BREACH']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SimClock } from '../core/index.ts';
-import { ExecutionConfig, OmsConfig, type Order } from '../contracts/index.ts';
+import { ExecutionConfig, OmsConfig, type Order, type TradingState } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
-import { InMemoryOrderJournal, Oms, PaperBroker, replayOrderEvents, type OrderEvent, type TradingState } from './index.ts';
+import { InMemoryOrderJournal, Oms, PaperBroker, replayOrderEvents, type OrderEvent } from './index.ts';
 import { Crash, CrashingJournal, RecordingBroker, type BrokerCrashPlan, type JournalCrashPlan } from './crash-support.ts';
 import { clock, flatBars, makeOrder, makePanel, views } from './test-support.ts';
 

@@ -4,7 +4,7 @@ import { toUnits } from './allocation.ts';
 import type { Broker } from './broker.ts';
 import { eventsFromBrokerOrder } from './broker-sync.ts';
 import { preTradeCheck } from './checks/pre-trade.ts';
-import type { TradingState } from './checks/types.ts';
+import type { TradingState } from '../contracts/index.ts';
 import { isPending, journalOps, type JournalOps, type OrderJournal } from './journal.ts';
 import { isoAt } from './order-events.ts';
 import { isTerminal } from './order-state.ts';

@@ -1,11 +1,11 @@
-import type { AgentConfig, AgentProposal, AgentRiskParams, CheckResult, FundConfig, Reason, Regime } from '../contracts/index.ts';
+import type { AgentConfig, AgentProposal, AgentRiskParams, CheckResult, FundConfig, Reason, ReasonCode, Regime, TradingState } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import type { CandidateRisk } from './budget-math.ts';
 import type { DrawdownOutcome } from './drawdown.ts';
 import type { RiskModel } from './factor-model-local.ts';
 import type { FundLedger } from './ledger.ts';
 import type { RiskScratch, SparseBook } from './risk-math.ts';
-import type { AgentBookState, FundState, OverlayOptions, TradingState } from './types.ts';
+import type { AgentBookState, FundState, OverlayOptions } from './types.ts';
 import { own, table } from './table.ts';
 import type { Universe } from './universe.ts';
 
@@ -78,10 +78,10 @@ export interface OverlayCheck {
   review(p: AgentProposal, ctx: ReviewContext): CheckResult;
 }
 
-/** A typed reason (STYLE.md "Decisions are data"). */
+/** A typed reason (STYLE.md "Decisions are data"); its code is one of the catalogue's (contracts/reason-codes.ts). */
 export function reason(
   rule: string,
-  code: string,
+  code: ReasonCode,
   message: string,
   extra: { limit?: number | null; actual?: number | null; symbol?: string | null; sector?: string | null; bucket?: string | null } = {},
 ): Reason {

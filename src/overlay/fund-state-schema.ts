@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/index.ts';
-import { AgentState, dollars, finite, formatPath, id, isoDate, refineUnique, Regime, shares } from '../contracts/index.ts';
+import { AgentState, dollars, finite, formatPath, id, isoDate, refineUnique, Regime, shares, TradingState } from '../contracts/index.ts';
 import type { FundState } from './types.ts';
 
 const rearm = z.object({ who: z.string(), why: z.string(), at: isoDate });
@@ -34,7 +34,7 @@ export const FundStateRecord = z
     highWaterMark: dollars,
     dailyPnl: dollars,
     monthlyPnl: dollars,
-    tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
+    tradingState: TradingState,
     tradingStateSince: isoDate.nullable(),
     fundDrawdown: track,
     agents: z.array(agent).superRefine((a, ctx) => refineUnique(a, (x) => x.agentId, 'agentId', ctx, 'each agent once')),

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/index.ts';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
 import { parseFundState, reviewFund, reviewRisk, type AgentBookState, type FundState } from './index.ts';
-import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
+import { codesOf, decisionOf, finalOf, uncatalogued } from './testing/helpers.ts';
 import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView } from './testing/fixture.ts';
 
 const C = 100_000_000;
@@ -27,7 +27,9 @@ function review(agents: { id: string; strategy?: StrategyType; extra?: Partial<A
   const config = fundConfig(agents.map((a) => ({ id: a.id, strategy: a.strategy ?? 'statistical_arbitrage', capital: A })), extra, C);
   const s = fundState(v.asOf, C, agents.map((a) => agentState(a.id, A, a.extra)), state);
   const proposals = agents.flatMap((a) => (a.targets ? [proposal(a.id, a.strategy ?? 'statistical_arbitrage', v.asOf, a.targets)] : []));
-  return reviewFund({ proposals, state: s, config, view: v, cycleId: 'f' });
+  const r = reviewFund({ proposals, state: s, config, view: v, cycleId: 'f' });
+  expect(uncatalogued(r)).toEqual([]);
+  return r;
 }
 const held = (symbol: string, w: number) => ({ symbol, qty: Math.round((w * A) / px(symbol)), price: px(symbol) });
 

@@ -1,7 +1,8 @@
 import type { KillSwitchConfig } from '../contracts/index.ts';
 import { weekdaysSince } from './drawdown.ts';
 import { transitionTradingState } from './trading-state.ts';
-import type { FundState, TradingState } from './types.ts';
+import type { TradingState } from '../contracts/index.ts';
+import type { FundState } from './types.ts';
 
 export type KillTriggerName =
   | 'fund_var_breach'

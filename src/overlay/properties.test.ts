@@ -4,7 +4,8 @@
  * agent gross or net, no fund gross or net, no reviewed agent's VaR budget, no bucket holding a
  * reviewed book, and the fund VaR limit (unless the books the review cannot trade, those of agents
  * that do not propose, are over it alone); REDUCING never increases any exposure; every scale lies
- * in [0, 1]; agents' component VaRs sum to the fund VaR; the review is a pure function.
+ * in [0, 1]; every reason is in the catalogue under its rule; agents' component VaRs sum to the fund
+ * VaR; the review is a pure function.
  *
  * The worlds make the limits bind after the caps: agents that hold books and do not propose, hedge
  * legs removed by a cap (a small market cap, no ADV), by an unknown symbol or by a loss limit,
@@ -15,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { agentBucket, type StrategyType } from '../contracts/index.ts';
 import { reviewFund, type FundReview, type ReviewInput } from './index.ts';
 import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView } from './testing/fixture.ts';
+import { uncatalogued } from './testing/helpers.ts';
 
 const NAMES = [...symbolsOf(27), '__proto__', 'toString', 'constructor'];
 const view = syntheticView({ symbols: NAMES, seed: 21, volume: (u) => (u % 5 === 0 ? 3e4 : 3e6) });
@@ -102,6 +104,7 @@ describe('committee properties', () => {
       fc.property(world, (w) => {
         const inp = input(w);
         const r = reviewFund(inp);
+        expect(uncatalogued(r)).toEqual([]);
         const risk = inp.config.risk;
         const d0 = inp.config.defaults;
         for (const d of r.decisions) {

@@ -1,4 +1,4 @@
-import { agentBucket, STRATEGY_BUCKET_MAP, type Alert, type AgentProposal, type CheckResult, type FundConfig, type OverlayDecision, type Reason, type TargetPosition } from '../contracts/index.ts';
+import { agentBucket, STRATEGY_BUCKET_MAP, type Alert, type AgentProposal, type CheckResult, type FundConfig, type OverlayDecision, type Reason, type TargetPosition, type TradingState } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import type { BindingReport } from './binding.ts';
 import { candidateRisk, type CandidateRisk } from './budget-math.ts';
@@ -19,7 +19,7 @@ import type { AgentScore, Reallocation } from './scoring.ts';
 import { settleLimits } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import type { StressReport } from './stress.ts';
-import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OverlayOptions, type TradingState } from './types.ts';
+import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OverlayOptions } from './types.ts';
 import type { Universe } from './universe.ts';
 import { table } from './table.ts';
 import { workF64 } from './work.ts';

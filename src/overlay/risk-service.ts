@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/index.ts';
-import { AgentState, dollars, finite, formatPath, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
+import { AgentState, dollars, finite, formatPath, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import { reviewFund } from './review-fund.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
-import { NORMAL_TRACK, type FundState, type TradingState } from './types.ts';
+import { NORMAL_TRACK, type FundState } from './types.ts';
 
 const positive = dollars.refine((x) => x > 0, { message: 'must be > 0' });
 const nonNegative = dollars.refine((x) => x >= 0, { message: 'must be ≥ 0' });
@@ -18,7 +18,7 @@ export const RiskReviewRequest = z.object({
   fund: z.object({
     capital: positive,
     highWaterMark: positive.optional(),
-    tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']).default('ACTIVE'),
+    tradingState: TradingState.default('ACTIVE'),
     tradingStateSince: isoDate.nullable().default(null),
     dailyPnl: dollars.default(0),
     monthlyPnl: dollars.default(0),

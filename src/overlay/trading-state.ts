@@ -1,5 +1,5 @@
 import { IllegalTransitionError } from '../core/index.ts';
-import type { TradingState } from './types.ts';
+import type { TradingState } from '../contracts/index.ts';
 
 /**
  * Allowed fund trading-state transitions. HALTED leaves only to REDUCING (by a recorded manual

@@ -1,8 +1,5 @@
 import type { IsoDate } from '../core/index.ts';
-import type { AgentState, Regime } from '../contracts/index.ts';
-
-/** Fund trading state (ARCHITECTURE.md): REDUCING lets only exposure-reducing changes through; HALTED approves nothing new. */
-export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+import type { AgentState, Regime, TradingState } from '../contracts/index.ts';
 
 /** One held position: signed share quantity and the last known price in dollars. */
 export interface Position {

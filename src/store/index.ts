@@ -28,7 +28,7 @@ export { ConfigVersionsRepo, type ConfigVersion } from './repos/config-versions.
 export { CyclesRepo, type CycleRun, type CycleStatus } from './repos/cycles.ts';
 export { BacktestsRepo, type BacktestRun, type BacktestStatus } from './repos/backtests.ts';
 export { UsersRepo, hashApiKey, type User } from './repos/users.ts';
-export { FundsRepo, type FundRow, type AgentRow, type TradingState } from './repos/funds.ts';
+export { FundsRepo, type FundRow, type AgentRow } from './repos/funds.ts';
 export { SignalsRepo, ProposalsRepo, type StoredProposal, type NewProposal, type ProposalUpdate } from './repos/signals-proposals.ts';
 export {
   AuditLogRepo,

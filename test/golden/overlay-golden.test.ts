@@ -25,8 +25,11 @@ import { runBacktest } from '../../src/fund/index.ts';
 import { syntheticPanel } from '../../src/market/index.ts';
 import { reviewFund, type AgentBookState, type FundReview, type FundState } from '../../src/overlay/index.ts';
 import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView } from '../../src/overlay/testing/fixture.ts';
+import { uncatalogued } from '../../src/overlay/testing/helpers.ts';
 
 const short = (x: unknown): string => hashOf(x).slice(0, 16);
+/** Reasons the reviews emitted that are not in the catalogue under their rule (contracts/reason-codes.ts): none. */
+const codes: string[] = [];
 
 /** The four hashes of one review: decisions, final target positions, risk snapshot, next state. */
 function hashes(r: FundReview): { decisions: string; positions: string; snapshot: string; nextState: string } {
@@ -65,6 +68,7 @@ async function backtestGolden(): Promise<Record<string, string>> {
     to: panel.dates[panel.T - 1] ?? '',
     keepLastCycles: 0,
     onCycle: (c) => {
+      codes.push(...uncatalogued(c.review));
       const h = hashes(c.review);
       days[c.asOf] = `${h.decisions} ${h.positions} ${h.snapshot} ${h.nextState}`;
     },
@@ -162,6 +166,7 @@ function scenarioGolden(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, s] of Object.entries(SCENARIOS)) {
     const r = scenarioReview(s);
+    codes.push(...uncatalogued(r));
     const h = hashes(r);
     out[name] = `${h.decisions} ${h.positions} ${h.snapshot} ${h.nextState} ${reports(r)}`;
   }
@@ -172,6 +177,7 @@ describe('overlay golden', () => {
   it('the overlay decides what it decided: 120 days of the default fund on the synthetic market, and hand-built reviews', async () => {
     const golden = { backtest: await backtestGolden(), reviews: scenarioGolden() };
     expect(Object.keys(golden.backtest)).toHaveLength(120);
+    expect(codes).toEqual([]);
     await expect(`${JSON.stringify(golden, null, 1)}\n`).toMatchFileSnapshot('./overlay-golden.json');
   });
 });

@@ -1,10 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { TradingState } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
 import { transitionTradingState } from '../../overlay/index.ts';
 import { recordDecision, type JournalKind } from '../../pms/index.ts';
-import type { FundRow, TradingState } from '../../store/index.ts';
+import type { FundRow } from '../../store/index.ts';
 import type { Principal } from '../auth.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
@@ -12,7 +13,7 @@ import { fundJournal } from './journal.ts';
 import { FundParams, reason } from './schemas.ts';
 
 const Trip = z.object({ reason });
-const Rearm = z.object({ reason, to: z.enum(['ACTIVE', 'REDUCING']).optional() });
+const Rearm = z.object({ reason, to: TradingState.exclude(['HALTED']).optional() });
 
 /**
  * Moves the fund's trading state by hand: a journal entry (who, role, why), an audit row and the

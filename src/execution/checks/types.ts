@@ -1,7 +1,7 @@
-import type { DenialReason, OmsConfig, Order } from '../../contracts/index.ts';
+import type { DenialReason, OmsConfig, Order, TradingState } from '../../contracts/index.ts';
 
 /** Fund trading state (ARCHITECTURE.md): ACTIVE trades, REDUCING only de-risks, HALTED only cancels. */
-export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
 
 /** Stable codes of pre-trade denials (each DenialReason carries one, with limit and actual). */
 export type DenialCode =

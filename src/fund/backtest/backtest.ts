@@ -1,8 +1,8 @@
 import { createRoster } from '../../agents/index.ts';
 import { nullBus } from '../../bus/index.ts';
-import { configHash, type FundConfig, type OverlayAction } from '../../contracts/index.ts';
+import { configHash, type FundConfig, type OverlayAction, type TradingState } from '../../contracts/index.ts';
 import { SequentialIds, SimClock, ValidationError, dateToMs, nullLogger, type IsoDate, type Logger } from '../../core/index.ts';
-import { Oms, PaperBroker, type TradingState } from '../../execution/index.ts';
+import { Oms, PaperBroker } from '../../execution/index.ts';
 import { viewAt, type Panel } from '../../market/index.ts';
 import { rearmFund, weekdaysSince } from '../../overlay/index.ts';
 import { AlertManager } from '../alerts/alert-manager.ts';

@@ -1,5 +1,5 @@
 import { unreadyAgents, type UnreadyAgent } from '../../agents/index.ts';
-import type { AgentProposal, Alert, DecisionRecord, Fill, FundConfig, Order, OverlayDecision } from '../../contracts/index.ts';
+import { TradingState, type AgentProposal, type Alert, type DecisionRecord, type Fill, type FundConfig, type Order, type OverlayDecision } from '../../contracts/index.ts';
 import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
 import { orderFromPlan, planOrders, type AgentTargets, type OrderPlan } from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
@@ -156,7 +156,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     for (const d of review.decisions) s.metrics.decisions.inc({ action: d.action });
     for (const o of sent.orders) s.metrics.orders.inc({ status: o.status });
     s.metrics.fundNav.set(state.ledger.fundNavCents() / 100);
-    for (const st of ['ACTIVE', 'REDUCING', 'HALTED']) s.metrics.tradingState.set({ state: st }, st === review.tradingState ? 1 : 0);
+    for (const st of TradingState.options) s.metrics.tradingState.set({ state: st }, st === review.tradingState ? 1 : 0);
     for (const [k, v] of Object.entries(steps)) s.metrics.cycleStepDuration.observe({ step: k }, v / 1000);
   }
   return {

@@ -1,4 +1,4 @@
-import { configHash, type Fill, type FundConfig, type Order, type OrderSide, type OverlayDecision } from '../../contracts/index.ts';
+import { configHash, type Fill, type FundConfig, type Order, type OrderSide, type OverlayDecision, type TradingState } from '../../contracts/index.ts';
 import { ensureDefined, ValidationError, type Clock } from '../../core/index.ts';
 import {
   Oms,
@@ -8,7 +8,6 @@ import {
   type Broker,
   type PlannedOrder,
   type PlanSkip,
-  type TradingState,
 } from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import type { Position } from '../../contracts/index.ts';

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, parseFundConfig, type FundConfig, type OverlayDecision } from '../../contracts/index.ts';
 import { generateSyntheticMarket, panelFromBars, syntheticBars, viewAt, type MarketView } from '../../market/index.ts';
-import type { TradingState } from '../../overlay/index.ts';
+import type { TradingState } from '../../contracts/index.ts';
 import { initialFundState, openLedgerBooks } from '../cycle/books.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
 import { Ledger } from '../ledger/ledger.ts';

@@ -1,7 +1,7 @@
-import type { AgentProposal, CheckResult, FundConfig, OrderSide, OverlayDecision } from '../../contracts/index.ts';
+import type { AgentProposal, CheckResult, FundConfig, OrderSide, OverlayDecision, TradingState } from '../../contracts/index.ts';
 import { ensureDefined } from '../../core/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import { DEFAULT_CHECKS, NORMAL_TRACK, POLICY_CHECKS, reviewFund, type AgentBookState, type FundState, type OverlayCheck, type ReviewContext, type TradingState } from '../../overlay/index.ts';
+import { DEFAULT_CHECKS, NORMAL_TRACK, POLICY_CHECKS, reviewFund, type AgentBookState, type FundState, type OverlayCheck, type ReviewContext } from '../../overlay/index.ts';
 import { bookPositions, refreshFundState } from '../cycle/books.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
 import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';

@@ -1,4 +1,4 @@
-import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
+import type { AgentProposal, CheckResult, Reason, ReasonCode } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
 import { table } from '../table.ts';
 import { workF64, workI32 } from '../work.ts';
@@ -48,7 +48,7 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
       }
       const adv = U.adv[u] ?? Number.NaN;
       let limit = nameLimit;
-      let code = 'SINGLE_NAME_CAP';
+      let code: ReasonCode = 'SINGLE_NAME_CAP';
       if (!(adv > 0)) {
         const c = reduceOnlyCap(w, cur);
         if (Math.abs(w) > c + 1e-12) reasons.push(reason(RULE, 'ADV_UNKNOWN', 'no average daily volume: no new exposure', { symbol: sym }));

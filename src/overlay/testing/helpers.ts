@@ -1,3 +1,4 @@
+import { reasonCodeInfo } from '../../contracts/index.ts';
 import type { FundReview } from '../review-fund.ts';
 
 /** Final weight (fraction of the agent's capital) of a name in an agent's decision, 0 if absent. */
@@ -13,4 +14,11 @@ export function decisionOf(r: FundReview, agentId: string): FundReview['decision
 
 export function codesOf(r: FundReview, agentId: string): string[] {
   return decisionOf(r, agentId).reasons.map((x) => x.code);
+}
+
+/** Every reason of a review that is not in the catalogue under its rule (contracts/reason-codes.ts), as `rule/code`. */
+export function uncatalogued(r: FundReview): string[] {
+  const out: string[] = [];
+  for (const d of r.decisions) for (const x of d.reasons) if (!reasonCodeInfo(x.code)?.rules.includes(x.rule)) out.push(`${x.rule}/${x.code}`);
+  return out;
 }

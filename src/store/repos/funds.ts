@@ -1,9 +1,9 @@
-import type { AgentState } from '../../contracts/index.ts';
+import type { AgentState, TradingState } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
 import type { Db } from '../db.ts';
 import { json } from './rows.ts';
 
-export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
 
 /** A fund. Money in dollars (to the cent). */
 export interface FundRow {
