@@ -1,4 +1,4 @@
-import { addDays, dayNumber, fromDayNumber, isWeekday, type IsoDate } from '../core/index.ts';
+import { addDays, isWeekday, weekdaysBetween, type IsoDate } from '../core/index.ts';
 
 /**
  * The US equity (NYSE) trading calendar: weekdays less the exchange's regular holidays and its
@@ -85,12 +85,7 @@ export function isTradingDay(d: IsoDate): boolean {
 
 /** Trading days from `from` to `to`, inclusive. */
 export function tradingDaysBetween(from: IsoDate, to: IsoDate): IsoDate[] {
-  const out: IsoDate[] = [];
-  for (let n = dayNumber(from), end = dayNumber(to); n <= end; n++) {
-    const d = fromDayNumber(n);
-    if (isTradingDay(d)) out.push(d);
-  }
-  return out;
+  return weekdaysBetween(from, to).filter(isTradingDay);
 }
 
 /** The last trading day strictly before `d`. */

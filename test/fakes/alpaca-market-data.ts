@@ -15,16 +15,11 @@
 //   X-RateLimit-Limit / -Remaining / -Reset.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newYorkTime } from '../../src/market/index.ts';
-import { LocalServer, sendJson, type ScriptedFailure } from './local-server.ts';
+import type { Bar } from '../../src/contracts/index.ts';
+import { DatedRecords, FakeApi, sendJson } from './local-server.ts';
 
-export interface DayBar {
-  readonly date: string;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+/** A day's bar as a fake serves it (the Bar contract without version and symbol). */
+export type DayBar = Omit<Bar, 'version' | 'symbol'>;
 
 const TIMEFRAME = /^(\d+)(Min|T|Hour|H|Day|D|Week|W|Month|M)$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2}))?$/;
@@ -43,46 +38,19 @@ export function alpacaDayStamp(date: string): string {
   return t;
 }
 
-export class FakeAlpacaMarketData {
+export class FakeAlpacaMarketData extends FakeApi {
   readonly keyId = 'AKFAKEDATAKEY01';
   readonly secret = 'fake-data-secret-do-not-log-77';
-  /** Bars by symbol, ascending by date. */
-  private readonly bars = new Map<string, DayBar[]>();
+  private readonly bars = new DatedRecords<DayBar>();
   /** Bars dated after this are not served yet (the session has not been published). */
   publishedThrough: string | null = null;
   sipAllowed = false;
   /** Requests allowed per window before 429 (Alpaca: 200 per minute). */
   rateLimit = { limit: 200, windowMs: 60_000 };
   private window = { start: 0, count: 0 };
-  private readonly script: ScriptedFailure[] = [];
-  readonly server: LocalServer;
 
-  constructor() {
-    this.server = new LocalServer((req, url, res) => this.handle(req, url, res));
-  }
-
-  get url(): string {
-    return this.server.base;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  /** Adds bars (kept sorted by date; a bar of the same date replaces the old one). */
   addBars(symbol: string, bars: readonly DayBar[]): void {
-    const byDate = new Map((this.bars.get(symbol) ?? []).map((b) => [b.date, b]));
-    for (const b of bars) byDate.set(b.date, b);
-    this.bars.set(symbol, [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1)));
-  }
-
-  /** The next `n` bar requests fail with `status` (429 or 503 carry Retry-After). */
-  failNext(status: number, n = 1, retryAfter?: number): void {
-    for (let i = 0; i < n; i++) this.script.push(retryAfter === undefined ? { status } : { status, retryAfter });
+    this.bars.add(symbol, bars);
   }
 
   /** Bar requests served (status 200). */
@@ -90,7 +58,7 @@ export class FakeAlpacaMarketData {
     return this.server.requests.filter((r) => r.path === '/v2/stocks/bars').length;
   }
 
-  private handle(req: IncomingMessage, url: URL, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, url: URL, res: ServerResponse): void {
     const id = req.headers['apca-api-key-id'];
     const secret = req.headers['apca-api-secret-key'];
     if (!id || !secret) return sendJson(res, 401, { message: 'unauthorized.' });
@@ -104,15 +72,12 @@ export class FakeAlpacaMarketData {
       return sendJson(res, 429, { message: 'too many requests.' }, { ...limits, 'Retry-After': String(Math.max(1, reset - Math.floor(now / 1000))) });
     }
     if (url.pathname === '/v2/assets') {
-      const assets = [...this.bars.keys()].map((symbol, i) => ({ id: `asset-${i}`, class: 'us_equity', exchange: 'NYSE', symbol, name: `${symbol} Inc.`, status: 'active', tradable: true }));
+      const assets = this.bars.keys().map((symbol, i) => ({ id: `asset-${i}`, class: 'us_equity', exchange: 'NYSE', symbol, name: `${symbol} Inc.`, status: 'active', tradable: true }));
       return sendJson(res, 200, assets, limits);
     }
     if (url.pathname !== '/v2/stocks/bars') return sendJson(res, 404, { message: 'Not Found' });
-    const scripted = this.script.shift();
-    if (scripted) {
-      const extra: Record<string, string> = scripted.retryAfter === undefined ? {} : { 'Retry-After': String(scripted.retryAfter) };
-      return sendJson(res, scripted.status, { message: scripted.status === 429 ? 'too many requests.' : 'internal server error' }, { ...limits, ...extra });
-    }
+    const failure = this.scripted();
+    if (failure) return sendJson(res, failure.status, { message: failure.status === 429 ? 'too many requests.' : 'internal server error' }, { ...limits, ...failure.headers });
     const q = url.searchParams;
     const symbols = (q.get('symbols') ?? '').split(',').filter((s) => s !== '');
     if (symbols.length === 0) return sendJson(res, 400, { message: 'missing symbols' }, limits);

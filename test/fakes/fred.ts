@@ -9,54 +9,28 @@
 //   lower-case alphanumeric string or not registered, when the series does not exist, or a date
 //   or number is malformed; 429 "Too Many Requests. Exceeded Rate Limit" (120 requests a minute).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LocalServer, sendJson, type ScriptedFailure } from './local-server.ts';
+import { DatedRecords, FakeApi, sendJson } from './local-server.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class FakeFred {
+export class FakeFred extends FakeApi {
   readonly apiKey = 'abcdefabcdefabcdefabcdefabcdef12';
-  /** Observations by series id, ascending by date; null is published as ".". */
-  private readonly series = new Map<string, Array<{ date: string; value: number | null }>>();
+  /** Observations by series id; null is published as ".". */
+  private readonly series = new DatedRecords<{ readonly date: string; readonly value: number | null }>();
   /** Observations dated after this are not published yet. */
   publishedThrough: string | null = null;
-  private readonly script: ScriptedFailure[] = [];
-  readonly server: LocalServer;
-
-  constructor() {
-    this.server = new LocalServer((req, url, res) => this.handle(req, url, res));
-  }
-
-  get url(): string {
-    return this.server.base;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
 
   addObservations(id: string, obs: ReadonlyArray<{ date: string; value: number | null }>): void {
-    const byDate = new Map((this.series.get(id) ?? []).map((o) => [o.date, o]));
-    for (const o of obs) byDate.set(o.date, o);
-    this.series.set(id, [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1)));
+    this.series.add(id, obs);
   }
 
-  /** The next `n` requests fail with `status`. */
-  failNext(status: number, n = 1, retryAfter?: number): void {
-    for (let i = 0; i < n; i++) this.script.push(retryAfter === undefined ? { status } : { status, retryAfter });
-  }
-
-  private handle(_req: IncomingMessage, url: URL, res: ServerResponse): void {
+  protected handle(_req: IncomingMessage, url: URL, res: ServerResponse): void {
     const bad = (message: string) => sendJson(res, 400, { error_code: 400, error_message: `Bad Request.  ${message}` });
     if (url.pathname !== '/fred/series/observations') return sendJson(res, 404, { error_code: 404, error_message: 'Not Found' });
-    const scripted = this.script.shift();
-    if (scripted) {
-      const headers: Record<string, string> = scripted.retryAfter === undefined ? {} : { 'Retry-After': String(scripted.retryAfter) };
-      const message = scripted.status === 429 ? 'Too Many Requests.  Exceeded Rate Limit' : 'Internal Server Error';
-      return sendJson(res, scripted.status, { error_code: scripted.status, error_message: message }, headers);
+    const failure = this.scripted();
+    if (failure) {
+      const message = failure.status === 429 ? 'Too Many Requests.  Exceeded Rate Limit' : 'Internal Server Error';
+      return sendJson(res, failure.status, { error_code: failure.status, error_message: message }, failure.headers);
     }
     const q = url.searchParams;
     const key = q.get('api_key');

@@ -63,3 +63,60 @@ export interface ScriptedFailure {
   /** Retry-After in seconds, sent with 429 and 503. */
   readonly retryAfter?: number;
 }
+
+/**
+ * The shell of a fake remote API: a LocalServer answering through `handle`, scripted failures
+ * for the next requests, and dated records (bars, observations) by key.
+ */
+export abstract class FakeApi {
+  readonly server: LocalServer;
+  private readonly script: ScriptedFailure[] = [];
+
+  constructor() {
+    this.server = new LocalServer((req, url, res) => this.handle(req, url, res));
+  }
+
+  get url(): string {
+    return this.server.base;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** The next `n` data requests fail with `status` (a 429 or 503 may carry Retry-After seconds). */
+  failNext(status: number, n = 1, retryAfter?: number): void {
+    for (let i = 0; i < n; i++) this.script.push(retryAfter === undefined ? { status } : { status, retryAfter });
+  }
+
+  /** The failure scripted for this request, if any, with its Retry-After header. */
+  protected scripted(): { readonly status: number; readonly headers: Record<string, string> } | undefined {
+    const f = this.script.shift();
+    return f && { status: f.status, headers: f.retryAfter === undefined ? {} : { 'Retry-After': String(f.retryAfter) } };
+  }
+
+  protected abstract handle(req: IncomingMessage, url: URL, res: ServerResponse): void;
+}
+
+/** Records with a date, by key (a symbol, a series id), ascending by date; a new record of a date replaces the old. */
+export class DatedRecords<T extends { readonly date: string }> {
+  private readonly byKey = new Map<string, T[]>();
+
+  add(key: string, items: readonly T[]): void {
+    const byDate = new Map((this.byKey.get(key) ?? []).map((x) => [x.date, x]));
+    for (const x of items) byDate.set(x.date, x);
+    this.byKey.set(key, [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1)));
+  }
+
+  get(key: string): readonly T[] | undefined {
+    return this.byKey.get(key);
+  }
+
+  keys(): string[] {
+    return [...this.byKey.keys()];
+  }
+}

@@ -9,61 +9,36 @@
 //   error: 'Unknown API Key' }; data outside the plan → 403 { status: 'NOT_AUTHORIZED', message };
 //   429 { status: 'ERROR', error: "You've exceeded the maximum requests per minute…" }.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LocalServer, sendJson, type ScriptedFailure } from './local-server.ts';
+import { DatedRecords, FakeApi, sendJson } from './local-server.ts';
 import { alpacaDayStamp, type DayBar } from './alpaca-market-data.ts';
 
 const AGGS = /^\/v2\/aggs\/ticker\/([^/]+)\/range\/(\d+)\/(day|minute|hour|week|month)\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})$/;
 
-export class FakePolygon {
+export class FakePolygon extends FakeApi {
   readonly apiKey = 'polygon-fake-key-abc';
-  private readonly bars = new Map<string, DayBar[]>();
+  private readonly bars = new DatedRecords<DayBar>();
   /** Tickers this key's plan does not cover (403 NOT_AUTHORIZED), e.g. indices on a stocks plan. */
   readonly notEntitled = new Set<string>();
   publishedThrough: string | null = null;
   /** Results per page before next_url (Polygon: up to 50,000). */
   pageSize = 50_000;
-  private readonly script: ScriptedFailure[] = [];
-  readonly server: LocalServer;
-
-  constructor() {
-    this.server = new LocalServer((req, url, res) => this.handle(req, url, res));
-  }
-
-  get url(): string {
-    return this.server.base;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
 
   addBars(ticker: string, bars: readonly DayBar[]): void {
-    const byDate = new Map((this.bars.get(ticker) ?? []).map((b) => [b.date, b]));
-    for (const b of bars) byDate.set(b.date, b);
-    this.bars.set(ticker, [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1)));
+    this.bars.add(ticker, bars);
   }
 
-  failNext(status: number, n = 1, retryAfter?: number): void {
-    for (let i = 0; i < n; i++) this.script.push(retryAfter === undefined ? { status } : { status, retryAfter });
-  }
-
-  private handle(req: IncomingMessage, url: URL, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, url: URL, res: ServerResponse): void {
     const bearer = req.headers.authorization?.replace(/^Bearer /, '');
     const key = bearer ?? url.searchParams.get('apiKey');
     const requestId = `req-${this.server.requests.length}`;
     if (key !== this.apiKey) return sendJson(res, 401, { status: 'ERROR', request_id: requestId, error: 'Unknown API Key' });
-    const scripted = this.script.shift();
-    if (scripted) {
-      const headers: Record<string, string> = scripted.retryAfter === undefined ? {} : { 'Retry-After': String(scripted.retryAfter) };
-      const body = scripted.status === 429 ? { status: 'ERROR', request_id: requestId, error: "You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue. https://polygon.io/pricing" } : { status: 'ERROR', request_id: requestId, error: 'Internal Server Error' };
-      return sendJson(res, scripted.status, body, headers);
+    const failure = this.scripted();
+    if (failure) {
+      const body = failure.status === 429 ? { status: 'ERROR', request_id: requestId, error: "You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue. https://polygon.io/pricing" } : { status: 'ERROR', request_id: requestId, error: 'Internal Server Error' };
+      return sendJson(res, failure.status, body, failure.headers);
     }
     if (url.pathname === '/v3/reference/tickers') {
-      const results = [...this.bars.keys()].filter((t) => !t.startsWith('I:')).map((ticker) => ({ ticker, name: ticker, market: 'stocks', active: true }));
+      const results = this.bars.keys().filter((t) => !t.startsWith('I:')).map((ticker) => ({ ticker, name: ticker, market: 'stocks', active: true }));
       return sendJson(res, 200, { status: 'OK', request_id: requestId, count: results.length, results });
     }
     const m = AGGS.exec(url.pathname);
