@@ -1,8 +1,8 @@
 /**
  * Fetching market data from providers into the store, against the local fakes of
  * test/fakes (HTTP on 127.0.0.1, so the figures are Keel's cost, not a provider's latency):
- * one new session of 500 names from Alpaca (5 requests of 100 symbols) and from Polygon (500
- * requests, one per ticker), and a year's backfill of 500 names (126,000 bars, 13 pages) fetched
+ * one new session of 500 names from Alpaca (5 requests of 100 symbols) and from Polygon (the
+ * grouped daily endpoint, 1 request; and one request per ticker, 500), and a year's backfill of 500 names (126,000 bars, 13 pages) fetched
  * again onto a store that has it. Each timed run of a one-day case fetches a different day, so
  * every run stores new bars. Store: in-memory PGlite.
  */
@@ -62,7 +62,8 @@ function oneDay(name: string, router: () => DataRouter): BenchCase {
 
 const cases: BenchCase[] = [
   oneDay('Alpaca 500 names × 1 new day (5 requests) into PGlite', () => new DataRouter([new AlpacaMarketSource({ keyId: alpaca.keyId, secretKey: alpaca.secret, dataUrl: alpaca.url })])),
-  oneDay('Polygon 500 names × 1 new day (500 requests) into PGlite', () => new DataRouter([new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url })])),
+  oneDay('Polygon 500 names × 1 new day (grouped daily: 1 request) into PGlite', () => new DataRouter([new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url })])),
+  oneDay('Polygon 500 names × 1 new day (per ticker: 500 requests) into PGlite', () => new DataRouter([new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url, groupedMaxDays: 0 })])),
   {
     name: 'Alpaca 500 names × 252 days again (126,000 bars, all already stored)',
     setup: async (): Promise<State> => {

@@ -4,6 +4,9 @@
 //   queryCount, resultsCount, adjusted, results: [{ o, h, l, c, v, vw, n, t }], status: 'OK',
 //   request_id, next_url? }; `t` is the start of the day window (midnight New York) in Unix ms; a
 //   ticker without data answers 200 with resultsCount 0 and no results. Indices are `I:SPX`.
+// - GET /v2/aggs/grouped/locale/us/market/stocks/{date}?adjusted → { adjusted, queryCount,
+//   resultsCount, status: 'OK', request_id, results: [{ T, o, h, l, c, v, vw, n, t }] }: every
+//   stock ticker's bar of that day (none on a day without a session).
 // - GET /v3/reference/tickers → { results: [{ ticker, name, market, active }], next_url? }.
 // - Auth: `Authorization: Bearer <key>` or `apiKey=<key>`; unknown key → 401 { status: 'ERROR',
 //   error: 'Unknown API Key' }; data outside the plan → 403 { status: 'NOT_AUTHORIZED', message };
@@ -12,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DatedRecords, FakeApi, sendJson } from './local-server.ts';
 import { alpacaDayStamp, type DayBar } from './alpaca-market-data.ts';
 
+const GROUPED = /^\/v2\/aggs\/grouped\/locale\/us\/market\/stocks\/(\d{4}-\d{2}-\d{2})$/;
 const AGGS = /^\/v2\/aggs\/ticker\/([^/]+)\/range\/(\d+)\/(day|minute|hour|week|month)\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})$/;
 
 export class FakePolygon extends FakeApi {
@@ -40,6 +44,15 @@ export class FakePolygon extends FakeApi {
     if (url.pathname === '/v3/reference/tickers') {
       const results = this.bars.keys().filter((t) => !t.startsWith('I:')).map((ticker) => ({ ticker, name: ticker, market: 'stocks', active: true }));
       return sendJson(res, 200, { status: 'OK', request_id: requestId, count: results.length, results });
+    }
+    const g = GROUPED.exec(url.pathname);
+    if (g) {
+      const day = g[1] ?? '';
+      const published = this.publishedThrough === null || day <= this.publishedThrough;
+      const results = published
+        ? this.bars.keys().filter((t) => !t.startsWith('I:')).flatMap((T) => (this.bars.get(T) ?? []).filter((b) => b.date === day).map((b) => ({ T, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume, vw: (b.high + b.low + b.close) / 3, n: 1, t: Date.parse(alpacaDayStamp(b.date)) })))
+        : [];
+      return sendJson(res, 200, { adjusted: url.searchParams.get('adjusted') !== 'false', queryCount: results.length, resultsCount: results.length, status: 'OK', request_id: requestId, ...(results.length > 0 ? { results } : {}) });
     }
     const m = AGGS.exec(url.pathname);
     if (!m) return sendJson(res, 404, { status: 'NOT_FOUND', request_id: requestId, message: 'Not found' });

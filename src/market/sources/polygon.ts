@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { msToDate, type IsoDate } from '../../core/index.ts';
 import type { Bar, Instrument } from '../../contracts/index.ts';
 import { getJson, type FetchLike } from './http.ts';
+import { tradingDaysBetween } from '../calendar.ts';
 import type { MarketSource } from './market-source.ts';
 import { ProviderError } from './provider-error.ts';
 
@@ -11,6 +12,11 @@ const PolygonAggs = z.object({
   ticker: z.string().optional(),
   results: z.array(z.object({ o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number(), t: z.number() })).optional(),
   next_url: z.string().optional(),
+});
+/** Polygon grouped daily: `GET /v2/aggs/grouped/locale/us/market/stocks/{date}`, every ticker of one day. */
+const PolygonGrouped = z.object({
+  status: z.string(),
+  results: z.array(z.object({ T: z.string(), o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number(), t: z.number() })).optional(),
 });
 /** Polygon reference tickers: `GET /v3/reference/tickers`. */
 const PolygonTickers = z.object({
@@ -26,11 +32,18 @@ export interface PolygonOptions {
   readonly adjusted?: boolean;
   /** Pages of the ticker list to follow (default 20 × 1000). */
   readonly maxTickerPages?: number;
+  /**
+   * Ranges of at most this many trading days, for more stock tickers than days, are read from the
+   * grouped daily endpoint: one request per day for the whole market (default 5; 0 turns it off).
+   */
+  readonly groupedMaxDays?: number;
   readonly fetch?: FetchLike;
 }
 
 /**
- * Polygon.io daily aggregates, one request per symbol (following `next_url`), authenticated by
+ * Polygon.io daily aggregates: a few days of many tickers from the grouped daily endpoint (one
+ * request per trading day, which the free plan's 5 requests a minute allows), else one request per
+ * symbol (following `next_url`); indices (`I:SPX`) always per symbol. Authenticated by
  * `Authorization: Bearer <key>` so the key never sits in a URL. A result's `t` is the start of
  * the day window (midnight New York, in Unix ms), so its UTC date is the trading date.
  */
@@ -69,12 +82,38 @@ export class PolygonMarketSource implements MarketSource {
     return out;
   }
 
+  async bars(symbols: readonly string[], from: IsoDate, to: IsoDate): Promise<Bar[]> {
+    const days = tradingDaysBetween(from, to);
+    const stocks = symbols.filter((s) => !s.includes(':'));
+    if (days.length > 0 && days.length <= (this.o.groupedMaxDays ?? 5) && stocks.length > days.length) {
+      const wanted = new Set(stocks);
+      const out = await this.grouped(days, wanted);
+      const others = symbols.filter((s) => !wanted.has(s));
+      return others.length > 0 ? [...out, ...(await this.perTicker(others, from, to))] : out;
+    }
+    return this.perTicker(symbols, from, to);
+  }
+
+  /** The wanted tickers' bars of each day, from the grouped daily endpoint. */
+  private async grouped(days: readonly IsoDate[], wanted: ReadonlySet<string>): Promise<Bar[]> {
+    const out: Bar[] = [];
+    for (const day of days) {
+      const q = new URLSearchParams({ adjusted: String(this.o.adjusted ?? true) });
+      const res = await getJson(`${this.baseUrl}/v2/aggs/grouped/locale/us/market/stocks/${day}?${q.toString()}`, PolygonGrouped, this.http());
+      if (res.status === 'NOT_AUTHORIZED') throw new ProviderError(this.name, 'entitlement', `status NOT_AUTHORIZED for the grouped daily bars of ${day}`, 403);
+      for (const r of res.results ?? []) {
+        if (wanted.has(r.T)) out.push({ version: 1, symbol: r.T, date: msToDate(r.t), open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v });
+      }
+    }
+    return out;
+  }
+
   /**
-   * One request per ticker. A ticker the plan does not cover (403) or Polygon does not know (404)
+   * One request per ticker: a ticker the plan does not cover (403) or Polygon does not know (404)
    * is left out, so a caller can ask another source for it; when every ticker fails that way the
    * first failure is thrown. A bad key (401), a rate limit or an outage fails the whole call.
    */
-  async bars(symbols: readonly string[], from: IsoDate, to: IsoDate): Promise<Bar[]> {
+  private async perTicker(symbols: readonly string[], from: IsoDate, to: IsoDate): Promise<Bar[]> {
     const out: Bar[] = [];
     let refused: ProviderError | undefined;
     let served = 0;

@@ -120,6 +120,18 @@ describe('Polygon aggregates (fake server)', () => {
     expect((await src.instruments()).map((i) => i.symbol)).toEqual(['AAPL', 'FLAKY']);
   });
 
+  it('reads a few days of many tickers from the grouped daily endpoint (one request a day), indices per ticker', async () => {
+    polygon.server.clear();
+    const src = new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url });
+    const bars = await src.bars(['AAPL', 'FLAKY', 'NOPE', 'I:SPX'], '2024-01-02', '2024-01-03');
+    expect(bars.map((b) => `${b.symbol} ${b.date}`).sort()).toEqual(['AAPL 2024-01-02', 'AAPL 2024-01-03', 'FLAKY 2024-01-02', 'I:SPX 2024-01-02', 'I:SPX 2024-01-03']);
+    expect(polygon.server.requests.map((r) => r.path)).toEqual([
+      '/v2/aggs/grouped/locale/us/market/stocks/2024-01-02',
+      '/v2/aggs/grouped/locale/us/market/stocks/2024-01-03',
+      '/v2/aggs/ticker/I%3ASPX/range/1/day/2024-01-02/2024-01-03',
+    ]);
+  });
+
   it('classifies 403 as entitlement, 401 as entitlement and 503 as transient', async () => {
     const src = new PolygonMarketSource({ apiKey: polygon.apiKey, baseUrl: polygon.url });
     await expect(src.bars(['DENY'], '2024-01-02', '2024-01-03')).rejects.toMatchObject({ failure: 'entitlement', httpStatus: 403 });
