@@ -167,7 +167,14 @@ describe('market data comes in by itself', () => {
   it('day 4: Alpaca refuses the key, Polygon serves the bars and the cycle runs', async () => {
     publish(DAY[3], DAY[2]);
     writeClock(writeFileSync, clockFile, evening(DAY[3]));
+    polygon.server.clear();
     const r = await runKeel(['run', '--once', '--json'], { ...env, APCA_API_SECRET_KEY: 'revoked-secret' });
+    // the universe in one grouped daily request, the index under its Polygon name
+    expect(polygon.server.requests.map((q) => decodeURIComponent(q.path)).sort()).toEqual([
+      `/v2/aggs/grouped/locale/us/market/stocks/${DAY[3]}`,
+      `/v2/aggs/ticker/I:SPX/range/1/day/${DAY[2]}/${DAY[3]}`,
+      `/v2/aggs/ticker/I:VIX/range/1/day/${DAY[2]}/${DAY[3]}`,
+    ]);
     expect(r.code, r.err).toBe(0);
     const out = JSON.parse(r.out) as { asOf: string; gates: Array<{ gate: string; detail: string }> };
     expect(out.asOf).toBe(DAY[3]);
