@@ -1,7 +1,7 @@
 import { createRng, hashOf } from '../core/index.ts';
 import { RiskDriver, type FundConfig } from '../contracts/index.ts';
 import type { Panel } from '../market/index.ts';
-import { buildUniverse, DEFAULT_OVERLAY_OPTIONS, riskModelFor, runStress, styleLoadings, worstWindows, type StressBook, type StressReport } from '../overlay/index.ts';
+import { buildUniverse, riskModelFor, runStress, styleLoadings, worstWindows, type StressBook, type StressReport } from '../overlay/index.ts';
 import { riskMonitor, type LimitSpec, type RiskMonitorReport, type RiskPosition } from '../pms/index.ts';
 import type { AgentRow, FundRow } from '../store/index.ts';
 import { lastClose, marketAt, returnsWindow } from './market-context.ts';
@@ -94,7 +94,7 @@ export async function fundStress(rt: ApiRuntime, fund: FundRow, agents: readonly
     drivers: driversOf.get(agentId) ?? [],
   }));
   const style = styleLoadings(b.view, buildUniverse(b.view, symbols));
-  const report = runStress(books, model, style, b.nav, worstWindows(model, DEFAULT_OVERLAY_OPTIONS.replayWindows));
+  const report = runStress(books, model, style, b.nav, worstWindows(model, config.risk.stressReplayWindows));
   const wanted = scenarios && scenarios.length > 0 ? new Set(scenarios) : null;
   const results = wanted ? report.results.filter((r) => wanted.has(r.scenario)) : report.results;
   let worst: (typeof results)[number] | null = null;

@@ -118,6 +118,12 @@ export const FundRisk = z.object({
   /** Budget use above this fraction is a WARNING (seed: > 80%). */
   budgetWarningPct: fraction.default(0.8),
   correlationWindowDays: z.number().int().min(10).default(60),
+  /** Pairwise agent P&L correlation above which an agent is scaled by shock / ρ (mini-quant §3 "Correlation Shock 0.70"). */
+  correlationShock: fraction.default(0.7),
+  /** Agents on the same side of one name that count as crowding (seed §2A crowded names). */
+  crowdingAgents: z.number().int().min(2).default(3),
+  /** Worst-window stress replays of the market history: window lengths in trading days (seed §4A). */
+  stressReplayWindows: z.array(z.number().int().min(1).max(252)).default([5, 20]),
   /** Single-book limits of seeds/mini-quant-fund §3, used by the circuit breaker. */
   varLimitPct: fraction.default(0.04),
   cvarLimitPct: fraction.default(0.06),
@@ -161,6 +167,8 @@ export const RegimeConfig = z.object({
   multipliers: z.record(Regime, fraction).default({ BULL_QUIET: 1, BULL_VOLATILE: 0.7, BEAR_QUIET: 0.5, BEAR_CRISIS: 0 }),
   /** Annualised volatility target of the circuit breaker's tier 2. */
   volTarget: positive.default(0.15),
+  /** Days of market trend that decide bull or bear when the regime is derived from the market series (a quarter). */
+  trendDays: z.number().int().min(5).default(63),
   tier2VarMultiple: positive.default(1.5),
   tier2VolMultiple: positive.default(2),
   defensiveSizing: fraction.default(0.25),
@@ -259,6 +267,8 @@ export const HedgingConfig = z.object({
   /** Hedge when |aggregate beta| × gross exceeds this fraction of fund capital. */
   betaThreshold: nonNegative.default(0.3),
   targetBeta: finite0().default(0),
+  /** Sector → hedge instrument (e.g. { Technology: 'XLK' }); a sector absent gets a recommendation that cannot be executed (seed §2B). */
+  sectorHedges: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 function finite0() {
   return z.number().refine(Number.isFinite, { message: 'must be a finite number' });

@@ -5,7 +5,7 @@ import type { DrawdownOutcome } from './drawdown.ts';
 import type { RiskModel } from './factor-model-local.ts';
 import type { FundLedger } from './ledger.ts';
 import type { RiskScratch, SparseBook } from './risk-math.ts';
-import type { AgentBookState, FundState, OverlayOptions } from './types.ts';
+import type { AgentBookState, FundState } from './types.ts';
 import { own, table } from './table.ts';
 import type { Universe } from './universe.ts';
 
@@ -57,7 +57,6 @@ export interface FundContext {
 /** What a check may read: narrow and read-only. The ledger holds the books approved so far this cycle. */
 export interface ReviewContext {
   readonly config: FundConfig;
-  readonly options: OverlayOptions;
   readonly view: MarketView;
   readonly state: FundState;
   readonly universe: Universe;

@@ -17,7 +17,6 @@ import { budgetStatus, concentration, factorMap, type FundRiskSnapshot } from '.
 import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import { own, table } from './table.ts';
-import type { OverlayOptions } from './types.ts';
 import type { Universe } from './universe.ts';
 
 /**
@@ -33,7 +32,6 @@ import type { Universe } from './universe.ts';
  */
 export function finishReview(args: {
   input: ReviewInput;
-  options: OverlayOptions;
   prep: Prepared;
   ledger: FundLedger;
   scratch: RiskScratch;
@@ -43,7 +41,7 @@ export function finishReview(args: {
   timestamp: string;
   reviewed: readonly Reviewed[];
 }): FundReview {
-  const { input, options, prep, ledger, scratch, facts, decisions, positions, timestamp } = args;
+  const { input, prep, ledger, scratch, facts, decisions, positions, timestamp } = args;
   const { state, config, view, cycleId } = input;
   const { model, universe } = prep;
   const fund = facts.context;
@@ -141,11 +139,11 @@ export function finishReview(args: {
       const drivers: readonly RiskDriver[] = cfg ? agentRiskDrivers(cfg) : strategy ? STRATEGY_RISK_DRIVERS[strategy] : [];
       return { agentId: id, book: books.get(id) ?? { idx: new Int32Array(0), val: new Float64Array(0) }, drivers };
     });
-    return runStress(stressBooks, model, style(), capital, worstWindows(model, options.replayWindows));
+    return runStress(stressBooks, model, style(), capital, worstWindows(model, config.risk.stressReplayWindows));
   });
   const liquidity = once(() => liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut));
-  const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, options.sectorHedges, state.hedges);
-  const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, options.crowdingAgents), options.correlationShock, config.killSwitch.avgAgentCorrelation));
+  const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, config.hedging.sectorHedges, state.hedges);
+  const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, config.risk.crowdingAgents), config.risk.correlationShock, config.killSwitch.avgAgentCorrelation));
   const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
   const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
   const bindingConstraints = once(() => bindingReport(args.reviewed, x, model, fund.z));

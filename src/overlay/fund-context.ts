@@ -9,7 +9,7 @@ import { marketTail } from './market-tape.ts';
 import type { Prepared } from './prepare.ts';
 import { deriveRegime } from './regime.ts';
 import { addSparse, cvarMultiple, portfolioVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
-import type { FundState, OverlayOptions } from './types.ts';
+import type { FundState } from './types.ts';
 import { workF64, workI32 } from './work.ts';
 
 export interface FundFacts {
@@ -49,7 +49,6 @@ export function fundFacts(
   state: FundState,
   config: FundConfig,
   view: MarketView,
-  options: OverlayOptions,
   prep: Prepared,
   ledger: FundLedger,
   pending: Float64Array,
@@ -89,7 +88,7 @@ export function fundFacts(
   }
   // regime and circuit breaker
   // the regime reads the market's recent tail (the same values as the model's marketNow, no copy)
-  const regime = state.regime ?? deriveRegime(marketTail(view, model.T, Math.max(options.regimeTrendDays, 20)), options.regimeTrendDays, config.regime.volTarget);
+  const regime = state.regime ?? deriveRegime(marketTail(view, model.T, Math.max(config.regime.trendDays, 20)), config.regime.trendDays, config.regime.volTarget);
   const regimeMultiplier = config.regime.multipliers[regime] ?? 1;
   const rc = config.regime;
   const limit = config.risk.varLimitPct;

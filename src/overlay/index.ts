@@ -7,8 +7,8 @@
  * Units: weights are fractions of an agent's allocated capital; "fractions of the fund" divide by
  * FundState.capital; dollars are signed (short < 0); VaR/CVaR are one-day, parametric, positive losses.
  */
-export type { Position, Rearm, DrawdownTrack, AgentBookState, OutsideBook, HedgePosition, FundState, OverlayOptions } from './types.ts';
-export { NORMAL_TRACK, DEFAULT_OVERLAY_OPTIONS } from './types.ts';
+export type { Position, Rearm, DrawdownTrack, AgentBookState, OutsideBook, HedgePosition, FundState } from './types.ts';
+export { NORMAL_TRACK } from './types.ts';
 export type { OverlayCheck, ReviewContext, AgentCandidate, FundContext } from './context.ts';
 export { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
 export { buildUniverse } from './universe.ts';

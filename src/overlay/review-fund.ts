@@ -19,7 +19,7 @@ import type { AgentScore, Reallocation } from './scoring.ts';
 import { settleLimits } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import type { StressReport } from './stress.ts';
-import { DEFAULT_OVERLAY_OPTIONS, type FundState, type HedgePosition, type OverlayOptions } from './types.ts';
+import type { FundState, HedgePosition } from './types.ts';
 import type { Universe } from './universe.ts';
 import { table } from './table.ts';
 import { workF64 } from './work.ts';
@@ -32,7 +32,6 @@ export interface ReviewInput {
   readonly cycleId: string;
   /** ISO time stamped on risk actions and alerts; default: the as-of date at 00:00Z (no clock read). */
   readonly timestamp?: string;
-  readonly options?: Partial<OverlayOptions>;
   readonly checks?: readonly OverlayCheck[];
 }
 
@@ -90,7 +89,6 @@ export interface Reviewed {
  */
 export function reviewFund(input: ReviewInput): FundReview {
   const { proposals, state, config, view, cycleId } = input;
-  const options: OverlayOptions = input.options === undefined ? DEFAULT_OVERLAY_OPTIONS : { ...DEFAULT_OVERLAY_OPTIONS, ...input.options };
   const checks = input.checks ?? DEFAULT_CHECKS;
   const timestamp = input.timestamp ?? `${state.asOf}T00:00:00.000Z`;
   const prep = prepare(proposals, state, config, view);
@@ -111,7 +109,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     addSparse(pending, c.proposedBook, 1);
   }
   const bucketOf = bucketsOf(config, candidates, state, prep.outsideIds);
-  const facts = fundFacts(state, config, view, options, prep, ledger, pending, pendingBooks, scratch, prep.problems, bucketOf);
+  const facts = fundFacts(state, config, view, prep, ledger, pending, pendingBooks, scratch, prep.problems, bucketOf);
   const fund = facts.context;
   const work = workF64('review.work', N, false);
   const reviewed: Reviewed[] = [];
@@ -122,7 +120,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     // a second proposal from the same agent is ignored (and alerted): one decision per agent
     if (!proposal || !original || seen.has(original.agentId)) continue;
     seen.add(original.agentId);
-    let ctx: ReviewContext = new BoundContext(config, options, view, state, universe, model, scratch, ledger, fund, original, work);
+    let ctx: ReviewContext = new BoundContext(config, view, state, universe, model, scratch, ledger, fund, original, work);
     let results = runChecks(checks, proposal, ctx);
     const extra: Reason[] = [];
     if (original.malformed !== null) extra.push(reason('committee', 'MALFORMED_PROPOSAL', original.malformed));
@@ -132,7 +130,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     if (blocked) {
       // the proposal is rejected: the current book stands, under the same limits (caps only shrink it)
       effective = holdCandidate(original);
-      ctx = new BoundContext(config, options, view, state, universe, model, scratch, ledger, fund, effective, work);
+      ctx = new BoundContext(config, view, state, universe, model, scratch, ledger, fund, effective, work);
       results = runChecks(checks, proposal, ctx).map((r) => (r.block ? { ...r, scale: 1, caps: table<number>(), removed: [] } : r));
     }
     const combined = combineResults(effective, results);
@@ -156,7 +154,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     decisions.push(out.decision);
     positions[r.original.agentId] = out.positions;
   }
-  return finishReview({ input, options, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
+  return finishReview({ input, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
 }
 
 /** The configured agents' buckets, per config object (a config is immutable data). */
@@ -205,7 +203,6 @@ class BoundContext implements ReviewContext {
 
   constructor(
     readonly config: FundConfig,
-    readonly options: OverlayOptions,
     readonly view: MarketView,
     readonly state: FundState,
     readonly universe: Universe,

@@ -109,25 +109,3 @@ export interface FundState {
   /** Daily fund returns, oldest first (scoring, information ratio). */
   readonly fundReturns: readonly number[];
 }
-
-/** Tunables the FundConfig does not carry yet (documented in docs/overlay.md). */
-export interface OverlayOptions {
-  /** Pairwise agent correlation above which an agent is scaled (mini-quant §3 "Correlation Shock 0.70"). */
-  readonly correlationShock: number;
-  /** Number of agents holding one name (same side) that counts as crowding. */
-  readonly crowdingAgents: number;
-  /** Worst-window replays of the view's history: window lengths in days. */
-  readonly replayWindows: readonly number[];
-  /** Sector → hedge instrument (e.g. { Technology: 'XLK' }); sectors absent get no executable hedge. */
-  readonly sectorHedges: Readonly<Record<string, string>>;
-  /** Regime derivation: days of market trend. */
-  readonly regimeTrendDays: number;
-}
-
-export const DEFAULT_OVERLAY_OPTIONS: OverlayOptions = {
-  correlationShock: 0.7,
-  crowdingAgents: 3,
-  replayWindows: [5, 20],
-  sectorHedges: {},
-  regimeTrendDays: 63,
-};

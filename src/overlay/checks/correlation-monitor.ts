@@ -5,8 +5,8 @@ const RULE = 'correlation_monitor';
 
 /**
  * Seed fund-overlay-plan §2A and mini-quant §3 "Correlation Shock 0.70 → SCALE": an agent whose
- * 60-day P&L correlation with another agent exceeds `options.correlationShock` is scaled by
- * shock / ρ. Adding to a crowded name (≥ `options.crowdingAgents` agents on the same side) is
+ * 60-day P&L correlation with another agent exceeds `risk.correlationShock` is scaled by
+ * shock / ρ. Adding to a crowded name (≥ `risk.crowdingAgents` agents on the same side) is
  * flagged (WARNING); the gate itself is a recommended action of the fund snapshot.
  */
 export const CorrelationMonitorCheck: OverlayCheck = {
@@ -16,12 +16,12 @@ export const CorrelationMonitorCheck: OverlayCheck = {
     const reasons: Reason[] = [];
     let scale = 1;
     const c = ctx.fund.agentCorrelation.get(a.agentId);
-    const shock = ctx.options.correlationShock;
+    const shock = ctx.config.risk.correlationShock;
     if (c && c.maxPair > shock) {
       scale = shock / c.maxPair;
       reasons.push(reason(RULE, 'AGENT_CORRELATION', `60-day P&L correlation with ${c.with ?? '?'} is ${c.maxPair.toFixed(2)}: book × ${scale.toFixed(3)}`, { limit: shock, actual: c.maxPair }));
     }
-    const need = ctx.options.crowdingAgents;
+    const need = ctx.config.risk.crowdingAgents;
     for (let i = 0; i < a.names.length; i++) {
       const u = a.idx[i] ?? 0;
       const w = a.proposedW[i] ?? 0;

@@ -9,7 +9,7 @@ import { agentRiskDrivers } from '../../../src/contracts/index.ts';
 import { ensureDefined } from '../../../src/core/index.ts';
 import { initialFundState, loadMarket } from '../../../src/fund/index.ts';
 import { viewAt } from '../../../src/market/index.ts';
-import { reviewFund, runStress, riskModelFor, worstWindows, DEFAULT_OVERLAY_OPTIONS, type StressBook } from '../../../src/overlay/index.ts';
+import { reviewFund, runStress, riskModelFor, worstWindows, type StressBook } from '../../../src/overlay/index.ts';
 import { makeWorld, serverFor, type World } from './fixture.ts';
 
 describe('stress with style loadings', () => {
@@ -61,7 +61,7 @@ describe('stress with style loadings', () => {
         drivers: agentRiskDrivers(ensureDefined(w.config.agents.find((a) => a.id === agentId), agentId)),
       };
     });
-    const flat = runStress(books, model, { momentum: new Float64Array(model.N), value: new Float64Array(model.N) }, api.nav, worstWindows(model, DEFAULT_OVERLAY_OPTIONS.replayWindows));
+    const flat = runStress(books, model, { momentum: new Float64Array(model.N), value: new Float64Array(model.N) }, api.nav, worstWindows(model, w.config.risk.stressReplayWindows));
     const styleScenarios = flat.results.filter((f) => Math.abs((overlay.get(f.scenario)?.fundPnl ?? 0) - f.fundPnl) > 1);
     expect(styleScenarios.length).toBeGreaterThan(0);
   });
