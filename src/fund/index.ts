@@ -24,3 +24,4 @@ export * from './live/approval-execution-id.ts';
 export * from './live/daemon.ts';
 export * from './live/register.ts';
 export * from './live/market-refresh.ts';
+export * from './live/market-quality.ts';

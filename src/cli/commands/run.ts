@@ -52,7 +52,7 @@ function marketStep(io: CliIo, store: Store, config: FundConfig, logger: Logger)
       ? `market data: ${sources.active.join(', ')}${sources.skipped.length ? ` (skipped ${sources.skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')})` : ''}`
       : `market data: no source configured (${sources.skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ') || 'data.providers is empty'}); running on the stored data`;
   return {
-    refresh: (now) => refreshMarket(store, sources, config.data.macroSeries, now, { onProgress: (p) => progress(p.done, p.total) }),
+    refresh: (now) => refreshMarket(store, sources, config.data.macroSeries, now, { onProgress: (p) => progress(p.done, p.total), quality: config.data }),
     active: sources.active,
     note,
   };

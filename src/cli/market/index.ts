@@ -6,8 +6,6 @@ import { registerImport } from './import.ts';
 import { registerList } from './list.ts';
 import { registerQuality } from './quality.ts';
 
-export { assessStoredQuality } from './quality.ts';
-
 /** Registers `keel market generate | import | fetch | quality | list` on the root program. */
 export function registerMarketCommands(program: Command, deps: CliContext): Command {
   const market = program.command('market').description('market data: synthetic market, importers, fetching from providers, data quality and governance');

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { DataQuality, GovernanceThresholds } from '../../contracts/index.ts';
-import { assessQuality } from '../../market/index.ts';
-import type { Store } from '../../store/index.ts';
+import { assessStoredQuality } from '../../fund/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, table } from '../output.ts';
 import { parseInteger, parsePositive } from '../commands/args.ts';
@@ -12,18 +11,6 @@ interface QualityOptions {
   minHistory?: number;
   degradedMin?: number;
   minQuality?: number;
-}
-
-/** Assesses every equity (or instrument-less) symbol's stored bars and saves the results. */
-export async function assessStoredQuality(store: Store, cfg: GovernanceThresholds): Promise<DataQuality[]> {
-  const instruments = await store.instruments.list();
-  const nonEquity = new Set(instruments.filter((i) => i.assetClass !== 'equity' && i.assetClass !== 'etf').map((i) => i.symbol));
-  const symbols = (await store.bars.symbols()).filter((s) => !nonEquity.has(s));
-  if (symbols.length === 0) return [];
-  const bars = (await store.bars.range({ symbols })).map((b) => ({ version: 1 as const, ...b }));
-  const q = assessQuality(bars, { config: cfg }).sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
-  await store.dataQuality.upsert(q);
-  return q;
 }
 
 /** `keel market quality`: the seed's quality score and governance state of every stored symbol. */

@@ -1,4 +1,4 @@
-import type { Instrument } from '../../contracts/index.ts';
+import type { GovernanceThresholds, Instrument } from '../../contracts/index.ts';
 import { addDays, type IsoDate } from '../../core/index.ts';
 import {
   INDEX_SYMBOL,
@@ -16,6 +16,7 @@ import {
 import type { Store } from '../../store/index.ts';
 import type { RaiseInput } from '../alerts/alert-manager.ts';
 import { gate, type GateResult } from '../cycle/gates.ts';
+import { assessStoredQuality } from './market-quality.ts';
 
 /** A set of symbols fetched over one date range: the fund's universe, or its index and volatility index. */
 export interface FetchGroup {
@@ -58,6 +59,12 @@ export interface FetchProgress {
 
 export interface FetchOptions {
   readonly onProgress?: (p: FetchProgress) => void;
+  /**
+   * Governance thresholds (`config.data`): after new bars of the universe are stored, a store whose
+   * quality was assessed before is assessed again, so states follow the history (a name reaching
+   * `minHistoryRows` turns ACTIVE, a bad print is flagged) without a hand-run `keel market quality`.
+   */
+  readonly quality?: GovernanceThresholds;
 }
 
 function tallyOf(by: Record<string, { bars: Tally; observations: Tally }>, source: string) {
@@ -248,6 +255,7 @@ export async function refreshMarket(store: Store, sources: MarketDataSources, ma
   }
   for (const m of report?.macro ?? []) if (m.failures.length > 0) warnings.push(`${m.series}: ${describeFailures(m.failures)}`);
   const universeReport = report?.groups.find((g) => g.name === 'universe');
+  if (o.quality && newest > latest && (await store.dataQuality.latest()).length > 0) await assessStoredQuality(store, o.quality);
   if (newest < session) {
     const failures = universeReport?.failures ?? [];
     const why = failures.length > 0 ? describeFailures(failures) : `${sources.active.join(', ')} returned no bars for ${session}`;

@@ -132,6 +132,8 @@ describe('market data comes in by itself', () => {
       const macro = await s.macro.query({ series: ['UNRATE'] });
       // a monthly figure is released about 40 days after the first of its month, never on its date
       expect(macro.every((o) => o.releaseTime >= `${o.date.slice(0, 8)}31`)).toBe(true);
+      // governance follows the new session: assessed as of it, without a hand-run keel market quality
+      expect(new Set((await s.dataQuality.latest()).map((q) => q.asOf))).toEqual(new Set([DAY[0]]));
       const warn = (await s.alerts.list()).find((a) => a.category === 'MARKET_DATA' && a.severity === 'MEDIUM');
       expect(warn?.message).toContain(`VIX: latest bar ${DAY0}, session ${DAY[0]}`);
     });
