@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   KEEL_E_RATE_LIMITED: { status: 429, summary: 'Too many requests; retry after the stated delay.' },
   KEEL_E_HALTED: { status: 409, summary: 'The fund is HALTED (kill switch or manual); only cancels are allowed.' },
   KEEL_E_NUMERIC: { status: 422, summary: 'A numerical routine could not produce a result (singular matrix, no convergence).' },
+  KEEL_E_UNRECONCILED: { status: 503, summary: 'The books could not be reconciled with the broker after retries; the fund is HALTED until re-armed.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { SimClock } from '../core/index.ts';
 import { ExecutionConfig, OmsConfig, type Order, type TradingState } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
-import { InMemoryOrderJournal, Oms, PaperBroker, replayOrderEvents, type OrderEvent } from './index.ts';
+import { KeelError } from '../core/index.ts';
+import { InMemoryOrderJournal, Oms, PaperBroker, positionBreaks, replayOrderEvents, type Broker, type OrderEvent } from './index.ts';
 import { Crash, CrashingJournal, RecordingBroker, type BrokerCrashPlan, type JournalCrashPlan } from './crash-support.ts';
 import { clock, flatBars, makeOrder, makePanel, views } from './test-support.ts';
 
@@ -29,18 +30,47 @@ function row(vs: readonly MarketView[], i: number): MarketView {
   return v;
 }
 
-function omsOver(w: World, plans: { broker?: BrokerCrashPlan; journal?: JournalCrashPlan } = {}): Oms {
-  const broker = plans.broker ? new RecordingBroker(w.broker, plans.broker) : w.broker;
+const noWait = { attempts: 3, baseMs: 1000, sleep: async () => {} };
+
+function omsOver(w: World, plans: { broker?: BrokerCrashPlan; journal?: JournalCrashPlan; via?: Broker; config?: Record<string, number> } = {}): Oms {
+  const inner = plans.via ?? w.broker;
+  const broker = plans.broker ? new RecordingBroker(inner, plans.broker) : inner;
   const journal = plans.journal ? new CrashingJournal(w.journal, plans.journal) : w.journal;
   const prices: Record<string, number> = { AAA: 10, BBB: 20, CCC: 30 };
   return new Oms({
     journal,
     broker,
     clock: w.clock,
-    config: OmsConfig.parse({}),
+    config: OmsConfig.parse(plans.config ?? {}),
     market: { tradingState: () => w.state.trading, nav: () => 1e8, price: (s) => prices[s] ?? Number.NaN, positionQty: () => 0 },
+    retry: noWait,
   });
 }
+
+/** A broker whose calls fail with `error` while `failing` is above zero (one call each). */
+function flaky(inner: Broker, error: () => Error): Broker & { failing: number; calls: string[] } {
+  const b = {
+    failing: 0,
+    calls: [] as string[],
+    gate<T>(name: string, f: () => Promise<T>): Promise<T> {
+      b.calls.push(name);
+      if (b.failing > 0) {
+        b.failing--;
+        return Promise.reject(error());
+      }
+      return f();
+    },
+    submit: (o: Order) => b.gate('submit', () => inner.submit(o)),
+    cancel: (id: string) => b.gate('cancel', () => inner.cancel(id)),
+    account: () => b.gate('account', () => inner.account()),
+    positions: () => b.gate('positions', () => inner.positions()),
+    orders: (since?: string) => b.gate('orders', () => inner.orders(since)),
+    getOrderByClientId: (id: string) => b.gate('lookup', () => inner.getOrderByClientId(id)),
+  };
+  return b;
+}
+
+const outage = () => new KeelError('KEEL_E_BROKER', 'alpaca GET /v2/orders:by_client_order_id failed with HTTP 503', { status: 503 });
 
 const batch = (): Order[] =>
   ['AAA', 'BBB', 'CCC', 'AAA', 'BBB'].map((symbol, i) =>
@@ -218,28 +248,109 @@ describe('crash safety: every intended order reaches the broker exactly once', (
     expect(report.adopted.map((e) => `${e.orderId}:${e.type}`)).toEqual(['o0:OrderFilled', 'o1:OrderFilled', 'o2:OrderAcknowledged', 'o2:OrderFilled']);
     expect(report.unsent).toEqual([]);
     expect(report.unknown).toEqual([]);
-    expect(report.positionBreaks).toEqual([]);
     const o2 = await w.journal.byClientId('o2');
     expect(o2).toMatchObject({ status: 'FILLED', filledQty: 102, avgFillPrice: 30, brokerOrderId: 'paper-o2' });
     const fill = (await w.journal.events('o2')).find((e) => e.type === 'OrderFilled');
     expect(fill?.type === 'OrderFilled' ? fill.fill.allocations : []).toEqual([{ agentId: 'a', qty: 62 }, { agentId: 'b', qty: 40 }]);
   });
 
-  it('flags broker orders the journal does not know and reports position breaks', async () => {
+  it('flags broker orders the journal does not know; the ledger (not the journal) is compared with the broker positions', async () => {
     const w = world();
     await w.paper.submit(makeOrder({ id: 'manual-1', qty: 5 })); // placed by hand at the broker
     w.paper.onBar(row(w.vs, 1));
     const report = await omsOver(w).recover();
     expect(report.unknown.map((o) => o.clientOrderId)).toEqual(['manual-1']);
-    expect(report.positionBreaks).toEqual([{ symbol: 'AAA', journalQty: 0, brokerQty: 5 }]);
+    const ledger = new Map([['AAA', 0], ['BBB', 7]]);
+    expect(positionBreaks(ledger, await w.paper.positions())).toEqual([
+      { symbol: 'AAA', ledgerQty: 0, brokerQty: 5 },
+      { symbol: 'BBB', ledgerQty: 7, brokerQty: 0 },
+    ]);
   });
 
-  it('a stale unsent order is cancelled on recovery instead of sent', async () => {
+  it('an unsent order of another cycle is cancelled on recovery, never sent late; one of the running cycle is sent', async () => {
     const w = world();
-    await expect(omsOver(w, { journal: { afterSavePendingOf: 'o0' } }).submitAll(batch())).rejects.toThrow(Crash);
-    w.clock.advance(3_600_000);
-    const report = await omsOver(w).recover(60_000);
-    expect(report.resent.map((o) => o.status)).toEqual(['CANCELLED']);
-    expect(w.broker.delivered.size).toBe(0);
+    const orders = batch().map((o, i) => ({ ...o, cycleId: i === 0 ? 'day-1' : 'day-2' }));
+    await expect(omsOver(w, { journal: { afterSavePendingOf: 'o1' } }).submitAll(orders)).rejects.toThrow(Crash);
+    const o0 = await w.journal.byClientId('o0');
+    expect(o0?.status).toBe('ACKNOWLEDGED');
+    // o0 was sent; o1 (day-2) was stored but never sent. Simulate a day-1 order lost on its way: stored SUBMITTED, unknown to the broker.
+    await w.journal.savePending(makeOrder({ id: 'lost', cycleId: 'day-1' }));
+    await w.journal.appendEvent({ type: 'OrderSubmitted', orderId: 'lost', at: o0?.createdAt ?? '' });
+    const report = await omsOver(w).recover({ isCurrent: (o) => o.cycleId === 'day-2' });
+    expect(report.cancelled.map((o) => [o.id, o.status])).toEqual([['lost', 'CANCELLED']]);
+    expect(report.resent.map((o) => [o.id, o.status])).toEqual([['o1', 'ACKNOWLEDGED']]);
+    expect(w.broker.delivered.has('lost')).toBe(false);
+    expect((await w.journal.events('lost')).at(-1)).toMatchObject({ type: 'OrderCancelled', reason: expect.stringContaining('never sent late') });
+  });
+
+  it('a broker lookup that fails transiently is retried; one that keeps failing stops recovery with KEEL_E_UNRECONCILED', async () => {
+    const w = world();
+    await expect(omsOver(w, { broker: { afterSubmitOf: 'o1' } }).submitAll(batch())).rejects.toThrow(Crash);
+    const b = flaky(w.broker, outage);
+    b.failing = 2; // less than the 3 attempts
+    const report = await omsOver(w, { via: b }).recover();
+    expect(report.adopted.map((e) => `${e.orderId}:${e.type}`)).toEqual(['o1:OrderAcknowledged']);
+    expect(report.resent.map((o) => o.id)).toEqual([]);
+    expect(b.calls.slice(0, 3)).toEqual(['lookup', 'lookup', 'lookup']);
+    b.failing = 1_000;
+    await expect(omsOver(w, { via: b }).recover()).rejects.toMatchObject({ code: 'KEEL_E_UNRECONCILED', message: expect.stringContaining('after 3 attempts') });
+    b.failing = 0;
+    expect((await omsOver(w, { via: b }).recover()).unsent).toEqual([]);
+  });
+
+  it('a 4xx answer to a lookup is not retried', async () => {
+    const w = world();
+    await omsOver(w).submit(makeOrder({ id: 'o1' }));
+    const b = flaky(w.broker, () => new KeelError('KEEL_E_FORBIDDEN', 'alpaca GET /v2/orders:by_client_order_id failed with HTTP 403', { status: 403 }));
+    b.failing = 1;
+    await expect(omsOver(w, { via: b }).recover()).rejects.toMatchObject({ code: 'KEEL_E_UNRECONCILED' });
+    expect(b.calls).toEqual(['lookup']);
+  });
+});
+
+describe('orders worked in one batch', () => {
+  it('sends orders written ahead as PENDING, and returns the ones already sent as they are', async () => {
+    const w = world();
+    const orders = batch();
+    for (const o of orders) await w.journal.savePending(o);
+    const sent = await omsOver(w).submitAll(orders);
+    expect(sent.map((o) => o.status)).toEqual(orders.map(() => 'ACKNOWLEDGED'));
+    const again = await omsOver(w).submitAll(orders);
+    expect(again).toEqual(sent);
+    expect(orders.map((o) => w.broker.delivered.get(o.id))).toEqual(orders.map(() => 1));
+  });
+
+  it("the children of one planned order count once against the open-order limit (other orders each count), and each is checked with the earlier ones' shares", async () => {
+    const w = world();
+    // limit 2 open orders per symbol; concentration 10% of $100M = $10M: 900k AAA shares ($9M) pass in three children, a fourth 200k ($2M) does not
+    const config = { maxOpenOrdersPerSymbol: 2, maxPositionConcentration: 0.1, maxOrderValue: 5_000_000 };
+    const kids = [0, 1, 2].map((i) => makeOrder({ id: `p:${i}`, qty: 300_000 }));
+    const familyOf = (o: Order) => o.id.split(':')[0] ?? o.id;
+    const sent = await omsOver(w, { config }).submitAll([...kids, makeOrder({ id: 'p:3', qty: 200_000 })], { familyOf });
+    expect(sent.map((o) => o.status)).toEqual(['ACKNOWLEDGED', 'ACKNOWLEDGED', 'ACKNOWLEDGED', 'REJECTED']);
+    expect(sent[3]?.denials.map((d) => d.code)).toEqual(['CONCENTRATION']);
+    // a later batch sees one open family in AAA: one more is allowed, a second is not
+    const later = await omsOver(w, { config }).submitAll([makeOrder({ id: 'q:0', qty: 1, side: 'SELL' }), makeOrder({ id: 'q:1', qty: 1, side: 'SELL' })], { familyOf });
+    expect(later.map((o) => o.status)).toEqual(['ACKNOWLEDGED', 'ACKNOWLEDGED']);
+    const third = await omsOver(w, { config }).submit(makeOrder({ id: 's:0', qty: 1, side: 'SELL' }));
+    expect(third.denials.map((d) => d.code)).toEqual(['OPEN_ORDERS']);
+  });
+
+  it('settle sends an unanswered order again within its cycle: adopted if it had arrived, sent once if not', async () => {
+    const w = world();
+    const b = flaky(w.broker, outage);
+    b.failing = 1;
+    const [o] = await omsOver(w, { via: b }).submitAll([makeOrder({ id: 'x:0' })]);
+    expect(o?.status).toBe('SUBMITTED');
+    expect(w.broker.delivered.get('x:0')).toBeUndefined();
+    const [settled] = await omsOver(w, { via: b }).settle(o ? [o] : []);
+    expect(settled?.status).toBe('ACKNOWLEDGED');
+    expect(w.broker.delivered.get('x:0')).toBe(1);
+    // still unreachable: it stays SUBMITTED for the next start's reconciliation
+    b.failing = 1_000;
+    const [y] = await omsOver(w, { via: b }).submitAll([makeOrder({ id: 'y:0' })]);
+    const [stuck] = await omsOver(w, { via: b }).settle(y ? [y] : []);
+    expect(stuck?.status).toBe('SUBMITTED');
+    expect(b.calls.filter((c) => c === 'submit')).toHaveLength(1 + 1 + 1 + 2);
   });
 });

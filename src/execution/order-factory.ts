@@ -1,3 +1,4 @@
+import { sha256Hex } from '../core/index.ts';
 import type { Order, OrderType, TimeInForce } from '../contracts/index.ts';
 import type { PlannedOrder } from './planner.ts';
 
@@ -38,4 +39,26 @@ export function orderFromPlan(p: PlannedOrder, s: OrderSpec): Order {
     createdAt: s.at,
     updatedAt: s.at,
   };
+}
+
+/** The book named in the client order id of a cycle's netted order (it carries several agents' books). */
+export const NET_BOOK = 'net';
+
+/** The longest client order id a broker takes (Alpaca: 128 characters). */
+export const MAX_CLIENT_ORDER_ID = 128;
+
+/**
+ * The client order id of one order of a cycle: `<cycleId>:<book>:<symbol>:<leg>` (the cycle id
+ * names the fund and the day). Derived, never random, so a re-run of the same cycle finds the
+ * orders it sent before (in the journal and at the broker) instead of sending new ones. Past
+ * `MAX_CLIENT_ORDER_ID` characters the cycle id is replaced by 24 hex digits of its SHA-256.
+ */
+export function cycleOrderId(cycleId: string, book: string, symbol: string, leg: number): string {
+  const id = `${cycleId}:${book}:${symbol}:${leg}`;
+  return id.length <= MAX_CLIENT_ORDER_ID ? id : `${sha256Hex(cycleId).slice(0, 24)}:${book}:${symbol}:${leg}`;
+}
+
+/** Whether `id` is one of `cycleId`'s own order ids (`cycleOrderId`), not an approved proposal's stamped with that cycle. */
+export function isCycleOrderId(id: string, cycleId: string): boolean {
+  return id.startsWith(`${cycleId}:`) || id.startsWith(`${sha256Hex(cycleId).slice(0, 24)}:`);
 }

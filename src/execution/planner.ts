@@ -23,6 +23,11 @@ export interface PlannerInput {
   readonly agents: readonly AgentTargets[];
   /** Current signed shares per agent, per symbol. */
   readonly positions: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /**
+   * Signed shares already on their way to each agent's book, per symbol: the unfilled parts of
+   * open orders. The planner nets them, so it never orders again what an open order will bring.
+   */
+  readonly pending?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Decision prices, dollars. */
   readonly prices: ReadonlyMap<string, number>;
   readonly config: PlannerConfig;
@@ -66,7 +71,7 @@ export interface OrderPlan {
 }
 
 /**
- * From final target weights to orders: per agent target − current shares, scaled to the
+ * From final target weights to orders: per agent target − current − pending shares, scaled to the
  * turnover cap, rounded to the lot quantum; then netted across agents so the fund sends ONE
  * order per symbol. Opposite-side interest is crossed internally; the net order is allocated
  * to the agents on its side in proportion to their remaining need. Pure and deterministic.
@@ -87,13 +92,14 @@ export function planOrders(input: PlannerInput): OrderPlan {
 
   for (const a of input.agents) {
     const held = input.positions.get(a.agentId) ?? NO_POSITIONS;
+    const coming = input.pending?.get(a.agentId) ?? NO_POSITIONS;
     rawSymbols.length = 0;
     rawDq.length = 0;
     let traded = 0;
     // Sorted so that sums (and the deltas' order) do not depend on map insertion order.
-    for (const s of unionSorted(a.targets, held)) {
+    for (const s of unionSorted(a.targets, held, coming)) {
       const w = a.targets.get(s) ?? 0;
-      const cur = held.get(s) ?? 0;
+      const cur = (held.get(s) ?? 0) + (coming.get(s) ?? 0);
       const px = input.prices.get(s);
       if (px === undefined || !(px > 0)) {
         if (w !== 0 || cur !== 0) missingPrice.add(s);
@@ -178,10 +184,11 @@ interface SymbolLots {
 
 const NO_POSITIONS: ReadonlyMap<string, number> = new Map();
 
-/** The keys of `a` and `b` without duplicates, sorted (code-unit order, like Array#sort). */
-function unionSorted(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): string[] {
+/** The keys of `a`, `b` and `c` without duplicates, sorted (code-unit order, like Array#sort). */
+function unionSorted(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>, c: ReadonlyMap<string, unknown>): string[] {
   const out = [...a.keys()];
   for (const k of b.keys()) if (!a.has(k)) out.push(k);
+  for (const k of c.keys()) if (!a.has(k) && !b.has(k)) out.push(k);
   return out.sort();
 }
 

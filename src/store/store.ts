@@ -13,6 +13,7 @@ import { FillsRepo } from './repos/fills.ts';
 import { FundsRepo } from './repos/funds.ts';
 import { InstrumentsRepo } from './repos/instruments.ts';
 import { JournalRepo } from './repos/journal.ts';
+import { LedgerRepo } from './repos/ledger.ts';
 import { DataQualityRepo, FundamentalsRepo, MacroRepo } from './repos/market-extras.ts';
 import { NavRepo } from './repos/nav.ts';
 import { OrdersRepo } from './repos/orders.ts';
@@ -20,6 +21,7 @@ import { OverlayActionsRepo } from './repos/overlay-actions.ts';
 import { PositionsRepo } from './repos/positions.ts';
 import { RiskActionsRepo } from './repos/risk-actions.ts';
 import { RiskRecordsRepo } from './repos/risk-records.ts';
+import { ReconciliationsRepo } from './repos/reconciliations.ts';
 import { ProposalsRepo, SignalsRepo } from './repos/signals-proposals.ts';
 import { UsersRepo } from './repos/users.ts';
 
@@ -41,6 +43,8 @@ export interface Repos {
   readonly orders: OrdersRepo;
   readonly fills: FillsRepo;
   readonly positions: PositionsRepo;
+  readonly ledger: LedgerRepo;
+  readonly reconciliations: ReconciliationsRepo;
   readonly cash: CashLedgerRepo;
   readonly nav: NavRepo;
   readonly risk: RiskRecordsRepo;
@@ -78,6 +82,8 @@ export function createRepos(db: Db): Repos {
     orders: new OrdersRepo(db),
     fills: new FillsRepo(db),
     positions: new PositionsRepo(db),
+    ledger: new LedgerRepo(db),
+    reconciliations: new ReconciliationsRepo(db),
     cash: new CashLedgerRepo(db),
     nav: new NavRepo(db),
     risk: new RiskRecordsRepo(db),

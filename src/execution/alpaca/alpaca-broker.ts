@@ -39,6 +39,9 @@ export interface AlpacaBrokerOptions {
   readonly backoffMs?: number;
 }
 
+/** Alpaca's largest page of GET /v2/orders. */
+const ORDERS_PAGE = 500;
+
 /** Keel's view of an Alpaca order. Commission is 0 (Alpaca charges none on equities). */
 export function toBrokerOrder(a: AlpacaOrder): BrokerOrder {
   return {
@@ -190,13 +193,30 @@ export class AlpacaBroker implements Broker {
       }));
   }
 
-  /** GET /v2/orders?status=all (after `since`), oldest first, up to 500. */
+  /**
+   * GET /v2/orders?status=all, oldest first: those submitted after `since` when given (every page
+   * of 500, each the next after the last one's submission time), else the oldest 500.
+   */
   async orders(since?: string): Promise<BrokerOrder[]> {
-    const q = new URLSearchParams({ status: 'all', limit: '500', direction: 'asc' });
-    if (since !== undefined) q.set('after', since);
-    const r = await this.#http.request('GET', `/v2/orders?${q.toString()}`);
-    if (r.status !== 200) throw brokerError('GET', '/v2/orders', r);
-    return AlpacaOrder.array().parse(r.body).map(toBrokerOrder);
+    const out: BrokerOrder[] = [];
+    const seen = new Set<string>();
+    let after = since;
+    for (;;) {
+      const q = new URLSearchParams({ status: 'all', limit: String(ORDERS_PAGE), direction: 'asc' });
+      if (after !== undefined) q.set('after', after);
+      const r = await this.#http.request('GET', `/v2/orders?${q.toString()}`);
+      if (r.status !== 200) throw brokerError('GET', '/v2/orders', r);
+      const page = AlpacaOrder.array().parse(r.body);
+      for (const a of page) {
+        if (seen.has(a.id)) continue;
+        seen.add(a.id);
+        out.push(toBrokerOrder(a));
+      }
+      const last = page.at(-1);
+      const next = last?.submitted_at ?? last?.created_at;
+      if (since === undefined || page.length < ORDERS_PAGE || next === undefined || next === after) return out;
+      after = next;
+    }
   }
 
   /** GET /v2/clock: whether the market is open and the next open/close (ISO). */

@@ -10,6 +10,8 @@ export const AlpacaOrder = z.object({
   client_order_id: z.string(),
   created_at: z.string(),
   updated_at: z.string().nullable().optional(),
+  /** What `after` on GET /v2/orders compares with. */
+  submitted_at: z.string().nullable().optional(),
   symbol: z.string(),
   qty: numOrNull,
   filled_qty: num,

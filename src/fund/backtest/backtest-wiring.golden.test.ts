@@ -52,9 +52,13 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
   });
 });
 
+// Issue 14, the books follow the broker: internal crosses are fills of both books (970 cross
+// fills), orders have derived ids, short legs are whole shares and a sell crossing from long to
+// short is two legs (2,972 -> 3,410 orders, 2,325 -> 2,763 broker fills, commissions $14,572.81 ->
+// $14,942.55). The first day's hash is unchanged; from the second day the books differ.
 const GOLDEN = {
-  summary: { orders: 2972, fills: 2325, commissions: 14572.81, finalNav: 10451111.25 },
-  all: '32ea8f3e0f215da6efbb3ffd675821bba4a919bc8bc8d2108567ed869173d92f',
+  summary: { orders: 3410, fills: 3733, commissions: 14942.55, finalNav: 10468083.14 },
+  all: 'dbada219c531c395d3ddbbe7ac5d09df68328e294bd5185e1b97c5315d5a4561',
   first: '17c3ac9c793c4ce95994d47d83b62c43f66dbf90afe2634d0e7ab499db759b9c',
-  last: '17d665e3c88ecd5ec42171b013fa484e9b7c981a4d89471d8aadbace303e1d53',
+  last: 'b2b8bae8d4c6732d5cf4ed365d39e6da04b3fd7e92e8e0c9bd8f06f79bc2adcd',
 };

@@ -1,7 +1,19 @@
 import { unreadyAgents, type UnreadyAgent } from '../../agents/index.ts';
 import { TradingState, type AgentProposal, type Alert, type DecisionRecord, type Fill, type FundConfig, type Order, type OverlayDecision } from '../../contracts/index.ts';
 import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
-import { orderFromPlan, planOrders, type AgentTargets, type OrderPlan } from '../../execution/index.ts';
+import {
+  crossFills,
+  cycleOrderId,
+  fillsOf,
+  NET_BOOK,
+  openInterest,
+  orderFromPlan,
+  planOrders,
+  workOrder,
+  type AgentTargets,
+  type OpenInterest,
+  type OrderPlan,
+} from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import { reviewFund, type FundReview } from '../../overlay/index.ts';
 import { bookFills } from '../ledger/book-fills.ts';
@@ -140,6 +152,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   const sent = s.config.fund.mode === 'autonomous' && failedGates.length === 0 ? await sendOrders(s, state, view, review, cycleId, timestamp) : NOTHING_SENT;
   commissions += sent.commissions;
   for (const f of sent.fills) fills.push(f);
+  for (const a of sent.alerts) alerts.push(a);
   timer.lap('orders');
 
   // 6. records, alerts, next state
@@ -183,10 +196,17 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
 /**
  * The cycle's order plan from the review's final targets (`FundReview.positions`): per configured
  * agent its targets (a small same-side adjustment of a held name, inside the no-trade band, keeps
- * the current weight), its holdings, and the decision price, ADV and volatility of every name
- * involved; netted across agents by the planner. Pure given its inputs.
+ * the current weight), its holdings and what its open orders will still bring (`pending`, netted),
+ * and the decision price, ADV and volatility of every name involved; netted across agents by the
+ * planner. Pure given its inputs.
  */
-export function planCycleOrders(config: FundConfig, finalTargets: FundReview['positions'], ledger: Ledger, view: MarketView): OrderPlan {
+export function planCycleOrders(
+  config: FundConfig,
+  finalTargets: FundReview['positions'],
+  ledger: Ledger,
+  view: MarketView,
+  pending?: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): OrderPlan {
   const agents: AgentTargets[] = [];
   const band = config.oms.rebalanceBandPct;
   for (const a of config.agents) {
@@ -213,12 +233,14 @@ export function planCycleOrders(config: FundConfig, finalTargets: FundReview['po
       noteMarket(market, h.symbol);
     }
     for (const sym of a.targets.keys()) noteMarket(market, sym);
+    for (const sym of pending?.get(a.agentId)?.keys() ?? []) noteMarket(market, sym);
     positions.set(a.agentId, held);
   }
   for (const [sym, px] of prices) if (!(px > 0)) prices.delete(sym);
   return planOrders({
     agents,
     positions,
+    ...(pending ? { pending } : {}),
     prices,
     adv,
     sigma,
@@ -315,40 +337,116 @@ function cycleRecords(s: CycleServices, proposals: readonly AgentProposal[], rev
 interface Sent {
   readonly orders: readonly Order[];
   readonly tradedNotional: number;
-  /** Fills that arrived on submission (live paper) and were booked, with their commissions. */
+  /** The plan's internal crosses as fills, then fills that arrived on submission (live paper), all booked. */
   readonly fills: readonly Fill[];
   readonly commissions: number;
+  /** Broker rejections, and orders the broker never answered. */
+  readonly alerts: readonly Alert[];
 }
 
-const NOTHING_SENT: Sent = { orders: [], tradedNotional: 0, fills: [], commissions: 0 };
+const NOTHING_SENT: Sent = { orders: [], tradedNotional: 0, fills: [], commissions: 0, alerts: [] };
 
 /**
- * The order step of an autonomous cycle: open orders cancelled when the reduction plan says so,
- * the plan's internal crosses booked, its orders checked and sent through the OMS (trading state
- * and NAV set first), and fills that arrive on submission (live paper) booked.
+ * The order step of an autonomous cycle: open orders cancelled when the reduction plan says so;
+ * then the plan, written whole before anything is sent (`writePlan`: the internal crosses stored
+ * as fills of both books and booked, every order stored PENDING under a client order id derived
+ * from the cycle, book, symbol and leg); then the orders checked and sent through the OMS
+ * (trading state and NAV set first), sent again within the cycle when the broker did not answer
+ * (`settle`), and fills that arrive on submission (live paper) booked. A re-run of a cycle that
+ * wrote its plan before (a killed run) plans nothing new: it sends what is left of that plan.
  */
 async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, cycleId: string, timestamp: string): Promise<Sent> {
   if (review.reductionPlan?.cancelOpenOrders) {
     for (const o of await s.journal.open()) await s.oms.cancel(o.id);
   }
-  const plan = planCycleOrders(s.config, review.positions, state.ledger, view);
-  for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
+  const written = await s.journal.planOf(cycleId);
+  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, cycleId, timestamp));
   s.omsState.current = review.tradingState;
   s.omsState.nav = state.ledger.fundNavCents() / 100;
-  const built: Order[] = [];
   let tradedNotional = 0;
-  for (const p of plan.orders) {
-    built.push(orderFromPlan(p, { id: s.ids.next('o'), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }));
-    tradedNotional += p.qty * p.decisionPrice;
-  }
-  const orders = await s.oms.submitAll(built);
+  for (const o of built) tradedNotional += o.qty * (o.decisionPrice ?? 0);
+  const orders = await s.oms.settle(await s.oms.submitAll(built, { familyOf: plannedOrderOf }));
   if (s.logger !== nullLogger) {
     for (const o of orders) s.logger.log('debug', 'order', { traceId: o.traceId, cycleId, orderId: o.id, symbol: o.symbol, side: o.side, qty: o.qty, status: o.status, agents: o.allocations.map((a) => a.agentId) });
   }
   // Live paper fills arrive on submission: book them now.
   const fills = s.journal.drainFills();
   const commissions = bookFills(state.ledger, fills, FUND_BOOK);
-  return { orders, tradedNotional, fills, commissions };
+  return { orders, tradedNotional, fills: written ? fills : [...crossed, ...fills], commissions, alerts: orderAlerts(s, orders, cycleId) };
+}
+
+/** The family of a cycle order (`<cycleId>:<book>:<symbol>:<leg>`): the planned order it is a leg or child of. */
+function plannedOrderOf(o: Order): string {
+  const i = o.id.lastIndexOf(':');
+  return i > 0 ? o.id.slice(0, i) : o.id;
+}
+
+/**
+ * Plans the cycle's orders (netting the books' open orders), works them into orders the broker
+ * takes (children under `oms.maxOrderValue`, whole-share shorts), and writes the plan with its
+ * crosses in one go; the crosses are booked in memory too. Returns the orders and cross fills.
+ */
+async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
+  const open = await openOrders(s);
+  const plan = planCycleOrders(s.config, review.positions, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined);
+  const crossed: Fill[] = [];
+  for (const c of plan.crosses) for (const f of crossFills(c, cycleId, timestamp)) crossed.push(f);
+  const orders: Order[] = [];
+  for (const p of plan.orders) {
+    const before = state.ledger.fundQty(p.symbol) + (open.bySymbol.get(p.symbol) ?? 0);
+    for (const leg of workOrder(p, before, { maxOrderValue: s.config.oms.maxOrderValue }).legs) {
+      orders.push(orderFromPlan(leg, { id: cycleOrderId(cycleId, NET_BOOK, p.symbol, leg.leg), fundId: s.config.fund.id, traceId: `${cycleId}:${p.symbol}`, at: timestamp, cycleId }));
+    }
+  }
+  await s.journal.writePlan({ cycleId, orders, crosses: plan.crosses, crossFills: crossed });
+  for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
+  return { orders, crossFills: crossed };
+}
+
+const NO_OPEN_INTEREST: OpenInterest = { byBook: new Map(), bySymbol: new Map() };
+
+/** What the fund's open orders will still bring, per book and symbol (nothing in a backtest's cycle: its orders filled or expired on the bar). */
+async function openOrders(s: CycleServices): Promise<OpenInterest> {
+  const open = await s.journal.open();
+  if (open.length === 0) return NO_OPEN_INTEREST;
+  const withFills = [];
+  for (const order of open) withFills.push({ order, fills: fillsOf(await s.journal.events(order.id)) });
+  return openInterest(withFills, FUND_BOOK);
+}
+
+/** HIGH alerts for the orders the broker rejected, and for those it never answered (reconciled at the next start). */
+function orderAlerts(s: CycleServices, orders: readonly Order[], cycleId: string): Alert[] {
+  const out: Alert[] = [];
+  const fundId = s.config.fund.id;
+  for (const o of orders) {
+    const refusal = o.status === 'REJECTED' ? o.denials.find((d) => d.code === 'BROKER_REJECTED') : undefined;
+    if (!refusal) continue;
+    const a = s.alerts.raise({
+      severity: 'HIGH',
+      category: 'TRADING',
+      title: `broker rejected ${o.side} ${o.qty} ${o.symbol}`,
+      message: `order ${o.id}: ${refusal.message}`,
+      dedupKey: `broker-rejected:${o.id}`,
+      traceId: o.traceId,
+      fundId,
+      context: { orderId: o.id, symbol: o.symbol, side: o.side, qty: o.qty },
+    });
+    if (a) out.push(a);
+  }
+  const unanswered = orders.filter((o) => o.status === 'SUBMITTED');
+  if (unanswered.length > 0) {
+    const a = s.alerts.raise({
+      severity: 'HIGH',
+      category: 'TRADING',
+      title: `${unanswered.length} order(s) got no answer from the broker`,
+      message: `${unanswered.map((o) => o.id).join(', ')}: sent again within the cycle without an answer; the next start adopts them if the broker has them and cancels them if not`,
+      dedupKey: `unanswered:${cycleId}`,
+      traceId: cycleId,
+      fundId,
+    });
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 /** Records a name's decision price, ADV and volatility once (NaN when the market does not list it). */

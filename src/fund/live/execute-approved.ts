@@ -6,6 +6,7 @@ import {
   PaperBroker,
   planOrders,
   type Broker,
+  workOrder,
   type PlannedOrder,
   type PlanSkip,
 } from '../../execution/index.ts';
@@ -73,8 +74,8 @@ export interface TradeExecution {
   readonly review: ApprovedReview | null;
 }
 
-/** The order id of an approved trade's order in `symbol` (stable across retries). */
-export const approvedOrderId = (proposalId: string, symbol: string): string => `${proposalId}:${symbol}`;
+/** The order id of an approved trade's order in `symbol` (stable across retries); legs after the first (children, the short leg) are numbered. */
+export const approvedOrderId = (proposalId: string, symbol: string, leg = 0): string => (leg === 0 ? `${proposalId}:${symbol}` : `${proposalId}:${symbol}:${leg}`);
 
 const round4 = (q: number): number => Math.round(q * QTY_SCALE) / QTY_SCALE;
 
@@ -153,7 +154,7 @@ function afterReview(t: ApprovedTrade, r: ApprovedReview, config: FundConfig): A
 }
 
 /** The fund as it stands: the state after its last cycle or execution, marked at the view's closes, and the effective trading state. */
-async function fundNow(tx: Pick<Repos, 'cycles' | 'funds'>, ctx: Pick<ExecutionContext, 'config' | 'view'>, fundId: string): Promise<{ state: FundRunState; savedAt: string | null; tradingState: TradingState }> {
+async function fundNow(tx: Pick<Repos, 'cycles' | 'funds' | 'ledger'>, ctx: Pick<ExecutionContext, 'config' | 'view'>, fundId: string): Promise<{ state: FundRunState; savedAt: string | null; tradingState: TradingState }> {
   const { state, savedAt } = await loadRunState(tx, ctx.config, ctx.view.asOf);
   state.ledger.markAll((sym) => closeOf(ctx.view, sym));
   const row = await tx.funds.get(fundId);
@@ -166,7 +167,7 @@ async function fundNow(tx: Pick<Repos, 'cycles' | 'funds'>, ctx: Pick<ExecutionC
  * What the overlay would do to an approved trade now (`reviewApprovedTrade` on the fund as it
  * stands), without executing or storing anything: the preview a PM sees when modifying a proposal.
  */
-export async function previewApproved(repos: Pick<Repos, 'cycles' | 'funds'>, ctx: Pick<ExecutionContext, 'config' | 'view' | 'clock'>, t: ApprovedTrade): Promise<ApprovedReview> {
+export async function previewApproved(repos: Pick<Repos, 'cycles' | 'funds' | 'ledger'>, ctx: Pick<ExecutionContext, 'config' | 'view' | 'clock'>, t: ApprovedTrade): Promise<ApprovedReview> {
   const { state, tradingState } = await fundNow(repos, ctx, t.fundId);
   return reviewApprovedTrade(state, { config: ctx.config, view: ctx.view, tradingState, timestamp: new Date(ctx.clock.now()).toISOString() }, t, t.review?.prior ?? null);
 }
@@ -202,16 +203,25 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
   if (review) await tx.overlayActions.insertMany([review.decision], fundId);
   if (review?.isBlocked) return { asOf: view.asOf, orders: [], fills: [], skipped: [], adopted: 0, review };
   const planned = plan(review ? afterReview(t, review, config) : t, ledger, config, view);
-  const built = planned.orders.map((p) =>
-    orderFromPlan(p, {
-      id: approvedOrderId(t.proposalId, p.symbol),
-      fundId,
-      traceId: `${t.traceId}:${p.symbol}`,
-      at,
-      ...(t.cycleId !== null ? { cycleId: t.cycleId } : {}),
-      ...(t.limitPrice !== null ? { type: 'LIMIT' as const, limitPrice: t.limitPrice } : {}),
-    }),
-  );
+  const built: Order[] = [];
+  const skipped = [...planned.skipped];
+  for (const p of planned.orders) {
+    // Worked as the cycle's orders are: children under oms.maxOrderValue, whole-share shorts.
+    const worked = workOrder(p, ledger.fundQty(p.symbol), { maxOrderValue: config.oms.maxOrderValue });
+    if (worked.legs.length === 0) skipped.push({ symbol: p.symbol, reason: { code: 'WHOLE_SHARES', message: `a short sale of ${p.qty} shares rounds to none: brokers take whole shares only`, limit: 1, actual: p.qty } });
+    for (const leg of worked.legs) {
+      built.push(
+        orderFromPlan(leg, {
+          id: approvedOrderId(t.proposalId, p.symbol, leg.leg),
+          fundId,
+          traceId: `${t.traceId}:${p.symbol}`,
+          at,
+          ...(t.cycleId !== null ? { cycleId: t.cycleId } : {}),
+          ...(t.limitPrice !== null ? { type: 'LIMIT' as const, limitPrice: t.limitPrice } : {}),
+        }),
+      );
+    }
+  }
   const journal = new StoreOrderJournal(inTransaction(tx), fundId, new Set(built.map((o) => o.id)));
   const broker = ctx.broker ?? new PaperBroker({ clock, config: config.execution, mode: 'live', initialCash: config.fund.totalCapital });
   if (broker instanceof PaperBroker) broker.setMarket(view);
@@ -261,5 +271,5 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
       state: serialiseRunState(state),
     },
   });
-  return { asOf: view.asOf, orders, fills, skipped: planned.skipped, adopted: new Set(report.adopted.map((e) => e.orderId)).size, review };
+  return { asOf: view.asOf, orders, fills, skipped, adopted: new Set(report.adopted.map((e) => e.orderId)).size, review };
 }

@@ -7,6 +7,7 @@ import { initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/bo
 import type { CycleResult } from '../cycle/run-cycle.ts';
 import type { CycleMode, FundRunState } from '../cycle/runtime.ts';
 import { Ledger, QTY_SCALE, type LedgerSnapshot } from '../ledger/ledger.ts';
+import { checkpointLedger, loadStoredLedger } from './stored-ledger.ts';
 
 /** The fund's state after a cycle, as stored with it (JSON): enough to continue from there. */
 export interface StoredRunState {
@@ -32,21 +33,37 @@ export function deserialiseRunState(s: StoredRunState): FundRunState {
 }
 
 /**
- * The state after the fund's latest completed cycle (or proposal execution, which stores the
- * state it leaves the same way), or a fresh fund (all cash) if it never ran. `savedAt` is when
- * that state was stored (null for a fresh fund).
+ * The fund's state to run from: the fund state (drawdowns, high-water marks, trading state,
+ * return histories) after its latest completed cycle (or proposal execution, which stores the
+ * state it leaves the same way), or a fresh fund's; and the books as they stand now, from the
+ * stored ledger, which every fill, cross and adjustment is booked into as it is recorded (a
+ * cycle killed half way leaves its fills there, never only in memory). A fund without a stored
+ * ledger (new, or from before it was stored) gets its books from that latest state, or opened
+ * from the config, and they are stored now. `savedAt` is when that state was stored (null for a
+ * fresh fund).
  */
 export async function loadRunState(
-  store: Pick<Repos, 'cycles'>,
+  store: Pick<Repos, 'cycles' | 'ledger'>,
   config: FundConfig,
   asOf: IsoDate,
 ): Promise<{ state: FundRunState; fromCycle: string | null; savedAt: string | null }> {
-  for (const c of await store.cycles.list(config.fund.id, 20)) {
+  const fundId = config.fund.id;
+  const stored = await loadStoredLedger(store, fundId);
+  for (const c of await store.cycles.list(fundId, 20)) {
     const saved = (c.summary as { state?: StoredRunState }).state;
-    if (c.status === 'COMPLETED' && saved) return { state: deserialiseRunState(saved), fromCycle: c.id, savedAt: c.startedAt };
+    if (c.status === 'COMPLETED' && saved) {
+      const state = deserialiseRunState(saved);
+      if (stored) state.ledger = stored;
+      else await store.ledger.init(fundId, state.ledger.snapshot(), new Date().toISOString());
+      return { state, fromCycle: c.id, savedAt: c.startedAt };
+    }
   }
-  const ledger = new Ledger();
-  openLedgerBooks(ledger, config);
+  let ledger = stored;
+  if (!ledger) {
+    ledger = new Ledger();
+    openLedgerBooks(ledger, config);
+    await store.ledger.init(fundId, ledger.snapshot(), new Date().toISOString());
+  }
   return {
     state: { ledger, fund: initialFundState(config, asOf), anchor: { month: '', fund: config.fund.totalCapital, agents: new Map() }, lastAsOf: null },
     fromCycle: null,
@@ -193,6 +210,10 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
   const { result: r, state, fundId } = x;
   const at = new Date().toISOString();
   await tx.cycles.start({ id: r.cycleId, fundId, asOf: r.asOf, mode: x.mode, inputsHash: r.outputsHash ?? '', configHash: x.configHash, startedAt: x.startedAt });
+  // A live or paper cycle booked every fill into the stored ledger as it went: the two must agree.
+  // A backtest's final state adopted as the fund's (the demo) replaces the books.
+  if (x.mode === 'backtest') await tx.ledger.replace(fundId, state.ledger.snapshot(), at);
+  else await checkpointLedger(tx, fundId, state.ledger, at);
   await tx.positions.replaceBook(fundId, ledgerPositions(state.ledger, fundId, at), at);
   await tx.nav.upsert(navPoints(state, fundId, r.asOf, x.prevNav));
   const snap = r.review.snapshot;

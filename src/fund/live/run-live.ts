@@ -5,7 +5,7 @@ import { nullBus, type EventBus } from '../../bus/index.ts';
 import { configHash, type AlertCategory, type FundConfig } from '../../contracts/index.ts';
 import { KeelError, LiveClock, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import type { TradingState } from '../../contracts/index.ts';
-import { Oms, PaperBroker, type Broker } from '../../execution/index.ts';
+import { defaultRetry, Oms, PaperBroker, type Broker, type RetryPolicy } from '../../execution/index.ts';
 import { viewAt, type MarketView } from '../../market/index.ts';
 import type { Store } from '../../store/index.ts';
 import { AlertManager, type AlertChannel } from '../alerts/alert-manager.ts';
@@ -14,6 +14,7 @@ import { runCycle, type CycleResult } from '../cycle/run-cycle.ts';
 import type { CycleServices } from '../cycle/runtime.ts';
 import { loadMarket } from '../market-loader.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
+import { reconcileWithBroker } from './broker-reconcile.ts';
 import { loadRunState, saveCycle } from './fund-store.ts';
 import { marketDataGate, marketDataWarning, type MarketRefresh } from './market-refresh.ts';
 import { registerFund } from './register.ts';
@@ -34,6 +35,8 @@ export interface LiveCycleOptions {
   readonly channels?: readonly AlertChannel[];
   /** Run as of this stored date instead of the latest. */
   readonly asOf?: string;
+  /** How broker calls of the reconciliation and the OMS are retried (default `defaultRetry()`). */
+  readonly retry?: RetryPolicy;
   /**
    * The approval desk, settled before the cycle: expiries swept, approved proposals executed on
    * this run's broker. Advisory mode: while proposals of the previous cycle wait for a decision no
@@ -139,26 +142,26 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   }
   const journal = new StoreOrderJournal(o.store, fundId);
   const omsState: { current: TradingState; nav: number } = { current: state.fund.tradingState, nav: state.ledger.fundNavCents() / 100 };
+  const retry = o.retry ?? defaultRetry();
+  const closeOf = (sym: string): number => {
+    const u = view.column(sym);
+    return u >= 0 ? view.close(u) : Number.NaN;
+  };
   const oms = new Oms({
     journal,
     broker,
     clock,
+    retry,
     config: o.config.oms,
     market: {
       tradingState: () => omsState.current,
       nav: () => omsState.nav,
-      price: (sym) => {
-        const u = view.column(sym);
-        return u >= 0 ? view.close(u) : Number.NaN;
-      },
+      price: closeOf,
       positionQty: (sym) => state.ledger.fundQty(sym),
     },
   });
-  const recovery = await oms.recover();
-  if (recovery.unknown.length > 0) {
-    const a = alerts.raise({ severity: 'HIGH', category: 'TRADING', title: 'unknown broker orders', message: `${recovery.unknown.length} order(s) at the broker that Keel did not send`, dedupKey: 'reconcile:unknown', fundId });
-    if (a) await o.store.alerts.insert(a);
-  }
+  const reconciled = await reconcileWithBroker({ store: o.store, fundId, journal, oms, broker, clock, alerts, cycleId: `${runId}-${view.asOf}`, price: closeOf, retry });
+  if (!reconciled.ok) return refuse(gates, reconciled.reason);
   const services: CycleServices = {
     config: o.config,
     configHash: hash,

@@ -25,8 +25,9 @@ export interface ExecutionDesk {
 
 /**
  * What executing one proposal did. `outcome`: EXECUTED (orders went through the OMS, some traded
- * or rest), NOT_EXECUTED (nothing traded and nothing works: every order denied, or a limit the
- * paper close did not reach expired; the proposal is CANCELLED with the reasons), BLOCKED (the
+ * or rest), NOT_EXECUTED (nothing traded and nothing works: every order denied, a limit the
+ * paper close did not reach expired, or no order at all because every name was skipped, such as a
+ * ticket below the minimum notional; the proposal is CANCELLED with the reasons), BLOCKED (the
  * overlay's review at execution blocked the book, or left nothing of the ticket: nothing was sent,
  * the proposal is REJECTED by `system:overlay`), EXPIRED (it was past its expiry: nothing was
  * sent). `isReplay`: it had executed before, and this is the stored result (nothing was sent now).
@@ -165,10 +166,13 @@ export async function executeProposal(d: ExecutionDesk, fundId: string, proposal
     if (exec.review?.isBlocked && review) return overlayRejected(tx, p, review, { asOf: exec.asOf, approvedBy, now });
     const orderIds = exec.orders.map((o) => o.id);
     const fillIds = exec.fills.map((f) => f.id);
-    // Nothing traded and nothing still working (denied, or a limit that expired unreached): not executed.
-    const allDenied = exec.orders.length > 0 && exec.fills.length === 0 && exec.orders.every((o) => o.status === 'REJECTED' || o.status === 'EXPIRED' || o.status === 'CANCELLED');
+    // Nothing traded and nothing still working (every order denied or a limit that expired unreached,
+    // or no order at all because each name was skipped, e.g. below the minimum notional): not executed.
+    const allDenied = exec.fills.length === 0 && (exec.orders.length > 0
+      ? exec.orders.every((o) => o.status === 'REJECTED' || o.status === 'EXPIRED' || o.status === 'CANCELLED')
+      : exec.skipped.length > 0);
     const lines = exec.orders.map(orderLine);
-    const skips = exec.skipped.map((s) => `${s.symbol} not traded (${s.reason.code})`);
+    const skips = exec.skipped.map((s) => `${s.symbol} not traded (${s.reason.code}: ${s.reason.message})`);
     const traded = [...lines, ...skips].join('; ') || 'nothing to trade (the book is at its targets)';
     const summary = review ? `${reviewLine(review)}; ${traded}` : traded;
     const why = allDenied ? `nothing traded: ${summary}` : summary;

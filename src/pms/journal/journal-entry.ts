@@ -4,8 +4,11 @@
  */
 import { PMS_ROLES } from '../../contracts/index.ts';
 
-/** What a journal entry records. EXECUTION (an approved proposal's orders and fills) and EXPIRY are written by the system. */
-export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE'] as const;
+/**
+ * What a journal entry records. EXECUTION (an approved proposal's orders and fills), EXPIRY and
+ * RECONCILIATION (differences between the books and the broker, adopted) are written by the system.
+ */
+export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE', 'RECONCILIATION'] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 
 /** Roles of people using the PMS (issue 8 §8): approving needs pm, the kill switch needs risk, config needs admin. */

@@ -4,9 +4,6 @@ import { json, parseRow } from './rows.ts';
 
 const COLUMNS = `1 AS version, trace_id AS "traceId", id, order_id AS "orderId", symbol, side, qty, price, commission,
   timestamp, allocations`;
-/** The same, qualified for a join with orders. */
-const F_COLUMNS = `1 AS version, f.trace_id AS "traceId", f.id, f.order_id AS "orderId", f.symbol, f.side, f.qty, f.price,
-  f.commission, f.timestamp, f.allocations`;
 
 /** A fund's fills, filtered: inclusive dates (YYYY-MM-DD, UTC) and/or some orders, newest first, at most `limit`. */
 export interface FundFillFilter {
@@ -16,18 +13,55 @@ export interface FundFillFilter {
   readonly limit: number;
 }
 
-/** Executions. Inserting a fill id twice is a no-op (broker redelivery). */
+/**
+ * What booked a fill into the books: an execution at the broker, an internal cross of the order
+ * planner between books (`orderId` names the cross), or a difference adopted from the broker at
+ * reconciliation (`orderId` names the reconciliation).
+ */
+export type FillKind = 'BROKER' | 'CROSS' | 'ADJUSTMENT';
+
+/** Where a fill belongs. The fund and cycle default to its order's (a broker fill). */
+export interface FillMeta {
+  readonly fundId?: string;
+  readonly cycleId?: string | null;
+  readonly kind?: FillKind;
+}
+
+/** A fill with what booked it. */
+export interface BookedFill {
+  readonly fill: Fill;
+  readonly kind: FillKind;
+  readonly cycleId: string | null;
+}
+
+/** Executions and every other booking of the books. Inserting a fill id twice is a no-op (broker redelivery). */
 export class FillsRepo {
   constructor(private readonly db: Db) {}
 
   /** Returns true when the fill was new. */
-  async insert(f: Fill): Promise<boolean> {
+  async insert(f: Fill, meta: FillMeta = {}): Promise<boolean> {
     const r = await this.db.query(
-      `INSERT INTO fills (id, order_id, trace_id, symbol, side, qty, price, commission, timestamp, allocations)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::jsonb) ON CONFLICT (id) DO NOTHING`,
-      [f.id, f.orderId, f.traceId, f.symbol, f.side, f.qty, f.price, f.commission, f.timestamp, json(f.allocations)],
+      `INSERT INTO fills (id, order_id, trace_id, symbol, side, qty, price, commission, timestamp, allocations, fund_id, cycle_id, kind)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::jsonb,
+         coalesce($11::text, (SELECT fund_id FROM orders WHERE id = $2)),
+         CASE WHEN $12::boolean THEN $13::text ELSE (SELECT cycle_id FROM orders WHERE id = $2) END, $14)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        f.id, f.orderId, f.traceId, f.symbol, f.side, f.qty, f.price, f.commission, f.timestamp, json(f.allocations),
+        meta.fundId ?? null, meta.cycleId !== undefined, meta.cycleId ?? null, meta.kind ?? 'BROKER',
+      ],
     );
     return r.rowCount === 1;
+  }
+
+  /** Every fill of the fund with what booked it, oldest first (timestamp, then id); optionally of one cycle or kind. */
+  async listBooked(fundId: string, f: { readonly cycleId?: string; readonly kind?: FillKind } = {}): Promise<BookedFill[]> {
+    const r = await this.db.query<Record<string, unknown> & { kind: FillKind; cycleId: string | null }>(
+      `SELECT ${COLUMNS}, kind, cycle_id AS "cycleId" FROM fills WHERE fund_id = $1
+         AND ($2::text IS NULL OR cycle_id = $2) AND ($3::text IS NULL OR kind = $3) ORDER BY timestamp, id`,
+      [fundId, f.cycleId ?? null, f.kind ?? null],
+    );
+    return r.rows.map((row) => ({ fill: parseRow(Fill, row, 'fills'), kind: row.kind, cycleId: row.cycleId }));
   }
 
   async listByOrder(orderId: string): Promise<Fill[]> {
@@ -35,13 +69,13 @@ export class FillsRepo {
     return r.rows.map((row) => parseRow(Fill, row, 'fills'));
   }
 
-  /** Fills of the fund's orders, newest first (timestamp, then id), filtered. */
+  /** Fills of the fund (its orders', its crosses', its reconciliations'), newest first (timestamp, then id), filtered. */
   async listForFund(fundId: string, f: FundFillFilter): Promise<Fill[]> {
     const r = await this.db.query(
-      `SELECT ${F_COLUMNS} FROM fills f JOIN orders o ON o.id = f.order_id WHERE o.fund_id = $1
-         AND ($2::date IS NULL OR f.timestamp >= $2::date) AND ($3::date IS NULL OR f.timestamp < $3::date + 1)
-         AND ($5::text[] IS NULL OR f.order_id = ANY($5::text[]))
-       ORDER BY f.timestamp DESC, f.id DESC LIMIT $4`,
+      `SELECT ${COLUMNS} FROM fills WHERE fund_id = $1
+         AND ($2::date IS NULL OR timestamp >= $2::date) AND ($3::date IS NULL OR timestamp < $3::date + 1)
+         AND ($5::text[] IS NULL OR order_id = ANY($5::text[]))
+       ORDER BY timestamp DESC, id DESC LIMIT $4`,
       [fundId, f.from ?? null, f.to ?? null, f.limit, f.orderIds ? [...f.orderIds] : null],
     );
     return r.rows.map((row) => parseRow(Fill, row, 'fills'));

@@ -141,8 +141,15 @@ export class FakeAlpaca {
     if (method === 'GET' && url.pathname === '/v2/orders') {
       const status = url.searchParams.get('status') ?? 'open';
       const open = (o: FakeOrder) => !['filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day'].includes(o.status);
-      const list = [...this.orders.values()].filter((o) => status === 'all' || (status === 'open' ? open(o) : !open(o)));
-      return this.send(res, 200, list);
+      // Alpaca: `after`/`until` compare submitted_at (exclusive), `direction` asc|desc (default desc), `limit` ≤ 500 (default 50).
+      const after = url.searchParams.get('after');
+      const limit = Math.min(500, Number(url.searchParams.get('limit') ?? 50));
+      const asc = url.searchParams.get('direction') === 'asc';
+      const list = [...this.orders.values()]
+        .filter((o) => status === 'all' || (status === 'open' ? open(o) : !open(o)))
+        .filter((o) => after === null || Date.parse(o.submitted_at) > Date.parse(after))
+        .sort((a, b) => (Date.parse(a.submitted_at) - Date.parse(b.submitted_at)) * (asc ? 1 : -1));
+      return this.send(res, 200, list.slice(0, limit));
     }
     const m = /^\/v2\/orders\/([^/]+)$/.exec(url.pathname);
     if (m) {

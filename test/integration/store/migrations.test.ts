@@ -4,8 +4,8 @@ import { loadMigrations, migrate, type Store } from '../../../src/store/index.ts
 import { DRIVERS } from './drivers.ts';
 
 const EXPECTED_TABLES = [
-  'agents', 'alerts', 'audit_head', 'audit_log', 'backtests', 'bars', 'briefings', 'cash_ledger', 'config_versions',
-  'cycles', 'data_quality', 'decisions', 'fills', 'fundamentals', 'funds', 'instruments', 'journal', 'macro_series',
+  'agents', 'alerts', 'audit_head', 'audit_log', 'backtests', 'bars', 'briefings', 'broker_reconciliations', 'cash_ledger', 'config_versions',
+  'cycles', 'data_quality', 'decisions', 'fills', 'fundamentals', 'funds', 'instruments', 'journal', 'ledger_books', 'ledger_holdings', 'macro_series',
   'nav_history', 'order_events', 'orders', 'overlay_actions', 'positions', 'proposals', 'risk_actions',
   'risk_snapshots', 'schema_migrations', 'signals', 'stress_results', 'users',
 ];

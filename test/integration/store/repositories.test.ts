@@ -108,6 +108,29 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect((await store.cash.list('F1', 'mom'))[0]).toMatchObject({ kind: 'DEPOSIT', amountCents: 100_000_000_000 });
     });
 
+    it('keeps the stored ledger exact: books in opening order, holdings by symbol, NaN marks, flat holdings removed', async () => {
+      const book = (agentId: string, cash: number, holdings: { symbol: string; qty4: number; costCents: number; mark: number }[]) =>
+        ({ agentId, initialCents: 1_000_000_000_00, cashCents: cash, realizedCents: -7, feesCents: 3, adjustmentsCents: 0, holdings });
+      const ledger = { books: [book('zeta', 99_000_000_000_01, [{ symbol: 'MSFT', qty4: -505_000, costCents: -2_000_000_00, mark: Number.NaN }]), book('alpha', 5, [])] };
+      expect(await store.ledger.has('L1')).toBe(false);
+      expect(await store.ledger.init('L1', ledger, T0)).toBe(true);
+      expect(await store.ledger.init('L1', { books: [] }, T0)).toBe(false);
+      const back = await store.ledger.load('L1');
+      expect(back?.books.map((b) => b.agentId)).toEqual(['zeta', 'alpha']);
+      expect(back?.books[0]?.cashCents).toBe(99_000_000_000_01);
+      expect(back?.books[0]?.holdings[0]?.mark).toBeNaN();
+      expect(back?.books[0]?.holdings[0]).toMatchObject({ symbol: 'MSFT', qty4: -505_000, costCents: -2_000_000_00 });
+      // an entry in AAPL: alpha buys, a new book opens after the others; zeta's MSFT is not touched
+      const touched = await store.ledger.books('L1', ['alpha', 'new'], 'AAPL');
+      expect(touched.map((b) => b.agentId)).toEqual(['alpha']);
+      await store.ledger.saveBooks('L1', [book('alpha', 4, [{ symbol: 'AAPL', qty4: 10_000, costCents: 19_000, mark: 190 }]), book('new', 0, [])], 'AAPL', T1);
+      const after = await store.ledger.load('L1');
+      expect(after?.books.map((b) => [b.agentId, b.cashCents, b.holdings.map((h) => h.symbol)])).toEqual([['zeta', 99_000_000_000_01, ['MSFT']], ['alpha', 4, ['AAPL']], ['new', 0, []]]);
+      await store.ledger.saveBooks('L1', [book('alpha', 19_004, [])], 'AAPL', T1); // sold flat
+      expect((await store.ledger.load('L1'))?.books[1]?.holdings).toEqual([]);
+      expect(await store.ledger.load('L2')).toBeNull();
+    });
+
     it('stores NAV to the cent', async () => {
       const p = { fundId: 'F1', agentId: '', date: '2024-06-03', nav: 9_999_999_999.99, cash: 1234567.89,
         grossExposure: 1.5e9, netExposure: -2.5e8, highWaterMark: 10_000_000_000, dailyReturn: null, drawdown: -1e-12 };

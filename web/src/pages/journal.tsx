@@ -5,7 +5,7 @@ import type { JournalEntry } from '../api/types.ts';
 import { Async, Badge, Button, Card, ConfirmDialog, PageHead, Table, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
-const KINDS = ['', 'APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE'];
+const KINDS = ['', 'APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE', 'RECONCILIATION'];
 
 /** Search the decision journal (full text and filters); add a note. */
 export function JournalPage() {
