@@ -184,16 +184,20 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     expect(w.errors).toEqual([]);
   });
 
-  it('runs a short backtest and shows its equity chart and tear sheet', async (ctx) => {
+  it('runs a short backtest with the overlay-off comparison and shows its equity chart, tear sheet, binding constraints and comparison', async (ctx) => {
     if (!(await served('GET', `/v1/funds/${FUND_ID}/backtests`))) ctx.skip();
     const d = fx.dates;
     await open('backtests');
     await page.locator('input[name=from]').fill(d[d.length - 6] ?? '');
     await page.locator('input[name=to]').fill(d[d.length - 1] ?? '');
+    await page.locator('input[name=compare]').check();
     await page.getByTestId('start-backtest').click();
     const chart = page.getByTestId('backtest-equity-chart');
     await chart.locator('canvas').waitFor({ timeout: 110_000 });
     await expect(page.getByTestId('tear-sheet').textContent()).resolves.toContain('Sharpe');
+    await expect(page.getByTestId('binding-constraints').textContent()).resolves.toContain('Gross removed');
+    await expect(page.getByTestId('backtest-comparison').textContent()).resolves.toContain('overlay-off');
+    await page.getByTestId('backtest-comparison-chart').locator('canvas').waitFor({ timeout: 10_000 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SHOTS, 'flow-4-backtest-done.png'), fullPage: true });
     expect(w.errors).toEqual([]);

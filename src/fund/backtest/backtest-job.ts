@@ -5,9 +5,13 @@ import type { CycleResult } from '../cycle/run-cycle.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
 import { loadMarket, type LoadedMarket } from '../market-loader.ts';
 import { runBacktest, type BacktestResult } from './backtest.ts';
+import { compareBacktests, comparisonChecks, type BacktestComparison, type CompareSpec } from './compare.ts';
 
-/** What is stored as a backtest's results (the full result less the kept cycles). */
-export type BacktestSummary = Omit<BacktestResult, 'lastCycles'>;
+/**
+ * What is stored as a backtest's results (the full result less the kept cycles), with the
+ * comparison run beside it when one was asked for (`keel backtest --compare overlay-off`).
+ */
+export type BacktestSummary = Omit<BacktestResult, 'lastCycles'> & { comparison?: BacktestComparison };
 
 export interface StoredBacktestOptions {
   readonly id?: string;
@@ -15,7 +19,13 @@ export interface StoredBacktestOptions {
   readonly from: IsoDate;
   readonly to: IsoDate;
   readonly agents?: readonly string[];
+  /**
+   * Run the same backtest again, on the same market, with these overlay rules off, and store the
+   * comparison with it. Progress: `onProgress` for the backtest, then `onCompareProgress`.
+   */
+  readonly compare?: CompareSpec;
   readonly onProgress?: (done: number, total: number) => void;
+  readonly onCompareProgress?: (done: number, total: number) => void;
   readonly logger?: Logger;
   /** A market already loaded (the demo reuses its panel); default: loaded from the store. */
   readonly market?: LoadedMarket;
@@ -51,13 +61,22 @@ export async function persistCycleRecords(tx: Repos, fundId: string, r: CycleRes
  * of the last cycles are stored too, so the journal and dashboard can show them.
  */
 export async function runStoredBacktest(store: Store, o: StoredBacktestOptions): Promise<{ id: string; result: BacktestSummary }> {
-  const params = { from: o.from, to: o.to, agents: o.agents ?? null, configHash: hashOf(o.config) };
+  // checked before anything runs: an unknown rule name fails at once
+  const variant = o.compare ? comparisonChecks(o.compare) : null;
+  const params = { from: o.from, to: o.to, agents: o.agents ?? null, configHash: hashOf(o.config), ...(variant ? { compare: { label: variant.label, disabled: variant.disabled } } : {}) };
   const id = o.id ?? backtestId(o.from, o.to, params, Date.now());
   const at = () => new Date().toISOString();
   await store.backtests.create({ id, fundId: o.config.fund.id, params, createdAt: at() });
   await store.backtests.update(id, { status: 'RUNNING', progress: 0, at: at() });
   let lastPct = -1;
   let chain: Promise<unknown> = Promise.resolve();
+  // the row's progress in [0, 1], written at most 50 times
+  const progress = (f: number): void => {
+    const pct = Math.floor(f * 50);
+    if (pct === lastPct) return;
+    lastPct = pct;
+    chain = chain.then(() => store.backtests.update(id, { progress: f, at: at() }));
+  };
   try {
     const market = o.market ?? (await loadMarket(store, { to: o.to }));
     const result = await runBacktest({
@@ -72,15 +91,32 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
       ...(o.onCycle ? { onCycle: o.onCycle } : {}),
       onProgress: (done, total) => {
         o.onProgress?.(done, total);
-        const pct = Math.floor((done / total) * 50);
-        if (pct !== lastPct) {
-          lastPct = pct;
-          chain = chain.then(() => store.backtests.update(id, { progress: done / total, at: at() }));
-        }
+        progress(variant ? done / total / 2 : done / total);
       },
     });
+    const { lastCycles, ...base } = result;
+    let summary: BacktestSummary = base;
+    if (variant) {
+      // the same agents on the same market (one load), with the rules off; its records are not kept
+      const other = await runBacktest({
+        id: `${id}~off`,
+        config: o.config,
+        panel: market.panel,
+        from: o.from,
+        to: o.to,
+        keepLastCycles: 0,
+        checks: variant.checks,
+        ...(o.agents ? { agents: o.agents } : {}),
+        ...(o.logger ? { logger: o.logger } : {}),
+        onProgress: (done, total) => {
+          o.onCompareProgress?.(done, total);
+          progress(0.5 + done / total / 2);
+        },
+      });
+      const { lastCycles: _none, ...off } = other;
+      summary = { ...base, comparison: compareBacktests(base, off, variant.label, variant.disabled) };
+    }
     await chain;
-    const { lastCycles, ...summary } = result;
     await store.transaction(async (tx) => {
       // A backtest's records are kept under its own scope, apart from the live fund's history.
       if (o.persistRecords !== false) for (const c of lastCycles) await persistCycleRecords(tx, backtestScope(o.config.fund.id, id), c);

@@ -2,16 +2,18 @@ import { createRoster } from '../../agents/index.ts';
 import { nullBus } from '../../bus/index.ts';
 import { configHash, type FundConfig, type OverlayAction, type TradingState } from '../../contracts/index.ts';
 import { SequentialIds, SimClock, ValidationError, dateToMs, nullLogger, type IsoDate, type Logger } from '../../core/index.ts';
-import { Oms, PaperBroker } from '../../execution/index.ts';
+import { Oms, PaperBroker, type PaperFill } from '../../execution/index.ts';
 import { viewAt, type Panel } from '../../market/index.ts';
-import { rearmFund, weekdaysSince } from '../../overlay/index.ts';
+import { rearmFund, weekdaysSince, type OverlayCheck } from '../../overlay/index.ts';
 import { AlertManager } from '../alerts/alert-manager.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks } from '../cycle/books.ts';
 import { TappedJournal } from '../cycle/fill-tap.ts';
 import { runCycle, type CycleResult, type CycleStep } from '../cycle/run-cycle.ts';
 import type { CycleServices, FundRunState } from '../cycle/runtime.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { BindingTally, type BindingSummary } from './binding-tally.ts';
 import { tearSheet, type TearSheet } from './tear-sheet.ts';
+import { oneWayAnnual, TradingTally } from './trading-tally.ts';
 
 export interface BacktestOptions {
   readonly id: string;
@@ -31,6 +33,8 @@ export interface BacktestOptions {
   readonly logger?: Logger;
   /** Keep every cycle's decision inputs (replay tests). */
   readonly captureInputs?: boolean;
+  /** The overlay's checks; default every check. A comparison run switches some off (compare.ts). */
+  readonly checks?: readonly OverlayCheck[];
 }
 
 export interface EquityPoint {
@@ -38,12 +42,30 @@ export interface EquityPoint {
   nav: number;
 }
 
+/** Trading of a book over a backtest: one-way turnover (annualised) and what trading cost, dollars. */
+export interface BookTradingResult {
+  /** Σ |Δ shares| × mark over the days (buys plus sells), dollars. */
+  tradedNotional: number;
+  /** Mean gross exposure per day, dollars. */
+  meanGross: number;
+  /** One-way turnover per unit of gross, annualised: traded / 2 / Σ daily gross × 252 (a book replaced once a year: 1×). */
+  oneWayPerGross: number;
+  /** Commissions paid, dollars (the ledger's fees). */
+  commissions: number;
+  /** Modelled slippage and impact paid against the bar's open, dollars. */
+  slippage: number;
+}
+
 export interface AgentBacktestResult {
   id: string;
   strategy: string;
   allocatedCapital: number;
+  /** Daily NAV after costs (the ledger's), dollars. */
   equity: number[];
+  /** Daily NAV gross of costs: NAV + commissions + slippage paid so far, dollars. */
+  equityGross: number[];
   tearSheet: TearSheet;
+  trading: BookTradingResult;
   /** Mean and max use of the VaR budget (component VaR / budget). */
   varBudgetUsedMean: number;
   varBudgetUsedMax: number;
@@ -57,8 +79,12 @@ export interface BacktestResult {
   days: number;
   dates: IsoDate[];
   configHash: string;
-  fund: { equity: number[]; drawdown: number[]; tearSheet: TearSheet; benchmark: TearSheet | null };
+  /** `equity` after costs, `equityGross` gross of costs (NAV + commissions + slippage paid so far), dollars per day. */
+  fund: { equity: number[]; equityGross: number[]; drawdown: number[]; tearSheet: TearSheet; benchmark: TearSheet | null };
   agents: AgentBacktestResult[];
+  /** What each rule removed from the proposals (gross and fund VaR), per day on average: docs/overlay.md "Binding constraints". */
+  binding: BindingSummary;
+  /** Overlay reasons per rule (counts of reasons, not effects: see `binding`). */
   overlayActionsByRule: Record<string, number>;
   overlayActions: Record<OverlayAction, number>;
   killSwitchEvents: { date: IsoDate; state: string; triggers: string[]; cause: string }[];
@@ -68,8 +94,14 @@ export interface BacktestResult {
    */
   unready: { agentId: string; reason: string; from: IsoDate; days: number }[];
   rearms: { date: IsoDate; who: string; why: string }[];
-  turnover: { tradedNotional: number; annualisedTurnover: number };
-  costs: { commissions: number; orders: number; fills: number };
+  /**
+   * `tradedNotional` and `annualisedTurnover`: the orders sent (buys plus sells) per mean NAV a year;
+   * `oneWay` and `oneWayPerGross`: the fund's net position changes (crosses between agents net out),
+   * one way, per mean NAV and per mean gross a year; `meanGross` dollars.
+   */
+  turnover: { tradedNotional: number; annualisedTurnover: number; oneWay: number; oneWayPerGross: number; meanGross: number };
+  /** Commissions and modelled slippage / impact (fill price against the bar's open), dollars. */
+  costs: { commissions: number; slippage: number; orders: number; fills: number };
   ledgerReconciled: boolean;
   performance: { durationMs: number; cyclesPerSecond: number; stepMs: Record<CycleStep, number> };
   lastCycles: CycleResult[];
@@ -105,6 +137,10 @@ class BacktestTally {
   readonly byRule: Record<string, number> = {};
   readonly killSwitchEvents: BacktestResult['killSwitchEvents'] = [];
   readonly unready = new Map<string, BacktestResult['unready'][number]>();
+  readonly trading = new TradingTally();
+  readonly binding = new BindingTally();
+  readonly fundEquityGross: number[] = [];
+  readonly agentEquityGross: Map<string, number[]>;
   readonly stepMs: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
   traded = 0;
   commissions = 0;
@@ -113,14 +149,25 @@ class BacktestTally {
 
   constructor(config: FundConfig) {
     this.agentEquity = new Map(config.agents.map((a) => [a.id, []]));
+    this.agentEquityGross = new Map(config.agents.map((a) => [a.id, []]));
     this.budgetUse = new Map(config.agents.map((a) => [a.id, []]));
     this.actionsByAgent = new Map(config.agents.map((a) => [a.id, emptyActions()]));
   }
 
-  add(r: CycleResult, config: FundConfig): void {
+  /** One cycle: its result, the ledger after it and every paper fill so far. */
+  add(r: CycleResult, config: FundConfig, ledger: Ledger, paper: readonly PaperFill[]): void {
     this.dates.push(r.asOf);
     this.fundEquity.push(r.nav.fund);
     for (const a of config.agents) this.agentEquity.get(a.id)?.push(r.nav.agents[a.id] ?? 0);
+    this.trading.addDay(ledger, r.fills, paper);
+    let fees = 0;
+    for (const id of ledger.agentIds()) fees += ledger.book(id).feesCents;
+    this.fundEquityGross.push(r.nav.fund + fees / 100 + this.trading.fundTotals().slippage);
+    for (const a of config.agents) {
+      const gross = (r.nav.agents[a.id] ?? 0) + (ledger.has(a.id) ? ledger.book(a.id).feesCents / 100 : 0) + this.trading.slippageOf(a.id);
+      this.agentEquityGross.get(a.id)?.push(gross);
+    }
+    this.binding.add(r.asOf, r.review.bindingConstraints, r.decisions.length);
     for (const [id, b] of Object.entries(r.review.snapshot.budgets)) this.budgetUse.get(id)?.push(b.used);
     for (const d of r.decisions) {
       this.overlayActions[d.action]++;
@@ -188,6 +235,7 @@ export function backtestServices(
     omsState,
     captureInputs: o.captureInputs ?? false,
     quality: new Map(),
+    ...(o.checks ? { overlayChecks: o.checks } : {}),
   };
   const setPrices = (f: (s: string) => number): void => {
     priceView = f;
@@ -253,7 +301,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     services.captureInputs = (o.captureInputs ?? false) || k >= rows.length - keep;
     const r = await runCycle(services, state, view);
     journal.compact();
-    tally.add(r, config);
+    tally.add(r, config, ledger, broker.fills());
     if (ledger.reconcile() !== null) reconciled = false;
     if (k >= rows.length - keep) lastCycles.push(r);
     o.onCycle?.(r, state);
@@ -265,12 +313,21 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const agentResults: AgentBacktestResult[] = config.agents.map((a) => {
     const eq = agentEquity.get(a.id) ?? [];
     const use = budgetUse.get(a.id) ?? [];
+    const t = tally.trading.book(a.id);
     return {
       id: a.id,
       strategy: a.strategy,
       allocatedCapital: a.allocatedCapital,
       equity: eq,
+      equityGross: tally.agentEquityGross.get(a.id) ?? [],
       tearSheet: tearSheet(returnsOf(eq)),
+      trading: {
+        tradedNotional: t.traded,
+        meanGross: t.grossDays / Math.max(1, dates.length),
+        oneWayPerGross: oneWayAnnual(t.traded, t.grossDays),
+        commissions: ledger.has(a.id) ? ledger.book(a.id).feesCents / 100 : 0,
+        slippage: t.slippage,
+      },
       varBudgetUsedMean: use.length > 0 ? use.reduce((x, y) => x + y, 0) / use.length : 0,
       varBudgetUsedMax: use.length > 0 ? Math.max(...use) : 0,
       overlayActions: actionsByAgent.get(a.id) ?? emptyActions(),
@@ -280,7 +337,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const bench = o.panel.reference.get('market');
   const benchReturns = bench ? returnsOf(rows.map((t) => bench[t] ?? Number.NaN)) : null;
   const benchOk = benchReturns !== null && benchReturns.every(Number.isFinite);
-  const avgNav = fundEquity.reduce((x, y) => x + y, 0) / Math.max(1, fundEquity.length);
+  const navDays = fundEquity.reduce((x, y) => x + y, 0);
+  const avgNav = navDays / Math.max(1, fundEquity.length);
+  const fundTrading = tally.trading.fundTotals();
   return {
     id: o.id,
     from: dates[0] ?? o.from,
@@ -290,18 +349,26 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     configHash: services.configHash,
     fund: {
       equity: fundEquity,
+      equityGross: tally.fundEquityGross,
       drawdown: drawdowns(fundEquity),
       tearSheet: tearSheet(fundReturns, benchOk ? (benchReturns ?? undefined) : undefined, trials),
       benchmark: benchOk && benchReturns ? tearSheet(benchReturns) : null,
     },
     agents: agentResults,
+    binding: tally.binding.summary(),
     overlayActionsByRule: byRule,
     overlayActions,
     killSwitchEvents,
     unready: [...tally.unready.values()],
     rearms,
-    turnover: { tradedNotional: traded, annualisedTurnover: avgNav > 0 ? (traded / avgNav) * (252 / Math.max(1, dates.length)) : 0 },
-    costs: { commissions, orders, fills },
+    turnover: {
+      tradedNotional: traded,
+      annualisedTurnover: avgNav > 0 ? (traded / avgNav) * (252 / Math.max(1, dates.length)) : 0,
+      oneWay: oneWayAnnual(fundTrading.traded, navDays),
+      oneWayPerGross: oneWayAnnual(fundTrading.traded, fundTrading.grossDays),
+      meanGross: fundTrading.grossDays / Math.max(1, dates.length),
+    },
+    costs: { commissions, slippage: fundTrading.slippage, orders, fills },
     ledgerReconciled: reconciled,
     performance: { durationMs, cyclesPerSecond: (dates.length * 1000) / durationMs, stepMs },
     lastCycles,

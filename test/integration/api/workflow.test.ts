@@ -415,7 +415,22 @@ describe('API endpoints', () => {
     expect(list.body.backtests.map((b: { id: string }) => b.id)).not.toContain('bt-b-seed');
     expect((await get('viewerA', '/v1/funds/fund-a/backtests/bt-b-seed')).status).toBe(404);
     expect((await send('pmA', 'POST', '/v1/funds/fund-a/backtests', { from: '2018-09-03', to: '2018-10-01', agents: ['ghost'] })).body.details.field).toBe('body.agents');
-  }, 90_000);
+    // with a comparison: the detail carries the binding constraints and the comparison run's results
+    const cmp = await send('pmA', 'POST', '/v1/funds/fund-a/backtests', { from: '2018-09-03', to: '2018-10-01', agents: ['momentum'], compare: 'overlay-off' });
+    expect(cmp.status).toBe(202);
+    for (let i = 0; i < 240; i++) {
+      bt = (await get('viewerA', `/v1/funds/fund-a/backtests/${cmp.body.id as string}`)).body.backtest;
+      if (bt.status === 'COMPLETED' || bt.status === 'FAILED') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(bt.status).toBe('COMPLETED');
+    expect(bt.results.binding.days).toBe(bt.results.days);
+    expect(bt.results.comparison).toMatchObject({ label: 'overlay-off', disabled: expect.arrayContaining(['correlation_monitor', 'graduated_drawdown']) });
+    expect(bt.results.comparison.variant.fund.equityGross).toHaveLength(bt.results.days);
+    const unknown = await send('pmA', 'POST', '/v1/funds/fund-a/backtests', { from: '2018-09-03', to: '2018-10-01', without: ['nope'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details.field).toBe('body.without');
+  }, 180_000);
 
   it('an expired proposal cannot be approved (409), and shows its expiry', async () => {
     const t = await send('pmA', 'POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[4], side: 'SELL', notional: 10_000, rationale: 'trim' });

@@ -75,9 +75,25 @@ export interface TearSheet {
   days: number; totalReturn: number; annualReturn: number; annualVolatility: number; sharpe: number; sortino: number; calmar: number; maxDrawdown: number;
   dailyVaR95: number; dailyCVaR95: number; tailRatio: number; stability: number; alpha: number | null; beta: number | null; informationRatio: number | null; deflatedSharpe: number | null; trials: number;
 }
+/** What each overlay rule removed from the proposals, per day on average (docs/overlay.md "Binding constraints"). */
+export interface BindingSummary {
+  days: number; agentDays: number; proposedGross: number; finalGross: number; proposedVar: number; finalVar: number;
+  rules: { rule: string; policy: boolean; gross: number; grossPct: number; var: number; varPct: number; agentDays: number; agentDaysPct: number; firstDate: string; lastDate: string }[];
+}
+export interface NavStats { totalReturn: number; annualReturn: number; annualVolatility: number; sharpe: number; maxDrawdown: number; worst20d: number | null }
+export interface CompareSide { gross: NavStats; net: NavStats; turnover: { oneWay: number; oneWayPerGross: number }; costs: { commissions: number; slippage: number; total: number; ofGrossPnl: number | null } }
+export interface Kept { returnKept: number | null; sharpeKept: number | null; drawdownReduction: number | null; worst20dReduction: number | null }
+/** The backtest beside the same backtest with some overlay rules off (keel backtest --compare overlay-off). */
+export interface BacktestComparison {
+  label: string; disabled: string[]; on: CompareSide; off: CompareSide; kept: { gross: Kept; net: Kept };
+  variant: { fund: { equity: number[]; equityGross: number[] }; binding: BindingSummary };
+}
 export interface BacktestResults {
   id: string; from: string; to: string; days: number; dates: string[];
   fund: { equity: number[]; drawdown: number[]; tearSheet: TearSheet; benchmark: TearSheet | null };
+  /** Absent in backtests stored before the binding report existed. */
+  binding?: BindingSummary;
+  comparison?: BacktestComparison;
   agents: { id: string; strategy: string; allocatedCapital: number; equity: number[]; tearSheet: TearSheet; varBudgetUsedMean: number; varBudgetUsedMax: number; overlayActions: Record<string, number> }[];
   overlayActions: Record<string, number>; killSwitchEvents: { date: string; state: string; triggers: string[]; cause: string }[];
   turnover: { tradedNotional: number; annualisedTurnover: number }; costs: { commissions: number; orders: number; fills: number };

@@ -7,6 +7,7 @@ import { lineOption } from '../charts/options.ts';
 import { Async, Button, Card, EmptyState, Grid, PageHead, ProgressBar, StatusBadge, Table, money, num, pct, time } from '../design/index.ts';
 import { palette } from '../design/tokens.ts';
 import { can, useSession } from '../session.ts';
+import { BindingCard, ComparisonCard } from './backtest-compare.tsx';
 
 const RUNNING = new Set(['QUEUED', 'RUNNING']);
 
@@ -81,12 +82,13 @@ function StartForm(p: { initial: BacktestRow['params'] | null; onStarted: (id: s
   const [from, setFrom] = useState(p.initial?.from ?? '');
   const [to, setTo] = useState(p.initial?.to ?? '');
   const [picked, setPicked] = useState<string[]>([]);
+  const [compare, setCompare] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const start = () => {
     setBusy(true);
     setError(null);
-    post<{ id: string; status: string }>(`${base}/backtests`, { from, to, ...(picked.length > 0 ? { agents: picked } : {}) })
+    post<{ id: string; status: string }>(`${base}/backtests`, { from, to, ...(picked.length > 0 ? { agents: picked } : {}), ...(compare ? { compare: 'overlay-off' } : {}) })
       .then((r) => p.onStarted(r.id))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
       .finally(() => setBusy(false));
@@ -119,6 +121,10 @@ function StartForm(p: { initial: BacktestRow['params'] | null; onStarted: (id: s
           ))}
         </div>
       </div>
+      <label className="row" style={{ gap: 4, marginBottom: 8 }} title="run it again with the overlay's policy rules off (budgets, caps and kill switches stay) and show both">
+        <input type="checkbox" name="compare" checked={compare} onChange={(e) => setCompare(e.target.checked)} />
+        Compare with the overlay's policy rules off
+      </label>
       {error !== null ? <div className="state-error" style={{ marginBottom: 8 }}>{error}</div> : null}
       <Button type="submit" variant="primary" disabled={busy || from === '' || to === '' || from > to} data-testid="start-backtest">
         {busy ? 'Starting…' : 'Start backtest'}
@@ -223,6 +229,12 @@ function Results(p: { r: BacktestResults }) {
           />
         </Card>
       </Grid>
+      {r.binding ? (
+        <Grid>
+          <BindingCard b={r.binding} />
+        </Grid>
+      ) : null}
+      {r.comparison ? <ComparisonCard c={r.comparison} dates={r.dates} equity={r.fund.equity} /> : null}
     </>
   );
 }
