@@ -45,7 +45,6 @@ interface Share {
 }
 
 interface Acc {
-  readonly agentId: string;
   readonly rule: string;
   gross: number;
   alpha: number;
@@ -68,15 +67,8 @@ export function bindingReport(reviewed: readonly Reviewed[], finalBook: Float64A
   let proposedGross = 0;
   let finalGross = 0;
   for (const r of reviewed) {
-    const a = r.original;
-    for (let i = 0; i < a.names.length; i++) {
-      const p = (a.proposedW[i] ?? 0) * a.capital;
-      const f = (r.baseFinal[i] ?? 0) * r.postScale * a.capital;
-      const u = a.idx[i] ?? 0;
-      delta[u] = (delta[u] ?? 0) + p - f;
-      proposedGross += Math.abs(p);
-      finalGross += Math.abs(f);
-    }
+    proposedGross += addChange(r, delta);
+    finalGross += grossOf(r);
   }
   const scratch = riskScratch(model);
   const va = portfolioVariance(model, finalBook, scratch, true);
@@ -86,64 +78,125 @@ export function bindingReport(reviewed: readonly Reviewed[], finalBook: Float64A
   let vb = 0;
   for (let u = 0; u < N; u++) vb += (delta[u] ?? 0) * (sxFinal[u] ?? 0);
   const { i0, i1 } = lineIntegrals(va, vb, vc);
-  const accs = new Map<string, Acc>();
-  const add = (agentId: string, rules: readonly Share[], u: number, dollars: number, gross: number): void => {
-    for (const { rule, share } of rules) {
-      const key = `${agentId}\u0000${rule}`;
-      let acc = accs.get(key);
-      if (!acc) {
-        acc = { agentId, rule, gross: 0, alpha: 0, beta: 0 };
-        accs.set(key, acc);
-      }
-      acc.gross += gross * share;
-      acc.alpha += dollars * share * (sxFinal[u] ?? 0);
-      acc.beta += dollars * share * (sxDelta[u] ?? 0);
-    }
-  };
-  for (const r of reviewed) {
-    const a = r.original;
-    const C = a.capital;
-    if (r.blocked) {
-      const blockers = equal(r.results.filter((x) => x.block).map((x) => x.check));
-      const rules = blockers.length > 0 ? blockers : [{ rule: 'committee.malformed_proposal', share: 1 }];
-      for (let i = 0; i < a.names.length; i++) {
-        const p = (a.proposedW[i] ?? 0) * C;
-        const f = (r.baseFinal[i] ?? 0) * r.postScale * C;
-        if (p !== f) add(a.agentId, rules, a.idx[i] ?? 0, p - f, Math.abs(p) - Math.abs(f));
-      }
-      continue;
-    }
-    const s = r.combined.scale;
-    const q = r.postScale;
-    const bookRules = s < 1 ? bookScaleShares(r.results) : [];
-    const postRules = q < 1 ? postShares(r.postSteps, q) : [];
-    for (let i = 0; i < a.names.length; i++) {
-      const p = (a.proposedW[i] ?? 0) * C;
-      if (p === 0) continue;
-      const u = a.idx[i] ?? 0;
-      const sign = Math.sign(p);
-      const name = a.names[i] ?? '';
-      if (r.combined.removed[i] === 1) {
-        add(a.agentId, equal(r.results.filter((x) => x.removed.includes(name)).map((x) => x.check)), u, p, Math.abs(p));
-        continue;
-      }
-      // in weights, as the committee computes them (applyCombined), then dollars
-      const pw = Math.abs(a.proposedW[i] ?? 0);
-      const cap = r.combined.caps[i] ?? Number.POSITIVE_INFINITY;
-      const scaled = pw * s;
-      const m = Math.min(scaled, cap);
-      if (s < 1) add(a.agentId, bookRules, u, sign * (pw - scaled) * C, (pw - scaled) * C);
-      if (cap < scaled) add(a.agentId, capShares(r.results, name, cap), u, sign * (scaled - m) * C, (scaled - m) * C);
-      if (q < 1 && m > 0) add(a.agentId, postRules, u, sign * m * (1 - q) * C, m * (1 - q) * C);
-    }
-  }
   const effects: BindingEffect[] = [];
-  for (const acc of accs.values()) {
-    const v = z * (acc.alpha * i0 + acc.beta * i1);
-    if (acc.gross === 0 && v === 0) continue;
-    effects.push({ agentId: acc.agentId, rule: acc.rule, policy: isPolicyRule(acc.rule), gross: acc.gross, var: v });
+  for (const r of reviewed) {
+    // per rule, this agent's gross and its VaR terms α = finalᵀΣΔᵣ, β = ΔᵀΣΔᵣ
+    const accs = new Map<string, Acc>();
+    if (r.blocked) blockedParts(r, sxFinal, sxDelta, accs);
+    else reviewedParts(r, sxFinal, sxDelta, accs);
+    for (const acc of accs.values()) {
+      const v = z * (acc.alpha * i0 + acc.beta * i1);
+      if (acc.gross === 0 && v === 0) continue;
+      effects.push({ agentId: r.original.agentId, rule: acc.rule, policy: isPolicyRule(acc.rule), gross: acc.gross, var: v });
+    }
   }
   return { proposedGross, finalGross, proposedVar: z * Math.sqrt(Math.max(0, va + 2 * vb + vc)), finalVar: z * Math.sqrt(va), effects };
+}
+
+/** Adds the agent's proposed − final dollars into `delta` (per universe index); returns its proposed gross. */
+function addChange(r: Reviewed, delta: Float64Array): number {
+  const a = r.original;
+  const k = r.postScale * a.capital;
+  let gross = 0;
+  for (let i = 0; i < a.names.length; i++) {
+    const p = (a.proposedW[i] ?? 0) * a.capital;
+    const u = a.idx[i] ?? 0;
+    delta[u] = (delta[u] ?? 0) + p - (r.baseFinal[i] ?? 0) * k;
+    gross += Math.abs(p);
+  }
+  return gross;
+}
+
+/** The agent's final gross, dollars. */
+function grossOf(r: Reviewed): number {
+  const k = r.postScale * r.original.capital;
+  let gross = 0;
+  for (let i = 0; i < r.baseFinal.length; i++) gross += Math.abs((r.baseFinal[i] ?? 0) * k);
+  return gross;
+}
+
+/** A blocked proposal: its whole change (proposed − final) to the rules that blocked it. */
+function blockedParts(r: Reviewed, sxFinal: Float64Array, sxDelta: Float64Array, accs: Map<string, Acc>): void {
+  const a = r.original;
+  const C = a.capital;
+  const blockers = equal(r.results.filter((x) => x.block).map((x) => x.check));
+  const rules = blockers.length > 0 ? blockers : [{ rule: 'committee.malformed_proposal', share: 1 }];
+  let g = 0;
+  let al = 0;
+  let be = 0;
+  for (let i = 0; i < a.names.length; i++) {
+    const p = (a.proposedW[i] ?? 0) * C;
+    const f = (r.baseFinal[i] ?? 0) * r.postScale * C;
+    const u = a.idx[i] ?? 0;
+    g += Math.abs(p) - Math.abs(f);
+    al += (p - f) * (sxFinal[u] ?? 0);
+    be += (p - f) * (sxDelta[u] ?? 0);
+  }
+  add(accs, rules, g, al, be);
+}
+
+/**
+ * A reviewed proposal, name by name: removals to the removing rules, then the book scale's, the
+ * caps' and the final step's parts. The book scale's and the final step's parts have the same
+ * rules for every name, so they are summed first and shared once.
+ */
+function reviewedParts(r: Reviewed, sxFinal: Float64Array, sxDelta: Float64Array, accs: Map<string, Acc>): void {
+  const a = r.original;
+  const C = a.capital;
+  const s = r.combined.scale;
+  const q = r.postScale;
+  let bookG = 0;
+  let bookA = 0;
+  let bookB = 0;
+  let postG = 0;
+  let postA = 0;
+  let postB = 0;
+  for (let i = 0; i < a.names.length; i++) {
+    const p = a.proposedW[i] ?? 0;
+    if (p === 0) continue;
+    const u = a.idx[i] ?? 0;
+    const sf = Math.sign(p) * (sxFinal[u] ?? 0);
+    const sd = Math.sign(p) * (sxDelta[u] ?? 0);
+    if (r.combined.removed[i] === 1) {
+      const name = a.names[i] ?? '';
+      const g = Math.abs(p) * C;
+      add(accs, equal(r.results.filter((x) => x.removed.includes(name)).map((x) => x.check)), g, g * sf, g * sd);
+      continue;
+    }
+    // in weights, as the committee computes them (applyCombined), then dollars
+    const pw = Math.abs(p);
+    const cap = r.combined.caps[i] ?? Number.POSITIVE_INFINITY;
+    const scaled = pw * s;
+    const m = Math.min(scaled, cap);
+    const gb = (pw - scaled) * C;
+    bookG += gb;
+    bookA += gb * sf;
+    bookB += gb * sd;
+    if (cap < scaled) {
+      const g = (scaled - m) * C;
+      add(accs, capShares(r.results, a.names[i] ?? '', cap), g, g * sf, g * sd);
+    }
+    const gp = m * (1 - q) * C;
+    postG += gp;
+    postA += gp * sf;
+    postB += gp * sd;
+  }
+  if (s < 1) add(accs, bookScaleShares(r.results), bookG, bookA, bookB);
+  if (q < 1) add(accs, postShares(r.postSteps, q), postG, postA, postB);
+}
+
+/** Adds a part (gross and its VaR terms) to the rules' accumulators by their shares. */
+function add(accs: Map<string, Acc>, rules: readonly Share[], gross: number, alpha: number, beta: number): void {
+  for (const { rule, share } of rules) {
+    let acc = accs.get(rule);
+    if (!acc) {
+      acc = { rule, gross: 0, alpha: 0, beta: 0 };
+      accs.set(rule, acc);
+    }
+    acc.gross += gross * share;
+    acc.alpha += alpha * share;
+    acc.beta += beta * share;
+  }
 }
 
 /** Rules sharing equally (an empty list: the effect is unattributed). */

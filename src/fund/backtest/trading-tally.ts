@@ -1,10 +1,12 @@
 import type { Fill } from '../../contracts/index.ts';
 import type { PaperFill } from '../../execution/index.ts';
-import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
+import { QTY_SCALE, type Holding, type Ledger } from '../ledger/ledger.ts';
 
+/** A name's shares (1e-4) and mark at the last day it was held, and that day's number. */
 interface Held {
-  readonly qty4: number;
-  readonly mark: number;
+  qty4: number;
+  mark: number;
+  day: number;
 }
 
 /** One book's (or the fund's) trading totals over a backtest, dollars. */
@@ -28,41 +30,85 @@ export interface BookTrading {
  *   allocations; commissions are the ledger's fees.
  */
 export class TradingTally {
-  private readonly prev = new Map<string, Map<string, Held>>();
-  private fundPrev = new Map<string, Held>();
+  private readonly held = new Map<string, Map<string, Held>>();
+  private readonly fundHeld = new Map<string, Held>();
+  /** The fund's net quantity yesterday of the names seen today (filled as today's quantities are summed). */
+  private readonly fundYesterday = new Map<string, number>();
   private readonly books = new Map<string, { traded: number; grossDays: number; slippage: number }>();
   private readonly fund = { traded: 0, grossDays: 0, slippage: 0 };
   private paperSeen = 0;
+  private day = 0;
 
   /** After a cycle: the ledger's positions, the cycle's journal fills and every paper fill so far (the new ones are read). */
   addDay(ledger: Ledger, fills: readonly Fill[], paper: readonly PaperFill[]): void {
-    const fundNow = new Map<string, Held>();
-    for (const id of ledger.agentIds()) {
-      const now = new Map<string, Held>();
-      const before = this.prev.get(id);
-      let traded = 0;
-      let gross = 0;
-      for (const h of ledger.book(id).holdings.values()) {
-        const mark = Number.isFinite(h.mark) ? h.mark : (before?.get(h.symbol)?.mark ?? 0);
-        now.set(h.symbol, { qty4: h.qty4, mark });
-        traded += (Math.abs(h.qty4 - (before?.get(h.symbol)?.qty4 ?? 0)) / QTY_SCALE) * mark;
-        gross += (Math.abs(h.qty4) / QTY_SCALE) * mark;
-        const f = fundNow.get(h.symbol);
-        fundNow.set(h.symbol, { qty4: (f?.qty4 ?? 0) + h.qty4, mark });
-      }
-      if (before) for (const [sym, p] of before) if (!now.has(sym)) traded += (Math.abs(p.qty4) / QTY_SCALE) * p.mark;
-      this.prev.set(id, now);
-      const b = this.bookOf(id);
-      b.traded += traded;
-      b.grossDays += gross;
-    }
-    for (const [sym, h] of fundNow) {
-      this.fund.traded += (Math.abs(h.qty4 - (this.fundPrev.get(sym)?.qty4 ?? 0)) / QTY_SCALE) * h.mark;
-      this.fund.grossDays += (Math.abs(h.qty4) / QTY_SCALE) * h.mark;
-    }
-    for (const [sym, p] of this.fundPrev) if (!fundNow.has(sym)) this.fund.traded += (Math.abs(p.qty4) / QTY_SCALE) * p.mark;
-    this.fundPrev = fundNow;
+    const day = ++this.day;
+    for (const id of ledger.agentIds()) this.bookDay(id, ledger.book(id).holdings, day);
+    this.fundDay(day);
     this.addSlippage(fills, paper);
+  }
+
+  /** One book's day: |Δ shares| × mark and gross, names no longer held sold at their last mark; sums the fund's net position. */
+  private bookDay(id: string, holdings: ReadonlyMap<string, Holding>, day: number): void {
+    let held = this.held.get(id);
+    if (!held) {
+      held = new Map();
+      this.held.set(id, held);
+    }
+    let traded = 0;
+    let gross = 0;
+    for (const h of holdings.values()) {
+      let e = held.get(h.symbol);
+      if (!e) {
+        e = { qty4: 0, mark: 0, day };
+        held.set(h.symbol, e);
+      }
+      const mark = Number.isFinite(h.mark) ? h.mark : e.mark;
+      traded += (Math.abs(h.qty4 - e.qty4) / QTY_SCALE) * mark;
+      gross += (Math.abs(h.qty4) / QTY_SCALE) * mark;
+      e.qty4 = h.qty4;
+      e.mark = mark;
+      e.day = day;
+      this.addToFund(h.symbol, h.qty4, mark, day);
+    }
+    for (const [sym, e] of held) {
+      if (e.day === day) continue;
+      traded += (Math.abs(e.qty4) / QTY_SCALE) * e.mark;
+      held.delete(sym);
+    }
+    const b = this.bookOf(id);
+    b.traded += traded;
+    b.grossDays += gross;
+  }
+
+  /** Sums a book's position into the fund's net position of the day (yesterday's kept apart). */
+  private addToFund(symbol: string, qty4: number, mark: number, day: number): void {
+    let f = this.fundHeld.get(symbol);
+    if (!f) {
+      f = { qty4: 0, mark, day: 0 };
+      this.fundHeld.set(symbol, f);
+    }
+    if (f.day !== day) {
+      this.fundYesterday.set(symbol, f.qty4);
+      f.qty4 = 0;
+      f.day = day;
+    }
+    f.qty4 += qty4;
+    f.mark = mark;
+  }
+
+  /** The fund's day: the change of its net position per name (crosses between books net out) and its gross. */
+  private fundDay(day: number): void {
+    for (const [sym, f] of this.fundHeld) {
+      if (f.day !== day) {
+        // no book holds it any more
+        this.fund.traded += (Math.abs(f.qty4) / QTY_SCALE) * f.mark;
+        this.fundHeld.delete(sym);
+        continue;
+      }
+      this.fund.traded += (Math.abs(f.qty4 - (this.fundYesterday.get(sym) ?? 0)) / QTY_SCALE) * f.mark;
+      this.fund.grossDays += (Math.abs(f.qty4) / QTY_SCALE) * f.mark;
+    }
+    this.fundYesterday.clear();
   }
 
   private addSlippage(fills: readonly Fill[], paper: readonly PaperFill[]): void {

@@ -43,12 +43,17 @@ describe('keel backtest --compare overlay-off and --without', () => {
     expect((await k.run('market', 'generate', '--symbols', '40', '--years', '2.2', '--seed', '11', '--json')).code).toBe(0);
   }, 120_000);
 
-  it('prints both runs side by side; the figures are those of the daily NAVs in the JSON; show prints it again', async () => {
-    const run = await k.run('backtest', 'run', '--from', FROM, '--to', TO, '--compare', 'overlay-off', '--json');
+  /** `keel backtest run … --json` with these options: the summary and its comparison. */
+  async function compared(...options: string[]) {
+    const run = await k.run('backtest', 'run', '--from', FROM, '--to', TO, ...options, '--json');
     expect(run.code).toBe(0);
     const s = JSON.parse(run.out) as BacktestSummary;
-    const c = s.comparison;
-    if (!c) throw new Error('no comparison in the JSON');
+    if (!s.comparison) throw new Error('no comparison in the JSON');
+    return { s, c: s.comparison };
+  }
+
+  it('prints both runs side by side; the figures are those of the daily NAVs in the JSON; show prints it again', async () => {
+    const { s, c } = await compared('--compare', 'overlay-off');
     expect(c.label).toBe('overlay-off');
     expect([...c.disabled].sort()).toEqual(['correlation_monitor', 'emergency', 'graduated_drawdown', 'regime_circuit_breaker']);
     // the overlay's policy rules acted in the full run, and none in the comparison run
@@ -122,11 +127,7 @@ describe('keel backtest --compare overlay-off and --without', () => {
   }, 600_000);
 
   it('--without correlation_monitor is the full run until that rule first acts, and differs after', async () => {
-    const run = await k.run('backtest', 'run', '--from', FROM, '--to', TO, '--without', 'correlation_monitor', '--json');
-    expect(run.code).toBe(0);
-    const s = JSON.parse(run.out) as BacktestSummary;
-    const c = s.comparison;
-    if (!c) throw new Error('no comparison in the JSON');
+    const { s, c } = await compared('--without', 'correlation_monitor');
     expect(c.disabled).toEqual(['correlation_monitor']);
     expect(c.label).toBe('without correlation_monitor');
     const rule = s.binding.rules.find((r) => r.rule === 'correlation_monitor');
