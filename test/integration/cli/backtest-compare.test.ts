@@ -65,14 +65,15 @@ describe('keel backtest --compare overlay-off and --without', () => {
       expect(r.fund.equityGross).toHaveLength(r.days);
       const costs = r.costs.commissions + r.costs.slippage;
       expect(costs).toBeGreaterThan(0);
-      expect((r.fund.equityGross.at(-1) ?? 0) - (r.fund.equity.at(-1) ?? 0)).toBeCloseTo(costs, 0); // the ledger pays commissions to the cent
+      // the ledger pays each fill's commission to the cent: at most half a cent apart per fill
+      expect(Math.abs((r.fund.equityGross.at(-1) ?? 0) - (r.fund.equity.at(-1) ?? 0) - costs)).toBeLessThanOrEqual(0.005 * r.costs.fills + 1e-6);
       let agentCosts = 0;
       for (const a of r.agents) {
         expect(a.equity).toHaveLength(r.days);
         expect(a.equityGross).toHaveLength(r.days);
         agentCosts += (a.equityGross.at(-1) ?? 0) - (a.equity.at(-1) ?? 0);
       }
-      expect(agentCosts).toBeCloseTo(costs, 0); // every fill is allocated to agents
+      expect(Math.abs(agentCosts - costs)).toBeLessThanOrEqual(0.005 * r.costs.fills + 1e-6); // every fill is allocated to agents
       // the fund's NAV is its agents' plus the unallocated cash, every day
       const cash = (r.fund.equity[0] ?? 0) - r.agents.reduce((x, a) => x + (a.equity[0] ?? 0), 0);
       r.fund.equity.forEach((v, t) => expect(v).toBeCloseTo(cash + r.agents.reduce((x, a) => x + (a.equity[t] ?? 0), 0), 2));
