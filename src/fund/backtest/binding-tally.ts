@@ -17,7 +17,7 @@ export interface BindingRuleSummary {
   readonly var: number;
   /** `var` as a fraction of the mean proposed fund VaR. */
   readonly varPct: number;
-  /** Agent-days on which the rule removed something, and their share of the reviewed agent-days. */
+  /** Agent-days on which the rule removed a dollar or more (of gross or VaR), and their share of the reviewed agent-days. */
   readonly agentDays: number;
   readonly agentDaysPct: number;
   /** The first and last days the rule removed something. */
@@ -27,8 +27,9 @@ export interface BindingRuleSummary {
 
 /**
  * The binding constraints of a backtest: the means per day of the proposed and final gross and
- * fund VaR, and each rule's share of the difference, largest gross first. The rules' `gross` sums
- * to `proposedGross − finalGross` and their `var` to `proposedVar − finalVar`.
+ * fund VaR, and each rule's share of the difference, largest gross first: the rules that removed a
+ * dollar or more on some agent-day. Their `gross` sums to `proposedGross − finalGross` and their
+ * `var` to `proposedVar − finalVar` (but for the fractions of a cent of the rules left out).
  */
 export interface BindingSummary {
   readonly days: number;
@@ -66,6 +67,9 @@ export class BindingTally {
       }
       r.gross += e.gross;
       r.var += e.var;
+      // a cap equal to the scaled weight but for rounding leaves fractions of a cent: not a day it acted
+      if (Math.abs(e.gross) < 1 && Math.abs(e.var) < 1) continue;
+      if (r.agentDays === 0) r.firstDate = date;
       r.agentDays++;
       r.lastDate = date;
     }
@@ -75,7 +79,7 @@ export class BindingTally {
     const d = Math.max(1, this.days);
     const pg = this.proposedGross / d;
     const pv = this.proposedVar / d;
-    const rules: BindingRuleSummary[] = [...this.rules].map(([rule, r]) => ({
+    const rules: BindingRuleSummary[] = [...this.rules].filter(([, r]) => r.agentDays > 0).map(([rule, r]) => ({
       rule,
       policy: r.policy,
       gross: r.gross / d,

@@ -113,8 +113,10 @@ describe('keel backtest --compare overlay-off and --without', () => {
     // the binding constraints sum to what the reviews removed, in both runs
     for (const r of [s, c.variant]) {
       const b = r.binding;
-      expect(b.rules.reduce((x, y) => x + y.gross, 0)).toBeCloseTo(b.proposedGross - b.finalGross, 2);
-      expect(b.rules.reduce((x, y) => x + y.var, 0)).toBeCloseTo(b.proposedVar - b.finalVar, 2);
+      // to the dollar a day: rules that never removed a dollar on an agent-day are left out
+      expect(Math.abs(b.rules.reduce((x, y) => x + y.gross, 0) - (b.proposedGross - b.finalGross))).toBeLessThan(1);
+      expect(Math.abs(b.rules.reduce((x, y) => x + y.var, 0) - (b.proposedVar - b.finalVar))).toBeLessThan(1);
+      expect(b.proposedGross - b.finalGross).toBeGreaterThan(1000);
       expect(b.rules.some((x) => x.rule === 'unattributed')).toBe(false);
     }
     // the text says the same, and show prints it again from the store
