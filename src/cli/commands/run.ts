@@ -187,7 +187,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         logger,
         heartbeatSec: o.heartbeat,
         runCycle: () => runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, bus, metrics, channels, desk, ...(market ? { refreshMarket: market.refresh } : {}) }),
-        retryRefused: { when: (out) => out.gates.some((g) => g.gate === 'market_data' && !g.passed), everyMs: o.staleRetry, forMs: o.staleGiveUp },
+        retryRefused: { when: (out) => out.gates.some((g) => g.gate === 'market_data' && !g.passed && g.retryable === true), everyMs: o.staleRetry, forMs: o.staleGiveUp },
         onFailure: (e, attempts) => {
           alerts.raise({ severity: 'CRITICAL', category: 'SYSTEM', title: 'fund cycle failed', message: `${String(e)} after ${attempts} attempt(s)`, dedupKey: 'daemon:failed', fundId: config.fund.id });
         },

@@ -12,6 +12,8 @@ export interface GateResult {
   readonly gate: GateName;
   readonly passed: boolean;
   readonly detail: string;
+  /** A failed gate that may pass later with nobody acting (market data not yet published). */
+  readonly retryable?: boolean;
 }
 
 export const gate = (g: GateName, passed: boolean, detail: string): GateResult => ({ gate: g, passed, detail });

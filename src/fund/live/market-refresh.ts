@@ -9,6 +9,7 @@ import {
   lastCompletedSession,
   previousTradingDay,
   isTradingDay,
+  tradingDaysBetween,
   type DataRouter,
   type FetchFailure,
   type MarketDataSources,
@@ -188,8 +189,12 @@ export async function fetchRange(store: Store, router: DataRouter, req: ManualFe
 export type MarketRefresh =
   /** The universe has bars of the last completed session. */
   | { readonly status: 'fresh'; readonly session: IsoDate; readonly report: MarketFetchReport | null; readonly warnings: readonly string[] }
-  /** The latest stored bar is older than the last completed session, even after fetching. */
-  | { readonly status: 'stale'; readonly session: IsoDate; readonly latest: IsoDate | null; readonly report: MarketFetchReport | null; readonly reason: string; readonly warnings: readonly string[] }
+  /**
+   * The latest stored bar is older than the last completed session, even after fetching.
+   * `retryable`: a later try may succeed by itself (a provider late or down), not when the store
+   * needs a hand backfill first.
+   */
+  | { readonly status: 'stale'; readonly session: IsoDate; readonly latest: IsoDate | null; readonly report: MarketFetchReport | null; readonly reason: string; readonly warnings: readonly string[]; readonly retryable: boolean }
   /** No provider is configured with keys: nothing was fetched and freshness is not judged. */
   | { readonly status: 'unavailable'; readonly reason: string };
 
@@ -203,6 +208,12 @@ const minOf = (dates: Iterable<string>): string | null => {
   for (const d of dates) if (m === null || d < m) m = d;
   return m;
 };
+
+/**
+ * Sessions the pre-cycle step fetches by itself (six weeks: a daemon down for a while catches up);
+ * a store further behind is a backfill for `keel market fetch`, not a surprise download.
+ */
+export const MAX_CATCH_UP_SESSIONS = 30;
 
 /** Years of a macro series fetched when none is stored (the macro analyst needs 60 observations). */
 const MACRO_BACKFILL_DAYS = 5 * 365;
@@ -223,12 +234,17 @@ export async function refreshMarket(store: Store, sources: MarketDataSources, ma
   const session = lastCompletedSession(now);
   const { universe, reference } = await storedUniverse(store);
   if (universe.length === 0) {
-    return { status: 'stale', session, latest: null, report: null, reason: 'no instruments stored: import or fetch a universe first (keel market fetch --from D --to D --symbols …)', warnings: [] };
+    return { status: 'stale', session, latest: null, report: null, reason: 'no instruments stored: import or fetch a universe first (keel market fetch --from D --to D --symbols …)', warnings: [], retryable: false };
   }
   const last = await store.bars.lastDates({ symbols: [...universe, ...reference] });
   const latest = maxOf(universe.flatMap((s) => last.get(s) ?? []));
   if (latest === null) {
-    return { status: 'stale', session, latest: null, report: null, reason: 'no bars stored for the universe: backfill with keel market fetch --from D --to D', warnings: [] };
+    return { status: 'stale', session, latest: null, report: null, reason: 'no bars stored for the universe: backfill with keel market fetch --from D --to D', warnings: [], retryable: false };
+  }
+  const behind = tradingDaysBetween(addDays(latest, 1), session).length;
+  if (behind > MAX_CATCH_UP_SESSIONS) {
+    const reason = `the stored bars end ${latest}, ${behind} sessions before the last completed one (${session}); more than the ${MAX_CATCH_UP_SESSIONS} a cycle catches up by itself: backfill with keel market fetch --from ${addDays(latest, 1)} --to ${session}, or run on the stored data with --no-fetch or --as-of`;
+    return { status: 'stale', session, latest, report: null, reason, warnings: [], retryable: false };
   }
   const refLast = reference.map((s) => last.get(s) ?? null);
   const refFrom = refLast.some((d) => d === null) ? latest : (minOf(refLast as string[]) ?? latest);
@@ -259,7 +275,7 @@ export async function refreshMarket(store: Store, sources: MarketDataSources, ma
   if (newest < session) {
     const failures = universeReport?.failures ?? [];
     const why = failures.length > 0 ? describeFailures(failures) : `${sources.active.join(', ')} returned no bars for ${session}`;
-    return { status: 'stale', session, latest: newest, report, warnings, reason: `latest bar ${newest} is older than the last completed session ${session}: ${why}` };
+    return { status: 'stale', session, latest: newest, report, warnings, retryable: true, reason: `latest bar ${newest} is older than the last completed session ${session}: ${why}` };
   }
   if (universeReport && universeReport.missing.length > 0) {
     const m = universeReport.missing;
@@ -274,7 +290,7 @@ export function marketDataGate(r: MarketRefresh): GateResult {
     case 'fresh':
       return gate('market_data', true, `bars of ${r.session} stored${r.report ? ` (${summariseSources(r.report)})` : ' before this run'}`);
     case 'stale':
-      return gate('market_data', false, r.reason);
+      return { ...gate('market_data', false, r.reason), retryable: r.retryable };
     case 'unavailable':
       return gate('market_data', true, `${r.reason}: the cycle runs on the stored data`);
     default: {
