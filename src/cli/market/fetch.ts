@@ -41,7 +41,7 @@ export function registerFetch(market: Command, ctx: CliContext): void {
     .requiredOption('--from <date>', 'first date (YYYY-MM-DD)', parseDate('--from'))
     .option('--to <date>', 'last date (default: the last completed session, 16:00 New York)', parseDate('--to'))
     .option('--symbols <list>', 'comma-separated symbols (default: every stored equity, index and volatility index); unknown ones are registered', parseList)
-    .option('--no-macro', 'skip the FRED series of data.macroSeries')
+    .option('--no-macro', 'skip the FRED series of data.macroSeries (fetched only when FRED is configured)')
     .option('--config <file>', 'a fund config file instead of .keel/fund.json (for data.providers, data.macroSeries, data.symbolMap)')
     .option('--json', 'print the report as JSON')
     .addHelpText(
@@ -72,7 +72,7 @@ export function registerFetch(market: Command, ctx: CliContext): void {
       const report = await fetchRange(
         store,
         sources.router,
-        { from: o.from, to, ...(o.symbols ? { symbols: o.symbols } : {}), macroSeries: o.macro ? config.data.macroSeries : [] },
+        { from: o.from, to, ...(o.symbols ? { symbols: o.symbols } : {}), macroSeries: o.macro && sources.active.includes('fred') ? config.data.macroSeries : [] },
         { onProgress: (p) => bar(p.done, p.total) },
       );
       emit(ctx.io, o.json === true, { from: o.from, to, sources: sources.active, skipped: sources.skipped, ...report }, () =>

@@ -224,7 +224,7 @@ const MACRO_BACKFILL_DAYS = 5 * 365;
  * index, and the configured FRED series; then judge freshness. The universe must have a bar of the
  * last completed session (status `stale` otherwise, with the sources that failed and why); a
  * lagging index, volatility index or macro series is a warning only (FRED publishes the index
- * levels the next morning).
+ * levels the next morning). Macro series are fetched only when FRED is among the active sources.
  */
 export async function refreshMarket(store: Store, sources: MarketDataSources, macroSeries: readonly string[], now: number, o: FetchOptions = {}): Promise<MarketRefresh> {
   if (sources.active.length === 0) {
@@ -248,14 +248,16 @@ export async function refreshMarket(store: Store, sources: MarketDataSources, ma
   }
   const refLast = reference.map((s) => last.get(s) ?? null);
   const refFrom = refLast.some((d) => d === null) ? latest : (minOf(refLast as string[]) ?? latest);
-  const macroLast = await store.macro.lastDates(macroSeries);
+  // Macro series come from FRED only: without it (no key, not in data.providers) there is nothing to ask.
+  const series = sources.active.includes('fred') ? macroSeries : [];
+  const macroLast = await store.macro.lastDates(series);
   const groups: FetchGroup[] = [
     { name: 'universe', symbols: universe, from: addDays(latest, 1), to: session },
     { name: 'reference', symbols: reference, from: addDays(refFrom, 1), to: session },
   ];
-  const macro: MacroFetch[] = macroSeries.map((series) => {
-    const l = macroLast.get(series);
-    return { series, from: l ? addDays(l, 1) : addDays(session, -MACRO_BACKFILL_DAYS), to: session };
+  const macro: MacroFetch[] = series.map((id) => {
+    const l = macroLast.get(id);
+    return { series: id, from: l ? addDays(l, 1) : addDays(session, -MACRO_BACKFILL_DAYS), to: session };
   });
   const needed = groups.some((g) => g.symbols.length > 0 && g.from <= g.to) || macro.some((m) => m.from <= m.to);
   const report = needed ? await fetchMarketData(store, sources.router, groups, macro, o) : null;

@@ -6,6 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { registerMarketCommands } from '../../../src/cli/market/index.ts';
 import { createContext } from '../../../src/cli/context.ts';
 import { formatError, type CliIo } from '../../../src/cli/output.ts';
+import { FakeAlpacaMarketData } from '../../fakes/alpaca-market-data.ts';
+import { marketTape } from '../../fakes/market-tape.ts';
+
+function writeConfig(dir: string, config: unknown): string {
+  const file = path.join(dir, 'fund-test.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
 
 interface Run {
   code: number;
@@ -14,7 +22,7 @@ interface Run {
 }
 
 /** Runs `keel market …` in-process against one KEEL_HOME, as src/cli/main.ts does. */
-function marketCli(home = mkdtempSync(path.join(os.tmpdir(), 'keel-market-cli-')), isTTY = false) {
+function marketCli(home = mkdtempSync(path.join(os.tmpdir(), 'keel-market-cli-')), isTTY = false, env: Record<string, string> = {}) {
   return {
     home,
     async run(...argv: string[]): Promise<Run> {
@@ -24,7 +32,7 @@ function marketCli(home = mkdtempSync(path.join(os.tmpdir(), 'keel-market-cli-')
         out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`),
         err: (t) => void (err += t.endsWith('\n') ? t : `${t}\n`),
         isTTY,
-        env: { KEEL_HOME: home },
+        env: { KEEL_HOME: home, ...env },
         cwd: process.cwd(),
       };
       const ctx = createContext(io);
@@ -154,6 +162,24 @@ describe('keel market (synthetic and small files)', { timeout: 300_000 }, () => 
     const date = await k.run('market', 'fetch', '--from', '2024-13-01');
     expect(date.code).toBe(2);
     expect(date.err).toMatch(/--from must be a date YYYY-MM-DD/);
+  });
+
+  it('market fetch draws its progress on a TTY and ends with the summary per source', async () => {
+    const alpaca = new FakeAlpacaMarketData();
+    await alpaca.start();
+    try {
+      const tape = marketTape({ symbols: 250, end: '2024-03-08', days: 3, seed: 1 });
+      for (const [sym, bars] of tape.bars) alpaca.addBars(sym, bars);
+      const k = marketCli(undefined, true, { APCA_API_KEY_ID: alpaca.keyId, APCA_API_SECRET_KEY: alpaca.secret, APCA_API_DATA_URL: alpaca.url });
+      const r = await k.run('market', 'fetch', '--from', '2024-03-06', '--to', '2024-03-08', '--symbols', tape.symbols.join(','), '--config', writeConfig(k.home, { fund: {}, data: { providers: ['alpaca'] } }));
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toMatch(/fetching +\[#{12}\.+\] 40%/); // after the first chunk of 100 of 250 (no FRED: no macro series)
+      expect(r.err).toMatch(/fetching +\[#{30}\] 100%/);
+      expect(r.out).toMatch(/alpaca\s+750\s+0\s+0\s+0/);
+      expect(r.out).toContain('new instruments: TKR001');
+    } finally {
+      await alpaca.stop();
+    }
   });
 
   it('draws a progress bar on stderr only when it is a TTY', async () => {
