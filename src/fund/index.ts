@@ -12,7 +12,7 @@ export * from './cycle/run-cycle.ts';
 export * from './backtest/tear-sheet.ts';
 export * from './backtest/backtest.ts';
 export type { BindingSummary, BindingRuleSummary } from './backtest/binding-tally.ts';
-export { comparisonChecks, compareBacktests, navStats, type BacktestComparison, type CompareSide, type CompareSpec, type Kept, type NavStats } from './backtest/compare.ts';
+export { comparisonChecks, compareBacktests, overlayRules, navStats, type BacktestComparison, type CompareSide, type CompareSpec, type Kept, type NavStats } from './backtest/compare.ts';
 export * from './market-loader.ts';
 export * from './backtest/backtest-job.ts';
 export * from './replay.ts';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeelError } from '../../core/index.ts';
-import { runStoredBacktest, type BacktestSummary } from '../../fund/index.ts';
+import { overlayRules, runStoredBacktest, type BacktestSummary } from '../../fund/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, progressBar, table } from '../output.ts';
 import { parseDate, parseList } from './args.ts';
@@ -24,6 +24,7 @@ function parseCompare(v: string): 'overlay-off' {
 const collect = (v: string, list: string[]): string[] => [...list, ...parseList(v)];
 
 export function registerBacktestCommands(program: Command, ctx: CliContext): void {
+  const rules = overlayRules();
   const bt = program.command('backtest').description('backtests: the fund cycle run daily over stored history (same code as live)');
 
   bt.command('run', { isDefault: true })
@@ -34,10 +35,10 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .option('--config <file>', 'a fund config file instead of .keel/fund.json')
     .option(
       '--compare <variant>',
-      "run it again with the overlay's policy rules off (drawdown ladders, regime, emergency, correlation; budgets, caps and kill switches stay) and print both side by side: overlay-off",
+      `run it again with the overlay's policy rules off (${rules.policy.join(', ')}; budgets, caps and kill switches stay) and print both side by side: overlay-off`,
       parseCompare,
     )
-    .option('--without <rule>', 'switch this overlay rule off in the comparison run (repeatable or comma-separated; implies a comparison)', collect, [])
+    .option('--without <rule>', `switch this overlay rule off in the comparison run (repeatable or comma-separated; implies a comparison): ${rules.all.join(', ')}`, collect, [])
     .option('--json', 'print the results as JSON (with --compare: the comparison and both runs\' daily NAVs, gross and net of costs)')
     .addHelpText(
       'after',

@@ -9,6 +9,12 @@ export interface CompareSpec {
   readonly without: readonly string[];
 }
 
+/** The overlay's rules by name, and those `overlay-off` switches off (for help texts and errors). */
+export function overlayRules(checks: readonly OverlayCheck[] = DEFAULT_CHECKS): { all: string[]; policy: string[] } {
+  const all = checks.map((c) => c.name);
+  return { all, policy: all.filter(isPolicyRule) };
+}
+
 /** The comparison run's checks: every check of `checks` but the policy rules (when `policyOff`) and those named in `without`. */
 export function comparisonChecks(spec: CompareSpec, checks: readonly OverlayCheck[] = DEFAULT_CHECKS): { checks: OverlayCheck[]; disabled: string[]; label: string } {
   const names = checks.map((c) => c.name);
