@@ -36,6 +36,31 @@ export default tseslint.config(
     },
   },
   {
+    // One composition root (ARCHITECTURE.md "The kernel"): only src/fund/kernel builds brokers, buses
+    // and market sources (through the market's one factory, which only the kernel calls). Tests may
+    // build their own.
+    files: ['src/**/*.ts'],
+    ignores: ['src/fund/kernel/**', 'src/market/sources/market-data-sources.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'No default exports (STYLE.md).' },
+        {
+          selector: 'NewExpression[callee.name=/^(PaperBroker|AlpacaBroker|InProcessBus|NatsBus|DataRouter|AlpacaMarketSource|PolygonMarketSource|FredMacroSource|FileMarketSource|SyntheticMarketSource)$/]',
+          message: 'Brokers, buses and market sources are built by the kernel (src/fund/kernel) only: ask the kernel for one.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='NatsBus'][callee.property.name='connect']",
+          message: 'The bus is built by the kernel (src/fund/kernel) only: kernel.bus().',
+        },
+        {
+          selector: "CallExpression[callee.name='buildMarketDataSources']",
+          message: 'The market data router is built by the kernel (src/fund/kernel) only: kernel.marketData(config.data).',
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint-rules/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly' } },
     rules: { 'no-restricted-syntax': 'off' },

@@ -1,7 +1,7 @@
 import type { Clock, IdSource } from '../core/index.ts';
 import type { FundConfig } from '../contracts/index.ts';
 import type { EventBus } from '../bus/index.ts';
-import type { FundMetrics } from '../fund/index.ts';
+import type { FundMetrics, Kernel } from '../fund/index.ts';
 import type { Store } from '../store/index.ts';
 
 /** Rate limit per credential: a token bucket refilled at `perMinute`, holding at most `burst`. */
@@ -41,10 +41,12 @@ export interface ServerOptions {
   /** Session idle lifetime, ms; default 12 h. */
   readonly sessionTtlMs?: number;
   /**
-   * The kill-switch file the live cycle checks (`killSwitchFile(home)` from src/fund): a trip over
-   * HTTP writes it and a re-arm removes it, as `keel kill-switch` does. Absent: state only.
+   * The kernel the server's parts come from (`keel serve`): Keel's home, where a trip writes the
+   * fund's kill-switch file and a re-arm removes it, as `keel kill-switch` does, and the brokers
+   * approvals execute on. Absent (tests of the HTTP layer): the state only, no files, and the
+   * paper broker for approvals of paper funds.
    */
-  readonly killSwitchFile?: string;
+  readonly kernel?: Kernel;
   /** Monte Carlo paths of the risk monitor; default 5 000. */
   readonly monteCarloPaths?: number;
 }

@@ -1,8 +1,8 @@
 import { RandomIds, type Clock, type IdSource } from '../core/index.ts';
-import { parseFundConfig, type FundConfig } from '../contracts/index.ts';
+import type { FundConfig } from '../contracts/index.ts';
 import type { EventBus } from '../bus/index.ts';
-import { loadMarket, type LoadedMarket } from '../fund/index.ts';
-import { addJournalEntry, type JournalEntry } from '../pms/index.ts';
+import { loadMarket, openBroker, readEnv, storedFundConfig, type BrokerSession, type LoadedMarket } from '../fund/index.ts';
+import { addJournalEntry, type ControlDeps, type JournalEntry } from '../pms/index.ts';
 import type { FundRow, Repos, Store } from '../store/index.ts';
 import { Authenticator } from './auth.ts';
 import { IdempotencyCache } from './idempotency.ts';
@@ -58,19 +58,30 @@ export class ApiRuntime {
     this.market = undefined;
   }
 
-  /** The fund's config: its stored version (by config hash), else the server's config. */
+  /** The fund's config: the stored version it runs with, else (a fund without one) the server's config. */
   async configFor(fund: FundRow): Promise<FundConfig> {
-    if (fund.configHash) {
-      const v = await this.store.configVersions.get(fund.configHash);
-      if (v) {
-        try {
-          return parseFundConfig(v.config);
-        } catch {
-          // a stored config that no longer parses: fall back to the server's
-        }
-      }
+    try {
+      return (await storedFundConfig(this.store, fund.id))?.config ?? this.opts.config;
+    } catch {
+      // a stored config that no longer parses: fall back to the server's
+      return this.opts.config;
     }
-    return this.opts.config;
+  }
+
+  /** Keel's home (kill-switch files), null when the server runs without a kernel. */
+  get home(): string | null {
+    return this.opts.kernel?.home ?? null;
+  }
+
+  /** What a control (kill switch, agent, config, fund) needs, acting now. */
+  controlDeps(): ControlDeps {
+    return { store: this.store, bus: this.bus, ids: this.ids, now: this.nowIso(), home: this.home };
+  }
+
+  /** The fund's broker from the kernel; without a kernel, the paper broker (a config for Alpaca is refused). */
+  openBroker(config: FundConfig): Promise<BrokerSession> {
+    if (this.opts.kernel) return this.opts.kernel.broker(config, 'paper');
+    return openBroker({ config, env: readEnv({}, '/'), clock: this.clock, mode: 'paper' });
   }
 
   /** Writes a PMS journal entry to the store (inside `tx` when given). Returns the row id. */

@@ -46,6 +46,7 @@ export class NatsBus implements EventBus {
     } catch {
       await jsm.streams.add({ name: stream, subjects });
     }
+    // eslint-disable-next-line no-restricted-syntax -- its own factory; the kernel calls connect()
     return new NatsBus(nc, jetstream(nc), stream, prefix, o.logger);
   }
 

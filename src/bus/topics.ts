@@ -8,6 +8,8 @@ export interface Topics {
   'fill.recorded': Fill;
   'alert.raised': Alert;
   'trading-state.changed': { fundId: string; from: string; to: string; reason: string; who: string | null };
+  /** A fund's config changed (a control, `keel config apply`, a new fund): the next cycle runs with `to`. */
+  'config.changed': { fundId: string; from: string | null; to: string; action: string; who: string; reason: string };
   'backtest.progressed': { backtestId: string; done: number; total: number; status: string };
 }
 
@@ -19,5 +21,6 @@ export const TOPICS: readonly Topic[] = [
   'fill.recorded',
   'alert.raised',
   'trading-state.changed',
+  'config.changed',
   'backtest.progressed',
 ];

@@ -1,38 +1,63 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KeelError } from '../core/index.ts';
+import { JsonLogger, KeelError, type LogLevel } from '../core/index.ts';
 import { defaultFundConfigInput, parseFundConfig, type FundConfig } from '../contracts/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { createKernel, describeDifferences, readEnv, resolveFundConfig, type KeelEnv, type Kernel, type ResolvedFundConfig } from '../fund/index.ts';
+import { proposalDesk } from '../pms/index.ts';
+import type { Store } from '../store/index.ts';
 import type { CliIo } from './output.ts';
 
-/** What every command may use; built once per invocation (the CLI's composition root). */
+/** What every command may use; built once per invocation. Its parts come from the kernel. */
 export interface CliContext {
   readonly io: CliIo;
+  /** The environment table, read once (a bad value fails the command that reads it, naming the variable). */
+  readonly env: KeelEnv;
   /** Keel's home: KEEL_HOME or ./.keel */
   readonly home: string;
-  /** Opens (and migrates) the store once; later calls reuse it. */
+  /** The kernel (built on first use; `level` is the log level when KEEL_LOG_LEVEL is unset). */
+  kernel(o?: { readonly level?: LogLevel }): Kernel;
+  /** The kernel's store (opened and migrated once). */
   store(): Promise<Store>;
-  /** The fund config: `--config FILE`, else `<home>/fund.json`, else the embedded default. */
+  /** The fund config file: `--config FILE`, else `<home>/fund.json`, else the embedded default. */
   loadConfig(file?: string): FundConfig;
+  /**
+   * The config a fund runs with: its stored version (a fund that does not exist yet is seeded
+   * from the file). Where the file differs, a warning names the fields; it is not applied.
+   */
+  fundConfig(o?: { readonly fund?: string; readonly config?: string }): Promise<ResolvedFundConfig>;
   /** Where the fund config file lives by default. */
   readonly configPath: string;
   close(): Promise<void>;
 }
 
 export function createContext(io: CliIo): CliContext {
-  const home = io.env.KEEL_HOME ? path.resolve(io.cwd, io.env.KEEL_HOME) : path.resolve(io.cwd, '.keel');
-  let store: Promise<Store> | undefined;
-  const configPath = path.join(home, 'fund.json');
-  return {
+  let env: KeelEnv | undefined;
+  let kernel: Kernel | undefined;
+  const envOf = (): KeelEnv => (env ??= readEnv(io.env, io.cwd));
+  const ctx: CliContext = {
     io,
-    home,
-    configPath,
+    get env() {
+      return envOf();
+    },
+    get home() {
+      return envOf().home;
+    },
+    get configPath() {
+      return path.join(envOf().home, 'fund.json');
+    },
+    kernel(o = {}) {
+      kernel ??= createKernel({
+        env: envOf(),
+        logger: new JsonLogger((l) => io.err(l), {}, envOf().logLevel ?? o.level ?? 'warn'),
+        desk: proposalDesk,
+      });
+      return kernel;
+    },
     store() {
-      store ??= openStore({ home, env: io.env });
-      return store;
+      return ctx.kernel().store();
     },
     loadConfig(file?: string) {
-      const p = file ? path.resolve(io.cwd, file) : configPath;
+      const p = file ? path.resolve(io.cwd, file) : ctx.configPath;
       if (file && !existsSync(p)) throw new KeelError('KEEL_E_FILE', `${file}: no such file`);
       if (!existsSync(p)) return parseFundConfig(defaultFundConfigInput());
       let raw: unknown;
@@ -43,8 +68,19 @@ export function createContext(io: CliIo): CliContext {
       }
       return parseFundConfig(raw);
     },
+    async fundConfig(o = {}) {
+      const given = ctx.loadConfig(o.config);
+      const store = await ctx.store();
+      const r = await resolveFundConfig(store, given, { ...(o.fund ? { fundId: o.fund } : {}), actor: envOf().user, now: new Date().toISOString() });
+      if (r.drift.length > 0) {
+        const file = o.config ?? ctx.configPath;
+        io.err(`warning: ${file} differs from fund ${r.config.fund.id}'s config in ${r.drift.length} field(s) (${describeDifferences(r.drift)}); it is not applied: the fund runs with its stored config. Apply it with keel config apply${o.config ? ` --config ${o.config}` : ''}.`);
+      }
+      return r;
+    },
     async close() {
-      if (store) await (await store).close();
+      if (kernel) await kernel.close();
     },
   };
+  return ctx;
 }

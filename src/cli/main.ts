@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommands } from './commands/agent.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerBacktestCommands } from './commands/backtest.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerFundCommands } from './commands/fund.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerKillSwitchCommands } from './commands/kill-switch.ts';
 import { registerReplayCommand } from './commands/replay.ts';
@@ -25,6 +27,8 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerInitCommand(program, ctx);
   registerConfigCommands(program, ctx);
+  registerFundCommands(program, ctx);
+  registerAgentCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerMarketCommands(program, ctx);
   registerBacktestCommands(program, ctx);

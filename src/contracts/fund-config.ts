@@ -193,8 +193,21 @@ export const OmsConfig = z.object({
 });
 export type OmsConfig = z.infer<typeof OmsConfig>;
 
+/** Alpaca (execution.broker "alpaca"): which endpoint; keys come from APCA_API_KEY_ID / APCA_API_SECRET_KEY. */
+export const AlpacaExecutionConfig = z.object({
+  /** paper: https://paper-api.alpaca.markets; live (real money, `--mode live` only): https://api.alpaca.markets. APCA_API_BASE_URL overrides. */
+  endpoint: z.enum(['paper', 'live']).default('paper'),
+});
+export type AlpacaExecutionConfig = z.infer<typeof AlpacaExecutionConfig>;
+
 export const ExecutionConfig = z.object({
   broker: z.enum(['paper', 'alpaca']).default('paper'),
+  alpaca: AlpacaExecutionConfig.default({ endpoint: 'paper' }),
+  /**
+   * When fund.totalCapital is larger than the broker account's equity: refuse to trade, or scale
+   * the fund's capital and every agent's allocation down to the account (recorded, alerted).
+   */
+  accountMismatch: z.enum(['refuse', 'scale']).default('refuse'),
   slippageBps: nonNegative.default(2),
   /** k in σ_daily · k · √(qty / ADV). */
   impactK: nonNegative.default(0.1),

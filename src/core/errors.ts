@@ -13,6 +13,7 @@ export const ERROR_CATALOGUE = {
   KEEL_E_ILLEGAL_TRANSITION: { status: 409, summary: 'A state machine was asked for a transition its table does not allow.' },
   KEEL_E_INVARIANT: { status: 500, summary: 'A broken invariant (a NaN price, a negative ledger quantity): the cycle stops.' },
   KEEL_E_STORE: { status: 503, summary: 'The database could not be reached or a statement failed.' },
+  KEEL_E_STORE_LOCKED: { status: 423, summary: 'The embedded store is held by another process (single writer); its PID is named.' },
   KEEL_E_BROKER: { status: 502, summary: 'The broker rejected a request or could not be reached.' },
   KEEL_E_PROVIDER: { status: 502, summary: 'A market data provider failed; entitlement failures are not retried.' },
   KEEL_E_AUDIT_TAMPERED: { status: 409, summary: 'The audit hash chain does not verify; the first tampered row is named.' },

@@ -27,3 +27,4 @@ export * from './live/daemon.ts';
 export * from './live/register.ts';
 export * from './live/market-refresh.ts';
 export * from './live/market-quality.ts';
+export * from './kernel/index.ts';

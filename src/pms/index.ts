@@ -86,3 +86,9 @@ export { executeProposal, approvedTrade, previewReview, recordExpiry } from './d
 export type { ExecutionDesk, ProposalExecution } from './desk/execute-proposal.ts';
 export { sweepExpired, awaitedDecisions, settleProposals, deskReport, proposalDesk } from './desk/proposal-desk.ts';
 export type { AwaitedDecisions, Settlement } from './desk/proposal-desk.ts';
+
+// controls: the use cases the CLI and the API both call (kill switch, agents, config, funds)
+export { tripKillSwitch, rearmKillSwitch } from './controls/kill-switch.ts';
+export type { ControlDeps, ControlActor, KillSwitchChange } from './controls/kill-switch.ts';
+export { changeFundConfig, pauseAgent, resumeAgent, changeAgentRisk, addAgent, applyConfig, listFunds, createFund, AGENT_RISK_KEYS } from './controls/config-changes.ts';
+export type { ConfigChange, AgentChange, FundSummary } from './controls/config-changes.ts';

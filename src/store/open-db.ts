@@ -6,37 +6,32 @@ import { openPglite } from './pglite-driver.ts';
 import { openPostgres } from './postgres-driver.ts';
 
 export interface OpenDbOptions {
-  /** `postgres://…` selects PostgreSQL. Default: the `DATABASE_URL` environment variable. */
-  readonly url?: string;
-  /** Keel's home directory; PGlite data lives in `<home>/db`. Default: `KEEL_HOME`, else `./.keel`. */
+  /** `postgres://…` selects PostgreSQL (the kernel passes DATABASE_URL); absent or empty: PGlite. */
+  readonly url?: string | null;
+  /** Keel's home directory; PGlite data lives in `<home>/db`. Default `./.keel` (the kernel passes KEEL_HOME). */
   readonly home?: string;
   /** PGlite in memory (tests); ignores `url` and `home`. */
   readonly memory?: boolean;
   /** PostgreSQL only: schema created if missing and used as the search_path (test isolation). */
   readonly schema?: string;
-  /** Environment to read DATABASE_URL / KEEL_HOME from. Default: process.env. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const PG_URL = /^postgres(ql)?:\/\//;
 
 /** Where PGlite stores its data for these options. */
-export function pgliteDataDir(opts: Pick<OpenDbOptions, 'home' | 'env'> = {}): string {
-  const env = opts.env ?? process.env;
-  const home = opts.home ?? env['KEEL_HOME'] ?? path.resolve(process.cwd(), '.keel');
-  return path.join(home, 'db');
+export function pgliteDataDir(opts: Pick<OpenDbOptions, 'home'> = {}): string {
+  return path.join(opts.home ?? path.resolve(process.cwd(), '.keel'), 'db');
 }
 
 /**
- * Opens the database the options and environment select: PGlite in memory (`memory`),
- * PostgreSQL (`url` or `DATABASE_URL` = `postgres://…`), else PGlite under `KEEL_HOME`
- * (default `./.keel/db`). Does not migrate; `openStore` does.
+ * Opens the database the options select: PGlite in memory (`memory`), PostgreSQL (`url` =
+ * `postgres://…`), else PGlite under `home` (default `./.keel/db`), held by this process alone
+ * until closed. Does not migrate; `openStore` does.
  */
 export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   if (opts.memory === true) return openPglite(undefined);
-  const env = opts.env ?? process.env;
-  const url = opts.url ?? env['DATABASE_URL'];
-  if (url !== undefined && url !== '') {
+  const url = opts.url;
+  if (url !== undefined && url !== null && url !== '') {
     if (!PG_URL.test(url)) {
       throw new KeelError('KEEL_E_VALIDATION', `DATABASE_URL: '${url.replace(/:[^:@/]*@/, ':***@')}' must start with postgres://`);
     }

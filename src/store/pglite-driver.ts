@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { KeelError } from '../core/index.ts';
 import { nestedTransaction, quoteIdent, type CopyInput, type Db, type QueryResult } from './db.ts';
+import { acquireStoreLock } from './store-lock.ts';
 import { OID, parseDate, parseInt8, parseNumeric, parseTimestamp } from './type-parsers.ts';
 
 type Runner = Pick<Transaction, 'query' | 'exec'>;
@@ -42,6 +43,7 @@ class PgliteSession implements Db {
     private readonly runner: Runner,
     private readonly root: PGlite,
     private readonly inTx: boolean,
+    private readonly onClose: () => void = () => {},
   ) {}
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
@@ -80,16 +82,28 @@ class PgliteSession implements Db {
   };
 
   async close(): Promise<void> {
-    if (!this.inTx && !this.root.closed) await this.root.close();
+    if (this.inTx) return;
+    try {
+      if (!this.root.closed) await this.root.close();
+    } finally {
+      this.onClose();
+    }
   }
 }
 
 /**
- * Opens PGlite: in memory when `dataDir` is undefined, else persisted in that directory.
- * The session time zone is UTC.
+ * Opens PGlite: in memory when `dataDir` is undefined, else persisted in that directory, which
+ * this process then holds alone (`acquireStoreLock`: a second process gets KEEL_E_STORE_LOCKED
+ * naming this one) until the Db is closed. The session time zone is UTC.
  */
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
-  const pg = await PGlite.create(dataDir === undefined ? { parsers } : { dataDir, parsers });
-  await pg.exec(`SET TIME ZONE 'UTC'`);
-  return new PgliteSession(pg, pg, false);
+  const lock = dataDir === undefined ? null : acquireStoreLock(dataDir);
+  try {
+    const pg = await PGlite.create(dataDir === undefined ? { parsers } : { dataDir, parsers });
+    await pg.exec(`SET TIME ZONE 'UTC'`);
+    return new PgliteSession(pg, pg, false, () => lock?.release());
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { id, StrategyType, finite, nonNegative } from '../../contracts/index.ts';
-import { KeelError, ensureDefined } from '../../core/index.ts';
-import { journalEntry } from '../../pms/index.ts';
-import type { AgentRow, FundRow } from '../../store/index.ts';
+import { id, StrategyType, finite, nonNegative, type FundConfigInput } from '../../contracts/index.ts';
+import { KeelError, ensureDefined, isKeelError } from '../../core/index.ts';
+import { addAgent, changeAgentRisk, createFund, listFunds, pauseAgent, resumeAgent, type AgentChange } from '../../pms/index.ts';
 import { canSeeFund, type Principal } from '../auth.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
@@ -29,37 +28,65 @@ const RiskUpdate = z
 
 const Reason = z.object({ reason });
 
-async function agentOf(rt: ApiRuntime, fundId: string, agentId: string): Promise<AgentRow> {
-  const a = (await rt.store.funds.agents(fundId)).find((x) => x.id === agentId);
-  if (!a) throw new KeelError('KEEL_E_NOT_FOUND', `agent ${agentId} of fund ${fundId} does not exist`, { field: 'params.agentId' });
-  return a;
+/** The caller as a control's actor: who they are and the role they act in. */
+function actor(p: Principal | null, role?: 'risk' | 'admin') {
+  const x = ensureDefined(p, 'principal');
+  return { who: x.name, role: role === 'risk' && x.role === 'admin' ? ('risk' as const) : x.role };
 }
 
-/** Saves an agent change with a journal note and an audit row, in one transaction. */
-async function saveAgent(c: { rt: ApiRuntime; principal: Principal | null }, fund: FundRow, agent: AgentRow, action: string, why: string): Promise<AgentRow> {
-  const p = ensureDefined(c.principal, 'principal');
-  const now = c.rt.nowIso();
-  await c.rt.store.transaction(async (tx) => {
-    await tx.funds.upsertAgents([agent]);
-    await c.rt.addJournal(
-      journalEntry({
-        id: c.rt.ids.next('note'), fundId: fund.id, kind: action === 'AgentPaused' || action === 'AgentResumed' ? 'OVERRIDE' : 'NOTE',
-        who: p.name, role: p.role, rationale: `${action} ${agent.id}: ${why}`, timestamp: now, agentId: agent.id,
-      }),
-      tx,
-    );
-    await tx.audit.append({ at: now, actor: p.name, action, entity: 'agent', entityId: `${fund.id}/${agent.id}`, payload: { why, riskParams: agent.riskParams, allocatedCapital: agent.allocatedCapital, drawdownState: agent.drawdownState, isEnabled: agent.isEnabled } });
-  });
-  c.rt.cache.invalidate(fund.id);
-  return agent;
+/** A config change as answered: the agent as the next cycle sees it, and the config versions. */
+function agentAnswer(rt: ApiRuntime, c: AgentChange) {
+  rt.cache.invalidate(c.fundId);
+  return { agent: c.agent, config: { from: c.from, to: c.to, approved: c.approved, changes: c.differences.map((d) => d.path) } };
 }
+
+/** Config fields a control named (agents[3].risk.maxPositionPct) as the request's fields. */
+async function asBody<T>(f: () => Promise<T>, field: (path: string) => string): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (isKeelError(e) && typeof e.details.field === 'string') throw new KeelError(e.code, e.message, { ...e.details, field: field(e.details.field) });
+    throw e;
+  }
+}
+
+const NewFund = z.object({
+  id: id.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ - only'),
+  name: z.string().min(1).max(200).optional(),
+  /** A fund config (docs/configuration.md): anything not given takes its default; no agents unless listed. */
+  config: z.record(z.string(), z.unknown()).default({}),
+  reason: reason.optional(),
+});
 
 /** Funds (scoped to the caller) and their agents. */
 export const fundRoutes: readonly AnyRoute[] = [
   route({
-    method: 'GET', url: '/v1/funds', tag: 'funds', access: 'any', summary: "The caller's funds",
-    returns: '{ funds: [FundRow] }',
-    handler: async ({ rt, principal }) => ({ funds: (await rt.store.funds.list()).filter((f) => principal !== null && canSeeFund(principal, f.id)) }),
+    method: 'GET', url: '/v1/funds', tag: 'funds', access: 'any', summary: "The caller's funds, with their config's mode, broker, capital, agents (paused ones named) and approval",
+    returns: '{ funds: [FundRow & { mode, broker, totalCapital, agents, pausedAgents, approved }] }',
+    handler: async ({ rt, principal }) => {
+      const rows = (await rt.store.funds.list()).filter((f) => principal !== null && canSeeFund(principal, f.id));
+      const summaries = new Map((await listFunds({ store: rt.store })).map((f) => [f.id, f]));
+      return {
+        funds: rows.map((f) => {
+          const s = summaries.get(f.id);
+          return { ...f, mode: s?.mode ?? null, broker: s?.broker ?? null, totalCapital: s?.totalCapital ?? null, agents: s?.agents ?? null, pausedAgents: s?.pausedAgents ?? [], approved: s?.approved ?? false };
+        }),
+      };
+    },
+  }),
+  route({
+    method: 'POST', url: '/v1/funds', tag: 'funds', access: ['admin'], body: NewFund, status: 201,
+    summary: 'Create a fund from a config (defaults for what is not given); the caller must be an admin of every fund (*) or of this id',
+    returns: '{ fund, config: { to, approved } }',
+    handler: async ({ rt, principal, body }) => {
+      const p = ensureDefined(principal, 'principal');
+      if (!canSeeFund(p, body.id)) throw new KeelError('KEEL_E_FORBIDDEN', `you may not create fund ${body.id}: your key is scoped to ${p.fundIds.join(', ')}`, { field: 'body.id' });
+      const cfg = body.config as { fund?: Record<string, unknown> };
+      const input = { ...body.config, fund: { ...(cfg.fund ?? {}), id: body.id, ...(body.name ? { name: body.name } : {}) } };
+      const c = await asBody(() => createFund(rt.controlDeps(), actor(principal), input as FundConfigInput, body.reason ?? 'created through the API'), (f) => (f === 'fund.id' ? 'body.id' : `body.config.${f}`));
+      rt.cache.invalidate(body.id);
+      return { fund: await rt.store.funds.get(body.id), config: { to: c.to, approved: c.approved } };
+    },
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId', tag: 'funds', access: 'any', params: FundParams, summary: 'One fund with its latest NAV',
@@ -77,46 +104,33 @@ export const fundRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/agents', tag: 'agents', access: ['admin'], params: FundParams, body: NewAgent, status: 201,
-    summary: 'Add an agent to the fund', returns: '{ agent }',
+    summary: "Add an agent to the fund's config (a new config version: audited, approved like any change for live trading)", returns: '{ agent, config: { from, to, approved, changes } }',
     handler: async (c) => {
       const f = ensureDefined(c.fund, 'fund');
-      const existing = (await c.rt.store.funds.agents(f.id)).find((a) => a.id === c.body.id);
-      if (existing) throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `agent ${c.body.id} already exists in fund ${f.id}`, { field: 'body.id' });
-      const agent: AgentRow = {
-        fundId: f.id, id: c.body.id, strategy: c.body.strategy, bucket: c.body.bucket, riskDrivers: c.body.riskDrivers,
-        allocatedCapital: c.body.allocatedCapital, riskParams: c.body.riskParams, drawdownState: 'normal', highWaterMark: null,
-        hwmDate: null, isEnabled: c.body.enabled, metrics: {},
-      };
-      return { agent: await saveAgent(c, f, agent, 'AgentCreated', c.body.reason ?? 'new agent') };
+      const b = c.body;
+      const agent = { id: b.id, strategy: b.strategy, bucket: b.bucket, allocatedCapital: b.allocatedCapital, enabled: b.enabled, risk: b.riskParams, ...(b.riskDrivers.length > 0 ? { riskDrivers: b.riskDrivers } : {}) };
+      const field = (p: string) => (/^agents\[\d+\]\.risk\./.test(p) ? `body.riskParams.${p.replace(/^agents\[\d+\]\.risk\./, '')}` : /^agents\[\d+\]\./.test(p) ? `body.${p.replace(/^agents\[\d+\]\./, '')}` : p === 'id' ? 'body.id' : `body.${p}`);
+      return agentAnswer(c.rt, await asBody(() => addAgent(c.rt.controlDeps(), actor(c.principal), f.id, agent, b.reason ?? 'new agent'), field));
     },
   }),
   route({
     method: 'PATCH', url: '/v1/funds/:fundId/agents/:agentId/risk', tag: 'agents', access: ['admin'], params: FundAgentParams, body: RiskUpdate,
-    summary: "Update an agent's risk parameters or allocated capital", returns: '{ agent }',
+    summary: "Change an agent's risk parameters or allocated capital: a new config version the next cycle uses (approved like any change for live trading)", returns: '{ agent, config: { from, to, approved, changes } }',
     handler: async (c) => {
       const f = ensureDefined(c.fund, 'fund');
-      const a = await agentOf(c.rt, f.id, c.params.agentId);
-      const next: AgentRow = { ...a, riskParams: { ...a.riskParams, ...(c.body.riskParams ?? {}) }, allocatedCapital: c.body.allocatedCapital ?? a.allocatedCapital };
-      return { agent: await saveAgent(c, f, next, 'AgentRiskUpdated', c.body.reason) };
+      const change = { ...(c.body.riskParams ? { risk: c.body.riskParams } : {}), ...(c.body.allocatedCapital !== undefined ? { allocatedCapital: c.body.allocatedCapital } : {}) };
+      const field = (p: string) => (p === 'agentId' ? 'params.agentId' : p.startsWith('riskParams.') ? `body.${p}` : /\.risk\./.test(p) ? `body.riskParams.${p.replace(/^.*\.risk\./, '')}` : /allocatedCapital|^agents$|totalCapital/.test(p) ? 'body.allocatedCapital' : p);
+      return agentAnswer(c.rt, await asBody(() => changeAgentRisk(c.rt.controlDeps(), actor(c.principal), f.id, c.params.agentId, change, c.body.reason), field));
     },
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/agents/:agentId/pause', tag: 'agents', access: ['risk'], params: FundAgentParams, body: Reason,
-    summary: 'Pause an agent (no new exposure)', returns: '{ agent }',
-    handler: async (c) => {
-      const f = ensureDefined(c.fund, 'fund');
-      const a = await agentOf(c.rt, f.id, c.params.agentId);
-      return { agent: await saveAgent(c, f, { ...a, drawdownState: 'paused', isEnabled: false }, 'AgentPaused', c.body.reason) };
-    },
+    summary: 'Pause an agent from the next cycle: it proposes nothing, its book is held (a new config version)', returns: '{ agent, config: { from, to, approved, changes } }',
+    handler: async (c) => agentAnswer(c.rt, await asBody(() => pauseAgent(c.rt.controlDeps(), actor(c.principal, 'risk'), ensureDefined(c.fund, 'fund').id, c.params.agentId, c.body.reason), (p) => (p === 'agentId' ? 'params.agentId' : p))),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/agents/:agentId/resume', tag: 'agents', access: ['risk'], params: FundAgentParams, body: Reason,
-    summary: 'Resume a paused agent', returns: '{ agent }',
-    handler: async (c) => {
-      const f = ensureDefined(c.fund, 'fund');
-      const a = await agentOf(c.rt, f.id, c.params.agentId);
-      if (a.isEnabled && a.drawdownState !== 'paused') throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `agent ${a.id} is not paused`, { field: 'params.agentId' });
-      return { agent: await saveAgent(c, f, { ...a, drawdownState: 'normal', isEnabled: true }, 'AgentResumed', c.body.reason) };
-    },
+    summary: 'Resume a paused agent from the next cycle (a new config version)', returns: '{ agent, config: { from, to, approved, changes } }',
+    handler: async (c) => agentAnswer(c.rt, await asBody(() => resumeAgent(c.rt.controlDeps(), actor(c.principal, 'risk'), ensureDefined(c.fund, 'fund').id, c.params.agentId, c.body.reason), (p) => (p === 'agentId' ? 'params.agentId' : p))),
   }),
 ];

@@ -1,11 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { TradingState } from '../../contracts/index.ts';
-import { ensureDefined, KeelError } from '../../core/index.ts';
-import { transitionTradingState } from '../../overlay/index.ts';
-import { recordDecision, type JournalKind } from '../../pms/index.ts';
-import type { FundRow } from '../../store/index.ts';
+import { ensureDefined } from '../../core/index.ts';
+import { rearmKillSwitch, tripKillSwitch, type KillSwitchChange } from '../../pms/index.ts';
 import type { Principal } from '../auth.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
@@ -15,33 +11,16 @@ import { FundParams, reason } from './schemas.ts';
 const Trip = z.object({ reason });
 const Rearm = z.object({ reason, to: TradingState.exclude(['HALTED']).optional() });
 
-/**
- * Moves the fund's trading state by hand: a journal entry (who, role, why), an audit row and the
- * new state in one transaction, then `trading-state.changed` on the bus. The overlay's transition
- * table decides what is legal (HALTED re-arms to REDUCING first).
- */
-async function setState(rt: ApiRuntime, principal: Principal | null, fund: FundRow, to: TradingState, kind: JournalKind, why: string) {
-  const p = ensureDefined(principal, 'principal');
-  const from = fund.tradingState;
-  if (from === to) throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `fund ${fund.id} is already ${to}`, { from, to });
-  transitionTradingState(from, to);
-  const now = rt.nowIso();
-  const r = recordDecision({ id: rt.ids.next(kind === 'REARM' ? 'rearm' : 'kill'), fundId: fund.id, kind, who: p.name, role: p.role === 'admin' ? 'risk' : p.role, rationale: why, timestamp: now });
-  if (!r.ok) throw new KeelError(r.error.keelCode, r.error.message, { field: r.error.code === 'INVALID_INPUT' ? `body.${r.error.field}` : 'role' });
-  const audit = await rt.store.transaction(async (tx) => {
-    await tx.funds.setTradingState(fund.id, to);
-    await rt.addJournal(r.value, tx);
-    return tx.audit.append({ at: now, actor: p.name, action: kind === 'REARM' ? 'KillSwitchRearmed' : 'KillSwitchTripped', entity: 'fund', entityId: fund.id, payload: { from, to, why, role: p.role } });
-  });
-  const file = rt.opts.killSwitchFile;
-  if (file && kind === 'KILL_SWITCH_TRIP') {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ at: now, by: p.name, reason: why, fundId: fund.id })}\n`);
-  }
-  if (file && kind === 'REARM') rmSync(file, { force: true });
-  rt.cache.invalidate(fund.id);
-  await rt.bus.publish('trading-state.changed', { fundId: fund.id, from, to, reason: why, who: p.name });
-  return { tradingState: to, from, journalEntry: r.value, auditHash: audit.hash };
+/** The caller as a control's actor: an admin acts as risk (the kill switch is risk's). */
+const riskActor = (p: Principal | null) => {
+  const x = ensureDefined(p, 'principal');
+  return { who: x.name, role: x.role === 'admin' ? ('risk' as const) : x.role };
+};
+
+function answer(rt: ApiRuntime, c: KillSwitchChange) {
+  rt.cache.invalidate(c.fundId);
+  // Paths on the server stay there: whether the fund's file was written and the shared one is present.
+  return { tradingState: c.tradingState, from: c.from, journalEntry: c.journalEntry, auditHash: c.auditHash, killSwitchFile: c.file !== null, sharedKillSwitch: c.sharedFile !== null };
 }
 
 /** The kill switch: state, trip (risk) and re-arm (risk). */
@@ -57,16 +36,12 @@ export const killSwitchRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/kill-switch/trip', tag: 'kill-switch', access: ['risk'], params: FundParams, body: Trip,
-    summary: 'Trip the kill switch: the fund goes HALTED (reason required)', returns: '{ tradingState: "HALTED", from, journalEntry, auditHash }',
-    handler: async ({ rt, principal, fund, body }) => setState(rt, principal, ensureDefined(fund, 'fund'), 'HALTED', 'KILL_SWITCH_TRIP', body.reason),
+    summary: "Trip the kill switch: the fund goes HALTED (reason required); its kill-switch file is written after the transaction", returns: '{ tradingState: "HALTED", from, journalEntry, auditHash, killSwitchFile, sharedKillSwitch }',
+    handler: async ({ rt, principal, fund, body }) => answer(rt, await tripKillSwitch(rt.controlDeps(), riskActor(principal), ensureDefined(fund, 'fund').id, body.reason)),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/kill-switch/rearm', tag: 'kill-switch', access: ['risk'], params: FundParams, body: Rearm,
-    summary: 'Re-arm: HALTED → REDUCING, REDUCING → ACTIVE (who and why recorded)', returns: '{ tradingState, from, journalEntry, auditHash }',
-    handler: async ({ rt, principal, fund, body }) => {
-      const f = ensureDefined(fund, 'fund');
-      const to: TradingState = body.to ?? (f.tradingState === 'HALTED' ? 'REDUCING' : 'ACTIVE');
-      return setState(rt, principal, f, to, 'REARM', body.reason);
-    },
+    summary: 'Re-arm: HALTED → REDUCING, REDUCING → ACTIVE (who and why recorded)', returns: '{ tradingState, from, journalEntry, auditHash, killSwitchFile, sharedKillSwitch }',
+    handler: async ({ rt, principal, fund, body }) => answer(rt, await rearmKillSwitch(rt.controlDeps(), riskActor(principal), ensureDefined(fund, 'fund').id, body.reason, body.to)),
   }),
 ];

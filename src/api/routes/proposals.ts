@@ -78,7 +78,8 @@ export const executesOnApproval = (config: FundConfig): boolean => config.execut
 
 async function execute(rt: ApiRuntime, config: FundConfig, fundId: string, proposalId: string): Promise<ProposalExecution> {
   const { view } = await marketAt(rt);
-  const x = await executeProposal({ store: rt.store, config, view, clock: rt.clock, mode: 'paper' }, fundId, proposalId);
+  const { broker } = await rt.openBroker(config);
+  const x = await executeProposal({ store: rt.store, config, view, clock: rt.clock, mode: 'paper', broker }, fundId, proposalId);
   rt.cache.invalidate(fundId);
   if (!x.isReplay) {
     for (const o of x.orders) await rt.bus.publish('order.updated', o);

@@ -3,15 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildServer, newApiKey } from '../../api/index.ts';
-import { InProcessBus } from '../../bus/index.ts';
 import { configHash, defaultFundConfigInput, type FundConfig } from '../../contracts/index.ts';
-import { LiveClock, addDays, type IsoDate } from '../../core/index.ts';
+import { addDays, type IsoDate } from '../../core/index.ts';
 import {
-  createFundMetrics,
-  killSwitchFile,
   loadMarket,
   navPoints,
-  registerFund,
   runStoredBacktest,
   saveCycle,
   type BacktestSummary,
@@ -77,9 +73,8 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const t0 = performance.now();
       mkdirSync(ctx.home, { recursive: true });
       if (!existsSync(ctx.configPath)) writeFileSync(ctx.configPath, `${JSON.stringify(defaultFundConfigInput(), null, 2)}\n`);
-      const config = ctx.loadConfig();
+      const { config } = await ctx.fundConfig();
       const store = await ctx.store();
-      await registerFund(store, config, 'demo', new Date().toISOString());
       const equities = (await store.instruments.list()).filter((i) => i.assetClass === 'equity').length;
       if (equities === 0) {
         io.err(`generating the synthetic market: ${o.symbols} names × ${o.years} years (seed ${o.seed})…`);
@@ -128,13 +123,14 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       io.err(`demo ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       if (!o.serve) return;
       const admin = await ensureAdmin(store, config.fund.id);
+      const kernel = ctx.kernel();
       const server = await buildServer({
         store,
         config,
-        bus: new InProcessBus(),
-        metrics: createFundMetrics(),
-        clock: new LiveClock(),
-        killSwitchFile: killSwitchFile(ctx.home),
+        bus: await kernel.bus(),
+        metrics: kernel.metrics,
+        clock: kernel.clock,
+        kernel,
         ...(existsSync(WEB_DIST) ? { webDist: WEB_DIST } : {}),
       });
       let port = o.port;

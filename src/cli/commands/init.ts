@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultFundConfigInput, parseFundConfig } from '../../contracts/index.ts';
-import { registerFund } from '../../fund/index.ts';
+import { describeDifferences } from '../../fund/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit } from '../output.ts';
 import { parsePositive } from './args.ts';
@@ -21,19 +21,16 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
         parseFundConfig(input);
         writeFileSync(ctx.configPath, `${JSON.stringify(input, null, 2)}\n`);
       }
-      const cfg = ctx.loadConfig();
+      const { config: cfg, hash, seeded, drift } = await ctx.fundConfig();
       const store = await ctx.store();
-      const { hash } = await registerFund(store, cfg, 'cli', new Date().toISOString());
-      const result = { home: ctx.home, config: ctx.configPath, wroteConfig: wrote, fund: cfg.fund.id, agents: cfg.agents.length, configHash: hash, database: store.db.kind };
+      const result = { home: ctx.home, config: ctx.configPath, wroteConfig: wrote, fund: cfg.fund.id, createdFund: seeded, agents: cfg.agents.length, configHash: hash, database: store.db.kind, differences: drift };
       emit(ctx.io, o.json === true, result, () =>
         [
           `Keel home: ${ctx.home} (${store.db.kind})`,
           `${wrote ? 'wrote' : 'kept'} ${ctx.configPath}`,
-          `fund '${cfg.fund.id}' with ${cfg.agents.length} agents, config ${hash.slice(0, 12)}…`,
+          `${seeded ? 'created' : 'kept'} fund '${cfg.fund.id}' with ${cfg.agents.length} agents, config ${hash.slice(0, 12)}…${drift.length > 0 ? ` (fund.json differs: ${describeDifferences(drift)}; keel config apply to apply it)` : ''}`,
           `next: keel market generate, then keel backtest --from … --to …`,
         ].join('\n'),
       );
     });
 }
-
-export { registerFund } from '../../fund/index.ts';

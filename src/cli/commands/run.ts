@@ -1,12 +1,9 @@
 import { Option, type Command } from 'commander';
-import { InProcessBus } from '../../bus/index.ts';
-import { JsonLogger, LiveClock, RandomIds, ValidationError } from '../../core/index.ts';
+import { KeelError, ValidationError } from '../../core/index.ts';
 import type { FundConfig } from '../../contracts/index.ts';
-import { AlertManager, channelsFromEnv, createFundMetrics, DEFAULT_CRON, FundDaemon, refreshMarket, runLiveCycle, type CycleResult, type DeskReport, type GateResult, type MarketRefresh } from '../../fund/index.ts';
-import { buildMarketDataSources } from '../../market/index.ts';
+import { DEFAULT_CRON, FundDaemon, refreshMarket, storedFundConfig, type CycleResult, type DeskReport, type GateResult, type Kernel, type MarketRefresh } from '../../fund/index.ts';
 import type { Store } from '../../store/index.ts';
-import type { Logger } from '../../core/index.ts';
-import { awaitedDecisions, proposalDesk } from '../../pms/index.ts';
+import { awaitedDecisions } from '../../pms/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, table, type CliIo } from '../output.ts';
 import { stepProgress } from '../market/progress.ts';
@@ -44,8 +41,8 @@ function deskText(d: DeskReport, reason: string | null): string {
  * The pre-cycle market-data step of `keel run --once` and the daemon, or undefined with
  * --no-fetch. Providers without keys are skipped; with none left, the cycle runs on stored data.
  */
-function marketStep(io: CliIo, store: Store, config: FundConfig, logger: Logger): { refresh: (now: number) => Promise<MarketRefresh>; active: readonly string[]; note: string } {
-  const sources = buildMarketDataSources(config.data, io.env, { logger });
+function marketStep(io: CliIo, kernel: Kernel, store: Store, config: FundConfig): { refresh: (now: number) => Promise<MarketRefresh>; active: readonly string[]; note: string } {
+  const sources = kernel.marketData(config.data);
   const progress = stepProgress(io, 'fetching');
   const note =
     sources.active.length > 0
@@ -66,11 +63,12 @@ function marketLine(gates: readonly GateResult[]): string {
 export function registerRunCommands(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('run one fund cycle now on the stored market (paper: the paper broker; live: needs an approved config)')
+    .description("run one fund cycle now, on the fund's broker (execution.broker: paper or Alpaca)")
     .requiredOption('--once', 'run a single cycle and exit (the daemon runs on a schedule)')
-    .addOption(new Option('--mode <mode>', 'paper or live').choices(['paper', 'live']).default('paper'))
+    .addOption(new Option('--mode <mode>', 'paper: any config; live: an approved config only (keel config approve)').choices(['paper', 'live']).default('paper'))
+    .option('--fund <id>', "the fund to run (default: fund.json's fund)")
     .option('--as-of <date>', 'run as of a stored date instead of the latest', parseDate('--as-of'))
-    .option('--config <file>', 'a fund config file instead of .keel/fund.json')
+    .option('--config <file>', 'the config file that seeds a new fund, instead of .keel/fund.json (an existing fund runs with its stored config)')
     .option(
       '--wait <duration>',
       "advisory mode: while the previous cycle's proposals are undecided, poll until they are decided or expire (e.g. 30m, 2h), then run",
@@ -82,6 +80,12 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       [
+        '',
+        "The fund runs with its stored config (keel config show); a fund.json that differs is reported and",
+        'not applied (keel config apply). The broker is the config\'s execution.broker: "paper" fills at the',
+        'latest close; "alpaca" trades on Alpaca (execution.alpaca.endpoint paper|live, APCA_API_KEY_ID,',
+        'APCA_API_SECRET_KEY, APCA_API_BASE_URL), after checking the account and the clock, and refuses a fund',
+        'larger than the account unless execution.accountMismatch is "scale" (docs/operations.md).',
         '',
         'Before the cycle, proposals past their expiry are moved to EXPIRED and approved ones that have not',
         'executed are executed (orders, fills, positions), on this run\'s broker. Advisory funds',
@@ -97,27 +101,14 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         'sources that failed and why. With no provider keys set, it runs on the stored data (docs/market-data.md).',
       ].join('\n'),
     )
-    .action(async (o: { mode: 'paper' | 'live'; asOf?: string; config?: string; json?: boolean; wait?: number; poll: number; fetch: boolean }) => {
-      const config = ctx.loadConfig(o.config);
-      const store = await ctx.store();
-      const logger = new JsonLogger((l) => ctx.io.err(l), { fundId: config.fund.id }, ctx.io.env.KEEL_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
-      const clock = new LiveClock();
-      const desk = proposalDesk(store, config);
-      const market = o.fetch && !o.asOf ? marketStep(ctx.io, store, config, logger) : undefined;
+    .action(async (o: { mode: 'paper' | 'live'; fund?: string; asOf?: string; config?: string; json?: boolean; wait?: number; poll: number; fetch: boolean }) => {
+      const kernel = ctx.kernel();
+      const { config } = await ctx.fundConfig({ ...(o.fund ? { fund: o.fund } : {}), ...(o.config ? { config: o.config } : {}) });
+      const store = await kernel.store();
+      const clock = kernel.clock;
+      const market = o.fetch && !o.asOf ? marketStep(ctx.io, kernel, store, config) : undefined;
       if (market && market.active.length === 0) ctx.io.err(market.note);
-      const runOnce = () =>
-        runLiveCycle({
-          store,
-          config,
-          mode: o.mode,
-          home: ctx.home,
-          logger,
-          clock,
-          channels: channelsFromEnv(ctx.io.env, logger),
-          desk,
-          ...(o.asOf ? { asOf: o.asOf } : {}),
-          ...(market ? { refreshMarket: market.refresh } : {}),
-        });
+      const runOnce = () => kernel.runCycle({ config, mode: o.mode, ...(o.asOf ? { asOf: o.asOf } : {}), ...(market ? { refreshMarket: market.refresh } : {}) });
       let out = await runOnce();
       if (out.status === 'WAITING' && o.wait !== undefined) {
         const deadline = clock.now() + o.wait;
@@ -148,11 +139,12 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('daemon')
-    .description('run the fund cycle on a cron schedule on market days, with a heartbeat and graceful shutdown (SIGINT/SIGTERM)')
+    .description("run the fund cycle on a cron schedule on market days, on the fund's broker, with a heartbeat and graceful shutdown (SIGINT/SIGTERM)")
     .option('--cron <expr>', 'cron schedule (minute hour day month weekday)', DEFAULT_CRON)
     .option('--timezone <tz>', 'time zone of the schedule', 'America/New_York')
-    .addOption(new Option('--mode <mode>', 'paper or live').choices(['paper', 'live']).default('paper'))
-    .option('--heartbeat <seconds>', 'heartbeat interval', parseInteger('--heartbeat', 1), Number(process.env.HEARTBEAT_INTERVAL ?? 3600))
+    .addOption(new Option('--mode <mode>', 'paper: any config; live: an approved config only').choices(['paper', 'live']).default('paper'))
+    .option('--fund <id>', "the fund to run (default: fund.json's fund)")
+    .option('--heartbeat <seconds>', 'heartbeat interval (default HEARTBEAT_INTERVAL, else 3600)', parseInteger('--heartbeat', 1))
     .option('--run-now', 'run one cycle at start, then follow the schedule')
     .option('--no-fetch', 'do not fetch market data before each cycle (you import it yourself)')
     .addHelpText(
@@ -164,36 +156,46 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         'data.providers; a cycle whose universe still lacks the last completed session is refused with a',
         'MARKET_DATA alert naming the failed sources, and retried every --stale-retry until --stale-give-up.',
         'It will not start without a provider key unless --no-fetch is given (docs/market-data.md).',
+        '',
+        "Each cycle reads the fund's stored config again, so pause, resume and risk changes (keel agent, the API)",
+        'take effect at the next cycle. With execution.broker "alpaca" the start refuses (exit 1, one line) when',
+        'the keys are missing or Alpaca does not answer GET /v2/account and GET /v2/clock.',
       ].join('\n'),
     )
     .option('--stale-retry <duration>', 'when the data is stale, try again after this long (e.g. 10m)', parseDuration('--stale-retry'), 600_000)
     .option('--stale-give-up <duration>', 'stop retrying a stale cycle after this long (e.g. 2h)', parseDuration('--stale-give-up'), 7_200_000)
-    .action(async (o: { cron: string; timezone: string; mode: 'paper' | 'live'; heartbeat: number; runNow?: boolean; fetch: boolean; staleRetry: number; staleGiveUp: number }) => {
-      const config = ctx.loadConfig();
-      const store = await ctx.store();
-      const logger = new JsonLogger((l) => ctx.io.err(l), { fundId: config.fund.id, process: 'daemon' });
-      const market = o.fetch ? marketStep(ctx.io, store, config, logger) : undefined;
+    .action(async (o: { cron: string; timezone: string; mode: 'paper' | 'live'; fund?: string; heartbeat?: number; runNow?: boolean; fetch: boolean; staleRetry: number; staleGiveUp: number }) => {
+      const kernel = ctx.kernel({ level: 'info' });
+      const first = await ctx.fundConfig(o.fund ? { fund: o.fund } : {});
+      const config = first.config;
+      const fundId = config.fund.id;
+      const store = await kernel.store();
+      const market = o.fetch ? marketStep(ctx.io, kernel, store, config) : undefined;
       if (market && market.active.length === 0) {
         throw new ValidationError('data.providers', `${market.note.replace('market data: ', '').replace('; running on the stored data', '')}: set the keys, or pass --no-fetch to trade on data you import yourself`);
       }
-      const bus = new InProcessBus(logger);
-      const metrics = createFundMetrics();
-      const channels = channelsFromEnv(ctx.io.env, logger);
-      const desk = proposalDesk(store, config);
-      const alerts = new AlertManager({ clock: new LiveClock(), ids: new RandomIds(), channels, logger });
+      // Refuse to start on a broker that does not answer (Alpaca: keys, account, clock).
+      await kernel.broker(config, o.mode);
+      const logger = kernel.logger.child({ fundId, process: 'daemon' });
+      const alerts = kernel.alerts(config);
       const daemon = new FundDaemon({
         cron: o.cron,
         timezone: o.timezone,
         logger,
-        heartbeatSec: o.heartbeat,
-        runCycle: () => runLiveCycle({ store, config, mode: o.mode, home: ctx.home, logger, bus, metrics, channels, desk, ...(market ? { refreshMarket: market.refresh } : {}) }),
+        heartbeatSec: o.heartbeat ?? kernel.env.heartbeatSec,
+        runCycle: async () => {
+          // The fund's config as stored now: controls changed since the last cycle take effect.
+          const current = await currentConfig(kernel, fundId);
+          const step = o.fetch ? marketStep(ctx.io, kernel, store, current) : undefined;
+          return kernel.runCycle({ config: current, mode: o.mode, ...(step ? { refreshMarket: step.refresh } : {}) });
+        },
         retryRefused: { when: (out) => out.gates.some((g) => g.gate === 'market_data' && !g.passed && g.retryable === true), everyMs: o.staleRetry, forMs: o.staleGiveUp },
         onFailure: (e, attempts) => {
-          alerts.raise({ severity: 'CRITICAL', category: 'SYSTEM', title: 'fund cycle failed', message: `${String(e)} after ${attempts} attempt(s)`, dedupKey: 'daemon:failed', fundId: config.fund.id });
+          alerts.raise({ severity: 'CRITICAL', category: 'SYSTEM', title: 'fund cycle failed', message: `${String(e)} after ${attempts} attempt(s)`, dedupKey: 'daemon:failed', fundId });
         },
       });
       daemon.start();
-      ctx.io.err(`keel daemon: ${o.mode} mode, schedule '${o.cron}' (${o.timezone}), next run ${daemon.nextRun()?.toISOString() ?? 'never'}; ${market?.note ?? 'market data: not fetched (--no-fetch)'}; Ctrl-C to stop`);
+      ctx.io.err(`keel daemon: fund ${fundId} on the ${config.execution.broker} broker, ${o.mode} mode, schedule '${o.cron}' (${o.timezone}), next run ${daemon.nextRun()?.toISOString() ?? 'never'}; ${market?.note ?? 'market data: not fetched (--no-fetch)'}; Ctrl-C to stop`);
       if (o.runNow) await daemon.tick();
       await new Promise<void>((resolve) => {
         const stop = (sig: string) => {
@@ -205,4 +207,11 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       });
       await alerts.flush();
     });
+}
+
+/** The fund's config as stored now. */
+async function currentConfig(kernel: Kernel, fundId: string): Promise<FundConfig> {
+  const s = await storedFundConfig(await kernel.store(), fundId);
+  if (!s) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${fundId} no longer has a stored config`);
+  return s.config;
 }

@@ -2,11 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { buildServer, DEFAULT_RATE_LIMIT, type ServerOptions } from '../../api/index.ts';
-import { InProcessBus } from '../../bus/index.ts';
-import { KeelError, LiveClock } from '../../core/index.ts';
-import { createFundMetrics, killSwitchFile } from '../../fund/index.ts';
 import type { CliContext } from '../context.ts';
-import { parseInteger, parseList } from './args.ts';
+import { parseInteger } from './args.ts';
 
 export interface ServeOptions {
   readonly port: number;
@@ -22,27 +19,28 @@ export interface RunningServer {
 }
 
 /**
- * Starts the API (and the dashboard from `web/dist` when built) on host:port. Environment:
+ * Starts the API (and the dashboard from `web/dist` when built) on host:port, with its parts from
+ * the kernel (store, bus, clock, metrics, brokers, Keel's home). Environment (docs/operations.md):
  * KEEL_CORS_ORIGINS (comma list; closed when unset), KEEL_LLM_URL (morning-pack narrator),
  * KEEL_RATE_LIMIT_PER_MIN, KEEL_LOG_LEVEL.
  */
 export async function startServe(ctx: CliContext, o: ServeOptions): Promise<RunningServer> {
-  const env = ctx.io.env;
-  const store = await ctx.store();
-  const perMinute = env.KEEL_RATE_LIMIT_PER_MIN ? Number(env.KEEL_RATE_LIMIT_PER_MIN) : DEFAULT_RATE_LIMIT.perMinute;
-  if (!Number.isFinite(perMinute) || perMinute <= 0) throw new KeelError('KEEL_E_VALIDATION', `KEEL_RATE_LIMIT_PER_MIN must be a positive number, got '${env.KEEL_RATE_LIMIT_PER_MIN ?? ''}'`);
+  const kernel = ctx.kernel({ level: 'info' });
+  const env = kernel.env;
+  const store = await kernel.store();
+  const perMinute = env.api.rateLimitPerMin ?? DEFAULT_RATE_LIMIT.perMinute;
   const webDist = path.resolve(ctx.io.cwd, 'web/dist');
   const opts: ServerOptions = {
     store,
     config: ctx.loadConfig(),
-    bus: new InProcessBus(),
-    metrics: createFundMetrics(),
-    clock: new LiveClock(),
-    corsOrigins: parseList(env.KEEL_CORS_ORIGINS ?? ''),
+    bus: await kernel.bus(),
+    metrics: kernel.metrics,
+    clock: kernel.clock,
+    kernel,
+    corsOrigins: env.api.corsOrigins,
     rateLimit: { perMinute, burst: Math.max(1, Math.round(perMinute / 5)) },
-    logger: o.isLogging === false ? false : { level: env.KEEL_LOG_LEVEL ?? 'info' },
-    killSwitchFile: killSwitchFile(ctx.home),
-    ...(env.KEEL_LLM_URL ? { llmUrl: env.KEEL_LLM_URL } : {}),
+    logger: o.isLogging === false ? false : { level: env.logLevel ?? 'info' },
+    ...(env.api.llmUrl !== null ? { llmUrl: env.api.llmUrl } : {}),
     ...(existsSync(path.join(webDist, 'index.html')) ? { webDist } : {}),
   };
   const app = await buildServer(opts);

@@ -39,7 +39,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       const key = newApiKey();
       const at = new Date().toISOString();
       const created = await store.users.create({ id: `user-${randomUUID()}`, name, role: o.role, fundIds: funds, apiKey: key, createdAt: at });
-      await store.audit.append({ at, actor: ctx.io.env.USER ?? 'cli', action: 'UserCreated', entity: 'user', entityId: created.id, payload: { name, role: o.role, fundIds: funds } });
+      await store.audit.append({ at, actor: ctx.env.user, action: 'UserCreated', entity: 'user', entityId: created.id, payload: { name, role: o.role, fundIds: funds } });
       emit(ctx.io, o.json === true, { user: created, apiKey: key }, () =>
         [
           `user ${name} (${o.role}) created for ${funds.join(', ')}`,
@@ -59,7 +59,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       if (!u) throw new KeelError('KEEL_E_NOT_FOUND', `user ${name} does not exist (create it with \`keel user add ${name} --role <role>\`)`);
       const key = newApiKey();
       await store.users.rotateApiKey(u.id, key);
-      await store.audit.append({ at: new Date().toISOString(), actor: ctx.io.env.USER ?? 'cli', action: 'UserKeyRotated', entity: 'user', entityId: u.id, payload: { name } });
+      await store.audit.append({ at: new Date().toISOString(), actor: ctx.env.user, action: 'UserKeyRotated', entity: 'user', entityId: u.id, payload: { name } });
       emit(ctx.io, o.json === true, { user: u, apiKey: key }, () => `new API key for ${name} (shown once, store it now): ${key}`);
     });
 

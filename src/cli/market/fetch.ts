@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LiveClock, ValidationError } from '../../core/index.ts';
 import { fetchRange, type MarketFetchReport } from '../../fund/index.ts';
-import { buildMarketDataSources, describeFailures, lastCompletedSession } from '../../market/index.ts';
+import { describeFailures, lastCompletedSession } from '../../market/index.ts';
 import { parseDate, parseList } from '../commands/args.ts';
 import type { CliContext } from '../context.ts';
 import { emit, table } from '../output.ts';
@@ -62,7 +62,7 @@ export function registerFetch(market: Command, ctx: CliContext): void {
       if (o.from > to) throw new ValidationError('--from', `${o.from} is after --to ${to}`);
       if (o.symbols?.length === 0) throw new ValidationError('--symbols', 'lists no symbol');
       const config = ctx.loadConfig(o.config);
-      const sources = buildMarketDataSources(config.data, ctx.io.env);
+      const sources = ctx.kernel().marketData(config.data);
       if (sources.active.length === 0) {
         const why = sources.skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ') || 'the list is empty';
         throw new ValidationError('data.providers', `no provider can be used (${why}); set the keys (docs/market-data.md)`);

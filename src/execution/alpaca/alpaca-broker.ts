@@ -16,17 +16,16 @@ import {
   toAlpacaType,
 } from './alpaca-schemas.ts';
 
-/** Alpaca's paper trading endpoint (the default; live is https://api.alpaca.markets). */
+/** Alpaca's paper trading endpoint (the default). */
 export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
-export const ALPACA_KEY_ENV = 'ALPACA_API_KEY_ID';
-export const ALPACA_SECRET_ENV = 'ALPACA_API_SECRET_KEY';
+/** Alpaca's live (real money) trading endpoint. */
+export const ALPACA_LIVE_URL = 'https://api.alpaca.markets';
 
 export interface AlpacaBrokerOptions {
   readonly baseUrl?: string;
-  /** Defaults to env ALPACA_API_KEY_ID / ALPACA_API_SECRET_KEY. */
-  readonly keyId?: string;
-  readonly secretKey?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The keys (the kernel reads them from APCA_API_KEY_ID / APCA_API_SECRET_KEY). */
+  readonly keyId: string;
+  readonly secretKey: string;
   readonly fetchFn?: typeof fetch;
   /** Injected so tests do not wait. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -78,12 +77,10 @@ export class AlpacaBroker implements Broker {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #maxRetries: number;
 
-  constructor(opts: AlpacaBrokerOptions = {}) {
-    const env = opts.env ?? process.env;
-    const keyId = opts.keyId ?? env[ALPACA_KEY_ENV];
-    const secretKey = opts.secretKey ?? env[ALPACA_SECRET_ENV];
+  constructor(opts: AlpacaBrokerOptions) {
+    const { keyId, secretKey } = opts;
     if (!keyId || !secretKey) {
-      throw new ValidationError('alpaca', `set ${ALPACA_KEY_ENV} and ${ALPACA_SECRET_ENV} (or pass keyId/secretKey)`);
+      throw new ValidationError('APCA_API_KEY_ID', 'set APCA_API_KEY_ID and APCA_API_SECRET_KEY to your Alpaca keys');
     }
     this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#maxRetries = opts.maxRetries ?? 3;

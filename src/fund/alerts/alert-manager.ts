@@ -1,4 +1,4 @@
-import { Alert, AlertSeverity, type AlertCategory } from '../../contracts/index.ts';
+import { Alert, type AlertCategory, type AlertSeverity } from '../../contracts/index.ts';
 import type { Clock, IdSource, Logger } from '../../core/index.ts';
 
 /** Somewhere alerts go: a webhook, a chat, the log. `send` may fail; the manager contains it. */
@@ -93,9 +93,4 @@ export class AlertManager {
   drain(): Alert[] {
     return this.raised.splice(0);
   }
-}
-
-export function parseSeverity(s: string | undefined, fallback: AlertSeverity): AlertSeverity {
-  const r = AlertSeverity.safeParse((s ?? '').toUpperCase());
-  return r.success ? r.data : fallback;
 }

@@ -1,6 +1,6 @@
 import type { Alert } from '../../contracts/index.ts';
 import { KeelError, type Logger } from '../../core/index.ts';
-import { parseSeverity, type AlertChannel } from './alert-manager.ts';
+import type { AlertChannel } from './alert-manager.ts';
 
 async function postJson(url: string, body: unknown, what: string, timeoutMs = 5000): Promise<void> {
   const res = await fetch(url, {
@@ -58,25 +58,22 @@ export class LogChannel implements AlertChannel {
   }
 }
 
-/**
- * Channels from the environment (seed variables): SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL,
- * TELEGRAM_BOT_TOKEN + TELEGRAM_CHAT_ID (TELEGRAM_API_URL overrides the API host), plus the log.
- */
-export function channelsFromEnv(env: Readonly<Record<string, string | undefined>>, logger: Logger): AlertChannel[] {
-  const out: AlertChannel[] = [new LogChannel(logger)];
-  if (env.SLACK_WEBHOOK_URL) out.push(new SlackChannel(env.SLACK_WEBHOOK_URL));
-  if (env.DISCORD_WEBHOOK_URL) out.push(new DiscordChannel(env.DISCORD_WEBHOOK_URL));
-  if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_CHAT_ID) {
-    out.push(new TelegramChannel(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_CHAT_ID, env.TELEGRAM_API_URL));
-  }
-  return out;
+/** Where alerts go besides the log (the kernel reads these from the environment table). */
+export interface AlertChannelSettings {
+  readonly slackWebhookUrl: string | null;
+  readonly discordWebhookUrl: string | null;
+  readonly telegramBotToken: string | null;
+  readonly telegramChatId: string | null;
+  readonly telegramApiUrl: string | null;
 }
 
-/** Alert settings from the environment: ALERT_DEDUP_WINDOW (seconds), MONITOR_NOTIFY_LEVEL. */
-export function alertSettingsFromEnv(env: Readonly<Record<string, string | undefined>>, defaultWindowSec: number) {
-  const w = Number(env.ALERT_DEDUP_WINDOW);
-  return {
-    dedupWindowSec: Number.isFinite(w) && w >= 0 && env.ALERT_DEDUP_WINDOW !== undefined ? w : defaultWindowSec,
-    minSeverity: parseSeverity(env.MONITOR_NOTIFY_LEVEL === 'INFO' ? 'LOW' : env.MONITOR_NOTIFY_LEVEL, 'LOW'),
-  };
+/** The log, plus Slack, Discord and Telegram when configured. */
+export function alertChannels(s: AlertChannelSettings, logger: Logger): AlertChannel[] {
+  const out: AlertChannel[] = [new LogChannel(logger)];
+  if (s.slackWebhookUrl !== null) out.push(new SlackChannel(s.slackWebhookUrl));
+  if (s.discordWebhookUrl !== null) out.push(new DiscordChannel(s.discordWebhookUrl));
+  if (s.telegramBotToken !== null && s.telegramChatId !== null) {
+    out.push(s.telegramApiUrl !== null ? new TelegramChannel(s.telegramBotToken, s.telegramChatId, s.telegramApiUrl) : new TelegramChannel(s.telegramBotToken, s.telegramChatId));
+  }
+  return out;
 }

@@ -1,15 +1,12 @@
-import { createRoster } from '../../agents/index.ts';
-import { nullBus } from '../../bus/index.ts';
-import { configHash, type FundConfig, type OverlayAction, type TradingState } from '../../contracts/index.ts';
-import { SequentialIds, SimClock, ValidationError, dateToMs, nullLogger, type IsoDate, type Logger } from '../../core/index.ts';
-import { Oms, PaperBroker, type PaperFill } from '../../execution/index.ts';
+import type { FundConfig, OverlayAction } from '../../contracts/index.ts';
+import { ValidationError, dateToMs, type IsoDate, type Logger } from '../../core/index.ts';
+import type { PaperFill } from '../../execution/index.ts';
 import { viewAt, type Panel } from '../../market/index.ts';
 import { rearmFund, weekdaysSince, type OverlayCheck } from '../../overlay/index.ts';
-import { AlertManager } from '../alerts/alert-manager.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks } from '../cycle/books.ts';
-import { TappedJournal } from '../cycle/fill-tap.ts';
 import { runCycle, type CycleResult, type CycleStep } from '../cycle/run-cycle.ts';
-import type { CycleServices, FundRunState } from '../cycle/runtime.ts';
+import type { FundRunState } from '../cycle/runtime.ts';
+import { backtestServices } from '../kernel/wiring.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { BindingTally, type BindingSummary } from './binding-tally.ts';
 import { tearSheet, type TearSheet } from './tear-sheet.ts';
@@ -190,57 +187,6 @@ class BacktestTally {
     this.orders += r.orders.length;
     this.fills += r.fills.length;
   }
-}
-
-/** The backtest's own wiring: the same cycle as live, with a simulated clock and the paper broker. */
-export function backtestServices(
-  o: BacktestOptions,
-  config: FundConfig,
-  state: FundRunState,
-): { services: CycleServices; broker: PaperBroker; clock: SimClock; journal: TappedJournal; setPrices(f: (s: string) => number): void } {
-  const clock = new SimClock(dateToMs(o.from));
-  const ids = new SequentialIds(o.id);
-  const broker = new PaperBroker({ clock, config: config.execution, mode: 'backtest', initialCash: config.fund.totalCapital });
-  const journal = new TappedJournal();
-  const omsState: { current: TradingState; nav: number } = { current: 'ACTIVE', nav: config.fund.totalCapital };
-  let priceView: ((s: string) => number) | null = null;
-  const oms = new Oms({
-    journal,
-    broker,
-    clock,
-    config: config.oms,
-    market: {
-      tradingState: () => omsState.current,
-      nav: () => omsState.nav,
-      price: (s) => (priceView ? priceView(s) : Number.NaN),
-      positionQty: (s) => state.ledger.fundQty(s),
-    },
-  });
-  const logger = o.logger ?? nullLogger;
-  const services: CycleServices = {
-    config,
-    configHash: configHash(config),
-    agents: createRoster(config),
-    broker,
-    oms,
-    journal,
-    alerts: new AlertManager({ clock, ids, channels: [], logger, dedupWindowSec: config.alerts.dedupWindowSec }),
-    bus: nullBus,
-    clock,
-    ids,
-    logger,
-    metrics: null,
-    mode: 'backtest',
-    runId: o.id,
-    omsState,
-    captureInputs: o.captureInputs ?? false,
-    quality: new Map(),
-    ...(o.checks ? { overlayChecks: o.checks } : {}),
-  };
-  const setPrices = (f: (s: string) => number): void => {
-    priceView = f;
-  };
-  return { services, broker, clock, journal, setPrices };
 }
 
 /** Restricts a config to some agents (for `--agents`), keeping everything else. */

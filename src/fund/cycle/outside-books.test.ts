@@ -12,7 +12,7 @@ import type { Agent } from '../../agents/index.ts';
 import { parseFundConfig, type AgentProposal, type FundConfig, type Order } from '../../contracts/index.ts';
 import { addDays, createRng, dateToMs, isWeekday, type IsoDate } from '../../core/index.ts';
 import { createPanel, viewAt, type MarketView, type Panel } from '../../market/index.ts';
-import { backtestServices } from '../backtest/backtest.ts';
+import { backtestServices } from '../kernel/wiring.ts';
 import { deserialiseRunState, serialiseRunState, type StoredRunState } from '../live/fund-store.ts';
 import { replayCycle } from '../replay.ts';
 import { Ledger } from '../ledger/ledger.ts';
@@ -134,7 +134,7 @@ function fundWith(cfg: FundConfig, held: ReadonlyMap<string, number> | null): Fu
 /** Runs the cycle on `days` consecutive days from day 0, the paper broker filling each day's orders at the next open. */
 async function runDays(cfg: FundConfig, state: FundRunState, agent: Agent | null, days = 1): Promise<CycleResult[]> {
   const from = panel.dates[day0] ?? '';
-  const wired = backtestServices({ id: 'ob', config: cfg, panel, from, to: panel.dates[day0 + days - 1] ?? from, captureInputs: agent === null }, cfg, state);
+  const wired = backtestServices({ id: 'ob', from, captureInputs: agent === null }, cfg, state);
   // null: the config's own roster (replay builds the same one)
   const services = agent === null ? wired.services : { ...wired.services, agents: [agent] };
   const out: CycleResult[] = [];

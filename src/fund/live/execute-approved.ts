@@ -1,15 +1,6 @@
 import { configHash, type Fill, type FundConfig, type Order, type OrderSide, type OverlayDecision, type TradingState } from '../../contracts/index.ts';
 import { ensureDefined, ValidationError, type Clock } from '../../core/index.ts';
-import {
-  Oms,
-  orderFromPlan,
-  PaperBroker,
-  planOrders,
-  type Broker,
-  workOrder,
-  type PlannedOrder,
-  type PlanSkip,
-} from '../../execution/index.ts';
+import { orderFromPlan, PaperBroker, planOrders, workOrder, type Broker, type PlannedOrder, type PlanSkip } from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import type { Position } from '../../contracts/index.ts';
 import type { Repos } from '../../store/index.ts';
@@ -17,6 +8,7 @@ import { FUND_BOOK } from '../cycle/books.ts';
 import { bookFills } from '../ledger/book-fills.ts';
 import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
+import { cycleOms } from '../kernel/wiring.ts';
 import { loadRunState, serialiseRunState } from './fund-store.ts';
 import { reviewApprovedTrade, type ApprovedReview } from './review-approved.ts';
 import { inTransaction, StoreOrderJournal } from './store-journal.ts';
@@ -54,10 +46,10 @@ export interface ExecutionContext {
   /** The market as of the execution: decision prices and paper fills are its closes. */
   readonly view: MarketView;
   readonly clock: Clock;
-  /** Recorded with the state row; `paper` unless a live broker is passed. */
+  /** Recorded with the state row. */
   readonly mode: 'paper' | 'live';
-  /** Default: a paper broker that fills at the view's closes, as the paper cycle does. */
-  readonly broker?: Broker;
+  /** The fund's broker, from the kernel (a paper broker fills at the view's closes, as the paper cycle does). */
+  readonly broker: Broker;
 }
 
 /** What an execution did. Quantities unsigned shares; prices dollars. */
@@ -175,8 +167,7 @@ export async function previewApproved(repos: Pick<Repos, 'cycles' | 'funds' | 'l
 /**
  * Executes an approved trade inside the caller's transaction `tx`, through the cycle's own path:
  * the fund state after the last cycle, the order planner, then the OMS with its pre-trade checks
- * and write-ahead order journal, on the paper broker at the view's closes unless another broker
- * is given. Orders are written PENDING first and delivered by the OMS's recovery path, which
+ * and write-ahead order journal, on the fund's broker (the paper broker fills at the view's closes). Orders are written PENDING first and delivered by the OMS's recovery path, which
  * adopts an order the broker already has under the same client order id (an earlier attempt
  * that died before its transaction committed) instead of sending it again. Fills go to the
  * agent's ledger book (a book not in the config, such as the discretionary one, opens with no
@@ -223,13 +214,13 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
     }
   }
   const journal = new StoreOrderJournal(inTransaction(tx), fundId, new Set(built.map((o) => o.id)));
-  const broker = ctx.broker ?? new PaperBroker({ clock, config: config.execution, mode: 'live', initialCash: config.fund.totalCapital });
+  const broker = ctx.broker;
   if (broker instanceof PaperBroker) broker.setMarket(view);
-  const oms = new Oms({
+  const oms = cycleOms({
     journal,
     broker,
     clock,
-    config: config.oms,
+    config,
     market: {
       tradingState: () => tradingState,
       nav: () => ledger.fundNavCents() / 100,

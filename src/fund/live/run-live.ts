@@ -1,48 +1,57 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { createRoster } from '../../agents/index.ts';
 import { nullBus, type EventBus } from '../../bus/index.ts';
 import { configHash, type AlertCategory, type FundConfig } from '../../contracts/index.ts';
-import { KeelError, LiveClock, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
+import { KeelError, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import type { TradingState } from '../../contracts/index.ts';
-import { defaultRetry, Oms, PaperBroker, type Broker, type RetryPolicy } from '../../execution/index.ts';
+import { defaultRetry, PaperBroker, type Broker, type RetryPolicy } from '../../execution/index.ts';
 import { viewAt, type MarketView } from '../../market/index.ts';
 import type { Store } from '../../store/index.ts';
-import { AlertManager, type AlertChannel } from '../alerts/alert-manager.ts';
+import type { AlertManager } from '../alerts/alert-manager.ts';
 import { dataGates, decisionGates, gate, type GateResult } from '../cycle/gates.ts';
 import { runCycle, type CycleResult } from '../cycle/run-cycle.ts';
 import type { CycleServices } from '../cycle/runtime.ts';
+import { accountFit } from '../kernel/account-fit.ts';
+import type { BrokerSession } from '../kernel/brokers.ts';
+import { seedFund } from '../kernel/fund-configs.ts';
+import { presentKillSwitchFiles } from '../kernel/kill-switch-files.ts';
+import { cycleOms } from '../kernel/wiring.ts';
 import { loadMarket } from '../market-loader.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
 import { reconcileWithBroker } from './broker-reconcile.ts';
 import { loadRunState, saveCycle } from './fund-store.ts';
 import { marketDataGate, marketDataWarning, type MarketRefresh } from './market-refresh.ts';
-import { registerFund } from './register.ts';
+import { applyConfigIn } from './register.ts';
 import { StoreOrderJournal } from './store-journal.ts';
 
+/**
+ * A live or paper cycle's parts; the kernel builds them (`Kernel.runCycle`), nothing else does.
+ */
 export interface LiveCycleOptions {
   readonly store: Store;
+  /** The fund's config (its stored version; a fund that does not exist yet is seeded from it). */
   readonly config: FundConfig;
-  /** paper: the paper broker fills at the latest price; live: the configured broker (Alpaca). */
+  /** paper: any config; live: an approved config only. The broker is the config's (execution.broker). */
   readonly mode: 'paper' | 'live';
-  /** Keel's home, where the KILL_SWITCH file is looked for. */
+  /** Keel's home, where the kill-switch files are looked for. */
   readonly home: string;
-  readonly broker?: Broker;
-  readonly clock?: Clock;
+  /** Opens the config's broker (paper, or Alpaca after its start-up checks), once the gates have passed. */
+  readonly openBroker: (config: FundConfig) => Promise<BrokerSession>;
+  /** The fund's alert manager (channels, dedup window). */
+  readonly alerts: AlertManager;
+  readonly clock: Clock;
   readonly logger?: Logger;
   readonly bus?: EventBus;
   readonly metrics?: FundMetrics;
-  readonly channels?: readonly AlertChannel[];
   /** Run as of this stored date instead of the latest. */
   readonly asOf?: string;
   /** How broker calls of the reconciliation and the OMS are retried (default `defaultRetry()`). */
   readonly retry?: RetryPolicy;
   /**
-   * The approval desk, settled before the cycle: expiries swept, approved proposals executed on
-   * this run's broker. Advisory mode: while proposals of the previous cycle wait for a decision no
-   * new cycle runs (status WAITING).
+   * The approval desk of the fund's config, settled before the cycle: expiries swept, approved
+   * proposals executed on this run's broker. Advisory mode: while proposals of the previous cycle
+   * wait for a decision no new cycle runs (status WAITING).
    */
-  readonly desk?: ProposalDesk;
+  readonly desk?: (config: FundConfig) => ProposalDesk;
   /**
    * The pre-cycle market-data step (`refreshMarket`, market-refresh.ts), given the clock's now:
    * fetches the bars of the sessions since the latest stored one. A stale result refuses the cycle
@@ -76,22 +85,15 @@ export type LiveCycleOutcome =
   /** Advisory mode: the previous cycle's proposals still wait for decisions, so no new cycle ran. */
   | { readonly status: 'WAITING'; readonly gates: readonly GateResult[]; readonly reason: string; readonly desk: DeskReport };
 
-/** The kill-switch file: its presence halts trading before anything else runs. */
-export function killSwitchFile(home: string): string {
-  return path.join(home, 'KILL_SWITCH');
-}
-
 /**
  * One live or paper cycle: gates (kill switch file, golden config for live, history, data
  * quality), the fund state after the last cycle, reconciliation with the broker, the cycle
  * itself (signal and risk gates before any order), and one transaction that stores it all.
  */
 export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcome> {
-  const clock = o.clock ?? new LiveClock();
+  const { clock, alerts } = o;
   const logger = o.logger ?? nullLogger;
-  const hash = configHash(o.config);
   const fundId = o.config.fund.id;
-  const alerts = new AlertManager({ clock, ids: new RandomIds(), channels: o.channels ?? [], logger, dedupWindowSec: o.config.alerts.dedupWindowSec });
   const refuse = async (gates: GateResult[], reason: string, category: AlertCategory = 'TRADING'): Promise<LiveCycleOutcome> => {
     const a = alerts.raise({ severity: 'CRITICAL', category, title: 'cycle refused', message: reason, dedupKey: `refused:${reason.slice(0, 60)}`, fundId });
     if (a) await o.store.alerts.insert(a);
@@ -99,9 +101,9 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     return { status: 'REFUSED', gates, reason };
   };
   const gates: GateResult[] = [];
-  const killFile = killSwitchFile(o.home);
-  gates.push(gate('kill_switch', !existsSync(killFile), existsSync(killFile) ? `${killFile} exists` : 'no kill-switch file'));
-  if (!gates[0]?.passed) return refuse(gates, `kill switch file present (${killFile}); remove it to resume trading`);
+  const killFiles = presentKillSwitchFiles(o.home, fundId);
+  gates.push(gate('kill_switch', killFiles.length === 0, killFiles.length > 0 ? `${killFiles.join(', ')} exists` : 'no kill-switch file'));
+  if (!gates[0]?.passed) return refuse(gates, `kill switch file present (${killFiles.join(', ')}); re-arm with keel kill-switch rearm (or remove it) to resume trading`);
   if (o.refreshMarket && !o.asOf) {
     const fresh = await o.refreshMarket(clock.now());
     gates.push(marketDataGate(fresh));
@@ -112,26 +114,32 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     }
     if (fresh.status === 'stale') return refuse(gates, `market data is stale: ${fresh.reason}`, 'MARKET_DATA');
   }
-  if (o.mode === 'live' && !(await o.store.configVersions.isApproved(hash))) {
-    throw new KeelError('KEEL_E_CONFIG_UNAPPROVED', `config ${hash.slice(0, 12)}… is not approved for live trading; review it and run keel config approve`);
+  if (o.mode === 'live' && !(await o.store.configVersions.isApproved(configHash(o.config)))) {
+    throw new KeelError('KEEL_E_CONFIG_UNAPPROVED', `config ${configHash(o.config).slice(0, 12)}… is not approved for live trading; review it and run keel config approve`);
   }
   const market = await loadMarket(o.store, o.asOf ? { to: o.asOf } : {});
   const view = viewAt(market.panel, o.asOf ?? market.panel.T - 1);
   gates.push(...dataGates(view, market.quality, o.config.data.minQuality));
   const failed = gates.filter((g) => !g.passed);
   if (failed.length > 0) return refuse(gates, failed.map((g) => `${g.gate}: ${g.detail}`).join('; '));
-  await registerFund(o.store, o.config, 'fund-cycle', new Date(clock.now()).toISOString());
-  const broker = o.broker ?? new PaperBroker({ clock, config: o.config.execution, mode: 'live', initialCash: o.config.fund.totalCapital });
+  const startedAtIso = new Date(clock.now()).toISOString();
+  await seedFund(o.store, o.config, 'fund-cycle', startedAtIso);
+  const session = await o.openBroker(o.config);
+  const broker = session.broker;
+  const fitted = await fitAccount(o, session, view.asOf, startedAtIso);
+  if (fitted.kind === 'refuse') return refuse(gates, fitted.reason);
+  const config = fitted.config;
+  const hash = configHash(config);
   if (broker instanceof PaperBroker) broker.setMarket(view);
-  const advisory = o.config.fund.mode === 'advisory';
+  const advisory = config.fund.mode === 'advisory';
   // Before the state is read: executions of approved proposals change the books the cycle starts from.
-  const desk = o.desk ? await o.desk.settle({ view, broker, clock, mode: o.mode }) : undefined;
+  const desk = o.desk ? await o.desk(config).settle({ view, broker, clock, mode: o.mode }) : undefined;
   if (advisory && desk && desk.waiting.length > 0) {
     const ids = desk.waiting.map((w) => `${w.proposalId} (expires ${w.expiresAt})`).join(', ');
     return { status: 'WAITING', gates, desk, reason: `waiting for ${desk.waiting.length} decision(s) on the previous cycle's proposals: ${ids}` };
   }
   const fund = await o.store.funds.get(fundId);
-  const { state, fromCycle } = await loadRunState(o.store, o.config, view.asOf);
+  const { state, fromCycle } = await loadRunState(o.store, config, view.asOf);
   if (fund?.tradingState === 'HALTED' && state.fund.tradingState !== 'HALTED') {
     state.fund = { ...state.fund, tradingState: 'HALTED', tradingStateSince: view.asOf, manualKill: { who: 'store', why: 'fund HALTED in the store (kill switch tripped)', at: view.asOf } };
   }
@@ -147,12 +155,12 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     const u = view.column(sym);
     return u >= 0 ? view.close(u) : Number.NaN;
   };
-  const oms = new Oms({
+  const oms = cycleOms({
     journal,
     broker,
     clock,
     retry,
-    config: o.config.oms,
+    config,
     market: {
       tradingState: () => omsState.current,
       nav: () => omsState.nav,
@@ -163,9 +171,9 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const reconciled = await reconcileWithBroker({ store: o.store, fundId, journal, oms, broker, clock, alerts, cycleId: `${runId}-${view.asOf}`, price: closeOf, retry });
   if (!reconciled.ok) return refuse(gates, reconciled.reason);
   const services: CycleServices = {
-    config: o.config,
+    config,
     configHash: hash,
-    agents: createRoster(o.config),
+    agents: createRoster(config),
     broker,
     oms,
     journal,
@@ -180,16 +188,16 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     omsState,
     captureInputs: true,
     quality: market.quality,
-    gate: (review, proposals) => decisionGates(review, proposals, o.config.killSwitch.fundVar99Pct),
+    gate: (review, proposals) => decisionGates(review, proposals, config.killSwitch.fundVar99Pct),
   };
-  const startedAt = new Date(clock.now()).toISOString();
+  const startedAt = startedAtIso;
   const prevNav = new Map<string, number>();
   for (const id of state.ledger.agentIds()) prevNav.set(id, state.ledger.navCents(id) / 100);
   prevNav.set('', state.ledger.fundNavCents() / 100);
   const t0 = performance.now();
   const result = await runCycle(services, state, view);
   await o.store.transaction((tx) =>
-    saveCycle(tx, { fundId, mode: o.mode, configHash: hash, startedAt, result, state, prevNav, ...(advisory ? { advisory: { proposalTtlMs: o.config.pms.proposalTtlHours * 3_600_000 } } : {}) }),
+    saveCycle(tx, { fundId, mode: o.mode, configHash: hash, startedAt, result, state, prevNav, ...(advisory ? { advisory: { proposalTtlMs: config.pms.proposalTtlHours * 3_600_000 } } : {}) }),
   );
   o.metrics?.cycleDuration.observe({ mode: o.mode }, (performance.now() - t0) / 1000);
   o.metrics?.cycles.inc({ result: 'completed' });
@@ -204,4 +212,31 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   });
   logger.log('info', 'cycle completed', { cycleId: result.cycleId, asOf: result.asOf, nav: result.nav.fund, orders: result.orders.length, traceId: result.cycleId });
   return { status: 'COMPLETED', result, gates: [...gates, ...result.gates], resumedFrom: fromCycle, ...(desk ? { desk } : {}) };
+}
+
+/**
+ * The account check of a live broker (Alpaca): a fund larger than the account is refused, or
+ * scaled down to it by its config (`execution.accountMismatch`); the scaled config is stored as
+ * the fund's new config version (approved when the one it came from was: the approved config
+ * asked for the scaling), audited and alerted. The paper broker always fits.
+ */
+async function fitAccount(o: LiveCycleOptions, session: BrokerSession, asOf: string, at: string): Promise<{ kind: 'fits'; config: FundConfig } | { kind: 'refuse'; reason: string }> {
+  if (session.alpaca === null) return { kind: 'fits', config: o.config };
+  const fundId = o.config.fund.id;
+  const traded = (await o.store.cycles.list(fundId, 1)).length > 0;
+  const nav = traded ? (await loadRunState(o.store, o.config, asOf)).state.ledger.fundNavCents() / 100 : o.config.fund.totalCapital;
+  const fit = accountFit(o.config, session.alpaca.account, { hasTraded: traded, nav });
+  if (fit.kind === 'fits') return { kind: 'fits', config: o.config };
+  if (fit.kind === 'refuse') return fit;
+  const from = configHash(o.config);
+  const wasApproved = await o.store.configVersions.isApproved(from);
+  await o.store.transaction(async (tx) => {
+    const applied = await applyConfigIn(tx, fit.config, 'kernel:account-fit', at, { note: `scaled ×${fit.factor.toPrecision(4)} from ${from.slice(0, 12)} to the broker account's equity $${session.alpaca?.account.equity ?? 0}` });
+    if (wasApproved) await tx.configVersions.approve(applied.hash, `kernel:account-fit (scaled from approved ${from.slice(0, 12)})`, at);
+    await tx.audit.append({ at, actor: 'kernel:account-fit', action: 'ConfigScaledToAccount', entity: 'fund', entityId: fundId, payload: { from, to: applied.hash, factor: fit.factor, equity: session.alpaca?.account.equity ?? null } });
+  });
+  const a = o.alerts.raise({ severity: 'HIGH', category: 'TRADING', title: 'fund scaled to the broker account', message: fit.reason, dedupKey: `account-scale:${fundId}`, fundId });
+  if (a) await o.store.alerts.insert(a);
+  o.logger?.log('warn', 'fund scaled to the broker account', { fundId, factor: fit.factor, reason: fit.reason });
+  return { kind: 'fits', config: fit.config };
 }

@@ -17,9 +17,9 @@ const AlpacaAssets = z.array(z.object({ symbol: z.string(), name: z.string().opt
 export interface AlpacaOptions {
   readonly keyId: string;
   readonly secretKey: string;
-  /** Market data base URL (default https://data.alpaca.markets; env APCA_API_DATA_URL). */
+  /** Market data base URL (default https://data.alpaca.markets). */
   readonly dataUrl?: string;
-  /** Trading API base URL for the asset list (default https://paper-api.alpaca.markets; env APCA_API_BASE_URL). */
+  /** Trading API base URL for the asset list (default https://paper-api.alpaca.markets). */
   readonly tradingUrl?: string;
   /** `iex` (free plan) or `sip` (paid). Default iex. */
   readonly feed?: 'iex' | 'sip';
@@ -45,20 +45,6 @@ export class AlpacaMarketSource implements MarketSource {
   constructor(private readonly o: AlpacaOptions) {
     this.dataUrl = (o.dataUrl ?? 'https://data.alpaca.markets').replace(/\/$/, '');
     this.tradingUrl = (o.tradingUrl ?? 'https://paper-api.alpaca.markets').replace(/\/$/, '');
-  }
-
-  /** From APCA_API_KEY_ID / APCA_API_SECRET_KEY (and optional APCA_API_DATA_URL, APCA_API_BASE_URL); undefined without keys. */
-  static fromEnv(env: Record<string, string | undefined>, extra: Partial<AlpacaOptions> = {}): AlpacaMarketSource | undefined {
-    const keyId = env.APCA_API_KEY_ID;
-    const secretKey = env.APCA_API_SECRET_KEY;
-    if (!keyId || !secretKey) return undefined;
-    return new AlpacaMarketSource({
-      keyId,
-      secretKey,
-      ...(env.APCA_API_DATA_URL ? { dataUrl: env.APCA_API_DATA_URL } : {}),
-      ...(env.APCA_API_BASE_URL ? { tradingUrl: env.APCA_API_BASE_URL } : {}),
-      ...extra,
-    });
   }
 
   private http() {

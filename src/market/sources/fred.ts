@@ -32,7 +32,7 @@ export const FRED_RELEASE_LAG_DAYS: Readonly<Record<string, number>> = {
 
 export interface FredOptions {
   readonly apiKey: string;
-  /** Default https://api.stlouisfed.org (env FRED_BASE_URL). */
+  /** Default https://api.stlouisfed.org. */
   readonly baseUrl?: string;
   /**
    * Days from an observation's date to its release, per series or for all (default 1: daily
@@ -55,12 +55,6 @@ export class FredMacroSource implements MarketSource {
 
   constructor(private readonly o: FredOptions) {
     this.baseUrl = (o.baseUrl ?? 'https://api.stlouisfed.org').replace(/\/$/, '');
-  }
-
-  /** From FRED_API_KEY (and optional FRED_BASE_URL); undefined without a key. */
-  static fromEnv(env: Record<string, string | undefined>, extra: Partial<FredOptions> = {}): FredMacroSource | undefined {
-    if (!env.FRED_API_KEY) return undefined;
-    return new FredMacroSource({ apiKey: env.FRED_API_KEY, ...(env.FRED_BASE_URL ? { baseUrl: env.FRED_BASE_URL } : {}), ...extra });
   }
 
   async instruments(): Promise<Instrument[]> {

@@ -46,15 +46,27 @@ export function symbolMapFor(provider: DataProvider, symbolMap: DataConfig['symb
   return out;
 }
 
-function sourceOf(provider: DataProvider, data: DataConfig, env: Readonly<Record<string, string | undefined>>, deps: MarketDataDeps): MarketSource | undefined {
+/** The providers' keys and base URLs (the kernel reads them from the environment table: `KeelEnv` fits). */
+export interface ProviderKeys {
+  readonly alpaca: { readonly keyId: string | null; readonly secretKey: string | null; readonly dataUrl: string | null; readonly baseUrl: string | null };
+  readonly polygon: { readonly apiKey: string | null; readonly baseUrl: string | null };
+  readonly fred: { readonly apiKey: string | null; readonly baseUrl: string | null };
+}
+
+function sourceOf(provider: DataProvider, data: DataConfig, keys: ProviderKeys, deps: MarketDataDeps): MarketSource | undefined {
   const extra = deps.fetch ? { fetch: deps.fetch } : {};
   switch (provider) {
-    case 'alpaca':
-      return AlpacaMarketSource.fromEnv(env, { ...extra, feed: data.alpacaFeed });
+    case 'alpaca': {
+      const { keyId, secretKey, dataUrl, baseUrl } = keys.alpaca;
+      if (keyId === null || secretKey === null) return undefined;
+      return new AlpacaMarketSource({ keyId, secretKey, ...(dataUrl !== null ? { dataUrl } : {}), ...(baseUrl !== null ? { tradingUrl: baseUrl } : {}), ...extra, feed: data.alpacaFeed });
+    }
     case 'polygon':
-      return PolygonMarketSource.fromEnv(env, extra);
+      if (keys.polygon.apiKey === null) return undefined;
+      return new PolygonMarketSource({ apiKey: keys.polygon.apiKey, ...(keys.polygon.baseUrl !== null ? { baseUrl: keys.polygon.baseUrl } : {}), ...extra });
     case 'fred':
-      return FredMacroSource.fromEnv(env, { ...extra, releaseLagDays: data.macroReleaseLagDays });
+      if (keys.fred.apiKey === null) return undefined;
+      return new FredMacroSource({ apiKey: keys.fred.apiKey, ...(keys.fred.baseUrl !== null ? { baseUrl: keys.fred.baseUrl } : {}), ...extra, releaseLagDays: data.macroReleaseLagDays });
     default: {
       const never: never = provider;
       throw new Error(`unknown provider ${String(never)}`);
@@ -63,15 +75,16 @@ function sourceOf(provider: DataProvider, data: DataConfig, env: Readonly<Record
 }
 
 /**
- * Builds the market-data router from the fund's `data` section and the environment (keys, base
- * URLs). The one place sources are constructed for the daemon, `keel run` and `keel market fetch`.
+ * Builds the market-data router from the fund's `data` section and the providers' keys and base
+ * URLs. The one place sources are constructed; the kernel calls it (`Kernel.marketData`) for the
+ * daemon, `keel run` and `keel market fetch`.
  */
-export function buildMarketDataSources(data: DataConfig, env: Readonly<Record<string, string | undefined>>, deps: MarketDataDeps = {}): MarketDataSources {
+export function buildMarketDataSources(data: DataConfig, keys: ProviderKeys, deps: MarketDataDeps = {}): MarketDataSources {
   const sources: MarketSource[] = [];
   const active: DataProvider[] = [];
   const skipped: Array<{ provider: DataProvider; reason: string }> = [];
   for (const provider of data.providers) {
-    const source = sourceOf(provider, data, env, deps);
+    const source = sourceOf(provider, data, keys, deps);
     if (!source) {
       skipped.push({ provider, reason: `${KEYS[provider]} not set` });
       continue;

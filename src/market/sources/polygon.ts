@@ -26,7 +26,7 @@ const PolygonTickers = z.object({
 
 export interface PolygonOptions {
   readonly apiKey: string;
-  /** Default https://api.polygon.io (env POLYGON_BASE_URL). */
+  /** Default https://api.polygon.io. */
   readonly baseUrl?: string;
   /** Split-adjusted prices (default true). */
   readonly adjusted?: boolean;
@@ -53,12 +53,6 @@ export class PolygonMarketSource implements MarketSource {
 
   constructor(private readonly o: PolygonOptions) {
     this.baseUrl = (o.baseUrl ?? 'https://api.polygon.io').replace(/\/$/, '');
-  }
-
-  /** From POLYGON_API_KEY (and optional POLYGON_BASE_URL); undefined without a key. */
-  static fromEnv(env: Record<string, string | undefined>, extra: Partial<PolygonOptions> = {}): PolygonMarketSource | undefined {
-    if (!env.POLYGON_API_KEY) return undefined;
-    return new PolygonMarketSource({ apiKey: env.POLYGON_API_KEY, ...(env.POLYGON_BASE_URL ? { baseUrl: env.POLYGON_BASE_URL } : {}), ...extra });
   }
 
   private http() {

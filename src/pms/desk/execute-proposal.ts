@@ -19,8 +19,8 @@ export interface ExecutionDesk {
   readonly view: MarketView;
   readonly clock: Clock;
   readonly mode: 'paper' | 'live';
-  /** Default: the paper broker, filling at the view's closes. */
-  readonly broker?: Broker;
+  /** The fund's broker, from the kernel (the paper broker fills at the view's closes). */
+  readonly broker: Broker;
 }
 
 /**
@@ -159,7 +159,7 @@ export async function executeProposal(d: ExecutionDesk, fundId: string, proposal
       const { proposal, entry } = await recordExpiry(tx, p, expireProposals([p], now).expired[0] ?? p, now);
       return { outcome: 'EXPIRED', isReplay: false, proposal, orders: [], fills: [], skipped: [], entry, review: null };
     }
-    const exec = await executeApproved(tx, { config: d.config, view: d.view, clock: d.clock, mode: d.mode, ...(d.broker ? { broker: d.broker } : {}) }, approvedTrade(p, await priorDecision(tx, p)));
+    const exec = await executeApproved(tx, { config: d.config, view: d.view, clock: d.clock, mode: d.mode, broker: d.broker }, approvedTrade(p, await priorDecision(tx, p)));
     const review = exec.review ? proposalReview(exec.review, exec.asOf, true) : null;
     const approval = p.history.filter((h) => h.to === 'APPROVED').at(-1);
     const approvedBy = approval ? ` (approved by ${approval.who}: ${approval.why})` : '';

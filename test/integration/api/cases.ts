@@ -13,6 +13,8 @@ export function samples(symbol: string, lastDate: string): Record<string, Sample
   return {
     'POST /v1/session': { body: { name: 'pmA', key: 'wrong' } },
     'POST /v1/users': { body: { name: 'matrix-user', role: 'viewer', fundIds: ['fund-a'] } },
+    // fund-a exists: admins get 409 here; a fund is created for real in the workflow test
+    'POST /v1/funds': { body: { id: 'fund-a', name: 'Matrix fund', config: { fund: { totalCapital: 1_000_000 } }, reason: 'matrix' } },
     'POST /v1/funds/:fundId/agents': { body: { id: 'new-agent', strategy: 'momentum', bucket: 'directional_equity', allocatedCapital: 1_000_000, reason: 'matrix' } },
     'PATCH /v1/funds/:fundId/agents/:agentId/risk': { body: { riskParams: { maxPositionPct: 0.04 }, reason: 'matrix' } },
     'POST /v1/funds/:fundId/agents/:agentId/pause': { body: { reason: 'matrix pause' } },

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, parseFundConfig } from '../../../src/contracts/index.ts';
-import { registerFund } from '../../../src/fund/index.ts';
+import { createKernel, fundKillSwitchFile, readEnv, registerFund, storedFundConfig } from '../../../src/fund/index.ts';
 import { makeWorld, serverFor, type UserName, type World } from './fixture.ts';
 
 /** Response bodies are read as JSON.parse gives them: the assertions are the type check. */
@@ -21,7 +21,8 @@ describe('API endpoints', () => {
   let app: FastifyInstance;
   let llm: Server;
   let llmUrl = '';
-  const ksFile = path.join(mkdtempSync(path.join(tmpdir(), 'keel-api-')), 'KILL_SWITCH');
+  const home = mkdtempSync(path.join(tmpdir(), 'keel-api-'));
+  const ksFile = fundKillSwitchFile(home, 'fund-a');
   beforeAll(async () => {
     w = await makeWorld();
     llm = createServer((req, res) => {
@@ -36,7 +37,7 @@ describe('API endpoints', () => {
     await new Promise<void>((r) => llm.listen(0, '127.0.0.1', () => r()));
     const addr = llm.address();
     llmUrl = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}/narrate` : '';
-    app = await serverFor(w, { llmUrl, killSwitchFile: ksFile });
+    app = await serverFor(w, { llmUrl, kernel: createKernel({ env: readEnv({ KEEL_HOME: home }, '/'), store: w.store, clock: w.clock }) });
   }, 180_000);
   afterAll(async () => {
     for (let i = 0; i < 120; i++) {
@@ -72,23 +73,51 @@ describe('API endpoints', () => {
     expect(a.body.agents.map((x: { id: string }) => x.id).sort()).toEqual(w.config.agents.map((x) => x.id).sort());
   });
 
-  it('agents: create (admin), duplicate is 409, update risk params, pause and resume with journal and audit', async () => {
-    const created = await send('adminA', 'POST', '/v1/funds/fund-a/agents', { id: 'macro-x', strategy: 'trend_following', bucket: 'trend', allocatedCapital: 5e6, riskParams: { maxPositionPct: 0.03 } });
+  it('agents: create (admin), duplicate is 409, update risk params, pause and resume: each a config version, with journal and audit', async () => {
+    const before = (await w.store.funds.get('fund-a'))?.configHash;
+    const created = await send('adminA', 'POST', '/v1/funds/fund-a/agents', { id: 'macro-x', strategy: 'trend_following', bucket: 'systematic_trend', allocatedCapital: 5e5, riskParams: { maxPositionPct: 0.03 } });
     expect(created.status).toBe(201);
-    expect((await send('adminA', 'POST', '/v1/funds/fund-a/agents', { id: 'macro-x', strategy: 'trend_following', bucket: 'trend', allocatedCapital: 5e6 })).status).toBe(409);
-    const upd = await send('adminA', 'PATCH', '/v1/funds/fund-a/agents/macro-x/risk', { riskParams: { maxSectorPct: 0.15 }, allocatedCapital: 6e6, reason: 'resize' });
-    expect(upd.body.agent.riskParams).toEqual({ maxPositionPct: 0.03, maxSectorPct: 0.15 });
-    expect(upd.body.agent.allocatedCapital).toBe(6e6);
+    expect(created.body.config).toMatchObject({ from: before, approved: false, changes: ['agents'] });
+    expect((await send('adminA', 'POST', '/v1/funds/fund-a/agents', { id: 'macro-x', strategy: 'trend_following', bucket: 'systematic_trend', allocatedCapital: 5e5 })).status).toBe(409);
+    const upd = await send('adminA', 'PATCH', '/v1/funds/fund-a/agents/macro-x/risk', { riskParams: { maxSectorPct: 0.15 }, allocatedCapital: 6e5, reason: 'resize' });
+    expect(upd.body.agent.riskParams).toMatchObject({ maxPositionPct: 0.03, maxSectorPct: 0.15 });
+    expect(upd.body.agent.allocatedCapital).toBe(6e5);
+    expect(upd.body.config.changes.sort()).toEqual(['agents[9].allocatedCapital', 'agents[9].risk.maxSectorPct']);
+    const unknown = await send('adminA', 'PATCH', '/v1/funds/fund-a/agents/macro-x/risk', { riskParams: { maxFoo: 1 }, reason: 'typo' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details.field).toBe('body.riskParams.maxFoo');
+    const tooBig = await send('adminA', 'PATCH', '/v1/funds/fund-a/agents/macro-x/risk', { allocatedCapital: 1e12, reason: 'too much' });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.body.code).toBe('KEEL_E_CONFIG_CONFLICT');
     const paused = await send('riskA', 'POST', '/v1/funds/fund-a/agents/macro-x/pause', { reason: 'drawdown review' });
-    expect(paused.body.agent).toMatchObject({ drawdownState: 'paused', isEnabled: false });
+    expect(paused.body.agent).toMatchObject({ isEnabled: false });
+    const stored = await storedFundConfig(w.store, 'fund-a');
+    expect(stored?.hash).toBe(paused.body.config.to);
+    expect(stored?.config.agents.find((a) => a.id === 'macro-x')?.enabled).toBe(false);
+    expect((await get('riskA', '/v1/funds')).body.funds.find((f: { id: string }) => f.id === 'fund-a').pausedAgents).toEqual(['macro-x']);
+    expect((await send('riskA', 'POST', '/v1/funds/fund-a/agents/macro-x/pause', { reason: 'again' })).status).toBe(409);
     const resumed = await send('riskA', 'POST', '/v1/funds/fund-a/agents/macro-x/resume', { reason: 'reviewed' });
-    expect(resumed.body.agent).toMatchObject({ drawdownState: 'normal', isEnabled: true });
+    expect(resumed.body.agent).toMatchObject({ isEnabled: true });
     expect((await send('riskA', 'POST', '/v1/funds/fund-a/agents/macro-x/resume', { reason: 'again' })).status).toBe(409);
     expect((await send('riskA', 'POST', '/v1/funds/fund-a/agents/nobody/pause', { reason: 'x' })).status).toBe(404);
     const audit = await w.store.audit.list({ entity: 'agent', entityId: 'fund-a/macro-x' });
     expect(audit.map((a) => a.action).reverse()).toEqual(['AgentCreated', 'AgentRiskUpdated', 'AgentPaused', 'AgentResumed']);
+    expect((await w.store.audit.list({ entity: 'fund', entityId: 'fund-a' })).filter((a) => a.action === 'ConfigApplied')).toHaveLength(4);
     const j = await get('viewerA', '/v1/funds/fund-a/journal?agentId=macro-x');
     expect(j.body.entries.length).toBe(4);
+  });
+
+  it('funds: a root admin creates one (config defaults, its first version), a scoped admin may not; listed with their config', async () => {
+    const r = await send('root', 'POST', '/v1/funds', { id: 'fund-new', name: 'New', config: { fund: { totalCapital: 2e6, mode: 'advisory' }, agents: [{ id: 'mom', strategy: 'momentum', allocatedCapital: 1e6 }] } });
+    expect(r.status).toBe(201);
+    expect(r.body.fund).toMatchObject({ id: 'fund-new', name: 'New', tradingState: 'ACTIVE', configHash: r.body.config.to });
+    expect((await storedFundConfig(w.store, 'fund-new'))?.config).toMatchObject({ fund: { totalCapital: 2e6, mode: 'advisory' }, agents: [{ id: 'mom', enabled: true }] });
+    expect((await send('adminA', 'POST', '/v1/funds', { id: 'fund-z' })).status).toBe(403);
+    expect((await send('root', 'POST', '/v1/funds', { id: 'fund-new' })).status).toBe(409);
+    const bad = await send('root', 'POST', '/v1/funds', { id: 'fund-bad', config: { agents: [{ id: 'a', strategy: 'momentum', allocatedCapital: 2e8 }] } });
+    expect(bad.status).toBe(400);
+    const listed = (await get('root', '/v1/funds')).body.funds.find((f: { id: string }) => f.id === 'fund-new');
+    expect(listed).toMatchObject({ mode: 'advisory', broker: 'paper', totalCapital: 2e6, agents: 1, approved: false });
   });
 
   it('market: instruments, bars over an inclusive range, data quality', async () => {
@@ -381,7 +410,7 @@ describe('API endpoints', () => {
     w.clock.advance(60_000);
     const r2 = await send('adminA', 'POST', '/v1/funds/fund-a/kill-switch/rearm', { reason: 'cooldown over' });
     expect(r2.body).toMatchObject({ tradingState: 'ACTIVE', from: 'REDUCING' });
-    const audit = (await w.store.audit.list({ entity: 'fund', entityId: 'fund-a' })).map((a) => a.action).reverse();
+    const audit = (await w.store.audit.list({ entity: 'fund', entityId: 'fund-a' })).map((a) => a.action).filter((a) => a.startsWith('KillSwitch')).reverse();
     expect(audit).toEqual(['KillSwitchTripped', 'KillSwitchRearmed', 'KillSwitchRearmed']);
     const j = await get('viewerA', '/v1/funds/fund-a/journal?kind=REARM');
     expect(j.body.entries.map((e: { who: string }) => e.who)).toEqual(['adminA', 'riskA']);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, parseFundConfig, type AgentProposal } from '../../../src/contracts/index.ts';
 import { SimClock } from '../../../src/core/index.ts';
-import { loadMarket, registerFund } from '../../../src/fund/index.ts';
+import { loadMarket, paperBroker, registerFund } from '../../../src/fund/index.ts';
 import { viewAt } from '../../../src/market/index.ts';
 import { approve, executeProposal, insertProposal, saveProposal, type TradeProposal } from '../../../src/pms/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
@@ -33,7 +33,7 @@ describe('keel replay on an approval execution', () => {
   it('refuses with the proposal and what to replay instead: its cycle, or nothing for a ticket; --help says so', async () => {
     const k = cliHome();
     expect((await k.run('market', 'generate', '--symbols', '12', '--years', '1.2', '--seed', '5')).code).toBe(0);
-    const store = await openStore({ home: k.home, env: { KEEL_HOME: k.home } });
+    const store = await openStore({ home: k.home });
     try {
       const market = await loadMarket(store);
       const view = viewAt(market.panel, market.panel.T - 1);
@@ -45,7 +45,7 @@ describe('keel replay on an approval execution', () => {
       await approved(store, { ...base, id: 'p-book', agentId: 'momentum', cycleId: 'rpx-2020-01-01', traceId: 'p-book', targets: [{ symbol: sym, weight: 0.02 }], ticket: null });
       await approved(store, { ...base, id: 'p-tkt', agentId: 'discretionary', cycleId: null, traceId: null, targets: [], ticket: { symbol: sym, side: 'BUY', qty: 10, notional: null } });
       await approved(store, { ...base, id: 'p-halted', agentId: 'discretionary', cycleId: null, traceId: null, targets: [], ticket: { symbol: sym, side: 'BUY', qty: 10, notional: null } });
-      const desk = { store, config, view, clock, mode: 'paper' as const };
+      const desk = { store, config, view, clock, mode: 'paper' as const, broker: paperBroker(config, clock, 'live') };
       expect((await executeProposal(desk, FUND, 'p-book')).outcome).toBe('EXECUTED');
       expect((await executeProposal(desk, FUND, 'p-tkt')).outcome).toBe('EXECUTED');
       await store.funds.setTradingState(FUND, 'HALTED');

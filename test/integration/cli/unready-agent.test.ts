@@ -46,7 +46,7 @@ describe('an agent that cannot trade the loaded market', () => {
     expect(run.code, run.err).toBe(0);
     const cycle = JSON.parse(run.out) as { unready: { agentId: string; reason: string }[] };
     expect(cycle.unready.map((u) => u.agentId)).toEqual(['vol-premium']);
-    const store = await openStore({ home: k.home, env: { KEEL_HOME: k.home } });
+    const store = await openStore({ home: k.home });
     try {
       const alerts = await store.alerts.list({ limit: 50 });
       expect(alerts.filter((a) => a.title === 'agent vol-premium cannot trade the loaded market' && a.severity === 'HIGH')).toHaveLength(1);

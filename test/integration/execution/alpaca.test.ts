@@ -19,7 +19,8 @@ let sleeps: number[];
 function broker(extra: Partial<ConstructorParameters<typeof AlpacaBroker>[0]> = {}): AlpacaBroker {
   return new AlpacaBroker({
     baseUrl: fake.url,
-    env: { ALPACA_API_KEY_ID: fake.keyId, ALPACA_API_SECRET_KEY: fake.secret },
+    keyId: fake.keyId,
+    secretKey: fake.secret,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -47,8 +48,9 @@ describe('AlpacaBroker against a local fake of Trading API v2', () => {
     expect(ack.brokerOrderId).toBe(fake.byClientId('keel-o1')?.id);
   });
 
-  it('reads keys from the environment and refuses to start without them', () => {
-    expect(() => new AlpacaBroker({ env: {} })).toThrow(ValidationError);
+  it('refuses to start without keys, naming the variables', () => {
+    expect(() => new AlpacaBroker({ keyId: '', secretKey: '' })).toThrow(/APCA_API_KEY_ID and APCA_API_SECRET_KEY/);
+    expect(() => new AlpacaBroker({ keyId: '', secretKey: '' })).toThrow(ValidationError);
   });
 
   it('partial fills flow through the OMS into fills and then FILLED', async () => {

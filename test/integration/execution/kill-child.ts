@@ -26,7 +26,7 @@ const journal: OrderJournal = {
   byClientId: (x) => inner.byClientId(x),
   events: (x) => inner.events(x),
 };
-const alpaca = new AlpacaBroker({ baseUrl: process.env.ALPACA_BASE_URL ?? '' });
+const alpaca = new AlpacaBroker({ baseUrl: process.env.ALPACA_BASE_URL ?? '', keyId: process.env.ALPACA_API_KEY_ID ?? '', secretKey: process.env.ALPACA_API_SECRET_KEY ?? '' });
 const broker = {
   submit: async (o: Order) => {
     if (kind === 'before-send' && o.id === id) await freeze();

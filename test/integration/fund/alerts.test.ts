@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SequentialIds, SimClock, nullLogger } from '../../../src/core/index.ts';
-import { AlertManager, DiscordChannel, SlackChannel, TelegramChannel, channelsFromEnv } from '../../../src/fund/index.ts';
+import { AlertManager, DiscordChannel, SlackChannel, TelegramChannel, alertChannels, readEnv } from '../../../src/fund/index.ts';
 
 interface Received {
   path: string;
@@ -102,8 +102,8 @@ describe('alerts reach Slack, Discord and Telegram receivers, deduplicated', () 
     expect(m.drain()).toHaveLength(2);
   });
 
-  it('builds channels from the environment', () => {
-    const names = channelsFromEnv({ SLACK_WEBHOOK_URL: 'http://x', TELEGRAM_BOT_TOKEN: 't', TELEGRAM_CHAT_ID: '1' }, nullLogger).map((c) => c.name);
+  it('builds channels from the environment table', () => {
+    const names = alertChannels(readEnv({ SLACK_WEBHOOK_URL: 'http://x', TELEGRAM_BOT_TOKEN: 't', TELEGRAM_CHAT_ID: '1' }, '/').alerts, nullLogger).map((c) => c.name);
     expect(names).toEqual(['log', 'slack', 'telegram']);
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, parseFundConfig, resolveAgentRisk, type AgentProposal, type FundConfig, type Order } from '../../../src/contracts/index.ts';
 import { SimClock } from '../../../src/core/index.ts';
 import { PaperBroker, type Broker, type BrokerAck, type BrokerAccount, type BrokerOrder, type BrokerPosition } from '../../../src/execution/index.ts';
-import { executeApproved, loadMarket, loadRunState, registerFund, type ApprovedTrade } from '../../../src/fund/index.ts';
+import { executeApproved, loadMarket, loadRunState, paperBroker, registerFund, type ApprovedTrade } from '../../../src/fund/index.ts';
 import { generateSyntheticMarket, syntheticBars, viewAt, type MarketView } from '../../../src/market/index.ts';
 import {
   approve,
@@ -93,7 +93,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => store.close());
 
-const desk = (broker?: Broker): ExecutionDesk => ({ store, config, view, clock, mode: 'paper', ...(broker ? { broker } : {}) });
+const desk = (broker?: Broker): ExecutionDesk => ({ store, config, view, clock, mode: 'paper', broker: broker ?? paperBroker(config, clock, 'live') });
 
 function payload(agentId: string, id: string, targets: { symbol: string; weight: number }[]): AgentProposal {
   return {
@@ -139,7 +139,7 @@ describe('executeApproved (fund layer)', () => {
       proposalId: 'p-fund', fundId: FUND, agentId: 'momentum', traceId: 'tr-fund', cycleId: null, ticket: null, limitPrice: null, review: null,
       targets: [{ symbol: sym(1), weight: 0.05 }, { symbol: sym(2), weight: -0.02 }],
     };
-    const exec = await store.transaction((tx) => executeApproved(tx, { config, view, clock, mode: 'paper' }, trade));
+    const exec = await store.transaction((tx) => executeApproved(tx, { config, view, clock, mode: 'paper', broker: paperBroker(config, clock, 'live') }, trade));
     const qty1 = Math.round(((0.05 * momentumCapital) / close(sym(1))) * 1e4) / 1e4;
     // a short sale from flat is whole shares (brokers refuse fractional short sales): rounded down
     const qty2 = Math.floor((0.02 * momentumCapital) / close(sym(2)));
@@ -166,7 +166,7 @@ describe('executeApproved (fund layer)', () => {
 
   it('a discretionary ticket trades for the discretionary book, which opens with no capital of its own', async () => {
     const exec = await store.transaction((tx) =>
-      executeApproved(tx, { config, view, clock, mode: 'paper' }, { proposalId: 'p-disc', fundId: FUND, agentId: DISCRETIONARY, traceId: 'p-disc', cycleId: null, targets: null, ticket: { symbol: sym(3), side: 'BUY', qty: null, notional: 25_000 }, limitPrice: null, review: null }),
+      executeApproved(tx, { config, view, clock, mode: 'paper', broker: paperBroker(config, clock, 'live') }, { proposalId: 'p-disc', fundId: FUND, agentId: DISCRETIONARY, traceId: 'p-disc', cycleId: null, targets: null, ticket: { symbol: sym(3), side: 'BUY', qty: null, notional: 25_000 }, limitPrice: null, review: null }),
     );
     const qty = Math.round((25_000 / close(sym(3))) * 1e4) / 1e4;
     expect(exec.orders.map((o) => [o.side, o.qty, o.status, o.allocations])).toEqual([['BUY', qty, 'FILLED', [{ agentId: DISCRETIONARY, qty }]]]);

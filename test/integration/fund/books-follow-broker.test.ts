@@ -6,9 +6,9 @@
 // and a fake Alpaca server is in test/integration/cli/crash-run.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, parseFundConfig, type FundConfig, type MacroObservation, type Order } from '../../../src/contracts/index.ts';
-import { KeelError, nullLogger, SimClock } from '../../../src/core/index.ts';
+import { KeelError, nullLogger, RandomIds, SimClock } from '../../../src/core/index.ts';
 import { PaperBroker, type Broker, type BrokerAck, type BrokerOrder, type BrokerPosition } from '../../../src/execution/index.ts';
-import { runLiveCycle, type LiveCycleOutcome } from '../../../src/fund/index.ts';
+import { AlertManager, runLiveCycle, type LiveCycleOutcome } from '../../../src/fund/index.ts';
 import { generateSyntheticMarket, syntheticBars, viewAt, type MarketView, type Panel } from '../../../src/market/index.ts';
 import { loadMarket } from '../../../src/fund/index.ts';
 import { openStore, type Repos, type Store } from '../../../src/store/index.ts';
@@ -112,7 +112,9 @@ const asOf = (back: number): string => dates[dates.length - back] ?? '';
 
 function run(config: FundConfig, venue: Venue, day: string, clock: SimClock, on: Store = store): Promise<LiveCycleOutcome> {
   venue.at(viewAt(panel, panel.dates.indexOf(day)));
-  return runLiveCycle({ store: on, config, mode: 'paper', home, asOf: day, logger: nullLogger, clock, broker: venue, retry: noWait });
+  // the venue stands in for the broker the kernel would open (a paper broker with faults)
+  const alerts = new AlertManager({ clock, ids: new RandomIds(), channels: [], logger: nullLogger });
+  return runLiveCycle({ store: on, config, mode: 'paper', home, asOf: day, logger: nullLogger, clock, openBroker: () => Promise.resolve({ broker: venue, kind: 'paper', alpaca: null }), alerts, retry: noWait });
 }
 
 /** The store, except that the process dies while storing the cycle (its transaction rolls back): after every order was sent. */

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, defaultFundConfigInput, parseFundConfig, type MacroObservation } from '../../../src/contracts/index.ts';
 import { KeelError, nullLogger, SimClock } from '../../../src/core/index.ts';
-import { FundDaemon, killSwitchFile, loadMarket, registerFund, replayCycle, runLiveCycle, type CycleInputs, type LiveCycleOutcome } from '../../../src/fund/index.ts';
+import { createKernel, FundDaemon, paperBroker, fundKillSwitchFile, loadMarket, readEnv, registerFund, replayCycle, sharedKillSwitchFile, type CycleInputs, type LiveCycleOutcome } from '../../../src/fund/index.ts';
+import type { Clock } from '../../../src/core/index.ts';
+import type { FundConfig } from '../../../src/contracts/index.ts';
 import { generateSyntheticMarket, syntheticBars, viewAt } from '../../../src/market/index.ts';
 import { approve, executeProposal, insertProposal, listProposals, loadProposal, parseTicket, proposalDesk, proposalFromTicket, reject, saveProposal, ticketToAgentProposal } from '../../../src/pms/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
@@ -29,6 +31,12 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
+/** One cycle through the kernel (what `keel run --once` calls), with the approval desk when asked. */
+function runLiveCycle(o: { config: FundConfig; mode: 'paper' | 'live'; asOf?: string; clock?: Clock; desk?: boolean }): Promise<LiveCycleOutcome> {
+  const kernel = createKernel({ env: readEnv({ KEEL_HOME: home }, '/'), store, logger: nullLogger, ...(o.clock ? { clock: o.clock } : {}), ...(o.desk ? { desk: proposalDesk } : {}) });
+  return kernel.runCycle({ config: o.config, mode: o.mode, ...(o.asOf ? { asOf: o.asOf } : {}) });
+}
+
 const completed = (o: LiveCycleOutcome) => {
   if (o.status !== 'COMPLETED') throw new Error(`expected a completed cycle, got: ${o.reason}`);
   return o;
@@ -37,7 +45,7 @@ const completed = (o: LiveCycleOutcome) => {
 describe('live and paper cycles over the store', () => {
   it('a paper cycle trades, stores everything in one go, and resumes from it the next day', async () => {
     const asOf = dates[dates.length - 2] ?? '';
-    const first = completed(await runLiveCycle({ store, config, mode: 'paper', home, asOf, logger: nullLogger }));
+    const first = completed(await runLiveCycle({ config, mode: 'paper', asOf }));
     expect(first.resumedFrom).toBeNull();
     expect(first.result.orders.length).toBeGreaterThan(0);
     expect(first.result.fills.length).toBeGreaterThan(0);
@@ -54,10 +62,10 @@ describe('live and paper cycles over the store', () => {
     expect(agents).toHaveLength(9);
     expect(agents.every((a) => a.metrics.asOf === asOf)).toBe(true);
 
-    const again = await runLiveCycle({ store, config, mode: 'paper', home, asOf, logger: nullLogger });
+    const again = await runLiveCycle({ config, mode: 'paper', asOf });
     expect(again.status).toBe('REFUSED');
 
-    const next = completed(await runLiveCycle({ store, config, mode: 'paper', home, asOf: dates[dates.length - 1] ?? '', logger: nullLogger }));
+    const next = completed(await runLiveCycle({ config, mode: 'paper', asOf: dates[dates.length - 1] ?? '' }));
     expect(next.resumedFrom).toBe(first.result.cycleId);
   });
 
@@ -72,12 +80,20 @@ describe('live and paper cycles over the store', () => {
   });
 
   it('the kill-switch file refuses the cycle before anything runs', async () => {
-    writeFileSync(killSwitchFile(home), 'test');
-    const out = await runLiveCycle({ store, config, mode: 'paper', home, asOf: dates[dates.length - 3] ?? '', logger: nullLogger });
+    // the shared file of earlier versions halts every fund; the fund's own file halts that fund only
+    writeFileSync(sharedKillSwitchFile(home), 'test');
+    const out = await runLiveCycle({ config, mode: 'paper', asOf: dates[dates.length - 3] ?? '' });
     expect(out.status).toBe('REFUSED');
     expect(out.gates[0]).toMatchObject({ gate: 'kill_switch', passed: false });
-    const { rmSync } = await import('node:fs');
-    rmSync(killSwitchFile(home));
+    const { rmSync, mkdirSync } = await import('node:fs');
+    rmSync(sharedKillSwitchFile(home));
+    mkdirSync(path.dirname(fundKillSwitchFile(home, config.fund.id)), { recursive: true });
+    writeFileSync(fundKillSwitchFile(home, config.fund.id), 'test');
+    const own = await runLiveCycle({ config, mode: 'paper', asOf: dates[dates.length - 3] ?? '' });
+    expect(own.status === 'REFUSED' ? own.reason : '').toContain(fundKillSwitchFile(home, config.fund.id));
+    const other = parseFundConfig({ ...defaultFundConfigInput(10_000_000), fund: { id: 'other', name: 'Other', totalCapital: 10_000_000 }, data: { minHistoryRows: 100, degradedMinRows: 50 } });
+    expect((await runLiveCycle({ config: other, mode: 'paper', asOf: dates[dates.length - 3] ?? '' })).status).toBe('COMPLETED');
+    rmSync(fundKillSwitchFile(home, config.fund.id));
   });
 
   it('advisory mode sends nothing and stores the reviewed books as proposals awaiting approval', async () => {
@@ -86,7 +102,7 @@ describe('live and paper cycles over the store', () => {
       fund: { id: 'adv', name: 'Advisory', totalCapital: 10_000_000, mode: 'advisory' },
       data: { minHistoryRows: 100, degradedMinRows: 50 },
     });
-    const out = completed(await runLiveCycle({ store, config: advisory, mode: 'paper', home, asOf: dates[dates.length - 1] ?? '', logger: nullLogger }));
+    const out = completed(await runLiveCycle({ config: advisory, mode: 'paper', asOf: dates[dates.length - 1] ?? '' }));
     expect(out.result.orders).toHaveLength(0);
     const pending = await store.proposals.list('adv', { statuses: ['PENDING_APPROVAL'] });
     expect(pending.length).toBeGreaterThan(0);
@@ -107,11 +123,10 @@ describe('live and paper cycles over the store', () => {
       fund: { id: 'adv2', name: 'Advisory 2', totalCapital: 10_000_000, mode: 'advisory' },
       data: { minHistoryRows: 100, degradedMinRows: 50 },
     });
-    const desk = proposalDesk(store, advisory);
     const d1 = dates[dates.length - 3] ?? '';
     const d2 = dates[dates.length - 2] ?? '';
     const clock = new SimClock(Date.parse(`${d1}T21:00:00.000Z`));
-    const run = (asOf: string) => runLiveCycle({ store, config: advisory, mode: 'paper', home, asOf, logger: nullLogger, clock, desk });
+    const run = (asOf: string) => runLiveCycle({ config: advisory, mode: 'paper', asOf, clock, desk: true });
     const first = completed(await run(d1));
     expect(first.desk).toEqual({ expired: [], executed: [], waiting: [] });
     const pending = await listProposals(store, 'adv2', 'PENDING_APPROVAL');
@@ -161,7 +176,7 @@ describe('live and paper cycles over the store', () => {
     expect([...(third.desk?.expired ?? [])].sort()).toEqual(fresh.map((p) => p.id).sort());
     for (const p of fresh) {
       expect((await loadProposal(store, 'adv2', p.id))?.status).toBe('EXPIRED');
-      await expect(executeProposal({ store, config: advisory, view: viewAt((await loadMarket(store)).panel, 0), clock, mode: 'paper' }, 'adv2', p.id)).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
+      await expect(executeProposal({ store, config: advisory, view: viewAt((await loadMarket(store)).panel, 0), clock, mode: 'paper', broker: paperBroker(advisory, clock, 'live') }, 'adv2', p.id)).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
     }
     expect((await store.journal.list('adv2')).filter((j) => j.kind === 'EXPIRY')).toHaveLength(fresh.length);
     expect((await store.audit.verify()).ok).toBe(true);
@@ -184,7 +199,7 @@ describe('live and paper cycles over the store', () => {
       await insertProposal(tx, pending, payload);
       await saveProposal(tx, pending, ok.value.proposal);
     });
-    const out = completed(await runLiveCycle({ store, config: auto, mode: 'paper', home, asOf, logger: nullLogger, clock, desk: proposalDesk(store, auto) }));
+    const out = completed(await runLiveCycle({ config: auto, mode: 'paper', asOf, clock, desk: true }));
     expect(out.desk?.executed.map((e) => [e.proposalId, e.outcome, e.orderIds])).toEqual([['auto2-t1', 'EXECUTED', [`auto2-t1:${symbol}`]]]);
     expect(out.resumedFrom).toBe('auto2-exec-auto2-t1');
     expect((await store.positions.list('auto2', { agentId: 'discretionary' })).map((p) => [p.symbol, p.qty])).toEqual([[symbol, 40]]);
@@ -193,7 +208,7 @@ describe('live and paper cycles over the store', () => {
 
   it('live mode refuses a config whose hash was not approved', async () => {
     const live = parseFundConfig({ ...defaultFundConfigInput(10_000_000), fund: { id: 'live', name: 'Live', totalCapital: 10_000_000 }, data: { minHistoryRows: 100, degradedMinRows: 50 } });
-    await expect(runLiveCycle({ store, config: live, mode: 'live', home, logger: nullLogger })).rejects.toMatchObject({ code: 'KEEL_E_CONFIG_UNAPPROVED' });
+    await expect(runLiveCycle({ config: live, mode: 'live' })).rejects.toMatchObject({ code: 'KEEL_E_CONFIG_UNAPPROVED' });
     expect(await store.configVersions.isApproved(configHash(live))).toBe(false);
   });
 });

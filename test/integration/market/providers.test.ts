@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataConfig, type Bar } from '../../../src/contracts/index.ts';
 import type { Logger } from '../../../src/core/index.ts';
+import { createKernel, readEnv } from '../../../src/fund/index.ts';
 import {
   AlpacaMarketSource,
   DataRouter,
@@ -66,14 +67,16 @@ describe('Alpaca market data (fake server)', () => {
     expect((await alpacaAt(alpaca.url).instruments())[0]).toMatchObject({ symbol: 'AAPL', name: 'AAPL Inc.', assetClass: 'equity' });
   });
 
-  it('reads keys from the environment and never puts them in errors (403 wrong keys, 401 none)', async () => {
-    expect(AlpacaMarketSource.fromEnv({})).toBeUndefined();
-    const src = AlpacaMarketSource.fromEnv({ APCA_API_KEY_ID: 'wrong-key', APCA_API_SECRET_KEY: 'wrong-secret', APCA_API_DATA_URL: alpaca.url });
-    const err = await src?.bars(['AAPL'], '2024-01-02', '2024-01-04').catch((e: unknown) => e);
+  it('the kernel builds it from the environment table, and never puts the keys in errors (403 wrong keys, 401 none)', async () => {
+    const keyless = createKernel({ env: readEnv({}, '/') }).marketData(DataConfig.parse({ providers: ['alpaca'] }));
+    expect(keyless.active).toEqual([]);
+    const k = createKernel({ env: readEnv({ APCA_API_KEY_ID: 'wrong-key', APCA_API_SECRET_KEY: 'wrong-secret', APCA_API_DATA_URL: alpaca.url }, '/') });
+    const router = k.marketData(DataConfig.parse({ providers: ['alpaca'] }), { sleep: noSleep }).router;
+    const err = await router.bars(['AAPL'], '2024-01-02', '2024-01-04').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect((err as ProviderError).failure).toBe('entitlement');
-    expect((err as ProviderError).httpStatus).toBe(403);
+    expect(router.lastRoute).toEqual([expect.objectContaining({ source: 'alpaca', outcome: 'entitlement', httpStatus: 403 })]);
     expect(String((err as Error).message)).not.toMatch(/wrong-key|wrong-secret/);
+    expect(JSON.stringify(router.lastRoute)).not.toMatch(/wrong-key|wrong-secret/);
     const none = await fetch(`${alpaca.url}/v2/stocks/bars?symbols=AAPL&timeframe=1Day`);
     expect(none.status).toBe(401);
   });
@@ -185,7 +188,7 @@ describe('MappedSource and the configured router', () => {
   });
 
   it('buildMarketDataSources: providers in config order, skipped without keys, the index from Polygon and the VIX from FRED', async () => {
-    const env = { APCA_API_KEY_ID: alpaca.keyId, APCA_API_SECRET_KEY: alpaca.secret, APCA_API_DATA_URL: alpaca.url, POLYGON_API_KEY: polygon.apiKey, POLYGON_BASE_URL: polygon.url, FRED_API_KEY: fred.apiKey, FRED_BASE_URL: fred.url };
+    const env = readEnv({ APCA_API_KEY_ID: alpaca.keyId, APCA_API_SECRET_KEY: alpaca.secret, APCA_API_DATA_URL: alpaca.url, POLYGON_API_KEY: polygon.apiKey, POLYGON_BASE_URL: polygon.url, FRED_API_KEY: fred.apiKey, FRED_BASE_URL: fred.url }, '/');
     const data = DataConfig.parse({});
     const all = buildMarketDataSources(data, env, { sleep: noSleep });
     expect(all.active).toEqual(['alpaca', 'polygon', 'fred']);
@@ -193,7 +196,7 @@ describe('MappedSource and the configured router', () => {
     expect(all.router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:unsupported', 'polygon:ok']);
     expect((await all.router.bars(['VIX'], '2024-01-02', '2024-01-03')).map((b) => b.close)).toEqual([13.2, 14.04]);
     expect(all.router.lastRoute.map((a) => `${a.source}:${a.outcome}`)).toEqual(['alpaca:unsupported', 'polygon:empty', 'fred:ok']);
-    const some = buildMarketDataSources(DataConfig.parse({ providers: ['polygon', 'alpaca'] }), { POLYGON_API_KEY: polygon.apiKey, POLYGON_BASE_URL: polygon.url });
+    const some = buildMarketDataSources(DataConfig.parse({ providers: ['polygon', 'alpaca'] }), readEnv({ POLYGON_API_KEY: polygon.apiKey, POLYGON_BASE_URL: polygon.url }, '/'));
     expect(some.active).toEqual(['polygon']);
     expect(some.skipped).toEqual([{ provider: 'alpaca', reason: 'APCA_API_KEY_ID and APCA_API_SECRET_KEY not set' }]);
   });
