@@ -42,7 +42,7 @@ function deskText(d: DeskReport, reason: string | null): string {
  * --no-fetch. Providers without keys are skipped; with none left, the cycle runs on stored data.
  */
 function marketStep(io: CliIo, kernel: Kernel, store: Store, config: FundConfig): { refresh: (now: number) => Promise<MarketRefresh>; active: readonly string[]; note: string } {
-  const sources = kernel.marketData(config.data);
+  const sources = kernel.marketData(config.data, { logger: kernel.logger });
   const progress = stepProgress(io, 'fetching');
   const note =
     sources.active.length > 0

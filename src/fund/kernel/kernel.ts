@@ -62,7 +62,7 @@ export interface Kernel {
   /** A fund's alert manager: the channels, the dedup window (ALERT_DEDUP_WINDOW or the config's), the notify level. */
   alerts(config: FundConfig): AlertManager;
   /** The market data router over the fund's `data.providers` that have keys (and which were skipped, why). */
-  marketData(data: DataConfig, o?: { readonly fetch?: FetchLike; readonly sleep?: (ms: number) => Promise<void> }): MarketDataSources;
+  marketData(data: DataConfig, o?: { readonly fetch?: FetchLike; readonly sleep?: (ms: number) => Promise<void>; readonly logger?: Logger }): MarketDataSources;
   /** The config's broker: paper, or Alpaca after its start-up checks (keys, GET /v2/account, GET /v2/clock). */
   broker(config: FundConfig, mode: 'paper' | 'live'): Promise<BrokerSession>;
   /** One live or paper cycle of a fund on its broker (kill switch, gates, approvals, reconciliation, the cycle, one transaction). */
@@ -102,7 +102,7 @@ export function createKernel(o: KernelOptions): Kernel {
     },
     marketData(data, r = {}) {
       const f = r.fetch ?? (fetchFn ? (u: string, init: { headers: Record<string, string>; signal: AbortSignal }) => fetchFn(u, init) : undefined);
-      return buildMarketDataSources(data, env, { logger, ...(f ? { fetch: f } : {}), ...(r.sleep ? { sleep: r.sleep } : {}) });
+      return buildMarketDataSources(data, env, { ...(r.logger ? { logger: r.logger } : {}), ...(f ? { fetch: f } : {}), ...(r.sleep ? { sleep: r.sleep } : {}) });
     },
     broker(config, mode) {
       return openBroker({ config, env, clock, mode, ...(fetchFn ? { fetchFn } : {}), ...(o.sleep ? { sleep: o.sleep } : {}) });
