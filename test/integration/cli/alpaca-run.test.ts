@@ -59,17 +59,17 @@ afterAll(() => fake.stop());
 
 describe('keel run --once with execution.broker "alpaca"', () => {
   it('refuses with one line when the keys are missing or Alpaca does not answer, before sending anything', async () => {
-    const noKeys = await keel(['run', '--once'], { KEEL_HOME: home, APCA_API_BASE_URL: fake.url });
+    const noKeys = await keel(['run', '--once', '--no-fetch'], { KEEL_HOME: home, APCA_API_BASE_URL: fake.url });
     expect(noKeys.code).toBe(1);
     expect(noKeys.err.trim().split('\n')).toEqual([expect.stringMatching(/^error KEEL_E_VALIDATION: APCA_API_KEY_ID: .*set APCA_API_KEY_ID and APCA_API_SECRET_KEY/)]);
-    const down = await keel(['run', '--once'], { ...alpacaEnv(), APCA_API_BASE_URL: 'http://127.0.0.1:9' });
+    const down = await keel(['run', '--once', '--no-fetch'], { ...alpacaEnv(), APCA_API_BASE_URL: 'http://127.0.0.1:9' });
     expect(down.code).toBe(1);
     expect(down.err.trim().split('\n')).toEqual([expect.stringMatching(/^error KEEL_E_BROKER: Alpaca did not answer GET \/v2\/account at http:\/\/127\.0\.0\.1:9 .*check APCA_API_KEY_ID/)]);
     fake.fail('GET', '/v2/clock', 503);
     fake.fail('GET', '/v2/clock', 503);
     fake.fail('GET', '/v2/clock', 503);
     fake.fail('GET', '/v2/clock', 503);
-    const noClock = await keel(['run', '--once'], alpacaEnv());
+    const noClock = await keel(['run', '--once', '--no-fetch'], alpacaEnv());
     expect(noClock.code).toBe(1);
     expect(noClock.err).toMatch(/^error KEEL_E_BROKER: Alpaca did not answer GET \/v2\/clock/m);
     expect(fake.posts()).toHaveLength(0);
@@ -123,7 +123,8 @@ describe('keel run --once with execution.broker "alpaca"', () => {
     fake.closeMarket();
     const filled = [...fake.orders.values()].filter((o) => o.status === 'filled').length;
     expect(filled).toBeGreaterThan(0);
-    const r = await keel(['run', '--once', '--json'], alpacaEnv());
+    // the bars are in the store already (the fake market-data server is another test's)
+    const r = await keel(['run', '--once', '--no-fetch', '--json'], alpacaEnv());
     expect(r.code, r.err).toBe(0);
     const held = await withStore(async (s) => {
       const byName = new Map<string, number>();
