@@ -2,7 +2,7 @@
 // fetch, a store too far behind to catch up by itself (a backfill, not a surprise download).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataConfig } from '../../../src/contracts/index.ts';
-import { MAX_CATCH_UP_SESSIONS, marketDataGate, refreshMarket } from '../../../src/fund/index.ts';
+import { MAX_CATCH_UP_SESSIONS, marketDataGate, readEnv, refreshMarket } from '../../../src/fund/index.ts';
 import { buildMarketDataSources, instrumentsFor } from '../../../src/market/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import { FakeAlpacaMarketData } from '../../fakes/alpaca-market-data.ts';
@@ -23,11 +23,11 @@ afterAll(async () => {
 });
 
 const data = DataConfig.parse({ providers: ['alpaca'], macroSeries: [] });
-const sources = () => buildMarketDataSources(data, { APCA_API_KEY_ID: alpaca.keyId, APCA_API_SECRET_KEY: alpaca.secret, APCA_API_DATA_URL: alpaca.url });
+const sources = () => buildMarketDataSources(data, readEnv({ APCA_API_KEY_ID: alpaca.keyId, APCA_API_SECRET_KEY: alpaca.secret, APCA_API_DATA_URL: alpaca.url }, '/'));
 
 describe('refreshMarket without asking a provider', () => {
   it('with no provider keys: unavailable, the gate passes, the cycle runs on the stored data', async () => {
-    const r = await refreshMarket(store, buildMarketDataSources(data, {}), [], evening('2024-03-05'));
+    const r = await refreshMarket(store, buildMarketDataSources(data, readEnv({}, '/')), [], evening('2024-03-05'));
     expect(r).toEqual({ status: 'unavailable', reason: 'no market data source configured (alpaca: APCA_API_KEY_ID and APCA_API_SECRET_KEY not set)' });
     expect(marketDataGate(r)).toMatchObject({ gate: 'market_data', passed: true });
   });
