@@ -86,7 +86,7 @@ describe('the committee book', () => {
       expect(mu.get(t.symbol) ?? 0).toBeGreaterThan(0);
       expect(symbols.indexOf(t.symbol)).toBeLessThan(15);
     }
-    expect(p.reasoning).toMatch(/committee: BUY \d+/);
+    expect(p.reasoning).toMatch(/^committee \(views of \d{4}-\d{2}-\d{2}\): BUY \d+/);
   });
   it('rejects every risk increase while the agent is in a drawdown state', () => {
     const agent = makeAgent('committee', { maxNames: 5, minZ: 0.5 });

@@ -8,9 +8,11 @@ import { MacroAnalyst } from '../analysts/macro.ts';
 import { SentimentAnalyst } from '../analysts/sentiment.ts';
 import { TechnicalAnalyst } from '../analysts/technical.ts';
 import { ValuationAnalyst } from '../analysts/valuation.ts';
+import { DRAWDOWN_MULTIPLIER } from '../risk/agent-risk.ts';
 import { FundamentalsFeature } from '../state/fundamentals-feature.ts';
-import type { RowData } from '../state/incremental.ts';
+import type { Feature, RowData } from '../state/incremental.ts';
 import { StrategyAgent, type Draft } from '../strategies/base.ts';
+import { RebalanceSchedule, periodOf, periodStartRow } from '../strategies/schedule.ts';
 import { decide, type MetaDecision } from './decision.ts';
 import { ensembleInto, mutableEnsemble, robustZScores, type Ensemble } from './formulas.ts';
 import { MetaWeighter } from './meta-weighter.ts';
@@ -26,6 +28,11 @@ export const CommitteeParams = z.strictObject({
   fundamentalsRefreshDays: z.number().int().min(1).max(63).default(21),
   /** Learn blend weights and calibration from realised outcomes. */
   learn: z.boolean().default(true),
+  /**
+   * When the committee meets: the analysts' views are taken on the first trading day of each
+   * period and the book is decided from them until the next (daily: every day).
+   */
+  rebalance: RebalanceSchedule.default('weekly'),
 });
 export type CommitteeParams = z.infer<typeof CommitteeParams>;
 
@@ -35,6 +42,56 @@ interface Ensembles {
   sigma: Float64Array;
   confidence: Float64Array;
   count: Int32Array;
+}
+
+/** What the committee decides from, taken at one row: the ensembles, their robust z and each name's calibrated ensemble. */
+interface Meeting {
+  readonly row: number;
+  readonly date: string;
+  readonly mu: Float64Array;
+  readonly sigma: Float64Array;
+  readonly count: Int32Array;
+  readonly z: Float64Array;
+  /** Calibrated confidence per column (NaN without an ensemble). */
+  readonly confidence: Float64Array;
+  /** The calibrated ensemble of every column with one. */
+  readonly ensembles: readonly (Ensemble | null)[];
+  readonly blend: Float64Array;
+  readonly ece: number;
+}
+
+/**
+ * A decision whose target would take the book's gross (the targets decided before it, `gross`)
+ * above the leverage limit is cut to the room left — a reduction, so never refused. Without it a
+ * held name whose increase is refused keeps a weight the book has no room for, the risk layer
+ * scales the whole book down, and the next day's decisions start from that scaled book: churn.
+ */
+function withinLeverage(dec: MetaDecision, cur: number, gross: number, limit: number): MetaDecision {
+  const room = Math.max(0, limit - gross);
+  if (Math.abs(dec.targetWeight) <= room + 1e-12) return dec;
+  const target = Math.sign(dec.targetWeight) * room;
+  const action = target < cur - 1e-12 ? 'EXECUTE_SELL' : target > cur + 1e-12 ? 'EXECUTE_BUY' : 'HOLD';
+  return { ...dec, action, targetWeight: target, reasons: [...dec.reasons, { code: 'LEVERAGE_LIMIT', limit, actual: gross + Math.abs(dec.targetWeight) }] };
+}
+
+/** The ensemble of a name no analyst has a view on. */
+const NO_VIEW: Ensemble = Object.freeze(mutableEnsemble());
+
+/** Rows a replay looks back for meetings: more than a quarter, so the as-of row's period start is among them. */
+const MEETING_LOOKBACK_ROWS = 70;
+
+/** Calls `meet` on the first row of each period (in a replay from row 0, only near the as-of row). */
+class MeetingHook implements Feature {
+  constructor(
+    private readonly schedule: RebalanceSchedule,
+    private readonly meet: (d: RowData) => void,
+  ) {}
+  reset(): void {}
+  step(d: RowData): void {
+    if (this.schedule === 'daily' || d.target - d.row > MEETING_LOOKBACK_ROWS) return;
+    if (d.row > 0 && periodOf(d.view.date(d.row - 1), this.schedule) === periodOf(d.view.asOf, this.schedule)) return;
+    this.meet(d);
+  }
 }
 
 /**
@@ -53,6 +110,8 @@ export class CommitteeAgent extends StrategyAgent {
   readonly weighter: MetaWeighter;
   /** The decisions of the last proposal, by symbol (the audit trail of the rules). */
   lastDecisions: readonly { symbol: string; decision: MetaDecision }[] = [];
+  /** The views the book is decided from until the next meeting. */
+  private meeting: Meeting | null = null;
 
   constructor(ctx: AgentContext, params: CommitteeParams) {
     // lastOnly false: the meta-weighter replays the analysts at past rows
@@ -69,7 +128,11 @@ export class CommitteeAgent extends StrategyAgent {
       horizonDays: params.horizonDays,
       recordEvery: params.recordEvery,
     });
-    super(ctx, [fund, ...analysts.flatMap((a) => a.features), weighter], 'committee-meta-brain@1');
+    // the hook runs last: the analysts' features and the weighter have taken the row's step
+    const hook = new MeetingHook(params.rebalance, (d) => {
+      this.meeting = this.meet(d.view);
+    });
+    super(ctx, [fund, ...analysts.flatMap((a) => a.features), weighter, hook], 'committee-meta-brain@1');
     this.p = params;
     this.analysts = analysts;
     this.weighter = weighter;
@@ -105,72 +168,99 @@ export class CommitteeAgent extends StrategyAgent {
     return out;
   }
 
-  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
-    const p = this.p;
-    d.horizonDays = p.horizonDays;
+  /** The analysts' views at `view`'s row: ensembles, robust z, calibrated ensembles (the weighter as of that row). */
+  private meet(view: MarketView): Meeting {
     this.runAnalysts(view);
     const blend = this.weighter.weights();
     const e = this.ensembles(view.U, blend);
-    const z = robustZScores(e.mu);
+    const confidence = new Float64Array(view.U).fill(Number.NaN);
+    const ensembles: (Ensemble | null)[] = [];
+    for (let u = 0; u < view.U; u++) {
+      const cal = e.count[u] !== 0 ? this.ensembleAt(u, blend, true) : null;
+      ensembles.push(cal);
+      if (cal && (e.sigma[u] as number) > 0) confidence[u] = cal.confidence;
+    }
+    return {
+      row: view.t,
+      date: view.asOf,
+      mu: e.mu.slice(),
+      sigma: e.sigma.slice(),
+      count: e.count.slice(),
+      z: robustZScores(e.mu),
+      confidence,
+      ensembles,
+      blend: blend.slice(),
+      ece: this.weighter.ece(),
+    };
+  }
+
+  /** The meeting the book is decided from today: this period's (taken by the state's hook), or today's. */
+  private currentMeeting(view: MarketView): Meeting {
+    const m = this.meeting;
+    if (this.p.rebalance !== 'daily' && m && m.row === periodStartRow(view, this.p.rebalance) && m.row <= view.t && view.date(m.row) === m.date) return m;
+    return this.meet(view);
+  }
+
+  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
+    const p = this.p;
+    d.horizonDays = p.horizonDays;
+    const m = this.currentMeeting(view);
+    const z = m.z;
     const cfg = this.ctx.metaBrain;
+    // The book's weights before the agent's own drawdown scaling, so a REJECT (the weight stays)
+    // does not compound that scaling from one day to the next.
+    const mult = DRAWDOWN_MULTIPLIER[book.drawdown.state];
     const current = new Float64Array(view.U);
     for (const pos of book.positions) {
       const u = view.column(pos.symbol);
-      if (u >= 0) current[u] = pos.weight;
+      if (u >= 0) current[u] = mult > 0 ? pos.weight / mult : pos.weight;
     }
     const conv = new Float64Array(view.U).fill(Number.NaN);
     for (let u = 0; u < view.U; u++) {
-      const s = e.sigma[u] as number;
-      if (e.count[u] === 0 || !(s > 0)) continue;
-      d.mu[u] = e.mu[u] as number;
+      const s = m.sigma[u] as number;
+      if (m.count[u] === 0 || !(s > 0)) continue;
+      d.mu[u] = m.mu[u] as number;
       d.sigma[u] = s;
+      d.confidence[u] = m.confidence[u] as number;
       const zu = z[u] as number;
       const isCandidate = p.longOnly ? zu >= p.minZ : Math.abs(zu) >= p.minZ;
-      if (isCandidate && view.isTradable(u)) conv[u] = Math.abs((e.mu[u] as number) / s);
+      if (isCandidate && view.isTradable(u)) conv[u] = Math.abs((m.mu[u] as number) / s);
     }
+    // Names held come first (by conviction), then the best new candidates: a held name keeps its
+    // place while the committee's view of it holds, and new names take the room that is left.
+    const byConviction = (a: number, b: number): number => (Math.abs(m.mu[b] as number) / (m.sigma[b] as number) || 0) - (Math.abs(m.mu[a] as number) / (m.sigma[a] as number) || 0) || a - b;
+    const heldCols: number[] = [];
+    for (let u = 0; u < view.U; u++) if (current[u] !== 0) heldCols.push(u);
+    heldCols.sort(byConviction);
     const order: number[] = [];
-    for (let u = 0; u < view.U; u++) if (conv[u] === conv[u]) order.push(u);
+    for (let u = 0; u < view.U; u++) if (conv[u] === conv[u] && current[u] === 0) order.push(u);
     order.sort((a, b) => (conv[b] as number) - (conv[a] as number) || a - b);
-    const considered = order.slice(0, p.maxNames);
-    const seen = new Set(considered);
-    for (let u = 0; u < view.U; u++) if (current[u] !== 0 && !seen.has(u)) considered.push(u);
+    const considered = [...heldCols, ...order.slice(0, p.maxNames)];
+    // The leverage limit binds the book being decided: the targets taken so far, in conviction order
+    // (not the current weights of names still to come, which the risk layer may have scaled).
     let gross = 0;
-    for (let u = 0; u < view.U; u++) gross += Math.abs(current[u] as number);
     const override = book.drawdown.state !== 'normal' ? `drawdown state ${book.drawdown.state}` : this.market.regime() === 'BEAR_CRISIS' ? 'regime BEAR_CRISIS' : null;
     const decisions: { symbol: string; decision: MetaDecision }[] = [];
     const tally = { EXECUTE_BUY: 0, EXECUTE_SELL: 0, HOLD: 0, REJECT: 0 };
     for (const u of considered) {
       const cur = current[u] as number;
-      const ens = this.ensembleAt(u, blend, true);
-      const dec = decide(
-        {
-          ensemble: ens,
-          currentWeight: cur,
-          grossElsewhere: gross - Math.abs(cur),
-          leverageLimit: this.ctx.risk.leverageLimit,
-          riskOverride: override,
-          longOnly: p.longOnly,
-        },
-        cfg,
+      const limit = this.ctx.risk.leverageLimit;
+      const dec = withinLeverage(
+        decide({ ensemble: m.ensembles[u] ?? NO_VIEW, currentWeight: cur, grossElsewhere: gross, leverageLimit: limit, riskOverride: override, longOnly: p.longOnly }, cfg),
+        cur,
+        gross,
+        limit,
       );
-      gross = gross - Math.abs(cur) + Math.abs(dec.targetWeight);
+      gross += Math.abs(dec.targetWeight);
       d.weights[u] = dec.targetWeight;
       decisions.push({ symbol: view.symbols[u] ?? '', decision: dec });
       tally[dec.action]++;
     }
     this.lastDecisions = decisions;
-    // Calibrated confidence where a signal can be emitted (names with a weight, names held); the
-    // other names' confidence is never read, and the isotonic map costs a search per name.
-    for (const u of considered) this.calibratedConfidence(u, e, d);
-    for (const pos of book.positions) {
-      const u = view.column(pos.symbol);
-      if (u >= 0) this.calibratedConfidence(u, e, d);
-    }
-    const names = this.analysts.map((a, k) => `${a.name} ${(blend[k] as number).toFixed(2)}`).join(', ');
-    const ece = this.weighter.ece();
+    const names = this.analysts.map((a, k) => `${a.name} ${(m.blend[k] as number).toFixed(2)}`).join(', ');
     d.reasoning =
-      `committee: BUY ${tally.EXECUTE_BUY}, SELL ${tally.EXECUTE_SELL}, HOLD ${tally.HOLD}, REJECT ${tally.REJECT}` +
-      `${override ? ` (override: ${override})` : ''}; blend [${names}]; ECE ${Number.isFinite(ece) ? ece.toFixed(3) : 'n/a'}`;
+      `committee (views of ${m.date}): BUY ${tally.EXECUTE_BUY}, SELL ${tally.EXECUTE_SELL}, HOLD ${tally.HOLD}, REJECT ${tally.REJECT}` +
+      `${override ? ` (override: ${override})` : ''}; blend [${names}]; ECE ${Number.isFinite(m.ece) ? m.ece.toFixed(3) : 'n/a'}`;
   }
 
   private runAnalysts(view: MarketView): void {
@@ -217,10 +307,6 @@ export class CommitteeAgent extends StrategyAgent {
     ensembleInto(sc.mu, sc.sigma, sc.conf, blend, K, sc.options, sc.out);
     if (calibrated && sc.out.n > 0) sc.out.confidence = this.weighter.calibrate(sc.out.confidence);
     return sc.out;
-  }
-
-  private calibratedConfidence(u: number, e: Ensembles, d: Draft): void {
-    if (e.count[u] !== 0 && (e.sigma[u] as number) > 0) d.confidence[u] = this.weighter.calibrate(e.confidence[u] as number);
   }
 
   /** The (uncalibrated) ensembles of every column, into arrays reused by the next call. */

@@ -155,3 +155,89 @@ describe('turnover of the ranked strategies on the synthetic market', () => {
   });
 });
 
+describe('the other strategies hold for their horizon', () => {
+  const panel = syntheticPanel({ symbols: 200, years: 3, seed: 21 });
+  const from = panel.T - 252;
+  const weekStart = (t: number): boolean => periodOf(panel.dates[t] ?? '', 'weekly') !== periodOf(panel.dates[t - 1] ?? '', 'weekly');
+
+  it('short-term reversal re-ranks its legs weekly: the same book between Mondays, dollar-neutral on them', () => {
+    const { weights } = roll(makeAgent('short_term_reversal'), panel, from, panel.T - 1);
+    for (let k = 1; k < weights.length; k++) {
+      const w = weights[k] ?? new Map<string, number>();
+      if (!weekStart(from + k)) expect([...w]).toEqual([...(weights[k - 1] ?? [])]);
+      else expect(Math.abs([...w.values()].reduce((a, b) => a + b, 0))).toBeLessThan(1e-9);
+    }
+  });
+
+  it('statistical arbitrage holds a position while its residual is still displaced its way, and opens only at entryZ', () => {
+    const agent = makeAgent('statistical_arbitrage', { exitZ: 0 });
+    const t = panel.T - 1;
+    const view = viewAt(panel, t);
+    const entries = new Set(makeAgent('statistical_arbitrage', { exitZ: 0 }).propose(view, emptyBook('sa', 1e7)).targets.map((x) => x.symbol));
+    // a book holding 40 names that are not entries, long and short alternately
+    const held = panel.symbols.filter((s) => !entries.has(s)).slice(0, 40).map((symbol, i) => ({ symbol, weight: i % 2 === 0 ? 0.02 : -0.02 }));
+    const book = bookFromTargets(view, emptyBook('sa', 1e7), held, { cycleId: 'c', traceId: 't' });
+    const p = agent.propose(view, book);
+    const mu = new Map(p.signals.map((x) => [x.symbol, x.mu]));
+    const targets = new Set(p.targets.map((x) => x.symbol));
+    let stayed = 0;
+    for (const h of held) {
+      // μ has the sign of the expected reversion: a long stays while μ > 0, a short while μ < 0
+      const displacedItsWay = Math.sign(mu.get(h.symbol) ?? 0) === Math.sign(h.weight);
+      expect(targets.has(h.symbol)).toBe(displacedItsWay);
+      if (displacedItsWay) stayed++;
+    }
+    expect(stayed).toBeGreaterThan(5);
+    for (const s of targets) expect(entries.has(s) || held.some((h) => h.symbol === s)).toBe(true);
+  });
+
+  it('the committee decides from its weekly meeting: between meetings only a per-trade risk cap moves a weight', () => {
+    const agent = makeAgent('committee');
+    let book = emptyBook('committee', 1e7);
+    let prev: { w: Map<string, number>; capped: Set<string> } | null = null;
+    let meetings = 0;
+    for (let t = panel.T - 60; t < panel.T; t++) {
+      const view = viewAt(panel, t);
+      const p = agent.propose(view, book);
+      expect(p.targets.reduce((a, x) => a + Math.abs(x.weight), 0)).toBeLessThanOrEqual(1 + 1e-9);
+      const w = weightsOf(p);
+      const capped = new Set(p.agentRisk.filter((n) => n.code === 'PER_TRADE_RISK').map((n) => n.symbol ?? ''));
+      if (weekStart(t)) meetings++;
+      else if (prev) {
+        for (const s of new Set([...w.keys(), ...prev.w.keys()])) {
+          if ((w.get(s) ?? 0) !== (prev.w.get(s) ?? 0)) expect(capped.has(s) || prev.capped.has(s), `${view.asOf} ${s}`).toBe(true);
+        }
+      }
+      prev = { w, capped };
+      book = bookFromTargets(view, book, p.targets, { cycleId: `c${t}`, traceId: `t${t}` });
+    }
+    expect(meetings).toBeGreaterThanOrEqual(11);
+  });
+
+  it('a committee in a reduced drawdown state keeps its intended weights: the state scale is not compounded day after day', () => {
+    const agent = makeAgent('committee', { rebalance: 'daily' });
+    const t = panel.T - 1;
+    const full = agent.propose(viewAt(panel, t - 1), emptyBook('committee', 1e7));
+    const halfBook = { ...bookFromTargets(viewAt(panel, t - 1), emptyBook('committee', 1e7), full.targets.map((x) => ({ symbol: x.symbol, weight: x.weight * 0.5 })), { cycleId: 'c', traceId: 't' }), drawdown: { state: 'reduced_50' as const, drawdownPct: 0.035 } };
+    const p = agent.propose(viewAt(panel, t), halfBook);
+    // increases are refused in a reduced state, so every weight is at most the held one: held ÷ 0.5 × 0.5
+    for (const x of p.targets) {
+      const heldW = (full.targets.find((y) => y.symbol === x.symbol)?.weight ?? 0) * 0.5;
+      expect(x.weight).toBeLessThanOrEqual(heldW + 1e-6);
+    }
+    const kept = p.targets.filter((x) => Math.abs(x.weight - (full.targets.find((y) => y.symbol === x.symbol)?.weight ?? 0) * 0.5) < 2e-3);
+    expect(kept.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['short_term_reversal', 45, { rebalance: 'daily', exitFraction: 0.1, exitCheck: 'daily' }, 0.5],
+    ['statistical_arbitrage', 65, { exitZ: 1 }, 0.6],
+    ['committee', 20, { rebalance: 'daily' }, 0.7],
+  ] as const)('%s turns over at most %d× a year, under the given share of its daily-churn form', (strategy, limit, churn, share) => {
+    const held = roll(makeAgent(strategy), panel, from, panel.T - 1).turnover;
+    const daily = roll(makeAgent(strategy, churn), panel, from, panel.T - 1).turnover;
+    expect(held).toBeLessThanOrEqual(limit);
+    expect(held).toBeLessThan(daily * share);
+  });
+});
+

@@ -5,7 +5,8 @@ import { alphaFromScore, confidenceFromZ, quantileCount, rankedCount, topRanked 
 import { diversifiedTopK } from '../selection/diversified-top-k.ts';
 import { ReturnCorrelations } from '../selection/return-correlations.ts';
 import type { Draft } from './base.ts';
-import { RebalanceSchedule, periodStartRow } from './schedule.ts';
+import { ExitCheck, bandMask, fillUp, holdingDay, keptColumns } from './holdings.ts';
+import { RebalanceSchedule } from './schedule.ts';
 
 /**
  * Parameters shared by the long-only ranked strategies (momentum, quality, dividend), with the
@@ -20,7 +21,7 @@ export function rankedBookParams(rebalance: RebalanceSchedule) {
     /** When names enter and weights are reset; between rebalances the book only sheds names that leave the exit band. */
     rebalance: RebalanceSchedule.default(rebalance),
     /** When held names are checked against the exit band: every day, or on rebalance days only. */
-    exitCheck: z.enum(['daily', 'rebalance']).default('rebalance'),
+    exitCheck: ExitCheck.default('rebalance'),
     /** Hard bounds on the number of names. */
     maxNames: z.number().int().min(1).default(40),
     minNames: z.number().int().min(1).default(5),
@@ -39,7 +40,7 @@ export interface RankedBookOptions {
   topFraction: number;
   exitFraction: number;
   rebalance: RebalanceSchedule;
-  exitCheck: 'daily' | 'rebalance';
+  exitCheck: ExitCheck;
   maxNames: number;
   minNames: number;
   correlationPenalty: number;
@@ -85,26 +86,18 @@ export function buildLongBook(
   const count = rankedCount(score);
   const n = Math.min(o.maxNames, quantileCount(count, o.topFraction, o.minNames));
   if (n === 0) return [];
-  const inBand = new Uint8Array(score.length);
-  for (const u of topRanked(score, Math.max(n, quantileCount(count, Math.max(o.exitFraction, o.topFraction), o.minNames)))) inBand[u] = 1;
-  const start = periodStartRow(view, o.rebalance);
-  const isRebalanceRow = start === view.t;
-  const kept: number[] = [];
-  for (const p of book.positions) {
-    const u = view.column(p.symbol);
-    if (u >= 0 && p.qty > 0 && (inBand[u] || (!isRebalanceRow && o.exitCheck === 'rebalance' && score[u] === score[u]))) kept.push(u);
-  }
-  kept.sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
-  const isRebalance = isRebalanceRow || kept.length === 0;
+  const band = bandMask(score, Math.max(n, quantileCount(count, Math.max(o.exitFraction, o.topFraction), o.minNames)));
+  const day = holdingDay(view, o.rebalance, o.exitCheck);
+  const kept = keptColumns(view, book, 1, band, score, day);
   let held: number[];
-  if (!isRebalance) held = kept;
+  if (!day.isRebalanceRow && kept.length > 0) held = kept;
   else if (kept.length >= n) held = kept.slice(0, n);
   else held = fillBook(view, d, score, kept, n, o);
   // summed in column order, so the same names give the same weights to the bit whatever their ranks
   held.sort((a, b) => a - b);
   let total = 0;
   for (const u of held) {
-    const w = o.weighting === 'equal' ? 1 : 1 / weightVol(view, u, start, vol);
+    const w = o.weighting === 'equal' ? 1 : 1 / weightVol(view, u, day.start, vol);
     d.weights[u] = w;
     total += w;
   }
@@ -131,12 +124,7 @@ function fillBook(view: MarketView, d: Draft, score: Float64Array, kept: readonl
     d.pairCorrelation = { window: o.correlationWindow, max: info.maxPairCorrelation, cols: held };
     return held;
   }
-  const held = [...kept];
-  for (const u of topRanked(score, n + kept.length)) {
-    if (held.length >= n) break;
-    if (!isKept[u]) held.push(u);
-  }
-  return held;
+  return fillUp(kept, topRanked(score, n + kept.length), n, isKept);
 }
 
 /** The volatility a weight is sized with: the 20-day volatility at the period's first row, else today's. */

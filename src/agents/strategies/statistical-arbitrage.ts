@@ -6,8 +6,10 @@ import { ResidualFeature } from '../state/residual-feature.ts';
 import { StrategyAgent, type Draft } from './base.ts';
 
 export const StatisticalArbitrageParams = z.strictObject({
-  /** |z| of the residual displacement needed to trade. */
+  /** |z| of the residual displacement needed to open a position. */
   entryZ: z.number().min(0).max(5).default(1),
+  /** A held position stays while its residual is still displaced its way by at least this |z| (never above entryZ). */
+  exitZ: z.number().min(0).max(5).default(0.25),
   /** Decay of the cumulative residual (0.8 ≈ a 5-day half-life). */
   spreadDecay: z.number().gt(0).lt(1).default(0.8),
   /** Decay of the EWMA beta to the market. */
@@ -22,9 +24,11 @@ export type StatisticalArbitrageParams = z.infer<typeof StatisticalArbitragePara
 /**
  * **Statistical arbitrage** (residual mean reversion). Idea: a name's return not explained by the
  * market (EWMA beta) and its sector reverts. Inputs: returns, market return, sectors.
- * Signal: z of the decayed cumulative residual; weight ∝ −z for |z| ≥ entryZ. The book is then
- * made exactly sector-neutral (weights demeaned within each sector) and beta-neutral (the
- * beta exposure removed along a sector-neutral direction), sized within the per-name caps.
+ * Signal: z of the decayed cumulative residual. A position opens at |z| ≥ entryZ (long residual
+ * losers, short residual winners) and is held (its side read from the agent's book) while the
+ * residual is still displaced its way by exitZ; every active name gets the same raw size. The
+ * book is then made exactly sector-neutral (weights demeaned within each sector) and beta-neutral
+ * (the beta exposure removed along a sector-neutral direction), sized within the per-name caps.
  * Holds: long residual losers, short residual winners, market- and sector-neutral.
  */
 export class StatisticalArbitrageAgent extends StrategyAgent {
@@ -37,12 +41,18 @@ export class StatisticalArbitrageAgent extends StrategyAgent {
     this.resid = resid;
   }
 
-  protected decide(view: MarketView, _book: AgentBook, d: Draft): void {
+  protected decide(view: MarketView, book: AgentBook, d: Draft): void {
     const p = this.p;
     d.horizonDays = p.horizonDays;
     const U = view.U;
     const w = d.weights;
     const active = new Uint8Array(U);
+    // the side each name is held on (1 long, −1 short): a held position exits only once its residual has come back
+    const heldSide = new Int8Array(U);
+    for (const pos of book.positions) {
+      const u = view.column(pos.symbol);
+      if (u >= 0) heldSide[u] = Math.sign(pos.qty);
+    }
     let n = 0;
     for (let u = 0; u < U; u++) {
       const zu = this.resid.z(u);
@@ -53,8 +63,9 @@ export class StatisticalArbitrageAgent extends StrategyAgent {
       d.mu[u] = -p.reversion * zu * residSd;
       d.sigma[u] = sh;
       d.confidence[u] = confidenceFromZ(zu, 3);
-      if (Math.abs(zu) >= p.entryZ) {
-        w[u] = -Math.max(-3, Math.min(3, zu));
+      const side = heldSide[u] as number;
+      if (Math.abs(zu) >= p.entryZ || (side !== 0 && -side * zu >= Math.min(p.exitZ, p.entryZ))) {
+        w[u] = -Math.sign(zu); // one raw size per name: the weights move when names come and go, not with z
         active[u] = 1;
         n++;
       }

@@ -57,8 +57,8 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // short is two legs (2,972 -> 3,410 orders, 2,325 -> 2,763 broker fills, commissions $14,572.81 ->
 // $14,942.55). The first day's hash is unchanged; from the second day the books differ.
 const GOLDEN = {
-  summary: { orders: 3410, fills: 3733, commissions: 14942.55, finalNav: 10468083.14 },
-  all: 'dbada219c531c395d3ddbbe7ac5d09df68328e294bd5185e1b97c5315d5a4561',
-  first: '17c3ac9c793c4ce95994d47d83b62c43f66dbf90afe2634d0e7ab499db759b9c',
-  last: 'b2b8bae8d4c6732d5cf4ed365d39e6da04b3fd7e92e8e0c9bd8f06f79bc2adcd',
+  summary: { orders: 2965, fills: 3058, commissions: 9969.21, finalNav: 10624344.57 },
+  all: 'bfbb966e81366cfdfbc3191ad881d78a38e0d16a6f9a0721dc9385f868a3937d',
+  first: '3487cbbc20749dbc707aa4033c773987eed9a0acd39e6e48dd529cee5b26395b',
+  last: '32bff78aba44c6cad980dcfc3cf13c55d141cd175bd3681bb307a4ca4cab9280',
 };
