@@ -19,7 +19,7 @@ export function formatBinding(b: BindingSummary): string {
   if (b.days === 0) return 'binding constraints: no reviews';
   const removedGross = b.proposedGross - b.finalGross;
   const removedVar = b.proposedVar - b.finalVar;
-  const rows = b.rules.map((r) => [r.rule, r.policy ? 'policy' : 'limit', usd(r.gross), pct(r.grossPct), usd(r.var), pct(r.varPct), pct(r.agentDaysPct)]);
+  const rows = b.rules.map((r) => [r.rule, r.policy ? 'policy' : 'limit', usd(r.gross), pct(r.grossPct), usd(r.var), pct(r.varPct), `${pct(r.agentDaysPct)} (${r.agentDays})`]);
   rows.push(['total', '', usd(removedGross), pct(b.proposedGross > 0 ? removedGross / b.proposedGross : 0), usd(removedVar), pct(b.proposedVar > 0 ? removedVar / b.proposedVar : 0), '']);
   return [
     `binding constraints, per day on average: proposed gross ${usd(b.proposedGross)}, final ${usd(b.finalGross)}; fund VaR of the proposals ${usd(b.proposedVar)}, final ${usd(b.finalVar)}`,
