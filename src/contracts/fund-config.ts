@@ -102,6 +102,14 @@ export const FundRisk = z.object({
       refresh: z.enum(['daily', 'weekly', 'monthly']).optional(),
     })
     .default({ kind: 'factor', lookbackDays: 252, ewmaLambda: 0.94, statisticalFactors: 10 }),
+  /**
+   * The fund's risk target: ex-ante annualised volatility of the whole fund (issue 15). Capital is
+   * allocated across agents by risk to reach it, the fund is scaled down when its ex-ante risk is
+   * above it, and the drawdown ladders and kill switches are read in its units.
+   */
+  targetVolPct: fraction.default(0.1),
+  /** Ex-ante fund vol up to target × (1 + this) passes; above it the fund is scaled back to the target. */
+  targetVolTolerancePct: fraction.default(0.15),
   /** × fund capital. */
   maxGrossExposure: nonNegative.default(2.0),
   maxNetExposure: nonNegative.default(1.0),
