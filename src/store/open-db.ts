@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { KeelError } from '../core/index.ts';
+import { KeelError, type Logger } from '../core/index.ts';
 import type { Db } from './db.ts';
 import { openPglite } from './pglite-driver.ts';
 import { openPostgres } from './postgres-driver.ts';
@@ -14,6 +14,8 @@ export interface OpenDbOptions {
   readonly memory?: boolean;
   /** PostgreSQL only: schema created if missing and used as the search_path (test isolation). */
   readonly schema?: string;
+  /** Where notes go (taking over a stale PGlite lock). */
+  readonly logger?: Logger;
 }
 
 const PG_URL = /^postgres(ql)?:\/\//;
@@ -44,5 +46,5 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   }
   const dir = pgliteDataDir(opts);
   mkdirSync(dir, { recursive: true });
-  return openPglite(dir);
+  return openPglite(dir, opts.logger);
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { KeelError } from '../core/index.ts';
+import { KeelError, type Logger } from '../core/index.ts';
 import { nestedTransaction, quoteIdent, type CopyInput, type Db, type QueryResult } from './db.ts';
 import { acquireStoreLock } from './store-lock.ts';
 import { OID, parseDate, parseInt8, parseNumeric, parseTimestamp } from './type-parsers.ts';
@@ -94,10 +94,18 @@ class PgliteSession implements Db {
 /**
  * Opens PGlite: in memory when `dataDir` is undefined, else persisted in that directory, which
  * this process then holds alone (`acquireStoreLock`: a second process gets KEEL_E_STORE_LOCKED
- * naming this one) until the Db is closed. The session time zone is UTC.
+ * naming this one) until the Db is closed; taking over a stale lock is logged as a warning. The
+ * session time zone is UTC.
  */
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
+export async function openPglite(dataDir: string | undefined, logger?: Logger): Promise<Db> {
   const lock = dataDir === undefined ? null : acquireStoreLock(dataDir);
+  const stale = lock?.tookOverFrom;
+  if (stale) {
+    logger?.log('warn', `took over the embedded store's stale lock: process ${stale.pid}${stale.command ? ` (${stale.command.slice(0, 80)})` : ''} holding it since ${stale.since} is no longer running`, {
+      dataDir,
+      pid: stale.pid,
+    });
+  }
   try {
     const pg = await PGlite.create(dataDir === undefined ? { parsers } : { dataDir, parsers });
     await pg.exec(`SET TIME ZONE 'UTC'`);

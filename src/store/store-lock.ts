@@ -1,5 +1,6 @@
-import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { KeelError } from '../core/index.ts';
 
 /** Who holds an embedded store: written as JSON into its lock file. */
@@ -14,6 +15,8 @@ export interface LockHolder {
 /** A held lock; `release` is idempotent. */
 export interface StoreLock {
   readonly file: string;
+  /** The dead process whose stale lock this one took over, or null when the store was free. */
+  readonly tookOverFrom: LockHolder | null;
   release(): void;
 }
 
@@ -80,14 +83,15 @@ function unhook(release: () => void): void {
  * else handles the signal (a server that handles it closes its store, which releases it).
  * Throws KEEL_E_STORE_LOCKED naming the holder's PID and the fix.
  */
-export function acquireStoreLock(dataDir: string, command = process.argv.slice(1).join(' ')): StoreLock {
+export function acquireStoreLock(dataDir: string, command = commandLine(process.argv)): StoreLock {
   const file = lockFileOf(dataDir);
   const me: LockHolder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command };
   // Written whole to a private file, then linked into place: the lock never exists half-written.
   const tmp = `${file}.${process.pid}.${Date.now()}`;
   writeFileSync(tmp, `${JSON.stringify(me)}\n`, { mode: 0o644 });
+  let tookOverFrom: LockHolder | null;
   try {
-    takeOver(file, tmp, dataDir, me);
+    tookOverFrom = takeOver(file, tmp, dataDir, me);
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -104,34 +108,82 @@ export function acquireStoreLock(dataDir: string, command = process.argv.slice(1
     }
   };
   hook(release);
-  return { file, release };
+  return { file, tookOverFrom, release };
 }
 
-/** Links `tmp` to `file`; a stale lock (dead holder) is removed first. */
-function takeOver(file: string, tmp: string, dataDir: string, me: LockHolder): void {
-  for (let attempt = 0; ; attempt++) {
+/** How a holder is named to the user: `keel serve --port 8080` rather than the script's path. */
+export function commandLine(argv: readonly string[]): string {
+  const [, script, ...args] = argv;
+  if (script === undefined) return '';
+  const name = /^keel(\.mjs)?$/.test(path.basename(script)) ? 'keel' : script;
+  return [name, ...args].join(' ');
+}
+
+/** A takeover guard older than this was left by a process that died while taking over. */
+const GUARD_STALE_MS = 10_000;
+
+function lockedError(dataDir: string, file: string, holder: LockHolder): KeelError {
+  const who = holder.pid === process.pid ? 'this process (it is already open)' : `process ${holder.pid}${holder.command ? ` (${holder.command.slice(0, 80)})` : ''}`;
+  return new KeelError(
+    'KEEL_E_STORE_LOCKED',
+    `the embedded store ${dataDir} is in use by ${who} since ${holder.since}; use that process's API, stop it, or set DATABASE_URL to share a PostgreSQL server`,
+    { pid: holder.pid, command: holder.command, lockFile: file },
+  );
+}
+
+const sameHolder = (a: LockHolder | null, b: LockHolder | null): boolean =>
+  a === null || b === null ? a === b : a.pid === b.pid && a.host === b.host && a.since === b.since;
+
+/**
+ * Links `tmp` to `file` (atomic: it fails when `file` exists). A stale lock (dead or unreadable
+ * holder) is removed under a guard file created with O_EXCL, after reading it again under the
+ * guard: two processes taking over the same stale lock can then never remove each other's fresh
+ * one. Returns the stale holder taken over, or null.
+ */
+function takeOver(file: string, tmp: string, dataDir: string, me: LockHolder): LockHolder | null {
+  const guard = `${file}.takeover`;
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       linkSync(tmp, file);
-      return;
+      return null;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new KeelError('KEEL_E_STORE', `cannot create the store lock ${file}: ${(e as Error).message}`);
-      const holder = readHolder(file);
-      const live = holder !== null && (holder.host !== me.host || isAlive(holder.pid));
-      if (live && holder) {
-        const who = holder.pid === process.pid ? 'this process (it is already open)' : `process ${holder.pid}${holder.command ? ` (${holder.command.slice(0, 80)})` : ''}`;
-        throw new KeelError(
-          'KEEL_E_STORE_LOCKED',
-          `the embedded store ${dataDir} is in use by ${who} since ${holder.since}; use that process's API, stop it, or set DATABASE_URL to share a PostgreSQL server`,
-          { pid: holder.pid, lockFile: file },
-        );
-      }
-      if (attempt >= 2) throw new KeelError('KEEL_E_STORE_LOCKED', `the embedded store ${dataDir} is being locked by another process; try again`, { lockFile: file });
-      // Stale: its holder died without releasing it.
-      try {
-        unlinkSync(file);
-      } catch {
-        // another process took it over first; try again
-      }
+    }
+    const holder = readHolder(file);
+    if (holder !== null && (holder.host !== me.host || isAlive(holder.pid))) throw lockedError(dataDir, file, holder);
+    let fd: number;
+    try {
+      fd = openSync(guard, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new KeelError('KEEL_E_STORE', `cannot create ${guard}: ${(e as Error).message}`);
+      if (isOlderThan(guard, GUARD_STALE_MS)) rmSync(guard, { force: true });
+      else sleepSync(50);
+      continue;
+    }
+    try {
+      if (!sameHolder(readHolder(file), holder)) continue;
+      rmSync(file, { force: true });
+      linkSync(tmp, file);
+      return holder ?? { pid: 0, host: '', since: '', command: 'an unreadable lock' };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new KeelError('KEEL_E_STORE', `cannot take over the stale store lock ${file}: ${(e as Error).message}`);
+    } finally {
+      closeSync(fd);
+      rmSync(guard, { force: true });
     }
   }
+  throw new KeelError('KEEL_E_STORE_LOCKED', `the embedded store ${dataDir} is being locked by another process; try again`, { lockFile: file });
+}
+
+function isOlderThan(file: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -90,7 +90,7 @@ export function createKernel(o: KernelOptions): Kernel {
     metrics,
     channels,
     store() {
-      store ??= openStore({ home: env.home, url: env.databaseUrl });
+      store ??= openStore({ home: env.home, url: env.databaseUrl, logger });
       return store;
     },
     bus() {
