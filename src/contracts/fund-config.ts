@@ -296,6 +296,14 @@ function finite0() {
 }
 export type HedgingConfig = z.infer<typeof HedgingConfig>;
 
+/**
+ * The ledger book of the fund's hedges: when `hedging.enabled`, the hedger's positions are its
+ * targets, planned and sent with the agents' orders. It is not an agent (no allocation, drawdown
+ * ladder or proposal): an outside book whose positions count in every fund-level aggregate.
+ * Underscored like the fund's own book (`_fund`) so that no agent id can take it.
+ */
+export const HEDGE_BOOK = '_hedge';
+
 /** The PMS's human-approval workflow. */
 export const PmsConfig = z.object({
   /** Hours an advisory cycle's proposals wait for a decision before they expire. */

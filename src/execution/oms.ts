@@ -1,5 +1,5 @@
 import { InvariantError, isKeelError, type Clock } from '../core/index.ts';
-import type { OmsConfig, Order } from '../contracts/index.ts';
+import { HEDGE_BOOK, type OmsConfig, type Order } from '../contracts/index.ts';
 import { toUnits } from './allocation.ts';
 import type { Broker } from './broker.ts';
 import { defaultRetry, withBrokerRetries, type RetryPolicy } from './broker-retry.ts';
@@ -167,6 +167,7 @@ export class Oms {
         price: market.price(order.symbol),
         positionQty: market.positionQty(order.symbol) + (b.qty.get(order.symbol) ?? 0),
         openOrdersForSymbol: openForSymbol,
+        isHedge: order.allocations.length > 0 && order.allocations.every((a) => a.agentId === HEDGE_BOOK),
       },
       this.rate,
     );

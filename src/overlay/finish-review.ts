@@ -1,4 +1,4 @@
-import { agentRiskDrivers, STRATEGY_RISK_DRIVERS, type Alert, type AlertCategory, type AlertSeverity, type OverlayDecision, type RiskDriver, type TargetPosition } from '../contracts/index.ts';
+import { agentRiskDrivers, HEDGE_BOOK, STRATEGY_RISK_DRIVERS, type Alert, type AlertCategory, type AlertSeverity, type OverlayDecision, type RiskDriver, type TargetPosition } from '../contracts/index.ts';
 import { bindingReport } from './binding.ts';
 import { recommendActions } from './correlation.ts';
 import type { FundFacts } from './fund-context.ts';
@@ -10,7 +10,7 @@ import { nextFundState } from './next-state.ts';
 import { agentRiskOf, type Prepared } from './prepare.ts';
 import { planRiskReduction, type HeldPosition } from './reduction-plan.ts';
 import type { FundReview, ReviewInput, Reviewed } from './review-fund.ts';
-import { cvarMultiple, dotSparse, portfolioVariance, riskScratch, sparseVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
+import { addSparse, cvarMultiple, dotSparse, portfolioVariance, riskScratch, sparseVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import { factorLoadings } from './factor-loadings.ts';
 import { recommendReallocation, scoreAgents } from './scoring.ts';
 import { budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
@@ -142,7 +142,7 @@ export function finishReview(args: {
     return runStress(stressBooks, model, style(), capital, worstWindows(model, config.risk.stressReplayWindows));
   });
   const liquidity = once(() => liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut));
-  const hedges = recommendHedges(x, universe, model, capital, config.hedging, config.risk.maxSectorPct, config.hedging.sectorHedges, state.hedges);
+  const hedges = recommendHedges(unhedged(x, books.get(HEDGE_BOOK)), universe, model, capital, config.hedging, config.risk.maxSectorPct, config.hedging.sectorHedges, state.hedges);
   const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, config.risk.crowdingAgents), config.risk.correlationShock, config.killSwitch.avgAgentCorrelation));
   const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
   const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
@@ -187,6 +187,18 @@ export function finishReview(args: {
     nextState: nextFundState(state, facts),
   };
   return defineLazy(review, { stress, liquidity, correlationActions, scores, reallocation, bindingConstraints });
+}
+
+/**
+ * The fund's final book without the hedge book (`HEDGE_BOOK`): the exposures the hedger offsets.
+ * Its target is the whole hedge, not a change to the one held, so that it goes to zero (the hedge
+ * is unwound) when the exposures are back within the threshold.
+ */
+function unhedged(x: Float64Array, hedge: SparseBook | undefined): Float64Array {
+  if (!hedge || hedge.idx.length === 0) return x;
+  const out = x.slice();
+  addSparse(out, hedge, -1);
+  return out;
 }
 
 /** Names held on the same side by at least `need` agents in the final books (at most 20, most crowded first). */

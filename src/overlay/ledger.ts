@@ -1,3 +1,4 @@
+import { HEDGE_BOOK } from '../contracts/index.ts';
 import type { SparseBook } from './risk-math.ts';
 import type { Universe } from './universe.ts';
 import { workF64, workI32 } from './work.ts';
@@ -6,6 +7,11 @@ import { workF64, workI32 } from './work.ts';
  * The running fund book during one review: books already approved this cycle plus the current
  * books of agents that did not propose. Per name and per sector, long and short dollars are kept
  * apart, so scaling any agent toward zero can never push a fund limit over (no netting credit).
+ *
+ * The fund's hedge book (`HEDGE_BOOK`: an index or sector instrument sized against the whole
+ * fund) counts in the net per name (so in fund VaR, beta and net exposure) and in the gross, not in
+ * the single-name and sector long/short sums nor in Σ |net| of the books: it is not a name or a
+ * sector bet, and counting its size there would scale the agents down for being hedged.
  */
 export class FundLedger {
   readonly long: Float64Array;
@@ -40,17 +46,17 @@ export class FundLedger {
 
   add(agentId: string, book: SparseBook): void {
     this.books.set(agentId, book);
-    this.apply(book, 1);
+    this.apply(book, 1, agentId === HEDGE_BOOK);
   }
 
   remove(agentId: string): void {
     const b = this.books.get(agentId);
     if (!b) return;
-    this.apply(b, -1);
+    this.apply(b, -1, agentId === HEDGE_BOOK);
     this.books.delete(agentId);
   }
 
-  private apply(book: SparseBook, sign: number): void {
+  private apply(book: SparseBook, sign: number, isHedge: boolean): void {
     let gross = 0;
     let net = 0;
     for (let i = 0; i < book.idx.length; i++) {
@@ -60,6 +66,7 @@ export class FundLedger {
       gross += Math.abs(v);
       net += v;
       this.net[u] = (this.net[u] ?? 0) + sign * v;
+      if (isHedge) continue;
       if (v > 0) {
         this.long[u] = (this.long[u] ?? 0) + sign * v;
         this.sectorLong[s] = (this.sectorLong[s] ?? 0) + sign * v;
@@ -69,7 +76,7 @@ export class FundLedger {
       }
     }
     this.sumGross += sign * gross;
-    this.sumAbsNet += sign * Math.abs(net);
+    if (!isHedge) this.sumAbsNet += sign * Math.abs(net);
   }
 
   /**

@@ -33,6 +33,16 @@ describe('pre-trade checks (seed limits: $1,000,000, 10% of NAV, 5 open orders)'
     expect(checkConcentration(sell(20_000), over)).not.toBeNull(); // flips to a 150% short
   });
 
+  it('a fund hedge (every allocation the hedge book) passes concentration and REDUCING; HALTED still denies it', () => {
+    const hedge = ctx({ nav: 1_000_000, price: 100, positionQty: -3000, isHedge: true }); // a 30% short
+    expect(checkConcentration(sell(2000), hedge)).toBeNull();
+    expect(checkConcentration(sell(2000), { ...hedge, isHedge: false })).toMatchObject({ code: 'CONCENTRATION' });
+    expect(checkTradingState(sell(2000), { ...hedge, tradingState: 'REDUCING' })).toBeNull();
+    expect(checkTradingState(sell(2000), { ...hedge, tradingState: 'REDUCING', isHedge: false })).toMatchObject({ code: 'TRADING_REDUCING' });
+    expect(checkTradingState(sell(2000), { ...hedge, tradingState: 'HALTED' })).toMatchObject({ code: 'TRADING_HALTED' });
+    expect(checkOrderValue(sell(20_000), hedge)).toMatchObject({ code: 'ORDER_VALUE' }); // like any order
+  });
+
   it('open orders: the sixth open order on a symbol is denied', () => {
     expect(checkOpenOrders(buy(1), ctx({ openOrdersForSymbol: 4 }))).toBeNull();
     expect(checkOpenOrders(buy(1), ctx({ openOrdersForSymbol: 5 }))).toMatchObject({ code: 'OPEN_ORDERS', limit: 5, actual: 6 });

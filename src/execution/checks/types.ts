@@ -29,6 +29,13 @@ export interface PreTradeContext {
   readonly price: number;
   readonly positionQty: number;
   readonly openOrdersForSymbol: number;
+  /**
+   * The order moves only the fund's hedge book (`HEDGE_BOOK`): the hedger sized it to bring the
+   * fund's beta (or a sector's net) to its target, so it reduces the fund's risk even when it adds
+   * to the position in its instrument. Such an order passes the concentration check and, when the
+   * fund is REDUCING, the trading-state check (HALTED still sends nothing).
+   */
+  readonly isHedge?: boolean;
 }
 
 /** A check returns null (pass) or one typed denial. */

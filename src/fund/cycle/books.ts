@@ -18,6 +18,14 @@ export function openLedgerBooks(ledger: Ledger, config: FundConfig): void {
   ledger.open(FUND_BOOK, config.fund.totalCapital - allocated);
 }
 
+/**
+ * Opens, with no capital of its own (its NAV is its P&L), each book of `legs` the ledger does not
+ * have yet: the hedge book at its first trade, as `bookStored` does in the stored ledger.
+ */
+export function openBooks(ledger: Ledger, legs: readonly { readonly agentId: string }[]): void {
+  for (const l of legs) if (!ledger.has(l.agentId)) ledger.open(l.agentId, 0);
+}
+
 /** The starting fund state: every book flat, high-water marks at capital, ACTIVE. */
 export function initialFundState(config: FundConfig, asOf: IsoDate): FundState {
   return {

@@ -18,7 +18,8 @@ import type { MarketView } from '../../market/index.ts';
 import { reviewFund, type FundReview } from '../../overlay/index.ts';
 import { bookFills } from '../ledger/book-fills.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { agentBookFor, FUND_BOOK, refreshFundState } from './books.ts';
+import { agentBookFor, FUND_BOOK, openBooks, refreshFundState } from './books.ts';
+import { hedgeBookTargets, hedgeTargets, type HedgeTarget } from './hedge-book.ts';
 import { decisionRecords } from './records.ts';
 import type { GateResult } from './gates.ts';
 import type { CycleServices, FundRunState } from './runtime.ts';
@@ -38,6 +39,8 @@ export interface CycleResult {
   /** Fills applied to the books this cycle (from orders of earlier cycles in backtests). */
   readonly fills: readonly Fill[];
   readonly alerts: readonly Alert[];
+  /** The fund hedge book's targets this cycle (`hedgeTargets`; empty when hedging is off and nothing is held). */
+  readonly hedges: readonly HedgeTarget[];
   /** Governance gates checked before orders (empty in backtests). */
   readonly gates: readonly GateResult[];
   /**
@@ -149,7 +152,8 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   const gates = s.gate ? s.gate(review, proposals) : [];
   const failedGates = gates.filter((g) => !g.passed);
   for (const a of gateAlerts(s, failedGates, cycleId)) alerts.push(a);
-  const sent = s.config.fund.mode === 'autonomous' && failedGates.length === 0 ? await sendOrders(s, state, view, review, cycleId, timestamp) : NOTHING_SENT;
+  const hedges = hedgeTargets(s.config, review, state.ledger, view);
+  const sent = s.config.fund.mode === 'autonomous' && failedGates.length === 0 ? await sendOrders(s, state, view, review, hedges, cycleId, timestamp) : NOTHING_SENT;
   commissions += sent.commissions;
   for (const f of sent.fills) fills.push(f);
   for (const a of sent.alerts) alerts.push(a);
@@ -182,6 +186,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     orders: sent.orders,
     fills,
     alerts,
+    hedges,
     gates,
     unready,
     nav: { fund: state.ledger.fundNavCents() / 100, agents: agentsNav },
@@ -197,8 +202,9 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
  * The cycle's order plan from the review's final targets (`FundReview.positions`): per configured
  * agent its targets (a small same-side adjustment of a held name, inside the no-trade band, keeps
  * the current weight), its holdings and what its open orders will still bring (`pending`, netted),
- * and the decision price, ADV and volatility of every name involved; netted across agents by the
- * planner. Pure given its inputs.
+ * and the decision price, ADV and volatility of every name involved; `books`, planned beside them,
+ * are books outside the agents with their own targets (the fund's hedge book: `hedgeBookTargets`);
+ * all netted by the planner. Pure given its inputs.
  */
 export function planCycleOrders(
   config: FundConfig,
@@ -206,6 +212,7 @@ export function planCycleOrders(
   ledger: Ledger,
   view: MarketView,
   pending?: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  books: readonly AgentTargets[] = [],
 ): OrderPlan {
   const agents: AgentTargets[] = [];
   const band = config.oms.rebalanceBandPct;
@@ -221,6 +228,7 @@ export function planCycleOrders(
     }
     agents.push({ agentId: a.id, capital: a.allocatedCapital, targets: m });
   }
+  for (const b of books) agents.push(b);
   const positions = new Map<string, Map<string, number>>();
   const prices = new Map<string, number>();
   const adv = new Map<string, number>();
@@ -228,7 +236,7 @@ export function planCycleOrders(
   const market = { view, prices, adv, sigma };
   for (const a of agents) {
     const held = new Map<string, number>();
-    for (const h of ledger.book(a.agentId).holdings.values()) {
+    for (const h of ledger.has(a.agentId) ? ledger.book(a.agentId).holdings.values() : []) {
       held.set(h.symbol, h.qty4 / 1e4);
       noteMarket(market, h.symbol);
     }
@@ -355,12 +363,12 @@ const NOTHING_SENT: Sent = { orders: [], tradedNotional: 0, fills: [], commissio
  * (`settle`), and fills that arrive on submission (live paper) booked. A re-run of a cycle that
  * wrote its plan before (a killed run) plans nothing new: it sends what is left of that plan.
  */
-async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, cycleId: string, timestamp: string): Promise<Sent> {
+async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<Sent> {
   if (review.reductionPlan?.cancelOpenOrders) {
     for (const o of await s.journal.open()) await s.oms.cancel(o.id);
   }
   const written = await s.journal.planOf(cycleId);
-  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, cycleId, timestamp));
+  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, hedges, cycleId, timestamp));
   s.omsState.current = review.tradingState;
   s.omsState.nav = state.ledger.fundNavCents() / 100;
   let tradedNotional = 0;
@@ -386,9 +394,10 @@ function plannedOrderOf(o: Order): string {
  * takes (children under `oms.maxOrderValue`, whole-share shorts), and writes the plan with its
  * crosses in one go; the crosses are booked in memory too. Returns the orders and cross fills.
  */
-async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
+async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
   const open = await openOrders(s);
-  const plan = planCycleOrders(s.config, review.positions, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined);
+  const hedgeBook = hedgeBookTargets(hedges, state.ledger.fundNavCents() / 100);
+  const plan = planCycleOrders(s.config, review.positions, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined, hedgeBook ? [hedgeBook] : []);
   const crossed: Fill[] = [];
   for (const c of plan.crosses) for (const f of crossFills(c, cycleId, timestamp)) crossed.push(f);
   const orders: Order[] = [];
@@ -399,7 +408,10 @@ async function writeCyclePlan(s: CycleServices, state: FundRunState, view: Marke
     }
   }
   await s.journal.writePlan({ cycleId, orders, crosses: plan.crosses, crossFills: crossed });
-  for (const c of plan.crosses) state.ledger.applyCross(c.symbol, c.price, c.legs);
+  for (const c of plan.crosses) {
+    openBooks(state.ledger, c.legs);
+    state.ledger.applyCross(c.symbol, c.price, c.legs);
+  }
   return { orders, crossFills: crossed };
 }
 
