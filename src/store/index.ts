@@ -23,6 +23,7 @@ export { NavRepo, type NavPoint } from './repos/nav.ts';
 export { DecisionsRepo } from './repos/decisions.ts';
 export { RiskActionsRepo } from './repos/risk-actions.ts';
 export { OverlayActionsRepo } from './repos/overlay-actions.ts';
+export { HedgesRepo, type FundHedgeRow } from './repos/hedges.ts';
 export { RiskRecordsRepo, type RiskSnapshot, type StressResult, type Briefing } from './repos/risk-records.ts';
 export { AlertsRepo } from './repos/alerts.ts';
 export { JournalRepo, type JournalEntry } from './repos/journal.ts';

@@ -11,6 +11,7 @@ import { CyclesRepo } from './repos/cycles.ts';
 import { DecisionsRepo } from './repos/decisions.ts';
 import { FillsRepo } from './repos/fills.ts';
 import { FundsRepo } from './repos/funds.ts';
+import { HedgesRepo } from './repos/hedges.ts';
 import { InstrumentsRepo } from './repos/instruments.ts';
 import { JournalRepo } from './repos/journal.ts';
 import { LedgerRepo } from './repos/ledger.ts';
@@ -48,6 +49,7 @@ export interface Repos {
   readonly cash: CashLedgerRepo;
   readonly nav: NavRepo;
   readonly risk: RiskRecordsRepo;
+  readonly hedges: HedgesRepo;
   readonly alerts: AlertsRepo;
   readonly journal: JournalRepo;
   readonly configVersions: ConfigVersionsRepo;
@@ -87,6 +89,7 @@ export function createRepos(db: Db): Repos {
     cash: new CashLedgerRepo(db),
     nav: new NavRepo(db),
     risk: new RiskRecordsRepo(db),
+    hedges: new HedgesRepo(db),
     alerts: new AlertsRepo(db),
     journal: new JournalRepo(db),
     configVersions: new ConfigVersionsRepo(db),

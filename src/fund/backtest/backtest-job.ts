@@ -47,12 +47,13 @@ export function backtestScope(fundId: string, backtestId: string): string {
   return `${fundId}@${backtestId}`;
 }
 
-/** Stores one cycle's decision records, overlay decisions and risk actions (one transaction). */
+/** Stores one cycle's decision records, overlay decisions, risk actions and hedge-book targets (one transaction). */
 export async function persistCycleRecords(tx: Repos, fundId: string, r: CycleResult): Promise<void> {
   await tx.decisions.insertMany(r.records, fundId);
   await tx.overlayActions.insertMany(r.decisions, fundId);
   const actions = r.decisions.flatMap((d) => d.riskActions);
   await tx.riskActions.insertMany(actions, { cycleId: r.cycleId, fundId });
+  await tx.hedges.insertMany(r.hedges.map((h) => ({ fundId, cycleId: r.cycleId, asOf: r.asOf, ...h })));
 }
 
 /**

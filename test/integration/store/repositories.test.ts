@@ -13,6 +13,24 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
     await store.close();
   });
 
+  describe('fund hedges', () => {
+    it('round-trips a cycle\'s hedge-book rows (signed shares to 1e-4, dollars to the cent), replaces a re-stored cycle\'s, lists by date', async () => {
+      const row = { fundId: 'FH', cycleId: 'c-1', asOf: '2024-06-03', instrument: 'SPY', kind: 'beta' as const, targetQty: -15_432.12345, targetNotional: -7_000_000.456,
+        currentQty: 0, price: 453.6, exposureBefore: 7_000_000.12, exposureAfter: 0, reason: 'aggregate beta 0.70× capital beyond ±0.3: short SPY' };
+      await store.hedges.insertMany([row]);
+      await store.hedges.insertMany([{ ...row, cycleId: 'c-2', asOf: '2024-06-04', targetQty: 0, targetNotional: 0, currentQty: -15_432.1235, exposureBefore: null, exposureAfter: null, reason: 'unwound' }]);
+      await store.hedges.insertMany([{ ...row, targetQty: -15_000 }]); // c-1 again: replaced
+      const rows = await store.hedges.list('FH');
+      expect(rows).toEqual([
+        { ...row, targetQty: -15_000, targetNotional: -7_000_000.46 },
+        { ...row, cycleId: 'c-2', asOf: '2024-06-04', targetQty: 0, targetNotional: 0, currentQty: -15_432.1235, exposureBefore: null, exposureAfter: null, reason: 'unwound' },
+      ]);
+      expect((await store.hedges.list('FH', { from: '2024-06-04' })).map((r) => r.cycleId)).toEqual(['c-2']);
+      expect((await store.hedges.list('FH', { limit: 1 })).map((r) => r.cycleId)).toEqual(['c-2']);
+      expect(await store.hedges.list('other')).toEqual([]);
+    });
+  });
+
   describe('orders, events and fills', () => {
     it('round-trips an order through the contract and finds it by client order id', async () => {
       const o = order('o-1');
