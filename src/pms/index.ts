@@ -41,7 +41,7 @@ export type { RecordDecisionError } from './journal/record-decision.ts';
 export type { JournalQuery, JournalHit } from './journal/journal-search.ts';
 
 // morning pack
-export { buildMorningPack, SEVERITY_RANK } from './morning-pack/morning-pack.ts';
+export { buildMorningPack, oneDayPnl, DEFAULT_TOP_SIGNALS, SEVERITY_RANK } from './morning-pack/morning-pack.ts';
 export type { MorningPackInput, MorningPack, AgentViewInput, AgentView, MarketSnapshot, TopSignal, AwaitingProposal, RiskSummary } from './morning-pack/morning-pack.ts';
 export { templateNarrative, narrativePrompt, narrate } from './morning-pack/narrative.ts';
 export type { NarrateOptions, Narrative } from './morning-pack/narrative.ts';

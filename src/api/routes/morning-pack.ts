@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { StrategyType, type Alert } from '../../contracts/index.ts';
 import { addDays, ensureDefined } from '../../core/index.ts';
 import { deriveRegime } from '../../overlay/index.ts';
-import { buildMorningPack, fromStored, narrate, type AgentViewInput, type NarrateOptions } from '../../pms/index.ts';
+import { buildMorningPack, DEFAULT_TOP_SIGNALS, fromStored, narrate, oneDayPnl, type AgentViewInput, type NarrateOptions } from '../../pms/index.ts';
 import { marketAt } from '../market-context.ts';
 import { fundRiskReport } from '../risk-book.ts';
 import { route, type AnyRoute } from '../route.ts';
@@ -48,12 +48,14 @@ export const morningPackRoutes: readonly AnyRoute[] = [
       const vix = finiteTail(panel.reference.get('vix'), t, 2);
       const indexInst = (await rt.store.instruments.list({ assetClass: 'index' }))[0];
       const vixInst = (await rt.store.instruments.list({ assetClass: 'volatility_index' }))[0];
-      const [agents, positions, overlay, stored, alerts] = await Promise.all([
-        rt.store.funds.agents(f.id),
+      const agents = await rt.store.funds.agents(f.id);
+      const [positions, overlay, stored, alerts, signals, navs] = await Promise.all([
         cachedPositions(rt, f.id),
         rt.store.overlayActions.latestForFund(f.id),
         rt.store.proposals.list(f.id),
         rt.store.alerts.list({ limit: 200 }),
+        rt.store.signals.latestByAgent(f.id, agents.map((a) => a.id), { asOf: view.asOf, perAgent: DEFAULT_TOP_SIGNALS }),
+        rt.store.nav.latestPerAgent(f.id, { asOf: view.asOf, n: 2 }),
       ]);
       const lastOverlay = new Map(overlay.map((d) => [d.agentId, d]));
       const agentViews: AgentViewInput[] = agents.map((a) => {
@@ -64,8 +66,13 @@ export const morningPackRoutes: readonly AnyRoute[] = [
           agentId: a.id,
           strategy: strategy.success ? strategy.data : 'committee',
           state: a.drawdownState,
-          signals: [],
-          book: { gross: book.reduce((s, p) => s + Math.abs(p.marketValue), 0) / cap, net: book.reduce((s, p) => s + p.marketValue, 0) / cap, positions: book.length, pnl1d: null },
+          signals: signals.filter((s) => s.agentId === a.id),
+          book: {
+            gross: book.reduce((s, p) => s + Math.abs(p.marketValue), 0) / cap,
+            net: book.reduce((s, p) => s + p.marketValue, 0) / cap,
+            positions: book.length,
+            ...oneDayPnl(navs.filter((p) => p.agentId === a.id)),
+          },
           lastOverlay: lastOverlay.get(a.id) ?? null,
         };
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMorningPack, fmtMoney, fmtNumber, fmtPct, narrate, narrativePrompt, templateNarrative, type MorningPackInput, type RiskMonitorReport } from '../index.ts';
+import { buildMorningPack, fmtMoney, fmtNumber, fmtPct, narrate, narrativePrompt, oneDayPnl, templateNarrative, type MorningPackInput, type RiskMonitorReport } from '../index.ts';
 import { alert, overlayDecision, pendingProposal, signal } from '../test-fixtures.ts';
 
 const fig = (v: number, nav = 10_000_000) => ({ var: v, cvar: v * 1.3, varPct: v / nav, cvarPct: (v * 1.3) / nav });
@@ -109,6 +109,13 @@ describe('buildMorningPack', () => {
     expect(m?.topSignals[0]?.conviction).toBeCloseTo(1.25, 12);
     expect(m?.lastOverlay).toMatchObject({ action: 'SCALE', scale: 0.8, reasonCodes: ['VAR_BUDGET', 'SECTOR_CAP'] });
     expect(pack.agents[1]?.state).toBe('normal');
+    expect([m?.signalsAsOf, pack.agents[1]?.signalsAsOf]).toEqual(['2024-01-02', null]);
+  });
+  it("1-day P&L: the latest stored NAV minus the one before, to the cent; null with fewer than two", () => {
+    expect(oneDayPnl([{ date: '2024-01-05', nav: 1_000_123.456 }, { date: '2024-01-02', nav: 1_000_000 }])).toEqual({ pnl1d: 123.46, pnl1dDate: '2024-01-05' });
+    expect(oneDayPnl([{ date: '2024-01-05', nav: 99 }])).toEqual({ pnl1d: null, pnl1dDate: '2024-01-05' });
+    expect(oneDayPnl([])).toEqual({ pnl1d: null, pnl1dDate: null });
+    expect(() => oneDayPnl([{ date: '2024-01-02', nav: 1 }, { date: '2024-01-05', nav: 2 }])).toThrow(/newest first/);
   });
   it('proposals awaiting approval: this fund, open, not expired, soonest first', () => {
     expect(pack.awaitingApproval.map((p) => [p.id, p.minutesToExpiry])).toEqual([['p-soon', 45], ['p-late', 120]]);
@@ -126,6 +133,11 @@ describe('buildMorningPack', () => {
 
 describe('narrative template', () => {
   const text = templateNarrative(buildMorningPack(input()));
+  it('dates the P&L when the pack knows its day', () => {
+    const dated = input();
+    const agents = dated.agents.map((a) => (a.agentId === 'momentum' ? { ...a, book: { ...a.book, pnl1dDate: '2024-01-02' } } : a));
+    expect(templateNarrative(buildMorningPack({ ...dated, agents }))).toContain('across 12 names, P&L −$12,346 on 2024-01-02; top signal AAPL');
+  });
   it('contains the key numbers, formatted', () => {
     for (const s of [
       'Morning pack for fund-1, 2024-01-02',

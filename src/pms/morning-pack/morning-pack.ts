@@ -12,10 +12,32 @@ export interface AgentViewInput {
   readonly agentId: string;
   readonly strategy: StrategyType;
   readonly state?: AgentState;
+  /** The agent's latest signals (its latest cycle's; `latestSignals` in the store). */
   readonly signals: readonly Signal[];
-  /** Gross and net as fractions of the agent's capital; pnl1d dollars. */
-  readonly book: { readonly gross: number; readonly net: number; readonly positions: number; readonly pnl1d?: number | null };
+  /**
+   * Gross and net as fractions of the agent's capital. pnl1d: dollars, the agent's NAV at its
+   * latest stored close (`pnl1dDate`) minus its NAV at the stored close before (see `oneDayPnl`);
+   * null with fewer than two.
+   */
+  readonly book: { readonly gross: number; readonly net: number; readonly positions: number; readonly pnl1d?: number | null; readonly pnl1dDate?: string | null };
   readonly lastOverlay: OverlayDecision | null;
+}
+
+/** Signals shown per agent unless the input says otherwise. */
+export const DEFAULT_TOP_SIGNALS = 3;
+
+/**
+ * An agent's 1-day P&L in dollars from its stored end-of-day NAVs, newest first: the latest
+ * minus the one before (the previous stored close, whatever the gap), rounded to the cent; null
+ * with fewer than two points. Capital moved between books would count as P&L: none is booked
+ * between cycles today.
+ */
+export function oneDayPnl(points: readonly { readonly date: string; readonly nav: number }[]): { readonly pnl1d: number | null; readonly pnl1dDate: string | null } {
+  const [last, prev] = points;
+  if (!last) return { pnl1d: null, pnl1dDate: null };
+  if (!prev) return { pnl1d: null, pnl1dDate: last.date };
+  if (prev.date >= last.date) throw new Error(`oneDayPnl: NAV points must be newest first (${last.date} then ${prev.date})`);
+  return { pnl1d: Math.round((last.nav - prev.nav) * 100) / 100, pnl1dDate: last.date };
 }
 
 export interface MorningPackInput {
@@ -67,6 +89,8 @@ export interface AgentView {
   readonly strategy: StrategyType;
   readonly state: AgentState;
   readonly topSignals: TopSignal[];
+  /** The date of the signals shown (the agent's latest cycle that signalled), null without any. */
+  readonly signalsAsOf: string | null;
   readonly book: AgentViewInput['book'];
   readonly lastOverlay: { readonly decisionId: string; readonly action: OverlayDecision['action']; readonly scale: number; readonly reasonCodes: string[]; readonly summary: string; readonly asOf: string } | null;
 }
@@ -163,7 +187,7 @@ export function buildMorningPack(input: MorningPackInput): MorningPack {
   const { market } = input;
   const closes = market.indexCloses;
   const vol = market.volatilityIndex ?? null;
-  const n = input.topSignals ?? 3;
+  const n = input.topSignals ?? DEFAULT_TOP_SIGNALS;
   const now = isoMs(input.generatedAt, 'generatedAt');
   const agents: AgentView[] = [...input.agents]
     .sort((a, b) => byStr(a.agentId, b.agentId))
@@ -175,6 +199,7 @@ export function buildMorningPack(input: MorningPackInput): MorningPack {
         .map((s) => ({ symbol: s.symbol, mu: s.mu, sigma: s.sigma, conviction: s.sigma > 0 ? s.mu / s.sigma : 0, confidence: s.confidence, horizonDays: s.horizonDays }))
         .sort((x, y) => Math.abs(y.conviction) - Math.abs(x.conviction) || byStr(x.symbol, y.symbol))
         .slice(0, n),
+      signalsAsOf: a.signals.reduce<string | null>((d, s) => (d === null || s.asOf > d ? s.asOf : d), null),
       book: a.book,
       lastOverlay: a.lastOverlay
         ? {

@@ -40,7 +40,7 @@ function agentsParagraph(p: MorningPack): string {
       const s = a.topSignals[0];
       const sig = s ? `top signal ${s.symbol} (μ ${fmtPct(s.mu)}, conviction ${fmtNumber(s.conviction)})` : 'no signals';
       const b = a.book;
-      const pnl = b.pnl1d === undefined || b.pnl1d === null ? '' : `, P&L ${fmtMoney(b.pnl1d)} yesterday`;
+      const pnl = b.pnl1d === undefined || b.pnl1d === null ? '' : `, P&L ${fmtMoney(b.pnl1d)} ${b.pnl1dDate ? `on ${b.pnl1dDate}` : 'yesterday'}`;
       const o = a.lastOverlay;
       const ov = o
         ? `last overlay action ${o.action}${o.action === 'SCALE' ? ` ×${fmtNumber(o.scale)}` : ''}${o.reasonCodes.length > 0 ? ` (${o.reasonCodes.join(', ')})` : ''}`

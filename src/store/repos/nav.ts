@@ -48,6 +48,23 @@ export class NavRepo {
     return r.rows;
   }
 
+  /**
+   * The last `n` points of each agent's book (not the fund's), newest first, dated `asOf` or
+   * earlier when given; ordered by agent, then date descending.
+   */
+  async latestPerAgent(fundId: string, o: { readonly asOf?: string | null; readonly n: number }): Promise<NavPoint[]> {
+    const r = await this.db.query<NavPoint>(
+      `SELECT "fundId", "agentId", date, nav, cash, "grossExposure", "netExposure", "highWaterMark", "dailyReturn", drawdown
+       FROM (SELECT fund_id AS "fundId", agent_id AS "agentId", date, nav, cash, gross_exposure AS "grossExposure",
+               net_exposure AS "netExposure", high_water_mark AS "highWaterMark", daily_return AS "dailyReturn", drawdown,
+               row_number() OVER (PARTITION BY agent_id ORDER BY date DESC) AS k
+             FROM nav_history WHERE fund_id = $1 AND agent_id <> '' AND ($2::date IS NULL OR date <= $2::date)) p
+       WHERE k <= $3 ORDER BY "agentId", date DESC`,
+      [fundId, o.asOf ?? null, o.n],
+    );
+    return r.rows;
+  }
+
   /** The latest point, if any. */
   async latest(fundId: string, agentId = ''): Promise<NavPoint | undefined> {
     const rows = await this.db.query<NavPoint>(

@@ -30,6 +30,35 @@ export class SignalsRepo {
     );
     return r.rows.map((row) => parseRow(Signal, row, 'signals'));
   }
+
+  /**
+   * Each agent's latest signals: those of the most recent completed cycle of the fund (as of
+   * `asOf` or earlier, when given) in which the agent signalled anything, strongest first
+   * (|mu / sigma|, 0 when sigma is 0; then symbol), at most `perAgent` per agent. Agents are
+   * returned in the order given; one with no stored signal has none.
+   */
+  async latestByAgent(fundId: string, agentIds: readonly string[], o: { readonly asOf?: string | null; readonly perAgent: number }): Promise<Signal[]> {
+    if (agentIds.length === 0) return [];
+    const r = await this.db.query(
+      `WITH agents AS (SELECT agent_id, ord FROM unnest($2::text[]) WITH ORDINALITY AS a(agent_id, ord)),
+       latest AS (
+         SELECT a.agent_id, a.ord, (
+           SELECT c.id FROM cycles c
+           WHERE c.fund_id = $1 AND c.status = 'COMPLETED' AND ($3::date IS NULL OR c.as_of <= $3::date)
+             AND EXISTS (SELECT 1 FROM signals x WHERE x.cycle_id = c.id AND x.agent_id = a.agent_id)
+           ORDER BY c.as_of DESC, c.started_at DESC, c.id DESC LIMIT 1) AS cycle_id
+         FROM agents a),
+       ranked AS (
+         SELECT s.*, l.ord, row_number() OVER (PARTITION BY s.agent_id
+           ORDER BY CASE WHEN s.sigma > 0 THEN abs(s.mu / s.sigma) ELSE 0 END DESC, s.symbol) AS rank
+         FROM signals s JOIN latest l ON l.cycle_id = s.cycle_id AND l.agent_id = s.agent_id)
+       SELECT 1 AS version, trace_id AS "traceId", symbol, mu, sigma, horizon_days AS "horizonDays", confidence, regime,
+         agent_id AS "agentId", model_version AS "modelVersion", to_char(as_of, 'YYYY-MM-DD') AS "asOf"
+       FROM ranked WHERE rank <= $4 ORDER BY ord, rank`,
+      [fundId, [...agentIds], o.asOf ?? null, o.perAgent],
+    );
+    return r.rows.map((row) => parseRow(Signal, row, 'signals'));
+  }
 }
 
 /**

@@ -160,6 +160,32 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect(h[1]?.dailyReturn).toBe(0.0000000020000000002);
       expect((await store.nav.latest('F1'))?.date).toBe('2024-06-04');
     });
+
+    it("finds each agent's latest signals (strongest first) and last two NAVs, as of a date", async () => {
+      const sig = (agentId: string, symbol: string, asOf: string, mu: number, sigma: number) => ({ version: 1 as const, traceId: `tr-${agentId}`, symbol, mu, sigma, horizonDays: 5, confidence: 0.5, regime: 'BULL_QUIET' as const, agentId, modelVersion: 'v1', asOf });
+      const cycle = async (id: string, asOf: string, status: 'COMPLETED' | 'FAILED') => {
+        await store.cycles.start({ id, fundId: 'SIG', asOf, mode: 'paper', inputsHash: 'ih', configHash: 'h', startedAt: `${asOf}T21:00:00.000Z` });
+        await store.cycles.finish(id, { status, finishedAt: `${asOf}T21:01:00.000Z` });
+      };
+      await cycle('sig-1', '2024-06-03', 'COMPLETED');
+      await cycle('sig-2', '2024-06-04', 'COMPLETED');
+      await cycle('sig-3', '2024-06-05', 'FAILED');
+      await store.signals.insertMany('sig-1', [sig('a', 'OLD', '2024-06-03', 1, 1), sig('b', 'B1', '2024-06-03', 0.1, 1)]);
+      await store.signals.insertMany('sig-2', [sig('a', 'X', '2024-06-04', 0.01, 0.1), sig('a', 'Y', '2024-06-04', -0.05, 0.1), sig('a', 'Z', '2024-06-04', 0.02, 0), sig('a', 'W', '2024-06-04', 0.01, 0.1)]);
+      await store.signals.insertMany('sig-3', [sig('a', 'FAILED', '2024-06-05', 9, 1)]);
+      const latest = (asOf: string | null) => store.signals.latestByAgent('SIG', ['b', 'a', 'none'], { asOf, perAgent: 3 }).then((r) => r.map((x) => `${x.agentId}:${x.symbol}`));
+      // b signalled nothing on the 4th: its last view is the 3rd's; the failed cycle never counts.
+      expect(await latest(null)).toEqual(['b:B1', 'a:Y', 'a:W', 'a:X']);
+      expect(await latest('2024-06-03')).toEqual(['b:B1', 'a:OLD']);
+      expect(await latest('2024-06-02')).toEqual([]);
+      expect(await store.signals.latestByAgent('OTHER', ['a'], { perAgent: 3 })).toEqual([]);
+
+      const nav = (agentId: string, date: string, v: number) => ({ fundId: 'SIG', agentId, date, nav: v, cash: 0, grossExposure: 0, netExposure: 0, highWaterMark: v, dailyReturn: null, drawdown: 0 });
+      await store.nav.upsert([nav('', '2024-06-04', 3), nav('a', '2024-06-03', 100.1), nav('a', '2024-06-04', 101.2), nav('a', '2024-06-07', 99.99), nav('b', '2024-06-04', 50)]);
+      const pts = async (asOf: string | null) => (await store.nav.latestPerAgent('SIG', { asOf, n: 2 })).map((p) => `${p.agentId}:${p.date}:${p.nav}`);
+      expect(await pts(null)).toEqual(['a:2024-06-07:99.99', 'a:2024-06-04:101.2', 'b:2024-06-04:50']);
+      expect(await pts('2024-06-05')).toEqual(['a:2024-06-04:101.2', 'a:2024-06-03:100.1', 'b:2024-06-04:50']);
+    });
   });
 
   describe('per-cycle audit records', () => {

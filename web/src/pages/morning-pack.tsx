@@ -73,7 +73,7 @@ export function MorningPackPage() {
                   columns={[
                     { key: 'agent', header: 'Agent', render: (r) => <b>{r.agentId}</b> },
                     { key: 'state', header: 'State', render: (r) => <StatusBadge status={r.state} /> },
-                    { key: 'signals', header: 'Top signals', render: (r) => r.topSignals.map((s) => `${s.symbol} ${signedPct(s.mu, 1)}`).join(' · ') || '—' },
+                    { key: 'signals', header: 'Top signals', render: (r) => (r.topSignals.map((s) => `${s.symbol} ${signedPct(s.mu, 1)}`).join(' · ') || '—') + (r.signalsAsOf !== null && r.signalsAsOf !== p.asOf ? ` (${r.signalsAsOf})` : '') },
                     { key: 'gross', header: 'Gross', num: true, render: (r) => pct(r.book.gross, 0) },
                     { key: 'net', header: 'Net', num: true, render: (r) => pct(r.book.net, 0) },
                     { key: 'pnl', header: 'P&L 1d', num: true, render: (r) => <span className={`tone-${toneOf(r.book.pnl1d)}`}>{money(r.book.pnl1d)}</span> },
