@@ -126,7 +126,16 @@ export const FundRisk = z.object({
   /** Budget use above this fraction is a WARNING (seed: > 80%). */
   budgetWarningPct: fraction.default(0.8),
   correlationWindowDays: z.number().int().min(10).default(60),
-  /** Pairwise agent P&L correlation above which an agent is scaled by shock / ρ (mini-quant §3 "Correlation Shock 0.70"). */
+  /**
+   * Trading days of a pair's baseline correlation: the correlation monitor acts on a pair whose
+   * current (`correlationWindowDays`) correlation is above its own baseline by more than
+   * `correlationSpikeDelta`, not on a high level (a long-only book sits at ρ ≈ 0.95 for years).
+   * Agents keep 260 days of returns, so a longer baseline reads 260.
+   */
+  correlationBaselineDays: z.number().int().min(20).default(250),
+  /** Rise of a pair's correlation over its baseline (current − baseline) that counts as a spike. */
+  correlationSpikeDelta: fraction.default(0.3),
+  /** A spiking pair is scaled only when its current correlation is also above this: book × shock / ρ (mini-quant §3 "Correlation Shock 0.70"). */
   correlationShock: fraction.default(0.7),
   /** Agents on the same side of one name that count as crowding (seed §2A crowded names). */
   crowdingAgents: z.number().int().min(2).default(3),
@@ -162,6 +171,11 @@ export const KillSwitchConfig = z.object({
   fundVar99Pct: fraction.default(0.05),
   vixLevel: positive.default(40),
   fundDrawdownPct: fraction.default(0.05),
+  /**
+   * correlation_spike fires when the average agent correlation is above this, has risen by more
+   * than risk.correlationSpikeDelta over its baseline, and the fund lost more than
+   * risk.targetVolPct × √(20/252) over the last 20 days (a crisis, not a quiet clustered market).
+   */
   avgAgentCorrelation: fraction.default(0.8),
   /** Today's volume / 20-day ADV, averaged over holdings, below which liquidity is frozen. */
   liquidityVolumeRatio: fraction.default(0.3),
@@ -475,6 +489,13 @@ function findConflicts(cfg: ParsedShape): Conflict[] {
       pathA: ['data', 'degradedMinRows'],
       pathB: ['data', 'minHistoryRows'],
       message: 'the DEGRADED floor must not exceed the ACTIVE history requirement',
+    });
+  }
+  if (cfg.risk.correlationBaselineDays <= cfg.risk.correlationWindowDays) {
+    out.push({
+      pathA: ['risk', 'correlationBaselineDays'],
+      pathB: ['risk', 'correlationWindowDays'],
+      message: 'the correlation baseline must be longer than the current window it is compared with',
     });
   }
   if (cfg.risk.maxNetExposure > cfg.risk.maxGrossExposure) {

@@ -43,7 +43,7 @@ export const REASON_CODES = {
   // emergency
   EMERGENCY_DERISK: { kind: 'policy', rules: ['emergency'], meaning: 'emergency state: caps tightened and books forced down by the emergency tightening' },
   // correlation monitor
-  AGENT_CORRELATION: { kind: 'policy', rules: ['correlation_monitor'], meaning: "the agent's P&L correlation with another agent is above the shock level: book × shock / ρ" },
+  AGENT_CORRELATION: { kind: 'policy', rules: ['correlation_monitor'], meaning: "the agent's P&L correlation with another agent rose above its baseline by more than the spike delta and is above the shock level: book × shock / ρ" },
   CROWDED_NAME: { kind: 'info', rules: ['correlation_monitor'], meaning: 'adding to a name that several agents hold on the same side' },
   // risk budget and the agent's own caps
   NO_CAPITAL: { kind: 'block', rules: ['risk_budget'], meaning: 'the agent has no allocated capital' },

@@ -237,27 +237,51 @@ describe('graduated drawdowns through the committee', () => {
   });
 });
 
-describe('correlation monitor (seed §2A)', () => {
-  it('an agent whose 60-day P&L correlation with another exceeds 0.7 is scaled by 0.7 / ρ', () => {
-    const base = Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.7) * 0.01);
-    const twin = base.map((x, i) => x + (i % 2 ? 0.006 : -0.006));
-    const rho = (() => {
-      const ma = base.reduce((a, b) => a + b, 0) / 60;
-      const mb = twin.reduce((a, b) => a + b, 0) / 60;
-      let sab = 0, saa = 0, sbb = 0;
-      for (let i = 0; i < 60; i++) {
-        sab += ((base[i] ?? 0) - ma) * ((twin[i] ?? 0) - mb);
-        saa += ((base[i] ?? 0) - ma) ** 2;
-        sbb += ((twin[i] ?? 0) - mb) ** 2;
-      }
-      return sab / Math.sqrt(saa * sbb);
-    })();
+describe('correlation monitor (seed §2A): acts on a spike over the pair\'s own baseline, not on a level', () => {
+  const base = Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.7) * 0.01);
+  const twin = base.map((x, i) => x + (i % 2 ? 0.006 : -0.006));
+  const rho = (() => {
+    const ma = base.reduce((a, b) => a + b, 0) / 60;
+    const mb = twin.reduce((a, b) => a + b, 0) / 60;
+    let sab = 0, saa = 0, sbb = 0;
+    for (let i = 0; i < 60; i++) {
+      sab += ((base[i] ?? 0) - ma) * ((twin[i] ?? 0) - mb);
+      saa += ((base[i] ?? 0) - ma) ** 2;
+      sbb += ((twin[i] ?? 0) - mb) ** 2;
+    }
+    return sab / Math.sqrt(saa * sbb);
+  })();
+  // 190 earlier days on which the two agents' P&L are unrelated: a low baseline
+  const calmA = Array.from({ length: 190 }, (_, i) => Math.sin(i * 0.9 + 0.3) * 0.01);
+  const calmB = Array.from({ length: 190 }, (_, i) => Math.cos(i * 2.3 + 0.1) * 0.01);
+
+  it('a pair whose 60-day correlation rose above 0.7 and more than 0.3 over its 250-day baseline scales the agent by 0.7 / ρ', () => {
     expect(rho).toBeGreaterThan(0.7);
-    expect(rho).toBeLessThan(0.8); // under the 0.8 average-correlation kill switch
-    const s = setup({ agents: [{ id: 'a', extra: { returns: base } }, { id: 'b', extra: { returns: twin } }] });
+    expect(rho).toBeLessThan(0.8);
+    const s = setup({ agents: [{ id: 'a', extra: { returns: [...calmA, ...base] } }, { id: 'b', extra: { returns: [...calmB, ...twin] } }] });
     const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.1 }])]);
     expect(codesOf(r, 'a')).toEqual(['AGENT_CORRELATION']);
     expect(finalOf(r, 'a', 'S001')).toBeCloseTo((0.1 * 0.7) / rho, 9);
+  });
+
+  it('a pair that has always moved together (a high level, no rise) is not scaled', () => {
+    const s = setup({ agents: [{ id: 'a', extra: { returns: [...calmA, ...base] } }, { id: 'b', extra: { returns: [...calmA.map((x, i) => x + (i % 2 ? 0.006 : -0.006)), ...twin] } }] });
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.1 }])]);
+    expect(codesOf(r, 'a')).toEqual([]);
+    expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.1, 12);
+  });
+
+  it('an agent that did not trade through the baseline window (flat for a month of it) does not count', () => {
+    const idle = [...calmB.map((x, i) => (i < 20 ? 0 : x)), ...twin];
+    const s = setup({ agents: [{ id: 'a', extra: { returns: [...calmA, ...base] } }, { id: 'b', extra: { returns: idle } }] });
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.1 }])]);
+    expect(codesOf(r, 'a')).toEqual([]);
+  });
+
+  it('a history shorter than the baseline (60 days) does not count', () => {
+    const s = setup({ agents: [{ id: 'a', extra: { returns: base } }, { id: 'b', extra: { returns: twin } }] });
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.1 }])]);
+    expect(codesOf(r, 'a')).toEqual([]);
   });
 });
 

@@ -12,8 +12,9 @@ import { codesOf } from './testing/helpers.ts';
 const C = 100_000_000;
 const A = 20_000_000;
 const view = syntheticView({ U: 40, volume: () => 1e9 });
-const base = Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.7) * 0.01);
-const twin = base.map((x, i) => x + (i % 2 ? 0.006 : -0.006)); // ρ ≈ 0.75 with base
+// 190 days unrelated, then 60 days at ρ ≈ 0.75: a spike over the 250-day baseline
+const base = [...Array.from({ length: 190 }, (_, i) => Math.sin(i * 0.9 + 0.3) * 0.01), ...Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.7) * 0.01)];
+const twin = base.map((x, i) => (i < 190 ? Math.cos(i * 2.3 + 0.1) * 0.01 : x + (i % 2 ? 0.006 : -0.006)));
 
 function review(extra: Omit<FundConfigInput, 'fund' | 'agents'>, o: { regime?: 'BULL_QUIET' | null; view?: typeof view } = {}) {
   const v = o.view ?? view;
@@ -28,6 +29,14 @@ describe('overlay options are FundConfig keys, read from the config and covered 
   it('risk.correlationShock: 0.7 scales the correlated agent, 0.8 does not', () => {
     expect(codesOf(review({}), 'a')).toContain('AGENT_CORRELATION');
     expect(codesOf(review({ risk: { correlationShock: 0.8, maxSectorPct: 1, maxSingleNamePct: 1, maxTop5Pct: 1 } }), 'a')).not.toContain('AGENT_CORRELATION');
+  });
+
+  it('risk.correlationSpikeDelta and risk.correlationBaselineDays: the rise over the baseline must exceed the delta', () => {
+    const loose = { maxSectorPct: 1, maxSingleNamePct: 1, maxTop5Pct: 1 };
+    expect(codesOf(review({ risk: { correlationSpikeDelta: 0.95, ...loose } }), 'a')).not.toContain('AGENT_CORRELATION');
+    // a baseline of the last 100 days: more of it is the correlated stretch, so the rise is smaller
+    expect(codesOf(review({ risk: { correlationBaselineDays: 70, ...loose } }), 'a')).not.toContain('AGENT_CORRELATION');
+    expect(() => parseFundConfig({ fund: {}, risk: { correlationBaselineDays: 60 } })).toThrow(/correlationBaselineDays/);
   });
 
   it('risk.crowdingAgents: three agents on one side are crowded at 3, not at 4', () => {

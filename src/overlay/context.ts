@@ -29,6 +29,14 @@ export interface AgentCandidate {
   readonly malformed: string | null;
 }
 
+/** One agent's correlation facts (see `FundContext.agentCorrelation`). */
+export interface AgentCorrelationFacts {
+  readonly maxPair: number;
+  readonly with: string | null;
+  readonly average: number;
+  readonly spike: { readonly with: string; readonly current: number; readonly baseline: number } | null;
+}
+
 /** Fund-level facts computed once per review, before the agents. */
 export interface FundContext {
   readonly tradingState: TradingState;
@@ -47,7 +55,12 @@ export interface FundContext {
   /** Fund VaR budget in dollars at `risk.varConfidence`: risk.varLimitPct × capital. */
   readonly varBudget: number;
   readonly z: number;
-  readonly agentCorrelation: ReadonlyMap<string, { maxPair: number; with: string | null; average: number }>;
+  /**
+   * Per agent: its largest current pair correlation (and with whom), its mean, and its worst spike:
+   * the pair whose current correlation is above its baseline by more than risk.correlationSpikeDelta
+   * and above risk.correlationShock (null when none).
+   */
+  readonly agentCorrelation: ReadonlyMap<string, AgentCorrelationFacts>;
   /** Per universe index: number of agents (proposals or held books) on the long and short side. */
   readonly holdersLong: Int32Array;
   readonly holdersShort: Int32Array;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentCorrelations, liquidityReport, regress, reviewFund } from './index.ts';
+import { agentCorrelations, correlationSpikes, liquidityReport, regress, reviewFund, tradedThrough, worstSpike } from './index.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 import type { Universe } from './universe.ts';
 
@@ -10,6 +10,33 @@ describe('correlation monitor (seed §2A)', () => {
     expect(c.matrix[1]).toBeCloseTo(1, 12);
     expect(c.matrix[2]).toBeCloseTo(-1, 12);
     expect(c.average).toBeCloseTo(-1 / 3, 12);
+  });
+
+  it('a spike is a pair above its own baseline: current − baseline and the level both count', () => {
+    const x = Array.from({ length: 250 }, (_, i) => Math.sin(i * 0.9 + 0.3) * 0.01);
+    const y = x.map((v, i) => (i < 190 ? Math.cos(i * 2.3 + 0.1) * 0.01 : v + (i % 2 ? 0.001 : -0.001)));
+    const s = correlationSpikes([{ agentId: 'a', returns: x }, { agentId: 'b', returns: y }], 60, 250);
+    const cur = s.current[1] ?? 0;
+    const bas = s.baseline[1] ?? 0;
+    expect(cur).toBeGreaterThan(0.95);
+    expect(cur - bas).toBeGreaterThan(0.3);
+    expect(s.pairs).toBe(1);
+    expect(s.averageCurrent).toBeCloseTo(cur, 12);
+    expect(s.averageBaseline).toBeCloseTo(bas, 12);
+    expect(worstSpike(s, 0, 0.3, 0.7)).toEqual({ with: 'b', current: cur, baseline: bas });
+    expect(worstSpike(s, 0, cur - bas, 0.7)).toBeNull(); // the rise must exceed the delta
+    expect(worstSpike(s, 0, 0.3, cur)).toBeNull(); // and the level the shock
+  });
+
+  it('an agent trades through a window when it has the history and non-zero P&L on 95% of its days', () => {
+    const r = Array.from({ length: 100 }, () => 0.01);
+    expect(tradedThrough(r, 100)).toBe(true);
+    expect(tradedThrough(r, 101)).toBe(false);
+    expect(tradedThrough(r.map((v, i) => (i < 5 ? 0 : v)), 100)).toBe(true);
+    expect(tradedThrough(r.map((v, i) => (i < 6 ? 0 : v)), 100)).toBe(false);
+    const s = correlationSpikes([{ agentId: 'a', returns: r }, { agentId: 'b', returns: r.map((v, i) => (i < 50 ? 0 : v)) }], 20, 100);
+    expect(Number.isNaN(s.baseline[1] ?? 0)).toBe(true);
+    expect(Number.isNaN(s.averageCurrent)).toBe(true);
   });
 
   it('factor loadings by OLS recover known betas', () => {

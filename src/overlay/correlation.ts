@@ -55,6 +55,79 @@ export function agentCorrelations(agents: readonly { agentId: string; returns: r
   return { ids: agents.map((a) => a.agentId), matrix, average: cnt > 0 ? sum / cnt : Number.NaN };
 }
 
+/** Share of the baseline window's days with non-zero P&L an agent needs to count as trading through it (a holiday or a day flat is allowed). */
+const TRADED_SHARE = 0.95;
+
+/** True when the agent has `days` returns and non-zero P&L on at least 95% of the last `days`. */
+export function tradedThrough(returns: readonly number[], days: number): boolean {
+  if (returns.length < days || days <= 0) return false;
+  let live = 0;
+  for (let k = returns.length - days; k < returns.length; k++) {
+    const r = returns[k] ?? 0;
+    if (Number.isFinite(r) && r !== 0) live++;
+  }
+  return live >= TRADED_SHARE * days;
+}
+
+/**
+ * Correlation *spikes* (issue 15): each pair's correlation over the current window against its own
+ * baseline (the same pair over the longer baseline window). Long-only books sit at ρ ≈ 0.95 for
+ * years; what signals a crisis is a pair that moves together much more than it usually does.
+ */
+export interface CorrelationSpikes {
+  readonly ids: readonly string[];
+  /** n×n correlations over the current window (as `AgentCorrelations.matrix`). */
+  readonly current: Float64Array;
+  /** n×n correlations over the baseline window; NaN for a pair that is not eligible (either agent did not trade through it). */
+  readonly baseline: Float64Array;
+  /** Means over eligible pairs with both figures finite, of the current and the baseline correlation (NaN if none). */
+  readonly averageCurrent: number;
+  readonly averageBaseline: number;
+  /** Eligible pairs counted in the averages. */
+  readonly pairs: number;
+}
+
+/** Current and baseline correlations of every pair; only pairs of agents that both traded through the baseline window get a baseline. */
+export function correlationSpikes(
+  agents: readonly { agentId: string; returns: readonly number[] }[],
+  window: number,
+  baselineWindow: number,
+  current: AgentCorrelations = agentCorrelations(agents, window),
+): CorrelationSpikes {
+  const n = agents.length;
+  const baseline = new Float64Array(n * n).fill(Number.NaN);
+  const traded = agents.map((a) => tradedThrough(a.returns, baselineWindow));
+  let sc = 0, sb = 0, cnt = 0;
+  for (let i = 0; i < n; i++) {
+    baseline[i * n + i] = 1;
+    for (let j = i + 1; j < n; j++) {
+      if (!traded[i] || !traded[j]) continue;
+      const rb = pearsonTail(agents[i]?.returns ?? [], agents[j]?.returns ?? [], baselineWindow);
+      baseline[i * n + j] = rb;
+      baseline[j * n + i] = rb;
+      const rc = current.matrix[i * n + j] ?? Number.NaN;
+      if (Number.isFinite(rb) && Number.isFinite(rc)) {
+        sc += rc; sb += rb; cnt++;
+      }
+    }
+  }
+  return { ids: current.ids, current: current.matrix, baseline, averageCurrent: cnt > 0 ? sc / cnt : Number.NaN, averageBaseline: cnt > 0 ? sb / cnt : Number.NaN, pairs: cnt };
+}
+
+/** The pair of agent `i` with the largest spike that counts: current − baseline > delta and current > shock; null when none. */
+export function worstSpike(s: CorrelationSpikes, i: number, delta: number, shock: number): { with: string; current: number; baseline: number } | null {
+  const n = s.ids.length;
+  let best: { with: string; current: number; baseline: number } | null = null;
+  for (let j = 0; j < n; j++) {
+    if (j === i) continue;
+    const rc = s.current[i * n + j] ?? Number.NaN;
+    const rb = s.baseline[i * n + j] ?? Number.NaN;
+    if (!(rc - rb > delta) || !(rc > shock)) continue;
+    if (best === null || rc > best.current) best = { with: s.ids[j] ?? '', current: rc, baseline: rb };
+  }
+  return best;
+}
+
 /** OLS loadings of y on the columns of X (T×K, row-major) with an intercept; tails aligned. */
 export function regress(y: readonly number[], X: Float64Array, K: number): { alpha: number; betas: Float64Array; r2: number } {
   const T = Math.min(y.length, X.length / K);

@@ -1,7 +1,7 @@
 import type { FundConfig } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
-import type { FundContext } from './context.ts';
-import { agentCorrelations, type AgentCorrelations } from './correlation.ts';
+import type { AgentCorrelationFacts, FundContext } from './context.ts';
+import { agentCorrelations, correlationSpikes, worstSpike, type AgentCorrelations } from './correlation.ts';
 import { advanceDrawdown, drawdownOf, type DrawdownOutcome } from './drawdown.ts';
 import { checkKillSwitches, nextTradingState, type KillTrigger, type TradingStateOutcome } from './kill-switch.ts';
 import type { FundLedger } from './ledger.ts';
@@ -28,6 +28,14 @@ export interface FundFacts {
 function lastFinite(x: Float64Array): number {
   for (let i = x.length - 1; i >= 0; i--) if (Number.isFinite(x[i] ?? Number.NaN)) return x[i] ?? Number.NaN;
   return Number.NaN;
+}
+
+/** Compounded return of the last `days` returns; NaN with fewer. */
+function compoundedTail(returns: readonly number[], days: number): number {
+  if (returns.length < days) return Number.NaN;
+  let g = 1;
+  for (let k = returns.length - days; k < returns.length; k++) g *= 1 + (returns[k] ?? 0);
+  return g - 1;
 }
 
 /** Adds one book's sides to the per-name holder counts. */
@@ -107,7 +115,8 @@ export function fundFacts(
   }
   // correlations
   const correlations = agentCorrelations(state.agents, config.risk.correlationWindowDays);
-  const agentCorrelation = new Map<string, { maxPair: number; with: string | null; average: number }>();
+  const spikes = correlationSpikes(state.agents, config.risk.correlationWindowDays, config.risk.correlationBaselineDays, correlations);
+  const agentCorrelation = new Map<string, AgentCorrelationFacts>();
   const n = correlations.ids.length;
   for (let i = 0; i < n; i++) {
     let best = Number.NEGATIVE_INFINITY;
@@ -125,7 +134,8 @@ export function fundFacts(
         who = correlations.ids[j] ?? null;
       }
     }
-    agentCorrelation.set(correlations.ids[i] ?? '', { maxPair: c > 0 ? best : Number.NaN, with: who, average: c > 0 ? s / c : Number.NaN });
+    const spike = worstSpike(spikes, i, config.risk.correlationSpikeDelta, config.risk.correlationShock);
+    agentCorrelation.set(correlations.ids[i] ?? '', { maxPair: c > 0 ? best : Number.NaN, with: who, average: c > 0 ? s / c : Number.NaN, spike });
   }
   // kill switches
   const hasVix = view.memo('overlay.hasVix', () => view.referenceNames().includes('vix'));
@@ -146,13 +156,16 @@ export function fundFacts(
       fundVar99Pct: heldVar99Pct,
       vix,
       fundDrawdownPct,
-      avgAgentCorrelation: correlations.average,
+      avgAgentCorrelation: spikes.averageCurrent,
+      avgAgentCorrelationBaseline: spikes.averageBaseline,
+      fundReturn20d: compoundedTail(state.fundReturns, 20),
       volumeRatio,
       cvarStreak,
       manual: state.manualKill !== null,
       circuitBreakerTier3: tier === 3,
     },
     config.killSwitch,
+    config.risk,
   );
   const transition = nextTradingState(state, triggers, failSafe, config.killSwitch);
   // crowding: agents per name and side (proposal if proposing, else the held book)

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../core/index.ts';
-import { KillSwitchConfig } from '../contracts/index.ts';
+import { FundRisk, KillSwitchConfig } from '../contracts/index.ts';
 import { checkKillSwitches, nextTradingState, planRiskReduction, rearmFund, setManualKill, transitionTradingState, type KillSwitchInputs } from './index.ts';
 import { fundState } from './testing/fixture.ts';
 
 const cfg = KillSwitchConfig.parse({});
-const calm: KillSwitchInputs = { fundVar99Pct: 0.01, vix: 15, fundDrawdownPct: 0.01, avgAgentCorrelation: 0.2, volumeRatio: 1, cvarStreak: 0, manual: false, circuitBreakerTier3: false };
-const names = (x: Partial<KillSwitchInputs>) => checkKillSwitches({ ...calm, ...x }, cfg).map((t) => t.name);
+const risk = FundRisk.parse({});
+const calm: KillSwitchInputs = { fundVar99Pct: 0.01, vix: 15, fundDrawdownPct: 0.01, avgAgentCorrelation: 0.2, avgAgentCorrelationBaseline: 0.2, fundReturn20d: 0.01, volumeRatio: 1, cvarStreak: 0, manual: false, circuitBreakerTier3: false };
+const names = (x: Partial<KillSwitchInputs>) => checkKillSwitches({ ...calm, ...x }, cfg, risk).map((t) => t.name);
 
 describe('kill switches (seed fund-overlay-plan §5B)', () => {
   it('nothing fires in calm conditions', () => expect(names({})).toEqual([]));
@@ -22,9 +23,17 @@ describe('kill switches (seed fund-overlay-plan §5B)', () => {
     expect(names({ fundDrawdownPct: 0.05 })).toEqual([]);
     expect(names({ fundDrawdownPct: 0.0501 })).toEqual(['fund_drawdown_hard']);
   });
-  it('average agent correlation above 0.8', () => {
-    expect(names({ avgAgentCorrelation: 0.8 })).toEqual([]);
-    expect(names({ avgAgentCorrelation: 0.81 })).toEqual(['correlation_spike']);
+  it('correlation spike: average agent correlation above 0.8, up more than 0.3 on its baseline, while the fund loses more than 10% × √(20/252) in 20 days', () => {
+    const crisis = { avgAgentCorrelation: 0.81, avgAgentCorrelationBaseline: 0.5, fundReturn20d: -0.03 };
+    expect(names(crisis)).toEqual(['correlation_spike']);
+    expect(names({ ...crisis, avgAgentCorrelation: 0.8 })).toEqual([]);
+    // a quiet clustered market: high, but at its usual level
+    expect(names({ ...crisis, avgAgentCorrelationBaseline: 0.52 })).toEqual([]);
+    // risen, but the fund is not losing a 1σ month at its 10% target (2.82%)
+    expect(names({ ...crisis, fundReturn20d: -0.028 })).toEqual([]);
+    expect(names({ ...crisis, fundReturn20d: Number.NaN })).toEqual([]);
+    // the loss is read in units of the target: at 5% target vol the same loss is a crisis
+    expect(checkKillSwitches({ ...calm, ...crisis, fundReturn20d: -0.015 }, cfg, { ...risk, targetVolPct: 0.05 }).map((t) => t.name)).toEqual(['correlation_spike']);
   });
   it('liquidity freeze below 0.3 of ADV', () => {
     expect(names({ volumeRatio: 0.3 })).toEqual([]);
@@ -47,7 +56,7 @@ describe('trading states are a transition table', () => {
 
   it('a trigger halts; HALTED waits for a re-arm; REDUCING returns to ACTIVE after the 10-day cooldown', () => {
     const s = fundState('2024-03-01', 1e8, []);
-    const trig = checkKillSwitches({ ...calm, vix: 50 }, cfg);
+    const trig = checkKillSwitches({ ...calm, vix: 50 }, cfg, risk);
     expect(nextTradingState(s, trig, false, cfg).state).toBe('HALTED');
     const halted = { ...s, tradingState: 'HALTED' as const, tradingStateSince: '2024-03-01' };
     expect(nextTradingState({ ...halted, asOf: '2024-04-01' }, [], false, cfg).state).toBe('HALTED');
@@ -71,7 +80,7 @@ describe('trading states are a transition table', () => {
 
 describe('global risk-reduction plan', () => {
   it('closes by the most severe trigger, largest risk first, cancels orders and pauses agents', () => {
-    const trig = checkKillSwitches({ ...calm, vix: 50, fundDrawdownPct: 0.06 }, cfg);
+    const trig = checkKillSwitches({ ...calm, vix: 50, fundDrawdownPct: 0.06 }, cfg, risk);
     const plan = planRiskReduction(trig, [
       { agentId: 'a', symbol: 'X', notional: 1000, price: 10, risk: 5 },
       { agentId: 'b', symbol: 'Y', notional: -2000, price: 20, risk: 50 },
@@ -86,7 +95,7 @@ describe('global risk-reduction plan', () => {
   });
 
   it('a liquidity freeze cancels orders but sells nothing', () => {
-    const plan = planRiskReduction(checkKillSwitches({ ...calm, volumeRatio: 0.1 }, cfg), [{ agentId: 'a', symbol: 'X', notional: 1000, price: 10, risk: 1 }], ['a']);
+    const plan = planRiskReduction(checkKillSwitches({ ...calm, volumeRatio: 0.1 }, cfg, risk), [{ agentId: 'a', symbol: 'X', notional: 1000, price: 10, risk: 1 }], ['a']);
     expect(plan.closes).toEqual([]);
     expect(plan.cancelOpenOrders).toBe(true);
   });

@@ -4,10 +4,14 @@ import { reason, result, type OverlayCheck, type ReviewContext } from '../contex
 const RULE = 'correlation_monitor';
 
 /**
- * Seed fund-overlay-plan §2A and mini-quant §3 "Correlation Shock 0.70 → SCALE": an agent whose
- * 60-day P&L correlation with another agent exceeds `risk.correlationShock` is scaled by
- * shock / ρ. Adding to a crowded name (≥ `risk.crowdingAgents` agents on the same side) is
- * flagged (WARNING); the gate itself is a recommended action of the fund snapshot.
+ * Seed fund-overlay-plan §2A and mini-quant §3 "Correlation Shock 0.70 → SCALE", acting on a
+ * *change*, not a level (issue 15): an agent is scaled by shock / ρ when its current P&L
+ * correlation ρ with another agent (`risk.correlationWindowDays`) is above that pair's own baseline
+ * (`risk.correlationBaselineDays`) by more than `risk.correlationSpikeDelta` and above
+ * `risk.correlationShock`. Only pairs of agents that both traded through the baseline window count;
+ * structural clustering (long-only books at ρ ≈ 0.95 for years) is left to the bucket caps.
+ * Adding to a crowded name (≥ `risk.crowdingAgents` agents on the same side) is reported (info);
+ * the gate itself is a recommended action of the fund snapshot.
  */
 export const CorrelationMonitorCheck: OverlayCheck = {
   name: RULE,
@@ -15,11 +19,16 @@ export const CorrelationMonitorCheck: OverlayCheck = {
     const a = ctx.agent;
     const reasons: Reason[] = [];
     let scale = 1;
-    const c = ctx.fund.agentCorrelation.get(a.agentId);
-    const shock = ctx.config.risk.correlationShock;
-    if (c && c.maxPair > shock) {
-      scale = shock / c.maxPair;
-      reasons.push(reason(RULE, 'AGENT_CORRELATION', `60-day P&L correlation with ${c.with ?? '?'} is ${c.maxPair.toFixed(2)}: book × ${scale.toFixed(3)}`, { limit: shock, actual: c.maxPair }));
+    const spike = ctx.fund.agentCorrelation.get(a.agentId)?.spike ?? null;
+    const r = ctx.config.risk;
+    if (spike) {
+      scale = r.correlationShock / spike.current;
+      reasons.push(
+        reason(RULE, 'AGENT_CORRELATION', `${r.correlationWindowDays}-day P&L correlation with ${spike.with} is ${spike.current.toFixed(2)}, up from ${spike.baseline.toFixed(2)} over ${r.correlationBaselineDays} days: book × ${scale.toFixed(3)}`, {
+          limit: r.correlationShock,
+          actual: spike.current,
+        }),
+      );
     }
     const need = ctx.config.risk.crowdingAgents;
     for (let i = 0; i < a.names.length; i++) {

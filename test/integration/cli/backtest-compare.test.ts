@@ -37,8 +37,9 @@ describe('keel backtest --compare overlay-off and --without', () => {
   const k = cliHome();
   beforeAll(async () => {
     expect((await k.run('init')).code).toBe(0);
-    // the fund's config: names with 150 days of history trade (the market's symbol status is set from it)
-    writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify({ ...defaultFundConfigInput(), data: { minHistoryRows: 150, degradedMinRows: 100, minQuality: 0.5 } }));
+    // the fund's config: names with 150 days of history trade (the market's symbol status is set from it);
+    // a 20-day correlation against a 60-day baseline, so the spike rule can act within the short run
+    writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify({ ...defaultFundConfigInput(), data: { minHistoryRows: 150, degradedMinRows: 100, minQuality: 0.5 }, risk: { correlationWindowDays: 20, correlationBaselineDays: 60 } }));
     // seed 11: a crisis from 2019-04-16 to 2019-05-21
     expect((await k.run('market', 'generate', '--symbols', '40', '--years', '2.2', '--seed', '11', '--json')).code).toBe(0);
   }, 120_000);
