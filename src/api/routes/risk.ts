@@ -5,14 +5,14 @@ import { HISTORICAL_SCENARIOS, reviewRisk, RiskReviewRequest, SEED_SCENARIOS } f
 import { marketAt } from '../market-context.ts';
 import { fundRiskReport, fundStress, latestPerScenario } from '../risk-book.ts';
 import { rawJson, route, type AnyRoute } from '../route.ts';
-import { FundParams, qDate, qInt } from './schemas.ts';
+import { dateRange, FundParams, qDate, qInt } from './schemas.ts';
 
 const SCENARIO_NAMES = [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => s.name);
 const StressRun = z.object({
   scenarios: z.array(z.string().refine((s) => SCENARIO_NAMES.includes(s) || /^worst_\d+d/.test(s), { message: `unknown scenario (known: ${SCENARIO_NAMES.join(', ')})` })).max(50).optional(),
 });
 
-/** Risk monitor, stress run and results, the risk-service face, and overlay actions. */
+/** Risk monitor, stress run and results, the risk-service face, the hedge book's targets, and overlay actions. */
 export const riskRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/risk', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
@@ -53,6 +53,13 @@ export const riskRoutes: readonly AnyRoute[] = [
       if (body.asOf !== undefined && view.asOf !== body.asOf) throw new KeelError('KEEL_E_VALIDATION', `body.asOf: ${body.asOf} is not a market date (nearest earlier: ${view.asOf})`, { field: 'body.asOf' });
       return reviewRisk(body, view, rt.opts.config);
     },
+  }),
+  route({
+    method: 'GET', url: '/v1/funds/:fundId/hedges', tag: 'risk', access: 'any', params: FundParams,
+    query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional(), limit: qInt(1, 5000).default(500) })),
+    summary: "The fund hedge book's targets per cycle and instrument (date order; the latest `limit`)",
+    returns: '{ hedges: [{ fundId, cycleId, asOf, instrument, kind, targetQty, targetNotional, currentQty, price, exposureBefore, exposureAfter, reason }] }',
+    handler: async ({ rt, params, query }) => ({ hedges: await rt.store.hedges.list(params.fundId, query) }),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/overlay-actions', tag: 'risk', access: 'any', params: FundParams,
