@@ -12,6 +12,8 @@ export * from './cycle/run-cycle.ts';
 export * from './backtest/tear-sheet.ts';
 export * from './backtest/backtest.ts';
 export type { BindingSummary, BindingRuleSummary } from './backtest/binding-tally.ts';
+export type { HedgeSummary } from './backtest/hedge-tally.ts';
+export type { HedgeTarget } from './cycle/hedge-book.ts';
 export { comparisonChecks, compareBacktests, overlayRules, navStats, type BacktestComparison, type CompareSide, type CompareSpec, type Kept, type NavStats } from './backtest/compare.ts';
 export * from './market-loader.ts';
 export * from './backtest/backtest-job.ts';

@@ -9,6 +9,7 @@ import type { FundRunState } from '../cycle/runtime.ts';
 import { backtestServices } from '../kernel/wiring.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { BindingTally, type BindingSummary } from './binding-tally.ts';
+import { HedgeTally, type HedgeSummary } from './hedge-tally.ts';
 import { tearSheet, type TearSheet } from './tear-sheet.ts';
 import { oneWayAnnual, TradingTally } from './trading-tally.ts';
 
@@ -99,6 +100,8 @@ export interface BacktestResult {
   turnover: { tradedNotional: number; annualisedTurnover: number; oneWay: number; oneWayPerGross: number; meanGross: number };
   /** Commissions and modelled slippage / impact (fill price against the bar's open), dollars. */
   costs: { commissions: number; slippage: number; orders: number; fills: number };
+  /** The fund hedge book (`hedging.enabled`): its trades, size and P&L; null when the fund never hedged. */
+  hedge: HedgeSummary | null;
   ledgerReconciled: boolean;
   performance: { durationMs: number; cyclesPerSecond: number; stepMs: Record<CycleStep, number> };
   lastCycles: CycleResult[];
@@ -136,6 +139,7 @@ class BacktestTally {
   readonly unready = new Map<string, BacktestResult['unready'][number]>();
   readonly trading = new TradingTally();
   readonly binding = new BindingTally();
+  readonly hedge = new HedgeTally();
   readonly fundEquityGross: number[] = [];
   readonly agentEquityGross: Map<string, number[]>;
   readonly stepMs: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
@@ -165,6 +169,7 @@ class BacktestTally {
       this.agentEquityGross.get(a.id)?.push(gross);
     }
     this.binding.add(r.asOf, r.review.bindingConstraints, r.decisions.length);
+    this.hedge.add(r.fills, ledger);
     for (const [id, b] of Object.entries(r.review.snapshot.budgets)) this.budgetUse.get(id)?.push(b.used);
     for (const d of r.decisions) {
       this.overlayActions[d.action]++;
@@ -315,6 +320,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       meanGross: fundTrading.grossDays / Math.max(1, dates.length),
     },
     costs: { commissions, slippage: fundTrading.slippage, orders, fills },
+    hedge: tally.hedge.summary(ledger),
     ledgerReconciled: reconciled,
     performance: { durationMs, cyclesPerSecond: (dates.length * 1000) / durationMs, stepMs },
     lastCycles,
