@@ -59,6 +59,11 @@ export interface RiskReport {
   sectors: { sector: string; gross: number; net: number; grossPct: number; netPct: number }[];
   liquidity: { participationRate: number; stressVolumeHaircut: number; names: { symbol: string; shares: number; days: number; stressDays: number }[]; daysToLiquidate: number; stressDaysToLiquidate: number; liquidWithin1d: number; liquidWithin5d: number; unknown: string[] };
 }
+/** One row of GET /funds/:id/hedges: the fund hedge book's target in a cycle (shares signed, dollars at `price`). */
+export interface HedgeRow {
+  cycleId: string; asOf: string; instrument: string; kind: string; targetQty: number; targetNotional: number; currentQty: number;
+  price: number | null; exposureBefore: number | null; exposureAfter: number | null; reason: string;
+}
 export interface StressRow { scenario: string; asOf?: string; pnlImpact: number; pnlImpactPct: number; perAgent?: Record<string, number> | null }
 
 export interface MorningPack {

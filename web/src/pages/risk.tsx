@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import type { RiskReport, StressRow } from '../api/types.ts';
+import type { HedgeRow, RiskReport, StressRow } from '../api/types.ts';
 import { Async, Button, Card, Grid, PageHead, ProgressBar, Stat, Stats, Table, money, num, pct, toneOf } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
@@ -17,6 +17,7 @@ export function RiskPage() {
   const { base, user } = useSession();
   const risk = useApi<{ asOf: string; nav: number; report: RiskReport }>(`${base}/risk`, LIVE);
   const stress = useApi<{ results: StressRow[] }>(`${base}/stress`, LIVE);
+  const hedges = useApi<{ hedges: HedgeRow[] }>(`${base}/hedges?limit=10`, LIVE);
   const [running, setRunning] = useState(false);
   const [stressError, setStressError] = useState<string | null>(null);
   const runStress = () => {
@@ -37,6 +38,27 @@ export function RiskPage() {
         ) : null}
       </PageHead>
       <Async loaded={risk}>{({ report: r }) => <Report r={r} />}</Async>
+      <Card title="Fund hedges" extra="the hedge book's target per cycle (latest 10)">
+        <Async loaded={hedges}>
+          {(d) => (
+            <Table
+              rows={[...d.hedges].reverse()}
+              rowKey={(h) => `${h.cycleId}/${h.instrument}`}
+              testId="hedges-table"
+              empty="No hedges: hedging is off, or the fund's beta is within its threshold"
+              columns={[
+                { key: 'd', header: 'As of', render: (h) => h.asOf },
+                { key: 'i', header: 'Instrument', render: (h) => `${h.instrument} (${h.kind})` },
+                { key: 'q', header: 'Target qty', num: true, render: (h) => num(h.targetQty, 0) },
+                { key: 'n', header: 'Target', num: true, render: (h) => money(h.targetNotional) },
+                { key: 'c', header: 'Held before', num: true, render: (h) => num(h.currentQty, 0) },
+                { key: 'e', header: 'Beta $ hedged', num: true, render: (h) => (h.exposureBefore === null ? '—' : money(h.exposureBefore, true)) },
+                { key: 'r', header: 'Why', render: (h) => h.reason },
+              ]}
+            />
+          )}
+        </Async>
+      </Card>
       <Card title="Stored stress results" extra={stressError ?? undefined}>
         <Async loaded={stress}>
           {(d) => (
