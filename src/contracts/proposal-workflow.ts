@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { finite, fraction, isoDate, isoTime, positive, symbol } from './common.ts';
+import { DenialReason } from './order.ts';
 import { OverlayAction, Reason } from './overlay.ts';
 
 /**
  * The stored state of a trade proposal's human-approval workflow (the PMS decides, the store
  * keeps it in columns). Transitions live in one table in src/pms; these are the shapes only.
  */
-export const PROPOSAL_STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'EXECUTED', 'CANCELLED'] as const;
+export const PROPOSAL_STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'EXECUTED', 'NOT_EXECUTED', 'CANCELLED'] as const;
 export const ProposalStatus = z.enum(PROPOSAL_STATUSES);
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
@@ -46,6 +47,15 @@ export const ProposalReview = z.object({
 export type ProposalReview = z.infer<typeof ProposalReview>;
 
 /**
+ * Why an approved proposal traded nothing, one per name (null: the whole proposal): a name the
+ * planner skipped (`MIN_NOTIONAL`, `NO_PRICE`, `WHOLE_SHARES`, with the limit and the actual
+ * value), an order's pre-trade or broker denial (its code), an order that ended unfilled
+ * (`ORDER_EXPIRED`, `ORDER_CANCELLED`, `ORDER_REJECTED`), or `NOTHING_TO_TRADE` (the book was at its targets).
+ */
+export const ExecutionShortfall = DenialReason.extend({ symbol: symbol.nullable() });
+export type ExecutionShortfall = z.infer<typeof ExecutionShortfall>;
+
+/**
  * One step of a proposal's decision history (who, in which role, why, when). `review`: on a
  * MODIFIED step the overlay's preview of the modified book; on the step that executed it (or that
  * the overlay rejected) the review it was executed under. Absent when the overlay did not review.
@@ -60,5 +70,7 @@ export const ProposalEvent = z.object({
   journalEntryId: z.string().nullable(),
   changes: ProposalChanges.nullable(),
   review: ProposalReview.optional(),
+  /** On the NOT_EXECUTED step: why nothing traded. */
+  reasons: z.array(ExecutionShortfall).optional(),
 });
 export type ProposalEvent = z.infer<typeof ProposalEvent>;

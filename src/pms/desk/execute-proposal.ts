@@ -1,4 +1,4 @@
-import type { Fill, FundConfig, Order, OverlayDecision } from '../../contracts/index.ts';
+import type { ExecutionShortfall, Fill, FundConfig, Order, OverlayDecision } from '../../contracts/index.ts';
 import { KeelError, type Clock } from '../../core/index.ts';
 import type { Broker, PlanSkip } from '../../execution/index.ts';
 import { executeApproved, previewApproved, type ApprovedReview, type ApprovedTrade } from '../../fund/index.ts';
@@ -27,7 +27,8 @@ export interface ExecutionDesk {
  * What executing one proposal did. `outcome`: EXECUTED (orders went through the OMS, some traded
  * or rest), NOT_EXECUTED (nothing traded and nothing works: every order denied, a limit the
  * paper close did not reach expired, or no order at all because every name was skipped, such as a
- * ticket below the minimum notional; the proposal is CANCELLED with the reasons), BLOCKED (the
+ * ticket below the minimum notional, or the book was at its targets; the proposal is NOT_EXECUTED
+ * with the reasons, per name in its last history step's `reasons`), BLOCKED (the
  * overlay's review at execution blocked the book, or left nothing of the ticket: nothing was sent,
  * the proposal is REJECTED by `system:overlay`), EXPIRED (it was past its expiry: nothing was
  * sent). `isReplay`: it had executed before, and this is the stored result (nothing was sent now).
@@ -146,7 +147,7 @@ export async function executeProposal(d: ExecutionDesk, fundId: string, proposal
     if (!p) throw new KeelError('KEEL_E_NOT_FOUND', `proposal ${proposalId} does not exist`, { field: 'params.proposalId' });
     const last = p.history.at(-1);
     // REJECTED by the overlay from APPROVED is its review at execution (a ticket it blocked when entered never was APPROVED).
-    const ranBefore = p.status === 'EXECUTED' || (p.status === 'CANCELLED' && last?.who === 'system:oms') || (p.status === 'REJECTED' && last?.who === OVERLAY_ACTOR && last.from === 'APPROVED');
+    const ranBefore = p.status === 'EXECUTED' || p.status === 'NOT_EXECUTED' || (p.status === 'REJECTED' && last?.who === OVERLAY_ACTOR && last.from === 'APPROVED');
     if (ranBefore) {
       const { orders, fills } = await storedResult(tx, p);
       const outcome = p.status === 'EXECUTED' ? 'EXECUTED' : p.status === 'REJECTED' ? 'BLOCKED' : 'NOT_EXECUTED';
@@ -167,16 +168,14 @@ export async function executeProposal(d: ExecutionDesk, fundId: string, proposal
     const orderIds = exec.orders.map((o) => o.id);
     const fillIds = exec.fills.map((f) => f.id);
     // Nothing traded and nothing still working (every order denied or a limit that expired unreached,
-    // or no order at all because each name was skipped, e.g. below the minimum notional): not executed.
-    const allDenied = exec.fills.length === 0 && (exec.orders.length > 0
-      ? exec.orders.every((o) => o.status === 'REJECTED' || o.status === 'EXPIRED' || o.status === 'CANCELLED')
-      : exec.skipped.length > 0);
+    // or no order at all: each name skipped, e.g. below the minimum notional, or none to trade): not executed.
+    const allDenied = exec.fills.length === 0 && exec.orders.every((o) => o.status === 'REJECTED' || o.status === 'EXPIRED' || o.status === 'CANCELLED');
     const lines = exec.orders.map(orderLine);
     const skips = exec.skipped.map((s) => `${s.symbol} not traded (${s.reason.code}: ${s.reason.message})`);
     const traded = [...lines, ...skips].join('; ') || 'nothing to trade (the book is at its targets)';
     const summary = review ? `${reviewLine(review)}; ${traded}` : traded;
     const why = allDenied ? `nothing traded: ${summary}` : summary;
-    const next = allDenied ? markNotExecuted(p, { orderIds, why, review }, now) : markExecuted(p, { orderIds, fillIds, why, review }, now);
+    const next = allDenied ? markNotExecuted(p, { orderIds, why, reasons: shortfalls(exec.orders, exec.skipped), review }, now) : markExecuted(p, { orderIds, fillIds, why, review }, now);
     if (!next.ok) throw new KeelError(next.error.keelCode, next.error.message, { proposalId: p.id });
     const entry = journalEntry({
       id: `${p.id}/executed`,
@@ -203,6 +202,16 @@ export async function executeProposal(d: ExecutionDesk, fundId: string, proposal
     });
     return { outcome: allDenied ? 'NOT_EXECUTED' : 'EXECUTED', isReplay: false, proposal: after, orders: exec.orders, fills: exec.fills, skipped: exec.skipped, entry, review };
   });
+}
+
+/** Why nothing traded, per name: each skip's reason, each order's denials (or how it ended unfilled). */
+function shortfalls(orders: readonly Order[], skipped: readonly PlanSkip[]): ExecutionShortfall[] {
+  const out: ExecutionShortfall[] = skipped.map((s) => ({ symbol: s.symbol, ...s.reason }));
+  for (const o of orders) {
+    if (o.denials.length > 0) out.push(...o.denials.map((d) => ({ symbol: o.symbol, ...d })));
+    else out.push({ symbol: o.symbol, code: `ORDER_${o.status}`, message: `${o.side} ${o.qty} ${o.symbol} ${o.status.toLowerCase()} unfilled${o.limitPrice !== null ? ` (limit ${o.limitPrice})` : ''}`, limit: o.limitPrice, actual: null });
+  }
+  return out.length > 0 ? out : [{ symbol: null, code: 'NOTHING_TO_TRADE', message: 'the book is at its targets', limit: null, actual: null }];
 }
 
 /** The decisions an execution entry links: the cycle's, and the overlay's review at execution. */

@@ -23,7 +23,7 @@ export interface AdvisoryGate {
   readonly waiting: string[];
   /** Approved and not yet executed: what the cycle may send to the OMS. */
   readonly approved: ApprovedBook[];
-  /** Rejected, cancelled or expired (including those past expiry but not yet swept): the agent's book stays as it is. */
+  /** Rejected, cancelled, expired (including those past expiry but not yet swept) or not executed: the agent's book stays as it is. */
   readonly notApproved: string[];
 }
 
@@ -43,7 +43,7 @@ export function advisoryGate(proposals: readonly TradeProposal[], cycleId: strin
     .filter((p) => p.status === 'APPROVED' && isLive(p))
     .map((p) => ({ proposalId: p.id, agentId: p.agentId, decisionId: p.decisionId, targets: effectiveTargets(p), ticket: effectiveTicket(p), limitPrice: p.limitPrice }));
   const notApproved = mine
-    .filter((p) => p.status === 'REJECTED' || p.status === 'CANCELLED' || p.status === 'EXPIRED' || ((isAwaitingDecision(p.status) || p.status === 'APPROVED') && !isLive(p)))
+    .filter((p) => p.status === 'REJECTED' || p.status === 'CANCELLED' || p.status === 'EXPIRED' || p.status === 'NOT_EXECUTED' || ((isAwaitingDecision(p.status) || p.status === 'APPROVED') && !isLive(p)))
     .map((p) => p.id);
   return { isReady: waiting.length === 0, waiting, approved, notApproved };
 }

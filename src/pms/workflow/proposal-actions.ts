@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from '../../core/index.ts';
 import { journalEntry, type JournalEntry, type JournalKind, type PmsRole } from '../journal/journal-entry.ts';
-import { canTransition, type ProposalChanges, type ProposalReview, type ProposalStatus, type TradeProposal } from './proposal.ts';
+import { canTransition, type ExecutionShortfall, type ProposalChanges, type ProposalReview, type ProposalStatus, type TradeProposal } from './proposal.ts';
 import { isoMs } from '../time.ts';
 import { forbiddenRole, illegalTransition, invalidInput, proposalExpired, type ProposalAction, type WorkflowError } from './workflow-error.ts';
 
@@ -142,20 +142,25 @@ export function markExecuted(
 }
 
 /**
- * Records that an approved proposal could not be executed (every order denied by the pre-trade
- * checks or the broker, or expired unfilled): CANCELLED by the system, with the reasons and the orders.
+ * Records that an approved proposal went to the OMS and traded nothing (every order denied by the
+ * pre-trade checks or the broker, or expired unfilled; or no order at all, each name skipped, such
+ * as a ticket below the minimum notional): NOT_EXECUTED by the system, with the reasons (`why` in
+ * words, `reasons` per name) and the orders.
  */
 export function markNotExecuted(
   p: TradeProposal,
-  exec: { readonly orderIds: readonly string[]; readonly why: string; readonly review?: ProposalReview | null },
+  exec: { readonly orderIds: readonly string[]; readonly why: string; readonly reasons: readonly ExecutionShortfall[]; readonly review?: ProposalReview | null },
   now: string,
 ): Result<TradeProposal, WorkflowError> {
-  if (p.status !== 'APPROVED') return err(illegalTransition(p.id, p.status, 'CANCELLED'));
+  if (!canTransition(p.status, 'NOT_EXECUTED')) return err(illegalTransition(p.id, p.status, 'NOT_EXECUTED'));
   return ok({
     ...p,
-    status: 'CANCELLED',
+    status: 'NOT_EXECUTED',
     orderIds: [...new Set([...p.orderIds, ...exec.orderIds])],
-    history: [...p.history, { from: p.status, to: 'CANCELLED', who: 'system:oms', role: 'system', why: exec.why, at: now, journalEntryId: null, changes: null, ...(exec.review ? { review: exec.review } : {}) }],
+    history: [
+      ...p.history,
+      { from: p.status, to: 'NOT_EXECUTED', who: 'system:oms', role: 'system', why: exec.why, at: now, journalEntryId: null, changes: null, ...(exec.review ? { review: exec.review } : {}), reasons: [...exec.reasons] },
+    ],
   });
 }
 

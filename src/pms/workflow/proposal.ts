@@ -3,24 +3,26 @@
  *
  * PENDING_APPROVAL → APPROVED | REJECTED | MODIFIED | EXPIRED | CANCELLED
  * MODIFIED         → APPROVED | REJECTED | MODIFIED | EXPIRED | CANCELLED
- * APPROVED         → EXECUTED | REJECTED | CANCELLED | EXPIRED   (REJECTED: the overlay blocked it at execution)
- * REJECTED, EXPIRED, EXECUTED, CANCELLED are terminal.
+ * APPROVED         → EXECUTED | NOT_EXECUTED | REJECTED | CANCELLED | EXPIRED
+ *   (NOT_EXECUTED: it went to the OMS and nothing traded, with the reasons; REJECTED: the overlay blocked it at execution)
+ * REJECTED, EXPIRED, EXECUTED, NOT_EXECUTED, CANCELLED are terminal.
  */
-import { PROPOSAL_STATUSES, type ProposalReview } from '../../contracts/index.ts';
+import { PROPOSAL_STATUSES, type ExecutionShortfall, type ProposalReview } from '../../contracts/index.ts';
 import type { PmsRole } from '../journal/journal-entry.ts';
 
 export { PROPOSAL_STATUSES };
-export type { ProposalReview };
+export type { ExecutionShortfall, ProposalReview };
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** Allowed transitions, the only place they are defined. */
 export const PROPOSAL_TRANSITIONS: Readonly<Record<ProposalStatus, readonly ProposalStatus[]>> = {
   PENDING_APPROVAL: ['APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'CANCELLED'],
   MODIFIED: ['APPROVED', 'REJECTED', 'MODIFIED', 'EXPIRED', 'CANCELLED'],
-  APPROVED: ['EXECUTED', 'REJECTED', 'CANCELLED', 'EXPIRED'],
+  APPROVED: ['EXECUTED', 'NOT_EXECUTED', 'REJECTED', 'CANCELLED', 'EXPIRED'],
   REJECTED: [],
   EXPIRED: [],
   EXECUTED: [],
+  NOT_EXECUTED: [],
   CANCELLED: [],
 };
 
@@ -75,6 +77,8 @@ export interface ProposalEvent {
    * the review it ran under. Absent when the overlay did not review.
    */
   readonly review?: ProposalReview | undefined;
+  /** On the NOT_EXECUTED step: why nothing traded, per name. */
+  readonly reasons?: ExecutionShortfall[] | undefined;
 }
 
 export interface ProposalChanges {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advisoryGate,
+  PROPOSAL_STATUSES,
   approve,
   cancel,
   canTransition,
@@ -9,6 +10,7 @@ import {
   expireProposals,
   isTerminalStatus,
   markExecuted,
+  markNotExecuted,
   markOverlayRejected,
   modify,
   needsReview,
@@ -37,14 +39,25 @@ function error<T, E>(r: { ok: true; value: T } | { ok: false; error: E }): E {
 }
 
 describe('proposal transition table', () => {
-  it('has exactly four terminal states', () => {
-    expect((['REJECTED', 'EXPIRED', 'EXECUTED', 'CANCELLED'] as const).every(isTerminalStatus)).toBe(true);
+  it('has exactly five terminal states', () => {
+    expect(PROPOSAL_STATUSES.filter(isTerminalStatus)).toEqual(['REJECTED', 'EXPIRED', 'EXECUTED', 'NOT_EXECUTED', 'CANCELLED']);
     expect((['PENDING_APPROVAL', 'MODIFIED', 'APPROVED'] as const).some(isTerminalStatus)).toBe(false);
   });
   it('executes only approved proposals', () => {
     expect(canTransition('APPROVED', 'EXECUTED')).toBe(true);
     expect(canTransition('PENDING_APPROVAL', 'EXECUTED')).toBe(false);
     expect(canTransition('MODIFIED', 'EXECUTED')).toBe(false);
+    expect(canTransition('APPROVED', 'NOT_EXECUTED')).toBe(true);
+    expect(canTransition('PENDING_APPROVAL', 'NOT_EXECUTED')).toBe(false);
+  });
+  it('NOT_EXECUTED only from APPROVED, by the OMS, with its reasons; from anything else a typed error', () => {
+    const approved = { ...pendingProposal(), status: 'APPROVED' as const };
+    const reasons = [{ symbol: 'AAPL', code: 'MIN_NOTIONAL', message: 'order $50.00 below the minimum', limit: 100, actual: 50 }];
+    const p = value(markNotExecuted(approved, { orderIds: [], why: 'nothing traded: AAPL not traded', reasons }, NOW));
+    expect(p.status).toBe('NOT_EXECUTED');
+    expect(p.history.at(-1)).toEqual({ from: 'APPROVED', to: 'NOT_EXECUTED', who: 'system:oms', role: 'system', why: 'nothing traded: AAPL not traded', at: NOW, journalEntryId: null, changes: null, reasons });
+    expect(error(markNotExecuted(pendingProposal(), { orderIds: [], why: 'x', reasons }, NOW))).toMatchObject({ keelCode: 'KEEL_E_ILLEGAL_TRANSITION' });
+    expect(error(markNotExecuted(p, { orderIds: [], why: 'x', reasons }, NOW))).toMatchObject({ keelCode: 'KEEL_E_ILLEGAL_TRANSITION' });
   });
 });
 
@@ -252,6 +265,7 @@ describe('advisoryGate', () => {
     pendingProposal({ id: 'w', cycleId: 'c-1', expiresAt: '2024-01-02T15:00:00.000Z' }),
     pendingProposal({ id: 'a', cycleId: 'c-1', status: 'APPROVED', size: 0.5, targets: [{ symbol: 'AAPL', weight: 0.04 }] }),
     pendingProposal({ id: 'r', cycleId: 'c-1', status: 'REJECTED' }),
+    pendingProposal({ id: 'n', cycleId: 'c-1', status: 'NOT_EXECUTED' }),
     pendingProposal({ id: 'late', cycleId: 'c-1', expiresAt: '2024-01-02T13:30:00.000Z' }),
     pendingProposal({ id: 'x', cycleId: 'c-2' }),
   ];
@@ -261,7 +275,7 @@ describe('advisoryGate', () => {
       isReady: false,
       waiting: ['w'],
       approved: [{ proposalId: 'a', agentId: 'momentum', decisionId: 'd-1', targets: [{ symbol: 'AAPL', weight: 0.02 }], ticket: null, limitPrice: null }],
-      notApproved: ['r', 'late'],
+      notApproved: ['r', 'n', 'late'],
     });
   });
   it('is ready once every proposal is decided', () => {

@@ -192,15 +192,16 @@ describe('API endpoints', () => {
       [`prop-a-1:${sym0}`, 'LIMIT', 12.5, 'BUY', Math.round(((0.025 * momentum) / px) * 1e4) / 1e4, 'EXPIRED'],
     ]);
     expect(ok.body.execution.fills).toEqual([]);
-    expect(ok.body.proposal.status).toBe('CANCELLED');
-    expect(ok.body.proposal.history.map((h: { to: string }) => h.to)).toEqual(['MODIFIED', 'APPROVED', 'CANCELLED']);
+    expect(ok.body.proposal.status).toBe('NOT_EXECUTED');
+    expect(ok.body.proposal.history.map((h: { to: string }) => h.to)).toEqual(['MODIFIED', 'APPROVED', 'NOT_EXECUTED']);
+    expect(ok.body.proposal.history.at(-1).reasons).toEqual([{ symbol: sym0, code: 'ORDER_EXPIRED', message: expect.stringContaining('expired unfilled (limit 12.5)'), limit: 12.5, actual: null }]);
     const again = await send('pmA', 'POST', '/v1/funds/fund-a/proposals/prop-a-1/approve', { why: 'again' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('KEEL_E_ILLEGAL_TRANSITION');
     const rej = await send('riskA', 'POST', '/v1/funds/fund-a/proposals/prop-a-2/reject', { why: 'too concentrated' });
     expect(rej.body.proposal.status).toBe('REJECTED');
     const stored = await get('viewerA', '/v1/funds/fund-a/proposals/prop-a-1');
-    expect(stored.body.proposal).toMatchObject({ status: 'CANCELLED', size: 0.5, orderIds: [`prop-a-1:${sym0}`] });
+    expect(stored.body.proposal).toMatchObject({ status: 'NOT_EXECUTED', size: 0.5, orderIds: [`prop-a-1:${sym0}`] });
     const j = await get('viewerA', '/v1/funds/fund-a/journal?text=fits%20book&kind=APPROVAL');
     expect(j.body.entries[0]).toMatchObject({ kind: 'APPROVAL', who: 'pmA', role: 'pm' });
     expect(j.body.entries[0].links.proposalIds).toEqual(['prop-a-1']);

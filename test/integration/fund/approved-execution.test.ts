@@ -244,14 +244,15 @@ describe('executeProposal (one transaction, idempotent)', () => {
     expect((await store.audit.list({ entity: 'proposal', entityId: 'p-adopt' })).find((a) => a.action === 'ProposalExecuted')?.payload).toMatchObject({ adopted: 1 });
   });
 
-  it('every order denied (fund HALTED): the proposal is CANCELLED by the OMS with the reasons, and stays so', async () => {
+  it('every order denied (fund HALTED): the proposal is NOT_EXECUTED with the reasons, and stays so', async () => {
     await book('p-halt', 'trend', [{ symbol: sym(8), weight: 0.02 }]);
     await store.funds.setTradingState(FUND, 'HALTED');
     try {
       const r = await executeProposal(desk(), FUND, 'p-halt');
       expect(r.outcome).toBe('NOT_EXECUTED');
-      expect(r.proposal.status).toBe('CANCELLED');
+      expect(r.proposal.status).toBe('NOT_EXECUTED');
       expect(r.orders.map((o) => [o.status, o.denials.map((d) => d.code)])).toEqual([['REJECTED', ['TRADING_HALTED']]]);
+      expect(r.proposal.history.at(-1)?.reasons?.map((x) => [x.symbol, x.code])).toEqual([[sym(8), 'TRADING_HALTED']]);
       expect(r.fills).toEqual([]);
       expect(r.proposal.history.at(-1)?.why).toContain('TRADING_HALTED');
       expect((await executeProposal(desk(), FUND, 'p-halt')).isReplay).toBe(true);
@@ -364,8 +365,9 @@ describe('the overlay reviews a modified book or a ticket at execution', () => {
     expect(r.outcome).toBe('NOT_EXECUTED');
     expect(r.orders).toEqual([]);
     expect(r.skipped.map((x) => x.reason.code)).toEqual(['MIN_NOTIONAL']);
-    expect(r.proposal.status).toBe('CANCELLED');
+    expect(r.proposal.status).toBe('NOT_EXECUTED');
     expect(r.proposal.history.at(-1)?.why).toMatch(/^nothing traded: .*MIN_NOTIONAL: order \$\d+\.\d\d below the minimum/);
+    expect(r.proposal.history.at(-1)?.reasons).toEqual([{ symbol: s, code: 'MIN_NOTIONAL', message: expect.stringMatching(/below the minimum/), limit: config.oms.minNotional, actual: expect.any(Number) }]);
     expect(r.entry?.rationale).toMatch(/^Not executed p-tiny/);
     expect((await executeProposal(desk(), FUND, 'p-tiny'))).toMatchObject({ outcome: 'NOT_EXECUTED', isReplay: true });
   });
@@ -402,7 +404,7 @@ describe('the overlay reviews a modified book or a ticket at execution', () => {
     await expect(executeProposal(desk(), FUND, p.id)).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
   });
 
-  it('a modified book on a HALTED fund is blocked by the overlay (REJECTED); an unmodified one is denied by the OMS (CANCELLED)', async () => {
+  it('a modified book on a HALTED fund is blocked by the overlay (REJECTED); an unmodified one is denied by the OMS (NOT_EXECUTED)', async () => {
     await book('p-halt-mod', 'stat-arb', [{ symbol: sym(16), weight: 0.02 }], { size: 1.5 });
     await store.funds.setTradingState(FUND, 'HALTED');
     try {

@@ -97,6 +97,37 @@ describe.each(DRIVERS)('0003 proposal workflow columns on $name', (driver) => {
   });
 });
 
+describe.each(DRIVERS)('0006 NOT_EXECUTED proposals on $name', (driver) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await driver.open({ migrate: false });
+    await migrate(store.db, loadMigrations().slice(0, 5));
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it("turns proposals CANCELLED by the OMS (nothing traded) into NOT_EXECUTED, their last step too; a person's cancel stays", async () => {
+    const step = (from: string, to: string, who: string, why: string) => ({ from, to, who, role: who.startsWith('system') ? 'system' : 'pm', why, at: '2024-06-03T15:00:00.000Z', journalEntryId: null, changes: null });
+    const approvedBy = step('PENDING_APPROVAL', 'APPROVED', 'pam', 'ok');
+    const insert = (id: string, history: unknown[]) =>
+      store.db.query(`INSERT INTO proposals (id, fund_id, cycle_id, agent_id, as_of, status, payload, created_by, rationale, expires_at, history)
+        VALUES ($1, 'F1', 'disc-1', 'discretionary', '2024-06-03', 'CANCELLED', '{}'::jsonb, 'pam', 'by hand', '2024-06-04T00:00:00Z', $2::jsonb)`, [id, JSON.stringify(history)]);
+    await insert('p-oms', [approvedBy, step('APPROVED', 'CANCELLED', 'system:oms', 'nothing traded: X not traded (MIN_NOTIONAL: order $50.00 below the minimum)')]);
+    await insert('p-pm', [approvedBy, step('APPROVED', 'CANCELLED', 'pam', 'changed my mind')]);
+    await insert('p-none', []);
+    expect((await migrate(store.db)).applied).toContain(6);
+    const rows = (await store.db.query<{ id: string; status: string; history: { to: string; why: string }[] }>(`SELECT id, status, history FROM proposals ORDER BY id`)).rows;
+    expect(rows.map((r) => [r.id, r.status, r.history.map((h) => h.to)])).toEqual([
+      ['p-none', 'CANCELLED', []],
+      ['p-oms', 'NOT_EXECUTED', ['APPROVED', 'NOT_EXECUTED']],
+      ['p-pm', 'CANCELLED', ['APPROVED', 'CANCELLED']],
+    ]);
+    expect(rows[1]?.history[1]?.why).toMatch(/^nothing traded: .*MIN_NOTIONAL/);
+    await expect(store.db.query(`UPDATE proposals SET status = 'DONE' WHERE id = 'p-pm'`)).rejects.toThrow();
+  });
+});
+
 describe('migration files', () => {
   it('are numbered 0001, 0002, … without gaps', () => {
     const files = loadMigrations();

@@ -30,7 +30,9 @@ export interface Fill { id: string; orderId: string; symbol: string; side: strin
 
 /** The overlay's review of a modified book or a ticket: a preview on a MODIFIED step, the binding one on the step that executed (or rejected) it. */
 export interface ProposalReview { asOf: string; decisionId: string | null; action: string; scale: number; summary: string; reasons: { code: string; symbol: string | null; message: string }[] }
-export interface ProposalEvent { from: string; to: string; who: string; role: string; why: string; at: string; review?: ProposalReview }
+/** Why an approved proposal traded nothing, per name (symbol null: the whole proposal). */
+export interface ExecutionShortfall { symbol: string | null; code: string; message: string; limit: number | null; actual: number | null }
+export interface ProposalEvent { from: string; to: string; who: string; role: string; why: string; at: string; review?: ProposalReview; reasons?: ExecutionShortfall[] }
 export interface Proposal {
   id: string; fundId: string; agentId: string; cycleId: string; symbols: string[]; targets: { symbol: string; weight: number }[];
   ticket: { symbol: string; side: string; qty: number; notional: number | null } | null; size: number; limitPrice: number | null; status: string;

@@ -13,7 +13,7 @@ const STATUS_TONE: Record<string, Tone> = {
   ACTIVE: 'up', APPROVE: 'up', APPROVED: 'up', EXECUTED: 'up', FILLED: 'up', COMPLETED: 'up', OK: 'up', normal: 'up',
   REDUCING: 'warning', SCALE: 'warning', MODIFY: 'warning', MODIFIED: 'warning', PENDING_APPROVAL: 'accent', PARTIALLY_FILLED: 'accent',
   QUEUED: 'neutral', RUNNING: 'accent', WARNING: 'warning', PENDING: 'accent', SUBMITTED: 'accent', ACKNOWLEDGED: 'accent',
-  HALTED: 'breach', BLOCK: 'breach', BREACH: 'breach', REJECTED: 'down', FAILED: 'down', CANCELLED: 'neutral', EXPIRED: 'neutral',
+  HALTED: 'breach', BLOCK: 'breach', BREACH: 'breach', REJECTED: 'down', FAILED: 'down', CANCELLED: 'neutral', EXPIRED: 'neutral', NOT_EXECUTED: 'warning',
   paused: 'breach', reduced: 'warning', warning: 'warning', halted: 'breach', stopped: 'breach',
 };
 

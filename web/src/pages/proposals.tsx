@@ -120,6 +120,7 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
         />
       ) : null}
       <OverlayReview history={p.p.history} />
+      <NotExecuted p={p.p} />
       {user.role === 'viewer' ? <div className="muted">Read-only: viewers cannot act on proposals.</div> : null}
       {open ? (
         <div className="row">
@@ -179,6 +180,26 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
  * The overlay's latest word on a modified book or a ticket: the preview when it was modified (what
  * approving would do at that market), or the review it executed (or was rejected) under.
  */
+/** Why an approved proposal traded nothing: each name's reason, with the limit and the actual value. */
+function NotExecuted(p: { p: Proposal }) {
+  const step = p.p.status === 'NOT_EXECUTED' ? p.p.history.at(-1) : undefined;
+  if (!step) return null;
+  return (
+    <div data-testid="not-executed">
+      <b>Not executed:</b> nothing traded.
+      <ul>
+        {(step.reasons ?? []).map((r, i) => (
+          <li key={i}>
+            {r.symbol ?? 'the proposal'}: <code>{r.code}</code> {r.message}
+            {r.limit !== null && r.actual !== null ? ` (limit ${num(r.limit)}, actual ${num(r.actual)})` : ''}
+          </li>
+        ))}
+      </ul>
+      {step.reasons === undefined ? <div className="muted">{step.why}</div> : null}
+    </div>
+  );
+}
+
 function OverlayReview(p: { history: readonly ProposalEvent[] }) {
   const step = [...p.history].reverse().find((h) => h.review !== undefined);
   const r = step?.review;
