@@ -3,7 +3,9 @@
  * off and on. With it on, the hedge book trades the market proxy (SPY), its fills are in the
  * results and its targets of the kept cycles are stored (`fund_hedges`, under the backtest's
  * scope), and the fund's realised beta to the market is lower than without; with it off there is
- * no hedge book. `keel backtest show` prints the hedge book's line.
+ * no hedge book. `keel backtest show` prints the hedge book's line. And `keel run --once` (paper)
+ * on a hedged fund sends the hedge, books its fills to the stored hedge book (the cycle's books and
+ * the stored ones agree at the checkpoint) and stores a `fund_hedges` row per cycle.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -62,5 +64,35 @@ describe('keel backtest with hedging on and off', () => {
     }
     const shown = await k.run('backtest', 'show', on.id);
     expect(shown.out).toMatch(/hedge book: hedged \d+ of \d+ days, \d+ fills/);
+  }, 300_000);
+});
+
+describe('keel run --once on a hedged fund', () => {
+  const k = cliHome();
+  beforeAll(async () => {
+    writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify({ ...defaultFundConfigInput(), data: { minHistoryRows: 150, degradedMinRows: 100, minQuality: 0.5 }, hedging: { enabled: true, instrument: 'SPY', betaThreshold: 0.05 } }));
+    expect((await k.run('init')).code).toBe(0);
+    expect((await k.run('market', 'generate', '--symbols', '40', '--years', '2.2', '--seed', '11', '--json')).code).toBe(0);
+  }, 120_000);
+
+  it('sends the hedge on the paper broker, books it to the stored hedge book and stores the targets', async () => {
+    for (const day of ['2019-03-01', '2019-03-04', '2019-03-05']) {
+      const run = await k.run('run', '--once', '--no-fetch', '--as-of', day);
+      expect(run.code, run.err).toBe(0);
+    }
+    const store = await openStore({ home: k.home });
+    try {
+      const rows = await store.hedges.list('main');
+      expect(rows.map((r) => r.asOf)).toEqual(['2019-03-01', '2019-03-04', '2019-03-05']);
+      expect(rows[0]).toMatchObject({ instrument: 'SPY', kind: 'beta', currentQty: 0 });
+      expect(rows[0]?.targetQty).toBeLessThan(0);
+      // each day starts from what the previous day's orders left in the book (paper fills at the close, whole-share shorts)
+      for (let i = 1; i < rows.length; i++) expect(Math.abs((rows[i]?.currentQty ?? 0) - (rows[i - 1]?.targetQty ?? 0))).toBeLessThan(1);
+      const held = (await store.db.query<{ qty4: string | number }>("SELECT qty4 FROM ledger_holdings WHERE fund_id = 'main' AND book_id = '_hedge' AND symbol = 'SPY'")).rows;
+      const last = rows[rows.length - 1];
+      expect(Math.abs(Number(held[0]?.qty4 ?? 0) / 1e4 - (last?.targetQty ?? 0))).toBeLessThan(1);
+    } finally {
+      await store.close();
+    }
   }, 300_000);
 });
