@@ -127,6 +127,33 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     expect(w.errors).toEqual([]);
   });
 
+  it('a ticket below the minimum notional: approved, it shows NOT EXECUTED with MIN_NOTIONAL and the numbers', async (ctx) => {
+    if (!(await served('POST', `/v1/funds/${FUND_ID}/trades`, {}))) ctx.skip();
+    const api = async <T,>(p: string): Promise<T> => (await (await fetch(`${fx.url}${p}`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as T;
+    const symbol = (await api<{ instruments: { symbol: string; assetClass: string }[] }>('/v1/market/instruments')).instruments.find((i) => i.assetClass === 'equity')?.symbol ?? '';
+    await open('proposals');
+    await page.getByTestId('new-trade').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.locator('input[name=symbol]').fill(symbol);
+    await dialog.locator('input[name=qty]').fill('0.01');
+    await dialog.locator('textarea[name=reason]').fill('e2e: a crumb');
+    await dialog.getByTestId('confirm-button').click();
+    await dialog.waitFor({ state: 'detached' });
+    const detail = page.getByTestId('proposal-detail');
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('PENDING APPROVAL');
+    await detail.getByTestId('proposal-approve').click();
+    await page.getByTestId('confirm-dialog').locator('textarea[name=reason]').fill('e2e: try it');
+    await page.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('NOT EXECUTED');
+    const why = await detail.getByTestId('not-executed').textContent();
+    expect(why).toContain(`${symbol}: MIN_NOTIONAL`);
+    expect(why).toMatch(/limit 100\.00, actual \d/);
+    const stored = (await api<{ proposals: { status: string; ticket: { symbol: string; qty: number } | null }[] }>(`/v1/funds/${FUND_ID}/proposals?status=NOT_EXECUTED`)).proposals;
+    expect(stored.filter((p) => p.ticket?.symbol === symbol && p.ticket.qty === 0.01)).toHaveLength(1);
+    await page.screenshot({ path: path.join(SHOTS, 'flow-1b-proposal-not-executed.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+
   it('modifies a proposal (size and reason) and then rejects it', async () => {
     const inst = (await (await fetch(`${fx.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
     await open('proposals');

@@ -102,7 +102,7 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
       {p.p.ticket ? (
         <div>
           <b>
-            {p.p.ticket.side} {num(p.p.ticket.qty, 0)} {p.p.ticket.symbol}
+            {p.p.ticket.side} {num(p.p.ticket.qty, Number.isInteger(p.p.ticket.qty) ? 0 : 4)} {p.p.ticket.symbol}
           </b>
           {Number.isFinite(p.p.ticket.notional) && p.p.ticket.notional !== null ? ` (≈ $${num(p.p.ticket.notional, 0)})` : ''}
           {p.p.limitPrice !== null ? ` limit ${num(p.p.limitPrice)}` : ' at market'}
