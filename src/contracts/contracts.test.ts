@@ -120,15 +120,17 @@ describe('FundConfig', () => {
     expect(cfg.risk.maxSectorPct).toBe(0.2);
     expect(cfg.risk.maxAdvPct).toBe(0.1);
     expect(cfg.risk.maxTop5Pct).toBe(0.4);
-    expect(cfg.drawdown.agentSteps.map((s) => [s.drawdownPct, s.state])).toEqual([
-      [0.03, 'reduced_50'],
-      [0.05, 'reduced_75'],
-      [0.08, 'flat'],
-      [0.1, 'paused'],
+    // issue 15: the ladders in units of volatility (the agent's own; the fund's risk target)
+    expect(cfg.drawdown.agentSteps.map((s) => [s.volMultiple, s.state])).toEqual([
+      [1.5, 'reduced_50'],
+      [2, 'reduced_75'],
+      [2.5, 'flat'],
+      [3, 'paused'],
     ]);
-    expect(cfg.drawdown.fundSteps.map((s) => s.drawdownPct)).toEqual([0.02, 0.04]);
+    expect(cfg.drawdown.fundSteps.map((s) => s.volMultiple)).toEqual([1, 1.4]);
+    expect(cfg.drawdown.recovery).toBe('rebase');
     expect(cfg.drawdown.recoveryRamp).toEqual([0.2, 0.4, 0.6, 0.8, 1]);
-    expect(cfg.killSwitch).toMatchObject({ fundVar99Pct: 0.05, vixLevel: 40, fundDrawdownPct: 0.05, avgAgentCorrelation: 0.8, cvarBreachCycles: 3 });
+    expect(cfg.killSwitch).toMatchObject({ fundVar99Pct: 0.05, vixLevel: 40, fundDrawdownPct: 0.15, avgAgentCorrelation: 0.8, cvarBreachCycles: 3 });
     expect(cfg.regime.multipliers).toEqual({ BULL_QUIET: 1, BULL_VOLATILE: 0.7, BEAR_QUIET: 0.5, BEAR_CRISIS: 0 });
     expect(cfg.oms).toMatchObject({ maxOrderValue: 1_000_000, maxPositionConcentration: 0.1, maxOpenOrdersPerSymbol: 5 });
     expect(cfg.metaBrain).toMatchObject({ beta: 0.5, gamma: 0.3, minConfidence: 0.3, maxPositionPct: 0.1, cvarLimit: 0.05 });
@@ -195,6 +197,15 @@ describe('FundConfig', () => {
     });
     expect(e.message).toContain('drawdown.agentSteps[1].drawdownPct');
     expect(e.message).toContain('drawdown.agentSteps[0].drawdownPct');
+  });
+
+  it('rejects vol-multiple steps out of order, and a last fund step past the hard stop, naming the fields', () => {
+    const e = conflict({ fund: {}, drawdown: { agentSteps: [{ volMultiple: 2, state: 'reduced_50' }, { volMultiple: 1.5, state: 'reduced_75' }] } });
+    expect(e.message).toContain('drawdown.agentSteps[1].volMultiple');
+    const k = conflict({ fund: {}, risk: { targetVolPct: 0.12 } }); // 1.4 × 12% = 16.8% > the 15% hard stop
+    expect(k.message).toContain('drawdown.fundSteps[1].volMultiple');
+    expect(k.message).toContain('killSwitch.fundDrawdownPct');
+    expect(() => parseFundConfig({ fund: {}, drawdown: { agentSteps: [{ drawdownPct: 0.03, volMultiple: 1.5, state: 'reduced_50' }] } })).toThrow(/drawdown\.agentSteps\[0\]\.volMultiple/);
   });
 
   it('rejects allocations above total capital, naming both', () => {

@@ -51,8 +51,27 @@ export const AGENT_STATE_SEVERITY: Readonly<Record<AgentState, number>> = {
   paused: 4,
 };
 
-const DrawdownStep = z.object({ drawdownPct: fraction, state: AgentState });
+/**
+ * One step of a drawdown ladder: its threshold either in units of volatility (`volMultiple` × the
+ * agent's own realised annualised vol, or × risk.targetVolPct for a fund step) or as a fixed
+ * fraction below the high-water mark (`drawdownPct`); exactly one of the two.
+ */
+const DrawdownStep = z
+  .object({ drawdownPct: fraction.optional(), volMultiple: positive.optional(), state: AgentState })
+  .superRefine((s, ctx) => {
+    if (s.drawdownPct !== undefined && s.volMultiple !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['volMultiple'], message: 'a step has drawdownPct or volMultiple, not both: keep one' });
+    } else if (s.drawdownPct === undefined && s.volMultiple === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['volMultiple'], message: "a step needs volMultiple (× the agent's own volatility; × risk.targetVolPct for the fund) or drawdownPct (a fraction below the high-water mark)" });
+    }
+  });
 export type DrawdownStep = z.infer<typeof DrawdownStep>;
+
+/** A step's threshold as a fraction below the high-water mark, for a ladder whose unit of volatility is `unitVol` (annualised). */
+export function drawdownThreshold(step: DrawdownStep, unitVol: number): number {
+  if (step.volMultiple !== undefined) return step.volMultiple * unitVol;
+  return step.drawdownPct ?? Number.POSITIVE_INFINITY;
+}
 
 export const AgentConfig = z.object({
   id: id.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
@@ -150,16 +169,31 @@ export const FundRisk = z.object({
 export type FundRisk = z.infer<typeof FundRisk>;
 
 export const DrawdownConfig = z.object({
+  /** Agent steps in units of the agent's own volatility (issue 15): 1.5σ halve, 2σ quarter, 2.5σ flat, 3σ pause. */
   agentSteps: z.array(DrawdownStep).min(1).default([
-    { drawdownPct: 0.03, state: 'reduced_50' },
-    { drawdownPct: 0.05, state: 'reduced_75' },
-    { drawdownPct: 0.08, state: 'flat' },
-    { drawdownPct: 0.1, state: 'paused' },
+    { volMultiple: 1.5, state: 'reduced_50' },
+    { volMultiple: 2, state: 'reduced_75' },
+    { volMultiple: 2.5, state: 'flat' },
+    { volMultiple: 3, state: 'paused' },
   ]),
+  /** Fund steps in units of risk.targetVolPct: 1σ every agent halves, 1.4σ flatten. */
   fundSteps: z.array(DrawdownStep).min(1).default([
-    { drawdownPct: 0.02, state: 'reduced_50' },
-    { drawdownPct: 0.04, state: 'flat' },
+    { volMultiple: 1, state: 'reduced_50' },
+    { volMultiple: 1.4, state: 'flat' },
   ]),
+  /** Trading days of an agent's returns its volatility is measured over (the days it traded: non-zero P&L). */
+  volWindowDays: z.number().int().min(20).max(260).default(126),
+  /** Days of returns needed to measure it; before that the agent's risk-budget volatility stands in. */
+  volMinDays: z.number().int().min(10).default(63),
+  /** Floor on the volatility an agent's steps are in units of (annualised), so a near-idle book is not tripped by noise. */
+  minVolPct: fraction.default(0.02),
+  /**
+   * How a reduced agent (or fund) comes back. 'rebase': after `cooldownDays` at a reduce step
+   * without going deeper, its drawdown is measured from the level at which it entered the step (the
+   * high-water mark moves down to it), so it need not earn back its whole loss at reduced size.
+   * 'earn_back': it stays reduced until its drawdown from the old high-water mark is back under the step.
+   */
+  recovery: z.enum(['rebase', 'earn_back']).default('rebase'),
   cooldownDays: z.number().int().min(0).default(5),
   /** Exposure multipliers after a freeze, one step per `recoveryStepDays` (seed: 20% → 100%). */
   recoveryRamp: z.array(fraction).min(1).default([0.2, 0.4, 0.6, 0.8, 1.0]),
@@ -170,7 +204,8 @@ export type DrawdownConfig = z.infer<typeof DrawdownConfig>;
 export const KillSwitchConfig = z.object({
   fundVar99Pct: fraction.default(0.05),
   vixLevel: positive.default(40),
-  fundDrawdownPct: fraction.default(0.05),
+  /** Hard stop on the fund's drawdown: at or beyond the last fund drawdown step (1.4 × the 10% target by default). */
+  fundDrawdownPct: fraction.default(0.15),
   /**
    * correlation_spike fires when the average agent correlation is above this, has risen by more
    * than risk.correlationSpikeDelta over its baseline, and the fund lost more than
@@ -443,11 +478,15 @@ function findConflicts(cfg: ParsedShape): Conflict[] {
       const prev = steps[i - 1];
       const cur = steps[i];
       if (!prev || !cur) continue;
-      if (!(cur.drawdownPct > prev.drawdownPct)) {
+      // thresholds of the same kind compare; a vol step and a fixed one depend on the volatility of the day
+      const field = cur.volMultiple !== undefined ? 'volMultiple' : 'drawdownPct';
+      const a = prev[field];
+      const b = cur[field];
+      if (a !== undefined && b !== undefined && !(b > a)) {
         out.push({
-          pathA: ['drawdown', key, i, 'drawdownPct'],
-          pathB: ['drawdown', key, i - 1, 'drawdownPct'],
-          message: `drawdown steps must increase (${prev.drawdownPct} then ${cur.drawdownPct})`,
+          pathA: ['drawdown', key, i, field],
+          pathB: ['drawdown', key, i - 1, field],
+          message: `drawdown steps must increase (${a} then ${b})`,
         });
       }
       if (!(AGENT_STATE_SEVERITY[cur.state] > AGENT_STATE_SEVERITY[prev.state])) {
@@ -459,12 +498,14 @@ function findConflicts(cfg: ParsedShape): Conflict[] {
       }
     }
   }
-  const lastFund = cfg.drawdown.fundSteps[cfg.drawdown.fundSteps.length - 1];
-  if (lastFund && lastFund.drawdownPct > cfg.killSwitch.fundDrawdownPct) {
+  const lastIndex = cfg.drawdown.fundSteps.length - 1;
+  const lastFund = cfg.drawdown.fundSteps[lastIndex];
+  if (lastFund && drawdownThreshold(lastFund, cfg.risk.targetVolPct) > cfg.killSwitch.fundDrawdownPct + 1e-12) {
+    const byVol = lastFund.volMultiple !== undefined;
     out.push({
-      pathA: ['drawdown', 'fundSteps', cfg.drawdown.fundSteps.length - 1, 'drawdownPct'],
+      pathA: ['drawdown', 'fundSteps', lastIndex, byVol ? 'volMultiple' : 'drawdownPct'],
       pathB: ['killSwitch', 'fundDrawdownPct'],
-      message: 'the last fund drawdown step must come at or before the fund drawdown kill switch',
+      message: `the last fund drawdown step (${byVol ? `${lastFund.volMultiple} × risk.targetVolPct ${cfg.risk.targetVolPct} = ` : ''}${drawdownThreshold(lastFund, cfg.risk.targetVolPct)}) must come at or before the fund drawdown kill switch (${cfg.killSwitch.fundDrawdownPct})`,
     });
   }
   const ramp = cfg.drawdown.recoveryRamp;

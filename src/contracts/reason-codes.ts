@@ -27,7 +27,7 @@ export const REASON_CODES = {
   FUND_HALTED: { kind: 'block', rules: ['trading_state'], meaning: 'the fund is HALTED: no new orders, the risk-reduction plan runs instead' },
   FUND_REDUCING: { kind: 'cap', rules: ['trading_state'], meaning: 'the fund is REDUCING: each name may only shrink toward zero on its side' },
   // graduated drawdown
-  AGENT_DRAWDOWN_STEP: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the agent's drawdown from its high-water mark reached a reduce step (book × 0.5 or × 0.25)" },
+  AGENT_DRAWDOWN_STEP: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the agent's drawdown from its high-water mark reached a reduce step, in units of its own volatility or a fixed one (book × 0.5 or × 0.25)" },
   AGENT_FLAT: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the agent's drawdown reached the flat step (book × 0)" },
   AGENT_PAUSED: { kind: 'policy', rules: ['graduated_drawdown'], meaning: 'the agent is paused (book × 0) until a recorded re-arm' },
   RECOVERY_RAMP: { kind: 'policy', rules: ['graduated_drawdown'], meaning: 'the agent is recovering after a freeze: book × the ramp step' },

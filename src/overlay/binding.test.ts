@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
 import { lineIntegrals } from './binding.ts';
 import { portfolioVariance, reviewFund, riskModelFor, riskScratch, zOf, type AgentBookState, type FundReview, type FundState } from './index.ts';
-import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticView } from './testing/fixture.ts';
 
 const C = 100_000_000;
 const A = 20_000_000;
 const BUCKETS = ['directional_equity', 'income_defensive', 'systematic_trend', 'mean_reversion', 'market_neutral', 'vol_selling'];
 /** Limits that do not bind unless a test tightens them. */
 const LOOSE: Omit<FundConfigInput, 'fund' | 'agents'> = {
+  ...SEED_DRAWDOWN,
   defaults: { maxPositionPct: 1, maxSectorPct: 1, netExposureCap: 1, grossExposureCap: 1, riskBudgetPct: 1, maxDailyDrawdownPct: 0.5, maxMonthlyDrawdownPct: 0.5 },
   buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 1 }])),
   risk: { varLimitPct: 1, maxSingleNamePct: 1, maxSectorPct: 1, maxTop5Pct: 1, maxAdvPct: 1, maxDaysToLiquidate: 1000 },
@@ -155,15 +156,21 @@ const MODES: Record<string, Omit<FundConfigInput, 'fund' | 'agents'>> = {
     buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])),
   },
 };
-/** Agent j's daily returns: a common part and its own, pairwise ρ ≈ 0.75 (above the 0.7 shock, below the 0.8 kill switch). */
-const returnsOf = (j: number) => Array.from({ length: 80 }, (_, t) => 0.01 * Math.sin(t * 1.7) + 0.004 * Math.cos(t * 0.3) + 0.006 * Math.sin(t * (2.9 + 0.7 * j) + j));
+/**
+ * Agent j's daily returns: 190 days of its own, then 60 with a common part, pairwise ρ ≈ 0.75
+ * (a spike over the 250-day baseline, above the 0.7 shock: the correlation monitor acts).
+ */
+const returnsOf = (j: number) => [
+  ...Array.from({ length: 190 }, (_, t) => 0.01 * Math.sin(t * (1.3 + 0.9 * j) + 2 * j + 0.5)),
+  ...Array.from({ length: 60 }, (_, t) => 0.01 * Math.sin(t * 1.7) + 0.004 * Math.cos(t * 0.3) + 0.006 * Math.sin(t * (2.9 + 0.7 * j) + j)),
+];
 
 describe('binding constraints, property', () => {
   it('the rules’ gross sums to Σ (|proposed| − |final|) of the targets, their VaR to proposed − final fund VaR', () => {
     fc.assert(
       fc.property(world, (w) => {
         const ids = w.agents.map((_, k) => `a${k}`);
-        const config = fundConfig(w.agents.map((a, k) => ({ id: ids[k] ?? '', strategy: a.strategy, capital: A })), MODES[w.mode], C);
+        const config = fundConfig(w.agents.map((a, k) => ({ id: ids[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_DRAWDOWN, ...MODES[w.mode] }, C);
         const agents = w.agents.map((a, k) =>
           agentState(ids[k] ?? '', A, { equity: a.dd * A, returns: w.correlated ? returnsOf(k) : [], positions: a.held.map((h) => ({ symbol: syms[h.i] ?? '', qty: Math.round((h.w * A) / ppx(syms[h.i] ?? '')), price: ppx(syms[h.i] ?? '') })) }),
         );

@@ -215,22 +215,41 @@ describe('regimes, circuit breaker and emergency (mini-quant §3, risk-service �
 
 describe('graduated drawdowns through the committee', () => {
   const book = [{ symbol: 'S001', weight: 0.1 }];
-  it('an agent 3% under its high-water mark is halved, at 10% it is paused and flattened', () => {
-    const s = setup({ agents: [{ id: 'a', extra: { equity: 0.97 * A } }] });
+  // ±1% a day: an annualised vol of 15.9%, so the steps sit at 23.9% (1.5σ), 31.8%, 39.8% and 47.7% (3σ)
+  const returns = Array.from({ length: 100 }, (_, i) => (i % 2 ? 0.01 : -0.01));
+  it('an agent 1.5σ of its own vol under its high-water mark is halved, at 3σ it is paused and flattened', () => {
+    const s = setup({ agents: [{ id: 'a', extra: { equity: 0.76 * A, returns } }] });
     expect(finalOf(review(s, [proposal('a', 'momentum', s.view.asOf, book)]), 'a', 'S001')).toBeCloseTo(0.05, 12);
-    const p = setup({ agents: [{ id: 'a', extra: { equity: 0.9 * A } }] });
+    const n = setup({ agents: [{ id: 'a', extra: { equity: 0.77 * A, returns } }] });
+    expect(finalOf(review(n, [proposal('a', 'momentum', n.view.asOf, book)]), 'a', 'S001')).toBeCloseTo(0.1, 12);
+    const p = setup({ agents: [{ id: 'a', extra: { equity: 0.52 * A, returns } }] });
     const r = review(p, [proposal('a', 'momentum', p.view.asOf, book)]);
     expect(finalOf(r, 'a', 'S001')).toBe(0);
     expect(codesOf(r, 'a')).toContain('AGENT_PAUSED');
     expect(r.nextState.agents[0]?.drawdown.state).toBe('paused');
   });
 
-  it('the fund 2% under its high-water mark halves every agent; at 4% it flattens', () => {
-    const s = setup({ agents: [{ id: 'a' }, { id: 'b' }], state: { highWaterMark: C / 0.98 } });
+  it('rebase: an agent that held its reduce step for the cooldown comes back to full size, its high-water mark at the entry level', () => {
+    const track = { state: 'reduced_50' as const, since: '2020-01-01', recoveryStep: -1, rearm: null, entryDrawdown: 0.24, unitVol: 0.159 };
+    const s = setup({ agents: [{ id: 'a', extra: { equity: 0.75 * A, returns, drawdown: track } }] });
+    const r = review(s, [proposal('a', 'momentum', s.view.asOf, book)]);
+    expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.1, 12);
+    expect(r.nextState.agents[0]?.drawdown.state).toBe('normal');
+    expect(r.nextState.agents[0]?.highWaterMark).toBeCloseTo(0.76 * A, 6);
+    const e = setup({ agents: [{ id: 'a', extra: { equity: 0.75 * A, returns, drawdown: track } }], extra: { drawdown: { recovery: 'earn_back' } } });
+    const re = review(e, [proposal('a', 'momentum', e.view.asOf, book)]);
+    expect(finalOf(re, 'a', 'S001')).toBeCloseTo(0.05, 12);
+    expect(re.nextState.agents[0]?.highWaterMark).toBe(A);
+  });
+
+  it('the fund 1 × its 10% risk target under its high-water mark halves every agent; at 1.4× it flattens', () => {
+    const s = setup({ agents: [{ id: 'a' }, { id: 'b' }], state: { highWaterMark: C / 0.9 } });
     const r = review(s, [proposal('a', 'momentum', s.view.asOf, book), proposal('b', 'momentum', s.view.asOf, [{ symbol: 'S002', weight: 0.1 }])]);
     expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.05, 9);
     expect(finalOf(r, 'b', 'S002')).toBeCloseTo(0.05, 9);
-    const f = setup({ state: { highWaterMark: C / 0.96 } });
+    const h = setup({ agents: [{ id: 'a' }], state: { highWaterMark: C / 0.91 } });
+    expect(finalOf(review(h, [proposal('a', 'momentum', h.view.asOf, book)]), 'a', 'S001')).toBeCloseTo(0.1, 9);
+    const f = setup({ state: { highWaterMark: C / 0.86 } });
     const rf = review(f, [proposal('a', 'momentum', f.view.asOf, book)]);
     expect(finalOf(rf, 'a', 'S001')).toBe(0);
     expect(codesOf(rf, 'a')).toContain('FUND_FLATTEN');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Alert, OverlayDecision, TargetPosition } from '../contracts/index.ts';
 import { reviewFund } from './index.ts';
-import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, syntheticView } from './testing/fixture.ts';
 
 describe('outputs are valid contract records', () => {
   it('every decision, target position and alert parses with its zod schema', () => {
     const view = syntheticView({ U: 20, volume: (u) => (u === 2 ? 1e4 : 1e7) });
-    const config = fundConfig([{ id: 'a', strategy: 'momentum', capital: 2e7 }, { id: 'b', strategy: 'statistical_arbitrage', capital: 2e7 }]);
+    const config = fundConfig([{ id: 'a', strategy: 'momentum', capital: 2e7 }, { id: 'b', strategy: 'statistical_arbitrage', capital: 2e7 }], SEED_DRAWDOWN);
     const px = view.close(view.column('S001'));
     const state = fundState(view.asOf, 1e8, [agentState('a', 2e7, { positions: [{ symbol: 'S001', qty: 1000, price: px }], equity: 1.9e7 }), agentState('b', 2e7)], { highWaterMark: 1.03e8 });
     const r = reviewFund({

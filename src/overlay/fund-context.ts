@@ -1,8 +1,8 @@
-import type { FundConfig } from '../contracts/index.ts';
+import { resolveAgentRisk, type FundConfig } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import type { AgentCorrelationFacts, FundContext } from './context.ts';
 import { agentCorrelations, correlationSpikes, worstSpike, type AgentCorrelations } from './correlation.ts';
-import { advanceDrawdown, drawdownOf, type DrawdownOutcome } from './drawdown.ts';
+import { advanceDrawdown, agentUnitVol, drawdownOf, type DrawdownOutcome } from './drawdown.ts';
 import { checkKillSwitches, nextTradingState, type KillTrigger, type TradingStateOutcome } from './kill-switch.ts';
 import type { FundLedger } from './ledger.ts';
 import { marketTail } from './market-tape.ts';
@@ -28,6 +28,18 @@ export interface FundFacts {
 function lastFinite(x: Float64Array): number {
   for (let i = x.length - 1; i >= 0; i--) if (Number.isFinite(x[i] ?? Number.NaN)) return x[i] ?? Number.NaN;
   return Number.NaN;
+}
+
+/**
+ * An agent's risk-budget volatility, annualised, per dollar of its capital: the fund's risk target
+ * × its share of the fund's risk (`riskBudgetPct`) × fund capital / its capital (the vol of its book
+ * if it used its whole budget alone). Stands in for its realised vol while its record is short.
+ */
+function budgetVol(config: FundConfig, agentId: string, fundCapital: number, agentCapital: number): number {
+  if (!(agentCapital > 0)) return Number.NaN;
+  const ac = config.agents.find((x) => x.id === agentId);
+  const share = ac ? resolveAgentRisk(config, ac).riskBudgetPct : config.defaults.riskBudgetPct;
+  return (config.risk.targetVolPct * share * fundCapital) / agentCapital;
 }
 
 /** Compounded return of the last `days` returns; NaN with fewer. */
@@ -88,11 +100,13 @@ export function fundFacts(
   const failSafe = problems.length > 0;
   // drawdowns
   const fundDrawdownPct = drawdownOf(state.capital, state.highWaterMark);
-  const fundDrawdown: DrawdownOutcome = advanceDrawdown(state.fundDrawdown, fundDrawdownPct, config.drawdown.fundSteps, config.drawdown, state.asOf);
+  // fund steps are in units of the fund's risk target, agent steps in units of each agent's own volatility
+  const fundDrawdown: DrawdownOutcome = advanceDrawdown(state.fundDrawdown, fundDrawdownPct, config.drawdown.fundSteps, config.drawdown, state.asOf, config.risk.targetVolPct);
   const agentDrawdown = new Map<string, { outcome: DrawdownOutcome; dd: number }>();
   for (const a of state.agents) {
     const dd = drawdownOf(a.equity, a.highWaterMark);
-    agentDrawdown.set(a.agentId, { outcome: advanceDrawdown(a.drawdown, dd, config.drawdown.agentSteps, config.drawdown, state.asOf), dd });
+    const unitVol = agentUnitVol(a.returns, config.drawdown, budgetVol(config, a.agentId, capital, a.allocatedCapital));
+    agentDrawdown.set(a.agentId, { outcome: advanceDrawdown(a.drawdown, dd, config.drawdown.agentSteps, config.drawdown, state.asOf, unitVol), dd });
   }
   // regime and circuit breaker
   // the regime reads the market's recent tail (the same values as the model's marketNow, no copy)

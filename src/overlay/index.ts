@@ -26,7 +26,7 @@ export { EmergencyCheck } from './checks/emergency.ts';
 export { DEFAULT_CHECKS, POLICY_CHECKS, combineResults, isPolicyRule } from './committee.ts';
 export { bindingReport, type BindingReport, type BindingEffect } from './binding.ts';
 export { reviewFund, type ReviewInput, type FundReview } from './review-fund.ts';
-export { advanceDrawdown, drawdownOf, stepFor, weekdaysSince, STATE_SCALE, type DrawdownOutcome } from './drawdown.ts';
+export { advanceDrawdown, agentUnitVol, drawdownOf, realisedVol, stepFor, weekdaysSince, STATE_SCALE, type DrawdownOutcome } from './drawdown.ts';
 export { TRADING_TRANSITIONS, transitionTradingState } from './trading-state.ts';
 export { KILL_TRIGGERS, checkKillSwitches, nextTradingState, type KillTrigger, type KillTriggerName, type KillSwitchInputs, type TradingStateOutcome } from './kill-switch.ts';
 export { planRiskReduction, type RiskReductionPlan, type ReductionClose, type HeldPosition } from './reduction-plan.ts';

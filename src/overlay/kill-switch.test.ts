@@ -19,9 +19,9 @@ describe('kill switches (seed fund-overlay-plan §5B)', () => {
     expect(names({ vix: 40 })).toEqual([]);
     expect(names({ vix: 40.1 })).toEqual(['vol_circuit_breaker']);
   });
-  it('fund drawdown above 5%', () => {
-    expect(names({ fundDrawdownPct: 0.05 })).toEqual([]);
-    expect(names({ fundDrawdownPct: 0.0501 })).toEqual(['fund_drawdown_hard']);
+  it('fund drawdown above 15% (1.5 × the 10% risk target, past the last fund step at 1.4×)', () => {
+    expect(names({ fundDrawdownPct: 0.15 })).toEqual([]);
+    expect(names({ fundDrawdownPct: 0.1501 })).toEqual(['fund_drawdown_hard']);
   });
   it('correlation spike: average agent correlation above 0.8, up more than 0.3 on its baseline, while the fund loses more than 10% × √(20/252) in 20 days', () => {
     const crisis = { avgAgentCorrelation: 0.81, avgAgentCorrelationBaseline: 0.5, fundReturn20d: -0.03 };
@@ -80,7 +80,7 @@ describe('trading states are a transition table', () => {
 
 describe('global risk-reduction plan', () => {
   it('closes by the most severe trigger, largest risk first, cancels orders and pauses agents', () => {
-    const trig = checkKillSwitches({ ...calm, vix: 50, fundDrawdownPct: 0.06 }, cfg, risk);
+    const trig = checkKillSwitches({ ...calm, vix: 50, fundDrawdownPct: 0.16 }, cfg, risk);
     const plan = planRiskReduction(trig, [
       { agentId: 'a', symbol: 'X', notional: 1000, price: 10, risk: 5 },
       { agentId: 'b', symbol: 'Y', notional: -2000, price: 20, risk: 50 },

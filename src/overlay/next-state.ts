@@ -1,4 +1,5 @@
 import type { FundConfig } from '../contracts/index.ts';
+import type { DrawdownOutcome } from './drawdown.ts';
 import type { FundFacts } from './fund-context.ts';
 import { transitionTradingState } from './trading-state.ts';
 import type { FundState, Rearm } from './types.ts';
@@ -14,14 +15,21 @@ export function nextFundState(state: FundState, facts: FundFacts): FundState {
     tradingState: facts.transition.state,
     tradingStateSince: facts.transition.since,
     cvarBreachStreak: facts.cvarStreak,
-    highWaterMark: fo.resetHighWaterMark ? state.capital : Math.max(state.highWaterMark, state.capital),
+    highWaterMark: nextMark(state.highWaterMark, state.capital, fo),
     fundDrawdown: fo.track,
     agents: state.agents.map((a) => {
       const o = facts.context.agentDrawdown.get(a.agentId)?.outcome;
       if (!o) return a;
-      return { ...a, drawdown: o.track, highWaterMark: o.resetHighWaterMark ? a.equity : Math.max(a.highWaterMark, a.equity) };
+      return { ...a, drawdown: o.track, highWaterMark: nextMark(a.highWaterMark, a.equity, o) };
     }),
   };
+}
+
+/** The high-water mark after a review: reset to equity leaving a freeze, moved down to a step's entry level by a rebase, else the running peak. */
+function nextMark(mark: number, equity: number, o: DrawdownOutcome): number {
+  if (o.resetHighWaterMark) return equity;
+  if (o.rebaseHighWaterMark !== null) return Math.max(mark * (1 - o.rebaseHighWaterMark), equity);
+  return Math.max(mark, equity);
 }
 
 /** Records a manual re-arm of a paused agent (who and why); recovery starts once its cooldown has passed. */

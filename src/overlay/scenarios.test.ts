@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rearmFund, reviewFund, setManualKill } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
-import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticPanel } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticPanel } from './testing/fixture.ts';
 import { viewAt } from '../market/index.ts';
 
 const C = 100_000_000;
@@ -13,7 +13,8 @@ describe('stories', () => {
     const before = viewAt(panel, panel.T - 4);
     const names = symbolsOf(30).filter((_, u) => u % 7 !== 6).slice(0, 20);
     const ids = ['momentum', 'value', 'trend'];
-    const config = fundConfig(ids.map((id, k) => ({ id, strategy: (['momentum', 'quality_value', 'trend_following'] as const)[k] ?? 'momentum', capital: 30_000_000 })), {}, C);
+    // the seed's 5% hard stop (the default is 15%, 1.5 × the 10% risk target)
+    const config = fundConfig(ids.map((id, k) => ({ id, strategy: (['momentum', 'quality_value', 'trend_following'] as const)[k] ?? 'momentum', capital: 30_000_000 })), SEED_DRAWDOWN, C);
     let pnl = 0;
     const agents = ids.map((id, k) => {
       const mine = names.filter((_, i) => i % 3 === k);

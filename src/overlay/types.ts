@@ -25,6 +25,10 @@ export interface DrawdownTrack {
   readonly since: IsoDate | null;
   readonly recoveryStep: number;
   readonly rearm: Rearm | null;
+  /** Drawdown from the high-water mark (fraction) when the current step was entered; absent at 'normal'. */
+  readonly entryDrawdown?: number;
+  /** The annualised volatility the ladder's vol steps are in units of, fixed when it left 'normal' (a halved book's lower vol must not tighten its own steps); absent at 'normal'. */
+  readonly unitVol?: number;
 }
 
 export const NORMAL_TRACK: DrawdownTrack = { state: 'normal', since: null, recoveryStep: -1, rearm: null };

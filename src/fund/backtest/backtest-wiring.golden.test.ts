@@ -57,10 +57,11 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // short is two legs (2,972 -> 3,410 orders, 2,325 -> 2,763 broker fills, commissions $14,572.81 ->
 // $14,942.55). The first day's hash is unchanged; from the second day the books differ.
 // Issue 15, checks calibrated: the correlation monitor acts on a pair's spike over its own 250-day
-// baseline, not on the level (orders 2,965 -> 2,958, fills 3,058 -> 3,203).
+// baseline, not on the level (orders 2,965 -> 2,958, fills 3,058 -> 3,203); drawdown steps in units of
+// each agent's own vol with the rebase recovery (orders -> 2,877, fills -> 3,007).
 const GOLDEN = {
-  summary: { orders: 2958, fills: 3203, commissions: 10143.75, finalNav: 10630756.87 },
-  all: '06a85b1092e29e3e845ea7c6406999d8e8f57fc7a0c6317e1d6fb76bfeaa4247',
+  summary: { orders: 2877, fills: 3007, commissions: 10172.58, finalNav: 10736378.65 },
+  all: 'd6bba3a95814fd5f22f60b63a425df8c7bf4477613d7aab4f4298df2538fa008',
   first: '3487cbbc20749dbc707aa4033c773987eed9a0acd39e6e48dd529cee5b26395b',
-  last: '37e4f93e7a44c0bb804f7fd15c5aa959bd7633bc84661fbcdcc06f54e6ba465e',
+  last: 'cdbd8fa3c925a0c8f52fa188f81ac9109a16a2dfd7c6db3a4b6de1cfe48d26f9',
 };

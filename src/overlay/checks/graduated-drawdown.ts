@@ -4,9 +4,10 @@ import { reason, result, type OverlayCheck, type ReviewContext } from '../contex
 const RULE = 'graduated_drawdown';
 
 /**
- * Agent steps (3% → halve, 5% → quarter, 8% → flat, 10% → pause) and fund steps (2% → every agent
- * halves, 4% → flatten) from the high-water marks; cooldowns and the recovery ramp after a freeze
- * (seed fund-overlay-plan §3B, mini-quant-fund §3). The states are advanced once per review.
+ * Agent steps in units of the agent's own volatility (1.5σ → halve, 2σ → quarter, 2.5σ → flat,
+ * 3σ → pause) and fund steps in units of the risk target (1σ → every agent halves, 1.4σ → flatten),
+ * or fixed drawdowns; cooldowns, the rebase of a reduce step that held, and the recovery ramp after
+ * a freeze (seed fund-overlay-plan §3B, mini-quant-fund §3, issue 15). The states are advanced once per review.
  */
 export const GraduatedDrawdownCheck: OverlayCheck = {
   name: RULE,
@@ -19,9 +20,9 @@ export const GraduatedDrawdownCheck: OverlayCheck = {
       const o = agentDd.outcome;
       scale *= o.scale;
       if (o.track.state !== 'normal') {
-        const step = ctx.config.drawdown.agentSteps.find((s) => s.state === o.track.state);
         const code = o.track.state === 'paused' ? 'AGENT_PAUSED' : o.track.state === 'flat' ? 'AGENT_FLAT' : 'AGENT_DRAWDOWN_STEP';
-        reasons.push(reason(RULE, code, `agent drawdown ${(agentDd.dd * 100).toFixed(2)}% → ${o.track.state} (book × ${o.scale})`, { limit: step?.drawdownPct ?? null, actual: agentDd.dd }));
+        const unit = o.track.unitVol !== undefined ? ` (step at ${pct(o.threshold)}, its vol ${pct(o.track.unitVol)})` : '';
+        reasons.push(reason(RULE, code, `agent drawdown ${pct(o.drawdown)} → ${o.track.state}${unit} (book × ${o.scale})`, { limit: o.threshold, actual: o.drawdown }));
       } else if (o.track.recoveryStep >= 0) {
         reasons.push(reason(RULE, 'RECOVERY_RAMP', `recovering after a freeze: step ${o.track.recoveryStep + 1} of ${ctx.config.drawdown.recoveryRamp.length} (book × ${o.scale})`, { limit: o.scale, actual: o.track.recoveryStep }));
       }
@@ -29,8 +30,7 @@ export const GraduatedDrawdownCheck: OverlayCheck = {
     const fo = fund.fundDrawdown;
     scale *= fo.scale;
     if (fo.track.state !== 'normal') {
-      const step = ctx.config.drawdown.fundSteps.find((s) => s.state === fo.track.state);
-      reasons.push(reason(RULE, fo.track.state === 'flat' ? 'FUND_FLATTEN' : 'FUND_DRAWDOWN_STEP', `fund drawdown ${(fund.fundDrawdownPct * 100).toFixed(2)}% → ${fo.track.state} (every book × ${fo.scale})`, { limit: step?.drawdownPct ?? null, actual: fund.fundDrawdownPct }));
+      reasons.push(reason(RULE, fo.track.state === 'flat' ? 'FUND_FLATTEN' : 'FUND_DRAWDOWN_STEP', `fund drawdown ${pct(fo.drawdown)} → ${fo.track.state} (step at ${pct(fo.threshold)}; every book × ${fo.scale})`, { limit: fo.threshold, actual: fo.drawdown }));
     } else if (fo.track.recoveryStep >= 0) {
       reasons.push(reason(RULE, 'FUND_RECOVERY_RAMP', `fund recovering after a freeze (every book × ${fo.scale})`, { limit: fo.scale, actual: fo.track.recoveryStep }));
     }
@@ -38,3 +38,7 @@ export const GraduatedDrawdownCheck: OverlayCheck = {
     return result(RULE, { status, scale, reasons });
   },
 };
+
+function pct(x: number | null): string {
+  return x === null ? '?' : `${(x * 100).toFixed(2)}%`;
+}

@@ -78,6 +78,27 @@ export function syntheticView(o: SyntheticOptions = {}): MarketView {
   return viewAt(p, p.T - 1);
 }
 
+/**
+ * The seed's fixed drawdown ladders (fund-overlay-plan §3B: agents 3/5/8/10%, the fund 2/4%, the
+ * 5% hard stop), recovered by earning the loss back: for tests written in those fixed units.
+ */
+export const SEED_DRAWDOWN = {
+  drawdown: {
+    agentSteps: [
+      { drawdownPct: 0.03, state: 'reduced_50' },
+      { drawdownPct: 0.05, state: 'reduced_75' },
+      { drawdownPct: 0.08, state: 'flat' },
+      { drawdownPct: 0.1, state: 'paused' },
+    ],
+    fundSteps: [
+      { drawdownPct: 0.02, state: 'reduced_50' },
+      { drawdownPct: 0.04, state: 'flat' },
+    ],
+    recovery: 'earn_back',
+  },
+  killSwitch: { fundDrawdownPct: 0.05 },
+} as const satisfies Omit<FundConfigInput, 'fund' | 'agents'>;
+
 export function fundConfig(agents: readonly { id: string; strategy: StrategyType; capital: number }[], extra: Omit<FundConfigInput, 'fund' | 'agents'> = {}, totalCapital = 100_000_000): FundConfig {
   return parseFundConfig({
     ...extra,

@@ -7,13 +7,13 @@ import { can, useSession } from '../session.ts';
 
 const LIVE = ['cycle.completed', 'trading-state.changed', 'alert.raised'];
 
-/** The default agent drawdown ladder (src/contracts DrawdownConfig.agentSteps); the API does not expose the fund's config. */
+/** The default agent drawdown ladder (src/contracts DrawdownConfig.agentSteps), in units of each agent's own vol σ; the API does not expose the fund's config. */
 const LADDER = [
-  { state: 'normal', label: 'Normal', rule: 'drawdown < 3%', effect: 'full size' },
-  { state: 'reduced_50', label: 'Cut 50%', rule: '≥ 3%', effect: 'half size' },
-  { state: 'reduced_75', label: 'Cut 75%', rule: '≥ 5%', effect: 'quarter size' },
-  { state: 'flat', label: 'Flat', rule: '≥ 8%', effect: 'no new risk' },
-  { state: 'paused', label: 'Paused', rule: '≥ 10%', effect: 'paused' },
+  { state: 'normal', label: 'Normal', rule: 'drawdown < 1.5σ', effect: 'full size' },
+  { state: 'reduced_50', label: 'Cut 50%', rule: '≥ 1.5σ', effect: 'half size' },
+  { state: 'reduced_75', label: 'Cut 75%', rule: '≥ 2σ', effect: 'quarter size' },
+  { state: 'flat', label: 'Flat', rule: '≥ 2.5σ', effect: 'no new risk' },
+  { state: 'paused', label: 'Paused', rule: '≥ 3σ', effect: 'paused' },
 ] as const;
 const STEP_TONE = { normal: 'up', reduced_50: 'warning', reduced_75: 'warning', flat: 'down', paused: 'breach' } as const;
 
