@@ -142,7 +142,8 @@ export function finishReview(args: {
     return runStress(stressBooks, model, style(), capital, worstWindows(model, config.risk.stressReplayWindows));
   });
   const liquidity = once(() => liquidityReport(universe, x, config.execution.participationCap, config.risk.stressVolumeHaircut));
-  const hedges = recommendHedges(unhedged(x, books.get(HEDGE_BOOK)), universe, model, capital, config.hedging, config.risk.maxSectorPct, config.hedging.sectorHedges, state.hedges);
+  const hedgeBook = books.get(HEDGE_BOOK);
+  const hedges = recommendHedges(unhedged(x, hedgeBook), universe, model, capital, config.hedging, config.risk.maxSectorPct, config.hedging.sectorHedges, state.hedges, heldHedges(hedgeBook, universe));
   const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, config.risk.crowdingAgents), config.risk.correlationShock, config.killSwitch.avgAgentCorrelation));
   const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
   const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
@@ -192,12 +193,23 @@ export function finishReview(args: {
 /**
  * The fund's final book without the hedge book (`HEDGE_BOOK`): the exposures the hedger offsets.
  * Its target is the whole hedge, not a change to the one held, so that it goes to zero (the hedge
- * is unwound) when the exposures are back within the threshold.
+ * is unwound) when the exposures are back within its band.
  */
 function unhedged(x: Float64Array, hedge: SparseBook | undefined): Float64Array {
   if (!hedge || hedge.idx.length === 0) return x;
   const out = x.slice();
   addSparse(out, hedge, -1);
+  return out;
+}
+
+/** The hedge book's dollars per instrument. */
+function heldHedges(hedge: SparseBook | undefined, universe: Universe): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!hedge) return out;
+  for (let i = 0; i < hedge.idx.length; i++) {
+    const sym = universe.symbols[hedge.idx[i] ?? 0] ?? '';
+    out.set(sym, (out.get(sym) ?? 0) + (hedge.val[i] ?? 0));
+  }
   return out;
 }
 

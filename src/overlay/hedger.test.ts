@@ -27,6 +27,28 @@ describe('fund hedger (seed §2B)', () => {
   });
 });
 
+describe('a held hedge has a band (on beyond the threshold, off within half of it)', () => {
+  const cfg = HedgingConfig.parse({ enabled: true, instrument: 'SPY', betaThreshold: 0.3 });
+  const beta = (book: number[], held: number) => recommendHedges(Float64Array.from(book), universe, model, 1e8, cfg, 1, {}, [], new Map([['SPY', held]])).positions;
+
+  it('kept while the hedged beta is within half the threshold of the target', () => {
+    // beta $ 25M + 8M = 33M, held −30M: hedged 3M, within ±15M → the held −30M stays
+    expect(beta([25e6 / 1.2, 10e6], -30e6)).toEqual([{ instrument: 'SPY', notional: -30e6, kind: 'beta' }]);
+  });
+
+  it('resized to the target when the hedged beta drifts beyond half the threshold', () => {
+    // beta $ 60M + 0 = 60M, held −30M: hedged 30M > 15M → the whole −60M
+    expect(beta([50e6, 0], -30e6)[0]?.notional).toBeCloseTo(-60e6, 6);
+  });
+
+  it('unwound once the unhedged beta is within half the threshold; unhedged, nothing until beyond the whole threshold', () => {
+    expect(beta([10e6, 0], -30e6)).toEqual([]); // 12M ≤ 15M: unwind
+    expect(beta([20e6, 0], 0)).toEqual([]); // 24M ≤ 30M: not hedged yet
+    expect(beta([20e6, 0], -30e6)).toEqual([{ instrument: 'SPY', notional: -30e6, kind: 'beta' }]); // hedged: 24M > 15M, net −6M: held
+    expect(beta([20e6, 0], -50e6)[0]?.notional).toBeCloseTo(-24e6, 6); // net −26M, beyond ±15M: resized to the target
+  });
+});
+
 describe('hedges in a review', () => {
   it('a long fund with hedging enabled gets an executable index short against its beta dollars', () => {
     const view = syntheticView({ U: 20, volume: () => 1e8 });

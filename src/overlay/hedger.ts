@@ -4,6 +4,8 @@ import { own } from './table.ts';
 import type { HedgePosition } from './types.ts';
 import type { Universe } from './universe.ts';
 
+const NOTHING_HELD: ReadonlyMap<string, number> = new Map();
+
 /** A fund-level hedge recommendation (seed fund-overlay-plan §2B, mini-quant §4 hedging overlays). Notional signed, dollars. */
 export interface HedgeRecommendation {
   readonly kind: HedgePosition['kind'];
@@ -16,11 +18,19 @@ export interface HedgeRecommendation {
 }
 
 /**
- * Beta neutralisation: when |Σ xβ| (plus existing index hedges) exceeds `betaThreshold` × capital,
- * short (or buy) the index instrument to bring beta dollars to `targetBeta` × capital. Sector
- * hedges: a sector whose net is above half the sector cap is offset with its hedge instrument from
- * `sectorHedges` (no instrument → a recommendation that cannot be executed). Hedge positions are
- * returned only when `hedging.enabled`.
+ * Beta neutralisation: when |Σ xβ| (plus `existing` index hedges held outside the book) exceeds
+ * `betaThreshold` × capital, short (or buy) the index instrument to bring beta dollars to
+ * `targetBeta` × capital. Each position is the whole hedge, not a change to the one held.
+ *
+ * `held` is what the fund's hedge book holds, dollars per instrument (not in `book`). A held beta
+ * hedge is kept as it is while the hedged beta (Σ xβ + held) stays within half the threshold of
+ * the target, resized to the target when it drifts further, and unwound (no position) once the
+ * unhedged beta is back within half the threshold: a band, so that the hedge does not go on and
+ * off, or trade every day, as the exposure moves about the threshold.
+ *
+ * Sector hedges: a sector whose net is above half the sector cap is offset with its hedge
+ * instrument from `sectorHedges` (no instrument → a recommendation that cannot be executed).
+ * Hedge positions are returned only when `hedging.enabled`.
  */
 export function recommendHedges(
   book: Float64Array,
@@ -31,6 +41,7 @@ export function recommendHedges(
   maxSectorPct: number,
   sectorHedges: Readonly<Record<string, string>>,
   existing: readonly HedgePosition[],
+  held: ReadonlyMap<string, number> = NOTHING_HELD,
 ): { recommendations: HedgeRecommendation[]; positions: HedgePosition[] } {
   const recs: HedgeRecommendation[] = [];
   let betaDollars = 0;
@@ -44,9 +55,15 @@ export function recommendHedges(
   }
   for (const h of existing) if (h.kind !== 'sector') betaDollars += h.notional;
   const target = cfg.targetBeta * capital;
-  if (Math.abs(betaDollars - target) > cfg.betaThreshold * capital) {
-    const notional = -(betaDollars - target);
-    recs.push({ kind: 'beta', instrument: cfg.instrument, notional, exposureBefore: betaDollars, exposureAfter: target, reason: `aggregate beta ${(betaDollars / capital).toFixed(2)}× capital beyond ±${cfg.betaThreshold}: ${notional < 0 ? 'short' : 'buy'} ${cfg.instrument}` });
+  const gap = betaDollars - target;
+  const hedged = held.get(cfg.instrument) ?? 0;
+  const band = (cfg.betaThreshold * capital) / 2;
+  const beta = `aggregate beta ${(betaDollars / capital).toFixed(2)}× capital`;
+  if (hedged !== 0 && Math.abs(gap) > band && Math.abs(gap + hedged) <= band) {
+    recs.push({ kind: 'beta', instrument: cfg.instrument, notional: hedged, exposureBefore: betaDollars, exposureAfter: betaDollars + hedged, reason: `${beta}, hedged ${((betaDollars + hedged) / capital).toFixed(2)}× within ±${cfg.betaThreshold / 2} of the target: ${cfg.instrument} hedge held` });
+  } else if (Math.abs(gap) > (hedged !== 0 ? band : cfg.betaThreshold * capital)) {
+    const notional = -gap;
+    recs.push({ kind: 'beta', instrument: cfg.instrument, notional, exposureBefore: betaDollars, exposureAfter: target, reason: `${beta} beyond ±${hedged !== 0 ? cfg.betaThreshold / 2 : cfg.betaThreshold}${hedged !== 0 ? ' (hedged)' : ''}: ${notional < 0 ? 'short' : 'buy'} ${cfg.instrument}` });
   }
   const half = (maxSectorPct / 2) * capital;
   universe.sectorNames.forEach((name, s) => {
