@@ -58,11 +58,13 @@ export interface AgentBookState {
 
 /**
  * A ledger book the fund holds outside its agents: every book that is neither a configured agent's
- * nor the fund's own (today the PM's discretionary book). Positions only: it is not an agent, so it
- * has no allocated capital, drawdown ladder, risk budget, return history or proposal, and the cycle
- * never trades it. Its positions count toward every fund-level aggregate and limit of a review (the
- * running fund ledger: per-name, sector, gross / net, top 5, ADV, VaR / CVaR, kill switches,
- * crowding, stress, liquidity, hedges), as the book of an agent that does not propose would.
+ * nor the fund's own (the PM's discretionary book; the fund's hedge book `HEDGE_BOOK`). Positions
+ * only: it is not an agent, so it has no allocated capital, drawdown ladder, risk budget, return
+ * history or proposal, and the overlay never reviews it (the cycle trades only the hedge book, to
+ * the hedger's targets). Its positions count toward every fund-level aggregate and limit of a
+ * review (the running fund ledger: per-name, sector, gross / net, top 5, ADV, VaR / CVaR, kill
+ * switches, crowding, stress, liquidity, hedges), as the book of an agent that does not propose
+ * would; the hedge book's only in net, gross and what derives from them (`FundLedger`).
  *
  * A separate field rather than a flag on `AgentBookState`: everything that iterates
  * `FundState.agents` (drawdown ladders, correlations, scores, reallocation, factor loadings, the

@@ -107,7 +107,8 @@ export function outsideBooks(state: Pick<FundState, 'agents'>, ledger: Ledger): 
  * Refreshes the fund state's books and P&L from the ledger after marking at `view`'s closes:
  * positions, equity, daily and month-to-date P&L, daily return histories, fund capital, and the
  * books outside the agents (`outsideBooks`: positions only, so every fund-level limit of the
- * review counts them; they do not propose and the cycle never trades them).
+ * review counts them; they do not propose, and the cycle trades only the hedge book, to the
+ * hedger's targets: `hedgeTargets`).
  * Control fields (trading state, drawdown tracks, high-water marks) are the overlay's.
  */
 export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketView, anchor: MonthAnchor, isNewDay: boolean): FundState {
