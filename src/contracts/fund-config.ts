@@ -226,6 +226,12 @@ export const RegimeConfig = z.object({
   volTarget: positive.default(0.15),
   /** Days of market trend that decide bull or bear when the regime is derived from the market series (a quarter). */
   trendDays: z.number().int().min(5).default(63),
+  /** Trading days in a row a new label must hold before the regime changes to it (BEAR_CRISIS: at once). */
+  confirmDays: z.number().int().min(1).default(3),
+  /** Trading days a regime lasts at least before another replaces it (BEAR_CRISIS: at once). */
+  minDwellDays: z.number().int().min(0).default(10),
+  /** Hysteresis on the volatility threshold: volatile above thr × (1 + this), quiet again below thr × (1 − this). */
+  volHysteresisPct: z.number().min(0).lt(1).default(0.15),
   tier2VarMultiple: positive.default(1.5),
   tier2VolMultiple: positive.default(2),
   defensiveSizing: fraction.default(0.25),

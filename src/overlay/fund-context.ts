@@ -7,7 +7,7 @@ import { checkKillSwitches, nextTradingState, type KillTrigger, type TradingStat
 import type { FundLedger } from './ledger.ts';
 import { marketTail } from './market-tape.ts';
 import type { Prepared } from './prepare.ts';
-import { deriveRegime } from './regime.ts';
+import { advanceRegime, regimeMeasures, type RegimeTrack } from './regime.ts';
 import { addSparse, cvarMultiple, portfolioVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { FundState } from './types.ts';
 import { workF64, workI32 } from './work.ts';
@@ -17,6 +17,8 @@ export interface FundFacts {
   readonly triggers: readonly KillTrigger[];
   readonly transition: TradingStateOutcome;
   readonly correlations: AgentCorrelations;
+  /** The regime machine after this review (null: the state gave its regime and had no track). */
+  readonly regimeTrack: RegimeTrack | null;
   readonly cvarStreak: number;
   readonly heldVar99Pct: number;
   readonly vix: number;
@@ -110,7 +112,9 @@ export function fundFacts(
   }
   // regime and circuit breaker
   // the regime reads the market's recent tail (the same values as the model's marketNow, no copy)
-  const regime = state.regime ?? deriveRegime(marketTail(view, model.T, Math.max(config.regime.trendDays, 20)), config.regime.trendDays, config.regime.volTarget);
+  // a regime the cycle gives stands; otherwise the regime machine steps on the day's market measures
+  const regimeTrack = state.regime === null ? advanceRegime(state.regimeTrack, regimeMeasures(marketTail(view, model.T, Math.max(config.regime.trendDays, 20)), config.regime.trendDays), config.regime, state.asOf) : (state.regimeTrack ?? null);
+  const regime = state.regime ?? regimeTrack?.regime ?? 'BULL_QUIET';
   const regimeMultiplier = config.regime.multipliers[regime] ?? 1;
   const rc = config.regime;
   const limit = config.risk.varLimitPct;
@@ -210,6 +214,7 @@ export function fundFacts(
     triggers,
     transition,
     correlations,
+    regimeTrack,
     cvarStreak,
     heldVar99Pct,
     vix,

@@ -43,6 +43,9 @@ export const FundStateRecord = z
     emergency: z.boolean(),
     manualKill: rearm.nullable(),
     regime: Regime.nullable(),
+    regimeTrack: z
+      .object({ regime: Regime, since: isoDate, days: z.number().int().min(1), pending: Regime.nullable(), pendingDays: z.number().int().min(0), asOf: isoDate })
+      .exactOptional(),
     hedges: z.array(z.object({ instrument: z.string().min(1), notional: dollars, kind: z.enum(['index', 'sector', 'beta']) })),
     fundReturns: z.array(fraction),
   })

@@ -38,7 +38,7 @@ export { SEED_SCENARIOS, HISTORICAL_SCENARIOS, DRIVER_SENSITIVITY, type StressSc
 export { scoreAgents, recommendReallocation, type AgentScore, type Reallocation } from './scoring.ts';
 export { recommendHedges, type HedgeRecommendation } from './hedger.ts';
 export { budgetStatus, type BudgetStatus, type FundRiskSnapshot } from './snapshot.ts';
-export { deriveRegime } from './regime.ts';
+export { advanceRegime, deriveRegime, regimeMeasures, type RegimeMeasures, type RegimeTrack } from './regime.ts';
 export { parseFundState, FundStateRecord } from './fund-state-schema.ts';
 export { reviewRisk, parseRiskReviewRequest, RiskReviewRequest, type RiskReviewResponse, type RiskTarget } from './risk-service.ts';
 export { NullCheck, compositeCheck } from './checks/composite.ts';

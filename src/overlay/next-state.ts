@@ -6,7 +6,7 @@ import type { FundState, Rearm } from './types.ts';
 
 /**
  * The control state after a review: trading state, drawdown tracks (high-water marks reset when
- * a freeze ends), CVaR streak. Books, P&L and NAV are the cycle's to update after fills.
+ * a freeze ends or move down on a rebase), the regime machine, CVaR streak. Books, P&L and NAV are the cycle's to update after fills.
  */
 export function nextFundState(state: FundState, facts: FundFacts): FundState {
   const fo = facts.context.fundDrawdown;
@@ -15,6 +15,7 @@ export function nextFundState(state: FundState, facts: FundFacts): FundState {
     tradingState: facts.transition.state,
     tradingStateSince: facts.transition.since,
     cvarBreachStreak: facts.cvarStreak,
+    ...(facts.regimeTrack ? { regimeTrack: facts.regimeTrack } : {}),
     highWaterMark: nextMark(state.highWaterMark, state.capital, fo),
     fundDrawdown: fo.track,
     agents: state.agents.map((a) => {

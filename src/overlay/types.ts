@@ -1,5 +1,6 @@
 import type { IsoDate } from '../core/index.ts';
 import type { AgentState, Regime, TradingState } from '../contracts/index.ts';
+import type { RegimeTrack } from './regime.ts';
 
 /** One held position: signed share quantity and the last known price in dollars. */
 export interface Position {
@@ -111,6 +112,11 @@ export interface FundState {
   readonly manualKill: Rearm | null;
   /** Regime label if the cycle already has one; otherwise the overlay derives it from the view. */
   readonly regime: Regime | null;
+  /**
+   * The regime machine's state (`advanceRegime`: confirmation, dwell, hysteresis) when the regime is
+   * derived from the market; absent before the first review (and in a state stored before it existed).
+   */
+  readonly regimeTrack?: RegimeTrack;
   readonly hedges: readonly HedgePosition[];
   /** Daily fund returns, oldest first (scoring, information ratio). */
   readonly fundReturns: readonly number[];

@@ -58,10 +58,11 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // $14,942.55). The first day's hash is unchanged; from the second day the books differ.
 // Issue 15, checks calibrated: the correlation monitor acts on a pair's spike over its own 250-day
 // baseline, not on the level (orders 2,965 -> 2,958, fills 3,058 -> 3,203); drawdown steps in units of
-// each agent's own vol with the rebase recovery (orders -> 2,877, fills -> 3,007).
+// each agent's own vol with the rebase recovery (orders -> 2,877, fills -> 3,007); the regime a state
+// machine with confirmation, dwell and hysteresis (orders -> 2,746, fills -> 2,842).
 const GOLDEN = {
-  summary: { orders: 2877, fills: 3007, commissions: 10172.58, finalNav: 10736378.65 },
-  all: 'd6bba3a95814fd5f22f60b63a425df8c7bf4477613d7aab4f4298df2538fa008',
+  summary: { orders: 2746, fills: 2842, commissions: 9152.98, finalNav: 10688610.63 },
+  all: '0f47f0816f901c87c54f9d1050e55da1855bac2f235743e3360c19ea8df8c0cb',
   first: '3487cbbc20749dbc707aa4033c773987eed9a0acd39e6e48dd529cee5b26395b',
-  last: 'cdbd8fa3c925a0c8f52fa188f81ac9109a16a2dfd7c6db3a4b6de1cfe48d26f9',
+  last: '0b2495a2c6c71c54662365fdfba61ce605aa8c81112c2e1342aae87561dab0ea',
 };
