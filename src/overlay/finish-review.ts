@@ -17,6 +17,7 @@ import { budgetStatus, concentration, factorMap, type FundRiskSnapshot } from '.
 import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import { own, table } from './table.ts';
+import type { HedgePosition } from './types.ts';
 import type { Universe } from './universe.ts';
 
 /**
@@ -163,7 +164,7 @@ export function finishReview(args: {
     reductionPlan = planRiskReduction(facts.triggers, held, state.agents.map((a) => a.agentId));
   }
   const failSafe = { active: facts.problems.length > 0, problems: facts.problems };
-  const alerts = buildAlerts(args, budgets, failSafe.problems, timestamp, cycleId);
+  const alerts = buildAlerts(args, budgets, failSafe.problems, timestamp, cycleId, hedges.positions);
   const review: FundReview = {
     cycleId,
     asOf: state.asOf,
@@ -238,7 +239,7 @@ function crowdedNames(ids: readonly string[], books: ReadonlyMap<string, SparseB
   return crowded.slice(0, 20);
 }
 
-function buildAlerts(args: Parameters<typeof finishReview>[0], budgets: FundRiskSnapshot['budgets'], problems: readonly string[], timestamp: string, cycleId: string): Alert[] {
+function buildAlerts(args: Parameters<typeof finishReview>[0], budgets: FundRiskSnapshot['budgets'], problems: readonly string[], timestamp: string, cycleId: string, hedges: readonly HedgePosition[]): Alert[] {
   const { input, facts } = args;
   const alerts = new ReviewAlerts(cycleId, input.config.fund.id, timestamp);
   if (problems.length > 0) alerts.add('CRITICAL', 'SYSTEM', 'Fail safe: the fund is reducing risk', `Fund state or risk model could not be computed; nothing new is approved. ${problems.slice(0, 10).join('; ')}`, 'overlay:fail_safe', { problems: [...problems] });
@@ -253,6 +254,12 @@ function buildAlerts(args: Parameters<typeof finishReview>[0], budgets: FundRisk
   if (facts.context.fundDrawdown.event === 'escalated') alerts.add('CRITICAL', 'RISK', `Fund drawdown step: ${facts.context.fundDrawdown.track.state}`, `fund drawdown ${(facts.context.fundDrawdownPct * 100).toFixed(2)}%`, `overlay:fund_drawdown:${facts.context.fundDrawdown.track.state}`);
   for (const [id, b] of Object.entries(budgets)) {
     if (b.status === 'BREACH') alerts.add('MEDIUM', 'RISK', `Agent ${id} over its VaR budget`, `component VaR ${Math.round(b.component)} vs budget ${Math.round(b.budget)}`, `overlay:budget:${id}`, { used: b.used });
+  }
+  const view = input.view;
+  for (const h of hedges) {
+    const u = view.column(h.instrument);
+    if (u >= 0 && view.isTradable(u)) continue;
+    alerts.add('HIGH', 'RISK', `Hedge instrument ${h.instrument} cannot trade`, `the hedger wants ${h.notional < 0 ? 'a short' : 'a long'} of $${Math.round(Math.abs(h.notional)).toLocaleString('en-US')} in ${h.instrument}, which the market ${u < 0 ? 'does not list' : 'does not price or list as tradable'} as of ${view.asOf}: the fund stays unhedged (set hedging.instrument to a tradable index tracker, e.g. SPY)`, `overlay:hedge_untradable:${h.instrument}`, { instrument: h.instrument, notional: h.notional });
   }
   return alerts.out;
 }

@@ -59,4 +59,14 @@ describe('hedges in a review', () => {
     expect(betaDollars).toBeGreaterThan(0);
     expect(r.hedgePositions).toEqual([{ instrument: 'SPY', notional: -betaDollars, kind: 'beta' }]);
   });
+
+  it('an executable hedge in an instrument the market does not list is alerted (the fund stays unhedged)', () => {
+    const view = syntheticView({ U: 20, volume: () => 1e8 });
+    const config = fundConfig([{ id: 'a', strategy: 'momentum', capital: 2e7 }], { hedging: { enabled: true, instrument: 'SPX', betaThreshold: 0.01 } });
+    const state = fundState(view.asOf, 1e8, [agentState('a', 2e7)]);
+    const r = reviewFund({ proposals: [proposal('a', 'momentum', view.asOf, ['S001', 'S002', 'S003'].map((symbol) => ({ symbol, weight: 0.05 })))], state, config, view, cycleId: 'h' });
+    expect(r.hedgePositions.map((p) => p.instrument)).toEqual(['SPX']);
+    const alert = r.alerts.find((a) => a.dedupKey === 'overlay:hedge_untradable:SPX');
+    expect(alert).toMatchObject({ severity: 'HIGH', category: 'RISK', title: 'Hedge instrument SPX cannot trade' });
+  });
 });

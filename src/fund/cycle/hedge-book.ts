@@ -17,7 +17,7 @@ export interface HedgeTarget {
   readonly targetNotional: number;
   /** Shares held before this cycle's orders. */
   readonly currentQty: number;
-  /** The as-of close, dollars; null when the market does not price the instrument (nothing can be sent). */
+  /** The as-of close, dollars; null when the market does not price the instrument or list it as tradable (nothing is sent; the review alerts). */
   readonly price: number | null;
   /** Dollars of beta (or of sector net) the hedger saw, and its target for them; null for an unwind. */
   readonly exposureBefore: number | null;
@@ -51,7 +51,7 @@ export function hedgeTargets(config: FundConfig, review: Pick<FundReview, 'hedge
   const out: HedgeTarget[] = [];
   for (const instrument of [...new Set([...wanted.keys(), ...held.keys()])].sort()) {
     const u = view.column(instrument);
-    const close = u >= 0 ? view.close(u) : Number.NaN;
+    const close = u >= 0 && view.isTradable(u) ? view.close(u) : Number.NaN;
     const price = close > 0 ? close : null;
     const currentQty = held.get(instrument) ?? 0;
     const w = wanted.get(instrument);
@@ -61,7 +61,7 @@ export function hedgeTargets(config: FundConfig, review: Pick<FundReview, 'hedge
     }
     let targetQty = price !== null ? w.notional / price : 0;
     let reason = w.reasons.join('; ');
-    if (price === null) reason = `${reason}; ${instrument} has no price as of ${view.asOf}: nothing sent`;
+    if (price === null) reason = `${reason}; ${instrument} cannot trade as of ${view.asOf} (no price, or not tradable): nothing sent`;
     else if (currentQty !== 0 && Math.sign(currentQty) === Math.sign(targetQty) && Math.abs((targetQty - currentQty) * price) < band) {
       targetQty = currentQty;
       reason = `${reason}; held: within the no-trade band of the target`;
