@@ -56,7 +56,7 @@ export function hedgeTargets(config: FundConfig, review: Pick<FundReview, 'hedge
     const currentQty = held.get(instrument) ?? 0;
     const w = wanted.get(instrument);
     if (!w) {
-      out.push({ instrument, kind: 'beta', targetQty: 0, targetNotional: 0, currentQty, price, exposureBefore: null, exposureAfter: null, reason: `unwound: the hedger wants no ${instrument} (exposure within its threshold, or hedging off)` });
+      out.push({ instrument, kind: instrument === config.hedging.instrument ? 'beta' : 'sector', targetQty: 0, targetNotional: 0, currentQty, price, exposureBefore: null, exposureAfter: null, reason: `unwound: the hedger wants no ${instrument} (exposure within its threshold, or hedging off)` });
       continue;
     }
     let targetQty = price !== null ? w.notional / price : 0;
