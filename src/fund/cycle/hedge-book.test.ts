@@ -172,6 +172,26 @@ describe('the fund hedge book trades', () => {
     expect(signedQty(unwind ? spyOrders(unwind) : [])).toBeGreaterThan(0);
   });
 
+  it('a REDUCING fund still hedges: the hedge order passes the OMS although it adds to the SPY position', async () => {
+    const cfg = config(true);
+    const state = freshFund(cfg);
+    const view = viewAt(panel, day0);
+    // the agent already holds its long book; the fund is REDUCING (no new exposure)
+    for (let u = 0; u < 16; u++) {
+      const symbol = `S${String(u).padStart(3, '0')}`;
+      const price = view.close(view.column(symbol));
+      state.ledger.applyFill({ agentId: AGENT, symbol, side: 'BUY', qty: Math.floor((450_000 / price) * 1e4) / 1e4, price, commission: 0 });
+    }
+    state.fund = { ...state.fund, tradingState: 'REDUCING', tradingStateSince: view.asOf };
+    const [d1] = await runDays(cfg, state, longAgent(0.05), 1);
+    if (!d1) throw new Error('no cycle');
+    expect(d1.review.tradingState).toBe('REDUCING');
+    const sent = spyOrders(d1);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const o of sent) expect(o.denials).toEqual([]);
+    expect(signedQty(sent)).toBeLessThan(0);
+  });
+
   it('with hedging off the hedger only recommends: no hedge orders, no hedge book', async () => {
     const state = freshFund(config(false));
     const [d1] = await runDays(config(false), state, longAgent(0.05), 2);
