@@ -26,6 +26,7 @@ export const REASON_CODES = {
   // trading state
   FUND_HALTED: { kind: 'block', rules: ['trading_state'], meaning: 'the fund is HALTED: no new orders, the risk-reduction plan runs instead' },
   FUND_REDUCING: { kind: 'cap', rules: ['trading_state'], meaning: 'the fund is REDUCING: each name may only shrink toward zero on its side' },
+  REGIME_RISK_REDUCING: { kind: 'info', rules: ['trading_state', 'regime_circuit_breaker'], meaning: "the proposal lowers the fund's risk (VaR down, |net| not up): no trading state, regime or circuit breaker holds it back" },
   // graduated drawdown
   AGENT_DRAWDOWN_STEP: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the agent's drawdown from its high-water mark reached a reduce step, in units of its own volatility or a fixed one (book × 0.5 or × 0.25)" },
   AGENT_FLAT: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the agent's drawdown reached the flat step (book × 0)" },

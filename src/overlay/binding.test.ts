@@ -94,13 +94,17 @@ describe('binding constraints: what each rule removed', () => {
   });
 
   it('a HALTED fund: the blocked proposal’s whole change (here a held book larger than proposed: negative) goes to trading_state', () => {
-    const held = [{ symbol: 'S001', qty: Math.round((0.3 * A) / px('S001')), price: px('S001') }];
+    // a held long-short pair (net 0); the proposal keeps less gross but is all net long: it adds risk, so it is blocked
+    const held = [
+      { symbol: 'S001', qty: Math.round((0.3 * A) / px('S001')), price: px('S001') },
+      { symbol: 'S002', qty: -Math.round((0.3 * A) / px('S002')), price: px('S002') },
+    ];
     const s = setup({ agents: [{ id: 'a', extra: { positions: held } }], state: { tradingState: 'HALTED', tradingStateSince: view.asOf } });
-    const r = reviewFund({ ...s, proposals: [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: 0.1 }])], cycleId: 'c1' });
-    const heldDollars = (held[0]?.qty ?? 0) * px('S001');
+    const r = reviewFund({ ...s, proposals: [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: 0.5 }])], cycleId: 'c1' });
+    const heldDollars = held.reduce((x, h) => x + Math.abs(h.qty) * px(h.symbol), 0);
     expect(rulesOf(r)).toEqual(['trading_state']);
-    expect(effect(r, 'trading_state').gross).toBeCloseTo(0.1 * A - heldDollars, 2);
-    expect(effect(r, 'trading_state').var).toBeLessThan(0);
+    expect(effect(r, 'trading_state').gross).toBeCloseTo(0.5 * A - heldDollars, 2);
+    expect(effect(r, 'trading_state').var).toBeGreaterThan(0); // the held pair is less risky than the proposal
   });
 });
 

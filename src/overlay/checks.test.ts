@@ -213,6 +213,47 @@ describe('regimes, circuit breaker and emergency (mini-quant §3, risk-service �
   });
 });
 
+describe('risk-reducing trades are never held back by a regime or a trading state (issue 15)', () => {
+  // the agent holds 20% long S001; the hedge keeps it and shorts 10% of S002: the fund's VaR and net long fall
+  const held = () => [{ symbol: 'S001', qty: (0.2 * A) / px('S001'), price: px('S001') }];
+  const hedge = [{ symbol: 'S001', weight: 0.2 }, { symbol: 'S002', weight: -0.1 }];
+  const run = (state: Partial<FundState>, book: { symbol: string; weight: number }[]) => {
+    const s = setup({ agents: [{ id: 'a', positions: held() }], state });
+    return review(s, [proposal('a', 'momentum', s.view.asOf, book)]);
+  };
+
+  it('the hedge lowers the fund\'s VaR and net (the premise)', () => {
+    const m = riskModelFor(liquid, ['S001', 'S002'], fundConfig([]));
+    const sigma = (x: number[]) => Math.sqrt(portfolioVariance(m, Float64Array.from(x), riskScratch(m)));
+    expect(sigma([0.2 * A, -0.1 * A])).toBeLessThan(sigma([0.2 * A, 0]));
+  });
+
+  it.each([
+    ['BEAR_CRISIS', 'ACTIVE'],
+    ['BEAR_QUIET', 'ACTIVE'],
+    ['BULL_QUIET', 'REDUCING'],
+    ['BULL_QUIET', 'HALTED'],
+  ] as const)('in %s and %s the hedge passes whole, with an info reason', (regime, tradingState) => {
+    const r = run({ regime, tradingState, tradingStateSince: liquid.asOf }, hedge);
+    expect(decisionOf(r, 'a').action).toBe('APPROVE');
+    expect(finalOf(r, 'a', 'S002')).toBeCloseTo(-0.1, 12);
+    expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.2, 12);
+    expect(codesOf(r, 'a')).toContain('REGIME_RISK_REDUCING');
+    expect(codesOf(r, 'a')).not.toContain('REGIME_BLOCK');
+  });
+
+  it('new risk is still held back: a new long in BEAR_CRISIS, and an over-hedge that turns the fund net short by more', () => {
+    const long = run({ regime: 'BEAR_CRISIS' }, [{ symbol: 'S001', weight: 0.2 }, { symbol: 'S003', weight: 0.1 }]);
+    expect(finalOf(long, 'a', 'S003')).toBe(0);
+    expect(codesOf(long, 'a')).toContain('REGIME_BLOCK');
+    const over = run({ regime: 'BEAR_CRISIS' }, [{ symbol: 'S001', weight: 0.2 }, { symbol: 'S002', weight: -0.5 }]);
+    expect(finalOf(over, 'a', 'S002')).toBeCloseTo(0, 12);
+    expect(codesOf(over, 'a')).not.toContain('REGIME_RISK_REDUCING');
+    const halted = run({ tradingState: 'HALTED', tradingStateSince: liquid.asOf }, [{ symbol: 'S001', weight: 0.3 }]);
+    expect(decisionOf(halted, 'a').action).toBe('BLOCK');
+  });
+});
+
 describe('graduated drawdowns through the committee', () => {
   const book = [{ symbol: 'S001', weight: 0.1 }];
   // ±1% a day: an annualised vol of 15.9%, so the steps sit at 23.9% (1.5σ), 31.8%, 39.8% and 47.7% (3σ)

@@ -59,10 +59,11 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // Issue 15, checks calibrated: the correlation monitor acts on a pair's spike over its own 250-day
 // baseline, not on the level (orders 2,965 -> 2,958, fills 3,058 -> 3,203); drawdown steps in units of
 // each agent's own vol with the rebase recovery (orders -> 2,877, fills -> 3,007); the regime a state
-// machine with confirmation, dwell and hysteresis (orders -> 2,746, fills -> 2,842).
+// machine with confirmation, dwell and hysteresis (orders -> 2,746, fills -> 2,842); risk-reducing
+// proposals pass every regime and trading state (orders -> 3,167, fills -> 3,109).
 const GOLDEN = {
-  summary: { orders: 2746, fills: 2842, commissions: 9152.98, finalNav: 10688610.63 },
-  all: '0f47f0816f901c87c54f9d1050e55da1855bac2f235743e3360c19ea8df8c0cb',
+  summary: { orders: 3167, fills: 3109, commissions: 9871.61, finalNav: 10683960.71 },
+  all: '3eb93878da52ff17bb1e938c3c795cc681d44fe5fbe500b48db8e7f44beaa50c',
   first: '3487cbbc20749dbc707aa4033c773987eed9a0acd39e6e48dd529cee5b26395b',
-  last: '0b2495a2c6c71c54662365fdfba61ce605aa8c81112c2e1342aae87561dab0ea',
+  last: '6807526ad3b9ae5ec4185813e40e46e359443d8321a57a950909ad7450e90ee3',
 };

@@ -128,6 +128,24 @@ describe('reviewApprovedTrade', () => {
     expect(reviewApprovedTrade(freshFund(config), at, t, null).targets.get(s)).toBeCloseTo(0.08, 12);
   });
 
+  it('a ticket that lowers the fund\'s risk passes in a HALTED fund and in the crisis regime (issue 15)', () => {
+    const config = halfRegime();
+    const s = symbols[5] ?? '';
+    const px = view.close(view.column(s));
+    const run = freshFund(config);
+    run.ledger.open('discretionary', 0);
+    run.ledger.applyFill({ agentId: 'discretionary', symbol: s, side: 'BUY', qty: 1000, price: px, commission: 0 });
+    const ticket: TradeToReview = { proposalId: 'p4', fundId: 'main', agentId: 'discretionary', traceId: 'p4', targets: null, ticket: { symbol: s, side: 'SELL', qty: 400, notional: null } };
+    const at = { config, view, tradingState: 'HALTED' as const, timestamp: `${view.asOf}T15:00:00.000Z` };
+    const r = reviewApprovedTrade(run, at, ticket, null);
+    expect(r.isBlocked).toBe(false);
+    expect(r.ticketQty).toBe(400);
+    expect(r.decision.reasons.map((x) => x.code)).toContain('REGIME_RISK_REDUCING');
+    // a ticket that adds risk is still blocked
+    const buy = reviewApprovedTrade(run, at, { ...ticket, ticket: { symbol: s, side: 'BUY', qty: 400, notional: null } }, null);
+    expect(buy.isBlocked).toBe(true);
+  });
+
   it('a HALTED fund blocks the book: nothing of it may be sent', () => {
     const r = review(halfRegime(), book([{ symbol: symbols[0] ?? '', weight: 0.02 }]), null, 'HALTED');
     expect(r.isBlocked).toBe(true);

@@ -1,5 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+import { riskChange, riskChangeMessage } from '../risk-reducing.ts';
 import { table } from '../table.ts';
 
 const RULE = 'regime_circuit_breaker';
@@ -8,16 +9,22 @@ const RULE = 'regime_circuit_breaker';
  * Regime multipliers (BULL_QUIET 1.0, BULL_VOLATILE 0.7, BEAR_QUIET 0.5, BEAR_CRISIS 0.0: no new
  * risk) and the three-tier circuit breaker of seeds/mini-quant-fund §3: tier 1 (pro-forma VaR95 over
  * its limit) scales to the limit, tier 2 (VaR > 1.5× limit or volatility > 2× target) sizes at 25%,
- * tier 3 (drawdown over the limit in high volatility) is a kill switch (HALTED).
+ * tier 3 (drawdown over the limit in high volatility) is a kill switch (HALTED). A proposal that
+ * lowers the fund's risk (`riskChange`: VaR down, |net| not up) is never held back by the regime or
+ * the circuit breaker: it passes whole, with the info reason REGIME_RISK_REDUCING.
  */
 export const RegimeCircuitBreakerCheck: OverlayCheck = {
   name: RULE,
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const f = ctx.fund;
+    const m = f.regimeMultiplier;
+    if (m < 1 || f.circuitBreakerTier >= 1) {
+      const rc = riskChange(ctx);
+      if (rc.isReducing) return result(RULE, { reasons: [reason(RULE, 'REGIME_RISK_REDUCING', `regime ${f.regime}: ${riskChangeMessage(rc, f.z)}`, { limit: rc.sigmaBefore * f.z, actual: rc.sigmaAfter * f.z })] });
+    }
     const reasons: Reason[] = [];
     const caps = table<number>();
     let scale = 1;
-    const m = f.regimeMultiplier;
     if (m <= 0) {
       const a = ctx.agent;
       for (let i = 0; i < a.names.length; i++) setCap(caps, a.names[i] ?? '', reduceOnlyCap(a.proposedW[i] ?? 0, a.currentW[i] ?? 0));

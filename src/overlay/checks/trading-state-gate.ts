@@ -1,14 +1,24 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
+import { riskChange, riskChangeMessage } from '../risk-reducing.ts';
 import { table } from '../table.ts';
 
 const RULE = 'trading_state';
 
-/** HALTED approves nothing new (the proposal is rejected); REDUCING lets only exposure-reducing changes through. */
+/**
+ * HALTED approves nothing new (the proposal is rejected); REDUCING lets only exposure-reducing
+ * changes through, name by name. In either state a proposal that lowers the fund's risk as a whole
+ * (`riskChange`: VaR down, |net| not up; a hedge that cuts the net long) passes, with the info reason
+ * REGIME_RISK_REDUCING: risk-reducing trades are never held back by a trading state.
+ */
 export const TradingStateCheck: OverlayCheck = {
   name: RULE,
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const st = ctx.fund.tradingState;
+    if (st !== 'ACTIVE') {
+      const rc = riskChange(ctx);
+      if (rc.isReducing) return result(RULE, { reasons: [reason(RULE, 'REGIME_RISK_REDUCING', `the fund is ${st}: ${riskChangeMessage(rc, ctx.fund.z)}`, { limit: rc.sigmaBefore * ctx.fund.z, actual: rc.sigmaAfter * ctx.fund.z })] });
+    }
     if (st === 'HALTED') {
       return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'FUND_HALTED', 'the fund is HALTED: no new orders, the risk-reduction plan runs instead')] });
     }
