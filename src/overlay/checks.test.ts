@@ -345,6 +345,35 @@ describe('correlation monitor (seed §2A): acts on a spike over the pair\'s own 
   });
 });
 
+describe('CROWDED_NAME is information, not an action (issue 15)', () => {
+  const book = [{ symbol: 'S001', weight: 0.05 }];
+  const crowded = () => {
+    const s = setup({ agents: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
+    return review(s, ['a', 'b', 'c'].map((id) => proposal(id, 'momentum', s.view.asOf, book)));
+  };
+
+  it('three agents on one name: each decision is APPROVED, the reason reported, nothing removed', () => {
+    const r = crowded();
+    expect(codesOf(r, 'c')).toEqual(['CROWDED_NAME']);
+    for (const id of ['a', 'b', 'c']) {
+      expect(decisionOf(r, id).action).toBe('APPROVE');
+      expect(finalOf(r, id, 'S001')).toBeCloseTo(0.05, 12);
+    }
+    expect(r.bindingConstraints.effects).toEqual([]);
+    expect(r.positions.c?.[0]?.reasoning).toBe('approved');
+    expect(decisionOf(r, 'c').riskActions.map((x) => [x.actionType, x.details.reasons])).toEqual([['OK', []]]);
+  });
+
+  it('a crowded name capped by another rule is not said to be capped for crowding', () => {
+    const s = setup({ risk: { maxSingleNamePct: 0.02 }, agents: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
+    const r = review(s, ['a', 'b', 'c'].map((id) => proposal(id, 'momentum', s.view.asOf, book)));
+    expect(codesOf(r, 'c')).toContain('CROWDED_NAME');
+    const why = r.positions.c?.[0]?.reasoning ?? '';
+    expect(why).toContain('SINGLE_NAME_CAP');
+    expect(why).not.toContain('CROWDED_NAME');
+  });
+});
+
 describe('fail safe (risk-service-plan §6)', () => {
   it('a position that cannot be valued sends the fund to REDUCING with an alert; nothing new is approved', () => {
     const s = setup({ agents: [{ id: 'a', positions: [{ symbol: 'NOPE', qty: 100, price: Number.NaN }] }] });

@@ -1,4 +1,4 @@
-import type { AgentProposal, CheckResult, FinalTarget, OverlayAction, OverlayDecision, Reason, RiskAction, RiskActionType, TargetPosition } from '../contracts/index.ts';
+import { reasonCodeInfo, type AgentProposal, type CheckResult, type FinalTarget, type OverlayAction, type OverlayDecision, type Reason, type RiskAction, type RiskActionType, type TargetPosition } from '../contracts/index.ts';
 import { CorrelationMonitorCheck } from './checks/correlation-monitor.ts';
 import { CrossAgentConstraintsCheck } from './checks/cross-agent-constraints.ts';
 import { EmergencyCheck } from './checks/emergency.ts';
@@ -232,12 +232,16 @@ export interface AgentOutcome {
   readonly positions: TargetPosition[];
 }
 
-/** Per-name reason codes of the checks' results (in first-seen order), or null when no reason names a symbol. */
+/**
+ * Per-name reason codes of the checks' results that act (in first-seen order), or null when none
+ * names a symbol: an info reason (CROWDED_NAME, a warning share) is reported in the decision's
+ * reasons but is not why a name was changed.
+ */
 function codesBySymbol(results: readonly CheckResult[]): Map<string, string[]> | null {
   let out: Map<string, string[]> | null = null;
   for (const r of results) {
     for (const x of r.reasons) {
-      if (x.symbol === null) continue;
+      if (x.symbol === null || reasonCodeInfo(x.code)?.kind === 'info') continue;
       out ??= new Map();
       const list = out.get(x.symbol);
       if (!list) out.set(x.symbol, [x.code]);

@@ -60,10 +60,11 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // baseline, not on the level (orders 2,965 -> 2,958, fills 3,058 -> 3,203); drawdown steps in units of
 // each agent's own vol with the rebase recovery (orders -> 2,877, fills -> 3,007); the regime a state
 // machine with confirmation, dwell and hysteresis (orders -> 2,746, fills -> 2,842); risk-reducing
-// proposals pass every regime and trading state (orders -> 3,167, fills -> 3,109).
+// proposals pass every regime and trading state (orders -> 3,167, fills -> 3,109); a name's risk action
+// and reasoning no longer cite CROWDED_NAME (hashes only: the same orders and fills).
 const GOLDEN = {
   summary: { orders: 3167, fills: 3109, commissions: 9871.61, finalNav: 10683960.71 },
-  all: '3eb93878da52ff17bb1e938c3c795cc681d44fe5fbe500b48db8e7f44beaa50c',
-  first: '3487cbbc20749dbc707aa4033c773987eed9a0acd39e6e48dd529cee5b26395b',
-  last: '6807526ad3b9ae5ec4185813e40e46e359443d8321a57a950909ad7450e90ee3',
+  all: '1edf1d0adcf583f775223de4185c08c22070232daa71187b43b9bef1127ed70c',
+  first: '598ecb6387c3f446c020444ae393df4a771d80b46da252cdae33b263fc91db3c',
+  last: '9f71415c11e428e308efdb0e4bf6cae103fbb5c397fdaae312f641a4b44a8249',
 };

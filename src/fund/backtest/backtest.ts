@@ -1,4 +1,4 @@
-import type { FundConfig, OverlayAction } from '../../contracts/index.ts';
+import { reasonCodeInfo, type FundConfig, type OverlayAction } from '../../contracts/index.ts';
 import { ValidationError, dateToMs, type IsoDate, type Logger } from '../../core/index.ts';
 import type { PaperFill } from '../../execution/index.ts';
 import { viewAt, type Panel } from '../../market/index.ts';
@@ -82,7 +82,7 @@ export interface BacktestResult {
   agents: AgentBacktestResult[];
   /** What each rule removed from the proposals (gross and fund VaR), per day on average: docs/overlay.md "Binding constraints". */
   binding: BindingSummary;
-  /** Overlay reasons per rule (counts of reasons, not effects: see `binding`). */
+  /** Overlay reasons that act, per rule (counts of reasons, not effects: see `binding`; info reasons such as CROWDED_NAME are not counted). */
   overlayActionsByRule: Record<string, number>;
   overlayActions: Record<OverlayAction, number>;
   killSwitchEvents: { date: IsoDate; state: string; triggers: string[]; cause: string }[];
@@ -175,7 +175,8 @@ class BacktestTally {
       this.overlayActions[d.action]++;
       const per = this.actionsByAgent.get(d.agentId);
       if (per) per[d.action]++;
-      for (const reason of d.reasons) this.byRule[reason.rule] = (this.byRule[reason.rule] ?? 0) + 1;
+      // information (CROWDED_NAME, a warning share, a risk-reducing pass) is not an action
+      for (const reason of d.reasons) if (reasonCodeInfo(reason.code)?.kind !== 'info') this.byRule[reason.rule] = (this.byRule[reason.rule] ?? 0) + 1;
     }
     const review = r.review;
     if (review.triggers.length > 0 || review.transition.changed) {
