@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
-import { compositeCheck, riskModelFor, NullCheck, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
+import { compositeCheck, riskModelFor, NullCheck, parseFundState, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 
@@ -260,7 +260,13 @@ describe('graduated drawdowns through the committee', () => {
   const returns = Array.from({ length: 100 }, (_, i) => (i % 2 ? 0.01 : -0.01));
   it('an agent 1.5σ of its own vol under its high-water mark is halved, at 3σ it is paused and flattened', () => {
     const s = setup({ agents: [{ id: 'a', extra: { equity: 0.76 * A, returns } }] });
-    expect(finalOf(review(s, [proposal('a', 'momentum', s.view.asOf, book)]), 'a', 'S001')).toBeCloseTo(0.05, 12);
+    const half = review(s, [proposal('a', 'momentum', s.view.asOf, book)]);
+    expect(finalOf(half, 'a', 'S001')).toBeCloseTo(0.05, 12);
+    const track = half.nextState.agents[0]?.drawdown;
+    expect(track).toMatchObject({ state: 'reduced_50', entryDrawdown: 0.24 });
+    expect(track?.unitVol).toBeCloseTo(Math.sqrt(0.01 / 99) * Math.sqrt(252), 12);
+    // the track, with its entry level and unit, survives the store's schema
+    expect(parseFundState(JSON.parse(JSON.stringify(half.nextState)))).toEqual(half.nextState);
     const n = setup({ agents: [{ id: 'a', extra: { equity: 0.77 * A, returns } }] });
     expect(finalOf(review(n, [proposal('a', 'momentum', n.view.asOf, book)]), 'a', 'S001')).toBeCloseTo(0.1, 12);
     const p = setup({ agents: [{ id: 'a', extra: { equity: 0.52 * A, returns } }] });

@@ -4,7 +4,7 @@ import { AgentState, dollars, finite, formatPath, id, isoDate, refineUnique, Reg
 import type { FundState } from './types.ts';
 
 const rearm = z.object({ who: z.string(), why: z.string(), at: isoDate });
-const track = z.object({ state: AgentState, since: isoDate.nullable(), recoveryStep: z.number().int().min(-1), rearm: rearm.nullable(), entryDrawdown: z.number().min(0).max(1).exactOptional(), unitVol: z.number().min(0).max(100).exactOptional() });
+const track = z.object({ state: AgentState, since: isoDate.nullable(), recoveryStep: z.number().int().min(-1), rearm: rearm.nullable(), entryDrawdown: finite.refine((x) => x >= 0, { message: 'must be ≥ 0' }).exactOptional(), unitVol: z.number().min(0).max(100).exactOptional() });
 const position = z.object({ symbol: z.string().min(1), qty: shares, price: dollars.refine((x) => x >= 0, { message: 'must be ≥ 0' }) });
 /** A daily return or a weight: a fraction, at most 100 (10,000%) in size. */
 const fraction = finite.refine((x) => Math.abs(x) <= 100, { message: 'must be at most 100 in size' });

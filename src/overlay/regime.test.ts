@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RegimeConfig } from '../contracts/index.ts';
-import { advanceRegime, reviewFund, type RegimeMeasures, type RegimeTrack } from './index.ts';
+import { advanceRegime, parseFundState, reviewFund, type RegimeMeasures, type RegimeTrack } from './index.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 
 const cfg = RegimeConfig.parse({}); // threshold 4/3 × 15% = 20%: volatile above 23%, quiet below 17%
@@ -78,5 +78,9 @@ describe('regime machine (issue 15)', () => {
     const given = reviewFund({ proposals: [], state: { ...state, regime: 'BULL_QUIET' }, config, view, cycleId: 'rg2' });
     expect(given.regime).toBe('BULL_QUIET');
     expect(given.nextState.regimeTrack).toEqual(state.regimeTrack);
+    // the next state, with its regime machine and drawdown tracks, survives the store's schema
+    const stored = JSON.parse(JSON.stringify(r.nextState)) as unknown;
+    expect(parseFundState(stored)).toEqual(r.nextState);
+    expect(() => parseFundState({ ...r.nextState, regimeTrack: { ...settled, days: 0 } })).toThrow(/regimeTrack\.days/);
   });
 });
