@@ -21,6 +21,8 @@ export interface OmsMarket {
   price(symbol: string): number;
   /** The fund's signed shares held in `symbol`. */
   positionQty(symbol: string): number;
+  /** The order belongs to a trade the overlay reviewed as lowering the fund's risk (`PreTradeContext.isRiskReducing`); absent: none does. */
+  isRiskReducing?(order: Order): boolean;
 }
 
 export interface OmsDeps {
@@ -168,6 +170,7 @@ export class Oms {
         positionQty: market.positionQty(order.symbol) + (b.qty.get(order.symbol) ?? 0),
         openOrdersForSymbol: openForSymbol,
         isHedge: order.allocations.length > 0 && order.allocations.every((a) => a.agentId === HEDGE_BOOK),
+        isRiskReducing: market.isRiskReducing?.(order) === true,
       },
       this.rate,
     );

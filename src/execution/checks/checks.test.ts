@@ -48,6 +48,13 @@ describe('pre-trade checks (seed limits: $1,000,000, 10% of NAV, 5 open orders)'
     expect(checkOpenOrders(buy(1), ctx({ openOrdersForSymbol: 5 }))).toMatchObject({ code: 'OPEN_ORDERS', limit: 5, actual: 6 });
   });
 
+  it('an order of a trade the overlay reviewed as lowering the fund\'s risk passes REDUCING; HALTED still denies it', () => {
+    const c = ctx({ tradingState: 'REDUCING', positionQty: 0, isRiskReducing: true });
+    expect(checkTradingState(sell(10), c)).toBeNull();
+    expect(checkTradingState(sell(10), { ...c, isRiskReducing: false })).toMatchObject({ code: 'TRADING_REDUCING' });
+    expect(checkTradingState(sell(10), { ...c, tradingState: 'HALTED' })).toMatchObject({ code: 'TRADING_HALTED' });
+  });
+
   it('trading state: HALTED denies all, REDUCING only lets reducing orders through', () => {
     expect(checkTradingState(sell(10), ctx({ tradingState: 'HALTED', positionQty: 100 }))).toMatchObject({ code: 'TRADING_HALTED' });
     expect(checkTradingState(sell(10), ctx({ tradingState: 'REDUCING', positionQty: 100 }))).toBeNull();

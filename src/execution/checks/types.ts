@@ -36,6 +36,12 @@ export interface PreTradeContext {
    * fund is REDUCING, the trading-state check (HALTED still sends nothing).
    */
   readonly isHedge?: boolean;
+  /**
+   * The order is part of a trade the overlay reviewed as lowering the fund's risk as a whole
+   * (`REGIME_RISK_REDUCING`: VaR down, |net| not up), e.g. a PM's hedge ticket. It passes the
+   * trading-state check when the fund is REDUCING, as a fund hedge does (HALTED still sends nothing).
+   */
+  readonly isRiskReducing?: boolean;
 }
 
 /** A check returns null (pass) or one typed denial. */

@@ -226,6 +226,8 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
       nav: () => ledger.fundNavCents() / 100,
       price: (sym) => closeOf(view, sym),
       positionQty: (sym) => ledger.fundQty(sym),
+      // the overlay reviewed the whole trade as lowering the fund's risk: a REDUCING fund lets its orders through
+      isRiskReducing: () => review?.decision.reasons.some((r) => r.code === 'REGIME_RISK_REDUCING') === true,
     },
   });
   // Write-ahead: every order is in the journal before anything is sent.

@@ -66,7 +66,10 @@ function holdings(ledger: Ledger, agentId: string): { symbol: string; qty: numbe
  */
 function reviewState(run: Pick<FundRunState, 'fund' | 'ledger' | 'anchor'>, view: MarketView, tradingState: TradingState, agentId: string): FundState {
   const anchor = { month: run.anchor.month, fund: run.anchor.fund, agents: new Map(run.anchor.agents) };
-  const fund = refreshFundState(run.fund, run.ledger, view, anchor, false);
+  const refreshed = refreshFundState(run.fund, run.ledger, view, anchor, false);
+  // a trading state set on the fund row since the last cycle (the API's kill switch) holds from today:
+  // with the state's own date, a REDUCING set an hour ago would be over its cooldown at once
+  const fund = refreshed.tradingState === tradingState ? refreshed : { ...refreshed, tradingStateSince: view.asOf };
   if (fund.agents.some((a) => a.agentId === agentId)) return { ...fund, tradingState };
   const nav = run.ledger.fundNavCents() / 100;
   const outside = fund.outsideBooks ?? [];

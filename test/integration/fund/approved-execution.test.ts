@@ -404,6 +404,27 @@ describe('the overlay reviews a modified book or a ticket at execution', () => {
     await expect(executeProposal(desk(), FUND, p.id)).rejects.toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION' });
   });
 
+  it('a REDUCING fund: a hedge ticket (a short in a name the fund does not hold) lowers the fund\'s risk, so the overlay passes it and the OMS sends it (issue 15)', async () => {
+    const s = sym(18);
+    expect((await fundNow()).long(s)).toBe(0);
+    await ticket('p-hedge', { symbol: s, side: 'SELL', qty: null, notional: 20_000 });
+    expect((await fundNow()).long(sym(17))).toBe(0);
+    await ticket('p-adds', { symbol: sym(17), side: 'BUY', qty: null, notional: 20_000 });
+    await store.funds.setTradingState(FUND, 'REDUCING');
+    try {
+      const r = await executeProposal(desk(), FUND, 'p-hedge');
+      expect(r.review?.reasons.map((x) => x.code)).toContain('REGIME_RISK_REDUCING');
+      expect(r.outcome).toBe('EXECUTED');
+      expect(r.orders.map((o) => [o.side, o.status])).toEqual([['SELL', 'FILLED']]);
+      // a ticket that adds risk (a new long) is still held back
+      const add = await executeProposal(desk(), FUND, 'p-adds');
+      expect(add.outcome).not.toBe('EXECUTED');
+      expect(add.review?.reasons.map((x) => x.code)).toContain('FUND_REDUCING');
+    } finally {
+      await store.funds.setTradingState(FUND, 'ACTIVE');
+    }
+  });
+
   it('a modified book on a HALTED fund is blocked by the overlay (REJECTED); an unmodified one is denied by the OMS (NOT_EXECUTED)', async () => {
     await book('p-halt-mod', 'stat-arb', [{ symbol: sym(16), weight: 0.02 }], { size: 1.5 });
     await store.funds.setTradingState(FUND, 'HALTED');
