@@ -96,14 +96,49 @@ export const BucketConfig = z.object({
 });
 export type BucketConfig = z.infer<typeof BucketConfig>;
 
+/**
+ * Each strategy type's leverage (issue 15): long-only books may be fully net long; trend runs
+ * 1.5× gross long or short; market-neutral and reversal books run 2× gross with little net.
+ * Directional equity holds several agents, so its bucket may take more of the fund's risk.
+ */
 const DEFAULT_BUCKETS = {
-  directional_equity: { maxRiskAllocationPct: 0.25, description: 'long equity beta and style', agentDefaults: {} },
-  income_defensive: { maxRiskAllocationPct: 0.25, description: 'dividend and defensive equity', agentDefaults: {} },
-  systematic_trend: { maxRiskAllocationPct: 0.25, description: 'time-series trend', agentDefaults: {} },
-  mean_reversion: { maxRiskAllocationPct: 0.25, description: 'short-horizon reversal', agentDefaults: {} },
-  market_neutral: { maxRiskAllocationPct: 0.25, description: 'residual and pairs arbitrage', agentDefaults: {} },
+  directional_equity: { maxRiskAllocationPct: 0.6, description: 'long equity beta and style', agentDefaults: { netExposureCap: 1 } },
+  income_defensive: { maxRiskAllocationPct: 0.35, description: 'dividend and defensive equity', agentDefaults: { netExposureCap: 1 } },
+  systematic_trend: { maxRiskAllocationPct: 0.35, description: 'time-series trend', agentDefaults: { grossExposureCap: 1.5, leverageLimit: 1.5, netExposureCap: 1 } },
+  mean_reversion: { maxRiskAllocationPct: 0.35, description: 'short-horizon reversal', agentDefaults: { grossExposureCap: 2, leverageLimit: 2, netExposureCap: 0.2 } },
+  market_neutral: { maxRiskAllocationPct: 0.35, description: 'residual and pairs arbitrage', agentDefaults: { grossExposureCap: 2, leverageLimit: 2, netExposureCap: 0.2 } },
   vol_selling: { maxRiskAllocationPct: 0.25, description: 'short volatility premium', agentDefaults: {} },
 };
+
+/**
+ * Capital allocated across agents by risk (issue 15; seed fund-overlay-plan §5A, mini-quant's
+ * capital auction). At each rebalance, from the agents' daily returns per dollar of capital:
+ * risk budgets = riskBudgetPct × the agent's shrunk Sharpe against the prior (0–2×), weights by
+ * equal risk contribution on those budgets (quant's ERC) or fractional Kelly, scaled so the fund's
+ * ex-ante vol meets risk.targetVolPct within the capital there is, moved part way (smoothing) and
+ * only when the move is larger than the band.
+ */
+export const AllocationConfig = z.object({
+  method: z.enum(['risk_parity', 'kelly', 'fixed']).default('risk_parity'),
+  rebalance: z.enum(['weekly', 'monthly', 'quarterly']).default('monthly'),
+  /** Fraction of NAV never allocated (cash for the fund book, fees, hedges). */
+  reservePct: fraction.default(0.05),
+  /** Bounds on one agent's capital, fractions of NAV. */
+  maxAgentPct: fraction.default(0.35),
+  minAgentPct: fraction.default(0.02),
+  /** Part of the way to the target capital moved at each rebalance (1 = all of it). */
+  smoothing: z.number().gt(0).max(1).default(0.5),
+  /** An agent's capital moves only when the target differs from it by more than this fraction of it. */
+  bandPct: fraction.default(0.1),
+  /** The Sharpe ratio an agent is assumed to have before its record says otherwise, and the days of record that weigh as much. */
+  priorSharpe: positive.default(0.4),
+  priorDays: z.number().int().min(1).default(252),
+  /** Days of an agent's returns needed before its risk is estimated; before that it keeps its capital. */
+  minHistoryDays: z.number().int().min(20).default(60),
+  /** Fraction of the Kelly bet (method kelly). */
+  kellyFraction: fraction.default(0.25),
+});
+export type AllocationConfig = z.infer<typeof AllocationConfig>;
 
 export const FundRisk = z.object({
   varConfidence: z.number().min(0.5).max(0.9999).default(0.95),
@@ -126,7 +161,7 @@ export const FundRisk = z.object({
    * allocated across agents by risk to reach it, the fund is scaled down when its ex-ante risk is
    * above it, and the drawdown ladders and kill switches are read in its units.
    */
-  targetVolPct: fraction.default(0.1),
+  targetVolPct: positive.default(0.1),
   /** Ex-ante fund vol up to target × (1 + this) passes; above it the fund is scaled back to the target. */
   targetVolTolerancePct: fraction.default(0.15),
   /** × fund capital. */
@@ -380,6 +415,7 @@ export const FundConfig = z
     }),
     defaults: AgentRiskParams.default(AgentRiskParams.parse({})),
     risk: FundRisk.default(FundRisk.parse({})),
+    allocation: AllocationConfig.default(AllocationConfig.parse({})),
     buckets: z.record(z.string(), BucketConfig).default(DEFAULT_BUCKETS),
     drawdown: DrawdownConfig.default(DrawdownConfig.parse({})),
     killSwitch: KillSwitchConfig.default(KillSwitchConfig.parse({})),

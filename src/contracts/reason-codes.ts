@@ -38,6 +38,7 @@ export const REASON_CODES = {
   // regime and circuit breaker
   REGIME_MULTIPLIER: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: "the regime's multiplier is below 1: book × multiplier" },
   REGIME_BLOCK: { kind: 'cap', rules: ['regime_circuit_breaker'], meaning: "the regime's multiplier is 0: no new risk, each name may only shrink" },
+  FUND_RISK_TARGET: { kind: 'fit', rules: ['fund_risk_target'], meaning: 'the pro-forma fund runs above its risk target (risk.targetVolPct × (1 + tolerance)) ex ante: books × target / ex-ante vol' },
   CIRCUIT_BREAKER_TIER1: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: 'pro-forma fund VaR over its limit: books × limit / VaR' },
   CIRCUIT_BREAKER_TIER2: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: 'pro-forma VaR over 1.5× its limit or volatility over 2× target: books × defensive sizing' },
   CIRCUIT_BREAKER_TIER3: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: 'fund drawdown over its limit in high volatility: books × 0 (a kill switch)' },

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
 import { lineIntegrals } from './binding.ts';
 import { portfolioVariance, reviewFund, riskModelFor, riskScratch, zOf, type AgentBookState, type FundReview, type FundState } from './index.ts';
-import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticView } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
 
 const C = 100_000_000;
 const A = 20_000_000;
@@ -19,7 +19,7 @@ const LOOSE: Omit<FundConfigInput, 'fund' | 'agents'> = {
   ...SEED_DRAWDOWN,
   defaults: { maxPositionPct: 1, maxSectorPct: 1, netExposureCap: 1, grossExposureCap: 1, riskBudgetPct: 1, maxDailyDrawdownPct: 0.5, maxMonthlyDrawdownPct: 0.5 },
   buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 1 }])),
-  risk: { varLimitPct: 1, maxSingleNamePct: 1, maxSectorPct: 1, maxTop5Pct: 1, maxAdvPct: 1, maxDaysToLiquidate: 1000 },
+  risk: { ...varLimits(1), maxSingleNamePct: 1, maxSectorPct: 1, maxTop5Pct: 1, maxAdvPct: 1, maxDaysToLiquidate: 1000 },
 };
 const view = syntheticView({ U: 40, volume: () => 1e9 });
 const px = (s: string) => view.close(view.column(s));
@@ -149,14 +149,14 @@ const world = fc.record({
 });
 const MODES: Record<string, Omit<FundConfigInput, 'fund' | 'agents'>> = {
   default: {},
-  tight: { defaults: { riskBudgetPct: 0.1, netExposureCap: 0.3 }, risk: { varLimitPct: 0.01, maxSingleNamePct: 0.03, maxSectorPct: 0.08 } },
+  tight: { defaults: { riskBudgetPct: 0.1, netExposureCap: 0.3 }, risk: { ...varLimits(0.01), maxSingleNamePct: 0.03, maxSectorPct: 0.08 } },
   loose: {
     defaults: { maxPositionPct: 0.6, maxSectorPct: 1, grossExposureCap: 2, leverageLimit: 2, netExposureCap: 1.5 },
-    risk: { varLimitPct: 0.5, maxSingleNamePct: 0.1, maxSectorPct: 0.12, maxNetExposure: 1.5, maxTop5Pct: 0.15 },
+    risk: { ...varLimits(0.5), maxSingleNamePct: 0.1, maxSectorPct: 0.12, maxNetExposure: 1.5, maxTop5Pct: 0.15 },
   },
   buckets: {
     defaults: { maxPositionPct: 0.6, maxSectorPct: 1, grossExposureCap: 2, leverageLimit: 2, netExposureCap: 1.5, riskBudgetPct: 0.05 },
-    risk: { varLimitPct: 0.04, maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
+    risk: { ...varLimits(0.04), maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
     buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])),
   },
 };
@@ -174,7 +174,7 @@ describe('binding constraints, property', () => {
     fc.assert(
       fc.property(world, (w) => {
         const ids = w.agents.map((_, k) => `a${k}`);
-        const config = fundConfig(w.agents.map((a, k) => ({ id: ids[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_DRAWDOWN, ...MODES[w.mode] }, C);
+        const config = fundConfig(w.agents.map((a, k) => ({ id: ids[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_DRAWDOWN, ...MODES[w.mode], allocation: { method: 'fixed' } }, C); // capital stays A: the sums below are in A
         const agents = w.agents.map((a, k) =>
           agentState(ids[k] ?? '', A, { equity: a.dd * A, returns: w.correlated ? returnsOf(k) : [], positions: a.held.map((h) => ({ symbol: syms[h.i] ?? '', qty: Math.round((h.w * A) / ppx(syms[h.i] ?? '')), price: ppx(syms[h.i] ?? '') })) }),
         );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
 import { compositeCheck, riskModelFor, NullCheck, parseFundState, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
-import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, syntheticView, varLimits } from './testing/fixture.ts';
 
 const C = 100_000_000;
 const A = 20_000_000;
@@ -10,7 +10,9 @@ const A = 20_000_000;
 const LOOSE: Omit<FundConfigInput, 'fund' | 'agents'> = {
   defaults: { maxPositionPct: 1, maxSectorPct: 1, netExposureCap: 1, grossExposureCap: 1, riskBudgetPct: 1, maxDailyDrawdownPct: 0.5, maxMonthlyDrawdownPct: 0.5 },
   buckets: Object.fromEntries(['directional_equity', 'income_defensive', 'systematic_trend', 'mean_reversion', 'market_neutral', 'vol_selling'].map((b) => [b, { maxRiskAllocationPct: 1 }])),
-  risk: { varLimitPct: 1, maxSingleNamePct: 1, maxSectorPct: 1, maxTop5Pct: 1, maxAdvPct: 1, maxDaysToLiquidate: 1000 },
+  risk: { ...varLimits(1), maxSingleNamePct: 1, maxSectorPct: 1, maxTop5Pct: 1, maxAdvPct: 1, maxDaysToLiquidate: 1000 },
+  // the checks one at a time: capital stays where the test puts it (allocation.test.ts covers the allocation)
+  allocation: { method: 'fixed' },
 };
 const liquid = syntheticView({ U: 40, volume: () => 1e9 });
 
@@ -122,7 +124,7 @@ describe('VaR budget (seed §1A: WITHIN_BUDGET / WARNING > 80% / BREACH)', () =>
     const x = Float64Array.from(book.map((b) => b.weight * A));
     return zOf(0.95) * Math.sqrt(portfolioVariance(m, x, riskScratch(m)));
   })();
-  const withUse = (used: number) => setup({ risk: { varLimitPct: agentVar / used / C } });
+  const withUse = (used: number) => setup({ risk: { ...varLimits(agentVar / used / C) } });
 
   it('uses of 79% and 81% are WITHIN_BUDGET and WARNING', () => {
     const s79 = withUse(0.79);
@@ -192,11 +194,11 @@ describe('regimes, circuit breaker and emergency (mini-quant §3, risk-service �
   it('tier 1 scales to the VaR limit, tier 2 (VaR > 1.5× limit) sizes at 25%', () => {
     const m = riskModelFor(liquid, ['S001', 'S002'], fundConfig([]));
     const v = zOf(0.95) * Math.sqrt(portfolioVariance(m, Float64Array.from([0.1 * A, 0.1 * A]), riskScratch(m)));
-    const t1 = setup({ risk: { varLimitPct: v / 1.2 / C } });
+    const t1 = setup({ risk: { ...varLimits(v / 1.2 / C) } });
     const r1 = review(t1, [proposal('a', 'momentum', t1.view.asOf, book)]);
     expect(codesOf(r1, 'a')).toContain('CIRCUIT_BREAKER_TIER1');
     expect(finalOf(r1, 'a', 'S001')).toBeCloseTo(0.1 / 1.2, 6);
-    const t2 = setup({ risk: { varLimitPct: v / 1.6 / C } });
+    const t2 = setup({ risk: { ...varLimits(v / 1.6 / C) } });
     const r2 = review(t2, [proposal('a', 'momentum', t2.view.asOf, book)]);
     expect(codesOf(r2, 'a')).toContain('CIRCUIT_BREAKER_TIER2');
     expect(finalOf(r2, 'a', 'S001')).toBeCloseTo(0.025, 9);
@@ -253,13 +255,15 @@ describe('risk-reducing trades are never held back by a regime or a trading stat
     expect(decisionOf(halted, 'a').action).toBe('BLOCK');
   });
 });
+/** The fund's default 10% risk target (LOOSE's VaR limit implies a far larger one): the ladders are in its units. */
+const TARGET_10 = { targetVolPct: 0.1 };
 
 describe('graduated drawdowns through the committee', () => {
   const book = [{ symbol: 'S001', weight: 0.1 }];
   // ±1% a day: an annualised vol of 15.9%, so the steps sit at 23.9% (1.5σ), 31.8%, 39.8% and 47.7% (3σ)
   const returns = Array.from({ length: 100 }, (_, i) => (i % 2 ? 0.01 : -0.01));
   it('an agent 1.5σ of its own vol under its high-water mark is halved, at 3σ it is paused and flattened', () => {
-    const s = setup({ agents: [{ id: 'a', extra: { equity: 0.76 * A, returns } }] });
+    const s = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.76 * A, returns } }] });
     const half = review(s, [proposal('a', 'momentum', s.view.asOf, book)]);
     expect(finalOf(half, 'a', 'S001')).toBeCloseTo(0.05, 12);
     const track = half.nextState.agents[0]?.drawdown;
@@ -267,9 +271,9 @@ describe('graduated drawdowns through the committee', () => {
     expect(track?.unitVol).toBeCloseTo(Math.sqrt(0.01 / 99) * Math.sqrt(252), 12);
     // the track, with its entry level and unit, survives the store's schema
     expect(parseFundState(JSON.parse(JSON.stringify(half.nextState)))).toEqual(half.nextState);
-    const n = setup({ agents: [{ id: 'a', extra: { equity: 0.77 * A, returns } }] });
+    const n = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.77 * A, returns } }] });
     expect(finalOf(review(n, [proposal('a', 'momentum', n.view.asOf, book)]), 'a', 'S001')).toBeCloseTo(0.1, 12);
-    const p = setup({ agents: [{ id: 'a', extra: { equity: 0.52 * A, returns } }] });
+    const p = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.52 * A, returns } }] });
     const r = review(p, [proposal('a', 'momentum', p.view.asOf, book)]);
     expect(finalOf(r, 'a', 'S001')).toBe(0);
     expect(codesOf(r, 'a')).toContain('AGENT_PAUSED');
@@ -278,25 +282,25 @@ describe('graduated drawdowns through the committee', () => {
 
   it('rebase: an agent that held its reduce step for the cooldown comes back to full size, its high-water mark at the entry level', () => {
     const track = { state: 'reduced_50' as const, since: '2020-01-01', recoveryStep: -1, rearm: null, entryDrawdown: 0.24, unitVol: 0.159 };
-    const s = setup({ agents: [{ id: 'a', extra: { equity: 0.75 * A, returns, drawdown: track } }] });
+    const s = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.75 * A, returns, drawdown: track } }] });
     const r = review(s, [proposal('a', 'momentum', s.view.asOf, book)]);
     expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.1, 12);
     expect(r.nextState.agents[0]?.drawdown.state).toBe('normal');
     expect(r.nextState.agents[0]?.highWaterMark).toBeCloseTo(0.76 * A, 6);
-    const e = setup({ agents: [{ id: 'a', extra: { equity: 0.75 * A, returns, drawdown: track } }], extra: { drawdown: { recovery: 'earn_back' } } });
+    const e = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.75 * A, returns, drawdown: track } }], extra: { drawdown: { recovery: 'earn_back' } } });
     const re = review(e, [proposal('a', 'momentum', e.view.asOf, book)]);
     expect(finalOf(re, 'a', 'S001')).toBeCloseTo(0.05, 12);
     expect(re.nextState.agents[0]?.highWaterMark).toBe(A);
   });
 
   it('the fund 1 × its 10% risk target under its high-water mark halves every agent; at 1.4× it flattens', () => {
-    const s = setup({ agents: [{ id: 'a' }, { id: 'b' }], state: { highWaterMark: C / 0.9 } });
+    const s = setup({ risk: TARGET_10, agents: [{ id: 'a' }, { id: 'b' }], state: { highWaterMark: C / 0.9 } });
     const r = review(s, [proposal('a', 'momentum', s.view.asOf, book), proposal('b', 'momentum', s.view.asOf, [{ symbol: 'S002', weight: 0.1 }])]);
     expect(finalOf(r, 'a', 'S001')).toBeCloseTo(0.05, 9);
     expect(finalOf(r, 'b', 'S002')).toBeCloseTo(0.05, 9);
-    const h = setup({ agents: [{ id: 'a' }], state: { highWaterMark: C / 0.91 } });
+    const h = setup({ risk: TARGET_10, agents: [{ id: 'a' }], state: { highWaterMark: C / 0.91 } });
     expect(finalOf(review(h, [proposal('a', 'momentum', h.view.asOf, book)]), 'a', 'S001')).toBeCloseTo(0.1, 9);
-    const f = setup({ state: { highWaterMark: C / 0.86 } });
+    const f = setup({ risk: TARGET_10, state: { highWaterMark: C / 0.86 } });
     const rf = review(f, [proposal('a', 'momentum', f.view.asOf, book)]);
     expect(finalOf(rf, 'a', 'S001')).toBe(0);
     expect(codesOf(rf, 'a')).toContain('FUND_FLATTEN');

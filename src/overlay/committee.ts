@@ -6,10 +6,12 @@ import { GraduatedDrawdownCheck } from './checks/graduated-drawdown.ts';
 import { LiquidityCheck } from './checks/liquidity.ts';
 import { RegimeCircuitBreakerCheck } from './checks/regime-circuit-breaker.ts';
 import { RiskBudgetCheck } from './checks/risk-budget.ts';
+import { FundRiskTargetCheck } from './checks/fund-risk-target.ts';
 import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
 import { TradingStateCheck } from './checks/trading-state-gate.ts';
 import { defineLazy, LAZY } from './lazy.ts';
 import { bookTerms, componentAt, groupTerms, largestScale } from './budget-math.ts';
+import { budgetShare } from './budget-share.ts';
 import { bucketPeers } from './checks/strategy-buckets.ts';
 import type { SparseBook } from './risk-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
@@ -23,6 +25,7 @@ export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
   RegimeCircuitBreakerCheck,
   EmergencyCheck,
   CorrelationMonitorCheck,
+  FundRiskTargetCheck,
   RiskBudgetCheck,
   StrategyBucketCheck,
   CrossAgentConstraintsCheck,
@@ -196,7 +199,7 @@ function fitRiskAfterCaps(ctx: ReviewContext, book: SparseBook, s: number, reaso
   const fr = bookTerms(ctx, ctx.candidateRisk(), book);
   let out = s;
   let rule: string | null = null;
-  const budget = a.risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
+  const budget = budgetShare(a.risk, a.state) * fund.varBudget * fund.limitFactor;
   const comp = componentAt(z, fr, out);
   if (comp > budget + 1e-6) {
     const s0 = out;

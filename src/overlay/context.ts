@@ -52,8 +52,13 @@ export interface FundContext {
   /** Pro-forma fund VaR95 (all proposals) as a fraction of capital, and annualised fund volatility. */
   readonly proFormaVarPct: number;
   readonly proFormaVolAnnual: number;
-  /** Fund VaR budget in dollars at `risk.varConfidence`: risk.varLimitPct × capital. */
+  /**
+   * Fund VaR budget in dollars at `risk.varConfidence`: the VaR of the fund at its risk target,
+   * z × risk.targetVolPct / √252 × capital. Agents' budgets and bucket caps are shares of it.
+   */
   readonly varBudget: number;
+  /** The scale that brings the pro-forma fund back to its risk target (1: within target × (1 + tolerance)). */
+  readonly riskTargetScale: number;
   readonly z: number;
   /**
    * Per agent: its largest current pair correlation (and with whom), its mean, and its worst spike:

@@ -12,7 +12,9 @@ import { planRiskReduction, type HeldPosition } from './reduction-plan.ts';
 import type { FundReview, ReviewInput, Reviewed } from './review-fund.ts';
 import { addSparse, cvarMultiple, dotSparse, portfolioVariance, riskScratch, sparseVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import { factorLoadings } from './factor-loadings.ts';
-import { recommendReallocation, scoreAgents } from './scoring.ts';
+import { scoreAgents } from './scoring.ts';
+import { budgetShare } from './budget-share.ts';
+import type { Allocation } from './allocation.ts';
 import { budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
 import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
@@ -25,7 +27,7 @@ import type { Universe } from './universe.ts';
  * plan, alerts, next state. The reports nothing in the review depends on and that cost more than
  * a lazy property (about half a microsecond each) are computed when first read, then kept: the
  * snapshot's factor exposures (style loadings read fundamentals) and agents' factor loadings;
- * stress tests, liquidity, correlation recommendations (crowding), agent scores and reallocation,
+ * stress tests, liquidity, correlation recommendations (crowding), agent scores,
  * the binding constraints (what each rule removed).
  * A live cycle stores them, so it pays for them; a backtest day whose records are not kept does
  * not. They read only this review's own data (its final book, universe, model, view and state),
@@ -41,6 +43,7 @@ export function finishReview(args: {
   positions: Record<string, TargetPosition[]>;
   timestamp: string;
   reviewed: readonly Reviewed[];
+  allocation: Allocation | null;
 }): FundReview {
   const { input, prep, ledger, scratch, facts, decisions, positions, timestamp } = args;
   const { state, config, view, cycleId } = input;
@@ -58,6 +61,7 @@ export function finishReview(args: {
   const componentVar = new Map<string, number>();
   const books = ledger.books;
   const ids = [...books.keys()].sort();
+  const stateOf = new Map(state.agents.map((a) => [a.agentId, a]));
   for (const id of ids) {
     const book = books.get(id);
     if (!book) continue;
@@ -66,7 +70,7 @@ export function finishReview(args: {
     const cfg = prep.agentConfigs.get(id);
     const risk = cfg ? agentRiskOf(config, cfg) : config.defaults;
     // a book outside the agents has no budget of its own: its component is reported (components sum to the fund VaR), never in breach
-    const budget = prep.outsideIds.has(id) ? 0 : risk.riskBudgetPct * fund.varBudget * fund.limitFactor;
+    const budget = prep.outsideIds.has(id) ? 0 : budgetShare(risk, stateOf.get(id)) * fund.varBudget * fund.limitFactor;
     const used = budget > 0 ? comp / budget : 0;
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
     budgets[id] = { component: comp, standalone, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
@@ -147,7 +151,6 @@ export function finishReview(args: {
   const hedges = recommendHedges(unhedged(x, hedgeBook), universe, model, capital, config.hedging, config.risk.maxSectorPct, config.hedging.sectorHedges, state.hedges, heldHedges(hedgeBook, universe));
   const correlationActions = once(() => recommendActions(correlations, crowdedNames(ids, books, universe, config.risk.crowdingAgents), config.risk.correlationShock, config.killSwitch.avgAgentCorrelation));
   const scores = once(() => scoreAgents(state, componentVar, config.metaBrain.riskFreeRate));
-  const reallocation = once(() => recommendReallocation(scores(), new Map(state.agents.map((a) => [a.agentId, a.allocatedCapital]))));
   const bindingConstraints = once(() => bindingReport(args.reviewed, x, model, fund.z));
   // kill switch plan
   let reductionPlan = null;
@@ -182,13 +185,13 @@ export function finishReview(args: {
     hedgePositions: hedges.positions,
     correlationActions: LAZY,
     scores: LAZY,
-    reallocation: LAZY,
+    allocation: args.allocation,
     bindingConstraints: LAZY,
     reductionPlan,
     alerts,
     nextState: nextFundState(state, facts),
   };
-  return defineLazy(review, { stress, liquidity, correlationActions, scores, reallocation, bindingConstraints });
+  return defineLazy(review, { stress, liquidity, correlationActions, scores, bindingConstraints });
 }
 
 /**

@@ -20,6 +20,7 @@ const agent = z.object({
   monthlyPnl: dollars,
   drawdown: track,
   returns: z.array(fraction),
+  riskShare: z.number().min(0).max(1).exactOptional(),
 });
 
 /**
@@ -48,6 +49,7 @@ export const FundStateRecord = z
       .exactOptional(),
     hedges: z.array(z.object({ instrument: z.string().min(1), notional: dollars, kind: z.enum(['index', 'sector', 'beta']) })),
     fundReturns: z.array(fraction),
+    allocatedOn: isoDate.nullable().exactOptional(),
   })
   .superRefine((s, ctx) => {
     const agents = new Set(s.agents.map((a) => a.agentId));

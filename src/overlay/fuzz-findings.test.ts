@@ -9,7 +9,7 @@ import { ValidationError } from '../core/index.ts';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
 import { parseFundState, reviewFund, reviewRisk, type AgentBookState, type FundState } from './index.ts';
 import { codesOf, decisionOf, finalOf, uncatalogued } from './testing/helpers.ts';
-import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
 
 const C = 100_000_000;
 const A = 18_000_000;
@@ -19,7 +19,7 @@ const BUCKETS = ['directional_equity', 'income_defensive', 'systematic_trend', '
 /** Only the VaR budget binds (25% of a 0.4% fund VaR limit): names, sectors and buckets are loose. */
 const BUDGET_ONLY: Omit<FundConfigInput, 'fund' | 'agents'> = {
   defaults: { maxPositionPct: 0.6, maxSectorPct: 1, grossExposureCap: 2, leverageLimit: 2, netExposureCap: 1.5, riskBudgetPct: 0.25 },
-  risk: { varLimitPct: 0.004, maxNetExposure: 1.5, maxSingleNamePct: 1, maxSectorPct: 1, maxTop5Pct: 1 },
+  risk: { ...varLimits(0.004), maxNetExposure: 1.5, maxSingleNamePct: 1, maxSectorPct: 1, maxTop5Pct: 1 },
   buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 1 }])),
 };
 
@@ -53,7 +53,7 @@ describe('the final book, not the proposal, is within the VaR budget, the bucket
   it('the settle pass goes past a bucket that only held books breach, to the one reviewed books breach (was left at 1.02× its cap)', () => {
     // vol_selling: an agent that does not propose, 6× over its bucket; directional_equity: m1 fits its
     // bucket when reviewed, and is pushed over once t (another bucket) joins with the same names
-    const tight = { ...BUDGET_ONLY, defaults: { ...BUDGET_ONLY.defaults, riskBudgetPct: 0.05 }, risk: { ...BUDGET_ONLY.risk, varLimitPct: 0.04 }, buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])) };
+    const tight = { ...BUDGET_ONLY, defaults: { ...BUDGET_ONLY.defaults, riskBudgetPct: 0.05 }, risk: { ...BUDGET_ONLY.risk, ...varLimits(0.04) }, buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])) };
     const longs = symbolsOf(6).map((symbol) => ({ symbol, weight: 0.15 }));
     const r = review(
       [
@@ -71,7 +71,7 @@ describe('the final book, not the proposal, is within the VaR budget, the bucket
 
   it('the fund VaR is brought within its limit when books the review does not scale hold risk (was 1.25× the limit)', () => {
     // the circuit breaker scaled the proposal by limit / pro-forma VaR, but the held book is not scaled
-    const limit = { ...BUDGET_ONLY, defaults: { ...BUDGET_ONLY.defaults, riskBudgetPct: 1 }, risk: { ...BUDGET_ONLY.risk, varLimitPct: 0.006 } };
+    const limit = { ...BUDGET_ONLY, defaults: { ...BUDGET_ONLY.defaults, riskBudgetPct: 1 }, risk: { ...BUDGET_ONLY.risk, ...varLimits(0.006) } };
     const r = review(
       [
         { id: 'held', strategy: 'volatility_premium', extra: { positions: symbolsOf(20).slice(12).map((s) => held(s, 0.2)) } },

@@ -35,7 +35,8 @@ export { agentCorrelations, correlationSpikes, regress, recommendActions, traded
 export { liquidityReport, daysToLiquidate, type LiquidityReport, type NameLiquidity } from './liquidity.ts';
 export { runStress, worstWindows, type StressReport, type StressResult, type StressBook, type ReplayWindow, type StyleLoadings } from './stress.ts';
 export { SEED_SCENARIOS, HISTORICAL_SCENARIOS, DRIVER_SENSITIVITY, type StressScenario } from './stress-scenarios.ts';
-export { scoreAgents, recommendReallocation, type AgentScore, type Reallocation } from './scoring.ts';
+export { scoreAgents, type AgentScore } from './scoring.ts';
+export { allocateCapital, applyAllocation, capitalMoves, capitalUnit, rebalanceDue, shrunkSharpe, type AgentAllocation, type Allocation } from './allocation.ts';
 export { recommendHedges, type HedgeRecommendation } from './hedger.ts';
 export { budgetStatus, type BudgetStatus, type FundRiskSnapshot } from './snapshot.ts';
 export { advanceRegime, deriveRegime, regimeMeasures, type RegimeMeasures, type RegimeTrack } from './regime.ts';

@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { agentBucket, type StrategyType } from '../contracts/index.ts';
 import { reviewFund, type FundReview, type ReviewInput } from './index.ts';
-import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
 import { uncatalogued } from './testing/helpers.ts';
 
 const NAMES = [...symbolsOf(27), '__proto__', 'toString', 'constructor'];
@@ -47,17 +47,17 @@ interface World {
 
 const LOOSE = {
   defaults: { maxPositionPct: 0.6, maxSectorPct: 1, grossExposureCap: 2, leverageLimit: 2, netExposureCap: 1.5 },
-  risk: { varLimitPct: 0.5, maxSingleNamePct: 0.1, maxSectorPct: 0.12, maxNetExposure: 1.5 },
+  risk: { ...varLimits(0.5), maxSingleNamePct: 0.1, maxSectorPct: 0.12, maxNetExposure: 1.5 },
 };
 const BUCKETS = ['directional_equity', 'income_defensive', 'systematic_trend', 'mean_reversion', 'market_neutral', 'vol_selling'];
 const TIGHT_BUCKETS = {
   defaults: { ...LOOSE.defaults, riskBudgetPct: 0.05 },
-  risk: { varLimitPct: 0.04, maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
+  risk: { ...varLimits(0.04), maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
   buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])),
 };
 const TIGHT_VAR = {
   defaults: { ...LOOSE.defaults, riskBudgetPct: 0.3 },
-  risk: { varLimitPct: 0.006, maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
+  risk: { ...varLimits(0.006), maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
   buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.6 }])),
 };
 const MODES = { default: {}, loose: LOOSE, buckets: TIGHT_BUCKETS, var: TIGHT_VAR };
@@ -65,7 +65,7 @@ const MODES = { default: {}, loose: LOOSE, buckets: TIGHT_BUCKETS, var: TIGHT_VA
 const ids = (w: World) => w.agents.map((_, k) => `a${k}`);
 
 function input(w: World): ReviewInput {
-  const config = fundConfig(w.agents.map((a, k) => ({ id: ids(w)[k] ?? '', strategy: a.strategy, capital: A })), MODES[w.mode], C);
+  const config = fundConfig(w.agents.map((a, k) => ({ id: ids(w)[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_DRAWDOWN, ...MODES[w.mode] }, C);
   const agents = w.agents.map((a, k) =>
     agentState(ids(w)[k] ?? '', A, { dailyPnl: -a.loss * A, positions: a.held.map((h) => ({ symbol: nameOf(h.i), qty: Math.round((h.w * A) / price(nameOf(h.i))), price: price(nameOf(h.i)) })) }),
   );

@@ -15,7 +15,8 @@ import { buildCandidate, holdCandidate, prepare } from './prepare.ts';
 import type { RiskReductionPlan } from './reduction-plan.ts';
 import { finishReview } from './finish-review.ts';
 import { addSparse, type RiskScratch, type SparseBook } from './risk-math.ts';
-import type { AgentScore, Reallocation } from './scoring.ts';
+import type { AgentScore } from './scoring.ts';
+import { allocateCapital, applyAllocation, type Allocation } from './allocation.ts';
 import { settleLimits } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import type { StressReport } from './stress.ts';
@@ -33,6 +34,8 @@ export interface ReviewInput {
   /** ISO time stamped on risk actions and alerts; default: the as-of date at 00:00Z (no clock read). */
   readonly timestamp?: string;
   readonly checks?: readonly OverlayCheck[];
+  /** Agents that cannot trade the loaded market this cycle: the allocation gives them no capital. */
+  readonly unready?: ReadonlySet<string>;
 }
 
 /** Everything one review decides, as data for the cycle to persist and execute. */
@@ -54,7 +57,11 @@ export interface FundReview {
   readonly hedgePositions: readonly HedgePosition[];
   readonly correlationActions: readonly CorrelationAction[];
   readonly scores: readonly AgentScore[];
-  readonly reallocation: readonly Reallocation[];
+  /**
+   * Today's capital allocation across agents (null: nothing moved). The review already sized every
+   * book at the new capital; the cycle moves the cash between the agents' books and the fund's.
+   */
+  readonly allocation: Allocation | null;
   /** What each rule removed from the proposals, in gross dollars and fund VaR (computed when first read). */
   readonly bindingConstraints: BindingReport;
   readonly reductionPlan: RiskReductionPlan | null;
@@ -88,7 +95,9 @@ export interface Reviewed {
  * Pure: same input, same output.
  */
 export function reviewFund(input: ReviewInput): FundReview {
-  const { proposals, state, config, view, cycleId } = input;
+  const { proposals, config, view, cycleId } = input;
+  const allocation = allocateCapital({ state: input.state, config, asOf: view.asOf, ...(input.unready ? { unready: input.unready } : {}) });
+  const state = allocation ? applyAllocation(input.state, allocation) : input.state;
   const checks = input.checks ?? DEFAULT_CHECKS;
   const timestamp = input.timestamp ?? `${state.asOf}T00:00:00.000Z`;
   const prep = prepare(proposals, state, config, view);
@@ -154,7 +163,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     decisions.push(out.decision);
     positions[r.original.agentId] = out.positions;
   }
-  return finishReview({ input, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed });
+  return finishReview({ input: allocation ? { ...input, state } : input, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed, allocation });
 }
 
 /** The configured agents' buckets, per config object (a config is immutable data). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/index.ts';
 import { agentBucket } from '../contracts/index.ts';
 import { reviewRisk } from './index.ts';
-import { fundConfig, syntheticView } from './testing/fixture.ts';
+import { fundConfig, syntheticView, varLimits } from './testing/fixture.ts';
 
 const view = syntheticView({ U: 20, volume: () => 1e8 });
 const config = fundConfig([{ id: 'momentum', strategy: 'momentum', capital: 10_000_000 }], {}, 100_000_000);
@@ -63,7 +63,7 @@ describe('risk service fuzz', () => {
       { id: 's', strategy: 'statistical_arbitrage', capital: 18_000_000 },
       { id: 't', strategy: 'trend_following', capital: 18_000_000 },
     ],
-    { defaults: { maxPositionPct: 0.6, maxSectorPct: 1, grossExposureCap: 2, leverageLimit: 2, netExposureCap: 1.5, riskBudgetPct: 0.1 }, risk: { varLimitPct: 0.008, maxNetExposure: 1.5 }, buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.15 }])) },
+    { defaults: { maxPositionPct: 0.6, maxSectorPct: 1, grossExposureCap: 2, leverageLimit: 2, netExposureCap: 1.5, riskBudgetPct: 0.1 }, risk: { ...varLimits(0.008), maxNetExposure: 1.5 }, buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.15 }])) },
     100_000_000,
   );
   const pxOf = (s: string) => odd.close(odd.column(s));

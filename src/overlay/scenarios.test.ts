@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rearmFund, reviewFund, setManualKill } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
-import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticPanel } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticPanel, varLimits } from './testing/fixture.ts';
 import { viewAt } from '../market/index.ts';
 
 const C = 100_000_000;
@@ -50,7 +50,7 @@ describe('stories', () => {
       { id: 'mom-c', strategy: 'momentum' as const, capital: 25_000_000 },
       { id: 'vol', strategy: 'volatility_premium' as const, capital: 20_000_000 },
     ];
-    const config = fundConfig(agents, { defaults: { riskBudgetPct: 0.15, maxPositionPct: 0.2, netExposureCap: 1 }, risk: { maxSingleNamePct: 0.2, maxSectorPct: 1, maxTop5Pct: 1 } }, C);
+    const config = fundConfig(agents, { defaults: { riskBudgetPct: 0.15, maxPositionPct: 0.2, netExposureCap: 1 }, risk: { ...varLimits(0.04), maxSingleNamePct: 0.2, maxSectorPct: 1, maxTop5Pct: 1 }, buckets: { directional_equity: { maxRiskAllocationPct: 0.25 }, vol_selling: { maxRiskAllocationPct: 0.25 } } }, C);
     const longBook = symbolsOf(30).filter((_, u) => u % 7 !== 6).slice(0, 10).map((symbol) => ({ symbol, weight: 0.09 }));
     const state = fundState(view.asOf, C, agents.map((a) => agentState(a.id, a.capital)));
     const proposals = [

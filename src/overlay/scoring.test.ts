@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommendReallocation, scoreAgents } from './index.ts';
+import { scoreAgents } from './index.ts';
 import { agentState, fundState } from './testing/fixture.ts';
 
 const r = [0.01, -0.02, 0.015, 0.005, -0.01, 0.02, 0.0, -0.005, 0.01, 0.012];
@@ -27,7 +27,7 @@ describe('scoring (seed §5A)', () => {
     expect(s?.informationRatio).toBeCloseTo((am / asd) * Math.sqrt(252), 10);
   });
 
-  it('a diversifying agent scores above a fund-hugging one and gains capital; the total is unchanged', () => {
+  it('a diversifying agent scores above a fund-hugging one', () => {
     const fund = Array.from({ length: 60 }, (_, i) => Math.sin(i) * 0.01);
     const hugger = fund.map((x) => x + 0.0001);
     const diversifier = fund.map((x, i) => -x * 0.5 + (i % 3 === 0 ? 0.004 : 0.001));
@@ -37,8 +37,5 @@ describe('scoring (seed §5A)', () => {
     expect(div?.diversification).toBeGreaterThan(1);
     expect(hug?.diversification).toBeLessThan(0.01);
     expect(div?.score).toBeGreaterThan(hug?.score ?? 0);
-    const re = recommendReallocation(scores, new Map([['hug', 1e7], ['div', 1e7]]));
-    expect(re.reduce((a, x) => a + x.recommended, 0)).toBeCloseTo(2e7, 4);
-    expect(re.find((x) => x.agentId === 'div')?.recommended).toBeGreaterThan(1e7);
   });
 });

@@ -21,11 +21,6 @@ export interface AgentScore {
   readonly score: number;
 }
 
-export interface Reallocation {
-  readonly agentId: string;
-  readonly current: number;
-  readonly recommended: number;
-}
 
 const orZero = (x: number) => (Number.isFinite(x) ? x : 0);
 
@@ -60,20 +55,3 @@ export function scoreAgents(state: FundState, componentVar: ReadonlyMap<string, 
   });
 }
 
-/**
- * Moves capital from low to high scores: each allocation × (1 + score − mean score), bounded to
- * ±`maxStep` (20%) per review, then renormalised so total allocated capital is unchanged.
- */
-export function recommendReallocation(scores: readonly AgentScore[], allocations: ReadonlyMap<string, number>, maxStep = 0.2): Reallocation[] {
-  if (scores.length === 0) return [];
-  const avg = scores.reduce((a, s) => a + s.score, 0) / scores.length;
-  const raw = scores.map((s) => {
-    const cur = allocations.get(s.agentId) ?? 0;
-    const m = Math.min(1 + maxStep, Math.max(1 - maxStep, 1 + s.score - avg));
-    return { agentId: s.agentId, current: cur, raw: cur * m };
-  });
-  const total = raw.reduce((a, r) => a + r.current, 0);
-  const rawTotal = raw.reduce((a, r) => a + r.raw, 0);
-  const k = rawTotal > 0 ? total / rawTotal : 1;
-  return raw.map((r) => ({ agentId: r.agentId, current: r.current, recommended: r.raw * k }));
-}

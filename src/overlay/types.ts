@@ -55,6 +55,12 @@ export interface AgentBookState {
   readonly drawdown: DrawdownTrack;
   /** Daily returns of the agent's book, oldest first (correlation monitor, scoring). */
   readonly returns: readonly number[];
+  /**
+   * The agent's share of the fund's ex-ante risk at its allocated capital, from the last capital
+   * allocation (risk parity: about equal shares); its VaR budget is sized from it. Absent before
+   * the first allocation: the budget is then riskBudgetPct.
+   */
+  readonly riskShare?: number;
 }
 
 /**
@@ -120,4 +126,6 @@ export interface FundState {
   readonly hedges: readonly HedgePosition[];
   /** Daily fund returns, oldest first (scoring, information ratio). */
   readonly fundReturns: readonly number[];
+  /** The as-of date of the last capital allocation across agents (absent or null: never). */
+  readonly allocatedOn?: string | null;
 }

@@ -50,7 +50,7 @@ function reports(r: FundReview): string {
     hedgePositions: r.hedgePositions,
     correlationActions: r.correlationActions,
     scores: r.scores,
-    reallocation: r.reallocation,
+    allocation: r.allocation,
     reductionPlan: r.reductionPlan,
     alerts: r.alerts,
   });

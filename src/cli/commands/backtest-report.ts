@@ -27,16 +27,26 @@ export function formatBinding(b: BindingSummary): string {
   ].join('\n');
 }
 
+function meanOf(xs: readonly number[]): number | null {
+  return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+}
+
+function money(x: number | null): string {
+  return x === null ? '—' : `$${(x / 1e6).toFixed(1)}m`;
+}
+
 /** The summary table: the fund and each agent — return, volatility, Sharpe, max drawdown, VaR budget used, overlay actions. */
 export function formatBacktestSummary(s: BacktestSummary): string {
   const f = s.fund.tearSheet;
   const actions = (a: { APPROVE: number; SCALE: number; MODIFY: number; BLOCK: number }) =>
     `${a.APPROVE}/${a.SCALE}/${a.MODIFY}/${a.BLOCK}`;
   const rows: (string | number)[][] = [
-    ['FUND', 'fund', pct(f.totalReturn), pct(f.annualReturn), pct(f.annualVolatility), num(f.sharpe), pct(f.maxDrawdown), '—', `${num(s.turnover.oneWayPerGross ?? null, 1)}×`, actions(s.overlayActions)],
+    ['FUND', 'fund', money(meanOf(s.fund.equity)), pct(f.totalReturn), pct(f.annualReturn), pct(f.annualVolatility), num(f.sharpe), pct(f.maxDrawdown), '—', `${num(s.turnover.oneWayPerGross ?? null, 1)}×`, actions(s.overlayActions)],
     ...s.agents.map((a) => [
       a.id,
       a.strategy,
+      // results stored before the capital allocation have no capital series: the configured capital
+      money(meanOf((a as { capital?: number[] }).capital ?? []) ?? a.allocatedCapital),
       pct(a.tearSheet.totalReturn),
       pct(a.tearSheet.annualReturn),
       pct(a.tearSheet.annualVolatility),
@@ -51,8 +61,8 @@ export function formatBacktestSummary(s: BacktestSummary): string {
   return [
     `backtest ${s.id}: ${s.from} … ${s.to}, ${s.days} trading days, config ${s.configHash.slice(0, 12)}`,
     '',
-    table(['book', 'strategy', 'total', 'annual', 'vol', 'Sharpe', 'max DD', 'VaR budget used', 'turnover/gross', 'approve/scale/modify/block'], rows),
-    '(turnover/gross: one-way turnover per unit of gross exposure, a year)',
+    table(['book', 'strategy', 'capital', 'total', 'annual', 'vol', 'Sharpe', 'max DD', 'VaR budget used', 'turnover/gross', 'approve/scale/modify/block'], rows),
+    '(capital: mean over the run, moved between agents by the risk allocation; turnover/gross: one-way turnover per unit of gross exposure, a year)',
     '',
     `fund: Sortino ${num(f.sortino)}, Calmar ${num(f.calmar)}, daily VaR95 ${pct(f.dailyVaR95, 2)}, CVaR95 ${pct(f.dailyCVaR95, 2)}, beta ${num(f.beta)}, deflated Sharpe ${num(f.deflatedSharpe, 3)} over ${f.trials} trials`,
     ...(b ? [`benchmark (market index): total ${pct(b.totalReturn)}, Sharpe ${num(b.sharpe)}, max DD ${pct(b.maxDrawdown)}`] : []),

@@ -62,9 +62,13 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // machine with confirmation, dwell and hysteresis (orders -> 2,746, fills -> 2,842); risk-reducing
 // proposals pass every regime and trading state (orders -> 3,167, fills -> 3,109); a name's risk action
 // and reasoning no longer cite CROWDED_NAME (hashes only: the same orders and fills).
+// Issue 15, risk-based capital: capital allocated across agents by risk each month (equal risk on
+// Sharpe-shrunk budgets, scaled to the 10% fund risk target), budgets from each agent's risk share,
+// the fund scaled to its target when above it, and the bucket defaults (leverage by strategy type)
+// (orders 3,167 -> 3,161, fills 3,109 -> 3,121).
 const GOLDEN = {
-  summary: { orders: 3167, fills: 3109, commissions: 9871.61, finalNav: 10683960.71 },
-  all: '1edf1d0adcf583f775223de4185c08c22070232daa71187b43b9bef1127ed70c',
-  first: '598ecb6387c3f446c020444ae393df4a771d80b46da252cdae33b263fc91db3c',
-  last: '9f71415c11e428e308efdb0e4bf6cae103fbb5c397fdaae312f641a4b44a8249',
+  summary: { orders: 3161, fills: 3121, commissions: 11964.53, finalNav: 10787632.84 },
+  all: '573e79037618ba40455475f76e703050379b6b1c217440796a5a56cf0a2f8252',
+  first: 'e2b15de1c3ebd7859710665fa3fd873f54262f3f47edd169eca515f966d34931',
+  last: 'd11f3adc608173e3b53af45d204f84afaf6672b7f1e0243effc3092f6e927710',
 };

@@ -2,7 +2,7 @@ import { reasonCodeInfo, type FundConfig, type OverlayAction } from '../../contr
 import { ValidationError, dateToMs, type IsoDate, type Logger } from '../../core/index.ts';
 import type { PaperFill } from '../../execution/index.ts';
 import { viewAt, type Panel } from '../../market/index.ts';
-import { rearmFund, weekdaysSince, type OverlayCheck } from '../../overlay/index.ts';
+import { capitalMoves, rearmFund, weekdaysSince, type OverlayCheck } from '../../overlay/index.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks } from '../cycle/books.ts';
 import { runCycle, type CycleResult, type CycleStep } from '../cycle/run-cycle.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
@@ -62,6 +62,11 @@ export interface AgentBacktestResult {
   equity: number[];
   /** Daily NAV gross of costs: NAV + commissions + slippage paid so far, dollars. */
   equityGross: number[];
+  /** Daily capital allocated to the agent after the day's review (the risk-based allocation), dollars. */
+  capital: number[];
+  /** Daily capital moved into the agent's book (negative: back to the fund's), dollars; part of `equity`. */
+  flows: number[];
+  /** From the daily returns on the book net of capital moves (`flowAdjustedReturns`). */
   tearSheet: TearSheet;
   trading: BookTradingResult;
   /** Mean and max use of the VaR budget (component VaR / budget). */
@@ -117,6 +122,20 @@ function drawdowns(equity: readonly number[]): number[] {
   });
 }
 
+/**
+ * Daily returns of a book whose NAV includes capital moved in or out (`flows[t]`, booked in day t's
+ * NAV after its P&L): (NAV_t − flow_t − NAV_{t−1}) / NAV_{t−1}; 0 on a day that starts with next to
+ * no capital (`minCapital`), when there is no return to speak of.
+ */
+export function flowAdjustedReturns(equity: readonly number[], flows: readonly number[], minCapital: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < equity.length; i++) {
+    const a = equity[i - 1] ?? 0;
+    out.push(a > minCapital ? ((equity[i] ?? 0) - (flows[i] ?? 0) - a) / a : 0);
+  }
+  return out;
+}
+
 function returnsOf(equity: readonly number[]): number[] {
   const out: number[] = [];
   for (let i = 1; i < equity.length; i++) {
@@ -142,6 +161,8 @@ class BacktestTally {
   readonly hedge = new HedgeTally();
   readonly fundEquityGross: number[] = [];
   readonly agentEquityGross: Map<string, number[]>;
+  readonly agentCapital: Map<string, number[]>;
+  readonly agentFlows: Map<string, number[]>;
   readonly stepMs: Record<CycleStep, number> = { fills: 0, state: 0, propose: 0, review: 0, orders: 0, records: 0 };
   traded = 0;
   commissions = 0;
@@ -151,6 +172,8 @@ class BacktestTally {
   constructor(config: FundConfig) {
     this.agentEquity = new Map(config.agents.map((a) => [a.id, []]));
     this.agentEquityGross = new Map(config.agents.map((a) => [a.id, []]));
+    this.agentCapital = new Map(config.agents.map((a) => [a.id, []]));
+    this.agentFlows = new Map(config.agents.map((a) => [a.id, []]));
     this.budgetUse = new Map(config.agents.map((a) => [a.id, []]));
     this.actionsByAgent = new Map(config.agents.map((a) => [a.id, emptyActions()]));
   }
@@ -160,6 +183,12 @@ class BacktestTally {
     this.dates.push(r.asOf);
     this.fundEquity.push(r.nav.fund);
     for (const a of config.agents) this.agentEquity.get(a.id)?.push(r.nav.agents[a.id] ?? 0);
+    const moved = new Map(capitalMoves(r.review.allocation).map((m) => [m.agentId, m.dollars]));
+    const capital = new Map(r.review.nextState.agents.map((a) => [a.agentId, a.allocatedCapital]));
+    for (const a of config.agents) {
+      this.agentFlows.get(a.id)?.push(moved.get(a.id) ?? 0);
+      this.agentCapital.get(a.id)?.push(capital.get(a.id) ?? a.allocatedCapital);
+    }
     this.trading.addDay(ledger, r.fills, paper);
     let fees = 0;
     for (const id of ledger.agentIds()) fees += ledger.book(id).feesCents;
@@ -262,6 +291,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const durationMs = performance.now() - started;
   const { dates, fundEquity, agentEquity, budgetUse, actionsByAgent, overlayActions, byRule, killSwitchEvents, stepMs, traded, commissions, orders, fills } = tally;
   const fundReturns = returnsOf(fundEquity);
+  const minCapital = Math.max(1000, config.fund.totalCapital * 1e-4);
+  const agentReturns = (id: string): number[] => flowAdjustedReturns(agentEquity.get(id) ?? [], tally.agentFlows.get(id) ?? [], minCapital);
   const agentResults: AgentBacktestResult[] = config.agents.map((a) => {
     const eq = agentEquity.get(a.id) ?? [];
     const use = budgetUse.get(a.id) ?? [];
@@ -272,7 +303,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       allocatedCapital: a.allocatedCapital,
       equity: eq,
       equityGross: tally.agentEquityGross.get(a.id) ?? [],
-      tearSheet: tearSheet(returnsOf(eq)),
+      capital: tally.agentCapital.get(a.id) ?? [],
+      flows: tally.agentFlows.get(a.id) ?? [],
+      tearSheet: tearSheet(agentReturns(a.id)),
       trading: {
         tradedNotional: t.traded,
         meanGross: t.grossDays / Math.max(1, dates.length),
@@ -285,7 +318,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       overlayActions: actionsByAgent.get(a.id) ?? emptyActions(),
     };
   });
-  const trials = agentResults.map((a) => returnsOf(a.equity));
+  const trials = agentResults.map((a) => agentReturns(a.id));
   const bench = o.panel.reference.get('market');
   const benchReturns = bench ? returnsOf(rows.map((t) => bench[t] ?? Number.NaN)) : null;
   const benchOk = benchReturns !== null && benchReturns.every(Number.isFinite);

@@ -119,6 +119,7 @@ export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketVi
     anchor.fund = prev.capital;
     anchor.agents = new Map(prev.agents.map((a) => [a.agentId, a.equity]));
   }
+  const minCapital = Math.max(1000, prev.capital * 1e-4);
   const agents: AgentBookState[] = prev.agents.map((a) => {
     if (!ledger.has(a.agentId)) return a;
     const equity = ledger.navCents(a.agentId) / 100;
@@ -130,7 +131,8 @@ export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketVi
       equity,
       dailyPnl: daily,
       monthlyPnl: equity - (anchor.agents.get(a.agentId) ?? a.equity),
-      returns: isNewDay ? pushReturn(a.returns, a.equity > 0 ? daily / a.equity : 0) : a.returns,
+      // a book with next to no capital (given none by the allocation, or wiped out) has no return to speak of
+      returns: isNewDay ? pushReturn(a.returns, a.equity > minCapital ? daily / a.equity : 0) : a.returns,
     };
   });
   const daily = nav - prev.capital;

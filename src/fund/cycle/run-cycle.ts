@@ -15,7 +15,7 @@ import {
   type OrderPlan,
 } from '../../execution/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import { reviewFund, type FundReview } from '../../overlay/index.ts';
+import { capitalMoves, reviewFund, type FundReview } from '../../overlay/index.ts';
 import { bookFills } from '../ledger/book-fills.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { agentBookFor, FUND_BOOK, openBooks, refreshFundState } from './books.ts';
@@ -102,7 +102,16 @@ export function decideCycle(
     }
   }
   const proposeMs = now() - t0;
-  const review = reviewFund({ proposals, state: state.fund, config: s.config, view, cycleId, timestamp, ...(s.overlayChecks ? { checks: s.overlayChecks } : {}) });
+  const review = reviewFund({
+    proposals,
+    state: state.fund,
+    config: s.config,
+    view,
+    cycleId,
+    timestamp,
+    ...(s.overlayChecks ? { checks: s.overlayChecks } : {}),
+    ...(unready.length > 0 ? { unready: new Set(unready.map((u) => u.agentId)) } : {}),
+  });
   return { proposals, review, failures, unready, proposeMs };
 }
 
@@ -148,7 +157,10 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   const alerts = failureAlerts(s, failures, cycleId);
   for (const a of unreadyAlerts(s, unready, cycleId)) alerts.push(a);
 
-  // 5. orders (autonomous mode): cancel on a reduction plan, plan, net, check, send
+  // 5. capital moves between the agents' books and the fund's (the review sized the books at the new capital)
+  moveCapital(state, review);
+
+  // 6. orders (autonomous mode): cancel on a reduction plan, plan, net, check, send
   const gates = s.gate ? s.gate(review, proposals) : [];
   const failedGates = gates.filter((g) => !g.passed);
   for (const a of gateAlerts(s, failedGates, cycleId)) alerts.push(a);
@@ -159,7 +171,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   for (const a of sent.alerts) alerts.push(a);
   timer.lap('orders');
 
-  // 6. records, alerts, next state
+  // 7. records, alerts, next state
   // Decision records are built for the cycles that are kept (live, paper, a backtest's last days).
   const records = s.captureInputs ? cycleRecords(s, proposals, review, cycleId, timestamp) : [];
   for (const a of reviewAlerts(s, review)) alerts.push(a);
@@ -199,6 +211,24 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
 }
 
 /**
+ * Books the review's capital allocation: each agent's book gains (or gives back to the fund's book)
+ * the cash of its move, and its month-start anchor moves with it, so month-to-date P&L does not
+ * count a move of capital as a gain or a loss.
+ */
+export function moveCapital(state: Pick<FundRunState, 'ledger' | 'anchor'>, review: Pick<FundReview, 'allocation'>): void {
+  for (const m of capitalMoves(review.allocation)) {
+    state.ledger.transfer(FUND_BOOK, m.agentId, m.dollars);
+    const a = state.anchor.agents.get(m.agentId);
+    if (a !== undefined) state.anchor.agents.set(m.agentId, a + m.dollars);
+  }
+}
+
+/** Each agent's allocated capital after the review (the allocation's), else the config's. */
+export function capitalAfter(review: Pick<FundReview, 'nextState'>): ReadonlyMap<string, number> {
+  return new Map(review.nextState.agents.map((a) => [a.agentId, a.allocatedCapital]));
+}
+
+/**
  * The cycle's order plan from the review's final targets (`FundReview.positions`): per configured
  * agent its targets (a small same-side adjustment of a held name, inside the no-trade band, keeps
  * the current weight), its holdings and what its open orders will still bring (`pending`, netted),
@@ -213,20 +243,22 @@ export function planCycleOrders(
   view: MarketView,
   pending?: ReadonlyMap<string, ReadonlyMap<string, number>>,
   books: readonly AgentTargets[] = [],
+  capitalOf?: ReadonlyMap<string, number>,
 ): OrderPlan {
   const agents: AgentTargets[] = [];
   const band = config.oms.rebalanceBandPct;
   for (const a of config.agents) {
     const targets = finalTargets[a.id];
     if (!targets) continue;
+    const capital = capitalOf?.get(a.id) ?? a.allocatedCapital;
     const m = new Map<string, number>();
     for (const p of targets) {
       // No-trade band: small same-side adjustments of a held name wait for a bigger move.
-      const cur = a.allocatedCapital > 0 ? p.currentNotional / a.allocatedCapital : 0;
+      const cur = capital > 0 ? p.currentNotional / capital : 0;
       const keep = p.targetWeight !== 0 && cur !== 0 && Math.sign(cur) === Math.sign(p.targetWeight) && Math.abs(p.targetWeight - cur) < band;
       m.set(p.symbol, keep ? cur : p.targetWeight);
     }
-    agents.push({ agentId: a.id, capital: a.allocatedCapital, targets: m });
+    agents.push({ agentId: a.id, capital, targets: m });
   }
   for (const b of books) agents.push(b);
   const positions = new Map<string, Map<string, number>>();
@@ -397,7 +429,7 @@ function plannedOrderOf(o: Order): string {
 async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
   const open = await openOrders(s);
   const hedgeBook = hedgeBookTargets(hedges, state.ledger.fundNavCents() / 100);
-  const plan = planCycleOrders(s.config, review.positions, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined, hedgeBook ? [hedgeBook] : []);
+  const plan = planCycleOrders(s.config, review.positions, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined, hedgeBook ? [hedgeBook] : [], capitalAfter(review));
   const crossed: Fill[] = [];
   for (const c of plan.crosses) for (const f of crossFills(c, cycleId, timestamp)) crossed.push(f);
   const orders: Order[] = [];

@@ -1,13 +1,13 @@
 import type { AgentProposal, FundConfig, Position } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
-import { parseFundState, type FundState } from '../../overlay/index.ts';
+import { capitalMoves, parseFundState, type FundState } from '../../overlay/index.ts';
 import type { NavPoint, Repos } from '../../store/index.ts';
 import { persistCycleRecords } from '../backtest/backtest-job.ts';
-import { initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
+import { FUND_BOOK, initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
 import type { CycleResult } from '../cycle/run-cycle.ts';
 import type { CycleMode, FundRunState } from '../cycle/runtime.ts';
 import { Ledger, QTY_SCALE, type LedgerSnapshot } from '../ledger/ledger.ts';
-import { checkpointLedger, loadStoredLedger } from './stored-ledger.ts';
+import { bookStored, checkpointLedger, loadStoredLedger } from './stored-ledger.ts';
 
 /** The fund's state after a cycle, as stored with it (JSON): enough to continue from there. */
 export interface StoredRunState {
@@ -203,6 +203,16 @@ export function advisoryProposals(r: CycleResult): { id: string; decisionId: str
 }
 
 /**
+ * The cycle's capital allocation into the stored ledger, as `moveCapital` booked it in memory:
+ * each move is cash between the fund's book and the agent's, in the cycle's transaction.
+ */
+export async function bookCapitalMoves(tx: Repos, fundId: string, r: CycleResult, at: string): Promise<void> {
+  for (const m of capitalMoves(r.review.allocation)) {
+    await bookStored(tx, fundId, '', [FUND_BOOK, m.agentId], at, (l) => l.transfer(FUND_BOOK, m.agentId, m.dollars));
+  }
+}
+
+/**
  * The state half of `saveCycle`: the cycle row with its inputs and resulting state, positions,
  * NAV, risk snapshot, stress results, trading and drawdown states, and the audit entry.
  */
@@ -213,7 +223,10 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
   // A live or paper cycle booked every fill into the stored ledger as it went: the two must agree.
   // A backtest's final state adopted as the fund's (the demo) replaces the books.
   if (x.mode === 'backtest') await tx.ledger.replace(fundId, state.ledger.snapshot(), at);
-  else await checkpointLedger(tx, fundId, state.ledger, at);
+  else {
+    await bookCapitalMoves(tx, fundId, r, at);
+    await checkpointLedger(tx, fundId, state.ledger, at);
+  }
   await tx.positions.replaceBook(fundId, ledgerPositions(state.ledger, fundId, at), at);
   await tx.nav.upsert(navPoints(state, fundId, r.asOf, x.prevNav));
   const snap = r.review.snapshot;
@@ -226,7 +239,7 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
     cvar95: snap.cvar95,
     grossExposure: snap.gross,
     netExposure: snap.net,
-    metrics: { ...snap, regime: r.review.regime, tradingState: r.review.tradingState, liquidity: r.review.liquidity, scores: r.review.scores },
+    metrics: { ...snap, regime: r.review.regime, tradingState: r.review.tradingState, liquidity: r.review.liquidity, scores: r.review.scores, allocation: r.review.allocation },
   });
   await tx.risk.addStressResults(
     r.review.stress.results.map((s) => ({

@@ -1,5 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { componentAt, largestScale } from '../budget-math.ts';
+import { budgetShare } from '../budget-share.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
 import { table } from '../table.ts';
 import { workF64, workI32 } from '../work.ts';
@@ -8,7 +9,8 @@ const RULE = 'risk_budget';
 
 /**
  * Seed fund-overlay-plan §1A. The agent's Euler component VaR in the pro-forma fund against its
- * budget, riskBudgetPct × the fund VaR budget (risk.varLimitPct × capital): WITHIN_BUDGET,
+ * budget, its budget share (`budgetShare`: from the capital allocation, else riskBudgetPct) × the
+ * fund VaR budget (the VaR of the fund at its risk target): WITHIN_BUDGET,
  * WARNING above budgetWarningPct (80%), BREACH with the largest scale that fits. Daily and monthly
  * loss limits (the agent may only reduce), gross / net / leverage caps and the per-name and
  * per-sector caps of the agent's own book (fractions of its allocated capital).
@@ -95,7 +97,7 @@ export const RiskBudgetCheck: OverlayCheck = {
       reasons.push(reason(RULE, 'NET_CAP', 'net exposure above the agent cap', { limit: netCap, actual: Math.abs(net) }));
     }
     // VaR budget on the Euler component
-    const budget = r.riskBudgetPct * ctx.fund.varBudget * lf;
+    const budget = budgetShare(r, a.state) * ctx.fund.varBudget * lf;
     const cr = ctx.candidateRisk();
     const z = ctx.fund.z;
     const comp = componentAt(z, cr, 1);

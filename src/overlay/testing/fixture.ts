@@ -2,6 +2,7 @@ import { addDays, createRng, isWeekday, type IsoDate } from '../../core/index.ts
 import { parseFundConfig, type AgentProposal, type FundConfig, type FundConfigInput, type StrategyType } from '../../contracts/index.ts';
 import { createPanel, viewAt, type MarketView, type Panel } from '../../market/index.ts';
 import { NORMAL_TRACK, type AgentBookState, type FundState } from '../types.ts';
+import { zOf } from '../risk-math.ts';
 
 /**
  * Test and bench fixtures: a one-factor-plus-sector synthetic panel (prices, volumes, shares
@@ -99,9 +100,21 @@ export const SEED_DRAWDOWN = {
   killSwitch: { fundDrawdownPct: 0.05 },
 } as const satisfies Omit<FundConfigInput, 'fund' | 'agents'>;
 
+/**
+ * A test that sets a risk target far above any real one (`varLimits` of a loose VaR limit) and no
+ * fund ladder of its own gets the seed's fixed fund steps: the default steps, in units of the
+ * target, would come after the fund drawdown kill switch, which the config refuses.
+ */
+function withinKillSwitch(extra: Omit<FundConfigInput, 'fund' | 'agents'>): Omit<FundConfigInput, 'fund' | 'agents'> {
+  const target = extra.risk?.targetVolPct;
+  const kill = extra.killSwitch?.fundDrawdownPct ?? 0.15;
+  if (target === undefined || extra.drawdown?.fundSteps !== undefined || 1.4 * target <= kill) return extra;
+  return { ...extra, drawdown: { ...extra.drawdown, fundSteps: SEED_DRAWDOWN.drawdown.fundSteps.map((s) => ({ ...s })) } };
+}
+
 export function fundConfig(agents: readonly { id: string; strategy: StrategyType; capital: number }[], extra: Omit<FundConfigInput, 'fund' | 'agents'> = {}, totalCapital = 100_000_000): FundConfig {
   return parseFundConfig({
-    ...extra,
+    ...withinKillSwitch(extra),
     fund: { id: 'test', name: 'Test Fund', totalCapital },
     agents: agents.map((a) => ({ id: a.id, strategy: a.strategy, allocatedCapital: a.capital })),
   });
@@ -145,4 +158,13 @@ export function proposal(agentId: string, strategy: StrategyType, asOf: IsoDate,
     agentRisk: [],
     reasoning: '',
   };
+}
+
+/**
+ * Risk keys under which the fund VaR budget (the fund's VaR at its risk target, which agents'
+ * budgets and bucket caps are shares of) equals `varLimitPct` × capital: the risk target is the
+ * vol whose VaR at `confidence` is that limit. For tests written in VaR-limit units.
+ */
+export function varLimits(varLimitPct: number, confidence = 0.95): { varLimitPct: number; targetVolPct: number } {
+  return { varLimitPct, targetVolPct: (varLimitPct / zOf(confidence)) * Math.sqrt(252) };
 }
