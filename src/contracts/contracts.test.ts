@@ -224,7 +224,7 @@ describe('FundConfig', () => {
     expect(
       conflict({
         fund: {},
-        agents: [{ id: 'a', strategy: 'momentum', allocatedCapital: 1, risk: { riskBudgetPct: 0.7 } }],
+        agents: [{ id: 'a', strategy: 'momentum', allocatedCapital: 1, risk: { riskBudgetPct: 0.8 } }],
       }).message,
     ).toContain('buckets.directional_equity.maxRiskAllocationPct');
     expect(

@@ -99,10 +99,11 @@ export type BucketConfig = z.infer<typeof BucketConfig>;
 /**
  * Each strategy type's leverage (issue 15): long-only books may be fully net long; trend runs
  * 1.5× gross long or short; market-neutral and reversal books run 2× gross with little net.
- * Directional equity holds several agents, so its bucket may take more of the fund's risk.
+ * Directional equity holds four of the default agents, so its bucket may take three quarters of
+ * the fund's target risk.
  */
 const DEFAULT_BUCKETS = {
-  directional_equity: { maxRiskAllocationPct: 0.6, description: 'long equity beta and style', agentDefaults: { netExposureCap: 1 } },
+  directional_equity: { maxRiskAllocationPct: 0.75, description: 'long equity beta and style', agentDefaults: { netExposureCap: 1 } },
   income_defensive: { maxRiskAllocationPct: 0.35, description: 'dividend and defensive equity', agentDefaults: { netExposureCap: 1 } },
   systematic_trend: { maxRiskAllocationPct: 0.35, description: 'time-series trend', agentDefaults: { grossExposureCap: 1.5, leverageLimit: 1.5, netExposureCap: 1 } },
   mean_reversion: { maxRiskAllocationPct: 0.35, description: 'short-horizon reversal', agentDefaults: { grossExposureCap: 2, leverageLimit: 2, netExposureCap: 0.2 } },
@@ -122,7 +123,7 @@ export const AllocationConfig = z.object({
   method: z.enum(['risk_parity', 'kelly', 'fixed']).default('risk_parity'),
   rebalance: z.enum(['weekly', 'monthly', 'quarterly']).default('monthly'),
   /** Fraction of NAV never allocated (cash for the fund book, fees, hedges). */
-  reservePct: fraction.default(0.05),
+  reservePct: fraction.default(0.02),
   /** Bounds on one agent's capital, fractions of NAV. */
   maxAgentPct: fraction.default(0.35),
   minAgentPct: fraction.default(0.02),

@@ -66,9 +66,11 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // Sharpe-shrunk budgets, scaled to the 10% fund risk target), budgets from each agent's risk share,
 // the fund scaled to its target when above it, and the bucket defaults (leverage by strategy type)
 // (orders 3,167 -> 3,161, fills 3,109 -> 3,121).
+// Defaults: the directional bucket may take 75% of the target risk (was 60%), 2% of NAV in reserve
+// (was 5%) (orders 3,161 -> 3,169, fills 3,121 -> 3,133).
 const GOLDEN = {
-  summary: { orders: 3161, fills: 3121, commissions: 11964.53, finalNav: 10787632.84 },
-  all: '573e79037618ba40455475f76e703050379b6b1c217440796a5a56cf0a2f8252',
+  summary: { orders: 3169, fills: 3133, commissions: 12440.37, finalNav: 10793146.63 },
+  all: '64ec1fc8e6b6c9378fc7d0a613f87cbd6e329333c6a4a0b92735f4421c38458d',
   first: 'e2b15de1c3ebd7859710665fa3fd873f54262f3f47edd169eca515f966d34931',
-  last: 'd11f3adc608173e3b53af45d204f84afaf6672b7f1e0243effc3092f6e927710',
+  last: '44ba847e38862e85924f21d21a65068f5f0ee5c6f312d1e08fcc4b25a17f9c34',
 };
