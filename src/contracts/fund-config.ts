@@ -28,6 +28,12 @@ export const AgentRiskParams = z.object({
   atrPeriod: z.number().int().min(2).default(14),
   atrStopMultiple: positive.default(2),
   atrTargetMultiple: positive.default(3),
+  /**
+   * Act on the ATR stop and take-profit levels: each held name keeps the levels of the proposal that
+   * opened or last resized it, and the cycle closes the position when the day's range crosses one
+   * (docs/fund-cycle.md "Stops"). Off: the levels are recorded only.
+   */
+  atrStops: z.boolean().default(false),
   /** Correlation filter inside the book: of two names more correlated than this, keep the stronger. */
   maxPairCorrelation: fraction.default(0.9),
 });

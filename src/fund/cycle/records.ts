@@ -1,3 +1,4 @@
+import type { StopExit } from './stops.ts';
 import type { AgentProposal, DecisionRecord, FinalDecision, OverlayDecision, TargetPosition } from '../../contracts/index.ts';
 
 const EPS = 1e-9;
@@ -21,7 +22,8 @@ export interface RecordContext {
  * The 15-field decision records of one agent's reviewed proposal: one per name the agent
  * proposed, holds or was given by the overlay (seed: mini-quant-fund §7).
  */
-export function decisionRecords(p: AgentProposal, d: OverlayDecision, positions: readonly TargetPosition[], ctx: RecordContext): DecisionRecord[] {
+export function decisionRecords(p: AgentProposal, d: OverlayDecision, positions: readonly TargetPosition[], ctx: RecordContext, exits: readonly StopExit[] = []): DecisionRecord[] {
+  const exitOf = new Map(exits.filter((e) => e.agentId === p.agentId).map((e) => [e.symbol, e]));
   const signals = new Map(p.signals.map((s) => [s.symbol, s]));
   const stops = new Map(p.targets.map((t) => [t.symbol, t.stopLoss]));
   const byName = new Map(positions.map((t) => [t.symbol, t]));
@@ -39,14 +41,17 @@ export function decisionRecords(p: AgentProposal, d: OverlayDecision, positions:
     const mu = s?.mu ?? 0;
     const sigma = s?.sigma ?? 0;
     const symbolReasons = d.reasons.filter((r) => r.symbol === t.symbol).map((r) => r.code);
+    // A stop exit overrides the agent and the overlay for the name: closed, the level named.
+    const exit = exitOf.get(t.symbol);
+    if (exit) symbolReasons.unshift(exit.kind);
     out.push({
       version: 1,
       cycleId: ctx.cycleId,
       symbol: t.symbol,
       timestamp: ctx.timestamp,
-      finalDecision: d.action === 'BLOCK' && Math.abs(t.proposedWeight - t.finalWeight) > EPS ? 'REJECT' : decisionFor(pos, t.proposedWeight, t.finalWeight),
-      positionSize: t.finalWeight,
-      stopLoss: stops.get(t.symbol) ?? null,
+      finalDecision: !exit && d.action === 'BLOCK' && Math.abs(t.proposedWeight - t.finalWeight) > EPS ? 'REJECT' : decisionFor(pos, t.proposedWeight, t.finalWeight),
+      positionSize: exit ? 0 : t.finalWeight,
+      stopLoss: exit?.kind === 'ATR_STOP' ? exit.level : (stops.get(t.symbol) ?? null),
       reasonCodes: [...new Set([...(agentNotes.get(t.symbol) ?? []), ...symbolReasons, ...fundCodes.filter((c) => !symbolReasons.includes(c))])],
       muHat: mu,
       sigmaHat: sigma,

@@ -1,5 +1,5 @@
 import { unreadyAgents, type UnreadyAgent } from '../../agents/index.ts';
-import { TradingState, type AgentProposal, type Alert, type DecisionRecord, type Fill, type FundConfig, type Order, type OverlayDecision } from '../../contracts/index.ts';
+import { TradingState, type AgentProposal, type Alert, type DecisionRecord, type Fill, type FundConfig, type Order, type OverlayDecision, type TargetPosition } from '../../contracts/index.ts';
 import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
 import {
   crossFills,
@@ -21,6 +21,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { agentBookFor, FUND_BOOK, openBooks, refreshFundState } from './books.ts';
 import { hedgeBookTargets, hedgeTargets, type HedgeTarget } from './hedge-book.ts';
 import { decisionRecords } from './records.ts';
+import { checkStops, closeExits, nextStops, stopAgents, type StopExit, type StopLevel } from './stops.ts';
 import type { GateResult } from './gates.ts';
 import type { CycleServices, FundRunState } from './runtime.ts';
 
@@ -43,6 +44,11 @@ export interface CycleResult {
   readonly hedges: readonly HedgeTarget[];
   /** Governance gates checked before orders (empty in backtests). */
   readonly gates: readonly GateResult[];
+  /**
+   * Positions closed this cycle because the day's range crossed their ATR stop or take-profit
+   * (`risk.atrStops`; docs/fund-cycle.md "Stops"): the agent's proposal for the name was overridden.
+   */
+  readonly stopExits: readonly StopExit[];
   /**
    * Agents that cannot trade this market (their `readiness` check failed), with the reason: each
    * is alerted, and the capital allocator should give it none. Checked every cycle, before proposals.
@@ -165,7 +171,12 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   const failedGates = gates.filter((g) => !g.passed);
   for (const a of gateAlerts(s, failedGates, cycleId)) alerts.push(a);
   const hedges = hedgeTargets(s.config, review, state.ledger, view);
-  const sent = s.config.fund.mode === 'autonomous' && failedGates.length === 0 ? await sendOrders(s, state, view, review, hedges, cycleId, timestamp) : NOTHING_SENT;
+  const trades = s.config.fund.mode === 'autonomous' && failedGates.length === 0;
+  const stops = trades ? monitorStops(s.config, state, view, review) : null;
+  const finalTargets = stops ? stops.finalTargets : review.positions;
+  const sent = trades ? await sendOrders(s, state, view, review, finalTargets, hedges, cycleId, timestamp) : NOTHING_SENT;
+  if (stops) state.stops = nextStops(stops.kept, stops.exits, stops.agents, finalTargets, proposals, (agentId, p) => tradesPosition(s.config, review, agentId, p), asOf);
+  const stopExits = stops?.exits ?? [];
   commissions += sent.commissions;
   for (const f of sent.fills) fills.push(f);
   for (const a of sent.alerts) alerts.push(a);
@@ -173,7 +184,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
 
   // 7. records, alerts, next state
   // Decision records are built for the cycles that are kept (live, paper, a backtest's last days).
-  const records = s.captureInputs ? cycleRecords(s, proposals, review, cycleId, timestamp) : [];
+  const records = s.captureInputs ? cycleRecords(s, proposals, review, finalTargets, stopExits, cycleId, timestamp) : [];
   for (const a of reviewAlerts(s, review)) alerts.push(a);
   state.fund = { ...review.nextState, asOf };
   state.lastAsOf = asOf;
@@ -200,6 +211,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     alerts,
     hedges,
     gates,
+    stopExits,
     unready,
     nav: { fund: state.ledger.fundNavCents() / 100, agents: agentsNav },
     tradedNotional: sent.tradedNotional,
@@ -252,12 +264,7 @@ export function planCycleOrders(
     if (!targets) continue;
     const capital = capitalOf?.get(a.id) ?? a.allocatedCapital;
     const m = new Map<string, number>();
-    for (const p of targets) {
-      // No-trade band: small same-side adjustments of a held name wait for a bigger move.
-      const cur = capital > 0 ? p.currentNotional / capital : 0;
-      const keep = p.targetWeight !== 0 && cur !== 0 && Math.sign(cur) === Math.sign(p.targetWeight) && Math.abs(p.targetWeight - cur) < band;
-      m.set(p.symbol, keep ? cur : p.targetWeight);
-    }
+    for (const p of targets) m.set(p.symbol, bandedWeight(p, capital, band));
     agents.push({ agentId: a.id, capital, targets: m });
   }
   for (const b of books) agents.push(b);
@@ -286,6 +293,41 @@ export function planCycleOrders(
     sigma,
     config: { lotSize: 1e-4, minNotional: config.oms.minNotional, maxTurnoverPct: config.oms.maxTurnoverPct },
   });
+}
+
+/**
+ * The weight the plan gives a final target: a small same-side adjustment of a held name, inside the
+ * no-trade band (fraction of capital), keeps the current weight and waits for a bigger move.
+ */
+export function bandedWeight(p: Pick<TargetPosition, 'targetWeight' | 'currentNotional'>, capital: number, band: number): number {
+  const cur = capital > 0 ? p.currentNotional / capital : 0;
+  const keep = p.targetWeight !== 0 && cur !== 0 && Math.sign(cur) === Math.sign(p.targetWeight) && Math.abs(p.targetWeight - cur) < band;
+  return keep ? cur : p.targetWeight;
+}
+
+/** Whether the plan trades an agent's position in a name (opens, resizes, turns or closes it): its banded weight is not the current one. */
+function tradesPosition(config: FundConfig, review: Pick<FundReview, 'nextState'>, agentId: string, p: TargetPosition): boolean {
+  const capital = capitalAfter(review).get(agentId) ?? config.agents.find((a) => a.id === agentId)?.allocatedCapital ?? 0;
+  const cur = capital > 0 ? p.currentNotional / capital : 0;
+  return Math.abs(bandedWeight(p, capital, config.oms.rebalanceBandPct) - cur) > 1e-12;
+}
+
+/**
+ * The stop step of a trading cycle (`risk.atrStops`): the levels checked against the day's range,
+ * and the review's final targets with the crossed names closed. Null when no agent asks for stops
+ * and none are kept. An exit of an agent the review has no targets for (its proposal failed) waits.
+ */
+function monitorStops(config: FundConfig, state: FundRunState, view: MarketView, review: FundReview): { agents: ReadonlySet<string>; kept: StopLevel[]; exits: StopExit[]; finalTargets: FundReview['positions'] } | null {
+  const agents = stopAgents(config);
+  if (agents.size === 0 && (state.stops ?? []).length === 0) return null;
+  const checked = checkStops(state.stops ?? [], agents, state.ledger, view);
+  const exits: StopExit[] = [];
+  const kept = checked.kept;
+  for (const e of checked.exits) {
+    if (review.positions[e.agentId]) exits.push(e);
+    else kept.push({ agentId: e.agentId, symbol: e.symbol, side: e.qty > 0 ? 1 : -1, stop: e.kind === 'ATR_STOP' ? e.level : null, target: e.kind === 'TAKE_PROFIT' ? e.level : null, setOn: e.setOn });
+  }
+  return { agents, kept, exits, finalTargets: closeExits(review.positions, exits) };
 }
 
 /** HIGH alerts for the agents whose `propose` threw (their current books stand). */
@@ -363,12 +405,12 @@ function reviewAlerts(s: CycleServices, review: FundReview): Alert[] {
 }
 
 /** The 15-field decision records of every reviewed agent's targets. */
-function cycleRecords(s: CycleServices, proposals: readonly AgentProposal[], review: FundReview, cycleId: string, timestamp: string): DecisionRecord[] {
+function cycleRecords(s: CycleServices, proposals: readonly AgentProposal[], review: FundReview, finalTargets: FundReview['positions'], exits: readonly StopExit[], cycleId: string, timestamp: string): DecisionRecord[] {
   const proposalOf = new Map(proposals.map((p) => [p.agentId, p]));
   const records: DecisionRecord[] = [];
   for (const d of review.decisions) {
     const p = proposalOf.get(d.agentId);
-    if (p) records.push(...decisionRecords(p, d, review.positions[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }));
+    if (p) records.push(...decisionRecords(p, d, finalTargets[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }, exits));
   }
   return records;
 }
@@ -395,12 +437,12 @@ const NOTHING_SENT: Sent = { orders: [], tradedNotional: 0, fills: [], commissio
  * (`settle`), and fills that arrive on submission (live paper) booked. A re-run of a cycle that
  * wrote its plan before (a killed run) plans nothing new: it sends what is left of that plan.
  */
-async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<Sent> {
+async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, finalTargets: FundReview['positions'], hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<Sent> {
   if (review.reductionPlan?.cancelOpenOrders) {
     for (const o of await s.journal.open()) await s.oms.cancel(o.id);
   }
   const written = await s.journal.planOf(cycleId);
-  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, hedges, cycleId, timestamp));
+  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, finalTargets, hedges, cycleId, timestamp));
   s.omsState.current = review.tradingState;
   s.omsState.nav = state.ledger.fundNavCents() / 100;
   let tradedNotional = 0;
@@ -426,10 +468,10 @@ function plannedOrderOf(o: Order): string {
  * takes (children under `oms.maxOrderValue`, whole-share shorts), and writes the plan with its
  * crosses in one go; the crosses are booked in memory too. Returns the orders and cross fills.
  */
-async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
+async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, finalTargets: FundReview['positions'], hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
   const open = await openOrders(s);
   const hedgeBook = hedgeBookTargets(hedges, state.ledger.fundNavCents() / 100);
-  const plan = planCycleOrders(s.config, review.positions, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined, hedgeBook ? [hedgeBook] : [], capitalAfter(review));
+  const plan = planCycleOrders(s.config, finalTargets, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined, hedgeBook ? [hedgeBook] : [], capitalAfter(review));
   const crossed: Fill[] = [];
   for (const c of plan.crosses) for (const f of crossFills(c, cycleId, timestamp)) crossed.push(f);
   const orders: Order[] = [];

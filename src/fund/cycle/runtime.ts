@@ -11,6 +11,7 @@ import type { FundMetrics } from '../observability/metrics.ts';
 import type { MonthAnchor } from './books.ts';
 import type { FillTapJournal } from './fill-tap.ts';
 import type { GateResult } from './gates.ts';
+import type { StopLevel } from './stops.ts';
 import type { FundReview } from '../../overlay/index.ts';
 import type { AgentProposal } from '../../contracts/index.ts';
 
@@ -52,4 +53,6 @@ export interface FundRunState {
   anchor: MonthAnchor;
   /** Date of the last completed cycle (a second cycle the same day does not add a return). */
   lastAsOf: string | null;
+  /** ATR stop and take-profit levels of held positions (`risk.atrStops`); absent when no agent ever asked for stops. */
+  stops?: StopLevel[];
 }

@@ -6,6 +6,7 @@ import { persistCycleRecords } from '../backtest/backtest-job.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
 import type { CycleResult } from '../cycle/run-cycle.ts';
 import type { CycleMode, FundRunState } from '../cycle/runtime.ts';
+import { parseStopLevels, type StopLevel } from '../cycle/stops.ts';
 import { Ledger, QTY_SCALE, type LedgerSnapshot } from '../ledger/ledger.ts';
 import { bookStored, checkpointLedger, loadStoredLedger } from './stored-ledger.ts';
 
@@ -15,6 +16,8 @@ export interface StoredRunState {
   fund: FundState;
   anchor: { month: string; fund: number; agents: [string, number][] };
   lastAsOf: string | null;
+  /** ATR stop levels of held positions (`risk.atrStops`); absent when none were ever kept. */
+  stops?: StopLevel[];
 }
 
 export function serialiseRunState(s: FundRunState): StoredRunState {
@@ -23,13 +26,16 @@ export function serialiseRunState(s: FundRunState): StoredRunState {
     fund: s.fund,
     anchor: { month: s.anchor.month, fund: s.anchor.fund, agents: [...s.anchor.agents] },
     lastAsOf: s.lastAsOf,
+    ...(s.stops ? { stops: s.stops } : {}),
   };
 }
 
 /** A stored state, its fund state checked (dates, sizes, ids once): a ValidationError names the field, e.g. `state.fund.agents[1].agentId`. */
 export function deserialiseRunState(s: StoredRunState): FundRunState {
   const anchor: MonthAnchor = { month: s.anchor.month, fund: s.anchor.fund, agents: new Map(s.anchor.agents) };
-  return { ledger: Ledger.fromSnapshot(s.ledger), fund: parseFundState(s.fund, 'state.fund'), anchor, lastAsOf: s.lastAsOf };
+  const state: FundRunState = { ledger: Ledger.fromSnapshot(s.ledger), fund: parseFundState(s.fund, 'state.fund'), anchor, lastAsOf: s.lastAsOf };
+  if (s.stops !== undefined) state.stops = parseStopLevels(s.stops, 'state.stops');
+  return state;
 }
 
 /**
