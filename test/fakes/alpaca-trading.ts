@@ -76,11 +76,13 @@ export interface FakeAlpacaOptions {
   /** Prices by symbol; a symbol not listed is unknown to the fake (422 on an order). */
   readonly prices?: Readonly<Record<string, number>>;
   readonly isOpen?: boolean;
+  /** The account's keys (Alpaca's one pair serves trading and market data: pass the data fake's to share them). */
+  readonly keys?: { readonly keyId: string; readonly secret: string };
 }
 
 export class FakeAlpacaTrading {
-  readonly keyId = 'PKFAKEKEY0000001';
-  readonly secret = 'fake-secret-never-logged-0001';
+  readonly keyId: string;
+  readonly secret: string;
   readonly orders = new Map<string, AlpacaOrderRecord>();
   readonly requests: SeenRequest[] = [];
   /** Signed quantity and average entry price per symbol. */
@@ -95,12 +97,15 @@ export class FakeAlpacaTrading {
   url = '';
   private script: Scripted[] = [];
   private hangPosts = 0;
+  private hangSkip = 0;
   private readonly hung: ServerResponse[] = [];
   private readonly sockets = new Set<Socket>();
   private seq = 0;
   private server: Server | null = null;
 
   constructor(o: FakeAlpacaOptions = {}) {
+    this.keyId = o.keys?.keyId ?? 'PKFAKEKEY0000001';
+    this.secret = o.keys?.secret ?? 'fake-secret-never-logged-0001';
     this.cash = o.cash ?? 100_000;
     this.prices = { ...(o.prices ?? { AAA: 10, BBB: 20, CCC: 30, SPY: 500 }) };
     this.isOpen = o.isOpen ?? false;
@@ -129,9 +134,15 @@ export class FakeAlpacaTrading {
     this.script.push(retryAfter === undefined ? { method, path, status } : { method, path, status, retryAfter });
   }
 
-  /** The next `n` POST /v2/orders are accepted and stored, but their answer never comes. */
-  hangAfterAccept(n = 1): void {
+  /** The next `n` POST /v2/orders (after `skip` accepted ones answered as usual) are accepted and stored, but their answer never comes. */
+  hangAfterAccept(n = 1, skip = 0): void {
     this.hangPosts += n;
+    this.hangSkip = skip;
+  }
+
+  /** Accepted orders whose answer is being held back (a process waiting on one can be killed mid-submission). */
+  hanging(): number {
+    return this.hung.length;
   }
 
   byClientId(cid: string): AlpacaOrderRecord | undefined {
@@ -351,7 +362,8 @@ export class FakeAlpacaTrading {
     };
     this.orders.set(o.id, o);
     if (this.isOpen) this.tryFill(o);
-    if (this.hangPosts > 0) {
+    if (this.hangPosts > 0 && this.hangSkip > 0) this.hangSkip -= 1;
+    else if (this.hangPosts > 0) {
       this.hangPosts -= 1;
       this.hung.push(res); // accepted, but the answer is lost
       return;

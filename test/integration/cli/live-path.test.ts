@@ -1,0 +1,340 @@
+/**
+ * The live path end to end (issue 14, "Done when"): the real `keel daemon` (a child process on a
+ * shifted clock) trades a fund configured for Alpaca for five market days against local fakes of
+ * Alpaca's Trading API and Market Data API, fetching every session's bars itself. The story:
+ *
+ * - days 1–2 under the daemon's own schedule (the clock moves to day 2's evening, the daemon runs it);
+ * - between days 2 and 3 the daemon is stopped and an agent is paused through `keel serve`'s API
+ *   (the embedded store is single-writer, so the server runs while the daemon does not);
+ * - day 3 with the broker answering 503, 429 (Retry-After) and resets, and the data API a 429;
+ * - day 4: the daemon is killed with SIGKILL while an order it sent is accepted at the broker but
+ *   not yet answered; restarted, it reconciles and finishes the day; day 5 comes by its schedule,
+ *   is killed the same way at its first order, and is finished by a restart under failures again.
+ *
+ * Every day: the session's bars came from the market-data fake; the orders reach the fake broker
+ * (Alpaca's ids, none a paper broker's); the fund hedges SPY when its beta is above the threshold;
+ * the books equal the broker's positions (each reconciliation finds no break, and the stored
+ * positions equal the broker's whenever the daemon is stopped); no order is lost or sent twice.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import type { CliIo } from '../../../src/cli/output.ts';
+import { defaultFundConfigInput, HEDGE_BOOK, type Order } from '../../../src/contracts/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
+import { FakeAlpacaMarketData } from '../../fakes/alpaca-market-data.ts';
+import { FakeAlpacaTrading } from '../../fakes/alpaca-trading.ts';
+import { writeClock } from '../../fakes/fake-clock.ts';
+import { marketTape, type Tape } from '../../fakes/market-tape.ts';
+import { spawnKeel, type KeelChild } from './keel-process.ts';
+
+const FUND = 'live';
+const DAY0 = '2024-03-01';
+const DAY = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'] as const;
+const NEXT: Record<string, string> = { [DAY0]: DAY[0], [DAY[0]]: DAY[1], [DAY[1]]: DAY[2], [DAY[2]]: DAY[3], [DAY[3]]: DAY[4], [DAY[4]]: '2024-03-11' };
+/** 17:00 New York (EST until 10 March 2024): after the session of `date`. */
+const evening = (date: string) => `${date}T22:00:00Z`;
+const NAMES = 20;
+const HISTORY = 160;
+const BETA_THRESHOLD = 0.02;
+
+const data = new FakeAlpacaMarketData();
+let broker: FakeAlpacaTrading;
+let tape: Tape;
+const home = mkdtempSync(path.join(os.tmpdir(), 'keel-live-path-'));
+const clockFile = path.join(home, 'clock.json');
+let env: Record<string, string>;
+/** Bar requests the data fake had served before each day was published. */
+const barRequestsBefore: Record<string, number> = {};
+const figures = { ordersPerDay: {} as Record<string, number>, orders: 0, posts: 0, hedgeOrders: 0, kills: 0, scriptedFailures: 0, reconciliations: 0, pausedAgent: '' };
+
+const bar = (symbol: string, date: string) => {
+  const b = tape.bars.get(symbol)?.find((x) => x.date === date);
+  if (!b) throw new Error(`no bar ${symbol} ${date}`);
+  return b;
+};
+const pricesAt = (date: string, field: 'open' | 'close') => Object.fromEntries(tape.symbols.map((s) => [s, bar(s, date)[field]]));
+
+async function keelInProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), isTTY: false, env, cwd: process.cwd() };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+async function withStore<T>(f: (s: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ home });
+  try {
+    return await f(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The session of `date` at the broker: the orders queued since the last close fill at its open,
+ * the close marks the book and ends the session; the clock of Keel is then that evening and the
+ * session's bars are published.
+ */
+function session(date: string): void {
+  broker.openMarket(pricesAt(date, 'open'), `${date}T14:30:00Z`);
+  Object.assign(broker.prices, pricesAt(date, 'close'));
+  const next = NEXT[date] ?? '';
+  broker.closeMarket(`${date}T21:00:00Z`, { open: `${next}T14:30:00Z`, close: `${next}T21:00:00Z` });
+  barRequestsBefore[date] = data.barRequests();
+  data.publishedThrough = date;
+  writeClock(writeFileSync, clockFile, evening(date));
+}
+
+const daemonArgs = ['daemon', '--run-now', '--cron', '*/3 * * * * *', '--stale-retry', '2s', '--stale-give-up', '10m', '--heartbeat', '3600'];
+const completed = (date: string) => new RegExp(`"cycle completed".*${date}`);
+
+async function stop(daemon: KeelChild): Promise<void> {
+  daemon.child.kill('SIGTERM');
+  const end = await daemon.exited;
+  expect(end.err).toContain('daemon stopped');
+}
+
+/** Signed shares per symbol over every book Keel stores (non-zero only). */
+async function storedHoldings(s: Store): Promise<Record<string, number>> {
+  const by = new Map<string, number>();
+  for (const p of await s.positions.list(FUND)) by.set(p.symbol, (by.get(p.symbol) ?? 0) + p.qty);
+  return Object.fromEntries([...by].map(([k, q]) => [k, Math.round(q * 1e4) / 1e4] as const).filter(([, q]) => q !== 0));
+}
+
+// The daemon's default mode is paper (any config, not only an approved one); the broker is the config's: Alpaca.
+const cycleOf = (date: string) => `${FUND}-paper-${date}`;
+
+/** The orders of the cycle of `date`, as stored. */
+async function ordersOf(s: Store, date: string): Promise<Order[]> {
+  return s.orders.listByCycle(cycleOf(date));
+}
+
+/** What must hold after each stretch of the daemon: the stored books equal the broker's; every day so far fetched its bars and sent its orders to Alpaca. */
+async function checkBooks(days: readonly string[]): Promise<void> {
+  await withStore(async (s) => {
+    expect(await storedHoldings(s)).toEqual(broker.holdings());
+    const atBroker = new Map([...broker.orders.values()].map((o) => [o.client_order_id, o]));
+    for (const d of days) {
+      expect((await s.cycles.get(cycleOf(d)))?.status, d).toBe('COMPLETED');
+      expect(data.barRequests(), `bars of ${d} fetched by Keel`).toBeGreaterThan(barRequestsBefore[d] ?? Number.POSITIVE_INFINITY);
+      expect(await s.bars.count({ from: d, to: d, symbols: [...tape.symbols] }), d).toBe(NAMES);
+      const orders = await ordersOf(s, d);
+      figures.ordersPerDay[d] = orders.length;
+      expect(orders.length, d).toBeGreaterThan(0);
+      for (const o of orders) {
+        // sent to Alpaca and acknowledged under Keel's id: Alpaca's order id, never a paper broker's
+        expect(o.status, `${o.id} ${o.status}`).not.toMatch(/PENDING|SUBMITTED|REJECTED/);
+        expect(o.brokerOrderId, o.id).toBe(atBroker.get(o.id)?.id);
+      }
+    }
+  });
+}
+
+beforeAll(async () => {
+  await data.start();
+  tape = marketTape({ symbols: ['SPY', ...Array.from({ length: NAMES - 1 }, (_, i) => `TKR${String(i + 1).padStart(3, '0')}`)], end: DAY[4], days: HISTORY + 5, seed: 14 });
+  for (const [s, bars] of tape.bars) data.addBars(s, bars);
+  data.publishedThrough = DAY0;
+  broker = new FakeAlpacaTrading({ cash: 1_000_000, prices: pricesAt(DAY0, 'close'), keys: { keyId: data.keyId, secret: data.secret } });
+  broker.now = evening(DAY0);
+  await broker.start();
+  const input = defaultFundConfigInput(1_000_000);
+  const config = {
+    ...input,
+    fund: { ...input.fund, id: FUND },
+    data: { minHistoryRows: 120, degradedMinRows: 60, minQuality: 0.5, providers: ['alpaca'] },
+    execution: { broker: 'alpaca' },
+    hedging: { enabled: true, instrument: 'SPY', betaThreshold: BETA_THRESHOLD },
+  };
+  writeFileSync(path.join(home, 'fund.json'), JSON.stringify(config, null, 2));
+  env = {
+    KEEL_HOME: home,
+    KEEL_TEST_CLOCK_FILE: clockFile,
+    APCA_API_KEY_ID: data.keyId,
+    APCA_API_SECRET_KEY: data.secret,
+    APCA_API_DATA_URL: data.url,
+    APCA_API_BASE_URL: broker.url,
+  };
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([data.stop(), broker.stop()]);
+  // The figures the run produced (orders per day, hedge orders, kills survived), for a report.
+  const out = process.env.KEEL_LIVE_PATH_FIGURES;
+  if (out) writeFileSync(out, JSON.stringify(figures, null, 2));
+});
+
+describe('the live path: keel daemon on Alpaca for five market days', () => {
+  it('backfills with keel market fetch', async () => {
+    const r = await keelInProcess(['market', 'fetch', '--from', tape.dates[0] ?? '', '--to', DAY0, '--symbols', tape.symbols.join(','), '--json']);
+    expect(r.code, r.err).toBe(0);
+    await withStore(async (s) => expect(await s.bars.count()).toBe(NAMES * HISTORY));
+  }, 120_000);
+
+  it('days 1 and 2 under the daemon: it fetches each session, trades on Alpaca, hedges; the books equal the broker', async () => {
+    session(DAY[0]);
+    const daemon = spawnKeel(daemonArgs, env);
+    try {
+      await daemon.waitFor(completed(DAY[0]));
+      session(DAY[1]);
+      await daemon.waitFor(completed(DAY[1]));
+    } finally {
+      await stop(daemon);
+    }
+    await checkBooks(DAY.slice(0, 2));
+  }, 180_000);
+
+  it('between days 2 and 3, with the daemon stopped, an agent is paused through the API (keel serve)', async () => {
+    const traded = await withStore(async (s) => (await ordersOf(s, DAY[1])).flatMap((o) => o.allocations.map((a) => a.agentId)));
+    const agent = traded.find((a) => !a.startsWith('_')) ?? '';
+    expect(agent).not.toBe('');
+    figures.pausedAgent = agent;
+    pausedBook = await withStore(async (s) => bookOf(s, agent));
+    const add = await keelInProcess(['user', 'add', 'rita', '--role', 'risk', '--fund', FUND, '--json']);
+    expect(add.code, add.err).toBe(0);
+    const { apiKey } = JSON.parse(add.out) as { apiKey: string };
+    const server = spawnKeel(['serve', '--port', '0', '--quiet'], env);
+    try {
+      const url = /(http:\/\/\S+) /.exec(await server.waitFor(/Keel API on http/))?.[1] ?? '';
+      const res = await fetch(`${url}/v1/funds/${FUND}/agents/${agent}/pause`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'review before day 3' }) });
+      expect(res.status, await res.clone().text()).toBe(200);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect((await server.exited).code).toBe(0);
+  }, 120_000);
+
+  it('day 3 with the broker answering 503, 429 and resets and the data API a 429: nothing lost, nothing sent twice', async () => {
+    session(DAY[2]);
+    broker.fail('GET', '/v2/account', 503);
+    broker.fail('POST', '/v2/orders', 503);
+    broker.fail('POST', '/v2/orders', 429, '1');
+    broker.fail('POST', '/v2/orders', 'reset');
+    broker.fail('GET', '/v2/positions', 503);
+    broker.fail('GET', '/v2/orders:by_client_order_id', 'reset');
+    data.failNext(429, 1, 1);
+    figures.scriptedFailures += 7;
+    postFailures += 3;
+    const daemon = spawnKeel(daemonArgs, env);
+    try {
+      await daemon.waitFor(completed(DAY[2]));
+    } finally {
+      await stop(daemon);
+    }
+    await checkBooks(DAY.slice(0, 3));
+  }, 180_000);
+
+  it('day 4: the daemon is killed (SIGKILL) while an order is accepted at Alpaca but unanswered; restarted, it reconciles and sends nothing twice; day 5 comes by its schedule and survives another kill and failures', async () => {
+    session(DAY[3]);
+    broker.hangAfterAccept(1, 2);
+    await killWhenHung(spawnKeel(daemonArgs, env));
+    expect(broker.posts().filter((p) => clientId(p.body).startsWith(cycleOf(DAY[3])))).toHaveLength(3);
+    let daemon = spawnKeel(daemonArgs, env);
+    try {
+      await daemon.waitFor(completed(DAY[3]));
+      // day 5 by the schedule of the running daemon, killed at its first order
+      broker.hangAfterAccept(1, 0);
+      session(DAY[4]);
+      await killWhenHung(daemon);
+    } finally {
+      daemon.child.kill('SIGTERM');
+    }
+    broker.fail('POST', '/v2/orders', 500);
+    broker.fail('POST', '/v2/orders', 'reset');
+    broker.fail('GET', '/v2/clock', 429, '1');
+    figures.scriptedFailures += 3;
+    postFailures += 2;
+    daemon = spawnKeel(daemonArgs, env);
+    try {
+      await daemon.waitFor(completed(DAY[4]));
+    } finally {
+      await stop(daemon);
+    }
+    await checkBooks(DAY);
+  }, 240_000);
+
+  it('over the five days: every reconciliation found the books equal to the broker; each order reached Alpaca once; the paused agent traded nothing; hedges were sent', async () => {
+    await withStore(async (s) => {
+      const recs = (await s.db.query<{ ok: boolean; report: { breaks?: unknown[]; unknown?: unknown[]; positionsChecked?: boolean } }>('SELECT ok, report FROM broker_reconciliations WHERE fund_id = $1', [FUND])).rows;
+      expect(recs.length).toBeGreaterThanOrEqual(DAY.length);
+      for (const r of recs) expect(r).toMatchObject({ ok: true, report: { breaks: [], unknown: [], positionsChecked: true } });
+
+      // each order Keel stored is at Alpaca once, and Alpaca has no order Keel did not send
+      const stored = (await Promise.all(DAY.map((d) => ordersOf(s, d)))).flat();
+      expect([...broker.orders.values()].map((o) => o.client_order_id).sort()).toEqual(stored.map((o) => o.id).sort());
+      // an order is posted again only after a failure that left it unsent (5xx, 429, reset before acceptance)
+      const posts = new Map<string, number>();
+      for (const p of broker.posts()) {
+        const cid = clientId(p.body);
+        posts.set(cid, (posts.get(cid) ?? 0) + 1);
+      }
+      expect([...posts.values()].reduce((a, n) => a + n - 1, 0)).toBe(postFailures);
+      figures.orders = stored.length;
+      figures.posts = broker.posts().length;
+      figures.reconciliations = recs.length;
+
+      // the paused agent: no order from the pause on, its book as it was
+      for (const d of DAY.slice(2)) {
+        for (const o of await ordersOf(s, d)) expect(o.allocations.map((a) => a.agentId), `${o.id}`).not.toContain(figures.pausedAgent);
+      }
+      // its book as the pause left it, once the orders it had sent before the pause filled (at day 3's open)
+      const held = new Map(pausedBook);
+      for (const o of await ordersOf(s, DAY[1])) {
+        const mine = o.allocations.find((a) => a.agentId === figures.pausedAgent);
+        if (mine) held.set(o.symbol, (held.get(o.symbol) ?? 0) + (o.side === 'BUY' ? mine.qty : -mine.qty));
+      }
+      const round = (x: number) => Math.round(x * 1e4) / 1e4;
+      const expected = Object.fromEntries([...held].map(([sym, q]) => [sym, round(q)] as const).filter(([, q]) => q !== 0));
+      const book = Object.fromEntries((await bookOf(s, figures.pausedAgent)).map(([sym, q]) => [sym, round(q)] as const).filter(([, q]) => q !== 0));
+      expect(book).toEqual(expected);
+
+      // hedges: the fund's beta above the threshold moved the hedge, and the hedge order was sent to Alpaca
+      const hedges = await s.hedges.list(FUND);
+      expect(hedges.map((h) => h.asOf).sort()).toEqual([...DAY]);
+      for (const h of hedges) {
+        const sent = (await ordersOf(s, h.asOf)).filter((o) => o.symbol === 'SPY' && o.allocations.some((a) => a.agentId === HEDGE_BOOK));
+        if (Math.abs(h.targetQty - h.currentQty) >= 1) {
+          expect(sent.length, `hedge of ${h.asOf}`).toBeGreaterThan(0);
+          for (const o of sent) expect(broker.byClientId(o.id)).toBeDefined();
+        }
+        figures.hedgeOrders += sent.length;
+      }
+      // day 1: the fund's beta above the threshold and no hedge yet, so a SPY short went out
+      const first = hedges.find((h) => h.asOf === DAY[0]);
+      expect((first?.exposureBefore ?? 0) / 1_000_000).toBeGreaterThan(BETA_THRESHOLD);
+      expect(first?.targetQty).toBeLessThan(0);
+      expect(figures.hedgeOrders).toBeGreaterThan(0);
+    });
+  }, 60_000);
+});
+
+let pausedBook: Array<[string, number]> = [];
+let postFailures = 0;
+
+async function bookOf(s: Store, agentId: string): Promise<Array<[string, number]>> {
+  return (await s.positions.list(FUND, { agentId })).map((p) => [p.symbol, p.qty]);
+}
+
+const clientId = (body: unknown): string => String((body as { client_order_id?: unknown } | null)?.client_order_id);
+
+/**
+ * SIGKILLs the daemon as soon as the broker holds back the answer to an order it accepted; the
+ * store then has that order as sent and unanswered (SUBMITTED), and the broker has it.
+ */
+async function killWhenHung(daemon: KeelChild): Promise<void> {
+  const held = broker.hanging();
+  const deadline = Date.now() + 120_000;
+  while (broker.hanging() === held) {
+    if (daemon.child.exitCode !== null || Date.now() > deadline) throw new Error(`the daemon never reached an order:\n${daemon.err().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  daemon.child.kill('SIGKILL');
+  expect((await daemon.exited).code).toBeNull();
+  figures.kills += 1;
+  const hung = clientId(broker.posts().at(-1)?.body);
+  expect(broker.byClientId(hung)?.status).toBe('accepted');
+  expect((await withStore((s) => s.orders.getForFund(FUND, hung)))?.status).toBe('SUBMITTED');
+}
