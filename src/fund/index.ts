@@ -14,6 +14,7 @@ export * from './backtest/backtest.ts';
 export type { BindingSummary, BindingRuleSummary } from './backtest/binding-tally.ts';
 export type { HedgeSummary } from './backtest/hedge-tally.ts';
 export type { HedgeTarget } from './cycle/hedge-book.ts';
+export type { StopExit, StopExitKind, StopLevel } from './cycle/stops.ts';
 export { comparisonChecks, compareBacktests, overlayRules, navStats, type BacktestComparison, type CompareSide, type CompareSpec, type Kept, type NavStats } from './backtest/compare.ts';
 export * from './market-loader.ts';
 export * from './backtest/backtest-job.ts';

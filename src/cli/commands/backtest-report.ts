@@ -1,4 +1,4 @@
-import type { BacktestComparison, BacktestSummary, BindingSummary, CompareSide, HedgeSummary } from '../../fund/index.ts';
+import type { BacktestComparison, BacktestSummary, BindingSummary, CompareSide, HedgeSummary, StopExitSummary } from '../../fund/index.ts';
 import { table } from '../output.ts';
 
 export const pct = (x: number | null, d = 1): string => (x === null || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(d)}%`);
@@ -74,6 +74,8 @@ export function formatBacktestSummary(s: BacktestSummary): string {
     ...(s.unready ?? []).map((u) => `agent ${u.agentId} could not trade this market on ${u.days} of ${s.days} days (from ${u.from}): ${u.reason}`),
     `orders ${s.costs.orders}, fills ${s.costs.fills}, commissions ${usd(s.costs.commissions)}, slippage and impact ${usd(s.costs.slippage ?? null)}; turnover one-way ${num(s.turnover.oneWay ?? null, 1)}× NAV, ${num(s.turnover.oneWayPerGross ?? null, 1)}× gross a year (orders sent ${s.turnover.annualisedTurnover.toFixed(1)}× NAV)`,
     ...(s.hedge ? [formatHedge(s.hedge, s.days)] : []),
+    // results stored before stops existed have no field
+    ...(s.stopExits ? [formatStopExits(s.stopExits)] : []),
     `ledger reconciled to the cent every day: ${s.ledgerReconciled ? 'yes' : 'NO'}`,
     `${s.days} cycles in ${(s.performance.durationMs / 1000).toFixed(1)} s (${s.performance.cyclesPerSecond.toFixed(1)} cycles/s)`,
   ].join('\n');
@@ -83,6 +85,12 @@ export function formatBacktestSummary(s: BacktestSummary): string {
 export function formatHedge(h: HedgeSummary, days: number): string {
   const held = h.positions.length > 0 ? h.positions.map((p) => `${p.qty.toFixed(0)} ${p.instrument} (${usd(p.notional)})`).join(', ') : 'nothing';
   return `hedge book: hedged ${h.daysHedged} of ${days} days, ${h.fills} fills, traded ${usd(h.tradedNotional)}, mean ${usd(h.meanGross)} (max ${usd(h.maxGross)}), P&L ${usd(h.pnl)} after ${usd(h.commissions)} commissions; holds ${held}`;
+}
+
+/** Stop exits in one line: positions closed at their ATR stop and at their take-profit, in all and per agent with stops. */
+export function formatStopExits(x: StopExitSummary): string {
+  const per = Object.entries(x.byAgent).map(([id, n]) => `${id} ${n.atrStop}/${n.takeProfit}`);
+  return `ATR stops (risk.atrStops): ${x.atrStop + x.takeProfit} exits, ${x.atrStop} at the stop, ${x.takeProfit} at the take-profit (per agent stop/target: ${per.join(', ')})`;
 }
 
 /** The comparison table: both runs gross and net of costs, and what the overlay kept (docs/fund-cycle.md "Backtests"). */

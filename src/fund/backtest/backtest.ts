@@ -6,6 +6,7 @@ import { capitalMoves, rearmFund, weekdaysSince, type OverlayCheck } from '../..
 import { FUND_BOOK, initialFundState, openLedgerBooks } from '../cycle/books.ts';
 import { runCycle, type CycleResult, type CycleStep } from '../cycle/run-cycle.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
+import { stopAgents } from '../cycle/stops.ts';
 import { backtestServices } from '../kernel/wiring.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { BindingTally, type BindingSummary } from './binding-tally.ts';
@@ -52,6 +53,13 @@ export interface BookTradingResult {
   commissions: number;
   /** Modelled slippage and impact paid against the bar's open, dollars. */
   slippage: number;
+}
+
+/** Stop exits over a backtest: counts of positions closed at their ATR stop and at their take-profit. */
+export interface StopExitSummary {
+  atrStop: number;
+  takeProfit: number;
+  byAgent: Record<string, { atrStop: number; takeProfit: number }>;
 }
 
 export interface AgentBacktestResult {
@@ -107,6 +115,8 @@ export interface BacktestResult {
   costs: { commissions: number; slippage: number; orders: number; fills: number };
   /** The fund hedge book (`hedging.enabled`): its trades, size and P&L; null when the fund never hedged. */
   hedge: HedgeSummary | null;
+  /** Positions closed by their ATR stop or take-profit (`risk.atrStops`), per agent; null when no agent asked for stops. */
+  stopExits: StopExitSummary | null;
   ledgerReconciled: boolean;
   performance: { durationMs: number; cyclesPerSecond: number; stepMs: Record<CycleStep, number> };
   lastCycles: CycleResult[];
@@ -159,6 +169,7 @@ class BacktestTally {
   readonly trading = new TradingTally();
   readonly binding = new BindingTally();
   readonly hedge = new HedgeTally();
+  readonly stopExits: StopExitSummary;
   readonly fundEquityGross: number[] = [];
   readonly agentEquityGross: Map<string, number[]>;
   readonly agentCapital: Map<string, number[]>;
@@ -176,6 +187,7 @@ class BacktestTally {
     this.agentFlows = new Map(config.agents.map((a) => [a.id, []]));
     this.budgetUse = new Map(config.agents.map((a) => [a.id, []]));
     this.actionsByAgent = new Map(config.agents.map((a) => [a.id, emptyActions()]));
+    this.stopExits = { atrStop: 0, takeProfit: 0, byAgent: Object.fromEntries([...stopAgents(config)].map((id) => [id, { atrStop: 0, takeProfit: 0 }])) };
   }
 
   /** One cycle: its result, the ledger after it and every paper fill so far. */
@@ -199,6 +211,16 @@ class BacktestTally {
     }
     this.binding.add(r.asOf, r.review.bindingConstraints, r.decisions.length);
     this.hedge.add(r.fills, ledger);
+    for (const e of r.stopExits) {
+      const per = (this.stopExits.byAgent[e.agentId] ??= { atrStop: 0, takeProfit: 0 });
+      if (e.kind === 'ATR_STOP') {
+        this.stopExits.atrStop++;
+        per.atrStop++;
+      } else {
+        this.stopExits.takeProfit++;
+        per.takeProfit++;
+      }
+    }
     for (const [id, b] of Object.entries(r.review.snapshot.budgets)) this.budgetUse.get(id)?.push(b.used);
     for (const d of r.decisions) {
       this.overlayActions[d.action]++;
@@ -355,6 +377,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     },
     costs: { commissions, slippage: fundTrading.slippage, orders, fills },
     hedge: tally.hedge.summary(ledger),
+    stopExits: Object.keys(tally.stopExits.byAgent).length > 0 ? tally.stopExits : null,
     ledgerReconciled: reconciled,
     performance: { durationMs, cyclesPerSecond: (dates.length * 1000) / durationMs, stepMs },
     lastCycles,
