@@ -2,7 +2,8 @@
  * ATR stops act (`risk.atrStops`): through the cycle that backtests and `keel run` call, a long
  * position whose day's low falls through its stop is sold by the next cycle's orders, the record
  * names the stop; a take-profit closes at the target; a position the agent closes forgets its
- * level; with atrStops off nothing is monitored. The levels survive a stored run state.
+ * level; with atrStops off nothing is monitored. The levels survive a stored run state. A short is
+ * stopped by the day's high; with both levels inside one bar the stop is assumed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agents/index.ts';
@@ -14,6 +15,7 @@ import { Ledger } from '../ledger/ledger.ts';
 import { deserialiseRunState, serialiseRunState } from '../live/fund-store.ts';
 import { initialFundState, openLedgerBooks } from './books.ts';
 import { runCycle, type CycleResult } from './run-cycle.ts';
+import { checkStops } from './stops.ts';
 import type { FundRunState } from './runtime.ts';
 
 const NAV = 10_000_000;
@@ -245,3 +247,43 @@ async function runDaysFrom(cfg: FundConfig, state: FundRunState, agent: Agent, f
   }
   return out;
 }
+
+describe('checkStops (the day-range rule)', () => {
+  const day = DAY0 + 2; // S000's low −8%, S002's high +12%, others ±0.5%
+  const view = () => viewAt(panel, day);
+  const before = () => panel.dates[day - 1] ?? '';
+  function ledgerWith(qty: Record<string, number>): Ledger {
+    const l = new Ledger();
+    l.open(AGENT, NAV);
+    for (const [s, q] of Object.entries(qty)) l.applyFill({ agentId: AGENT, symbol: s, side: q > 0 ? 'BUY' : 'SELL', qty: Math.abs(q), price: 100, commission: 0 });
+    return l;
+  }
+  const level = (symbol: string, side: 1 | -1, stop: number | null, target: number | null, setOn = before()) => ({ agentId: AGENT, symbol, side, stop, target, setOn });
+
+  it('a short is stopped by the high and takes profit at the low', () => {
+    const v = view();
+    const c2 = v.close(2);
+    const c0 = v.close(0);
+    const { exits, kept } = checkStops([level('S002', -1, c2 * 1.1, null), level('S000', -1, null, c0 * 0.95)], new Set([AGENT]), ledgerWith({ S002: -10, S000: -10 }), v);
+    expect(exits.map((e) => [e.symbol, e.kind])).toEqual([['S002', 'ATR_STOP'], ['S000', 'TAKE_PROFIT']]);
+    expect(exits[0]?.qty).toBe(-10);
+    expect(kept).toEqual([]);
+  });
+
+  it('with stop and target both in the day’s range the stop is assumed; a level set today waits; a turned or closed position forgets', () => {
+    const v = view();
+    const c0 = v.close(0);
+    const both = level('S000', 1, c0 * 0.95, c0 * 0.99);
+    const today = level('S000', 1, c0 * 0.95, null, v.asOf);
+    const turned = level('S003', 1, 1, null);
+    const closed = level('S004', 1, 1, null);
+    const untouched = level('S005', 1, v.close(5) * 0.9, v.close(5) * 1.1);
+    const r = checkStops([both], new Set([AGENT]), ledgerWith({ S000: 10 }), v);
+    expect(r.exits[0]?.kind).toBe('ATR_STOP');
+    const r2 = checkStops([today, turned, closed, untouched], new Set([AGENT]), ledgerWith({ S000: 10, S003: -5, S005: 3 }), v);
+    expect(r2.exits).toEqual([]);
+    expect(r2.kept).toEqual([today, untouched]);
+    // an agent that no longer asks for stops forgets its levels
+    expect(checkStops([untouched], new Set(), ledgerWith({ S005: 3 }), v).kept).toEqual([]);
+  });
+});
