@@ -8,6 +8,7 @@ import type { CycleResult } from '../cycle/run-cycle.ts';
 import type { CycleMode, FundRunState } from '../cycle/runtime.ts';
 import { parseStopLevels, type StopLevel } from '../cycle/stops.ts';
 import { Ledger, QTY_SCALE, type LedgerSnapshot } from '../ledger/ledger.ts';
+import { stopExitJournal } from './stop-journal.ts';
 import { bookStored, checkpointLedger, loadStoredLedger } from './stored-ledger.ts';
 
 /** The fund's state after a cycle, as stored with it (JSON): enough to continue from there. */
@@ -162,6 +163,7 @@ export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
   await persistCycleRecords(tx, fundId, r);
   await tx.signals.insertMany(r.cycleId, r.proposals.flatMap((p) => p.signals));
   for (const a of r.alerts) await tx.alerts.insert(a);
+  for (const e of stopExitJournal(fundId, r, x.startedAt)) await tx.journal.add(e);
   if (x.advisory) {
     const expiresAt = new Date(Date.parse(x.startedAt) + x.advisory.proposalTtlMs).toISOString();
     for (const p of advisoryProposals(r)) {
