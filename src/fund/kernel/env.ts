@@ -19,7 +19,7 @@ export interface EnvVar {
 export const ENV_VARS: readonly EnvVar[] = [
   { name: 'KEEL_HOME', meaning: "Keel's home: fund.json, the embedded database (db/), kill-switch files", default: './.keel', readBy: 'kernel (store, config, kill switch)' },
   { name: 'DATABASE_URL', meaning: 'postgres://… selects a PostgreSQL server instead of the embedded PGlite store', default: '', readBy: 'kernel (store)' },
-  { name: 'KEEL_LOG_LEVEL', meaning: 'debug, info, warn or error', default: 'warn (run, daemon), info (serve)', readBy: 'kernel (logger), keel serve' },
+  { name: 'KEEL_LOG_LEVEL', meaning: 'debug, info, warn or error', default: 'info (daemon, serve), warn (other commands)', readBy: 'kernel (logger), keel serve' },
   { name: 'HEARTBEAT_INTERVAL', meaning: "seconds between the daemon's heartbeat log lines", default: '3600', readBy: 'keel daemon' },
   { name: 'USER', meaning: 'who the CLI records as the actor of a change when --by is not given', default: 'cli', readBy: 'CLI (audit actor)' },
   { name: 'APCA_API_KEY_ID', meaning: 'Alpaca API key id (trading and market data)', default: '', readBy: 'kernel (Alpaca broker, Alpaca market data)' },
