@@ -15,6 +15,8 @@
  * (Alpaca's ids, none a paper broker's); the fund hedges SPY when its beta is above the threshold;
  * the books equal the broker's positions (each reconciliation finds no break, and the stored
  * positions equal the broker's whenever the daemon is stopped); no order is lost or sent twice.
+ * `KEEL_LIVE_PATH_FIGURES=<file>` writes what the run did (orders per day, POSTs, hedge orders,
+ * kills survived, scripted failures, reconciliations) to that file.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
