@@ -21,6 +21,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { agentBookFor, FUND_BOOK, openBooks, refreshFundState } from './books.ts';
 import { hedgeBookTargets, hedgeTargets, type HedgeTarget } from './hedge-book.ts';
 import { decisionRecords } from './records.ts';
+import { cancelRestingStops, placeRestingStops, restingStopsOn } from './resting-stops.ts';
 import { checkStops, closeExits, nextStops, stopAgents, type StopExit, type StopLevel } from './stops.ts';
 import type { GateResult } from './gates.ts';
 import type { CycleServices, FundRunState } from './runtime.ts';
@@ -137,6 +138,8 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
 
   // 1. fills since the last cycle → books
   await s.oms.sync();
+  // resting stops (Alpaca) live between cycles: what did not fill is cancelled before booking and planning
+  if (restingStopsOn(s.config)) await cancelRestingStops(s);
   const fills = s.journal.drainFills();
   let commissions = bookFills(state.ledger, fills, FUND_BOOK);
   const debug = s.logger !== nullLogger; // per-fill and per-order lines cost objects even when dropped
@@ -176,6 +179,8 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   const finalTargets = stops ? stops.finalTargets : review.positions;
   const sent = trades ? await sendOrders(s, state, view, review, finalTargets, hedges, cycleId, timestamp) : NOTHING_SENT;
   if (stops) state.stops = nextStops(stops.kept, stops.exits, stops.agents, finalTargets, proposals, (agentId, p) => tradesPosition(s.config, review, agentId, p), asOf);
+  const resting = stops && restingStopsOn(s.config) ? await placeRestingStops(s, state, view, sent.orders, cycleId, timestamp) : [];
+  for (const a of orderAlerts(s, resting, cycleId)) alerts.push(a);
   const stopExits = stops?.exits ?? [];
   commissions += sent.commissions;
   for (const f of sent.fills) fills.push(f);
@@ -206,7 +211,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     proposals,
     decisions: review.decisions,
     records,
-    orders: sent.orders,
+    orders: resting.length > 0 ? [...sent.orders, ...resting] : sent.orders,
     fills,
     alerts,
     hedges,

@@ -77,8 +77,9 @@ beforeAll(() => {
   panel = stopPanel(11);
 });
 
-const config = (atrStops: boolean): FundConfig =>
+const config = (atrStops: boolean, broker: 'paper' | 'alpaca' = 'paper'): FundConfig =>
   parseFundConfig({
+    execution: { broker },
     data: { minHistoryRows: 200, degradedMinRows: 100 },
     fund: { id: 'st', name: 'Stops', totalCapital: NAV },
     risk: { varLimitPct: 0.5, cvarLimitPct: 0.9, maxDaysToLiquidate: 1000, targetVolPct: 0.35, maxSingleNamePct: 0.2, maxSectorPct: 1, maxTop5Pct: 1 },
@@ -285,5 +286,49 @@ describe('checkStops (the day-range rule)', () => {
     expect(r2.kept).toEqual([today, untouched]);
     // an agent that no longer asks for stops forgets its levels
     expect(checkStops([untouched], new Set(), ledgerWith({ S005: 3 }), v).kept).toEqual([]);
+  });
+});
+
+describe('resting stops (execution.broker "alpaca")', () => {
+  it('a held position rests as a GTC stop between cycles: the crossing sells at the stop, the others are cancelled and placed again', async () => {
+    const cfg = config(true, 'alpaca');
+    const state = freshFund(cfg);
+    const held: number[] = [];
+    const days = await runDays(cfg, state, longAgent(), 4, () => held.push(state.ledger.qty(AGENT, 'S000')));
+    const [d0, d1, d2] = days;
+    const c0 = viewAt(panel, DAY0).close(0);
+    const stopsOf = (r: CycleResult | undefined) => (r?.orders ?? []).filter((o) => o.type === 'STOP');
+    // day 0 only opens (nothing held yet): no resting stop
+    expect(stopsOf(d0)).toEqual([]);
+    // day 1: every held name rests as a whole-share GTC stop at its level
+    const rest = stopsOf(d1);
+    expect(rest).toHaveLength(U);
+    const s0 = rest.find((o) => o.symbol === 'S000');
+    expect(s0).toMatchObject({ side: 'SELL', timeInForce: 'GTC', allocations: [{ agentId: AGENT, qty: s0?.qty }] });
+    expect(s0?.stopPrice).toBeCloseTo(STOP * c0, 8);
+    expect(s0?.qty).toBe(Math.floor(held[1] ?? 0));
+    expect(s0?.qty).toBeGreaterThan(0);
+    expect(s0?.status).not.toBe('REJECTED');
+    // day 2: S000's low crossed the stop during the session: the resting order filled at the stop
+    const filled = d2?.fills.find((f) => f.orderId === s0?.id);
+    expect(filled?.side).toBe('SELL');
+    expect(filled?.price).toBeLessThanOrEqual(STOP * c0 + 0.01);
+    expect(held[2]).toBeCloseTo((held[1] ?? 0) - (s0?.qty ?? 0), 4);
+    // the monitoring sees the fractional remainder crossed (too small to trade: under oms.minNotional)
+    const rem = held[2] ?? 0;
+    expect(rem).toBeLessThan(1);
+    if (rem > 0) expect(d2?.stopExits.find((e) => e.symbol === 'S000')?.qty).toBeCloseTo(rem, 4);
+    // the other resting stops were cancelled at day 2's start and placed again at its end
+    const again = stopsOf(d2).map((o) => o.symbol);
+    expect(again).not.toContain('S000');
+    expect(again).toContain('S005');
+    expect(state.ledger.reconcile()).toBeNull();
+  });
+
+  it('with the paper broker no stop rests at the broker (the monitoring acts)', async () => {
+    const cfg = config(true);
+    const state = freshFund(cfg);
+    const days = await runDays(cfg, state, longAgent(), 3);
+    for (const d of days) expect(d.orders.filter((o) => o.type === 'STOP')).toEqual([]);
   });
 });
