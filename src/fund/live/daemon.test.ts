@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nullLogger } from '../../core/index.ts';
 import { gate } from '../cycle/gates.ts';
-import { FundDaemon } from './daemon.ts';
+import { FundDaemon, isNyseSessionDay } from './daemon.ts';
 import type { LiveCycleOutcome } from './run-live.ts';
 
 const stale: LiveCycleOutcome = { status: 'REFUSED', gates: [gate('market_data', false, 'latest bar 2024-03-04 is older than 2024-03-05')], reason: 'market data is stale' };
@@ -52,5 +52,23 @@ describe('FundDaemon: a cycle refused for stale market data is tried again', () 
     await d.stop();
     await ticking;
     expect(runs).toEqual([stale]);
+  });
+});
+
+describe('FundDaemon: the schedule runs on market days only', () => {
+  it('skips a scheduled run on an exchange holiday or a weekend (New York day), runs it on a session day; tick() always runs', async () => {
+    const { d, runs } = daemon([waiting], { everyMs: 5, forMs: 10 });
+    await d.scheduledTick(Date.parse('2024-07-04T20:30:00Z')); // Independence Day, 16:30 New York
+    await d.scheduledTick(Date.parse('2024-03-09T21:30:00Z')); // a Saturday
+    expect(runs).toEqual([]);
+    await d.scheduledTick(Date.parse('2024-07-05T20:30:00Z'));
+    expect(runs).toEqual([waiting]);
+    await d.tick();
+    expect(runs).toHaveLength(2);
+  });
+
+  it('takes the day in New York: 01:00 UTC on a session day is still the evening before', () => {
+    expect(isNyseSessionDay(Date.parse('2024-07-05T01:00:00Z'))).toBe(false); // 21:00 on 4 July in New York
+    expect(isNyseSessionDay(Date.parse('2024-07-05T14:00:00Z'))).toBe(true);
   });
 });

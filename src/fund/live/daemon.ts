@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { isKeelError, type Logger } from '../../core/index.ts';
+import { isTradingDay, newYorkTime } from '../../market/index.ts';
 import type { LiveCycleOutcome } from './run-live.ts';
 
 export interface DaemonOptions {
@@ -20,7 +21,16 @@ export interface DaemonOptions {
    * `everyMs` until `forMs` has passed since the first try; `stop()` ends the wait.
    */
   readonly retryRefused?: { readonly when: (out: LiveCycleOutcome) => boolean; readonly everyMs: number; readonly forMs: number };
+  /**
+   * Whether the day of an instant (Unix ms) has a session; a scheduled run on a day without one (an
+   * exchange holiday) is skipped with a log line, as no new session can be traded. Default: the
+   * NYSE calendar, the day taken in New York.
+   */
+  readonly isMarketDay?: (ms: number) => boolean;
 }
+
+/** The NYSE calendar, the day taken in New York. */
+export const isNyseSessionDay = (ms: number): boolean => isTradingDay(newYorkTime(ms).date);
 
 export const DEFAULT_CRON = '30 16 * * 1-5';
 
@@ -46,7 +56,7 @@ export class FundDaemon {
   constructor(private readonly o: DaemonOptions) {}
 
   start(): void {
-    this.cron = new Cron(this.o.cron, { protect: true, ...(this.o.timezone ? { timezone: this.o.timezone } : {}) }, () => this.tick());
+    this.cron = new Cron(this.o.cron, { protect: true, ...(this.o.timezone ? { timezone: this.o.timezone } : {}) }, () => this.scheduledTick());
     this.heartbeat = setInterval(() => this.beat(), this.o.heartbeatSec * 1000);
     this.heartbeat.unref();
     this.o.logger.log('info', 'daemon started', { cron: this.o.cron, nextRun: this.cron.nextRun()?.toISOString() ?? null });
@@ -56,7 +66,19 @@ export class FundDaemon {
     this.o.logger.log('info', 'heartbeat', { cyclesRun: this.cyclesRun, busy: this.running !== null, nextRun: this.cron?.nextRun()?.toISOString() ?? null });
   }
 
-  /** Runs one cycle now (also what the schedule calls). Overlapping calls wait for the running one. */
+  /**
+   * What the schedule calls at `nowMs`: a cycle, unless the day has no session (then nothing runs:
+   * a holiday's cycle would find the last session traded already and be refused as a re-run).
+   */
+  scheduledTick(nowMs: number = Date.now()): Promise<void> {
+    if (!(this.o.isMarketDay ?? isNyseSessionDay)(nowMs)) {
+      this.o.logger.log('info', 'no session today: the scheduled cycle is skipped', { day: newYorkTime(nowMs).date, nextRun: this.cron?.nextRun()?.toISOString() ?? null });
+      return Promise.resolve();
+    }
+    return this.tick();
+  }
+
+  /** Runs one cycle now (`--run-now`, and the schedule on a market day). Overlapping calls wait for the running one. */
   tick(): Promise<void> {
     if (this.stopping) return Promise.resolve();
     if (this.running) return this.running;
