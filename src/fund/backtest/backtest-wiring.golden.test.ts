@@ -68,9 +68,12 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // (orders 3,167 -> 3,161, fills 3,109 -> 3,121).
 // Defaults: the directional bucket may take 75% of the target risk (was 60%), 2% of NAV in reserve
 // (was 5%) (orders 3,161 -> 3,169, fills 3,121 -> 3,133).
+// Issue 15 / seed §5B, the kill switch executes its plan: on the day a market trigger trips, every
+// position is cut by the trigger's close fraction (the hard drawdown stop closes all); a manual
+// halt and the following halted days send nothing, as before (orders 3,169 -> 2,702, fills 3,133 -> 2,965).
 const GOLDEN = {
-  summary: { orders: 3169, fills: 3133, commissions: 12440.37, finalNav: 10793146.63 },
-  all: '64ec1fc8e6b6c9378fc7d0a613f87cbd6e329333c6a4a0b92735f4421c38458d',
+  summary: { orders: 2702, fills: 2965, commissions: 10592.78, finalNav: 10653458.03 },
+  all: '40dac976a6aba2ec189c653c20df45732520234a638dbda4942a98eadf3a8093',
   first: 'e2b15de1c3ebd7859710665fa3fd873f54262f3f47edd169eca515f966d34931',
-  last: '44ba847e38862e85924f21d21a65068f5f0ee5c6f312d1e08fcc4b25a17f9c34',
+  last: '03847fe43151466e4d4e68b4ca0a98b961ab6d17ecb66b5012775406443987f4',
 };

@@ -23,6 +23,7 @@ import { hedgeBookTargets, hedgeTargets, type HedgeTarget } from './hedge-book.t
 import { decisionRecords } from './records.ts';
 import { cancelRestingStops, placeRestingStops, restingStopsOn } from './resting-stops.ts';
 import { checkStops, closeExits, nextStops, stopAgents, type StopExit, type StopLevel } from './stops.ts';
+import { reductionTargets } from './reduction.ts';
 import type { GateResult } from './gates.ts';
 import type { CycleServices, FundRunState } from './runtime.ts';
 
@@ -447,8 +448,11 @@ async function sendOrders(s: CycleServices, state: FundRunState, view: MarketVie
     for (const o of await s.journal.open()) await s.oms.cancel(o.id);
   }
   const written = await s.journal.planOf(cycleId);
-  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, finalTargets, hedges, cycleId, timestamp));
-  s.omsState.current = review.tradingState;
+  // On the day a market kill switch trips, the plan's closes go out and nothing else: every one
+  // reduces a position, so the OMS lets them through as it does a REDUCING fund's.
+  const reduction = reductionTargets(s.config, review, state.ledger, capitalAfter(review));
+  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, reduction ?? finalTargets, hedges, cycleId, timestamp));
+  s.omsState.current = reduction ? 'REDUCING' : review.tradingState;
   s.omsState.nav = state.ledger.fundNavCents() / 100;
   let tradedNotional = 0;
   for (const o of built) tradedNotional += o.qty * (o.decisionPrice ?? 0);

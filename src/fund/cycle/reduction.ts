@@ -1,0 +1,35 @@
+import type { FundConfig, TargetPosition } from '../../contracts/index.ts';
+import type { FundReview } from '../../overlay/index.ts';
+import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
+
+/**
+ * The kill switch's global risk reduction as the cycle's targets (seed fund-overlay-plan §5B:
+ * "close positions based on trigger severity"): on the cycle the fund goes HALTED by a market
+ * trigger, each agent's book is its holdings less the plan's closes (the most severe trigger's
+ * fraction of every position, largest risk first), and nothing else. Null when there is nothing
+ * to execute: no plan, no closes, the fund was already HALTED (the closes went out on the day it
+ * tripped), or a person tripped it (a manual halt, e.g. for a broker outage, stops trading; it
+ * does not flatten the books).
+ */
+export function reductionTargets(config: FundConfig, review: Pick<FundReview, 'reductionPlan' | 'transition' | 'tradingState'>, ledger: Ledger, capitalOf: ReadonlyMap<string, number>): FundReview['positions'] | null {
+  const plan = review.reductionPlan;
+  if (!plan || plan.closes.length === 0 || review.tradingState !== 'HALTED' || !review.transition.changed) return null;
+  if (plan.record.triggers.some((t) => t.name === 'manual')) return null;
+  const close = new Map<string, number>();
+  for (const c of plan.closes) close.set(`${c.agentId}\u0000${c.symbol}`, c.closeNotional);
+  const out: Record<string, TargetPosition[]> = {};
+  for (const a of config.agents) {
+    if (!ledger.has(a.id)) continue;
+    const capital = capitalOf.get(a.id) ?? a.allocatedCapital;
+    if (!(capital > 0)) continue;
+    const targets: TargetPosition[] = [];
+    for (const h of ledger.book(a.id).holdings.values()) {
+      const current = (h.qty4 / QTY_SCALE) * h.mark;
+      const delta = close.get(`${a.id}\u0000${h.symbol}`) ?? 0;
+      const target = current + delta;
+      targets.push({ version: 1, agentId: a.id, symbol: h.symbol, targetWeight: target / capital, targetNotional: target, currentNotional: current, deltaNotional: delta, priority: 1, reasoning: 'kill switch: global risk reduction' });
+    }
+    out[a.id] = targets;
+  }
+  return out;
+}
