@@ -34,6 +34,11 @@ export const AgentRiskParams = z.object({
    * (docs/fund-cycle.md "Stops"). Off: the levels are recorded only.
    */
   atrStops: z.boolean().default(false),
+  /**
+   * Weekdays after a stop exit during which the agent may not open the name again on the same side
+   * (its target there is held at 0); 0: the exit overrides one cycle only.
+   */
+  atrStopCooldownDays: z.number().int().min(0).max(260).default(0),
   /** Correlation filter inside the book: of two names more correlated than this, keep the stronger. */
   maxPairCorrelation: fraction.default(0.9),
 });

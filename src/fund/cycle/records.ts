@@ -1,4 +1,4 @@
-import type { StopExit } from './stops.ts';
+import type { StopExit, StopLevel } from './stops.ts';
 import type { AgentProposal, DecisionRecord, FinalDecision, OverlayDecision, TargetPosition } from '../../contracts/index.ts';
 
 const EPS = 1e-9;
@@ -22,8 +22,9 @@ export interface RecordContext {
  * The 15-field decision records of one agent's reviewed proposal: one per name the agent
  * proposed, holds or was given by the overlay (seed: mini-quant-fund §7).
  */
-export function decisionRecords(p: AgentProposal, d: OverlayDecision, positions: readonly TargetPosition[], ctx: RecordContext, exits: readonly StopExit[] = []): DecisionRecord[] {
+export function decisionRecords(p: AgentProposal, d: OverlayDecision, positions: readonly TargetPosition[], ctx: RecordContext, exits: readonly StopExit[] = [], cooling: readonly StopLevel[] = []): DecisionRecord[] {
   const exitOf = new Map(exits.filter((e) => e.agentId === p.agentId).map((e) => [e.symbol, e]));
+  const cooled = new Set(cooling.filter((l) => l.agentId === p.agentId).map((l) => l.symbol));
   const signals = new Map(p.signals.map((s) => [s.symbol, s]));
   const stops = new Map(p.targets.map((t) => [t.symbol, t.stopLoss]));
   const byName = new Map(positions.map((t) => [t.symbol, t]));
@@ -44,13 +45,14 @@ export function decisionRecords(p: AgentProposal, d: OverlayDecision, positions:
     // A stop exit overrides the agent and the overlay for the name: closed, the level named.
     const exit = exitOf.get(t.symbol);
     if (exit) symbolReasons.unshift(exit.kind);
+    else if (cooled.has(t.symbol)) symbolReasons.unshift('STOP_COOLDOWN');
     out.push({
       version: 1,
       cycleId: ctx.cycleId,
       symbol: t.symbol,
       timestamp: ctx.timestamp,
       finalDecision: !exit && d.action === 'BLOCK' && Math.abs(t.proposedWeight - t.finalWeight) > EPS ? 'REJECT' : decisionFor(pos, t.proposedWeight, t.finalWeight),
-      positionSize: exit ? 0 : t.finalWeight,
+      positionSize: exit || cooled.has(t.symbol) ? 0 : t.finalWeight,
       stopLoss: exit?.kind === 'ATR_STOP' ? exit.level : (stops.get(t.symbol) ?? null),
       reasonCodes: [...new Set([...(agentNotes.get(t.symbol) ?? []), ...symbolReasons, ...fundCodes.filter((c) => !symbolReasons.includes(c))])],
       muHat: mu,

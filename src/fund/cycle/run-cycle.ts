@@ -22,7 +22,7 @@ import { agentBookFor, FUND_BOOK, openBooks, refreshFundState } from './books.ts
 import { hedgeBookTargets, hedgeTargets, type HedgeTarget } from './hedge-book.ts';
 import { decisionRecords } from './records.ts';
 import { cancelRestingStops, placeRestingStops, restingStopsOn } from './resting-stops.ts';
-import { checkStops, closeExits, nextStops, stopAgents, type StopExit, type StopLevel } from './stops.ts';
+import { checkStops, closeExits, holdCooldowns, nextStops, stopAgents, stopCooldowns, type StopExit, type StopLevel } from './stops.ts';
 import { reductionTargets } from './reduction.ts';
 import type { GateResult } from './gates.ts';
 import type { CycleServices, FundRunState } from './runtime.ts';
@@ -176,10 +176,11 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   for (const a of gateAlerts(s, failedGates, cycleId)) alerts.push(a);
   const hedges = hedgeTargets(s.config, review, state.ledger, view);
   const trades = s.config.fund.mode === 'autonomous' && failedGates.length === 0;
-  const stops = trades ? monitorStops(s.config, state, view, review) : null;
+  // a HALTED fund sends only its reduction plan's closes (on the day it trips) or nothing: stops wait, their levels kept
+  const stops = trades && review.tradingState !== 'HALTED' ? monitorStops(s.config, state, view, review) : null;
   const finalTargets = stops ? stops.finalTargets : review.positions;
   const sent = trades ? await sendOrders(s, state, view, review, finalTargets, hedges, cycleId, timestamp) : NOTHING_SENT;
-  if (stops) state.stops = nextStops(stops.kept, stops.exits, stops.agents, finalTargets, proposals, (agentId, p) => tradesPosition(s.config, review, agentId, p), asOf);
+  if (stops) state.stops = nextStops(stops.kept, stops.exits, stops.agents, finalTargets, proposals, (agentId, p) => tradesPosition(s.config, review, agentId, p), asOf, stops.cooldowns);
   const resting = stops && restingStopsOn(s.config) ? await placeRestingStops(s, state, view, sent.orders, cycleId, timestamp) : [];
   for (const a of orderAlerts(s, resting, cycleId)) alerts.push(a);
   const stopExits = stops?.exits ?? [];
@@ -190,7 +191,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
 
   // 7. records, alerts, next state
   // Decision records are built for the cycles that are kept (live, paper, a backtest's last days).
-  const records = s.captureInputs ? cycleRecords(s, proposals, review, finalTargets, stopExits, cycleId, timestamp) : [];
+  const records = s.captureInputs ? cycleRecords(s, proposals, review, finalTargets, stopExits, stops?.held ?? [], cycleId, timestamp) : [];
   for (const a of reviewAlerts(s, review)) alerts.push(a);
   state.fund = { ...review.nextState, asOf };
   state.lastAsOf = asOf;
@@ -323,17 +324,24 @@ function tradesPosition(config: FundConfig, review: Pick<FundReview, 'nextState'
  * and the review's final targets with the crossed names closed. Null when no agent asks for stops
  * and none are kept. An exit of an agent the review has no targets for (its proposal failed) waits.
  */
-function monitorStops(config: FundConfig, state: FundRunState, view: MarketView, review: FundReview): { agents: ReadonlySet<string>; kept: StopLevel[]; exits: StopExit[]; finalTargets: FundReview['positions'] } | null {
+function monitorStops(
+  config: FundConfig,
+  state: FundRunState,
+  view: MarketView,
+  review: FundReview,
+): { agents: ReadonlySet<string>; cooldowns: ReadonlyMap<string, number>; kept: StopLevel[]; exits: StopExit[]; held: StopLevel[]; finalTargets: FundReview['positions'] } | null {
   const agents = stopAgents(config);
   if (agents.size === 0 && (state.stops ?? []).length === 0) return null;
-  const checked = checkStops(state.stops ?? [], agents, state.ledger, view);
+  const cooldowns = stopCooldowns(config);
+  const checked = checkStops(state.stops ?? [], agents, state.ledger, view, cooldowns);
   const exits: StopExit[] = [];
   const kept = checked.kept;
   for (const e of checked.exits) {
     if (review.positions[e.agentId]) exits.push(e);
     else kept.push({ agentId: e.agentId, symbol: e.symbol, side: e.qty > 0 ? 1 : -1, stop: e.kind === 'ATR_STOP' ? e.level : null, target: e.kind === 'TAKE_PROFIT' ? e.level : null, setOn: e.setOn });
   }
-  return { agents, kept, exits, finalTargets: closeExits(review.positions, exits) };
+  const { positions, held } = holdCooldowns(closeExits(review.positions, exits), kept);
+  return { agents, cooldowns, kept, exits, held, finalTargets: positions };
 }
 
 /** HIGH alerts for the agents whose `propose` threw (their current books stand). */
@@ -411,12 +419,21 @@ function reviewAlerts(s: CycleServices, review: FundReview): Alert[] {
 }
 
 /** The 15-field decision records of every reviewed agent's targets. */
-function cycleRecords(s: CycleServices, proposals: readonly AgentProposal[], review: FundReview, finalTargets: FundReview['positions'], exits: readonly StopExit[], cycleId: string, timestamp: string): DecisionRecord[] {
+function cycleRecords(
+  s: CycleServices,
+  proposals: readonly AgentProposal[],
+  review: FundReview,
+  finalTargets: FundReview['positions'],
+  exits: readonly StopExit[],
+  cooling: readonly StopLevel[],
+  cycleId: string,
+  timestamp: string,
+): DecisionRecord[] {
   const proposalOf = new Map(proposals.map((p) => [p.agentId, p]));
   const records: DecisionRecord[] = [];
   for (const d of review.decisions) {
     const p = proposalOf.get(d.agentId);
-    if (p) records.push(...decisionRecords(p, d, finalTargets[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }, exits));
+    if (p) records.push(...decisionRecords(p, d, finalTargets[d.agentId] ?? [], { cycleId, timestamp, configHash: s.configHash, quality: s.quality }, exits, cooling));
   }
   return records;
 }

@@ -77,7 +77,7 @@ beforeAll(() => {
   panel = stopPanel(11);
 });
 
-const config = (atrStops: boolean, broker: 'paper' | 'alpaca' = 'paper'): FundConfig =>
+const config = (atrStops: boolean, broker: 'paper' | 'alpaca' = 'paper', atrStopCooldownDays = 0): FundConfig =>
   parseFundConfig({
     execution: { broker },
     data: { minHistoryRows: 200, degradedMinRows: 100 },
@@ -88,7 +88,7 @@ const config = (atrStops: boolean, broker: 'paper' | 'alpaca' = 'paper'): FundCo
     buckets: { directional_equity: { maxRiskAllocationPct: 1 } },
     allocation: { method: 'fixed' },
     defaults: { riskBudgetPct: 1, maxPositionPct: 0.5, maxSectorPct: 1, netExposureCap: 1 },
-    agents: [{ id: AGENT, strategy: 'momentum', allocatedCapital: 9_000_000, risk: { atrStops } }],
+    agents: [{ id: AGENT, strategy: 'momentum', allocatedCapital: 9_000_000, risk: { atrStops, atrStopCooldownDays } }],
   });
 
 /**
@@ -210,6 +210,25 @@ describe('ATR stops act', () => {
     expect(ordersIn(days[2], 'S001').map((o) => o.side)).toEqual(['SELL']);
     expect(days[3]?.stopExits.find((e) => e.symbol === 'S001')).toBeUndefined();
     expect(state.ledger.qty(AGENT, 'S001')).toBe(0);
+  });
+
+  it('with a re-entry cooldown the agent may not buy the stopped name back until it ends', async () => {
+    const cfg = config(true, 'paper', 2);
+    const state = freshFund(cfg);
+    const days = await runDays(cfg, state, longAgent(), 5);
+    expect(days[2]?.stopExits.find((e) => e.symbol === 'S000')?.kind).toBe('ATR_STOP');
+    // day 3: one weekday after the exit, the agent still wants 5%: held at 0
+    expect(ordersIn(days[3], 'S000')).toEqual([]);
+    expect(days[3]?.review.positions[AGENT]?.find((p) => p.symbol === 'S000')?.targetWeight).toBeGreaterThan(0);
+    const held = days[3]?.records.find((r) => r.symbol === 'S000');
+    expect(held?.reasonCodes[0]).toBe('STOP_COOLDOWN');
+    expect(held?.positionSize).toBe(0);
+    expect(levelOf(state, 'S000')).toMatchObject({ stop: expect.any(Number) }); // day 4: bought back at a new level
+    expect(ordersIn(days[4], 'S000').map((o) => o.side)).toEqual(['BUY']);
+    // without the cooldown it is bought back on day 3
+    const plain = freshFund(config(true));
+    const again = await runDays(config(true), plain, longAgent(), 4);
+    expect(ordersIn(again[3], 'S000').map((o) => o.side)).toEqual(['BUY']);
   });
 
   it('with atrStops off nothing is monitored: the crossing sends nothing', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { finite, formatPath, id, isoDate, resolveAgentRisk, symbol, type AgentProposal, type FundConfig, type TargetPosition } from '../../contracts/index.ts';
 import { ValidationError, type IsoDate } from '../../core/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import type { FundReview } from '../../overlay/index.ts';
+import { weekdaysSince, type FundReview } from '../../overlay/index.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 
 /**
@@ -18,6 +18,8 @@ export const StopLevel = z.object({
   stop: finite.nullable(),
   target: finite.nullable(),
   setOn: isoDate,
+  /** Set when the position exited at this level: the name is in its re-entry cooldown (`risk.atrStopCooldownDays`) since that date. */
+  exitedOn: isoDate.exactOptional(),
 });
 export type StopLevel = z.infer<typeof StopLevel>;
 
@@ -52,16 +54,26 @@ export function stopAgents(config: FundConfig): ReadonlySet<string> {
   return new Set(config.agents.filter((a) => resolveAgentRisk(config, a).atrStops).map((a) => a.id));
 }
 
+/** Re-entry cooldown in weekdays per agent with stops (`risk.atrStopCooldownDays`; 0: none). */
+export function stopCooldowns(config: FundConfig): ReadonlyMap<string, number> {
+  return new Map(config.agents.map((a) => [a.id, resolveAgentRisk(config, a).atrStopCooldownDays] as const).filter(([, d]) => d > 0));
+}
+
 /**
  * Checks the levels against the day's range. A level whose agent no longer asks for stops, or whose
  * position is closed or turned (for any reason: the agent, the overlay, a fill), is forgotten; a
  * level set today is kept unchecked (today's range is what it was set from). Pure.
  */
-export function checkStops(levels: readonly StopLevel[], agents: ReadonlySet<string>, ledger: Ledger, view: MarketView): { kept: StopLevel[]; exits: StopExit[] } {
+export function checkStops(levels: readonly StopLevel[], agents: ReadonlySet<string>, ledger: Ledger, view: MarketView, cooldowns: ReadonlyMap<string, number> = new Map()): { kept: StopLevel[]; exits: StopExit[] } {
   const kept: StopLevel[] = [];
   const exits: StopExit[] = [];
   for (const l of levels) {
     if (!agents.has(l.agentId) || !ledger.has(l.agentId)) continue;
+    if (l.exitedOn !== undefined) {
+      // a cooldown marker: kept while the cooldown runs, never triggered
+      if (weekdaysSince(l.exitedOn, view.asOf) < (cooldowns.get(l.agentId) ?? 0)) kept.push(l);
+      continue;
+    }
     const qty = ledger.qty(l.agentId, l.symbol);
     if (l.setOn >= view.asOf) {
       kept.push(l);
@@ -129,6 +141,29 @@ export function closeExits(positions: FundReview['positions'], exits: readonly S
 }
 
 /**
+ * The review's final targets with each name in a re-entry cooldown held at 0 on the side it was
+ * stopped out of (a target on the other side stands), and the names held back. `positions` itself when nothing is.
+ */
+export function holdCooldowns(positions: FundReview['positions'], levels: readonly StopLevel[]): { positions: FundReview['positions']; held: StopLevel[] } {
+  const markers = levels.filter((l) => l.exitedOn !== undefined);
+  const held: StopLevel[] = [];
+  if (markers.length === 0) return { positions, held };
+  let out: Record<string, TargetPosition[]> | null = null;
+  for (const m of markers) {
+    const list = (out ?? positions)[m.agentId];
+    const i = list ? list.findIndex((p) => p.symbol === m.symbol) : -1;
+    const p = list && i >= 0 ? list[i] : undefined;
+    if (!list || !p || Math.sign(p.targetWeight) !== m.side) continue;
+    out ??= { ...positions } as Record<string, TargetPosition[]>;
+    const next = [...list];
+    next[i] = { ...p, targetWeight: 0, targetNotional: 0, deltaNotional: -p.currentNotional, reasoning: `stopped out on ${m.exitedOn ?? ''}: no new position on this side during the cooldown` };
+    out[m.agentId] = next;
+    held.push(m);
+  }
+  return { positions: out ?? positions, held };
+}
+
+/**
  * The levels after the cycle's plan: for each agent with stops, a name the plan opens, resizes or
  * turns takes the levels of this cycle's proposal; a name planned to zero, or exited, loses its
  * levels; a held name with none (stops switched on, a level the agent did not give before) adopts
@@ -143,17 +178,22 @@ export function nextStops(
   proposals: readonly AgentProposal[],
   changes: (agentId: string, p: TargetPosition) => boolean,
   asOf: IsoDate,
+  cooldowns: ReadonlyMap<string, number> = new Map(),
 ): StopLevel[] {
   const key = (a: string, s: string): string => `${a}\u0000${s}`;
   const byKey = new Map(kept.map((l) => [key(l.agentId, l.symbol), l]));
-  for (const e of exits) byKey.delete(key(e.agentId, e.symbol));
+  for (const e of exits) {
+    if ((cooldowns.get(e.agentId) ?? 0) > 0) {
+      byKey.set(key(e.agentId, e.symbol), { agentId: e.agentId, symbol: e.symbol, side: e.qty > 0 ? 1 : -1, stop: null, target: null, setOn: e.setOn, exitedOn: asOf });
+    } else byKey.delete(key(e.agentId, e.symbol));
+  }
   const exited = new Set(exits.map((e) => key(e.agentId, e.symbol)));
   for (const p of proposals) {
     if (!agents.has(p.agentId)) continue;
     const levels = new Map(p.targets.map((t) => [t.symbol, t]));
     for (const t of finalTargets[p.agentId] ?? []) {
       const k = key(p.agentId, t.symbol);
-      if (exited.has(k)) continue;
+      if (exited.has(k) || byKey.get(k)?.exitedOn !== undefined) continue;
       if (t.targetWeight === 0) {
         if (changes(p.agentId, t)) byKey.delete(k);
         continue;
