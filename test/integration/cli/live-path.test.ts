@@ -18,81 +18,25 @@
  * `KEEL_LIVE_PATH_FIGURES=<file>` writes what the run did (orders per day, POSTs, hedge orders,
  * kills survived, scripted failures, reconciliations) to that file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
-import type { CliIo } from '../../../src/cli/output.ts';
-import { defaultFundConfigInput, HEDGE_BOOK, type Order } from '../../../src/contracts/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { FakeAlpacaMarketData } from '../../fakes/alpaca-market-data.ts';
-import { FakeAlpacaTrading } from '../../fakes/alpaca-trading.ts';
-import { writeClock } from '../../fakes/fake-clock.ts';
-import { marketTape, type Tape } from '../../fakes/market-tape.ts';
+import { defaultFundConfigInput, HEDGE_BOOK } from '../../../src/contracts/index.ts';
+import type { Store } from '../../../src/store/index.ts';
 import { spawnKeel, type KeelChild } from './keel-process.ts';
+import { cycleCompleted as completed, DAEMON_ARGS as daemonArgs, DAY, DAY0, LiveWorld } from './live-path-world.ts';
 
 const FUND = 'live';
-const DAY0 = '2024-03-01';
-const DAY = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'] as const;
-const NEXT: Record<string, string> = { [DAY0]: DAY[0], [DAY[0]]: DAY[1], [DAY[1]]: DAY[2], [DAY[2]]: DAY[3], [DAY[3]]: DAY[4], [DAY[4]]: '2024-03-11' };
-/** 17:00 New York (EST until 10 March 2024): after the session of `date`. */
-const evening = (date: string) => `${date}T22:00:00Z`;
 const NAMES = 20;
 const HISTORY = 160;
 const BETA_THRESHOLD = 0.02;
 
-const data = new FakeAlpacaMarketData();
-let broker: FakeAlpacaTrading;
-let tape: Tape;
-const home = mkdtempSync(path.join(os.tmpdir(), 'keel-live-path-'));
-const clockFile = path.join(home, 'clock.json');
-let env: Record<string, string>;
-/** Bar requests the data fake had served before each day was published. */
-const barRequestsBefore: Record<string, number> = {};
+const w = new LiveWorld({ fundId: FUND, names: NAMES, history: HISTORY, seed: 14, cash: 1_000_000 });
+const { data, broker, tape } = w;
 const figures = { ordersPerDay: {} as Record<string, number>, orders: 0, posts: 0, hedgeOrders: 0, kills: 0, scriptedFailures: 0, reconciliations: 0, pausedAgent: '' };
-
-const bar = (symbol: string, date: string) => {
-  const b = tape.bars.get(symbol)?.find((x) => x.date === date);
-  if (!b) throw new Error(`no bar ${symbol} ${date}`);
-  return b;
-};
-const pricesAt = (date: string, field: 'open' | 'close') => Object.fromEntries(tape.symbols.map((s) => [s, bar(s, date)[field]]));
-
-async function keelInProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), isTTY: false, env, cwd: process.cwd() };
-  const code = await main(args, io);
-  return { code, out, err };
-}
-
-async function withStore<T>(f: (s: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ home });
-  try {
-    return await f(store);
-  } finally {
-    await store.close();
-  }
-}
-
-/**
- * The session of `date` at the broker: the orders queued since the last close fill at its open,
- * the close marks the book and ends the session; the clock of Keel is then that evening and the
- * session's bars are published.
- */
-function session(date: string): void {
-  broker.openMarket(pricesAt(date, 'open'), `${date}T14:30:00Z`);
-  Object.assign(broker.prices, pricesAt(date, 'close'));
-  const next = NEXT[date] ?? '';
-  broker.closeMarket(`${date}T21:00:00Z`, { open: `${next}T14:30:00Z`, close: `${next}T21:00:00Z` });
-  barRequestsBefore[date] = data.barRequests();
-  data.publishedThrough = date;
-  writeClock(writeFileSync, clockFile, evening(date));
-}
-
-const daemonArgs = ['daemon', '--run-now', '--cron', '*/3 * * * * *', '--stale-retry', '2s', '--stale-give-up', '10m', '--heartbeat', '3600'];
-const completed = (date: string) => new RegExp(`"cycle completed".*${date}`);
+const session = (date: string) => w.session(date);
+const withStore = <T>(f: (s: Store) => Promise<T>) => w.withStore(f);
+const ordersOf = (s: Store, date: string) => w.ordersOf(s, date);
+const cycleOf = (date: string) => w.cycleOf(date);
 
 async function stop(daemon: KeelChild): Promise<void> {
   daemon.child.kill('SIGTERM');
@@ -100,29 +44,14 @@ async function stop(daemon: KeelChild): Promise<void> {
   expect(end.err).toContain('daemon stopped');
 }
 
-/** Signed shares per symbol over every book Keel stores (non-zero only). */
-async function storedHoldings(s: Store): Promise<Record<string, number>> {
-  const by = new Map<string, number>();
-  for (const p of await s.positions.list(FUND)) by.set(p.symbol, (by.get(p.symbol) ?? 0) + p.qty);
-  return Object.fromEntries([...by].map(([k, q]) => [k, Math.round(q * 1e4) / 1e4] as const).filter(([, q]) => q !== 0));
-}
-
-// The daemon's default mode is paper (any config, not only an approved one); the broker is the config's: Alpaca.
-const cycleOf = (date: string) => `${FUND}-paper-${date}`;
-
-/** The orders of the cycle of `date`, as stored. */
-async function ordersOf(s: Store, date: string): Promise<Order[]> {
-  return s.orders.listByCycle(cycleOf(date));
-}
-
 /** What must hold after each stretch of the daemon: the stored books equal the broker's; every day so far fetched its bars and sent its orders to Alpaca. */
 async function checkBooks(days: readonly string[]): Promise<void> {
   await withStore(async (s) => {
-    expect(await storedHoldings(s)).toEqual(broker.holdings());
+    expect(await w.storedHoldings(s)).toEqual(broker.holdings());
     const atBroker = new Map([...broker.orders.values()].map((o) => [o.client_order_id, o]));
     for (const d of days) {
       expect((await s.cycles.get(cycleOf(d)))?.status, d).toBe('COMPLETED');
-      expect(data.barRequests(), `bars of ${d} fetched by Keel`).toBeGreaterThan(barRequestsBefore[d] ?? Number.POSITIVE_INFINITY);
+      expect(data.barRequests(), `bars of ${d} fetched by Keel`).toBeGreaterThan(w.barRequestsBefore[d] ?? Number.POSITIVE_INFINITY);
       expect(await s.bars.count({ from: d, to: d, symbols: [...tape.symbols] }), d).toBe(NAMES);
       const orders = await ordersOf(s, d);
       figures.ordersPerDay[d] = orders.length;
@@ -137,48 +66,31 @@ async function checkBooks(days: readonly string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  await data.start();
-  tape = marketTape({ symbols: ['SPY', ...Array.from({ length: NAMES - 1 }, (_, i) => `TKR${String(i + 1).padStart(3, '0')}`)], end: DAY[4], days: HISTORY + 5, seed: 14 });
-  for (const [s, bars] of tape.bars) data.addBars(s, bars);
-  data.publishedThrough = DAY0;
-  broker = new FakeAlpacaTrading({ cash: 1_000_000, prices: pricesAt(DAY0, 'close'), keys: { keyId: data.keyId, secret: data.secret } });
-  broker.now = evening(DAY0);
-  await broker.start();
   const input = defaultFundConfigInput(1_000_000);
-  const config = {
+  await w.start({
     ...input,
     fund: { ...input.fund, id: FUND },
     data: { minHistoryRows: 120, degradedMinRows: 60, minQuality: 0.5, providers: ['alpaca'] },
     execution: { broker: 'alpaca' },
     hedging: { enabled: true, instrument: 'SPY', betaThreshold: BETA_THRESHOLD },
-  };
-  writeFileSync(path.join(home, 'fund.json'), JSON.stringify(config, null, 2));
-  env = {
-    KEEL_HOME: home,
-    KEEL_TEST_CLOCK_FILE: clockFile,
-    APCA_API_KEY_ID: data.keyId,
-    APCA_API_SECRET_KEY: data.secret,
-    APCA_API_DATA_URL: data.url,
-    APCA_API_BASE_URL: broker.url,
-  };
+  });
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([data.stop(), broker.stop()]);
-  // The figures the run produced (orders per day, hedge orders, kills survived), for a report.
+  await w.stop();
   const out = process.env.KEEL_LIVE_PATH_FIGURES;
   if (out) writeFileSync(out, JSON.stringify(figures, null, 2));
 });
 
 describe('the live path: keel daemon on Alpaca for five market days', () => {
   it('backfills with keel market fetch', async () => {
-    const r = await keelInProcess(['market', 'fetch', '--from', tape.dates[0] ?? '', '--to', DAY0, '--symbols', tape.symbols.join(','), '--json']);
+    const r = await w.keel(['market', 'fetch', '--from', tape.dates[0] ?? '', '--to', DAY0, '--symbols', tape.symbols.join(','), '--json']);
     expect(r.code, r.err).toBe(0);
     await withStore(async (s) => expect(await s.bars.count()).toBe(NAMES * HISTORY));
   }, 120_000);
 
   it('days 1 and 2 under the daemon: it fetches each session, trades on Alpaca, hedges; the books equal the broker', async () => {
     session(DAY[0]);
-    const daemon = spawnKeel(daemonArgs, env);
+    const daemon = spawnKeel(daemonArgs, w.env);
     try {
       await daemon.waitFor(completed(DAY[0]));
       session(DAY[1]);
@@ -195,10 +107,10 @@ describe('the live path: keel daemon on Alpaca for five market days', () => {
     expect(agent).not.toBe('');
     figures.pausedAgent = agent;
     pausedBook = await withStore(async (s) => bookOf(s, agent));
-    const add = await keelInProcess(['user', 'add', 'rita', '--role', 'risk', '--fund', FUND, '--json']);
+    const add = await w.keel(['user', 'add', 'rita', '--role', 'risk', '--fund', FUND, '--json']);
     expect(add.code, add.err).toBe(0);
     const { apiKey } = JSON.parse(add.out) as { apiKey: string };
-    const server = spawnKeel(['serve', '--port', '0', '--quiet'], env);
+    const server = spawnKeel(['serve', '--port', '0', '--quiet'], w.env);
     try {
       const url = /(http:\/\/\S+) /.exec(await server.waitFor(/Keel API on http/))?.[1] ?? '';
       const res = await fetch(`${url}/v1/funds/${FUND}/agents/${agent}/pause`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'review before day 3' }) });
@@ -220,7 +132,7 @@ describe('the live path: keel daemon on Alpaca for five market days', () => {
     data.failNext(429, 1, 1);
     figures.scriptedFailures += 7;
     postFailures += 3;
-    const daemon = spawnKeel(daemonArgs, env);
+    const daemon = spawnKeel(daemonArgs, w.env);
     try {
       await daemon.waitFor(completed(DAY[2]));
     } finally {
@@ -232,9 +144,9 @@ describe('the live path: keel daemon on Alpaca for five market days', () => {
   it('day 4: the daemon is killed (SIGKILL) while an order is accepted at Alpaca but unanswered; restarted, it reconciles and sends nothing twice; day 5 comes by its schedule and survives another kill and failures', async () => {
     session(DAY[3]);
     broker.hangAfterAccept(1, 2);
-    await killWhenHung(spawnKeel(daemonArgs, env));
+    await killWhenHung(spawnKeel(daemonArgs, w.env));
     expect(broker.posts().filter((p) => clientId(p.body).startsWith(cycleOf(DAY[3])))).toHaveLength(3);
-    let daemon = spawnKeel(daemonArgs, env);
+    let daemon = spawnKeel(daemonArgs, w.env);
     try {
       await daemon.waitFor(completed(DAY[3]));
       // day 5 by the schedule of the running daemon, killed at its first order
@@ -249,7 +161,7 @@ describe('the live path: keel daemon on Alpaca for five market days', () => {
     broker.fail('GET', '/v2/clock', 429, '1');
     figures.scriptedFailures += 3;
     postFailures += 2;
-    daemon = spawnKeel(daemonArgs, env);
+    daemon = spawnKeel(daemonArgs, w.env);
     try {
       await daemon.waitFor(completed(DAY[4]));
     } finally {
