@@ -231,6 +231,18 @@ describe('ATR stops act', () => {
     expect(ordersIn(again[3], 'S000').map((o) => o.side)).toEqual(['BUY']);
   });
 
+  it('a HALTED fund sends no stop exit: the level waits', async () => {
+    const cfg = config(true);
+    const state = freshFund(cfg);
+    const days = await runDays(cfg, state, longAgent(), 3, (k) => {
+      if (k === 1) state.fund = { ...state.fund, tradingState: 'HALTED', tradingStateSince: panel.dates[DAY0 + 1] ?? null, manualKill: { who: 'risk', why: 'test', at: panel.dates[DAY0 + 1] ?? '' } };
+    });
+    expect(days[2]?.review.tradingState).toBe('HALTED');
+    expect(days[2]?.stopExits).toEqual([]);
+    expect(ordersIn(days[2], 'S000')).toEqual([]);
+    expect(levelOf(state, 'S000')?.setOn).toBe(panel.dates[DAY0]);
+  });
+
   it('with atrStops off nothing is monitored: the crossing sends nothing', async () => {
     const cfg = config(false);
     const state = freshFund(cfg);
