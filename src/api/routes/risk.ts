@@ -62,6 +62,18 @@ export const riskRoutes: readonly AnyRoute[] = [
     handler: async ({ rt, params, query }) => ({ hedges: await rt.store.hedges.list(params.fundId, query) }),
   }),
   route({
+    method: 'GET', url: '/v1/funds/:fundId/allocation', tag: 'risk', access: 'any', params: FundParams,
+    query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional() })),
+    summary: "The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), date order",
+    returns: '{ allocations: [{ cycleId, asOf, method, rebalanced, exAnteVol, tilt, agents: [{ agentId, from, to, target, riskShare, vol, sharpe, why }] }] }',
+    handler: async ({ rt, params, query }) => ({
+      allocations: (await rt.store.risk.snapshots(params.fundId, query.from, query.to)).flatMap((s) => {
+        const a = s.metrics['allocation'];
+        return a && typeof a === 'object' ? [{ cycleId: s.cycleId, ...(a as Record<string, unknown>) }] : [];
+      }),
+    }),
+  }),
+  route({
     method: 'GET', url: '/v1/funds/:fundId/overlay-actions', tag: 'risk', access: 'any', params: FundParams,
     query: z.object({ agentId: id.optional(), limit: qInt(1, 1000).default(100) }),
     summary: 'Overlay decisions (newest first)', returns: '{ actions: [OverlayDecision] }',

@@ -50,6 +50,21 @@ describe('an agent that cannot trade the loaded market', () => {
     try {
       const alerts = await store.alerts.list({ limit: 50 });
       expect(alerts.filter((a) => a.title === 'agent vol-premium cannot trade the loaded market' && a.severity === 'HIGH')).toHaveLength(1);
+      // its capital is not left idle: the cycle's allocation (stored with the risk snapshot) gives
+      // it nothing and its $10M to the others, and the stored ledger moved the cash with it
+      const [snap] = await store.risk.snapshots('rdy');
+      const alloc = snap?.metrics['allocation'] as { rebalanced: boolean; agents: { agentId: string; from: number; to: number; why: string }[] };
+      const vp = alloc.agents.find((a) => a.agentId === 'vol-premium');
+      expect(vp?.to).toBe(0);
+      expect(vp?.from).toBeGreaterThan(0); // its configured capital (as the run sized the fund)
+      expect(vp?.why).toContain('cannot trade');
+      const others = alloc.agents.filter((a) => a.agentId !== 'vol-premium');
+      const gained = others.reduce((s, a) => s + a.to - a.from, 0);
+      expect(gained).toBeGreaterThan((vp?.from ?? 0) - 100_000); // all of it but the rounding to $10k units
+      expect(gained).toBeLessThanOrEqual(vp?.from ?? 0);
+      const books = new Map(((await store.ledger.load('rdy'))?.books ?? []).map((b) => [b.agentId, b]));
+      expect(books.get('vol-premium')?.adjustmentsCents).toBe(-Math.round((vp?.from ?? 0) * 100));
+      expect(others.reduce((s, a) => s + (books.get(a.agentId)?.adjustmentsCents ?? 0), 0)).toBe(Math.round(gained * 100));
     } finally {
       await store.close();
     }
