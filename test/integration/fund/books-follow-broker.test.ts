@@ -146,7 +146,7 @@ async function brokerBooks(v: Venue): Promise<Map<string, number>> {
 const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
 
 describe('a live cycle killed at an order submission, then run again', () => {
-  // Every submission of a cycle is a kill point of the CLI test (crash-run.test.ts); here the first
+  // Kill points: the first
   // two, the middle and the last two, each before the broker got it and after (its reply lost),
   // and after the last one.
   it('sends no order twice and leaves the books equal to the broker', async () => {
