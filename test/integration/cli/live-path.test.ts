@@ -48,6 +48,18 @@ async function stop(daemon: KeelChild): Promise<void> {
 async function checkBooks(days: readonly string[]): Promise<void> {
   await withStore(async (s) => {
     expect(await w.storedHoldings(s)).toEqual(broker.holdings());
+    // every position of every book is explained by the stored fills (the broker's, the planner's
+    // crosses, reconciliation's adjustments): their sum per book and name is the stored position
+    const units = new Map<string, number>();
+    for (const { fill: f } of await s.fills.listBooked(FUND)) {
+      const sign = f.side === 'BUY' ? 1 : -1;
+      for (const a of f.allocations.length > 0 ? f.allocations : [{ agentId: '_fund', qty: f.qty }]) {
+        const k = `${a.agentId}/${f.symbol}`;
+        units.set(k, (units.get(k) ?? 0) + sign * Math.round(a.qty * 1e4));
+      }
+    }
+    const held = new Map((await s.positions.list(FUND, { openOnly: true })).map((p) => [`${p.agentId}/${p.symbol}`, Math.round(p.qty * 1e4)] as const));
+    expect(new Map([...units].filter(([, u]) => u !== 0).sort()), 'positions explained by fills').toEqual(new Map([...held].sort()));
     const atBroker = new Map([...broker.orders.values()].map((o) => [o.client_order_id, o]));
     for (const d of days) {
       expect((await s.cycles.get(cycleOf(d)))?.status, d).toBe('COMPLETED');
