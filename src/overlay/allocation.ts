@@ -1,5 +1,5 @@
 import { agentBucket, resolveAgentRisk, type FundConfig } from '../contracts/index.ts';
-import { equalRiskContribution, kellyWeights, ledoitWolf } from '../quant/index.ts';
+import { equalRiskContribution, kellyWeights, ledoitWolf, riskContributions, sharpeRatio, variance } from '../quant/index.ts';
 import type { AgentBookState, FundState } from './types.ts';
 
 /**
@@ -89,16 +89,12 @@ function weekOf(d: string): number {
 }
 
 /** The posterior Sharpe ratio: the record's annualised Sharpe shrunk towards the prior by days. */
-export function shrunkSharpe(returns: ArrayLike<number>, prior: number, priorDays: number): number {
+export function shrunkSharpe(returns: readonly number[], prior: number, priorDays: number): number {
   const n = returns.length;
   if (n < 2) return prior;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += returns[i] as number;
-  const mean = s / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += ((returns[i] as number) - mean) ** 2;
-  const sd = Math.sqrt(ss / (n - 1));
-  const observed = sd > 0 ? (mean / sd) * Math.sqrt(252) : 0;
+  // quant's annualised Sharpe; a record without variance (no book) says nothing about an edge
+  const sr = sharpeRatio(returns);
+  const observed = Number.isFinite(sr) ? sr : 0;
   return (n * observed + priorDays * prior) / (n + priorDays);
 }
 
@@ -301,12 +297,7 @@ function withPriorRisk(cov: Float64Array, n: number): void {
 }
 
 function single(panel: Float64Array, T: number): Float64Array {
-  let s = 0;
-  for (let t = 0; t < T; t++) s += panel[t] ?? 0;
-  const m = s / T;
-  let ss = 0;
-  for (let t = 0; t < T; t++) ss += ((panel[t] ?? 0) - m) ** 2;
-  return Float64Array.of(T > 1 ? ss / (T - 1) : 0);
+  return Float64Array.of(T > 1 ? variance(panel.subarray(0, T)) : 0);
 }
 
 /** Annualised vol of Σ c_i r_i, dollars. */
@@ -386,8 +377,8 @@ function fitCapital(e: Estimate, config: FundConfig, nav: number, room: number):
   if (vol > goal && vol > 0) c = c.map((v) => (v * goal) / vol);
   // buckets: a bucket whose risk is above its cap (a share of the fund's target risk, as the
   // overlay's bucket check reads it) gives up capital in proportion
-  const shares = contributions(e.cov, c, n);
   const fundVol = dollarVol(e.cov, c, n);
+  const shares = riskShareOf(e.cov, c, n, fundVol);
   const byBucket = new Map<string, number>();
   e.buckets.forEach((b, i) => byBucket.set(b, (byBucket.get(b) ?? 0) + (shares[i] ?? 0) * fundVol));
   c = c.map((v, i) => {
@@ -403,24 +394,17 @@ function bounded(c: Float64Array, max: number, min: number): Float64Array {
   return c.map((v) => (v > 0 ? Math.min(max, Math.max(min, v)) : 0));
 }
 
-/** Euler risk shares Σ-contributions of dollars `c` (sum 1; zeros when there is no risk). */
-function contributions(cov: Float64Array, c: ArrayLike<number>, n: number): Float64Array {
-  const out = new Float64Array(n);
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += (cov[i * n + j] ?? 0) * (c[j] as number);
-    out[i] = (c[i] as number) * s;
-    v += out[i] as number;
-  }
-  return v > 0 ? out.map((x) => x / v) : out;
+/** Euler risk shares of dollars `c` whose vol is `vol` (quant's risk contributions, sum 1); zeros when there is no risk. */
+function riskShareOf(cov: Float64Array, c: ArrayLike<number>, n: number, vol: number): Float64Array {
+  return vol > 0 ? riskContributions(c, cov, n) : new Float64Array(n);
 }
 
 /** Each estimated agent's share of the fund's risk at its new capital, and that risk as a fraction of NAV. */
 function riskShares(e: Estimate, moved: ReadonlyMap<string, number>): { share: Float64Array; vol: number } {
   const n = e.ids.length;
   const c = Float64Array.from(e.ids, (id) => moved.get(id) ?? 0);
-  return { share: contributions(e.cov, c, n), vol: dollarVol(e.cov, c, n) };
+  const vol = dollarVol(e.cov, c, n);
+  return { share: riskShareOf(e.cov, c, n, vol), vol };
 }
 
 /**

@@ -179,8 +179,9 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   // a HALTED fund sends only its reduction plan's closes (on the day it trips) or nothing: stops wait, their levels kept
   const stops = trades && review.tradingState !== 'HALTED' ? monitorStops(s.config, state, view, review) : null;
   const finalTargets = stops ? stops.finalTargets : review.positions;
-  const sent = trades ? await sendOrders(s, state, view, review, finalTargets, hedges, cycleId, timestamp) : NOTHING_SENT;
-  if (stops) state.stops = nextStops(stops.kept, stops.exits, stops.agents, finalTargets, proposals, (agentId, p) => tradesPosition(s.config, review, agentId, p), asOf, stops.cooldowns);
+  const capital = capitalAfter(review);
+  const sent = trades ? await sendOrders(s, state, view, review, finalTargets, capital, hedges, cycleId, timestamp) : NOTHING_SENT;
+  if (stops) state.stops = nextStops(stops.kept, stops.exits, stops.agents, finalTargets, proposals, (agentId, p) => tradesPosition(s.config, capital, agentId, p), asOf, stops.cooldowns);
   const resting = stops && restingStopsOn(s.config) ? await placeRestingStops(s, state, view, sent.orders, cycleId, timestamp) : [];
   for (const a of orderAlerts(s, resting, cycleId)) alerts.push(a);
   const stopExits = stops?.exits ?? [];
@@ -243,7 +244,7 @@ export function moveCapital(state: Pick<FundRunState, 'ledger' | 'anchor'>, revi
 }
 
 /** Each agent's allocated capital after the review (the allocation's), else the config's. */
-export function capitalAfter(review: Pick<FundReview, 'nextState'>): ReadonlyMap<string, number> {
+function capitalAfter(review: Pick<FundReview, 'nextState'>): ReadonlyMap<string, number> {
   return new Map(review.nextState.agents.map((a) => [a.agentId, a.allocatedCapital]));
 }
 
@@ -313,8 +314,8 @@ export function bandedWeight(p: Pick<TargetPosition, 'targetWeight' | 'currentNo
 }
 
 /** Whether the plan trades an agent's position in a name (opens, resizes, turns or closes it): its banded weight is not the current one. */
-function tradesPosition(config: FundConfig, review: Pick<FundReview, 'nextState'>, agentId: string, p: TargetPosition): boolean {
-  const capital = capitalAfter(review).get(agentId) ?? config.agents.find((a) => a.id === agentId)?.allocatedCapital ?? 0;
+function tradesPosition(config: FundConfig, capitalOf: ReadonlyMap<string, number>, agentId: string, p: TargetPosition): boolean {
+  const capital = capitalOf.get(agentId) ?? config.agents.find((a) => a.id === agentId)?.allocatedCapital ?? 0;
   const cur = capital > 0 ? p.currentNotional / capital : 0;
   return Math.abs(bandedWeight(p, capital, config.oms.rebalanceBandPct) - cur) > 1e-12;
 }
@@ -460,15 +461,15 @@ const NOTHING_SENT: Sent = { orders: [], tradedNotional: 0, fills: [], commissio
  * (`settle`), and fills that arrive on submission (live paper) booked. A re-run of a cycle that
  * wrote its plan before (a killed run) plans nothing new: it sends what is left of that plan.
  */
-async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, finalTargets: FundReview['positions'], hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<Sent> {
+async function sendOrders(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, finalTargets: FundReview['positions'], capital: ReadonlyMap<string, number>, hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<Sent> {
   if (review.reductionPlan?.cancelOpenOrders) {
     for (const o of await s.journal.open()) await s.oms.cancel(o.id);
   }
   const written = await s.journal.planOf(cycleId);
   // On the day a market kill switch trips, the plan's closes go out and nothing else: every one
   // reduces a position, so the OMS lets them through as it does a REDUCING fund's.
-  const reduction = reductionTargets(s.config, review, state.ledger, capitalAfter(review));
-  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, review, reduction ?? finalTargets, hedges, cycleId, timestamp));
+  const reduction = reductionTargets(s.config, review, state.ledger, capital);
+  const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, reduction ?? finalTargets, capital, hedges, cycleId, timestamp));
   s.omsState.current = reduction ? 'REDUCING' : review.tradingState;
   s.omsState.nav = state.ledger.fundNavCents() / 100;
   let tradedNotional = 0;
@@ -494,10 +495,10 @@ function plannedOrderOf(o: Order): string {
  * takes (children under `oms.maxOrderValue`, whole-share shorts), and writes the plan with its
  * crosses in one go; the crosses are booked in memory too. Returns the orders and cross fills.
  */
-async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, review: FundReview, finalTargets: FundReview['positions'], hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
+async function writeCyclePlan(s: CycleServices, state: FundRunState, view: MarketView, finalTargets: FundReview['positions'], capital: ReadonlyMap<string, number>, hedges: readonly HedgeTarget[], cycleId: string, timestamp: string): Promise<{ orders: Order[]; crossFills: Fill[] }> {
   const open = await openOrders(s);
   const hedgeBook = hedgeBookTargets(hedges, state.ledger.fundNavCents() / 100);
-  const plan = planCycleOrders(s.config, finalTargets, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined, hedgeBook ? [hedgeBook] : [], capitalAfter(review));
+  const plan = planCycleOrders(s.config, finalTargets, state.ledger, view, open.byBook.size > 0 ? open.byBook : undefined, hedgeBook ? [hedgeBook] : [], capital);
   const crossed: Fill[] = [];
   for (const c of plan.crosses) for (const f of crossFills(c, cycleId, timestamp)) crossed.push(f);
   const orders: Order[] = [];

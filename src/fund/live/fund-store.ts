@@ -214,7 +214,7 @@ export function advisoryProposals(r: CycleResult): { id: string; decisionId: str
  * The cycle's capital allocation into the stored ledger, as `moveCapital` booked it in memory:
  * each move is cash between the fund's book and the agent's, in the cycle's transaction.
  */
-export async function bookCapitalMoves(tx: Repos, fundId: string, r: CycleResult, at: string): Promise<void> {
+async function bookCapitalMoves(tx: Repos, fundId: string, r: CycleResult, at: string): Promise<void> {
   for (const m of capitalMoves(r.review.allocation)) {
     await bookStored(tx, fundId, '', [FUND_BOOK, m.agentId], at, (l) => l.transfer(FUND_BOOK, m.agentId, m.dollars));
   }
