@@ -130,7 +130,7 @@ describe('FundConfig', () => {
     expect(cfg.drawdown.fundSteps.map((s) => s.volMultiple)).toEqual([1, 1.4]);
     expect(cfg.drawdown.recovery).toBe('rebase');
     expect(cfg.drawdown.recoveryRamp).toEqual([0.2, 0.4, 0.6, 0.8, 1]);
-    expect(cfg.killSwitch).toMatchObject({ fundVar99Pct: 0.05, vixLevel: 40, fundDrawdownPct: 0.15, avgAgentCorrelation: 0.8, cvarBreachCycles: 3 });
+    expect(cfg.killSwitch).toMatchObject({ fundVar99Pct: 0.029309, vixLevel: 40, fundDrawdownPct: 0.15, avgAgentCorrelation: 0.8, cvarBreachCycles: 3 });
     expect(cfg.regime.multipliers).toEqual({ BULL_QUIET: 1, BULL_VOLATILE: 0.7, BEAR_QUIET: 0.5, BEAR_CRISIS: 0 });
     expect(cfg.oms).toMatchObject({ maxOrderValue: 1_000_000, maxPositionConcentration: 0.1, maxOpenOrdersPerSymbol: 5 });
     expect(cfg.metaBrain).toMatchObject({ beta: 0.5, gamma: 0.3, minConfidence: 0.3, maxPositionPct: 0.1, cvarLimit: 0.05 });
@@ -202,10 +202,31 @@ describe('FundConfig', () => {
   it('rejects vol-multiple steps out of order, and a last fund step past the hard stop, naming the fields', () => {
     const e = conflict({ fund: {}, drawdown: { agentSteps: [{ volMultiple: 2, state: 'reduced_50' }, { volMultiple: 1.5, state: 'reduced_75' }] } });
     expect(e.message).toContain('drawdown.agentSteps[1].volMultiple');
-    const k = conflict({ fund: {}, risk: { targetVolPct: 0.12 } }); // 1.4 × 12% = 16.8% > the 15% hard stop
+    const k = conflict({ fund: {}, risk: { targetVolPct: 0.12 }, killSwitch: { fundDrawdownPct: 0.15 } }); // 1.4 × 12% = 16.8% > the 15% hard stop
     expect(k.message).toContain('drawdown.fundSteps[1].volMultiple');
     expect(k.message).toContain('killSwitch.fundDrawdownPct');
     expect(() => parseFundConfig({ fund: {}, drawdown: { agentSteps: [{ drawdownPct: 0.03, volMultiple: 1.5, state: 'reduced_50' }] } })).toThrow(/drawdown\.agentSteps\[0\]\.volMultiple/);
+  });
+
+  it('derives the loss limits a config leaves unset from its risk target, and refuses limits set for risk levels more than 2× apart', () => {
+    // 15% a year: VaR95 1.5 × 0.15 × 1.645 / √252, CVaR95 and VaR99 at 2×, the drawdown kill switch at 1.5 × 15%
+    const c = parseFundConfig({ fund: {}, risk: { targetVolPct: 0.15 } });
+    expect(c.risk.varLimitPct).toBeCloseTo((1.5 * 0.15 * 1.6448536) / Math.sqrt(252), 6);
+    expect(c.risk.cvarLimitPct).toBeCloseTo((2 * 0.15 * 2.0627128) / Math.sqrt(252), 6);
+    expect(c.killSwitch.fundVar99Pct).toBeCloseTo((2 * 0.15 * 2.3263479) / Math.sqrt(252), 6);
+    expect(c.killSwitch.fundDrawdownPct).toBe(0.225);
+    // a limit the user sets stands
+    expect(parseFundConfig({ fund: {}, risk: { varLimitPct: 0.02 } }).risk.varLimitPct).toBe(0.02);
+    // the old 4% VaR95 limit binds at 38.6% a year, the drawdown kill switch at 15% / 1.5 = 10%
+    const v = conflict({ fund: {}, risk: { varLimitPct: 0.04 } });
+    expect(v.message).toContain('risk.varLimitPct');
+    expect(v.message).toContain('killSwitch.fundDrawdownPct');
+    expect(v.message).toContain('38.6%');
+    // a fixed 2% fund ladder under a 10% target
+    const l = conflict({ fund: {}, drawdown: { fundSteps: [{ drawdownPct: 0.02, state: 'reduced_50' }, { drawdownPct: 0.04, state: 'flat' }] } });
+    expect(l.message).toContain('drawdown.fundSteps[0].drawdownPct');
+    // the same ladder in a fund that targets 2% is coherent
+    expect(() => parseFundConfig({ fund: {}, risk: { targetVolPct: 0.02 }, drawdown: { fundSteps: [{ drawdownPct: 0.02, state: 'reduced_50' }, { drawdownPct: 0.03, state: 'flat' }] } })).not.toThrow();
   });
 
   it('rejects allocations above total capital, naming both', () => {

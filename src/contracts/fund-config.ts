@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigConflictError, ValidationError, hashOf } from '../core/index.ts';
 import { fraction, id, nonNegative, positive, symbol } from './common.ts';
+import { DEFAULT_DERIVED_LIMITS, impliedVolSpread, withTargetDerivedLimits } from './risk-coherence.ts';
 import { Regime } from './signal.ts';
 import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } from './strategy.ts';
 
@@ -208,8 +209,10 @@ export const FundRisk = z.object({
   /** Worst-window stress replays of the market history: window lengths in trading days (seed §4A). */
   stressReplayWindows: z.array(z.number().int().min(1).max(252)).default([5, 20]),
   /** Single-book limits of seeds/mini-quant-fund §3, used by the circuit breaker. */
-  varLimitPct: fraction.default(0.04),
-  cvarLimitPct: fraction.default(0.06),
+  /** One-day VaR limit at varConfidence (circuit breaker tier 1; settle pass); unset: 1.5 × the target's VaR (docs/overlay.md "Limits in units of volatility"). */
+  varLimitPct: fraction.default(DEFAULT_DERIVED_LIMITS.varLimitPct),
+  /** One-day CVaR limit; held above it for killSwitch.cvarBreachCycles cycles trips the kill switch; unset: 2 × the target's CVaR. */
+  cvarLimitPct: fraction.default(DEFAULT_DERIVED_LIMITS.cvarLimitPct),
   stressLossLimitPct: fraction.default(0.25),
   maxDrawdownPct: fraction.default(0.18),
 });
@@ -249,10 +252,11 @@ export const DrawdownConfig = z.object({
 export type DrawdownConfig = z.infer<typeof DrawdownConfig>;
 
 export const KillSwitchConfig = z.object({
-  fundVar99Pct: fraction.default(0.05),
+  /** The held books' one-day VaR99 above this trips the kill switch; unset: 2 × the target's VaR99. */
+  fundVar99Pct: fraction.default(DEFAULT_DERIVED_LIMITS.fundVar99Pct),
   vixLevel: positive.default(40),
   /** Hard stop on the fund's drawdown: at or beyond the last fund drawdown step (1.4 × the 10% target by default). */
-  fundDrawdownPct: fraction.default(0.15),
+  fundDrawdownPct: fraction.default(DEFAULT_DERIVED_LIMITS.fundDrawdownPct),
   /**
    * correlation_spike fires when the average agent correlation is above this, has risen by more
    * than risk.correlationSpikeDelta over its baseline, and the fund lost more than
@@ -415,7 +419,7 @@ export const PmsConfig = z.object({
 });
 export type PmsConfig = z.infer<typeof PmsConfig>;
 
-export const FundConfig = z
+const FundConfigShape = z
   .object({
     version: z.literal(1).default(1),
     fund: z.object({
@@ -448,8 +452,13 @@ export const FundConfig = z
       ctx.addIssue({ code: 'custom', path: c.pathA, message: `conflicts with ${formatPath(c.pathB)}: ${c.message}` });
     }
   });
-export type FundConfig = z.infer<typeof FundConfig>;
-export type FundConfigInput = z.input<typeof FundConfig>;
+/**
+ * The fund's configuration. Loss limits left unset are derived from `risk.targetVolPct` before
+ * validation (risk-coherence.ts), so the parsed config holds the numbers the overlay uses.
+ */
+export const FundConfig = z.preprocess(withTargetDerivedLimits, FundConfigShape);
+export type FundConfig = z.infer<typeof FundConfigShape>;
+export type FundConfigInput = z.input<typeof FundConfigShape>;
 
 interface Conflict {
   pathA: (string | number)[];
@@ -560,6 +569,15 @@ function findConflicts(cfg: ParsedShape): Conflict[] {
       pathA: ['drawdown', 'fundSteps', lastIndex, byVol ? 'volMultiple' : 'drawdownPct'],
       pathB: ['killSwitch', 'fundDrawdownPct'],
       message: `the last fund drawdown step (${byVol ? `${lastFund.volMultiple} × risk.targetVolPct ${cfg.risk.targetVolPct} = ` : ''}${drawdownThreshold(lastFund, cfg.risk.targetVolPct)}) must come at or before the fund drawdown kill switch (${cfg.killSwitch.fundDrawdownPct})`,
+    });
+  }
+  const spread = impliedVolSpread(cfg);
+  if (spread) {
+    const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+    out.push({
+      pathA: spread.loose.path,
+      pathB: spread.tight.path,
+      message: `the fund's loss limits imply volatilities more than 2× apart: ${formatPath(spread.loose.path)} binds at ${pct(spread.loose.vol)} a year, ${formatPath(spread.tight.path)} at ${pct(spread.tight.vol)}; set them for one risk level, or leave them unset to derive them from risk.targetVolPct (docs/overlay.md "Limits in units of volatility")`,
     });
   }
   const ramp = cfg.drawdown.recoveryRamp;

@@ -14,4 +14,6 @@ export * from './order.ts';
 export * from './decision-record.ts';
 export * from './alert.ts';
 export * from './fund-config.ts';
+export { DEFAULT_DERIVED_LIMITS, IMPLIED_VOL_MULTIPLE, MAX_IMPLIED_VOL_SPREAD, impliedVols, targetDerivedLimits } from './risk-coherence.ts';
+export type { ImpliedVol } from './risk-coherence.ts';
 export * from './default-roster.ts';

@@ -1,4 +1,4 @@
-/** core: ids, clocks, seeded randomness, typed errors and small utilities. Imports nothing else. */
+/** core: ids, clocks, seeded randomness, typed errors, the normal distribution and small utilities. Imports nothing else. */
 export * from './errors.ts';
 export * from './assert.ts';
 export * from './result.ts';
@@ -9,3 +9,4 @@ export * from './rng.ts';
 export * from './canonical-json.ts';
 export * from './ids.ts';
 export * from './logger.ts';
+export { erfc, logGamma, normalCdf, normalPdf, normalQuantile } from './special.ts';

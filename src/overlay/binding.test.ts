@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
 import { lineIntegrals } from './binding.ts';
 import { portfolioVariance, reviewFund, riskModelFor, riskScratch, zOf, type AgentBookState, type FundReview, type FundState } from './index.ts';
-import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_AGENT_DRAWDOWN, SEED_DRAWDOWN, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
 
 const C = 100_000_000;
 const A = 20_000_000;
@@ -174,7 +174,7 @@ describe('binding constraints, property', () => {
     fc.assert(
       fc.property(world, (w) => {
         const ids = w.agents.map((_, k) => `a${k}`);
-        const config = fundConfig(w.agents.map((a, k) => ({ id: ids[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_DRAWDOWN, ...MODES[w.mode], allocation: { method: 'fixed' } }, C); // capital stays A: the sums below are in A
+        const config = fundConfig(w.agents.map((a, k) => ({ id: ids[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_AGENT_DRAWDOWN, ...MODES[w.mode], allocation: { method: 'fixed' } }, C); // capital stays A: the sums below are in A
         const agents = w.agents.map((a, k) =>
           agentState(ids[k] ?? '', A, { equity: a.dd * A, returns: w.correlated ? returnsOf(k) : [], positions: a.held.map((h) => ({ symbol: syms[h.i] ?? '', qty: Math.round((h.w * A) / ppx(syms[h.i] ?? '')), price: ppx(syms[h.i] ?? '') })) }),
         );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FundConfigInput, StrategyType } from '../contracts/index.ts';
+import { DEFAULT_DERIVED_LIMITS, type FundConfigInput, type StrategyType } from '../contracts/index.ts';
 import { compositeCheck, riskModelFor, NullCheck, parseFundState, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView, varLimits } from './testing/fixture.ts';
@@ -256,7 +256,8 @@ describe('risk-reducing trades are never held back by a regime or a trading stat
   });
 });
 /** The fund's default 10% risk target (LOOSE's VaR limit implies a far larger one): the ladders are in its units. */
-const TARGET_10 = { targetVolPct: 0.1 };
+/** A 10% risk target with the loss limits it implies (LOOSE's VaR limit implies 965%). */
+const TARGET_10 = { targetVolPct: 0.1, varLimitPct: DEFAULT_DERIVED_LIMITS.varLimitPct, cvarLimitPct: DEFAULT_DERIVED_LIMITS.cvarLimitPct };
 
 describe('graduated drawdowns through the committee', () => {
   const book = [{ symbol: 'S001', weight: 0.1 }];

@@ -11,9 +11,9 @@ const names = (x: Partial<KillSwitchInputs>) => checkKillSwitches({ ...calm, ...
 
 describe('kill switches (seed fund-overlay-plan §5B)', () => {
   it('nothing fires in calm conditions', () => expect(names({})).toEqual([]));
-  it('fund VaR99 above 5% of capital', () => {
-    expect(names({ fundVar99Pct: 0.05 })).toEqual([]);
-    expect(names({ fundVar99Pct: 0.0501 })).toEqual(['fund_var_breach']);
+  it('fund VaR99 above 2.93% of capital (2 × the VaR99 of the 10% risk target)', () => {
+    expect(names({ fundVar99Pct: 0.029309 })).toEqual([]);
+    expect(names({ fundVar99Pct: 0.0294 })).toEqual(['fund_var_breach']);
   });
   it('volatility index above 40', () => {
     expect(names({ vix: 40 })).toEqual([]);

@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { agentBucket, type StrategyType } from '../contracts/index.ts';
 import { reviewFund, type FundReview, type ReviewInput } from './index.ts';
-import { agentState, fundConfig, fundState, proposal, SEED_DRAWDOWN, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, SEED_AGENT_DRAWDOWN, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
 import { uncatalogued } from './testing/helpers.ts';
 
 const NAMES = [...symbolsOf(27), '__proto__', 'toString', 'constructor'];
@@ -65,7 +65,7 @@ const MODES = { default: {}, loose: LOOSE, buckets: TIGHT_BUCKETS, var: TIGHT_VA
 const ids = (w: World) => w.agents.map((_, k) => `a${k}`);
 
 function input(w: World): ReviewInput {
-  const config = fundConfig(w.agents.map((a, k) => ({ id: ids(w)[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_DRAWDOWN, ...MODES[w.mode] }, C);
+  const config = fundConfig(w.agents.map((a, k) => ({ id: ids(w)[k] ?? '', strategy: a.strategy, capital: A })), { ...SEED_AGENT_DRAWDOWN, ...MODES[w.mode] }, C);
   const agents = w.agents.map((a, k) =>
     agentState(ids(w)[k] ?? '', A, { dailyPnl: -a.loss * A, positions: a.held.map((h) => ({ symbol: nameOf(h.i), qty: Math.round((h.w * A) / price(nameOf(h.i))), price: price(nameOf(h.i)) })) }),
   );

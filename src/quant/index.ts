@@ -32,7 +32,7 @@ export {
   covariance,
   correlation,
 } from './stats/descriptive.ts';
-export { erfc, normalCdf, normalPdf, normalQuantile, logGamma } from './stats/special.ts';
+export { erfc, normalCdf, normalPdf, normalQuantile, logGamma } from '../core/index.ts';
 export { ZigguratNormal } from './stats/ziggurat.ts';
 
 // indicators

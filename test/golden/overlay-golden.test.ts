@@ -24,7 +24,7 @@ import { defaultFundConfigInput, parseFundConfig, type FundConfigInput, type Str
 import { runBacktest } from '../../src/fund/index.ts';
 import { syntheticPanel } from '../../src/market/index.ts';
 import { reviewFund, type AgentBookState, type FundReview, type FundState } from '../../src/overlay/index.ts';
-import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView } from '../../src/overlay/testing/fixture.ts';
+import { agentState, fundConfig, fundState, proposal, symbolsOf, syntheticView, varLimits } from '../../src/overlay/testing/fixture.ts';
 import { uncatalogued } from '../../src/overlay/testing/helpers.ts';
 
 const short = (x: unknown): string => hashOf(x).slice(0, 16);
@@ -87,11 +87,11 @@ const px = (s: string) => view.close(view.column(s));
 const BUCKETS = ['directional_equity', 'income_defensive', 'systematic_trend', 'mean_reversion', 'market_neutral', 'vol_selling'];
 const LOOSE: Omit<FundConfigInput, 'fund' | 'agents'> = {
   defaults: { maxPositionPct: 0.6, maxSectorPct: 1, grossExposureCap: 2, leverageLimit: 2, netExposureCap: 1.5 },
-  risk: { varLimitPct: 0.5, maxSingleNamePct: 0.1, maxSectorPct: 0.12, maxNetExposure: 1.5 },
+  risk: { ...varLimits(0.5), maxSingleNamePct: 0.1, maxSectorPct: 0.12, maxNetExposure: 1.5 },
 };
 const TIGHT_BUCKETS: Omit<FundConfigInput, 'fund' | 'agents'> = {
   defaults: { ...LOOSE.defaults, riskBudgetPct: 0.05 },
-  risk: { varLimitPct: 0.04, maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
+  risk: { ...varLimits(0.04), maxSingleNamePct: 0.1, maxNetExposure: 1.5 },
   buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])),
 };
 const ROSTER: { id: string; strategy: StrategyType }[] = [
@@ -149,7 +149,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'BULL_VOLATILE multiplier': { state: { regime: 'BULL_VOLATILE' } },
   'BEAR_CRISIS blocks new risk': { state: { regime: 'BEAR_CRISIS' } },
-  'crash: circuit breaker and kill switches': { view: crash, config: { risk: { varLimitPct: 0.01 } }, proposals: (k) => weights(k, 8, 0.25, false) },
+  'crash: circuit breaker and kill switches': { view: crash, config: { risk: varLimits(0.01) }, proposals: (k) => weights(k, 8, 0.25, false) },
   'correlated agents and crowding': { agents: () => ({ returns: returns(1, 1) }), proposals: () => weights(0, 8, 0.1, false) },
   'a book outside the agents': { state: { outsideBooks: [{ bookId: 'pm', positions: [{ symbol: 'S000', qty: Math.round(4_000_000 / px('S000')), price: px('S000') }] }] } },
   'malformed, duplicate, unknown and unconfigured proposals': {

@@ -81,8 +81,8 @@ const config = (): FundConfig =>
   parseFundConfig({
     data: { minHistoryRows: 200, degradedMinRows: 100 },
     fund: { id: 'ob', name: 'Outside books', totalCapital: NAV },
-    risk: { varLimitPct: 0.5, cvarLimitPct: 0.9, maxTop5Pct: 1, maxDaysToLiquidate: 1000 },
-    killSwitch: { fundVar99Pct: 0.9, fundDrawdownPct: 0.5 },
+    // loose: a 70% risk target, its loss limits derived from it (VaR95 10.9%, VaR99 kill switch 20.5%, drawdown kill switch 100%)
+    risk: { targetVolPct: 0.7, maxTop5Pct: 1, maxDaysToLiquidate: 1000 },
     regime: { multipliers: { BULL_QUIET: 1, BULL_VOLATILE: 1, BEAR_QUIET: 1, BEAR_CRISIS: 1 } },
     buckets: { directional_equity: { maxRiskAllocationPct: 1 } },
     defaults: { riskBudgetPct: 1, maxPositionPct: 0.5, maxSectorPct: 1, netExposureCap: 1 },

@@ -82,8 +82,8 @@ const config = (atrStops: boolean, broker: 'paper' | 'alpaca' = 'paper', atrStop
     execution: { broker },
     data: { minHistoryRows: 200, degradedMinRows: 100 },
     fund: { id: 'st', name: 'Stops', totalCapital: NAV },
-    risk: { varLimitPct: 0.5, cvarLimitPct: 0.9, maxDaysToLiquidate: 1000, targetVolPct: 0.35, maxSingleNamePct: 0.2, maxSectorPct: 1, maxTop5Pct: 1 },
-    killSwitch: { fundVar99Pct: 0.9, fundDrawdownPct: 0.5 },
+    // loose: a 70% risk target, its loss limits derived from it (VaR95 10.9%, VaR99 kill switch 20.5%, drawdown kill switch 100%)
+    risk: { targetVolPct: 0.7, maxDaysToLiquidate: 1000, maxSingleNamePct: 0.2, maxSectorPct: 1, maxTop5Pct: 1 },
     regime: { multipliers: { BULL_QUIET: 1, BULL_VOLATILE: 1, BEAR_QUIET: 1, BEAR_CRISIS: 1 } },
     buckets: { directional_equity: { maxRiskAllocationPct: 1 } },
     allocation: { method: 'fixed' },

@@ -79,11 +79,8 @@ export function syntheticView(o: SyntheticOptions = {}): MarketView {
   return viewAt(p, p.T - 1);
 }
 
-/**
- * The seed's fixed drawdown ladders (fund-overlay-plan §3B: agents 3/5/8/10%, the fund 2/4%, the
- * 5% hard stop), recovered by earning the loss back: for tests written in those fixed units.
- */
-export const SEED_DRAWDOWN = {
+/** The seed's fixed agent drawdown ladder (fund-overlay-plan §3B: 3/5/8/10%), recovered by earning the loss back. */
+export const SEED_AGENT_DRAWDOWN = {
   drawdown: {
     agentSteps: [
       { drawdownPct: 0.03, state: 'reduced_50' },
@@ -91,11 +88,24 @@ export const SEED_DRAWDOWN = {
       { drawdownPct: 0.08, state: 'flat' },
       { drawdownPct: 0.1, state: 'paused' },
     ],
+    recovery: 'earn_back',
+  },
+} as const satisfies Omit<FundConfigInput, 'fund' | 'agents'>;
+
+/**
+ * The seed's fixed drawdown ladders (fund-overlay-plan §3B: agents 3/5/8/10%, the fund 2/4%, the
+ * 5% hard stop), recovered by earning the loss back: for tests written in those fixed units. Fund
+ * limits that tight belong to a fund run at about 2% a year, so that is its risk target (the
+ * config refuses loss limits set for risk levels more than 2× apart).
+ */
+export const SEED_DRAWDOWN = {
+  risk: { targetVolPct: 0.02 },
+  drawdown: {
+    ...SEED_AGENT_DRAWDOWN.drawdown,
     fundSteps: [
       { drawdownPct: 0.02, state: 'reduced_50' },
       { drawdownPct: 0.04, state: 'flat' },
     ],
-    recovery: 'earn_back',
   },
   killSwitch: { fundDrawdownPct: 0.05 },
 } as const satisfies Omit<FundConfigInput, 'fund' | 'agents'>;
@@ -107,8 +117,9 @@ export const SEED_DRAWDOWN = {
  */
 function withinKillSwitch(extra: Omit<FundConfigInput, 'fund' | 'agents'>): Omit<FundConfigInput, 'fund' | 'agents'> {
   const target = extra.risk?.targetVolPct;
-  const kill = extra.killSwitch?.fundDrawdownPct ?? 0.15;
-  if (target === undefined || extra.drawdown?.fundSteps !== undefined || 1.4 * target <= kill) return extra;
+  if (target === undefined || extra.drawdown?.fundSteps !== undefined) return extra;
+  const kill = extra.killSwitch?.fundDrawdownPct ?? Math.min(1, 1.5 * target); // unset: derived from the target
+  if (1.4 * target <= kill) return extra;
   return { ...extra, drawdown: { ...extra.drawdown, fundSteps: SEED_DRAWDOWN.drawdown.fundSteps.map((s) => ({ ...s })) } };
 }
 

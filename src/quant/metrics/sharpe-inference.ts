@@ -4,7 +4,7 @@
  */
 import type { Series } from '../stats/descriptive.ts';
 import { dropNaN, excessKurtosis, mean, skewness, std } from '../stats/descriptive.ts';
-import { normalCdf, normalQuantile } from '../stats/special.ts';
+import { normalCdf, normalQuantile } from '../../core/index.ts';
 
 const EULER_GAMMA = 0.5772156649015329;
 

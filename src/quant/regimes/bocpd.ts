@@ -5,7 +5,7 @@
  * means x_t is the first point of a new segment, so P(r_t = 1 | x_1..t) is the change probability.
  */
 import type { Series } from '../stats/descriptive.ts';
-import { logGamma } from '../stats/special.ts';
+import { logGamma } from '../../core/index.ts';
 
 /** Normal–Gamma prior on (mean, precision). */
 export interface NormalGammaPrior {

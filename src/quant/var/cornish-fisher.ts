@@ -1,7 +1,7 @@
 /** Cornish–Fisher (modified) VaR from the first four sample moments of a return or P&L series. */
 import type { Series } from '../stats/descriptive.ts';
 import { excessKurtosis, mean, skewness, std } from '../stats/descriptive.ts';
-import { normalQuantile } from '../stats/special.ts';
+import { normalQuantile } from '../../core/index.ts';
 
 /** Modified VaR and the moments used. */
 export interface CornishFisherRisk {

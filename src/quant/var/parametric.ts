@@ -3,7 +3,7 @@
  * incremental VaR per position and per group. Weights are fractions of NAV (results are fractions
  * of NAV) or notionals (results in currency). Losses are positive. Σ dense or factor form.
  */
-import { normalPdf, normalQuantile } from '../stats/special.ts';
+import { normalPdf, normalQuantile } from '../../core/index.ts';
 import { covDiagonal, covTimes, groupQuadForms, type RiskModel } from './risk-model.ts';
 
 /** Options for parametric VaR. */
