@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DERIVED_LIMITS, type FundConfigInput, type StrategyType } from '../contracts/index.ts';
-import { compositeCheck, riskModelFor, NullCheck, parseFundState, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState } from './index.ts';
+import { compositeCheck, riskModelFor, NullCheck, parseFundState, portfolioVariance, reviewFund, RiskBudgetCheck, riskScratch, zOf, type AgentBookState, type FundState, type OverlayCheck, type RuleKind } from './index.ts';
 import { codesOf, decisionOf, finalOf } from './testing/helpers.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView, varLimits } from './testing/fixture.ts';
 
@@ -445,6 +445,22 @@ describe('Null and Composite checks', () => {
     const c = reviewFund({ ...s, proposals: p, cycleId: 'c', checks: [compositeCheck('both', [NullCheck, RiskBudgetCheck])] });
     expect(finalOf(c, 'a', 'S001')).toBeCloseTo(0.1, 12);
     expect(decisionOf(c, 'a').checks[0]?.check).toBe('both');
+  });
+});
+
+describe('the committee combines rules by their declared kind, never by name', () => {
+  // two rules of a user's own, named like nothing the overlay knows
+  const scaler = (name: string, kind: RuleKind, scale: number): OverlayCheck => ({ name, kind, review: () => ({ check: name, status: 'WARNING', scale, caps: {}, removed: [], block: false, reasons: [] }) });
+  it('policies compound (0.5 × 0.7), fits take the tightest (0.5), and the book takes the smaller of the two', () => {
+    const s = setup();
+    const p = [proposal('a', 'momentum', s.view.asOf, [{ symbol: 'S001', weight: 0.1 }])];
+    const run = (checks: OverlayCheck[]) => finalOf(reviewFund({ ...s, proposals: p, cycleId: 'k', checks }), 'a', 'S001');
+    expect(run([scaler('house_view', 'policy', 0.5), scaler('desk_mood', 'policy', 0.7)])).toBeCloseTo(0.035, 12);
+    expect(run([scaler('house_view', 'fit', 0.5), scaler('desk_mood', 'fit', 0.7)])).toBeCloseTo(0.05, 12);
+    expect(run([scaler('house_view', 'policy', 0.5), scaler('desk_mood', 'policy', 0.7), scaler('limit', 'fit', 0.3)])).toBeCloseTo(0.03, 12);
+    // a composite of policies is a policy, of anything else a fit
+    expect(compositeCheck('both', [scaler('x', 'policy', 0.5), scaler('y', 'policy', 0.5)]).kind).toBe('policy');
+    expect(compositeCheck('both', [scaler('x', 'policy', 0.5), RiskBudgetCheck]).kind).toBe('fit');
   });
 });
 

@@ -32,24 +32,22 @@ export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
   LiquidityCheck,
 ];
 
-/**
- * Checks whose scale is a policy multiplier (they compound: a fund at its 2% step in a volatile
- * regime runs at 0.5 × 0.7); the others compute the largest scale that fits a limit, and the book
- * takes min(product of policies, tightest fit).
- */
-export const POLICY_CHECKS: ReadonlySet<string> = new Set(['graduated_drawdown', 'regime_circuit_breaker', 'emergency', 'correlation_monitor']);
+/** The names of the policy rules among `checks`, as each declares its kind (context.ts RuleKind). */
+export function policyRules(checks: readonly OverlayCheck[]): ReadonlySet<string> {
+  return new Set(checks.filter((c) => c.kind === 'policy').map((c) => c.name));
+}
+
+/** The default checks' policy rules (graduated drawdown, regime and circuit breaker, emergency, correlation). */
+export const POLICY_CHECKS: ReadonlySet<string> = policyRules(DEFAULT_CHECKS);
 
 /**
- * Whether a rule is a policy multiplier: a discretionary de-risking scale (drawdown ladders, regime
- * and circuit breaker, emergency, correlation) rather than a fit to a risk budget or a hard cap.
- * `keel backtest --compare overlay-off` runs without these (docs/overlay.md "Policy rules").
+ * Whether a rule of a recorded decision is one of the default policy multipliers: a discretionary
+ * de-risking scale rather than a fit to a risk budget or a hard cap. `keel backtest --compare
+ * overlay-off` runs without these (docs/overlay.md "Policy rules").
  */
 export function isPolicyRule(name: string): boolean {
   return POLICY_CHECKS.has(name);
 }
-
-/** Checks whose caps record holds a cap for most of the book's names (see combineResults). */
-const CAPS_BY_NAME: ReadonlySet<string> = new Set(['cross_agent_constraints', 'trading_state', 'regime_circuit_breaker']);
 
 export interface Combined {
   readonly scale: number;
@@ -58,19 +56,25 @@ export interface Combined {
   readonly block: boolean;
 }
 
-/** Folds check results: scale as above, per-name caps by min, removals by union, block by any. */
-export function combineResults(a: AgentCandidate, results: readonly CheckResult[]): Combined {
+/**
+ * Folds check results, `results[k]` from `checks[k]`, by each check's kind: the scale is
+ * min(Π policies, min fits), per-name caps by min, removals by union, block by any.
+ */
+export function combineResults(a: AgentCandidate, checks: readonly OverlayCheck[], results: readonly CheckResult[]): Combined {
   let policy = 1;
   let fit = 1;
   let block = false;
   const caps = new Float64Array(a.names.length).fill(Number.POSITIVE_INFINITY);
   const removed = new Uint8Array(a.names.length);
-  for (const r of results) {
-    if (POLICY_CHECKS.has(r.check)) policy *= r.scale;
+  for (let k = 0; k < results.length; k++) {
+    const r = results[k];
+    const check = checks[k];
+    if (!r || !check) continue;
+    if (check.kind === 'policy') policy *= r.scale;
     else fit = Math.min(fit, r.scale);
     if (r.block) block = true;
     const rc = r.caps;
-    if (CAPS_BY_NAME.has(r.check)) {
+    if (check.capsMostNames === true) {
       // a record with a cap for (almost) every name, in dictionary mode: look the names up
       // (enumerating a dictionary-mode object collects and sorts its keys)
       for (let i = 0; i < a.names.length; i++) {

@@ -89,9 +89,26 @@ export interface ReviewContext {
   candidateRisk(): CandidateRisk;
 }
 
+/**
+ * What a rule's scale is, which decides how the committee combines it (by kind, never by name):
+ * - `policy`: a discretionary de-risking multiplier (drawdown ladders, regime and circuit breaker,
+ *   emergency, correlation). Policies compound: a fund at its first drawdown step in a volatile
+ *   regime runs at 0.5 × 0.7. `keel backtest --compare overlay-off` runs without them.
+ * - `fit`: the largest scale at which the book fits a limit (a risk budget, a bucket, the risk
+ *   target, per-name caps). The book takes the tightest fit.
+ * The book's scale is min(Π policies, min fits).
+ */
+export type RuleKind = 'policy' | 'fit';
+
 /** One rule of the overlay (ARCHITECTURE.md "Key shapes"): a verdict on one agent's proposal. */
 export interface OverlayCheck {
   readonly name: string;
+  readonly kind: RuleKind;
+  /**
+   * Its caps record holds a cap for most of the book's names (a gate or a cap on every name), so
+   * the committee looks each name up rather than enumerating the record. Absent: a few names.
+   */
+  readonly capsMostNames?: boolean;
   review(p: AgentProposal, ctx: ReviewContext): CheckResult;
 }
 

@@ -142,7 +142,7 @@ export function reviewFund(input: ReviewInput): FundReview {
       ctx = new BoundContext(config, view, state, universe, model, scratch, ledger, fund, effective, work);
       results = runChecks(checks, proposal, ctx).map((r) => (r.block ? { ...r, scale: 1, caps: table<number>(), removed: [] } : r));
     }
-    const combined = combineResults(effective, results);
+    const combined = combineResults(effective, checks, results);
     const baseFinal = applyCombined(effective, combined);
     const post = enforceFinalLimits(ctx, baseFinal);
     const val = new Float64Array(baseFinal.length);

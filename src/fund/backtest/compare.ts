@@ -1,5 +1,5 @@
 import { ValidationError } from '../../core/index.ts';
-import { DEFAULT_CHECKS, isPolicyRule, type OverlayCheck } from '../../overlay/index.ts';
+import { DEFAULT_CHECKS, type OverlayCheck } from '../../overlay/index.ts';
 import { annualReturn, annualVolatility, cumReturnsFinal, maxDrawdown, sharpeRatio } from '../../quant/index.ts';
 import type { BacktestResult } from './backtest.ts';
 
@@ -11,8 +11,7 @@ export interface CompareSpec {
 
 /** The overlay's rules by name, and those `overlay-off` switches off (for help texts and errors). */
 export function overlayRules(checks: readonly OverlayCheck[] = DEFAULT_CHECKS): { all: string[]; policy: string[] } {
-  const all = checks.map((c) => c.name);
-  return { all, policy: all.filter(isPolicyRule) };
+  return { all: checks.map((c) => c.name), policy: checks.filter((c) => c.kind === 'policy').map((c) => c.name) };
 }
 
 /** The comparison run's checks: every check of `checks` but the policy rules (when `policyOff`) and those named in `without`. */
@@ -21,10 +20,10 @@ export function comparisonChecks(spec: CompareSpec, checks: readonly OverlayChec
   for (const w of spec.without) {
     if (!names.includes(w)) throw new ValidationError('without', `unknown overlay rule '${w}'; the overlay's rules are ${names.join(', ')}`);
   }
-  const off = (c: OverlayCheck) => (spec.policyOff && isPolicyRule(c.name)) || spec.without.includes(c.name);
+  const off = (c: OverlayCheck) => (spec.policyOff && c.kind === 'policy') || spec.without.includes(c.name);
   const disabled = checks.filter(off).map((c) => c.name);
   if (disabled.length === 0) throw new ValidationError('compare', 'the comparison switches nothing off: use --compare overlay-off or --without <rule>');
-  const named = spec.without.filter((w) => !(spec.policyOff && isPolicyRule(w)));
+  const named = spec.without.filter((w) => !(spec.policyOff && checks.some((c) => c.name === w && c.kind === 'policy')));
   const label = spec.policyOff ? (named.length > 0 ? `overlay-off, without ${named.join(', ')}` : 'overlay-off') : `without ${named.join(', ')}`;
   return { checks: checks.filter((c) => !off(c)), disabled, label };
 }

@@ -89,7 +89,7 @@ export function creditedChecks(prior: OverlayDecision | null): readonly OverlayC
   const then = new Map(prior.checks.filter((c) => POLICY_CHECKS.has(c.check)).map((c) => [c.check, c.scale]));
   return DEFAULT_CHECKS.map((c) => {
     const s = then.get(c.name);
-    return s === undefined || !(s > 0) || s >= 1 ? c : { name: c.name, review: (p: AgentProposal, ctx: ReviewContext) => credit(c.review(p, ctx), s) };
+    return s === undefined || !(s > 0) || s >= 1 ? c : { ...c, review: (p: AgentProposal, ctx: ReviewContext) => credit(c.review(p, ctx), s) };
   });
 }
 

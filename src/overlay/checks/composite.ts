@@ -5,6 +5,7 @@ import { table } from '../table.ts';
 /** A check that never acts (to switch a rule off without an `if`). */
 export const NullCheck: OverlayCheck = {
   name: 'null',
+  kind: 'fit',
   review: (): CheckResult => result('null', {}),
 };
 
@@ -12,11 +13,14 @@ const RANK: Readonly<Record<CheckStatus, number>> = { OK: 0, WARNING: 1, BREACH:
 
 /**
  * Several checks as one: the worst status, the product of scales, the tightest caps, the union of
- * removals and reasons, block if any blocks.
+ * removals and reasons, block if any blocks. A policy when every part is one (their product is a
+ * policy multiplier), else a fit.
  */
 export function compositeCheck(name: string, checks: readonly OverlayCheck[]): OverlayCheck {
   return {
     name,
+    kind: checks.length > 0 && checks.every((c) => c.kind === 'policy') ? 'policy' : 'fit',
+    capsMostNames: checks.some((c) => c.capsMostNames === true),
     review(p: AgentProposal, ctx: ReviewContext): CheckResult {
       let status: CheckStatus = 'OK';
       let scale = 1;

@@ -15,6 +15,7 @@ const RULE = 'correlation_monitor';
  */
 export const CorrelationMonitorCheck: OverlayCheck = {
   name: RULE,
+  kind: 'policy',
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const a = ctx.agent;
     const reasons: Reason[] = [];

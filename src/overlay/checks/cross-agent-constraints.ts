@@ -13,6 +13,8 @@ const RULE = 'cross_agent_constraints';
  */
 export const CrossAgentConstraintsCheck: OverlayCheck = {
   name: RULE,
+  kind: 'fit',
+  capsMostNames: true,
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const a = ctx.agent;
     const U = ctx.universe;

@@ -10,6 +10,7 @@ const RULE = 'emergency';
  */
 export const EmergencyCheck: OverlayCheck = {
   name: RULE,
+  kind: 'policy',
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     if (!ctx.state.emergency) return result(RULE, {});
     const t = ctx.config.regime.emergencyTightening;

@@ -12,6 +12,7 @@ const RULE = 'fund_risk_target';
  */
 export const FundRiskTargetCheck: OverlayCheck = {
   name: RULE,
+  kind: 'fit',
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const f = ctx.fund;
     if (!(f.riskTargetScale < 1)) return result(RULE, {});

@@ -11,6 +11,7 @@ const RULE = 'graduated_drawdown';
  */
 export const GraduatedDrawdownCheck: OverlayCheck = {
   name: RULE,
+  kind: 'policy',
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const reasons: Reason[] = [];
     const fund = ctx.fund;

@@ -12,6 +12,7 @@ const RULE = 'liquidity';
  */
 export const LiquidityCheck: OverlayCheck = {
   name: RULE,
+  kind: 'fit',
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const a = ctx.agent;
     const U = ctx.universe;

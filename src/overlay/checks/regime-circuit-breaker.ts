@@ -15,6 +15,8 @@ const RULE = 'regime_circuit_breaker';
  */
 export const RegimeCircuitBreakerCheck: OverlayCheck = {
   name: RULE,
+  kind: 'policy',
+  capsMostNames: true,
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const f = ctx.fund;
     const m = f.regimeMultiplier;

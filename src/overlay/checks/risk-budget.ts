@@ -17,6 +17,7 @@ const RULE = 'risk_budget';
  */
 export const RiskBudgetCheck: OverlayCheck = {
   name: RULE,
+  kind: 'fit',
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const a = ctx.agent;
     const r = a.risk;

@@ -22,6 +22,7 @@ export function bucketPeers(ctx: ReviewContext, bucket: string): SparseBook[] {
  */
 export const StrategyBucketCheck: OverlayCheck = {
   name: RULE,
+  kind: 'fit',
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const bucket = ctx.agent.bucket;
     const cfg = own(ctx.config.buckets, bucket);

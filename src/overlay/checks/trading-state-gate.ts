@@ -13,6 +13,8 @@ const RULE = 'trading_state';
  */
 export const TradingStateCheck: OverlayCheck = {
   name: RULE,
+  kind: 'fit',
+  capsMostNames: true,
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const st = ctx.fund.tradingState;
     if (st !== 'ACTIVE') {
