@@ -1,6 +1,5 @@
 import type { ReviewContext } from './context.ts';
 import { dotSparse, portfolioVariance, type SparseBook } from './risk-math.ts';
-import { workF64 } from './work.ts';
 
 /**
  * The candidate's risk in closed form. With X0 the fund as approved so far this cycle (plus the
@@ -29,10 +28,10 @@ export function candidateRisk(ctx: ReviewContext): CandidateRisk {
   const x0 = ctx.work;
   for (let u = 0; u < N; u++) x0[u] = ledger.net[u] ?? 0;
   const a = portfolioVariance(model, x0, ctx.scratch, true);
-  const sx0 = workF64('candidate.sx0', N, false);
+  const sx0 = ctx.ws.f64('candidate.sx0', N, false);
   sx0.set(ctx.scratch.sx);
-  const fc = workF64('candidate.fc', K);
-  const cDense = workF64('candidate.dense', N);
+  const fc = ctx.ws.f64('candidate.fc', K);
+  const cDense = ctx.ws.f64('candidate.dense', N);
   let dcc = 0;
   for (let i = 0; i < c.idx.length; i++) {
     const u = c.idx[i] ?? 0;
@@ -44,7 +43,7 @@ export function candidateRisk(ctx: ReviewContext): CandidateRisk {
     const v = cDense[u] ?? 0;
     if (v !== 0) dcc += (D[u] ?? 0) * v * v;
   }
-  const ffc = workF64('candidate.ffc', K, false);
+  const ffc = ctx.ws.f64('candidate.ffc', K, false);
   let cc = dcc;
   for (let i = 0; i < K; i++) {
     let acc = 0;
@@ -67,8 +66,8 @@ export function candidateRisk(ctx: ReviewContext): CandidateRisk {
  */
 export function bookTerms(ctx: ReviewContext, cr: CandidateRisk, f: SparseBook): CandidateRisk {
   const { N, K, B, F, D } = ctx.model;
-  const fc = workF64('final.fc', K);
-  const dense = workF64('final.dense', N);
+  const fc = ctx.ws.f64('final.fc', K);
+  const dense = ctx.ws.f64('final.dense', N);
   let cc = 0;
   let b = 0;
   // a candidate's names are distinct, so each index appears once
@@ -81,7 +80,7 @@ export function bookTerms(ctx: ReviewContext, cr: CandidateRisk, f: SparseBook):
     b += v * (cr.sx0[u] ?? 0);
     for (let k = 0; k < K; k++) fc[k] = (fc[k] ?? 0) + (B[u * K + k] ?? 0) * v;
   }
-  const ffc = workF64('final.ffc', K, false);
+  const ffc = ctx.ws.f64('final.ffc', K, false);
   for (let i = 0; i < K; i++) {
     let acc = 0;
     for (let j = 0; j < K; j++) acc += (F[i * K + j] ?? 0) * (fc[j] ?? 0);

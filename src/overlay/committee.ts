@@ -16,7 +16,6 @@ import { bucketPeers } from './checks/strategy-buckets.ts';
 import type { SparseBook } from './risk-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
 import { own } from './table.ts';
-import { workF64, workI32 } from './work.ts';
 
 /** The overlay's checks in review order (one file each in checks/). */
 export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
@@ -135,7 +134,7 @@ export function enforceFinalLimits(ctx: ReviewContext, w: Float64Array): { scale
   const reasons: Reason[] = [];
   const RULE = 'committee';
   // the final book in dollars (a work array: read only below)
-  const val = workF64('committee.book', w.length, false);
+  const val = ctx.ws.f64('committee.book', w.length, false);
   let gross = 0;
   let net = 0;
   for (let i = 0; i < w.length; i++) {
@@ -327,9 +326,9 @@ export function buildDecision(args: {
   const bookScale = blocked ? 0 : combined.scale * postScale;
   const n = a.names.length;
   // dollars now and after, and whether the name's exposure shrinks (work arrays: read only here)
-  const curD = workF64('decision.current', n, false);
-  const finD = workF64('decision.final', n, false);
-  const red = workI32('decision.reducing', n, false);
+  const curD = ctx.ws.f64('decision.current', n, false);
+  const finD = ctx.ws.f64('decision.final', n, false);
+  const red = ctx.ws.i32('decision.reducing', n, false);
   const order: number[] = [];
   let finite = true;
   for (let i = 0; i < n; i++) {

@@ -8,6 +8,7 @@ import type { RiskScratch, SparseBook } from './risk-math.ts';
 import type { AgentBookState, FundState } from './types.ts';
 import { own, table } from './table.ts';
 import type { Universe } from './universe.ts';
+import type { Workspace } from './work.ts';
 
 /** One agent under review: its proposal and current book aligned on the same names (weights = fractions of allocated capital). */
 export interface AgentCandidate {
@@ -85,6 +86,8 @@ export interface ReviewContext {
   readonly agent: AgentCandidate;
   /** Work vector of length N for checks (overwritten freely). */
   readonly work: Float64Array;
+  /** The review's work arrays (work.ts), passed in: no rule keeps arrays of its own between calls. */
+  readonly ws: Workspace;
   /** The candidate's closed-form risk terms (computed once per agent, on first use). */
   candidateRisk(): CandidateRisk;
 }

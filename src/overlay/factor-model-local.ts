@@ -3,7 +3,6 @@ import { sectorIds, type MarketView } from '../market/index.ts';
 import { ensureDefined } from '../core/index.ts';
 import { dayOf } from './days.ts';
 import { marketReturns } from './market-tape.ts';
-import { workF64 } from './work.ts';
 
 /**
  * The overlay's risk model: a structured factor model Σ = B F Bᵀ + diag(D) over the names held or
@@ -364,7 +363,7 @@ function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T
   for (let k = 0; k < T; k++) if (mOk[k] === 1) sw += w[k] as number;
   // centred columns, and the same weighted: one register accumulator per entry in the dot products.
   // With unit weights on every row, the weighted columns are the centred ones (1 · v = v exactly).
-  const wdc = unitAllOk ? fac : workF64('est.wdc', K * T, true);
+  const wdc = unitAllOk ? fac : new Float64Array(K * T);
   for (let i = 0; i < K; i++) {
     const o = i * T;
     if (unitAllOk) {
@@ -387,7 +386,7 @@ function factorCovariance(fac: Float64Array, mOk: Uint8Array, w: Float64Array, T
       wdc[o + k] = (w[k] as number) * v;
     }
   }
-  const pair = workF64('est.pair', 2, false);
+  const pair = new Float64Array(2);
   for (let i = 0; i < K; i++) {
     for (let j = i; j < K; j += 2) {
       const j2 = j + 1 < K ? j + 1 : j;
@@ -440,11 +439,11 @@ function estimateMarketModel(view: MarketView, config: FundConfig): RiskModel {
     }
   }
   if (mktObs < MIN_OBS) issues.push(`market factor has ${mktObs} observations in ${T} rows (need ${MIN_OBS})`);
-  const secSum = workF64('est.secSum', T * S, true);
-  const secCnt = workF64('est.secCnt', T * S, true);
+  const secSum = new Float64Array(T * S);
+  const secCnt = new Float64Array(T * S);
   const unitAllOk = rm.kind !== 'ewma' && mktObs === T;
   const { beta, proxied } = marketBetas(col, mkt, mOk, w, sectorOf, N, T, secSum, secCnt, unitAllOk);
-  const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S, workF64('est.fac', T * K, false));
+  const fac = factorReturns(mkt, mOk, secSum, secCnt, T, S, new Float64Array(T * K));
   const B = new Float64Array(N * K);
   const D = new Float64Array(N);
   for (let u = 0; u < N; u++) {

@@ -10,7 +10,7 @@ import type { Prepared } from './prepare.ts';
 import { advanceRegime, regimeMeasures, type RegimeTrack } from './regime.ts';
 import { addSparse, cvarMultiple, portfolioVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { FundState } from './types.ts';
-import { workF64, workI32 } from './work.ts';
+import type { Workspace } from './work.ts';
 
 export interface FundFacts {
   readonly context: FundContext;
@@ -78,19 +78,20 @@ export function fundFacts(
   scratch: RiskScratch,
   prepProblems: readonly string[],
   bucketOf: ReadonlyMap<string, string>,
+  ws: Workspace,
 ): FundFacts {
   const { model, universe } = prep;
   const capital = state.capital > 0 ? state.capital : 1;
   const conf = config.risk.varConfidence;
   // held book
-  const held = workF64('facts.held', universe.N);
+  const held = ws.f64('facts.held', universe.N);
   for (const b of prep.currentBooks.values()) addSparse(held, b, 1);
   const heldSigma = Math.sqrt(portfolioVariance(model, held, scratch));
   const heldVar99Pct = (zOf(0.99) * heldSigma) / capital;
   const heldCvarPct = (cvarMultiple(conf) * heldSigma) / capital;
   const cvarStreak = heldCvarPct > config.risk.cvarLimitPct ? state.cvarBreachStreak + 1 : 0;
   // pro-forma book: approved/held + all proposals
-  const pf = workF64('facts.proForma', universe.N, false);
+  const pf = ws.f64('facts.proForma', universe.N, false);
   for (let u = 0; u < universe.N; u++) pf[u] = (ledger.net[u] ?? 0) + (pending[u] ?? 0);
   const pfSigma = Math.sqrt(portfolioVariance(model, pf, scratch));
   const proFormaVarPct = (zOf(conf) * pfSigma) / capital;
@@ -187,8 +188,8 @@ export function fundFacts(
   );
   const transition = nextTradingState(state, triggers, failSafe, config.killSwitch);
   // crowding: agents per name and side (proposal if proposing, else the held book)
-  const holdersLong = workI32('facts.holdersLong', universe.N);
-  const holdersShort = workI32('facts.holdersShort', universe.N);
+  const holdersLong = ws.i32('facts.holdersLong', universe.N);
+  const holdersShort = ws.i32('facts.holdersShort', universe.N);
   for (const b of ledger.books.values()) countHolders(b, holdersLong, holdersShort);
   for (const b of pendingBooks.values()) countHolders(b, holdersLong, holdersShort);
   return {

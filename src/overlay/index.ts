@@ -10,6 +10,7 @@
 export type { Position, Rearm, DrawdownTrack, AgentBookState, OutsideBook, HedgePosition, FundState } from './types.ts';
 export { NORMAL_TRACK } from './types.ts';
 export type { OverlayCheck, RuleKind, ReviewContext, AgentCandidate, FundContext } from './context.ts';
+export { Workspace } from './work.ts';
 export { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-local.ts';
 export { buildUniverse } from './universe.ts';
 export { styleLoadings } from './style.ts';

@@ -1,7 +1,7 @@
 import { HEDGE_BOOK } from '../contracts/index.ts';
 import type { SparseBook } from './risk-math.ts';
 import type { Universe } from './universe.ts';
-import { workF64, workI32 } from './work.ts';
+import type { Workspace } from './work.ts';
 
 /**
  * The running fund book during one review: books already approved this cycle plus the current
@@ -29,6 +29,7 @@ export class FundLedger {
   constructor(
     private readonly u: Universe,
     arrays: Float64Array = new Float64Array(3 * u.N + 2 * u.sectorNames.length),
+    private readonly ws: Workspace | null = null,
   ) {
     const N = u.N;
     const S = u.sectorNames.length;
@@ -40,8 +41,8 @@ export class FundLedger {
   }
 
   /** A ledger for one review that works in reused arrays: valid until the next review (nothing the review returns points into them). */
-  static forReview(u: Universe): FundLedger {
-    return new FundLedger(u, workF64('ledger.arrays', 3 * u.N + 2 * u.sectorNames.length));
+  static forReview(u: Universe, ws: Workspace): FundLedger {
+    return new FundLedger(u, ws.f64('ledger.arrays', 3 * u.N + 2 * u.sectorNames.length), ws);
   }
 
   add(agentId: string, book: SparseBook): void {
@@ -85,7 +86,7 @@ export class FundLedger {
    * `extra` is read at each evaluation.
    */
   topNWith(n: number, extra: SparseBook): TopN {
-    return new TopN(this.long, this.short, n, extra);
+    return new TopN(this.long, this.short, n, extra, this.ws?.i32('ledger.inExtra', this.long.length) ?? new Int32Array(this.long.length));
   }
 }
 
@@ -99,9 +100,10 @@ export class TopN {
     private readonly short: Float64Array,
     private readonly n: number,
     private readonly extra: SparseBook,
+    /** N zeroed ints to mark the names of `extra` in. */
+    inExtra: Int32Array,
   ) {
     const N = long.length;
-    const inExtra = workI32('ledger.inExtra', N);
     for (let i = 0; i < extra.idx.length; i++) inExtra[extra.idx[i] ?? 0] = 1;
     this.base = new Float64Array(n); // descending top-n of names outside extra
     for (let u = 0; u < N; u++) {

@@ -6,7 +6,7 @@ import { buildRiskModel, riskModelFor, type RiskModel } from './factor-model-loc
 import type { SparseBook } from './risk-math.ts';
 import type { AgentBookState, FundState, OutsideBook, Position } from './types.ts';
 import { buildUniverse, type Universe } from './universe.ts';
-import { workI32 } from './work.ts';
+import type { Workspace } from './work.ts';
 
 /** Everything a review needs that does not depend on the order of agents. */
 export interface Prepared {
@@ -155,7 +155,7 @@ function heldBook(kind: 'agent' | 'book', id: string, positions: readonly Positi
 function mergeBook(idx: Int32Array, val: Float64Array): SparseBook {
   const n = idx.length;
   // the positions by index, duplicates in the order they appear (an insertion sort for a small book)
-  const order = workI32('prepare.order', n, false);
+  const order = new Int32Array(n);
   if (n > 32) {
     const sorted = Array.from({ length: n }, (_, i) => i).sort((x, y) => (idx[x] ?? 0) - (idx[y] ?? 0) || x - y);
     order.set(sorted);
@@ -211,21 +211,12 @@ function agentConfigsOf(config: FundConfig): ReadonlyMap<string, AgentConfig> {
   return m;
 }
 
-/** Per universe index: the generation that last proposed / held it, and the value (dense work arrays, reused). */
-let marks = { proposed: new Int32Array(0), held: new Int32Array(0), proposedW: new Float64Array(0), heldV: new Float64Array(0) };
-let generation = 0;
-
-function marksFor(N: number): typeof marks {
-  if (marks.proposed.length < N || generation >= 0x7fffffff) {
-    const n = Math.max(N, 2 * marks.proposed.length);
-    marks = { proposed: new Int32Array(n), held: new Int32Array(n), proposedW: new Float64Array(n), heldV: new Float64Array(n) };
-    generation = 0;
-  }
-  return marks;
-}
-
-/** The agent's proposal and current book aligned on the union of their names (sorted by universe index). */
-export function buildCandidate(p: AgentProposal, prep: Prepared, config: FundConfig): AgentCandidate {
+/**
+ * The agent's proposal and current book aligned on the union of their names (sorted by universe
+ * index). Per universe index, the workspace's generation that last proposed / held it, and the
+ * value (dense work arrays, stamped rather than cleared for each candidate).
+ */
+export function buildCandidate(p: AgentProposal, prep: Prepared, config: FundConfig, ws: Workspace): AgentCandidate {
   const cfg = prep.agentConfigs.get(p.agentId) ?? null;
   const st = prep.agentStates.get(p.agentId) ?? null;
   const capital = st?.allocatedCapital ?? cfg?.allocatedCapital ?? 0;
@@ -233,8 +224,8 @@ export function buildCandidate(p: AgentProposal, prep: Prepared, config: FundCon
   const bucket = cfg ? agentBucket(cfg) : STRATEGY_BUCKET_MAP[p.strategy];
   const U = prep.universe;
   const N = U.N;
-  const m = marksFor(N);
-  const gen = ++generation;
+  const gen = ws.stamp();
+  const m = { proposed: ws.i32('candidate.proposed', N, false), held: ws.i32('candidate.held', N, false), proposedW: ws.f64('candidate.proposedW', N, false), heldV: ws.f64('candidate.heldV', N, false) };
   let malformed: string | null = null;
   for (const t of p.targets) {
     const u = U.index.get(t.symbol) ?? -1;

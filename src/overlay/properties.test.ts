@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { agentBucket, type StrategyType } from '../contracts/index.ts';
-import { reviewFund, type FundReview, type ReviewInput } from './index.ts';
+import { reviewFund, Workspace, type FundReview, type ReviewInput } from './index.ts';
 import { agentState, fundConfig, fundState, proposal, SEED_AGENT_DRAWDOWN, symbolsOf, syntheticView, varLimits } from './testing/fixture.ts';
 import { uncatalogued } from './testing/helpers.ts';
 
@@ -196,6 +196,19 @@ describe('committee properties', () => {
         expect(reviewFund(inp)).toEqual(reviewFund(inp));
       }),
       { numRuns: 15, seed: 99 },
+    );
+  });
+
+  it('a review owns its work arrays: reviews that share a workspace, between other worlds, decide as fresh ones do', () => {
+    const shared = new Workspace();
+    fc.assert(
+      fc.property(world, world, (a, b) => {
+        const inA = input(a);
+        const fresh = reviewFund(inA);
+        reviewFund({ ...input(b), workspace: shared }); // another world's review leaves its numbers in the arrays
+        expect(reviewFund({ ...inA, workspace: shared })).toEqual(fresh);
+      }),
+      { numRuns: 15, seed: 7 },
     );
   });
 });

@@ -23,7 +23,7 @@ import type { StressReport } from './stress.ts';
 import type { FundState, HedgePosition } from './types.ts';
 import type { Universe } from './universe.ts';
 import { table } from './table.ts';
-import { workF64 } from './work.ts';
+import { Workspace } from './work.ts';
 
 export interface ReviewInput {
   readonly proposals: readonly AgentProposal[];
@@ -36,6 +36,11 @@ export interface ReviewInput {
   readonly checks?: readonly OverlayCheck[];
   /** Agents that cannot trade the loaded market this cycle: the allocation gives them no capital. */
   readonly unready?: ReadonlySet<string>;
+  /**
+   * Work arrays to review in (work.ts): a caller that reviews day after day keeps one and passes
+   * it, so the arrays are allocated once per run; absent, the review allocates its own.
+   */
+  readonly workspace?: Workspace;
 }
 
 /** Everything one review decides, as data for the cycle to persist and execute. */
@@ -100,17 +105,18 @@ export function reviewFund(input: ReviewInput): FundReview {
   const state = allocation ? applyAllocation(input.state, allocation) : input.state;
   const checks = input.checks ?? DEFAULT_CHECKS;
   const timestamp = input.timestamp ?? `${state.asOf}T00:00:00.000Z`;
+  const ws = input.workspace ?? new Workspace();
   const prep = prepare(proposals, state, config, view);
   const { universe, model } = prep;
   const N = universe.N;
-  const scratch = workScratch(model);
-  const ledger = FundLedger.forReview(universe);
+  const scratch = workScratch(model, ws);
+  const ledger = FundLedger.forReview(universe, ws);
   const proposing = new Set<string>();
   for (const p of proposals) proposing.add(p.agentId);
   for (const [id, b] of prep.currentBooks) if (!proposing.has(id)) ledger.add(id, b);
   const candidates: AgentCandidate[] = [];
-  for (const p of proposals) candidates.push(buildCandidate(p, prep, config));
-  const pending = workF64('review.pending', N);
+  for (const p of proposals) candidates.push(buildCandidate(p, prep, config, ws));
+  const pending = ws.f64('review.pending', N);
   const pendingBooks = new Map<string, SparseBook>();
   for (const c of candidates) {
     if (pendingBooks.has(c.agentId)) continue;
@@ -118,9 +124,9 @@ export function reviewFund(input: ReviewInput): FundReview {
     addSparse(pending, c.proposedBook, 1);
   }
   const bucketOf = bucketsOf(config, candidates, state, prep.outsideIds);
-  const facts = fundFacts(state, config, view, prep, ledger, pending, pendingBooks, scratch, prep.problems, bucketOf);
+  const facts = fundFacts(state, config, view, prep, ledger, pending, pendingBooks, scratch, prep.problems, bucketOf, ws);
   const fund = facts.context;
-  const work = workF64('review.work', N, false);
+  const work = ws.f64('review.work', N, false);
   const reviewed: Reviewed[] = [];
   const seen = new Set<string>();
   for (let k = 0; k < proposals.length; k++) {
@@ -129,7 +135,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     // a second proposal from the same agent is ignored (and alerted): one decision per agent
     if (!proposal || !original || seen.has(original.agentId)) continue;
     seen.add(original.agentId);
-    let ctx: ReviewContext = new BoundContext(config, view, state, universe, model, scratch, ledger, fund, original, work);
+    let ctx: ReviewContext = new BoundContext(config, view, state, universe, model, scratch, ledger, fund, original, work, ws);
     let results = runChecks(checks, proposal, ctx);
     const extra: Reason[] = [];
     if (original.malformed !== null) extra.push(reason('committee', 'MALFORMED_PROPOSAL', original.malformed));
@@ -139,7 +145,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     if (blocked) {
       // the proposal is rejected: the current book stands, under the same limits (caps only shrink it)
       effective = holdCandidate(original);
-      ctx = new BoundContext(config, view, state, universe, model, scratch, ledger, fund, effective, work);
+      ctx = new BoundContext(config, view, state, universe, model, scratch, ledger, fund, effective, work, ws);
       results = runChecks(checks, proposal, ctx).map((r) => (r.block ? { ...r, scale: 1, caps: table<number>(), removed: [] } : r));
     }
     const combined = combineResults(effective, checks, results);
@@ -153,7 +159,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     const postSteps = post.binding !== null ? [{ rule: post.binding, scale: post.scale }] : [];
     reviewed.push({ proposal, original, effective, ctx, results, combined, baseFinal, postScale: post.scale, postReasons, postSteps, blocked });
   }
-  settleLimits(reviewed, ledger, config, fund, model, scratch, state.capital > 0 ? state.capital : 1);
+  settleLimits(reviewed, ledger, config, fund, model, scratch, state.capital > 0 ? state.capital : 1, ws);
   const decisions: OverlayDecision[] = [];
   const positions = table<TargetPosition[]>();
   for (const r of reviewed) {
@@ -202,8 +208,8 @@ function runChecks(checks: readonly OverlayCheck[], proposal: AgentProposal, ctx
 }
 
 /** The risk scratch of a review, in work arrays. */
-function workScratch(model: RiskModel): RiskScratch {
-  return { f: workF64('review.f', model.K, false), ff: workF64('review.ff', model.K, false), sx: workF64('review.sx', model.N, false) };
+function workScratch(model: RiskModel, ws: Workspace): RiskScratch {
+  return { f: ws.f64('review.f', model.K, false), ff: ws.f64('review.ff', model.K, false), sx: ws.f64('review.sx', model.N, false) };
 }
 
 /** One agent's review context; its candidate risk is computed on first use, then kept. */
@@ -221,6 +227,7 @@ class BoundContext implements ReviewContext {
     readonly fund: FundContext,
     readonly agent: AgentCandidate,
     readonly work: Float64Array,
+    readonly ws: Workspace,
   ) {}
 
   candidateRisk(): CandidateRisk {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/index.ts';
 import { createPanel, viewAt } from '../market/index.ts';
-import { buildRiskModel, portfolioVariance, riskModelFor, riskScratch, zOf, type RiskModel } from './index.ts';
+import { buildRiskModel, portfolioVariance, riskModelFor, riskScratch, Workspace, zOf, type RiskModel } from './index.ts';
 import { parseFundConfig } from '../contracts/index.ts';
 import { dayNumber } from '../core/index.ts';
 import { candidateRisk, componentAt, fundVarAt, groupTerms } from './budget-math.ts';
@@ -93,7 +93,7 @@ describe('factor risk model', () => {
     const ledger = new FundLedger(u);
     ledger.add('rest', { idx: Int32Array.from({ length: N }, (_, i) => i), val: others });
     const z = zOf(0.95);
-    const ctx = { model: m, ledger, work: new Float64Array(N), scratch: riskScratch(m), agent: { proposedBook: { idx, val } } } as unknown as ReviewContext;
+    const ctx = { model: m, ledger, work: new Float64Array(N), ws: new Workspace(), scratch: riskScratch(m), agent: { proposedBook: { idx, val } } } as unknown as ReviewContext;
     const cr = candidateRisk(ctx);
     for (const s of [1, 0.5, 0.1]) {
       const X = others.map((v, i) => v + s * (c[i] ?? 0));

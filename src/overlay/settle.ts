@@ -7,7 +7,7 @@ import type { FundLedger } from './ledger.ts';
 import { addSparse, dotSparse, portfolioVariance, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { Reviewed } from './review-fund.ts';
 import { own } from './table.ts';
-import { workF64 } from './work.ts';
+import type { Workspace } from './work.ts';
 
 /** A limit the final fund is over: the reviewed books that can be scaled for it, and by how much it is over. */
 interface Breach {
@@ -37,13 +37,13 @@ function live(reviewed: readonly Reviewed[]): Reviewed[] {
  * only converge; after a bounded number every reviewed book is scaled by one factor that fits
  * every limit at once.
  */
-export function settleLimits(reviewed: readonly Reviewed[], ledger: FundLedger, config: FundConfig, fund: FundContext, model: RiskModel, scratch: RiskScratch, capital: number): void {
+export function settleLimits(reviewed: readonly Reviewed[], ledger: FundLedger, config: FundConfig, fund: FundContext, model: RiskModel, scratch: RiskScratch, capital: number, ws: Workspace): void {
   const N = model.N;
   const buckets = new Set(fund.bucketOf.values());
   const fundLimit = config.risk.varLimitPct * capital * fund.limitFactor;
   let fundSettled = false;
   for (let round = 0; round < 2 * (reviewed.length + buckets.size) + 4; round++) {
-    const b = worstBreach(live(reviewed), ledger, config, fund, model, scratch, buckets, fundSettled ? Number.POSITIVE_INFINITY : fundLimit);
+    const b = worstBreach(live(reviewed), ledger, config, fund, model, scratch, buckets, fundSettled ? Number.POSITIVE_INFINITY : fundLimit, ws);
     if (!b) return;
     const s = fitGroup(b, ledger, fund, model, scratch, N);
     if (b.kind === 'fund' && s >= 1) {
@@ -53,15 +53,15 @@ export function settleLimits(reviewed: readonly Reviewed[], ledger: FundLedger, 
     scaleGroup(b.group, s, ledger, breachReason(b, s), STEP_RULE[b.kind]);
   }
   const group = live(reviewed);
-  if (!worstBreach(group, ledger, config, fund, model, scratch, buckets, fundSettled ? Number.POSITIVE_INFINITY : fundLimit)) return;
+  if (!worstBreach(group, ledger, config, fund, model, scratch, buckets, fundSettled ? Number.POSITIVE_INFINITY : fundLimit, ws)) return;
   const t = uniformFit(group, ledger, config, fund, model, scratch, fundSettled ? Number.POSITIVE_INFINITY : fundLimit);
   scaleGroup(group, t, ledger, reason('committee', 'RISK_SETTLE', `budgets, buckets and the fund VaR limit pulled against each other once every agent was reviewed: every reviewed book × ${t.toFixed(3)}`, { limit: 1, actual: t }), 'committee.risk_settle');
 }
 
 /** The breach with the largest actual / limit, or null when the final fund is within every limit. */
-function worstBreach(group: readonly Reviewed[], ledger: FundLedger, config: FundConfig, fund: FundContext, model: RiskModel, scratch: RiskScratch, buckets: ReadonlySet<string>, fundLimit: number): Breach | null {
+function worstBreach(group: readonly Reviewed[], ledger: FundLedger, config: FundConfig, fund: FundContext, model: RiskModel, scratch: RiskScratch, buckets: ReadonlySet<string>, fundLimit: number, ws: Workspace): Breach | null {
   if (group.length === 0) return null;
-  const x = workF64('settle.x', model.N, false);
+  const x = ws.f64('settle.x', model.N, false);
   x.set(ledger.net);
   const sigma = Math.sqrt(portfolioVariance(model, x, scratch, true));
   if (!(sigma > 0) || !Number.isFinite(sigma)) return null;

@@ -1,5 +1,4 @@
 import { sectorIds, type MarketView } from '../market/index.ts';
-import { workI32 } from './work.ts';
 
 /**
  * The names a review touches (held or proposed), with their market data as of the view. Prices
@@ -138,7 +137,7 @@ function layoutOfRanks(view: MarketView, m: Market, ranks: readonly number[]): L
   const sectorNames: string[] = [];
   const index = new Map<string, number>();
   // local sector id + 1 per market sector (0: not seen yet)
-  const local = workI32('universe.sectors', m.sectorNames.length);
+  const local = new Int32Array(m.sectorNames.length);
   for (let u = 0; u < N; u++) {
     const c = m.byRank[ranks[u] ?? 0] ?? 0;
     const sym = view.symbols[c] ?? '';

@@ -1,7 +1,6 @@
 import type { AgentProposal, CheckResult, Reason, ReasonCode } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
 import { table } from '../table.ts';
-import { workF64, workI32 } from '../work.ts';
 
 const RULE = 'cross_agent_constraints';
 
@@ -26,7 +25,7 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
     const removed: string[] = [];
     const reasons: Reason[] = [];
     const nameLimit = risk.maxSingleNamePct * fundCap * lf;
-    const effective = workF64('constraints.effective', a.names.length, false);
+    const effective = ctx.ws.f64('constraints.effective', a.names.length, false);
     for (let i = 0; i < a.names.length; i++) {
       const sym = a.names[i] ?? '';
       const u = a.idx[i] ?? 0;
@@ -75,9 +74,9 @@ export const CrossAgentConstraintsCheck: OverlayCheck = {
     // sector caps, by side: dollars per (sector, side), the pairs in first-seen order
     const secLimit = risk.maxSectorPct * fundCap * lf;
     const S = U.sectorNames.length;
-    const slot = workI32('constraints.slot', 2 * S);
-    const dollarsOf = workF64('constraints.dollars', 2 * S);
-    const pairs = workI32('constraints.pairs', 2 * S, false);
+    const slot = ctx.ws.i32('constraints.slot', 2 * S);
+    const dollarsOf = ctx.ws.f64('constraints.dollars', 2 * S);
+    const pairs = ctx.ws.i32('constraints.pairs', 2 * S, false);
     let np = 0;
     for (let i = 0; i < a.names.length; i++) {
       const e = effective[i] ?? 0;

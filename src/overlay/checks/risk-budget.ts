@@ -3,7 +3,6 @@ import { componentAt, largestScale } from '../budget-math.ts';
 import { budgetShare } from '../budget-share.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
 import { table } from '../table.ts';
-import { workF64, workI32 } from '../work.ts';
 
 const RULE = 'risk_budget';
 
@@ -59,9 +58,9 @@ export const RiskBudgetCheck: OverlayCheck = {
     const secCap = r.maxSectorPct * lf;
     // gross per sector, the sectors in first-seen order
     const S = ctx.universe.sectorNames.length;
-    const secGross = workF64('budget.sectorGross', S);
-    const seen = workI32('budget.sectorSeen', S);
-    const order = workI32('budget.sectors', S, false);
+    const secGross = ctx.ws.f64('budget.sectorGross', S);
+    const seen = ctx.ws.i32('budget.sectorSeen', S);
+    const order = ctx.ws.i32('budget.sectors', S, false);
     let ns = 0;
     for (let i = 0; i < a.names.length; i++) {
       const s = ctx.universe.sector[a.idx[i] ?? 0] ?? 0;
