@@ -90,7 +90,7 @@ export interface ProposeFailure {
  * reviews them all. Pure given (agents, state, view): replay calls exactly this.
  */
 export function decideCycle(
-  s: Pick<CycleServices, 'agents' | 'config' | 'overlayChecks'>,
+  s: Pick<CycleServices, 'agents' | 'config' | 'overlayChecks' | 'workspace'>,
   state: Pick<FundRunState, 'fund' | 'ledger'>,
   view: MarketView,
   cycleId: string,
@@ -118,6 +118,7 @@ export function decideCycle(
     cycleId,
     timestamp,
     ...(s.overlayChecks ? { checks: s.overlayChecks } : {}),
+    ...(s.workspace ? { workspace: s.workspace } : {}),
     ...(unready.length > 0 ? { unready: new Set(unready.map((u) => u.agentId)) } : {}),
   });
   return { proposals, review, failures, unready, proposeMs };

@@ -4,7 +4,7 @@ import type { FundConfig } from '../../contracts/index.ts';
 import type { Clock, IdSource, Logger } from '../../core/index.ts';
 import type { TradingState } from '../../contracts/index.ts';
 import type { Broker, Oms } from '../../execution/index.ts';
-import type { FundState, OverlayCheck } from '../../overlay/index.ts';
+import type { FundState, OverlayCheck, Workspace } from '../../overlay/index.ts';
 import type { AlertManager } from '../alerts/alert-manager.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
@@ -38,6 +38,8 @@ export interface CycleServices {
   readonly omsState: { current: TradingState; nav: number };
   /** The overlay's checks; default every check (`DEFAULT_CHECKS`). A backtest comparison runs with some switched off. */
   readonly overlayChecks?: readonly OverlayCheck[];
+  /** The overlay's work arrays, kept from one cycle's review to the next (absent: each review makes its own). */
+  readonly workspace?: Workspace;
   /** Governance gates checked after the review and before any order (live: signals, risk); a failure sends nothing. */
   readonly gate?: (review: FundReview, proposals: readonly AgentProposal[]) => GateResult[];
   /** Keep each cycle's decision inputs (fund state, ledger) for replay. */

@@ -2,7 +2,7 @@ import { createRoster } from '../../agents/index.ts';
 import { nullBus } from '../../bus/index.ts';
 import { configHash, type FundConfig, type TradingState } from '../../contracts/index.ts';
 import { SequentialIds, SimClock, dateToMs, nullLogger, type Clock, type IsoDate, type Logger } from '../../core/index.ts';
-import type { OverlayCheck } from '../../overlay/index.ts';
+import { Workspace, type OverlayCheck } from '../../overlay/index.ts';
 import { Oms, type Broker, type OmsMarket, type OrderJournal, type PaperBroker, type RetryPolicy } from '../../execution/index.ts';
 import { AlertManager } from '../alerts/alert-manager.ts';
 import { TappedJournal } from '../cycle/fill-tap.ts';
@@ -77,6 +77,7 @@ export function backtestServices(o: BacktestWiringOptions, config: FundConfig, s
     captureInputs: o.captureInputs ?? false,
     quality: new Map(),
     ...(o.checks ? { overlayChecks: o.checks } : {}),
+    workspace: new Workspace(),
   };
   const setPrices = (f: (s: string) => number): void => {
     priceView = f;
