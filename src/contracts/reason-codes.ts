@@ -26,7 +26,7 @@ export const REASON_CODES = {
   // trading state
   FUND_HALTED: { kind: 'block', rules: ['trading_state'], meaning: 'the fund is HALTED: no new orders, the risk-reduction plan runs instead' },
   FUND_REDUCING: { kind: 'cap', rules: ['trading_state'], meaning: 'the fund is REDUCING: each name may only shrink toward zero on its side' },
-  REGIME_RISK_REDUCING: { kind: 'info', rules: ['trading_state', 'regime_circuit_breaker'], meaning: "the proposal lowers the fund's risk (VaR down, |net| not up): no trading state, regime or circuit breaker holds it back" },
+  REGIME_RISK_REDUCING: { kind: 'info', rules: ['trading_state', 'regime', 'circuit_breaker'], meaning: "the proposal lowers the fund's risk (VaR down, |net| not up): no trading state, regime or circuit breaker holds it back" },
   // graduated drawdown
   AGENT_DRAWDOWN_STEP: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the agent's drawdown from its high-water mark reached a reduce step, in units of its own volatility or a fixed one (book × 0.5 or × 0.25)" },
   AGENT_FLAT: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the agent's drawdown reached the flat step (book × 0)" },
@@ -36,12 +36,12 @@ export const REASON_CODES = {
   FUND_FLATTEN: { kind: 'policy', rules: ['graduated_drawdown'], meaning: "the fund's drawdown reached the flatten step: every book × 0" },
   FUND_RECOVERY_RAMP: { kind: 'policy', rules: ['graduated_drawdown'], meaning: 'the fund is recovering after a freeze: every book × the ramp step' },
   // regime and circuit breaker
-  REGIME_MULTIPLIER: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: "the regime's multiplier is below 1: book × multiplier" },
-  REGIME_BLOCK: { kind: 'cap', rules: ['regime_circuit_breaker'], meaning: "the regime's multiplier is 0: no new risk, each name may only shrink" },
+  REGIME_MULTIPLIER: { kind: 'policy', rules: ['regime'], meaning: "the regime's multiplier is below 1: book × multiplier" },
+  REGIME_BLOCK: { kind: 'cap', rules: ['regime'], meaning: "the regime's multiplier is 0: no new risk, each name may only shrink" },
   FUND_RISK_TARGET: { kind: 'fit', rules: ['fund_risk_target'], meaning: 'the pro-forma fund runs above its risk target (risk.targetVolPct × (1 + tolerance)) ex ante: books × target / ex-ante vol' },
-  CIRCUIT_BREAKER_TIER1: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: 'pro-forma fund VaR over its limit: books × limit / VaR' },
-  CIRCUIT_BREAKER_TIER2: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: 'pro-forma VaR over 1.5× its limit or volatility over 2× target: books × defensive sizing' },
-  CIRCUIT_BREAKER_TIER3: { kind: 'policy', rules: ['regime_circuit_breaker'], meaning: 'fund drawdown over its limit in high volatility: books × 0 (a kill switch)' },
+  CIRCUIT_BREAKER_TIER1: { kind: 'policy', rules: ['circuit_breaker'], meaning: 'pro-forma fund VaR over its limit: books × limit / VaR' },
+  CIRCUIT_BREAKER_TIER2: { kind: 'policy', rules: ['circuit_breaker'], meaning: 'pro-forma VaR over 1.5× its limit or volatility over 2× target: books × defensive sizing' },
+  CIRCUIT_BREAKER_TIER3: { kind: 'policy', rules: ['circuit_breaker'], meaning: 'fund drawdown over its limit in high volatility: books × 0 (a kill switch)' },
   // emergency
   EMERGENCY_DERISK: { kind: 'policy', rules: ['emergency'], meaning: 'emergency state: caps tightened and books forced down by the emergency tightening' },
   // correlation monitor

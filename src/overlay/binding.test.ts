@@ -56,11 +56,11 @@ describe('binding constraints: what each rule removed', () => {
     const s = setup({ state: { regime: 'BULL_VOLATILE' } });
     const r = reviewFund({ ...s, proposals: [proposal('a', 'momentum', view.asOf, BOOK)], cycleId: 'c1' });
     const proposedVar = varOf(s, new Map(BOOK.map((b) => [b.symbol, b.weight * A])));
-    expect(rulesOf(r)).toEqual(['regime_circuit_breaker']);
+    expect(rulesOf(r)).toEqual(['regime']);
     expect(r.bindingConstraints.proposedGross).toBeCloseTo(GROSS, 4);
     expect(r.bindingConstraints.proposedVar).toBeCloseTo(proposedVar, 4);
-    expect(effect(r, 'regime_circuit_breaker').gross).toBeCloseTo(0.3 * GROSS, 4);
-    expect(effect(r, 'regime_circuit_breaker').var).toBeCloseTo(0.3 * proposedVar, 4);
+    expect(effect(r, 'regime').gross).toBeCloseTo(0.3 * GROSS, 4);
+    expect(effect(r, 'regime').var).toBeCloseTo(0.3 * proposedVar, 4);
     expect(r.bindingConstraints.finalVar).toBeCloseTo(r.snapshot.var95, 6);
     expect(r.bindingConstraints.effects[0]?.policy).toBe(true);
   });
@@ -71,7 +71,7 @@ describe('binding constraints: what each rule removed', () => {
     const removed = 0.65 * GROSS;
     const dd = Math.log(0.5) / Math.log(0.35);
     expect(effect(r, 'graduated_drawdown').gross).toBeCloseTo(removed * dd, 4);
-    expect(effect(r, 'regime_circuit_breaker').gross).toBeCloseTo(removed * (1 - dd), 4);
+    expect(effect(r, 'regime').gross).toBeCloseTo(removed * (1 - dd), 4);
   });
 
   it('a fit tighter than the policies takes the whole book scale; the policies removed nothing', () => {
@@ -88,9 +88,9 @@ describe('binding constraints: what each rule removed', () => {
   it('a cap takes what the scaled book holds above it: 4M proposed, × 0.7 = 2.8M, single-name cap 2M', () => {
     const s = setup({ state: { regime: 'BULL_VOLATILE' }, risk: { maxSingleNamePct: 0.02 } });
     const r = reviewFund({ ...s, proposals: [proposal('a', 'momentum', view.asOf, [{ symbol: 'S001', weight: 0.2 }])], cycleId: 'c1' });
-    expect(effect(r, 'regime_circuit_breaker').gross).toBeCloseTo(1_200_000, 2);
+    expect(effect(r, 'regime').gross).toBeCloseTo(1_200_000, 2);
     expect(effect(r, 'cross_agent_constraints').gross).toBeCloseTo(800_000, 2);
-    expect(effect(r, 'cross_agent_constraints').var + effect(r, 'regime_circuit_breaker').var).toBeCloseTo(r.bindingConstraints.proposedVar - r.bindingConstraints.finalVar, 6);
+    expect(effect(r, 'cross_agent_constraints').var + effect(r, 'regime').var).toBeCloseTo(r.bindingConstraints.proposedVar - r.bindingConstraints.finalVar, 6);
   });
 
   it('a HALTED fund: the blocked proposal’s whole change (here a held book larger than proposed: negative) goes to trading_state', () => {

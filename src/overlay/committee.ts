@@ -4,7 +4,8 @@ import { CrossAgentConstraintsCheck } from './checks/cross-agent-constraints.ts'
 import { EmergencyCheck } from './checks/emergency.ts';
 import { GraduatedDrawdownCheck } from './checks/graduated-drawdown.ts';
 import { LiquidityCheck } from './checks/liquidity.ts';
-import { RegimeCircuitBreakerCheck } from './checks/regime-circuit-breaker.ts';
+import { CircuitBreakerCheck } from './checks/circuit-breaker.ts';
+import { RegimeCheck } from './checks/regime.ts';
 import { RiskBudgetCheck } from './checks/risk-budget.ts';
 import { FundRiskTargetCheck } from './checks/fund-risk-target.ts';
 import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
@@ -21,7 +22,8 @@ import { own } from './table.ts';
 export const DEFAULT_CHECKS: readonly OverlayCheck[] = [
   TradingStateCheck,
   GraduatedDrawdownCheck,
-  RegimeCircuitBreakerCheck,
+  RegimeCheck,
+  CircuitBreakerCheck,
   EmergencyCheck,
   CorrelationMonitorCheck,
   FundRiskTargetCheck,

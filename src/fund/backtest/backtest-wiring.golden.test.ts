@@ -71,9 +71,11 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // Issue 15 / seed §5B, the kill switch executes its plan: on the day a market trigger trips, every
 // position is cut by the trigger's close fraction (the hard drawdown stop closes all); a manual
 // halt and the following halted days send nothing, as before (orders 3,169 -> 2,702, fills 3,133 -> 2,965).
+// Issue 15 item 6, one rule per file: regime_circuit_breaker is two rules, regime and circuit_breaker
+// (hashes only: the decisions name the two rules; the same orders, fills, commissions and NAV).
 const GOLDEN = {
   summary: { orders: 2702, fills: 2965, commissions: 10592.78, finalNav: 10653458.03 },
-  all: '40dac976a6aba2ec189c653c20df45732520234a638dbda4942a98eadf3a8093',
-  first: 'e2b15de1c3ebd7859710665fa3fd873f54262f3f47edd169eca515f966d34931',
-  last: '03847fe43151466e4d4e68b4ca0a98b961ab6d17ecb66b5012775406443987f4',
+  all: '4d932098e6dbed2b3a8eeea9d4eb15e48e8191857a18522624accf903787e6e1',
+  first: 'ea534871c7320ae4328480141b6a613e31d732fa988a26a4f065ee50b6c2a9f1',
+  last: 'e0858a9ccc88c29ae182420930ce3a790f4932c74b12abc8baf930617ea88542',
 };

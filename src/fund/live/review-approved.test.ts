@@ -43,7 +43,7 @@ const book = (targets: { symbol: string; weight: number }[]): TradeToReview => (
 function priorWithRegime(scale: number): OverlayDecision {
   return {
     version: 1, traceId: 't', decisionId: 'c1:momentum', cycleId: 'c1', agentId: 'momentum', asOf: view.asOf, action: 'SCALE', scale, reasons: [],
-    checks: [{ check: 'regime_circuit_breaker', status: 'WARNING', scale, caps: {}, removed: [], block: false, reasons: [] }],
+    checks: [{ check: 'regime', status: 'WARNING', scale, caps: {}, removed: [], block: false, reasons: [] }],
     targets: [], riskActions: [], summary: '',
   };
 }
@@ -67,7 +67,7 @@ describe('reviewApprovedTrade', () => {
     const r = review(halfRegime(), book([{ symbol: s, weight: 0.02 }]), priorWithRegime(0.5));
     expect(r.decision.action).toBe('APPROVE');
     expect(r.targets.get(s)).toBeCloseTo(0.02, 12);
-    expect(r.decision.reasons.find((x) => x.code === 'POLICY_IN_BOOK')).toMatchObject({ rule: 'regime_circuit_breaker', limit: 0.5, actual: 0.5 });
+    expect(r.decision.reasons.find((x) => x.code === 'POLICY_IN_BOOK')).toMatchObject({ rule: 'regime', limit: 0.5, actual: 0.5 });
   });
 
   it('a policy that tightened since the cycle applies by the ratio: × 0.5 now after × 1 then halves the book', () => {

@@ -56,7 +56,7 @@ describe('keel backtest --compare overlay-off and --without', () => {
   it('prints both runs side by side; the figures are those of the daily NAVs in the JSON; show prints it again', async () => {
     const { s, c } = await compared('--compare', 'overlay-off');
     expect(c.label).toBe('overlay-off');
-    expect([...c.disabled].sort()).toEqual(['correlation_monitor', 'emergency', 'graduated_drawdown', 'regime_circuit_breaker']);
+    expect([...c.disabled].sort()).toEqual(['circuit_breaker', 'correlation_monitor', 'emergency', 'graduated_drawdown', 'regime']);
     // the overlay's policy rules acted in the full run, and none in the comparison run
     expect(s.binding.rules.some((r) => r.policy && r.gross > 0)).toBe(true);
     expect(c.variant.binding.rules.filter((r) => r.policy)).toEqual([]);
