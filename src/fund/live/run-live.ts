@@ -1,6 +1,6 @@
 import { createRoster } from '../../agents/index.ts';
 import { nullBus, type EventBus } from '../../bus/index.ts';
-import { configHash, type AlertCategory, type FundConfig } from '../../contracts/index.ts';
+import { configHash, type AlertCategory, type AlertSeverity, type FundConfig } from '../../contracts/index.ts';
 import { KeelError, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import type { TradingState } from '../../contracts/index.ts';
 import { defaultRetry, PaperBroker, type Broker, type RetryPolicy } from '../../execution/index.ts';
@@ -94,8 +94,8 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const { clock, alerts } = o;
   const logger = o.logger ?? nullLogger;
   const fundId = o.config.fund.id;
-  const refuse = async (gates: GateResult[], reason: string, category: AlertCategory = 'TRADING'): Promise<LiveCycleOutcome> => {
-    const a = alerts.raise({ severity: 'CRITICAL', category, title: 'cycle refused', message: reason, dedupKey: `refused:${reason.slice(0, 60)}`, fundId });
+  const refuse = async (gates: GateResult[], reason: string, category: AlertCategory = 'TRADING', severity: AlertSeverity = 'CRITICAL'): Promise<LiveCycleOutcome> => {
+    const a = alerts.raise({ severity, category, title: 'cycle refused', message: reason, dedupKey: `refused:${reason.slice(0, 60)}`, fundId });
     if (a) await o.store.alerts.insert(a);
     await alerts.flush();
     return { status: 'REFUSED', gates, reason };
@@ -145,7 +145,8 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   }
   const runId = `${fundId}-${o.mode}`;
   if (await o.store.cycles.get(`${runId}-${view.asOf}`)) {
-    const refused = await refuse(gates, `a ${o.mode} cycle already ran for ${view.asOf}; import newer bars or pass --as-of`);
+    // nothing is wrong (a restart with --run-now on a day whose cycle is done): information, not an alarm
+    const refused = await refuse(gates, `a ${o.mode} cycle already ran for ${view.asOf}; import newer bars or pass --as-of`, 'TRADING', 'LOW');
     return desk ? { ...refused, desk } : refused;
   }
   const journal = new StoreOrderJournal(o.store, fundId);

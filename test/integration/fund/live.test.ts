@@ -64,6 +64,9 @@ describe('live and paper cycles over the store', () => {
 
     const again = await runLiveCycle({ config, mode: 'paper', asOf });
     expect(again.status).toBe('REFUSED');
+    // a second run on a day whose cycle is done is information, not a CRITICAL alarm (a daemon restarted with --run-now)
+    const already = (await store.alerts.list({ fundId: config.fund.id })).filter((a) => a.message.includes('already ran'));
+    expect(already.map((a) => a.severity)).toEqual(['LOW']);
 
     const next = completed(await runLiveCycle({ config, mode: 'paper', asOf: dates[dates.length - 1] ?? '' }));
     expect(next.resumedFrom).toBe(first.result.cycleId);
