@@ -67,6 +67,8 @@ function rowOnOrAfter(dates: readonly string[], date: string): number {
 export interface LoadedBook {
   readonly book: BookPnl;
   readonly source: { readonly positions: number; readonly fills: number; readonly unallocatedFills: number; readonly firstFill: string | null };
+  /** Commissions of the trades in the window's rows, dollars (≥ 0; inside the book P&L). */
+  readonly costs: number;
 }
 
 /** The fund's book over the window: today's positions rolled back through the fills since the base date. */
@@ -97,7 +99,9 @@ export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: M
       return u === undefined ? undefined : closeAt(panel, u, row);
     },
   });
-  return { book, source: { positions: positions.filter((p) => p.qty !== 0).length, fills: fills.length, unallocatedFills: unallocated, firstFill } };
+  let costs = 0;
+  for (const t of trades) if (t.row >= w.fromRow && t.row <= w.toRow) costs += t.fee;
+  return { book, costs, source: { positions: positions.filter((p) => p.qty !== 0).length, fills: fills.length, unallocatedFills: unallocated, firstFill } };
 }
 
 /** The sector of a symbol in the panel (`Unknown` when it is not a column). */

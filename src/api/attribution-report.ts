@@ -117,7 +117,9 @@ export async function attributionReport(x: Window) {
       ? { method: 'BHB', benchmark: { name: 'stored equities by market cap (the index construction)', weighting: bench.weighting, indexReturn: idx ? sum(idx) : null }, ...brinson.value }
       : null,
     brinsonError: brinson.ok ? null : brinson.error.message,
-    reconciliation: { bookPnl: d.total, navPnl, difference: navPnl === null ? null : cents(navPnl - d.total) },
+    // NAV change = book P&L (holding + trading, less costs, from the stored fills) + flows; flows are
+    // what the book does not explain (zero for a fund whose every fill is stored: capital moves only between its books)
+    reconciliation: { bookPnl: d.total, costs: cents(loaded.costs), navPnl, difference: navPnl === null ? null : cents(navPnl - d.total) },
   };
 }
 

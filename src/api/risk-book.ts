@@ -3,7 +3,7 @@ import { RiskDriver, type FundConfig } from '../contracts/index.ts';
 import type { Panel } from '../market/index.ts';
 import { buildUniverse, riskModelFor, runStress, styleLoadings, worstWindows, type StressBook, type StressReport } from '../overlay/index.ts';
 import { riskMonitor, type LimitSpec, type RiskMonitorReport, type RiskPosition } from '../pms/index.ts';
-import type { AgentRow, FundRow } from '../store/index.ts';
+import type { AgentRow, FundRow, RiskSnapshot } from '../store/index.ts';
 import { lastClose, marketAt, returnsWindow } from './market-context.ts';
 import type { ApiRuntime } from './runtime.ts';
 
@@ -55,14 +55,15 @@ export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: strin
   const config = await rt.configFor(fund);
   const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
   const window = Math.min(config.risk.riskModel.lookbackDays, 252);
-  const stored = latestPerScenario(await rt.store.risk.latestStress(fund.id));
+  // Stress of the book marked here (not the last stored run): the same run as POST /stress, on the same book and market.
+  const stressed = await fundStress(rt, fund, await rt.store.funds.agents(fund.id), undefined, b);
   const report = riskMonitor({
     asOf: b.asOf,
     nav: b.nav,
     positions: b.positions,
     returns: { panel: returnsWindow(b.panel, symbols, b.t, window), symbols },
     monteCarlo: { rng: createRng(Number.parseInt(hashOf({ fund: fund.id, asOf: b.asOf }).slice(0, 8), 16)), paths: rt.opts.monteCarloPaths ?? 5_000 },
-    stress: stored.map((s) => ({ scenario: s.scenario, pnl: s.pnlImpact })),
+    stress: stressed.report.results.map((s) => ({ scenario: s.scenario, pnl: Math.round(s.fundPnl * 100) / 100 })),
     limits: limitsOf(config),
   });
   return { asOf: b.asOf, nav: b.nav, report };
@@ -74,8 +75,14 @@ export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: strin
  * (momentum/value) loadings, and replays of the worst 5- and 20-day windows. For the same book
  * and capital the results equal the stress of the overlay's review.
  */
-export async function fundStress(rt: ApiRuntime, fund: FundRow, agents: readonly AgentRow[], scenarios?: readonly string[]): Promise<{ asOf: string; nav: number; report: StressReport }> {
-  const b = await markedBook(rt, fund);
+export async function fundStress(
+  rt: ApiRuntime,
+  fund: FundRow,
+  agents: readonly AgentRow[],
+  scenarios?: readonly string[],
+  marked?: Awaited<ReturnType<typeof markedBook>>,
+): Promise<{ asOf: string; nav: number; report: StressReport }> {
+  const b = marked ?? (await markedBook(rt, fund));
   const config = await rt.configFor(fund);
   const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
   const model = riskModelFor(b.view, symbols, config);
@@ -100,4 +107,26 @@ export async function fundStress(rt: ApiRuntime, fund: FundRow, agents: readonly
   let worst: (typeof results)[number] | null = null;
   for (const r of results) if (!worst || r.fundPnl < worst.fundPnl) worst = r;
   return { asOf: b.asOf, nav: b.nav, report: { ...report, results, worst } };
+}
+
+interface StoredBudget { component: number; standalone: number; budget: number; used: number; status: string }
+interface StoredBucket { component: number; cap: number; used: number; status: string }
+const entries = <T>(x: unknown): [string, T][] => (x && typeof x === 'object' ? Object.entries(x as Record<string, T>) : []);
+
+/**
+ * The overlay's budget use as its last cycle stored it (`FundRiskSnapshot.budgets` / `.buckets`):
+ * component VaR in dollars against the budget in dollars, the very numbers its risk-budget check
+ * compares. Agents by use, highest first.
+ */
+export function riskBudgets(s: RiskSnapshot | null) {
+  if (!s) return { asOf: null, cycleId: null, fundVar: null, agents: [], buckets: [] };
+  return {
+    asOf: s.asOf,
+    cycleId: s.cycleId,
+    fundVar: s.var95,
+    agents: entries<StoredBudget>(s.metrics['budgets'])
+      .map(([agentId, b]) => ({ agentId, componentVar: b.component, standaloneVar: b.standalone, budget: b.budget, used: b.used, status: b.status }))
+      .sort((a, b) => b.used - a.used || (a.agentId < b.agentId ? -1 : 1)),
+    buckets: entries<StoredBucket>(s.metrics['buckets']).map(([bucket, b]) => ({ bucket, componentVar: b.component, cap: b.cap, used: b.used, status: b.status })),
+  };
 }

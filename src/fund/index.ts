@@ -20,6 +20,7 @@ export * from './market-loader.ts';
 export * from './backtest/backtest-job.ts';
 export * from './replay.ts';
 export * from './live/fund-store.ts';
+export * from './live/adopt-backtest.ts';
 export { stopExitJournal } from './live/stop-journal.ts';
 export * from './cycle/gates.ts';
 export * from './live/store-journal.ts';

@@ -281,6 +281,17 @@ describe('graduated drawdowns through the committee', () => {
     expect(r.nextState.agents[0]?.drawdown.state).toBe('paused');
   });
 
+  it('a paused agent that proposes nothing is a BLOCK at scale 0, and a halved one a SCALE at 0.5: the action says what the reasons say', () => {
+    const p = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.52 * A, returns } }] });
+    const paused = decisionOf(review(p, [proposal('a', 'momentum', p.view.asOf, [])]), 'a');
+    expect(paused.reasons.map((x) => x.code)).toContain('AGENT_PAUSED');
+    expect(paused).toMatchObject({ action: 'BLOCK', scale: 0 });
+    const h = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.76 * A, returns } }] });
+    const half = decisionOf(review(h, [proposal('a', 'momentum', h.view.asOf, [])]), 'a');
+    expect(half.reasons.map((x) => x.code)).toContain('AGENT_DRAWDOWN_STEP');
+    expect(half).toMatchObject({ action: 'SCALE', scale: 0.5 });
+  });
+
   it('rebase: an agent that held its reduce step for the cooldown comes back to full size, its high-water mark at the entry level', () => {
     const track = { state: 'reduced_50' as const, since: '2020-01-01', recoveryStep: -1, rearm: null, entryDrawdown: 0.24, unitVol: 0.159 };
     const s = setup({ risk: TARGET_10, agents: [{ id: 'a', extra: { equity: 0.75 * A, returns, drawdown: track } }] });

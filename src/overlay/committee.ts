@@ -398,9 +398,11 @@ export function buildDecision(args: {
     if ((finalW[i] ?? 0) !== 0) finalAny = true;
   }
   let action: OverlayAction;
-  if (blocked || (proposedAny && !finalAny)) action = 'BLOCK';
+  // A book × 0 (a paused or flattened agent) is a BLOCK even when it proposed nothing, and a book
+  // scale below 1 is a SCALE: the action and its scale say what the reasons say (issue 17).
+  if (blocked || (proposedAny && !finalAny) || bookScale <= 0) action = 'BLOCK';
   else if (changed > 0 && capped) action = 'MODIFY';
-  else if (bookScale < 1 - 1e-12 && proposedAny) action = 'SCALE';
+  else if (bookScale < 1 - 1e-12) action = 'SCALE';
   else action = 'APPROVE';
   const scale = action === 'BLOCK' ? 0 : action === 'APPROVE' ? 1 : Math.max(0, Math.min(1, bookScale));
   const reasonCodes: string[] = [];

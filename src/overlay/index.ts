@@ -45,3 +45,4 @@ export { advanceRegime, deriveRegime, regimeMeasures, type RegimeMeasures, type 
 export { parseFundState, FundStateRecord } from './fund-state-schema.ts';
 export { reviewRisk, parseRiskReviewRequest, RiskReviewRequest, type RiskReviewResponse, type RiskTarget } from './risk-service.ts';
 export { NullCheck, compositeCheck } from './checks/composite.ts';
+export { budgetShare } from './budget-share.ts';

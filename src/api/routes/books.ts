@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OrderStatus, type Fill, type Order, type Position } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
+import { bookFill, positionKey, type PositionBook } from '../../execution/index.ts';
 import { rawJson, route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { dateRange, FundParams, qBool, qDate, qInt, qSymbol } from './schemas.ts';
@@ -29,20 +30,47 @@ export function positionView(p: Position): PositionView {
   };
 }
 
-function totals(rows: readonly { marketValue: number; unrealizedPnl: number; realizedPnl: number }[]) {
-  let mv = 0, u = 0, r = 0, g = 0;
+/**
+ * Totals of the rows shown. `gross` is the fund's definition everywhere (the gross limit's): Σ over
+ * names of |the net market value across the books shown|; `booksGross` is Σ |market value| of each
+ * book's line (larger when books hold opposite sides of a name). `realizedPnl` is over `realisedOf`:
+ * every line, open and closed, of the agents shown.
+ */
+function totals(rows: readonly { symbol: string; marketValue: number; unrealizedPnl: number }[], realisedOf: readonly { realizedPnl: number }[]) {
+  let mv = 0, u = 0, r = 0, bg = 0;
+  const bySymbol = new Map<string, number>();
   for (const p of rows) {
     mv += p.marketValue;
     u += p.unrealizedPnl;
-    r += p.realizedPnl;
-    g += Math.abs(p.marketValue);
+    bg += Math.abs(p.marketValue);
+    bySymbol.set(p.symbol, (bySymbol.get(p.symbol) ?? 0) + p.marketValue);
   }
-  return { marketValue: cents(mv), unrealizedPnl: cents(u), realizedPnl: cents(r), gross: cents(g), net: cents(mv) };
+  let g = 0;
+  for (const v of bySymbol.values()) g += Math.abs(v);
+  for (const p of realisedOf) r += p.realizedPnl;
+  return { marketValue: cents(mv), unrealizedPnl: cents(u), realizedPnl: cents(r), gross: cents(g), booksGross: cents(bg), net: cents(mv) };
 }
 
-/** Cached: the positions read model of a fund (all agents, open and closed). */
+/** The fund's stored fills (broker fills, internal crosses, reconciliation adjustments) replayed oldest first at average cost. */
+async function replayFills(rt: ApiRuntime, fundId: string): Promise<PositionBook> {
+  const book: PositionBook = new Map();
+  for (const { fill } of await rt.store.fills.listBooked(fundId)) bookFill(book, fundId, fill);
+  return book;
+}
+
+/**
+ * Cached: the positions read model of a fund, every agent's lines open and closed. Quantities, costs
+ * and marks are the stored books'; realised P&L (dollars, gross of commissions) is replayed from the
+ * stored fills, and lines the fills closed are listed at zero quantity with what they realised.
+ */
 export function cachedPositions(rt: ApiRuntime, fundId: string): Promise<PositionView[]> {
-  return rt.cache.get(fundId, 'positions', async () => (await rt.store.positions.list(fundId)).map(positionView));
+  return rt.cache.get(fundId, 'positions', async () => {
+    const [rows, replayed] = await Promise.all([rt.store.positions.list(fundId), replayFills(rt, fundId)]);
+    const stored = new Set(rows.map((p) => positionKey(p.agentId, p.symbol)));
+    const closed = [...replayed.entries()].filter(([k, p]) => !stored.has(k) && p.qty === 0).map(([, p]) => p);
+    const open = rows.map((p) => ({ ...p, realizedPnl: replayed.get(positionKey(p.agentId, p.symbol))?.realizedPnl ?? p.realizedPnl }));
+    return [...open, ...closed].map(positionView).sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  });
 }
 
 /** Transaction cost analysis of one order from its fills: slippage in bps, positive = cost. */
@@ -68,17 +96,17 @@ const FillsQuery = dateRange(z.object({ from: qDate.optional(), to: qDate.option
 export const bookRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/positions', tag: 'books', access: 'any', params: FundParams, query: PositionsQuery,
-    summary: 'Positions by agent with P&L', returns: '{ positions: [{ agentId, symbol, qty, avgCost, lastPrice, marketValue, unrealizedPnl, realizedPnl }], totals }',
+    summary: 'Positions by agent with P&L (realised from the stored fills, gross of commissions; openOnly=false adds the closed lines)', returns: '{ positions: [{ agentId, symbol, qty, avgCost, lastPrice, marketValue, unrealizedPnl, realizedPnl }], totals: { marketValue, unrealizedPnl, realizedPnl, gross, booksGross, net } }',
     handler: async ({ rt, params, query }) =>
       rt.cache.get(params.fundId, `positions-json:${query.agentId ?? '*'}:${String(query.openOnly)}`, async () => {
-        const all = await cachedPositions(rt, params.fundId);
-        const positions = all.filter((p) => (query.agentId === undefined || p.agentId === query.agentId) && (!query.openOnly || p.qty !== 0));
-        return rawJson({ positions, totals: totals(positions) });
+        const mine = (await cachedPositions(rt, params.fundId)).filter((p) => query.agentId === undefined || p.agentId === query.agentId);
+        const positions = mine.filter((p) => !query.openOnly || p.qty !== 0);
+        return rawJson({ positions, totals: totals(positions, mine) });
       }),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/positions/by-name', tag: 'books', access: 'any', params: FundParams,
-    summary: 'Positions netted by name across agents', returns: '{ names: [{ symbol, qty, marketValue, unrealizedPnl, realizedPnl, agents }], totals }',
+    summary: 'Open positions netted by name across agents (totals: realised P&L of every line, open and closed)', returns: '{ names: [{ symbol, qty, marketValue, unrealizedPnl, realizedPnl, agents }], totals: { marketValue, unrealizedPnl, realizedPnl, gross, booksGross, net } }',
     handler: async ({ rt, params }) => {
       const names = await rt.cache.get(params.fundId, 'by-name', async () => {
         const by = new Map<string, { symbol: string; qty: number; marketValue: number; unrealizedPnl: number; realizedPnl: number; agents: string[] }>();
@@ -93,7 +121,7 @@ export const bookRoutes: readonly AnyRoute[] = [
         }
         return [...by.values()].sort((a, b) => Math.abs(b.marketValue) - Math.abs(a.marketValue) || (a.symbol < b.symbol ? -1 : 1));
       });
-      return { names, totals: totals(names) };
+      return { names: names.filter((n) => n.agents.length > 0), totals: totals(names, names) };
     },
   }),
   route({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { id } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
-import { HISTORICAL_SCENARIOS, reviewRisk, RiskReviewRequest, SEED_SCENARIOS } from '../../overlay/index.ts';
+import { DRIVER_SENSITIVITY, HISTORICAL_SCENARIOS, reviewRisk, RiskReviewRequest, SEED_SCENARIOS } from '../../overlay/index.ts';
 import { marketAt } from '../market-context.ts';
-import { fundRiskReport, fundStress, latestPerScenario } from '../risk-book.ts';
+import { fundRiskReport, fundStress, latestPerScenario, riskBudgets } from '../risk-book.ts';
 import { rawJson, route, type AnyRoute } from '../route.ts';
 import { dateRange, FundParams, qDate, qInt } from './schemas.ts';
 
@@ -28,21 +28,34 @@ export const riskRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/stress', tag: 'risk', access: ['risk'], params: FundParams, body: StressRun, status: 201,
     summary: "Run stress scenarios on the fund's current books (results are stored)",
-    returns: '{ asOf, nav, results: [{ scenario, kind, pnlImpact, pnlImpactPct, perAgent }], worst }',
+    returns: '{ asOf, nav, runAt, results: [{ scenario, kind, pnlImpact, pnlImpactPct, perAgent }], worst }',
     handler: async ({ rt, fund, body, principal }) => {
       const f = ensureDefined(fund, 'fund');
       const agents = await rt.store.funds.agents(f.id);
       const { asOf, nav, report } = await fundStress(rt, f, agents, body.scenarios);
       const results = report.results.map((r) => ({ scenario: r.scenario, kind: r.kind, pnlImpact: Math.round(r.fundPnl * 100) / 100, pnlImpactPct: r.fundPnlPct, perAgent: r.perAgent }));
-      await rt.store.risk.addStressResults(results.map((r) => ({ fundId: f.id, cycleId: null, asOf, scenario: r.scenario, pnlImpact: r.pnlImpact, pnlImpactPct: r.pnlImpactPct, perAgent: r.perAgent, details: { kind: r.kind, runBy: principal?.name ?? null } })));
+      const runAt = rt.nowIso();
+      await rt.store.risk.addStressResults(results.map((r) => ({ fundId: f.id, cycleId: null, asOf, scenario: r.scenario, pnlImpact: r.pnlImpact, pnlImpactPct: r.pnlImpactPct, perAgent: r.perAgent, details: { kind: r.kind, runBy: principal?.name ?? null, runAt, book: 'held' } })));
       rt.cache.invalidate(f.id);
-      return { asOf, nav, results, worst: report.worst ? { scenario: report.worst.scenario, pnlImpact: report.worst.fundPnl, pnlImpactPct: report.worst.fundPnlPct } : null };
+      return { asOf, nav, runAt, results, worst: report.worst ? { scenario: report.worst.scenario, pnlImpact: report.worst.fundPnl, pnlImpactPct: report.worst.fundPnlPct } : null };
     },
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/stress', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
-    summary: 'Latest stored stress results', returns: '{ results: [StressResult] }',
+    summary: "Latest stored stress results: a cycle's (of the book its orders aim at: details.book 'target') or a POST's (of the held book: details.book 'held'), each with details.runAt",
+    returns: '{ results: [StressResult & { details: { kind, runAt, book, runBy? } }] }',
     handler: async ({ rt, params, query }) => ({ results: latestPerScenario(await rt.store.risk.latestStress(params.fundId, query.asOf)) }),
+  }),
+  route({
+    method: 'GET', url: '/v1/risk/scenarios', tag: 'risk', access: 'any',
+    summary: 'The stress scenarios: each factor and historical scenario with its shocks, and the worst-window replays',
+    returns: "{ scenarios: [{ name, kind, description, note, factorShocks }], replays: [{ name, kind, description }], units, driverSensitivity }",
+    handler: async ({ rt }) => ({
+      scenarios: [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => ({ name: s.name, kind: s.kind, description: s.description, note: s.note ?? null, factorShocks: s.factorShocks })),
+      replays: rt.opts.config.risk.stressReplayWindows.map((d) => ({ name: `replay_worst_${d}d`, kind: 'replay', description: `the worst ${d}-day window of the market in the risk model's lookback, each held name moved by its own returns over it` })),
+      units: 'factorShocks are returns (equity_beta × each name\'s β, momentum_factor and value_factor × its style loading), except volatility (relative change of the VIX) and rates_duration (change of yield); credit_spread, liquidity, volatility, vol_selling, correlation_spike and rates_duration act through the agents\' risk drivers (driverSensitivity: P&L per dollar of gross per unit of shock)',
+      driverSensitivity: DRIVER_SENSITIVITY,
+    }),
   }),
   route({
     method: 'POST', url: '/v1/risk/review', tag: 'risk', access: ['pm', 'risk'], body: RiskReviewRequest,
@@ -72,6 +85,12 @@ export const riskRoutes: readonly AnyRoute[] = [
         return a && typeof a === 'object' ? [{ cycleId: s.cycleId, ...(a as Record<string, unknown>) }] : [];
       }),
     }),
+  }),
+  route({
+    method: 'GET', url: '/v1/funds/:fundId/risk-budgets', tag: 'risk', access: 'any', params: FundParams,
+    summary: "Each agent's VaR budget use on the overlay's own measure, from the last cycle's risk snapshot: component VaR (Euler, dollars) over its budget in dollars (its share of the fund's VaR budget at the risk target × the limit factor); the same for the strategy buckets",
+    returns: '{ asOf, cycleId, fundVar, agents: [{ agentId, componentVar, standaloneVar, budget, used, status }], buckets: [{ bucket, componentVar, cap, used, status }] } (null fields before the first cycle)',
+    handler: async ({ rt, params }) => riskBudgets(await rt.store.risk.latestSnapshot(params.fundId)),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/overlay-actions', tag: 'risk', access: 'any', params: FundParams,

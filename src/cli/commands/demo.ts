@@ -5,16 +5,8 @@ import type { Command } from 'commander';
 import { buildServer, newApiKey } from '../../api/index.ts';
 import { configHash, defaultFundConfigInput, type FundConfig } from '../../contracts/index.ts';
 import { addDays, type IsoDate } from '../../core/index.ts';
-import {
-  loadMarket,
-  navPoints,
-  runStoredBacktest,
-  saveCycle,
-  type BacktestSummary,
-  type CycleResult,
-  type FundRunState,
-} from '../../fund/index.ts';
-import type { NavPoint, Store } from '../../store/index.ts';
+import { adoptBacktest, loadMarket, type BacktestSummary } from '../../fund/index.ts';
+import type { Store } from '../../store/index.ts';
 import type { CliContext } from '../context.ts';
 import { formatSyntheticMarket, storeSyntheticMarket } from '../market/generate.ts';
 import { emit, progressBar } from '../output.ts';
@@ -90,34 +82,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       else {
         io.err(`backtesting ${from} … ${last} with ${config.agents.length} agents under the fund overlay…`);
         const bar = progressBar(io, 'backtest');
-        const navs: NavPoint[] = [];
-        const prev = new Map<string, number>();
-        let final: { r: CycleResult; state: FundRunState } | null = null;
-        const out = await runStoredBacktest(store, {
-          config,
-          from,
-          to: last,
-          market,
-          onProgress: bar,
-          // the final cycle's records are stored below as the fund's latest cycle
-          persistRecords: false,
-          onCycle: (r, state) => {
-            const pts = navPoints(state, config.fund.id, r.asOf, prev);
-            for (const p of pts) prev.set(p.agentId, p.nav);
-            navs.push(...pts);
-            final = { r, state };
-          },
-        });
+        const out = await adoptBacktest(store, { config, from, to: last, market, onProgress: bar });
         if (io.isTTY) io.err('');
         summary = out.result;
-        const f = final as { r: CycleResult; state: FundRunState } | null;
-        if (f) {
-          await store.transaction(async (tx) => {
-            await tx.nav.upsert(navs);
-            // The fund's current state is where the backtest ended: its last cycle becomes the fund's latest.
-            await saveCycle(tx, { fundId: config.fund.id, mode: 'backtest', configHash: configHash(config), startedAt: new Date().toISOString(), result: f.r, state: f.state, prevNav: new Map() });
-          });
-        }
       }
       emit(io, o.json === true, summary, () => formatBacktestSummary(summary));
       io.err(`demo ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -120,8 +120,9 @@ export function navPoints(state: FundRunState, fundId: string, date: IsoDate, pr
   };
   const out: NavPoint[] = [];
   let fundCash = 0;
-  let fundGross = 0;
   let fundNet = 0;
+  // The fund's gross is the gross limit's: Σ over names of |the value netted across books|.
+  const byName = new Map<string, number>();
   for (const id of ledger.agentIds()) {
     const b = ledger.book(id);
     let gross = 0;
@@ -130,13 +131,15 @@ export function navPoints(state: FundRunState, fundId: string, date: IsoDate, pr
       const v = (h.qty4 / QTY_SCALE) * h.mark;
       gross += Math.abs(v);
       net += v;
+      byName.set(h.symbol, (byName.get(h.symbol) ?? 0) + v);
     }
     fundCash += b.cashCents / 100;
-    fundGross += gross;
     fundNet += net;
     const a = fund.agents.find((x) => x.agentId === id);
     out.push(point(id, ledger.navCents(id) / 100, b.cashCents / 100, gross, net, a?.highWaterMark ?? ledger.navCents(id) / 100));
   }
+  let fundGross = 0;
+  for (const v of byName.values()) fundGross += Math.abs(v);
   out.push(point('', ledger.fundNavCents() / 100, fundCash, fundGross, fundNet, fund.highWaterMark));
   return out;
 }
@@ -258,10 +261,12 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
       pnlImpact: s.fundPnl,
       pnlImpactPct: s.fundPnlPct,
       perAgent: s.perAgent,
-      details: { kind: s.kind },
+      details: { kind: s.kind, runAt: x.startedAt, book: 'target' },
     })),
   );
   await tx.funds.setTradingState(fundId, r.review.tradingState);
+  // The fund's drawdown step as the overlay left it: the step the decisions' FUND_DRAWDOWN_STEP reasons name.
+  await tx.funds.setFundDrawdown(fundId, { state: state.fund.fundDrawdown.state, highWaterMark: state.fund.highWaterMark, hwmDate: r.asOf });
   // Agents' drawdown state, high-water mark and latest risk-adjusted scores (the overlay's).
   const track = new Map(state.fund.agents.map((a) => [a.agentId, a]));
   const scores = new Map(r.review.scores.map((x) => [x.agentId, x]));

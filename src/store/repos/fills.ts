@@ -64,6 +64,27 @@ export class FillsRepo {
     return r.rows.map((row) => ({ fill: parseRow(Fill, row, 'fills'), kind: row.kind, cycleId: row.cycleId }));
   }
 
+  /**
+   * Inserts many fills of one fund in bulk (a backtest adopted as the fund's history), each with
+   * its cycle and kind; ids already stored are skipped. Returns how many were new.
+   */
+  async insertMany(fundId: string, fills: readonly (Fill & { readonly cycleId: string | null; readonly kind: FillKind })[]): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < fills.length; i += 5_000) {
+      const chunk = fills.slice(i, i + 5_000);
+      const r = await this.db.query(
+        `INSERT INTO fills (id, order_id, trace_id, symbol, side, qty, price, commission, timestamp, allocations, fund_id, cycle_id, kind)
+         SELECT x.id, x."orderId", x."traceId", x.symbol, x.side, x.qty, x.price, x.commission, x.timestamp, x.allocations, $2, x."cycleId", x.kind
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "orderId" text, "traceId" text, symbol text, side text, qty numeric, price numeric,
+           commission numeric, timestamp timestamptz, allocations jsonb, "cycleId" text, kind text)
+         ON CONFLICT (id) DO NOTHING`,
+        [json(chunk), fundId],
+      );
+      added += r.rowCount;
+    }
+    return added;
+  }
+
   async listByOrder(orderId: string): Promise<Fill[]> {
     const r = await this.db.query(`SELECT ${COLUMNS} FROM fills WHERE order_id = $1 ORDER BY timestamp, id`, [orderId]);
     return r.rows.map((row) => parseRow(Fill, row, 'fills'));

@@ -74,6 +74,12 @@ export class FundsRepo {
     if (r.rowCount === 0) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${id} does not exist`);
   }
 
+  /** Records the fund's drawdown step and high-water mark after a cycle (the overlay's fund track). */
+  async setFundDrawdown(id: string, s: { state: AgentState; highWaterMark: number; hwmDate: string }): Promise<void> {
+    const r = await this.db.query('UPDATE funds SET drawdown_state = $2, high_water_mark = $3, hwm_date = $4, updated_at = now() WHERE id = $1', [id, s.state, s.highWaterMark, s.hwmDate]);
+    if (r.rowCount === 0) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${id} does not exist`);
+  }
+
   /** Inserts or replaces agents by (fund, id). */
   async upsertAgents(agents: readonly AgentRow[]): Promise<void> {
     if (agents.length === 0) return;

@@ -59,6 +59,17 @@ export class RiskRecordsRepo {
     return r.rows;
   }
 
+  /** The newest snapshot of a fund (latest as-of, then the last written), or null. */
+  async latestSnapshot(fundId: string): Promise<RiskSnapshot | null> {
+    const r = await this.db.query<RiskSnapshot>(
+      `SELECT fund_id AS "fundId", cycle_id AS "cycleId", to_char(as_of, 'YYYY-MM-DD') AS "asOf", var_95 AS "var95",
+         var_99 AS "var99", cvar_95 AS "cvar95", gross_exposure AS "grossExposure", net_exposure AS "netExposure", metrics
+       FROM risk_snapshots WHERE fund_id = $1 ORDER BY as_of DESC, id DESC LIMIT 1`,
+      [fundId],
+    );
+    return r.rows[0] ?? null;
+  }
+
   async addStressResults(items: readonly StressResult[]): Promise<void> {
     if (items.length === 0) return;
     await this.db.query(

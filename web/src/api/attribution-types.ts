@@ -23,7 +23,8 @@ export interface Attribution {
   factorModel: string[]; factors: FactorReport | null; factorError: string | null;
   factorsByAgent: { agentId: string; base: number; factors: FactorReport | null; factorError: string | null }[];
   brinson: BrinsonReport | null; brinsonError: string | null;
-  reconciliation: { bookPnl: number; navPnl: number | null; difference: number | null };
+  /** navPnl = bookPnl (after `costs`, from the stored fills) + difference (flows and whatever the stored fills do not explain). */
+  reconciliation: { bookPnl: number; costs: number; navPnl: number | null; difference: number | null };
 }
 export interface PnlSeries { key: string; pnl: number[]; cumulative: number[]; total: number }
 export interface PnlHistory { from: string; to: string; by: 'fund' | 'agent' | 'name'; dates: string[]; fund: PnlSeries; series: PnlSeries[]; navPnl: (number | null)[] | null }

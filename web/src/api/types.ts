@@ -17,7 +17,8 @@ export interface Agent {
 }
 
 export interface Position { agentId: string; symbol: string; qty: number; avgCost: number; lastPrice: number; marketValue: number; unrealizedPnl: number; realizedPnl: number }
-export interface Totals { marketValue: number; unrealizedPnl: number; realizedPnl: number; gross: number; net: number }
+/** Position totals: `gross` is Σ over names of |net value across the books shown| (the gross limit's); `booksGross` Σ of each book's |value|; `realizedPnl` every line's, open and closed, from the stored fills. */
+export interface Totals { marketValue: number; unrealizedPnl: number; realizedPnl: number; gross: number; booksGross: number; net: number }
 export interface NamePosition { symbol: string; qty: number; marketValue: number; unrealizedPnl: number; realizedPnl: number; agents: string[] }
 
 export interface Tca { fills: number; filledQty: number; avgFillPrice: number | null; decisionPrice: number | null; slippageBps: number | null; commission: number }
@@ -66,7 +67,20 @@ export interface HedgeRow {
   cycleId: string; asOf: string; instrument: string; kind: string; targetQty: number; targetNotional: number; currentQty: number;
   price: number | null; exposureBefore: number | null; exposureAfter: number | null; reason: string;
 }
-export interface StressRow { scenario: string; asOf?: string; pnlImpact: number; pnlImpactPct: number; perAgent?: Record<string, number> | null }
+/** A stored stress result: `details.book` 'target' (a cycle's, the book its orders aim at) or 'held' (a run from the Risk Monitor), `details.runAt` when it ran. */
+export interface StressRow { scenario: string; asOf?: string; pnlImpact: number; pnlImpactPct: number; perAgent?: Record<string, number> | null; details?: { kind?: string; runAt?: string; book?: string; runBy?: string | null } }
+/** GET /risk/scenarios: each scenario's definition. */
+export interface ScenarioDefs {
+  scenarios: { name: string; kind: string; description: string; note: string | null; factorShocks: Record<string, number> }[];
+  replays: { name: string; kind: string; description: string }[];
+  units: string;
+}
+/** GET /funds/:id/risk-budgets: the overlay's own budget measure from its last cycle (dollars). */
+export interface RiskBudgets {
+  asOf: string | null; cycleId: string | null; fundVar: number | null;
+  agents: { agentId: string; componentVar: number; standaloneVar: number; budget: number; used: number; status: string }[];
+  buckets: { bucket: string; componentVar: number; cap: number; used: number; status: string }[];
+}
 
 export interface MorningPack {
   fundId: string; asOf: string; generatedAt: string;

@@ -76,11 +76,11 @@ function Report(p: { a: Attribution; hist: Loaded<PnlHistory> }) {
     <>
       <div data-testid="attribution-stats">
         <Stats>
-          <Stat label="Book P&L" value={money(a.total.pnl)} tone={toneOf(a.total.pnl)} hint={`${a.source.positions} positions · ${a.source.fills} fills`} />
+          <Stat label="Book P&L" value={money(a.total.pnl)} tone={toneOf(a.total.pnl)} hint={`from the stored fills: ${a.source.positions} positions · ${a.source.fills} fills`} />
           <Stat label="Return on base" value={signedPct(a.total.return)} tone={toneOf(a.total.return)} />
           <Stat label="Active vs benchmark" value={signedPct(b?.activeReturn)} tone={toneOf(b?.activeReturn)} hint={b ? `benchmark ${signedPct(b.benchmarkReturn)}` : undefined} />
           <Stat label="Factor R²" value={num(a.factors?.rSquared)} hint={`${a.factorModel.length} factors`} />
-          <Stat label="NAV check" value={a.reconciliation.difference === null ? '—' : money(a.reconciliation.difference)} hint={a.reconciliation.navPnl === null ? 'no stored NAV for the window' : `NAV P&L ${money(a.reconciliation.navPnl)} − book`} />
+          <Stat label="NAV P&L" value={money(a.reconciliation.navPnl)} tone={toneOf(a.reconciliation.navPnl)} hint={a.reconciliation.navPnl === null ? 'no stored NAV for the window' : `= book ${money(a.reconciliation.bookPnl)} (after costs ${money(a.reconciliation.costs)}) + flows ${money(a.reconciliation.difference)}`} />
         </Stats>
       </div>
       {a.source.unpriced.length > 0 ? <p className="muted">Left out, no close to mark them: {a.source.unpriced.join(', ')}.</p> : null}

@@ -20,7 +20,7 @@ export function MorningPackPage() {
           <Stats>
             <Stat label="NAV" value={money(f.nav?.nav, true)} hint={f.nav ? `as of ${f.nav.date}` : 'no NAV yet'} />
             <Stat label="Drawdown" value={pct(f.nav?.drawdown)} tone={f.nav && f.nav.drawdown < 0 ? 'down' : 'neutral'} hint="from the high-water mark" />
-            <Stat label="Gross" value={money(f.nav?.grossExposure, true)} hint={`net ${money(f.nav?.netExposure, true)}`} />
+            <Stat label="Gross (netted by name)" value={money(f.nav?.grossExposure, true)} hint={`net ${money(f.nav?.netExposure, true)}`} />
             <Stat label="Trading state" value={<StatusBadge status={f.fund.tradingState} />} hint={`drawdown step: ${f.fund.drawdownState}`} />
             <Stat label="Agents" value={f.agentCount} />
           </Stats>
@@ -55,7 +55,7 @@ export function MorningPackPage() {
                     <Stats>
                       <Stat label="VaR 99" value={pct(p.risk.var99Pct)} hint={`${money(p.risk.var99, true)} · worst method`} />
                       <Stat label="CVaR 99" value={pct(p.risk.cvar99Pct)} hint={money(p.risk.cvar99, true)} />
-                      <Stat label="Gross" value={pct(p.risk.grossPct, 0)} hint={`net ${pct(p.risk.netPct, 0)}`} />
+                      <Stat label="Gross (netted by name)" value={pct(p.risk.grossPct, 0)} hint={`net ${pct(p.risk.netPct, 0)}`} />
                       <Stat label="Limits" value={p.risk.breaches.length > 0 ? `${p.risk.breaches.length} breach` : 'OK'} tone={p.risk.breaches.length > 0 ? 'breach' : 'up'} hint={`${p.risk.warnings.length} warnings`} />
                     </Stats>
                   ) : (

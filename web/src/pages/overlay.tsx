@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import type { Agent, FundDetail, JournalEntry, OverlayDecision, RiskReport } from '../api/types.ts';
-import { Async, Badge, Button, Card, ConfirmDialog, Grid, PageHead, ProgressBar, StatusBadge, Table, num, pct, time } from '../design/index.ts';
+import type { Agent, FundDetail, JournalEntry, OverlayDecision, RiskBudgets } from '../api/types.ts';
+import { Async, Badge, Button, Card, ConfirmDialog, Grid, PageHead, ProgressBar, StatusBadge, Table, money, num, pct, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
 const LIVE = ['cycle.completed', 'trading-state.changed', 'alert.raised'];
@@ -23,7 +23,7 @@ export function OverlayPage() {
   const fund = useApi<FundDetail>(base, LIVE);
   const latest = useApi<{ latest: Record<string, OverlayDecision> }>(`${base}/overlay-actions/latest`, LIVE);
   const agents = useApi<{ agents: Agent[] }>(`${base}/agents`, LIVE);
-  const risk = useApi<{ report: RiskReport }>(`${base}/risk`, LIVE);
+  const budgets = useApi<RiskBudgets>(`${base}/risk-budgets`, LIVE);
   return (
     <>
       <PageHead title="Fund Overlay" sub="The committee above the agents: what it decided, why, and the controls" />
@@ -41,24 +41,7 @@ export function OverlayPage() {
                 { key: 'd', header: 'As of', render: (r) => r.asOf, width: 96 },
                 { key: 'x', header: 'Action', render: (r) => <StatusBadge status={r.action} />, width: 80 },
                 { key: 's', header: 'Scale', num: true, render: (r) => pct(r.scale, 0), width: 64 },
-                {
-                  key: 'r',
-                  header: 'Reasons',
-                  render: (r) =>
-                    r.reasons.length === 0 ? (
-                      <span className="muted">{r.summary || 'no constraint bound'}</span>
-                    ) : (
-                      <ul className="reasons">
-                        {r.reasons.slice(0, 4).map((x, i) => (
-                          <li key={i}>
-                            <Badge tone="neutral">{x.code}</Badge> {x.message}
-                            {x.limit !== null && x.actual !== null ? <span className="muted"> (actual {num(x.actual, 3)} vs limit {num(x.limit, 3)})</span> : null}
-                          </li>
-                        ))}
-                        {r.reasons.length > 4 ? <li className="muted">+{r.reasons.length - 4} more</li> : null}
-                      </ul>
-                    ),
-                },
+                { key: 'r', header: 'Reasons', render: (r) => <Reasons d={r} /> },
               ]}
             />
           )}
@@ -66,22 +49,28 @@ export function OverlayPage() {
       </Card>
       <div style={{ height: 16 }} />
       <Grid>
-        <Card span={12} title="Risk budgets" extra="component VaR share ÷ agent budget">
-          <Async loaded={agents}>
-            {(a) => {
-              const shares = new Map((risk.data?.report.agentVar.agents ?? []).map((x) => [x.agentId, x.share]));
-              if (a.agents.length === 0) return <div className="muted">No agents.</div>;
-              return (
-                <>
-                  {a.agents.map((ag) => {
-                    const budget = typeof ag.riskParams['riskBudgetPct'] === 'number' ? ag.riskParams['riskBudgetPct'] : 0.25;
-                    const share = shares.get(ag.id) ?? 0;
-                    return <ProgressBar key={ag.id} label={`${ag.id}`} utilisation={budget > 0 ? Math.abs(share) / budget : 0} right={`${pct(share, 0)} of ${pct(budget, 0)}`} />;
-                  })}
-                  {risk.error !== null ? <div className="muted">VaR shares unavailable: the risk report did not load.</div> : null}
-                </>
-              );
-            }}
+        <Card span={12} title="Risk budgets" extra={budgets.data?.asOf ? `the overlay's measure at the cycle of ${budgets.data.asOf}: component VaR ÷ the agent's VaR budget ($)` : "the overlay's measure: component VaR ÷ the agent's VaR budget ($)"}>
+          <Async loaded={budgets}>
+            {(b) =>
+              b.agents.length === 0 ? (
+                <div className="muted">No risk snapshot yet (no cycle has run).</div>
+              ) : (
+                <div data-testid="risk-budgets">
+                  {b.agents.map((a) => (
+                    <ProgressBar
+                      key={a.agentId}
+                      label={a.agentId}
+                      utilisation={a.used}
+                      status={a.status}
+                      right={a.budget > 0 ? `${money(a.componentVar, true)} of ${money(a.budget, true)} · ${pct(a.used, 0)}` : `${money(a.componentVar, true)} · no budget`}
+                    />
+                  ))}
+                  <div className="muted" style={{ marginTop: 8 }}>
+                    Fund VaR {money(b.fundVar, true)}: the agents' components add up to it. A budget is the agent's share of the fund's VaR at its risk target (1.5 × its allocated risk share, at least 2%), times the regime's limit factor.
+                  </div>
+                </div>
+              )
+            }
           </Async>
         </Card>
       </Grid>
@@ -120,6 +109,31 @@ export function OverlayPage() {
         </Card>
       </Grid>
     </>
+  );
+}
+
+/** A decision's reasons: the first four, and every one on demand. */
+function Reasons(p: { d: OverlayDecision }) {
+  const [all, setAll] = useState(false);
+  const r = p.d;
+  if (r.reasons.length === 0) return <span className="muted">{r.summary || 'no constraint bound'}</span>;
+  const shown = all ? r.reasons : r.reasons.slice(0, 4);
+  return (
+    <ul className="reasons">
+      {shown.map((x, i) => (
+        <li key={i}>
+          <Badge tone="neutral">{x.code}</Badge> {x.message}
+          {x.limit !== null && x.actual !== null ? <span className="muted"> (actual {num(x.actual, 3)} vs limit {num(x.limit, 3)})</span> : null}
+        </li>
+      ))}
+      {r.reasons.length > 4 ? (
+        <li>
+          <button type="button" className="linkish" onClick={() => setAll(!all)} data-testid="more-reasons">
+            {all ? 'show fewer' : `+${r.reasons.length - 4} more`}
+          </button>
+        </li>
+      ) : null}
+    </ul>
   );
 }
 

@@ -13,10 +13,10 @@ function TotalsRow(p: { t: Totals }) {
   return (
     <Stats>
       <Stat label="Market value" value={money(p.t.marketValue, true)} />
-      <Stat label="Gross" value={money(p.t.gross, true)} />
+      <Stat label="Gross (netted by name)" value={money(p.t.gross, true)} hint={`Σ books' gross ${money(p.t.booksGross, true)}`} />
       <Stat label="Net" value={money(p.t.net, true)} />
       <Stat label="Unrealised P&L" value={money(p.t.unrealizedPnl)} tone={toneOf(p.t.unrealizedPnl)} />
-      <Stat label="Realised P&L" value={money(p.t.realizedPnl)} tone={toneOf(p.t.realizedPnl)} />
+      <Stat label="Realised P&L" value={money(p.t.realizedPnl)} tone={toneOf(p.t.realizedPnl)} hint="every line, open and closed, from the fills" />
     </Stats>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import type { HedgeRow, RiskReport, StressRow } from '../api/types.ts';
-import { Async, Button, Card, Grid, PageHead, ProgressBar, Stat, Stats, Table, money, num, pct, toneOf } from '../design/index.ts';
+import type { HedgeRow, LimitUtilisation, RiskReport, ScenarioDefs, StressRow } from '../api/types.ts';
+import { Async, Button, Card, Grid, PageHead, ProgressBar, Stat, Stats, Table, money, num, pct, time, toneOf } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
 const LIVE = ['cycle.completed', 'fill.recorded', 'alert.raised'];
@@ -18,6 +18,7 @@ export function RiskPage() {
   const risk = useApi<{ asOf: string; nav: number; report: RiskReport }>(`${base}/risk`, LIVE);
   const stress = useApi<{ results: StressRow[] }>(`${base}/stress`, LIVE);
   const hedges = useApi<{ hedges: HedgeRow[] }>(`${base}/hedges?limit=10`, LIVE);
+  const defs = useApi<ScenarioDefs>('/v1/risk/scenarios');
   const [running, setRunning] = useState(false);
   const [stressError, setStressError] = useState<string | null>(null);
   const runStress = () => {
@@ -37,7 +38,7 @@ export function RiskPage() {
           </Button>
         ) : null}
       </PageHead>
-      <Async loaded={risk}>{({ report: r }) => <Report r={r} />}</Async>
+      <Async loaded={risk}>{({ report: r }) => <Report r={r} defs={defs.data} />}</Async>
       <Card title="Fund hedges" extra="the hedge book's target per cycle (latest 10)">
         <Async loaded={hedges}>
           {(d) => (
@@ -59,19 +60,40 @@ export function RiskPage() {
           )}
         </Async>
       </Card>
-      <Card title="Stored stress results" extra={stressError ?? undefined}>
+      <Card title="Stored stress results" extra={stressError ?? "a cycle's run is of the book its orders aim at (target); a run from this page is of the held book"}>
         <Async loaded={stress}>
           {(d) => (
             <Table
               rows={[...d.results].sort((a, b) => a.pnlImpact - b.pnlImpact)}
               rowKey={(r) => `${r.scenario}/${r.asOf ?? ''}`}
+              testId="stored-stress"
               empty="No stored stress runs"
               columns={[
-                { key: 's', header: 'Scenario', render: (r) => r.scenario },
+                { key: 's', header: 'Scenario', render: (r) => <span title={defs.data?.scenarios.find((x) => x.name === r.scenario)?.description}>{r.scenario}</span> },
                 { key: 'a', header: 'As of', render: (r) => r.asOf ?? '' },
+                { key: 't', header: 'Run at', render: (r) => (r.details?.runAt ? time(r.details.runAt) : 'not recorded') },
+                { key: 'b', header: 'Book', render: (r) => (r.details?.book === 'target' ? 'target (cycle)' : r.details?.book === 'held' ? `held${r.details.runBy ? ` (${r.details.runBy})` : ''}` : '—') },
                 { key: 'p', header: 'P&L impact', num: true, render: (r) => <span className={`tone-${toneOf(r.pnlImpact)}`}>{money(r.pnlImpact)}</span> },
                 { key: 'pp', header: '% NAV', num: true, render: (r) => pct(r.pnlImpactPct) },
                 { key: 'ag', header: 'Worst agent', render: (r) => worstAgent(r.perAgent) },
+              ]}
+            />
+          )}
+        </Async>
+      </Card>
+      <Card title="Scenario definitions" extra={defs.data?.units}>
+        <Async loaded={defs}>
+          {(d) => (
+            <Table
+              rows={[...d.scenarios.map((x) => ({ ...x, shocks: Object.entries(x.factorShocks).map(([k, v]) => `${k} ${v > 0 ? '+' : ''}${num(v, 3)}`).join(', ') })), ...d.replays.map((x) => ({ ...x, note: null, shocks: 'each held name by its own returns' }))]}
+              rowKey={(x) => x.name}
+              testId="scenario-defs"
+              columns={[
+                { key: 'n', header: 'Scenario', render: (x) => <b>{x.name}</b> },
+                { key: 'k', header: 'Kind', render: (x) => x.kind },
+                { key: 'd', header: 'What', render: (x) => x.description },
+                { key: 's', header: 'Shocks', render: (x) => x.shocks },
+                { key: 'o', header: 'Note', render: (x) => x.note ?? '' },
               ]}
             />
           )}
@@ -81,18 +103,24 @@ export function RiskPage() {
   );
 }
 
+/** A limit's value and limit in its unit: days, or a fraction of NAV with its dollars. */
+function limitText(l: LimitUtilisation, nav: number): string {
+  if (/days/i.test(l.name)) return `${num(l.value, 1)} d of ${num(l.limit, 1)} d`;
+  return `${pct(l.value, 1)} (${money(l.value * nav, true)}) of ${pct(l.limit, 1)}`;
+}
+
 function worstAgent(m: Record<string, number> | null | undefined): string {
   if (!m) return '—';
   const e = Object.entries(m).sort((a, b) => a[1] - b[1])[0];
   return e ? `${e[0]} ${money(e[1], true)}` : '—';
 }
 
-function Report(p: { r: RiskReport }) {
+function Report(p: { r: RiskReport; defs: ScenarioDefs | null }) {
   const r = p.r;
   return (
     <>
       <Stats>
-        <Stat label="Gross" value={pct(r.grossPct, 0)} hint={money(r.gross, true)} />
+        <Stat label="Gross (netted by name)" value={pct(r.grossPct, 0)} hint={`${money(r.gross, true)} · Σ |net value per name|`} />
         <Stat label="Net" value={pct(r.netPct, 0)} hint={money(r.net, true)} />
         <Stat label="Daily σ" value={money(r.sigma, true)} hint={`${r.observations} obs`} />
         <Stat label="Effective names" value={num(r.concentration.effectiveNames, 1)} hint={`HHI ${num(r.concentration.hhi, 3)}`} />
@@ -117,21 +145,21 @@ function Report(p: { r: RiskReport }) {
           />
           {r.missingReturns.length > 0 ? <div className="tone-warning">No returns for {r.missingReturns.join(', ')} (left out of VaR).</div> : null}
         </Card>
-        <Card span={6} title="Limit utilisation" extra="tick = limit">
+        <Card span={6} title="Limit utilisation" extra="value of limit · tick = limit">
           {r.limits.length === 0 ? <div className="muted">No limits configured.</div> : null}
           {r.limits.map((l) => (
-            <ProgressBar key={l.name} label={l.name} utilisation={l.utilisation} status={l.status} right={`${pct(l.utilisation, 0)} · ${l.status}`} />
+            <ProgressBar key={l.name} label={l.name} utilisation={l.utilisation} status={l.status} right={`${limitText(l, r.nav)} · ${pct(l.utilisation, 0)}`} />
           ))}
         </Card>
       </Grid>
       <Grid>
-        <Card span={6} title="Stress scenarios (current book)">
+        <Card span={6} title="Stress scenarios (current book)" extra={`the held book as of ${r.asOf}, run now`}>
           <Table
             rows={[...r.stress].sort((a, b) => a.pnl - b.pnl)}
             rowKey={(x) => x.scenario}
             empty="No scenarios"
             columns={[
-              { key: 's', header: 'Scenario', render: (x) => x.scenario },
+              { key: 's', header: 'Scenario', render: (x) => <span title={p.defs?.scenarios.find((d) => d.name === x.scenario)?.description}>{x.scenario}</span> },
               { key: 'p', header: 'P&L', num: true, render: (x) => <span className={`tone-${toneOf(x.pnl)}`}>{money(x.pnl)}</span> },
               { key: 'pp', header: '% NAV', num: true, render: (x) => pct(x.pnl / r.nav) },
             ]}
