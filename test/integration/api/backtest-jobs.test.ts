@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { SequentialIds } from '../../../src/core/index.ts';
 import { backtestTransition } from '../../../src/fund/index.ts';
 import { makeWorld, serverFor, type UserName, type World } from './fixture.ts';
 
@@ -82,7 +83,7 @@ describe('backtest jobs over the API', () => {
       await w.store.backtests.create({ id: r.id, fundId: 'fund-a', params: { from: '2018-09-03', to: '2018-10-01', ...(r.runner ? { runner: r.runner } : {}) }, createdAt: at });
       if (r.status) await w.store.backtests.update(r.id, { status: r.status, at });
     }
-    const again = await serverFor(w, { jobConcurrency: 1 });
+    const again = await serverFor(w, { jobConcurrency: 1, ids: new SequentialIds('again') });
     try {
       const status = async (id: string): Promise<Json> => (await again.inject({ url: `/v1/funds/fund-a/backtests/${id}`, headers: w.auth('viewerA') })).json().backtest as Json;
       expect(await status('bt-dead-running')).toMatchObject({ status: 'FAILED', error: 'interrupted: the server stopped while the backtest was running; start it again' });
@@ -96,7 +97,7 @@ describe('backtest jobs over the API', () => {
   }, 180_000);
 
   it('a server that stops stores its running backtest FAILED', async () => {
-    const other = await serverFor(w, { jobConcurrency: 1 });
+    const other = await serverFor(w, { jobConcurrency: 1, ids: new SequentialIds('other') });
     const id = String((await other.inject({ method: 'POST', url: '/v1/funds/fund-a/backtests', headers: w.auth('pmA'), payload: { from: '2018-06-01', to: '2018-12-31' } })).json().id);
     for (let i = 0; i < 600 && (await w.store.backtests.get(id))?.status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
     await other.close();
