@@ -19,7 +19,7 @@ export { comparisonChecks, compareBacktests, overlayRules, navStats, type Backte
 export * from './market-loader.ts';
 export * from './backtest/backtest-job.ts';
 export { BacktestQueue, backtestTransition, type BacktestQueueDeps, type BacktestRequest } from './backtest/backtest-queue.ts';
-export { BacktestStopped, startBacktestThread, type BacktestThread, type BacktestThreadInput } from './backtest/backtest-thread.ts';
+export { BacktestStopped, sharePanel, startBacktestThread, type BacktestThread, type BacktestThreadInput } from './backtest/backtest-thread.ts';
 export * from './replay.ts';
 export * from './live/fund-store.ts';
 export { stopExitJournal } from './live/stop-journal.ts';

@@ -31,6 +31,38 @@ export interface BacktestThread {
   stop(): Promise<void>;
 }
 
+/** A copy of `a` on a SharedArrayBuffer: posting it to a thread shares the memory instead of copying it. */
+function shared<A extends Float64Array | Uint8Array>(a: A, make: (b: SharedArrayBuffer) => A): A {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = make(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/**
+ * The panel with its columns (T × U arrays, reference series, governance mask) on shared memory,
+ * so that every backtest thread reads the one copy: posting a 500-name, 6-year panel otherwise
+ * copies 55 MB on the caller's thread per job. Threads only read a panel.
+ */
+export function sharePanel(p: Panel): Panel {
+  const f64 = (a: Float64Array): Float64Array => shared(a, (b) => new Float64Array(b));
+  return {
+    ...p,
+    open: f64(p.open),
+    high: f64(p.high),
+    low: f64(p.low),
+    close: f64(p.close),
+    volume: f64(p.volume),
+    ret: f64(p.ret),
+    adv20: f64(p.adv20),
+    vol20: f64(p.vol20),
+    marketCap: f64(p.marketCap),
+    sentiment: p.sentiment ? f64(p.sentiment) : null,
+    reference: new Map([...p.reference].map(([k, v]) => [k, f64(v)])),
+    tradable: shared(p.tradable, (b) => new Uint8Array(b)),
+  };
+}
+
 /** Thrown into `result` when `stop` ended the thread. */
 export class BacktestStopped extends Error {
   constructor() {

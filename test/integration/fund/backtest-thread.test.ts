@@ -1,11 +1,12 @@
 /**
  * A backtest run in a worker thread (the API's jobs) decides exactly as one run in the process
- * (`keel backtest`): the same inputs give the same stored results and the same kept records.
+ * (`keel backtest`): the same inputs give the same stored results and the same kept records, with
+ * the panel on shared memory.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, parseFundConfig } from '../../../src/contracts/index.ts';
 import { hashOf } from '../../../src/core/index.ts';
-import { BacktestStopped, computeBacktest, startBacktestThread, type ComputedBacktest } from '../../../src/fund/index.ts';
+import { BacktestStopped, computeBacktest, sharePanel, startBacktestThread, type ComputedBacktest } from '../../../src/fund/index.ts';
 import { syntheticPanel } from '../../../src/market/index.ts';
 
 /** The result without its timings (`performance`: wall-clock durations differ run to run). */
@@ -22,7 +23,8 @@ describe('a backtest in a worker thread', () => {
   it('gives the same results and records as in the process, with progress to 1', async () => {
     const input = { id: 'bt-thread', config, panel, ...window, compare: { policyOff: true, without: [] } };
     const seen: number[] = [];
-    const thread = startBacktestThread(input, (f) => seen.push(f));
+    // the thread reads the panel on shared memory, as the API's jobs do
+    const thread = startBacktestThread({ ...input, panel: sharePanel(panel) }, (f) => seen.push(f));
     const [inThread, inProcess] = await Promise.all([thread.result, computeBacktest(input)]);
     expect(inThread.summary.days).toBe(60);
     expect(inThread.summary.costs.orders).toBeGreaterThan(0);
