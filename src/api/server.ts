@@ -179,9 +179,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }),
     opts.bus.subscribe('trading-state.changed', (c) => rt.cache.invalidate(c.fundId)),
   ]);
+  // Jobs a previous run of this server left QUEUED or RUNNING are stored FAILED, not left running forever.
+  await rt.backtests.recover();
   app.addHook('onClose', async () => {
     for (const u of unsubscribe) u();
+    await rt.backtests.close();
   });
+  if (opts.warmMarket === true) void rt.loadedMarket().catch(() => undefined);
   app.decorate('keel', rt);
   return app;
 }

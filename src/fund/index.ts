@@ -18,6 +18,8 @@ export type { StopExit, StopExitKind, StopLevel } from './cycle/stops.ts';
 export { comparisonChecks, compareBacktests, overlayRules, navStats, type BacktestComparison, type CompareSide, type CompareSpec, type Kept, type NavStats } from './backtest/compare.ts';
 export * from './market-loader.ts';
 export * from './backtest/backtest-job.ts';
+export { BacktestQueue, backtestTransition, type BacktestQueueDeps, type BacktestRequest } from './backtest/backtest-queue.ts';
+export { BacktestStopped, sharePanel, startBacktestThread, type BacktestThread, type BacktestThreadInput } from './backtest/backtest-thread.ts';
 export * from './replay.ts';
 export * from './live/fund-store.ts';
 export { stopExitJournal } from './live/stop-journal.ts';
