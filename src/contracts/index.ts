@@ -14,4 +14,6 @@ export * from './order.ts';
 export * from './decision-record.ts';
 export * from './alert.ts';
 export * from './fund-config.ts';
+export * from './agent-remote.ts';
+export * from './agent-request.ts';
 export * from './default-roster.ts';
