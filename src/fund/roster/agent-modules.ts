@@ -34,11 +34,36 @@ async function importOnce(file: string, sha256: string, field: string): Promise<
   try {
     mod = (await import(`${pathToFileURL(file).href}?sha256=${sha256}`)) as { default?: unknown };
   } catch (e) {
-    throw new ValidationError(field, `${file} failed to load: ${e instanceof Error ? e.message : String(e)}`);
+    const hint = isEsmScope(file) ? '' : '; agent modules are ES modules: add a package.json with {"type": "module"} to its folder (keel agent new writes one), or name it .mts / .mjs';
+    throw new ValidationError(field, `${file} failed to load: ${e instanceof Error ? e.message : String(e)}${hint}`);
   }
   const r = agentModuleOf(mod.default);
   if (!r.ok) throw new ValidationError(field, `${file}: ${r.error}`);
   return r.module;
+}
+
+/** The nearest package.json above a file, or null. */
+export function nearestPackageJson(file: string): string | null {
+  let dir = path.dirname(file);
+  for (;;) {
+    const p = path.join(dir, 'package.json');
+    if (existsSync(p)) return p;
+    const up = path.dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** Whether Node loads `file` as an ES module: `.mts`/`.mjs`, or its nearest package.json says "type": "module". */
+export function isEsmScope(file: string): boolean {
+  if (/\.m[jt]s$/.test(file)) return true;
+  const pkg = nearestPackageJson(file);
+  if (!pkg) return false;
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
+  } catch {
+    return false;
+  }
 }
 
 /** A module path as written in a config file, checked to exist (a file), resolved against the config's folder. */
