@@ -34,3 +34,5 @@ export * from './live/register.ts';
 export * from './live/market-refresh.ts';
 export * from './live/market-quality.ts';
 export * from './kernel/index.ts';
+export * from './roster/load-roster.ts';
+export * from './roster/agent-modules.ts';

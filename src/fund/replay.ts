@@ -1,9 +1,9 @@
-import { createRoster } from '../agents/index.ts';
 import { canonicalJson, hashOf } from '../core/index.ts';
 import type { FundConfig, OverlayDecision } from '../contracts/index.ts';
 import { viewAt, type Panel } from '../market/index.ts';
 import { decideCycle, type CycleInputs } from './cycle/run-cycle.ts';
 import { Ledger } from './ledger/ledger.ts';
+import { loadRoster } from './roster/load-roster.ts';
 
 export interface ReplayDifference {
   readonly agentId: string;
@@ -40,10 +40,11 @@ function diff(a: unknown, b: unknown, path: string, out: { path: string; a: unkn
 /**
  * Re-runs the decision half of a recorded cycle (fresh agents, the recorded fund state and
  * ledger, the market as of the recorded date) and compares its decisions with the recorded
- * ones. Replay is bit-exact: any difference is a bug (or a changed config or market).
+ * ones. Replay is bit-exact: any difference is a bug (or a changed config or market). A plug-in
+ * agent's module must be the recorded one (its sha256 is checked).
  */
-export function replayCycle(config: FundConfig, panel: Panel, inputs: CycleInputs, recorded: readonly OverlayDecision[]): ReplayReport {
-  const agents = createRoster(config);
+export async function replayCycle(config: FundConfig, panel: Panel, inputs: CycleInputs, recorded: readonly OverlayDecision[]): Promise<ReplayReport> {
+  const agents = await loadRoster(config);
   const ledger = Ledger.fromSnapshot(inputs.ledger);
   const view = viewAt(panel, inputs.asOf);
   const { review } = decideCycle({ agents, config }, { fund: inputs.fund, ledger }, view, inputs.cycleId, inputs.timestamp);

@@ -53,7 +53,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     )
     .action(async (o: RunOptions) => {
       if (o.from > o.to) throw new KeelError('KEEL_E_VALIDATION', `--from ${o.from} is after --to ${o.to}`);
-      const config = ctx.loadConfig(o.config);
+      const config = await ctx.loadConfig(o.config);
       const store = await ctx.store();
       const compare = o.compare !== undefined || o.without.length > 0 ? { policyOff: o.compare === 'overlay-off', without: o.without } : null;
       if (compare) ctx.io.err(`backtest ${o.from} … ${o.to}, then the comparison run (${compare.policyOff ? 'overlay-off' : ''}${o.without.length > 0 ? `${compare.policyOff ? ', ' : ''}without ${o.without.join(', ')}` : ''})`);

@@ -33,7 +33,7 @@ export async function startServe(ctx: CliContext, o: ServeOptions): Promise<Runn
   const webDist = path.resolve(ctx.io.cwd, 'web/dist');
   const opts: ServerOptions = {
     store,
-    config: ctx.loadConfig(),
+    config: (await ctx.loadConfig()),
     bus: await kernel.bus(),
     metrics: kernel.metrics,
     clock: kernel.clock,

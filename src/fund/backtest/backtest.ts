@@ -278,7 +278,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     anchor: { month: '', fund: config.fund.totalCapital, agents: new Map() },
     lastAsOf: null,
   };
-  const { services, broker, clock, journal, setPrices } = backtestServices(o, config, state);
+  const { services, broker, clock, journal, setPrices } = await backtestServices(o, config, state);
   const started = performance.now();
   const tally = new BacktestTally(config);
   const rearms: BacktestResult['rearms'] = [];

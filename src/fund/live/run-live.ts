@@ -1,6 +1,6 @@
-import { createRoster } from '../../agents/index.ts';
 import { nullBus, type EventBus } from '../../bus/index.ts';
 import { configHash, type AlertCategory, type FundConfig } from '../../contracts/index.ts';
+import { loadRoster } from '../roster/load-roster.ts';
 import { KeelError, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import type { TradingState } from '../../contracts/index.ts';
 import { defaultRetry, PaperBroker, type Broker, type RetryPolicy } from '../../execution/index.ts';
@@ -173,7 +173,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const services: CycleServices = {
     config,
     configHash: hash,
-    agents: createRoster(config),
+    agents: await loadRoster(config),
     broker,
     oms,
     journal,
