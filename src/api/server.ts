@@ -34,21 +34,36 @@ function isRaw(x: unknown): x is RawAnswer {
   return typeof x === 'object' && x !== null && (x as { raw?: unknown }).raw === true;
 }
 
-/** The path of the first string holding a NUL character (PostgreSQL text cannot store it), if any. */
-function nulPath(v: unknown, path: string, depth = 0): string | undefined {
-  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
-  if (depth > 20 || typeof v !== 'object' || v === null) return undefined;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why PostgreSQL text cannot store `s` (a NUL, or a lone UTF-16 surrogate that has no UTF-8 form), if it cannot. */
+function unstorable(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(s)) return 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)';
+  return undefined;
+}
+
+/** The first string (value or key) PostgreSQL text cannot store, with its path and why. Depth is bounded by the JSON parser. */
+function unstorableText(v: unknown, path: string): { field: string; why: string } | undefined {
+  if (typeof v === 'string') {
+    const why = unstorable(v);
+    return why ? { field: path, why } : undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
   for (const [k, x] of Object.entries(v)) {
-    const p = nulPath(x, `${path}.${k}`, depth + 1);
-    if (p) return p;
+    const p = Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`;
+    const keyWhy = Array.isArray(v) ? undefined : unstorable(k);
+    if (keyWhy) return { field: path, why: `a key ${keyWhy}` };
+    const bad = unstorableText(x, p);
+    if (bad) return bad;
   }
   return undefined;
 }
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) return undefined;
-  const nul = nulPath(value, where);
-  if (nul) throw new KeelError('KEEL_E_VALIDATION', `${nul}: must not contain NUL characters`, { field: nul });
+  const bad = unstorableText(value, where);
+  if (bad) throw new KeelError('KEEL_E_VALIDATION', `${bad.field}: ${bad.why}`, { field: bad.field });
   const r = schema.safeParse(value ?? {});
   if (!r.success) throw validationError(where, r.error);
   return r.data;

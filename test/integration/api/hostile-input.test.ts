@@ -45,4 +45,30 @@ describe('hostile input', () => {
       expect(withKey.statusCode, cookie).toBe(200);
     }
   });
+
+  it('a lone UTF-16 surrogate in any text is refused with 400 naming the field, never stored', async () => {
+    const json = { ...w.auth('root'), 'content-type': 'application/json' };
+    const cases: [string, string, string, unknown, string][] = [
+      ['POST', '/v1/funds/fund-a/journal', 'journal note', { rationale: 'hedge \ud800 note' }, 'body.rationale'],
+      ['POST', '/v1/funds/fund-a/journal', 'low surrogate first', { rationale: '\udc00\ud800' }, 'body.rationale'],
+      ['POST', '/v1/funds/fund-a/proposals/prop-a-2/reject', 'proposal comment', { why: 'no \udfff' }, 'body.why'],
+      ['POST', '/v1/users', 'user name', { name: 'x\ud83d', role: 'viewer', fundIds: ['fund-a'] }, 'body.name'],
+      ['POST', '/v1/funds', 'fund name', { id: 'fund-s', name: 'S \ud800 fund' }, 'body.name'],
+      ['POST', '/v1/funds/fund-a/journal', 'symbol list', { rationale: 'ok', symbols: ['A', '\ud800'] }, 'body.symbols[1]'],
+      ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', 'a key', { riskParams: { 'max\ud800': 0.1 }, reason: 'x' }, 'body.riskParams'],
+    ];
+    for (const [method, url, label, body, field] of cases) {
+      // JSON.stringify writes a lone surrogate as a \u escape, exactly as a client would send it
+      const res = await app.inject({ method: method as 'POST', url, headers: json, payload: JSON.stringify(body) });
+      expect(res.statusCode, `${label}: ${res.body}`).toBe(400);
+      const e = errorOf(res);
+      expect(e.code).toBe('KEEL_E_VALIDATION');
+      expect(e.details.field, label).toBe(field);
+      expect(e.message, label).toMatch(/well-formed Unicode/);
+    }
+    // a well-formed pair (an emoji) is text like any other
+    const ok = await app.inject({ method: 'POST', url: '/v1/funds/fund-a/journal', headers: json, payload: JSON.stringify({ rationale: 'rocket \ud83d\ude80' }) });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().entry.rationale).toBe('rocket 🚀');
+  });
 });
