@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigConflictError, ValidationError, hashOf } from '../core/index.ts';
-import { fraction, id, nonNegative, positive, symbol } from './common.ts';
+import { fraction, id, nonNegative, nonNegativeDollars, positive, positiveDollars, symbol } from './common.ts';
 import { Regime } from './signal.ts';
 import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } from './strategy.ts';
 
@@ -88,7 +88,7 @@ export const AgentConfig = z.object({
   id: id.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
   strategy: StrategyType,
   /** Dollars of fund capital this agent manages. */
-  allocatedCapital: nonNegative,
+  allocatedCapital: nonNegativeDollars,
   enabled: z.boolean().default(true),
   bucket: z.string().min(1).optional(),
   riskDrivers: z.array(RiskDriver).optional(),
@@ -421,7 +421,7 @@ export const FundConfig = z
     fund: z.object({
       id: id.default('main'),
       name: z.string().default('Keel Fund'),
-      totalCapital: positive.default(100_000_000),
+      totalCapital: positiveDollars.default(100_000_000),
       currency: z.string().length(3).default('USD'),
       mode: z.enum(['autonomous', 'advisory']).default('autonomous'),
     }),

@@ -71,4 +71,32 @@ describe('hostile input', () => {
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json().entry.rationale).toBe('rocket 🚀');
   });
+
+  it('numbers beyond sane maxima (1e308) are refused with 400 naming the field, never Infinity downstream or an overflow in the database', async () => {
+    const sym = w.symbols[0] ?? 'SYN001';
+    const agent = { id: 'huge', strategy: 'momentum', bucket: 'directional_equity', reason: 'x' };
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', qty: 1e308, rationale: 'x' }, 'body.qty'],
+      ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', qty: 2e12, rationale: 'x' }, 'body.qty'],
+      ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', notional: 1e308, rationale: 'x' }, 'body.notional'],
+      ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', qty: 10, limitPrice: 1e308, rationale: 'x' }, 'body.limitPrice'],
+      ['POST', '/v1/funds/fund-a/proposals/prop-a-2/modify', { why: 'x', size: 1e308 }, 'body.size'],
+      ['POST', '/v1/funds/fund-a/proposals/prop-a-2/modify', { why: 'x', limitPrice: 1e308 }, 'body.limitPrice'],
+      ['POST', '/v1/funds/fund-a/agents', { ...agent, allocatedCapital: 1e308 }, 'body.allocatedCapital'],
+      ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { allocatedCapital: 1e308, reason: 'x' }, 'body.allocatedCapital'],
+      ['POST', '/v1/funds', { id: 'fund-huge', config: { fund: { totalCapital: 1e308 }, agents: [{ id: 'm', strategy: 'momentum', allocatedCapital: 1e308 }] } }, 'body.config.fund.totalCapital'],
+      ['POST', '/v1/funds', { id: 'fund-huge', config: { fund: { totalCapital: 1e15 }, agents: [{ id: 'm', strategy: 'momentum', allocatedCapital: 1e308 }] } }, 'body.config.agents[0].allocatedCapital'],
+    ];
+    for (const [method, url, body, field] of cases) {
+      const res = await app.inject({ method: method as 'POST', url, headers: w.auth('root'), payload: body as object });
+      expect(res.statusCode, `${url} ${JSON.stringify(body)}: ${res.body}`).toBe(400);
+      const e = errorOf(res);
+      expect(e.details.field, `${url} ${JSON.stringify(body)}`).toBe(field);
+      expect(e.message).toMatch(/at most/);
+    }
+    // a fund's capital at the bound is stored exactly
+    const ok = await app.inject({ method: 'POST', url: '/v1/funds', headers: w.auth('root'), payload: { id: 'fund-big', config: { fund: { totalCapital: 1e15 }, agents: [{ id: 'm', strategy: 'momentum', allocatedCapital: 1e15 }] } } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().fund.initialCapital).toBe(1e15);
+  });
 });
