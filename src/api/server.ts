@@ -7,6 +7,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { KeelError, sha256Hex } from '../core/index.ts';
 import { hashApiKey, type FundRow } from '../store/index.ts';
+import { MAX_BODY_BYTES, registerJsonParser } from './body-parser.ts';
 import { bearerKey, canSeeFund, cookieValue, hasRole, SESSION_COOKIE, type Principal } from './auth.ts';
 import { toErrorResponse, validationError } from './http-error.ts';
 import type { ServerOptions } from './options.ts';
@@ -152,9 +153,10 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute) {
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const rt = new ApiRuntime(opts);
   const logger = opts.logger === undefined || opts.logger === false ? false : { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  const app = Fastify({ logger, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 1_000 }, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({ logger, bodyLimit: MAX_BODY_BYTES, routerOptions: { maxParamLength: 1_000 }, trustProxy: false, return503OnClosing: true });
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => rt.clock.now());
   const m = httpMetrics(opts.metrics.registry);
+  registerJsonParser(app);
 
   app.setErrorHandler((e, req, reply) => {
     const { status, body } = toErrorResponse(e);

@@ -99,4 +99,20 @@ describe('hostile input', () => {
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json().fund.initialCapital).toBe(1e15);
   });
+
+  it('a deeply nested body is refused with 400 before it is parsed, with or without an Idempotency-Key', async () => {
+    const nested = (n: number): string => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+    const headers = { ...w.auth('root'), 'content-type': 'application/json' };
+    for (const [url, key] of [['/v1/funds/fund-a/proposals/prop-a-2/execute', 'deep-1'], ['/v1/funds/fund-a/trades', 'deep-2'], ['/v1/funds/fund-a/journal', undefined]] as const) {
+      for (const payload of [nested(20_000), `${'['.repeat(33)}${']'.repeat(33)}`]) {
+        const res = await app.inject({ method: 'POST', url, headers: { ...headers, ...(key ? { 'idempotency-key': key } : {}) }, payload });
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+        const e = errorOf(res);
+        expect(e.details).toMatchObject({ field: 'body', maxDepth: 32 });
+      }
+    }
+    // 32 levels are parsed (and then judged by the route's schema)
+    const ok = await app.inject({ method: 'POST', url: '/v1/funds/fund-a/journal', headers, payload: JSON.stringify({ rationale: 'deep enough', x: JSON.parse(nested(31)) as unknown }) });
+    expect(ok.statusCode, ok.body).toBe(201);
+  });
 });
