@@ -9,7 +9,7 @@ import { KeelError, sha256Hex } from '../core/index.ts';
 import { hashApiKey, type FundRow } from '../store/index.ts';
 import { MAX_BODY_BYTES, registerJsonParser } from './body-parser.ts';
 import { bearerKey, canSeeFund, cookieValue, hasRole, SESSION_COOKIE, type Principal } from './auth.ts';
-import { toErrorResponse, validationError } from './http-error.ts';
+import { clientErrorResponse, toErrorResponse, validationError } from './http-error.ts';
 import type { ServerOptions } from './options.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import { HIJACKED, type AnyRoute, type RawAnswer } from './route.ts';
@@ -153,18 +153,35 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute) {
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const rt = new ApiRuntime(opts);
   const logger = opts.logger === undefined || opts.logger === false ? false : { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  const app = Fastify({ logger, bodyLimit: MAX_BODY_BYTES, routerOptions: { maxParamLength: 1_000 }, trustProxy: false, return503OnClosing: true });
+  const sendError = (e: unknown, reply: FastifyReply): void => {
+    const { status, body } = toErrorResponse(e);
+    void reply.code(status).send(body);
+  };
+  const app = Fastify({
+    logger,
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { maxParamLength: 1_000 },
+    trustProxy: false,
+    return503OnClosing: true,
+    // errors raised before routing (a malformed %-escape, an over-long parameter) in the documented shape
+    frameworkErrors: (e, _req, reply) => sendError(e, reply),
+    clientErrorHandler: (e: Error & { code?: string }, socket) => {
+      if (e.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(e));
+      socket.destroy(e);
+    },
+  });
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => rt.clock.now());
   const m = httpMetrics(opts.metrics.registry);
   registerJsonParser(app);
 
   app.setErrorHandler((e, req, reply) => {
-    const { status, body } = toErrorResponse(e);
-    if (status >= 500) req.log.error({ err: e }, 'request failed');
-    void reply.code(status).send(body);
+    if (toErrorResponse(e).status >= 500) req.log.error({ err: e }, 'request failed');
+    sendError(e, reply);
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ code: 'KEEL_E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`, details: {} });
+    const path = req.url.split('?')[0] ?? '';
+    sendError(new KeelError('KEEL_E_NOT_FOUND', `no route ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, {}), reply);
   });
   app.addHook('onRequest', async (req, reply) => {
     const wait = limiter.take(credentialOf(req));

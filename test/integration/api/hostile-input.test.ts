@@ -2,8 +2,11 @@
  * The inputs the issue-17 fuzz found answering 5xx or off-shape, one test each: whatever a client
  * sends, the answer is a 4xx in the documented shape `{ code, message, details }` naming the field.
  */
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ERROR_BODY_BYTES } from '../../../src/api/index.ts';
 import { makeWorld, serverFor, type World } from './fixture.ts';
 
 interface ErrorJson {
@@ -114,5 +117,58 @@ describe('hostile input', () => {
     // 32 levels are parsed (and then judged by the route's schema)
     const ok = await app.inject({ method: 'POST', url: '/v1/funds/fund-a/journal', headers, payload: JSON.stringify({ rationale: 'deep enough', x: JSON.parse(nested(31)) as unknown }) });
     expect(ok.statusCode, ok.body).toBe(201);
+  });
+
+  it('a 300 KB body of bad items answers a small error: the first 20 issues and their count', async () => {
+    const payload = JSON.stringify({ fund: { capital: 1_000_000 }, proposals: Array.from({ length: 31_000 }, () => ({ x: 'y' })) });
+    expect(payload.length).toBeGreaterThan(300_000);
+    const res = await app.inject({ method: 'POST', url: '/v1/risk/review', headers: { ...w.auth('root'), 'content-type': 'application/json' }, payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.rawPayload.length).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES);
+    const e = errorOf(res);
+    expect(e.details.field).toBe('body.proposals[0].agentId');
+    expect(e.details.issues).toHaveLength(20);
+    expect(e.details.issueCount).toBeGreaterThan(31_000);
+  });
+
+  it("errors raised before routing and Fastify's own errors use the documented shape", async () => {
+    const h = w.auth('root');
+    const cases: [string, string, Record<string, string>, string | undefined, number, string, string][] = [
+      ['GET', '/v1/funds/%zz', h, undefined, 400, 'KEEL_E_VALIDATION', 'url'],
+      ['GET', '/v1/funds/fund-a/orders/%E0%A4%A', h, undefined, 400, 'KEEL_E_VALIDATION', 'url'],
+      ['GET', `/v1/funds/${'f'.repeat(1_200)}`, h, undefined, 414, 'KEEL_E_VALIDATION', 'url'],
+      ['GET', `/v1/nope/${'x'.repeat(5_000)}`, h, undefined, 404, 'KEEL_E_NOT_FOUND', ''],
+      ['POST', '/v1/funds/fund-a/journal', { ...h, 'content-type': 'application/xml' }, '<a/>', 415, 'KEEL_E_VALIDATION', 'body'],
+      ['POST', '/v1/funds/fund-a/journal', { ...h, 'content-type': 'application/json' }, `"${'x'.repeat(1_100_000)}"`, 413, 'KEEL_E_VALIDATION', 'body'],
+      ['POST', '/v1/funds/fund-a/journal', { ...h, 'content-type': 'application/json' }, '{"a":', 400, 'KEEL_E_VALIDATION', 'body'],
+      ['POST', '/v1/funds/fund-a/journal', { ...h, 'content-type': 'application/json' }, '{"__proto__":{"x":1}}', 400, 'KEEL_E_VALIDATION', 'body'],
+    ];
+    for (const [method, url, headers, payload, status, code, field] of cases) {
+      const res = await app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+      expect(res.statusCode, `${url.slice(0, 60)}: ${res.body.slice(0, 200)}`).toBe(status);
+      const e = errorOf(res);
+      expect(e.code).toBe(code);
+      if (field) expect(e.details.field, url.slice(0, 60)).toBe(field);
+      expect(res.rawPayload.length, url.slice(0, 60)).toBeLessThan(1_000);
+    }
+  });
+
+  it('a request Node cannot parse gets the documented body on a live server', async () => {
+    const live = await serverFor(w);
+    await live.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const port = (live.server.address() as AddressInfo).port;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer.startsWith('HTTP/1.1 400 ')).toBe(true);
+      expect(JSON.parse(answer.split('\r\n\r\n')[1] ?? '')).toMatchObject({ code: 'KEEL_E_VALIDATION', details: { field: 'request' } });
+    } finally {
+      await live.close();
+    }
   });
 });
