@@ -72,6 +72,12 @@ export class Authenticator {
     return principal;
   }
 
+  /** The principal of a key validated within `keyCacheMs`, without a database lookup; undefined otherwise. */
+  knownApiKey(key: string): Principal | undefined {
+    const hit = this.keyCache.get(hashApiKey(key));
+    return hit && hit.until > this.now() ? hit.principal : undefined;
+  }
+
   bySession(token: string): Principal | undefined {
     const s = this.sessions.get(sha256Hex(token));
     if (!s) return undefined;

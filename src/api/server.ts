@@ -5,8 +5,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
-import { KeelError, sha256Hex } from '../core/index.ts';
-import { hashApiKey, type FundRow } from '../store/index.ts';
+import { KeelError } from '../core/index.ts';
+import type { FundRow } from '../store/index.ts';
 import { MAX_BODY_BYTES, registerJsonParser } from './body-parser.ts';
 import { bearerKey, canSeeFund, cookieValue, hasRole, SESSION_COOKIE, type Principal } from './auth.ts';
 import { clientErrorResponse, toErrorResponse, validationError } from './http-error.ts';
@@ -80,18 +80,14 @@ function httpMetrics(registry: Registry): { requests: Counter<'route' | 'method'
   return { requests, duration };
 }
 
-/** The credential a request presents (for rate limiting), hashed; the client IP when none. */
-function credentialOf(req: FastifyRequest): string {
+/**
+ * The caller, from an API key or a session cookie. While the request's source is rate limited,
+ * only a key already known to be valid is looked up: unknown keys from a limited source never
+ * reach the database.
+ */
+async function principalOf(rt: ApiRuntime, req: FastifyRequest, isSourceLimited: boolean): Promise<Principal | undefined> {
   const key = bearerKey(req.headers.authorization);
-  if (key) return hashApiKey(key);
-  const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
-  if (token) return `s:${sha256Hex(token)}`;
-  return `ip:${req.ip}`;
-}
-
-async function principalOf(rt: ApiRuntime, req: FastifyRequest): Promise<Principal | undefined> {
-  const key = bearerKey(req.headers.authorization);
-  if (key) return rt.auth.byApiKey(key);
+  if (key) return rt.auth.knownApiKey(key) ?? (isSourceLimited ? undefined : await rt.auth.byApiKey(key));
   const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
   if (token) return rt.auth.bySession(token);
   return undefined;
@@ -102,9 +98,9 @@ function fundRow(rt: ApiRuntime, fundId: string, isWrite: boolean): Promise<Fund
   return isWrite ? rt.store.funds.get(fundId) : rt.cache.get(fundId, 'fund', () => rt.store.funds.get(fundId));
 }
 
-function handlerFor(rt: ApiRuntime, r: AnyRoute) {
+function handlerFor(rt: ApiRuntime, r: AnyRoute, callers: WeakMap<FastifyRequest, Principal | null>) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const principal = (await principalOf(rt, req)) ?? null;
+    const principal = callers.get(req) ?? null;
     if (r.access !== 'public' && principal === null) {
       throw new KeelError('KEEL_E_UNAUTHORIZED', 'send Authorization: Bearer <api key> or log in with POST /v1/session');
     }
@@ -183,8 +179,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const path = req.url.split('?')[0] ?? '';
     sendError(new KeelError('KEEL_E_NOT_FOUND', `no route ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, {}), reply);
   });
+  // Who calls, resolved once per request: a valid credential is limited by its own bucket; no
+  // credential, an unknown or a malformed one by the request's source address.
+  const callers = new WeakMap<FastifyRequest, Principal | null>();
   app.addHook('onRequest', async (req, reply) => {
-    const wait = limiter.take(credentialOf(req));
+    const source = `ip:${req.ip}`;
+    const principal = (await principalOf(rt, req, limiter.isLimited(source))) ?? null;
+    callers.set(req, principal);
+    const wait = limiter.take(principal ? principal.credential : source);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new KeelError('KEEL_E_RATE_LIMITED', `rate limit exceeded; retry in ${wait} s`, { retryAfterS: wait });
@@ -198,7 +200,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const origins = opts.corsOrigins ?? [];
   if (origins.length > 0) await app.register(cors, { origin: [...origins], credentials: true, methods: ['GET', 'POST', 'PATCH', 'DELETE'] });
 
-  for (const r of allRoutes()) app.route({ method: r.method, url: r.url, handler: handlerFor(rt, r) });
+  for (const r of allRoutes()) app.route({ method: r.method, url: r.url, handler: handlerFor(rt, r, callers) });
 
   if (opts.webDist && existsSync(path.join(opts.webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(opts.webDist), prefix: '/', wildcard: false });

@@ -171,4 +171,29 @@ describe('hostile input', () => {
       await live.close();
     }
   });
+
+  it('unknown and malformed credentials are rate limited by source; a valid key keeps its own bucket, and a limited key stays limited', async () => {
+    const limited = await serverFor(w, { rateLimit: { perMinute: 60, burst: 5 } });
+    try {
+      const me = (headers: Record<string, string>) => limited.inject({ method: 'GET', url: '/v1/me', headers });
+      expect((await me(w.auth('riskA'))).statusCode).toBe(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await me({ authorization: `Bearer random-${i}-${'k'.repeat(i)}` })).statusCode);
+      expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(statuses.slice(5)).toEqual(Array.from({ length: 7 }, () => 429));
+      const cookie = await me({ cookie: 'keel_session=not-a-session' });
+      expect(cookie.statusCode).toBe(429);
+      expect(cookie.headers['retry-after']).toBeDefined();
+      expect(errorOf(cookie).code).toBe('KEEL_E_RATE_LIMITED');
+      // the valid key from the same source has its own bucket
+      expect((await me(w.auth('riskA'))).statusCode).toBe(200);
+      // a key limited on its own stays limited whatever other keys do
+      for (let i = 0; i < 5; i++) await me(w.auth('pmA'));
+      expect((await me(w.auth('pmA'))).statusCode).toBe(429);
+      for (let i = 0; i < 200; i++) await me({ authorization: `Bearer flood-${i}` });
+      expect((await me(w.auth('pmA'))).statusCode).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
 });
