@@ -29,6 +29,12 @@ export const MAX_SHARES = 1e12;
 export const dollars = finite.refine((x) => Math.abs(x) <= MAX_DOLLARS, { message: `must be at most ${MAX_DOLLARS} dollars in size` });
 /** A signed share quantity, at most MAX_SHARES in size. */
 export const shares = finite.refine((x) => Math.abs(x) <= MAX_SHARES, { message: `must be at most ${MAX_SHARES} shares in size` });
+/** Dollars > 0 and at most MAX_DOLLARS (prices, notionals, capital); the bounds show in JSON Schema. */
+export const positiveDollars = z.number().gt(0, 'must be > 0').max(MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars`);
+/** Dollars ≥ 0 and at most MAX_DOLLARS (an agent's capital). */
+export const nonNegativeDollars = z.number().min(0, 'must be ≥ 0').max(MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars`);
+/** Shares > 0 and at most MAX_SHARES (an order's quantity). */
+export const positiveShares = z.number().gt(0, 'must be > 0').max(MAX_SHARES, `must be at most ${MAX_SHARES} shares`);
 /** A fraction in [0, 1]. */
 export const fraction = finite.refine((x) => x >= 0 && x <= 1, { message: 'must be between 0 and 1' });
 export const id = z.string().min(1).max(200);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigConflictError, ValidationError, hashOf } from '../core/index.ts';
-import { fraction, id, nonNegative, positive, symbol } from './common.ts';
+import { fraction, id, nonNegative, nonNegativeDollars, positive, positiveDollars, symbol } from './common.ts';
 import { DEFAULT_DERIVED_LIMITS, impliedVolSpread, withTargetDerivedLimits } from './risk-coherence.ts';
 import { Regime } from './signal.ts';
 import { RemoteAgentConfig } from './agent-remote.ts';
@@ -99,7 +99,7 @@ export const AgentConfig = z.object({
   moduleSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256').optional(),
   remote: RemoteAgentConfig.optional(),
   /** Dollars of fund capital this agent manages. */
-  allocatedCapital: nonNegative,
+  allocatedCapital: nonNegativeDollars,
   enabled: z.boolean().default(true),
   bucket: z.string().min(1).optional(),
   riskDrivers: z.array(RiskDriver).optional(),
@@ -443,7 +443,7 @@ const FundConfigShape = z
     fund: z.object({
       id: id.default('main'),
       name: z.string().default('Keel Fund'),
-      totalCapital: positive.default(100_000_000),
+      totalCapital: positiveDollars.default(100_000_000),
       currency: z.string().length(3).default('USD'),
       mode: z.enum(['autonomous', 'advisory']).default('autonomous'),
     }),
