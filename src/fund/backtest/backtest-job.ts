@@ -1,4 +1,5 @@
 import type { FundConfig } from '../../contracts/index.ts';
+import type { RemoteLinks } from '../roster/transports.ts';
 import { hashOf, type IsoDate, type Logger } from '../../core/index.ts';
 import type { Repos, Store } from '../../store/index.ts';
 import type { CycleResult } from '../cycle/run-cycle.ts';
@@ -35,6 +36,8 @@ export interface StoredBacktestOptions {
   readonly persistRecords?: boolean;
   /** Called with each cycle's result and the fund state after it. */
   readonly onCycle?: (r: CycleResult, state: FundRunState) => void;
+  /** How remote agents are reached (NATS: the kernel's connection). */
+  readonly remote?: RemoteLinks;
 }
 
 /** A backtest id that says what it is: `bt-<from>-<to>-<6 hex of params>-<time>`. */
@@ -90,6 +93,7 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
       ...(o.agents ? { agents: o.agents } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
       ...(o.onCycle ? { onCycle: o.onCycle } : {}),
+      ...(o.remote ? { remote: o.remote } : {}),
       onProgress: (done, total) => {
         o.onProgress?.(done, total);
         progress(variant ? done / total / 2 : done / total);
@@ -107,6 +111,7 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
         to: o.to,
         keepLastCycles: 0,
         checks: variant.checks,
+        ...(o.remote ? { remote: o.remote } : {}),
         ...(o.agents ? { agents: o.agents } : {}),
         ...(o.logger ? { logger: o.logger } : {}),
         onProgress: (done, total) => {
