@@ -7,6 +7,8 @@
  * are simple returns over `horizonDays` trading days; volatilities are daily unless named annual.
  */
 export type { UnreadyAgent } from './agent.ts';
+export { agentRequest, isRemoteAgent, TransportAgent } from './remote.ts';
+export type { ProposeTransport, RemoteAgent, RosterAgent } from './remote.ts';
 export { unreadyAgents } from './agent.ts';
 export { AGENT_REGISTRY, agentContext, createAgent, createRoster } from './registry.ts';
 export type { AgentFactory } from './registry.ts';

@@ -51,7 +51,7 @@ export const AgentRequest = z.object({
     tradable: z.array(z.boolean()),
   }),
   dates: z.array(isoDate),
-  prices: z.record(PriceFieldName, z.array(z.array(cell))),
+  prices: z.partialRecord(PriceFieldName, z.array(z.array(cell))),
   reference: z.record(z.string(), z.array(cell)),
   fundamentals: z.record(z.string(), Fundamentals.nullable()),
   macro: z.record(z.string(), cell),

@@ -36,3 +36,5 @@ export * from './live/market-quality.ts';
 export * from './kernel/index.ts';
 export * from './roster/load-roster.ts';
 export * from './roster/agent-modules.ts';
+export * from './roster/transports.ts';
+export * from './cycle/gather.ts';

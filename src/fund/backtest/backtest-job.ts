@@ -1,4 +1,5 @@
 import type { FundConfig } from '../../contracts/index.ts';
+import type { RemoteLinks } from '../roster/transports.ts';
 import { hashOf, type IsoDate, type Logger } from '../../core/index.ts';
 import type { Repos, Store } from '../../store/index.ts';
 import type { CycleResult } from '../cycle/run-cycle.ts';
@@ -36,6 +37,8 @@ export interface StoredBacktestOptions {
   readonly persistRecords?: boolean;
   /** Called with each cycle's result and the fund state after it. */
   readonly onCycle?: (r: CycleResult, state: FundRunState) => void;
+  /** How remote agents are reached (NATS: the kernel's connection). */
+  readonly remote?: RemoteLinks;
 }
 
 /** A backtest id that says what it is: `bt-<from>-<to>-<6 hex of params>-<time>`. */
@@ -75,6 +78,8 @@ export interface BacktestComputation {
   readonly to: IsoDate;
   readonly agents?: readonly string[];
   readonly compare?: CompareSpec;
+  /** How remote agents are reached (NATS: the kernel's connection; not passed to a worker thread). */
+  readonly remote?: RemoteLinks;
   readonly keepLastCycles?: number;
   readonly logger?: Logger;
   readonly onCycle?: (r: CycleResult, state: FundRunState) => void;
@@ -97,6 +102,7 @@ export async function computeBacktest(o: BacktestComputation): Promise<ComputedB
     from: o.from,
     to: o.to,
     keepLastCycles: o.keepLastCycles ?? 5,
+    ...(o.remote ? { remote: o.remote } : {}),
     ...(o.agents ? { agents: o.agents } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.onCycle ? { onCycle: o.onCycle } : {}),
@@ -114,6 +120,7 @@ export async function computeBacktest(o: BacktestComputation): Promise<ComputedB
     to: o.to,
     keepLastCycles: 0,
     checks: variant.checks,
+    ...(o.remote ? { remote: o.remote } : {}),
     ...(o.agents ? { agents: o.agents } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.onCompareProgress ? { onProgress: o.onCompareProgress } : {}),
@@ -175,6 +182,7 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
       ...(o.keepLastCycles !== undefined ? { keepLastCycles: o.keepLastCycles } : {}),
       ...(o.agents ? { agents: o.agents } : {}),
       ...(o.compare ? { compare: o.compare } : {}),
+      ...(o.remote ? { remote: o.remote } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
       ...(o.onCycle ? { onCycle: o.onCycle } : {}),
       onProgress: (n, total) => {

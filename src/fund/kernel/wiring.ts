@@ -7,6 +7,7 @@ import { AlertManager } from '../alerts/alert-manager.ts';
 import { TappedJournal } from '../cycle/fill-tap.ts';
 import type { CycleServices, FundRunState } from '../cycle/runtime.ts';
 import { loadRoster } from '../roster/load-roster.ts';
+import type { RemoteLinks } from '../roster/transports.ts';
 import { paperBroker } from './brokers.ts';
 
 /** The OMS of a cycle or an approval: one journal, one broker, the fund's OMS limits. */
@@ -22,6 +23,8 @@ export interface BacktestWiringOptions {
   readonly captureInputs?: boolean;
   /** The overlay checks the review runs (default every check): a comparison run leaves some out. */
   readonly checks?: readonly OverlayCheck[];
+  /** How remote agents are reached (NATS: the kernel's connection). */
+  readonly remote?: RemoteLinks;
 }
 
 /** A backtest's parts: the same cycle as live, with a simulated clock and the paper broker filling at the next open. */
@@ -61,7 +64,7 @@ export async function backtestServices(o: BacktestWiringOptions, config: FundCon
   const services: CycleServices = {
     config,
     configHash: configHash(config),
-    agents: await loadRoster(config),
+    agents: await loadRoster(config, o.remote ? { links: o.remote } : {}),
     broker,
     oms,
     journal,
