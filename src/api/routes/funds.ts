@@ -24,7 +24,8 @@ const RiskUpdate = z
     allocatedCapital: nonNegativeDollars.optional(),
     reason,
   })
-  .refine((u) => u.riskParams !== undefined || u.allocatedCapital !== undefined, { message: 'give riskParams or allocatedCapital', path: ['riskParams'] });
+  .refine((u) => u.riskParams !== undefined || u.allocatedCapital !== undefined, { message: 'give riskParams or allocatedCapital', path: ['riskParams'] })
+  .meta({ anyOf: [{ required: ['riskParams'] }, { required: ['allocatedCapital'] }] });
 
 const Reason = z.object({ reason });
 

@@ -17,7 +17,8 @@ const Ticket = z
     limitPrice: positiveDollars.nullable().optional(),
     rationale: z.string().trim().min(1, 'a rationale is required').max(4000),
   })
-  .refine((t) => (t.qty === undefined) !== (t.notional === undefined), { message: 'give exactly one of qty (shares) or notional (dollars)', path: ['qty'] });
+  .refine((t) => (t.qty === undefined) !== (t.notional === undefined), { message: 'give exactly one of qty (shares) or notional (dollars)', path: ['qty'] })
+  .meta({ oneOf: [{ required: ['qty'] }, { required: ['notional'] }], description: 'Exactly one of qty (shares) or notional (dollars).' });
 
 /** Discretionary trades: a PM's ticket passes the same overlay review as agents' books and waits for approval. */
 export const tradeRoutes: readonly AnyRoute[] = [

@@ -84,6 +84,7 @@ describe('hostile input', () => {
       ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', notional: 1e308, rationale: 'x' }, 'body.notional'],
       ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', qty: 10, limitPrice: 1e308, rationale: 'x' }, 'body.limitPrice'],
       ['POST', '/v1/funds/fund-a/proposals/prop-a-2/modify', { why: 'x', size: 1e308 }, 'body.size'],
+      ['POST', '/v1/funds/fund-a/proposals/prop-a-2/modify', { why: 'x', size: 2e6 }, 'body.size'],
       ['POST', '/v1/funds/fund-a/proposals/prop-a-2/modify', { why: 'x', limitPrice: 1e308 }, 'body.limitPrice'],
       ['POST', '/v1/funds/fund-a/agents', { ...agent, allocatedCapital: 1e308 }, 'body.allocatedCapital'],
       ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { allocatedCapital: 1e308, reason: 'x' }, 'body.allocatedCapital'],
