@@ -10,6 +10,9 @@
  *   KEEL_HOME=/tmp/home node bin/keel.mjs init && node bin/keel.mjs market generate
  *   node bin/keel.mjs user add rita --role risk --fund main     # prints the key
  *   KEEL_HOME=/tmp/home KEY=keel_… node --import tsx bench/api/backtest-latency.ts 2022-01-03 2022-12-30
+ *
+ * `PACK_AFTER_MS=30000` asks for the first Morning Pack 30 s after the server listens (when the
+ * market it loads in the background at start is in memory) instead of at once.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -40,9 +43,11 @@ const api = async (method: string, p: string, body?: unknown): Promise<{ ms: num
   const json = (await r.json()) as Record<string, unknown>;
   return { ms: performance.now() - t0, status: r.status, json };
 };
-const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? Number.NaN;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? Number.NaN;
 
+// PACK_AFTER_MS: ask for the first Morning Pack this long after the server listens (default at once)
+await sleep(Number(process.env['PACK_AFTER_MS'] ?? 0));
 const pack = await api('GET', `/v1/funds/${fund}/morning-pack`);
 const packAgain = await api('GET', `/v1/funds/${fund}/morning-pack`);
 const start = await api('POST', `/v1/funds/${fund}/backtests`, { from, to });

@@ -60,6 +60,8 @@ interface Job {
   state: 'QUEUED' | 'RUNNING' | 'FINISHING';
   thread: BacktestThread | null;
   isCancelled: boolean;
+  /** Settles when the job has ended and its row is written (set when it starts). */
+  ended: Promise<void> | null;
 }
 
 /** Is process `pid` alive (on this host)? */
@@ -122,7 +124,7 @@ export class BacktestQueue {
     const fundId = request.config.fund.id;
     const params = { ...backtestParams(request), runner: this.runner };
     await this.deps.store.backtests.create({ id: request.id, fundId, params, createdAt: this.deps.now() });
-    const job: Job = { request, fundId, state: 'QUEUED', thread: null, isCancelled: false };
+    const job: Job = { request, fundId, state: 'QUEUED', thread: null, isCancelled: false, ended: null };
     this.jobs.set(request.id, job);
     this.waiting.push(job);
     await this.publish(request.id, fundId, 'QUEUED', 0);
@@ -151,8 +153,9 @@ export class BacktestQueue {
       await this.end(id, fundId, 'QUEUED', 'CANCELLED', 0);
       return;
     }
-    // the running job's own promise writes CANCELLED once its thread has stopped
+    // the running job writes CANCELLED once its thread has stopped: answer after that
     await job.thread?.stop();
+    await job.ended;
   }
 
   /** Stops every job: running ones are stopped and, like queued ones, stored FAILED. */
@@ -173,7 +176,7 @@ export class BacktestQueue {
       const job = this.waiting.shift();
       if (!job) return;
       this.running++;
-      void this.run(job).finally(() => {
+      job.ended = this.run(job).finally(() => {
         this.running--;
         this.jobs.delete(job.request.id);
         this.pump();
@@ -185,11 +188,11 @@ export class BacktestQueue {
     const { request: r, fundId } = job;
     const now = this.deps.now;
     job.state = 'RUNNING';
-    await this.deps.store.backtests.update(r.id, { status: backtestTransition('QUEUED', 'RUNNING'), progress: 0, at: now() });
-    await this.publish(r.id, fundId, 'RUNNING', 0);
     const progress = new ProgressWriter(this.deps.store, r.id, now);
     let fraction = 0;
     try {
+      await this.deps.store.backtests.update(r.id, { status: backtestTransition('QUEUED', 'RUNNING'), progress: 0, at: now() });
+      await this.publish(r.id, fundId, 'RUNNING', 0);
       const { panel } = await this.deps.market();
       if (job.isCancelled || this.isClosed) throw new BacktestStopped();
       const start = this.deps.start ?? startBacktestThread;
