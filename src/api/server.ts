@@ -221,7 +221,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     for (const u of unsubscribe) u();
     await rt.backtests.close();
   });
-  if (opts.warmMarket === true) void rt.loadedMarket().catch(() => undefined);
+  // after listening: the first slices of a cold store take seconds, and the port should be open meanwhile
+  if (opts.warmMarket === true) {
+    app.addHook('onListen', async () => {
+      void rt.loadedMarket().catch(() => undefined);
+    });
+  }
   app.decorate('keel', rt);
   return app;
 }
