@@ -4,7 +4,7 @@
  * wall-clock median of bench/agents/index.ts includes time the process spent descheduled; CPU
  * time does not. Prints one table.
  */
-import { StrategyType, parseFundConfig } from '../../src/contracts/index.ts';
+import { BUILT_IN_STRATEGIES, parseFundConfig } from '../../src/contracts/index.ts';
 import { viewAt } from '../../src/market/index.ts';
 import { createRoster, emptyBook } from '../../src/agents/index.ts';
 import { syntheticWithVolInstruments } from '../../src/agents/test-panels.ts';
@@ -12,7 +12,7 @@ import { syntheticWithVolInstruments } from '../../src/agents/test-panels.ts';
 const panel = syntheticWithVolInstruments({ symbols: 498, years: 5, seed: 2024 });
 const fund = parseFundConfig({
   fund: { totalCapital: 100_000_000 },
-  agents: StrategyType.options.map((s) => ({ id: s.replace(/_/g, '-'), strategy: s, allocatedCapital: 9_000_000 })),
+  agents: BUILT_IN_STRATEGIES.map((s) => ({ id: s.replace(/_/g, '-'), strategy: s, allocatedCapital: 9_000_000 })),
 });
 const agents = createRoster(fund);
 const start = 1000;

@@ -7,7 +7,7 @@
  * from row 0 (what a jump in time costs).
  */
 import type { BenchCase, BenchSuite } from '../harness.ts';
-import { StrategyType, parseFundConfig } from '../../src/contracts/index.ts';
+import { BUILT_IN_STRATEGIES, parseFundConfig, type StrategyType } from '../../src/contracts/index.ts';
 import { viewAt, type Panel } from '../../src/market/index.ts';
 import { createRoster, emptyBook, type Agent } from '../../src/agents/index.ts';
 import { syntheticWithVolInstruments } from '../../src/agents/test-panels.ts';
@@ -55,7 +55,7 @@ function steadyCase(name: string, strategies: readonly StrategyType[]): BenchCas
   };
 }
 
-const ALL = StrategyType.options;
+const ALL = BUILT_IN_STRATEGIES;
 
 export const suites: BenchSuite[] = [
   {

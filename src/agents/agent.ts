@@ -68,7 +68,7 @@ export interface Agent {
 }
 
 /** The agents that cannot trade `view`'s market, in roster order; an agent whose check throws is unready with the error. */
-export function unreadyAgents(agents: readonly Agent[], view: MarketView): UnreadyAgent[] {
+export function unreadyAgents(agents: readonly Pick<Agent, 'id' | 'readiness'>[], view: MarketView): UnreadyAgent[] {
   const out: UnreadyAgent[] = [];
   for (const a of agents) {
     if (!a.readiness) continue;

@@ -6,10 +6,15 @@
  * Conventions: weights are signed fractions of the agent's allocated capital; signal μ and σ
  * are simple returns over `horizonDays` trading days; volatilities are daily unless named annual.
  */
-export type { Agent, AgentBook, AgentContext, AgentDrawdown, AgentPosition, AgentReadiness, UnreadyAgent } from './agent.ts';
-export { emptyBook, bookFromTargets, unreadyAgents } from './agent.ts';
+export type { UnreadyAgent } from './agent.ts';
+export { agentRequest, isRemoteAgent, TransportAgent } from './remote.ts';
+export type { ProposeTransport, RemoteAgent, RosterAgent } from './remote.ts';
+export { unreadyAgents } from './agent.ts';
 export { AGENT_REGISTRY, agentContext, createAgent, createRoster } from './registry.ts';
 export type { AgentFactory } from './registry.ts';
+
+// the SDK for agents written elsewhere (package export keel/agents)
+export * from './sdk/index.ts';
 
 // strategies
 export { StrategyAgent } from './strategies/base.ts';

@@ -5,8 +5,9 @@ import {
   resolveAgentRisk,
   type AgentConfig,
   type FundConfig,
-  type StrategyType,
+  type BuiltInStrategy,
 } from '../contracts/index.ts';
+import { ValidationError } from '../core/index.ts';
 import type { Agent, AgentContext } from './agent.ts';
 import { CommitteeAgent, CommitteeParams } from './meta-brain/committee.ts';
 import { parseParams } from './params.ts';
@@ -33,7 +34,7 @@ function factory<S extends z.ZodType>(params: S, summary: string, create: (ctx: 
 }
 
 /** Every strategy type with its implementation. */
-export const AGENT_REGISTRY: Readonly<Record<StrategyType, AgentFactory>> = {
+export const AGENT_REGISTRY: Readonly<Record<BuiltInStrategy, AgentFactory>> = {
   momentum: factory(MomentumParams, 'cross-sectional 12-1 momentum, long the diversified top decile', (c, p) => new MomentumAgent(c, p)),
   quality_value: factory(QualityValueParams, 'cheap and sound names (fundamentals or price proxies), long-only', (c, p) => new QualityValueAgent(c, p)),
   quality_momentum: factory(QualityMomentumParams, 'winners that are also high quality, long-only', (c, p) => new QualityMomentumAgent(c, p)),
@@ -64,12 +65,13 @@ export function agentContext(config: AgentConfig, fund: FundConfig): AgentContex
  * strategy's schema; a bad one throws ValidationError naming `agents.<id>.params.<field>`.
  */
 export function createAgent(config: AgentConfig, fund: FundConfig): Agent {
+  if (config.strategy === 'custom') throw new ValidationError(`agents.${config.id}`, 'a plug-in or remote agent is loaded by the kernel (loadRoster), not the built-in registry');
   const f = AGENT_REGISTRY[config.strategy];
   const params = parseParams(f.params, config.id, config.params);
   return f.create(agentContext(config, fund), params);
 }
 
-/** Every enabled agent of the fund, in config order. */
+/** Every enabled agent of a fund of built-in agents, in config order (a fund with plug-in or remote agents: the kernel's loadRoster). */
 export function createRoster(fund: FundConfig): Agent[] {
   return fund.agents.filter((a) => a.enabled).map((a) => createAgent(a, fund));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LookAheadError, ValidationError, canonicalJson } from '../core/index.ts';
-import { AgentProposal, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, Signal, StrategyType, parseFundConfig } from '../contracts/index.ts';
+import { AgentProposal, BUILT_IN_STRATEGIES, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, Signal, type StrategyType, parseFundConfig } from '../contracts/index.ts';
 import { viewAt, type MarketView } from '../market/index.ts';
 import {
   AGENT_REGISTRY,
@@ -17,7 +17,7 @@ import {
 } from './index.ts';
 import { oneAgentFund, syntheticWithVolInstruments } from './test-panels.ts';
 
-const STRATEGIES = StrategyType.options;
+const STRATEGIES = BUILT_IN_STRATEGIES;
 
 function roster(): Agent[] {
   const fund = parseFundConfig({

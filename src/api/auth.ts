@@ -72,6 +72,12 @@ export class Authenticator {
     return principal;
   }
 
+  /** The principal of a key validated within `keyCacheMs`, without a database lookup; undefined otherwise. */
+  knownApiKey(key: string): Principal | undefined {
+    const hit = this.keyCache.get(hashApiKey(key));
+    return hit && hit.until > this.now() ? hit.principal : undefined;
+  }
+
   bySession(token: string): Principal | undefined {
     const s = this.sessions.get(sha256Hex(token));
     if (!s) return undefined;
@@ -112,12 +118,21 @@ export function bearerKey(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Reads one cookie from a Cookie header. */
+/**
+ * Reads one cookie from a Cookie header; undefined when absent or not a valid %-encoding (a
+ * malformed cookie is no credential, never an error: `/healthz` must answer whatever the browser sends).
+ */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

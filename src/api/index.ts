@@ -8,4 +8,5 @@ export { DEFAULT_RATE_LIMIT } from './rate-limit.ts';
 export { ALL_FUNDS, ROLES, isRole, newApiKey, SESSION_COOKIE, type Role, type Principal } from './auth.ts';
 export { allRoutes } from './routes/index.ts';
 export { openApiDocument } from './openapi.ts';
+export { MAX_ERROR_BODY_BYTES, type ErrorBody } from './http-error.ts';
 export type { AnyRoute, Access, HttpMethod } from './route.ts';

@@ -4,8 +4,10 @@ import type { AnyRoute } from './route.ts';
 
 type Json = Record<string, unknown>;
 
+/** JSON Schema 2020-12, the dialect of OpenAPI 3.1 (nullable types are `anyOf [..., { type: null }]`, never `nullable`). */
 function schemaOf(s: z.ZodType): Json {
-  return z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Json;
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  return schema;
 }
 
 /** Fastify `:param` paths to OpenAPI `{param}` paths. */
@@ -24,6 +26,12 @@ function parametersOf(r: AnyRoute): Json[] {
   return out;
 }
 
+/** A rule across query parameters (from ≤ to), which one parameter's schema cannot carry. */
+function queryRule(r: AnyRoute): string {
+  const d = r.query ? schemaOf(r.query).description : undefined;
+  return typeof d === 'string' ? ` Query: ${d}.` : '';
+}
+
 /**
  * The OpenAPI 3.1 document of the API, generated from the routes' zod schemas (the same ones the
  * server validates with), so the document cannot drift from the code.
@@ -35,7 +43,7 @@ export function openApiDocument(routes: readonly AnyRoute[]): Json {
     const roles = r.access === 'public' ? 'public' : r.access === 'any' ? 'any authenticated user' : `${r.access.join(', ')} (admin may too)`;
     p[r.method.toLowerCase()] = {
       summary: r.summary,
-      description: `Roles: ${roles}. Returns ${r.returns}.`,
+      description: `Roles: ${roles}. Returns ${r.returns}.${queryRule(r)}`,
       tags: [r.tag],
       operationId: `${r.method.toLowerCase()}${openApiPath(r.url).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: parametersOf(r),

@@ -47,6 +47,13 @@ export interface ServerOptions {
    * paper broker for approvals of paper funds.
    */
   readonly kernel?: Kernel;
+  /** Backtests run at once, each in a worker thread (KEEL_JOB_CONCURRENCY); default CPU cores − 1, at least 1. */
+  readonly jobConcurrency?: number;
+  /**
+   * Load the stored market when the server starts (`keel serve`), in the background, so the first
+   * Morning Pack, risk report or backtest does not wait for it. Default false.
+   */
+  readonly warmMarket?: boolean;
   /** Monte Carlo paths of the risk monitor; default 5 000. */
   readonly monteCarloPaths?: number;
 }

@@ -1,13 +1,19 @@
 import { RandomIds, type Clock, type IdSource } from '../core/index.ts';
 import type { FundConfig } from '../contracts/index.ts';
 import type { EventBus } from '../bus/index.ts';
-import { loadMarket, openBroker, readEnv, storedFundConfig, type BrokerSession, type LoadedMarket } from '../fund/index.ts';
+import { availableParallelism } from 'node:os';
+import { BacktestQueue, loadMarket, sharePanel, openBroker, readEnv, storedFundConfig, type BrokerSession, type LoadedMarket } from '../fund/index.ts';
 import { addJournalEntry, type ControlDeps, type JournalEntry } from '../pms/index.ts';
 import type { FundRow, Repos, Store } from '../store/index.ts';
 import { Authenticator } from './auth.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import type { ServerOptions } from './options.ts';
 import { ReadCache } from './read-cache.ts';
+
+/** Background jobs at once when not configured: a core is left for the API. */
+export function defaultJobConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 /** The services every route handler shares; built once per server. */
 export class ApiRuntime {
@@ -18,8 +24,8 @@ export class ApiRuntime {
   readonly auth: Authenticator;
   readonly idempotency: IdempotencyCache;
   readonly cache: ReadCache;
-  /** Backtests started by this process that have not written their row yet. */
-  readonly startingBacktests = new Map<string, string>();
+  /** Backtests (and other long jobs) run outside the request path, in worker threads. */
+  readonly backtests: BacktestQueue;
   private market: { value: Promise<LoadedMarket>; until: number } | undefined;
 
   constructor(readonly opts: ServerOptions) {
@@ -31,6 +37,14 @@ export class ApiRuntime {
     this.auth = new Authenticator(opts.store, now, opts.sessionTtlMs ?? 12 * 3_600_000);
     this.idempotency = new IdempotencyCache(now);
     this.cache = new ReadCache(now, opts.cacheTtlMs ?? 30_000);
+    this.backtests = new BacktestQueue({
+      store: this.store,
+      bus: this.bus,
+      market: () => this.loadedMarket(),
+      concurrency: opts.jobConcurrency ?? defaultJobConcurrency(),
+      now: () => this.nowIso(),
+      ...(opts.kernel ? { logger: opts.kernel.logger } : {}),
+    });
   }
 
   nowIso(): string {
@@ -45,7 +59,8 @@ export class ApiRuntime {
   loadedMarket(): Promise<LoadedMarket> {
     const t = this.clock.now();
     if (this.market && this.market.until > t) return this.market.value;
-    const value = loadMarket(this.store);
+    // on shared memory: each backtest thread reads this copy instead of receiving its own
+    const value = loadMarket(this.store).then((m) => ({ ...m, panel: sharePanel(m.panel) }));
     const slot = { value, until: t + 3_600_000 };
     this.market = slot;
     value.catch(() => {

@@ -5,10 +5,11 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
-import { KeelError, sha256Hex } from '../core/index.ts';
-import { hashApiKey, type FundRow } from '../store/index.ts';
+import { KeelError } from '../core/index.ts';
+import type { FundRow } from '../store/index.ts';
+import { MAX_BODY_BYTES, registerJsonParser } from './body-parser.ts';
 import { bearerKey, canSeeFund, cookieValue, hasRole, SESSION_COOKIE, type Principal } from './auth.ts';
-import { toErrorResponse, validationError } from './http-error.ts';
+import { clientErrorResponse, toErrorResponse, validationError } from './http-error.ts';
 import type { ServerOptions } from './options.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import { HIJACKED, type AnyRoute, type RawAnswer } from './route.ts';
@@ -34,21 +35,36 @@ function isRaw(x: unknown): x is RawAnswer {
   return typeof x === 'object' && x !== null && (x as { raw?: unknown }).raw === true;
 }
 
-/** The path of the first string holding a NUL character (PostgreSQL text cannot store it), if any. */
-function nulPath(v: unknown, path: string, depth = 0): string | undefined {
-  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
-  if (depth > 20 || typeof v !== 'object' || v === null) return undefined;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why PostgreSQL text cannot store `s` (a NUL, or a lone UTF-16 surrogate that has no UTF-8 form), if it cannot. */
+function unstorable(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(s)) return 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)';
+  return undefined;
+}
+
+/** The first string (value or key) PostgreSQL text cannot store, with its path and why. Depth is bounded by the JSON parser. */
+function unstorableText(v: unknown, path: string): { field: string; why: string } | undefined {
+  if (typeof v === 'string') {
+    const why = unstorable(v);
+    return why ? { field: path, why } : undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
   for (const [k, x] of Object.entries(v)) {
-    const p = nulPath(x, `${path}.${k}`, depth + 1);
-    if (p) return p;
+    const p = Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`;
+    const keyWhy = Array.isArray(v) ? undefined : unstorable(k);
+    if (keyWhy) return { field: path, why: `a key ${keyWhy}` };
+    const bad = unstorableText(x, p);
+    if (bad) return bad;
   }
   return undefined;
 }
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) return undefined;
-  const nul = nulPath(value, where);
-  if (nul) throw new KeelError('KEEL_E_VALIDATION', `${nul}: must not contain NUL characters`, { field: nul });
+  const bad = unstorableText(value, where);
+  if (bad) throw new KeelError('KEEL_E_VALIDATION', `${bad.field}: ${bad.why}`, { field: bad.field });
   const r = schema.safeParse(value ?? {});
   if (!r.success) throw validationError(where, r.error);
   return r.data;
@@ -64,18 +80,14 @@ function httpMetrics(registry: Registry): { requests: Counter<'route' | 'method'
   return { requests, duration };
 }
 
-/** The credential a request presents (for rate limiting), hashed; the client IP when none. */
-function credentialOf(req: FastifyRequest): string {
+/**
+ * The caller, from an API key or a session cookie. While the request's source is rate limited,
+ * only a key already known to be valid is looked up: unknown keys from a limited source never
+ * reach the database.
+ */
+async function principalOf(rt: ApiRuntime, req: FastifyRequest, isSourceLimited: boolean): Promise<Principal | undefined> {
   const key = bearerKey(req.headers.authorization);
-  if (key) return hashApiKey(key);
-  const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
-  if (token) return `s:${sha256Hex(token)}`;
-  return `ip:${req.ip}`;
-}
-
-async function principalOf(rt: ApiRuntime, req: FastifyRequest): Promise<Principal | undefined> {
-  const key = bearerKey(req.headers.authorization);
-  if (key) return rt.auth.byApiKey(key);
+  if (key) return rt.auth.knownApiKey(key) ?? (isSourceLimited ? undefined : await rt.auth.byApiKey(key));
   const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
   if (token) return rt.auth.bySession(token);
   return undefined;
@@ -86,9 +98,9 @@ function fundRow(rt: ApiRuntime, fundId: string, isWrite: boolean): Promise<Fund
   return isWrite ? rt.store.funds.get(fundId) : rt.cache.get(fundId, 'fund', () => rt.store.funds.get(fundId));
 }
 
-function handlerFor(rt: ApiRuntime, r: AnyRoute) {
+function handlerFor(rt: ApiRuntime, r: AnyRoute, callers: WeakMap<FastifyRequest, Principal | null>) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const principal = (await principalOf(rt, req)) ?? null;
+    const principal = callers.get(req) ?? null;
     if (r.access !== 'public' && principal === null) {
       throw new KeelError('KEEL_E_UNAUTHORIZED', 'send Authorization: Bearer <api key> or log in with POST /v1/session');
     }
@@ -137,20 +149,44 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute) {
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const rt = new ApiRuntime(opts);
   const logger = opts.logger === undefined || opts.logger === false ? false : { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  const app = Fastify({ logger, bodyLimit: 1_048_576, routerOptions: { maxParamLength: 1_000 }, trustProxy: false, return503OnClosing: true });
+  const sendError = (e: unknown, reply: FastifyReply): void => {
+    const { status, body } = toErrorResponse(e);
+    void reply.code(status).send(body);
+  };
+  const app = Fastify({
+    logger,
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { maxParamLength: 1_000 },
+    trustProxy: false,
+    return503OnClosing: true,
+    // errors raised before routing (a malformed %-escape, an over-long parameter) in the documented shape
+    frameworkErrors: (e, _req, reply) => sendError(e, reply),
+    clientErrorHandler: (e: Error & { code?: string }, socket) => {
+      if (e.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(e));
+      socket.destroy(e);
+    },
+  });
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, () => rt.clock.now());
   const m = httpMetrics(opts.metrics.registry);
+  registerJsonParser(app);
 
   app.setErrorHandler((e, req, reply) => {
-    const { status, body } = toErrorResponse(e);
-    if (status >= 500) req.log.error({ err: e }, 'request failed');
-    void reply.code(status).send(body);
+    if (toErrorResponse(e).status >= 500) req.log.error({ err: e }, 'request failed');
+    sendError(e, reply);
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ code: 'KEEL_E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`, details: {} });
+    const path = req.url.split('?')[0] ?? '';
+    sendError(new KeelError('KEEL_E_NOT_FOUND', `no route ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, {}), reply);
   });
+  // Who calls, resolved once per request: a valid credential is limited by its own bucket; no
+  // credential, an unknown or a malformed one by the request's source address.
+  const callers = new WeakMap<FastifyRequest, Principal | null>();
   app.addHook('onRequest', async (req, reply) => {
-    const wait = limiter.take(credentialOf(req));
+    const source = `ip:${req.ip}`;
+    const principal = (await principalOf(rt, req, limiter.isLimited(source))) ?? null;
+    callers.set(req, principal);
+    const wait = limiter.take(principal ? principal.credential : source);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new KeelError('KEEL_E_RATE_LIMITED', `rate limit exceeded; retry in ${wait} s`, { retryAfterS: wait });
@@ -164,7 +200,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const origins = opts.corsOrigins ?? [];
   if (origins.length > 0) await app.register(cors, { origin: [...origins], credentials: true, methods: ['GET', 'POST', 'PATCH', 'DELETE'] });
 
-  for (const r of allRoutes()) app.route({ method: r.method, url: r.url, handler: handlerFor(rt, r) });
+  for (const r of allRoutes()) app.route({ method: r.method, url: r.url, handler: handlerFor(rt, r, callers) });
 
   if (opts.webDist && existsSync(path.join(opts.webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(opts.webDist), prefix: '/', wildcard: false });
@@ -179,9 +215,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }),
     opts.bus.subscribe('trading-state.changed', (c) => rt.cache.invalidate(c.fundId)),
   ]);
+  // Jobs a previous run of this server left QUEUED or RUNNING are stored FAILED, not left running forever.
+  await rt.backtests.recover();
   app.addHook('onClose', async () => {
     for (const u of unsubscribe) u();
+    await rt.backtests.close();
   });
+  // after listening: the first slices of a cold store take seconds, and the port should be open meanwhile
+  if (opts.warmMarket === true) {
+    app.addHook('onListen', async () => {
+      void rt.loadedMarket().catch(() => undefined);
+    });
+  }
   app.decorate('keel', rt);
   return app;
 }

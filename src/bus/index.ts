@@ -2,3 +2,4 @@
 export * from './topics.ts';
 export * from './bus.ts';
 export * from './nats-bus.ts';
+export * from './nats-rpc.ts';

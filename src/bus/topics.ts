@@ -10,7 +10,8 @@ export interface Topics {
   'trading-state.changed': { fundId: string; from: string; to: string; reason: string; who: string | null };
   /** A fund's config changed (a control, `keel config apply`, a new fund): the next cycle runs with `to`. */
   'config.changed': { fundId: string; from: string | null; to: string; action: string; who: string; reason: string };
-  'backtest.progressed': { backtestId: string; done: number; total: number; status: string };
+  /** A backtest job moved (QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED) or progressed (`progress` in [0, 1], every 2%). */
+  'backtest.progressed': { backtestId: string; fundId: string; status: string; progress: number };
 }
 
 export type Topic = keyof Topics;

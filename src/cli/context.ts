@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JsonLogger, KeelError, type LogLevel } from '../core/index.ts';
 import { defaultFundConfigInput, parseFundConfig, type FundConfig } from '../contracts/index.ts';
-import { createKernel, describeDifferences, readEnv, resolveFundConfig, type KeelEnv, type Kernel, type ResolvedFundConfig } from '../fund/index.ts';
+import { createKernel, describeDifferences, readEnv, resolveAgentModules, resolveFundConfig, type KeelEnv, type Kernel, type ResolvedFundConfig } from '../fund/index.ts';
 import { proposalDesk } from '../pms/index.ts';
 import type { Store } from '../store/index.ts';
 import type { CliIo } from './output.ts';
@@ -18,8 +18,11 @@ export interface CliContext {
   kernel(o?: { readonly level?: LogLevel }): Kernel;
   /** The kernel's store (opened and migrated once). */
   store(): Promise<Store>;
-  /** The fund config file: `--config FILE`, else `<home>/fund.json`, else the embedded default. */
-  loadConfig(file?: string): FundConfig;
+  /**
+   * The fund config file: `--config FILE`, else `<home>/fund.json`, else the embedded default.
+   * Plug-in agent modules are resolved against the file's folder and their sha256 recorded.
+   */
+  loadConfig(file?: string): Promise<FundConfig>;
   /**
    * The config a fund runs with: its stored version (a fund that does not exist yet is seeded
    * from the file). Where the file differs, a warning names the fields; it is not applied.
@@ -56,7 +59,7 @@ export function createContext(io: CliIo): CliContext {
     store() {
       return ctx.kernel().store();
     },
-    loadConfig(file?: string) {
+    async loadConfig(file?: string) {
       const p = file ? path.resolve(io.cwd, file) : ctx.configPath;
       if (file && !existsSync(p)) throw new KeelError('KEEL_E_FILE', `${file}: no such file`);
       if (!existsSync(p)) return parseFundConfig(defaultFundConfigInput());
@@ -66,10 +69,10 @@ export function createContext(io: CliIo): CliContext {
       } catch (e) {
         throw new KeelError('KEEL_E_FILE', `${p}: not valid JSON (${(e as Error).message})`);
       }
-      return parseFundConfig(raw);
+      return resolveAgentModules(parseFundConfig(raw), path.dirname(p));
     },
     async fundConfig(o = {}) {
-      const given = ctx.loadConfig(o.config);
+      const given = await ctx.loadConfig(o.config);
       const store = await ctx.store();
       const r = await resolveFundConfig(store, given, { ...(o.fund ? { fundId: o.fund } : {}), actor: envOf().user, now: new Date().toISOString() });
       if (r.drift.length > 0) {

@@ -10,6 +10,7 @@ import { registerKillSwitchCommands } from './commands/kill-switch.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerRiskCommands } from './commands/risk.ts';
 import { registerRunCommands } from './commands/run.ts';
+import { registerSchemaCommand } from './commands/schema.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerUserCommands } from './commands/user.ts';
 import { createContext, type CliContext } from './context.ts';
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerUserCommands(program, ctx);
   registerServeCommand(program, ctx);
   registerRiskCommands(program, ctx);
+  registerSchemaCommand(program, ctx);
   return program;
 }
 

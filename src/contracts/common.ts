@@ -5,8 +5,8 @@ import { isIsoDate } from '../core/index.ts';
 export const CONTRACT_VERSION = 1 as const;
 export const version = z.literal(CONTRACT_VERSION);
 
-/** Calendar date `YYYY-MM-DD`. */
-export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date in YYYY-MM-DD form' });
+/** Calendar date `YYYY-MM-DD` (a real one: no February 30); JSON Schema `format: date`. */
+export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date in YYYY-MM-DD form' }).meta({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 /** ISO-8601 timestamp with time zone, e.g. `2024-01-02T14:30:00.000Z`. */
 export const isoTime = z.iso.datetime({ offset: true });
 /** Traces a signal to its fill across services. */
@@ -16,9 +16,10 @@ export const symbol = z
   .min(1)
   .max(32)
   .regex(/^[A-Za-z0-9.\-_^]+$/, 'letters, digits and . - _ ^ only');
-export const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
-export const nonNegative = finite.refine((x) => x >= 0, { message: 'must be ≥ 0' });
-export const positive = finite.refine((x) => x > 0, { message: 'must be > 0' });
+/** A finite number (zod 4's number refuses NaN and ±Infinity). Bounds below are native checks, so JSON Schema shows them. */
+export const finite = z.number();
+export const nonNegative = z.number().min(0, 'must be ≥ 0');
+export const positive = z.number().gt(0, 'must be > 0');
 /**
  * Sizes accepted at an edge (requests, stored state): beyond them a product or a square in the
  * float64 risk math overflows to Infinity (`qty: 1e300` made the fund VaR infinite).
@@ -26,11 +27,17 @@ export const positive = finite.refine((x) => x > 0, { message: 'must be > 0' });
 export const MAX_DOLLARS = 1e15;
 export const MAX_SHARES = 1e12;
 /** A signed dollar amount, at most MAX_DOLLARS in size. */
-export const dollars = finite.refine((x) => Math.abs(x) <= MAX_DOLLARS, { message: `must be at most ${MAX_DOLLARS} dollars in size` });
+export const dollars = z.number().min(-MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars in size`).max(MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars in size`);
 /** A signed share quantity, at most MAX_SHARES in size. */
-export const shares = finite.refine((x) => Math.abs(x) <= MAX_SHARES, { message: `must be at most ${MAX_SHARES} shares in size` });
+export const shares = z.number().min(-MAX_SHARES, `must be at most ${MAX_SHARES} shares in size`).max(MAX_SHARES, `must be at most ${MAX_SHARES} shares in size`);
+/** Dollars > 0 and at most MAX_DOLLARS (prices, notionals, capital); the bounds show in JSON Schema. */
+export const positiveDollars = z.number().gt(0, 'must be > 0').max(MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars`);
+/** Dollars ≥ 0 and at most MAX_DOLLARS (an agent's capital). */
+export const nonNegativeDollars = z.number().min(0, 'must be ≥ 0').max(MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars`);
+/** Shares > 0 and at most MAX_SHARES (an order's quantity). */
+export const positiveShares = z.number().gt(0, 'must be > 0').max(MAX_SHARES, `must be at most ${MAX_SHARES} shares`);
 /** A fraction in [0, 1]. */
-export const fraction = finite.refine((x) => x >= 0 && x <= 1, { message: 'must be between 0 and 1' });
+export const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 export const id = z.string().min(1).max(200);
 
 /**

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ConfigConflictError, ValidationError, hashOf } from '../core/index.ts';
-import { fraction, id, nonNegative, positive, symbol } from './common.ts';
+import { fraction, id, nonNegative, nonNegativeDollars, positive, positiveDollars, symbol } from './common.ts';
 import { DEFAULT_DERIVED_LIMITS, impliedVolSpread, withTargetDerivedLimits } from './risk-coherence.ts';
 import { Regime } from './signal.ts';
+import { RemoteAgentConfig } from './agent-remote.ts';
 import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } from './strategy.ts';
 
 /**
@@ -85,17 +86,34 @@ export function drawdownThreshold(step: DrawdownStep, unitVol: number): number {
   return step.drawdownPct ?? Number.POSITIVE_INFINITY;
 }
 
+/**
+ * One agent of the fund: a built-in `strategy`, a plug-in `module` (a TypeScript or JavaScript
+ * file, resolved against the config file's folder when the file is read, with its sha256 recorded
+ * in `moduleSha256` so the config hash covers its code), or a `remote` agent (HTTP or NATS, any
+ * language). Plug-in and remote agents have strategy `custom`.
+ */
 export const AgentConfig = z.object({
   id: id.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
-  strategy: StrategyType,
+  strategy: StrategyType.default('custom'),
+  module: z.string().min(1).optional(),
+  moduleSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256').optional(),
+  remote: RemoteAgentConfig.optional(),
   /** Dollars of fund capital this agent manages. */
-  allocatedCapital: nonNegative,
+  allocatedCapital: nonNegativeDollars,
   enabled: z.boolean().default(true),
   bucket: z.string().min(1).optional(),
   riskDrivers: z.array(RiskDriver).optional(),
   /** Strategy parameters; each strategy validates its own. */
   params: z.record(z.string(), z.unknown()).default({}),
   risk: RiskOverrides.default({}),
+}).superRefine((a, ctx) => {
+  const kinds = (a.strategy !== 'custom' ? 1 : 0) + (a.module !== undefined ? 1 : 0) + (a.remote !== undefined ? 1 : 0);
+  if (kinds === 1) return;
+  if (kinds === 0) {
+    ctx.addIssue({ code: 'custom', path: ['strategy'], message: `an agent needs a built-in strategy (${StrategyType.options.filter((s) => s !== 'custom').join(', ')}), a module (a plug-in file, e.g. "./agents/low-vol.ts") or remote ({ "http": "http://127.0.0.1:9400/propose" } or { "nats": "keel.agents.<id>" })` });
+  } else {
+    ctx.addIssue({ code: 'custom', path: [a.module !== undefined && a.remote !== undefined ? 'remote' : 'strategy'], message: 'an agent is one of a built-in strategy, a module or a remote agent; keep one (plug-in and remote agents take no strategy)' });
+  }
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -425,7 +443,7 @@ const FundConfigShape = z
     fund: z.object({
       id: id.default('main'),
       name: z.string().default('Keel Fund'),
-      totalCapital: positive.default(100_000_000),
+      totalCapital: positiveDollars.default(100_000_000),
       currency: z.string().length(3).default('USD'),
       mode: z.enum(['autonomous', 'advisory']).default('autonomous'),
     }),

@@ -16,4 +16,6 @@ export * from './alert.ts';
 export * from './fund-config.ts';
 export { DEFAULT_DERIVED_LIMITS, IMPLIED_VOL_MULTIPLE, MAX_IMPLIED_VOL_SPREAD, impliedVols, targetDerivedLimits } from './risk-coherence.ts';
 export type { ImpliedVol } from './risk-coherence.ts';
+export * from './agent-remote.ts';
+export * from './agent-request.ts';
 export * from './default-roster.ts';

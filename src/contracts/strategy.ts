@@ -12,8 +12,13 @@ export const StrategyType = z.enum([
   'volatility_premium',
   'committee',
   'sma_crossover',
+  /** A user's agent: a plug-in module named in the config, or a remote agent (HTTP or NATS). */
+  'custom',
 ]);
 export type StrategyType = z.infer<typeof StrategyType>;
+/** The strategies Keel implements itself (every strategy but `custom`). */
+export type BuiltInStrategy = Exclude<StrategyType, 'custom'>;
+export const BUILT_IN_STRATEGIES: readonly BuiltInStrategy[] = StrategyType.options.filter((s): s is BuiltInStrategy => s !== 'custom');
 
 export const RiskDriver = z.enum([
   'equity_beta',
@@ -48,6 +53,7 @@ export const STRATEGY_RISK_DRIVERS: Readonly<Record<StrategyType, readonly RiskD
   volatility_premium: ['vega', 'gamma', 'vol_selling', 'tail_risk'],
   committee: ['equity_beta'],
   sma_crossover: ['momentum_factor', 'risk_on'],
+  custom: ['equity_beta'],
 };
 
 /** Default bucket per strategy (seed: fund-overlay-plan §1B STRATEGY_BUCKET_MAP). */
@@ -62,4 +68,5 @@ export const STRATEGY_BUCKET_MAP: Readonly<Record<StrategyType, string>> = {
   volatility_premium: 'vol_selling',
   committee: 'directional_equity',
   sma_crossover: 'systematic_trend',
+  custom: 'directional_equity',
 };

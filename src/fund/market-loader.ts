@@ -1,7 +1,13 @@
-import type { Bar, Fundamentals, MacroObservation } from '../contracts/index.ts';
+import type { Fundamentals, MacroObservation } from '../contracts/index.ts';
 import { KeelError, type IsoDate } from '../core/index.ts';
 import { panelFromBars, type Panel } from '../market/index.ts';
-import type { Store } from '../store/index.ts';
+import type { BarRow, Store } from '../store/index.ts';
+
+/** Symbols whose bars one query reads (about 40,000 rows for 6 years): each query holds the thread ~0.1 s. */
+const SYMBOLS_PER_QUERY = 25;
+
+/** Lets the event loop turn (answer requests) between two blocking reads. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface LoadedMarket {
   readonly panel: Panel;
@@ -24,21 +30,34 @@ export async function loadMarket(store: Store, opts: { to?: IsoDate; onProgress?
     throw new KeelError('KEEL_E_NOT_FOUND', 'no market data stored: run `keel market generate` or `keel market import <file>` first');
   }
   opts.onProgress?.(`loading bars of ${equities.length} symbols`);
-  const rows = await store.bars.range(opts.to ? { to: opts.to } : {});
   const refSymbols = new Map<string, string>();
   for (const i of instruments) {
     if (i.assetClass === 'index') refSymbols.set(i.symbol, 'market');
     if (i.assetClass === 'volatility_index') refSymbols.set(i.symbol, 'vix');
   }
   const reference = new Map<string, Map<IsoDate, number>>();
-  const bars: Bar[] = [];
-  for (const r of rows) {
-    const ref = refSymbols.get(r.symbol);
-    if (ref) {
-      const m = reference.get(ref) ?? new Map<IsoDate, number>();
-      m.set(r.date, r.close);
-      reference.set(ref, m);
-    } else bars.push({ version: 1, ...r });
+  const bars: BarRow[] = [];
+  const fundamentals = new Map<string, Fundamentals[]>();
+  // A few symbols per query, with a turn of the event loop between: the embedded store runs on
+  // this thread, so one query of every bar would hold a server for seconds.
+  const symbols = instruments.map((i) => i.symbol);
+  for (let i = 0; i < symbols.length; i += SYMBOLS_PER_QUERY) {
+    const chunk = symbols.slice(i, i + SYMBOLS_PER_QUERY);
+    for (const r of await store.bars.range({ symbols: chunk, ...(opts.to ? { to: opts.to } : {}) })) {
+      const ref = refSymbols.get(r.symbol);
+      if (ref) {
+        const m = reference.get(ref) ?? new Map<IsoDate, number>();
+        m.set(r.date, r.close);
+        reference.set(ref, m);
+      } else bars.push(r);
+    }
+    await nextTurn();
+    for (const f of await store.fundamentals.query({ symbols: chunk })) {
+      const list = fundamentals.get(f.symbol) ?? [];
+      list.push(f);
+      fundamentals.set(f.symbol, list);
+    }
+    await nextTurn();
   }
   opts.onProgress?.('loading reference series and fundamentals');
   const macroList = await store.macro.query(opts.to ? { to: opts.to } : {});
@@ -55,12 +74,6 @@ export async function loadMarket(store: Store, opts: { to?: IsoDate; onProgress?
     }
   }
   for (const list of macro.values()) list.sort((a, b) => (a.releaseTime < b.releaseTime ? -1 : a.releaseTime > b.releaseTime ? 1 : 0));
-  const fundamentals = new Map<string, Fundamentals[]>();
-  for (const f of await store.fundamentals.query()) {
-    const list = fundamentals.get(f.symbol) ?? [];
-    list.push(f);
-    fundamentals.set(f.symbol, list);
-  }
   for (const list of fundamentals.values()) list.sort((a, b) => (a.releaseTime < b.releaseTime ? -1 : a.releaseTime > b.releaseTime ? 1 : 0));
   const quality = new Map<string, number>();
   const tradableSet = new Set<string>();

@@ -1,9 +1,9 @@
-import { createRoster } from '../agents/index.ts';
 import { canonicalJson, hashOf } from '../core/index.ts';
 import type { FundConfig, OverlayDecision } from '../contracts/index.ts';
 import { viewAt, type Panel } from '../market/index.ts';
 import { decideCycle, type CycleInputs } from './cycle/run-cycle.ts';
 import { Ledger } from './ledger/ledger.ts';
+import { loadRoster } from './roster/load-roster.ts';
 
 export interface ReplayDifference {
   readonly agentId: string;
@@ -40,13 +40,16 @@ function diff(a: unknown, b: unknown, path: string, out: { path: string; a: unkn
 /**
  * Re-runs the decision half of a recorded cycle (fresh agents, the recorded fund state and
  * ledger, the market as of the recorded date) and compares its decisions with the recorded
- * ones. Replay is bit-exact: any difference is a bug (or a changed config or market).
+ * ones. Replay is bit-exact: any difference is a bug (or a changed config or market). A plug-in
+ * agent's module must be the recorded one (its sha256 is checked); a remote agent is not asked
+ * again: its recorded answer (or failure) is used.
  */
-export function replayCycle(config: FundConfig, panel: Panel, inputs: CycleInputs, recorded: readonly OverlayDecision[]): ReplayReport {
-  const agents = createRoster(config);
+export async function replayCycle(config: FundConfig, panel: Panel, inputs: CycleInputs, recorded: readonly OverlayDecision[]): Promise<ReplayReport> {
+  const agents = await loadRoster(config, { replaying: true });
   const ledger = Ledger.fromSnapshot(inputs.ledger);
   const view = viewAt(panel, inputs.asOf);
-  const { review } = decideCycle({ agents, config }, { fund: inputs.fund, ledger }, view, inputs.cycleId, inputs.timestamp);
+  const remote = new Map(Object.entries(inputs.remote ?? {}));
+  const { review } = decideCycle({ agents, config }, { fund: inputs.fund, ledger }, view, inputs.cycleId, inputs.timestamp, remote);
   const byAgent = new Map(recorded.map((d) => [d.agentId, d]));
   const differences: ReplayDifference[] = [];
   const seen = new Set<string>();

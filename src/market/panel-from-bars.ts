@@ -2,6 +2,9 @@ import { ValidationError, type IsoDate } from '../core/index.ts';
 import type { Bar, Fundamentals, Instrument, MacroObservation } from '../contracts/index.ts';
 import { createPanel, type Panel } from './panel.ts';
 
+/** What a panel reads of a bar (a stored row needs no contract version). */
+export type BarValues = Pick<Bar, 'symbol' | 'date' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
+
 export interface PanelFromBarsOptions {
   /** The calendar; default the sorted union of the bars' dates. Bars on other dates are ignored. */
   readonly dates?: readonly IsoDate[];
@@ -20,14 +23,14 @@ export interface PanelFromBarsOptions {
  * calendar of the bars (or `options.dates`), NaN where a symbol has no bar. Bars of symbols not
  * among the instruments are ignored. O(bars + T·U).
  */
-export function panelFromBars(instruments: readonly Instrument[], bars: Iterable<Bar>, options: PanelFromBarsOptions = {}): Panel {
+export function panelFromBars(instruments: readonly Instrument[], bars: Iterable<BarValues>, options: PanelFromBarsOptions = {}): Panel {
   const symbols = instruments.map((i) => i.symbol);
   const col = new Map<string, number>();
   symbols.forEach((s, u) => {
     if (col.has(s)) throw new ValidationError('instruments', `symbol ${s} appears twice`);
     col.set(s, u);
   });
-  const list = Array.isArray(bars) ? (bars as readonly Bar[]) : [...bars];
+  const list = Array.isArray(bars) ? (bars as readonly BarValues[]) : [...bars];
   let dates: readonly IsoDate[];
   if (options.dates) dates = options.dates;
   else {

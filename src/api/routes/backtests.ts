@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { id, isoDate } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
-import { comparisonChecks, runStoredBacktest } from '../../fund/index.ts';
+import { comparisonChecks } from '../../fund/index.ts';
+import type { BacktestRun } from '../../store/index.ts';
 import { route, type AnyRoute } from '../route.ts';
+import type { ApiRuntime } from '../runtime.ts';
 import { FundParams } from './schemas.ts';
 
 const Start = z
@@ -17,11 +19,29 @@ const Start = z
   })
   .refine((b) => b.from < b.to, { message: 'from must be before to', path: ['from'] });
 
-/** Backtests over the stored market: start (runs in the background), list, progress and results. */
+const BacktestParams = z.object({ fundId: id, backtestId: id });
+
+/** A row as answered: without the job's runner (which host and process ran it stays on the server). */
+function shown(b: BacktestRun): BacktestRun {
+  const { runner: _runner, ...params } = b.params;
+  return { ...b, params };
+}
+
+/** The row of one of the fund's backtests, or KEEL_E_NOT_FOUND (a backtest of another fund does not exist). */
+async function backtestOf(rt: ApiRuntime, fundId: string, backtestId: string): Promise<BacktestRun> {
+  const b = await rt.store.backtests.get(backtestId);
+  if (!b || b.fundId !== fundId) throw new KeelError('KEEL_E_NOT_FOUND', `backtest ${backtestId} does not exist`, { field: 'params.backtestId' });
+  return shown(b);
+}
+
+/**
+ * Backtests over the stored market, run as jobs outside the request path (`BacktestQueue`: a worker
+ * thread each, KEEL_JOB_CONCURRENCY at once): start, list, progress and results, cancel.
+ */
 export const backtestRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/backtests', tag: 'backtests', access: ['pm', 'risk'], params: FundParams, body: Start, status: 202,
-    summary: "Start a backtest of the fund's config over the stored market (compare: 'overlay-off' and without: [rule] run it again with those overlay rules off and store the comparison)", returns: '{ id, status: "QUEUED" }',
+    summary: "Queue a backtest of the fund's config over the stored market; it runs in a worker thread when a job slot is free (compare: 'overlay-off' and without: [rule] run it again with those overlay rules off and store the comparison). Progress: GET …/backtests/:backtestId or `backtest.progressed` on /v1/events", returns: '{ id, status: "QUEUED" }',
     handler: async ({ rt, fund, body }) => {
       const f = ensureDefined(fund, 'fund');
       const stored = await rt.configFor(f);
@@ -38,35 +58,8 @@ export const backtestRoutes: readonly AnyRoute[] = [
         }
       }
       const backtestId = rt.ids.next('bt');
-      rt.startingBacktests.set(backtestId, f.id);
-      void runStoredBacktest(rt.store, {
-        id: backtestId,
-        config,
-        from: body.from,
-        to: body.to,
-        ...(body.agents ? { agents: body.agents } : {}),
-        onProgress: (done, total) => {
-          rt.startingBacktests.delete(backtestId);
-          // with a comparison, the first run is half the work
-          void rt.bus.publish('backtest.progressed', { backtestId, done, total: compare ? 2 * total : total, status: !compare && done >= total ? 'COMPLETED' : 'RUNNING' });
-        },
-        ...(compare
-          ? {
-              compare,
-              onCompareProgress: (done: number, total: number) =>
-                void rt.bus.publish('backtest.progressed', { backtestId, done: total + done, total: 2 * total, status: done >= total ? 'COMPLETED' : 'RUNNING' }),
-            }
-          : {}),
-      })
-        .catch(async (e: unknown) => {
-          // runStoredBacktest marks the row FAILED itself when it got that far; make sure it exists.
-          const row = await rt.store.backtests.get(backtestId).catch(() => undefined);
-          if (!row) {
-            await rt.store.backtests.create({ id: backtestId, fundId: f.id, params: { from: body.from, to: body.to }, createdAt: rt.nowIso() }).catch(() => undefined);
-            await rt.store.backtests.update(backtestId, { status: 'FAILED', error: e instanceof Error ? e.message : String(e), at: rt.nowIso() }).catch(() => undefined);
-          }
-        })
-        .finally(() => rt.startingBacktests.delete(backtestId));
+      // stored QUEUED before the answer; it runs in a worker thread when a job slot is free
+      await rt.backtests.submit({ id: backtestId, config, from: body.from, to: body.to, ...(body.agents ? { agents: body.agents } : {}), ...(compare ? { compare } : {}) });
       return { id: backtestId, status: 'QUEUED' };
     },
   }),
@@ -74,19 +67,24 @@ export const backtestRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/backtests', tag: 'backtests', access: 'any', params: FundParams,
     summary: "The fund's backtests (newest first, without results)", returns: '{ backtests: [{ id, status, progress, params, createdAt, startedAt, finishedAt, error }] }',
     handler: async ({ rt, params }) => ({
-      backtests: (await rt.store.backtests.list(200)).filter((b) => b.fundId === params.fundId).map(({ results: _r, ...rest }) => rest),
+      backtests: (await rt.store.backtests.list(200, { fundId: params.fundId, withResults: false })).map((b) => {
+        const { results: _r, ...rest } = shown(b);
+        return rest;
+      }),
     }),
   }),
   route({
-    method: 'GET', url: '/v1/funds/:fundId/backtests/:backtestId', tag: 'backtests', access: 'any', params: z.object({ fundId: id, backtestId: id }),
-    summary: 'One backtest: status, progress, results (with results.binding, the binding constraints, and results.comparison when a comparison was run)', returns: '{ backtest: { id, status, progress, params, results, error, … } }',
+    method: 'GET', url: '/v1/funds/:fundId/backtests/:backtestId', tag: 'backtests', access: 'any', params: BacktestParams,
+    summary: 'One backtest: status (QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED), progress, results (with results.binding, the binding constraints, and results.comparison when a comparison was run)', returns: '{ backtest: { id, status, progress, params, results, error, … } }',
+    handler: async ({ rt, params }) => ({ backtest: await backtestOf(rt, params.fundId, params.backtestId) }),
+  }),
+  route({
+    method: 'POST', url: '/v1/funds/:fundId/backtests/:backtestId/cancel', tag: 'backtests', access: ['pm', 'risk'], params: BacktestParams,
+    summary: 'Cancel a QUEUED or RUNNING backtest (a running one stops at once); 409 KEEL_E_ILLEGAL_TRANSITION when it has ended', returns: '{ backtest: { id, status: "CANCELLED", progress, params, error, … } }',
     handler: async ({ rt, params }) => {
-      const b = await rt.store.backtests.get(params.backtestId);
-      if (b && b.fundId === params.fundId) return { backtest: b };
-      if (!b && rt.startingBacktests.get(params.backtestId) === params.fundId) {
-        return { backtest: { id: params.backtestId, fundId: params.fundId, status: 'QUEUED', progress: 0, params: {}, results: null, error: null } };
-      }
-      throw new KeelError('KEEL_E_NOT_FOUND', `backtest ${params.backtestId} does not exist`, { field: 'params.backtestId' });
+      await rt.backtests.cancel(params.backtestId, params.fundId);
+      const { results: _r, ...row } = await backtestOf(rt, params.fundId, params.backtestId);
+      return { backtest: row };
     },
   }),
 ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, StrategyType, finite, nonNegative, type FundConfigInput } from '../../contracts/index.ts';
+import { id, StrategyType, finite, nonNegativeDollars, type FundConfigInput } from '../../contracts/index.ts';
 import { KeelError, ensureDefined, isKeelError } from '../../core/index.ts';
 import { addAgent, changeAgentRisk, createFund, listFunds, pauseAgent, resumeAgent, type AgentChange } from '../../pms/index.ts';
 import { canSeeFund, type Principal } from '../auth.ts';
@@ -11,7 +11,7 @@ const NewAgent = z.object({
   id: id.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ - only'),
   strategy: StrategyType,
   bucket: z.string().min(1).max(100),
-  allocatedCapital: nonNegative,
+  allocatedCapital: nonNegativeDollars,
   riskDrivers: z.array(z.string().min(1).max(100)).max(50).default([]),
   riskParams: z.record(z.string().max(100), finite).default({}),
   enabled: z.boolean().default(true),
@@ -21,10 +21,11 @@ const NewAgent = z.object({
 const RiskUpdate = z
   .object({
     riskParams: z.record(z.string().max(100), finite).optional(),
-    allocatedCapital: nonNegative.optional(),
+    allocatedCapital: nonNegativeDollars.optional(),
     reason,
   })
-  .refine((u) => u.riskParams !== undefined || u.allocatedCapital !== undefined, { message: 'give riskParams or allocatedCapital', path: ['riskParams'] });
+  .refine((u) => u.riskParams !== undefined || u.allocatedCapital !== undefined, { message: 'give riskParams or allocatedCapital', path: ['riskParams'] })
+  .meta({ anyOf: [{ required: ['riskParams'] }, { required: ['allocatedCapital'] }] });
 
 const Reason = z.object({ reason });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FundConfig } from '../../contracts/index.ts';
-import { id, positive } from '../../contracts/index.ts';
+import { id, positiveDollars } from '../../contracts/index.ts';
 import { ensureDefined, isKeelError, KeelError, type Result } from '../../core/index.ts';
 import {
   approve,
@@ -28,9 +28,12 @@ import { FundParams, reason } from './schemas.ts';
 
 const ProposalParams = z.object({ fundId: id, proposalId: id });
 const Why = z.object({ why: reason });
+/** The largest size multiplier a modification may set (× the proposal's book or ticket; a ticket × size is bounded again by the workflow). */
+const MAX_SIZE = 1e6;
 const Modify = z
-  .object({ why: reason, size: positive.optional(), limitPrice: positive.nullable().optional() })
-  .refine((m) => m.size !== undefined || m.limitPrice !== undefined, { message: 'give size or limitPrice', path: ['size'] });
+  .object({ why: reason, size: z.number().gt(0, 'must be > 0').max(MAX_SIZE, `must be at most ${MAX_SIZE}`).optional(), limitPrice: positiveDollars.nullable().optional() })
+  .refine((m) => m.size !== undefined || m.limitPrice !== undefined, { message: 'give size or limitPrice', path: ['size'] })
+  .meta({ anyOf: [{ required: ['size'] }, { required: ['limitPrice'] }] });
 
 /** The workflow role an API user acts in: an admin acts as pm. */
 export const workflowRole = (p: Principal): PmsRole => (p.role === 'admin' ? 'pm' : p.role);

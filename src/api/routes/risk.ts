@@ -8,9 +8,13 @@ import { rawJson, route, type AnyRoute } from '../route.ts';
 import { dateRange, FundParams, qDate, qInt } from './schemas.ts';
 
 const SCENARIO_NAMES = [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => s.name);
-const StressRun = z.object({
-  scenarios: z.array(z.string().refine((s) => SCENARIO_NAMES.includes(s) || /^worst_\d+d/.test(s), { message: `unknown scenario (known: ${SCENARIO_NAMES.join(', ')})` })).max(50).optional(),
-});
+/** `worst_<n>d`: the fund's worst n-day window in the stored history. */
+const WORST_WINDOW = /^worst_\d+d/;
+const scenarioName = z
+  .string()
+  .refine((s) => SCENARIO_NAMES.includes(s) || WORST_WINDOW.test(s), { message: `unknown scenario (known: ${SCENARIO_NAMES.join(', ')})` })
+  .meta({ anyOf: [{ enum: SCENARIO_NAMES }, { pattern: WORST_WINDOW.source }] });
+const StressRun = z.object({ scenarios: z.array(scenarioName).max(50).optional() });
 
 /** Risk monitor, stress run and results, the risk-service face, the hedge book's targets, and overlay actions. */
 export const riskRoutes: readonly AnyRoute[] = [

@@ -14,7 +14,7 @@ export const qSymbol = symbol;
 
 /** `from ≤ to` when both are given. */
 export function dateRange<T extends z.ZodObject<{ from: z.ZodOptional<typeof isoDate>; to: z.ZodOptional<typeof isoDate> }>>(s: T) {
-  return s.refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+  return s.refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] }).meta({ description: 'from must not be after to' });
 }
 
 /** A reason or rationale given by a person. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positive, symbol } from '../../contracts/index.ts';
+import { positiveDollars, positiveShares, symbol } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
 import { reviewRisk } from '../../overlay/index.ts';
 import { DISCRETIONARY, insertProposal, parseTicket, proposalFromTicket, ticketToAgentProposal, type TradeProposal } from '../../pms/index.ts';
@@ -12,12 +12,13 @@ const Ticket = z
   .object({
     symbol,
     side: z.enum(['BUY', 'SELL']),
-    qty: positive.optional(),
-    notional: positive.optional(),
-    limitPrice: positive.nullable().optional(),
+    qty: positiveShares.optional(),
+    notional: positiveDollars.optional(),
+    limitPrice: positiveDollars.nullable().optional(),
     rationale: z.string().trim().min(1, 'a rationale is required').max(4000),
   })
-  .refine((t) => (t.qty === undefined) !== (t.notional === undefined), { message: 'give exactly one of qty (shares) or notional (dollars)', path: ['qty'] });
+  .refine((t) => (t.qty === undefined) !== (t.notional === undefined), { message: 'give exactly one of qty (shares) or notional (dollars)', path: ['qty'] })
+  .meta({ oneOf: [{ required: ['qty'] }, { required: ['notional'] }], description: 'Exactly one of qty (shares) or notional (dollars).' });
 
 /** Discretionary trades: a PM's ticket passes the same overlay review as agents' books and waits for approval. */
 export const tradeRoutes: readonly AnyRoute[] = [

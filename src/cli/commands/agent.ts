@@ -3,6 +3,7 @@ import { AGENT_RISK_KEYS, changeAgentRisk, pauseAgent, resumeAgent, type AgentCh
 import type { CliContext } from '../context.ts';
 import { emit } from '../output.ts';
 import { parsePositive } from './args.ts';
+import { registerAgentDevCommands } from './agent-dev.ts';
 import { controlDeps, fundIdOf } from './kill-switch.ts';
 
 function changeText(verb: string, c: AgentChange): string {
@@ -25,7 +26,7 @@ function parseRisk(pairs: readonly string[]): Record<string, number> {
 export function registerAgentCommands(program: Command, ctx: CliContext): void {
   const agent = program
     .command('agent')
-    .description("pause, resume or change the risk of a fund's agent (a versioned config change, as the API's)")
+    .description("write your own agent (new, check), or pause, resume or change the risk of a fund's agent (a versioned config change, as the API's)")
     .addHelpText(
       'after',
       [
@@ -36,6 +37,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         '(keel config approve) before the fund trades again.',
       ].join('\n'),
     );
+  registerAgentDevCommands(agent, ctx);
   const common = (c: Command) => c.option('--fund <id>', "the fund (default: fund.json's)").option('--by <name>', 'who (default: USER)').option('--json', 'print as JSON');
   common(agent.command('pause <agentId>').description('pause an agent from the next cycle: no new trades, its book held').requiredOption('--reason <text>', 'why (journal and audit)')).action(
     async (agentId: string, o: { reason: string; fund?: string; by?: string; json?: boolean }) => {

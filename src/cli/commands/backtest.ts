@@ -53,7 +53,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     )
     .action(async (o: RunOptions) => {
       if (o.from > o.to) throw new KeelError('KEEL_E_VALIDATION', `--from ${o.from} is after --to ${o.to}`);
-      const config = ctx.loadConfig(o.config);
+      const config = await ctx.loadConfig(o.config);
       const store = await ctx.store();
       const compare = o.compare !== undefined || o.without.length > 0 ? { policyOff: o.compare === 'overlay-off', without: o.without } : null;
       if (compare) ctx.io.err(`backtest ${o.from} … ${o.to}, then the comparison run (${compare.policyOff ? 'overlay-off' : ''}${o.without.length > 0 ? `${compare.policyOff ? ', ' : ''}without ${o.without.join(', ')}` : ''})`);
@@ -67,6 +67,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           if (compare && done === total && ctx.io.isTTY) ctx.io.err(''); // the comparison's bar on a line of its own
         },
         ...(o.agents ? { agents: o.agents } : {}),
+        remote: ctx.kernel().remote,
         ...(compare ? { compare, onCompareProgress: progressBar(ctx.io, compare.policyOff ? 'overlay-off' : 'comparison') } : {}),
       });
       if (ctx.io.isTTY) ctx.io.err('');

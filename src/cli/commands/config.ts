@@ -42,7 +42,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .option('--file', 'print the file as parsed instead of the stored config')
     .option('--json', 'print as JSON')
     .action(async (o: { config?: string; fund?: string; file?: boolean; json?: boolean }) => {
-      const given = ctx.loadConfig(o.config);
+      const given = await ctx.loadConfig(o.config);
       const stored = o.file === true ? null : await storedFundConfig(await ctx.store(), o.fund ?? given.fund.id);
       if (o.fund && !stored && o.file !== true) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${o.fund} does not exist (keel fund list)`);
       const cfg = stored?.config ?? given;
@@ -58,8 +58,8 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .command('validate <file>')
     .description('check a config file; exits non-zero naming the field (or both conflicting fields)')
     .option('--json', 'print as JSON')
-    .action((file: string, o: { json?: boolean }) => {
-      const cfg = ctx.loadConfig(file);
+    .action(async (file: string, o: { json?: boolean }) => {
+      const cfg = await ctx.loadConfig(file);
       emit(ctx.io, o.json === true, { ok: true, hash: configHash(cfg) }, () => `ok: ${file} is valid (sha256 ${configHash(cfg)})`);
     });
 
@@ -71,7 +71,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .option('--note <text>', 'why', 'applied from the config file')
     .option('--json', 'print as JSON')
     .action(async (o: { config?: string; by?: string; note: string; json?: boolean }) => {
-      const cfg = ctx.loadConfig(o.config);
+      const cfg = await ctx.loadConfig(o.config);
       const c = await applyConfig(await controlDeps(ctx), { who: o.by ?? ctx.env.user, role: 'admin' }, cfg, o.note);
       emit(ctx.io, o.json === true, c, () =>
         c.from === c.to
@@ -114,7 +114,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .option('--fund <id>', "the fund (default: fund.json's)")
     .option('--json', 'print as JSON')
     .action(async (o: { fund?: string; json?: boolean }) => {
-      const fundId = o.fund ?? ctx.loadConfig().fund.id;
+      const fundId = o.fund ?? (await ctx.loadConfig()).fund.id;
       const store = await ctx.store();
       const list = await store.configVersions.list(fundId);
       if (list.length === 0 && o.json !== true) throw new KeelError('KEEL_E_NOT_FOUND', 'no stored config versions; run keel init');

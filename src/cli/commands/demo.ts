@@ -98,6 +98,8 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         metrics: kernel.metrics,
         clock: kernel.clock,
         kernel,
+        warmMarket: true,
+        ...(kernel.env.api.jobConcurrency !== null ? { jobConcurrency: kernel.env.api.jobConcurrency } : {}),
         ...(existsSync(WEB_DIST) ? { webDist: WEB_DIST } : {}),
       });
       let port = o.port;

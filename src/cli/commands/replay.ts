@@ -25,7 +25,7 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
       const config = parseFundConfig(version.config);
       const recorded = await store.overlayActions.listByCycle(cycleId);
       const market = await loadMarket(store, { to: inputs.asOf });
-      const report = replayCycle(config, market.panel, inputs, recorded);
+      const report = await replayCycle(config, market.panel, inputs, recorded);
       const { decisions: _decisions, ...summary } = report;
       emit(ctx.io, o.json === true, summary, () =>
         report.identical

@@ -25,7 +25,7 @@ export function registerRiskCommands(program: Command, ctx: CliContext): void {
       } catch (e) {
         throw new KeelError('KEEL_E_FILE', `${input}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
       }
-      const config = ctx.loadConfig(o.config);
+      const config = await ctx.loadConfig(o.config);
       const store = await ctx.store();
       const requested = o.asOf ?? (body as { asOf?: unknown } | null)?.asOf;
       const market = await loadMarket(store, typeof requested === 'string' ? { to: requested } : {});

@@ -22,7 +22,8 @@ export interface RunningServer {
  * Starts the API (and the dashboard from `web/dist` when built) on host:port, with its parts from
  * the kernel (store, bus, clock, metrics, brokers, Keel's home). Environment (docs/operations.md):
  * KEEL_CORS_ORIGINS (comma list; closed when unset), KEEL_LLM_URL (morning-pack narrator),
- * KEEL_RATE_LIMIT_PER_MIN, KEEL_LOG_LEVEL.
+ * KEEL_RATE_LIMIT_PER_MIN, KEEL_JOB_CONCURRENCY (backtests at once), KEEL_LOG_LEVEL. The stored market
+ * is loaded in the background at start, so the first Morning Pack does not wait for it.
  */
 export async function startServe(ctx: CliContext, o: ServeOptions): Promise<RunningServer> {
   const kernel = ctx.kernel({ level: 'info' });
@@ -32,7 +33,7 @@ export async function startServe(ctx: CliContext, o: ServeOptions): Promise<Runn
   const webDist = path.resolve(ctx.io.cwd, 'web/dist');
   const opts: ServerOptions = {
     store,
-    config: ctx.loadConfig(),
+    config: (await ctx.loadConfig()),
     bus: await kernel.bus(),
     metrics: kernel.metrics,
     clock: kernel.clock,
@@ -41,6 +42,8 @@ export async function startServe(ctx: CliContext, o: ServeOptions): Promise<Runn
     rateLimit: { perMinute, burst: Math.max(1, Math.round(perMinute / 5)) },
     logger: o.isLogging === false ? false : { level: env.logLevel ?? 'info' },
     ...(env.api.llmUrl !== null ? { llmUrl: env.api.llmUrl } : {}),
+    ...(env.api.jobConcurrency !== null ? { jobConcurrency: env.api.jobConcurrency } : {}),
+    warmMarket: true,
     ...(existsSync(path.join(webDist, 'index.html')) ? { webDist } : {}),
   };
   const app = await buildServer(opts);

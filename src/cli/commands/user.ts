@@ -27,7 +27,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .action(async (name: string, o: AddOptions) => {
       if (!/^[A-Za-z0-9._@-]{1,100}$/.test(name)) throw new KeelError('KEEL_E_VALIDATION', `name: '${name}' must be 1–100 letters, digits or . _ @ -`, { field: 'name' });
       if (!isRole(o.role)) throw new KeelError('KEEL_E_VALIDATION', `--role: '${o.role}' is not one of ${ROLES.join(', ')}`, { field: 'role' });
-      const funds = o.fund && o.fund.length > 0 ? [...new Set(o.fund)] : [ctx.loadConfig().fund.id];
+      const funds = o.fund && o.fund.length > 0 ? [...new Set(o.fund)] : [(await ctx.loadConfig()).fund.id];
       if (funds.includes(ALL_FUNDS) && o.role !== 'admin') throw new KeelError('KEEL_E_VALIDATION', `--fund: '*' (every fund) is for admins only`, { field: 'fund' });
       const store = await ctx.store();
       for (const f of funds) {

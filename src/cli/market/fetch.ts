@@ -61,7 +61,7 @@ export function registerFetch(market: Command, ctx: CliContext): void {
       const to = o.to ?? lastCompletedSession(new LiveClock().now());
       if (o.from > to) throw new ValidationError('--from', `${o.from} is after --to ${to}`);
       if (o.symbols?.length === 0) throw new ValidationError('--symbols', 'lists no symbol');
-      const config = ctx.loadConfig(o.config);
+      const config = await ctx.loadConfig(o.config);
       const sources = ctx.kernel().marketData(config.data);
       if (sources.active.length === 0) {
         const why = sources.skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ') || 'the list is empty';

@@ -70,7 +70,7 @@ export async function storeSyntheticMarket(
   for (const [name, values] of series) {
     m.dates.forEach((date, t) => macro.push({ version: 1, series: name, date, releaseTime: `${date}T21:00:00.000Z`, value: values[t] ?? Number.NaN }));
   }
-  const quality = assessPanelQuality(syntheticPanel(m), { config: ctx.loadConfig().data });
+  const quality = assessPanelQuality(syntheticPanel(m), { config: (await ctx.loadConfig()).data });
   await store.instruments.upsert(m.instruments);
   const load = await store.bars.load(syntheticBars(m), { onProgress: stepProgress(ctx.io, 'loading') });
   const fundamentals = await store.fundamentals.insertMany([...m.fundamentals.values()].flat());

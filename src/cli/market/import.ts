@@ -69,7 +69,7 @@ export function registerImport(market: Command, ctx: CliContext): void {
       if (o.releaseLagDays !== undefined && o.kind !== 'macro') throw new ValidationError('--release-lag-days', 'applies to --kind macro only');
       if (o.kind === 'factors' || o.kind === 'macro') {
         if (o.sectors) throw new ValidationError('--sectors', `applies to bars, not to --kind ${o.kind}`);
-        const options = o.kind === 'macro' ? fredCsvOptions(o.releaseLagDays ?? ctx.loadConfig().data.macroReleaseLagDays) : { percent: o.percent };
+        const options = o.kind === 'macro' ? fredCsvOptions(o.releaseLagDays ?? (await ctx.loadConfig()).data.macroReleaseLagDays) : { percent: o.percent };
         const r = await importSeries(abs, { onProgress, ...options });
         const store = await ctx.store();
         let inserted = 0;

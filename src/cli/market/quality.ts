@@ -24,7 +24,7 @@ export function registerQuality(market: Command, ctx: CliContext): void {
     .option('--min-quality <score>', 'minimum score for ACTIVE, 0..1 (overrides data.minQuality)', parsePositive('--min-quality'))
     .option('--json', 'print one object per symbol as JSON')
     .action(async (o: QualityOptions) => {
-      const base = ctx.loadConfig(o.config).data;
+      const base = (await ctx.loadConfig(o.config)).data;
       const cfg: GovernanceThresholds = {
         minHistoryRows: o.minHistory ?? base.minHistoryRows,
         degradedMinRows: o.degradedMin ?? base.degradedMinRows,

@@ -8,6 +8,7 @@ import { runCycle, type CycleResult, type CycleStep } from '../cycle/run-cycle.t
 import type { FundRunState } from '../cycle/runtime.ts';
 import { stopAgents } from '../cycle/stops.ts';
 import { backtestServices } from '../kernel/wiring.ts';
+import type { RemoteLinks } from '../roster/transports.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { BindingTally, type BindingSummary } from './binding-tally.ts';
 import { HedgeTally, type HedgeSummary } from './hedge-tally.ts';
@@ -34,6 +35,8 @@ export interface BacktestOptions {
   readonly captureInputs?: boolean;
   /** The overlay's checks; default every check. A comparison run switches some off (compare.ts). */
   readonly checks?: readonly OverlayCheck[];
+  /** How remote agents are reached (NATS: the kernel's connection). */
+  readonly remote?: RemoteLinks;
 }
 
 export interface EquityPoint {
@@ -278,7 +281,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     anchor: { month: '', fund: config.fund.totalCapital, agents: new Map() },
     lastAsOf: null,
   };
-  const { services, broker, clock, journal, setPrices } = backtestServices(o, config, state);
+  const { services, broker, clock, journal, setPrices } = await backtestServices(o, config, state);
   const started = performance.now();
   const tally = new BacktestTally(config);
   const rearms: BacktestResult['rearms'] = [];

@@ -110,7 +110,7 @@ function freshFund(cfg: FundConfig): FundRunState {
 
 /** Runs the cycle on `days` consecutive days from day 0, the paper broker filling each day's orders at the next open. */
 async function runDays(cfg: FundConfig, state: FundRunState, agent: Agent, days: number): Promise<CycleResult[]> {
-  const wired = backtestServices({ id: 'hg', from: panel.dates[day0] ?? '' }, cfg, state);
+  const wired = await backtestServices({ id: 'hg', from: panel.dates[day0] ?? '' }, cfg, state);
   const services = { ...wired.services, agents: [agent] };
   const out: CycleResult[] = [];
   for (let k = 0; k < days; k++) {

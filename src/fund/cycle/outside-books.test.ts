@@ -134,7 +134,7 @@ function fundWith(cfg: FundConfig, held: ReadonlyMap<string, number> | null): Fu
 /** Runs the cycle on `days` consecutive days from day 0, the paper broker filling each day's orders at the next open. */
 async function runDays(cfg: FundConfig, state: FundRunState, agent: Agent | null, days = 1): Promise<CycleResult[]> {
   const from = panel.dates[day0] ?? '';
-  const wired = backtestServices({ id: 'ob', from, captureInputs: agent === null }, cfg, state);
+  const wired = await backtestServices({ id: 'ob', from, captureInputs: agent === null }, cfg, state);
   // null: the config's own roster (replay builds the same one)
   const services = agent === null ? wired.services : { ...wired.services, agents: [agent] };
   const out: CycleResult[] = [];
@@ -315,12 +315,12 @@ describe('the fund state with outside books', () => {
     if (!r || !inputs) throw new Error('no inputs captured');
     expect(inputs.fund.outsideBooks?.map((b) => b.bookId)).toEqual([DISC]);
     const stored = JSON.parse(JSON.stringify(inputs)) as typeof inputs;
-    const report = replayCycle(cfg, panel, stored, r.decisions);
+    const report = await replayCycle(cfg, panel, stored, r.decisions);
     expect(report.differences).toEqual([]);
     expect(report.identical).toBe(true);
     // the agent wanted some long exposure, and the PM book took its room
     expect(r.proposals[0]?.targets.some((t) => t.weight > 0)).toBe(true);
     const { outsideBooks: _dropped, ...withoutPm } = stored.fund;
-    expect(replayCycle(cfg, panel, { ...stored, fund: withoutPm }, r.decisions).identical).toBe(false);
+    expect((await replayCycle(cfg, panel, { ...stored, fund: withoutPm }, r.decisions)).identical).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { StopExit, StopLevel } from './stops.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { AgentProposal, DecisionRecord, FinalDecision, OverlayDecision, TargetPosition } from '../../contracts/index.ts';
 
 const EPS = 1e-9;
@@ -72,6 +73,40 @@ export function decisionRecords(p: AgentProposal, d: OverlayDecision, positions:
         configHash: ctx.configHash,
         deltaNotional: pos?.deltaNotional ?? 0,
       },
+    });
+  }
+  return out;
+}
+
+/**
+ * The records of an agent that made no proposal this cycle (its `propose` threw, or a remote agent
+ * was late, failed or answered an invalid proposal): it holds, so one HOLD record per name it
+ * holds, at its current weight, with the reason (`AGENT_NO_PROPOSAL`) and the error. A flat agent
+ * holds nothing: its failure is in the cycle's alerts.
+ */
+export function holdRecords(ledger: Ledger, f: { readonly agentId: string; readonly error: string }, ctx: RecordContext): DecisionRecord[] {
+  if (!ledger.has(f.agentId)) return [];
+  const book = ledger.book(f.agentId);
+  const nav = ledger.navCents(f.agentId);
+  const out: DecisionRecord[] = [];
+  for (const h of book.holdings.values()) {
+    out.push({
+      version: 1,
+      cycleId: ctx.cycleId,
+      symbol: h.symbol,
+      timestamp: ctx.timestamp,
+      finalDecision: 'HOLD',
+      positionSize: nav !== 0 && Number.isFinite(h.mark) ? ((h.qty4 / 1e4) * h.mark * 100) / nav : 0,
+      stopLoss: null,
+      reasonCodes: ['AGENT_NO_PROPOSAL'],
+      muHat: 0,
+      sigmaHat: 0,
+      conviction: 0,
+      dataQualityScore: Math.min(1, Math.max(0, ctx.quality.get(h.symbol) ?? 1)),
+      providerConfidence: 1,
+      agentResults: { [f.agentId]: { error: f.error } },
+      riskChecks: {},
+      metadata: { agentId: f.agentId, strategy: null, overlayAction: 'HOLD', configHash: ctx.configHash, error: f.error, traceId: `${ctx.cycleId}:${f.agentId}` },
     });
   }
   return out;

@@ -1,4 +1,4 @@
-import { unreadyAgents, type UnreadyAgent } from '../../agents/index.ts';
+import { isRemoteAgent, unreadyAgents, type UnreadyAgent } from '../../agents/index.ts';
 import { TradingState, type AgentProposal, type Alert, type DecisionRecord, type Fill, type FundConfig, type Order, type OverlayDecision, type TargetPosition } from '../../contracts/index.ts';
 import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
 import {
@@ -20,7 +20,8 @@ import { bookFills } from '../ledger/book-fills.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { agentBookFor, FUND_BOOK, openBooks, refreshFundState } from './books.ts';
 import { hedgeBookTargets, hedgeTargets, type HedgeTarget } from './hedge-book.ts';
-import { decisionRecords } from './records.ts';
+import { askRemoteAgents, type RemoteAnswer } from './gather.ts';
+import { decisionRecords, holdRecords } from './records.ts';
 import { cancelRestingStops, placeRestingStops, restingStopsOn } from './resting-stops.ts';
 import { checkStops, closeExits, holdCooldowns, nextStops, stopAgents, stopCooldowns, type StopExit, type StopLevel } from './stops.ts';
 import { reductionTargets } from './reduction.ts';
@@ -75,6 +76,8 @@ export interface CycleInputs {
   readonly configHash: string;
   readonly fund: FundRunState['fund'];
   readonly ledger: ReturnType<FundRunState['ledger']['snapshot']>;
+  /** What each remote agent answered (present only when the roster has remote agents): replay decides from these. */
+  readonly remote?: Readonly<Record<string, RemoteAnswer>>;
 }
 
 const now = (): number => performance.now();
@@ -86,8 +89,9 @@ export interface ProposeFailure {
 }
 
 /**
- * The decision half of a cycle: every agent proposes from its own book, then the risk committee
- * reviews them all. Pure given (agents, state, view): replay calls exactly this.
+ * The decision half of a cycle: every agent proposes from its own book (a remote agent's answer,
+ * gathered before, is taken from `remote`), then the risk committee reviews them all. Pure given
+ * (agents, state, view, remote answers): replay calls exactly this.
  */
 export function decideCycle(
   s: Pick<CycleServices, 'agents' | 'config' | 'overlayChecks' | 'workspace'>,
@@ -95,12 +99,19 @@ export function decideCycle(
   view: MarketView,
   cycleId: string,
   timestamp: string,
+  remote: ReadonlyMap<string, RemoteAnswer> = new Map(),
 ): { proposals: AgentProposal[]; review: FundReview; failures: ProposeFailure[]; unready: UnreadyAgent[]; proposeMs: number } {
   const t0 = now();
   const unready = unreadyAgents(s.agents, view);
   const proposals: AgentProposal[] = [];
   const failures: ProposeFailure[] = [];
   for (const agent of s.agents) {
+    if (isRemoteAgent(agent)) {
+      const answer = remote.get(agent.id) ?? { error: 'not asked this cycle' };
+      if ('proposal' in answer) proposals.push(answer.proposal);
+      else failures.push({ agentId: agent.id, error: answer.error });
+      continue;
+    }
     const traceId = `${cycleId}:${agent.id}`;
     try {
       proposals.push(agent.propose(view, agentBookFor(state.fund, state.ledger, agent.id, cycleId, traceId)));
@@ -154,13 +165,17 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
     return u >= 0 ? view.close(u) : Number.NaN;
   });
   state.fund = refreshFundState(state.fund, state.ledger, view, state.anchor, state.lastAsOf !== asOf);
-  const inputs: CycleInputs | null = s.captureInputs
-    ? { cycleId, asOf, timestamp, configHash: s.configHash, fund: state.fund, ledger: state.ledger.snapshot() }
-    : null;
   timer.lap('state');
 
+  // 3. remote agents are asked, all at once, each until its deadline (the gather phase)
+  const remote = await askRemoteAgents(s.agents, state, view, cycleId);
+  const inputs: CycleInputs | null = s.captureInputs
+    ? { cycleId, asOf, timestamp, configHash: s.configHash, fund: state.fund, ledger: state.ledger.snapshot(), ...(remote.size > 0 ? { remote: Object.fromEntries(remote) } : {}) }
+    : null;
+  timer.lap('propose');
+
   // 3–4. agents propose; the risk committee reviews (the pure decision half, replayable)
-  const { proposals, review, failures, unready, proposeMs } = decideCycle(s, state, view, cycleId, timestamp);
+  const { proposals, review, failures, unready, proposeMs } = decideCycle(s, state, view, cycleId, timestamp, remote);
   timer.lap('review');
   if (debug) for (const p of proposals) s.logger.log('debug', 'proposal', { traceId: p.traceId, cycleId, agentId: p.agentId, signals: p.signals.length, targets: p.targets.length });
   steps.propose += proposeMs;
@@ -194,6 +209,7 @@ export async function runCycle(s: CycleServices, state: FundRunState, view: Mark
   // 7. records, alerts, next state
   // Decision records are built for the cycles that are kept (live, paper, a backtest's last days).
   const records = s.captureInputs ? cycleRecords(s, proposals, review, finalTargets, stopExits, stops?.held ?? [], cycleId, timestamp) : [];
+  if (s.captureInputs) for (const f of failures) for (const r of holdRecords(state.ledger, f, { cycleId, timestamp, configHash: s.configHash, quality: s.quality })) records.push(r);
   for (const a of reviewAlerts(s, review)) alerts.push(a);
   state.fund = { ...review.nextState, asOf };
   state.lastAsOf = asOf;

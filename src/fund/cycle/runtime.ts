@@ -1,4 +1,4 @@
-import type { Agent } from '../../agents/index.ts';
+import type { RosterAgent } from '../../agents/index.ts';
 import type { EventBus } from '../../bus/index.ts';
 import type { FundConfig } from '../../contracts/index.ts';
 import type { Clock, IdSource, Logger } from '../../core/index.ts';
@@ -21,7 +21,7 @@ export type CycleMode = 'backtest' | 'paper' | 'live';
 export interface CycleServices {
   readonly config: FundConfig;
   readonly configHash: string;
-  readonly agents: readonly Agent[];
+  readonly agents: readonly RosterAgent[];
   readonly broker: Broker;
   readonly oms: Oms;
   readonly journal: FillTapJournal;

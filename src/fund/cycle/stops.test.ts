@@ -130,7 +130,7 @@ function freshFund(cfg: FundConfig): FundRunState {
 
 /** Runs the cycle on `days` consecutive days from DAY0, the paper broker filling each day's orders at the next open. */
 async function runDays(cfg: FundConfig, state: FundRunState, agent: Agent, days: number, after?: (k: number) => void): Promise<CycleResult[]> {
-  const wired = backtestServices({ id: 'st', from: panel.dates[DAY0] ?? '' }, cfg, state);
+  const wired = await backtestServices({ id: 'st', from: panel.dates[DAY0] ?? '' }, cfg, state);
   const services = { ...wired.services, agents: [agent], captureInputs: true };
   const out: CycleResult[] = [];
   for (let k = 0; k < days; k++) {
@@ -268,7 +268,7 @@ describe('ATR stops act', () => {
 });
 
 async function runDaysFrom(cfg: FundConfig, state: FundRunState, agent: Agent, from: number, days: number): Promise<CycleResult[]> {
-  const wired = backtestServices({ id: 'st', from: panel.dates[DAY0 + from] ?? '' }, cfg, state);
+  const wired = await backtestServices({ id: 'st', from: panel.dates[DAY0 + from] ?? '' }, cfg, state);
   const services = { ...wired.services, agents: [agent], captureInputs: true };
   const out: CycleResult[] = [];
   for (let k = from; k < from + days; k++) {

@@ -1,4 +1,4 @@
-import { InProcessBus, NatsBus, type EventBus } from '../../bus/index.ts';
+import { InProcessBus, NatsBus, NatsRpc, type EventBus } from '../../bus/index.ts';
 import type { DataConfig, FundConfig } from '../../contracts/index.ts';
 import { LiveClock, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import { buildMarketDataSources, type FetchLike, type MarketDataSources } from '../../market/index.ts';
@@ -10,6 +10,7 @@ import { runLiveCycle, type LiveCycleOutcome, type ProposalDesk } from '../live/
 import { createFundMetrics, type FundMetrics } from '../observability/metrics.ts';
 import { openBroker, type BrokerSession } from './brokers.ts';
 import type { KeelEnv } from './env.ts';
+import type { RemoteLinks } from '../roster/transports.ts';
 import { fundKillSwitchFile, sharedKillSwitchFile } from './kill-switch-files.ts';
 
 export interface KernelOptions {
@@ -59,6 +60,8 @@ export interface Kernel {
   store(): Promise<Store>;
   /** The event bus: NATS JetStream when NATS_URL is set, else in-process. Opened once. */
   bus(): Promise<EventBus>;
+  /** How the fund's remote agents are reached: HTTP by fetch, NATS by request/reply on NATS_URL (connected on first use). */
+  readonly remote: RemoteLinks;
   /** A fund's alert manager: the channels, the dedup window (ALERT_DEDUP_WINDOW or the config's), the notify level. */
   alerts(config: FundConfig): AlertManager;
   /** The market data router over the fund's `data.providers` that have keys (and which were skipped, why). */
@@ -81,6 +84,7 @@ export function createKernel(o: KernelOptions): Kernel {
   const channels = alertChannels(env.alerts, logger);
   let store: Promise<Store> | null = o.store ? Promise.resolve(o.store) : null;
   let bus: Promise<EventBus> | null = null;
+  let rpc: Promise<NatsRpc> | null = null;
   const fetchFn = o.fetch;
   const kernel: Kernel = {
     env,
@@ -120,18 +124,25 @@ export function createKernel(o: KernelOptions): Kernel {
         clock,
         logger,
         bus: await kernel.bus(),
+        remote: kernel.remote,
         metrics,
         ...(r.asOf ? { asOf: r.asOf } : {}),
         ...(r.refreshMarket ? { refreshMarket: r.refreshMarket } : {}),
         ...(desk && r.settleProposals !== false ? { desk: (config: FundConfig) => desk(s, config) } : {}),
       });
     },
+    remote: {
+      ...(fetchFn ? { fetch: fetchFn } : {}),
+      ...(env.natsUrl !== null ? { nats: () => (rpc ??= NatsRpc.connect(env.natsUrl ?? '')) } : {}),
+    },
     killSwitchFiles(fundId) {
       return { fund: fundKillSwitchFile(env.home, fundId), shared: sharedKillSwitchFile(env.home) };
     },
     async close() {
-      const [b, st] = [bus, o.store ? null : store];
+      const [b, st, r] = [bus, o.store ? null : store, rpc];
       bus = null;
+      rpc = null;
+      if (r) await r.then((x) => x.close(), () => undefined);
       store = null;
       // A part that failed to open has nothing to close.
       if (b) await b.then((x) => x.close(), () => undefined);

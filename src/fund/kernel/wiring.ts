@@ -1,4 +1,3 @@
-import { createRoster } from '../../agents/index.ts';
 import { nullBus } from '../../bus/index.ts';
 import { configHash, type FundConfig, type TradingState } from '../../contracts/index.ts';
 import { SequentialIds, SimClock, dateToMs, nullLogger, type Clock, type IsoDate, type Logger } from '../../core/index.ts';
@@ -7,6 +6,8 @@ import { Oms, type Broker, type OmsMarket, type OrderJournal, type PaperBroker, 
 import { AlertManager } from '../alerts/alert-manager.ts';
 import { TappedJournal } from '../cycle/fill-tap.ts';
 import type { CycleServices, FundRunState } from '../cycle/runtime.ts';
+import { loadRoster } from '../roster/load-roster.ts';
+import type { RemoteLinks } from '../roster/transports.ts';
 import { paperBroker } from './brokers.ts';
 
 /** The OMS of a cycle or an approval: one journal, one broker, the fund's OMS limits. */
@@ -22,6 +23,8 @@ export interface BacktestWiringOptions {
   readonly captureInputs?: boolean;
   /** The overlay checks the review runs (default every check): a comparison run leaves some out. */
   readonly checks?: readonly OverlayCheck[];
+  /** How remote agents are reached (NATS: the kernel's connection). */
+  readonly remote?: RemoteLinks;
 }
 
 /** A backtest's parts: the same cycle as live, with a simulated clock and the paper broker filling at the next open. */
@@ -36,9 +39,9 @@ export interface BacktestWiring {
 /**
  * Wires a backtest (the kernel's backtest mode): simulated clock from `from`, sequential ids,
  * the paper broker in backtest mode, an in-memory journal, the roster of the config's agents, an
- * alert manager without channels, no bus and no metrics.
+ * alert manager without channels, no bus and no metrics. Plug-in agents are imported here.
  */
-export function backtestServices(o: BacktestWiringOptions, config: FundConfig, state: FundRunState): BacktestWiring {
+export async function backtestServices(o: BacktestWiringOptions, config: FundConfig, state: FundRunState): Promise<BacktestWiring> {
   const clock = new SimClock(dateToMs(o.from));
   const ids = new SequentialIds(o.id);
   const broker = paperBroker(config, clock, 'backtest');
@@ -61,7 +64,7 @@ export function backtestServices(o: BacktestWiringOptions, config: FundConfig, s
   const services: CycleServices = {
     config,
     configHash: configHash(config),
-    agents: createRoster(config),
+    agents: await loadRoster(config, o.remote ? { links: o.remote } : {}),
     broker,
     oms,
     journal,

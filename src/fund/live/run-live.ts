@@ -1,6 +1,7 @@
-import { createRoster } from '../../agents/index.ts';
 import { nullBus, type EventBus } from '../../bus/index.ts';
 import { configHash, type AlertCategory, type AlertSeverity, type FundConfig } from '../../contracts/index.ts';
+import { loadRoster } from '../roster/load-roster.ts';
+import type { RemoteLinks } from '../roster/transports.ts';
 import { KeelError, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import type { TradingState } from '../../contracts/index.ts';
 import { defaultRetry, PaperBroker, type Broker, type RetryPolicy } from '../../execution/index.ts';
@@ -28,6 +29,8 @@ import { StoreOrderJournal } from './store-journal.ts';
  */
 export interface LiveCycleOptions {
   readonly store: Store;
+  /** How remote agents are reached (NATS: the kernel's connection). */
+  readonly remote?: RemoteLinks;
   /** The fund's config (its stored version; a fund that does not exist yet is seeded from it). */
   readonly config: FundConfig;
   /** paper: any config; live: an approved config only. The broker is the config's (execution.broker). */
@@ -174,7 +177,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const services: CycleServices = {
     config,
     configHash: hash,
-    agents: createRoster(config),
+    agents: await loadRoster(config, o.remote ? { links: o.remote } : {}),
     broker,
     oms,
     journal,

@@ -4,7 +4,7 @@
  * book so the SAME overlay review and OMS checks apply as for agents' trades.
  */
 import { z } from 'zod';
-import { AgentProposal, id, isoDate, positive, symbol, traceId, type StrategyType } from '../../contracts/index.ts';
+import { AgentProposal, id, isoDate, positiveDollars, positiveShares, symbol, traceId, type StrategyType } from '../../contracts/index.ts';
 import { DISCRETIONARY, type TradeProposal } from './proposal.ts';
 import { addMs } from '../time.ts';
 
@@ -14,9 +14,9 @@ export const DiscretionaryTicket = z
     fundId: id,
     symbol,
     side: z.enum(['BUY', 'SELL']),
-    qty: positive.optional(),
-    notional: positive.optional(),
-    limitPrice: positive.nullable().default(null),
+    qty: positiveShares.optional(),
+    notional: positiveDollars.optional(),
+    limitPrice: positiveDollars.nullable().default(null),
     rationale: z.string().trim().min(1, 'a rationale is required').max(4000),
   })
   .superRefine((t, ctx) => {

@@ -2,6 +2,7 @@
  * Human decisions on proposals: approve, reject, modify, cancel — each returns the new proposal
  * and the journal entry it writes, or a WorkflowError value. `now` is passed in (ISO-8601).
  */
+import { MAX_DOLLARS, MAX_SHARES } from '../../contracts/index.ts';
 import { err, ok, type Result } from '../../core/index.ts';
 import { journalEntry, type JournalEntry, type JournalKind, type PmsRole } from '../journal/journal-entry.ts';
 import { canTransition, type ExecutionShortfall, type ProposalChanges, type ProposalReview, type ProposalStatus, type TradeProposal } from './proposal.ts';
@@ -114,6 +115,9 @@ export function modify(p: TradeProposal, m: Modification, now: string): Result<D
   if (m.size === undefined && m.limitPrice === undefined) return err(invalidInput(p.id, 'size', 'a modification must change size or limitPrice'));
   const sizeAfter = m.size ?? p.size;
   if (!Number.isFinite(sizeAfter) || sizeAfter <= 0) return err(invalidInput(p.id, 'size', `size must be a finite number > 0 (got ${String(m.size)})`));
+  // a ticket × its size stays within the sizes an order may have (past them the risk math overflows)
+  if (p.ticket?.qty != null && p.ticket.qty * sizeAfter > MAX_SHARES) return err(invalidInput(p.id, 'size', `size makes the ticket ${p.ticket.qty * sizeAfter} shares: at most ${MAX_SHARES}`));
+  if (p.ticket?.notional != null && p.ticket.notional * sizeAfter > MAX_DOLLARS) return err(invalidInput(p.id, 'size', `size makes the ticket $${p.ticket.notional * sizeAfter}: at most ${MAX_DOLLARS} dollars`));
   const limitAfter = m.limitPrice === undefined ? p.limitPrice : m.limitPrice;
   if (limitAfter !== null) {
     if (!Number.isFinite(limitAfter) || limitAfter <= 0) return err(invalidInput(p.id, 'limitPrice', `limitPrice must be a finite number > 0 (got ${String(limitAfter)})`));

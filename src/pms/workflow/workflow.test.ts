@@ -251,6 +251,15 @@ describe('discretionary tickets', () => {
     expect(ap.agentId).toBe('discretionary');
     expect(ap.targets.map((t) => [t.symbol, Number(t.weight.toFixed(12))])).toEqual([['AAPL', 0.03], ['NVDA', 0.07]]);
   });
+  it('a modification may not size a ticket past the maxima of an order (1e12 shares, $1e15)', () => {
+    for (const [t, size, isOk] of [[{ ...ticket, notional: 1e14 }, 10, true], [{ ...ticket, notional: 1e14 }, 11, false], [{ ...ticket, notional: undefined, qty: 1e9 }, 2_000, false]] as const) {
+      const parsed = parseTicket(t);
+      if (!parsed.success) throw new Error('bad fixture');
+      const r = modify(proposalFromTicket(parsed.data, { id: 't-2', createdBy: 'alice', now: NOW, ttlMs: 600_000 }), { ...pm, size }, NOW);
+      expect(r.ok, `${JSON.stringify(t)} × ${size}`).toBe(isOk);
+      if (!r.ok) expect(r.error).toMatchObject({ code: 'INVALID_INPUT', field: 'size' });
+    }
+  });
   it('a SELL of the whole holding by qty closes the name (absent from targets)', () => {
     const parsed = parseTicket({ fundId: 'fund-1', symbol: 'AAPL', side: 'SELL', qty: 100, rationale: 'take profit' });
     if (!parsed.success) throw new Error('bad fixture');

@@ -48,7 +48,17 @@ export class BacktestsRepo {
     return (await this.db.query<BacktestRun>(`SELECT ${COLUMNS} FROM backtests WHERE id = $1`, [id])).rows[0];
   }
 
-  async list(limit = 50): Promise<BacktestRun[]> {
-    return (await this.db.query<BacktestRun>(`SELECT ${COLUMNS} FROM backtests ORDER BY created_at DESC, id LIMIT $1`, [limit])).rows;
+  /**
+   * Backtests, newest first; only those of `fundId` and in `status` when given. `withResults:
+   * false` leaves the (large) results out (`results` is null).
+   */
+  async list(limit = 50, q: { fundId?: string; status?: BacktestStatus; withResults?: boolean } = {}): Promise<BacktestRun[]> {
+    const columns = q.withResults === false ? COLUMNS.replace('results,', 'NULL::jsonb AS results,') : COLUMNS;
+    const r = await this.db.query<BacktestRun>(
+      `SELECT ${columns} FROM backtests WHERE ($2::text IS NULL OR fund_id = $2) AND ($3::text IS NULL OR status = $3)
+       ORDER BY created_at DESC, id LIMIT $1`,
+      [limit, q.fundId ?? null, q.status ?? null],
+    );
+    return r.rows;
   }
 }

@@ -43,7 +43,7 @@ describe('keel user and keel serve', () => {
 
   beforeAll(async () => {
     ctx = createContext(io);
-    await registerFund(await ctx.store(), ctx.loadConfig(), 'test', new Date().toISOString());
+    await registerFund(await ctx.store(), (await ctx.loadConfig()), 'test', new Date().toISOString());
     mkdirSync(path.join(dir, 'web/dist'), { recursive: true });
     writeFileSync(path.join(dir, 'web/dist/index.html'), '<!doctype html><title>Keel dashboard</title>');
   }, 120_000);
@@ -52,7 +52,7 @@ describe('keel user and keel serve', () => {
   });
 
   it('adds users (key printed once), refuses bad roles, duplicates, unknown funds and * for non-admins', async () => {
-    const fundId = ctx.loadConfig().fund.id;
+    const fundId = (await ctx.loadConfig()).fund.id;
     const r = await run('user', 'add', 'alice', '--role', 'pm', '--json');
     expect(r.code).toBe(0);
     const created = JSON.parse(r.out) as { user: { name: string; role: string; fundIds: string[] }; apiKey: string };
@@ -92,7 +92,7 @@ describe('keel user and keel serve', () => {
     const server = await startServe(ctx, { port: 0, host: '127.0.0.1', isLogging: false });
     try {
       const funds = (await (await fetch(`${server.url}/v1/funds`, { headers: { authorization: `Bearer ${key}` } })).json()) as { funds: { id: string }[] };
-      expect(funds.funds.map((f) => f.id)).toEqual([ctx.loadConfig().fund.id]);
+      expect(funds.funds.map((f) => f.id)).toEqual([(await ctx.loadConfig()).fund.id]);
       expect((await fetch(`${server.url}/v1/funds`)).status).toBe(401);
       const page = await fetch(`${server.url}/`);
       expect(page.status).toBe(200);

@@ -101,7 +101,7 @@ describe('the fund cycle over a synthetic market', () => {
     });
     expect(recorded).toHaveLength(12);
     for (const c of recorded) {
-      const report = replayCycle(cfg, panel, c.inputs, c.decisions);
+      const report = await replayCycle(cfg, panel, c.inputs, c.decisions);
       expect(report.differences).toEqual([]);
       expect(report.identical).toBe(true);
     }
@@ -117,7 +117,7 @@ describe('the fund cycle over a synthetic market', () => {
     const first = c.decisions[0];
     if (!first) throw new Error('no decision recorded');
     const tampered = [{ ...first, scale: first.scale * 0.5 }, ...c.decisions.slice(1)];
-    const report = replayCycle(cfg, panel, c.inputs, tampered);
+    const report = await replayCycle(cfg, panel, c.inputs, tampered);
     expect(report.identical).toBe(false);
     expect(report.differences.some((d) => d.agentId === first.agentId && d.path === 'scale')).toBe(true);
   });

@@ -77,7 +77,7 @@ describe('live and paper cycles over the store', () => {
     if (!latest) throw new Error('no stored cycle');
     const inputs = (latest.summary as { inputs: CycleInputs }).inputs;
     const market = await loadMarket(store, { to: inputs.asOf });
-    const report = replayCycle(config, market.panel, inputs, await store.overlayActions.listByCycle(latest.id));
+    const report = await replayCycle(config, market.panel, inputs, await store.overlayActions.listByCycle(latest.id));
     expect(report.differences).toEqual([]);
     expect(report.identical).toBe(true);
   });

@@ -64,6 +64,12 @@ export function BacktestsPage() {
                     width: 200,
                     render: (r) => (r.status === 'FAILED' ? <span className="tone-down">{r.error}</span> : <ProgressBar kind="progress" utilisation={r.progress} right={pct(r.progress, 0)} />),
                   },
+                  {
+                    key: 'x',
+                    header: '',
+                    render: (r) => (RUNNING.has(r.status) && can(user, 'backtest') ? <CancelButton id={r.id} onDone={list.reload} /> : null),
+                    nowrap: true,
+                  },
                 ]}
               />
             )}
@@ -72,6 +78,34 @@ export function BacktestsPage() {
       </Grid>
       {shown !== null ? <Detail key={shown} id={shown} /> : null}
     </>
+  );
+}
+
+/** Cancels a QUEUED or RUNNING backtest (a running one stops at once); an error (it just ended) shows in the title. */
+function CancelButton(p: { id: string; onDone: () => void }) {
+  const { base } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Button
+      size="sm"
+      variant="danger"
+      disabled={busy}
+      title={error ?? 'stop this backtest'}
+      data-testid={`cancel-backtest-${p.id}`}
+      onClick={(e) => {
+        e.stopPropagation();
+        setBusy(true);
+        post(`${base}/backtests/${encodeURIComponent(p.id)}/cancel`, {})
+          .catch((x: unknown) => setError(x instanceof Error ? x.message : String(x)))
+          .finally(() => {
+            setBusy(false);
+            p.onDone();
+          });
+      }}
+    >
+      {busy ? 'Cancelling…' : 'Cancel'}
+    </Button>
   );
 }
 
@@ -149,7 +183,13 @@ function Detail(p: { id: string }) {
           <Results r={b.results} />
         ) : (
           <Card title={`Backtest ${b.id}`}>
-            {b.status === 'FAILED' ? <div className="state-error">{b.error}</div> : <EmptyState title={`${b.status} · ${pct(b.progress, 0)}`}>Charts appear when the run completes.</EmptyState>}
+            {b.status === 'FAILED' ? (
+              <div className="state-error">{b.error}</div>
+            ) : (
+              <EmptyState title={`${b.status} · ${pct(b.progress, 0)}`}>
+                {b.status === 'QUEUED' ? 'Waiting for a job slot: it starts when the backtests before it end.' : b.status === 'CANCELLED' ? 'Cancelled: start it again to see its results.' : 'Charts appear when the run completes.'}
+              </EmptyState>
+            )}
           </Card>
         )
       }
