@@ -16,4 +16,5 @@ export * from './alert.ts';
 export * from './fund-config.ts';
 export * from './agent-remote.ts';
 export * from './agent-request.ts';
+export * from './agent-worker.ts';
 export * from './default-roster.ts';
