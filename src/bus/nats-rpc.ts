@@ -53,9 +53,9 @@ export class NatsRpc {
    * Answers requests on `subject` (wildcards allowed) until closed, as a member of `queue` (each
    * request goes to one member) or, with `queue` null, as one of every subscriber. Requests are
    * handled as they arrive; a handler that throws answers an error (`Nats-Service-Error`) and the
-   * subscription keeps serving.
+   * subscription keeps serving. Returns a function that stops serving.
    */
-  serve(subject: string, queue: string | null, handler: (body: Uint8Array, subject: string) => Promise<string | Uint8Array>): void {
+  serve(subject: string, queue: string | null, handler: (body: Uint8Array, subject: string) => Promise<string | Uint8Array>): () => void {
     const sub = this.nc.subscribe(subject, queue === null ? {} : { queue });
     this.subs.add(sub);
     const answer = async (m: Msg): Promise<void> => {
@@ -70,6 +70,10 @@ export class NatsRpc {
     void (async () => {
       for await (const m of sub) void answer(m);
     })();
+    return () => {
+      sub.unsubscribe();
+      this.subs.delete(sub);
+    };
   }
 
   /** Waits until the server has seen this connection's subscriptions (so a request sent next reaches them). */
