@@ -16,6 +16,12 @@ export interface RemoteReply {
   readonly proposal?: unknown;
   readonly error?: string | undefined;
   readonly unready?: string | undefined;
+  /**
+   * Answered by a Keel agent worker, which runs the agent as the fund's process would (a plug-in's
+   * proposals checked against the schema there, a built-in's Keel's own): the cycle checks only
+   * whose proposal it is. Workers are trusted like the fund's process: keep their NATS subjects private.
+   */
+  readonly isKeelWorker?: boolean;
 }
 
 /**

@@ -29,7 +29,14 @@ export function checkProposal(raw: unknown, expect: ProposalExpectation): Checke
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
     return { ok: false, error: `invalid proposal: ${issue ? `${formatPath(['proposal', ...issue.path])}: ${issue.message}` : 'not an AgentProposal'}${more}` };
   }
-  const p = r.data;
+  return checkProposalIdentity(r.data, expect);
+}
+
+/**
+ * The identity half of `checkProposal` alone, for a proposal whose schema was checked where it
+ * was made (an agent worker checks its agent's proposal before sending it).
+ */
+export function checkProposalIdentity(p: AgentProposal, expect: ProposalExpectation): CheckedProposal {
   for (const k of ['agentId', 'cycleId', 'traceId', 'asOf'] as const) {
     if (p[k] !== expect[k]) return { ok: false, error: `invalid proposal: proposal.${k} is ${JSON.stringify(p[k])}, the request's is ${JSON.stringify(expect[k])}` };
   }

@@ -1,4 +1,4 @@
-import { checkProposal, isRemoteAgent, type RosterAgent } from '../../agents/index.ts';
+import { checkProposal, checkProposalIdentity, isRemoteAgent, type RosterAgent } from '../../agents/index.ts';
 import type { AgentProposal } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import { agentBookFor } from './books.ts';
@@ -31,7 +31,8 @@ export async function askRemoteAgents(agents: readonly RosterAgent[], state: Pic
         const reply = await a.ask(view, book, deadline.signal);
         const unready = reply.unready !== undefined ? { unready: reply.unready } : {};
         if (reply.error !== undefined) return [a.id, { error: reply.error, ...unready }];
-        const checked = checkProposal(reply.proposal, { agentId: a.id, cycleId, traceId, asOf: view.asOf, strategy: a.strategy });
+        const expect = { agentId: a.id, cycleId, traceId, asOf: view.asOf, strategy: a.strategy };
+        const checked = reply.isKeelWorker === true ? checkProposalIdentity(reply.proposal as AgentProposal, expect) : checkProposal(reply.proposal, expect);
         return [a.id, checked.ok ? { proposal: checked.proposal, ...unready } : { error: checked.error, ...unready }];
       } catch (e) {
         return [a.id, { error: deadline.signal.aborted ? `no answer within ${a.timeoutMs} ms` : `request failed: ${e instanceof Error ? e.message : String(e)}` }];

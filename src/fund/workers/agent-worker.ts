@@ -57,6 +57,7 @@ export class AgentWorker {
     }
     const extra = unready !== undefined ? { unready } : {};
     this.answered++;
+    // as in-process: a plug-in's proposal is checked against the schema by its CheckedAgent, a built-in's is Keel's own
     try {
       return { proposal: a.propose(view, q.book), ...extra };
     } catch (e) {

@@ -85,6 +85,7 @@ export class WorkerAgent implements RemoteAgent {
     const text = await this.rpc.request(`${this.worker.nats}.${this.id}`, JSON.stringify(request), this.timeoutMs, signal);
     const answer = WorkerAnswer.safeParse(JSON.parse(text));
     if (!answer.success) throw new Error(`the worker's answer on ${this.worker.nats}.${this.id} is not a worker answer`);
-    return answer.data;
+    // the worker ran the agent as this process would (see RemoteReply.isKeelWorker)
+    return { ...answer.data, isKeelWorker: true };
   }
 }
