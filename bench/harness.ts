@@ -10,6 +10,8 @@ export interface BenchCase {
   setup?(): unknown | Promise<unknown>;
   /** The timed operation. Return a value so it is not optimised away. */
   run(state: unknown): unknown | Promise<unknown>;
+  /** Called once after the suite (close connections, stop child processes). */
+  teardown?(state: unknown): unknown;
   /**
    * When set, the case times itself: `run` returns the milliseconds it measured (e.g. a child
    * process reporting the part that is the operation, without its start-up).
@@ -67,6 +69,7 @@ export async function runSuite(suite: BenchSuite, onProgress?: (msg: string) => 
       samples.get(c)?.push(c.selfTimed ? Number(ran) : dt);
     }
   }
+  for (const c of suite.cases) await c.teardown?.(states.get(c));
   return suite.cases.map((c) => {
     const s = (samples.get(c) ?? []).slice().sort((a, b) => a - b);
     const median = quantile(s, 0.5);

@@ -8,7 +8,7 @@
  */
 export type { UnreadyAgent } from './agent.ts';
 export { agentRequest, isRemoteAgent, TransportAgent } from './remote.ts';
-export type { ProposeTransport, RemoteAgent, RosterAgent } from './remote.ts';
+export type { ProposeTransport, RemoteAgent, RemoteReply, RosterAgent } from './remote.ts';
 export { unreadyAgents } from './agent.ts';
 export { AGENT_REGISTRY, agentContext, createAgent, createRoster } from './registry.ts';
 export type { AgentFactory } from './registry.ts';

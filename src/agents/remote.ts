@@ -1,4 +1,4 @@
-import { AGENT_CONTRACT_VERSION, type AgentDataNeeds, type AgentRequest, type RemoteAgentConfig, type RiskDriver } from '../contracts/index.ts';
+import { AGENT_CONTRACT_VERSION, type AgentDataNeeds, type AgentRequest, type RemoteAgentConfig, type RiskDriver, type StrategyType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import type { Agent, AgentBook, AgentContext } from './agent.ts';
 
@@ -9,19 +9,36 @@ import type { Agent, AgentBook, AgentContext } from './agent.ts';
 export type ProposeTransport = (request: AgentRequest, signal: AbortSignal) => Promise<unknown>;
 
 /**
+ * What an agent asked elsewhere answered: its raw proposal (checked by the cycle against the
+ * contract) or the error it reported, and, from an agent worker, why it cannot trade this market.
+ */
+export interface RemoteReply {
+  readonly proposal?: unknown;
+  readonly error?: string | undefined;
+  readonly unready?: string | undefined;
+  /**
+   * Answered by a Keel agent worker, which runs the agent as the fund's process would (a plug-in's
+   * proposals checked against the schema there, a built-in's Keel's own): the cycle checks only
+   * whose proposal it is. Workers are trusted like the fund's process: keep their NATS subjects private.
+   */
+  readonly isKeelWorker?: boolean;
+}
+
+/**
  * An agent whose proposal is asked for elsewhere (a service in any language, a worker process)
  * and awaited with a deadline: the cycle asks every remote agent before its pure decision half,
  * and the answers (or why there is none) are recorded with the cycle's inputs for replay.
  */
 export interface RemoteAgent {
   readonly id: string;
-  readonly strategy: 'custom';
+  /** `custom` for a remote agent; a built-in's strategy when an agent worker runs it. */
+  readonly strategy: StrategyType;
   readonly riskDrivers: readonly RiskDriver[];
   readonly bucket: string;
   readonly isRemote: true;
   /** How long the cycle waits for the answer, ms. */
   readonly timeoutMs: number;
-  ask(view: MarketView, book: AgentBook, signal: AbortSignal): Promise<unknown>;
+  ask(view: MarketView, book: AgentBook, signal: AbortSignal): Promise<RemoteReply>;
 }
 
 /** An agent of a fund's roster: in-process, or remote. */
@@ -101,7 +118,7 @@ export class TransportAgent implements RemoteAgent {
     this.timeoutMs = remote.timeoutMs;
   }
 
-  ask(view: MarketView, book: AgentBook, signal: AbortSignal): Promise<unknown> {
-    return this.transport(agentRequest(view, book, this.ctx, this.params, this.remote.data), signal);
+  async ask(view: MarketView, book: AgentBook, signal: AbortSignal): Promise<RemoteReply> {
+    return { proposal: await this.transport(agentRequest(view, book, this.ctx, this.params, this.remote.data), signal) };
   }
 }

@@ -159,6 +159,19 @@ describe('determinism and incremental state', () => {
       }
     });
   });
+  it('a jump forward steps through the rows skipped and matches a fresh agent (agent workers)', () => {
+    const a = roster();
+    for (const t of [300, 302, 309, 310, 340]) {
+      const fresh = roster();
+      a.forEach((x, i) => expect(x.propose(viewAt(panel, t), emptyBook(x.id, 9e6)), `${x.id} at ${t}`).toEqual((fresh[i] as Agent).propose(viewAt(panel, t), emptyBook(x.id, 9e6))));
+    }
+    for (const x of a) {
+      if (x instanceof StrategyAgent) {
+        expect(x.stateCounters.rebuilds).toBe(1);
+        expect(x.stateCounters.steps).toBe(341);
+      }
+    }
+  });
   it('a jump backwards rebuilds and matches a fresh agent', () => {
     const a = roster();
     for (const x of a) x.propose(viewAt(panel, 450), emptyBook(x.id, 9e6));

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommands } from './commands/agent.ts';
+import { registerAgentsServeCommand } from './commands/agents-serve.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerBacktestCommands } from './commands/backtest.ts';
 import { registerConfigCommands } from './commands/config.ts';
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerConfigCommands(program, ctx);
   registerFundCommands(program, ctx);
   registerAgentCommands(program, ctx);
+  registerAgentsServeCommand(program, ctx);
   registerAuditCommands(program, ctx);
   registerMarketCommands(program, ctx);
   registerBacktestCommands(program, ctx);

@@ -68,3 +68,16 @@ export const RemoteAgentConfig = z
   });
 export type RemoteAgentConfig = z.infer<typeof RemoteAgentConfig>;
 
+/**
+ * Runs a built-in or plug-in agent in agent worker processes (`keel agents serve`) instead of in
+ * the fund's process: the cycle sends its propose request on `<nats>.<agent id>`, one worker of
+ * the queue group answers, and the cycle waits at most `timeoutMs` (late or failed: the agent
+ * holds, as a remote agent does). The worker computes exactly the in-process proposal.
+ */
+export const AgentWorkerConfig = z.strictObject({
+  /** The subject prefix the workers serve (`keel agents serve --subject`), e.g. "keel.agents". */
+  nats: z.string().regex(NATS_SUBJECT, 'a NATS subject prefix: dot-separated tokens of letters, digits, _ and -, e.g. "keel.agents"'),
+  /** How long the cycle waits for the answer (the first request of a run also carries the market to the worker). */
+  timeoutMs: z.number().int().min(10).max(300_000).default(30_000),
+});
+export type AgentWorkerConfig = z.infer<typeof AgentWorkerConfig>;

@@ -3,7 +3,7 @@ import { ConfigConflictError, ValidationError, hashOf } from '../core/index.ts';
 import { fraction, id, nonNegative, nonNegativeDollars, positive, positiveDollars, symbol } from './common.ts';
 import { DEFAULT_DERIVED_LIMITS, impliedVolSpread, withTargetDerivedLimits } from './risk-coherence.ts';
 import { Regime } from './signal.ts';
-import { RemoteAgentConfig } from './agent-remote.ts';
+import { AgentWorkerConfig, RemoteAgentConfig } from './agent-remote.ts';
 import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } from './strategy.ts';
 
 /**
@@ -98,6 +98,8 @@ export const AgentConfig = z.object({
   module: z.string().min(1).optional(),
   moduleSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256').optional(),
   remote: RemoteAgentConfig.optional(),
+  /** Run this built-in or plug-in agent in agent worker processes (`keel agents serve`) over NATS. */
+  worker: AgentWorkerConfig.optional(),
   /** Dollars of fund capital this agent manages. */
   allocatedCapital: nonNegativeDollars,
   enabled: z.boolean().default(true),
@@ -108,7 +110,12 @@ export const AgentConfig = z.object({
   risk: RiskOverrides.default({}),
 }).superRefine((a, ctx) => {
   const kinds = (a.strategy !== 'custom' ? 1 : 0) + (a.module !== undefined ? 1 : 0) + (a.remote !== undefined ? 1 : 0);
-  if (kinds === 1) return;
+  if (kinds === 1) {
+    if (a.worker !== undefined && a.remote !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['worker'], message: 'a remote agent already runs elsewhere; worker is for a built-in strategy or a module (keel agents serve runs it)' });
+    }
+    return;
+  }
   if (kinds === 0) {
     ctx.addIssue({ code: 'custom', path: ['strategy'], message: `an agent needs a built-in strategy (${StrategyType.options.filter((s) => s !== 'custom').join(', ')}), a module (a plug-in file, e.g. "./agents/low-vol.ts") or remote ({ "http": "http://127.0.0.1:9400/propose" } or { "nats": "keel.agents.<id>" })` });
   } else {

@@ -18,4 +18,5 @@ export { DEFAULT_DERIVED_LIMITS, IMPLIED_VOL_MULTIPLE, MAX_IMPLIED_VOL_SPREAD, i
 export type { ImpliedVol } from './risk-coherence.ts';
 export * from './agent-remote.ts';
 export * from './agent-request.ts';
+export * from './agent-worker.ts';
 export * from './default-roster.ts';

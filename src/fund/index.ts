@@ -39,3 +39,4 @@ export * from './roster/load-roster.ts';
 export * from './roster/agent-modules.ts';
 export * from './roster/transports.ts';
 export * from './cycle/gather.ts';
+export * from './workers/index.ts';

@@ -11,3 +11,4 @@ export * from './panel-from-bars.ts';
 export * from './quality/index.ts';
 export * from './sources/index.ts';
 export * from './calendar.ts';
+export * from './panel-codec.ts';

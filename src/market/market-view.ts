@@ -115,6 +115,11 @@ const memos = new WeakMap<Panel, Map<string, unknown>>();
 const MEMO_ENTRIES = 8;
 
 class PanelView implements MarketView {
+  /** The panel a view reads (for the shell's agent workers, which send it once per run; agents never see it). */
+  static panelOf(view: MarketView): Panel | null {
+    return view instanceof PanelView ? view.p : null;
+  }
+
   readonly asOf: IsoDate;
   readonly symbols: readonly string[];
   readonly sectors: readonly string[];
@@ -299,6 +304,11 @@ class PanelView implements MarketView {
     if (row < 0) throw new ValidationError('row', `must be ≥ 0, got ${row}`);
     return new PanelView(this.p, row);
   }
+}
+
+/** The panel behind a view made by `viewAt`, else null: for the shell (agent workers), never for agents. */
+export function panelOf(view: MarketView): Panel | null {
+  return PanelView.panelOf(view);
 }
 
 /** A view of `panel` as of `asOf` (a date in the panel) or a row index. */

@@ -12,6 +12,8 @@ export interface ProposalExpectation {
   readonly cycleId: string;
   readonly traceId: string;
   readonly asOf: string;
+  /** Default `custom` (plug-in and remote agents); a built-in's strategy when an agent worker runs it. */
+  readonly strategy?: string;
 }
 
 export type CheckedProposal = { readonly ok: true; readonly proposal: AgentProposal } | { readonly ok: false; readonly error: string };
@@ -27,11 +29,19 @@ export function checkProposal(raw: unknown, expect: ProposalExpectation): Checke
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
     return { ok: false, error: `invalid proposal: ${issue ? `${formatPath(['proposal', ...issue.path])}: ${issue.message}` : 'not an AgentProposal'}${more}` };
   }
-  const p = r.data;
+  return checkProposalIdentity(r.data, expect);
+}
+
+/**
+ * The identity half of `checkProposal` alone, for a proposal whose schema was checked where it
+ * was made (an agent worker checks its agent's proposal before sending it).
+ */
+export function checkProposalIdentity(p: AgentProposal, expect: ProposalExpectation): CheckedProposal {
   for (const k of ['agentId', 'cycleId', 'traceId', 'asOf'] as const) {
     if (p[k] !== expect[k]) return { ok: false, error: `invalid proposal: proposal.${k} is ${JSON.stringify(p[k])}, the request's is ${JSON.stringify(expect[k])}` };
   }
-  if (p.strategy !== 'custom') return { ok: false, error: `invalid proposal: proposal.strategy is ${JSON.stringify(p.strategy)}; a plug-in or remote agent answers "custom"` };
+  const strategy = expect.strategy ?? 'custom';
+  if (p.strategy !== strategy) return { ok: false, error: `invalid proposal: proposal.strategy is ${JSON.stringify(p.strategy)}; ${strategy === 'custom' ? 'a plug-in or remote agent answers "custom"' : `the agent's is "${strategy}"`}` };
   return { ok: true, proposal: p };
 }
 

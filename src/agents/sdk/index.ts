@@ -10,7 +10,7 @@ export type { Agent, AgentBook, AgentContext, AgentDrawdown, AgentPosition, Agen
 export { emptyBook, bookFromTargets } from '../agent.ts';
 export { defineAgent, agentModuleOf } from './module.ts';
 export type { AgentModule, LoadedAgentModule } from './module.ts';
-export { checkProposal, CheckedAgent, instantiateAgent, agentForTest } from './contract.ts';
+export { checkProposal, checkProposalIdentity, CheckedAgent, instantiateAgent, agentForTest } from './contract.ts';
 export type { CheckedProposal, ProposalExpectation, TestAgentOptions } from './contract.ts';
 export { RankingAgent, RankingParams } from './ranking-agent.ts';
 export { trailingReturn, realizedVol, movingAverage, crossSection, zscores, regimeOf } from './features.ts';

@@ -73,8 +73,9 @@ function equalWeightMean(ret: Readonly<Float64Array>): number {
 /**
  * Per-agent incremental state: the fold of each feature's `step` over rows 0..t of one panel.
  * Keyed by panel identity (the view's `symbols` array, the date and the close row last seen).
- * When the view advances by one row the state takes one step; otherwise it replays from row 0.
- * Both paths apply the same steps to the same rows, so the state is identical either way.
+ * When the view advances by one row the state takes one step, by k rows k steps; otherwise (a
+ * jump back, another panel) it replays from row 0. Every path applies the same steps to the same
+ * rows, so the state is identical either way.
  */
 export class IncrementalState {
   private key: readonly string[] | null = null;
@@ -108,9 +109,24 @@ export class IncrementalState {
           this.stepOnline(view);
           return;
         }
+        this.catchUp(view);
+        return;
       }
     }
     this.rebuild(view);
+  }
+
+  /** A jump forward (an agent worker asked every few rows) steps through the rows skipped, as a replay would. */
+  private catchUp(view: MarketView): void {
+    for (let row = this.t + 1; row <= view.t; row++) {
+      let mret = Number.NaN;
+      if (this.refRet) {
+        const m = view.reference(MARKET_SERIES, 2, row);
+        mret = (m[1] as number) / (m[0] as number) - 1;
+      }
+      const vix = this.refVix ? (view.reference(VIX_SERIES, 1, row)[0] as number) : Number.NaN;
+      this.apply(view, row, view.row('close', row), this.lastClose, mret, vix, view.t);
+    }
   }
 
   private begin(view: MarketView): void {

@@ -1,11 +1,14 @@
-import { checkProposal, isRemoteAgent, type RosterAgent } from '../../agents/index.ts';
+import { checkProposal, checkProposalIdentity, isRemoteAgent, type RosterAgent } from '../../agents/index.ts';
 import type { AgentProposal } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
 import { agentBookFor } from './books.ts';
 import type { FundRunState } from './runtime.ts';
 
-/** What a remote agent answered this cycle: a proposal that meets the contract, or why there is none. */
-export type RemoteAnswer = { readonly proposal: AgentProposal } | { readonly error: string };
+/**
+ * What a remote agent answered this cycle: a proposal that meets the contract, or why there is
+ * none; `unready` (from an agent worker): why the agent cannot trade this market (its readiness).
+ */
+export type RemoteAnswer = ({ readonly proposal: AgentProposal } | { readonly error: string }) & { readonly unready?: string };
 
 const NONE: ReadonlyMap<string, RemoteAnswer> = new Map();
 
@@ -25,9 +28,12 @@ export async function askRemoteAgents(agents: readonly RosterAgent[], state: Pic
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), a.timeoutMs);
       try {
-        const raw = await a.ask(view, book, deadline.signal);
-        const checked = checkProposal(raw, { agentId: a.id, cycleId, traceId, asOf: view.asOf });
-        return [a.id, checked.ok ? { proposal: checked.proposal } : { error: checked.error }];
+        const reply = await a.ask(view, book, deadline.signal);
+        const unready = reply.unready !== undefined ? { unready: reply.unready } : {};
+        if (reply.error !== undefined) return [a.id, { error: reply.error, ...unready }];
+        const expect = { agentId: a.id, cycleId, traceId, asOf: view.asOf, strategy: a.strategy };
+        const checked = reply.isKeelWorker === true ? checkProposalIdentity(reply.proposal as AgentProposal, expect) : checkProposal(reply.proposal, expect);
+        return [a.id, checked.ok ? { proposal: checked.proposal, ...unready } : { error: checked.error, ...unready }];
       } catch (e) {
         return [a.id, { error: deadline.signal.aborted ? `no answer within ${a.timeoutMs} ms` : `request failed: ${e instanceof Error ? e.message : String(e)}` }];
       } finally {

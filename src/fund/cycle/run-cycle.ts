@@ -1,4 +1,4 @@
-import { isRemoteAgent, unreadyAgents, type UnreadyAgent } from '../../agents/index.ts';
+import { isRemoteAgent, unreadyAgents, type AgentReadiness, type UnreadyAgent } from '../../agents/index.ts';
 import { TradingState, type AgentProposal, type Alert, type DecisionRecord, type Fill, type FundConfig, type Order, type OverlayDecision, type TargetPosition } from '../../contracts/index.ts';
 import { hashOf, isKeelError, nullLogger } from '../../core/index.ts';
 import {
@@ -88,6 +88,12 @@ export interface ProposeFailure {
   readonly error: string;
 }
 
+/** A remote agent's readiness, as its answer reported it (ready when it said nothing). */
+function remoteReadiness(agentId: string, answer: RemoteAnswer | undefined): { id: string; readiness: () => AgentReadiness } {
+  const reason = answer?.unready;
+  return { id: agentId, readiness: () => (reason === undefined ? { ok: true } : { ok: false, reason }) };
+}
+
 /**
  * The decision half of a cycle: every agent proposes from its own book (a remote agent's answer,
  * gathered before, is taken from `remote`), then the risk committee reviews them all. Pure given
@@ -102,7 +108,8 @@ export function decideCycle(
   remote: ReadonlyMap<string, RemoteAnswer> = new Map(),
 ): { proposals: AgentProposal[]; review: FundReview; failures: ProposeFailure[]; unready: UnreadyAgent[]; proposeMs: number } {
   const t0 = now();
-  const unready = unreadyAgents(s.agents, view);
+  // an agent worker reports its agent's readiness with the answer
+  const unready = unreadyAgents(remote.size === 0 ? s.agents : s.agents.map((a) => (isRemoteAgent(a) ? remoteReadiness(a.id, remote.get(a.id)) : a)), view);
   const proposals: AgentProposal[] = [];
   const failures: ProposeFailure[] = [];
   for (const agent of s.agents) {

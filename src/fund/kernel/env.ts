@@ -30,7 +30,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'POLYGON_BASE_URL', meaning: 'Polygon.io base URL', default: 'https://api.polygon.io', readBy: 'kernel (market data router)' },
   { name: 'FRED_API_KEY', meaning: 'FRED API key; adds FRED macro series to the market data router', default: '', readBy: 'kernel (market data router)' },
   { name: 'FRED_BASE_URL', meaning: 'FRED API base URL', default: 'https://api.stlouisfed.org', readBy: 'kernel (market data router)' },
-  { name: 'NATS_URL', meaning: 'nats://… puts the event bus on NATS JetStream instead of in-process', default: '', readBy: 'kernel (bus)' },
+  { name: 'NATS_URL', meaning: 'nats://… puts the event bus on NATS JetStream instead of in-process, and reaches NATS remote agents and agent workers (`keel agents serve`)', default: '', readBy: 'kernel (bus)' },
   { name: 'SLACK_WEBHOOK_URL', meaning: 'Slack incoming webhook for alerts', default: '', readBy: 'kernel (alert channels)' },
   { name: 'DISCORD_WEBHOOK_URL', meaning: 'Discord webhook for alerts', default: '', readBy: 'kernel (alert channels)' },
   { name: 'TELEGRAM_BOT_TOKEN', meaning: 'Telegram bot token for alerts (with TELEGRAM_CHAT_ID)', default: '', readBy: 'kernel (alert channels)' },

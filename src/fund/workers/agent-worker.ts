@@ -1,0 +1,78 @@
+import { AGENT_CONTRACT_VERSION, WorkerRequest, type WorkerAnswer, type WorkerSessionRef } from '../../contracts/index.ts';
+import { ValidationError } from '../../core/index.ts';
+import type { Agent } from '../../agents/index.ts';
+import { viewAt } from '../../market/index.ts';
+import { inProcessAgent } from '../roster/load-roster.ts';
+import { decodeSession, type WorkerSession } from './session.ts';
+
+/** Sessions a worker keeps (a fund's run and the next); older ones are dropped with their agents. */
+const KEPT_SESSIONS = 2;
+
+interface Loaded {
+  readonly session: WorkerSession;
+  readonly agents: Map<string, Promise<Agent>>;
+}
+
+/**
+ * The worker half of agent workers, independent of the transport: answers a `WorkerRequest` with
+ * the proposal of its own copy of the agent, built from the session's config (as the fund's
+ * process builds it) and kept for the session, proposing on a view of the session's panel at the
+ * request's row, from the request's book. Same panel, config, row and book: the same proposal.
+ */
+export class AgentWorker {
+  private readonly sessions = new Map<string, Promise<Loaded>>();
+  /** Requests answered (tests and logs). */
+  answered = 0;
+  constructor(
+    /** The session's bytes (fetched from the fund's process). */
+    private readonly fetchSession: (ref: WorkerSessionRef) => Promise<Uint8Array>,
+    /** Agent ids this worker serves; null: any agent of the session's config. */
+    private readonly only: ReadonlySet<string> | null = null,
+  ) {}
+
+  async handle(body: unknown): Promise<WorkerAnswer> {
+    const parsed = WorkerRequest.safeParse(body);
+    if (!parsed.success) throw new ValidationError('request', `not a worker request: ${parsed.error.issues[0]?.message ?? ''}`);
+    const q = parsed.data;
+    if (q.contract.split('.')[0] !== AGENT_CONTRACT_VERSION.split('.')[0]) throw new ValidationError('request.contract', `contract ${q.contract}; this worker speaks ${AGENT_CONTRACT_VERSION}`);
+    if (this.only && !this.only.has(q.agentId)) throw new ValidationError('request.agentId', `this worker does not serve agent ${q.agentId}`);
+    const { session, agents } = await this.load(q.session);
+    if (session.panel.dates[q.row] !== q.asOf) throw new ValidationError('request.row', `row ${q.row} of the session's panel is ${String(session.panel.dates[q.row])}, not ${q.asOf}`);
+    let agent = agents.get(q.agentId);
+    if (!agent) {
+      const config = session.config.agents.find((a) => a.id === q.agentId);
+      if (!config) throw new ValidationError('request.agentId', `the fund's config has no agent ${q.agentId}`);
+      agent = inProcessAgent(config, session.config);
+      agents.set(q.agentId, agent);
+      agent.catch(() => agents.delete(q.agentId));
+    }
+    const a = await agent;
+    const view = viewAt(session.panel, q.row);
+    let unready: string | undefined;
+    try {
+      const r = a.readiness?.(view) ?? { ok: true as const };
+      if (!r.ok) unready = r.reason;
+    } catch (e) {
+      unready = `readiness check failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    const extra = unready !== undefined ? { unready } : {};
+    this.answered++;
+    // as in-process: a plug-in's proposal is checked against the schema by its CheckedAgent, a built-in's is Keel's own
+    try {
+      return { proposal: a.propose(view, q.book), ...extra };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e), ...extra };
+    }
+  }
+
+  private load(ref: WorkerSessionRef): Promise<Loaded> {
+    let p = this.sessions.get(ref.id);
+    if (!p) {
+      p = this.fetchSession(ref).then((bytes) => ({ session: decodeSession(ref, bytes), agents: new Map<string, Promise<Agent>>() }));
+      this.sessions.set(ref.id, p);
+      p.catch(() => this.sessions.delete(ref.id));
+      for (const id of this.sessions.keys()) if (this.sessions.size > KEPT_SESSIONS && id !== ref.id) this.sessions.delete(id);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,35 @@
+import type { WorkerSessionRef } from '../../contracts/index.ts';
+import type { NatsRpc } from '../../bus/index.ts';
+import { AgentWorker } from './agent-worker.ts';
+import { sessionSubject } from './session.ts';
+
+/** The queue group agent workers join: each propose request goes to one of them. */
+export const WORKER_QUEUE = 'keel-agent-workers';
+
+export interface ServeAgentsOptions {
+  /** The subject prefix (a fund config's `worker.nats`), e.g. "keel.agents". */
+  readonly prefix: string;
+  /** Agent ids to serve (`<prefix>.<id>` each); null: every agent (`<prefix>.*`). */
+  readonly agents: readonly string[] | null;
+  /** How long fetching one chunk of a session may take, ms (default 10 s). */
+  readonly chunkTimeoutMs?: number;
+}
+
+/**
+ * Runs an agent worker on a NATS connection: joins the queue group on the agents' subjects and
+ * answers each propose request (`AgentWorker`), fetching a run's session from the fund's process
+ * the first time it sees it. Returns the worker (its counters) and a function that stops serving.
+ */
+export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: AgentWorker; stop: () => void } {
+  const timeout = o.chunkTimeoutMs ?? 10_000;
+  const fetchSession = async (ref: WorkerSessionRef): Promise<Uint8Array> => {
+    const out = new Uint8Array(ref.bytes);
+    const chunks = Math.ceil(ref.bytes / ref.chunkBytes);
+    for (let i = 0; i < chunks; i++) out.set(await rpc.requestBytes(sessionSubject(o.prefix, ref.id), String(i), timeout), i * ref.chunkBytes);
+    return out;
+  };
+  const worker = new AgentWorker(fetchSession, o.agents ? new Set(o.agents) : null);
+  const handler = async (body: Uint8Array): Promise<string> => JSON.stringify(await worker.handle(JSON.parse(new TextDecoder().decode(body)) as unknown));
+  const stops = (o.agents ?? ['*']).map((id) => rpc.serve(`${o.prefix}.${id}`, WORKER_QUEUE, handler));
+  return { worker, stop: () => stops.forEach((s) => s()) };
+}
