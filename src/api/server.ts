@@ -13,6 +13,7 @@ import { clientErrorResponse, toErrorResponse, validationError } from './http-er
 import type { ServerOptions } from './options.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import { HIJACKED, type AnyRoute, type RawAnswer } from './route.ts';
+import { cachedPositions } from './routes/books.ts';
 import { allRoutes } from './routes/index.ts';
 import { ApiRuntime } from './runtime.ts';
 
@@ -224,7 +225,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // after listening: the first slices of a cold store take seconds, and the port should be open meanwhile
   if (opts.warmMarket === true) {
     app.addHook('onListen', async () => {
-      void rt.loadedMarket().catch(() => undefined);
+      // then each fund's positions read model (it replays every stored fill, by month), so that the
+      // first Position Book or Morning Pack does not wait for it
+      void rt
+        .loadedMarket()
+        .then(async () => {
+          for (const f of await rt.store.funds.list()) await cachedPositions(rt, f.id);
+        })
+        .catch(() => undefined);
     });
   }
   app.decorate('keel', rt);

@@ -47,8 +47,11 @@ function positionOf(
   return { version, fundId, agentId, symbol, qty, avgCost, lastPrice, realizedPnl, updatedAt };
 }
 
+/** What booking a fill reads of it. */
+export type BookableFill = Pick<Fill, 'symbol' | 'side' | 'qty' | 'price' | 'timestamp' | 'allocations'>;
+
 /** Books one fill into per-agent positions (by its allocations, or to FUND_BOOK). Mutates `book`. */
-export function bookFill(book: PositionBook, fundId: string, fill: Fill): void {
+export function bookFill(book: PositionBook, fundId: string, fill: BookableFill): void {
   const sign = fill.side === 'BUY' ? 1 : -1;
   let keys = keysByBook.get(book);
   if (!keys) keysByBook.set(book, (keys = new Map()));
@@ -63,7 +66,7 @@ export function bookFill(book: PositionBook, fundId: string, fill: Fill): void {
 type KeyCache = Map<string, Map<string, string>>;
 const keysByBook = new WeakMap<PositionBook, KeyCache>();
 
-function bookPart(book: PositionBook, keys: KeyCache, fundId: string, agentId: string, dq: number, fill: Fill): void {
+function bookPart(book: PositionBook, keys: KeyCache, fundId: string, agentId: string, dq: number, fill: BookableFill): void {
   let bySymbol = keys.get(agentId);
   if (!bySymbol) keys.set(agentId, (bySymbol = new Map()));
   let key = bySymbol.get(fill.symbol);

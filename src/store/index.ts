@@ -14,7 +14,7 @@ export { BarsRepo, type BarQuery, type BarStats } from './repos/bars.ts';
 export { InstrumentsRepo } from './repos/instruments.ts';
 export { FundamentalsRepo, MacroRepo, DataQualityRepo } from './repos/market-extras.ts';
 export { OrdersRepo, OPEN_ORDER_STATUSES, type OrderEvent, type OrderTransition, type FundOrderFilter } from './repos/orders.ts';
-export { FillsRepo, type FundFillFilter, type FillKind, type FillMeta, type BookedFill } from './repos/fills.ts';
+export { FillsRepo, type FundFillFilter, type FillKind, type FillMeta, type BookedFill, type ReplayFill } from './repos/fills.ts';
 export { LedgerRepo, type StoredLedger, type StoredBook, type StoredHolding } from './repos/ledger.ts';
 export { ReconciliationsRepo, type ReconciliationRow } from './repos/reconciliations.ts';
 export { PositionsRepo } from './repos/positions.ts';

@@ -54,7 +54,10 @@ function totals(rows: readonly { symbol: string; marketValue: number; unrealized
 /** The fund's stored fills (broker fills, internal crosses, reconciliation adjustments) replayed oldest first at average cost. */
 async function replayFills(rt: ApiRuntime, fundId: string): Promise<PositionBook> {
   const book: PositionBook = new Map();
-  for (const { fill } of await rt.store.fills.listBooked(fundId)) bookFill(book, fundId, fill);
+  for await (const page of rt.store.fills.replayPages(fundId)) {
+    for (const fill of page) bookFill(book, fundId, fill);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // other requests between pages
+  }
   return book;
 }
 

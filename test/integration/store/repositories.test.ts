@@ -285,6 +285,28 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect((await store.fills.listForFund('G1', { orderIds: ['g-1'], limit: 1 }))[0]).toEqual({ ...fill('gf-1', 'g-1'), timestamp: at('2024-07-01') });
     });
 
+    it('replay pages give every fill of the fund once, month by month, in the order of listBooked (the positions read model replays them)', async () => {
+      // fund K: five fills at one instant (a day's crosses), two the next day, one a month later, one in the next year
+      const same = at('2024-08-30');
+      for (const id of ['k-e', 'k-a', 'k-c', 'k-b', 'k-d']) await store.fills.insert({ ...fill(id, 'g-1'), timestamp: same }, { fundId: 'K', cycleId: null, kind: 'CROSS' });
+      for (const [id, ts] of [['k-g', '2024-08-31T21:00:00.000Z'], ['k-f', '2024-08-31T21:00:00.000Z'], ['k-h', '2024-09-30T21:00:00.000Z'], ['k-i', '2025-01-02T21:00:00.000Z']] as const) {
+        await store.fills.insert({ ...fill(id, 'g-1'), timestamp: ts }, { fundId: 'K', cycleId: null, kind: 'BROKER' });
+      }
+      const booked = (await store.fills.listBooked('K')).map(({ fill: f }) => ({ symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, timestamp: f.timestamp, allocations: f.allocations }));
+      expect(booked).toHaveLength(9);
+      const pages: number[] = [];
+      const replayed = [];
+      for await (const page of store.fills.replayPages('K')) {
+        pages.push(page.length);
+        replayed.push(...page);
+      }
+      expect(pages).toEqual([7, 1, 1]); // August, September, January (empty months yield nothing)
+      expect(replayed).toEqual(booked);
+      const none = [];
+      for await (const page of store.fills.replayPages('nobody')) none.push(page);
+      expect(none).toEqual([]);
+    });
+
     it("overlay decisions of one fund: history newest first (optionally one agent's), and each agent's latest", async () => {
       expect((await store.overlayActions.listForFund('G1', { limit: 10 })).map((d) => [d.cycleId, d.agentId])).toEqual([['gc2', 'mom'], ['gc1', 'mom'], ['gc1', 'qv']]);
       expect((await store.overlayActions.listForFund('G1', { agentId: 'mom', limit: 1 })).map((d) => d.cycleId)).toEqual(['gc2']);
