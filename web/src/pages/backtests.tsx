@@ -134,7 +134,7 @@ function StartForm(p: { initial: BacktestRow['params'] | null; onStarted: (id: s
         start();
       }}
     >
-      <div className="row" style={{ flexWrap: 'nowrap' }}>
+      <div className="row fields">
         <label className="field" style={{ flex: 1 }}>
           From
           <input name="from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />

@@ -247,7 +247,7 @@ function NewTrade(p: { onDone: (id: string) => void }) {
         p.onDone(r.proposal.id);
       }}
     >
-      <div className="row" style={{ flexWrap: 'nowrap' }}>
+      <div className="row fields">
         <label className="field" style={{ flex: 2 }}>
           Symbol
           <input name="symbol" value={symbol} onChange={(e) => setSymbol(e.target.value)} />

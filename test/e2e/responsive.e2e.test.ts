@@ -1,0 +1,120 @@
+/**
+ * The dashboard at a phone's width (390×844) and a desktop's (1440×900): every page in the
+ * navigation opens without horizontal scrolling of the page (wide tables scroll inside their own
+ * container), and at 390 px the kill switch is on screen. Screenshots go to
+ * test/e2e/screenshots/responsive-<width>-<page>.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
+import { ADMIN, startFixture, type Fixture } from './fixture.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
+const VIEWPORTS = [
+  { width: 390, height: 844 },
+  { width: 1440, height: 900 },
+] as const;
+
+describe.skipIf(!hasChromium)('dashboard layout at 390 px and 1440 px (skipped when /usr/bin/chromium is absent)', () => {
+  let fx: Fixture;
+  let browser: Browser;
+  let page: Page;
+  let w: Watch;
+
+  beforeAll(async () => {
+    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+    mkdirSync(SHOTS, { recursive: true });
+    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    browser = await launch();
+    page = await browser.context.newPage();
+    w = watch(page);
+    await page.goto(`${fx.url}/#/morning-pack`);
+    await page.locator('input[name=name]').fill(ADMIN.name);
+    await page.locator('input[name=key]').fill(ADMIN.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('whoami').waitFor({ state: 'attached' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fx?.close();
+  });
+
+  /** The page's own routes, read from the navigation (so a new page is covered without editing this test). */
+  async function routes(): Promise<string[]> {
+    const hrefs = await page.locator('nav.nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    return hrefs.filter((h) => h.startsWith('#/')).map((h) => h.slice(2));
+  }
+
+  // Browser-side snippets are strings: the test's tsconfig has no DOM library.
+  const overflow = async () => (await page.evaluate('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })')) as { scrollWidth: number; innerWidth: number };
+
+  /** The outermost elements reaching past the right edge (not inside a scroll container), to say what overflows. */
+  const culprits = async () =>
+    (await page.evaluate(`(() => {
+      const out = [];
+      const walk = (el) => {
+        const r = el.getBoundingClientRect();
+        if (r.right > window.innerWidth + 0.5) {
+          out.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + '[data-testid=' + (el.getAttribute('data-testid') ?? '') + '] right=' + Math.round(r.right));
+          return;
+        }
+        if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(el).overflowX)) return;
+        for (const c of el.children) walk(c);
+      };
+      walk(document.body);
+      return out.slice(0, 8);
+    })()`)) as string[];
+
+  for (const vp of VIEWPORTS) {
+    it(`every page fits ${vp.width} px without horizontal scrolling`, async () => {
+      await page.setViewportSize(vp);
+      const all = await routes();
+      expect(all.length).toBeGreaterThanOrEqual(10);
+      const wide: string[] = [];
+      for (const route of all) {
+        await page.goto(`${fx.url}/#/${route}`);
+        await settled(page);
+        await page.waitForTimeout(200); // charts resize on the next frame
+        await page.screenshot({ path: path.join(SHOTS, `responsive-${vp.width}-${route}.png`), fullPage: true });
+        const o = await overflow();
+        expect(o.innerWidth).toBe(vp.width);
+        if (o.scrollWidth > o.innerWidth) wide.push(`${route}: ${o.scrollWidth} px wide; ${(await culprits()).join(', ')}`);
+      }
+      expect(wide).toEqual([]);
+      expect(w.errors).toEqual([]);
+    });
+  }
+
+  it('at 390 px the navigation collapses behind a menu button and the kill switch is on screen', async () => {
+    await page.setViewportSize(VIEWPORTS[0]);
+    await page.goto(`${fx.url}/#/morning-pack`);
+    await settled(page);
+    const nav = page.locator('nav.nav');
+    await expect(nav.isVisible()).resolves.toBe(false);
+    await page.getByTestId('menu-toggle').click();
+    await expect(nav.isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'responsive-390-menu-open.png') });
+    await nav.getByText('Fund Overlay').click();
+    await settled(page);
+    await expect(nav.isVisible()).resolves.toBe(false); // choosing a page closes the menu
+    const ks = page.getByTestId('kill-switch');
+    await expect(ks.isVisible()).resolves.toBe(true);
+    const box = await ks.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(VIEWPORTS[0].width);
+    // …and from every other page it is one tap away in the top bar.
+    await page.goto(`${fx.url}/#/positions`);
+    await settled(page);
+    await page.getByTestId('topbar-kill-switch').click();
+    await settled(page);
+    await expect(page.getByTestId('kill-switch').isVisible()).resolves.toBe(true);
+    expect(await overflow()).toSatisfy((o: { scrollWidth: number; innerWidth: number }) => o.scrollWidth <= o.innerWidth);
+    expect(w.errors).toEqual([]);
+  });
+});
