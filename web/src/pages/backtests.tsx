@@ -4,7 +4,7 @@ import { useApi } from '../api/use-api.ts';
 import type { Agent, Backtest, BacktestResults, BacktestRow, TearSheet } from '../api/types.ts';
 import { Chart } from '../charts/chart.tsx';
 import { lineOption } from '../charts/options.ts';
-import { Async, Button, Card, EmptyState, Grid, PageHead, ProgressBar, StatusBadge, Table, money, num, pct, time } from '../design/index.ts';
+import { Async, Button, Card, DataTable, EmptyState, Grid, PageHead, ProgressBar, StatusBadge, Table, money, num, pct, time } from '../design/index.ts';
 import { palette } from '../design/tokens.ts';
 import { can, useSession } from '../session.ts';
 import { BindingCard, ComparisonCard } from './backtest-compare.tsx';
@@ -46,23 +46,27 @@ export function BacktestsPage() {
         <Card span={8} title="Runs">
           <Async loaded={list}>
             {() => (
-              <Table
+              <DataTable
                 rows={rows}
                 rowKey={(r) => r.id}
                 selected={shown}
                 onRowClick={(r) => setSelected(r.id)}
+                exportName="backtests"
                 testId="backtests-table"
                 empty="No backtests yet"
+                pageSize={10}
                 columns={[
-                  { key: 'c', header: 'Created', render: (r) => time(r.createdAt), nowrap: true },
-                  { key: 'p', header: 'Period', render: (r) => `${r.params.from ?? '?'} → ${r.params.to ?? '?'}`, nowrap: true },
-                  { key: 'a', header: 'Agents', render: (r) => (r.params.agents ? r.params.agents.join(', ') : 'all') },
-                  { key: 's', header: 'Status', render: (r) => <StatusBadge status={r.status} />, nowrap: true },
+                  { key: 'id', header: 'Backtest id', render: () => null, value: (r) => r.id, isHidden: true },
+                  { key: 'c', header: 'Created', render: (r) => time(r.createdAt), nowrap: true, value: (r) => r.createdAt },
+                  { key: 'p', header: 'Period', render: (r) => `${r.params.from ?? '?'} → ${r.params.to ?? '?'}`, nowrap: true, value: (r) => `${r.params.from ?? ''} ${r.params.to ?? ''}` },
+                  { key: 'a', header: 'Agents', render: (r) => (r.params.agents ? r.params.agents.join(', ') : 'all'), value: (r) => (r.params.agents ? r.params.agents.join(' ') : 'all') },
+                  { key: 's', header: 'Status', render: (r) => <StatusBadge status={r.status} />, nowrap: true, value: (r) => r.status },
                   {
                     key: 'g',
                     header: 'Progress',
                     width: 200,
                     render: (r) => (r.status === 'FAILED' ? <span className="tone-down">{r.error}</span> : <ProgressBar kind="progress" utilisation={r.progress} right={pct(r.progress, 0)} />),
+                    value: (r) => r.progress,
                   },
                   {
                     key: 'x',
