@@ -8,6 +8,8 @@ import { Async, Button, Card, DataTable, EmptyState, Grid, PageHead, ProgressBar
 import { palette } from '../design/tokens.ts';
 import { can, useSession } from '../session.ts';
 import { BindingCard, ComparisonCard } from './backtest-compare.tsx';
+import { BACKTEST_PARAM } from '../api/chosen-backtest.ts';
+import { setRouteParam, useRouteParam } from '../router.ts';
 
 const RUNNING = new Set(['QUEUED', 'RUNNING']);
 
@@ -15,7 +17,8 @@ const RUNNING = new Set(['QUEUED', 'RUNNING']);
 export function BacktestsPage() {
   const { base, user } = useSession();
   const list = useApi<{ backtests: BacktestRow[] }>(`${base}/backtests`, ['backtest.progressed']);
-  const [selected, setSelected] = useState<string | null>(null);
+  const selected = useRouteParam(BACKTEST_PARAM);
+  const setSelected = (id: string) => setRouteParam(BACKTEST_PARAM, id);
   const rows = useMemo(() => [...(list.data?.backtests ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [list.data]);
   const anyRunning = rows.some((b) => RUNNING.has(b.status));
   // Progress: SSE `backtest.progressed` when live; poll every second while one runs regardless.
@@ -184,7 +187,7 @@ function Detail(p: { id: string }) {
     <Async loaded={d}>
       {({ backtest: b }) =>
         b.results ? (
-          <Results r={b.results} />
+          <Results r={b.results} id={b.id} />
         ) : (
           <Card title={`Backtest ${b.id}`}>
             {b.status === 'FAILED' ? (
@@ -219,7 +222,7 @@ const TEAR: readonly { key: keyof TearSheet; label: string; fmt: (x: number | nu
   { key: 'deflatedSharpe', label: 'Deflated Sharpe (prob.)', fmt: (x) => pct(x, 0) },
 ];
 
-function Results(p: { r: BacktestResults }) {
+function Results(p: { r: BacktestResults; id: string }) {
   const { r } = p;
   const equity = useMemo(() => lineOption(r.dates, [{ name: 'fund NAV', data: r.fund.equity, colour: palette.accent, area: true }]), [r]);
   const dd = useMemo(() => lineOption(r.dates, [{ name: 'drawdown', data: r.fund.drawdown, colour: palette.down, area: true }], { percent: true }), [r]);
@@ -227,7 +230,22 @@ function Results(p: { r: BacktestResults }) {
   return (
     <>
       <Grid>
-        <Card span={8} title="Equity" extra={`${r.from} → ${r.to} · ${r.days} days`}>
+        <Card
+          span={8}
+          title="Equity"
+          extra={
+            <>
+              {r.from} → {r.to} · {r.days} days · open in{' '}
+              <a href={`#/agents?${BACKTEST_PARAM}=${encodeURIComponent(p.id)}`} data-testid="backtest-open-agents">
+                Agents
+              </a>{' '}
+              ·{' '}
+              <a href={`#/attribution?${BACKTEST_PARAM}=${encodeURIComponent(p.id)}`} data-testid="backtest-open-attribution">
+                Attribution
+              </a>
+            </>
+          }
+        >
           <Chart option={equity} height={260} testId="backtest-equity-chart" />
           <h3 style={{ marginTop: 12 }}>Drawdown</h3>
           <Chart option={dd} height={160} testId="backtest-drawdown-chart" />
