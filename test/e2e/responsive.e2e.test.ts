@@ -1,6 +1,6 @@
 /**
- * The dashboard at a phone's width (390×844) and a desktop's (1440×900): every page in the
- * navigation opens without horizontal scrolling of the page (wide tables scroll inside their own
+ * The dashboard at a phone's width (390×844), a tablet's (820×1180), a small laptop's (1024×768)
+ * and a desktop's (1440×900): every page in the navigation opens without horizontal scrolling of the page (wide tables scroll inside their own
  * container), and at 390 px the kill switch is on screen. Screenshots go to
  * test/e2e/screenshots/responsive-<width>-<page>.png.
  */
@@ -17,9 +17,11 @@ const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 const VIEWPORTS = [
   { width: 390, height: 844 },
   { width: 1440, height: 900 },
+  { width: 820, height: 1180 },
+  { width: 1024, height: 768 },
 ] as const;
 
-describe.skipIf(!hasChromium)('dashboard layout at 390 px and 1440 px (skipped when /usr/bin/chromium is absent)', () => {
+describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped when /usr/bin/chromium is absent)', () => {
   let fx: Fixture;
   let browser: Browser;
   let page: Page;
@@ -53,18 +55,26 @@ describe.skipIf(!hasChromium)('dashboard layout at 390 px and 1440 px (skipped w
   // Browser-side snippets are strings: the test's tsconfig has no DOM library.
   const overflow = async () => (await page.evaluate('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })')) as { scrollWidth: number; innerWidth: number };
 
-  /** The outermost elements reaching past the right edge (not inside a scroll container), to say what overflows. */
+  /** The outermost elements reaching past the right edge, or whose content does (not inside a scroll container), to say what overflows. */
   const culprits = async () =>
     (await page.evaluate(`(() => {
       const out = [];
+      const name = (el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + '[data-testid=' + (el.getAttribute('data-testid') ?? '') + ']';
+      // an element's own box past the edge; or, when no child's is, its own content (nowrap text) spilling out
       const walk = (el) => {
         const r = el.getBoundingClientRect();
         if (r.right > window.innerWidth + 0.5) {
-          out.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + '[data-testid=' + (el.getAttribute('data-testid') ?? '') + '] right=' + Math.round(r.right));
-          return;
+          out.push(name(el) + ' right=' + Math.round(r.right));
+          return true;
         }
-        if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(el).overflowX)) return;
-        for (const c of el.children) walk(c);
+        if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(el).overflowX)) return false;
+        let found = false;
+        for (const c of el.children) found = walk(c) || found;
+        if (!found && r.left + el.scrollWidth > window.innerWidth + 0.5) {
+          out.push(name(el) + ' content right=' + Math.round(r.left + el.scrollWidth));
+          return true;
+        }
+        return found;
       };
       walk(document.body);
       return out.slice(0, 8);
