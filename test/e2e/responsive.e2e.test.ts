@@ -125,6 +125,20 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
     await settled(page);
     await expect(page.getByTestId('kill-switch').isVisible()).resolves.toBe(true);
     expect(await overflow()).toSatisfy((o: { scrollWidth: number; innerWidth: number }) => o.scrollWidth <= o.innerWidth);
+    // Its confirmation and the new-trade form fit the phone's screen, their buttons on it.
+    for (const [route, opener] of [['overlay', 'kill-switch'], ['proposals', 'new-trade']] as const) {
+      await page.goto(`${fx.url}/#/${route}`);
+      await settled(page);
+      await page.getByTestId(opener).click();
+      const dialog = page.getByTestId('confirm-dialog');
+      await dialog.waitFor();
+      await page.screenshot({ path: path.join(SHOTS, `responsive-390-dialog-${opener}.png`) });
+      const box = await dialog.getByTestId('confirm-button').boundingBox();
+      expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= VIEWPORTS[0].width, `${opener} dialog's confirm button on screen`).toBe(true);
+      expect((await overflow()).scrollWidth).toBeLessThanOrEqual(VIEWPORTS[0].width);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }
     expect(w.errors).toEqual([]);
   });
 });
