@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
-import { ADMIN, startFixture, type Fixture } from './fixture.ts';
+import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
@@ -99,6 +99,34 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
       expect(w.errors).toEqual([]);
     });
   }
+
+  it('at 390 px tapping a proposal brings its detail (below the list) into view, clear of the top bar', async () => {
+    const inst = (await (await fetch(`${fx.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
+    // enough tickets that the list is taller than the screen, so the detail starts off it
+    for (let i = 0; i < 14; i++) {
+      const r = await fetch(`${fx.url}/v1/funds/${FUND_ID}/trades`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json', 'Idempotency-Key': `e2e-responsive-${i}` },
+        body: JSON.stringify({ symbol: inst.instruments[i]?.symbol, side: 'BUY', qty: 10, rationale: 'e2e: a ticket to look at on a phone' }),
+      });
+      expect(r.status).toBe(201);
+    }
+    await page.setViewportSize(VIEWPORTS[0]);
+    await page.goto(`${fx.url}/#/proposals`);
+    await settled(page);
+    const placeholder = await page.getByText('Select a proposal').boundingBox();
+    expect(placeholder?.y ?? 0).toBeGreaterThan(VIEWPORTS[0].height); // off screen before the tap
+    await page.getByTestId('proposals-table').locator('tbody tr').first().click();
+    const detail = page.getByTestId('proposal-detail');
+    await detail.waitFor();
+    // wholly on screen, below the top bar
+    await expect.poll(async () => JSON.stringify(await detail.boundingBox())).toSatisfy((j: string) => {
+      const b = JSON.parse(j) as { y: number; height: number } | null;
+      return b !== null && b.y >= 48 && b.y + b.height <= VIEWPORTS[0].height;
+    });
+    await page.screenshot({ path: path.join(SHOTS, 'responsive-390-proposal-detail.png') });
+    expect(w.errors).toEqual([]);
+  });
 
   it('at 390 px the navigation collapses behind a menu button and the kill switch is on screen', async () => {
     await page.setViewportSize(VIEWPORTS[0]);

@@ -10,6 +10,12 @@ const AWAITING = new Set(['PENDING_APPROVAL', 'MODIFIED']);
 type Filter = 'awaiting' | 'decided' | 'all';
 type Action = 'approve' | 'reject' | 'modify';
 
+/** On a phone the detail card sits below the list: bring it into view once it has rendered. */
+function showDetailOnPhone(): void {
+  if (!window.matchMedia('(max-width: 760px)').matches) return;
+  requestAnimationFrame(() => document.querySelector('[data-testid="proposal-detail"]')?.scrollIntoView({ block: 'start' }));
+}
+
 /** Trade proposals: the PM approves, rejects or modifies; roles that may not see the buttons disabled. */
 export function ProposalsPage() {
   const { base, user } = useSession();
@@ -39,7 +45,10 @@ export function ProposalsPage() {
                   rows={rows}
                   rowKey={(r) => r.id}
                   selected={selected}
-                  onRowClick={(r) => setSelected(r.id)}
+                  onRowClick={(r) => {
+                    setSelected(r.id);
+                    showDetailOnPhone();
+                  }}
                   exportName="proposals"
                   testId="proposals-table"
                   empty={filter === 'awaiting' ? 'Nothing awaits a decision' : 'No proposals'}
