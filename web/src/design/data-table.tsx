@@ -3,9 +3,12 @@ import { EmptyState } from './states.tsx';
 import { Table, type Column } from './table.tsx';
 import { nextSort, pageOf, searchRows, sortRows, toCsv, type Sort, type ValueColumn } from './table-model.ts';
 
+/** Up to this many rows are read at a glance: no search box. */
+const SEARCH_FROM = 10;
+
 /**
  * The dashboard's table for lists a user works through (positions, orders, decisions, journal,
- * backtests): sort by a column's header, search every column's value, page, and export the
+ * backtests): sort by a column's header, search every column's value (from 11 rows), page, and export the
  * searched and sorted rows (all pages) as CSV. Columns take part through their `value`.
  */
 export function DataTable<T>(p: {
@@ -37,10 +40,19 @@ export function DataTable<T>(p: {
   return (
     <div className="dtable" data-testid={`${testId}-box`}>
       <div className="dtable-tools">
-        <input type="search" aria-label="Search the table" placeholder="Search…" value={q} data-testid={`${testId}-search`} onChange={(e) => {
-            setQ(e.target.value);
-            setPage(0);
-          }} />
+        {p.rows.length > SEARCH_FROM ? (
+          <input
+            type="search"
+            aria-label="Search the table"
+            placeholder="Search…"
+            value={q}
+            data-testid={`${testId}-search`}
+            onChange={(e) => {
+              setQ(e.target.value);
+              setPage(0);
+            }}
+          />
+        ) : null}
         <span className="muted" data-testid={`${testId}-count`}>
           {found.length === p.rows.length ? `${p.rows.length} rows` : `${found.length} of ${p.rows.length} rows`}
         </span>
