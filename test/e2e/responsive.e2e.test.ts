@@ -134,6 +134,7 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
     await settled(page);
     const nav = page.locator('nav.nav');
     await expect(nav.isVisible()).resolves.toBe(false);
+    await page.evaluate('window.scrollTo(0, 1200)'); // reading further down when the menu is opened
     await page.getByTestId('menu-toggle').click();
     await expect(nav.isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'responsive-390-menu-open.png') });
@@ -141,11 +142,13 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
     await settled(page);
     await expect(nav.isVisible()).resolves.toBe(false); // choosing a page closes the menu
     const ks = page.getByTestId('kill-switch');
-    await expect(ks.isVisible()).resolves.toBe(true);
+    await ks.waitFor({ state: 'visible' }); // the click only changes the hash: wait for the page, not the old one's calm
     const box = await ks.boundingBox();
     expect(box).not.toBeNull();
     expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
     expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(VIEWPORTS[0].width);
+    expect(box?.y ?? -1).toBeGreaterThanOrEqual(48); // the new page opens at its top (it mounts short, loading), the switch below the top bar
+    expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(VIEWPORTS[0].height);
     // …and from every other page it is one tap away in the top bar.
     await page.goto(`${fx.url}/#/positions`);
     await settled(page);
