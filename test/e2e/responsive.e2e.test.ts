@@ -172,4 +172,16 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
     }
     expect(w.errors).toEqual([]);
   });
+  it('the sign-in page fits 390 px (run last: it signs out)', async () => {
+    await page.context().clearCookies();
+    await page.setViewportSize(VIEWPORTS[0]);
+    await page.goto('about:blank'); // a fresh load, not a same-document hash change
+    await page.goto(`${fx.url}/#/morning-pack`);
+    await page.locator('input[name=key]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'responsive-390-login.png') });
+    const o = await overflow();
+    expect(o.scrollWidth, (await culprits()).join(', ')).toBeLessThanOrEqual(o.innerWidth);
+    const box = await page.getByRole('button', { name: 'Sign in' }).boundingBox();
+    expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= VIEWPORTS[0].width).toBe(true);
+  });
 });
