@@ -39,7 +39,10 @@ function SignedIn(p: { user: User; onLogout: () => void }) {
   }, []);
   useEffect(refreshFunds, [refreshFunds]);
   useLive(['trading-state.changed'], refreshFunds);
-  const onOverlay = pageFor(useRoute()).path === '/overlay';
+  const page = pageFor(useRoute());
+  const onOverlay = page.path === '/overlay';
+  // Below 760 px the sidebar folds into a menu opened from the top bar.
+  const [isMenuOpen, setMenuOpen] = useState(false);
   const selected = funds === null ? null : (funds.find((f) => f.id === fundId) ?? funds[0] ?? null);
   const selectedId = selected?.id ?? null;
   useEffect(() => {
@@ -77,11 +80,21 @@ function SignedIn(p: { user: User; onLogout: () => void }) {
     );
   return (
     <div className="shell">
-      <aside className="sidebar">
+      <header className="topbar" data-testid="topbar">
+        <button type="button" className="menu-toggle" aria-label="Menu" aria-expanded={isMenuOpen} aria-controls="sidebar" data-testid="menu-toggle" onClick={() => setMenuOpen((o) => !o)}>
+          {isMenuOpen ? '✕' : '☰'}
+        </button>
+        <span className="topbar-title">{page.title}</span>
+        {selected ? <StatusBadge status={selected.tradingState} /> : null}
+        <a href="#/overlay" className="btn btn-sm btn-danger" data-testid="topbar-kill-switch" title="The fund's trading state and the kill switch" onClick={() => setMenuOpen(false)}>
+          Kill switch
+        </a>
+      </header>
+      <aside id="sidebar" className={`sidebar${isMenuOpen ? ' open' : ''}`}>
         <div className="brand">
           Keel<small>fund operating system</small>
         </div>
-        <Nav />
+        <Nav onNavigate={() => setMenuOpen(false)} />
         <div className="sidebar-foot">
           <div>Fund</div>
           <select
@@ -122,13 +135,13 @@ function LiveIndicator() {
   return <div className={`live${mode === 'sse' ? ' on' : mode === 'polling' ? ' polling' : ''}`}>{mode === 'sse' ? 'live' : mode === 'polling' ? 'polling every 15 s' : 'offline'}</div>;
 }
 
-function Nav() {
+function Nav(p: { onNavigate: () => void }) {
   const route = useRoute();
   const active = pageFor(route).path;
   return (
     <nav className="nav">
       {PAGES.map((pg) => (
-        <a key={pg.path} href={`#${pg.path}`} className={pg.path === active ? 'active' : undefined}>
+        <a key={pg.path} href={`#${pg.path}`} className={pg.path === active ? 'active' : undefined} onClick={p.onNavigate}>
           {pg.title}
         </a>
       ))}

@@ -10,4 +10,6 @@ export { Button } from './button.tsx';
 export { ConfirmDialog } from './confirm-dialog.tsx';
 export { Loading, EmptyState, ErrorState } from './states.tsx';
 export { Table, type Column } from './table.tsx';
+export { DataTable } from './data-table.tsx';
+export type { CellValue, Sort } from './table-model.ts';
 export { Async } from './async.tsx';

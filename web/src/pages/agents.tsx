@@ -1,27 +1,30 @@
 import { useMemo } from 'react';
 import { useApi } from '../api/use-api.ts';
-import { useLatestBacktest } from '../api/latest-backtest.ts';
+import { useChosenBacktest } from '../api/chosen-backtest.ts';
 import type { Agent, BacktestResults } from '../api/types.ts';
 import { Chart } from '../charts/chart.tsx';
 import { heatmapOption, lineOption } from '../charts/options.ts';
 import { Async, Card, EmptyState, Grid, PageHead, StatusBadge, Table, money, num, pct, toneOf } from '../design/index.ts';
 import { useSession } from '../session.ts';
 import { AgentExposures } from './agent-exposures.tsx';
+import { BacktestPending, BacktestPicker } from './backtest-picker.tsx';
 import { correlationMatrix, rebase, returnsOf } from '../stats.ts';
 
 const metric = (m: Record<string, unknown> | null, k: string): number | null => (m && typeof m[k] === 'number' ? (m[k] as number) : null);
 /** The overlay's fund contribution score when the daemon has stored one in the agent's metrics. */
 const score = (a: Agent): number | null => metric(a.metrics, 'score') ?? metric(a.metrics, 'fundContributionScore') ?? metric(a.metrics, 'compositeScore');
 
-/** Agents: configuration and state, scores, equity curves and correlations (from the latest backtest), factor exposures. */
+/** Agents: configuration and state, scores, equity curves and correlations (from the backtest chosen in the address), factor exposures. */
 export function AgentsPage() {
   const { base } = useSession();
   const agents = useApi<{ agents: Agent[] }>(`${base}/agents`, ['cycle.completed']);
-  const bt = useLatestBacktest(base);
-  const results = bt.detail.data?.backtest.results ?? null;
+  const bt = useChosenBacktest(base);
+  const results = bt.backtest?.results ?? null;
   return (
     <>
-      <PageHead title="Agents" sub={results ? `Curves and correlations from backtest ${results.from} → ${results.to}` : 'The strategy agents of this fund'} />
+      <PageHead title="Agents" sub={results ? <span data-testid="agents-backtest-window">Curves and correlations from backtest {results.from} → {results.to}</span> : 'The strategy agents of this fund'}>
+        <BacktestPicker bt={bt} />
+      </PageHead>
       <Card title="Agents and scores">
         <Async loaded={agents}>
           {(d) => <AgentTable agents={d.agents} results={results} />}
@@ -30,15 +33,9 @@ export function AgentsPage() {
       <div style={{ height: 16 }} />
       {results ? (
         <Curves r={results} />
-      ) : bt.list.data && bt.id === null ? (
-        <Card title="Equity curves and correlation">
-          <EmptyState title="No completed backtest">
-            Run one on the <a href="#/backtests">Backtests</a> page to see equity curves and the agent correlation heatmap.
-          </EmptyState>
-        </Card>
       ) : (
         <Card title="Equity curves and correlation">
-          {bt.list.error !== null || bt.list.loading ? <Async loaded={bt.list}>{() => null}</Async> : <Async loaded={bt.detail}>{() => null}</Async>}
+          <BacktestPending bt={bt} />
         </Card>
       )}
       <AgentExposures base={base} />

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Attribution, BrinsonReport, FactorReport, PnlHistory, PnlPart } from '../api/attribution-types.ts';
 import { useApi, type Loaded } from '../api/use-api.ts';
-import { useLatestBacktest } from '../api/latest-backtest.ts';
+import { useChosenBacktest } from '../api/chosen-backtest.ts';
 import type { BacktestResults } from '../api/types.ts';
 import { Chart } from '../charts/chart.tsx';
 import { stackedBarOption } from '../charts/attribution-options.ts';
@@ -9,6 +9,7 @@ import { barOption, lineOption } from '../charts/options.ts';
 import { Async, Button, Card, EmptyState, Grid, PageHead, Stat, Stats, Table, money, num, pct, signedPct, toneOf } from '../design/index.ts';
 import { factorLabel, sortFactors } from '../factors.ts';
 import { useSession } from '../session.ts';
+import { BacktestPending, BacktestPicker } from './backtest-picker.tsx';
 
 const LIVE = ['fill.recorded', 'cycle.completed'];
 const pnl = (x: number | null | undefined) => <span className={`tone-${toneOf(x)}`}>{money(x)}</span>;
@@ -31,8 +32,8 @@ export function AttributionPage() {
   const q = query(win);
   const attr = useApi<Attribution>(`${base}/attribution${q}`, LIVE);
   const hist = useApi<PnlHistory>(`${base}/pnl-history${q ? `${q}&` : '?'}by=agent`, LIVE);
-  const bt = useLatestBacktest(base);
-  const results = bt.detail.data?.backtest.results ?? null;
+  const bt = useChosenBacktest(base);
+  const results = bt.backtest?.results ?? null;
   const a = attr.data;
   return (
     <>
@@ -40,11 +41,15 @@ export function AttributionPage() {
         <WindowForm value={win} onApply={setWin} />
       </PageHead>
       <Async loaded={attr}>{(d) => <Report a={d} hist={hist} />}</Async>
+      <div className="section-head">
+        <h2>Agent contribution in a backtest</h2>
+        <BacktestPicker bt={bt} />
+      </div>
       {results ? (
         <Contribution r={results} />
       ) : (
         <Card title="Agent contribution (backtest)">
-          <EmptyState title="No completed backtest">Run one on the <a href="#/backtests">Backtests</a> page.</EmptyState>
+          <BacktestPending bt={bt} />
         </Card>
       )}
     </>
@@ -240,13 +245,14 @@ function Contribution(p: { r: BacktestResults }) {
   const option = useMemo(() => barOption(rows.map((r) => r.id), rows.map((r) => r.contribution), { percent: true }), [rows]);
   return (
     <Grid>
-      <Card span={6} title="Contribution to fund return (backtest)" extra={`${p.r.from} → ${p.r.to}`}>
+      <Card span={6} title="Contribution to fund return (backtest)" extra={<span data-testid="contribution-window">{`${p.r.from} → ${p.r.to}`}</span>}>
         <Chart option={option} height={Math.max(160, rows.length * 34 + 40)} testId="attribution-chart" />
       </Card>
       <Card span={6} title="Contribution table (backtest)" extra={`fund ${pct(p.r.fund.tearSheet.totalReturn)}`}>
         <Table
           rows={rows}
           rowKey={(r) => r.id}
+          testId="contribution-table"
           empty="No agents"
           columns={[
             { key: 'a', header: 'Agent', render: (r) => <b>{r.id}</b> },

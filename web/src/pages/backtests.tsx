@@ -4,10 +4,12 @@ import { useApi } from '../api/use-api.ts';
 import type { Agent, Backtest, BacktestResults, BacktestRow, TearSheet } from '../api/types.ts';
 import { Chart } from '../charts/chart.tsx';
 import { lineOption } from '../charts/options.ts';
-import { Async, Button, Card, EmptyState, Grid, PageHead, ProgressBar, StatusBadge, Table, money, num, pct, time } from '../design/index.ts';
+import { Async, Button, Card, DataTable, EmptyState, Grid, PageHead, ProgressBar, StatusBadge, Table, money, num, pct, time } from '../design/index.ts';
 import { palette } from '../design/tokens.ts';
 import { can, useSession } from '../session.ts';
 import { BindingCard, ComparisonCard } from './backtest-compare.tsx';
+import { BACKTEST_PARAM } from '../api/chosen-backtest.ts';
+import { setRouteParam, useRouteParam } from '../router.ts';
 
 const RUNNING = new Set(['QUEUED', 'RUNNING']);
 
@@ -15,7 +17,8 @@ const RUNNING = new Set(['QUEUED', 'RUNNING']);
 export function BacktestsPage() {
   const { base, user } = useSession();
   const list = useApi<{ backtests: BacktestRow[] }>(`${base}/backtests`, ['backtest.progressed']);
-  const [selected, setSelected] = useState<string | null>(null);
+  const selected = useRouteParam(BACKTEST_PARAM);
+  const setSelected = (id: string) => setRouteParam(BACKTEST_PARAM, id);
   const rows = useMemo(() => [...(list.data?.backtests ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [list.data]);
   const anyRunning = rows.some((b) => RUNNING.has(b.status));
   // Progress: SSE `backtest.progressed` when live; poll every second while one runs regardless.
@@ -46,23 +49,27 @@ export function BacktestsPage() {
         <Card span={8} title="Runs">
           <Async loaded={list}>
             {() => (
-              <Table
+              <DataTable
                 rows={rows}
                 rowKey={(r) => r.id}
                 selected={shown}
                 onRowClick={(r) => setSelected(r.id)}
+                exportName="backtests"
                 testId="backtests-table"
                 empty="No backtests yet"
+                pageSize={10}
                 columns={[
-                  { key: 'c', header: 'Created', render: (r) => time(r.createdAt), nowrap: true },
-                  { key: 'p', header: 'Period', render: (r) => `${r.params.from ?? '?'} → ${r.params.to ?? '?'}`, nowrap: true },
-                  { key: 'a', header: 'Agents', render: (r) => (r.params.agents ? r.params.agents.join(', ') : 'all') },
-                  { key: 's', header: 'Status', render: (r) => <StatusBadge status={r.status} />, nowrap: true },
+                  { key: 'id', header: 'Backtest id', render: () => null, value: (r) => r.id, isHidden: true },
+                  { key: 'c', header: 'Created', render: (r) => time(r.createdAt), nowrap: true, value: (r) => r.createdAt },
+                  { key: 'p', header: 'Period', render: (r) => `${r.params.from ?? '?'} → ${r.params.to ?? '?'}`, nowrap: true, value: (r) => `${r.params.from ?? ''} ${r.params.to ?? ''}` },
+                  { key: 'a', header: 'Agents', render: (r) => (r.params.agents ? r.params.agents.join(', ') : 'all'), value: (r) => (r.params.agents ? r.params.agents.join(' ') : 'all') },
+                  { key: 's', header: 'Status', render: (r) => <StatusBadge status={r.status} />, nowrap: true, value: (r) => r.status },
                   {
                     key: 'g',
                     header: 'Progress',
                     width: 200,
                     render: (r) => (r.status === 'FAILED' ? <span className="tone-down">{r.error}</span> : <ProgressBar kind="progress" utilisation={r.progress} right={pct(r.progress, 0)} />),
+                    value: (r) => r.progress,
                   },
                   {
                     key: 'x',
@@ -134,7 +141,7 @@ function StartForm(p: { initial: BacktestRow['params'] | null; onStarted: (id: s
         start();
       }}
     >
-      <div className="row" style={{ flexWrap: 'nowrap' }}>
+      <div className="row fields">
         <label className="field" style={{ flex: 1 }}>
           From
           <input name="from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
@@ -180,7 +187,7 @@ function Detail(p: { id: string }) {
     <Async loaded={d}>
       {({ backtest: b }) =>
         b.results ? (
-          <Results r={b.results} />
+          <Results r={b.results} id={b.id} />
         ) : (
           <Card title={`Backtest ${b.id}`}>
             {b.status === 'FAILED' ? (
@@ -215,7 +222,7 @@ const TEAR: readonly { key: keyof TearSheet; label: string; fmt: (x: number | nu
   { key: 'deflatedSharpe', label: 'Deflated Sharpe (prob.)', fmt: (x) => pct(x, 0) },
 ];
 
-function Results(p: { r: BacktestResults }) {
+function Results(p: { r: BacktestResults; id: string }) {
   const { r } = p;
   const equity = useMemo(() => lineOption(r.dates, [{ name: 'fund NAV', data: r.fund.equity, colour: palette.accent, area: true }]), [r]);
   const dd = useMemo(() => lineOption(r.dates, [{ name: 'drawdown', data: r.fund.drawdown, colour: palette.down, area: true }], { percent: true }), [r]);
@@ -223,7 +230,22 @@ function Results(p: { r: BacktestResults }) {
   return (
     <>
       <Grid>
-        <Card span={8} title="Equity" extra={`${r.from} → ${r.to} · ${r.days} days`}>
+        <Card
+          span={8}
+          title="Equity"
+          extra={
+            <>
+              {r.from} → {r.to} · {r.days} days · open in{' '}
+              <a href={`#/agents?${BACKTEST_PARAM}=${encodeURIComponent(p.id)}`} data-testid="backtest-open-agents">
+                Agents
+              </a>{' '}
+              ·{' '}
+              <a href={`#/attribution?${BACKTEST_PARAM}=${encodeURIComponent(p.id)}`} data-testid="backtest-open-attribution">
+                Attribution
+              </a>
+            </>
+          }
+        >
           <Chart option={equity} height={260} testId="backtest-equity-chart" />
           <h3 style={{ marginTop: 12 }}>Drawdown</h3>
           <Chart option={dd} height={160} testId="backtest-drawdown-chart" />

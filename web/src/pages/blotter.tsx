@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { query } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import type { Fill, Order, Proposal } from '../api/types.ts';
-import { Async, Card, PageHead, Stat, Stats, StatusBadge, Table, Tabs, money, num, time } from '../design/index.ts';
+import { Async, Card, DataTable, PageHead, Stat, Stats, StatusBadge, Table, Tabs, money, num, time } from '../design/index.ts';
 import { useSession } from '../session.ts';
 
 const LIVE = ['order.updated', 'fill.recorded'];
@@ -45,18 +45,21 @@ export function BlotterPage() {
         <Async loaded={fills}>
           {(d) => (
             <Card title="Fills">
-              <Table
+              <DataTable
                 rows={d.fills}
                 rowKey={(r) => r.id}
+                exportName="fills"
+                testId="fills-table"
                 empty="No fills"
                 columns={[
-                  { key: 't', header: 'Time', render: (r) => time(r.timestamp) },
-                  { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b> },
-                  { key: 'side', header: 'Side', render: (r) => <span className={r.side === 'BUY' ? 'tone-up' : 'tone-down'}>{r.side}</span> },
-                  { key: 'qty', header: 'Qty', num: true, render: (r) => num(r.qty, 0) },
-                  { key: 'px', header: 'Price', num: true, render: (r) => num(r.price) },
-                  { key: 'comm', header: 'Commission', num: true, render: (r) => money(r.commission) },
-                  { key: 'order', header: 'Order', render: (r) => <code>{r.orderId}</code> },
+                  { key: 't', header: 'Time', render: (r) => time(r.timestamp), value: (r) => r.timestamp },
+                  { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b>, value: (r) => r.symbol },
+                  { key: 'side', header: 'Side', render: (r) => <span className={r.side === 'BUY' ? 'tone-up' : 'tone-down'}>{r.side}</span>, value: (r) => r.side },
+                  { key: 'qty', header: 'Qty', num: true, render: (r) => num(r.qty, 0), value: (r) => r.qty },
+                  { key: 'px', header: 'Price', num: true, render: (r) => num(r.price), value: (r) => r.price },
+                  { key: 'comm', header: 'Commission', num: true, render: (r) => money(r.commission), value: (r) => r.commission },
+                  { key: 'order', header: 'Order', render: (r) => <code>{r.orderId}</code>, value: (r) => r.orderId },
+                  { key: 'id', header: 'Fill id', render: () => null, value: (r) => r.id, isHidden: true },
                 ]}
               />
             </Card>
@@ -96,6 +99,10 @@ function Working() {
   );
 }
 
+const created = (r: Order): string | null => r.createdAt ?? (typeof r['timestamp'] === 'string' ? r['timestamp'] : null);
+const filled = (r: Order): number => r.tca?.filledQty ?? r.filledQty ?? 0;
+const agentsOf = (r: Order): string => (r.allocations ?? []).map((a) => a.agentId).join(', ');
+
 function Orders(p: { orders: Order[] }) {
   const withTca = p.orders.filter((o) => o.tca && o.tca.slippageBps !== null);
   const avgSlip = withTca.length ? withTca.reduce((s, o) => s + (o.tca?.slippageBps ?? 0), 0) / withTca.length : null;
@@ -109,24 +116,26 @@ function Orders(p: { orders: Order[] }) {
         <Stat label="Commission" value={money(commission)} />
       </Stats>
       <Card title="Orders">
-        <Table
+        <DataTable
           rows={p.orders}
           rowKey={(r) => r.id}
+          exportName="orders"
           testId="orders-table"
           empty="No orders yet"
           columns={[
-            { key: 't', header: 'Created', render: (r) => time(r.createdAt ?? (typeof r['timestamp'] === 'string' ? r['timestamp'] : null)) },
-            { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b> },
-            { key: 'side', header: 'Side', render: (r) => <span className={r.side === 'BUY' ? 'tone-up' : 'tone-down'}>{r.side}</span> },
-            { key: 'qty', header: 'Qty', num: true, render: (r) => num(r.qty, 0) },
-            { key: 'type', header: 'Type', render: (r) => r.type ?? '' },
-            { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} /> },
-            { key: 'filled', header: 'Filled', num: true, render: (r) => num(r.tca?.filledQty ?? r.filledQty ?? 0, 0) },
-            { key: 'avg', header: 'Avg fill', num: true, render: (r) => num(r.tca?.avgFillPrice ?? null) },
-            { key: 'dec', header: 'Decision px', num: true, render: (r) => num(r.tca?.decisionPrice ?? null) },
-            { key: 'slip', header: 'Slippage', num: true, render: (r) => (r.tca?.slippageBps == null ? '—' : <span className={r.tca.slippageBps > 0 ? 'tone-down' : 'tone-up'}>{num(r.tca.slippageBps, 1)} bps</span>) },
-            { key: 'comm', header: 'Comm.', num: true, render: (r) => money(r.tca?.commission ?? null) },
-            { key: 'src', header: 'Agents', render: (r) => <span className="muted">{(r.allocations ?? []).map((a) => a.agentId).join(', ')}</span> },
+            { key: 'id', header: 'Order id', render: () => null, value: (r) => r.id, isHidden: true },
+            { key: 't', header: 'Created', render: (r) => time(created(r)), value: created },
+            { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b>, value: (r) => r.symbol },
+            { key: 'side', header: 'Side', render: (r) => <span className={r.side === 'BUY' ? 'tone-up' : 'tone-down'}>{r.side}</span>, value: (r) => r.side },
+            { key: 'qty', header: 'Qty', num: true, render: (r) => num(r.qty, 0), value: (r) => r.qty },
+            { key: 'type', header: 'Type', render: (r) => r.type ?? '', value: (r) => r.type },
+            { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} />, value: (r) => r.status },
+            { key: 'filled', header: 'Filled', num: true, render: (r) => num(filled(r), 0), value: filled },
+            { key: 'avg', header: 'Avg fill', num: true, render: (r) => num(r.tca?.avgFillPrice ?? null), value: (r) => r.tca?.avgFillPrice },
+            { key: 'dec', header: 'Decision px', num: true, render: (r) => num(r.tca?.decisionPrice ?? null), value: (r) => r.tca?.decisionPrice },
+            { key: 'slip', header: 'Slippage', label: 'Slippage (bps)', num: true, render: (r) => (r.tca?.slippageBps == null ? '—' : <span className={r.tca.slippageBps > 0 ? 'tone-down' : 'tone-up'}>{num(r.tca.slippageBps, 1)} bps</span>), value: (r) => r.tca?.slippageBps },
+            { key: 'comm', header: 'Comm.', label: 'Commission', num: true, render: (r) => money(r.tca?.commission ?? null), value: (r) => r.tca?.commission },
+            { key: 'src', header: 'Agents', render: (r) => <span className="muted">{agentsOf(r)}</span>, value: agentsOf },
           ]}
         />
       </Card>

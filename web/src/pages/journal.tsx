@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { post, query } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import type { JournalEntry } from '../api/types.ts';
-import { Async, Badge, Button, Card, ConfirmDialog, PageHead, Table, time } from '../design/index.ts';
+import { Async, Badge, Button, Card, ConfirmDialog, DataTable, PageHead, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
 const KINDS = ['', 'APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE', 'RECONCILIATION'];
@@ -58,18 +58,21 @@ export function JournalPage() {
       <Card>
         <Async loaded={list}>
           {(d) => (
-            <Table
+            <DataTable
               rows={d.entries}
               rowKey={(r) => r.id}
+              exportName="journal"
               testId="journal-table"
               empty="No journal entries match"
               columns={[
-                { key: 't', header: 'Time', render: (r) => time(r.timestamp), nowrap: true },
-                { key: 'k', header: 'Kind', render: (r) => <Badge tone={r.kind.includes('KILL') ? 'breach' : r.kind === 'NOTE' ? 'neutral' : 'accent'}>{r.kind}</Badge>, width: 120 },
-                { key: 'w', header: 'Who', render: (r) => `${r.who} (${r.role})`, nowrap: true },
-                { key: 'a', header: 'Agent', render: (r) => r.agentId ?? '', width: 110 },
-                { key: 's', header: 'Names', render: (r) => r.symbols.join(', '), width: 120 },
-                { key: 'r', header: 'Rationale', render: (r) => r.rationale },
+                { key: 'id', header: 'Entry id', render: () => null, value: (r) => r.id, isHidden: true },
+                { key: 't', header: 'Time', render: (r) => time(r.timestamp), nowrap: true, value: (r) => r.timestamp },
+                { key: 'k', header: 'Kind', render: (r) => <Badge tone={r.kind.includes('KILL') ? 'breach' : r.kind === 'NOTE' ? 'neutral' : 'accent'}>{r.kind}</Badge>, width: 120, value: (r) => r.kind },
+                { key: 'w', header: 'Who', render: (r) => `${r.who} (${r.role})`, nowrap: true, value: (r) => r.who },
+                { key: 'role', header: 'Role', render: () => null, value: (r) => r.role, isHidden: true },
+                { key: 'a', header: 'Agent', render: (r) => r.agentId ?? '', width: 110, value: (r) => r.agentId },
+                { key: 's', header: 'Names', render: (r) => r.symbols.join(', '), width: 120, value: (r) => r.symbols.join(' ') },
+                { key: 'r', header: 'Rationale', render: (r) => r.rationale, value: (r) => r.rationale },
               ]}
             />
           )}

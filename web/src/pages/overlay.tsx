@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import type { Agent, FundDetail, JournalEntry, OverlayDecision, RiskBudgets } from '../api/types.ts';
-import { Async, Badge, Button, Card, ConfirmDialog, Grid, PageHead, ProgressBar, StatusBadge, Table, money, num, pct, time } from '../design/index.ts';
+import { Async, Badge, Button, Card, ConfirmDialog, DataTable, Grid, PageHead, ProgressBar, StatusBadge, money, num, pct, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
 const LIVE = ['cycle.completed', 'trading-state.changed', 'alert.raised'];
@@ -31,17 +31,19 @@ export function OverlayPage() {
       <Card title="Each agent's last decision" extra={<a href="#/journal">journal →</a>}>
         <Async loaded={latest}>
           {(d) => (
-            <Table
-              rows={Object.values(d.latest).sort((a, b) => a.agentId.localeCompare(b.agentId))}
+            <DataTable
+              rows={Object.values(d.latest)}
               rowKey={(r) => r.agentId}
+              exportName="overlay-decisions"
               testId="overlay-decisions"
               empty="No overlay decisions yet (no cycle has run)"
+              initialSort={{ key: 'a', dir: 'asc' }}
               columns={[
-                { key: 'a', header: 'Agent', render: (r) => <b>{r.agentId}</b>, width: 140 },
-                { key: 'd', header: 'As of', render: (r) => r.asOf, width: 96 },
-                { key: 'x', header: 'Action', render: (r) => <StatusBadge status={r.action} />, width: 80 },
-                { key: 's', header: 'Scale', num: true, render: (r) => pct(r.scale, 0), width: 64 },
-                { key: 'r', header: 'Reasons', render: (r) => <Reasons d={r} /> },
+                { key: 'a', header: 'Agent', render: (r) => <b>{r.agentId}</b>, width: 140, value: (r) => r.agentId },
+                { key: 'd', header: 'As of', render: (r) => r.asOf, width: 96, value: (r) => r.asOf },
+                { key: 'x', header: 'Action', render: (r) => <StatusBadge status={r.action} />, width: 80, value: (r) => r.action },
+                { key: 's', header: 'Scale', num: true, render: (r) => pct(r.scale, 0), width: 64, value: (r) => r.scale },
+                { key: 'r', header: 'Reasons', render: (r) => <Reasons d={r} />, value: (r) => r.reasons.map((x) => `${x.code}: ${x.message}`).join('; ') },
               ]}
             />
           )}

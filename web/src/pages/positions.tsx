@@ -3,7 +3,7 @@ import { useApi } from '../api/use-api.ts';
 import type { NamePosition, Position, Totals } from '../api/types.ts';
 import { Chart } from '../charts/chart.tsx';
 import { barOption } from '../charts/options.ts';
-import { Async, Card, Grid, PageHead, Stat, Stats, Table, Tabs, money, num, pct, toneOf } from '../design/index.ts';
+import { Async, Card, DataTable, Grid, PageHead, Stat, Stats, Table, Tabs, money, num, pct, toneOf } from '../design/index.ts';
 import { useSession } from '../session.ts';
 
 const pnl = (x: number) => <span className={`tone-${toneOf(x)}`}>{money(x)}</span>;
@@ -57,19 +57,21 @@ function ByAgent(p: { positions: Position[]; totals: Totals }) {
         return (
           <div key={agent} style={{ marginBottom: 16 }}>
             <Card title={agent} extra={<>gross {money(gross, true)} · net {money(mv, true)} · unrealised {pnl(u)}</>}>
-              <Table
+              <DataTable
                 rows={rows}
                 rowKey={(r) => `${r.agentId}/${r.symbol}`}
+                exportName={`positions-${agent}`}
                 testId={`positions-${agent}`}
                 columns={[
-                  { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b> },
-                  { key: 'qty', header: 'Qty', num: true, render: (r) => num(r.qty, 0) },
-                  { key: 'avg', header: 'Avg cost', num: true, render: (r) => num(r.avgCost) },
-                  { key: 'last', header: 'Last', num: true, render: (r) => num(r.lastPrice) },
-                  { key: 'mv', header: 'Market value', num: true, render: (r) => money(r.marketValue) },
-                  { key: 'w', header: '% of gross', num: true, render: (r) => pct(gross > 0 ? r.marketValue / gross : 0, 1) },
-                  { key: 'u', header: 'Unrealised', num: true, render: (r) => pnl(r.unrealizedPnl) },
-                  { key: 'r', header: 'Realised', num: true, render: (r) => pnl(r.realizedPnl) },
+                  { key: 'agent', header: 'Agent', render: () => null, value: (r) => r.agentId, isHidden: true },
+                  { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b>, value: (r) => r.symbol },
+                  { key: 'qty', header: 'Qty', num: true, render: (r) => num(r.qty, 0), value: (r) => r.qty },
+                  { key: 'avg', header: 'Avg cost', num: true, render: (r) => num(r.avgCost), value: (r) => r.avgCost },
+                  { key: 'last', header: 'Last', num: true, render: (r) => num(r.lastPrice), value: (r) => r.lastPrice },
+                  { key: 'mv', header: 'Market value', num: true, render: (r) => money(r.marketValue), value: (r) => r.marketValue },
+                  { key: 'w', header: '% of gross', num: true, render: (r) => pct(gross > 0 ? r.marketValue / gross : 0, 1), value: (r) => (gross > 0 ? r.marketValue / gross : 0) },
+                  { key: 'u', header: 'Unrealised', num: true, render: (r) => pnl(r.unrealizedPnl), value: (r) => r.unrealizedPnl },
+                  { key: 'r', header: 'Realised', num: true, render: (r) => pnl(r.realizedPnl), value: (r) => r.realizedPnl },
                 ]}
               />
             </Card>
@@ -88,17 +90,19 @@ function ByName(p: { names: NamePosition[]; totals: Totals }) {
       <TotalsRow t={p.totals} />
       <Grid>
         <Card span={7} title="Netted by name">
-          <Table
+          <DataTable
             rows={p.names}
             rowKey={(r) => r.symbol}
+            exportName="positions-by-name"
+            testId="positions-by-name"
             empty="The book is flat"
             columns={[
-              { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b> },
-              { key: 'qty', header: 'Net qty', num: true, render: (r) => num(r.qty, 0) },
-              { key: 'mv', header: 'Market value', num: true, render: (r) => money(r.marketValue) },
-              { key: 'u', header: 'Unrealised', num: true, render: (r) => pnl(r.unrealizedPnl) },
-              { key: 'r', header: 'Realised', num: true, render: (r) => pnl(r.realizedPnl) },
-              { key: 'agents', header: 'Agents', render: (r) => r.agents.join(', ') },
+              { key: 'sym', header: 'Symbol', render: (r) => <b>{r.symbol}</b>, value: (r) => r.symbol },
+              { key: 'qty', header: 'Net qty', num: true, render: (r) => num(r.qty, 0), value: (r) => r.qty },
+              { key: 'mv', header: 'Market value', num: true, render: (r) => money(r.marketValue), value: (r) => r.marketValue },
+              { key: 'u', header: 'Unrealised', num: true, render: (r) => pnl(r.unrealizedPnl), value: (r) => r.unrealizedPnl },
+              { key: 'r', header: 'Realised', num: true, render: (r) => pnl(r.realizedPnl), value: (r) => r.realizedPnl },
+              { key: 'agents', header: 'Agents', render: (r) => r.agents.join(', '), value: (r) => r.agents.join(' ') },
             ]}
           />
         </Card>

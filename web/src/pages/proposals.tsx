@@ -2,13 +2,19 @@ import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import type { Proposal, ProposalEvent } from '../api/types.ts';
-import { Async, Button, Card, ConfirmDialog, EmptyState, Grid, PageHead, StatusBadge, Table, Tabs, num, pct, time } from '../design/index.ts';
+import { Async, Button, Card, ConfirmDialog, EmptyState, Grid, PageHead, StatusBadge, DataTable, Table, Tabs, num, pct, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
 const LIVE = ['proposal.reviewed', 'cycle.completed', 'order.updated'];
 const AWAITING = new Set(['PENDING_APPROVAL', 'MODIFIED']);
 type Filter = 'awaiting' | 'decided' | 'all';
 type Action = 'approve' | 'reject' | 'modify';
+
+/** On a phone the detail card sits below the list: bring it into view once it has rendered. */
+function showDetailOnPhone(): void {
+  if (!window.matchMedia('(max-width: 760px)').matches) return;
+  requestAnimationFrame(() => document.querySelector('[data-testid="proposal-detail"]')?.scrollIntoView({ block: 'start' }));
+}
 
 /** Trade proposals: the PM approves, rejects or modifies; roles that may not see the buttons disabled. */
 export function ProposalsPage() {
@@ -35,20 +41,25 @@ export function ProposalsPage() {
           return (
             <Grid>
               <Card span={7} title={`${rows.length} proposals`}>
-                <Table
+                <DataTable
                   rows={rows}
                   rowKey={(r) => r.id}
                   selected={selected}
-                  onRowClick={(r) => setSelected(r.id)}
+                  onRowClick={(r) => {
+                    setSelected(r.id);
+                    showDetailOnPhone();
+                  }}
+                  exportName="proposals"
                   testId="proposals-table"
                   empty={filter === 'awaiting' ? 'Nothing awaits a decision' : 'No proposals'}
                   columns={[
-                    { key: 'created', header: 'Created', render: (r) => time(r.createdAt) },
-                    { key: 'agent', header: 'Agent', render: (r) => r.agentId },
-                    { key: 'names', header: 'Names', render: (r) => <b>{r.ticket ? `${r.ticket.side} ${r.ticket.symbol}` : r.symbols.slice(0, 4).join(', ') + (r.symbols.length > 4 ? ` +${r.symbols.length - 4}` : '')}</b> },
-                    { key: 'size', header: 'Size', num: true, render: (r) => num(r.size) },
-                    { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} /> },
-                    { key: 'exp', header: 'Expires', render: (r) => time(r.expiresAt) },
+                    { key: 'id', header: 'Proposal id', render: () => null, value: (r) => r.id, isHidden: true },
+                    { key: 'created', header: 'Created', render: (r) => time(r.createdAt), value: (r) => r.createdAt },
+                    { key: 'agent', header: 'Agent', render: (r) => r.agentId, value: (r) => r.agentId },
+                    { key: 'names', header: 'Names', render: (r) => <b>{r.ticket ? `${r.ticket.side} ${r.ticket.symbol}` : r.symbols.slice(0, 4).join(', ') + (r.symbols.length > 4 ? ` +${r.symbols.length - 4}` : '')}</b>, value: (r) => (r.ticket ? `${r.ticket.side} ${r.ticket.symbol}` : r.symbols.join(' ')) },
+                    { key: 'size', header: 'Size', num: true, render: (r) => num(r.size), value: (r) => r.size },
+                    { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} />, value: (r) => r.status },
+                    { key: 'exp', header: 'Expires', render: (r) => time(r.expiresAt), value: (r) => r.expiresAt },
                   ]}
                 />
               </Card>
@@ -247,7 +258,7 @@ function NewTrade(p: { onDone: (id: string) => void }) {
         p.onDone(r.proposal.id);
       }}
     >
-      <div className="row" style={{ flexWrap: 'nowrap' }}>
+      <div className="row fields">
         <label className="field" style={{ flex: 2 }}>
           Symbol
           <input name="symbol" value={symbol} onChange={(e) => setSymbol(e.target.value)} />
