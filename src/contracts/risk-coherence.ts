@@ -1,4 +1,4 @@
-import { normalPdf, normalQuantile } from '../core/index.ts';
+import { normalCvarMultiple, normalQuantile } from '../core/index.ts';
 
 /**
  * The fund's loss limits read as volatilities (issue 15): each limit is the loss a fund running at
@@ -37,7 +37,6 @@ const DEFAULT_TARGET = 0.1;
 const DEFAULT_CONFIDENCE = 0.95;
 
 const zOf = (c: number): number => normalQuantile(c);
-const cvarMultipleOf = (c: number): number => normalPdf(normalQuantile(c)) / (1 - c);
 
 /** A one-day loss limit at `multiple` × the annual volatility `target`, z-scaled, at most 100%. */
 function dailyLimit(target: number, multiple: number, z: number): number {
@@ -78,7 +77,7 @@ export function targetDerivedLimits(target: number, confidence: number): { varLi
   const m = IMPLIED_VOL_MULTIPLE;
   return {
     varLimitPct: dailyLimit(target, m.varLimit, zOf(confidence)),
-    cvarLimitPct: dailyLimit(target, m.cvarLimit, cvarMultipleOf(confidence)),
+    cvarLimitPct: dailyLimit(target, m.cvarLimit, normalCvarMultiple(confidence)),
     fundVar99Pct: dailyLimit(target, m.killVar, zOf(0.99)),
     fundDrawdownPct: roundLimit(m.killDrawdown * target),
   };
@@ -111,7 +110,7 @@ export function impliedVols(cfg: RiskLimitsShape): ImpliedVol[] {
   const out: ImpliedVol[] = [
     { path: ['risk', 'targetVolPct'], vol: t },
     { path: ['risk', 'varLimitPct'], vol: (cfg.risk.varLimitPct / zOf(conf)) * SQRT_252 },
-    { path: ['risk', 'cvarLimitPct'], vol: (cfg.risk.cvarLimitPct / cvarMultipleOf(conf)) * SQRT_252 },
+    { path: ['risk', 'cvarLimitPct'], vol: (cfg.risk.cvarLimitPct / normalCvarMultiple(conf)) * SQRT_252 },
     { path: ['killSwitch', 'fundVar99Pct'], vol: (cfg.killSwitch.fundVar99Pct / zOf(0.99)) * SQRT_252 },
   ];
   if (KILL_DRAWDOWN_SIGMAS * t < 1) {

@@ -9,4 +9,4 @@ export * from './rng.ts';
 export * from './canonical-json.ts';
 export * from './ids.ts';
 export * from './logger.ts';
-export { erfc, logGamma, normalCdf, normalPdf, normalQuantile } from './special.ts';
+export { erfc, logGamma, normalCdf, normalCvarMultiple, normalPdf, normalQuantile } from './special.ts';

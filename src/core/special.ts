@@ -100,3 +100,8 @@ export function logGamma(x: number): number {
   for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (z + i);
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
+
+/** Normal CVaR multiple at `confidence`: E[loss | loss > VaR] / σ = φ(z) / (1 − c). */
+export function normalCvarMultiple(confidence: number): number {
+  return normalPdf(normalQuantile(confidence)) / (1 - confidence);
+}

@@ -9,6 +9,7 @@ import type { AgentBookState, FundState } from './types.ts';
 import { own, table } from './table.ts';
 import type { Universe } from './universe.ts';
 import type { Workspace } from './work.ts';
+import type { RiskChange } from './risk-reducing.ts';
 
 /** One agent under review: its proposal and current book aligned on the same names (weights = fractions of allocated capital). */
 export interface AgentCandidate {
@@ -90,6 +91,8 @@ export interface ReviewContext {
   readonly ws: Workspace;
   /** The candidate's closed-form risk terms (computed once per agent, on first use). */
   candidateRisk(): CandidateRisk;
+  /** Whether the proposal lowers the fund's risk (`risk-reducing.ts`; computed once per agent, on first use). */
+  riskChange(): RiskChange;
 }
 
 /**

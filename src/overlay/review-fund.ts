@@ -2,6 +2,7 @@ import { agentBucket, STRATEGY_BUCKET_MAP, type Alert, type AgentProposal, type 
 import type { MarketView } from '../market/index.ts';
 import type { BindingReport } from './binding.ts';
 import { candidateRisk, type CandidateRisk } from './budget-math.ts';
+import { riskChange, type RiskChange } from './risk-reducing.ts';
 import { applyCombined, buildDecision, combineResults, DEFAULT_CHECKS, enforceFinalLimits, type Combined } from './committee.ts';
 import { reason, type AgentCandidate, type FundContext, type OverlayCheck, type ReviewContext } from './context.ts';
 import type { CorrelationAction } from './correlation.ts';
@@ -215,6 +216,7 @@ function workScratch(model: RiskModel, ws: Workspace): RiskScratch {
 /** One agent's review context; its candidate risk is computed on first use, then kept. */
 class BoundContext implements ReviewContext {
   private risk: CandidateRisk | null = null;
+  private change: RiskChange | null = null;
 
   constructor(
     readonly config: FundConfig,
@@ -232,5 +234,9 @@ class BoundContext implements ReviewContext {
 
   candidateRisk(): CandidateRisk {
     return (this.risk ??= candidateRisk(this));
+  }
+
+  riskChange(): RiskChange {
+    return (this.change ??= riskChange(this));
   }
 }

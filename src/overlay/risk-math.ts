@@ -1,4 +1,4 @@
-import { normalPdf, normalQuantile } from '../quant/index.ts';
+import { normalCvarMultiple, normalQuantile } from '../core/index.ts';
 import type { RiskModel } from './factor-model-local.ts';
 
 /**
@@ -113,7 +113,7 @@ export function zOf(confidence: number): number {
 export function cvarMultiple(confidence: number): number {
   let m = cvars.get(confidence);
   if (m === undefined) {
-    m = normalPdf(normalQuantile(confidence)) / (1 - confidence);
+    m = normalCvarMultiple(confidence);
     if (cvars.size >= 64) cvars.clear();
     cvars.set(confidence, m);
   }

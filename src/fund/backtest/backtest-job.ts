@@ -95,16 +95,19 @@ export interface BacktestComputation {
  */
 export async function computeBacktest(o: BacktestComputation): Promise<ComputedBacktest> {
   const variant = o.compare ? comparisonChecks(o.compare) : null;
-  const result = await runBacktest({
-    id: o.id,
+  const common = {
     config: o.config,
     panel: o.panel,
     from: o.from,
     to: o.to,
-    keepLastCycles: o.keepLastCycles ?? 5,
     ...(o.remote ? { remote: o.remote } : {}),
     ...(o.agents ? { agents: o.agents } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
+  };
+  const result = await runBacktest({
+    ...common,
+    id: o.id,
+    keepLastCycles: o.keepLastCycles ?? 5,
     ...(o.onCycle ? { onCycle: o.onCycle } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
@@ -113,16 +116,10 @@ export async function computeBacktest(o: BacktestComputation): Promise<ComputedB
   if (!variant) return { summary: base, kept };
   // the same agents on the same market (one load), with the rules off; its records are not kept
   const other = await runBacktest({
+    ...common,
     id: `${o.id}~off`,
-    config: o.config,
-    panel: o.panel,
-    from: o.from,
-    to: o.to,
     keepLastCycles: 0,
     checks: variant.checks,
-    ...(o.remote ? { remote: o.remote } : {}),
-    ...(o.agents ? { agents: o.agents } : {}),
-    ...(o.logger ? { logger: o.logger } : {}),
     ...(o.onCompareProgress ? { onProgress: o.onCompareProgress } : {}),
   });
   const { lastCycles: _none, ...off } = other;

@@ -1,6 +1,6 @@
 import type { AgentProposal, CheckResult } from '../../contracts/index.ts';
 import { reason, result, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { riskChange, riskChangeMessage } from '../risk-reducing.ts';
+import { riskChangeMessage } from '../risk-reducing.ts';
 
 const RULE = 'circuit_breaker';
 
@@ -17,7 +17,7 @@ export const CircuitBreakerCheck: OverlayCheck = {
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const f = ctx.fund;
     if (f.circuitBreakerTier < 1) return result(RULE, {});
-    const rc = riskChange(ctx);
+    const rc = ctx.riskChange();
     if (rc.isReducing) return result(RULE, { reasons: [reason(RULE, 'REGIME_RISK_REDUCING', `circuit breaker tier ${f.circuitBreakerTier}: ${riskChangeMessage(rc, f.z)}`, { limit: rc.sigmaBefore * f.z, actual: rc.sigmaAfter * f.z })] });
     const scale = f.circuitBreakerScale;
     const code = f.circuitBreakerTier === 1 ? 'CIRCUIT_BREAKER_TIER1' : f.circuitBreakerTier === 2 ? 'CIRCUIT_BREAKER_TIER2' : 'CIRCUIT_BREAKER_TIER3';

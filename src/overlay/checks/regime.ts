@@ -1,6 +1,6 @@
 import type { AgentProposal, CheckResult } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { riskChange, riskChangeMessage } from '../risk-reducing.ts';
+import { riskChangeMessage } from '../risk-reducing.ts';
 import { table } from '../table.ts';
 
 const RULE = 'regime';
@@ -19,7 +19,7 @@ export const RegimeCheck: OverlayCheck = {
     const f = ctx.fund;
     const m = f.regimeMultiplier;
     if (m >= 1) return result(RULE, {});
-    const rc = riskChange(ctx);
+    const rc = ctx.riskChange();
     if (rc.isReducing) return result(RULE, { reasons: [reason(RULE, 'REGIME_RISK_REDUCING', `regime ${f.regime}: ${riskChangeMessage(rc, f.z)}`, { limit: rc.sigmaBefore * f.z, actual: rc.sigmaAfter * f.z })] });
     if (m > 0) return result(RULE, { status: 'WARNING', scale: m, reasons: [reason(RULE, 'REGIME_MULTIPLIER', `regime ${f.regime}: books × ${m}`, { limit: m, actual: m })] });
     const caps = table<number>();

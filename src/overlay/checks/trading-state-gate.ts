@@ -1,6 +1,6 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
-import { riskChange, riskChangeMessage } from '../risk-reducing.ts';
+import { riskChangeMessage } from '../risk-reducing.ts';
 import { table } from '../table.ts';
 
 const RULE = 'trading_state';
@@ -18,7 +18,7 @@ export const TradingStateCheck: OverlayCheck = {
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const st = ctx.fund.tradingState;
     if (st !== 'ACTIVE') {
-      const rc = riskChange(ctx);
+      const rc = ctx.riskChange();
       if (rc.isReducing) return result(RULE, { reasons: [reason(RULE, 'REGIME_RISK_REDUCING', `the fund is ${st}: ${riskChangeMessage(rc, ctx.fund.z)}`, { limit: rc.sigmaBefore * ctx.fund.z, actual: rc.sigmaAfter * ctx.fund.z })] });
     }
     if (st === 'HALTED') {

@@ -1,5 +1,5 @@
 import { addDays, createRng, isWeekday, type IsoDate } from '../../core/index.ts';
-import { parseFundConfig, type AgentProposal, type FundConfig, type FundConfigInput, type StrategyType } from '../../contracts/index.ts';
+import { IMPLIED_VOL_MULTIPLE, parseFundConfig, type AgentProposal, type FundConfig, type FundConfigInput, type StrategyType } from '../../contracts/index.ts';
 import { createPanel, viewAt, type MarketView, type Panel } from '../../market/index.ts';
 import { NORMAL_TRACK, type AgentBookState, type FundState } from '../types.ts';
 import { zOf } from '../risk-math.ts';
@@ -118,7 +118,7 @@ export const SEED_DRAWDOWN = {
 function withinKillSwitch(extra: Omit<FundConfigInput, 'fund' | 'agents'>): Omit<FundConfigInput, 'fund' | 'agents'> {
   const target = extra.risk?.targetVolPct;
   if (target === undefined || extra.drawdown?.fundSteps !== undefined) return extra;
-  const kill = extra.killSwitch?.fundDrawdownPct ?? Math.min(1, 1.5 * target); // unset: derived from the target
+  const kill = extra.killSwitch?.fundDrawdownPct ?? Math.min(1, IMPLIED_VOL_MULTIPLE.killDrawdown * target); // unset: derived from the target
   if (1.4 * target <= kill) return extra;
   return { ...extra, drawdown: { ...extra.drawdown, fundSteps: SEED_DRAWDOWN.drawdown.fundSteps.map((s) => ({ ...s })) } };
 }
