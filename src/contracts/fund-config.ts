@@ -531,13 +531,8 @@ function findConflicts(cfg: ParsedShape): Conflict[] {
         message: `agent gross cap ${r.grossExposureCap} is above the fund cap ${cfg.risk.maxGrossExposure}`,
       });
     }
-    if (r.riskBudgetPct > b.maxRiskAllocationPct) {
-      out.push({
-        pathA: agentPath('riskBudgetPct'),
-        pathB: ['buckets', bucket, 'maxRiskAllocationPct'],
-        message: `agent risk budget ${r.riskBudgetPct} is above its bucket's cap ${b.maxRiskAllocationPct}`,
-      });
-    }
+    // an agent's risk budget above its bucket's cap is coherent: the budget bounds the agent's own
+    // VaR, the bucket its agents' Euler components, and a diversifying book's own VaR is above its component
     if (r.maxDailyDrawdownPct > r.maxMonthlyDrawdownPct) {
       out.push({
         pathA: agentPath('maxDailyDrawdownPct'),

@@ -62,6 +62,18 @@ describe('capital allocated across agents by risk (issue 15 item 1)', () => {
     expect(realisedVol(state, to)).toBeGreaterThan(0.085);
     expect(realisedVol(state, to)).toBeLessThan(0.115);
     expect([...to.values()].reduce((s, x) => s + x, 0)).toBeLessThanOrEqual(0.98 * C);
+    // each agent's standalone share (its VaR budget's size) is its own vol at its capital over the
+    // fund's target vol in dollars, computed here from its returns; uncorrelated books: the shares
+    // add up to more than 1 (√3 at equal risk), the fund's vol being below the sum of its books'
+    for (const x of a?.agents ?? []) {
+      const own = realisedVol(state, new Map([[x.agentId, x.to]]));
+      expect(x.standaloneShare ?? 0).toBeCloseTo(own / config.risk.targetVolPct, 1);
+    }
+    const sum = (a?.agents ?? []).reduce((s, x) => s + (x.standaloneShare ?? 0), 0);
+    expect(sum).toBeGreaterThan(1.3);
+    expect(sum).toBeLessThan(2.2);
+    const next = applyAllocation(state, a ?? ({} as never));
+    expect(next.agents.map((x) => x.standaloneRisk)).toEqual(a?.agents.map((x) => x.standaloneShare));
   });
 
   it('a proven agent gets a larger budget than one with no edge in its record; none is taken out by its record alone', () => {

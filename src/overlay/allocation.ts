@@ -32,8 +32,14 @@ export interface AgentAllocation {
   readonly to: number;
   /** The allocation's target before smoothing and the band, dollars. */
   readonly target: number;
-  /** The agent's share of the fund's ex-ante risk at `to` (null: record too short to estimate). */
+  /** The agent's share of the fund's ex-ante risk at `to` (Euler, the shares sum to 1; null: record too short to estimate). */
   readonly riskShare: number | null;
+  /**
+   * The agent's own ex-ante vol at `to` (its record's vol per dollar × its capital) as a fraction of
+   * the fund's target vol in dollars; its VaR budget is sized from it (`budgetShare`). Null: record
+   * too short to estimate.
+   */
+  readonly standaloneShare: number | null;
   /** Annualised vol of the agent's returns per dollar and its shrunk Sharpe ratio (null: record too short). */
   readonly vol: number | null;
   readonly sharpe: number | null;
@@ -169,6 +175,7 @@ export function allocateCapital(x: AllocationInput): Allocation | null {
       to: moved.get(a.agentId) ?? Math.max(0, a.equity),
       target: target.get(a.agentId) ?? (unready.has(a.agentId) ? 0 : Math.max(0, a.equity)),
       riskShare: i >= 0 && shares ? (shares.share[i] ?? 0) : null,
+      standaloneShare: i >= 0 && est ? standaloneShare(est.vol[i] ?? 0, moved.get(a.agentId) ?? 0, config.risk.targetVolPct * nav) : null,
       vol: i >= 0 && est ? (est.vol[i] ?? null) : null,
       sharpe: i >= 0 && est ? (est.sharpe[i] ?? null) : null,
       why: why.get(a.agentId) ?? '',
@@ -399,6 +406,11 @@ function riskShareOf(cov: Float64Array, c: ArrayLike<number>, n: number, vol: nu
   return vol > 0 ? riskContributions(c, cov, n) : new Float64Array(n);
 }
 
+/** An agent's own vol in dollars (vol per dollar × capital) over the fund's target vol in dollars. */
+function standaloneShare(volPerDollar: number, capital: number, goal: number): number {
+  return goal > 0 ? (volPerDollar * capital) / goal : 0;
+}
+
 /** Each estimated agent's share of the fund's risk at its new capital, and that risk as a fraction of NAV. */
 function riskShares(e: Estimate, moved: ReadonlyMap<string, number>): { share: Float64Array; vol: number } {
   const n = e.ids.length;
@@ -410,7 +422,7 @@ function riskShares(e: Estimate, moved: ReadonlyMap<string, number>): { share: F
 /**
  * The fund state with the allocation applied: each agent's allocated capital and equity at its new
  * capital (the cycle moves the cash between its book and the fund's), its high-water mark scaled
- * with it (a move of capital is not a gain or a loss), its risk share; `allocatedOn` on a rebalance.
+ * with it (a move of capital is not a gain or a loss), its standalone risk (its VaR budget's size); `allocatedOn` on a rebalance.
  */
 export function applyAllocation(state: FundState, a: Allocation): FundState {
   const by = new Map(a.agents.map((x) => [x.agentId, x]));
@@ -421,10 +433,10 @@ export function applyAllocation(state: FundState, a: Allocation): FundState {
       const x = by.get(s.agentId);
       if (!x) return s;
       const moved = x.to !== x.from;
-      const riskShare = x.riskShare ?? s.riskShare;
-      if (!moved) return riskShare === undefined ? s : { ...s, riskShare };
+      const standaloneRisk = x.standaloneShare ?? s.standaloneRisk;
+      if (!moved) return standaloneRisk === undefined ? s : { ...s, standaloneRisk };
       const hwm = s.equity > 0 ? s.highWaterMark * (x.to / s.equity) : x.to;
-      return { ...s, allocatedCapital: x.to, equity: x.to, highWaterMark: hwm, ...(riskShare === undefined ? {} : { riskShare }) };
+      return { ...s, allocatedCapital: x.to, equity: x.to, highWaterMark: hwm, ...(standaloneRisk === undefined ? {} : { standaloneRisk }) };
     }),
   };
 }

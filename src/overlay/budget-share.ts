@@ -2,17 +2,22 @@ import type { AgentRiskParams } from '../contracts/index.ts';
 import type { AgentBookState } from './types.ts';
 
 /** The smallest budget share an allocated agent keeps (room to hold a small book). */
-const MIN_SHARE = 0.02;
-/** Headroom over the agent's allocated share of the fund's risk before its budget binds. */
+const MIN_SHARE = 0.005;
+/** Headroom over the agent's allocated risk before its budget binds. */
 const HEADROOM = 1.5;
 
 /**
- * An agent's share of the fund's VaR budget: once capital is allocated by risk, its share of the
- * fund's ex-ante risk at that capital with 50% headroom (a book may run hotter than its record for
- * a while; the fund-level target catches the sum), at least 2%; before the first allocation, its
- * configured `riskBudgetPct`.
+ * An agent's VaR budget as a share of the fund's VaR budget; it bounds the agent's *standalone*
+ * VaR (its own book's, seed fund-overlay-plan §1A `compute_agent_var`). Once capital is allocated
+ * by risk: the agent's own ex-ante risk at that capital with 50% headroom (a book may run hotter
+ * than its record for a while; the fund-level target and the bucket caps, on Euler components,
+ * catch the sum), at least 0.5%; before the first allocation, its configured `riskBudgetPct`.
+ *
+ * Standalone, not the Euler component: a market-neutral book's component of a long-biased fund is
+ * near zero whatever its size, so a component budget never binds on it and its "use" says nothing;
+ * its standalone VaR is the risk it was given capital for.
  */
-export function budgetShare(risk: Pick<AgentRiskParams, 'riskBudgetPct'>, state: Pick<AgentBookState, 'riskShare'> | null | undefined): number {
-  const s = state?.riskShare;
-  return s === undefined ? risk.riskBudgetPct : Math.min(1, Math.max(MIN_SHARE, s * HEADROOM));
+export function budgetShare(risk: Pick<AgentRiskParams, 'riskBudgetPct'>, state: Pick<AgentBookState, 'standaloneRisk'> | null | undefined): number {
+  const s = state?.standaloneRisk;
+  return s === undefined ? risk.riskBudgetPct : Math.max(MIN_SHARE, s * HEADROOM);
 }

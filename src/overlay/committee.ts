@@ -205,12 +205,12 @@ function fitRiskAfterCaps(ctx: ReviewContext, book: SparseBook, s: number, reaso
   let out = s;
   let rule: string | null = null;
   const budget = budgetShare(a.risk, a.state) * fund.varBudget * fund.limitFactor;
-  const comp = componentAt(z, fr, out);
-  if (comp > budget + 1e-6) {
+  const bookVar = z * Math.sqrt(fr.cc) * out;
+  if (bookVar > budget + 1e-6) {
     const s0 = out;
-    out = largestScale((x) => componentAt(z, fr, x * s0), budget) * s0;
+    out = (budget / bookVar) * s0;
     rule = 'risk_budget';
-    reasons.push(reason('risk_budget', 'VAR_BUDGET_AFTER_CAPS', `component VaR of the book after caps uses ${((comp / budget) * 100).toFixed(1)}% of the agent's budget: book × ${(out / s0).toFixed(3)}`, { limit: budget, actual: comp }));
+    reasons.push(reason('risk_budget', 'VAR_BUDGET_AFTER_CAPS', `the VaR of the book after caps uses ${((bookVar / budget) * 100).toFixed(1)}% of the agent's budget: book × ${(out / s0).toFixed(3)}`, { limit: budget, actual: bookVar }));
   }
   const cfg = own(ctx.config.buckets, a.bucket);
   if (cfg && out > 0) {

@@ -71,8 +71,9 @@ export function finishReview(args: {
     const risk = cfg ? agentRiskOf(config, cfg) : config.defaults;
     // a book outside the agents has no budget of its own: its component is reported (components sum to the fund VaR), never in breach
     const budget = prep.outsideIds.has(id) ? 0 : budgetShare(risk, stateOf.get(id)) * fund.varBudget * fund.limitFactor;
-    const used = budget > 0 ? comp / budget : 0;
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
+    // the budget bounds the agent's own VaR (budget-share.ts); the components add up to the fund VaR for the buckets
+    const used = budget > 0 ? standalone / budget : 0;
     budgets[id] = { component: comp, standalone, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
   }
   const bucketComp = new Map<string, number>();

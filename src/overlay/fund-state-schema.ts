@@ -20,7 +20,7 @@ const agent = z.object({
   monthlyPnl: dollars,
   drawdown: track,
   returns: z.array(fraction),
-  riskShare: z.number().min(0).max(1).exactOptional(),
+  standaloneRisk: z.number().min(0).max(100).exactOptional(),
 });
 
 /**

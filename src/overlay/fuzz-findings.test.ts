@@ -53,7 +53,8 @@ describe('the final book, not the proposal, is within the VaR budget, the bucket
   it('the settle pass goes past a bucket that only held books breach, to the one reviewed books breach (was left at 1.02× its cap)', () => {
     // vol_selling: an agent that does not propose, 6× over its bucket; directional_equity: m1 fits its
     // bucket when reviewed, and is pushed over once t (another bucket) joins with the same names
-    const tight = { ...BUDGET_ONLY, defaults: { ...BUDGET_ONLY.defaults, riskBudgetPct: 0.05 }, risk: { ...BUDGET_ONLY.risk, ...varLimits(0.04) }, buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])) };
+    // (the agents' own budgets are wide: a budget bounds a book's own VaR, which does not move when t joins)
+    const tight = { ...BUDGET_ONLY, defaults: { ...BUDGET_ONLY.defaults, riskBudgetPct: 1 }, risk: { ...BUDGET_ONLY.risk, ...varLimits(0.04) }, buckets: Object.fromEntries(BUCKETS.map((b) => [b, { maxRiskAllocationPct: 0.05 }])) };
     const longs = symbolsOf(6).map((symbol) => ({ symbol, weight: 0.15 }));
     const r = review(
       [
@@ -66,7 +67,7 @@ describe('the final book, not the proposal, is within the VaR budget, the bucket
     expect(r.snapshot.buckets.vol_selling?.used).toBeGreaterThan(5);
     expect(r.snapshot.buckets.directional_equity?.used).toBeLessThanOrEqual(1 + 1e-9);
     expect(r.snapshot.budgets.m1?.used).toBeLessThanOrEqual(1 + 1e-9);
-    expect(codesOf(r, 'm1').some((c) => c === 'BUCKET_SETTLE' || c === 'VAR_BUDGET_SETTLE')).toBe(true);
+    expect(codesOf(r, 'm1')).toContain('BUCKET_SETTLE');
   });
 
   it('the fund VaR is brought within its limit when books the review does not scale hold risk (was 1.25× the limit)', () => {

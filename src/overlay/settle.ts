@@ -4,7 +4,7 @@ import { budgetShare } from './budget-share.ts';
 import { reason, type FundContext } from './context.ts';
 import type { RiskModel } from './factor-model-local.ts';
 import type { FundLedger } from './ledger.ts';
-import { addSparse, dotSparse, portfolioVariance, type RiskScratch, type SparseBook } from './risk-math.ts';
+import { addSparse, dotSparse, portfolioVariance, sparseVariance, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { Reviewed } from './review-fund.ts';
 import { own } from './table.ts';
 import type { Workspace } from './work.ts';
@@ -25,9 +25,10 @@ function live(reviewed: readonly Reviewed[]): Reviewed[] {
 
 /**
  * After every agent is reviewed, the final fund is checked against the limits that depend on the
- * whole fund: each reviewed agent's VaR budget (its Euler component moves when later agents join),
- * each bucket's cap, and the fund VaR limit (`risk.varLimitPct` × capital; the circuit breaker
- * fitted the proposals, before caps, and held books are not scaled by it). The worst breach is
+ * whole fund: each bucket's cap (its Euler component moves when later agents join), each reviewed
+ * agent's VaR budget (its own VaR: a guard, the checks fitted it), and the fund VaR limit
+ * (`risk.varLimitPct` × capital; the circuit breaker fitted the proposals, before caps, and held
+ * books are not scaled by it). The worst breach is
  * fixed first by scaling its reviewed books down together (closed form, O(N·K) per round), until
  * none is left. Books that are only held (agents that do not propose) are never scaled: a bucket
  * or a fund VaR they breach alone stays breached (the fund VaR then goes to its least-risk point).
@@ -78,7 +79,8 @@ function worstBreach(group: readonly Reviewed[], ledger: FundLedger, config: Fun
     const id = r.original.agentId;
     const book = ledger.books.get(id);
     if (!book) continue;
-    consider({ kind: 'budget', name: id, group: [r], limit: budgetShare(r.effective.risk, r.effective.state) * fund.varBudget * fund.limitFactor, actual: (z * dotSparse(book, scratch.sx)) / sigma });
+    // the budget bounds the book's own VaR (budget-share.ts): the checks fitted it, so this is a guard
+    consider({ kind: 'budget', name: id, group: [r], limit: budgetShare(r.effective.risk, r.effective.state) * fund.varBudget * fund.limitFactor, actual: z * Math.sqrt(sparseVariance(model, book, scratch)) });
   }
   for (const b of buckets) {
     const cfg = own(config.buckets, b);
@@ -99,6 +101,8 @@ function worstBreach(group: readonly Reviewed[], ledger: FundLedger, config: Fun
  * goes to the group's least-risk scale.
  */
 function fitGroup(b: Breach, ledger: FundLedger, fund: FundContext, model: RiskModel, scratch: RiskScratch, N: number): number {
+  // a book's own VaR is linear in its scale
+  if (b.kind === 'budget') return b.actual > 0 ? Math.min(1, (b.limit * (1 - 1e-9)) / b.actual) : 1;
   const ids = new Set(b.group.map((r) => r.original.agentId));
   const R = new Float64Array(N);
   const O = new Float64Array(N);
@@ -154,7 +158,7 @@ function uniformFit(group: readonly Reviewed[], ledger: FundLedger, config: Fund
   let hr = 0;
   for (let u = 0; u < N; u++) hr += (H[u] ?? 0) * (sR[u] ?? 0);
   // per book: x_i·ΣH and x_i·ΣR, whether it is reviewed (scaled by t) and its bucket
-  const books = [...ledger.books].map(([id, book]) => ({ id, reviewed: ids.has(id), onH: dotSparse(book, sH), onR: dotSparse(book, sR), bucket: fund.bucketOf.get(id) ?? '' }));
+  const books = [...ledger.books].map(([id, book]) => ({ id, reviewed: ids.has(id), onH: dotSparse(book, sH), onR: dotSparse(book, sR), bucket: fund.bucketOf.get(id) ?? '', own: ids.has(id) ? fund.z * Math.sqrt(sparseVariance(model, book, scratch)) : 0 }));
   const budgets = new Map(group.map((r) => [r.original.agentId, budgetShare(r.effective.risk, r.effective.state) * fund.varBudget * fund.limitFactor]));
   const liveBuckets = new Set(group.map((r) => fund.bucketOf.get(r.original.agentId) ?? ''));
   const z = fund.z;
@@ -167,7 +171,7 @@ function uniformFit(group: readonly Reviewed[], ledger: FundLedger, config: Fund
     for (const b of books) {
       const comp = (z * (b.reviewed ? t : 1) * (b.onH + t * b.onR)) / sigma;
       byBucket.set(b.bucket, (byBucket.get(b.bucket) ?? 0) + comp);
-      if (b.reviewed && comp > (budgets.get(b.id) ?? 0) * (1 - 1e-9)) return false;
+      if (b.reviewed && t * b.own > (budgets.get(b.id) ?? 0) * (1 - 1e-9)) return false;
     }
     for (const bucket of liveBuckets) {
       const cfg = own(config.buckets, bucket);
@@ -188,7 +192,7 @@ function uniformFit(group: readonly Reviewed[], ledger: FundLedger, config: Fund
 function breachReason(b: Breach, s: number): ReturnType<typeof reason> {
   const by = `× ${s.toFixed(3)}`;
   if (b.kind === 'fund') return reason('committee', 'FUND_VAR_LIMIT', `fund VaR ${b.actual.toFixed(0)} over its limit ${b.limit.toFixed(0)} once every agent was reviewed: every reviewed book ${by}`, { limit: b.limit, actual: b.actual });
-  if (b.kind === 'budget') return reason('risk_budget', 'VAR_BUDGET_SETTLE', `component VaR ${b.actual.toFixed(0)} over the agent's budget ${b.limit.toFixed(0)} once every agent was reviewed: book ${by}`, { limit: b.limit, actual: b.actual });
+  if (b.kind === 'budget') return reason('risk_budget', 'VAR_BUDGET_SETTLE', `VaR ${b.actual.toFixed(0)} over the agent's budget ${b.limit.toFixed(0)} once every agent was reviewed: book ${by}`, { limit: b.limit, actual: b.actual });
   return reason('strategy_buckets', 'BUCKET_SETTLE', `bucket ${b.name} over its cap once every agent was reviewed: its books ${by}`, { bucket: b.name, limit: b.limit, actual: b.actual });
 }
 

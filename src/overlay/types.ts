@@ -56,11 +56,11 @@ export interface AgentBookState {
   /** Daily returns of the agent's book, oldest first (correlation monitor, scoring). */
   readonly returns: readonly number[];
   /**
-   * The agent's share of the fund's ex-ante risk at its allocated capital, from the last capital
-   * allocation (risk parity: about equal shares); its VaR budget is sized from it. Absent before
-   * the first allocation: the budget is then riskBudgetPct.
+   * The agent's own ex-ante vol at its allocated capital as a fraction of the fund's target vol in
+   * dollars, from the last capital allocation; its VaR budget (on its standalone VaR) is sized from
+   * it. Absent before the first allocation: the budget is then riskBudgetPct.
    */
-  readonly riskShare?: number;
+  readonly standaloneRisk?: number;
 }
 
 /**

@@ -51,8 +51,8 @@ describe.skipIf(!hasChromium)('risk numbers in Chromium', () => {
       fundId: FUND_ID, cycleId: 'cyc-e2e', asOf, var95: 180_000, var99: 250_000, cvar95: 230_000, grossExposure: 1, netExposure: 1,
       metrics: {
         budgets: {
-          momentum: { component: 110_000, standalone: 150_000, budget: 500_000, used: 0.22, status: 'OK' },
-          trend: { component: 50_000, standalone: 90_000, budget: 200_000, used: 0.25, status: 'OK' },
+          momentum: { component: 110_000, standalone: 150_000, budget: 500_000, used: 0.3, status: 'OK' },
+          trend: { component: 50_000, standalone: 90_000, budget: 200_000, used: 0.45, status: 'OK' },
           reversal: { component: 20_000, standalone: 40_000, budget: 0, used: 0, status: 'OK' },
         },
         buckets: {},
@@ -75,13 +75,14 @@ describe.skipIf(!hasChromium)('risk numbers in Chromium', () => {
     await fx?.close();
   });
 
-  it("the overlay page shows each agent's component VaR against its budget in dollars, as the API serves them, and every reason opens", async () => {
-    const b = await api<{ agents: { agentId: string; componentVar: number; budget: number; used: number }[] }>(`/v1/funds/${FUND_ID}/risk-budgets`);
+  it("the overlay page shows each agent's own VaR against its budget in dollars, as the API serves them, and every reason opens", async () => {
+    const b = await api<{ agents: { agentId: string; componentVar: number; standaloneVar: number; budget: number; used: number }[] }>(`/v1/funds/${FUND_ID}/risk-budgets`);
     await open('overlay');
     const text = await page.getByTestId('risk-budgets').innerText();
     for (const a of b.agents) {
-      if (a.budget > 0) expect(text).toContain(`${money(a.componentVar)} of ${money(a.budget)} · ${pct(a.used, 0)}`);
-      else expect(text).toContain(`${money(a.componentVar)} · no budget`);
+      if (a.budget > 0) expect(a.used).toBeCloseTo(a.standaloneVar / a.budget, 9);
+      if (a.budget > 0) expect(text).toContain(`${money(a.standaloneVar)} of ${money(a.budget)} · ${pct(a.used, 0)}`);
+      else expect(text).toContain(`${money(a.componentVar)} component · no budget`);
     }
     expect(text).not.toContain('of 25%');
     const row = page.getByTestId('overlay-decisions').locator('tr', { hasText: 'momentum' });

@@ -82,7 +82,7 @@ export const riskRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/allocation', tag: 'risk', access: 'any', params: FundParams,
     query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional() })),
     summary: "The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), date order",
-    returns: '{ allocations: [{ cycleId, asOf, method, rebalanced, exAnteVol, tilt, agents: [{ agentId, from, to, target, riskShare, vol, sharpe, why }] }] }',
+    returns: '{ allocations: [{ cycleId, asOf, method, rebalanced, exAnteVol, tilt, agents: [{ agentId, from, to, target, riskShare, standaloneShare, vol, sharpe, why }] }] }',
     handler: async ({ rt, params, query }) => ({
       allocations: (await rt.store.risk.snapshots(params.fundId, query.from, query.to)).flatMap((s) => {
         const a = s.metrics['allocation'];

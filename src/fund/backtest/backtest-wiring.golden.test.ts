@@ -73,9 +73,12 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // halt and the following halted days send nothing, as before (orders 3,169 -> 2,702, fills 3,133 -> 2,965).
 // Issue 15 item 6, one rule per file: regime_circuit_breaker is two rules, regime and circuit_breaker
 // (hashes only: the decisions name the two rules; the same orders, fills, commissions and NAV).
+// Issue 15, budgets on the agent's own VaR: an agent's VaR budget bounds its standalone VaR, sized
+// from its own ex-ante risk at its allocated capital (×1.5, at least 0.5% of the fund's), not its
+// Euler component (orders 2,702 -> 2,692, fills 2,965 -> 2,929).
 const GOLDEN = {
-  summary: { orders: 2702, fills: 2965, commissions: 10592.78, finalNav: 10653458.03 },
-  all: '4d932098e6dbed2b3a8eeea9d4eb15e48e8191857a18522624accf903787e6e1',
+  summary: { orders: 2692, fills: 2929, commissions: 10506.06, finalNav: 10636390 },
+  all: '9f0b591a9f8a2a9f9c279d16ba1d0519656dc704cd429fe8749091a6da8d2179',
   first: 'ea534871c7320ae4328480141b6a613e31d732fa988a26a4f065ee50b6c2a9f1',
-  last: 'e0858a9ccc88c29ae182420930ce3a790f4932c74b12abc8baf930617ea88542',
+  last: 'cc2127dd36984e13791e29f6b29d4c942c77d9ab476ccc434bd6ffca5a6f1b23',
 };

@@ -1,5 +1,4 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
-import { componentAt, largestScale } from '../budget-math.ts';
 import { budgetShare } from '../budget-share.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
 import { table } from '../table.ts';
@@ -7,9 +6,9 @@ import { table } from '../table.ts';
 const RULE = 'risk_budget';
 
 /**
- * Seed fund-overlay-plan §1A. The agent's Euler component VaR in the pro-forma fund against its
- * budget, its budget share (`budgetShare`: from the capital allocation, else riskBudgetPct) × the
- * fund VaR budget (the VaR of the fund at its risk target): WITHIN_BUDGET,
+ * Seed fund-overlay-plan §1A. The VaR of the agent's own book (standalone) against its budget, its
+ * budget share (`budgetShare`: from the capital allocation, else riskBudgetPct) × the fund VaR
+ * budget (the VaR of the fund at its risk target): WITHIN_BUDGET,
  * WARNING above budgetWarningPct (80%), BREACH with the largest scale that fits. Daily and monthly
  * loss limits (the agent may only reduce), gross / net / leverage caps and the per-name and
  * per-sector caps of the agent's own book (fractions of its allocated capital).
@@ -96,25 +95,23 @@ export const RiskBudgetCheck: OverlayCheck = {
       status = 'BREACH';
       reasons.push(reason(RULE, 'NET_CAP', 'net exposure above the agent cap', { limit: netCap, actual: Math.abs(net) }));
     }
-    // VaR budget on the Euler component
+    // VaR budget on the book's own (standalone) VaR, linear in its scale
     const budget = budgetShare(r, a.state) * ctx.fund.varBudget * lf;
-    const cr = ctx.candidateRisk();
-    const z = ctx.fund.z;
-    const comp = componentAt(z, cr, 1);
-    const used = budget > 0 ? comp / budget : comp > 0 ? Number.POSITIVE_INFINITY : 0;
-    if (!Number.isFinite(comp)) {
+    const bookVar = ctx.fund.z * Math.sqrt(ctx.candidateRisk().cc);
+    const used = budget > 0 ? bookVar / budget : bookVar > 0 ? Number.POSITIVE_INFINITY : 0;
+    if (!Number.isFinite(bookVar)) {
       // fail safe: a risk that cannot be measured lets the agent only reduce
       status = 'BREACH';
-      reasons.push(reason(RULE, 'RISK_NOT_FINITE', 'the component VaR of the proposal is not a finite number (a position or weight too large to measure): reduce only', { limit: budget }));
+      reasons.push(reason(RULE, 'RISK_NOT_FINITE', 'the VaR of the proposal is not a finite number (a position or weight too large to measure): reduce only', { limit: budget }));
       for (let i = 0; i < a.names.length; i++) setCap(caps, a.names[i] ?? '', reduceOnlyCap(a.proposedW[i] ?? 0, a.currentW[i] ?? 0));
-    } else if (comp > budget + 1e-9) {
-      const s = largestScale((x) => componentAt(z, cr, x), budget);
+    } else if (bookVar > budget + 1e-9) {
+      const s = budget / bookVar;
       scale = Math.min(scale, s);
       status = 'BREACH';
-      reasons.push(reason(RULE, 'VAR_BUDGET_BREACH', `component VaR uses ${(used * 100).toFixed(1)}% of the agent's budget: book × ${s.toFixed(3)}`, { limit: budget, actual: comp }));
+      reasons.push(reason(RULE, 'VAR_BUDGET_BREACH', `the book's VaR uses ${(used * 100).toFixed(1)}% of the agent's budget: book × ${s.toFixed(3)}`, { limit: budget, actual: bookVar }));
     } else if (used > ctx.config.risk.budgetWarningPct) {
       if (status === 'OK') status = 'WARNING';
-      reasons.push(reason(RULE, 'VAR_BUDGET_WARNING', `component VaR uses ${(used * 100).toFixed(1)}% of the agent's budget (warning above ${(ctx.config.risk.budgetWarningPct * 100).toFixed(0)}%)`, { limit: budget, actual: comp }));
+      reasons.push(reason(RULE, 'VAR_BUDGET_WARNING', `the book's VaR uses ${(used * 100).toFixed(1)}% of the agent's budget (warning above ${(ctx.config.risk.budgetWarningPct * 100).toFixed(0)}%)`, { limit: budget, actual: bookVar }));
     }
     return result(RULE, { status, scale, caps, reasons });
   },

@@ -101,13 +101,13 @@ describe('a fund with an adopted backtest history', () => {
     expect(risk.report.gross).toBeCloseTo(gross, -1);
   });
 
-  it("risk budgets are the overlay's own measure: component VaR $ over the budget $ of its check", async () => {
-    const b = await get<{ asOf: string; fundVar: number; agents: { agentId: string; componentVar: number; budget: number; used: number }[] }>(`/v1/funds/${FUND}/risk-budgets`);
+  it("risk budgets are the overlay's own measure: the agent's own (standalone) VaR $ over the budget $ of its check", async () => {
+    const b = await get<{ asOf: string; fundVar: number; agents: { agentId: string; componentVar: number; standaloneVar: number; budget: number; used: number }[] }>(`/v1/funds/${FUND}/risk-budgets`);
     expect(b.asOf).toBe(lastDate);
     expect(b.agents.map((x) => x.agentId).sort()).toEqual(expect.arrayContaining(['momentum', 'reversal', 'trend']));
     // independently: the overlay's budget of an agent is budgetShare × z·targetVol·capital/√252 × the limit factor
     const cycle = (await store.cycles.list(FUND, 1))[0];
-    const state = (cycle?.summary as { state?: { fund?: { capital: number; agents: { agentId: string; riskShare?: number }[] } } }).state?.fund;
+    const state = (cycle?.summary as { state?: { fund?: { capital: number; agents: { agentId: string; standaloneRisk?: number }[] } } }).state?.fund;
     expect(state).toBeDefined();
     const capital = state?.capital ?? 0;
     const varBudget = (zOf(config.risk.varConfidence) * config.risk.targetVolPct * capital) / Math.sqrt(252);
@@ -117,7 +117,7 @@ describe('a fund with an adopted backtest history', () => {
       const limitFactor = a.budget / (share * varBudget);
       expect(limitFactor, a.agentId).toBeGreaterThan(0);
       expect(limitFactor, a.agentId).toBeLessThanOrEqual(1 + 1e-9);
-      expect(a.used).toBeCloseTo(a.componentVar / a.budget, 9);
+      expect(a.used).toBeCloseTo(a.standaloneVar / a.budget, 9);
     }
     // the components are Euler's: they add up to the fund VaR
     expect(b.agents.reduce((s, x) => s + x.componentVar, 0)).toBeCloseTo(b.fundVar, 0);

@@ -64,11 +64,11 @@ export function OverlayPage() {
                       label={a.agentId}
                       utilisation={a.used}
                       status={a.status}
-                      right={a.budget > 0 ? `${money(a.componentVar, true)} of ${money(a.budget, true)} · ${pct(a.used, 0)}` : `${money(a.componentVar, true)} · no budget`}
+                      right={a.budget > 0 ? `${money(a.standaloneVar, true)} of ${money(a.budget, true)} · ${pct(a.used, 0)}` : `${money(a.componentVar, true)} component · no budget`}
                     />
                   ))}
                   <div className="muted" style={{ marginTop: 8 }}>
-                    Fund VaR {money(b.fundVar, true)}: the agents' components add up to it. A budget is the agent's share of the fund's VaR at its risk target (1.5 × its allocated risk share, at least 2%), times the regime's limit factor.
+                    Fund VaR {money(b.fundVar, true)}. A budget bounds the VaR of the agent's own book: 1.5 × the risk it was allocated (at least 0.5% of the fund's VaR at its risk target), times the regime's limit factor. The buckets and the fund limit read the agents' components, which add up to the fund VaR.
                   </div>
                 </div>
               )
