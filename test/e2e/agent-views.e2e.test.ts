@@ -18,7 +18,7 @@ import { nullLogger, SimClock } from '../../src/core/index.ts';
 import { createKernel, readEnv } from '../../src/fund/index.ts';
 import { proposalDesk } from '../../src/pms/index.ts';
 import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
-import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
+import { ADMIN, FUND_ID, VIEWER, startFixture, type Fixture } from './fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
@@ -164,6 +164,22 @@ describe.skipIf(!hasChromium)('agent page and system journal entries in Chromium
     await expect.poll(() => page.getByTestId('agent-enabled').innerText(), { timeout: 10_000 }).toBe('Trading');
     expect((await api<Detail>(`/v1/funds/${FUND_ID}/agents/trend`)).agent.isEnabled).toBe(true);
     expect(w.errors).toEqual([]);
+  });
+
+  it('a viewer sees the agent page with pause disabled (the API allows risk and admin only)', async () => {
+    const other = await launch();
+    try {
+      const p = await other.context.newPage();
+      await p.goto(`${fx.url}/#/agents/momentum`);
+      await p.locator('input[name=name]').fill(VIEWER.name);
+      await p.locator('input[name=key]').fill(VIEWER.key);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByTestId('agent-pause').waitFor();
+      expect(await p.getByTestId('agent-pause').isDisabled()).toBe(true);
+      expect(await p.getByTestId('agent-state').innerText()).toContain('Only risk and admin may pause or resume an agent.');
+    } finally {
+      await other.close();
+    }
   });
 
   it("the Journal page shows the overlay's decisions as the system's entries, apart from people's", async () => {
