@@ -24,6 +24,7 @@ export * from './replay.ts';
 export * from './live/fund-store.ts';
 export * from './live/adopt-backtest.ts';
 export { stopExitJournal } from './live/stop-journal.ts';
+export { OVERLAY_JOURNAL_MIN_CUT, grossCut, isJournalled, overlayDecisionJournal } from './live/overlay-journal.ts';
 export * from './cycle/gates.ts';
 export * from './live/store-journal.ts';
 export * from './live/run-live.ts';

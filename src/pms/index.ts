@@ -33,8 +33,8 @@ export { DiscretionaryTicket, parseTicket, proposalFromTicket, ticketToAgentProp
 export type { DiscretionaryBookContext } from './workflow/discretionary.ts';
 
 // decision journal
-export { JOURNAL_KINDS, PMS_ROLES, journalEntry, linkJournalEntry } from './journal/journal-entry.ts';
-export type { JournalKind, PmsRole, JournalLinks, JournalEntry, JournalEntryInput } from './journal/journal-entry.ts';
+export { JOURNAL_ACTORS, JOURNAL_KINDS, PMS_ROLES, actorOf, journalEntry, linkJournalEntry } from './journal/journal-entry.ts';
+export type { JournalActor, JournalKind, PmsRole, JournalLinks, JournalEntry, JournalEntryInput } from './journal/journal-entry.ts';
 export { searchJournal, matchesFilters, tokenise } from './journal/journal-search.ts';
 export { JOURNAL_KIND_ROLES, recordDecision } from './journal/record-decision.ts';
 export type { RecordDecisionError } from './journal/record-decision.ts';

@@ -83,14 +83,16 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
   for (const vp of VIEWPORTS) {
     it(`every page fits ${vp.width} px without horizontal scrolling`, async () => {
       await page.setViewportSize(vp);
-      const all = await routes();
-      expect(all.length).toBeGreaterThanOrEqual(10);
+      const nav = await routes();
+      expect(nav.length).toBeGreaterThanOrEqual(10);
+      // and the pages reached from a list rather than the navigation
+      const all = [...nav, 'agents/momentum'];
       const wide: string[] = [];
       for (const route of all) {
         await page.goto(`${fx.url}/#/${route}`);
         await settled(page);
         await page.waitForTimeout(200); // charts resize on the next frame
-        await page.screenshot({ path: path.join(SHOTS, `responsive-${vp.width}-${route}.png`), fullPage: true });
+        await page.screenshot({ path: path.join(SHOTS, `responsive-${vp.width}-${route.replace(/\//g, '-')}.png`), fullPage: true });
         const o = await overflow();
         expect(o.innerWidth).toBe(vp.width);
         if (o.scrollWidth > o.innerWidth) wide.push(`${route}: ${o.scrollWidth} px wide; ${(await culprits()).join(', ')}`);

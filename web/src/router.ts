@@ -45,6 +45,23 @@ export function setRouteParam(name: string, value: string | null, opts: { replac
   } else window.location.hash = next;
 }
 
+/** The route's path segments, decoded (`#/agents/momentum?backtest=bt-1` → `['agents', 'momentum']`). */
+export function routeSegments(route: string): string[] {
+  const path = route.split('?')[0] ?? '';
+  return path.split('/').filter((s) => s !== '').map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
+}
+
+/** One path segment of the current route (`#/agents/momentum`: 1 → `momentum`), or null. */
+export function useRouteSegment(i: number): string | null {
+  return routeSegments(useRoute())[i] ?? null;
+}
+
 export function navigate(path: string): void {
   window.location.hash = path;
 }

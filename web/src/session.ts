@@ -10,6 +10,7 @@ export const PERMISSIONS = {
   backtest: ['pm', 'risk', 'admin'],
   stress: ['risk', 'admin'],
   note: ['pm', 'risk', 'admin'],
+  pauseAgent: ['risk', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

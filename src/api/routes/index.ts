@@ -1,5 +1,6 @@
 import { docsHtml, openApiDocument } from '../openapi.ts';
 import { route, type AnyRoute } from '../route.ts';
+import { agentDetailRoutes } from './agent-detail.ts';
 import { bookRoutes } from './books.ts';
 import { fundRoutes } from './funds.ts';
 import { marketRoutes } from './market.ts';
@@ -20,7 +21,7 @@ import { userRoutes } from './users.ts';
 /** Every domain route, in documentation order. */
 export function domainRoutes(): AnyRoute[] {
   return [
-    ...opsRoutes, ...sessionRoutes, ...userRoutes, ...fundRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...tradeRoutes, ...journalRoutes,
+    ...opsRoutes, ...sessionRoutes, ...userRoutes, ...fundRoutes, ...agentDetailRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...tradeRoutes, ...journalRoutes,
     ...morningPackRoutes, ...riskRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
     ...attributionRoutes,
   ];

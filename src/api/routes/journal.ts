@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { id, symbol } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
-import { fromStoredJournal, JOURNAL_KINDS, recordDecision, searchJournal, type JournalEntry, type JournalQuery } from '../../pms/index.ts';
+import { fromStoredJournal, JOURNAL_ACTORS, JOURNAL_KINDS, recordDecision, searchJournal, type JournalEntry, type JournalQuery } from '../../pms/index.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { dateRange, FundParams, qDate, qInt, reason } from './schemas.ts';
@@ -12,6 +12,8 @@ const JournalSearch = dateRange(
     agentId: id.optional(),
     symbol: symbol.optional(),
     kind: z.enum(JOURNAL_KINDS).optional(),
+    /** `human`: entries people made; `system`: entries the system made (role `system`: overlay decisions, executions, expiries, stop exits, reconciliations). */
+    actor: z.enum(JOURNAL_ACTORS).optional(),
     from: qDate.optional(),
     to: qDate.optional(),
     limit: qInt(1, 500).default(100),
@@ -31,7 +33,7 @@ export async function fundJournal(rt: ApiRuntime, fundId: string): Promise<Journ
   return (await rt.store.journal.list(fundId, { limit: 10_000 })).map(fromStoredJournal);
 }
 
-/** The decision journal: search (text, agent, symbol, kind, dates) and notes. */
+/** The decision journal: search (text, agent, symbol, kind, actor, dates) and notes. */
 export const journalRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/journal', tag: 'journal', access: 'any', params: FundParams, query: JournalSearch,
@@ -44,6 +46,7 @@ export const journalRoutes: readonly AnyRoute[] = [
         ...(query.agentId !== undefined ? { agentId: query.agentId } : {}),
         ...(query.symbol !== undefined ? { symbol: query.symbol } : {}),
         ...(query.kind !== undefined ? { kinds: [query.kind] } : {}),
+        ...(query.actor !== undefined ? { actor: query.actor } : {}),
         ...(query.from !== undefined ? { from: query.from } : {}),
         ...(query.to !== undefined ? { to: query.to } : {}),
       };

@@ -8,6 +8,7 @@ import type { CycleResult } from '../cycle/run-cycle.ts';
 import type { CycleMode, FundRunState } from '../cycle/runtime.ts';
 import { parseStopLevels, type StopLevel } from '../cycle/stops.ts';
 import { Ledger, QTY_SCALE, type LedgerSnapshot } from '../ledger/ledger.ts';
+import { overlayDecisionJournal } from './overlay-journal.ts';
 import { stopExitJournal } from './stop-journal.ts';
 import { bookStored, checkpointLedger, loadStoredLedger } from './stored-ledger.ts';
 
@@ -158,7 +159,8 @@ export interface SaveCycleInput {
 
 /**
  * Stores one completed cycle in one transaction: the cycle row with its inputs and the state it
- * leaves, decision records, overlay and risk actions, signals, alerts, positions, NAV, the risk
+ * leaves, decision records, overlay and risk actions, signals, alerts, journal entries (stop exits;
+ * for a live or paper cycle, the overlay's blocks and material cuts), positions, NAV, the risk
  * snapshot, stress results, the trading state and an audit entry. Nothing half-written.
  */
 export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
@@ -167,6 +169,8 @@ export async function saveCycle(tx: Repos, x: SaveCycleInput): Promise<void> {
   await tx.signals.insertMany(r.cycleId, r.proposals.flatMap((p) => p.signals));
   for (const a of r.alerts) await tx.alerts.insert(a);
   for (const e of stopExitJournal(fundId, r, x.startedAt)) await tx.journal.add(e);
+  // A live or paper cycle journals the overlay's blocks and material cuts; a backtest adopted as the fund's (the demo) does not.
+  if (x.mode !== 'backtest') for (const e of overlayDecisionJournal(fundId, r, x.startedAt)) await tx.journal.add(e);
   if (x.advisory) {
     const expiresAt = new Date(Date.parse(x.startedAt) + x.advisory.proposalTtlMs).toISOString();
     for (const p of advisoryProposals(r)) {

@@ -5,15 +5,23 @@
 import { PMS_ROLES } from '../../contracts/index.ts';
 
 /**
- * What a journal entry records. EXECUTION (an approved proposal's orders and fills), EXPIRY and
- * RECONCILIATION (differences between the books and the broker, adopted) are written by the system.
+ * What a journal entry records. EXECUTION (an approved proposal's orders and fills), EXPIRY,
+ * RECONCILIATION (differences between the books and the broker, adopted) and OVERLAY_DECISION (a
+ * live cycle's overlay blocking or materially cutting an agent's book) are written by the system.
  */
-export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE', 'RECONCILIATION'] as const;
+export const JOURNAL_KINDS = ['APPROVAL', 'REJECTION', 'MODIFICATION', 'EXECUTION', 'EXPIRY', 'OVERRIDE', 'KILL_SWITCH_TRIP', 'REARM', 'NOTE', 'RECONCILIATION', 'OVERLAY_DECISION'] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 
 /** Roles of people using the PMS (issue 8 §8): approving needs pm, the kill switch needs risk, config needs admin. */
 export { PMS_ROLES };
 export type PmsRole = (typeof PMS_ROLES)[number];
+
+/** Who made a journal entry: a person (any PMS role) or the system (`role: 'system'`, `who: 'system:<component>'`). */
+export const JOURNAL_ACTORS = ['human', 'system'] as const;
+export type JournalActor = (typeof JOURNAL_ACTORS)[number];
+
+/** The actor of an entry: `system` exactly when it was recorded in the system role. */
+export const actorOf = (e: { readonly role: string }): JournalActor => (e.role === 'system' ? 'system' : 'human');
 
 /** Ids of the records an entry is linked to (decision records / overlay decisions, orders, fills, proposals). */
 export interface JournalLinks {

@@ -1,8 +1,8 @@
 /**
  * Journal search: free text (tokenised, case-insensitive, prefix match, every query token must
- * match, ranked by tf·idf), agent, symbol, kind, fund and date range. Pure: pass the entries in.
+ * match, ranked by tf·idf), agent, symbol, kind, actor (human or system), fund and date range. Pure: pass the entries in.
  */
-import type { JournalEntry, JournalKind } from './journal-entry.ts';
+import { actorOf, type JournalActor, type JournalEntry, type JournalKind } from './journal-entry.ts';
 import { isoMs } from '../time.ts';
 
 export interface JournalQuery {
@@ -13,6 +13,8 @@ export interface JournalQuery {
   /** Case-insensitive exact symbol. */
   readonly symbol?: string;
   readonly kinds?: readonly JournalKind[];
+  /** `human` (entries people made) or `system` (entries the system made: role `system`). */
+  readonly actor?: JournalActor;
   /** Inclusive bounds, ISO-8601 timestamps or dates (`YYYY-MM-DD` = that day at 00:00Z; `to` as a date covers the whole day). */
   readonly from?: string;
   readonly to?: string;
@@ -59,6 +61,7 @@ export function matchesFilters(e: JournalEntry, q: JournalQuery): boolean {
     if (!e.symbols.some((x) => x.toUpperCase() === s)) return false;
   }
   if (q.kinds !== undefined && q.kinds.length > 0 && !q.kinds.includes(e.kind)) return false;
+  if (q.actor !== undefined && actorOf(e) !== q.actor) return false;
   const t = isoMs(e.timestamp, 'journal timestamp');
   if (q.from !== undefined && t < bound(q.from, false)) return false;
   if (q.to !== undefined && t > bound(q.to, true)) return false;

@@ -59,6 +59,12 @@ describe('searchJournal', () => {
     expect(searchJournal(entries, { fundId: 'other' })).toEqual([]);
     expect(searchJournal(entries, { limit: 2 })).toHaveLength(2);
   });
+  it('filters by actor: system entries are those recorded in the system role', () => {
+    const sys = e('s1', { kind: 'OVERLAY_DECISION', who: 'system:overlay', role: 'system', rationale: 'The overlay blocked momentum', agentId: 'momentum', timestamp: '2024-01-06T10:00:00Z' });
+    const all = [...entries, sys];
+    expect(searchJournal(all, { actor: 'system' }).map((h) => h.entry.id)).toEqual(['s1']);
+    expect(searchJournal(all, { actor: 'human' }).map((h) => h.entry.id)).toEqual(['j4', 'j3', 'j2', 'j1', 'j5']);
+  });
 });
 
 // Invariant: every entry searchJournal returns passes every filter of the query and contains every query token as a prefix of one of its tokens.
@@ -67,7 +73,7 @@ describe('searchJournal (property)', () => {
   const entryArb = fc.record({
     id: fc.uuid(),
     kind: fc.constantFrom(...JOURNAL_KINDS),
-    who: fc.constantFrom('alice', 'rob'),
+    who: fc.constantFrom('alice', 'rob', 'system:overlay'),
     rationale: fc.array(fc.constantFrom(...words), { maxLength: 6 }).map((w) => w.join(' ')),
     agentId: fc.constantFrom(null, 'momentum', 'value'),
     symbols: fc.subarray(['AAPL', 'XOM', 'MSFT']),
@@ -79,6 +85,7 @@ describe('searchJournal (property)', () => {
       agentId: fc.constantFrom('momentum', 'value'),
       symbol: fc.constantFrom('aapl', 'XOM'),
       kinds: fc.subarray([...JOURNAL_KINDS], { minLength: 1 }),
+      actor: fc.constantFrom('human' as const, 'system' as const),
       from: fc.integer({ min: 1, max: 9 }).map((d) => `2024-01-0${d}`),
       to: fc.integer({ min: 1, max: 9 }).map((d) => `2024-01-0${d}`),
     },
@@ -87,7 +94,7 @@ describe('searchJournal (property)', () => {
   it('returns only matching entries', () => {
     fc.assert(
       fc.property(fc.array(entryArb, { maxLength: 25 }), queryArb, (raw, q: JournalQuery) => {
-        const list = raw.map((r) => e(r.id, { kind: r.kind, who: r.who, rationale: r.rationale, agentId: r.agentId, symbols: r.symbols, timestamp: `2024-01-0${r.day}T12:00:00Z` }));
+        const list = raw.map((r) => e(r.id, { kind: r.kind, who: r.who, role: r.who.startsWith('system:') ? 'system' : 'pm', rationale: r.rationale, agentId: r.agentId, symbols: r.symbols, timestamp: `2024-01-0${r.day}T12:00:00Z` }));
         const hits = searchJournal(list, q);
         const qt = tokenise(q.text ?? '');
         for (const { entry } of hits) {

@@ -5,7 +5,7 @@
 import { err, ok, type Result } from '../../core/index.ts';
 import { journalEntry, type JournalEntry, type JournalEntryInput, type JournalKind, type PmsRole } from './journal-entry.ts';
 
-/** Roles allowed to record each kind by hand. APPROVAL, REJECTION and MODIFICATION come from the proposal workflow; EXECUTION, EXPIRY and RECONCILIATION only from the system. */
+/** Roles allowed to record each kind by hand. APPROVAL, REJECTION and MODIFICATION come from the proposal workflow; EXECUTION, EXPIRY, RECONCILIATION and OVERLAY_DECISION only from the system. */
 export const JOURNAL_KIND_ROLES: Readonly<Record<JournalKind, readonly PmsRole[]>> = {
   APPROVAL: ['pm'],
   REJECTION: ['pm', 'risk'],
@@ -17,6 +17,7 @@ export const JOURNAL_KIND_ROLES: Readonly<Record<JournalKind, readonly PmsRole[]
   REARM: ['risk'],
   NOTE: ['pm', 'risk', 'admin'],
   RECONCILIATION: [],
+  OVERLAY_DECISION: [],
 };
 
 export type RecordDecisionError =

@@ -121,3 +121,16 @@ export interface BacktestResults {
 }
 export interface BacktestRow { id: string; status: string; progress: number; params: { from?: string; to?: string; agents?: string[] | null }; createdAt: string; startedAt: string | null; finishedAt: string | null; error: string | null }
 export interface Backtest extends BacktestRow { results: BacktestResults | null }
+
+/** `GET …/agents/:agentId` (AgentDetailResponse in src/api/routes/agent-detail.ts): dollars; weights and …Pct are fractions of `capital.value`. */
+export interface AgentExposure { gross: number; net: number; long: number; short: number; grossPct: number | null; netPct: number | null; longPct: number | null; shortPct: number | null }
+export interface PnlSeries { from: string; to: string; dates: string[]; daily: number[]; cumulative: number[]; total: number }
+export interface AgentDetail {
+  fundId: string;
+  agent: Agent;
+  capital: { value: number; source: 'nav' | 'allocation'; navDate: string | null };
+  positions: { symbol: string; sector: string; qty: number; avgCost: number; lastPrice: number; marketValue: number; weight: number | null; unrealizedPnl: number }[];
+  exposures: AgentExposure & { bySector: (AgentExposure & { sector: string; names: number })[] };
+  decisions: { decisionId: string; cycleId: string; asOf: string; action: string; scale: number; summary: string; reasons: Reason[] }[];
+  pnl: { live: PnlSeries | null; liveError: string | null; backtestId: string | null; backtest: PnlSeries | null; backtestError: string | null };
+}

@@ -6,6 +6,9 @@ import { Chart } from '../charts/chart.tsx';
 import { heatmapOption, lineOption } from '../charts/options.ts';
 import { Async, Card, EmptyState, Grid, PageHead, StatusBadge, Table, money, num, pct, toneOf } from '../design/index.ts';
 import { useSession } from '../session.ts';
+import { useRouteSegment } from '../router.ts';
+import { query } from '../api/client.ts';
+import { AgentPage } from './agent.tsx';
 import { AgentExposures } from './agent-exposures.tsx';
 import { BacktestPending, BacktestPicker } from './backtest-picker.tsx';
 import { correlationMatrix, rebase, returnsOf } from '../stats.ts';
@@ -14,8 +17,14 @@ const metric = (m: Record<string, unknown> | null, k: string): number | null => 
 /** The overlay's fund contribution score when the daemon has stored one in the agent's metrics. */
 const score = (a: Agent): number | null => metric(a.metrics, 'score') ?? metric(a.metrics, 'fundContributionScore') ?? metric(a.metrics, 'compositeScore');
 
-/** Agents: configuration and state, scores, equity curves and correlations (from the backtest chosen in the address), factor exposures. */
+/** Agents (`#/agents`), or one agent (`#/agents/<id>`): the list's rows link to each agent's page, carrying the chosen backtest. */
 export function AgentsPage() {
+  const agentId = useRouteSegment(1);
+  return agentId === null ? <AgentList /> : <AgentPage key={agentId} agentId={agentId} />;
+}
+
+/** Agents: configuration and state, scores, equity curves and correlations (from the backtest chosen in the address), factor exposures. */
+function AgentList() {
   const { base } = useSession();
   const agents = useApi<{ agents: Agent[] }>(`${base}/agents`, ['cycle.completed']);
   const bt = useChosenBacktest(base);
@@ -27,7 +36,7 @@ export function AgentsPage() {
       </PageHead>
       <Card title="Agents and scores">
         <Async loaded={agents}>
-          {(d) => <AgentTable agents={d.agents} results={results} />}
+          {(d) => <AgentTable agents={d.agents} results={results} backtestId={bt.id} />}
         </Async>
       </Card>
       <div style={{ height: 16 }} />
@@ -43,7 +52,7 @@ export function AgentsPage() {
   );
 }
 
-function AgentTable(p: { agents: Agent[]; results: BacktestResults | null }) {
+function AgentTable(p: { agents: Agent[]; results: BacktestResults | null; backtestId: string | null }) {
   const bt = new Map((p.results?.agents ?? []).map((a) => [a.id, a]));
   return (
     <Table
@@ -52,7 +61,15 @@ function AgentTable(p: { agents: Agent[]; results: BacktestResults | null }) {
       empty="No agents in this fund"
       testId="agents-table"
       columns={[
-        { key: 'id', header: 'Agent', render: (a) => <b>{a.id}</b> },
+        {
+          key: 'id',
+          header: 'Agent',
+          render: (a) => (
+            <a href={`#/agents/${encodeURIComponent(a.id)}${query({ backtest: p.backtestId })}`} data-testid={`agent-link-${a.id}`}>
+              <b>{a.id}</b>
+            </a>
+          ),
+        },
         { key: 'st', header: 'Strategy · bucket', render: (a) => <>{a.strategy.replace(/_/g, ' ')} <span className="muted">· {a.bucket.replace(/_/g, ' ')}</span></> },
         { key: 'cap', header: 'Capital', num: true, render: (a) => money(a.allocatedCapital, true) },
         { key: 'state', header: 'Drawdown step', render: (a) => <StatusBadge status={a.drawdownState} /> },

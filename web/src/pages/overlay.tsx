@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
 import type { Agent, FundDetail, JournalEntry, OverlayDecision, RiskBudgets } from '../api/types.ts';
-import { Async, Badge, Button, Card, ConfirmDialog, DataTable, Grid, PageHead, ProgressBar, StatusBadge, money, num, pct, time } from '../design/index.ts';
+import { Async, Badge, Button, Card, ConfirmDialog, DataTable, Grid, PageHead, ProgressBar, StatusBadge, money, pct, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
+import { Reasons } from './reasons.tsx';
 
 const LIVE = ['cycle.completed', 'trading-state.changed', 'alert.raised'];
 
@@ -43,7 +44,7 @@ export function OverlayPage() {
                 { key: 'd', header: 'As of', render: (r) => r.asOf, width: 96, value: (r) => r.asOf },
                 { key: 'x', header: 'Action', render: (r) => <StatusBadge status={r.action} />, width: 80, value: (r) => r.action },
                 { key: 's', header: 'Scale', num: true, render: (r) => pct(r.scale, 0), width: 64, value: (r) => r.scale },
-                { key: 'r', header: 'Reasons', render: (r) => <Reasons d={r} />, value: (r) => r.reasons.map((x) => `${x.code}: ${x.message}`).join('; ') },
+                { key: 'r', header: 'Reasons', render: (r) => <Reasons reasons={r.reasons} summary={r.summary} />, value: (r) => r.reasons.map((x) => `${x.code}: ${x.message}`).join('; ') },
               ]}
             />
           )}
@@ -111,31 +112,6 @@ export function OverlayPage() {
         </Card>
       </Grid>
     </>
-  );
-}
-
-/** A decision's reasons: the first four, and every one on demand. */
-function Reasons(p: { d: OverlayDecision }) {
-  const [all, setAll] = useState(false);
-  const r = p.d;
-  if (r.reasons.length === 0) return <span className="muted">{r.summary || 'no constraint bound'}</span>;
-  const shown = all ? r.reasons : r.reasons.slice(0, 4);
-  return (
-    <ul className="reasons">
-      {shown.map((x, i) => (
-        <li key={i}>
-          <Badge tone="neutral">{x.code}</Badge> {x.message}
-          {x.limit !== null && x.actual !== null ? <span className="muted"> (actual {num(x.actual, 3)} vs limit {num(x.limit, 3)})</span> : null}
-        </li>
-      ))}
-      {r.reasons.length > 4 ? (
-        <li>
-          <button type="button" className="linkish" onClick={() => setAll(!all)} data-testid="more-reasons">
-            {all ? 'show fewer' : `+${r.reasons.length - 4} more`}
-          </button>
-        </li>
-      ) : null}
-    </ul>
   );
 }
 
