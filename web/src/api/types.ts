@@ -121,3 +121,8 @@ export interface BacktestResults {
 }
 export interface BacktestRow { id: string; status: string; progress: number; params: { from?: string; to?: string; agents?: string[] | null }; createdAt: string; startedAt: string | null; finishedAt: string | null; error: string | null }
 export interface Backtest extends BacktestRow { results: BacktestResults | null }
+
+// The risk views and the ticket impact (issue 17): the API's own response schemas, type-only.
+export type { RiskHistoryResponse, RiskAsOfResponse } from '../../../src/api/routes/risk-history.ts';
+export type { VarDrilldownResponse } from '../../../src/api/routes/risk-drilldown.ts';
+export type { ProposalImpactResponse } from '../../../src/api/routes/proposal-impact.ts';
