@@ -10,3 +10,7 @@ export { allRoutes } from './routes/index.ts';
 export { openApiDocument } from './openapi.ts';
 export { MAX_ERROR_BODY_BYTES, type ErrorBody } from './http-error.ts';
 export type { AnyRoute, Access, HttpMethod } from './route.ts';
+// response schemas of the risk views and the ticket impact (issue 17)
+export { RiskHistoryResponse, RiskAsOfResponse } from './routes/risk-history.ts';
+export { VarDrilldownResponse } from './routes/risk-drilldown.ts';
+export { ProposalImpactResponse } from './routes/proposal-impact.ts';

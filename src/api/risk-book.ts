@@ -49,19 +49,37 @@ export function limitsOf(config: FundConfig): LimitSpec[] {
   ];
 }
 
+/** What the risk monitor's VaR is computed from: the marked book, the fund's config, and the daily returns of `symbols` over the window. */
+export interface RiskInputs {
+  readonly book: Awaited<ReturnType<typeof markedBook>>;
+  readonly config: FundConfig;
+  readonly symbols: readonly string[];
+  readonly returns: Float64Array;
+}
+
+/**
+ * The risk monitor's inputs for a fund's book as of `asOf`: the held names and `extra` ones (a
+ * ticket's), sorted, with their returns over min(lookback, 252) days. Every VaR the API reports
+ * (the monitor, the drill-down, a ticket's impact) starts here, so they agree.
+ */
+export async function riskInputs(rt: ApiRuntime, fund: FundRow, asOf?: string, extra: readonly string[] = []): Promise<RiskInputs> {
+  const book = await markedBook(rt, fund, asOf);
+  const config = await rt.configFor(fund);
+  const symbols = [...new Set([...book.positions.map((p) => p.symbol), ...extra])].sort();
+  const window = Math.min(config.risk.riskModel.lookbackDays, 252);
+  return { book, config, symbols, returns: returnsWindow(book.panel, symbols, book.t, window) };
+}
+
 /** The risk monitor report of a fund's current book (VaR three ways, CVaR, limits, concentration, liquidity, stored stress). */
 export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: string): Promise<{ asOf: string; nav: number; report: RiskMonitorReport }> {
-  const b = await markedBook(rt, fund, asOf);
-  const config = await rt.configFor(fund);
-  const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
-  const window = Math.min(config.risk.riskModel.lookbackDays, 252);
+  const { book: b, config, symbols, returns } = await riskInputs(rt, fund, asOf);
   // Stress of the book marked here (not the last stored run): the same run as POST /stress, on the same book and market.
   const stressed = await fundStress(rt, fund, await rt.store.funds.agents(fund.id), undefined, b);
   const report = riskMonitor({
     asOf: b.asOf,
     nav: b.nav,
     positions: b.positions,
-    returns: { panel: returnsWindow(b.panel, symbols, b.t, window), symbols },
+    returns: { panel: returns, symbols },
     monteCarlo: { rng: createRng(Number.parseInt(hashOf({ fund: fund.id, asOf: b.asOf }).slice(0, 8), 16)), paths: rt.opts.monteCarloPaths ?? 5_000 },
     stress: stressed.report.results.map((s) => ({ scenario: s.scenario, pnl: Math.round(s.fundPnl * 100) / 100 })),
     limits: limitsOf(config),

@@ -29,6 +29,8 @@ export { proposalsFromCycle, proposalIdFor } from './workflow/proposals-from-cyc
 export { advisoryGate } from './workflow/advisory-gate.ts';
 export type { AdvisoryGate, ApprovedBook } from './workflow/advisory-gate.ts';
 export type { FromCycleOptions, FromCycleResult, SkipReason } from './workflow/proposals-from-cycle.ts';
+export { proposalTickets } from './workflow/proposal-tickets.ts';
+export type { PlannedTicket, ProposalTickets, ProposalTicketsInput } from './workflow/proposal-tickets.ts';
 export { DiscretionaryTicket, parseTicket, proposalFromTicket, ticketToAgentProposal } from './workflow/discretionary.ts';
 export type { DiscretionaryBookContext } from './workflow/discretionary.ts';
 
@@ -57,6 +59,12 @@ export type { LimitUtilisation } from './risk/limits.ts';
 export { concentration, sectorExposures } from './risk/concentration.ts';
 export type { Concentration, SectorExposure } from './risk/concentration.ts';
 export { liquidity } from './risk/liquidity.ts';
+export { varDrilldown, UNKNOWN_SECTOR } from './risk/var-drilldown.ts';
+export type { VarDrilldown, VarDrilldownInput, PositionVar, SectorVar } from './risk/var-drilldown.ts';
+export { ticketImpact } from './risk/ticket-impact.ts';
+export type { TicketImpact, TicketImpactInput, TicketImpactRow, ImpactTicket } from './risk/ticket-impact.ts';
+export { breachLog, RISK_MEASURES } from './risk/breach-log.ts';
+export type { Breach, BreachAlert, MeasureLimit, RiskHistoryPoint, RiskMeasure } from './risk/breach-log.ts';
 export type { LiquidityHolding, LiquidityOptions, LiquidityReport, NameLiquidity } from './risk/liquidity.ts';
 
 // attribution

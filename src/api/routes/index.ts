@@ -14,15 +14,18 @@ import { journalRoutes } from './journal.ts';
 import { killSwitchRoutes } from './kill-switch.ts';
 import { morningPackRoutes } from './morning-pack.ts';
 import { proposalRoutes } from './proposals.ts';
+import { proposalImpactRoutes } from './proposal-impact.ts';
 import { riskRoutes } from './risk.ts';
+import { riskDrilldownRoutes } from './risk-drilldown.ts';
+import { riskHistoryRoutes } from './risk-history.ts';
 import { tradeRoutes } from './trades.ts';
 import { userRoutes } from './users.ts';
 
 /** Every domain route, in documentation order. */
 export function domainRoutes(): AnyRoute[] {
   return [
-    ...opsRoutes, ...sessionRoutes, ...userRoutes, ...fundRoutes, ...agentDetailRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...tradeRoutes, ...journalRoutes,
-    ...morningPackRoutes, ...riskRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
+    ...opsRoutes, ...sessionRoutes, ...userRoutes, ...fundRoutes, ...agentDetailRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...proposalImpactRoutes, ...tradeRoutes, ...journalRoutes,
+    ...morningPackRoutes, ...riskRoutes, ...riskHistoryRoutes, ...riskDrilldownRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
     ...attributionRoutes,
   ];
 }

@@ -5,6 +5,19 @@ import { json, parseRow } from './rows.ts';
 const COLUMNS = `1 AS version, id, trace_id AS "traceId", fund_id AS "fundId", severity, category, title, message,
   dedup_key AS "dedupKey", timestamp, context`;
 
+/** A stored alert with its acknowledgement (null fields: not acknowledged). Times ISO-8601 UTC. */
+export interface AlertAcknowledgement {
+  readonly id: string;
+  readonly traceId: string;
+  readonly severity: string;
+  readonly category: string;
+  readonly title: string;
+  readonly dedupKey: string;
+  readonly timestamp: string;
+  readonly acknowledgedAt: string | null;
+  readonly acknowledgedBy: string | null;
+}
+
 /** Alerts (seed mini-quant-fund §9). Dedup inside a window is the caller's rule; `lastByDedupKey` supports it. */
 export class AlertsRepo {
   constructor(private readonly db: Db) {}
@@ -46,5 +59,16 @@ export class AlertsRepo {
       [id, by, at],
     );
     return r.rowCount === 1;
+  }
+
+  /** A fund's alerts of one category with their acknowledgement, oldest first (at most `limit`, the newest kept). */
+  async withAcknowledgement(fundId: string, category: string, limit = 5000): Promise<AlertAcknowledgement[]> {
+    const r = await this.db.query<AlertAcknowledgement>(
+      `SELECT * FROM (SELECT id, trace_id AS "traceId", severity, category, title, dedup_key AS "dedupKey", timestamp,
+         acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy"
+       FROM alerts WHERE fund_id = $1 AND category = $2 ORDER BY timestamp DESC, id LIMIT $3) a ORDER BY timestamp, id`,
+      [fundId, category, limit],
+    );
+    return r.rows;
   }
 }

@@ -1,7 +1,11 @@
 import type { Db } from '../db.ts';
 import { json } from './rows.ts';
 
-/** A fund risk snapshot. VaR/CVaR are positive loss fractions of NAV over one day; exposures in dollars. */
+/**
+ * A fund risk snapshot as a cycle writes it (the overlay's `FundRiskSnapshot`): one-day VaR/CVaR at
+ * the fund's confidence in dollars (positive = loss); gross and net exposure as fractions of capital
+ * (the columns keep 2 decimals, `metrics.gross`/`.net` the full value); `metrics.var95Pct`, `.capital`, ….
+ */
 export interface RiskSnapshot {
   readonly fundId: string;
   readonly cycleId: string | null;
@@ -13,6 +17,24 @@ export interface RiskSnapshot {
   readonly netExposure: number | null;
   /** Factor exposures, concentration, correlations, … */
   readonly metrics: Record<string, unknown>;
+}
+
+/**
+ * One day of a fund's risk series, from the day's last snapshot: the columns, and the numbers
+ * of `metrics` the series needs (null when the snapshot lacks them). VaR/CVaR dollars; the
+ * `*Pct`, `gross` and `net` fractions of `capital`.
+ */
+export interface RiskSeriesRow {
+  readonly asOf: string;
+  readonly cycleId: string | null;
+  readonly var95: number | null;
+  readonly var99: number | null;
+  readonly cvar95: number | null;
+  readonly capital: number | null;
+  readonly var95Pct: number | null;
+  readonly var99Pct: number | null;
+  readonly gross: number | null;
+  readonly net: number | null;
 }
 
 /** One stress scenario's result. `pnlImpact` dollars (negative = loss); `pnlImpactPct` fraction of NAV. */
@@ -66,6 +88,31 @@ export class RiskRecordsRepo {
          var_99 AS "var99", cvar_95 AS "cvar95", gross_exposure AS "grossExposure", net_exposure AS "netExposure", metrics
        FROM risk_snapshots WHERE fund_id = $1 ORDER BY as_of DESC, id DESC LIMIT 1`,
       [fundId],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  /** The series of daily risk measures: the last snapshot of each day, in date order (inclusive bounds). Reads only the numbers, not the whole metrics. */
+  async series(fundId: string, from?: string, to?: string): Promise<RiskSeriesRow[]> {
+    const num = (k: string) => `CASE WHEN jsonb_typeof(metrics->'${k}') = 'number' THEN (metrics->>'${k}')::float8 END`;
+    const r = await this.db.query<RiskSeriesRow>(
+      `SELECT DISTINCT ON (as_of) to_char(as_of, 'YYYY-MM-DD') AS "asOf", cycle_id AS "cycleId", var_95 AS "var95", var_99 AS "var99",
+         cvar_95 AS "cvar95", ${num('capital')} AS capital, ${num('var95Pct')} AS "var95Pct", ${num('var99Pct')} AS "var99Pct",
+         ${num('gross')} AS gross, ${num('net')} AS net
+       FROM risk_snapshots WHERE fund_id = $1 AND ($2::date IS NULL OR as_of >= $2) AND ($3::date IS NULL OR as_of <= $3)
+       ORDER BY as_of, id DESC`,
+      [fundId, from ?? null, to ?? null],
+    );
+    return r.rows;
+  }
+
+  /** The last snapshot on or before `date` (the latest as-of, then the last written), or null. */
+  async snapshotAsOf(fundId: string, date: string): Promise<RiskSnapshot | null> {
+    const r = await this.db.query<RiskSnapshot>(
+      `SELECT fund_id AS "fundId", cycle_id AS "cycleId", to_char(as_of, 'YYYY-MM-DD') AS "asOf", var_95 AS "var95",
+         var_99 AS "var99", cvar_95 AS "cvar95", gross_exposure AS "grossExposure", net_exposure AS "netExposure", metrics
+       FROM risk_snapshots WHERE fund_id = $1 AND as_of <= $2 ORDER BY as_of DESC, id DESC LIMIT 1`,
+      [fundId, date],
     );
     return r.rows[0] ?? null;
   }

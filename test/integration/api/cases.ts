@@ -25,6 +25,7 @@ export function samples(symbol: string, lastDate: string): Record<string, Sample
     'POST /v1/funds/:fundId/proposals/:proposalId/modify': { body: { why: 'matrix modify', size: 0.5 } },
     'POST /v1/funds/:fundId/trades': { body: { symbol, side: 'BUY', qty: 10, rationale: 'matrix ticket' } },
     'POST /v1/funds/:fundId/journal': { body: { rationale: 'matrix note' } },
+    'GET /v1/funds/:fundId/risk/as-of': { query: `date=${lastDate}` },
     'POST /v1/funds/:fundId/stress': { body: { scenarios: ['gfc_2008'] } },
     'POST /v1/risk/review': { body: { fund: { capital: 1_000_000 }, proposals: [{ agentId: 'momentum', targets: [{ symbol, weight: 0.05 }] }] } },
     'POST /v1/funds/:fundId/kill-switch/trip': { body: { reason: 'matrix trip' } },

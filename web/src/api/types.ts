@@ -134,3 +134,8 @@ export interface AgentDetail {
   decisions: { decisionId: string; cycleId: string; asOf: string; action: string; scale: number; summary: string; reasons: Reason[] }[];
   pnl: { live: PnlSeries | null; liveError: string | null; backtestId: string | null; backtest: PnlSeries | null; backtestError: string | null };
 }
+
+// The risk views and the ticket impact (issue 17): the API's own response schemas, type-only.
+export type { RiskHistoryResponse, RiskAsOfResponse } from '../../../src/api/routes/risk-history.ts';
+export type { VarDrilldownResponse } from '../../../src/api/routes/risk-drilldown.ts';
+export type { ProposalImpactResponse } from '../../../src/api/routes/proposal-impact.ts';

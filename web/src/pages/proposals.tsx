@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { useApi } from '../api/use-api.ts';
-import type { Proposal, ProposalEvent } from '../api/types.ts';
-import { Async, Button, Card, ConfirmDialog, EmptyState, Grid, PageHead, StatusBadge, DataTable, Table, Tabs, num, pct, time } from '../design/index.ts';
+import type { Proposal, ProposalEvent, ProposalImpactResponse } from '../api/types.ts';
+import { Async, Button, Card, ConfirmDialog, EmptyState, Grid, PageHead, Stat, Stats, StatusBadge, DataTable, Table, Tabs, money, num, pct, time } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
 
 const LIVE = ['proposal.reviewed', 'cycle.completed', 'order.updated'];
@@ -130,6 +130,7 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
           ]}
         />
       ) : null}
+      {open ? <Impact base={base} id={p.p.id} /> : null}
       <OverlayReview history={p.p.history} />
       <NotExecuted p={p.p} />
       {user.role === 'viewer' ? <div className="muted">Read-only: viewers cannot act on proposals.</div> : null}
@@ -184,6 +185,46 @@ function Detail(p: { p: Proposal; onDone: () => void }) {
         </ConfirmDialog>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * What approving now would trade and do to the fund: each ticket's price, notional and the name's
+ * weight in the fund after it, the fund VaR before and after, and the headroom left to its limit.
+ */
+function Impact(p: { base: string; id: string }) {
+  const im = useApi<ProposalImpactResponse>(`${p.base}/proposals/${encodeURIComponent(p.id)}/impact`, LIVE);
+  // on a phone the detail stays short: the one-line summary, the tickets a tap away
+  const isWide = !window.matchMedia('(max-width: 760px)').matches;
+  return (
+    <Async loaded={im}>
+      {(d) => (
+        <details data-testid="proposal-impact" open={isWide}>
+          <summary>
+            <b>Impact if approved now</b>: VaR {money(d.varBefore, true)} → {money(d.varAfter, true)} · headroom{' '}
+            <span className={d.isOverLimitAfter ? 'tone-breach' : undefined}>{money(d.headroomAfter, true)}</span>
+          </summary>
+          <Table
+            rows={d.tickets}
+            rowKey={(t) => `${t.symbol}/${t.side}`}
+            testId="impact-tickets"
+            empty={d.skipped.length > 0 ? `Nothing to trade: ${d.skipped.map((s) => `${s.symbol} ${s.reason.code}`).join(', ')}` : 'Nothing to trade: the book is at its targets'}
+            columns={[
+              { key: 's', header: 'Ticket', render: (t) => <b>{`${t.side} ${num(t.qty, Number.isInteger(t.qty) ? 0 : 4)} ${t.symbol}`}</b> },
+              { key: 'p', header: 'Price', num: true, render: (t) => num(t.price, 2) },
+              { key: 'n', header: 'Notional', num: true, render: (t) => money(t.notional) },
+              { key: 'w', header: 'Weight → after', num: true, render: (t) => `${pct(t.currentWeight, 2)} → ${pct(t.resultingWeight, 2)}` },
+              { key: 'v', header: 'ΔVaR', num: true, render: (t) => money(t.varChange) },
+            ]}
+          />
+          <Stats>
+            <Stat label={`Fund VaR ${pct(d.confidence, 0)} (1d)`} value={`${money(d.varBefore, true)} → ${money(d.varAfter, true)}`} hint={`Δ ${money(d.varChange)}`} />
+            <Stat label="Headroom to limit" value={money(d.headroomAfter, true)} tone={d.isOverLimitAfter ? 'breach' : d.headroomAfter < 0.2 * d.varLimit ? 'warning' : 'neutral'} hint={`limit ${money(d.varLimit, true)} (${pct(d.varLimitPct, 2)} of NAV ${money(d.nav, true)}); now ${money(d.headroomBefore, true)}`} />
+          </Stats>
+          <div className="muted">Before the overlay's review at execution, at the {d.asOf} close.</div>
+        </details>
+      )}
+    </Async>
   );
 }
 

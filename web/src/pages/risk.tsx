@@ -4,6 +4,7 @@ import { useApi } from '../api/use-api.ts';
 import type { HedgeRow, LimitUtilisation, RiskReport, ScenarioDefs, StressRow } from '../api/types.ts';
 import { Async, Button, Card, Grid, PageHead, ProgressBar, Stat, Stats, Table, money, num, pct, time, toneOf } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
+import { RecordedAsOf, RiskOverTime, VarDrilldownCard } from './risk-history.tsx';
 
 const LIVE = ['cycle.completed', 'fill.recorded', 'alert.raised'];
 const METHODS = [
@@ -12,9 +13,10 @@ const METHODS = [
   { key: 'monteCarlo', label: 'Monte Carlo' },
 ] as const;
 
-/** VaR and CVaR by method, limit utilisation, stress, concentration and liquidity. */
+/** VaR and CVaR by method, limit utilisation, stress, concentration and liquidity; risk over time and the breach log; the page as recorded on a past date. */
 export function RiskPage() {
   const { base, user } = useSession();
+  const [asOf, setAsOf] = useState<string | null>(null);
   const risk = useApi<{ asOf: string; nav: number; report: RiskReport }>(`${base}/risk`, LIVE);
   const stress = useApi<{ results: StressRow[] }>(`${base}/stress`, LIVE);
   const hedges = useApi<{ hedges: HedgeRow[] }>(`${base}/hedges?limit=10`, LIVE);
@@ -31,14 +33,31 @@ export function RiskPage() {
   };
   return (
     <>
-      <PageHead title="Risk Monitor" sub={risk.data ? `As of ${risk.data.asOf} · NAV ${money(risk.data.nav, true)}` : 'VaR, limits, stress and liquidity'}>
+      <PageHead title="Risk Monitor" sub={asOf ? `As recorded on ${asOf}` : risk.data ? `As of ${risk.data.asOf} · NAV ${money(risk.data.nav, true)}` : 'VaR, limits, stress and liquidity'}>
+        <label className="field" style={{ marginBottom: 0 }}>
+          As of
+          <input type="date" name="asOf" data-testid="risk-asof" value={asOf ?? ''} max={risk.data?.asOf} onChange={(e) => setAsOf(e.target.value === '' ? null : e.target.value)} />
+        </label>
+        {asOf ? (
+          <Button onClick={() => setAsOf(null)} data-testid="risk-asof-now">
+            Now
+          </Button>
+        ) : null}
         {can(user, 'stress') ? (
           <Button onClick={runStress} disabled={running}>
             {running ? 'Running stress…' : 'Run stress tests'}
           </Button>
         ) : null}
       </PageHead>
-      <Async loaded={risk}>{({ report: r }) => <Report r={r} defs={defs.data} />}</Async>
+      {asOf ? (
+        <RecordedAsOf base={base} date={asOf} />
+      ) : (
+        <>
+          <Async loaded={risk}>{({ report: r }) => <Report r={r} defs={defs.data} />}</Async>
+          <VarDrilldownCard base={base} />
+        </>
+      )}
+      <RiskOverTime base={base} asOf={asOf} />
       <Card title="Fund hedges" extra="the hedge book's target per cycle (latest 10)">
         <Async loaded={hedges}>
           {(d) => (
