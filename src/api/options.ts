@@ -49,6 +49,8 @@ export interface ServerOptions {
   readonly kernel?: Kernel;
   /** Backtests run at once, each in a worker thread (KEEL_JOB_CONCURRENCY); default CPU cores − 1, at least 1. */
   readonly jobConcurrency?: number;
+  /** Backtests that may wait QUEUED at once (KEEL_JOB_QUEUE_MAX); one more is refused (429). Default 50. */
+  readonly jobQueueMax?: number;
   /**
    * Load the stored market when the server starts (`keel serve`), in the background, so the first
    * Morning Pack, risk report or backtest does not wait for it. Default false.

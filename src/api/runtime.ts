@@ -42,6 +42,7 @@ export class ApiRuntime {
       bus: this.bus,
       market: () => this.loadedMarket(),
       concurrency: opts.jobConcurrency ?? defaultJobConcurrency(),
+      maxQueued: opts.jobQueueMax ?? 50,
       now: () => this.nowIso(),
       ...(opts.kernel ? { logger: opts.kernel.logger } : {}),
     });

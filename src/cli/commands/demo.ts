@@ -100,6 +100,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         kernel,
         warmMarket: true,
         ...(kernel.env.api.jobConcurrency !== null ? { jobConcurrency: kernel.env.api.jobConcurrency } : {}),
+        ...(kernel.env.api.jobQueueMax !== null ? { jobQueueMax: kernel.env.api.jobQueueMax } : {}),
         ...(existsSync(WEB_DIST) ? { webDist: WEB_DIST } : {}),
       });
       let port = o.port;

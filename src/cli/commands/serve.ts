@@ -43,6 +43,7 @@ export async function startServe(ctx: CliContext, o: ServeOptions): Promise<Runn
     logger: o.isLogging === false ? false : { level: env.logLevel ?? 'info' },
     ...(env.api.llmUrl !== null ? { llmUrl: env.api.llmUrl } : {}),
     ...(env.api.jobConcurrency !== null ? { jobConcurrency: env.api.jobConcurrency } : {}),
+    ...(env.api.jobQueueMax !== null ? { jobQueueMax: env.api.jobQueueMax } : {}),
     warmMarket: true,
     ...(existsSync(path.join(webDist, 'index.html')) ? { webDist } : {}),
   };

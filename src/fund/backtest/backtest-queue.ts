@@ -48,6 +48,8 @@ export interface BacktestQueueDeps {
   readonly market: () => Promise<LoadedMarket>;
   /** How many backtests run at once (each in its own worker thread). */
   readonly concurrency: number;
+  /** How many jobs may wait QUEUED at once; one more is refused (KEEL_E_RATE_LIMITED, 429). Default: no bound. */
+  readonly maxQueued?: number;
   readonly now: () => string;
   readonly logger?: Logger;
   /** Runs a job off the event loop; default a worker thread (tests may run it in the process). */
@@ -121,6 +123,10 @@ export class BacktestQueue {
   /** Stores the job QUEUED and starts it when a slot is free. Throws on bad parameters (unknown rule). */
   async submit(request: BacktestRequest): Promise<void> {
     if (this.isClosed) throw new KeelError('KEEL_E_STORE', 'the server is stopping; start the backtest again later');
+    const max = this.deps.maxQueued ?? Number.POSITIVE_INFINITY;
+    if (this.waiting.length >= max) {
+      throw new KeelError('KEEL_E_RATE_LIMITED', `${this.waiting.length} backtests are already waiting (KEEL_JOB_QUEUE_MAX ${max}); wait for one to start or cancel one, then ask again`, { queued: this.waiting.length, running: this.running, limit: max });
+    }
     const fundId = request.config.fund.id;
     const params = { ...backtestParams(request), runner: this.runner };
     await this.deps.store.backtests.create({ id: request.id, fundId, params, createdAt: this.deps.now() });

@@ -41,6 +41,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'KEEL_CORS_ORIGINS', meaning: 'comma-separated origins the API allows (CORS)', default: '(none: closed)', readBy: 'keel serve' },
   { name: 'KEEL_LLM_URL', meaning: 'morning-pack narrator endpoint', default: '(template only)', readBy: 'keel serve' },
   { name: 'KEEL_RATE_LIMIT_PER_MIN', meaning: 'API requests per minute per credential', default: '6000', readBy: 'keel serve' },
+  { name: 'KEEL_JOB_QUEUE_MAX', meaning: "how many of the API's backtests may wait QUEUED at once; one more is refused with 429 KEEL_E_RATE_LIMITED until a job starts", default: '50', readBy: 'keel serve' },
   { name: 'KEEL_JOB_CONCURRENCY', meaning: "how many of the API's background jobs (backtests) run at once, each in a worker thread; more wait QUEUED", default: 'CPU cores − 1, at least 1', readBy: 'keel serve' },
 ];
 
@@ -67,7 +68,7 @@ export interface KeelEnv {
     readonly dedupWindowSec: number | null;
     readonly minSeverity: Severity;
   };
-  readonly api: { readonly corsOrigins: readonly string[]; readonly llmUrl: string | null; readonly rateLimitPerMin: number | null; readonly jobConcurrency: number | null };
+  readonly api: { readonly corsOrigins: readonly string[]; readonly llmUrl: string | null; readonly rateLimitPerMin: number | null; readonly jobConcurrency: number | null; readonly jobQueueMax: number | null };
 }
 
 type RawEnv = Readonly<Record<string, string | undefined>>;
@@ -147,6 +148,7 @@ export function readEnv(env: RawEnv, cwd: string): KeelEnv {
       llmUrl: get(env, 'KEEL_LLM_URL'),
       rateLimitPerMin: number(env, 'KEEL_RATE_LIMIT_PER_MIN', (n) => n > 0, 'a positive number'),
       jobConcurrency: number(env, 'KEEL_JOB_CONCURRENCY', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
+      jobQueueMax: number(env, 'KEEL_JOB_QUEUE_MAX', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
     },
   };
 }

@@ -10,7 +10,9 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { SequentialIds } from '../../../src/core/index.ts';
-import { backtestTransition } from '../../../src/fund/index.ts';
+import { BacktestQueue, backtestTransition } from '../../../src/fund/index.ts';
+import { BacktestStopped } from '../../../src/fund/backtest/backtest-thread.ts';
+import type { LoadedMarket } from '../../../src/fund/market-loader.ts';
 import { makeWorld, serverFor, type UserName, type World } from './fixture.ts';
 
 type Json = Record<string, unknown>;
@@ -38,6 +40,35 @@ describe('backtest jobs over the API', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
+
+  it('bounds the jobs waiting QUEUED: one more is refused with 429 and the numbers, and taken again once one has left the queue', async () => {
+    // threads that run until stopped: the first job holds the only slot
+    const stops: (() => void)[] = [];
+    const q = new BacktestQueue({
+      store: w.store, bus: w.bus, concurrency: 1, maxQueued: 2, now: () => new Date().toISOString(),
+      market: () => Promise.resolve({ panel: {} } as unknown as LoadedMarket),
+      start: () => {
+        let stop: () => void = () => undefined;
+        const result = new Promise<never>((_, reject) => { stop = () => reject(new BacktestStopped()); });
+        stops.push(stop);
+        return { result, stop: () => Promise.resolve(stop()) };
+      },
+    });
+    const submit = (id: string) => q.submit({ id, config: w.config, from: '2024-01-02', to: '2024-02-01' });
+    await submit('bt-q-1');
+    await submit('bt-q-2');
+    await submit('bt-q-3');
+    expect(q.counts).toEqual({ queued: 2, running: 1 });
+    const refused = await submit('bt-q-4').then(() => null, (e: unknown) => e as { code: string; message: string; details: Json });
+    expect(refused).toMatchObject({ code: 'KEEL_E_RATE_LIMITED', details: { queued: 2, running: 1, limit: 2 } });
+    expect(refused?.message).toContain('KEEL_JOB_QUEUE_MAX');
+    expect(await w.store.backtests.get('bt-q-4')).toBeUndefined(); // nothing half-written
+    await q.cancel('bt-q-2', w.config.fund.id);
+    await submit('bt-q-4');
+    expect(q.counts).toEqual({ queued: 2, running: 1 });
+    await q.close();
+    expect((await w.store.backtests.get('bt-q-1'))?.status).toBe('FAILED');
+  });
 
   it('moves only along the state table', () => {
     expect(backtestTransition('QUEUED', 'RUNNING')).toBe('RUNNING');
