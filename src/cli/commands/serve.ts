@@ -44,6 +44,7 @@ export async function startServe(ctx: CliContext, o: ServeOptions): Promise<Runn
     ...(env.api.llmUrl !== null ? { llmUrl: env.api.llmUrl } : {}),
     ...(env.api.jobConcurrency !== null ? { jobConcurrency: env.api.jobConcurrency } : {}),
     warmMarket: true,
+    validateResponses: env.api.validateResponses,
     ...(existsSync(path.join(webDist, 'index.html')) ? { webDist } : {}),
   };
   const app = await buildServer(opts);
