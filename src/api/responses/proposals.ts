@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DenialReason, Fill, isoTime, Order, OverlayAction, ProposalEvent, ProposalReview, ProposalStatus, ProposalTicket, Reason, TradingState } from '../../contracts/index.ts';
+import { DenialReason, ExecutionShortfall, Fill, isoTime, Order, OverlayAction, ProposalEvent, ProposalReview, ProposalStatus, ProposalTicket, Reason, TradingState } from '../../contracts/index.ts';
 import { JournalEntry } from './journal.ts';
 
-export { ProposalEvent, ProposalReview };
+export { ExecutionShortfall, ProposalEvent, ProposalReview, Reason };
 /**
  * A trade proposal awaiting (or past) a human decision. `size` multiplies the proposal as generated;
  * `targets[].weight` are fractions of the agent's capital; `limitPrice` dollars.

@@ -34,7 +34,7 @@ export const StressRun = z.object({
 /** A stored stress result: `details.book` 'target' (a cycle's) or 'held' (a POST's), `details.runAt` when it ran. */
 export const StressRow = z.object({
   fundId: z.string(), cycleId: z.string().nullable(), asOf: isoDate, scenario: z.string(), pnlImpact: z.number(), pnlImpactPct: z.number(),
-  perAgent: z.record(z.string(), z.unknown()),
+  perAgent: z.record(z.string(), z.number()),
   details: z.looseObject({ kind: z.string().optional(), runAt: z.string().optional(), book: z.string().optional(), runBy: z.string().nullable().optional() }),
 });
 export const StressResults = z.object({ results: z.array(StressRow) });
