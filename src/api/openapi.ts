@@ -29,11 +29,13 @@ const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
  */
 function responseComponents(routes: readonly AnyRoute[]): { schemas: Record<string, Json>; idOf: (s: z.ZodType) => string | undefined } {
   const reg = z.registry<{ id: string }>();
-  for (const [name, s] of Object.entries(responses)) if (s instanceof z.ZodType && !reg.has(s)) reg.add(s, { id: name });
+  // by name: a module namespace's key order differs between loaders (tsx, vitest)
+  const named = Object.entries(responses).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [name, s] of named) if (s instanceof z.ZodType && !reg.has(s)) reg.add(s, { id: name });
   for (const r of routes) if (!isRawResponse(r.response) && !reg.has(r.response)) reg.add(r.response, { id: `${pascal(operationId(r))}Response` });
   const { schemas } = z.toJSONSchema(reg, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` });
   const out: Record<string, Json> = {};
-  for (const [id, js] of Object.entries(schemas)) {
+  for (const [id, js] of Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const { $schema: _dialect, $id: _id, ...schema } = js as Json;
     out[id] = openObjects(schema) as Json;
   }
