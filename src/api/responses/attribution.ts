@@ -38,9 +38,9 @@ export const PnlHistory = z.object({
   navPnl: z.array(z.number().nullable()).nullable(), source: BookSource,
 });
 
-/** A book's factor exposures: `exposures` betas × value / capital, `dollars` beta-dollars, `coverage` the share of gross with loadings. */
+/** A book's factor exposures: `exposures` betas × value / capital (null when the book has no capital), `dollars` beta-dollars, `coverage` the share of gross with loadings. */
 export const BookExposure = z.object({
-  capital: z.number(), dollars: z.record(z.string(), z.number()), exposures: z.record(z.string(), z.number()), gross: z.number(), net: z.number(), coverage: z.number(), missing: z.array(z.string()),
+  capital: z.number(), dollars: z.record(z.string(), z.number()), exposures: z.record(z.string(), z.number().nullable()), gross: z.number(), net: z.number(), coverage: z.number(), missing: z.array(z.string()),
 });
 export const AgentExposure = BookExposure.extend({ agentId: z.string() });
 export const Exposures = z.object({ fundId: z.string(), asOf: isoDate, lookback: z.number().int(), factors: z.array(z.string()), agents: z.array(AgentExposure), fund: BookExposure });
