@@ -74,8 +74,15 @@ export const HedgeRow = z.object({
 });
 export const HedgesAnswer = z.object({ hedges: z.array(HedgeRow) });
 
-/** A capital allocation the overlay made in a cycle (the stored snapshot's `allocation`, as stored). */
-export const AllocationRow = z.looseObject({ cycleId: z.string().nullable() });
+/**
+ * A capital allocation the overlay made in a cycle (the stored snapshot's `allocation`): capital in
+ * dollars before (`from`), after (`to`) and the target; `exAnteVol` annualised, a fraction of NAV;
+ * `riskShare`, `vol`, `sharpe` null when an agent's record is too short.
+ */
+export const AllocationRow = z.looseObject({
+  cycleId: z.string().nullable(), asOf: isoDate, method: z.string(), rebalanced: z.boolean(), exAnteVol: z.number().nullable(), tilt: z.number(),
+  agents: z.array(z.object({ agentId: z.string(), from: z.number(), to: z.number(), target: z.number(), riskShare: z.number().nullable(), vol: z.number().nullable(), sharpe: z.number().nullable(), why: z.string() })),
+});
 export const AllocationsAnswer = z.object({ allocations: z.array(AllocationRow) });
 
 /** Each agent's and bucket's VaR budget use from the last cycle: dollars; `used` = component / budget. */
