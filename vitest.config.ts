@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // every API answer is checked against its route's response schema (docs/api.md "Response schemas")
+    env: { KEEL_VALIDATE_RESPONSES: '1' },
   },
 });

@@ -115,6 +115,21 @@ describe('OpenAPI document', () => {
     });
   });
 
+  it('every success response has a body schema: a JSON component, or the media type of a raw answer', () => {
+    const missing: string[] = [];
+    for (const { path, method, op } of operations) {
+      const [status, ok] = Object.entries(op.responses as Record<string, Json>).find(([s]) => /^2\d\d$/.test(s)) ?? ['', {}];
+      const content = (ok.content ?? {}) as Record<string, { schema?: Json }>;
+      const [type, c] = Object.entries(content)[0] ?? ['', {}];
+      if (!c.schema || (type === 'application/json' && typeof c.schema.$ref !== 'string')) missing.push(`${method} ${path} ${status} ${type}`);
+    }
+    expect(missing).toEqual([]);
+    const funds = doc.components.schemas.FundsAnswer as { properties: { funds: { items: Json } } };
+    expect(funds.properties.funds.items).toEqual({ $ref: '#/components/schemas/FundSummary' });
+    expect(Object.keys(doc.paths['/v1/events']?.get?.responses as Json)).toContain('200');
+    expect(((doc.paths['/v1/events']?.get?.responses as Record<string, Json>)['200']?.content as Json)['text/event-stream']).toEqual({ schema: { type: 'string' } });
+  });
+
   it('declares the rules the server enforces', () => {
     const ticket = bodySchema('/v1/funds/{fundId}/trades', 'post');
     expect(ticket.oneOf).toEqual([{ required: ['qty'] }, { required: ['notional'] }]);

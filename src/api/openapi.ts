@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../core/index.ts';
-import type { AnyRoute } from './route.ts';
+import * as responses from './responses/index.ts';
+import { isRawResponse, type AnyRoute } from './route.ts';
 
 type Json = Record<string, unknown>;
 
@@ -8,6 +9,46 @@ type Json = Record<string, unknown>;
 function schemaOf(s: z.ZodType): Json {
   const { $schema: _dialect, ...schema } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
   return schema;
+}
+
+/** Drops `additionalProperties: false` (zod's output mode adds it): answers may gain fields, and clients must ignore those they do not know. */
+function openObjects(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(openObjects);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v)) if (!(k === 'additionalProperties' && x === false)) out[k] = openObjects(x);
+  return out;
+}
+
+const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The response components: every schema src/api/responses exports, by its export name, and each
+ * route's own response schema when it is not one of those (`<OperationId>Response`). Schemas refer
+ * to each other by `$ref`, so a shape used by several answers (Order, Proposal) is written once.
+ */
+function responseComponents(routes: readonly AnyRoute[]): { schemas: Record<string, Json>; idOf: (s: z.ZodType) => string | undefined } {
+  const reg = z.registry<{ id: string }>();
+  // by name: a module namespace's key order differs between loaders (tsx, vitest)
+  const named = Object.entries(responses).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [name, s] of named) if (s instanceof z.ZodType && !reg.has(s)) reg.add(s, { id: name });
+  for (const r of routes) if (!isRawResponse(r.response) && !reg.has(r.response)) reg.add(r.response, { id: `${pascal(operationId(r))}Response` });
+  const { schemas } = z.toJSONSchema(reg, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` });
+  const out: Record<string, Json> = {};
+  for (const [id, js] of Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const { $schema: _dialect, $id: _id, ...schema } = js as Json;
+    out[id] = openObjects(schema) as Json;
+  }
+  return { schemas: out, idOf: (s) => reg.get(s)?.id };
+}
+
+const operationId = (r: AnyRoute): string => `${r.method.toLowerCase()}${openApiPath(r.url).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
+
+/** The success response of an operation: its JSON schema component, or the media type of a raw answer. */
+function successOf(r: AnyRoute, idOf: (s: z.ZodType) => string | undefined): Json {
+  if (isRawResponse(r.response)) return { description: r.summary, content: { [r.response.contentType]: { schema: { type: 'string' } } } };
+  const id = idOf(r.response);
+  return { description: r.summary, content: { 'application/json': { schema: id ? { $ref: `#/components/schemas/${id}` } : schemaOf(r.response) } } };
 }
 
 /** Fastify `:param` paths to OpenAPI `{param}` paths. */
@@ -38,19 +79,20 @@ function queryRule(r: AnyRoute): string {
  */
 export function openApiDocument(routes: readonly AnyRoute[]): Json {
   const paths: Record<string, Record<string, Json>> = {};
+  const answers = responseComponents(routes);
   for (const r of routes) {
     const p = (paths[openApiPath(r.url)] ??= {});
     const roles = r.access === 'public' ? 'public' : r.access === 'any' ? 'any authenticated user' : `${r.access.join(', ')} (admin may too)`;
     p[r.method.toLowerCase()] = {
       summary: r.summary,
-      description: `Roles: ${roles}. Returns ${r.returns}.${queryRule(r)}`,
+      description: `Roles: ${roles}.${queryRule(r)}`,
       tags: [r.tag],
-      operationId: `${r.method.toLowerCase()}${openApiPath(r.url).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      operationId: operationId(r),
       parameters: parametersOf(r),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } } } : {}),
       ...(r.access === 'public' ? { security: [] } : {}),
       responses: {
-        [String(r.status)]: { description: r.returns },
+        [String(r.status)]: successOf(r, answers.idOf),
         default: { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
@@ -62,6 +104,7 @@ export function openApiDocument(routes: readonly AnyRoute[]): Json {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'keel_session' } },
       schemas: {
+        ...answers.schemas,
         Error: {
           type: 'object',
           required: ['code', 'message', 'details'],

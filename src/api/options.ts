@@ -56,6 +56,12 @@ export interface ServerOptions {
    * Morning Pack, risk report or backtest does not wait for it. Default false.
    */
   readonly warmMarket?: boolean;
+  /**
+   * Check every JSON answer against its route's response schema; a mismatch answers 500
+   * KEEL_E_INVARIANT naming the route and the field (KEEL_VALIDATE_RESPONSES=1; on in the tests).
+   * Default false: the check parses each answer again.
+   */
+  readonly validateResponses?: boolean;
   /** Monte Carlo paths of the risk monitor; default 5 000. */
   readonly monteCarloPaths?: number;
 }

@@ -38,6 +38,20 @@ export function rawJson(value: unknown): RawAnswer {
 export const HIJACKED = Symbol('hijacked');
 
 type Schema = z.ZodType;
+
+/** A success answer that is not JSON: its media type (server-sent events, HTML, Prometheus text). */
+export interface RawResponse {
+  readonly contentType: string;
+}
+/** Declares a non-JSON success answer, e.g. `response: rawResponse('text/html')`. */
+export const rawResponse = (contentType: string): RawResponse => ({ contentType });
+/**
+ * How a route declares its success answer: the zod schema of its JSON body (usually one of
+ * src/api/responses), or `rawResponse(type)` for text, HTML or SSE. The schema documents the answer
+ * in the OpenAPI document and, with KEEL_VALIDATE_RESPONSES=1, every answer is checked against it.
+ */
+export type ResponseSpec = Schema | RawResponse;
+export const isRawResponse = (r: ResponseSpec): r is RawResponse => typeof (r as { contentType?: unknown }).contentType === 'string';
 type In<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
@@ -54,8 +68,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   readonly status?: number;
   /** Honour the Idempotency-Key header (POSTs that create orders or trades). */
   readonly idempotent?: boolean;
-  /** One line on the response shape, for the OpenAPI document. */
-  readonly returns: string;
+  /** The success answer (see ResponseSpec). */
+  readonly response: ResponseSpec;
   handler(c: Call<In<P>, In<Q>, In<B>>): Promise<unknown>;
 }
 
@@ -71,7 +85,7 @@ export interface AnyRoute {
   readonly body: Schema | undefined;
   readonly status: number;
   readonly idempotent: boolean;
-  readonly returns: string;
+  readonly response: ResponseSpec;
   handler(c: Call<unknown, unknown, unknown>): Promise<unknown>;
 }
 
@@ -90,7 +104,7 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
     body: spec.body,
     status: spec.status ?? 200,
     idempotent: spec.idempotent ?? false,
-    returns: spec.returns,
+    response: spec.response,
     handler: spec.handler as (c: Call<unknown, unknown, unknown>) => Promise<unknown>,
   };
 }

@@ -12,6 +12,7 @@ import { bearerKey, canSeeFund, cookieValue, hasRole, SESSION_COOKIE, type Princ
 import { clientErrorResponse, toErrorResponse, validationError } from './http-error.ts';
 import type { ServerOptions } from './options.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
+import { checkResponse } from './response-check.ts';
 import { HIJACKED, type AnyRoute, type RawAnswer } from './route.ts';
 import { cachedPositions } from './routes/books.ts';
 import { allRoutes } from './routes/index.ts';
@@ -100,6 +101,7 @@ function fundRow(rt: ApiRuntime, fundId: string, isWrite: boolean): Promise<Fund
 }
 
 function handlerFor(rt: ApiRuntime, r: AnyRoute, callers: WeakMap<FastifyRequest, Principal | null>) {
+  const checked = rt.opts.validateResponses === true ? (payload: unknown): unknown => (checkResponse(r, payload), payload) : (payload: unknown): unknown => payload;
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const principal = callers.get(req) ?? null;
     if (r.access !== 'public' && principal === null) {
@@ -132,9 +134,10 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute, callers: WeakMap<FastifyRequest
         payload: await r.handler(call),
       }));
       if (out.isReplay) reply.header('idempotent-replay', 'true');
-      return reply.code(out.status).send(out.payload);
+      return reply.code(out.status).send(checked(out.payload));
     }
     const result = await r.handler(call);
+    if (result !== HIJACKED) checked(result);
     if (result === HIJACKED) return reply;
     if (isRaw(result)) return reply.code(r.status).type(result.contentType).send(result.body);
     return reply.code(r.status).send(result);

@@ -75,7 +75,7 @@ export async function startFixture(o: { webDist: string; years?: number; backtes
   await seedBook(store, market, FUND_ID, config.agents.map((a) => a.id), result.fund.equity, result.dates);
   await store.users.create({ id: 'u-admin', name: ADMIN.name, role: 'admin', fundIds: ['*'], apiKey: ADMIN.key, createdAt: now });
   await store.users.create({ id: 'u-viewer', name: VIEWER.name, role: 'viewer', fundIds: [FUND_ID], apiKey: VIEWER.key, createdAt: now });
-  const server = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock: new LiveClock(), webDist: path.resolve(o.webDist) });
+  const server = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock: new LiveClock(), webDist: path.resolve(o.webDist), validateResponses: process.env.KEEL_VALIDATE_RESPONSES === '1' });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,

@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     fileParallelism: false,
+    // every API answer is checked against its route's response schema (docs/api.md "Response schemas")
+    env: { KEEL_VALIDATE_RESPONSES: '1' },
   },
 });

@@ -67,7 +67,7 @@ export const agentDetailRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/agents/:agentId', tag: 'agents', access: 'any', params: FundAgentParams, query: AgentDetailQuery,
     summary: "One agent: its positions with weights, exposures (gross, net, long, short, by sector), overlay decisions with every reason, and daily P&L from the stored book and, with `backtest`, from that completed backtest",
-    returns: '{ fundId, agent, capital: { value, source, navDate }, positions: [{ symbol, sector, qty, avgCost, lastPrice, marketValue, weight, unrealizedPnl }], exposures: { gross, net, long, short, grossPct, netPct, longPct, shortPct, bySector }, decisions: [{ decisionId, cycleId, asOf, action, scale, summary, reasons }], pnl: { live, liveError, backtestId, backtest, backtestError } }',
+    response: AgentDetailResponse,
     handler: async ({ rt, fund, params, query }): Promise<AgentDetailResponse> => {
       const f = ensureDefined(fund, 'fund');
       const agent = (await rt.store.funds.agents(f.id)).find((a) => a.id === params.agentId);

@@ -6,6 +6,7 @@ import type { BacktestRun } from '../../store/index.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { FundParams } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const Start = z
   .object({
@@ -41,7 +42,7 @@ async function backtestOf(rt: ApiRuntime, fundId: string, backtestId: string): P
 export const backtestRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/backtests', tag: 'backtests', access: ['pm', 'risk'], params: FundParams, body: Start, status: 202,
-    summary: "Queue a backtest of the fund's config over the stored market; it runs in a worker thread when a job slot is free (compare: 'overlay-off' and without: [rule] run it again with those overlay rules off and store the comparison). Progress: GET …/backtests/:backtestId or `backtest.progressed` on /v1/events", returns: '{ id, status: "QUEUED" }',
+    summary: "Queue a backtest of the fund's config over the stored market; it runs in a worker thread when a job slot is free (compare: 'overlay-off' and without: [rule] run it again with those overlay rules off and store the comparison). Progress: GET …/backtests/:backtestId or `backtest.progressed` on /v1/events", response: R.BacktestQueued,
     handler: async ({ rt, fund, body }) => {
       const f = ensureDefined(fund, 'fund');
       const stored = await rt.configFor(f);
@@ -65,7 +66,7 @@ export const backtestRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/backtests', tag: 'backtests', access: 'any', params: FundParams,
-    summary: "The fund's backtests (newest first, without results)", returns: '{ backtests: [{ id, status, progress, params, createdAt, startedAt, finishedAt, error }] }',
+    summary: "The fund's backtests (newest first, without results)", response: R.BacktestsAnswer,
     handler: async ({ rt, params }) => ({
       backtests: (await rt.store.backtests.list(200, { fundId: params.fundId, withResults: false })).map((b) => {
         const { results: _r, ...rest } = shown(b);
@@ -75,12 +76,12 @@ export const backtestRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/backtests/:backtestId', tag: 'backtests', access: 'any', params: BacktestParams,
-    summary: 'One backtest: status (QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED), progress, results (with results.binding, the binding constraints, and results.comparison when a comparison was run)', returns: '{ backtest: { id, status, progress, params, results, error, … } }',
+    summary: 'One backtest: status (QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED), progress, results (with results.binding, the binding constraints, and results.comparison when a comparison was run)', response: R.BacktestAnswer,
     handler: async ({ rt, params }) => ({ backtest: await backtestOf(rt, params.fundId, params.backtestId) }),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/backtests/:backtestId/cancel', tag: 'backtests', access: ['pm', 'risk'], params: BacktestParams,
-    summary: 'Cancel a QUEUED or RUNNING backtest (a running one stops at once); 409 KEEL_E_ILLEGAL_TRANSITION when it has ended', returns: '{ backtest: { id, status: "CANCELLED", progress, params, error, … } }',
+    summary: 'Cancel a QUEUED or RUNNING backtest (a running one stops at once); 409 KEEL_E_ILLEGAL_TRANSITION when it has ended', response: R.BacktestCancelled,
     handler: async ({ rt, params }) => {
       await rt.backtests.cancel(params.backtestId, params.fundId);
       const { results: _r, ...row } = await backtestOf(rt, params.fundId, params.backtestId);

@@ -6,6 +6,7 @@ import { rawJson, route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { dateRange, FundParams, qBool, qDate, qInt, qSymbol } from './schemas.ts';
 import { id } from '../../contracts/index.ts';
+import * as R from '../responses/index.ts';
 
 /** A position with its P&L: dollars; `lastPrice` falls back to the average cost when never marked. */
 export interface PositionView {
@@ -99,7 +100,7 @@ const FillsQuery = dateRange(z.object({ from: qDate.optional(), to: qDate.option
 export const bookRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/positions', tag: 'books', access: 'any', params: FundParams, query: PositionsQuery,
-    summary: 'Positions by agent with P&L (realised from the stored fills, gross of commissions; openOnly=false adds the closed lines)', returns: '{ positions: [{ agentId, symbol, qty, avgCost, lastPrice, marketValue, unrealizedPnl, realizedPnl }], totals: { marketValue, unrealizedPnl, realizedPnl, gross, booksGross, net } }',
+    summary: 'Positions by agent with P&L (realised from the stored fills, gross of commissions; openOnly=false adds the closed lines)', response: R.PositionsAnswer,
     handler: async ({ rt, params, query }) =>
       rt.cache.get(params.fundId, `positions-json:${query.agentId ?? '*'}:${String(query.openOnly)}`, async () => {
         const mine = (await cachedPositions(rt, params.fundId)).filter((p) => query.agentId === undefined || p.agentId === query.agentId);
@@ -109,7 +110,7 @@ export const bookRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/positions/by-name', tag: 'books', access: 'any', params: FundParams,
-    summary: 'Open positions netted by name across agents (totals: realised P&L of every line, open and closed)', returns: '{ names: [{ symbol, qty, marketValue, unrealizedPnl, realizedPnl, agents }], totals: { marketValue, unrealizedPnl, realizedPnl, gross, booksGross, net } }',
+    summary: 'Open positions netted by name across agents (totals: realised P&L of every line, open and closed)', response: R.PositionsByNameAnswer,
     handler: async ({ rt, params }) => {
       const names = await rt.cache.get(params.fundId, 'by-name', async () => {
         const by = new Map<string, { symbol: string; qty: number; marketValue: number; unrealizedPnl: number; realizedPnl: number; agents: string[] }>();
@@ -129,7 +130,7 @@ export const bookRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/orders', tag: 'books', access: 'any', params: FundParams, query: OrdersQuery,
-    summary: 'Order blotter (newest first) with TCA', returns: '{ orders: [Order & { tca }] }',
+    summary: 'Order blotter (newest first) with TCA', response: R.OrdersAnswer,
     handler: async ({ rt, params, query }) => {
       const orders = await rt.store.orders.listForFund(params.fundId, query);
       const fills = orders.length === 0 ? [] : await rt.store.fills.listForFund(params.fundId, { limit: 100_000, orderIds: orders.map((o) => o.id) });
@@ -140,7 +141,7 @@ export const bookRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/orders/:orderId', tag: 'books', access: 'any', params: z.object({ fundId: id, orderId: id }),
-    summary: 'One order with its fills, events and TCA', returns: '{ order, fills, events, tca }',
+    summary: 'One order with its fills, events and TCA', response: R.OrderDetail,
     handler: async ({ rt, params }) => {
       const order = await rt.store.orders.getForFund(params.fundId, params.orderId);
       if (!order) throw new KeelError('KEEL_E_NOT_FOUND', `order ${params.orderId} does not exist`, { field: 'params.orderId' });
@@ -150,7 +151,7 @@ export const bookRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/fills', tag: 'books', access: 'any', params: FundParams, query: FillsQuery,
-    summary: "The fund's fills (newest first)", returns: '{ fills: [Fill] }',
+    summary: "The fund's fills (newest first)", response: R.FillsAnswer,
     handler: async ({ rt, params, query }) => ({ fills: await rt.store.fills.listForFund(params.fundId, query) }),
   }),
 ];

@@ -3,7 +3,7 @@ import { TOPICS, type Topic, type Unsubscribe } from '../../bus/index.ts';
 import { id } from '../../contracts/index.ts';
 import { ensureDefined, KeelError } from '../../core/index.ts';
 import { ALL_FUNDS, canSeeFund } from '../auth.ts';
-import { HIJACKED, route, type AnyRoute } from '../route.ts';
+import { HIJACKED, rawResponse, route, type AnyRoute } from '../route.ts';
 
 const EventsQuery = z.object({
   fundId: id.optional(),
@@ -29,7 +29,7 @@ function fundOf(payload: unknown): string | null {
 export const eventRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/events', tag: 'events', access: 'any', query: EventsQuery,
-    summary: "Live events (server-sent events) of the caller's funds", returns: 'text/event-stream',
+    summary: "Live events (server-sent events) of the caller's funds", response: rawResponse('text/event-stream'),
     handler: async ({ rt, principal, query, req, reply }) => {
       const p = ensureDefined(principal, 'principal');
       if (query.fundId !== undefined && !(canSeeFund(p, query.fundId) && (await rt.store.funds.get(query.fundId)))) {

@@ -6,6 +6,7 @@ import { canSeeFund, type Principal } from '../auth.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { FundAgentParams, FundParams, reason } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const NewAgent = z.object({
   id: id.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ - only'),
@@ -63,7 +64,7 @@ const NewFund = z.object({
 export const fundRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds', tag: 'funds', access: 'any', summary: "The caller's funds, with their config's mode, broker, capital, agents (paused ones named) and approval",
-    returns: '{ funds: [FundRow & { mode, broker, totalCapital, agents, pausedAgents, approved }] }',
+    response: R.FundsAnswer,
     handler: async ({ rt, principal }) => {
       const rows = (await rt.store.funds.list()).filter((f) => principal !== null && canSeeFund(principal, f.id));
       const summaries = new Map((await listFunds({ store: rt.store })).map((f) => [f.id, f]));
@@ -78,7 +79,7 @@ export const fundRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds', tag: 'funds', access: ['admin'], body: NewFund, status: 201,
     summary: 'Create a fund from a config (defaults for what is not given); the caller must be an admin of every fund (*) or of this id',
-    returns: '{ fund, config: { to, approved } }',
+    response: R.FundCreated,
     handler: async ({ rt, principal, body }) => {
       const p = ensureDefined(principal, 'principal');
       if (!canSeeFund(p, body.id)) throw new KeelError('KEEL_E_FORBIDDEN', `you may not create fund ${body.id}: your key is scoped to ${p.fundIds.join(', ')}`, { field: 'body.id' });
@@ -91,7 +92,7 @@ export const fundRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId', tag: 'funds', access: 'any', params: FundParams, summary: 'One fund with its latest NAV',
-    returns: '{ fund, nav, agentCount }',
+    response: R.FundDetail,
     handler: async ({ rt, fund }) => {
       const f = ensureDefined(fund, 'fund');
       const [nav, agents] = await Promise.all([rt.store.nav.latest(f.id), rt.store.funds.agents(f.id)]);
@@ -100,12 +101,12 @@ export const fundRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/agents', tag: 'agents', access: 'any', params: FundParams, summary: "The fund's agents",
-    returns: '{ agents: [AgentRow] }',
+    response: R.AgentsAnswer,
     handler: async ({ rt, params }) => ({ agents: await rt.store.funds.agents(params.fundId) }),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/agents', tag: 'agents', access: ['admin'], params: FundParams, body: NewAgent, status: 201,
-    summary: "Add an agent to the fund's config (a new config version: audited, approved like any change for live trading)", returns: '{ agent, config: { from, to, approved, changes } }',
+    summary: "Add an agent to the fund's config (a new config version: audited, approved like any change for live trading)", response: R.AgentChanged,
     handler: async (c) => {
       const f = ensureDefined(c.fund, 'fund');
       const b = c.body;
@@ -116,7 +117,7 @@ export const fundRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'PATCH', url: '/v1/funds/:fundId/agents/:agentId/risk', tag: 'agents', access: ['admin'], params: FundAgentParams, body: RiskUpdate,
-    summary: "Change an agent's risk parameters or allocated capital: a new config version the next cycle uses (approved like any change for live trading)", returns: '{ agent, config: { from, to, approved, changes } }',
+    summary: "Change an agent's risk parameters or allocated capital: a new config version the next cycle uses (approved like any change for live trading)", response: R.AgentChanged,
     handler: async (c) => {
       const f = ensureDefined(c.fund, 'fund');
       const change = { ...(c.body.riskParams ? { risk: c.body.riskParams } : {}), ...(c.body.allocatedCapital !== undefined ? { allocatedCapital: c.body.allocatedCapital } : {}) };
@@ -126,12 +127,12 @@ export const fundRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/agents/:agentId/pause', tag: 'agents', access: ['risk'], params: FundAgentParams, body: Reason,
-    summary: 'Pause an agent from the next cycle: it proposes nothing, its book is held (a new config version)', returns: '{ agent, config: { from, to, approved, changes } }',
+    summary: 'Pause an agent from the next cycle: it proposes nothing, its book is held (a new config version)', response: R.AgentChanged,
     handler: async (c) => agentAnswer(c.rt, await asBody(() => pauseAgent(c.rt.controlDeps(), actor(c.principal, 'risk'), ensureDefined(c.fund, 'fund').id, c.params.agentId, c.body.reason), (p) => (p === 'agentId' ? 'params.agentId' : p))),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/agents/:agentId/resume', tag: 'agents', access: ['risk'], params: FundAgentParams, body: Reason,
-    summary: 'Resume a paused agent from the next cycle (a new config version)', returns: '{ agent, config: { from, to, approved, changes } }',
+    summary: 'Resume a paused agent from the next cycle (a new config version)', response: R.AgentChanged,
     handler: async (c) => agentAnswer(c.rt, await asBody(() => resumeAgent(c.rt.controlDeps(), actor(c.principal, 'risk'), ensureDefined(c.fund, 'fund').id, c.params.agentId, c.body.reason), (p) => (p === 'agentId' ? 'params.agentId' : p))),
   }),
 ];

@@ -1,5 +1,5 @@
 import { docsHtml, openApiDocument } from '../openapi.ts';
-import { route, type AnyRoute } from '../route.ts';
+import { rawResponse, route, type AnyRoute } from '../route.ts';
 import { agentDetailRoutes } from './agent-detail.ts';
 import { bookRoutes } from './books.ts';
 import { fundRoutes } from './funds.ts';
@@ -20,6 +20,7 @@ import { riskDrilldownRoutes } from './risk-drilldown.ts';
 import { riskHistoryRoutes } from './risk-history.ts';
 import { tradeRoutes } from './trades.ts';
 import { userRoutes } from './users.ts';
+import * as R from '../responses/index.ts';
 
 /** Every domain route, in documentation order. */
 export function domainRoutes(): AnyRoute[] {
@@ -34,8 +35,8 @@ export function domainRoutes(): AnyRoute[] {
 export function allRoutes(): AnyRoute[] {
   const routes = domainRoutes();
   const docs: AnyRoute[] = [
-    route({ method: 'GET', url: '/docs/openapi.json', tag: 'operations', access: 'public', summary: 'The OpenAPI document', returns: 'OpenAPI 3.1 JSON', handler: async () => doc }),
-    route({ method: 'GET', url: '/docs', tag: 'operations', access: 'public', summary: 'API documentation page', returns: 'HTML', handler: async () => ({ raw: true, contentType: 'text/html; charset=utf-8', body: html }) }),
+    route({ method: 'GET', url: '/docs/openapi.json', tag: 'operations', access: 'public', summary: 'The OpenAPI document', response: R.OpenApiDocument, handler: async () => doc }),
+    route({ method: 'GET', url: '/docs', tag: 'operations', access: 'public', summary: 'API documentation page', response: rawResponse('text/html'), handler: async () => ({ raw: true, contentType: 'text/html; charset=utf-8', body: html }) }),
   ];
   const doc = openApiDocument([...routes, ...docs]);
   const html = docsHtml([...routes, ...docs]);

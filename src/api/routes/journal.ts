@@ -5,6 +5,7 @@ import { fromStoredJournal, JOURNAL_ACTORS, JOURNAL_KINDS, recordDecision, searc
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { dateRange, FundParams, qDate, qInt, reason } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const JournalSearch = dateRange(
   z.object({
@@ -37,7 +38,7 @@ export async function fundJournal(rt: ApiRuntime, fundId: string): Promise<Journ
 export const journalRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/journal', tag: 'journal', access: 'any', params: FundParams, query: JournalSearch,
-    summary: 'Search the decision journal', returns: '{ entries: [JournalEntry & { score }] }',
+    summary: 'Search the decision journal', response: R.JournalAnswer,
     handler: async ({ rt, params, query }) => {
       const q: JournalQuery = {
         fundId: params.fundId,
@@ -55,7 +56,7 @@ export const journalRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/journal', tag: 'journal', access: ['pm', 'risk'], params: FundParams, body: Note, status: 201,
-    summary: 'Add a note to the journal', returns: '{ entry }',
+    summary: 'Add a note to the journal', response: R.JournalNoted,
     handler: async ({ rt, principal, params, body }) => {
       const p = ensureDefined(principal, 'principal');
       const now = rt.nowIso();

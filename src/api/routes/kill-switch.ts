@@ -7,6 +7,7 @@ import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { fundJournal } from './journal.ts';
 import { FundParams, reason } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const Trip = z.object({ reason });
 const Rearm = z.object({ reason, to: TradingState.exclude(['HALTED']).optional() });
@@ -27,7 +28,7 @@ function answer(rt: ApiRuntime, c: KillSwitchChange) {
 export const killSwitchRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/kill-switch', tag: 'kill-switch', access: 'any', params: FundParams,
-    summary: "The fund's trading state and the last trip or re-arm", returns: '{ tradingState, lastEvent }',
+    summary: "The fund's trading state and the last trip or re-arm", response: R.KillSwitchState,
     handler: async ({ rt, fund }) => {
       const f = ensureDefined(fund, 'fund');
       const last = (await fundJournal(rt, f.id)).find((e) => e.kind === 'KILL_SWITCH_TRIP' || e.kind === 'REARM') ?? null;
@@ -36,12 +37,12 @@ export const killSwitchRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/kill-switch/trip', tag: 'kill-switch', access: ['risk'], params: FundParams, body: Trip,
-    summary: "Trip the kill switch: the fund goes HALTED (reason required); its kill-switch file is written after the transaction", returns: '{ tradingState: "HALTED", from, journalEntry, auditHash, killSwitchFile, sharedKillSwitch }',
+    summary: "Trip the kill switch: the fund goes HALTED (reason required); its kill-switch file is written after the transaction", response: R.KillSwitchChanged,
     handler: async ({ rt, principal, fund, body }) => answer(rt, await tripKillSwitch(rt.controlDeps(), riskActor(principal), ensureDefined(fund, 'fund').id, body.reason)),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/kill-switch/rearm', tag: 'kill-switch', access: ['risk'], params: FundParams, body: Rearm,
-    summary: 'Re-arm: HALTED → REDUCING, REDUCING → ACTIVE (who and why recorded)', returns: '{ tradingState, from, journalEntry, auditHash, killSwitchFile, sharedKillSwitch }',
+    summary: 'Re-arm: HALTED → REDUCING, REDUCING → ACTIVE (who and why recorded)', response: R.KillSwitchChanged,
     handler: async ({ rt, principal, fund, body }) => answer(rt, await rearmKillSwitch(rt.controlDeps(), riskActor(principal), ensureDefined(fund, 'fund').id, body.reason, body.to)),
   }),
 ];

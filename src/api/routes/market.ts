@@ -3,6 +3,7 @@ import { AssetClass } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { dateRange, qDate, qInt, qSymbol } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const InstrumentQuery = z.object({ assetClass: AssetClass.optional(), sector: z.string().min(1).max(100).optional() });
 const BarsQuery = dateRange(z.object({ from: qDate.optional(), to: qDate.optional(), limit: qInt(1, 10_000).default(5_000) }));
@@ -11,14 +12,14 @@ const BarsQuery = dateRange(z.object({ from: qDate.optional(), to: qDate.optiona
 export const marketRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/market/instruments', tag: 'market', access: 'any', query: InstrumentQuery, summary: 'Instruments',
-    returns: '{ instruments: [Instrument] }',
+    response: R.InstrumentsAnswer,
     handler: async ({ rt, query }) => ({
       instruments: await rt.store.instruments.list({ ...(query.assetClass ? { assetClass: query.assetClass } : {}), ...(query.sector ? { sector: query.sector } : {}) }),
     }),
   }),
   route({
     method: 'GET', url: '/v1/market/bars/:symbol', tag: 'market', access: 'any', params: z.object({ symbol: qSymbol }), query: BarsQuery,
-    summary: 'Daily bars of one symbol over a date range (inclusive)', returns: '{ symbol, bars: [{ date, open, high, low, close, volume }] }',
+    summary: 'Daily bars of one symbol over a date range (inclusive)', response: R.BarsAnswer,
     handler: async ({ rt, params, query }) => {
       const inst = await rt.store.instruments.get(params.symbol);
       if (!inst) throw new KeelError('KEEL_E_NOT_FOUND', `instrument ${params.symbol} does not exist`, { field: 'params.symbol' });
@@ -29,7 +30,7 @@ export const marketRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/market/quality', tag: 'market', access: 'any', query: z.object({ asOf: qDate.optional() }),
-    summary: 'Latest data-quality assessment per symbol', returns: '{ quality: [DataQuality] }',
+    summary: 'Latest data-quality assessment per symbol', response: R.QualityAnswer,
     handler: async ({ rt, query }) => ({ quality: await rt.store.dataQuality.latest(query.asOf) }),
   }),
 ];

@@ -8,6 +8,7 @@ import { fundRiskReport } from '../risk-book.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { cachedPositions } from './books.ts';
 import { FundParams, qDate } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const PackQuery = z.object({ date: qDate.optional(), narrator: z.enum(['template', 'llm']).default('template') });
 
@@ -36,7 +37,7 @@ export const morningPackRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/morning-pack', tag: 'morning-pack', access: 'any', params: FundParams, query: PackQuery,
     summary: 'The morning pack for a date (default the latest market date), with its narrative (template by default)',
-    returns: '{ date, pack: MorningPack, narrative: { text, source, fallbackReason } }',
+    response: R.MorningPackAnswer,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
       const { panel, view, t } = await marketAt(rt, query.date);

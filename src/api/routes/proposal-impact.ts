@@ -41,7 +41,7 @@ export const proposalImpactRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/proposals/:proposalId/impact', tag: 'proposals', access: 'any', params: ProposalParams,
     summary: "What approving a proposal now would trade and do to the fund, before the overlay's review at execution: its tickets (a discretionary ticket as entered × size; an agent's book through the order planner) with price, notional and the name's resulting weight in the fund ((fund shares + ticket shares) × price / NAV), and the fund's one-day parametric VaR at risk.varConfidence before and after, with the headroom to risk.varLimitPct × NAV",
-    returns: 'ProposalImpactResponse { proposalId, status, isAwaitingDecision, asOf, nav, confidence, prices, fundQty, tickets: [{ symbol, side, qty, price, notional, currentQty, resultingQty, currentWeight, resultingWeight, varChange }], skipped, varBefore, varAfter, varChange, varLimit, varLimitPct, headroomBefore, headroomAfter, isOverLimitAfter, missingReturns }',
+    response: ProposalImpactResponse,
     handler: async ({ rt, fund, params }) => {
       const f = ensureDefined(fund, 'fund');
       const p = await loadProposal(rt, params.fundId, params.proposalId);

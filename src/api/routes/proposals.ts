@@ -25,6 +25,7 @@ import { marketAt } from '../market-context.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
 import { FundParams, reason } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const ProposalParams = z.object({ fundId: id, proposalId: id });
 const Why = z.object({ why: reason });
@@ -116,20 +117,20 @@ export const proposalRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/proposals', tag: 'proposals', access: 'any', params: FundParams,
     query: z.object({ status: z.enum(PROPOSAL_STATUSES).optional() }), summary: "The fund's proposals (optionally by status)",
-    returns: '{ proposals: [TradeProposal] }',
+    response: R.ProposalsAnswer,
     handler: async ({ rt, params, query }) => ({
       proposals: await listProposals(rt.store, params.fundId, query.status),
     }),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/proposals/:proposalId', tag: 'proposals', access: 'any', params: ProposalParams,
-    summary: 'One proposal with its decision history', returns: '{ proposal: TradeProposal }',
+    summary: 'One proposal with its decision history', response: R.ProposalAnswer,
     handler: async ({ rt, params }) => ({ proposal: await loadProposal(rt, params.fundId, params.proposalId) }),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/approve', tag: 'proposals', access: ['pm'], params: ProposalParams, body: Why, idempotent: true,
     summary: 'Approve a proposal; on the paper broker it executes at once (orders, fills and positions in the response)',
-    returns: '{ proposal, journalEntry, execution: { outcome, isReplay, review, orders, fills, skipped, journalEntry } | null, executionError: { code, message } | null }',
+    response: R.ProposalApproved,
     handler: async ({ rt, principal, fund, params, body }) => {
       const approved = await decide(rt, principal, params.fundId, params.proposalId, (p, who, role, now) => approve(p, { who, role, why: body.why }, now));
       const config = await rt.configFor(ensureDefined(fund, 'fund'));
@@ -147,7 +148,7 @@ export const proposalRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/execute', tag: 'proposals', access: ['pm'], params: ProposalParams, idempotent: true,
     summary: 'Execute an approved proposal now (idempotent: an executed one returns its orders, nothing is sent again)',
-    returns: '{ proposal, execution: { outcome, isReplay, review, orders, fills, skipped, journalEntry } }',
+    response: R.ProposalExecuted,
     handler: async ({ rt, fund, params }) => {
       const config = await rt.configFor(ensureDefined(fund, 'fund'));
       if (!executesOnApproval(config)) {
@@ -159,14 +160,14 @@ export const proposalRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/reject', tag: 'proposals', access: ['pm', 'risk'], params: ProposalParams, body: Why,
-    summary: 'Reject a proposal', returns: '{ proposal, journalEntry }',
+    summary: 'Reject a proposal', response: R.ProposalDecided,
     handler: async ({ rt, principal, params, body }) =>
       decide(rt, principal, params.fundId, params.proposalId, (p, who, role, now) => reject(p, { who, role, why: body.why }, now)),
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/proposals/:proposalId/modify', tag: 'proposals', access: ['pm'], params: ProposalParams, body: Modify,
     summary: 'Modify size or limit price (needs an approval afterwards); a modified book or a ticket comes with the overlay review it would get now',
-    returns: '{ proposal, journalEntry, review: { asOf, decisionId, action, scale, summary, reasons } | null, reviewError: { code, message } | null }',
+    response: R.ProposalModified,
     handler: async ({ rt, principal, fund, params, body }) => {
       const config = await rt.configFor(ensureDefined(fund, 'fund'));
       const seen: { preview: Awaited<ReturnType<typeof previewed>> | null } = { preview: null };

@@ -26,7 +26,7 @@ export const riskDrilldownRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/risk/var-drilldown', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
     summary: "The fund's one-day parametric VaR at the fund's confidence (risk.varConfidence) split by position and by sector: Euler components (exposure × marginal VaR) over the risk monitor's book, returns window and covariance, so each list sums to fundVar, the monitor's parametric VaR at that confidence",
-    returns: 'VarDrilldownResponse { asOf, nav, confidence, horizonDays, fundVar, sigma, positions: [{ symbol, sector, exposure, marginalVar, componentVar, share }], sectors: [{ sector, net, gross, componentVar, share, names }], missingReturns }',
+    response: VarDrilldownResponse,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
       const key = `var-drilldown:${query.asOf ?? 'latest'}`;

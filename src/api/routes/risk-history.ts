@@ -92,7 +92,7 @@ export const riskHistoryRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/risk/history', tag: 'risk', access: 'any', params: FundParams,
     query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional() })),
     summary: "The fund's risk over time: per day (the day's last cycle's risk snapshot, and the NAV history's drawdown) VaR, CVaR, VaR 99%, gross and drawdown as fractions of capital, each with its limit from the fund config, and the breach log (runs of days over a limit, with the risk alerts raised during them and who acknowledged them)",
-    returns: 'RiskHistoryResponse { fundId, limits: [{ measure, label, limit, source }], points: [{ date, cycleId, capital, nav, varDollars, values: { var, cvar, var99, gross, drawdown } }], breaches: [{ measure, label, from, to, days, peak, limit, isOngoing, cycleIds, alerts, acknowledgedBy, acknowledgedAt }] }',
+    response: RiskHistoryResponse,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
       const h = await riskHistory(rt, f, query.from, query.to);
@@ -103,7 +103,7 @@ export const riskHistoryRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/risk/as-of', tag: 'risk', access: 'any', params: FundParams,
     query: z.object({ date: qDate }),
     summary: "The risk page as recorded on a past date: the last risk snapshot on or before it (VaR, CVaR, concentration, sectors, agents' VaR budgets), each measure against its limit, the drawdown of that day's NAV, the stored stress of that date, and the breaches up to it",
-    returns: 'RiskAsOfResponse { date, snapshotAsOf, cycleId, capital, nav, navDate, var, var99, cvar, measures: [{ measure, label, source, date, value, limit, utilisation, status }], concentration, netBySector, budgets, stress, breaches }',
+    response: RiskAsOfResponse,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
       const config = await rt.configFor(f);

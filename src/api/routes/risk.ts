@@ -6,6 +6,7 @@ import { marketAt } from '../market-context.ts';
 import { fundRiskReport, fundStress, latestPerScenario, riskBudgets } from '../risk-book.ts';
 import { rawJson, route, type AnyRoute } from '../route.ts';
 import { dateRange, FundParams, qDate, qInt } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const SCENARIO_NAMES = [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => s.name);
 /** `worst_<n>d`: the fund's worst n-day window in the stored history. */
@@ -21,7 +22,7 @@ export const riskRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/risk', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
     summary: 'Risk monitor: VaR (historical, parametric, Monte Carlo), CVaR, limits, concentration, liquidity, stress',
-    returns: '{ asOf, nav, report: RiskMonitorReport }',
+    response: R.RiskAnswer,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
       const key = query.asOf ?? 'latest';
@@ -32,7 +33,7 @@ export const riskRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/stress', tag: 'risk', access: ['risk'], params: FundParams, body: StressRun, status: 201,
     summary: "Run stress scenarios on the fund's current books (results are stored)",
-    returns: '{ asOf, nav, runAt, results: [{ scenario, kind, pnlImpact, pnlImpactPct, perAgent }], worst }',
+    response: R.StressRun,
     handler: async ({ rt, fund, body, principal }) => {
       const f = ensureDefined(fund, 'fund');
       const agents = await rt.store.funds.agents(f.id);
@@ -47,13 +48,13 @@ export const riskRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/stress', tag: 'risk', access: 'any', params: FundParams, query: z.object({ asOf: qDate.optional() }),
     summary: "Latest stored stress results: a cycle's (of the book its orders aim at: details.book 'target') or a POST's (of the held book: details.book 'held'), each with details.runAt",
-    returns: '{ results: [StressResult & { details: { kind, runAt, book, runBy? } }] }',
+    response: R.StressResults,
     handler: async ({ rt, params, query }) => ({ results: latestPerScenario(await rt.store.risk.latestStress(params.fundId, query.asOf)) }),
   }),
   route({
     method: 'GET', url: '/v1/risk/scenarios', tag: 'risk', access: 'any',
     summary: 'The stress scenarios: each factor and historical scenario with its shocks, and the worst-window replays',
-    returns: "{ scenarios: [{ name, kind, description, note, factorShocks }], replays: [{ name, kind, description }], units, driverSensitivity }",
+    response: R.ScenarioDefs,
     handler: async ({ rt }) => ({
       scenarios: [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => ({ name: s.name, kind: s.kind, description: s.description, note: s.note ?? null, factorShocks: s.factorShocks })),
       replays: rt.opts.config.risk.stressReplayWindows.map((d) => ({ name: `replay_worst_${d}d`, kind: 'replay', description: `the worst ${d}-day window of the market in the risk model's lookback, each held name moved by its own returns over it` })),
@@ -64,7 +65,7 @@ export const riskRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/risk/review', tag: 'risk', access: ['pm', 'risk'], body: RiskReviewRequest,
     summary: 'The risk service: review proposals against a fund state over the stored market',
-    returns: 'RiskReviewResponse { asOf, cycleId, tradingState, failSafe, decisions, snapshot, worstStress, alerts }',
+    response: R.RiskReviewAnswer,
     handler: async ({ rt, body }) => {
       const { view } = await marketAt(rt, body.asOf);
       if (body.asOf !== undefined && view.asOf !== body.asOf) throw new KeelError('KEEL_E_VALIDATION', `body.asOf: ${body.asOf} is not a market date (nearest earlier: ${view.asOf})`, { field: 'body.asOf' });
@@ -75,14 +76,14 @@ export const riskRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/hedges', tag: 'risk', access: 'any', params: FundParams,
     query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional(), limit: qInt(1, 5000).default(500) })),
     summary: "The fund hedge book's targets per cycle and instrument (date order; the latest `limit`)",
-    returns: '{ hedges: [{ fundId, cycleId, asOf, instrument, kind, targetQty, targetNotional, currentQty, price, exposureBefore, exposureAfter, reason }] }',
+    response: R.HedgesAnswer,
     handler: async ({ rt, params, query }) => ({ hedges: await rt.store.hedges.list(params.fundId, query) }),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/allocation', tag: 'risk', access: 'any', params: FundParams,
     query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional() })),
     summary: "The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), date order",
-    returns: '{ allocations: [{ cycleId, asOf, method, rebalanced, exAnteVol, tilt, agents: [{ agentId, from, to, target, riskShare, standaloneShare, vol, sharpe, why }] }] }',
+    response: R.AllocationsAnswer,
     handler: async ({ rt, params, query }) => ({
       allocations: (await rt.store.risk.snapshots(params.fundId, query.from, query.to)).flatMap((s) => {
         const a = s.metrics['allocation'];
@@ -92,19 +93,19 @@ export const riskRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/risk-budgets', tag: 'risk', access: 'any', params: FundParams,
-    summary: "Each agent's VaR budget use on the overlay's own measure, from the last cycle's risk snapshot: component VaR (Euler, dollars) over its budget in dollars (its share of the fund's VaR budget at the risk target × the limit factor); the same for the strategy buckets",
-    returns: '{ asOf, cycleId, fundVar, agents: [{ agentId, componentVar, standaloneVar, budget, used, status }], buckets: [{ bucket, componentVar, cap, used, status }] } (null fields before the first cycle)',
+    summary: "Each agent's VaR budget use on the overlay's own measure, from the last cycle's risk snapshot: component VaR (Euler, dollars) over its budget in dollars (its share of the fund's VaR budget at the risk target × the limit factor); the same for the strategy buckets (null fields before the first cycle)",
+    response: R.RiskBudgets,
     handler: async ({ rt, params }) => riskBudgets(await rt.store.risk.latestSnapshot(params.fundId)),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/overlay-actions', tag: 'risk', access: 'any', params: FundParams,
     query: z.object({ agentId: id.optional(), limit: qInt(1, 1000).default(100) }),
-    summary: 'Overlay decisions (newest first)', returns: '{ actions: [OverlayDecision] }',
+    summary: 'Overlay decisions (newest first)', response: R.OverlayActionsAnswer,
     handler: async ({ rt, params, query }) => ({ actions: await rt.store.overlayActions.listForFund(params.fundId, query) }),
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/overlay-actions/latest', tag: 'risk', access: 'any', params: FundParams,
-    summary: 'The last overlay decision of each agent', returns: '{ latest: { [agentId]: OverlayDecision } }',
+    summary: 'The last overlay decision of each agent', response: R.LatestOverlayActions,
     handler: async ({ rt, params }) => ({ latest: Object.fromEntries((await rt.store.overlayActions.latestForFund(params.fundId)).map((d) => [d.agentId, d])) }),
   }),
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cookieValue, SESSION_COOKIE, type Principal } from '../auth.ts';
 import { route, type AnyRoute } from '../route.ts';
+import * as R from '../responses/index.ts';
 
 const userView = (p: Principal) => ({ id: p.userId, name: p.name, role: p.role, fundIds: p.fundIds });
 
@@ -10,8 +11,8 @@ const Login = z.object({ name: z.string().min(1).max(200), key: z.string().min(1
 export const sessionRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/session', tag: 'session', access: 'public', body: Login,
-    summary: 'Log in with user name and API key; sets an HttpOnly session cookie',
-    returns: '{ user: { id, name, role, fundIds } } + Set-Cookie keel_session',
+    summary: 'Log in with user name and API key; sets an HttpOnly session cookie (Set-Cookie keel_session)',
+    response: R.SessionAnswer,
     handler: async ({ rt, body, reply }) => {
       const { token, principal } = await rt.auth.login(body.name, body.key);
       const maxAge = Math.floor((rt.opts.sessionTtlMs ?? 12 * 3_600_000) / 1000);
@@ -21,7 +22,7 @@ export const sessionRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'DELETE', url: '/v1/session', tag: 'session', access: 'any', summary: 'Log out (ends the session, clears the cookie)',
-    returns: '{ ok: true }',
+    response: R.Ok,
     handler: async ({ rt, req, reply }) => {
       const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
       if (token) rt.auth.logout(token);
@@ -31,7 +32,7 @@ export const sessionRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/me', tag: 'session', access: 'any', summary: 'The caller',
-    returns: '{ user: { id, name, role, fundIds } }',
+    response: R.MeAnswer,
     handler: async ({ principal }) => ({ user: principal ? userView(principal) : null }),
   }),
 ];

@@ -7,6 +7,7 @@ import { validationError } from '../http-error.ts';
 import { lastClose, marketAt } from '../market-context.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { FundParams } from './schemas.ts';
+import * as R from '../responses/index.ts';
 
 const Ticket = z
   .object({
@@ -25,7 +26,7 @@ export const tradeRoutes: readonly AnyRoute[] = [
   route({
     method: 'POST', url: '/v1/funds/:fundId/trades', tag: 'proposals', access: ['pm'], params: FundParams, body: Ticket, status: 201, idempotent: true,
     summary: 'Enter a discretionary trade (overlay-reviewed, stored as a proposal awaiting approval)',
-    returns: '{ proposal, review: { action, scale, summary, reasons, targets }, isAccepted }',
+    response: R.TradeEntered,
     handler: async ({ rt, principal, fund, body }) => {
       const p = ensureDefined(principal, 'principal');
       const f = ensureDefined(fund, 'fund');

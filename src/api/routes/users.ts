@@ -5,6 +5,7 @@ import { ensureDefined, KeelError } from '../../core/index.ts';
 import type { User } from '../../store/index.ts';
 import { ALL_FUNDS, canSeeFund, newApiKey, ROLES, type Principal } from '../auth.ts';
 import { route, type AnyRoute } from '../route.ts';
+import * as R from '../responses/index.ts';
 
 const userName = z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, '1–100 letters, digits or . _ @ -');
 const NewUser = z.object({ name: userName, role: z.enum(ROLES), fundIds: z.array(id).min(1).max(100) });
@@ -23,7 +24,7 @@ const view = (u: User) => ({ id: u.id, name: u.name, role: u.role, fundIds: u.fu
 export const userRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/users', tag: 'users', access: ['admin'], summary: 'Users the admin manages (never keys)',
-    returns: '{ users: [{ id, name, role, fundIds, createdAt, disabledAt }] }',
+    response: R.UsersAnswer,
     handler: async ({ rt, principal }) => {
       const p = ensureDefined(principal, 'principal');
       return { users: (await rt.store.users.list()).filter((u) => manages(p, u)).map(view) };
@@ -31,7 +32,7 @@ export const userRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/users', tag: 'users', access: ['admin'], body: NewUser, status: 201,
-    summary: 'Create a user for funds the admin sees; the API key is in this answer only', returns: '{ user, apiKey }',
+    summary: 'Create a user for funds the admin sees; the API key is in this answer only', response: R.UserKeyAnswer,
     handler: async ({ rt, principal, body }) => {
       const p = ensureDefined(principal, 'principal');
       const fundIds = [...new Set(body.fundIds)];
@@ -50,7 +51,7 @@ export const userRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'POST', url: '/v1/users/:name/key', tag: 'users', access: ['admin'], params: z.object({ name: userName }),
-    summary: "Rotate a user's API key (the old key stops working); the new key is in this answer only", returns: '{ user, apiKey }',
+    summary: "Rotate a user's API key (the old key stops working); the new key is in this answer only", response: R.UserKeyAnswer,
     handler: async ({ rt, principal, params }) => {
       const p = ensureDefined(principal, 'principal');
       const u = (await rt.store.users.list()).find((x) => x.name === params.name);

@@ -99,6 +99,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         clock: kernel.clock,
         kernel,
         warmMarket: true,
+        validateResponses: kernel.env.api.validateResponses,
         ...(kernel.env.api.jobConcurrency !== null ? { jobConcurrency: kernel.env.api.jobConcurrency } : {}),
         ...(kernel.env.api.jobQueueMax !== null ? { jobQueueMax: kernel.env.api.jobQueueMax } : {}),
         ...(existsSync(WEB_DIST) ? { webDist: WEB_DIST } : {}),

@@ -45,6 +45,7 @@ export async function startServe(ctx: CliContext, o: ServeOptions): Promise<Runn
     ...(env.api.jobConcurrency !== null ? { jobConcurrency: env.api.jobConcurrency } : {}),
     ...(env.api.jobQueueMax !== null ? { jobQueueMax: env.api.jobQueueMax } : {}),
     warmMarket: true,
+    validateResponses: env.api.validateResponses,
     ...(existsSync(path.join(webDist, 'index.html')) ? { webDist } : {}),
   };
   const app = await buildServer(opts);

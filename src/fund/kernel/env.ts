@@ -42,6 +42,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'KEEL_LLM_URL', meaning: 'morning-pack narrator endpoint', default: '(template only)', readBy: 'keel serve' },
   { name: 'KEEL_RATE_LIMIT_PER_MIN', meaning: 'API requests per minute per credential', default: '6000', readBy: 'keel serve' },
   { name: 'KEEL_JOB_QUEUE_MAX', meaning: "how many of the API's backtests may wait QUEUED at once; one more is refused with 429 KEEL_E_RATE_LIMITED until a job starts", default: '50', readBy: 'keel serve' },
+  { name: 'KEEL_VALIDATE_RESPONSES', meaning: "1: check every JSON answer of the API against its route's response schema (a mismatch answers 500 KEEL_E_INVARIANT naming the route and field); on in the test suites", default: 'off', readBy: 'keel serve' },
   { name: 'KEEL_JOB_CONCURRENCY', meaning: "how many of the API's background jobs (backtests) run at once, each in a worker thread; more wait QUEUED", default: 'CPU cores − 1, at least 1', readBy: 'keel serve' },
 ];
 
@@ -68,7 +69,7 @@ export interface KeelEnv {
     readonly dedupWindowSec: number | null;
     readonly minSeverity: Severity;
   };
-  readonly api: { readonly corsOrigins: readonly string[]; readonly llmUrl: string | null; readonly rateLimitPerMin: number | null; readonly jobConcurrency: number | null; readonly jobQueueMax: number | null };
+  readonly api: { readonly corsOrigins: readonly string[]; readonly llmUrl: string | null; readonly rateLimitPerMin: number | null; readonly jobConcurrency: number | null; readonly jobQueueMax: number | null; readonly validateResponses: boolean };
 }
 
 type RawEnv = Readonly<Record<string, string | undefined>>;
@@ -88,6 +89,14 @@ function number(env: RawEnv, name: string, check: (n: number) => boolean, what: 
   const n = Number(v);
   if (!Number.isFinite(n) || !check(n)) throw new ValidationError(name, `must be ${what}, got '${v}'`);
   return n;
+}
+
+/** A 0/1 switch ('' and unset are off). */
+function flag(env: RawEnv, name: string): boolean {
+  const v = get(env, name);
+  if (v === null || v === '0') return false;
+  if (v === '1') return true;
+  throw new ValidationError(name, `must be 1 or 0, got '${v}'`);
 }
 
 function severity(v: string | null): Severity {
@@ -149,6 +158,7 @@ export function readEnv(env: RawEnv, cwd: string): KeelEnv {
       rateLimitPerMin: number(env, 'KEEL_RATE_LIMIT_PER_MIN', (n) => n > 0, 'a positive number'),
       jobConcurrency: number(env, 'KEEL_JOB_CONCURRENCY', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
       jobQueueMax: number(env, 'KEEL_JOB_QUEUE_MAX', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
+      validateResponses: flag(env, 'KEEL_VALIDATE_RESPONSES'),
     },
   };
 }

@@ -60,7 +60,7 @@ describe('one table of environment variables', () => {
     for (const f of files) for (const m of f.text.matchAll(read)) found.push(`${f.path}: ${m[1] ?? m[2]}`);
     expect(found).toEqual([]);
     const env = files.find((f) => f.path === `${KERNEL}env.ts`)?.text ?? '';
-    const readByReadEnv = new Set([...env.matchAll(/\b(?:get|number|url)\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]));
+    const readByReadEnv = new Set([...env.matchAll(/\b(?:get|number|url|flag)\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]));
     expect([...readByReadEnv].filter((n) => n !== undefined && !names.has(n))).toEqual([]);
     expect([...names].filter((n) => !readByReadEnv.has(n))).toEqual([]);
   });

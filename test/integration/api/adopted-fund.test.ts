@@ -47,7 +47,7 @@ describe('a fund with an adopted backtest history', () => {
     await adoptBacktest(store, { config, from: m.dates[m.dates.length - 90] ?? '', to: lastDate });
     await store.users.create({ id: 'u-admin', name: 'admin', role: 'admin', fundIds: ['*'], apiKey: KEY, createdAt: now });
     const clock = new SimClock(Date.parse(now));
-    app = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock, ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 1_000 });
+    app = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock, ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 1_000, validateResponses: process.env.KEEL_VALIDATE_RESPONSES === '1' });
   }, 300_000);
   afterAll(async () => {
     await app.close();

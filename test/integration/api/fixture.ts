@@ -142,7 +142,10 @@ export async function makeWorld(): Promise<World> {
   };
 }
 
+/** KEEL_VALIDATE_RESPONSES=1 (vitest.config.ts sets it): servers built in tests check every answer against its response schema. */
+export const validateResponses = process.env.KEEL_VALIDATE_RESPONSES === '1';
+
 /** A server over the world (override options per test). */
 export function serverFor(w: World, extra: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
-  return buildServer({ store: w.store, config: w.config, bus: w.bus, metrics: createFundMetrics(), clock: w.clock, ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 2_000, ...extra });
+  return buildServer({ store: w.store, config: w.config, bus: w.bus, metrics: createFundMetrics(), clock: w.clock, ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 2_000, validateResponses, ...extra });
 }

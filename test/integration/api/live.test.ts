@@ -165,7 +165,7 @@ describe('rate limiting and CORS', () => {
 describe('readiness', () => {
   it('answers 503 KEEL_E_STORE when the database is gone, while /healthz still answers', async () => {
     const store = await openStore({ memory: true });
-    const app = await buildServer({ store, config: parseFundConfig(defaultFundConfigInput()), bus: new InProcessBus(), metrics: createFundMetrics(), clock: new SimClock(0) });
+    const app = await buildServer({ store, config: parseFundConfig(defaultFundConfigInput()), bus: new InProcessBus(), metrics: createFundMetrics(), clock: new SimClock(0), validateResponses: process.env.KEEL_VALIDATE_RESPONSES === '1' });
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
     await store.close();
     const r = await app.inject({ url: '/readyz' });

@@ -47,7 +47,7 @@ beforeAll(async () => {
     if (r.status !== 'COMPLETED') throw new Error(`cycle ${asOf}: ${r.status}`);
   }
   await store.users.create({ id: 'u-viewer', name: 'viewer', role: 'viewer', fundIds: [FUND], apiKey: KEY, createdAt: new Date(clock.now()).toISOString() });
-  app = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock, ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 2_000 });
+  app = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock, ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 2_000, validateResponses: process.env.KEEL_VALIDATE_RESPONSES === '1' });
 }, 300_000);
 afterAll(async () => {
   await app.close();

@@ -68,7 +68,7 @@ describe('bring your own agent: a plug-in module through the CLI', () => {
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.every((r) => r.metadata['strategy'] === 'custom' && r.sigmaHat > 0)).toBe(true);
       await store.users.create({ id: 'u-v', name: 'v', role: 'viewer', fundIds: ['byo'], apiKey: 'k-viewer-byo-0123456789', createdAt: new Date().toISOString() });
-      const app = await buildServer({ store, config: parseFundConfig(defaultFundConfigInput()), bus: new InProcessBus(), metrics: createFundMetrics(), clock: new SimClock(Date.now()), ids: new SequentialIds('t') });
+      const app = await buildServer({ store, config: parseFundConfig(defaultFundConfigInput()), bus: new InProcessBus(), metrics: createFundMetrics(), clock: new SimClock(Date.now()), ids: new SequentialIds('t'), validateResponses: process.env.KEEL_VALIDATE_RESPONSES === '1' });
       try {
         const res = await app.inject({ method: 'GET', url: '/v1/funds/byo/agents', headers: { authorization: 'Bearer k-viewer-byo-0123456789' } });
         expect(res.statusCode, res.body).toBe(200);

@@ -4,8 +4,9 @@ import type { ReactNode } from 'react';
  * A limit utilisation bar: `utilisation` = |value| / limit (1 = at the limit). Green up to
  * `warnAt`, amber to 1, red beyond; the bar's track spans 0..max(1.25, utilisation) with a tick at 1.
  */
-export function ProgressBar(p: { label?: ReactNode; utilisation: number; warnAt?: number; right?: ReactNode; status?: string; kind?: 'limit' | 'progress' }) {
-  const u = Number.isFinite(p.utilisation) ? Math.max(0, p.utilisation) : Number.NaN;
+export function ProgressBar(p: { label?: ReactNode; utilisation: number | null; warnAt?: number; right?: ReactNode; status?: string; kind?: 'limit' | 'progress' }) {
+  // null: the value was not a number (JSON has no NaN), which the monitor counts as a breach
+  const u = p.utilisation !== null && Number.isFinite(p.utilisation) ? Math.max(0, p.utilisation) : Number.NaN;
   const span = p.kind === 'progress' ? 1 : Math.max(1.25, Number.isFinite(u) ? u : 1.25);
   const warnAt = p.warnAt ?? 0.8;
   const progress = p.kind === 'progress';

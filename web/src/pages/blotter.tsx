@@ -99,9 +99,9 @@ function Working() {
   );
 }
 
-const created = (r: Order): string | null => r.createdAt ?? (typeof r['timestamp'] === 'string' ? r['timestamp'] : null);
-const filled = (r: Order): number => r.tca?.filledQty ?? r.filledQty ?? 0;
-const agentsOf = (r: Order): string => (r.allocations ?? []).map((a) => a.agentId).join(', ');
+const created = (r: Order): string => r.createdAt;
+const filled = (r: Order): number => r.tca?.filledQty ?? r.filledQty;
+const agentsOf = (r: Order): string => r.allocations.map((a) => a.agentId).join(', ');
 
 function Orders(p: { orders: Order[] }) {
   const withTca = p.orders.filter((o) => o.tca && o.tca.slippageBps !== null);

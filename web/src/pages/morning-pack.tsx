@@ -98,13 +98,13 @@ export function MorningPackPage() {
             <Card title="Overnight alerts" extra={Object.entries(p.alertCounts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none'}>
               <Table
                 rows={p.alerts}
-                rowKey={(r) => String(r.id ?? `${r.title ?? ''}${r.timestamp ?? ''}`)}
+                rowKey={(r) => r.id}
                 empty="No alerts overnight"
                 columns={[
                   { key: 'sev', header: 'Severity', render: (r) => <Badge tone={SEVERITY_TONE[r.severity as keyof typeof SEVERITY_TONE] ?? 'neutral'}>{r.severity}</Badge>, width: 100 },
-                  { key: 'title', header: 'Alert', render: (r) => <b>{r.title ?? r.code ?? ''}</b>, width: 260 },
-                  { key: 'msg', header: 'Detail', render: (r) => r.message ?? '' },
-                  { key: 'at', header: 'At', render: (r) => time(r.timestamp ?? r.at), width: 130 },
+                  { key: 'title', header: 'Alert', render: (r) => <b>{r.title}</b>, width: 260 },
+                  { key: 'msg', header: 'Detail', render: (r) => r.message },
+                  { key: 'at', header: 'At', render: (r) => time(r.timestamp), width: 130 },
                 ]}
               />
             </Card>

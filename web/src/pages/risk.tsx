@@ -125,7 +125,7 @@ export function RiskPage() {
 /** A limit's value and limit in its unit: days, or a fraction of NAV with its dollars. */
 function limitText(l: LimitUtilisation, nav: number): string {
   if (/days/i.test(l.name)) return `${num(l.value, 1)} d of ${num(l.limit, 1)} d`;
-  return `${pct(l.value, 1)} (${money(l.value * nav, true)}) of ${pct(l.limit, 1)}`;
+  return `${pct(l.value, 1)} (${money(l.value === null ? null : l.value * nav, true)}) of ${pct(l.limit, 1)}`;
 }
 
 function worstAgent(m: Record<string, number> | null | undefined): string {
