@@ -1,8 +1,8 @@
-import type { FundConfig, WorkerRequest, WorkerSessionRef } from '../../contracts/index.ts';
+import type { FundConfig, WorkerAnswer, WorkerRequest, WorkerSessionRef } from '../../contracts/index.ts';
 import type { Panel } from '../../market/index.ts';
 import { SessionCache } from './session-cache.ts';
 import { HTTP_SESSION_UNKNOWN, proposePath, sessionPath } from './http-routes.ts';
-import type { WorkerChannel } from './worker-agent.ts';
+import { readAnswer, type WorkerChannel } from './worker-agent.ts';
 
 /**
  * Agent workers over HTTP: one `keel agents serve --http` server at `base`. A request is POSTed as
@@ -31,7 +31,7 @@ export class HttpWorkerChannel implements WorkerChannel {
     return { id, bytes: bytes.length, chunkBytes: bytes.length };
   }
 
-  async send(request: WorkerRequest, _timeoutMs: number, signal: AbortSignal): Promise<string> {
+  async ask(request: WorkerRequest, symbols: readonly string[], _timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
     const body = JSON.stringify(request);
     await this.upload(request.session.id, signal);
     let res = await this.post(request.agentId, body, signal);
@@ -41,9 +41,9 @@ export class HttpWorkerChannel implements WorkerChannel {
       await this.upload(request.session.id, signal);
       res = await this.post(request.agentId, body, signal);
     }
-    const text = await res.text();
-    if (!res.ok) throw new Error(`HTTP ${res.status} from ${this.where(request.agentId)}: ${text.slice(0, 300)}`);
-    return text;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (!res.ok) throw new Error(`HTTP ${res.status} from ${this.where(request.agentId)}: ${new TextDecoder().decode(bytes.subarray(0, 300))}`);
+    return readAnswer(bytes, symbols, this.where(request.agentId));
   }
 
   private post(agentId: string, body: string, signal: AbortSignal): Promise<Response> {

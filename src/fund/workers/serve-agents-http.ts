@@ -46,7 +46,8 @@ class HttpFailure extends Error {
  * Runs an agent worker as an HTTP server (`keel agents serve --http`): the same `AgentWorker` as
  * over NATS, with the session pushed by the fund's process instead of fetched.
  * - `PUT /sessions/<sha256>`: a run's session bytes (config and panel), checked against the hash;
- * - `POST /agents/<id>/propose`: a `WorkerRequest` (JSON), answered with a `WorkerAnswer`; 409 when
+ * - `POST /agents/<id>/propose`: a `WorkerRequest` (JSON), answered with a `WorkerAnswer` (JSON, or
+ *   compact binary when the request asks for it); 409 when
  *   its session has not been PUT (the fund's process sends it and asks again), 400 for a request
  *   that is not valid or names an agent not served;
  * - `GET /health`: `{ ok, agents, answered }`.
@@ -73,16 +74,17 @@ export async function serveAgentsHttp(o: ServeAgentsHttpOptions): Promise<HttpAg
     }
     const propose = /^\/agents\/([^/]+)\/propose$/.exec(url.pathname);
     if (propose && req.method === 'POST') {
+      const bytes = await readBody(req, MAX_REQUEST_BYTES);
       let body: unknown;
       try {
-        body = JSON.parse(new TextDecoder().decode(await readBody(req, MAX_REQUEST_BYTES)));
-      } catch (e) {
-        throw e instanceof HttpFailure ? e : new HttpFailure(400, 'the request body is not JSON');
+        body = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        throw new HttpFailure(400, 'the request body is not JSON');
       }
       const id = decodeURIComponent(propose[1] ?? '');
       const agentId = typeof body === 'object' && body !== null && 'agentId' in body ? body.agentId : undefined;
       if (agentId !== id) throw new HttpFailure(400, `the request is for agent ${String(agentId)}, posted to ${url.pathname}`);
-      return { status: 200, body: await worker.handle(body) };
+      return { status: 200, body: await worker.respond(bytes) };
     }
     if (url.pathname === '/health' && req.method === 'GET') return { status: 200, body: { ok: true, agents: o.agents, answered: worker.answered } };
     throw new HttpFailure(404, `no route ${String(req.method)} ${url.pathname} (POST /agents/<id>/propose, PUT /sessions/<sha256>, GET /health)`);
@@ -120,6 +122,14 @@ function statusOf(e: unknown): number {
 function reply(res: ServerResponse, status: number, body: unknown): void {
   if (status === 204) {
     res.writeHead(204).end();
+    return;
+  }
+  if (body instanceof Uint8Array) {
+    res.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
+    return;
+  }
+  if (typeof body === 'string') {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     return;
   }
   const text = JSON.stringify(body);

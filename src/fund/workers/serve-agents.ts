@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { WorkerSessionRef } from '../../contracts/index.ts';
 import type { NatsRpc } from '../../bus/index.ts';
 import { AgentWorker } from './agent-worker.ts';
-import { sessionSubject } from './session.ts';
+import { pinnedSubject, sessionSubject } from './session.ts';
 
 /** The queue group agent workers join: each propose request goes to one of them. */
 export const WORKER_QUEUE = 'keel-agent-workers';
@@ -16,8 +17,9 @@ export interface ServeAgentsOptions {
 }
 
 /**
- * Runs an agent worker on a NATS connection: joins the queue group on the agents' subjects and
- * answers each propose request (`AgentWorker`), fetching a run's session from the fund's process
+ * Runs an agent worker on a NATS connection: joins the queue group on the agents' subjects, serves
+ * its own subjects for the agents pinned to it (`<prefix>.pin.<worker>.<id>`, see
+ * `NatsWorkerChannel.ask`), and answers each propose request (`AgentWorker`), fetching a run's session from the fund's process
  * the first time it sees it. Returns the worker (its counters) and a function that stops serving.
  */
 export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: AgentWorker; stop: () => void } {
@@ -29,7 +31,13 @@ export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: Agen
     return out;
   };
   const worker = new AgentWorker(fetchSession, o.agents ? new Set(o.agents) : null);
-  const handler = async (body: Uint8Array): Promise<string> => JSON.stringify(await worker.handle(JSON.parse(new TextDecoder().decode(body)) as unknown));
-  const stops = (o.agents ?? ['*']).map((id) => rpc.serve(`${o.prefix}.${id}`, WORKER_QUEUE, handler));
+  const name = randomUUID().slice(0, 8);
+  const handler = (body: Uint8Array): Promise<string | Uint8Array> => worker.respond(body, name);
+  const ids = o.agents ?? ['*'];
+  const stops = [
+    ...ids.map((id) => rpc.serve(`${o.prefix}.${id}`, WORKER_QUEUE, handler)),
+    // this worker's own subjects: the fund's process asks an agent's next requests here
+    ...ids.map((id) => rpc.serve(pinnedSubject(o.prefix, name, id), null, handler)),
+  ];
   return { worker, stop: () => stops.forEach((s) => s()) };
 }

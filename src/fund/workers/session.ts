@@ -41,3 +41,8 @@ function sha256(b: Uint8Array): string {
 export function sessionSubject(prefix: string, id: string): string {
   return `${prefix}.session.${id}`;
 }
+
+/** The subject one worker serves an agent on, so the fund's process can keep asking it (sticky placement). */
+export function pinnedSubject(prefix: string, worker: string, agentId: string): string {
+  return `${prefix}.pin.${worker}.${agentId}`;
+}

@@ -2,6 +2,7 @@ import { AGENT_CONTRACT_VERSION, WorkerAnswer, type FundConfig, type RiskDriver,
 import { InvariantError } from '../../core/index.ts';
 import type { AgentBook, AgentContext, RemoteAgent, RemoteReply } from '../../agents/index.ts';
 import { panelOf, type MarketView, type Panel } from '../../market/index.ts';
+import { decodeAnswer, isEncodedAnswer } from './answer-codec.ts';
 
 /**
  * How the fund's process reaches its agent workers (NATS: `NatsWorkerChannel`, HTTP:
@@ -12,8 +13,28 @@ export interface WorkerChannel {
   where(agentId: string): string;
   /** The session of (config, panel), which the workers can get from the first request naming it on. */
   session(config: FundConfig, panel: Panel): WorkerSessionRef;
-  /** Sends a request to a worker; resolves to the answer's JSON text, rejects on a transport failure or when `signal` aborts. */
-  send(request: WorkerRequest, timeoutMs: number, signal: AbortSignal): Promise<string>;
+  /**
+   * Sends a request to a worker; resolves to its answer (read with `readAnswer` against the
+   * session's symbols), rejects on a transport failure or when `signal` aborts.
+   */
+  ask(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer>;
+}
+
+/** A worker's answer from its bytes: compact binary (`encodeAnswer`) or JSON. */
+export function readAnswer(bytes: Uint8Array, symbols: readonly string[], where: string): WorkerAnswer {
+  let body: unknown;
+  if (isEncodedAnswer(bytes)) body = decodeAnswer(bytes, symbols);
+  else {
+    const text = new TextDecoder().decode(bytes);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`the worker's answer from ${where} is not JSON: ${text.slice(0, 120)}`);
+    }
+  }
+  const answer = WorkerAnswer.safeParse(body);
+  if (!answer.success) throw new Error(`the worker's answer from ${where} is not a worker answer`);
+  return answer.data;
 }
 
 /**
@@ -52,17 +73,10 @@ export class WorkerAgent implements RemoteAgent {
       cycleId: book.cycleId,
       traceId: book.traceId,
       book: { ...book, positions: book.positions.map((p) => ({ ...p })), drawdown: { ...book.drawdown } },
+      encoding: 'binary',
     };
-    const text = await this.channel.send(request, this.timeoutMs, signal);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`the worker's answer from ${this.channel.where(this.id)} is not JSON: ${text.slice(0, 120)}`);
-    }
-    const answer = WorkerAnswer.safeParse(body);
-    if (!answer.success) throw new Error(`the worker's answer from ${this.channel.where(this.id)} is not a worker answer`);
+    const { proposal, error, unready } = await this.channel.ask(request, panel.symbols, this.timeoutMs, signal);
     // the worker ran the agent as this process would (see RemoteReply.isKeelWorker)
-    return { ...answer.data, isKeelWorker: true };
+    return { proposal, error, unready, isKeelWorker: true };
   }
 }

@@ -1,0 +1,167 @@
+import type { WorkerAnswer } from '../../contracts/index.ts';
+
+/**
+ * A compact binary worker answer. The signals and targets of a built-in's proposal are most of a
+ * worker's answer (the trend and pairs agents emit several hundred of each), and as JSON they cost
+ * more to write and parse than the agent costs to compute. Here every number of them travels as its
+ * float64 and every string as an index (a column of the session's panel for a symbol, else a table),
+ * the rest of the proposal as JSON; decoding rebuilds the same objects, keys in the same order, so
+ * the proposal is the worker's exactly (bit for bit, -0 included). A proposal whose signals or
+ * targets have other keys or types is sent as JSON (`encodeAnswer` returns null).
+ *
+ * Bytes: "KWA1", a u32 header length, the header (JSON), zero padding to 8, then the columns:
+ * signals' numbers (float64 × 5 × n), targets' numbers (float64 × 3 × m), signals' strings
+ * (u32 × 6 × n), targets' symbols (u32 × m), targets' null flags (u8 × 2 × m).
+ */
+const MAGIC = [0x4b, 0x57, 0x41, 0x31]; // "KWA1"
+const SIGNAL_KEYS = ['version', 'traceId', 'symbol', 'mu', 'sigma', 'horizonDays', 'confidence', 'regime', 'agentId', 'modelVersion', 'asOf'] as const;
+const SIGNAL_NUMBERS = ['version', 'mu', 'sigma', 'horizonDays', 'confidence'] as const;
+const SIGNAL_STRINGS = ['traceId', 'symbol', 'regime', 'agentId', 'modelVersion', 'asOf'] as const;
+const TARGET_KEYS = ['symbol', 'weight', 'stopLoss', 'takeProfit'] as const;
+
+interface Header {
+  /** The answer without the proposal's signals and targets. */
+  readonly answer: Record<string, unknown>;
+  /** The proposal's keys in order (signals and targets where they were). */
+  readonly keys: string[];
+  readonly strings: string[];
+  readonly signals: number;
+  readonly targets: number;
+}
+
+type Row = Record<string, unknown>;
+
+function hasKeys(o: unknown, keys: readonly string[]): o is Row {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const k = Object.keys(o);
+  if (k.length !== keys.length) return false;
+  for (let i = 0; i < k.length; i++) if (k[i] !== keys[i]) return false;
+  return true;
+}
+
+/** The answer as compact bytes, or null when its proposal is not in the shape this codec keeps exactly (send JSON). */
+export function encodeAnswer(answer: WorkerAnswer & Record<string, unknown>, symbols: readonly string[]): Uint8Array | null {
+  const p = answer.proposal;
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return null;
+  const proposal = p as Row;
+  const signals = proposal.signals;
+  const targets = proposal.targets;
+  if (!Array.isArray(signals) || !Array.isArray(targets)) return null;
+  const column = new Map<string, number>();
+  for (let u = 0; u < symbols.length; u++) column.set(symbols[u] ?? '', u);
+  const strings: string[] = [];
+  const table = new Map<string, number>();
+  const indexOf = (s: unknown, isSymbol: boolean): number => {
+    if (typeof s !== 'string') return -1;
+    const u = isSymbol ? column.get(s) : undefined;
+    if (u !== undefined) return u;
+    let i = table.get(s);
+    if (i === undefined) {
+      i = symbols.length + strings.length;
+      strings.push(s);
+      table.set(s, i);
+    }
+    return i;
+  };
+  const n = signals.length;
+  const m = targets.length;
+  const floats = new Float64Array(5 * n + 3 * m);
+  const ints = new Uint32Array(6 * n + m);
+  const nulls = new Uint8Array(2 * m);
+  for (let i = 0; i < n; i++) {
+    const s: unknown = signals[i];
+    if (!hasKeys(s, SIGNAL_KEYS)) return null;
+    for (let f = 0; f < SIGNAL_NUMBERS.length; f++) {
+      const v = s[SIGNAL_NUMBERS[f] ?? ''];
+      if (typeof v !== 'number') return null;
+      floats[f * n + i] = v;
+    }
+    for (let f = 0; f < SIGNAL_STRINGS.length; f++) {
+      const name = SIGNAL_STRINGS[f] ?? '';
+      const k = indexOf(s[name], name === 'symbol');
+      if (k < 0) return null;
+      ints[f * n + i] = k;
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const t: unknown = targets[i];
+    if (!hasKeys(t, TARGET_KEYS) || typeof t.weight !== 'number') return null;
+    const k = indexOf(t.symbol, true);
+    if (k < 0) return null;
+    ints[6 * n + i] = k;
+    floats[5 * n + i] = t.weight;
+    for (const [j, name] of (['stopLoss', 'takeProfit'] as const).entries()) {
+      const v = t[name];
+      if (v === null) nulls[j * m + i] = 1;
+      else if (typeof v === 'number') floats[5 * n + (j + 1) * m + i] = v;
+      else return null;
+    }
+  }
+  const rest: Row = {};
+  for (const [k, v] of Object.entries(proposal)) if (k !== 'signals' && k !== 'targets') rest[k] = v;
+  const header: Header = { answer: { ...answer, proposal: rest }, keys: Object.keys(proposal), strings, signals: n, targets: m };
+  const head = new TextEncoder().encode(JSON.stringify(header));
+  const at = align8(8 + head.length);
+  const out = new Uint8Array(at + floats.byteLength + ints.byteLength + nulls.byteLength);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(4, head.length, true);
+  out.set(head, 8);
+  out.set(new Uint8Array(floats.buffer), at);
+  out.set(new Uint8Array(ints.buffer), at + floats.byteLength);
+  out.set(nulls, at + floats.byteLength + ints.byteLength);
+  return out;
+}
+
+/** Whether `bytes` are an answer of this codec (else they are JSON). */
+export function isEncodedAnswer(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/** The answer `encodeAnswer` encoded, against the same symbols (the session's panel's). */
+export function decodeAnswer(bytes: Uint8Array, symbols: readonly string[]): unknown {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headLength = view.getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headLength))) as Header;
+  const n = header.signals;
+  const m = header.targets;
+  const at = align8(8 + headLength);
+  // copied out (a Buffer's slice would be a view): the bytes may not sit at an 8-byte offset of their buffer
+  const body = new Uint8Array(bytes.subarray(at));
+  const floats = new Float64Array(body.buffer, 0, 5 * n + 3 * m);
+  const ints = new Uint32Array(body.buffer, floats.byteLength, 6 * n + m);
+  const nulls = new Uint8Array(body.buffer, floats.byteLength + ints.byteLength, 2 * m);
+  const str = (k: number): string => (k < symbols.length ? symbols[k] : header.strings[k - symbols.length]) ?? '';
+  const signals: Row[] = new Array<Row>(n);
+  for (let i = 0; i < n; i++) {
+    signals[i] = {
+      version: floats[i],
+      traceId: str(ints[i] ?? 0),
+      symbol: str(ints[n + i] ?? 0),
+      mu: floats[n + i],
+      sigma: floats[2 * n + i],
+      horizonDays: floats[3 * n + i],
+      confidence: floats[4 * n + i],
+      regime: str(ints[2 * n + i] ?? 0),
+      agentId: str(ints[3 * n + i] ?? 0),
+      modelVersion: str(ints[4 * n + i] ?? 0),
+      asOf: str(ints[5 * n + i] ?? 0),
+    };
+  }
+  const targets: Row[] = new Array<Row>(m);
+  for (let i = 0; i < m; i++) {
+    targets[i] = {
+      symbol: str(ints[6 * n + i] ?? 0),
+      weight: floats[5 * n + i],
+      stopLoss: nulls[i] === 1 ? null : floats[5 * n + m + i],
+      takeProfit: nulls[m + i] === 1 ? null : floats[5 * n + 2 * m + i],
+    };
+  }
+  const rest = header.answer.proposal as Row;
+  const proposal: Row = {};
+  for (const k of header.keys) proposal[k] = k === 'signals' ? signals : k === 'targets' ? targets : rest[k];
+  return { ...header.answer, proposal };
+}
+
+function align8(x: number): number {
+  return (x + 7) & ~7;
+}
