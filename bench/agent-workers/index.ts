@@ -32,7 +32,7 @@ const AGENTS = 36;
 let panelCache: Panel | null = null;
 const panel = (): Panel => (panelCache ??= syntheticWithVolInstruments({ symbols: 498, years: 5, seed: 2024 }));
 
-function fund(worker?: { nats: string }): FundConfig {
+function fund(worker?: { nats: string } | { http: string }): FundConfig {
   const agents = Array.from({ length: AGENTS }, (_, i) => {
     const s = BUILT_IN_STRATEGIES[i % BUILT_IN_STRATEGIES.length] ?? 'momentum';
     return { id: `${s.replace(/_/g, '-')}-${Math.floor(i / BUILT_IN_STRATEGIES.length) + 1}`, strategy: s, allocatedCapital: 2_500_000, ...(worker ? { worker: { ...worker, timeoutMs: 120_000 } } : {}) };
@@ -40,18 +40,18 @@ function fund(worker?: { nats: string }): FundConfig {
   return parseFundConfig({ fund: { totalCapital: 100_000_000 }, agents });
 }
 
-/** Starts `n` worker processes on `prefix` and resolves once all serve. */
-async function startWorkers(prefix: string, n: number): Promise<ChildProcess[]> {
+/** Starts `n` worker processes (`keel agents serve` with `args`) and resolves to them and what each printed once it serves. */
+async function startWorkers(args: string[], n: number): Promise<{ child: ChildProcess; banner: string }[]> {
   const home = mkdtempSync(path.join(tmpdir(), 'keel-bench-workers-'));
   return Promise.all(
     Array.from({ length: n }, (_, i) => {
-      const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/keel.mjs'), 'agents', 'serve', '--nats', natsUrl ?? '', '--subject', prefix], { env: { ...process.env, KEEL_HOME: path.join(home, String(i)) }, stdio: ['ignore', 'ignore', 'pipe'] });
-      return new Promise<ChildProcess>((resolve, reject) => {
+      const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/keel.mjs'), 'agents', 'serve', ...args], { env: { ...process.env, KEEL_HOME: path.join(home, String(i)) }, stdio: ['ignore', 'ignore', 'pipe'] });
+      return new Promise<{ child: ChildProcess; banner: string }>((resolve, reject) => {
         let err = '';
         child.on('exit', (code) => reject(new Error(`worker exited with ${String(code)}: ${err}`)));
         child.stderr?.on('data', (d: Buffer) => {
           err += d.toString();
-          if (err.includes('serving')) resolve(child);
+          if (err.includes('serving')) resolve({ child, banner: err });
         });
       });
     }),
@@ -66,13 +66,15 @@ interface Live {
   t: number;
 }
 
-async function setup(workers: number, rpc: () => Promise<NatsRpc>): Promise<Live> {
+async function setup(workers: number, rpc: () => Promise<NatsRpc>, overHttp = false): Promise<Live> {
   const prefix = `keel.bench.${randomUUID().slice(0, 8)}`;
-  const children = workers > 0 ? await startWorkers(prefix, workers) : [];
-  const config = fund(workers > 0 ? { nats: prefix } : undefined);
+  const args = overHttp ? ['--http', '127.0.0.1:0'] : ['--nats', natsUrl ?? '', '--subject', prefix];
+  const children = workers > 0 ? await startWorkers(args, workers) : [];
+  const url = /over HTTP at (\S+)/.exec(children[0]?.banner ?? '')?.[1] ?? '';
+  const config = fund(workers === 0 ? undefined : overHttp ? { http: url } : { nats: prefix });
   const ledger = new Ledger();
   openLedgerBooks(ledger, config);
-  return { config, agents: await loadRoster(config, { links: { nats: rpc } }), ledger, workers: children, t: START_ROW };
+  return { config, agents: await loadRoster(config, { links: { nats: rpc } }), ledger, workers: children.map((c) => c.child), t: START_ROW };
 }
 
 async function proposeAll(live: Live): Promise<number> {
@@ -89,12 +91,12 @@ async function proposeAll(live: Live): Promise<number> {
   return n;
 }
 
-function workerCase(name: string, workers: number, rpc: () => Promise<NatsRpc>, last = false): BenchCase {
+function workerCase(name: string, workers: number, rpc: () => Promise<NatsRpc>, last = false, overHttp = false): BenchCase {
   return {
     name,
     warmup: 5,
     runs: 40,
-    setup: () => setup(workers, rpc),
+    setup: () => setup(workers, rpc, overHttp),
     run: (s) => proposeAll(s as Live),
     teardown: async (s) => {
       for (const w of (s as Live).workers) w.kill('SIGTERM');
@@ -116,6 +118,7 @@ function suitesFor(): BenchSuite[] {
       cases: [
         workerCase(`propose phase, ${AGENTS} agents, U=500: in-process`, 0, rpc),
         workerCase(`propose phase, ${AGENTS} agents, U=500: 1 worker process`, 1, rpc),
+        workerCase(`propose phase, ${AGENTS} agents, U=500: 1 HTTP worker process`, 1, rpc, false, true),
         workerCase(`propose phase, ${AGENTS} agents, U=500: 2 worker processes`, 2, rpc, true),
       ],
     },
