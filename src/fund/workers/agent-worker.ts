@@ -1,5 +1,5 @@
 import { AGENT_CONTRACT_VERSION, WorkerRequest, type WorkerAnswer, type WorkerSessionRef } from '../../contracts/index.ts';
-import { encodeAnswer } from './answer-codec.ts';
+import { encodeAnswer, encodeBatch, type BatchItem } from './answer-codec.ts';
 import { ValidationError } from '../../core/index.ts';
 import type { Agent } from '../../agents/index.ts';
 import { viewAt } from '../../market/index.ts';
@@ -38,11 +38,32 @@ export class AgentWorker {
   /**
    * The answer to a request's bytes, as the request asks: compact binary (`encodeAnswer`) when it
    * says `encoding: 'binary'` and the proposal fits, else JSON; `worker` names this process.
+   * `body`: the request's bytes (JSON) or the request already parsed (one of a batch).
    */
-  async respond(body: Uint8Array, worker?: string): Promise<string | Uint8Array> {
-    const { answer, symbols, encoding } = await this.propose(JSON.parse(new TextDecoder().decode(body)) as unknown);
+  async respond(body: Uint8Array | unknown, worker?: string): Promise<string | Uint8Array> {
+    const request: unknown = body instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(body)) : body;
+    const { answer, symbols, encoding } = await this.propose(request);
     const named = worker !== undefined ? { ...answer, worker } : answer;
     return (encoding === 'binary' ? encodeAnswer(named, symbols) : null) ?? JSON.stringify(named);
+  }
+
+  /**
+   * A batch's answers (`encodeBatch`), one per request in order: each its answer's bytes, or the
+   * error that request met (as a single request's handler would have thrown it).
+   */
+  async respondAll(body: Uint8Array, worker?: string): Promise<Uint8Array> {
+    const parsed = JSON.parse(new TextDecoder().decode(body)) as unknown;
+    const requests = typeof parsed === 'object' && parsed !== null && 'requests' in parsed && Array.isArray(parsed.requests) ? (parsed.requests as unknown[]) : null;
+    if (!requests) throw new ValidationError('request', 'not a batch of worker requests: expected { "requests": [...] }');
+    const out: BatchItem[] = [];
+    for (const r of requests) {
+      try {
+        out.push({ answer: await this.respond(r, worker) });
+      } catch (e) {
+        out.push({ error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return encodeBatch(out);
   }
 
   private async propose(body: unknown): Promise<{ answer: WorkerAnswer; symbols: readonly string[]; encoding: WorkerRequest['encoding'] }> {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRoster, emptyBook } from '../../agents/index.ts';
 import { defaultFundConfigInput, parseFundConfig } from '../../contracts/index.ts';
 import { syntheticPanel, viewAt } from '../../market/index.ts';
-import { decodeAnswer, encodeAnswer, isEncodedAnswer } from './answer-codec.ts';
+import { decodeAnswer, decodeBatch, encodeAnswer, encodeBatch, isEncodedAnswer } from './answer-codec.ts';
 
 const panel = syntheticPanel({ symbols: 40, years: 1.5, seed: 9 });
 const fund = parseFundConfig({ ...defaultFundConfigInput(10_000_000), data: { minHistoryRows: 200, degradedMinRows: 100 } });
@@ -41,5 +41,17 @@ describe('worker answer codec', () => {
     expect(encodeAnswer({ proposal: { signals: [], targets: [{ ...target, note: 'x' }] } }, ['A'])).toBeNull();
     expect(encodeAnswer({ proposal: { signals: [], targets: [{ ...target, weight: '0.1' }] } }, ['A'])).toBeNull();
     expect(encodeAnswer({ error: 'propose threw' }, ['A'])).toBeNull();
+  });
+});
+
+describe('worker answer batch', () => {
+  it('carries each answer (bytes or JSON) and each error, in order', () => {
+    const binary = new Uint8Array([1, 2, 3, 250]);
+    const items = decodeBatch(encodeBatch([{ answer: binary }, { error: 'this worker does not serve agent x' }, { answer: '{"error":"propose threw"}' }]));
+    expect(items).toHaveLength(3);
+    expect(items[0]).toEqual({ answer: binary });
+    expect(items[1]).toEqual({ error: 'this worker does not serve agent x' });
+    expect(new TextDecoder().decode((items[2] as { answer: Uint8Array }).answer)).toBe('{"error":"propose threw"}');
+    expect(decodeBatch(encodeBatch([]))).toEqual([]);
   });
 });

@@ -47,8 +47,7 @@ export function encodeAnswer(answer: WorkerAnswer & Record<string, unknown>, sym
   const signals = proposal.signals;
   const targets = proposal.targets;
   if (!Array.isArray(signals) || !Array.isArray(targets)) return null;
-  const column = new Map<string, number>();
-  for (let u = 0; u < symbols.length; u++) column.set(symbols[u] ?? '', u);
+  const column = columnsOf(symbols);
   const strings: string[] = [];
   const table = new Map<string, number>();
   const indexOf = (s: unknown, isSymbol: boolean): number => {
@@ -162,6 +161,56 @@ export function decodeAnswer(bytes: Uint8Array, symbols: readonly string[]): unk
   return { ...header.answer, proposal };
 }
 
+const columns = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+/** Symbol → column of a session's panel (one map per panel's symbols array). */
+function columnsOf(symbols: readonly string[]): ReadonlyMap<string, number> {
+  let m = columns.get(symbols);
+  if (!m) {
+    const out = new Map<string, number>();
+    for (let u = 0; u < symbols.length; u++) out.set(symbols[u] ?? '', u);
+    columns.set(symbols, (m = out));
+  }
+  return m;
+}
+
 function align8(x: number): number {
   return (x + 7) & ~7;
+}
+
+/** One answer of a batch: its bytes (binary or JSON), or the error its request met. */
+export type BatchItem = { readonly answer: string | Uint8Array } | { readonly error: string };
+
+/**
+ * The answers to a batch of requests (one worker's agents of a cycle) in one message: a u32 count,
+ * then per answer a u8 kind (0 an answer, 1 an error), a u32 length and the bytes (an error as text).
+ */
+export function encodeBatch(items: readonly BatchItem[]): Uint8Array {
+  const parts = items.map((i) => ('answer' in i ? { kind: 0, bytes: typeof i.answer === 'string' ? new TextEncoder().encode(i.answer) : i.answer } : { kind: 1, bytes: new TextEncoder().encode(i.error) }));
+  const out = new Uint8Array(4 + parts.reduce((n, p) => n + 5 + p.bytes.length, 0));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, parts.length, true);
+  let at = 4;
+  for (const p of parts) {
+    view.setUint8(at, p.kind);
+    view.setUint32(at + 1, p.bytes.length, true);
+    out.set(p.bytes, at + 5);
+    at += 5 + p.bytes.length;
+  }
+  return out;
+}
+
+/** The items `encodeBatch` encoded, each answer's bytes (read with `readAnswer`) or an error message. */
+export function decodeBatch(bytes: Uint8Array): ({ readonly answer: Uint8Array } | { readonly error: string })[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getUint32(0, true);
+  const out: ({ readonly answer: Uint8Array } | { readonly error: string })[] = [];
+  let at = 4;
+  for (let i = 0; i < n; i++) {
+    const kind = view.getUint8(at);
+    const length = view.getUint32(at + 1, true);
+    const body = bytes.subarray(at + 5, at + 5 + length);
+    out.push(kind === 0 ? { answer: body } : { error: new TextDecoder().decode(body) });
+    at += 5 + length;
+  }
+  return out;
 }

@@ -2,8 +2,14 @@ import type { FundConfig, WorkerAnswer, WorkerRequest, WorkerSessionRef } from '
 import type { NatsRpc } from '../../bus/index.ts';
 import type { Panel } from '../../market/index.ts';
 import { SessionCache } from './session-cache.ts';
-import { pinnedSubject, sessionSubject } from './session.ts';
+import { decodeBatch } from './answer-codec.ts';
+import { batchSubject, sessionSubject } from './session.ts';
 import { readAnswer, type WorkerChannel } from './worker-agent.ts';
+
+interface Batch {
+  readonly items: { request: WorkerRequest; symbols: readonly string[]; resolve: (a: WorkerAnswer) => void; reject: (e: unknown) => void; signal: AbortSignal }[];
+  timeoutMs: number;
+}
 
 /** Sessions whose chunks the fund's process keeps serving. */
 const SERVED_SESSIONS = 2;
@@ -20,6 +26,8 @@ export class NatsWorkerChannel implements WorkerChannel {
   private readonly served: { id: string; stop: () => void }[] = [];
   /** Agent id → the worker that answered it last. */
   private readonly pinned = new Map<string, string>();
+  /** Worker → the requests of this cycle queued for it. */
+  private readonly batches = new Map<string, Batch>();
   constructor(
     private readonly rpc: NatsRpc,
     private readonly prefix: string,
@@ -45,26 +53,70 @@ export class NatsWorkerChannel implements WorkerChannel {
   }
 
   /**
-   * Asks the worker that answered the agent last (`<prefix>.pin.<worker>.<id>`), so each worker
-   * keeps stepping the same agents; the first request, and one whose worker is gone (no
-   * responders), goes to the queue group (`<prefix>.<id>`) and pins the agent to whoever answers.
+   * Asks the worker that answered the agent last, so each worker keeps stepping the same agents
+   * (sticky placement): the requests of a cycle for one worker's agents go to it as one batch
+   * (`<prefix>.pin.<worker>`, one message each way). The first request of an agent, and those
+   * whose worker is gone (no responders), go to the queue group (`<prefix>.<id>`), which pins the
+   * agent to whoever answers.
    */
-  async ask(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
-    const id = request.agentId;
-    const body = JSON.stringify(request);
-    const pin = this.pinned.get(id);
-    let bytes: Uint8Array | undefined;
-    if (pin !== undefined) {
-      try {
-        bytes = await this.rpc.requestBytes(pinnedSubject(this.prefix, pin, id), body, timeoutMs, signal);
-      } catch (e) {
-        if (!/no responders/i.test(e instanceof Error ? e.message : String(e))) throw e;
-        this.pinned.delete(id);
+  ask(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
+    const pin = this.pinned.get(request.agentId);
+    if (pin === undefined) return this.askGroup(request, symbols, timeoutMs, signal);
+    return new Promise<WorkerAnswer>((resolve, reject) => {
+      let batch = this.batches.get(pin);
+      if (!batch) {
+        const fresh: Batch = { items: [], timeoutMs: 0 };
+        this.batches.set(pin, (batch = fresh));
+        // the cycle asks all its agents in one go: send once they are all queued
+        setImmediate(() => void this.sendBatch(pin, fresh));
       }
-    }
-    bytes ??= await this.rpc.requestBytes(this.where(id), body, timeoutMs, signal);
-    const answer = readAnswer(bytes, symbols, this.where(id));
-    if (answer.worker !== undefined) this.pinned.set(id, answer.worker);
+      batch.items.push({ request, symbols, resolve, reject, signal });
+      batch.timeoutMs = Math.max(batch.timeoutMs, timeoutMs);
+      signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+    });
+  }
+
+  private async askGroup(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
+    const bytes = await this.rpc.requestBytes(this.where(request.agentId), JSON.stringify(request), timeoutMs, signal);
+    return this.pin(request.agentId, readAnswer(bytes, symbols, this.where(request.agentId)));
+  }
+
+  private pin(agentId: string, answer: WorkerAnswer): WorkerAnswer {
+    if (answer.worker !== undefined) this.pinned.set(agentId, answer.worker);
     return answer;
+  }
+
+  private async sendBatch(worker: string, batch: Batch): Promise<void> {
+    this.batches.delete(worker);
+    const live = batch.items.filter((i) => !i.signal.aborted);
+    if (live.length === 0) return;
+    const subject = batchSubject(this.prefix, worker);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.rpc.requestBytes(subject, JSON.stringify({ requests: live.map((i) => i.request) }), batch.timeoutMs);
+    } catch (e) {
+      if (!/no responders/i.test(e instanceof Error ? e.message : String(e))) {
+        for (const i of live) i.reject(e);
+        return;
+      }
+      // the worker is gone: its agents go to the queue group again (and are pinned to whoever answers)
+      for (const i of live) {
+        this.pinned.delete(i.request.agentId);
+        this.askGroup(i.request, i.symbols, batch.timeoutMs, i.signal).then(i.resolve, i.reject);
+      }
+      return;
+    }
+    try {
+      const items = decodeBatch(bytes);
+      live.forEach((i, k) => {
+        const item = items[k];
+        const where = `${subject} (agent ${i.request.agentId})`;
+        if (!item) i.reject(new Error(`${subject} answered ${items.length} of ${live.length} requests`));
+        else if ('error' in item) i.reject(new Error(`${where} answered an error: ${item.error}`));
+        else i.resolve(this.pin(i.request.agentId, readAnswer(item.answer, i.symbols, where)));
+      });
+    } catch (e) {
+      for (const i of live) i.reject(e);
+    }
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkerSessionRef } from '../../contracts/index.ts';
 import type { NatsRpc } from '../../bus/index.ts';
 import { AgentWorker } from './agent-worker.ts';
-import { pinnedSubject, sessionSubject } from './session.ts';
+import { batchSubject, sessionSubject } from './session.ts';
 
 /** The queue group agent workers join: each propose request goes to one of them. */
 export const WORKER_QUEUE = 'keel-agent-workers';
@@ -18,8 +18,8 @@ export interface ServeAgentsOptions {
 
 /**
  * Runs an agent worker on a NATS connection: joins the queue group on the agents' subjects, serves
- * its own subjects for the agents pinned to it (`<prefix>.pin.<worker>.<id>`, see
- * `NatsWorkerChannel.ask`), and answers each propose request (`AgentWorker`), fetching a run's session from the fund's process
+ * its own subject for the requests of a cycle of the agents pinned to it, as one batch
+ * (`<prefix>.pin.<worker>`, see `NatsWorkerChannel.ask`), and answers each propose request (`AgentWorker`), fetching a run's session from the fund's process
  * the first time it sees it. Returns the worker (its counters) and a function that stops serving.
  */
 export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: AgentWorker; stop: () => void } {
@@ -36,8 +36,8 @@ export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: Agen
   const ids = o.agents ?? ['*'];
   const stops = [
     ...ids.map((id) => rpc.serve(`${o.prefix}.${id}`, WORKER_QUEUE, handler)),
-    // this worker's own subjects: the fund's process asks an agent's next requests here
-    ...ids.map((id) => rpc.serve(pinnedSubject(o.prefix, name, id), null, handler)),
+    // this worker's own subject: the fund's process sends the requests of the agents pinned to it here
+    rpc.serve(batchSubject(o.prefix, name), null, (body) => worker.respondAll(body, name)),
   ];
   return { worker, stop: () => stops.forEach((s) => s()) };
 }

@@ -42,7 +42,7 @@ export function sessionSubject(prefix: string, id: string): string {
   return `${prefix}.session.${id}`;
 }
 
-/** The subject one worker serves an agent on, so the fund's process can keep asking it (sticky placement). */
-export function pinnedSubject(prefix: string, worker: string, agentId: string): string {
-  return `${prefix}.pin.${worker}.${agentId}`;
+/** The subject one worker takes a batch of requests on (the agents pinned to it, one message a cycle). */
+export function batchSubject(prefix: string, worker: string): string {
+  return `${prefix}.pin.${worker}`;
 }

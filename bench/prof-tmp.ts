@@ -1,0 +1,10 @@
+import { suites } from './agent-workers/index.ts';
+const c = suites[0]!.cases.find((x) => x.name.includes(process.argv[2] ?? '1 worker'))!;
+const s = await c.setup!();
+for (let i = 0; i < 5; i++) await c.run(s);
+const t0 = performance.now();
+for (let i = 0; i < 40; i++) await c.run(s);
+console.log('per cycle ms', (performance.now() - t0) / 40);
+await c.teardown?.(s);
+await new Promise((r) => setTimeout(r, 3000));
+process.exit(0);
