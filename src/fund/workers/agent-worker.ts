@@ -49,10 +49,11 @@ export class AgentWorker {
 
   /**
    * A batch's answers (`encodeBatch`), one per request in order: each its answer's bytes, or the
-   * error that request met (as a single request's handler would have thrown it).
+   * error that request met (as a single request's handler would have thrown it). `body`: the
+   * batch's bytes (JSON `{ "requests": [...] }`) or the batch already parsed.
    */
-  async respondAll(body: Uint8Array, worker?: string): Promise<Uint8Array> {
-    const parsed = JSON.parse(new TextDecoder().decode(body)) as unknown;
+  async respondAll(body: Uint8Array | unknown, worker?: string): Promise<Uint8Array> {
+    const parsed: unknown = body instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(body)) : body;
     const requests = typeof parsed === 'object' && parsed !== null && 'requests' in parsed && Array.isArray(parsed.requests) ? (parsed.requests as unknown[]) : null;
     if (!requests) throw new ValidationError('request', 'not a batch of worker requests: expected { "requests": [...] }');
     const out: BatchItem[] = [];

@@ -1,19 +1,22 @@
 import type { FundConfig, WorkerAnswer, WorkerRequest, WorkerSessionRef } from '../../contracts/index.ts';
 import type { Panel } from '../../market/index.ts';
 import { SessionCache } from './session-cache.ts';
-import { HTTP_SESSION_UNKNOWN, proposePath, sessionPath } from './http-routes.ts';
-import { readAnswer, type WorkerChannel } from './worker-agent.ts';
+import { BATCH_PATH, HTTP_SESSION_UNKNOWN, proposePath, sessionPath } from './http-routes.ts';
+import { Batcher, settle, type Pending } from './batcher.ts';
+import type { WorkerChannel } from './worker-agent.ts';
 
 /**
- * Agent workers over HTTP: one `keel agents serve --http` server at `base`. A request is POSTed as
- * JSON to `<base>/agents/<id>/propose` (the answer is the response's JSON body; a non-2xx status
- * is a failure, as for a remote agent). A run's session (config and panel) is PUT once to
+ * Agent workers over HTTP: one `keel agents serve --http` server at `base`. The requests of a cycle
+ * are POSTed together as JSON to `<base>/batch` and answered in one body (`encodeBatch`; a non-2xx
+ * status is a failure of them all, as for a remote agent; one agent's error fails that agent). One
+ * request alone may also be POSTed to `<base>/agents/<id>/propose` (`where`). A run's session (config and panel) is PUT once to
  * `<base>/sessions/<sha256>` before the first request that names it, and again when the server
  * answers 409 (it restarted and lost it).
  */
 export class HttpWorkerChannel implements WorkerChannel {
   private readonly cache = new SessionCache();
   private readonly uploads = new Map<string, Promise<void>>();
+  private readonly batcher = new Batcher((_, items, timeoutMs) => this.sendBatch(items, timeoutMs));
   private readonly base: string;
   constructor(
     base: string,
@@ -31,23 +34,30 @@ export class HttpWorkerChannel implements WorkerChannel {
     return { id, bytes: bytes.length, chunkBytes: bytes.length };
   }
 
-  async ask(request: WorkerRequest, symbols: readonly string[], _timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
-    const body = JSON.stringify(request);
-    await this.upload(request.session.id, signal);
-    let res = await this.post(request.agentId, body, signal);
-    if (res.status === HTTP_SESSION_UNKNOWN) {
-      await res.body?.cancel();
-      this.uploads.delete(request.session.id);
-      await this.upload(request.session.id, signal);
-      res = await this.post(request.agentId, body, signal);
-    }
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if (!res.ok) throw new Error(`HTTP ${res.status} from ${this.where(request.agentId)}: ${new TextDecoder().decode(bytes.subarray(0, 300))}`);
-    return readAnswer(bytes, symbols, this.where(request.agentId));
+  ask(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
+    return this.batcher.add(this.base, request, symbols, timeoutMs, signal);
   }
 
-  private post(agentId: string, body: string, signal: AbortSignal): Promise<Response> {
-    return this.fetchTwice(this.where(agentId), { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+  /** POSTs a cycle's requests together; a 409 (the server lost the session) sends the session again and asks again. */
+  private async sendBatch(items: Pending[], timeoutMs: number): Promise<void> {
+    const body = JSON.stringify({ requests: items.map((i) => i.request) });
+    const sessions = [...new Set(items.map((i) => i.request.session.id))];
+    const deadline = AbortSignal.timeout(timeoutMs);
+    await Promise.all(sessions.map((id) => this.upload(id, deadline)));
+    let res = await this.post(body, deadline);
+    if (res.status === HTTP_SESSION_UNKNOWN) {
+      await res.body?.cancel();
+      for (const id of sessions) this.uploads.delete(id);
+      await Promise.all(sessions.map((id) => this.upload(id, deadline)));
+      res = await this.post(body, deadline);
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (!res.ok) throw new Error(`HTTP ${res.status} from ${this.base}${BATCH_PATH}: ${new TextDecoder().decode(bytes.subarray(0, 300))}`);
+    settle(items, bytes, `${this.base}${BATCH_PATH}`);
+  }
+
+  private post(body: string, signal: AbortSignal): Promise<Response> {
+    return this.fetchTwice(`${this.base}${BATCH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
   }
 
   /**

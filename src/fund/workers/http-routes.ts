@@ -12,3 +12,6 @@ export function proposePath(agentId: string): string {
 export function sessionPath(id: string): string {
   return `/sessions/${id}`;
 }
+
+/** Where a cycle's requests for the server's agents are POSTed together (`{ "requests": [...] }`, answered by `encodeBatch`). */
+export const BATCH_PATH = '/batch';

@@ -2,14 +2,9 @@ import type { FundConfig, WorkerAnswer, WorkerRequest, WorkerSessionRef } from '
 import type { NatsRpc } from '../../bus/index.ts';
 import type { Panel } from '../../market/index.ts';
 import { SessionCache } from './session-cache.ts';
-import { decodeBatch } from './answer-codec.ts';
+import { Batcher, settle, type Pending } from './batcher.ts';
 import { batchSubject, sessionSubject } from './session.ts';
 import { readAnswer, type WorkerChannel } from './worker-agent.ts';
-
-interface Batch {
-  readonly items: { request: WorkerRequest; symbols: readonly string[]; resolve: (a: WorkerAnswer) => void; reject: (e: unknown) => void; signal: AbortSignal }[];
-  timeoutMs: number;
-}
 
 /** Sessions whose chunks the fund's process keeps serving. */
 const SERVED_SESSIONS = 2;
@@ -17,8 +12,8 @@ const SERVED_SESSIONS = 2;
 /**
  * Agent workers over NATS on one connection and subject prefix: a request goes on
  * `<prefix>.<agent id>` to one worker of the queue group, then to the same worker while it
- * answers (sticky placement: a worker steps only its own agents' state); a run's session (config and panel) is
- * served in chunks on `<prefix>.session.<id>` to the workers that ask for it (each fetches it
+ * answers (sticky placement: a worker steps only its own agents' state, in one message a cycle);
+ * a run's session (config and panel) is served in chunks on `<prefix>.session.<id>` to the workers that ask for it (each fetches it
  * once, then caches it by id).
  */
 export class NatsWorkerChannel implements WorkerChannel {
@@ -26,8 +21,7 @@ export class NatsWorkerChannel implements WorkerChannel {
   private readonly served: { id: string; stop: () => void }[] = [];
   /** Agent id → the worker that answered it last. */
   private readonly pinned = new Map<string, string>();
-  /** Worker → the requests of this cycle queued for it. */
-  private readonly batches = new Map<string, Batch>();
+  private readonly batcher = new Batcher((worker, items, timeoutMs) => this.sendBatch(worker, items, timeoutMs));
   constructor(
     private readonly rpc: NatsRpc,
     private readonly prefix: string,
@@ -61,62 +55,34 @@ export class NatsWorkerChannel implements WorkerChannel {
    */
   ask(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
     const pin = this.pinned.get(request.agentId);
-    if (pin === undefined) return this.askGroup(request, symbols, timeoutMs, signal);
-    return new Promise<WorkerAnswer>((resolve, reject) => {
-      let batch = this.batches.get(pin);
-      if (!batch) {
-        const fresh: Batch = { items: [], timeoutMs: 0 };
-        this.batches.set(pin, (batch = fresh));
-        // the cycle asks all its agents in one go: send once they are all queued
-        setImmediate(() => void this.sendBatch(pin, fresh));
-      }
-      batch.items.push({ request, symbols, resolve, reject, signal });
-      batch.timeoutMs = Math.max(batch.timeoutMs, timeoutMs);
-      signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
-    });
+    return pin === undefined ? this.askGroup(request, symbols, timeoutMs, signal) : this.batcher.add(pin, request, symbols, timeoutMs, signal);
   }
 
   private async askGroup(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
     const bytes = await this.rpc.requestBytes(this.where(request.agentId), JSON.stringify(request), timeoutMs, signal);
-    return this.pin(request.agentId, readAnswer(bytes, symbols, this.where(request.agentId)));
-  }
-
-  private pin(agentId: string, answer: WorkerAnswer): WorkerAnswer {
-    if (answer.worker !== undefined) this.pinned.set(agentId, answer.worker);
+    const answer = readAnswer(bytes, symbols, this.where(request.agentId));
+    this.pin(request.agentId, answer);
     return answer;
   }
 
-  private async sendBatch(worker: string, batch: Batch): Promise<void> {
-    this.batches.delete(worker);
-    const live = batch.items.filter((i) => !i.signal.aborted);
-    if (live.length === 0) return;
+  private pin(agentId: string, answer: WorkerAnswer): void {
+    if (answer.worker !== undefined) this.pinned.set(agentId, answer.worker);
+  }
+
+  private async sendBatch(worker: string, items: Pending[], timeoutMs: number): Promise<void> {
     const subject = batchSubject(this.prefix, worker);
     let bytes: Uint8Array;
     try {
-      bytes = await this.rpc.requestBytes(subject, JSON.stringify({ requests: live.map((i) => i.request) }), batch.timeoutMs);
+      bytes = await this.rpc.requestBytes(subject, JSON.stringify({ requests: items.map((i) => i.request) }), timeoutMs);
     } catch (e) {
-      if (!/no responders/i.test(e instanceof Error ? e.message : String(e))) {
-        for (const i of live) i.reject(e);
-        return;
-      }
+      if (!/no responders/i.test(e instanceof Error ? e.message : String(e))) throw e;
       // the worker is gone: its agents go to the queue group again (and are pinned to whoever answers)
-      for (const i of live) {
+      for (const i of items) {
         this.pinned.delete(i.request.agentId);
-        this.askGroup(i.request, i.symbols, batch.timeoutMs, i.signal).then(i.resolve, i.reject);
+        this.askGroup(i.request, i.symbols, timeoutMs, i.signal).then(i.resolve, i.reject);
       }
       return;
     }
-    try {
-      const items = decodeBatch(bytes);
-      live.forEach((i, k) => {
-        const item = items[k];
-        const where = `${subject} (agent ${i.request.agentId})`;
-        if (!item) i.reject(new Error(`${subject} answered ${items.length} of ${live.length} requests`));
-        else if ('error' in item) i.reject(new Error(`${where} answered an error: ${item.error}`));
-        else i.resolve(this.pin(i.request.agentId, readAnswer(item.answer, i.symbols, where)));
-      });
-    } catch (e) {
-      for (const i of live) i.reject(e);
-    }
+    settle(items, bytes, subject, (id, a) => this.pin(id, a));
   }
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WorkerSessionRef } from '../../contracts/index.ts';
+import { WorkerRequest, type WorkerSessionRef } from '../../contracts/index.ts';
 import { KeelError } from '../../core/index.ts';
 import { AgentWorker } from './agent-worker.ts';
-import { HTTP_SESSION_UNKNOWN } from './http-routes.ts';
+import { BATCH_PATH, HTTP_SESSION_UNKNOWN } from './http-routes.ts';
 
 /** Sessions the server keeps (a fund's run and the next). */
 const KEPT_SESSIONS = 2;
@@ -50,6 +50,8 @@ class HttpFailure extends Error {
  *   compact binary when the request asks for it); 409 when
  *   its session has not been PUT (the fund's process sends it and asks again), 400 for a request
  *   that is not valid or names an agent not served;
+ * - `POST /batch`: `{ "requests": [WorkerRequest] }`, a cycle's requests for this server's agents,
+ *   answered in one body (`encodeBatch`: each answer or its error, in order); 409 as above;
  * - `GET /health`: `{ ok, agents, answered }`.
  */
 export async function serveAgentsHttp(o: ServeAgentsHttpOptions): Promise<HttpAgentServer> {
@@ -86,8 +88,25 @@ export async function serveAgentsHttp(o: ServeAgentsHttpOptions): Promise<HttpAg
       if (agentId !== id) throw new HttpFailure(400, `the request is for agent ${String(agentId)}, posted to ${url.pathname}`);
       return { status: 200, body: await worker.respond(bytes) };
     }
+    if (url.pathname === BATCH_PATH && req.method === 'POST') {
+      const bytes = await readBody(req, MAX_REQUEST_BYTES);
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        throw new HttpFailure(400, 'the request body is not JSON');
+      }
+      const requests = typeof body === 'object' && body !== null && 'requests' in body && Array.isArray(body.requests) ? (body.requests as unknown[]) : null;
+      if (!requests) throw new HttpFailure(400, 'a batch is { "requests": [worker requests] }');
+      // every session first: a server that lost one answers 409 for the batch, and the fund's process sends it again
+      for (const r of requests) {
+        const id = WorkerRequest.safeParse(r).data?.session.id;
+        if (id !== undefined && !sessions.has(id)) throw new SessionUnknown(`session ${id.slice(0, 12)}… has not been sent to this server: PUT its bytes to /sessions/${id}`);
+      }
+      return { status: 200, body: await worker.respondAll(body) };
+    }
     if (url.pathname === '/health' && req.method === 'GET') return { status: 200, body: { ok: true, agents: o.agents, answered: worker.answered } };
-    throw new HttpFailure(404, `no route ${String(req.method)} ${url.pathname} (POST /agents/<id>/propose, PUT /sessions/<sha256>, GET /health)`);
+    throw new HttpFailure(404, `no route ${String(req.method)} ${url.pathname} (POST /agents/<id>/propose, POST /batch, PUT /sessions/<sha256>, GET /health)`);
   };
 
   const server = createServer((req, res) => {

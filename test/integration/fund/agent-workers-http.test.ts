@@ -1,7 +1,8 @@
 /**
  * `keel agents serve --http` over real HTTP: the fund's HTTP channel sends a run's session once and
  * again when the server lost it (a restart answers 409, the channel PUTs it and asks again), and
- * the server refuses what is not its to answer with a status and a message naming why.
+ * the server refuses what is not its to answer with a status (or, in a batch, an error for that
+ * agent) and a message naming why.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentContext, createAgent, type AgentBook } from '../../../src/agents/index.ts';
@@ -47,7 +48,10 @@ describe('keel agents serve --http', () => {
   it('refuses an agent it does not serve, a session that does not match its hash, and an unknown route', async () => {
     const s = await start(0, ['committee']);
     const remote = new WorkerAgent(agentContext(momentum, config), config, 60_000, new HttpWorkerChannel(s.url));
-    await expect(remote.ask(viewAt(panel, panel.T - 1), book(panel.T - 1), new AbortController().signal)).rejects.toThrow(/HTTP 400 .*does not serve agent momentum/);
+    await expect(remote.ask(viewAt(panel, panel.T - 1), book(panel.T - 1), new AbortController().signal)).rejects.toThrow(/batch \(agent momentum\) answered an error: .*does not serve agent momentum/);
+    const misposted = await fetch(`${s.url}/agents/committee/propose`, { method: 'POST', body: JSON.stringify({ agentId: 'momentum' }) });
+    expect(misposted.status).toBe(400);
+    expect(await misposted.text()).toMatch(/for agent momentum, posted to \/agents\/committee\/propose/);
     const bad = await fetch(`${s.url}/sessions/${'0'.repeat(64)}`, { method: 'PUT', body: 'not a session' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/has sha256 .*, not 000000000000/);
