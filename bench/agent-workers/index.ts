@@ -2,13 +2,15 @@
  * Agents as distributed workers (issue 16): a cycle's propose phase for a roster of 36 agents
  * (the ten built-in strategies, 3–4 of each, every one with its own state) on 500 names with 1260
  * days of history, in-process against the same agents on 1 and on 2 `keel agents serve` worker
- * processes over NATS (TEST_NATS_URL or NATS_URL; the suite is skipped without one). Each timed
- * run advances the view one row, so every agent's state takes one step (a backtest's steady
- * state), and every case proposes for all 36 agents from their (empty) books: in-process the
- * agents' `propose` in order; on workers the gather phase (`askRemoteAgents`: requests out at
- * once, answers parsed and checked against the contract). Warm-up runs include each worker's
- * one-off session fetch (the 45 MB panel) and the agents' replay from row 0. The three cases
- * run interleaved (bench/harness.ts), so their ratios are measured under the same load.
+ * processes over NATS (TEST_NATS_URL or NATS_URL; the suite is skipped without one) and on 1
+ * `keel agents serve --http` process. Each timed run advances the view one row, so every agent's
+ * state takes one step (a backtest's steady state), and every case proposes for all 36 agents
+ * from their (empty) books: in-process the agents' `propose` in order; on workers the gather
+ * phase (`askRemoteAgents`: requests out at once, batched per worker, answers decoded and checked).
+ * Warm-up runs include each worker's one-off session transfer (the 45 MB panel), the agents'
+ * replay from row 0 and, over NATS, the first requests through the queue group that pin each
+ * agent to a worker. The cases run interleaved (bench/harness.ts), so their ratios are measured
+ * under the same load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -18,6 +18,8 @@ const SIGNAL_KEYS = ['version', 'traceId', 'symbol', 'mu', 'sigma', 'horizonDays
 const SIGNAL_NUMBERS = ['version', 'mu', 'sigma', 'horizonDays', 'confidence'] as const;
 const SIGNAL_STRINGS = ['traceId', 'symbol', 'regime', 'agentId', 'modelVersion', 'asOf'] as const;
 const TARGET_KEYS = ['symbol', 'weight', 'stopLoss', 'takeProfit'] as const;
+/** The index of `symbol` in SIGNAL_STRINGS (a symbol is looked up among the panel's columns first). */
+const SYMBOL_FIELD = 1;
 
 interface Header {
   /** The answer without the proposal's signals and targets. */
@@ -31,12 +33,12 @@ interface Header {
 
 type Row = Record<string, unknown>;
 
+/** Whether `o` is a plain object with exactly `keys`, in that order (without allocating: this runs per signal). */
 function hasKeys(o: unknown, keys: readonly string[]): o is Row {
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
-  const k = Object.keys(o);
-  if (k.length !== keys.length) return false;
-  for (let i = 0; i < k.length; i++) if (k[i] !== keys[i]) return false;
-  return true;
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || Object.getPrototypeOf(o) !== Object.prototype) return false;
+  let i = 0;
+  for (const k in o) if (k !== keys[i++]) return false;
+  return i === keys.length;
 }
 
 /** The answer as compact bytes, or null when its proposal is not in the shape this codec keeps exactly (send JSON). */
@@ -50,16 +52,24 @@ export function encodeAnswer(answer: WorkerAnswer & Record<string, unknown>, sym
   const column = columnsOf(symbols);
   const strings: string[] = [];
   const table = new Map<string, number>();
-  const indexOf = (s: unknown, isSymbol: boolean): number => {
-    if (typeof s !== 'string') return -1;
-    const u = isSymbol ? column.get(s) : undefined;
-    if (u !== undefined) return u;
+  const intern = (s: string): number => {
     let i = table.get(s);
     if (i === undefined) {
       i = symbols.length + strings.length;
       strings.push(s);
       table.set(s, i);
     }
+    return i;
+  };
+  // most string fields repeat one value through a proposal (its trace, agent, date, model): remember the last one per field
+  const lastString: unknown[] = [];
+  const lastIndex: number[] = [];
+  const indexOf = (s: unknown, field: number): number => {
+    if (s === lastString[field]) return lastIndex[field] ?? -1;
+    if (typeof s !== 'string') return -1;
+    const i = field === SYMBOL_FIELD ? (column.get(s) ?? intern(s)) : intern(s);
+    lastString[field] = s;
+    lastIndex[field] = i;
     return i;
   };
   const n = signals.length;
@@ -76,8 +86,7 @@ export function encodeAnswer(answer: WorkerAnswer & Record<string, unknown>, sym
       floats[f * n + i] = v;
     }
     for (let f = 0; f < SIGNAL_STRINGS.length; f++) {
-      const name = SIGNAL_STRINGS[f] ?? '';
-      const k = indexOf(s[name], name === 'symbol');
+      const k = indexOf(s[SIGNAL_STRINGS[f] ?? ''], f);
       if (k < 0) return null;
       ints[f * n + i] = k;
     }
@@ -85,12 +94,12 @@ export function encodeAnswer(answer: WorkerAnswer & Record<string, unknown>, sym
   for (let i = 0; i < m; i++) {
     const t: unknown = targets[i];
     if (!hasKeys(t, TARGET_KEYS) || typeof t.weight !== 'number') return null;
-    const k = indexOf(t.symbol, true);
+    const k = indexOf(t.symbol, SYMBOL_FIELD);
     if (k < 0) return null;
     ints[6 * n + i] = k;
     floats[5 * n + i] = t.weight;
-    for (const [j, name] of (['stopLoss', 'takeProfit'] as const).entries()) {
-      const v = t[name];
+    for (let j = 0; j < 2; j++) {
+      const v = j === 0 ? t.stopLoss : t.takeProfit;
       if (v === null) nulls[j * m + i] = 1;
       else if (typeof v === 'number') floats[5 * n + (j + 1) * m + i] = v;
       else return null;
