@@ -18,16 +18,20 @@ export interface Pending {
  */
 export class Batcher {
   private readonly open = new Map<string, { items: Pending[]; timeoutMs: number }>();
-  constructor(private readonly send: (to: string, items: Pending[], timeoutMs: number) => Promise<void>) {}
+  constructor(
+    private readonly send: (to: string, items: Pending[], timeoutMs: number) => Promise<void>,
+    /** The most requests in one message (their answers must fit the transport's largest message). */
+    private readonly maxItems = Number.POSITIVE_INFINITY,
+  ) {}
 
   add(to: string, request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
     return new Promise<WorkerAnswer>((resolve, reject) => {
       let batch = this.open.get(to);
-      if (!batch) {
+      if (!batch || batch.items.length >= this.maxItems) {
         const fresh = { items: [] as Pending[], timeoutMs: 0 };
         this.open.set(to, (batch = fresh));
         setImmediate(() => {
-          this.open.delete(to);
+          if (this.open.get(to) === fresh) this.open.delete(to);
           const live = fresh.items.filter((i) => !i.signal.aborted);
           if (live.length > 0) this.send(to, live, fresh.timeoutMs).catch((e: unknown) => live.forEach((i) => i.reject(e)));
         });

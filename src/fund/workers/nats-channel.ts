@@ -6,6 +6,12 @@ import { Batcher, settle, type Pending } from './batcher.ts';
 import { batchSubject, sessionSubject } from './session.ts';
 import { readAnswer, type WorkerChannel } from './worker-agent.ts';
 
+/**
+ * The most requests in one NATS message: their answers come back in one message, which must fit
+ * the server's largest (1 MB by default); a built-in's answer is at most ≈ 40 KB (400 names).
+ */
+const NATS_BATCH_ITEMS = 16;
+
 /** Sessions whose chunks the fund's process keeps serving. */
 const SERVED_SESSIONS = 2;
 
@@ -21,7 +27,7 @@ export class NatsWorkerChannel implements WorkerChannel {
   private readonly served: { id: string; stop: () => void }[] = [];
   /** Agent id → the worker that answered it last. */
   private readonly pinned = new Map<string, string>();
-  private readonly batcher = new Batcher((worker, items, timeoutMs) => this.sendBatch(worker, items, timeoutMs));
+  private readonly batcher = new Batcher((worker, items, timeoutMs) => this.sendBatch(worker, items, timeoutMs), NATS_BATCH_ITEMS);
   constructor(
     private readonly rpc: NatsRpc,
     private readonly prefix: string,

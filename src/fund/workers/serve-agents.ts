@@ -32,12 +32,18 @@ export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: Agen
   };
   const worker = new AgentWorker(fetchSession, o.agents ? new Set(o.agents) : null);
   const name = randomUUID().slice(0, 8);
-  const handler = (body: Uint8Array): Promise<string | Uint8Array> => worker.respond(body, name);
+  // an answer larger than the server's largest message would not arrive: say so at once instead
+  const fits = <T extends string | Uint8Array>(answer: T): T => {
+    const size = typeof answer === 'string' ? Buffer.byteLength(answer) : answer.length;
+    if (size > rpc.maxPayload) throw new Error(`the answer is ${size} bytes, more than the NATS server's largest message (${rpc.maxPayload} bytes); raise max_payload on the server`);
+    return answer;
+  };
+  const handler = async (body: Uint8Array): Promise<string | Uint8Array> => fits(await worker.respond(body, name));
   const ids = o.agents ?? ['*'];
   const stops = [
     ...ids.map((id) => rpc.serve(`${o.prefix}.${id}`, WORKER_QUEUE, handler)),
     // this worker's own subject: the fund's process sends the requests of the agents pinned to it here
-    rpc.serve(batchSubject(o.prefix, name), null, (body) => worker.respondAll(body, name)),
+    rpc.serve(batchSubject(o.prefix, name), null, async (body) => fits(await worker.respondAll(body, name))),
   ];
   return { worker, stop: () => stops.forEach((s) => s()) };
 }
