@@ -1,17 +1,16 @@
 import type { FundConfig, WorkerAnswer, WorkerRequest, WorkerSessionRef } from '../../contracts/index.ts';
 import type { Panel } from '../../market/index.ts';
 import { SessionCache } from './session-cache.ts';
-import { BATCH_PATH, HTTP_SESSION_UNKNOWN, proposePath, sessionPath } from './http-routes.ts';
+import { BATCH_PATH, HTTP_SESSION_UNKNOWN, sessionPath } from './http-routes.ts';
 import { Batcher, settle, type Pending } from './batcher.ts';
 import type { WorkerChannel } from './worker-agent.ts';
 
 /**
  * Agent workers over HTTP: one `keel agents serve --http` server at `base`. The requests of a cycle
  * are POSTed together as JSON to `<base>/batch` and answered in one body (`encodeBatch`; a non-2xx
- * status is a failure of them all, as for a remote agent; one agent's error fails that agent). One
- * request alone may also be POSTed to `<base>/agents/<id>/propose` (`where`). A run's session (config and panel) is PUT once to
- * `<base>/sessions/<sha256>` before the first request that names it, and again when the server
- * answers 409 (it restarted and lost it).
+ * status is a failure of them all, as for a remote agent; one agent's error fails that agent).
+ * A run's session (config and panel) is PUT once to `<base>/sessions/<sha256>` before the first
+ * request that names it, and again when the server answers 409 (it restarted and lost it).
  */
 export class HttpWorkerChannel implements WorkerChannel {
   private readonly cache = new SessionCache();
@@ -23,10 +22,6 @@ export class HttpWorkerChannel implements WorkerChannel {
     private readonly fetchFn: typeof fetch = fetch,
   ) {
     this.base = base.replace(/\/+$/, '');
-  }
-
-  where(agentId: string): string {
-    return `${this.base}${proposePath(agentId)}`;
   }
 
   session(config: FundConfig, panel: Panel): WorkerSessionRef {

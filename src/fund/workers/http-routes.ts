@@ -3,11 +3,6 @@
 /** The status of a propose request that names a session the server does not hold (the fund's process PUTs it, then asks again). */
 export const HTTP_SESSION_UNKNOWN = 409;
 
-/** Where an agent's propose requests are POSTed. */
-export function proposePath(agentId: string): string {
-  return `/agents/${encodeURIComponent(agentId)}/propose`;
-}
-
 /** Where a session's bytes are PUT (its sha256). */
 export function sessionPath(id: string): string {
   return `/sessions/${id}`;

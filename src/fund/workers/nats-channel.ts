@@ -33,7 +33,8 @@ export class NatsWorkerChannel implements WorkerChannel {
     private readonly prefix: string,
   ) {}
 
-  where(agentId: string): string {
+  /** The queue group's subject of an agent. */
+  private where(agentId: string): string {
     return `${this.prefix}.${agentId}`;
   }
 

@@ -9,8 +9,6 @@ import { decodeAnswer, isEncodedAnswer } from './answer-codec.ts';
  * `HttpWorkerChannel`): it makes a run's session available to them and sends each request.
  */
 export interface WorkerChannel {
-  /** Where an agent's requests go, for messages (a subject, a URL). */
-  where(agentId: string): string;
   /** The session of (config, panel), which the workers can get from the first request naming it on. */
   session(config: FundConfig, panel: Panel): WorkerSessionRef;
   /**
