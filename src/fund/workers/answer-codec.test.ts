@@ -36,6 +36,20 @@ describe('worker answer codec', () => {
     expect(Object.keys(out.proposal)).toEqual(['agentId', 'signals', 'targets', 'reasoning']);
   });
 
+  it('sends a column once only when every signal has its value (none, one, mixed signals)', () => {
+    const base = { version: 1, traceId: 't', symbol: panel.symbols[0] ?? '', mu: 0.01, sigma: 0.1, horizonDays: 5, confidence: 0.5, regime: 'BULL_QUIET', agentId: 'a', modelVersion: 'm@1', asOf: '2024-01-02' };
+    const mixed = [base, { ...base, symbol: panel.symbols[1] ?? '', horizonDays: -0, regime: 'BEAR_CRISIS' }, { ...base, mu: Number.MIN_VALUE, modelVersion: 'm@2' }];
+    for (const signals of [[], [base], mixed, [base, base]]) {
+      const proposal = { agentId: 'a', signals, targets: [] };
+      const out = decodeAnswer(encodeAnswer({ proposal }, panel.symbols) ?? new Uint8Array(), panel.symbols) as { proposal: { signals: { horizonDays: number }[] } };
+      expect(out.proposal).toEqual(proposal);
+      if (signals === mixed) expect(Object.is(out.proposal.signals[1]?.horizonDays, -0)).toBe(true);
+    }
+    const one = encodeAnswer({ proposal: { signals: [base, base, base], targets: [] } }, panel.symbols)?.length ?? 0;
+    const many = encodeAnswer({ proposal: { signals: [base, base, base].map((x, i) => ({ ...x, mu: i, horizonDays: i + 1 })), targets: [] } }, panel.symbols)?.length ?? 0;
+    expect(many - one).toBe(2 * 2 * 8); // two columns of three values instead of one
+  });
+
   it('declines a proposal it would not keep exactly (another key, another type): the worker sends JSON', () => {
     const target = { symbol: 'A', weight: 0.1, stopLoss: null, takeProfit: null };
     expect(encodeAnswer({ proposal: { signals: [], targets: [{ ...target, note: 'x' }] } }, ['A'])).toBeNull();

@@ -10,8 +10,9 @@ import type { WorkerAnswer } from '../../contracts/index.ts';
  * targets have other keys or types is sent as JSON (`encodeAnswer` returns null).
  *
  * Bytes: "KWA1", a u32 header length, the header (JSON), zero padding to 8, then the columns:
- * signals' numbers (float64 × 5 × n), targets' numbers (float64 × 3 × m), signals' strings
- * (u32 × 6 × n), targets' symbols (u32 × m), targets' null flags (u8 × 2 × m).
+ * signals' numbers (float64, 5 columns of n), targets' numbers (float64 × 3 × m), signals' strings
+ * (u32, 6 columns of n), targets' symbols (u32 × m), targets' null flags (u8 × 2 × m); a signals'
+ * column that holds one value (the header's `constant` bits) is sent as that one value.
  */
 const MAGIC = [0x4b, 0x57, 0x41, 0x31]; // "KWA1"
 const SIGNAL_KEYS = ['version', 'traceId', 'symbol', 'mu', 'sigma', 'horizonDays', 'confidence', 'regime', 'agentId', 'modelVersion', 'asOf'] as const;
@@ -29,6 +30,8 @@ interface Header {
   readonly strings: string[];
   readonly signals: number;
   readonly targets: number;
+  /** Bit f (< 5): signals' number column f is one value for all; bit 5 + f: string column f is. Such a column is sent once. */
+  readonly constant: number;
 }
 
 type Row = Record<string, unknown>;
@@ -105,19 +108,63 @@ export function encodeAnswer(answer: WorkerAnswer & Record<string, unknown>, sym
       else return null;
     }
   }
+  // a column that holds one value through the proposal (version, horizon, trace, agent, model, date) is sent once
+  let constant = 0;
+  const isConstant = (a: Float64Array | Uint32Array, from: number): boolean => {
+    for (let i = 1; i < n; i++) if (!Object.is(a[from + i], a[from])) return false;
+    return n > 0;
+  };
+  for (let f = 0; f < 5; f++) if (isConstant(floats, f * n)) constant |= 1 << f;
+  for (let f = 0; f < 6; f++) if (isConstant(ints, f * n)) constant |= 1 << (5 + f);
+  const packedFloats = new Float64Array(packedLength(constant, 0, 5, n) + 3 * m);
+  const packedInts = new Uint32Array(packedLength(constant, 5, 6, n) + m);
+  pack(floats, packedFloats, constant, 0, 5, n, 3 * m);
+  pack(ints, packedInts, constant, 5, 6, n, m);
   const rest: Row = {};
   for (const [k, v] of Object.entries(proposal)) if (k !== 'signals' && k !== 'targets') rest[k] = v;
-  const header: Header = { answer: { ...answer, proposal: rest }, keys: Object.keys(proposal), strings, signals: n, targets: m };
+  const header: Header = { answer: { ...answer, proposal: rest }, keys: Object.keys(proposal), strings, signals: n, targets: m, constant };
   const head = new TextEncoder().encode(JSON.stringify(header));
   const at = align8(8 + head.length);
-  const out = new Uint8Array(at + floats.byteLength + ints.byteLength + nulls.byteLength);
+  const out = new Uint8Array(at + packedFloats.byteLength + packedInts.byteLength + nulls.byteLength);
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(4, head.length, true);
   out.set(head, 8);
-  out.set(new Uint8Array(floats.buffer), at);
-  out.set(new Uint8Array(ints.buffer), at + floats.byteLength);
-  out.set(nulls, at + floats.byteLength + ints.byteLength);
+  out.set(new Uint8Array(packedFloats.buffer), at);
+  out.set(new Uint8Array(packedInts.buffer), at + packedFloats.byteLength);
+  out.set(nulls, at + packedFloats.byteLength + packedInts.byteLength);
   return out;
+}
+
+/** How many values `count` columns of n take when the constant ones (bits from `bit`) are sent once. */
+function packedLength(constant: number, bit: number, count: number, n: number): number {
+  let k = 0;
+  for (let f = 0; f < count; f++) k += constant & (1 << (bit + f)) ? Math.min(n, 1) : n;
+  return k;
+}
+
+/** Copies `count` columns of n (each constant one once), then the `tail` values after them. */
+function pack(from: Float64Array | Uint32Array, to: Float64Array | Uint32Array, constant: number, bit: number, count: number, n: number, tail: number): void {
+  let at = 0;
+  for (let f = 0; f < count; f++) {
+    const k = constant & (1 << (bit + f)) ? Math.min(n, 1) : n;
+    to.set(from.subarray(f * n, f * n + k), at);
+    at += k;
+  }
+  to.set(from.subarray(count * n, count * n + tail), at);
+}
+
+/** Where each of `count` packed columns starts, and its step (0: one value for all rows). */
+function columnLayout(constant: number, bit: number, count: number, n: number): { start: number[]; step: number[]; end: number } {
+  const start: number[] = [];
+  const step: number[] = [];
+  let at = 0;
+  for (let f = 0; f < count; f++) {
+    const isOne = (constant & (1 << (bit + f))) !== 0;
+    start.push(at);
+    step.push(isOne ? 0 : 1);
+    at += isOne ? Math.min(n, 1) : n;
+  }
+  return { start, step, end: at };
 }
 
 /** Whether `bytes` are an answer of this codec (else they are JSON). */
@@ -133,35 +180,41 @@ export function decodeAnswer(bytes: Uint8Array, symbols: readonly string[]): unk
   const n = header.signals;
   const m = header.targets;
   const at = align8(8 + headLength);
+  const fl = columnLayout(header.constant, 0, 5, n);
+  const il = columnLayout(header.constant, 5, 6, n);
   // copied out (a Buffer's slice would be a view): the bytes may not sit at an 8-byte offset of their buffer
   const body = new Uint8Array(bytes.subarray(at));
-  const floats = new Float64Array(body.buffer, 0, 5 * n + 3 * m);
-  const ints = new Uint32Array(body.buffer, floats.byteLength, 6 * n + m);
+  const floats = new Float64Array(body.buffer, 0, fl.end + 3 * m);
+  const ints = new Uint32Array(body.buffer, floats.byteLength, il.end + m);
   const nulls = new Uint8Array(body.buffer, floats.byteLength + ints.byteLength, 2 * m);
   const str = (k: number): string => (k < symbols.length ? symbols[k] : header.strings[k - symbols.length]) ?? '';
+  const [f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0] = fl.start;
+  const [d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0] = fl.step;
+  const [s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0] = il.start;
+  const [e0 = 0, e1 = 0, e2 = 0, e3 = 0, e4 = 0, e5 = 0] = il.step;
   const signals: Row[] = new Array<Row>(n);
   for (let i = 0; i < n; i++) {
     signals[i] = {
-      version: floats[i],
-      traceId: str(ints[i] ?? 0),
-      symbol: str(ints[n + i] ?? 0),
-      mu: floats[n + i],
-      sigma: floats[2 * n + i],
-      horizonDays: floats[3 * n + i],
-      confidence: floats[4 * n + i],
-      regime: str(ints[2 * n + i] ?? 0),
-      agentId: str(ints[3 * n + i] ?? 0),
-      modelVersion: str(ints[4 * n + i] ?? 0),
-      asOf: str(ints[5 * n + i] ?? 0),
+      version: floats[f0 + d0 * i],
+      traceId: str(ints[s0 + e0 * i] ?? 0),
+      symbol: str(ints[s1 + e1 * i] ?? 0),
+      mu: floats[f1 + d1 * i],
+      sigma: floats[f2 + d2 * i],
+      horizonDays: floats[f3 + d3 * i],
+      confidence: floats[f4 + d4 * i],
+      regime: str(ints[s2 + e2 * i] ?? 0),
+      agentId: str(ints[s3 + e3 * i] ?? 0),
+      modelVersion: str(ints[s4 + e4 * i] ?? 0),
+      asOf: str(ints[s5 + e5 * i] ?? 0),
     };
   }
   const targets: Row[] = new Array<Row>(m);
   for (let i = 0; i < m; i++) {
     targets[i] = {
-      symbol: str(ints[6 * n + i] ?? 0),
-      weight: floats[5 * n + i],
-      stopLoss: nulls[i] === 1 ? null : floats[5 * n + m + i],
-      takeProfit: nulls[m + i] === 1 ? null : floats[5 * n + 2 * m + i],
+      symbol: str(ints[il.end + i] ?? 0),
+      weight: floats[fl.end + i],
+      stopLoss: nulls[i] === 1 ? null : floats[fl.end + m + i],
+      takeProfit: nulls[m + i] === 1 ? null : floats[fl.end + 2 * m + i],
     };
   }
   const rest = header.answer.proposal as Row;
