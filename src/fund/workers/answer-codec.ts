@@ -16,10 +16,9 @@ import type { WorkerAnswer } from '../../contracts/index.ts';
  */
 const MAGIC = [0x4b, 0x57, 0x41, 0x31]; // "KWA1"
 const SIGNAL_KEYS = ['version', 'traceId', 'symbol', 'mu', 'sigma', 'horizonDays', 'confidence', 'regime', 'agentId', 'modelVersion', 'asOf'] as const;
-const SIGNAL_NUMBERS = ['version', 'mu', 'sigma', 'horizonDays', 'confidence'] as const;
-const SIGNAL_STRINGS = ['traceId', 'symbol', 'regime', 'agentId', 'modelVersion', 'asOf'] as const;
+// the signals' number columns: version, mu, sigma, horizonDays, confidence; string columns: traceId, symbol, regime, agentId, modelVersion, asOf
 const TARGET_KEYS = ['symbol', 'weight', 'stopLoss', 'takeProfit'] as const;
-/** The index of `symbol` in SIGNAL_STRINGS (a symbol is looked up among the panel's columns first). */
+/** The string column of `symbol` (a symbol is looked up among the panel's columns first). */
 const SYMBOL_FIELD = 1;
 
 interface Header {
@@ -83,16 +82,27 @@ export function encodeAnswer(answer: WorkerAnswer & Record<string, unknown>, sym
   for (let i = 0; i < n; i++) {
     const s: unknown = signals[i];
     if (!hasKeys(s, SIGNAL_KEYS)) return null;
-    for (let f = 0; f < SIGNAL_NUMBERS.length; f++) {
-      const v = s[SIGNAL_NUMBERS[f] ?? ''];
-      if (typeof v !== 'number') return null;
-      floats[f * n + i] = v;
-    }
-    for (let f = 0; f < SIGNAL_STRINGS.length; f++) {
-      const k = indexOf(s[SIGNAL_STRINGS[f] ?? ''], f);
-      if (k < 0) return null;
-      ints[f * n + i] = k;
-    }
+    // named reads, not s[name] in a loop: a keyed read with a changing name is V8's slow path, per signal
+    const { version, mu, sigma, horizonDays, confidence } = s;
+    if (typeof version !== 'number' || typeof mu !== 'number' || typeof sigma !== 'number' || typeof horizonDays !== 'number' || typeof confidence !== 'number') return null;
+    floats[i] = version;
+    floats[n + i] = mu;
+    floats[2 * n + i] = sigma;
+    floats[3 * n + i] = horizonDays;
+    floats[4 * n + i] = confidence;
+    const k0 = indexOf(s.traceId, 0);
+    const k1 = indexOf(s.symbol, SYMBOL_FIELD);
+    const k2 = indexOf(s.regime, 2);
+    const k3 = indexOf(s.agentId, 3);
+    const k4 = indexOf(s.modelVersion, 4);
+    const k5 = indexOf(s.asOf, 5);
+    if (k0 < 0 || k1 < 0 || k2 < 0 || k3 < 0 || k4 < 0 || k5 < 0) return null;
+    ints[i] = k0;
+    ints[n + i] = k1;
+    ints[2 * n + i] = k2;
+    ints[3 * n + i] = k3;
+    ints[4 * n + i] = k4;
+    ints[5 * n + i] = k5;
   }
   for (let i = 0; i < m; i++) {
     const t: unknown = targets[i];
