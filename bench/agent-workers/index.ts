@@ -2,13 +2,15 @@
  * Agents as distributed workers (issue 16): a cycle's propose phase for a roster of 36 agents
  * (the ten built-in strategies, 3–4 of each, every one with its own state) on 500 names with 1260
  * days of history, in-process against the same agents on 1 and on 2 `keel agents serve` worker
- * processes over NATS (TEST_NATS_URL or NATS_URL; the suite is skipped without one). Each timed
- * run advances the view one row, so every agent's state takes one step (a backtest's steady
- * state), and every case proposes for all 36 agents from their (empty) books: in-process the
- * agents' `propose` in order; on workers the gather phase (`askRemoteAgents`: requests out at
- * once, answers parsed and checked against the contract). Warm-up runs include each worker's
- * one-off session fetch (the 45 MB panel) and the agents' replay from row 0. The three cases
- * run interleaved (bench/harness.ts), so their ratios are measured under the same load.
+ * processes over NATS (TEST_NATS_URL or NATS_URL; the suite is skipped without one) and on 1
+ * `keel agents serve --http` process. Each timed run advances the view one row, so every agent's
+ * state takes one step (a backtest's steady state), and every case proposes for all 36 agents
+ * from their (empty) books: in-process the agents' `propose` in order; on workers the gather
+ * phase (`askRemoteAgents`: requests out at once, batched per worker, answers decoded and checked).
+ * Warm-up runs include each worker's one-off session transfer (the 45 MB panel), the agents'
+ * replay from row 0 and, over NATS, the first requests through the queue group that pin each
+ * agent to a worker. The cases run interleaved (bench/harness.ts), so their ratios are measured
+ * under the same load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +34,7 @@ const AGENTS = 36;
 let panelCache: Panel | null = null;
 const panel = (): Panel => (panelCache ??= syntheticWithVolInstruments({ symbols: 498, years: 5, seed: 2024 }));
 
-function fund(worker?: { nats: string }): FundConfig {
+function fund(worker?: { nats: string } | { http: string }): FundConfig {
   const agents = Array.from({ length: AGENTS }, (_, i) => {
     const s = BUILT_IN_STRATEGIES[i % BUILT_IN_STRATEGIES.length] ?? 'momentum';
     return { id: `${s.replace(/_/g, '-')}-${Math.floor(i / BUILT_IN_STRATEGIES.length) + 1}`, strategy: s, allocatedCapital: 2_500_000, ...(worker ? { worker: { ...worker, timeoutMs: 120_000 } } : {}) };
@@ -40,18 +42,18 @@ function fund(worker?: { nats: string }): FundConfig {
   return parseFundConfig({ fund: { totalCapital: 100_000_000 }, agents });
 }
 
-/** Starts `n` worker processes on `prefix` and resolves once all serve. */
-async function startWorkers(prefix: string, n: number): Promise<ChildProcess[]> {
+/** Starts `n` worker processes (`keel agents serve` with `args`) and resolves to them and what each printed once it serves. */
+async function startWorkers(args: string[], n: number): Promise<{ child: ChildProcess; banner: string }[]> {
   const home = mkdtempSync(path.join(tmpdir(), 'keel-bench-workers-'));
   return Promise.all(
     Array.from({ length: n }, (_, i) => {
-      const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/keel.mjs'), 'agents', 'serve', '--nats', natsUrl ?? '', '--subject', prefix], { env: { ...process.env, KEEL_HOME: path.join(home, String(i)) }, stdio: ['ignore', 'ignore', 'pipe'] });
-      return new Promise<ChildProcess>((resolve, reject) => {
+      const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/keel.mjs'), 'agents', 'serve', ...args], { env: { ...process.env, KEEL_HOME: path.join(home, String(i)) }, stdio: ['ignore', 'ignore', 'pipe'] });
+      return new Promise<{ child: ChildProcess; banner: string }>((resolve, reject) => {
         let err = '';
         child.on('exit', (code) => reject(new Error(`worker exited with ${String(code)}: ${err}`)));
         child.stderr?.on('data', (d: Buffer) => {
           err += d.toString();
-          if (err.includes('serving')) resolve(child);
+          if (err.includes('serving')) resolve({ child, banner: err });
         });
       });
     }),
@@ -66,13 +68,15 @@ interface Live {
   t: number;
 }
 
-async function setup(workers: number, rpc: () => Promise<NatsRpc>): Promise<Live> {
+async function setup(workers: number, rpc: () => Promise<NatsRpc>, overHttp = false): Promise<Live> {
   const prefix = `keel.bench.${randomUUID().slice(0, 8)}`;
-  const children = workers > 0 ? await startWorkers(prefix, workers) : [];
-  const config = fund(workers > 0 ? { nats: prefix } : undefined);
+  const args = overHttp ? ['--http', '127.0.0.1:0'] : ['--nats', natsUrl ?? '', '--subject', prefix];
+  const children = workers > 0 ? await startWorkers(args, workers) : [];
+  const url = /over HTTP at (\S+)/.exec(children[0]?.banner ?? '')?.[1] ?? '';
+  const config = fund(workers === 0 ? undefined : overHttp ? { http: url } : { nats: prefix });
   const ledger = new Ledger();
   openLedgerBooks(ledger, config);
-  return { config, agents: await loadRoster(config, { links: { nats: rpc } }), ledger, workers: children, t: START_ROW };
+  return { config, agents: await loadRoster(config, { links: { nats: rpc } }), ledger, workers: children.map((c) => c.child), t: START_ROW };
 }
 
 async function proposeAll(live: Live): Promise<number> {
@@ -89,12 +93,12 @@ async function proposeAll(live: Live): Promise<number> {
   return n;
 }
 
-function workerCase(name: string, workers: number, rpc: () => Promise<NatsRpc>, last = false): BenchCase {
+function workerCase(name: string, workers: number, rpc: () => Promise<NatsRpc>, last = false, overHttp = false): BenchCase {
   return {
     name,
     warmup: 5,
     runs: 40,
-    setup: () => setup(workers, rpc),
+    setup: () => setup(workers, rpc, overHttp),
     run: (s) => proposeAll(s as Live),
     teardown: async (s) => {
       for (const w of (s as Live).workers) w.kill('SIGTERM');
@@ -116,6 +120,7 @@ function suitesFor(): BenchSuite[] {
       cases: [
         workerCase(`propose phase, ${AGENTS} agents, U=500: in-process`, 0, rpc),
         workerCase(`propose phase, ${AGENTS} agents, U=500: 1 worker process`, 1, rpc),
+        workerCase(`propose phase, ${AGENTS} agents, U=500: 1 HTTP worker process`, 1, rpc, false, true),
         workerCase(`propose phase, ${AGENTS} agents, U=500: 2 worker processes`, 2, rpc, true),
       ],
     },

@@ -3,13 +3,17 @@
  * same trivial agent called in-process. Both answer an empty book, so the figures are Keel's
  * side (building the AgentRequest from the view, JSON, loopback HTTP, parsing and checking the
  * answer) plus a minimal Node HTTP server, for a universe of U names and 21 days of closes.
- * Method: the harness's warm-up and repeated runs, median.
+ * Then a built-in agent (momentum) in-process against the same agent on an HTTP agent worker
+ * (`keel agents serve --http`'s server, in this process): the difference is what the worker
+ * protocol costs per request (the request with the agent's book, loopback HTTP, the worker's
+ * view, the proposal as JSON both ways, the identity check); the session is sent in the warm-up.
+ * Method: the harness's warm-up and repeated runs, median, the cases of a size interleaved.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { agentContext, emptyBook, TransportAgent, type Agent } from '../../src/agents/index.ts';
-import { parseFundConfig, type AgentRequest } from '../../src/contracts/index.ts';
-import { askRemoteAgents, httpTransport, Ledger, initialFundState } from '../../src/fund/index.ts';
+import { agentContext, createAgent, emptyBook, TransportAgent, type Agent } from '../../src/agents/index.ts';
+import { defaultFundConfigInput, parseFundConfig, type AgentRequest } from '../../src/contracts/index.ts';
+import { askRemoteAgents, HttpWorkerChannel, httpTransport, Ledger, initialFundState, openLedgerBooks, serveAgentsHttp, WorkerAgent, type HttpAgentServer } from '../../src/fund/index.ts';
 import { syntheticPanel, viewAt } from '../../src/market/index.ts';
 import type { BenchCase, BenchSuite } from '../harness.ts';
 
@@ -36,9 +40,11 @@ function cases(U: number): BenchCase[] {
   const state = { fund: initialFundState(fund, view.asOf), ledger };
   const local: Agent = { id: 'r', strategy: 'custom', riskDrivers: [], bucket: 'directional_equity', propose: (v, b) => ({ ...answer({ traceId: b.traceId, cycleId: b.cycleId, agentId: 'r', asOf: v.asOf } as AgentRequest), strategy: 'custom', version: 1, agentRisk: [], reasoning: '' }) };
   return [
-    { name: `in-process trivial agent, U=${U}`, run: () => local.propose(view, emptyBook('r', 1_000_000, { cycleId: 'c', traceId: 't' })) },
+    { name: `in-process trivial agent, U=${U}`, warmup: 20, runs: 100, run: () => local.propose(view, emptyBook('r', 1_000_000, { cycleId: 'c', traceId: 't' })) },
     {
       name: `HTTP remote agent (request + answer checked), U=${U}`,
+      warmup: 20,
+      runs: 100,
       setup: async () => {
         const s = await fakeServer();
         s.server.unref(); // the bench process exits when its suites are done
@@ -54,4 +60,36 @@ function cases(U: number): BenchCase[] {
   ];
 }
 
-export const suites: BenchSuite[] = [{ name: 'remote-agents', cases: [...cases(60), ...cases(500)] }];
+/** momentum in-process against momentum on an HTTP agent worker, same view and book each run. */
+function workerCases(U: number): BenchCase[] {
+  const panel = syntheticPanel({ seed: 4, symbols: U, years: 2 });
+  const view = viewAt(panel, panel.T - 1);
+  const fund = parseFundConfig({ ...defaultFundConfigInput(10_000_000), data: { minHistoryRows: 200, degradedMinRows: 100 } });
+  const config = fund.agents.find((a) => a.strategy === 'momentum');
+  if (!config) throw new Error('no momentum agent');
+  const ledger = new Ledger();
+  openLedgerBooks(ledger, fund);
+  const state = { fund: initialFundState(fund, view.asOf), ledger };
+  const local = createAgent(config, fund);
+  return [
+    { name: `momentum in-process, U=${U}`, warmup: 20, runs: 100, run: () => local.propose(view, emptyBook(config.id, config.allocatedCapital, { cycleId: 'c', traceId: `c:${config.id}` })) },
+    {
+      name: `momentum on an HTTP agent worker (request + answer), U=${U}`,
+      warmup: 20,
+      runs: 100,
+      setup: async () => {
+        const server = await serveAgentsHttp({ port: 0, agents: null });
+        return { server, agents: [new WorkerAgent(agentContext(config, fund), fund, 60_000, new HttpWorkerChannel(server.url))] };
+      },
+      run: async (st) => {
+        const { agents } = st as { agents: WorkerAgent[] };
+        const r = await askRemoteAgents(agents, state, view, 'c');
+        if (!('proposal' in (r.get(config.id) ?? {}))) throw new Error(JSON.stringify(r.get(config.id)));
+        return r;
+      },
+      teardown: (st) => (st as { server: HttpAgentServer }).server.stop(),
+    },
+  ];
+}
+
+export const suites: BenchSuite[] = [{ name: 'remote-agents', cases: [...cases(60), ...cases(500), ...workerCases(60), ...workerCases(500)] }];

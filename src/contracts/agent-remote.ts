@@ -70,14 +70,28 @@ export type RemoteAgentConfig = z.infer<typeof RemoteAgentConfig>;
 
 /**
  * Runs a built-in or plug-in agent in agent worker processes (`keel agents serve`) instead of in
- * the fund's process: the cycle sends its propose request on `<nats>.<agent id>`, one worker of
- * the queue group answers, and the cycle waits at most `timeoutMs` (late or failed: the agent
- * holds, as a remote agent does). The worker computes exactly the in-process proposal.
+ * the fund's process, over NATS or HTTP (exactly one): with `nats` the cycle sends its propose
+ * request on `<nats>.<agent id>` and one worker of the queue group answers; with `http` it POSTs
+ * it to `<http>/agents/<agent id>/propose` (`keel agents serve --http`). The cycle waits at most
+ * `timeoutMs` (late or failed: the agent holds, as a remote agent does). The worker computes
+ * exactly the in-process proposal.
  */
-export const AgentWorkerConfig = z.strictObject({
-  /** The subject prefix the workers serve (`keel agents serve --subject`), e.g. "keel.agents". */
-  nats: z.string().regex(NATS_SUBJECT, 'a NATS subject prefix: dot-separated tokens of letters, digits, _ and -, e.g. "keel.agents"'),
-  /** How long the cycle waits for the answer (the first request of a run also carries the market to the worker). */
-  timeoutMs: z.number().int().min(10).max(300_000).default(30_000),
-});
+export const AgentWorkerConfig = z
+  .strictObject({
+    /** The subject prefix the workers serve (`keel agents serve --nats … --subject`), e.g. "keel.agents". */
+    nats: z.string().regex(NATS_SUBJECT, 'a NATS subject prefix: dot-separated tokens of letters, digits, _ and -, e.g. "keel.agents"').optional(),
+    /** The base URL of a `keel agents serve --http` server, e.g. "http://127.0.0.1:9500". */
+    http: z.string().optional(),
+    /** How long the cycle waits for the answer (the first request of a run also carries the market to the worker). */
+    timeoutMs: z.number().int().min(10).max(300_000).default(30_000),
+  })
+  .superRefine((w, ctx) => {
+    if ((w.http === undefined) === (w.nats === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['nats'], message: 'a worker agent has exactly one of nats (a subject prefix, e.g. "keel.agents") or http (a keel agents serve --http server, e.g. "http://127.0.0.1:9500")' });
+      return;
+    }
+    if (w.http !== undefined && !isHttpUrl(w.http)) {
+      ctx.addIssue({ code: 'custom', path: ['http'], message: `'${w.http}' is not an http(s) URL; write the server's base URL in full, e.g. "http://127.0.0.1:9500"` });
+    }
+  });
 export type AgentWorkerConfig = z.infer<typeof AgentWorkerConfig>;

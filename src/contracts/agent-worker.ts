@@ -24,6 +24,8 @@ export const WorkerRequest = z.object({
   cycleId: id,
   traceId,
   book: AgentBookMessage,
+  /** `binary`: the fund's process reads a compact binary answer (a worker that does not know it answers JSON). */
+  encoding: z.enum(['json', 'binary']).optional(),
 });
 export type WorkerRequest = z.infer<typeof WorkerRequest>;
 
@@ -31,5 +33,11 @@ export type WorkerRequest = z.infer<typeof WorkerRequest>;
  * A worker's answer: the agent's proposal (checked by the cycle like any remote answer) or the
  * error its `propose` threw, and its readiness (`unready`: why it cannot trade this market).
  */
-export const WorkerAnswer = z.object({ proposal: z.unknown().optional(), error: z.string().optional(), unready: z.string().optional() });
+export const WorkerAnswer = z.object({
+  proposal: z.unknown().optional(),
+  error: z.string().optional(),
+  unready: z.string().optional(),
+  /** Which worker process answered (NATS: the fund's process sends the agent's next requests to it). */
+  worker: z.string().optional(),
+});
 export type WorkerAnswer = z.infer<typeof WorkerAnswer>;

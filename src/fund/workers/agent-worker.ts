@@ -1,4 +1,5 @@
 import { AGENT_CONTRACT_VERSION, WorkerRequest, type WorkerAnswer, type WorkerSessionRef } from '../../contracts/index.ts';
+import { encodeAnswer, encodeBatch, type BatchItem } from './answer-codec.ts';
 import { ValidationError } from '../../core/index.ts';
 import type { Agent } from '../../agents/index.ts';
 import { viewAt } from '../../market/index.ts';
@@ -31,6 +32,42 @@ export class AgentWorker {
   ) {}
 
   async handle(body: unknown): Promise<WorkerAnswer> {
+    return (await this.propose(body)).answer;
+  }
+
+  /**
+   * The answer to a request's bytes, as the request asks: compact binary (`encodeAnswer`) when it
+   * says `encoding: 'binary'` and the proposal fits, else JSON; `worker` names this process.
+   * `body`: the request's bytes (JSON) or the request already parsed (one of a batch).
+   */
+  async respond(body: Uint8Array | unknown, worker?: string): Promise<string | Uint8Array> {
+    const request: unknown = body instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(body)) : body;
+    const { answer, symbols, encoding } = await this.propose(request);
+    const named = worker !== undefined ? { ...answer, worker } : answer;
+    return (encoding === 'binary' ? encodeAnswer(named, symbols) : null) ?? JSON.stringify(named);
+  }
+
+  /**
+   * A batch's answers (`encodeBatch`), one per request in order: each its answer's bytes, or the
+   * error that request met (as a single request's handler would have thrown it). `body`: the
+   * batch's bytes (JSON `{ "requests": [...] }`) or the batch already parsed.
+   */
+  async respondAll(body: Uint8Array | unknown, worker?: string): Promise<Uint8Array> {
+    const parsed: unknown = body instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(body)) : body;
+    const requests = typeof parsed === 'object' && parsed !== null && 'requests' in parsed && Array.isArray(parsed.requests) ? (parsed.requests as unknown[]) : null;
+    if (!requests) throw new ValidationError('request', 'not a batch of worker requests: expected { "requests": [...] }');
+    const out: BatchItem[] = [];
+    for (const r of requests) {
+      try {
+        out.push({ answer: await this.respond(r, worker) });
+      } catch (e) {
+        out.push({ error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return encodeBatch(out);
+  }
+
+  private async propose(body: unknown): Promise<{ answer: WorkerAnswer; symbols: readonly string[]; encoding: WorkerRequest['encoding'] }> {
     const parsed = WorkerRequest.safeParse(body);
     if (!parsed.success) throw new ValidationError('request', `not a worker request: ${parsed.error.issues[0]?.message ?? ''}`);
     const q = parsed.data;
@@ -57,11 +94,12 @@ export class AgentWorker {
     }
     const extra = unready !== undefined ? { unready } : {};
     this.answered++;
+    const done = (answer: WorkerAnswer) => ({ answer, symbols: session.panel.symbols, encoding: q.encoding });
     // as in-process: a plug-in's proposal is checked against the schema by its CheckedAgent, a built-in's is Keel's own
     try {
-      return { proposal: a.propose(view, q.book), ...extra };
+      return done({ proposal: a.propose(view, q.book), ...extra });
     } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e), ...extra };
+      return done({ error: e instanceof Error ? e.message : String(e), ...extra });
     }
   }
 

@@ -1,4 +1,7 @@
 export { AgentWorker } from './agent-worker.ts';
 export { serveAgents, WORKER_QUEUE, type ServeAgentsOptions } from './serve-agents.ts';
+export { serveAgentsHttp, type HttpAgentServer, type ServeAgentsHttpOptions } from './serve-agents-http.ts';
 export { decodeSession, encodeSession, type WorkerSession } from './session.ts';
-export { SessionHost, WorkerAgent } from './worker-agent.ts';
+export { HttpWorkerChannel } from './http-channel.ts';
+export { NatsWorkerChannel } from './nats-channel.ts';
+export { WorkerAgent, type WorkerChannel } from './worker-agent.ts';

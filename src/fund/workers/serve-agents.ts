@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { WorkerSessionRef } from '../../contracts/index.ts';
 import type { NatsRpc } from '../../bus/index.ts';
 import { AgentWorker } from './agent-worker.ts';
-import { sessionSubject } from './session.ts';
+import { batchSubject, sessionSubject } from './session.ts';
 
 /** The queue group agent workers join: each propose request goes to one of them. */
 export const WORKER_QUEUE = 'keel-agent-workers';
@@ -16,8 +17,9 @@ export interface ServeAgentsOptions {
 }
 
 /**
- * Runs an agent worker on a NATS connection: joins the queue group on the agents' subjects and
- * answers each propose request (`AgentWorker`), fetching a run's session from the fund's process
+ * Runs an agent worker on a NATS connection: joins the queue group on the agents' subjects, serves
+ * its own subject for the requests of a cycle of the agents pinned to it, as one batch
+ * (`<prefix>.pin.<worker>`, see `NatsWorkerChannel.ask`), and answers each propose request (`AgentWorker`), fetching a run's session from the fund's process
  * the first time it sees it. Returns the worker (its counters) and a function that stops serving.
  */
 export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: AgentWorker; stop: () => void } {
@@ -29,7 +31,19 @@ export function serveAgents(rpc: NatsRpc, o: ServeAgentsOptions): { worker: Agen
     return out;
   };
   const worker = new AgentWorker(fetchSession, o.agents ? new Set(o.agents) : null);
-  const handler = async (body: Uint8Array): Promise<string> => JSON.stringify(await worker.handle(JSON.parse(new TextDecoder().decode(body)) as unknown));
-  const stops = (o.agents ?? ['*']).map((id) => rpc.serve(`${o.prefix}.${id}`, WORKER_QUEUE, handler));
+  const name = randomUUID().slice(0, 8);
+  // an answer larger than the server's largest message would not arrive: say so at once instead
+  const fits = <T extends string | Uint8Array>(answer: T): T => {
+    const size = typeof answer === 'string' ? Buffer.byteLength(answer) : answer.length;
+    if (size > rpc.maxPayload) throw new Error(`the answer is ${size} bytes, more than the NATS server's largest message (${rpc.maxPayload} bytes); raise max_payload on the server`);
+    return answer;
+  };
+  const handler = async (body: Uint8Array): Promise<string | Uint8Array> => fits(await worker.respond(body, name));
+  const ids = o.agents ?? ['*'];
+  const stops = [
+    ...ids.map((id) => rpc.serve(`${o.prefix}.${id}`, WORKER_QUEUE, handler)),
+    // this worker's own subject: the fund's process sends the requests of the agents pinned to it here
+    rpc.serve(batchSubject(o.prefix, name), null, async (body) => fits(await worker.respondAll(body, name))),
+  ];
   return { worker, stop: () => stops.forEach((s) => s()) };
 }

@@ -41,3 +41,8 @@ function sha256(b: Uint8Array): string {
 export function sessionSubject(prefix: string, id: string): string {
   return `${prefix}.session.${id}`;
 }
+
+/** The subject one worker takes a batch of requests on (the agents pinned to it, one message a cycle). */
+export function batchSubject(prefix: string, worker: string): string {
+  return `${prefix}.pin.${worker}`;
+}

@@ -1,9 +1,10 @@
 /**
- * Agents as distributed workers (issue 16): "a fund's decisions are identical whether its agents
- * run in-process or in N worker processes". The same 60-day backtest of the default nine-agent
- * fund, with every agent in-process and with every agent on two `keel agents serve` child
- * processes over NATS (TEST_NATS_URL), hashes every proposal, decision, order, fill and NAV of
- * every day the same; both workers answered. A worker that stops makes its agents hold.
+ * Agents as distributed workers (issue 16): "the same 60-day backtest gives identical decisions
+ * with agents in-process, over HTTP, and as 2 NATS worker processes". The default nine-agent
+ * fund, with every agent in-process, with every agent on a `keel agents serve --http` child
+ * process, and with every agent on two `keel agents serve --nats` child processes (TEST_NATS_URL),
+ * hashes every proposal, decision, order, fill and NAV of every day the same; each NATS agent
+ * stays on the worker that took its first request. A worker that is gone makes its agents hold.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +37,7 @@ function dayOf(r: CycleResult) {
   };
 }
 
-function fund(worker?: { nats: string; timeoutMs: number }): FundConfig {
+function fund(worker?: { nats: string; timeoutMs: number } | { http: string; timeoutMs: number }): FundConfig {
   const input = defaultFundConfigInput(10_000_000);
   return parseFundConfig({ ...input, data: { minHistoryRows: 200, degradedMinRows: 100 }, agents: (input.agents ?? []).map((a) => (worker ? { ...a, worker } : a)) });
 }
@@ -51,9 +52,11 @@ async function backtest(config: FundConfig, rpc?: NatsRpc): Promise<{ days: stri
   return { days, cycles };
 }
 
+type Worker = { child: ChildProcess; stderr: () => string };
+
 /** A `keel agents serve` child process; resolves once it serves. */
-function startWorker(prefix: string, home: string): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/keel.mjs'), 'agents', 'serve', '--nats', natsUrl ?? '', '--subject', prefix], { env: { ...process.env, KEEL_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+function startWorker(args: string[], home: string): Promise<Worker> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/keel.mjs'), 'agents', 'serve', ...args], { env: { ...process.env, KEEL_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   return new Promise((resolve, reject) => {
     child.on('error', reject);
@@ -65,7 +68,7 @@ function startWorker(prefix: string, home: string): Promise<{ child: ChildProces
   });
 }
 
-function stopWorker(w: { child: ChildProcess; stderr: () => string }): Promise<number> {
+function stopWorker(w: Worker): Promise<number> {
   return new Promise((resolve) => {
     w.child.removeAllListeners('exit');
     w.child.on('exit', () => resolve(Number(/after (\d+) requests/.exec(w.stderr())?.[1] ?? -1)));
@@ -73,33 +76,71 @@ function stopWorker(w: { child: ChildProcess; stderr: () => string }): Promise<n
   });
 }
 
-describe.skipIf(!natsUrl)('agents on 2 worker processes decide exactly as in-process (set TEST_NATS_URL to run)', () => {
+const home = mkdtempSync(path.join(tmpdir(), 'keel-workers-'));
+let inProcess: { days: string[]; cycles: CycleResult[] } | undefined;
+/** The in-process run every other way is compared with (computed once). */
+async function inProcessRun(): Promise<{ days: string[]; cycles: CycleResult[] }> {
+  inProcess ??= await backtest(fund());
+  expect(inProcess.days).toHaveLength(DAYS);
+  expect(inProcess.cycles[0]?.proposals).toHaveLength(9);
+  return inProcess;
+}
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe('agents on a keel agents serve --http process decide exactly as in-process', () => {
+  let worker: Worker;
+  let url = '';
+  beforeAll(async () => {
+    worker = await startWorker(['--http', '127.0.0.1:0'], path.join(home, 'http'));
+    url = /over HTTP at (http:\/\/\S+)/.exec(worker.stderr())?.[1] ?? '';
+  }, 60_000);
+  afterAll(() => {
+    if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
+  });
+
+  it('the same 60-day backtest hashes every proposal, decision, order, fill and NAV the same', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const reference = await inProcessRun();
+    const overHttp = await backtest(fund({ http: url, timeoutMs: 60_000 }));
+    for (const c of overHttp.cycles) expect(c.alerts.filter((a) => a.title.includes('failed to propose'))).toEqual([]);
+    expect(overHttp.cycles[0]?.proposals).toHaveLength(9);
+    expect(overHttp.days).toEqual(reference.days);
+    expect(await stopWorker(worker)).toBe(9 * DAYS);
+  }, 300_000);
+
+  it('with the server gone, every agent on it holds at once with an alert naming the request failure', async () => {
+    const { cycles } = await backtest(fund({ http: url, timeoutMs: 60_000 }));
+    const first = cycles[0];
+    expect(first?.proposals).toEqual([]);
+    expect(first?.alerts.filter((a) => a.title.includes('failed to propose')).map((a) => a.message)[0]).toMatch(/request failed/i);
+  }, 120_000);
+});
+
+describe.skipIf(!natsUrl)('agents on 2 NATS worker processes decide exactly as in-process (skipped: set TEST_NATS_URL=nats://127.0.0.1:4222 to run)', () => {
   const prefix = `keeltest.agents.${randomUUID().slice(0, 8)}`;
-  const home = mkdtempSync(path.join(tmpdir(), 'keel-workers-'));
   let rpc: NatsRpc;
-  let workers: { child: ChildProcess; stderr: () => string }[] = [];
+  let workers: Worker[] = [];
   beforeAll(async () => {
     rpc = await NatsRpc.connect(natsUrl ?? '');
-    workers = await Promise.all([startWorker(prefix, path.join(home, 'w1')), startWorker(prefix, path.join(home, 'w2'))]);
+    const args = ['--nats', natsUrl ?? '', '--subject', prefix];
+    workers = await Promise.all([startWorker(args, path.join(home, 'w1')), startWorker(args, path.join(home, 'w2'))]);
   }, 60_000);
   afterAll(async () => {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGTERM');
     await rpc.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('the same 60-day backtest hashes every proposal, decision, order, fill and NAV the same', async () => {
-    const inProcess = await backtest(fund());
+    const reference = await inProcessRun();
     const onWorkers = await backtest(fund({ nats: prefix, timeoutMs: 60_000 }), rpc);
-    expect(inProcess.days).toHaveLength(DAYS);
     for (const c of onWorkers.cycles) expect(c.alerts.filter((a) => a.title.includes('failed to propose'))).toEqual([]);
     expect(onWorkers.cycles[0]?.proposals).toHaveLength(9);
-    expect(onWorkers.days).toEqual(inProcess.days);
+    expect(onWorkers.days).toEqual(reference.days);
     const answered = await Promise.all(workers.map(stopWorker));
-    // both workers of the queue group took a share of the 9 × 60 requests
-    expect(answered[0]).toBeGreaterThan(0);
-    expect(answered[1]).toBeGreaterThan(0);
+    // sticky placement: each agent's first request goes to a worker of the queue group at random
+    // (all nine land on one worker with probability 2⁻⁸), every later one to the same worker
     expect((answered[0] ?? 0) + (answered[1] ?? 0)).toBe(9 * DAYS);
+    for (const n of answered) expect(n % DAYS).toBe(0);
   }, 300_000);
 
   it('with no worker serving, every agent on workers holds at once with an alert', async () => {
