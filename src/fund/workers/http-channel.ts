@@ -75,7 +75,8 @@ export class HttpWorkerChannel implements WorkerChannel {
       const bytes = this.cache.get(id);
       if (!bytes) return Promise.reject(new Error(`session ${id.slice(0, 12)}… is no longer kept by the fund's process`));
       const url = `${this.base}${sessionPath(id)}`;
-      p = this.fetchTwice(url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes, signal }).then(async (res) => {
+      // the session bytes are on an ArrayBuffer (never shared memory): fetch's body type under the DOM lib wants it said
+      p = this.fetchTwice(url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes as Uint8Array<ArrayBuffer>, signal }).then(async (res) => {
         const text = await res.text();
         if (!res.ok) throw new Error(`HTTP ${res.status} from PUT ${url}: ${text.slice(0, 300)}`);
       });
