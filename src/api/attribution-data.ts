@@ -7,7 +7,7 @@
 import { KeelError } from '../core/index.ts';
 import type { Panel } from '../market/index.ts';
 import { bookPnl, type BenchmarkSectorDay, type BookPnl, type BookTrade, type PortfolioSectorDay } from '../pms/index.ts';
-import type { FundRow } from '../store/index.ts';
+import type { FundRow, ReplayFill } from '../store/index.ts';
 import type { ApiRuntime } from './runtime.ts';
 
 /** Rows [from, to] of the panel with a P&L; row from − 1 is the base close. */
@@ -73,11 +73,20 @@ export interface LoadedBook {
 
 /** The fund's book over the window: today's positions rolled back through the fills since the base date. */
 export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: MarketWindow): Promise<LoadedBook> {
-  const [positions, fills] = await Promise.all([rt.store.positions.list(fund.id), rt.store.fills.listForFund(fund.id, { from: w.baseDate, limit: 1_000_000 })]);
+  const positions = await rt.store.positions.list(fund.id);
+  // a month of fills per page, with a turn of the event loop between pages: a long history read in
+  // one query held the embedded store, and every other request, for half a second or more
+  const fills: ReplayFill[] = [];
+  for await (const page of rt.store.fills.replayPages(fund.id, { from: w.baseDate })) {
+    for (const f of page) fills.push(f);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   const trades: BookTrade[] = [];
   let unallocated = 0;
   let firstFill: string | null = null;
-  for (const f of fills) {
+  // newest first, as the book has always been rolled back (the report's sums stay bit for bit)
+  for (let i = fills.length - 1; i >= 0; i--) {
+    const f = fills[i] as ReplayFill;
     const day = f.timestamp.slice(0, 10);
     if (firstFill === null || day < firstFill) firstFill = day;
     if (f.allocations.length === 0) {

@@ -29,15 +29,15 @@ export interface FillMeta {
 }
 
 /** The part of a fill that books it into positions (`bookFill`). */
-export type ReplayFill = Pick<Fill, 'symbol' | 'side' | 'qty' | 'price' | 'timestamp' | 'allocations'>;
+export type ReplayFill = Pick<Fill, 'symbol' | 'side' | 'qty' | 'price' | 'commission' | 'timestamp' | 'allocations'>;
 
 /** A stored row as a ReplayFill, its types checked (the full contract is parsed by the other reads). */
 function replayFillOf(row: Record<string, unknown>): ReplayFill {
-  const { symbol, side, qty, price, timestamp, allocations } = row;
-  if (typeof symbol !== 'string' || (side !== 'BUY' && side !== 'SELL') || typeof qty !== 'number' || typeof price !== 'number' || typeof timestamp !== 'string' || !Array.isArray(allocations)) {
+  const { symbol, side, qty, price, commission, timestamp, allocations } = row;
+  if (typeof symbol !== 'string' || (side !== 'BUY' && side !== 'SELL') || typeof qty !== 'number' || typeof price !== 'number' || typeof commission !== 'number' || typeof timestamp !== 'string' || !Array.isArray(allocations)) {
     throw new KeelError('KEEL_E_STORE', 'fills: stored row does not match its contract (replay columns)', { table: 'fills' });
   }
-  return { symbol, side, qty, price, timestamp, allocations: allocations as Fill['allocations'] };
+  return { symbol, side, qty, price, commission, timestamp, allocations: allocations as Fill['allocations'] };
 }
 
 /** A fill with what booked it. */
@@ -78,14 +78,18 @@ export class FillsRepo {
   }
 
   /**
-   * What replaying a fund's books needs of every fill (symbol, side, qty, price, time, allocations),
-   * oldest first (timestamp, then id), one calendar month per page. A long history (a few hundred
+   * What replaying a fund's books needs of every fill (symbol, side, qty, price, commission, time,
+   * allocations), oldest first (timestamp, then id), one calendar month per page; from the day
+   * `from` (YYYY-MM-DD) when given. A long history (a few hundred
    * thousand fills) in one query held the embedded store, and so the API, for seconds; by month and
    * without the ids each page takes a fraction of a second and the caller gives the event loop a
    * turn between pages.
    */
-  async *replayPages(fundId: string): AsyncGenerator<ReplayFill[]> {
-    const span = await this.db.query<{ lo: string | null; hi: string | null }>(`SELECT min(timestamp)::text AS lo, max(timestamp)::text AS hi FROM fills WHERE fund_id = $1`, [fundId]);
+  async *replayPages(fundId: string, opts: { readonly from?: string } = {}): AsyncGenerator<ReplayFill[]> {
+    const span = await this.db.query<{ lo: string | null; hi: string | null }>(
+      `SELECT min(timestamp)::text AS lo, max(timestamp)::text AS hi FROM fills WHERE fund_id = $1 AND ($2::date IS NULL OR timestamp >= $2::date)`,
+      [fundId, opts.from ?? null],
+    );
     const lo = span.rows[0]?.lo;
     const hi = span.rows[0]?.hi;
     if (!lo || !hi) return;
@@ -95,8 +99,9 @@ export class FillsRepo {
       const d = new Date(month);
       const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
       const r = await this.db.query<Record<string, unknown>>(
-        `SELECT symbol, side, qty, price, timestamp, allocations FROM fills WHERE fund_id = $1 AND timestamp >= $2 AND timestamp < $3 ORDER BY timestamp, id`,
-        [fundId, d.toISOString(), new Date(next).toISOString()],
+        `SELECT symbol, side, qty, price, commission, timestamp, allocations FROM fills
+           WHERE fund_id = $1 AND timestamp >= $2 AND timestamp < $3 AND ($4::date IS NULL OR timestamp >= $4::date) ORDER BY timestamp, id`,
+        [fundId, d.toISOString(), new Date(next).toISOString(), opts.from ?? null],
       );
       if (r.rows.length > 0) yield r.rows.map(replayFillOf);
       month = next;

@@ -292,7 +292,7 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       for (const [id, ts] of [['k-g', '2024-08-31T21:00:00.000Z'], ['k-f', '2024-08-31T21:00:00.000Z'], ['k-h', '2024-09-30T21:00:00.000Z'], ['k-i', '2025-01-02T21:00:00.000Z']] as const) {
         await store.fills.insert({ ...fill(id, 'g-1'), timestamp: ts }, { fundId: 'K', cycleId: null, kind: 'BROKER' });
       }
-      const booked = (await store.fills.listBooked('K')).map(({ fill: f }) => ({ symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, timestamp: f.timestamp, allocations: f.allocations }));
+      const booked = (await store.fills.listBooked('K')).map(({ fill: f }) => ({ symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, timestamp: f.timestamp, allocations: f.allocations }));
       expect(booked).toHaveLength(9);
       const pages: number[] = [];
       const replayed = [];
@@ -302,6 +302,10 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       }
       expect(pages).toEqual([7, 1, 1]); // August, September, January (empty months yield nothing)
       expect(replayed).toEqual(booked);
+      // from a day on (the attribution book's window): the fills of that day and after, paged the same way
+      const since = [];
+      for await (const page of store.fills.replayPages('K', { from: '2024-08-31' })) since.push(...page);
+      expect(since).toEqual(booked.filter((f) => f.timestamp >= '2024-08-31'));
       const none = [];
       for await (const page of store.fills.replayPages('nobody')) none.push(page);
       expect(none).toEqual([]);
