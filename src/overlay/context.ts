@@ -115,6 +115,12 @@ export interface OverlayCheck {
    * the committee looks each name up rather than enumerating the record. Absent: a few names.
    */
   readonly capsMostNames?: boolean;
+  /**
+   * It enforces the fund's trading state (the kill switches' HALTED and REDUCING). A review whose
+   * checks have no such rule leaves the trading state where it is: no kill switch trips, no
+   * reduction plan (`keel backtest --without trading_state` measures what the kill switches do).
+   */
+  readonly governsTradingState?: boolean;
   review(p: AgentProposal, ctx: ReviewContext): CheckResult;
 }
 

@@ -79,6 +79,8 @@ export function fundFacts(
   prepProblems: readonly string[],
   bucketOf: ReadonlyMap<string, string>,
   ws: Workspace,
+  /** False: no rule of the review enforces the trading state, so it does not move (context.ts governsTradingState). */
+  tradingStateOn = true,
 ): FundFacts {
   const { model, universe } = prep;
   const capital = state.capital > 0 ? state.capital : 1;
@@ -186,7 +188,7 @@ export function fundFacts(
     config.killSwitch,
     config.risk,
   );
-  const transition = nextTradingState(state, triggers, failSafe, config.killSwitch);
+  const transition = tradingStateOn ? nextTradingState(state, triggers, failSafe, config.killSwitch) : { state: state.tradingState, since: state.tradingStateSince, changed: false, cause: 'no rule of this run enforces the trading state' };
   // crowding: agents per name and side (proposal if proposing, else the held book)
   const holdersLong = ws.i32('facts.holdersLong', universe.N);
   const holdersShort = ws.i32('facts.holdersShort', universe.N);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../core/index.ts';
 import { FundRisk, KillSwitchConfig } from '../contracts/index.ts';
-import { checkKillSwitches, nextTradingState, planRiskReduction, rearmFund, setManualKill, transitionTradingState, type KillSwitchInputs } from './index.ts';
-import { fundState } from './testing/fixture.ts';
+import { checkKillSwitches, DEFAULT_CHECKS, nextTradingState, planRiskReduction, rearmFund, reviewFund, setManualKill, transitionTradingState, type KillSwitchInputs } from './index.ts';
+import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 
 const cfg = KillSwitchConfig.parse({});
 const risk = FundRisk.parse({});
@@ -98,5 +98,35 @@ describe('global risk-reduction plan', () => {
     const plan = planRiskReduction(checkKillSwitches({ ...calm, volumeRatio: 0.1 }, cfg, risk), [{ agentId: 'a', symbol: 'X', notional: 1000, price: 10, risk: 1 }], ['a']);
     expect(plan.closes).toEqual([]);
     expect(plan.cancelOpenOrders).toBe(true);
+  });
+});
+
+describe('the trading state moves only when a rule of the review enforces it (governsTradingState)', () => {
+  // a fund 20% below its high-water mark, holding a book: the hard drawdown stop (15%) fires
+  const view = syntheticView({ U: 20, seed: 5 });
+  const px = (s: string) => view.close(view.column(s));
+  const A = 20_000_000;
+  const state = fundState(view.asOf, 80_000_000, [agentState('m', A, { positions: [{ symbol: 'S001', qty: Math.round((0.3 * A) / px('S001')), price: px('S001') }] })], { highWaterMark: 100_000_000 });
+  const config = fundConfig([{ id: 'm', strategy: 'momentum', capital: A }]);
+  const review = (checks?: typeof DEFAULT_CHECKS) => reviewFund({ proposals: [proposal('m', 'momentum', view.asOf, [{ symbol: 'S001', weight: 0.4 }])], state, config, view, cycleId: 'ks', ...(checks ? { checks } : {}) });
+
+  it('with every rule: HALTED by the hard drawdown stop, the proposal blocked, the reduction plan set', () => {
+    const r = review();
+    expect(r.triggers.map((t) => t.name)).toContain('fund_drawdown_hard');
+    expect(r.tradingState).toBe('HALTED');
+    expect(r.transition.changed).toBe(true);
+    expect(r.reductionPlan?.closes.length ?? 0).toBeGreaterThan(0);
+    expect(r.decisions[0]?.action).toBe('BLOCK');
+    expect(r.decisions[0]?.reasons.map((x) => x.code)).toContain('FUND_HALTED');
+  });
+
+  it('without trading_state (keel backtest --without trading_state): the trigger is reported, the state and the book are not touched by it', () => {
+    const r = review(DEFAULT_CHECKS.filter((c) => c.governsTradingState !== true));
+    expect(r.triggers.map((t) => t.name)).toContain('fund_drawdown_hard');
+    expect(r.tradingState).toBe('ACTIVE');
+    expect(r.transition.changed).toBe(false);
+    expect(r.reductionPlan?.closes.length ?? 0).toBe(0);
+    // (the fund's drawdown ladder, a policy of its own, may still flatten the book)
+    expect(r.decisions[0]?.reasons.map((x) => x.code)).not.toContain('FUND_HALTED');
   });
 });

@@ -125,7 +125,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     addSparse(pending, c.proposedBook, 1);
   }
   const bucketOf = bucketsOf(config, candidates, state, prep.outsideIds);
-  const facts = fundFacts(state, config, view, prep, ledger, pending, pendingBooks, scratch, prep.problems, bucketOf, ws);
+  const facts = fundFacts(state, config, view, prep, ledger, pending, pendingBooks, scratch, prep.problems, bucketOf, ws, checks.some((c) => c.governsTradingState === true));
   const fund = facts.context;
   const work = ws.f64('review.work', N, false);
   const reviewed: Reviewed[] = [];

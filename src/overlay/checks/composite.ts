@@ -21,6 +21,7 @@ export function compositeCheck(name: string, checks: readonly OverlayCheck[]): O
     name,
     kind: checks.length > 0 && checks.every((c) => c.kind === 'policy') ? 'policy' : 'fit',
     capsMostNames: checks.some((c) => c.capsMostNames === true),
+    governsTradingState: checks.some((c) => c.governsTradingState === true),
     review(p: AgentProposal, ctx: ReviewContext): CheckResult {
       let status: CheckStatus = 'OK';
       let scale = 1;

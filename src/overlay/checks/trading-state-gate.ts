@@ -15,6 +15,7 @@ export const TradingStateCheck: OverlayCheck = {
   name: RULE,
   kind: 'fit',
   capsMostNames: true,
+  governsTradingState: true,
   review(_p: AgentProposal, ctx: ReviewContext): CheckResult {
     const st = ctx.fund.tradingState;
     if (st !== 'ACTIVE') {
