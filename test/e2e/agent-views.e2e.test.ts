@@ -17,7 +17,7 @@ import { parseFundConfig } from '../../src/contracts/index.ts';
 import { nullLogger, SimClock } from '../../src/core/index.ts';
 import { createKernel, readEnv } from '../../src/fund/index.ts';
 import { proposalDesk } from '../../src/pms/index.ts';
-import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
+import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, VIEWER, startFixture, type Fixture } from './fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -69,11 +69,7 @@ describe.skipIf(!hasChromium)('agent page and system journal entries in Chromium
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);
-    await page.goto(`${fx.url}/#/morning-pack`);
-    await page.locator('input[name=name]').fill(ADMIN.name);
-    await page.locator('input[name=key]').fill(ADMIN.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('whoami').waitFor();
+    await signIn(page, fx.url, ADMIN);
   }, 300_000);
   afterAll(async () => {
     await browser?.close();

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
+import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, VIEWER, startFixture, type Fixture } from './fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -35,11 +35,7 @@ describe.skipIf(!hasChromium)('attribution and exposures in Chromium', () => {
   const api = async <T>(p: string): Promise<T> => (await (await fetch(fx.url + p, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as T;
 
   async function login(name: string, key: string): Promise<void> {
-    await page.goto(`${fx.url}/#/morning-pack`);
-    await page.locator('input[name=name]').fill(name);
-    await page.locator('input[name=key]').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('whoami').waitFor();
+    await signIn(page, fx.url, { name, key });
   }
   async function open(route: string): Promise<void> {
     await page.goto(`${fx.url}/#/${route}`);

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
+import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -48,11 +48,7 @@ describe.skipIf(!hasChromium)('the backtest a page reads is chosen explicitly (s
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);
-    await page.goto(`${fx.url}/#/morning-pack`);
-    await page.locator('input[name=name]').fill(ADMIN.name);
-    await page.locator('input[name=key]').fill(ADMIN.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('whoami').waitFor();
+    await signIn(page, fx.url, ADMIN);
   });
 
   afterAll(async () => {

@@ -53,3 +53,15 @@ export async function settled(page: Page): Promise<void> {
   await page.waitForFunction("document.querySelector('.spinner') === null", undefined, { timeout: 30_000 });
   await page.waitForTimeout(250);
 }
+
+/**
+ * Opens `route` of the dashboard at `url`, signs in as `user` through the login form, and waits
+ * for the header to name the user (`attached`: in the DOM, for layouts that fold the header away).
+ */
+export async function signIn(page: Page, url: string, user: { readonly name: string; readonly key: string }, o: { route?: string; state?: 'visible' | 'attached' } = {}): Promise<void> {
+  await page.goto(`${url}/#/${o.route ?? 'morning-pack'}`);
+  await page.locator('input[name=name]').fill(user.name);
+  await page.locator('input[name=key]').fill(user.key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('whoami').waitFor(o.state ? { state: o.state } : undefined);
+}

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverlayDecision } from '../../src/contracts/index.ts';
-import { hasChromium, launch, settled, watch, type Browser, type Watch } from './browser.ts';
+import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -64,11 +64,7 @@ describe.skipIf(!hasChromium)('risk numbers in Chromium', () => {
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);
-    await page.goto(`${fx.url}/#/morning-pack`);
-    await page.locator('input[name=name]').fill(ADMIN.name);
-    await page.locator('input[name=key]').fill(ADMIN.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('whoami').waitFor();
+    await signIn(page, fx.url, ADMIN);
   }, 300_000);
   afterAll(async () => {
     await browser?.close();

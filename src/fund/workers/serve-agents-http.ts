@@ -76,26 +76,14 @@ export async function serveAgentsHttp(o: ServeAgentsHttpOptions): Promise<HttpAg
     }
     const propose = /^\/agents\/([^/]+)\/propose$/.exec(url.pathname);
     if (propose && req.method === 'POST') {
-      const bytes = await readBody(req, MAX_REQUEST_BYTES);
-      let body: unknown;
-      try {
-        body = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        throw new HttpFailure(400, 'the request body is not JSON');
-      }
+      const { bytes, body } = await readJson(req);
       const id = decodeURIComponent(propose[1] ?? '');
       const agentId = typeof body === 'object' && body !== null && 'agentId' in body ? body.agentId : undefined;
       if (agentId !== id) throw new HttpFailure(400, `the request is for agent ${String(agentId)}, posted to ${url.pathname}`);
       return { status: 200, body: await worker.respond(bytes) };
     }
     if (url.pathname === BATCH_PATH && req.method === 'POST') {
-      const bytes = await readBody(req, MAX_REQUEST_BYTES);
-      let body: unknown;
-      try {
-        body = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        throw new HttpFailure(400, 'the request body is not JSON');
-      }
+      const { body } = await readJson(req);
       const requests = typeof body === 'object' && body !== null && 'requests' in body && Array.isArray(body.requests) ? (body.requests as unknown[]) : null;
       if (!requests) throw new HttpFailure(400, 'a batch is { "requests": [worker requests] }');
       // every session first: a server that lost one answers 409 for the batch, and the fund's process sends it again
@@ -173,4 +161,14 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
     at += c.length;
   }
   return out;
+}
+
+/** A request body (at most MAX_REQUEST_BYTES) and its JSON; not JSON is a 400. */
+async function readJson(req: IncomingMessage): Promise<{ bytes: Uint8Array; body: unknown }> {
+  const bytes = await readBody(req, MAX_REQUEST_BYTES);
+  try {
+    return { bytes, body: JSON.parse(new TextDecoder().decode(bytes)) as unknown };
+  } catch {
+    throw new HttpFailure(400, 'the request body is not JSON');
+  }
 }

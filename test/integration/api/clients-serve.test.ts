@@ -5,13 +5,14 @@
  * REDUCING and gets a typed error for a fund that does not exist. The server checks its answers
  * against the response schemas (KEEL_VALIDATE_RESPONSES reaches the child through the environment).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelApiError, KeelClient } from '../../../clients/typescript/keel-client.ts';
+import { runKeel, serveKeel, type KeelChild } from '../cli/keel-process.ts';
 
 const run = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '../../..');
@@ -34,33 +35,23 @@ print(json.dumps(out))
 describe('generated clients against keel serve', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'keel-clients-'));
   const env = { ...process.env, KEEL_HOME: home, KEEL_LOG_LEVEL: 'error' };
-  let server: { url: string; child: ChildProcess } | null = null;
+  let server: { url: string; server: KeelChild } | null = null;
   let riskKey = '';
 
-  const keel = async (...args: string[]): Promise<string> => (await run(process.execPath, ['bin/keel.mjs', ...args], { cwd: REPO, env })).stdout;
+  const keel = async (...args: string[]): Promise<string> => {
+    const r = await runKeel(args, env);
+    expect(r.code, r.err).toBe(0);
+    return r.out;
+  };
 
   beforeAll(async () => {
     await keel('init');
     riskKey = (JSON.parse(await keel('user', 'add', 'rita', '--role', 'risk', '--json')) as { apiKey: string }).apiKey;
-    server = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/keel.mjs', 'serve', '--port', '0', '--quiet'], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (c: Buffer) => {
-        err += c.toString();
-        const m = /Keel API on (\S+)/.exec(err);
-        if (m?.[1]) resolve({ url: m[1], child });
-      });
-      child.on('exit', (code) => reject(new Error(`keel serve exited with ${String(code)}: ${err}`)));
-    });
+    server = await serveKeel(env);
   }, 300_000);
   afterAll(async () => {
-    const s = server;
-    if (s && s.child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        s.child.once('exit', () => resolve());
-        s.child.kill('SIGTERM');
-      });
-    }
+    server?.server.child.kill('SIGTERM');
+    await server?.server.exited;
     rmSync(home, { recursive: true, force: true });
   });
 

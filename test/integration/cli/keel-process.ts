@@ -81,3 +81,10 @@ export function spawnKeel(args: readonly string[], env: Record<string, string | 
 export function runKeel(args: readonly string[], env: Record<string, string | undefined>): Promise<KeelRun> {
   return spawnKeel(args, env).exited;
 }
+
+/** Starts `keel serve` on a free port; resolves with the child and its URL once it listens. */
+export async function serveKeel(env: Record<string, string | undefined>): Promise<{ server: KeelChild; url: string }> {
+  const server = spawnKeel(['serve', '--port', '0', '--quiet'], env);
+  const line = await server.waitFor(/Keel API on http/);
+  return { server, url: /(http:\/\/\S+) /.exec(line)?.[1] ?? '' };
+}

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { spawnKeel, type KeelChild } from './keel-process.ts';
+import { serveKeel, spawnKeel, type KeelChild } from './keel-process.ts';
 import { cycleCompleted, DAEMON_ARGS, DAY, DAY0, LiveWorld } from './live-path-world.ts';
 
 const FUND = 'side';
@@ -70,8 +70,9 @@ describe.skipIf(!base)('the live path on PostgreSQL: the daemon and keel serve s
     const add = await w.keel(['user', 'add', 'rita', '--role', 'risk', '--fund', FUND, '--json']);
     expect(add.code, add.err).toBe(0);
     const { apiKey } = JSON.parse(add.out) as { apiKey: string };
-    server = spawnKeel(['serve', '--port', '0', '--quiet'], w.env);
-    const url = /(http:\/\/\S+) /.exec(await server.waitFor(/Keel API on http/))?.[1] ?? '';
+    const served = await serveKeel(w.env);
+    server = served.server;
+    const url = served.url;
     const post = async (route: string) => {
       const res = await fetch(`${url}/v1/funds/${FUND}${route}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'from the API while the daemon runs' }) });
       expect(res.status, await res.clone().text()).toBe(200);

@@ -22,7 +22,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, HEDGE_BOOK } from '../../../src/contracts/index.ts';
 import type { Store } from '../../../src/store/index.ts';
-import { spawnKeel, type KeelChild } from './keel-process.ts';
+import { serveKeel, spawnKeel, type KeelChild } from './keel-process.ts';
 import { cycleCompleted as completed, DAEMON_ARGS as daemonArgs, DAY, DAY0, LiveWorld } from './live-path-world.ts';
 
 const FUND = 'live';
@@ -122,9 +122,8 @@ describe('the live path: keel daemon on Alpaca for five market days', () => {
     const add = await w.keel(['user', 'add', 'rita', '--role', 'risk', '--fund', FUND, '--json']);
     expect(add.code, add.err).toBe(0);
     const { apiKey } = JSON.parse(add.out) as { apiKey: string };
-    const server = spawnKeel(['serve', '--port', '0', '--quiet'], w.env);
+    const { server, url } = await serveKeel(w.env);
     try {
-      const url = /(http:\/\/\S+) /.exec(await server.waitFor(/Keel API on http/))?.[1] ?? '';
       const res = await fetch(`${url}/v1/funds/${FUND}/agents/${agent}/pause`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'review before day 3' }) });
       expect(res.status, await res.clone().text()).toBe(200);
     } finally {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runKeel, spawnKeel, type KeelChild, type KeelRun } from './keel-process.ts';
+import { runKeel, serveKeel, type KeelRun } from './keel-process.ts';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'keel-store-lock-'));
 const env = { KEEL_HOME: home, KEEL_LOG_LEVEL: 'warn' };
@@ -22,12 +22,7 @@ async function deadPid(): Promise<number> {
   return c.pid ?? 0;
 }
 
-/** Starts `keel serve` on a free port; resolves with its URL once it listens. */
-async function serve(): Promise<{ server: KeelChild; url: string }> {
-  const server = spawnKeel(['serve', '--port', '0', '--quiet'], env);
-  const line = await server.waitFor(/Keel API on http/);
-  return { server, url: /(http:\/\/\S+) /.exec(line)?.[1] ?? '' };
-}
+const serve = (): ReturnType<typeof serveKeel> => serveKeel(env);
 
 function expectRefused(r: KeelRun, pid: number): void {
   expect(r.code).not.toBe(0);
