@@ -3,6 +3,7 @@ import type { NatsRpc } from '../../bus/index.ts';
 import type { Panel } from '../../market/index.ts';
 import { SessionCache } from './session-cache.ts';
 import { Batcher, settle, type Pending } from './batcher.ts';
+import { Placement } from './placement.ts';
 import { batchSubject, sessionSubject } from './session.ts';
 import { readAnswer, type WorkerChannel } from './worker-agent.ts';
 
@@ -18,15 +19,16 @@ const SERVED_SESSIONS = 2;
 /**
  * Agent workers over NATS on one connection and subject prefix: a request goes on
  * `<prefix>.<agent id>` to one worker of the queue group, then to the same worker while it
- * answers (sticky placement: a worker steps only its own agents' state, in one message a cycle);
+ * answers (sticky placement: a worker steps only its own agents' state, in one message a cycle),
+ * with the agents spread evenly over the workers that answered (`Placement`);
  * a run's session (config and panel) is served in chunks on `<prefix>.session.<id>` to the workers that ask for it (each fetches it
  * once, then caches it by id).
  */
 export class NatsWorkerChannel implements WorkerChannel {
   private readonly cache = new SessionCache();
   private readonly served: { id: string; stop: () => void }[] = [];
-  /** Agent id → the worker that answered it last. */
-  private readonly pinned = new Map<string, string>();
+  /** Which worker each agent's requests go to. */
+  private readonly placement = new Placement();
   private readonly batcher = new Batcher((worker, items, timeoutMs) => this.sendBatch(worker, items, timeoutMs), NATS_BATCH_ITEMS);
   constructor(
     private readonly rpc: NatsRpc,
@@ -54,14 +56,14 @@ export class NatsWorkerChannel implements WorkerChannel {
   }
 
   /**
-   * Asks the worker that answered the agent last, so each worker keeps stepping the same agents
-   * (sticky placement): the requests of a cycle for one worker's agents go to it as one batch
+   * Asks the agent's worker (`Placement`: the one that answered it first, unless that worker holds
+   * more than its share), so each worker keeps stepping the same agents: the requests of a cycle for one worker's agents go to it as one batch
    * (`<prefix>.pin.<worker>`, one message each way). The first request of an agent, and those
    * whose worker is gone (no responders), go to the queue group (`<prefix>.<id>`), which pins the
    * agent to whoever answers.
    */
   ask(request: WorkerRequest, symbols: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<WorkerAnswer> {
-    const pin = this.pinned.get(request.agentId);
+    const pin = this.placement.workerFor(request.agentId);
     return pin === undefined ? this.askGroup(request, symbols, timeoutMs, signal) : this.batcher.add(pin, request, symbols, timeoutMs, signal);
   }
 
@@ -73,7 +75,7 @@ export class NatsWorkerChannel implements WorkerChannel {
   }
 
   private pin(agentId: string, answer: WorkerAnswer): void {
-    if (answer.worker !== undefined) this.pinned.set(agentId, answer.worker);
+    if (answer.worker !== undefined) this.placement.pin(agentId, answer.worker);
   }
 
   private async sendBatch(worker: string, items: Pending[], timeoutMs: number): Promise<void> {
@@ -84,8 +86,8 @@ export class NatsWorkerChannel implements WorkerChannel {
     } catch (e) {
       if (!/no responders/i.test(e instanceof Error ? e.message : String(e))) throw e;
       // the worker is gone: its agents go to the queue group again (and are pinned to whoever answers)
+      this.placement.drop(worker);
       for (const i of items) {
-        this.pinned.delete(i.request.agentId);
         this.askGroup(i.request, i.symbols, timeoutMs, i.signal).then(i.resolve, i.reject);
       }
       return;
