@@ -87,10 +87,12 @@ describe('risk over time, as-of, VaR drill-down and ticket impact', () => {
     const ack = (fundId: string, alertId: string, user: UserName) => app.inject({ method: 'POST', url: `/v1/funds/${fundId}/alerts/${alertId}/acknowledge`, headers: w.auth(user), payload: {} });
     await w.store.alerts.insert({ version: 1, id: 'al-b', traceId: 'cyc-b', fundId: 'fund-b', severity: 'HIGH', category: 'RISK', title: 'fund B VaR', message: 'm', dedupKey: 'kb', timestamp: '2024-03-07T21:00:00.000Z', context: {} });
     await w.store.alerts.insert({ version: 1, id: 'al-wide', traceId: 'sys', fundId: null, severity: 'LOW', category: 'SYSTEM', title: 'fund-wide', message: 'm', dedupKey: 'kw', timestamp: '2024-03-07T21:00:00.000Z', context: {} });
+    // newest first: the ones seeded here (2024), then the fixture's (its market's last day, earlier)
     const listed = AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?unacknowledged=true'));
-    expect(listed.alerts.map((a) => a.id)).toEqual(['al-2', 'al-3']);
+    expect(listed.alerts.map((a) => a.id)).toEqual(['al-2', 'al-3', 'al-a-1']);
     expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?category=RISK')).alerts.map((a) => [a.id, a.acknowledgedBy])).toEqual([['al-1', 'riskA'], ['al-2', null]]);
     expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?limit=1')).alerts.map((a) => a.id)).toEqual(['al-1']);
+    expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?limit=2&category=TRADING')).alerts.map((a) => a.id)).toEqual(['al-a-1']);
 
     // a viewer may not; another fund's alert (through the caller's own fund) and a fund-wide one are not found; a fund the caller does not see is not found
     expect((await ack('fund-a', 'al-2', 'viewerA')).statusCode).toBe(403);
@@ -129,7 +131,7 @@ describe('risk over time, as-of, VaR drill-down and ticket impact', () => {
     const h = RiskHistoryResponse.parse(await get('/v1/funds/fund-a/risk/history'));
     const second = h.breaches.filter((b) => b.measure === 'var')[1];
     expect(second).toMatchObject({ from: '2024-03-07', acknowledgedBy: 'pmA', acknowledgedAt: at });
-    expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?unacknowledged=true')).alerts.map((a) => a.id)).toEqual(['al-3']);
+    expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?unacknowledged=true')).alerts.map((a) => a.id)).toEqual(['al-3', 'al-a-1']);
   });
 
   it('shows the risk page as recorded on a past date (the last snapshot on or before it)', async () => {
