@@ -2,7 +2,7 @@
  * The views a PM expects (issue 17), in Chromium over the e2e fixture, each number checked against
  * the API and, where it can be, against a computation made here: the Risk Monitor's VaR over time
  * with its limit and the breach log (runs recomputed here from the seeded series; the acknowledged
- * one names who), the page as of a past date (the seeded snapshot's VaR), the VaR drill-down (the
+ * one names who; acknowledging the other from the page shows who and when as the API recorded it), the page as of a past date (the seeded snapshot's VaR), the VaR drill-down (the
  * components sum to the parametric VaR of GET /risk), and a pending proposal's ticket impact
  * (resulting weight recomputed from GET /positions, the ticket and the NAV of GET /risk).
  * Screenshots: test/e2e/screenshots/risk-views-*.png.
@@ -12,7 +12,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProposalImpactResponse, RiskHistoryResponse, VarDrilldownResponse } from '../../src/api/index.ts';
+import type { AlertsAnswer, ProposalImpactResponse, RiskHistoryResponse, VarDrilldownResponse } from '../../src/api/index.ts';
+import type { z } from 'zod';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
 
@@ -66,6 +67,8 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
     }
     await fx.store.alerts.insert({ version: 1, id: 'al-rv-1', traceId: 'cyc-rv-2', fundId: FUND_ID, severity: 'HIGH', category: 'RISK', title: 'Fund VaR over its limit', message: 'e2e', dedupKey: 'e2e:var', timestamp: `${days[2] ?? ''}T21:00:00.000Z`, context: {} });
     await fx.store.alerts.acknowledge('al-rv-1', 'e2e-risk', `${days[3] ?? ''}T08:00:00.000Z`);
+    // raised by the second breach's first cycle, not acknowledged: the page acknowledges it
+    await fx.store.alerts.insert({ version: 1, id: 'al-rv-2', traceId: 'cyc-rv-7', fundId: FUND_ID, severity: 'HIGH', category: 'RISK', title: 'Fund VaR over its limit again', message: 'e2e', dedupKey: 'e2e:var2', timestamp: `${days[7] ?? ''}T21:00:00.000Z`, context: {} });
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);
@@ -105,6 +108,29 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
     expect(await second.innerText()).toContain(pct(1.3 * limit));
     await page.getByTestId('risk-over-time').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'risk-views-over-time.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+
+  it('acknowledges a breach from the breach log: the row then shows who and when, as the API recorded it', async () => {
+    await open('risk');
+    const log = page.getByTestId('breach-log');
+    const row = log.locator('tr', { hasText: days[7] ?? '?' }).filter({ hasText: 'VaR' });
+    expect(await row.innerText()).toContain('not acknowledged');
+    // the acknowledged breach offers no button
+    expect(await log.locator('tr', { hasText: days[2] ?? '?' }).filter({ hasText: 'VaR' }).getByTestId('breach-acknowledge').count()).toBe(0);
+    await row.getByTestId('breach-acknowledge').click();
+    await row.getByTestId('breach-acknowledged').waitFor();
+    const stored = (await api<z.output<typeof AlertsAnswer>>(`/v1/funds/${FUND_ID}/alerts?category=RISK`)).alerts.find((a) => a.id === 'al-rv-2');
+    expect(stored?.acknowledgedBy).toBe(ADMIN.name);
+    const at = stored?.acknowledgedAt ?? '';
+    expect(at).not.toBe('');
+    expect(await row.getByTestId('breach-acknowledged').innerText()).toBe(`${ADMIN.name} at ${at.replace('T', ' ').slice(0, 16)}`);
+    const h = await api<RiskHistoryResponse>(`/v1/funds/${FUND_ID}/risk/history`);
+    expect(h.breaches.find((b) => b.measure === 'var' && b.from === days[7])).toMatchObject({ acknowledgedBy: ADMIN.name, acknowledgedAt: at });
+    // a second acknowledgement is refused
+    const again = await fetch(`${fx.url}/v1/funds/${FUND_ID}/alerts/al-rv-2/acknowledge`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(again.status).toBe(409);
+    await page.screenshot({ path: path.join(SHOTS, 'risk-views-acknowledged.png'), fullPage: true });
     expect(w.errors).toEqual([]);
   });
 
