@@ -4,7 +4,8 @@
  * with its limit and the breach log (runs recomputed here from the seeded series; the acknowledged
  * one names who; acknowledging the other from the page shows who and when as the API recorded it), the page as of a past date (the seeded snapshot's VaR), the VaR drill-down (the
  * components sum to the parametric VaR of GET /risk), and a pending proposal's ticket impact
- * (resulting weight recomputed from GET /positions, the ticket and the NAV of GET /risk).
+ * (resulting weight recomputed from GET /positions, the ticket and the NAV of GET /risk); last, a
+ * limit raised for the last days' cycles steps the limit line and shortens the breach it ends.
  * Screenshots: test/e2e/screenshots/risk-views-*.png.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertsAnswer, ProposalImpactResponse, RiskHistoryResponse, VarDrilldownResponse } from '../../src/api/index.ts';
 import type { z } from 'zod';
+import { configHash, parseFundConfig } from '../../src/contracts/index.ts';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
 
@@ -204,6 +206,27 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
     expect(text).toContain(money(im.headroomAfter, true));
     await box.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'risk-views-ticket-impact.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+  it("a limit raised for the last days' cycles: the chart's limit steps up that day and the breach it ends is shorter", async () => {
+    const limit = fx.config.risk.varLimitPct;
+    const raised = parseFundConfig({ ...fx.config, risk: { ...fx.config.risk, varLimitPct: limit * 1.1 } });
+    await fx.store.configVersions.save({ hash: configHash(raised), fundId: FUND_ID, config: raised, createdAt: new Date().toISOString(), createdBy: 'e2e' });
+    // from day 8 on (VaR 1.05× the old limit: under the raised one) the cycles ran with the raised limit
+    const FROM = 8;
+    for (const [i, asOf] of days.entries()) await fx.store.cycles.start({ id: `cyc-rv-${i}`, fundId: FUND_ID, asOf, mode: 'paper', inputsHash: '', configHash: i < FROM ? configHash(fx.config) : configHash(raised), startedAt: `${asOf}T21:00:00.000Z` });
+    const h = await api<RiskHistoryResponse>(`/v1/funds/${FUND_ID}/risk/history`);
+    expect(h.points.filter((p) => p.values.var !== null).map((p) => p.limits.var)).toEqual(days.map((_, i) => (i < FROM ? limit : limit * 1.1)));
+    const ended = h.breaches.find((b) => b.measure === 'var' && b.from === days[7]);
+    expect(ended).toMatchObject({ to: days[7], days: 1 });
+    await open('risk');
+    await page.getByTestId('risk-series-var').waitFor();
+    expect(await page.getByTestId('risk-series-summary').innerText()).toContain(`limit ${pct(limit * 1.1)} · the limit changed 1 time · now ${pct(limit)}`);
+    const row = page.getByTestId('breach-log').locator('tr', { hasText: days[7] ?? '?' }).filter({ hasText: 'VaR' });
+    const cells = await row.locator('td').allInnerTexts();
+    expect(cells.slice(1, 4)).toEqual([days[7], days[7], '1']);
+    await page.getByTestId('risk-over-time').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'risk-views-limit-step.png'), fullPage: true });
     expect(w.errors).toEqual([]);
   });
 });
