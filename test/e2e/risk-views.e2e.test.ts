@@ -2,7 +2,8 @@
  * The views a PM expects (issue 17), in Chromium over the e2e fixture, each number checked against
  * the API and, where it can be, against a computation made here: the Risk Monitor's VaR over time
  * with its limit and the breach log (runs recomputed here from the seeded series; the acknowledged
- * one names who; acknowledging the other from the page shows who and when as the API recorded it), the page as of a past date (the seeded snapshot's VaR), the VaR drill-down (the
+ * one names who; acknowledging the other from the page shows who and when as the API recorded it, and
+ * so does acknowledging a morning pack alert), the page as of a past date (the seeded snapshot's VaR), the VaR drill-down (the
  * components sum to the parametric VaR of GET /risk), and a pending proposal's ticket impact
  * (resulting weight recomputed from GET /positions, the ticket and the NAV of GET /risk); last, a
  * limit raised for the last days' cycles steps the limit line and shortens the breach it ends.
@@ -133,6 +134,20 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
     const again = await fetch(`${fx.url}/v1/funds/${FUND_ID}/alerts/al-rv-2/acknowledge`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json' }, body: '{}' });
     expect(again.status).toBe(409);
     await page.screenshot({ path: path.join(SHOTS, 'risk-views-acknowledged.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+
+  it("the morning pack's overnight alerts: acknowledging one shows who and when, as the API recorded it", async () => {
+    await fx.store.alerts.insert({ version: 1, id: 'al-mp-1', traceId: 'cyc-mp', fundId: FUND_ID, severity: 'MEDIUM', category: 'TRADING', title: 'Overnight e2e alert', message: 'e2e', dedupKey: 'e2e:mp', timestamp: `${days.at(-1) ?? ''}T21:00:00.000Z`, context: {} });
+    await open('morning-pack');
+    const row = page.getByTestId('pack-alerts').locator('tr', { hasText: 'Overnight e2e alert' });
+    expect(await row.innerText()).toContain('not acknowledged');
+    await row.getByTestId('alert-acknowledge').click();
+    await row.locator('td', { hasText: `${ADMIN.name} at` }).waitFor();
+    const stored = (await api<z.output<typeof AlertsAnswer>>(`/v1/funds/${FUND_ID}/alerts?category=TRADING`)).alerts.find((a) => a.id === 'al-mp-1');
+    expect(stored?.acknowledgedBy).toBe(ADMIN.name);
+    expect(await row.innerText()).toContain(`${ADMIN.name} at ${(stored?.acknowledgedAt ?? '?').replace('T', ' ').slice(0, 16)}`);
+    expect(await row.getByTestId('alert-acknowledge').count()).toBe(0);
     expect(w.errors).toEqual([]);
   });
 

@@ -103,6 +103,7 @@ export function MorningPackPage() {
               <Table
                 rows={p.alerts}
                 rowKey={(r) => r.id}
+                testId="pack-alerts"
                 empty="No alerts overnight"
                 columns={[
                   { key: 'sev', header: 'Severity', render: (r) => <Badge tone={SEVERITY_TONE[r.severity as keyof typeof SEVERITY_TONE] ?? 'neutral'}>{r.severity}</Badge>, width: 100 },
