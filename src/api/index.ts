@@ -14,3 +14,4 @@ export type { AnyRoute, Access, HttpMethod } from './route.ts';
 export { RiskHistoryResponse, RiskAsOfResponse } from './routes/risk-history.ts';
 export { VarDrilldownResponse } from './routes/risk-drilldown.ts';
 export { ProposalImpactResponse } from './routes/proposal-impact.ts';
+export { AlertsAnswer, AlertAcknowledgedAnswer } from './responses/index.ts';

@@ -1,4 +1,4 @@
-import type { FundConfig } from '../contracts/index.ts';
+import { configHash, FundConfig } from '../contracts/index.ts';
 import { breachLog, RISK_MEASURES, type Breach, type MeasureLimit, type RiskHistoryPoint, type RiskMeasure } from '../pms/index.ts';
 import type { FundRow, NavPoint, RiskSeriesRow } from '../store/index.ts';
 import type { ApiRuntime } from './runtime.ts';
@@ -52,13 +52,49 @@ export function seriesPoints(rows: readonly RiskSeriesRow[], navs: readonly NavP
   });
 }
 
+/** A day of the series with the limits in force that day and the config they come from. */
+export interface LimitedPoint extends SeriesPoint {
+  readonly configHash: string;
+  readonly limits: Readonly<Record<RiskMeasure, number>>;
+}
+
+/** A config's limits by measure. */
+const limitsOf = (config: FundConfig): Record<RiskMeasure, number> => Object.fromEntries(measureLimits(config).map((l) => [l.measure, l.limit])) as Record<RiskMeasure, number>;
+
+/**
+ * The config in force on each day: the one the day's cycle ran with (`cycleConfig`, by cycle id);
+ * a day without one (a NAV point only, a cycle that recorded no config) keeps the previous day's,
+ * and days before the first known take the first known; with none known, `current`.
+ */
+export function configPerDay(points: readonly SeriesPoint[], cycleConfig: ReadonlyMap<string, string>, current: string): string[] {
+  const own = points.map((p) => (p.cycleId === null ? undefined : cycleConfig.get(p.cycleId)));
+  let last = own.find((h) => h !== undefined) ?? current;
+  return own.map((h) => (last = h ?? last));
+}
+
 export interface RiskHistory {
+  /** The current config's limits. */
   readonly limits: (MeasureLimit & { readonly source: string })[];
-  readonly points: SeriesPoint[];
+  readonly points: LimitedPoint[];
   readonly breaches: Breach[];
 }
 
-/** The fund's daily risk series between `from` and `to`, its limits (the current config's) and the breach log over it. */
+/** The stored configs of these hashes that still parse, by hash. */
+async function configsOf(rt: ApiRuntime, hashes: readonly string[]): Promise<Map<string, FundConfig>> {
+  const out = new Map<string, FundConfig>();
+  for (const h of hashes) {
+    const v = await rt.store.configVersions.get(h);
+    const parsed = v ? FundConfig.safeParse(v.config) : null;
+    if (parsed?.success) out.set(h, parsed.data);
+  }
+  return out;
+}
+
+/**
+ * The fund's daily risk series between `from` and `to`, each day with the limits of the config in
+ * force that day (`configPerDay`), the current config's limits, and the breach log over the series
+ * (each day against its own limits).
+ */
 export async function riskHistory(rt: ApiRuntime, fund: FundRow, from?: string, to?: string): Promise<RiskHistory> {
   const config = await rt.configFor(fund);
   const [rows, navs, alerts] = await Promise.all([
@@ -66,7 +102,19 @@ export async function riskHistory(rt: ApiRuntime, fund: FundRow, from?: string, 
     rt.store.nav.history(fund.id, { ...(from ? { from } : {}), ...(to ? { to } : {}) }),
     rt.store.alerts.withAcknowledgement(fund.id, 'RISK'),
   ]);
-  const points = seriesPoints(rows, navs, fund.initialCapital);
+  const series = seriesPoints(rows, navs, fund.initialCapital);
+  const ran = await rt.store.cycles.configHashes(fund.id, series.flatMap((p) => (p.cycleId === null ? [] : [p.cycleId])));
+  const current = configHash(config);
+  const configs = await configsOf(rt, [...new Set(ran.values())].filter((h) => h !== current));
+  configs.set(current, config);
+  // a cycle whose config is no longer stored (or no longer parses) counts as one without a config
+  const known = new Map([...ran].filter(([, h]) => configs.has(h)));
+  const hashes = configPerDay(series, known, current);
+  const limitsByHash = new Map([...configs].map(([h, c]) => [h, limitsOf(c)]));
+  const points = series.map((p, i) => {
+    const h = hashes[i] ?? current;
+    return { ...p, configHash: h, limits: limitsByHash.get(h) ?? limitsOf(config) };
+  });
   const limits = measureLimits(config);
   return { limits, points, breaches: breachLog(points, limits, alerts) };
 }

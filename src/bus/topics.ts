@@ -7,6 +7,8 @@ export interface Topics {
   'order.updated': Order;
   'fill.recorded': Fill;
   'alert.raised': Alert;
+  /** Someone acknowledged one of a fund's alerts (ISO `at`). */
+  'alert.acknowledged': { fundId: string; alertId: string; who: string; at: string };
   'trading-state.changed': { fundId: string; from: string; to: string; reason: string; who: string | null };
   /** A fund's config changed (a control, `keel config apply`, a new fund): the next cycle runs with `to`. */
   'config.changed': { fundId: string; from: string | null; to: string; action: string; who: string; reason: string };
@@ -21,6 +23,7 @@ export const TOPICS: readonly Topic[] = [
   'order.updated',
   'fill.recorded',
   'alert.raised',
+  'alert.acknowledged',
   'trading-state.changed',
   'config.changed',
   'backtest.progressed',

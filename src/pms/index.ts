@@ -100,3 +100,5 @@ export { tripKillSwitch, rearmKillSwitch } from './controls/kill-switch.ts';
 export type { ControlDeps, ControlActor, KillSwitchChange } from './controls/kill-switch.ts';
 export { changeFundConfig, pauseAgent, resumeAgent, changeAgentRisk, addAgent, applyConfig, listFunds, createFund, AGENT_RISK_KEYS } from './controls/config-changes.ts';
 export type { ConfigChange, AgentChange, FundSummary } from './controls/config-changes.ts';
+export { acknowledgeAlert } from './controls/acknowledge-alert.ts';
+export type { AlertAcknowledged } from './controls/acknowledge-alert.ts';

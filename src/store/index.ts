@@ -25,7 +25,7 @@ export { RiskActionsRepo } from './repos/risk-actions.ts';
 export { OverlayActionsRepo } from './repos/overlay-actions.ts';
 export { HedgesRepo, type FundHedgeRow } from './repos/hedges.ts';
 export { RiskRecordsRepo, type RiskSeriesRow, type RiskSnapshot, type StressResult, type Briefing } from './repos/risk-records.ts';
-export { AlertsRepo, type AlertAcknowledgement } from './repos/alerts.ts';
+export { AlertsRepo, type AlertAcknowledgement, type StoredAlert } from './repos/alerts.ts';
 export { JournalRepo, type JournalEntry } from './repos/journal.ts';
 export { ConfigVersionsRepo, type ConfigVersion } from './repos/config-versions.ts';
 export { CyclesRepo, type CycleRun, type CycleStatus } from './repos/cycles.ts';

@@ -2,9 +2,11 @@
  * The views a PM expects (issue 17), in Chromium over the e2e fixture, each number checked against
  * the API and, where it can be, against a computation made here: the Risk Monitor's VaR over time
  * with its limit and the breach log (runs recomputed here from the seeded series; the acknowledged
- * one names who), the page as of a past date (the seeded snapshot's VaR), the VaR drill-down (the
+ * one names who; acknowledging the other from the page shows who and when as the API recorded it, and
+ * so does acknowledging a morning pack alert), the page as of a past date (the seeded snapshot's VaR), the VaR drill-down (the
  * components sum to the parametric VaR of GET /risk), and a pending proposal's ticket impact
- * (resulting weight recomputed from GET /positions, the ticket and the NAV of GET /risk).
+ * (resulting weight recomputed from GET /positions, the ticket and the NAV of GET /risk); last, a
+ * limit raised for the last days' cycles steps the limit line and shortens the breach it ends.
  * Screenshots: test/e2e/screenshots/risk-views-*.png.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,7 +14,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProposalImpactResponse, RiskHistoryResponse, VarDrilldownResponse } from '../../src/api/index.ts';
+import type { AlertsAnswer, ProposalImpactResponse, RiskHistoryResponse, VarDrilldownResponse } from '../../src/api/index.ts';
+import type { z } from 'zod';
+import { configHash, parseFundConfig } from '../../src/contracts/index.ts';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
 
@@ -66,6 +70,8 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
     }
     await fx.store.alerts.insert({ version: 1, id: 'al-rv-1', traceId: 'cyc-rv-2', fundId: FUND_ID, severity: 'HIGH', category: 'RISK', title: 'Fund VaR over its limit', message: 'e2e', dedupKey: 'e2e:var', timestamp: `${days[2] ?? ''}T21:00:00.000Z`, context: {} });
     await fx.store.alerts.acknowledge('al-rv-1', 'e2e-risk', `${days[3] ?? ''}T08:00:00.000Z`);
+    // raised by the second breach's first cycle, not acknowledged: the page acknowledges it
+    await fx.store.alerts.insert({ version: 1, id: 'al-rv-2', traceId: 'cyc-rv-7', fundId: FUND_ID, severity: 'HIGH', category: 'RISK', title: 'Fund VaR over its limit again', message: 'e2e', dedupKey: 'e2e:var2', timestamp: `${days[7] ?? ''}T21:00:00.000Z`, context: {} });
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);
@@ -105,6 +111,43 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
     expect(await second.innerText()).toContain(pct(1.3 * limit));
     await page.getByTestId('risk-over-time').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'risk-views-over-time.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+
+  it('acknowledges a breach from the breach log: the row then shows who and when, as the API recorded it', async () => {
+    await open('risk');
+    const log = page.getByTestId('breach-log');
+    const row = log.locator('tr', { hasText: days[7] ?? '?' }).filter({ hasText: 'VaR' });
+    expect(await row.innerText()).toContain('not acknowledged');
+    // the acknowledged breach offers no button
+    expect(await log.locator('tr', { hasText: days[2] ?? '?' }).filter({ hasText: 'VaR' }).getByTestId('breach-acknowledge').count()).toBe(0);
+    await row.getByTestId('breach-acknowledge').click();
+    await row.getByTestId('breach-acknowledged').waitFor();
+    const stored = (await api<z.output<typeof AlertsAnswer>>(`/v1/funds/${FUND_ID}/alerts?category=RISK`)).alerts.find((a) => a.id === 'al-rv-2');
+    expect(stored?.acknowledgedBy).toBe(ADMIN.name);
+    const at = stored?.acknowledgedAt ?? '';
+    expect(at).not.toBe('');
+    expect(await row.getByTestId('breach-acknowledged').innerText()).toBe(`${ADMIN.name} at ${at.replace('T', ' ').slice(0, 16)}`);
+    const h = await api<RiskHistoryResponse>(`/v1/funds/${FUND_ID}/risk/history`);
+    expect(h.breaches.find((b) => b.measure === 'var' && b.from === days[7])).toMatchObject({ acknowledgedBy: ADMIN.name, acknowledgedAt: at });
+    // a second acknowledgement is refused
+    const again = await fetch(`${fx.url}/v1/funds/${FUND_ID}/alerts/al-rv-2/acknowledge`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(again.status).toBe(409);
+    await page.screenshot({ path: path.join(SHOTS, 'risk-views-acknowledged.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+
+  it("the morning pack's overnight alerts: acknowledging one shows who and when, as the API recorded it", async () => {
+    await fx.store.alerts.insert({ version: 1, id: 'al-mp-1', traceId: 'cyc-mp', fundId: FUND_ID, severity: 'MEDIUM', category: 'TRADING', title: 'Overnight e2e alert', message: 'e2e', dedupKey: 'e2e:mp', timestamp: `${days.at(-1) ?? ''}T21:00:00.000Z`, context: {} });
+    await open('morning-pack');
+    const row = page.getByTestId('pack-alerts').locator('tr', { hasText: 'Overnight e2e alert' });
+    expect(await row.innerText()).toContain('not acknowledged');
+    await row.getByTestId('alert-acknowledge').click();
+    await row.locator('td', { hasText: `${ADMIN.name} at` }).waitFor();
+    const stored = (await api<z.output<typeof AlertsAnswer>>(`/v1/funds/${FUND_ID}/alerts?category=TRADING`)).alerts.find((a) => a.id === 'al-mp-1');
+    expect(stored?.acknowledgedBy).toBe(ADMIN.name);
+    expect(await row.innerText()).toContain(`${ADMIN.name} at ${(stored?.acknowledgedAt ?? '?').replace('T', ' ').slice(0, 16)}`);
+    expect(await row.getByTestId('alert-acknowledge').count()).toBe(0);
     expect(w.errors).toEqual([]);
   });
 
@@ -178,6 +221,27 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
     expect(text).toContain(money(im.headroomAfter, true));
     await box.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'risk-views-ticket-impact.png'), fullPage: true });
+    expect(w.errors).toEqual([]);
+  });
+  it("a limit raised for the last days' cycles: the chart's limit steps up that day and the breach it ends is shorter", async () => {
+    const limit = fx.config.risk.varLimitPct;
+    const raised = parseFundConfig({ ...fx.config, risk: { ...fx.config.risk, varLimitPct: limit * 1.1 } });
+    await fx.store.configVersions.save({ hash: configHash(raised), fundId: FUND_ID, config: raised, createdAt: new Date().toISOString(), createdBy: 'e2e' });
+    // from day 8 on (VaR 1.05× the old limit: under the raised one) the cycles ran with the raised limit
+    const FROM = 8;
+    for (const [i, asOf] of days.entries()) await fx.store.cycles.start({ id: `cyc-rv-${i}`, fundId: FUND_ID, asOf, mode: 'paper', inputsHash: '', configHash: i < FROM ? configHash(fx.config) : configHash(raised), startedAt: `${asOf}T21:00:00.000Z` });
+    const h = await api<RiskHistoryResponse>(`/v1/funds/${FUND_ID}/risk/history`);
+    expect(h.points.filter((p) => p.values.var !== null).map((p) => p.limits.var)).toEqual(days.map((_, i) => (i < FROM ? limit : limit * 1.1)));
+    const ended = h.breaches.find((b) => b.measure === 'var' && b.from === days[7]);
+    expect(ended).toMatchObject({ to: days[7], days: 1 });
+    await open('risk');
+    await page.getByTestId('risk-series-var').waitFor();
+    expect(await page.getByTestId('risk-series-summary').innerText()).toContain(`limit ${pct(limit * 1.1)} · the limit changed 1 time · now ${pct(limit)}`);
+    const row = page.getByTestId('breach-log').locator('tr', { hasText: days[7] ?? '?' }).filter({ hasText: 'VaR' });
+    const cells = await row.locator('td').allInnerTexts();
+    expect(cells.slice(1, 4)).toEqual([days[7], days[7], '1']);
+    await page.getByTestId('risk-over-time').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'risk-views-limit-step.png'), fullPage: true });
     expect(w.errors).toEqual([]);
   });
 });

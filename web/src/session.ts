@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   stress: ['risk', 'admin'],
   note: ['pm', 'risk', 'admin'],
   pauseAgent: ['risk', 'admin'],
+  acknowledge: ['pm', 'risk', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -247,16 +247,24 @@ class KeelClient:
         return self._request("GET", f"/v1/funds/{_q(fund_id)}/overlay-actions/latest")
 
     def get_v1_funds_fund_id_risk_history(self, fund_id: str, *, from_: Any = None, to: Any = None) -> dict[str, Any]:
-        """The fund's risk over time: per day (the day's last cycle's risk snapshot, and the NAV history's drawdown) VaR, CVaR, VaR 99%, gross and drawdown as fractions of capital, each with its limit from the fund config, and the breach log (runs of days over a limit, with the risk alerts raised during them and who acknowledged them) (GET /v1/funds/{fundId}/risk/history; answers GetV1FundsFundIdRiskHistoryResponse)."""
+        """The fund's risk over time: per day (the day's last cycle's risk snapshot, and the NAV history's drawdown) VaR, CVaR, VaR 99%, gross and drawdown as fractions of capital, each with its limit in the config in force that day (the one the day's cycle ran with), and the breach log (runs of days over that day's limit, with the risk alerts raised during them and who acknowledged them) (GET /v1/funds/{fundId}/risk/history; answers GetV1FundsFundIdRiskHistoryResponse)."""
         return self._request("GET", f"/v1/funds/{_q(fund_id)}/risk/history", query={"from": from_, "to": to})
 
     def get_v1_funds_fund_id_risk_as_of(self, fund_id: str, *, date: Any = None) -> dict[str, Any]:
-        """The risk page as recorded on a past date: the last risk snapshot on or before it (VaR, CVaR, concentration, sectors, agents' VaR budgets), each measure against its limit, the drawdown of that day's NAV, the stored stress of that date, and the breaches up to it (GET /v1/funds/{fundId}/risk/as-of; answers GetV1FundsFundIdRiskAsOfResponse)."""
+        """The risk page as recorded on a past date: the last risk snapshot on or before it (VaR, CVaR, concentration, sectors, agents' VaR budgets), each measure against its limit in force that day, the drawdown of that day's NAV, the stored stress of that date, and the breaches up to it (GET /v1/funds/{fundId}/risk/as-of; answers GetV1FundsFundIdRiskAsOfResponse)."""
         return self._request("GET", f"/v1/funds/{_q(fund_id)}/risk/as-of", query={"date": date})
 
     def get_v1_funds_fund_id_risk_var_drilldown(self, fund_id: str, *, as_of: Any = None) -> dict[str, Any]:
         """The fund's one-day parametric VaR at the fund's confidence (risk.varConfidence) split by position and by sector: Euler components (exposure × marginal VaR) over the risk monitor's book, returns window and covariance, so each list sums to fundVar, the monitor's parametric VaR at that confidence (GET /v1/funds/{fundId}/risk/var-drilldown; answers GetV1FundsFundIdRiskVarDrilldownResponse)."""
         return self._request("GET", f"/v1/funds/{_q(fund_id)}/risk/var-drilldown", query={"asOf": as_of})
+
+    def get_v1_funds_fund_id_alerts(self, fund_id: str, *, unacknowledged: Any = None, category: Any = None, limit: Any = None) -> dict[str, Any]:
+        """The fund's own alerts, newest first, with who acknowledged each and when (unacknowledged=true: only those not acknowledged) (GET /v1/funds/{fundId}/alerts; answers AlertsAnswer)."""
+        return self._request("GET", f"/v1/funds/{_q(fund_id)}/alerts", query={"unacknowledged": unacknowledged, "category": category, "limit": limit})
+
+    def post_v1_funds_fund_id_alerts_alert_id_acknowledge(self, fund_id: str, alert_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Acknowledge one of the fund's alerts: the caller and the time are recorded on it, with a NOTE journal entry and an audit row; 409 when already acknowledged (POST /v1/funds/{fundId}/alerts/{alertId}/acknowledge; answers AlertAcknowledgedAnswer)."""
+        return self._request("POST", f"/v1/funds/{_q(fund_id)}/alerts/{_q(alert_id)}/acknowledge", body=body)
 
     def get_v1_funds_fund_id_kill_switch(self, fund_id: str) -> dict[str, Any]:
         """The fund's trading state and the last trip or re-arm (GET /v1/funds/{fundId}/kill-switch; answers KillSwitchState)."""

@@ -4,6 +4,7 @@
  * them when KEEL_VALIDATE_RESPONSES=1, and the dashboard infers its types from them (types only).
  * Objects may gain fields: clients must ignore fields they do not know.
  */
+export * from './alerts.ts';
 export * from './attribution.ts';
 export * from './backtests.ts';
 export * from './books.ts';

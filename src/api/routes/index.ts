@@ -1,6 +1,7 @@
 import { docsHtml, openApiDocument } from '../openapi.ts';
 import { rawResponse, route, type AnyRoute } from '../route.ts';
 import { agentDetailRoutes } from './agent-detail.ts';
+import { alertRoutes } from './alerts.ts';
 import { bookRoutes } from './books.ts';
 import { fundRoutes } from './funds.ts';
 import { marketRoutes } from './market.ts';
@@ -26,7 +27,7 @@ import * as R from '../responses/index.ts';
 export function domainRoutes(): AnyRoute[] {
   return [
     ...opsRoutes, ...sessionRoutes, ...userRoutes, ...fundRoutes, ...agentDetailRoutes, ...marketRoutes, ...bookRoutes, ...proposalRoutes, ...proposalImpactRoutes, ...tradeRoutes, ...journalRoutes,
-    ...morningPackRoutes, ...riskRoutes, ...riskHistoryRoutes, ...riskDrilldownRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
+    ...morningPackRoutes, ...riskRoutes, ...riskHistoryRoutes, ...riskDrilldownRoutes, ...alertRoutes, ...killSwitchRoutes, ...backtestRoutes, ...auditRoutes, ...eventRoutes,
     ...attributionRoutes,
   ];
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ensureDefined } from '../../core/index.ts';
 import { RISK_MEASURES, utilisation } from '../../pms/index.ts';
 import { latestPerScenario, riskBudgets } from '../risk-book.ts';
-import { riskHistory, type SeriesPoint } from '../risk-series.ts';
+import { riskHistory, type LimitedPoint } from '../risk-series.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { dateRange, FundParams, qDate } from './schemas.ts';
 
@@ -31,12 +31,14 @@ const Point = z.object({
   nav: nullNum,
   varDollars: nullNum,
   values: z.object({ var: nullNum, cvar: nullNum, var99: nullNum, gross: nullNum, drawdown: nullNum }),
+  configHash: z.string().meta({ description: "the config in force that day: the one the day's cycle ran with, else the previous day's" }),
+  limits: z.object({ var: z.number(), cvar: z.number(), var99: z.number(), gross: z.number(), drawdown: z.number() }).meta({ description: "each measure's limit in the config in force that day" }),
 });
 
-/** GET …/risk/history: the daily series of each limit measure with its limit, and the breach log. */
+/** GET …/risk/history: the daily series of each limit measure with the limit in force that day, the current limits, and the breach log. */
 export const RiskHistoryResponse = z.object({
   fundId: z.string(),
-  limits: z.array(Limit),
+  limits: z.array(Limit).meta({ description: "the current config's limits" }),
   points: z.array(Point),
   breaches: z.array(Breach),
 });
@@ -70,18 +72,18 @@ export const RiskAsOfResponse = z.object({
 });
 export type RiskAsOfResponse = z.infer<typeof RiskAsOfResponse>;
 
-/** The newest non-null value of each measure up to the series' end, with its date. */
-function latestValues(points: readonly SeriesPoint[]) {
+/** The newest non-null value of each measure up to the series' end, with its date and the limit in force that day. */
+function latestValues(points: readonly LimitedPoint[]) {
   return Object.fromEntries(
     RISK_MEASURES.map((m) => {
       for (let i = points.length - 1; i >= 0; i--) {
         const p = points[i];
         const v = p?.values[m] ?? null;
-        if (p && v !== null) return [m, { date: p.date, value: v }];
+        if (p && v !== null) return [m, { date: p.date, value: v, limit: p.limits[m] }];
       }
-      return [m, { date: null, value: null }];
+      return [m, { date: null, value: null, limit: null }];
     }),
-  ) as Record<(typeof RISK_MEASURES)[number], { date: string | null; value: number | null }>;
+  ) as Record<(typeof RISK_MEASURES)[number], { date: string | null; value: number | null; limit: number | null }>;
 }
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
@@ -91,7 +93,7 @@ export const riskHistoryRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/risk/history', tag: 'risk', access: 'any', params: FundParams,
     query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional() })),
-    summary: "The fund's risk over time: per day (the day's last cycle's risk snapshot, and the NAV history's drawdown) VaR, CVaR, VaR 99%, gross and drawdown as fractions of capital, each with its limit from the fund config, and the breach log (runs of days over a limit, with the risk alerts raised during them and who acknowledged them)",
+    summary: "The fund's risk over time: per day (the day's last cycle's risk snapshot, and the NAV history's drawdown) VaR, CVaR, VaR 99%, gross and drawdown as fractions of capital, each with its limit in the config in force that day (the one the day's cycle ran with), and the breach log (runs of days over that day's limit, with the risk alerts raised during them and who acknowledged them)",
     response: RiskHistoryResponse,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
@@ -102,7 +104,7 @@ export const riskHistoryRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/risk/as-of', tag: 'risk', access: 'any', params: FundParams,
     query: z.object({ date: qDate }),
-    summary: "The risk page as recorded on a past date: the last risk snapshot on or before it (VaR, CVaR, concentration, sectors, agents' VaR budgets), each measure against its limit, the drawdown of that day's NAV, the stored stress of that date, and the breaches up to it",
+    summary: "The risk page as recorded on a past date: the last risk snapshot on or before it (VaR, CVaR, concentration, sectors, agents' VaR budgets), each measure against its limit in force that day, the drawdown of that day's NAV, the stored stress of that date, and the breaches up to it",
     response: RiskAsOfResponse,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
@@ -111,9 +113,10 @@ export const riskHistoryRoutes: readonly AnyRoute[] = [
       const latest = latestValues(h.points);
       const warnAt = config.risk.budgetWarningPct;
       const measures = h.limits.map((l) => {
-        const { date, value } = latest[l.measure];
-        const u = value === null ? null : utilisation(l.label, value, l.limit, warnAt);
-        return { measure: l.measure, label: l.label, source: l.source, date, value, limit: l.limit, utilisation: u?.utilisation ?? null, status: u?.status ?? null };
+        const { date, value, limit: then } = latest[l.measure];
+        const limit = then ?? l.limit;
+        const u = value === null ? null : utilisation(l.label, value, limit, warnAt);
+        return { measure: l.measure, label: l.label, source: l.source, date, value, limit, utilisation: u?.utilisation ?? null, status: u?.status ?? null };
       });
       const navPoint = [...h.points].reverse().find((p) => p.nav !== null) ?? null;
       const snapPoint = h.points.find((p) => p.date === snap?.asOf) ?? null;

@@ -1,7 +1,7 @@
 /**
  * The breach log: from a fund's daily risk series and its limits, each run of days a measure was
- * over its limit (from, to, how many days, how far), and who acknowledged it: the risk alerts
- * raised during the run (by the cycle that raised them, or their date) and their acknowledgement.
+ * over the limit in force that day (from, to, how many days, how far), and who acknowledged it: the
+ * risk alerts raised during the run (by the cycle that raised them, or their date) and their acknowledgement.
  */
 
 /** The measures kept per day. Fractions of capital (VaR, CVaR, gross) or of the high-water mark (drawdown, ≥ 0). */
@@ -13,9 +13,11 @@ export interface RiskHistoryPoint {
   readonly date: string;
   readonly cycleId: string | null;
   readonly values: Readonly<Record<RiskMeasure, number | null>>;
+  /** The limits in force that day; absent: each measure's limit given to `breachLog`. */
+  readonly limits?: Readonly<Record<RiskMeasure, number>>;
 }
 
-/** A limit on a measure, in the measure's unit; a value above it is a breach. */
+/** A limit on a measure, in the measure's unit; a value above it is a breach (unless the day carries its own). */
 export interface MeasureLimit {
   readonly measure: RiskMeasure;
   readonly label: string;
@@ -40,7 +42,7 @@ export interface Breach {
   readonly to: string;
   /** Recorded days over the limit. */
   readonly days: number;
-  /** The largest value during the run, and the limit. */
+  /** The largest value during the run, and the limit in force on that day. */
   readonly peak: number;
   readonly limit: number;
   /** Still over the limit on the last recorded day. */
@@ -58,21 +60,23 @@ interface Run {
   to: string;
   days: number;
   peak: number;
+  limit: number;
   cycleIds: string[];
 }
 
-/** Runs of consecutive recorded days over `limit` for one measure (a day without a value neither breaks nor extends a run). */
+/** Runs of consecutive recorded days over the day's limit for one measure (a day without a value neither breaks nor extends a run). */
 function runsOver(points: readonly RiskHistoryPoint[], measure: RiskMeasure, limit: number): { runs: Run[]; isOngoing: boolean } {
   const runs: Run[] = [];
   let open: Run | null = null;
   for (const p of points) {
     const v = p.values[measure];
     if (v === null || !Number.isFinite(v)) continue;
-    if (v > limit) {
-      if (!open) runs.push((open = { from: p.date, to: p.date, days: 0, peak: v, cycleIds: [] }));
+    const dayLimit = p.limits?.[measure] ?? limit;
+    if (v > dayLimit) {
+      if (!open) runs.push((open = { from: p.date, to: p.date, days: 0, peak: v, limit: dayLimit, cycleIds: [] }));
       open.to = p.date;
       open.days += 1;
-      open.peak = Math.max(open.peak, v);
+      if (v > open.peak) [open.peak, open.limit] = [v, dayLimit];
       if (p.cycleId !== null) open.cycleIds.push(p.cycleId);
     } else open = null;
   }
@@ -100,7 +104,7 @@ export function breachLog(points: readonly RiskHistoryPoint[], limits: readonly 
         to: r.to,
         days: r.days,
         peak: r.peak,
-        limit: l.limit,
+        limit: r.limit,
         isOngoing: isOngoing && k === runs.length - 1,
         cycleIds: r.cycleIds,
         alerts: during,

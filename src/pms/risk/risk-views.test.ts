@@ -44,6 +44,13 @@ describe('breachLog', () => {
     expect(b.map((x) => [x.from, x.to, x.days, x.peak, x.isOngoing])).toEqual([['d2', 'd4', 2, 1.5, false], ['d6', 'd6', 1, 2, true]]);
     expect(b[0]?.cycleIds).toEqual(['c-d2', 'c-d4']);
   });
+  it("compares each day with the limit in force that day, and reports the peak day's limit", () => {
+    const limited = (date: string, v: number, limit?: number): RiskHistoryPoint => ({ ...point(date, v), ...(limit === undefined ? {} : { limits: { var: limit, cvar: 1, var99: 1, gross: 1, drawdown: 1 } }) });
+    // 1.5 is over the default 1 but not over 2 (raised on d2); 1.8 is over 1.6 (lowered on d4)
+    const days = [limited('d1', 1.5), limited('d2', 1.5, 2), limited('d3', 1.8, 2), limited('d4', 1.8, 1.6), limited('d5', 1.7, 1.6)];
+    const b = breachLog(days, [{ measure: 'var', label: 'VaR', limit: 1 }]);
+    expect(b.map((x) => [x.from, x.to, x.days, x.peak, x.limit, x.isOngoing])).toEqual([['d1', 'd1', 1, 1.5, 1, false], ['d4', 'd5', 2, 1.8, 1.6, true]]);
+  });
   it("takes the first acknowledgement of the alerts raised during a run (by cycle, or dated within it)", () => {
     const days = [point('2024-01-01', 2, 'c1'), point('2024-01-02', 2, 'c2'), point('2024-01-03', 0), point('2024-01-04', 2, 'c4')];
     const alerts = [

@@ -18,6 +18,17 @@ export interface AlertAcknowledgement {
   readonly acknowledgedBy: string | null;
 }
 
+/** An alert as stored, with its acknowledgement (null: not acknowledged; ISO-8601 UTC). */
+export type StoredAlert = Alert & { readonly acknowledgedAt: string | null; readonly acknowledgedBy: string | null };
+
+const ACK_COLUMNS = `${COLUMNS}, acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy"`;
+
+function storedAlert(row: Record<string, unknown>): StoredAlert {
+  const at = row['acknowledgedAt'];
+  const by = row['acknowledgedBy'];
+  return { ...parseRow(Alert, row, 'alerts'), acknowledgedAt: typeof at === 'string' ? at : null, acknowledgedBy: typeof by === 'string' ? by : null };
+}
+
 /** Alerts (seed mini-quant-fund §9). Dedup inside a window is the caller's rule; `lastByDedupKey` supports it. */
 export class AlertsRepo {
   constructor(private readonly db: Db) {}
@@ -50,6 +61,22 @@ export class AlertsRepo {
       [q.fundId ?? null, q.unacknowledgedOnly ?? false, q.limit ?? 100],
     );
     return r.rows.map((row) => parseRow(Alert, row, 'alerts'));
+  }
+
+  /** One alert with its acknowledgement, or undefined. */
+  async get(id: string): Promise<StoredAlert | undefined> {
+    const row = (await this.db.query<Record<string, unknown>>(`SELECT ${ACK_COLUMNS} FROM alerts WHERE id = $1`, [id])).rows[0];
+    return row === undefined ? undefined : storedAlert(row);
+  }
+
+  /** A fund's own alerts (not the fund-wide ones) with their acknowledgement, newest first; optionally unacknowledged only, of one category. */
+  async listForFund(fundId: string, q: { unacknowledgedOnly?: boolean; category?: string; limit?: number } = {}): Promise<StoredAlert[]> {
+    const r = await this.db.query<Record<string, unknown>>(
+      `SELECT ${ACK_COLUMNS} FROM alerts WHERE fund_id = $1 AND (NOT $2::boolean OR acknowledged_at IS NULL)
+         AND ($3::text IS NULL OR category = $3) ORDER BY timestamp DESC, id LIMIT $4`,
+      [fundId, q.unacknowledgedOnly ?? false, q.category ?? null, q.limit ?? 100],
+    );
+    return r.rows.map(storedAlert);
   }
 
   /** Marks an alert seen; returns false when it does not exist or was already acknowledged. */

@@ -47,6 +47,16 @@ export class CyclesRepo {
     return (await this.db.query<CycleRun>(`SELECT ${COLUMNS} FROM cycles WHERE id = $1`, [id])).rows[0];
   }
 
+  /** The config hash each of these cycles of a fund ran with (cycles without one, or not found, are left out). */
+  async configHashes(fundId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const r = await this.db.query<{ id: string; configHash: string }>(
+      `SELECT id, config_hash AS "configHash" FROM cycles WHERE fund_id = $1 AND id = ANY($2::text[]) AND config_hash IS NOT NULL`,
+      [fundId, [...ids]],
+    );
+    return new Map(r.rows.map((x) => [x.id, x.configHash]));
+  }
+
   /** Newest first. */
   async list(fundId: string, limit = 50): Promise<CycleRun[]> {
     const r = await this.db.query<CycleRun>(

@@ -122,5 +122,6 @@ async function snapshotFund(w: World, fundId: string) {
     stress: (await w.store.risk.latestStress(fundId)).length,
     backtests: (await w.store.backtests.list(100)).filter((b) => b.fundId === fundId).length,
     positions: await w.store.positions.list(fundId),
+    alerts: await w.store.alerts.listForFund(fundId),
   };
 }

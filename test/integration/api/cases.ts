@@ -28,6 +28,7 @@ export function samples(symbol: string, lastDate: string): Record<string, Sample
     'GET /v1/funds/:fundId/risk/as-of': { query: `date=${lastDate}` },
     'POST /v1/funds/:fundId/stress': { body: { scenarios: ['gfc_2008'] } },
     'POST /v1/risk/review': { body: { fund: { capital: 1_000_000 }, proposals: [{ agentId: 'momentum', targets: [{ symbol, weight: 0.05 }] }] } },
+    'POST /v1/funds/:fundId/alerts/:alertId/acknowledge': { body: { note: 'matrix acknowledge' } },
     'POST /v1/funds/:fundId/kill-switch/trip': { body: { reason: 'matrix trip' } },
     'POST /v1/funds/:fundId/kill-switch/rearm': { body: { reason: 'matrix rearm' } },
     'POST /v1/funds/:fundId/backtests': { body: { from: '2019-02-01', to: '2019-02-08' } },
@@ -44,6 +45,7 @@ export function urlFor(r: AnyRoute, tag: string, symbol: string, sample: Sample 
     .replace(':proposalId', `prop-${tag}-2`)
     .replace(':orderId', `ord-${tag}-1`)
     .replace(':backtestId', `bt-${tag}-seed`)
+    .replace(':alertId', `al-${tag}-1`)
     .replace(':symbol', symbol)
     .replace(':name', 'matrix-user');
   return sample?.query ? `${url}?${sample.query}` : url;

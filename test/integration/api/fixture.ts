@@ -1,6 +1,6 @@
 /**
  * A small world for API tests: a synthetic market (20 names, ~1 year), two funds (fund-a, fund-b)
- * with books, orders, fills, proposals, overlay actions, journal, stress and backtest rows, and
+ * with books, orders, fills, proposals, overlay actions, journal, stress, backtest and alert rows, and
  * users of every role: viewer/pm/risk/admin of fund-a, pm of fund-b, and a root admin (`*`).
  * In-memory PGlite by default; PostgreSQL in a fresh schema (dropped on close) when
  * TEST_DATABASE_URL is set.
@@ -128,6 +128,7 @@ export async function makeWorld(): Promise<World> {
     await store.journal.add({ fundId, at: now, author: 'seed', kind: 'NOTE', title: `secret note of ${fundId}`, body: `secret note of ${fundId} about ${sym}`, tags: [sym], refs: {} });
     await store.risk.addStressResults([{ fundId, cycleId: null, asOf: lastDate, scenario: 'gfc_2008', pnlImpact: -1000, pnlImpactPct: -0.01, perAgent: {}, details: {} }]);
     await store.backtests.create({ id: `bt-${tag}-seed`, fundId, params: { from: '2018-01-01', to: '2018-06-01' }, createdAt: now });
+    await store.alerts.insert({ version: 1, id: `al-${tag}-1`, traceId: `cyc-${tag}-1`, fundId, severity: 'MEDIUM', category: 'TRADING', title: `seed alert of ${fundId}`, message: 'seed', dedupKey: `seed:${tag}`, timestamp: `${lastDate}T21:00:00.000Z`, context: {} });
   }
   const keys = {} as Record<UserName, string>;
   for (const [name, u] of Object.entries(USERS) as [UserName, (typeof USERS)[UserName]][]) {

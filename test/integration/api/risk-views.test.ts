@@ -1,14 +1,17 @@
 /**
  * The views a PM expects (issue 17), through HTTP on the real store: risk over time with its limits
- * and breach log (acknowledgement from the stored alerts), the risk page as of a past date, the VaR
+ * and breach log (acknowledgement from the stored alerts), acknowledging alerts (who and when, the
+ * fund's own alerts only, once), a limit change mid-history moving the breaches, the risk page as of a past date, the VaR
  * drill-down (components by name and by sector sum to the fund VaR of GET /risk), and a proposal's
  * ticket impact (resulting weight recomputed here from GET /positions and the risk report's NAV).
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProposalImpactResponse, RiskAsOfResponse, RiskHistoryResponse, VarDrilldownResponse } from '../../../src/api/index.ts';
+import { AlertAcknowledgedAnswer, AlertsAnswer, ProposalImpactResponse, RiskAsOfResponse, RiskHistoryResponse, VarDrilldownResponse } from '../../../src/api/index.ts';
+import type { Topics } from '../../../src/bus/index.ts';
+import { configHash, parseFundConfig } from '../../../src/contracts/index.ts';
 import type { RiskMonitorReport } from '../../../src/pms/index.ts';
-import { makeWorld, serverFor, type World } from './fixture.ts';
+import { makeWorld, serverFor, type UserName, type World } from './fixture.ts';
 
 const DATES = ['2024-03-01', '2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08', '2024-03-11', '2024-03-12'];
 /** VaR per day in units of the limit: breaches on 03-04..03-05, 03-07 and 03-11..03-12 (still open). */
@@ -18,7 +21,7 @@ const CAPITAL = 10_000_000;
 describe('risk over time, as-of, VaR drill-down and ticket impact', () => {
   let w: World;
   let app: FastifyInstance;
-  const get = async <T>(url: string, user: 'viewerA' | 'pmA' = 'viewerA'): Promise<T> => {
+  const get = async <T>(url: string, user: UserName = 'viewerA'): Promise<T> => {
     const r = await app.inject({ method: 'GET', url, headers: w.auth(user) });
     expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
     return r.json() as T;
@@ -78,6 +81,57 @@ describe('risk over time, as-of, VaR drill-down and ticket impact', () => {
     expect(h.breaches.some((b) => b.measure === 'gross')).toBe(w.config.risk.maxGrossExposure < 0.9);
     const window = RiskHistoryResponse.parse(await get('/v1/funds/fund-a/risk/history?from=2024-03-06&to=2024-03-08'));
     expect(window.points.map((p) => p.date)).toEqual(['2024-03-06', '2024-03-07', '2024-03-08']);
+  });
+
+  it("acknowledges a fund's own alert once, for pm and risk only, and the breach log then names who and when", async () => {
+    const ack = (fundId: string, alertId: string, user: UserName) => app.inject({ method: 'POST', url: `/v1/funds/${fundId}/alerts/${alertId}/acknowledge`, headers: w.auth(user), payload: {} });
+    await w.store.alerts.insert({ version: 1, id: 'al-b', traceId: 'cyc-b', fundId: 'fund-b', severity: 'HIGH', category: 'RISK', title: 'fund B VaR', message: 'm', dedupKey: 'kb', timestamp: '2024-03-07T21:00:00.000Z', context: {} });
+    await w.store.alerts.insert({ version: 1, id: 'al-wide', traceId: 'sys', fundId: null, severity: 'LOW', category: 'SYSTEM', title: 'fund-wide', message: 'm', dedupKey: 'kw', timestamp: '2024-03-07T21:00:00.000Z', context: {} });
+    // newest first: the ones seeded here (2024), then the fixture's (its market's last day, earlier)
+    const listed = AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?unacknowledged=true'));
+    expect(listed.alerts.map((a) => a.id)).toEqual(['al-2', 'al-3', 'al-a-1']);
+    expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?category=RISK')).alerts.map((a) => [a.id, a.acknowledgedBy])).toEqual([['al-1', 'riskA'], ['al-2', null]]);
+    expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?limit=1')).alerts.map((a) => a.id)).toEqual(['al-1']);
+    expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?limit=2&category=TRADING')).alerts.map((a) => a.id)).toEqual(['al-a-1']);
+
+    // a viewer may not; another fund's alert (through the caller's own fund) and a fund-wide one are not found; a fund the caller does not see is not found
+    expect((await ack('fund-a', 'al-2', 'viewerA')).statusCode).toBe(403);
+    const foreign = await ack('fund-a', 'al-b', 'pmA');
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ code: 'KEEL_E_NOT_FOUND', details: { field: 'params.alertId' } });
+    expect((await ack('fund-b', 'al-2', 'pmB')).statusCode).toBe(404);
+    expect((await ack('fund-a', 'al-2', 'pmB')).statusCode).toBe(404);
+    expect((await ack('fund-a', 'al-wide', 'pmA')).statusCode).toBe(404);
+    expect((await w.store.alerts.get('al-b'))?.acknowledgedAt).toBeNull();
+    expect((await w.store.alerts.get('al-2'))?.acknowledgedAt).toBeNull();
+
+    const events: Topics['alert.acknowledged'][] = [];
+    const off = await w.bus.subscribe('alert.acknowledged', (e) => void events.push(e));
+    const ok = await ack('fund-a', 'al-2', 'pmA');
+    off();
+    expect(ok.statusCode, ok.body).toBe(200);
+    const at = new Date(w.clock.now()).toISOString();
+    const done = AlertAcknowledgedAnswer.parse(ok.json());
+    expect(done.alert).toMatchObject({ id: 'al-2', fundId: 'fund-a', acknowledgedBy: 'pmA', acknowledgedAt: at });
+    expect(done.journalEntry).toMatchObject({ kind: 'NOTE', who: 'pmA', role: 'pm' });
+    expect(done.journalEntry.rationale).toContain('al-2');
+    expect(events).toEqual([{ fundId: 'fund-a', alertId: 'al-2', who: 'pmA', at }]);
+    const audit = await w.store.audit.list({ entity: 'alert', entityId: 'al-2' });
+    expect(audit.map((r) => [r.action, r.actor, r.hash])).toEqual([['AlertAcknowledged', 'pmA', done.auditHash]]);
+    const journal = await get<{ entries: { id: string; rationale: string }[] }>('/v1/funds/fund-a/journal?kind=NOTE');
+    expect(journal.entries.map((e) => e.id)).toContain(done.journalEntry.id);
+
+    // twice: 409 in the error shape, naming who acknowledged it; the first acknowledgement stays
+    const again = await ack('fund-a', 'al-2', 'riskA');
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'KEEL_E_ILLEGAL_TRANSITION', details: { field: 'params.alertId', acknowledgedBy: 'pmA', acknowledgedAt: at } });
+    expect(typeof again.json().message).toBe('string');
+    expect(await w.store.audit.list({ entity: 'alert', entityId: 'al-2' })).toHaveLength(1);
+
+    const h = RiskHistoryResponse.parse(await get('/v1/funds/fund-a/risk/history'));
+    const second = h.breaches.filter((b) => b.measure === 'var')[1];
+    expect(second).toMatchObject({ from: '2024-03-07', acknowledgedBy: 'pmA', acknowledgedAt: at });
+    expect(AlertsAnswer.parse(await get('/v1/funds/fund-a/alerts?unacknowledged=true')).alerts.map((a) => a.id)).toEqual(['al-3', 'al-a-1']);
   });
 
   it('shows the risk page as recorded on a past date (the last snapshot on or before it)', async () => {
@@ -150,5 +204,36 @@ describe('risk over time, as-of, VaR drill-down and ticket impact', () => {
     expect(im.headroomAfter).toBeCloseTo(im.varLimit - im.varAfter, 6);
     const missing = await app.inject({ method: 'GET', url: '/v1/funds/fund-a/proposals/nope/impact', headers: w.auth('viewerA') });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it("compares each day with the limits of the config its cycle ran with: a limit raised mid-history ends a breach and moves the line", async () => {
+    const limit = w.config.risk.varLimitPct;
+    const raised = parseFundConfig({ ...w.config, risk: { ...w.config.risk, varLimitPct: limit * 1.2 } });
+    const [before, after] = [configHash(w.config), configHash(raised)];
+    await w.store.configVersions.save({ hash: after, fundId: 'fund-a', config: raised, createdAt: '2024-03-06T22:00:00.000Z', createdBy: 'riskA' });
+    // the cycles of 03-07 on ran with the raised limit
+    const FROM = 4;
+    for (const [i, asOf] of DATES.entries()) await w.store.cycles.start({ id: `cyc-h-${i}`, fundId: 'fund-a', asOf, mode: 'paper', inputsHash: '', configHash: i < FROM ? before : after, startedAt: `${asOf}T21:00:00.000Z` });
+    const factor = (i: number) => (i < FROM ? 1 : 1.2);
+    const h = RiskHistoryResponse.parse(await get('/v1/funds/fund-a/risk/history'));
+    expect(h.points.map((p) => [p.configHash, p.limits.var])).toEqual(DATES.map((_, i) => [i < FROM ? before : after, factor(i) * limit]));
+    expect(h.limits.find((l) => l.measure === 'var')?.limit).toBe(limit);
+    // independent: runs of days over that day's limit (03-07 at 1.1× the old limit is under the raised one)
+    const runs: [string, string, number, number][] = [];
+    let open: [string, string, number, number] | null = null;
+    DATES.forEach((d, i) => {
+      const x = VAR_X[i] ?? 0;
+      if (x > factor(i)) {
+        if (!open) runs.push((open = [d, d, 0, factor(i) * limit]));
+        open[1] = d;
+        open[2] += 1;
+      } else open = null;
+    });
+    expect(runs.map((r) => r[0])).not.toContain('2024-03-07');
+    expect(h.breaches.filter((b) => b.measure === 'var').map((b) => [b.from, b.to, b.days, b.limit])).toEqual(runs);
+    const a = RiskAsOfResponse.parse(await get('/v1/funds/fund-a/risk/as-of?date=2024-03-12'));
+    const v = a.measures.find((m) => m.measure === 'var');
+    expect(v?.limit).toBeCloseTo(1.2 * limit, 12);
+    expect(v?.utilisation).toBeCloseTo(1.6 / 1.2, 9);
   });
 });

@@ -7,7 +7,7 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
  */
 type Handler = (topic: string, data: unknown) => void;
 
-export const TOPICS = ['cycle.completed', 'proposal.reviewed', 'order.updated', 'fill.recorded', 'alert.raised', 'trading-state.changed', 'backtest.progressed'] as const;
+export const TOPICS = ['cycle.completed', 'proposal.reviewed', 'order.updated', 'fill.recorded', 'alert.raised', 'alert.acknowledged', 'trading-state.changed', 'backtest.progressed'] as const;
 const POLL_MS = 15_000;
 
 const handlers = new Set<Handler>();

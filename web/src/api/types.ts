@@ -52,6 +52,10 @@ export type ScenarioDefs = z.output<typeof R.ScenarioDefs>;
 export type RiskBudgets = z.output<typeof R.RiskBudgets>;
 
 export type MorningPack = z.output<typeof R.MorningPack>;
+/** GET …/alerts: the fund's own alerts with who acknowledged each and when (null: not yet). */
+export type AlertsAnswer = z.output<typeof R.AlertsAnswer>;
+/** POST …/alerts/:alertId/acknowledge. */
+export type AlertAcknowledged = z.output<typeof R.AlertAcknowledgedAnswer>;
 
 export type TearSheet = z.output<typeof R.TearSheet>;
 /** What each overlay rule removed from the proposals, per day on average (docs/overlay.md "Binding constraints"). */

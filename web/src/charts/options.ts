@@ -23,7 +23,7 @@ function axisFormatter(values: readonly number[], percent: boolean): (v: number)
 }
 
 /** Line series over shared x labels (dates). `percent` formats the y axis as a percentage. */
-export function lineOption(x: readonly string[], series: readonly { name: string; data: readonly number[]; area?: boolean; colour?: string }[], o: { percent?: boolean; legend?: boolean } = {}): EChartsCoreOption {
+export function lineOption(x: readonly string[], series: readonly { name: string; data: readonly number[]; area?: boolean; colour?: string; isStepped?: boolean }[], o: { percent?: boolean; legend?: boolean } = {}): EChartsCoreOption {
   const fmt = axisFormatter(series.flatMap((s) => s.data), o.percent === true);
   const tip = (v: number) => (o.percent ? `${(v * 100).toFixed(2)}%` : Math.abs(v) >= 1e3 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toFixed(4));
   return {
@@ -38,6 +38,8 @@ export function lineOption(x: readonly string[], series: readonly { name: string
       name: s.name, type: 'line', data: [...s.data], showSymbol: false,
       ...(s.colour ? { itemStyle: { color: s.colour }, lineStyle: { color: s.colour, width: 1.5 } } : { lineStyle: { width: 1.5 } }),
       ...(s.area ? { areaStyle: { opacity: 0.2 } } : {}),
+      // a value that holds from its day on (a limit): the step is drawn at the day it changes
+      ...(s.isStepped ? { step: 'end' } : {}),
     })),
   };
 }

@@ -1,7 +1,8 @@
 import { useApi } from '../api/use-api.ts';
-import type { FundDetail, MorningPack } from '../api/types.ts';
+import type { AlertsAnswer, FundDetail, MorningPack } from '../api/types.ts';
 import { Async, Badge, Card, Grid, PageHead, Stat, Stats, StatusBadge, Table, money, pct, signedPct, time, toneOf, num } from '../design/index.ts';
 import { useSession } from '../session.ts';
+import { AcknowledgeButton } from './acknowledge.tsx';
 
 type PackResponse = { date: string; pack: MorningPack; narrative: { text: string; source: string; fallbackReason: string | null } };
 
@@ -12,6 +13,9 @@ export function MorningPackPage() {
   const { base } = useSession();
   const fund = useApi<FundDetail>(base, ['cycle.completed', 'trading-state.changed']);
   const pack = useApi<PackResponse>(`${base}/morning-pack`, ['cycle.completed', 'proposal.reviewed', 'alert.raised']);
+  // the fund's own alerts with their acknowledgement (the pack's fund-wide ones have none)
+  const alerts = useApi<AlertsAnswer>(`${base}/alerts?limit=500`, ['alert.raised', 'alert.acknowledged']);
+  const acks = new Map((alerts.data?.alerts ?? []).map((a) => [a.id, a]));
   return (
     <>
       <PageHead title="Morning Pack" sub={pack.data ? `Briefing for ${pack.data.date} · narrative: ${pack.data.narrative.source}` : 'Daily briefing'} />
@@ -99,12 +103,28 @@ export function MorningPackPage() {
               <Table
                 rows={p.alerts}
                 rowKey={(r) => r.id}
+                testId="pack-alerts"
                 empty="No alerts overnight"
                 columns={[
                   { key: 'sev', header: 'Severity', render: (r) => <Badge tone={SEVERITY_TONE[r.severity as keyof typeof SEVERITY_TONE] ?? 'neutral'}>{r.severity}</Badge>, width: 100 },
                   { key: 'title', header: 'Alert', render: (r) => <b>{r.title}</b>, width: 260 },
                   { key: 'msg', header: 'Detail', render: (r) => r.message },
                   { key: 'at', header: 'At', render: (r) => time(r.timestamp), width: 130 },
+                  {
+                    key: 'ack',
+                    header: 'Acknowledged',
+                    width: 200,
+                    render: (r) => {
+                      const a = acks.get(r.id);
+                      if (!a) return '—';
+                      if (a.acknowledgedBy) return `${a.acknowledgedBy} at ${time(a.acknowledgedAt)}`;
+                      return (
+                        <>
+                          <span className="tone-warning">not acknowledged</span> <AcknowledgeButton alertIds={[a.id]} onDone={alerts.reload} testId="alert-acknowledge" />
+                        </>
+                      );
+                    },
+                  },
                 ]}
               />
             </Card>

@@ -5,10 +5,11 @@ import { Chart } from '../charts/chart.tsx';
 import { lineOption } from '../charts/options.ts';
 import { palette } from '../design/tokens.ts';
 import { Async, Card, Grid, ProgressBar, Stat, Stats, Table, Tabs, money, pct, time, toneOf } from '../design/index.ts';
+import { AcknowledgeButton } from './acknowledge.tsx';
 
 type Measure = RiskHistoryResponse['limits'][number]['measure'];
 type Breach = RiskHistoryResponse['breaches'][number];
-const LIVE = ['cycle.completed', 'alert.raised'];
+const LIVE = ['cycle.completed', 'alert.raised', 'alert.acknowledged'];
 
 /** The fund's risk per day against its limit (one measure at a time), and the breach log under it. */
 export function RiskOverTime(p: { base: string; asOf: string | null }) {
@@ -18,41 +19,56 @@ export function RiskOverTime(p: { base: string; asOf: string | null }) {
     <Async loaded={h}>
       {(d) => (
         <>
-          <Card title="Risk over time" extra={`the day's last cycle's risk snapshot · fractions of capital · limit: the fund config's${p.asOf ? ` · up to ${p.asOf}` : ''}`} testId="risk-over-time">
+          <Card title="Risk over time" extra={`the day's last cycle's risk snapshot · fractions of capital · limit: the config that day's cycle ran with${p.asOf ? ` · up to ${p.asOf}` : ''}`} testId="risk-over-time">
             <Tabs tabs={d.limits.map((l) => ({ id: l.measure, label: l.label }))} value={measure} onChange={setMeasure} />
             <SeriesChart d={d} measure={measure} />
           </Card>
-          <BreachLog breaches={d.breaches} />
+          <BreachLog breaches={d.breaches} onAcknowledged={h.reload} />
         </>
       )}
     </Async>
   );
 }
 
+/** The measure per day and the limit in force each day (a stepped line: it moves on the day a new config's cycle ran). */
 function SeriesChart(p: { d: RiskHistoryResponse; measure: Measure }) {
   const limit = p.d.limits.find((l) => l.measure === p.measure);
+  const pts = useMemo(() => p.d.points.filter((x) => x.values[p.measure] !== null), [p.d, p.measure]);
   const option = useMemo(() => {
-    const pts = p.d.points.filter((x) => x.values[p.measure] !== null);
     const x = pts.map((q) => q.date);
     const values = pts.map((q) => q.values[p.measure] ?? 0);
-    return lineOption(x, [{ name: limit?.label ?? p.measure, data: values, colour: palette.accent }, { name: `limit (${limit?.source ?? ''})`, data: x.map(() => limit?.limit ?? 0), colour: palette.down }], { percent: true, legend: true });
-  }, [p.d, p.measure, limit]);
-  const n = p.d.points.filter((x) => x.values[p.measure] !== null).length;
-  if (n === 0) return <div className="muted">No {limit?.label ?? p.measure} recorded yet: it is kept by each cycle (keel run) from the first one on.</div>;
+    return lineOption(x, [{ name: limit?.label ?? p.measure, data: values, colour: palette.accent }, { name: `limit (${limit?.source ?? ''})`, data: pts.map((q) => q.limits[p.measure]), colour: palette.down, isStepped: true }], { percent: true, legend: true });
+  }, [pts, p.measure, limit]);
+  if (pts.length === 0) return <div className="muted">No {limit?.label ?? p.measure} recorded yet: it is kept by each cycle (keel run) from the first one on.</div>;
+  const last = pts.at(-1);
+  const changes = pts.filter((q, i) => i > 0 && q.limits[p.measure] !== pts[i - 1]?.limits[p.measure]).length;
   return (
     <>
       <Chart option={option} height={240} testId={`risk-series-${p.measure}`} />
       <div className="muted" data-testid="risk-series-summary">
-        {n} days · last {pct(p.d.points.filter((x) => x.values[p.measure] !== null).at(-1)?.values[p.measure], 2)} · limit {pct(limit?.limit, 2)}
+        {pts.length} days · last {pct(last?.values[p.measure], 2)} · limit {pct(last?.limits[p.measure], 2)}
+        {changes > 0 ? ` · the limit changed ${changes} time${changes > 1 ? 's' : ''}` : ''}
+        {last && limit && last.limits[p.measure] !== limit.limit ? ` · now ${pct(limit.limit, 2)}` : ''}
       </div>
     </>
   );
 }
 
-/** Every run of days a limit was breached, how long, how far, and who acknowledged its risk alerts. */
-function BreachLog(p: { breaches: readonly Breach[] }) {
+/** Acknowledged: who and when; else an Acknowledge button for the run's unacknowledged alerts (for pm, risk and admin). */
+function Acknowledgement(p: { b: Breach; onAcknowledged: () => void }) {
+  if (p.b.acknowledgedBy) return <span data-testid="breach-acknowledged">{`${p.b.acknowledgedBy} at ${time(p.b.acknowledgedAt)}`}</span>;
+  const open = p.b.alerts.filter((a) => a.acknowledgedAt === null).map((a) => a.id);
   return (
-    <Card title="Breach log" extra="runs of recorded days over a limit · acknowledgement: the risk alerts raised during the run">
+    <>
+      <span className="tone-warning">not acknowledged</span> <AcknowledgeButton alertIds={open} onDone={p.onAcknowledged} testId="breach-acknowledge" />
+    </>
+  );
+}
+
+/** Every run of days a limit was breached, how long, how far, and who acknowledged its risk alerts. */
+function BreachLog(p: { breaches: readonly Breach[]; onAcknowledged: () => void }) {
+  return (
+    <Card title="Breach log" extra="runs of recorded days over the limit in force that day · acknowledgement: the risk alerts raised during the run">
       <Table
         rows={[...p.breaches].reverse()}
         rowKey={(b) => `${b.measure}/${b.from}`}
@@ -65,7 +81,7 @@ function BreachLog(p: { breaches: readonly Breach[] }) {
           { key: 'd', header: 'Days', num: true, render: (b) => String(b.days) },
           { key: 'p', header: 'Peak', num: true, render: (b) => <span className="tone-breach">{pct(b.peak, 2)}</span> },
           { key: 'l', header: 'Limit', num: true, render: (b) => pct(b.limit, 2) },
-          { key: 'a', header: 'Acknowledged', render: (b) => (b.acknowledgedBy ? `${b.acknowledgedBy} at ${time(b.acknowledgedAt)}` : <span className="tone-warning">not acknowledged</span>) },
+          { key: 'a', header: 'Acknowledged', render: (b) => <Acknowledgement b={b} onAcknowledged={p.onAcknowledged} /> },
           { key: 'n', header: 'Alerts', render: (b) => (b.alerts.length === 0 ? 'none raised' : b.alerts.map((a) => a.title).join('; ')) },
         ]}
       />
