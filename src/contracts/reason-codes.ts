@@ -24,7 +24,7 @@ export interface ReasonCodeInfo {
 
 export const REASON_CODES = {
   // trading state
-  FUND_HALTED: { kind: 'block', rules: ['trading_state'], meaning: 'the fund is HALTED: no new orders, the risk-reduction plan runs instead' },
+  FUND_HALTED: { kind: 'block', rules: ['trading_state'], meaning: 'the fund is HALTED: the proposal is rejected and the held book stands under the other rules (a market kill switch: the trip day\'s reduction plan, then only cuts of held positions trade; a manual or store halt: nothing)' },
   FUND_REDUCING: { kind: 'cap', rules: ['trading_state'], meaning: 'the fund is REDUCING: each name may only shrink toward zero on its side' },
   REGIME_RISK_REDUCING: { kind: 'info', rules: ['trading_state', 'regime', 'circuit_breaker'], meaning: "the proposal lowers the fund's risk (VaR down, |net| not up): no trading state, regime or circuit breaker holds it back" },
   // graduated drawdown

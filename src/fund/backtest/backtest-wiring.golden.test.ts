@@ -76,9 +76,13 @@ describe('golden: a 120-day synthetic fund backtest decides the same through any
 // Issue 15, budgets on the agent's own VaR: an agent's VaR budget bounds its standalone VaR, sized
 // from its own ex-ante risk at its allocated capital (×1.5, at least 0.5% of the fund's), not its
 // Euler component (orders 2,702 -> 2,692, fills 2,965 -> 2,929).
+// Issue 15, risk-reducing trades never blocked by a state: on the days after a market kill switch
+// trips, the overlay's cuts of the held books trade (only toward zero) instead of every order being
+// planned and denied as TRADING_HALTED (orders 2,692 -> 2,416, fills 2,929 -> 2,991, commissions
+// $10,506.06 -> $10,704.13, final NAV $10,636,390 -> $10,556,357.76; FUND_HALTED's text says so).
 const GOLDEN = {
-  summary: { orders: 2692, fills: 2929, commissions: 10506.06, finalNav: 10636390 },
-  all: '9f0b591a9f8a2a9f9c279d16ba1d0519656dc704cd429fe8749091a6da8d2179',
+  summary: { orders: 2416, fills: 2991, commissions: 10704.13, finalNav: 10556357.76 },
+  all: 'ef71eed456ee2bfa62280950068bcc377332a7d969601bbf1afbd457f2049890',
   first: 'ea534871c7320ae4328480141b6a613e31d732fa988a26a4f065ee50b6c2a9f1',
-  last: 'cc2127dd36984e13791e29f6b29d4c942c77d9ab476ccc434bd6ffca5a6f1b23',
+  last: 'caf7e348af00b186af6585a1beedfb21484da9904422888208ab031de285eedf',
 };

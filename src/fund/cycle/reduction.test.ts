@@ -3,7 +3,8 @@ import { parseFundConfig } from '../../contracts/index.ts';
 import { KILL_TRIGGERS, planRiskReduction, type FundReview, type KillTrigger } from '../../overlay/index.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { planCycleOrders } from './run-cycle.ts';
-import { reductionTargets } from './reduction.ts';
+import { haltedReductions, reductionTargets } from './reduction.ts';
+import type { TargetPosition } from '../../contracts/index.ts';
 import { createPanel, viewAt } from '../../market/index.ts';
 
 const config = parseFundConfig({ fund: { id: 'f', totalCapital: 2_000_000 }, agents: [{ id: 'a', strategy: 'momentum', allocatedCapital: 1_000_000 }, { id: 'b', strategy: 'quality_value', allocatedCapital: 1_000_000 }] });
@@ -62,5 +63,41 @@ describe('the kill switch closes positions by severity (seed §5B)', () => {
     expect(reductionTargets(config, review(l, [trigger('vol_circuit_breaker')], false), l, capital)).toBeNull();
     expect(reductionTargets(config, review(l, [trigger('manual')]), l, capital)).toBeNull();
     expect(reductionTargets(config, review(l, [trigger('liquidity_freeze')]), l, capital)).toBeNull();
+  });
+});
+
+describe('on the following HALTED days only the overlay\'s cuts of the held books go (risk-reducing trades are never blocked)', () => {
+  const t = (agentId: string, symbol: string, current: number, target: number): TargetPosition => ({ version: 1, agentId, symbol, targetWeight: target / 1_000_000, targetNotional: target, currentNotional: current, deltaNotional: target - current, priority: 1, reasoning: '' });
+  const positions = {
+    a: [t('a', 'S000', 20_000, 5_000), t('a', 'S002', 10_000, 30_000), t('a', 'S003', 0, 8_000), t('a', 'S004', 4_000, -2_000)],
+    b: [t('b', 'S001', -20_000, -10_000), t('b', 'S002', -5_000, 0)],
+  };
+  const halted = (o: { changed?: boolean; triggers?: KillTrigger['name'][]; manual?: boolean } = {}) => ({
+    tradingState: 'HALTED' as const,
+    transition: { state: 'HALTED' as const, since: view.asOf, changed: o.changed ?? false, cause: 'kill switch still triggered' },
+    triggers: (o.triggers ?? ['vol_circuit_breaker']).map(trigger),
+    positions,
+    nextState: { manualKill: o.manual ? { who: 'risk', why: 'outage', at: view.asOf } : null } as FundReview['nextState'],
+  });
+
+  it('a cut goes, a target that would grow, open or flip is held at the current position', () => {
+    const out = haltedReductions(halted());
+    const by = new Map(Object.values(out ?? {}).flat().map((x) => [`${x.agentId}:${x.symbol}`, x]));
+    expect(by.get('a:S000')?.targetNotional).toBe(5_000);
+    expect(by.get('b:S001')?.targetNotional).toBe(-10_000);
+    expect(by.get('b:S002')?.targetNotional).toBe(0);
+    expect(by.get('a:S002')).toMatchObject({ targetNotional: 10_000, targetWeight: 0.01, deltaNotional: 0 });
+    expect(by.get('a:S003')).toMatchObject({ targetNotional: 0, deltaNotional: 0 });
+    expect(by.get('a:S004')).toMatchObject({ targetNotional: 4_000, deltaNotional: 0 });
+    const plan = planCycleOrders(config, out ?? {}, books(), view, undefined, [], new Map([['a', 1_000_000], ['b', 1_000_000]]));
+    for (const o of plan.orders) expect(o.symbol === 'S000' ? o.side : o.symbol === 'S001' ? o.side : 'reduces').not.toBe(o.symbol === 'S000' ? 'BUY' : 'SELL');
+  });
+
+  it('nothing while ACTIVE, on the trip day (the reduction plan), for a manual or store halt, or in a liquidity freeze', () => {
+    expect(haltedReductions({ ...halted(), tradingState: 'ACTIVE' })).toBeNull();
+    expect(haltedReductions(halted({ changed: true }))).toBeNull();
+    expect(haltedReductions(halted({ manual: true }))).toBeNull();
+    expect(haltedReductions(halted({ triggers: ['manual'] }))).toBeNull();
+    expect(haltedReductions(halted({ triggers: ['vol_circuit_breaker', 'liquidity_freeze'] }))).toBeNull();
   });
 });

@@ -33,3 +33,26 @@ export function reductionTargets(config: FundConfig, review: Pick<FundReview, 'r
   }
   return out;
 }
+
+/**
+ * While the fund stays HALTED by a market kill switch (after the day it tripped), the overlay's
+ * cuts of the held books still go out, and nothing else: every target may only shrink its
+ * position toward zero on its side (a name whose target would grow or flip is held). A kill switch
+ * stops new risk; it does not freeze a book the overlay wants smaller while the market keeps
+ * falling (issue 15: risk-reducing trades are never blocked by any state). Null, nothing trades:
+ * not HALTED, the trip day (the reduction plan's closes), a halt a person or the store set (a
+ * manual kill, a broker outage), or a liquidity freeze (selling into a frozen market is the loss).
+ */
+export function haltedReductions(review: Pick<FundReview, 'tradingState' | 'transition' | 'triggers' | 'positions' | 'nextState'>): FundReview['positions'] | null {
+  if (review.tradingState !== 'HALTED' || review.transition.changed || review.nextState.manualKill !== null) return null;
+  if (review.triggers.some((t) => t.name === 'liquidity_freeze' || t.name === 'manual')) return null;
+  const out: Record<string, TargetPosition[]> = {};
+  for (const [agentId, targets] of Object.entries(review.positions)) {
+    out[agentId] = targets.map((t) => {
+      const c = t.currentNotional;
+      const shrinks = c > 0 ? t.targetNotional >= 0 && t.targetNotional < c : c < 0 ? t.targetNotional <= 0 && t.targetNotional > c : false;
+      return shrinks ? t : { ...t, targetWeight: c === 0 ? 0 : (t.targetWeight * c) / t.targetNotional, targetNotional: c, deltaNotional: 0 };
+    });
+  }
+  return out;
+}

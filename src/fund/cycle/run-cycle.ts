@@ -24,7 +24,7 @@ import { askRemoteAgents, type RemoteAnswer } from './gather.ts';
 import { decisionRecords, holdRecords } from './records.ts';
 import { cancelRestingStops, placeRestingStops, restingStopsOn } from './resting-stops.ts';
 import { checkStops, closeExits, holdCooldowns, nextStops, stopAgents, stopCooldowns, type StopExit, type StopLevel } from './stops.ts';
-import { reductionTargets } from './reduction.ts';
+import { haltedReductions, reductionTargets } from './reduction.ts';
 import type { GateResult } from './gates.ts';
 import type { CycleServices, FundRunState } from './runtime.ts';
 
@@ -492,7 +492,8 @@ async function sendOrders(s: CycleServices, state: FundRunState, view: MarketVie
   const written = await s.journal.planOf(cycleId);
   // On the day a market kill switch trips, the plan's closes go out and nothing else: every one
   // reduces a position, so the OMS lets them through as it does a REDUCING fund's.
-  const reduction = reductionTargets(s.config, review, state.ledger, capital);
+  // On a later HALTED day (a market kill switch still on) only the overlay's cuts of the held books go.
+  const reduction = reductionTargets(s.config, review, state.ledger, capital) ?? haltedReductions(review);
   const { orders: built, crossFills: crossed } = written ?? (await writeCyclePlan(s, state, view, reduction ?? finalTargets, capital, hedges, cycleId, timestamp));
   s.omsState.current = reduction ? 'REDUCING' : review.tradingState;
   s.omsState.nav = state.ledger.fundNavCents() / 100;

@@ -23,7 +23,7 @@ export const TradingStateCheck: OverlayCheck = {
       if (rc.isReducing) return result(RULE, { reasons: [reason(RULE, 'REGIME_RISK_REDUCING', `the fund is ${st}: ${riskChangeMessage(rc, ctx.fund.z)}`, { limit: rc.sigmaBefore * ctx.fund.z, actual: rc.sigmaAfter * ctx.fund.z })] });
     }
     if (st === 'HALTED') {
-      return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'FUND_HALTED', 'the fund is HALTED: no new orders, the risk-reduction plan runs instead')] });
+      return result(RULE, { status: 'BREACH', block: true, reasons: [reason(RULE, 'FUND_HALTED', 'the fund is HALTED: the proposal is rejected, the held book stands (only cuts of it trade after a market kill switch)')] });
     }
     if (st === 'REDUCING') {
       const caps = table<number>();
