@@ -285,7 +285,7 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect((await store.fills.listForFund('G1', { orderIds: ['g-1'], limit: 1 }))[0]).toEqual({ ...fill('gf-1', 'g-1'), timestamp: at('2024-07-01') });
     });
 
-    it('replay pages give every fill of the fund once, month by month, in the order of listBooked (the positions read model replays them)', async () => {
+    it('replay pages give every fill of the fund once, week by week, in the order of listBooked (the positions read model replays them)', async () => {
       // fund K: five fills at one instant (a day's crosses), two the next day, one a month later, one in the next year
       const same = at('2024-08-30');
       for (const id of ['k-e', 'k-a', 'k-c', 'k-b', 'k-d']) await store.fills.insert({ ...fill(id, 'g-1'), timestamp: same }, { fundId: 'K', cycleId: null, kind: 'CROSS' });
@@ -300,7 +300,7 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
         pages.push(page.length);
         replayed.push(...page);
       }
-      expect(pages).toEqual([7, 1, 1]); // August, September, January (empty months yield nothing)
+      expect(pages).toEqual([7, 1, 1]); // the week from 30 August, the week of 30 September, the week of 2 January (empty weeks yield nothing)
       expect(replayed).toEqual(booked);
       // from a day on (the attribution book's window): the fills of that day and after, paged the same way
       const since = [];
