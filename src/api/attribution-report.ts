@@ -12,16 +12,11 @@ import type { ApiRuntime } from './runtime.ts';
 const cents = (x: number): number => Math.round(x * 100) / 100;
 const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
 
-/** A NAV at the base date and at the window's end (stored points on or before each), per book ('' = the fund). */
+/** A NAV at the base date and at the window's end (stored points on or before each; the end only when there is a base), per book ('' = the fund). */
 async function navAt(rt: ApiRuntime, fundId: string, agentId: string, w: MarketWindow): Promise<{ base: number | null; end: number | null }> {
-  const pts = await rt.store.nav.history(fundId, { agentId, to: w.to });
-  let base: number | null = null;
-  let end: number | null = null;
-  for (const p of pts) {
-    if (p.date <= w.baseDate) base = p.nav;
-    end = p.nav;
-  }
-  return { base, end: pts.length > 0 && base !== null ? end : null };
+  const base = (await rt.store.nav.onOrBefore(fundId, w.baseDate, agentId))?.nav ?? null;
+  const end = base === null ? null : ((await rt.store.nav.onOrBefore(fundId, w.to, agentId))?.nav ?? null);
+  return { base, end };
 }
 
 export interface FactorRow { readonly factor: string; readonly beta: number; readonly factorReturn: number; readonly contribution: number; readonly pnl: number }

@@ -185,6 +185,11 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       const pts = async (asOf: string | null) => (await store.nav.latestPerAgent('SIG', { asOf, n: 2 })).map((p) => `${p.agentId}:${p.date}:${p.nav}`);
       expect(await pts(null)).toEqual(['a:2024-06-07:99.99', 'a:2024-06-04:101.2', 'b:2024-06-04:50']);
       expect(await pts('2024-06-05')).toEqual(['a:2024-06-04:101.2', 'a:2024-06-03:100.1', 'b:2024-06-04:50']);
+      // one book's point on or before a date (attribution's base and end NAV)
+      expect((await store.nav.onOrBefore('SIG', '2024-06-06', 'a'))?.nav).toBe(101.2);
+      expect((await store.nav.onOrBefore('SIG', '2024-06-07', 'a'))?.nav).toBe(99.99);
+      expect((await store.nav.onOrBefore('SIG', '2024-06-04'))?.nav).toBe(3);
+      expect(await store.nav.onOrBefore('SIG', '2024-06-02', 'a')).toBeUndefined();
     });
   });
 
