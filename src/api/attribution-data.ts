@@ -105,7 +105,7 @@ export async function bookPnlByAgent(input: BookPnlInput, slicer: LoopSlicer): P
 /** The fund's book over the window: today's positions rolled back through the fills since the base date. */
 export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: MarketWindow, slicer = new LoopSlicer()): Promise<LoadedBook> {
   const positions = await rt.store.positions.list(fund.id);
-  // a month of fills per page, with a turn of the event loop between pages: a long history read in
+  // a week of fills per page, with a turn of the event loop between pages: a long history read in
   // one query held the embedded store, and every other request, for half a second or more
   const fills: ReplayFill[] = [];
   for await (const page of rt.store.fills.replayPages(fund.id, { from: w.baseDate })) {
