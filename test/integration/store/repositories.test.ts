@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OverlayDecision } from '../../../src/contracts/index.ts';
 import { IllegalTransitionError } from '../../../src/core/index.ts';
 import { createRepos, type Store } from '../../../src/store/index.ts';
 import { DRIVERS } from './drivers.ts';
@@ -322,6 +323,10 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect((await store.overlayActions.latestForFund('G1')).map((d) => [d.agentId, d.cycleId])).toEqual([['mom', 'gc2'], ['qv', 'gc1']]);
       expect((await store.overlayActions.latestForFund('G2')).map((d) => d.cycleId)).toEqual(['hc1']);
       expect(await store.overlayActions.latestForFund('nobody')).toEqual([]);
+      // the headlines (the Morning Pack's): the same decisions without checks, targets and risk actions
+      const headline = ({ decisionId, cycleId, agentId, asOf, action, scale, reasons, summary }: OverlayDecision) => ({ decisionId, cycleId, agentId, asOf, action, scale, reasons, summary });
+      expect(await store.overlayActions.latestHeadlinesForFund('G1')).toEqual((await store.overlayActions.latestForFund('G1')).map(headline));
+      expect(await store.overlayActions.latestHeadlinesForFund('nobody')).toEqual([]);
     });
   });
 
