@@ -5,7 +5,9 @@
  * switch halfway and times how long until a read shows HALTED, then re-arms.
  *
  * Method: one server process (the code of the working tree), one client (this process); the
- * percentiles are over every read taken while the backtest was QUEUED or RUNNING.
+ * percentiles are over every read taken while the backtest was QUEUED or RUNNING; `stalls` lists
+ * the reads slower than 500 ms, when they were asked and the job's status then (a stall just
+ * before COMPLETED is the result being stored).
  *
  *   KEEL_HOME=/tmp/home node bin/keel.mjs init && node bin/keel.mjs market generate
  *   node bin/keel.mjs user add rita --role risk --fund main     # prints the key
@@ -24,7 +26,9 @@ const key = process.env['KEY'] ?? '';
 const fund = process.env['FUND'] ?? 'main';
 if (!process.env['KEEL_HOME'] || key === '') throw new Error('set KEEL_HOME (a prepared home) and KEY (a risk user key)');
 
-const child = spawn(process.execPath, ['bin/keel.mjs', 'serve', '--port', '0', '--quiet'], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+// SERVE_NODE_ARGS: node's arguments for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see what a stall was)
+const nodeArgs = process.env['SERVE_NODE_ARGS']?.split(' ').filter((a) => a !== '') ?? [];
+const child = spawn(process.execPath, [...nodeArgs, 'bin/keel.mjs', 'serve', '--port', '0', '--quiet'], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
 const started = performance.now();
 const url = await new Promise<string>((resolve, reject) => {
   let buf = '';
@@ -54,14 +58,19 @@ const start = await api('POST', `/v1/funds/${fund}/backtests`, { from, to });
 const id = String(start.json['id']);
 const t0 = performance.now();
 const reads: number[] = [];
+// reads slower than STALL_MS, with when they were asked (ms after the backtest was started) and the job's last status
+const STALL_MS = 500;
+const stalls: { atMs: number; ms: number; status: string }[] = [];
 let status = 'QUEUED';
 let tripMs = Number.NaN;
 let haltedAfterMs = Number.NaN;
 let tripped = false;
 let lastPoll = 0;
 while (status === 'QUEUED' || status === 'RUNNING') {
+  const asked = performance.now() - t0;
   const r = await api('GET', `/v1/funds/${fund}/kill-switch`);
   reads.push(r.ms);
+  if (r.ms > STALL_MS) stalls.push({ atMs: Math.round(asked), ms: Math.round(r.ms), status });
   const now = performance.now();
   if (!tripped && now - t0 > 8_000) {
     tripped = true;
@@ -89,7 +98,7 @@ const out = {
   firstMorningPackStatus: pack.status,
   secondMorningPackMs: Math.round(packAgain.ms),
   backtest: { id, status, wallMs: Math.round(performance.now() - t0) },
-  killSwitchReads: { n: reads.length, p50Ms: Math.round(pct(reads, 0.5)), p99Ms: Math.round(pct(reads, 0.99)), maxMs: Math.round(Math.max(...reads)) },
+  killSwitchReads: { n: reads.length, p50Ms: Math.round(pct(reads, 0.5)), p99Ms: Math.round(pct(reads, 0.99)), maxMs: Math.round(Math.max(...reads)), stalls },
   trip: { answeredMs: Math.round(tripMs), haltedVisibleAfterMs: Math.round(haltedAfterMs) },
 };
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -4,9 +4,9 @@
  * (the stored universe weighted by market cap, as the index series is built), and the factor
  * return series stored with the market.
  */
-import { KeelError } from '../core/index.ts';
+import { KeelError, LoopSlicer } from '../core/index.ts';
 import type { Panel } from '../market/index.ts';
-import { bookPnl, type BenchmarkSectorDay, type BookPnl, type BookTrade, type PortfolioSectorDay } from '../pms/index.ts';
+import { bookPnl, type BenchmarkSectorDay, type BookHolding, type BookLine, type BookPnl, type BookPnlInput, type BookTrade, type PortfolioSectorDay } from '../pms/index.ts';
 import type { FundRow, ReplayFill } from '../store/index.ts';
 import type { ApiRuntime } from './runtime.ts';
 
@@ -71,10 +71,41 @@ export interface LoadedBook {
   readonly costs: number;
 }
 
+/**
+ * `bookPnl` one agent at a time, with `slicer` asked for a turn of the event loop between agents
+ * (the whole book at once held the API for a tenth of a second on the demo fund). Lines never mix
+ * agents, so the answer is the one call's: its lines in agent then symbol order, the fund's
+ * integer cents summed exactly, the unpriced names merged.
+ */
+export async function bookPnlByAgent(input: BookPnlInput, slicer: LoopSlicer): Promise<BookPnl> {
+  const holdings = new Map<string, BookHolding[]>();
+  const trades = new Map<string, BookTrade[]>();
+  const add = <T extends { readonly agentId: string }>(m: Map<string, T[]>, x: T): void => {
+    const own = m.get(x.agentId);
+    if (own) own.push(x);
+    else m.set(x.agentId, [x]);
+  };
+  for (const h of input.holdings) add(holdings, h);
+  for (const t of input.trades) add(trades, t);
+  const agents = [...new Set([...holdings.keys(), ...trades.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const days = Math.max(0, input.to - input.from + 1);
+  const lines: BookLine[] = [];
+  const fundCents = new Array<number>(days).fill(0);
+  const unpriced = new Set<string>();
+  for (const agentId of agents) {
+    await slicer.pause();
+    const own = bookPnl({ ...input, holdings: holdings.get(agentId) ?? [], trades: trades.get(agentId) ?? [] });
+    lines.push(...own.lines);
+    own.fundCents.forEach((c, i) => (fundCents[i] = (fundCents[i] ?? 0) + c));
+    for (const u of own.unpriced) unpriced.add(u);
+  }
+  return { dates: input.dates.slice(input.from, input.to + 1), lines, fundCents, unpriced: [...unpriced].sort() };
+}
+
 /** The fund's book over the window: today's positions rolled back through the fills since the base date. */
-export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: MarketWindow): Promise<LoadedBook> {
+export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: MarketWindow, slicer = new LoopSlicer()): Promise<LoadedBook> {
   const positions = await rt.store.positions.list(fund.id);
-  // a month of fills per page, with a turn of the event loop between pages: a long history read in
+  // a week of fills per page, with a turn of the event loop between pages: a long history read in
   // one query held the embedded store, and every other request, for half a second or more
   const fills: ReplayFill[] = [];
   for await (const page of rt.store.fills.replayPages(fund.id, { from: w.baseDate })) {
@@ -97,7 +128,8 @@ export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: M
     const sign = f.side === 'BUY' ? 1 : -1;
     for (const a of f.allocations) trades.push({ agentId: a.agentId, symbol: f.symbol, row, qty: sign * a.qty, price: f.price, fee: f.qty > 0 ? (f.commission * a.qty) / f.qty : 0 });
   }
-  const book = bookPnl({
+  await slicer.pause();
+  const book = await bookPnlByAgent({
     dates: panel.dates,
     from: w.fromRow,
     to: w.toRow,
@@ -107,7 +139,7 @@ export async function loadBook(rt: ApiRuntime, fund: FundRow, panel: Panel, w: M
       const u = panel.columnOf.get(symbol);
       return u === undefined ? undefined : closeAt(panel, u, row);
     },
-  });
+  }, slicer);
   let costs = 0;
   for (const t of trades) if (t.row >= w.fromRow && t.row <= w.toRow) costs += t.fee;
   return { book, costs, source: { positions: positions.filter((p) => p.qty !== 0).length, fills: fills.length, unallocatedFills: unallocated, firstFill } };

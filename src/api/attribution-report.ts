@@ -4,6 +4,7 @@
  * (the fund's stored NAV at the base date, else its initial capital), summed over days.
  */
 import { decomposePnl, factorAttribution, linkedBrinson, sumLinesBy, type BookPnl, type FactorAttribution, type PnlPart } from '../pms/index.ts';
+import { LoopSlicer } from '../core/index.ts';
 import type { FundRow } from '../store/index.ts';
 import { benchmarkSectorDays, factorSeries, indexReturns, loadBook, marketWindow, portfolioSectorDays, sectorOf, type LoadedBook, type MarketWindow } from './attribution-data.ts';
 import type { ApiRuntime } from './runtime.ts';
@@ -11,16 +12,11 @@ import type { ApiRuntime } from './runtime.ts';
 const cents = (x: number): number => Math.round(x * 100) / 100;
 const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
 
-/** A NAV at the base date and at the window's end (stored points on or before each), per book ('' = the fund). */
+/** A NAV at the base date and at the window's end (stored points on or before each; the end only when there is a base), per book ('' = the fund). */
 async function navAt(rt: ApiRuntime, fundId: string, agentId: string, w: MarketWindow): Promise<{ base: number | null; end: number | null }> {
-  const pts = await rt.store.nav.history(fundId, { agentId, to: w.to });
-  let base: number | null = null;
-  let end: number | null = null;
-  for (const p of pts) {
-    if (p.date <= w.baseDate) base = p.nav;
-    end = p.nav;
-  }
-  return { base, end: pts.length > 0 && base !== null ? end : null };
+  const base = (await rt.store.nav.onOrBefore(fundId, w.baseDate, agentId))?.nav ?? null;
+  const end = base === null ? null : ((await rt.store.nav.onOrBefore(fundId, w.to, agentId))?.nav ?? null);
+  return { base, end };
 }
 
 export interface FactorRow { readonly factor: string; readonly beta: number; readonly factorReturn: number; readonly contribution: number; readonly pnl: number }
@@ -62,10 +58,10 @@ const dollars = (c: readonly number[]): number[] => c.map((x) => x / 100);
 
 interface Window { rt: ApiRuntime; fund: FundRow; from?: string | undefined; to?: string | undefined }
 
-async function windowAndBook(x: Window) {
+async function windowAndBook(x: Window, slicer: LoopSlicer) {
   const { panel } = await x.rt.loadedMarket();
   const w = marketWindow(panel, x);
-  const loaded = await loadBook(x.rt, x.fund, panel, w);
+  const loaded = await loadBook(x.rt, x.fund, panel, w, slicer);
   return { panel, w, loaded };
 }
 
@@ -73,9 +69,13 @@ function sourceOf(loaded: LoadedBook) {
   return { ...loaded.source, unpriced: loaded.book.unpriced, holdingsBeforeFirstFill: 'unchanged (today’s positions less the stored fills since)' };
 }
 
-/** P&L by agent, bucket, sector, factor and name, and BHB by sector against the benchmark. */
-export async function attributionReport(x: Window) {
-  const { panel, w, loaded } = await windowAndBook(x);
+/**
+ * P&L by agent, bucket, sector, factor and name, and BHB by sector against the benchmark. Built
+ * in slices (`slicer`, a turn of the event loop between steps once 10 ms are spent): the whole
+ * report at once held the API for a quarter of a second on the demo fund.
+ */
+export async function attributionReport(x: Window, slicer = new LoopSlicer()) {
+  const { panel, w, loaded } = await windowAndBook(x, slicer);
   const { book } = loaded;
   const { rt, fund } = x;
   const agents = await rt.store.funds.agents(fund.id);
@@ -83,14 +83,18 @@ export async function attributionReport(x: Window) {
   const agentIds = [...new Set([...agents.map((a) => a.id), ...book.lines.map((l) => l.agentId)])].sort();
   const fundNav = await navAt(rt, fund.id, '', w);
   const base = fundNav.base !== null && fundNav.base > 0 ? fundNav.base : fund.initialCapital;
+  await slicer.pause();
   const d = decomposePnl(book.lines.map((l) => ({ agentId: l.agentId, symbol: l.symbol, pnl: sum(l.pnlCents) / 100, bucket: bucketOf.get(l.agentId) ?? null, sector: sectorOf(panel, l.symbol) })));
+  await slicer.pause();
   const factors = factorSeries(panel, w.fromRow, w.toRow);
   const fundDaily = dollars(book.fundCents);
   const fundFactors = factorReport(fundDaily, base, factors);
+  await slicer.pause();
   const byAgentDaily = sumLinesBy(book.lines, (l) => l.agentId);
   const agentRows = await Promise.all(
     agentIds.map(async (agentId) => {
       const nav = await navAt(rt, fund.id, agentId, w);
+      await slicer.pause();
       const capital = agents.find((a) => a.id === agentId)?.allocatedCapital ?? 0;
       const agentBase = nav.base !== null && nav.base > 0 ? nav.base : capital;
       const own = byAgentDaily.get(agentId);
@@ -99,8 +103,13 @@ export async function attributionReport(x: Window) {
     }),
   );
   const members = new Set((await rt.store.instruments.list()).filter((i) => i.assetClass === 'equity').map((i) => i.symbol));
+  await slicer.pause();
   const bench = benchmarkSectorDays(panel, w, members);
-  const brinson = linkedBrinson({ base, portfolio: portfolioSectorDays(panel, book), benchmark: bench.days, totalPnl: fundDaily });
+  await slicer.pause();
+  const portfolio = portfolioSectorDays(panel, book);
+  await slicer.pause();
+  const brinson = linkedBrinson({ base, portfolio, benchmark: bench.days, totalPnl: fundDaily });
+  await slicer.pause();
   const idx = indexReturns(panel, w);
   const navOf = new Map(agentRows.map((a) => [a.agentId, a.navPnl]));
   const withNav = (parts: PnlPart[]) => parts.map((p) => ({ ...p, navPnl: navOf.get(p.key) ?? null }));
@@ -131,10 +140,11 @@ function series(key: string, c: readonly number[]) {
   return { key, pnl: dollars(c), cumulative, total: run / 100 };
 }
 
-/** Daily P&L of the fund, each agent or each name (fund = Σ parts to the cent, each day), with the NAV-based fund P&L when stored. */
-export async function pnlHistoryReport(x: Window & { by: PnlBy }) {
-  const { w, loaded } = await windowAndBook(x);
+/** Daily P&L of the fund, each agent or each name (fund = Σ parts to the cent, each day), with the NAV-based fund P&L when stored; built in slices like `attributionReport`. */
+export async function pnlHistoryReport(x: Window & { by: PnlBy }, slicer = new LoopSlicer()) {
+  const { w, loaded } = await windowAndBook(x, slicer);
   const book: BookPnl = loaded.book;
+  await slicer.pause();
   const parts = x.by === 'fund' ? new Map([['fund', book.fundCents]]) : sumLinesBy(book.lines, (l) => (x.by === 'agent' ? l.agentId : l.symbol));
   const navs = await x.rt.store.nav.history(x.fund.id, { from: w.baseDate, to: w.to });
   const navBy = new Map(navs.map((p) => [p.date, p.nav]));

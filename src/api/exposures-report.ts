@@ -4,7 +4,7 @@
  * Exposures are fractions of the agent's capital (its latest stored NAV, else its allocation); the
  * fund row uses the fund's latest NAV (else its initial capital).
  */
-import { KeelError } from '../core/index.ts';
+import { KeelError, LoopSlicer } from '../core/index.ts';
 import type { Panel } from '../market/index.ts';
 import { bookExposure, nameLoadings, type NameLoadings } from '../pms/index.ts';
 import type { FundRow } from '../store/index.ts';
@@ -13,8 +13,12 @@ import type { ApiRuntime } from './runtime.ts';
 
 export const DEFAULT_LOOKBACK = 126;
 
-/** Loadings of `symbols` over the last `lookback` rows; names with too little history are left out. */
-function loadingsOf(panel: Panel, symbols: readonly string[], lookback: number): { factors: string[]; loadings: Map<string, NameLoadings> } {
+/**
+ * Loadings of `symbols` over the last `lookback` rows; names with too little history are left out.
+ * One regression per name, with `slicer` asked for a turn of the event loop between names (the
+ * demo fund's 800 names at once held the API for a quarter of a second).
+ */
+async function loadingsOf(panel: Panel, symbols: readonly string[], lookback: number, slicer: LoopSlicer): Promise<{ factors: string[]; loadings: Map<string, NameLoadings> }> {
   const toRow = panel.T - 1;
   const fromRow = Math.max(1, toRow - lookback + 1);
   const f = factorSeries(panel, fromRow, toRow);
@@ -22,6 +26,7 @@ function loadingsOf(panel: Panel, symbols: readonly string[], lookback: number):
   const loadings = new Map<string, NameLoadings>();
   const x = Object.fromEntries(f);
   for (const s of symbols) {
+    await slicer.pause();
     const u = panel.columnOf.get(s);
     if (u === undefined || factors.length === 0) continue;
     const r = new Float64Array(toRow - fromRow + 1);
@@ -40,7 +45,8 @@ export interface ExposureQuery {
   readonly agentId?: string;
 }
 
-export async function exposuresReport(q: ExposureQuery) {
+/** The exposures of every agent and the fund (or of one agent, with its names), built in slices (`slicer`). */
+export async function exposuresReport(q: ExposureQuery, slicer = new LoopSlicer()) {
   const { rt, fund } = q;
   const { panel } = await rt.loadedMarket();
   if (panel.T < 2) throw new KeelError('KEEL_E_NOT_FOUND', 'not enough market data stored (two dates at least)');
@@ -56,7 +62,7 @@ export async function exposuresReport(q: ExposureQuery) {
       const price = (u === undefined ? undefined : closeAt(panel, u, t)) ?? p.lastPrice ?? p.avgCost;
       return { agentId: p.agentId, symbol: p.symbol, value: p.qty * price };
     });
-  const { factors, loadings } = loadingsOf(panel, [...new Set(valued.map((v) => v.symbol))].sort(), q.lookback);
+  const { factors, loadings } = await loadingsOf(panel, [...new Set(valued.map((v) => v.symbol))].sort(), q.lookback, slicer);
   const rows = await Promise.all(
     wanted.map(async (agentId) => {
       const nav = await rt.store.nav.latest(fund.id, agentId);

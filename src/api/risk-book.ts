@@ -1,4 +1,4 @@
-import { createRng, hashOf } from '../core/index.ts';
+import { createRng, hashOf, LoopSlicer } from '../core/index.ts';
 import { RiskDriver, type FundConfig } from '../contracts/index.ts';
 import type { Panel } from '../market/index.ts';
 import { buildUniverse, riskModelFor, runStress, styleLoadings, worstWindows, type StressBook, type StressReport } from '../overlay/index.ts';
@@ -70,11 +70,17 @@ export async function riskInputs(rt: ApiRuntime, fund: FundRow, asOf?: string, e
   return { book, config, symbols, returns: returnsWindow(book.panel, symbols, book.t, window) };
 }
 
-/** The risk monitor report of a fund's current book (VaR three ways, CVaR, limits, concentration, liquidity, stored stress). */
-export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: string): Promise<{ asOf: string; nav: number; report: RiskMonitorReport }> {
+/**
+ * The risk monitor report of a fund's current book (VaR three ways, CVaR, limits, concentration,
+ * liquidity, stored stress), built in slices (`slicer` between the risk model, the stress run and
+ * the monitor): at once it held the API for the first Morning Pack's whole risk section.
+ */
+export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: string, slicer = new LoopSlicer()): Promise<{ asOf: string; nav: number; report: RiskMonitorReport }> {
   const { book: b, config, symbols, returns } = await riskInputs(rt, fund, asOf);
+  await slicer.pause();
   // Stress of the book marked here (not the last stored run): the same run as POST /stress, on the same book and market.
-  const stressed = await fundStress(rt, fund, await rt.store.funds.agents(fund.id), undefined, b);
+  const stressed = await fundStress(rt, fund, await rt.store.funds.agents(fund.id), undefined, b, slicer);
+  await slicer.pause();
   const report = riskMonitor({
     asOf: b.asOf,
     nav: b.nav,
@@ -91,7 +97,8 @@ export async function fundRiskReport(rt: ApiRuntime, fund: FundRow, asOf?: strin
  * Runs the overlay's stress scenarios (seed, historical, worst-window replays) on the fund's
  * current books with the overlay's own inputs: its risk model for the held names, their style
  * (momentum/value) loadings, and replays of the worst 5- and 20-day windows. For the same book
- * and capital the results equal the stress of the overlay's review.
+ * and capital the results equal the stress of the overlay's review. `slicer` is asked for a turn
+ * of the event loop between the risk model, the style loadings and the run.
  */
 export async function fundStress(
   rt: ApiRuntime,
@@ -99,11 +106,14 @@ export async function fundStress(
   agents: readonly AgentRow[],
   scenarios?: readonly string[],
   marked?: Awaited<ReturnType<typeof markedBook>>,
+  slicer = new LoopSlicer(),
 ): Promise<{ asOf: string; nav: number; report: StressReport }> {
   const b = marked ?? (await markedBook(rt, fund));
   const config = await rt.configFor(fund);
   const symbols = [...new Set(b.positions.map((p) => p.symbol))].sort();
+  await slicer.pause();
   const model = riskModelFor(b.view, symbols, config);
+  await slicer.pause();
   const driversOf = new Map(agents.map((a) => [a.id, a.riskDrivers.filter((d): d is RiskDriver => RiskDriver.safeParse(d).success)]));
   const byAgent = new Map<string, Map<number, number>>();
   for (const p of b.positions) {
@@ -119,6 +129,7 @@ export async function fundStress(
     drivers: driversOf.get(agentId) ?? [],
   }));
   const style = styleLoadings(b.view, buildUniverse(b.view, symbols));
+  await slicer.pause();
   const report = runStress(books, model, style, b.nav, worstWindows(model, config.risk.stressReplayWindows));
   const wanted = scenarios && scenarios.length > 0 ? new Set(scenarios) : null;
   const results = wanted ? report.results.filter((r) => wanted.has(r.scenario)) : report.results;

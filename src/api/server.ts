@@ -228,7 +228,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // after listening: the first slices of a cold store take seconds, and the port should be open meanwhile
   if (opts.warmMarket === true) {
     app.addHook('onListen', async () => {
-      // then each fund's positions read model (it replays every stored fill, by month), so that the
+      // then each fund's positions read model (it replays every stored fill, a week per statement), so that the
       // first Position Book or Morning Pack does not wait for it
       void rt
         .loadedMarket()

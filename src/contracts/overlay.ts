@@ -90,3 +90,7 @@ export const OverlayDecision = z.object({
   summary: z.string().max(4000),
 });
 export type OverlayDecision = z.infer<typeof OverlayDecision>;
+
+/** What a summary of a decision shows (the Morning Pack's agents): no checks, targets or risk actions. */
+export const OverlayDecisionHeadline = OverlayDecision.pick({ decisionId: true, cycleId: true, agentId: true, asOf: true, action: true, scale: true, reasons: true, summary: true });
+export type OverlayDecisionHeadline = z.infer<typeof OverlayDecisionHeadline>;

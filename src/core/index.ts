@@ -10,3 +10,4 @@ export * from './canonical-json.ts';
 export * from './ids.ts';
 export * from './logger.ts';
 export { erfc, logGamma, normalCdf, normalCvarMultiple, normalPdf, normalQuantile } from './special.ts';
+export { LoopSlicer, LOOP_SLICE_MS } from './loop-slicer.ts';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { KeelError, type Logger } from '../core/index.ts';
+import { KeelError, LoopSlicer, type Logger } from '../core/index.ts';
 import { nestedTransaction, quoteIdent, type CopyInput, type Db, type QueryResult } from './db.ts';
 import { acquireStoreLock } from './store-lock.ts';
 import { OID, parseDate, parseInt8, parseNumeric, parseTimestamp } from './type-parsers.ts';
@@ -36,24 +36,32 @@ function refuseOuterUse(root: PGlite): void {
   }
 }
 
-/** A Db bound to one PGlite handle or open PGlite transaction. */
+/**
+ * A Db bound to one PGlite handle or open PGlite transaction. PGlite runs a statement on this
+ * thread and settles it as a microtask, so a chain of statements (a report's reads, a
+ * transaction's writes) would hold the event loop from its first to its last: each statement
+ * first asks the store's `slicer` for a turn.
+ */
 class PgliteSession implements Db {
   readonly kind = 'pglite' as const;
   constructor(
     private readonly runner: Runner,
     private readonly root: PGlite,
     private readonly inTx: boolean,
+    private readonly slicer: LoopSlicer,
     private readonly onClose: () => void = () => {},
   ) {}
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
     if (!this.inTx) refuseOuterUse(this.root);
+    await this.slicer.pause();
     const r = await this.runner.query<T>(sql, [...params]);
     return { rows: r.rows, rowCount: r.affectedRows ?? 0 };
   }
 
   async exec(sql: string): Promise<void> {
     if (!this.inTx) refuseOuterUse(this.root);
+    await this.slicer.pause();
     await this.runner.exec(sql);
   }
 
@@ -63,7 +71,7 @@ class PgliteSession implements Db {
     return this.root.transaction(async (tx) => {
       const ctx = { root: this.root, active: true };
       try {
-        return await openTx.run(ctx, () => fn(new PgliteSession(tx, this.root, true)));
+        return await openTx.run(ctx, () => fn(new PgliteSession(tx, this.root, true, this.slicer)));
       } finally {
         ctx.active = false;
       }
@@ -72,11 +80,13 @@ class PgliteSession implements Db {
 
   readonly copyFrom = async (input: CopyInput): Promise<void> => {
     if (!this.inTx) refuseOuterUse(this.root);
+    await this.slicer.pause();
     await this.runner.query(copySql(input), [], { blob: new Blob([input.text]) });
   };
 
   readonly copyTo = async (select: string): Promise<string> => {
     if (!this.inTx) refuseOuterUse(this.root);
+    await this.slicer.pause();
     const r = await this.runner.query(`COPY (${select}) TO '/dev/blob'`);
     return r.blob === undefined ? '' : await r.blob.text();
   };
@@ -109,7 +119,7 @@ export async function openPglite(dataDir: string | undefined, logger?: Logger): 
   try {
     const pg = await PGlite.create(dataDir === undefined ? { parsers } : { dataDir, parsers });
     await pg.exec(`SET TIME ZONE 'UTC'`);
-    return new PgliteSession(pg, pg, false, () => lock?.release());
+    return new PgliteSession(pg, pg, false, new LoopSlicer(), () => lock?.release());
   } catch (e) {
     lock?.release();
     throw e;

@@ -52,7 +52,7 @@ export const morningPackRoutes: readonly AnyRoute[] = [
       const agents = await rt.store.funds.agents(f.id);
       const [positions, overlay, stored, alerts, signals, navs] = await Promise.all([
         cachedPositions(rt, f.id),
-        rt.store.overlayActions.latestForFund(f.id),
+        rt.store.overlayActions.latestHeadlinesForFund(f.id),
         rt.store.proposals.list(f.id),
         rt.store.alerts.list({ limit: 200 }),
         rt.store.signals.latestByAgent(f.id, agents.map((a) => a.id), { asOf: view.asOf, perAgent: DEFAULT_TOP_SIGNALS }),

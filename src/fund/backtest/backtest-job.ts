@@ -134,14 +134,19 @@ export function backtestParams(o: Pick<StoredBacktestOptions, 'config' | 'from' 
 }
 
 /**
- * Stores a finished backtest in one transaction: its last cycles' records under the backtest's
- * scope (unless `persistRecords` is false), the row COMPLETED with its results, an audit entry.
+ * Stores a finished backtest: its last cycles' records under the backtest's scope (unless
+ * `persistRecords` is false), one transaction per cycle, then in one transaction the row
+ * COMPLETED with its results and an audit entry. One transaction of every record (5,000 decision
+ * records for a year of the demo fund) held the embedded store, and every request that reads it
+ * (the kill switch's), for two seconds; now a reader waits for one cycle's records at most. A
+ * server that stops in between leaves some records under the scope of a backtest that is then
+ * FAILED (`BacktestQueue.recover`); a backtest is COMPLETED only with all of them.
  */
 export async function storeBacktestResult(store: Store, fundId: string, id: string, done: ComputedBacktest, at: string, persistRecords = true): Promise<void> {
   const { summary } = done;
+  // A backtest's records are kept under its own scope, apart from the live fund's history.
+  if (persistRecords) for (const c of done.kept) await store.transaction((tx) => persistCycleRecords(tx, backtestScope(fundId, id), c));
   await store.transaction(async (tx) => {
-    // A backtest's records are kept under its own scope, apart from the live fund's history.
-    if (persistRecords) for (const c of done.kept) await persistCycleRecords(tx, backtestScope(fundId, id), c);
     await tx.backtests.update(id, { status: 'COMPLETED', progress: 1, results: summary, at });
     await tx.audit.append({
       at,

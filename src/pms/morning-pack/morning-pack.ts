@@ -3,7 +3,7 @@
  * agent's view, proposals awaiting approval, the risk summary and overnight alerts (seed:
  * macro-fund-pms "Morning Pack"). Pure: every input is passed in.
  */
-import type { AgentState, Alert, AlertSeverity, OverlayDecision, Regime, Signal, StrategyType } from '../../contracts/index.ts';
+import type { AgentState, Alert, AlertSeverity, OverlayDecision, OverlayDecisionHeadline, Regime, Signal, StrategyType } from '../../contracts/index.ts';
 import { isAwaitingDecision, type TradeProposal } from '../workflow/proposal.ts';
 import { isoMs } from '../time.ts';
 import type { RiskMonitorReport } from '../risk/risk-monitor.ts';
@@ -20,7 +20,7 @@ export interface AgentViewInput {
    * null with fewer than two.
    */
   readonly book: { readonly gross: number; readonly net: number; readonly positions: number; readonly pnl1d?: number | null; readonly pnl1dDate?: string | null };
-  readonly lastOverlay: OverlayDecision | null;
+  readonly lastOverlay: OverlayDecisionHeadline | null;
 }
 
 /** Signals shown per agent unless the input says otherwise. */

@@ -3,6 +3,9 @@ import { KeelError } from '../../core/index.ts';
 import type { Db } from '../db.ts';
 import { json, parseRow } from './rows.ts';
 
+/** A page of `replayPages`. */
+const WEEK_MS = 7 * 86_400_000;
+
 const COLUMNS = `1 AS version, trace_id AS "traceId", id, order_id AS "orderId", symbol, side, qty, price, commission,
   timestamp, allocations`;
 
@@ -79,11 +82,12 @@ export class FillsRepo {
 
   /**
    * What replaying a fund's books needs of every fill (symbol, side, qty, price, commission, time,
-   * allocations), oldest first (timestamp, then id), one calendar month per page; from the day
-   * `from` (YYYY-MM-DD) when given. A long history (a few hundred
-   * thousand fills) in one query held the embedded store, and so the API, for seconds; by month and
-   * without the ids each page takes a fraction of a second and the caller gives the event loop a
-   * turn between pages.
+   * allocations), oldest first (timestamp, then id), one week per page (from the day of the first
+   * fill); from the day `from` (YYYY-MM-DD) when given. A long history (a few hundred thousand
+   * fills) in one query held the embedded store, and so the API, for seconds; a month of the demo
+   * fund's fills (about 3,800) still took a tenth of a second to read and parse; by week and
+   * without the ids each page takes a few tens of milliseconds and the caller gives the event loop
+   * a turn between pages.
    */
   async *replayPages(fundId: string, opts: { readonly from?: string } = {}): AsyncGenerator<ReplayFill[]> {
     const span = await this.db.query<{ lo: string | null; hi: string | null }>(
@@ -95,16 +99,13 @@ export class FillsRepo {
     if (!lo || !hi) return;
     const last = new Date(hi).getTime();
     const first = new Date(lo);
-    for (let month = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1); month <= last; ) {
-      const d = new Date(month);
-      const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    for (let week = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate()); week <= last; week += WEEK_MS) {
       const r = await this.db.query<Record<string, unknown>>(
         `SELECT symbol, side, qty, price, commission, timestamp, allocations FROM fills
            WHERE fund_id = $1 AND timestamp >= $2 AND timestamp < $3 AND ($4::date IS NULL OR timestamp >= $4::date) ORDER BY timestamp, id`,
-        [fundId, d.toISOString(), new Date(next).toISOString(), opts.from ?? null],
+        [fundId, new Date(week).toISOString(), new Date(week + WEEK_MS).toISOString(), opts.from ?? null],
       );
       if (r.rows.length > 0) yield r.rows.map(replayFillOf);
-      month = next;
     }
   }
 

@@ -65,6 +65,17 @@ export class NavRepo {
     return r.rows;
   }
 
+  /** The latest point dated `date` (YYYY-MM-DD) or earlier, if any: one row where `history(…, { to })` reads them all. */
+  async onOrBefore(fundId: string, date: string, agentId = ''): Promise<NavPoint | undefined> {
+    const rows = await this.db.query<NavPoint>(
+      `SELECT fund_id AS "fundId", agent_id AS "agentId", date, nav, cash, gross_exposure AS "grossExposure",
+         net_exposure AS "netExposure", high_water_mark AS "highWaterMark", daily_return AS "dailyReturn", drawdown
+       FROM nav_history WHERE fund_id = $1 AND agent_id = $2 AND date <= $3::date ORDER BY date DESC LIMIT 1`,
+      [fundId, agentId, date],
+    );
+    return rows.rows[0];
+  }
+
   /** The latest point, if any. */
   async latest(fundId: string, agentId = ''): Promise<NavPoint | undefined> {
     const rows = await this.db.query<NavPoint>(

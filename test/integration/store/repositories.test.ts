@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OverlayDecision } from '../../../src/contracts/index.ts';
 import { IllegalTransitionError } from '../../../src/core/index.ts';
 import { createRepos, type Store } from '../../../src/store/index.ts';
 import { DRIVERS } from './drivers.ts';
@@ -185,6 +186,11 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       const pts = async (asOf: string | null) => (await store.nav.latestPerAgent('SIG', { asOf, n: 2 })).map((p) => `${p.agentId}:${p.date}:${p.nav}`);
       expect(await pts(null)).toEqual(['a:2024-06-07:99.99', 'a:2024-06-04:101.2', 'b:2024-06-04:50']);
       expect(await pts('2024-06-05')).toEqual(['a:2024-06-04:101.2', 'a:2024-06-03:100.1', 'b:2024-06-04:50']);
+      // one book's point on or before a date (attribution's base and end NAV)
+      expect((await store.nav.onOrBefore('SIG', '2024-06-06', 'a'))?.nav).toBe(101.2);
+      expect((await store.nav.onOrBefore('SIG', '2024-06-07', 'a'))?.nav).toBe(99.99);
+      expect((await store.nav.onOrBefore('SIG', '2024-06-04'))?.nav).toBe(3);
+      expect(await store.nav.onOrBefore('SIG', '2024-06-02', 'a')).toBeUndefined();
     });
   });
 
@@ -285,7 +291,7 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect((await store.fills.listForFund('G1', { orderIds: ['g-1'], limit: 1 }))[0]).toEqual({ ...fill('gf-1', 'g-1'), timestamp: at('2024-07-01') });
     });
 
-    it('replay pages give every fill of the fund once, month by month, in the order of listBooked (the positions read model replays them)', async () => {
+    it('replay pages give every fill of the fund once, week by week, in the order of listBooked (the positions read model replays them)', async () => {
       // fund K: five fills at one instant (a day's crosses), two the next day, one a month later, one in the next year
       const same = at('2024-08-30');
       for (const id of ['k-e', 'k-a', 'k-c', 'k-b', 'k-d']) await store.fills.insert({ ...fill(id, 'g-1'), timestamp: same }, { fundId: 'K', cycleId: null, kind: 'CROSS' });
@@ -300,7 +306,7 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
         pages.push(page.length);
         replayed.push(...page);
       }
-      expect(pages).toEqual([7, 1, 1]); // August, September, January (empty months yield nothing)
+      expect(pages).toEqual([7, 1, 1]); // the week from 30 August, the week of 30 September, the week of 2 January (empty weeks yield nothing)
       expect(replayed).toEqual(booked);
       // from a day on (the attribution book's window): the fills of that day and after, paged the same way
       const since = [];
@@ -317,6 +323,10 @@ describe.each(DRIVERS)('repositories on $name', (driver) => {
       expect((await store.overlayActions.latestForFund('G1')).map((d) => [d.agentId, d.cycleId])).toEqual([['mom', 'gc2'], ['qv', 'gc1']]);
       expect((await store.overlayActions.latestForFund('G2')).map((d) => d.cycleId)).toEqual(['hc1']);
       expect(await store.overlayActions.latestForFund('nobody')).toEqual([]);
+      // the headlines (the Morning Pack's): the same decisions without checks, targets and risk actions
+      const headline = ({ decisionId, cycleId, agentId, asOf, action, scale, reasons, summary }: OverlayDecision) => ({ decisionId, cycleId, agentId, asOf, action, scale, reasons, summary });
+      expect(await store.overlayActions.latestHeadlinesForFund('G1')).toEqual((await store.overlayActions.latestForFund('G1')).map(headline));
+      expect(await store.overlayActions.latestHeadlinesForFund('nobody')).toEqual([]);
     });
   });
 
