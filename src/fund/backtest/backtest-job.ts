@@ -60,6 +60,14 @@ export async function persistCycleRecords(tx: Repos, fundId: string, r: KeptCycl
   await tx.hedges.insertMany(r.hedges.map((h) => ({ fundId, cycleId: r.cycleId, asOf: r.asOf, ...h })));
 }
 
+/** Deletes the records stored under a backtest's scope (a run that did not complete leaves none behind). */
+export async function discardCycleRecords(tx: Repos, scope: string): Promise<void> {
+  await tx.riskActions.deleteFund(scope);
+  await tx.overlayActions.deleteFund(scope);
+  await tx.decisions.deleteFund(scope);
+  await tx.hedges.deleteFund(scope);
+}
+
 /** What a backtest keeps of each of its last cycles: the records `persistCycleRecords` stores. */
 export type KeptCycle = Pick<CycleResult, 'cycleId' | 'asOf' | 'records' | 'decisions' | 'hedges'>;
 
@@ -139,13 +147,21 @@ export function backtestParams(o: Pick<StoredBacktestOptions, 'config' | 'from' 
  * COMPLETED with its results and an audit entry. One transaction of every record (5,000 decision
  * records for a year of the demo fund) held the embedded store, and every request that reads it
  * (the kill switch's), for two seconds; now a reader waits for one cycle's records at most. A
- * server that stops in between leaves some records under the scope of a backtest that is then
- * FAILED (`BacktestQueue.recover`); a backtest is COMPLETED only with all of them.
+ * backtest is COMPLETED only with all of them; a failed store deletes those written so far, and a
+ * server stopped in between leaves them to `BacktestQueue.recover`, which deletes them as it marks
+ * the run FAILED (nothing half-written stays).
  */
 export async function storeBacktestResult(store: Store, fundId: string, id: string, done: ComputedBacktest, at: string, persistRecords = true): Promise<void> {
   const { summary } = done;
   // A backtest's records are kept under its own scope, apart from the live fund's history.
-  if (persistRecords) for (const c of done.kept) await store.transaction((tx) => persistCycleRecords(tx, backtestScope(fundId, id), c));
+  const scope = backtestScope(fundId, id);
+  try {
+    if (persistRecords) for (const c of done.kept) await store.transaction((tx) => persistCycleRecords(tx, scope, c));
+  } catch (e) {
+    // nothing half-written: the cycles stored so far go with the failure
+    await store.transaction((tx) => discardCycleRecords(tx, scope)).catch(() => undefined);
+    throw e;
+  }
   await store.transaction(async (tx) => {
     await tx.backtests.update(id, { status: 'COMPLETED', progress: 1, results: summary, at });
     await tx.audit.append({

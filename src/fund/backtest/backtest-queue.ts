@@ -5,7 +5,7 @@ import type { FundConfig } from '../../contracts/index.ts';
 import { IllegalTransitionError, KeelError, type IsoDate, type Logger } from '../../core/index.ts';
 import type { BacktestRun, BacktestStatus, Store } from '../../store/index.ts';
 import type { LoadedMarket } from '../market-loader.ts';
-import { backtestParams, ProgressWriter, storeBacktestResult } from './backtest-job.ts';
+import { backtestParams, backtestScope, discardCycleRecords, ProgressWriter, storeBacktestResult } from './backtest-job.ts';
 import { BacktestStopped, startBacktestThread, type BacktestThread, type BacktestThreadInput } from './backtest-thread.ts';
 import type { CompareSpec } from './compare.ts';
 
@@ -114,7 +114,11 @@ export class BacktestQueue {
     }
     for (const b of stale) {
       const error = `interrupted: the server stopped while the backtest was ${b.status === 'RUNNING' ? 'running' : 'queued'}; start it again`;
-      await this.deps.store.backtests.update(b.id, { status: backtestTransition(b.status, 'FAILED'), error, at: this.deps.now() });
+      // a server stopped while storing the results leaves some cycles' records: they go with the run
+      await this.deps.store.transaction(async (tx) => {
+        await discardCycleRecords(tx, backtestScope(b.fundId ?? '', b.id));
+        await tx.backtests.update(b.id, { status: backtestTransition(b.status, 'FAILED'), error, at: this.deps.now() });
+      });
       await this.publish(b.id, b.fundId ?? '', 'FAILED', b.progress);
     }
     return stale.map((b) => b.id);

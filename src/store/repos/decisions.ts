@@ -11,6 +11,12 @@ const COLUMNS = `1 AS version, cycle_id AS "cycleId", symbol, timestamp, final_d
 export class DecisionsRepo {
   constructor(private readonly db: Db) {}
 
+  /** Deletes every row under a fund id (a backtest's scope whose run did not complete); returns how many. */
+  async deleteFund(fundId: string): Promise<number> {
+    const r = await this.db.query('DELETE FROM decisions WHERE fund_id = $1', [fundId]);
+    return r.rowCount ?? 0;
+  }
+
   /** Inserts one cycle's records in one statement. `fundId` scopes them (null for single-fund setups). */
   async insertMany(records: readonly DecisionRecord[], fundId: string | null = null): Promise<number> {
     if (records.length === 0) return 0;

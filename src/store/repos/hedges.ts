@@ -26,6 +26,12 @@ export interface FundHedgeRow {
 export class HedgesRepo {
   constructor(private readonly db: Db) {}
 
+  /** Deletes every row under a fund id (a backtest's scope whose run did not complete); returns how many. */
+  async deleteFund(fundId: string): Promise<number> {
+    const r = await this.db.query('DELETE FROM fund_hedges WHERE fund_id = $1', [fundId]);
+    return r.rowCount ?? 0;
+  }
+
   /** Stores a cycle's rows; a cycle stored again (a re-run) replaces its rows of the same instrument. */
   async insertMany(rows: readonly FundHedgeRow[]): Promise<void> {
     if (rows.length === 0) return;

@@ -10,6 +10,12 @@ const COLUMNS = `1 AS version, trace_id AS "traceId", decision_id AS "decisionId
 export class OverlayActionsRepo {
   constructor(private readonly db: Db) {}
 
+  /** Deletes every row under a fund id (a backtest's scope whose run did not complete); returns how many. */
+  async deleteFund(fundId: string): Promise<number> {
+    const r = await this.db.query('DELETE FROM overlay_actions WHERE fund_id = $1', [fundId]);
+    return r.rowCount ?? 0;
+  }
+
   async insertMany(decisions: readonly OverlayDecision[], fundId: string | null = null): Promise<number> {
     if (decisions.length === 0) return 0;
     const r = await this.db.query(

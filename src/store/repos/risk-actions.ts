@@ -9,6 +9,12 @@ const COLUMNS = `1 AS version, action_id AS "actionId", timestamp, agent_id AS "
 export class RiskActionsRepo {
   constructor(private readonly db: Db) {}
 
+  /** Deletes every row under a fund id (a backtest's scope whose run did not complete); returns how many. */
+  async deleteFund(fundId: string): Promise<number> {
+    const r = await this.db.query('DELETE FROM risk_actions WHERE fund_id = $1', [fundId]);
+    return r.rowCount ?? 0;
+  }
+
   async insertMany(actions: readonly RiskAction[], scope: { cycleId?: string; fundId?: string } = {}): Promise<number> {
     if (actions.length === 0) return 0;
     const r = await this.db.query(

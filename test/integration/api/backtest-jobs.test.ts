@@ -114,6 +114,9 @@ describe('backtest jobs over the API', () => {
       await w.store.backtests.create({ id: r.id, fundId: 'fund-a', params: { from: '2018-09-03', to: '2018-10-01', ...(r.runner ? { runner: r.runner } : {}) }, createdAt: at });
       if (r.status) await w.store.backtests.update(r.id, { status: r.status, at });
     }
+    // a server stopped while storing results leaves some cycles' records under the run's scope
+    const hedge = (fundId: string) => ({ fundId, cycleId: 'c1', asOf: '2018-09-04', instrument: 'SPY', kind: 'index' as const, targetQty: -10, targetNotional: -2_900, currentQty: 0, price: 290, exposureBefore: null, exposureAfter: null, reason: 'test' });
+    await w.store.hedges.insertMany([hedge('fund-a@bt-dead-running'), hedge('fund-a@bt-other-host')]);
     const again = await serverFor(w, { jobConcurrency: 1, ids: new SequentialIds('again') });
     try {
       const status = async (id: string): Promise<Json> => (await again.inject({ url: `/v1/funds/fund-a/backtests/${id}`, headers: w.auth('viewerA') })).json().backtest as Json;
@@ -122,6 +125,9 @@ describe('backtest jobs over the API', () => {
       expect(await status('bt-other-host')).toMatchObject({ status: 'RUNNING' });
       expect(await status('bt-cli')).toMatchObject({ status: 'RUNNING' });
       expect(await status('bt-dead-running')).not.toHaveProperty('params.runner');
+      // nothing half-written stays: the failed run's records are deleted, another host's kept
+      expect(await w.store.hedges.list('fund-a@bt-dead-running')).toEqual([]);
+      expect(await w.store.hedges.list('fund-a@bt-other-host')).toHaveLength(1);
     } finally {
       await again.close();
     }

@@ -48,4 +48,23 @@ describe('storing a finished backtest', () => {
       await store.close();
     }
   }, 120_000);
+
+  it('a store that fails part-way deletes the cycles written so far and leaves the run as it was', async () => {
+    const store = await openStore({ memory: true });
+    try {
+      const id = 'bt-ingest-fails';
+      const at = '2024-01-02T00:00:00.000Z';
+      const done = await computeBacktest({ id, config, panel, from: panel.dates[panel.T - 12] ?? '', to: panel.dates[panel.T - 1] ?? '' });
+      await store.backtests.create({ id, fundId: config.fund.id, params: {}, createdAt: at });
+      await store.backtests.update(id, { status: 'RUNNING', progress: 0.5, at });
+      let n = 0;
+      const failing: Store = { ...store, transaction: (fn) => (++n === 3 ? Promise.reject(new Error('disk full')) : store.transaction(fn)) };
+      await expect(storeBacktestResult(failing, config.fund.id, id, done, at)).rejects.toThrow('disk full');
+      for (const c of done.kept) expect(await store.decisions.listByCycle(c.cycleId)).toEqual([]);
+      expect(await store.overlayActions.listForFund(`${config.fund.id}@${id}`, { limit: 100 })).toEqual([]);
+      expect((await store.backtests.get(id))?.status).toBe('RUNNING');
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 });
