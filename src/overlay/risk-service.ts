@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/index.ts';
-import { AgentState, dollars, finite, formatPath, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
+import { AgentState, dollars, formatPath, nonNegativeDollars, positiveDollars, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import { reviewFund } from './review-fund.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import { NORMAL_TRACK, type FundState } from './types.ts';
 
-const positive = dollars.refine((x) => x > 0, { message: 'must be > 0' });
-const nonNegative = dollars.refine((x) => x >= 0, { message: 'must be ≥ 0' });
+// native bounds (not refinements), so that the request's JSON Schema shows them
+const positive = positiveDollars;
+const nonNegative = nonNegativeDollars;
 /** A weight (fraction of the agent's capital) or a daily return: at most 100 (10,000%) in size. */
-const fraction = finite.refine((x) => Math.abs(x) <= 100, { message: 'must be at most 100 in size' });
+const fraction = z.number().min(-100, 'must be at most 100 in size').max(100, 'must be at most 100 in size');
 
 /** The risk-service request (docs/risk-service.md): proposals plus the fund state, dollars and shares. */
 export const RiskReviewRequest = z.object({

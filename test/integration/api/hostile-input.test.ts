@@ -132,6 +132,35 @@ describe('hostile input', () => {
     expect(e.details.issueCount).toBeGreaterThan(31_000);
   });
 
+  it('a name that is a property of every JS object (__proto__, constructor, toString) is a name like any other: an unknown bucket is 400, never a 500', async () => {
+    for (const bucket of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const res = await app.inject({ method: 'POST', url: '/v1/funds/fund-a/agents', headers: w.auth('root'), payload: { id: 'proto-agent', strategy: 'momentum', bucket, allocatedCapital: 0 } });
+      expect(res.statusCode, `${bucket}: ${res.body}`).toBe(400);
+      expect(errorOf(res).message).toContain(`bucket '${bucket}' is not defined`);
+    }
+  });
+
+  it('the rules the OpenAPI document declares are the ones refused: blank reasons, agent ids, strategies, risk parameter names and bounds, review sizes, Idempotency-Key characters', async () => {
+    const agent = { id: 'new-one', strategy: 'momentum', bucket: 'directional_equity', allocatedCapital: 0 };
+    const cases: [string, string, unknown, string, Record<string, string>?][] = [
+      ['POST', '/v1/funds/fund-a/kill-switch/trip', { reason: ' \t\u3000' }, 'body.reason'],
+      ['POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[0], side: 'BUY', qty: 1, rationale: '\ufeff ' }, 'body.rationale'],
+      ['POST', '/v1/funds/fund-a/agents', { ...agent, id: 'Upper.Case' }, 'body.id'],
+      ['POST', '/v1/funds/fund-a/agents', { ...agent, strategy: 'custom' }, 'body.strategy'],
+      ['POST', '/v1/funds/fund-a/agents', { ...agent, riskDrivers: ['not-a-driver'] }, 'body.riskDrivers[0]'],
+      ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { riskParams: { maxPositionPct: 5 }, reason: 'x' }, 'body.riskParams.maxPositionPct'],
+      ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { riskParams: { noSuchLimit: 0.1 }, reason: 'x' }, 'body.riskParams.noSuchLimit'],
+      ['POST', '/v1/risk/review', { fund: { capital: -1 }, proposals: [] }, 'body.fund.capital'],
+      ['POST', '/v1/risk/review', { fund: { capital: 1e6, returns: [0.01, 101] }, proposals: [] }, 'body.fund.returns[1]'],
+      ['POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[0], side: 'BUY', qty: 1, rationale: 'x' }, 'headers.idempotency-key', { 'idempotency-key': 'two words' }],
+    ];
+    for (const [method, url, body, field, headers] of cases) {
+      const res = await app.inject({ method: method as 'POST', url, headers: { ...w.auth('root'), ...headers }, payload: body as object });
+      expect(res.statusCode, `${url} ${JSON.stringify(body)}: ${res.body}`).toBe(400);
+      expect(errorOf(res).details.field, `${url} ${JSON.stringify(body)}`).toBe(field);
+    }
+  });
+
   it("errors raised before routing and Fastify's own errors use the documented shape", async () => {
     const h = w.auth('root');
     const cases: [string, string, Record<string, string>, string | undefined, number, string, string][] = [
