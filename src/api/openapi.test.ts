@@ -151,7 +151,7 @@ describe('OpenAPI document', () => {
     expect(riskParams.additionalProperties).toBe(false);
     expect(props(riskParams).maxPositionPct).toMatchObject({ minimum: 0, maximum: 1 });
     const review = props(bodySchema('/v1/risk/review', 'post'));
-    expect(props(review.fund as Json).capital).toMatchObject({ exclusiveMinimum: 0, maximum: 1e15 });
+    expect(props(review.fund as Json).capital).toMatchObject({ minimum: 1, maximum: 1e15 });
     expect(((props(review.fund as Json).returns as Json).items as Json)).toMatchObject({ minimum: -100, maximum: 100 });
     const journal = doc.paths['/v1/funds/{fundId}/journal']?.get as Json;
     const from = (journal.parameters as Json[]).find((p) => p.name === 'from');

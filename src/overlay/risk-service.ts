@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/index.ts';
-import { AgentState, dollars, formatPath, nonNegativeDollars, positiveDollars, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
+import { AgentState, dollars, formatPath, MAX_DOLLARS, nonNegativeDollars, positiveDollars, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import { reviewFund } from './review-fund.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
@@ -8,6 +8,8 @@ import { NORMAL_TRACK, type FundState } from './types.ts';
 
 // native bounds (not refinements), so that the request's JSON Schema shows them
 const positive = positiveDollars;
+/** The fund's capital: every risk figure is a fraction of it, so at least a dollar (a book of 1e27 over 1e-300 is Infinity). */
+const capital = z.number().min(1, 'must be at least 1 dollar').max(MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars`);
 const nonNegative = nonNegativeDollars;
 /** A weight (fraction of the agent's capital) or a daily return: at most 100 (10,000%) in size. */
 const fraction = z.number().min(-100, 'must be at most 100 in size').max(100, 'must be at most 100 in size');
@@ -17,7 +19,7 @@ export const RiskReviewRequest = z.object({
   asOf: isoDate.optional(),
   cycleId: z.string().min(1).max(200).default('risk-review'),
   fund: z.object({
-    capital: positive,
+    capital,
     highWaterMark: positive.optional(),
     tradingState: TradingState.default('ACTIVE'),
     tradingStateSince: isoDate.nullable().default(null),

@@ -37,7 +37,15 @@ interface Req {
  * Refusals of a schema-valid request that are right: a rule across fields the operation's description
  * states, or one that depends on the stored data (the market's dates and prices).
  */
-const UNDECLARABLE = [/from must not be after to/, /is after the last market date/, /is before the first market date/, /is not a market date/, /has no price in the stored market/];
+const UNDECLARABLE = [
+  /from must not be after to/,
+  /is after the last market date/,
+  /is before the first market date/,
+  /is not a market date/,
+  /has no price in the stored market/,
+  // declared with if/then, which the arbitrary does not generate around
+  /'\*' \(every fund\) is for admins only/,
+];
 
 const SEED = Number(process.env['KEEL_FUZZ_SEED'] ?? 20_170);
 const RUNS = Number(process.env['KEEL_FUZZ_RUNS'] ?? 30);

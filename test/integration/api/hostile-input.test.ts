@@ -140,7 +140,7 @@ describe('hostile input', () => {
     }
   });
 
-  it('the rules the OpenAPI document declares are the ones refused: blank reasons, agent ids, strategies, risk parameter names and bounds, review sizes, Idempotency-Key characters', async () => {
+  it("the rules the OpenAPI document declares are the ones refused: blank reasons, agent ids, strategies, risk parameter names and bounds, review sizes, '*' for admins only, Idempotency-Key characters", async () => {
     const agent = { id: 'new-one', strategy: 'momentum', bucket: 'directional_equity', allocatedCapital: 0 };
     const cases: [string, string, unknown, string, Record<string, string>?][] = [
       ['POST', '/v1/funds/fund-a/kill-switch/trip', { reason: ' \t\u3000' }, 'body.reason'],
@@ -151,6 +151,9 @@ describe('hostile input', () => {
       ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { riskParams: { maxPositionPct: 5 }, reason: 'x' }, 'body.riskParams.maxPositionPct'],
       ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { riskParams: { noSuchLimit: 0.1 }, reason: 'x' }, 'body.riskParams.noSuchLimit'],
       ['POST', '/v1/risk/review', { fund: { capital: -1 }, proposals: [] }, 'body.fund.capital'],
+      // every figure of the review is a fraction of capital: 1e-300 made the VaR fraction Infinity (a 500)
+      ['POST', '/v1/risk/review', { fund: { capital: 1e-300 }, agents: [{ id: 'a', allocatedCapital: 1e15, positions: [{ symbol: w.symbols[0], qty: 1e12, price: 1e15 }] }], proposals: [] }, 'body.fund.capital'],
+      ['POST', '/v1/users', { name: 'star-viewer', role: 'viewer', fundIds: ['*'] }, 'body.fundIds'],
       ['POST', '/v1/risk/review', { fund: { capital: 1e6, returns: [0.01, 101] }, proposals: [] }, 'body.fund.returns[1]'],
       ['POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[0], side: 'BUY', qty: 1, rationale: 'x' }, 'headers.idempotency-key', { 'idempotency-key': 'two words' }],
     ];
