@@ -11,12 +11,12 @@ export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real d
 export const isoTime = z.iso.datetime({ offset: true });
 /** Traces a signal to its fill across services. */
 export const traceId = z.string().min(1).max(128);
-/** A ticker: letters, digits and . - _ ^, but not `.` or `..` alone (a URL's path resolves those away). */
+/** A ticker: letters, digits and . - _ ^, not starting with `.` (as a URL path segment `.` and `..` resolve away). */
 export const symbol = z
   .string()
   .min(1)
   .max(32)
-  .regex(/^(?!\.\.?$)[A-Za-z0-9.\-_^]+$/, 'letters, digits and . - _ ^ only (not . or .. alone)');
+  .regex(/^[A-Za-z0-9\-_^][A-Za-z0-9.\-_^]*$/, 'letters, digits and . - _ ^ only, not starting with .');
 /** A finite number (zod 4's number refuses NaN and ±Infinity). Bounds below are native checks, so JSON Schema shows them. */
 export const finite = z.number();
 export const nonNegative = z.number().min(0, 'must be ≥ 0');

@@ -8,5 +8,6 @@ export * from './dates.ts';
 export * from './rng.ts';
 export * from './canonical-json.ts';
 export * from './ids.ts';
+export * from './text.ts';
 export * from './logger.ts';
 export { erfc, logGamma, normalCdf, normalCvarMultiple, normalPdf, normalQuantile } from './special.ts';

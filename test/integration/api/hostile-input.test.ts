@@ -132,6 +132,28 @@ describe('hostile input', () => {
     expect(e.details.issueCount).toBeGreaterThan(31_000);
   });
 
+  it('a reason at its maximum (4000 characters, or 2000 emoji) is accepted wherever a person writes one, and read back whole', async () => {
+    const sym = w.symbols[2] ?? 'SYN003';
+    for (const text of ['r'.repeat(4_000), '😀'.repeat(2_000)]) {
+      const writes: [string, string, unknown][] = [
+        ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', qty: 1, rationale: text }],
+        ['POST', '/v1/funds/fund-a/journal', { rationale: text }],
+        ['POST', '/v1/funds/fund-a/agents/trend/pause', { reason: text }],
+        ['POST', '/v1/funds/fund-a/agents/trend/resume', { reason: text }],
+        ['POST', '/v1/funds/fund-a/kill-switch/trip', { reason: text }],
+        ['POST', '/v1/funds/fund-a/kill-switch/rearm', { reason: text }],
+      ];
+      for (const [method, url, body] of writes) {
+        const res = await app.inject({ method: method as 'POST', url, headers: w.auth('root'), payload: body as object });
+        expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBeLessThan(300);
+      }
+      // a ticket's reasoning for the overlay is cut to its 4000 characters; the proposal keeps the whole rationale
+      const listed = await app.inject({ method: 'GET', url: '/v1/funds/fund-a/proposals', headers: w.auth('root') });
+      expect(listed.statusCode).toBe(200);
+      expect(listed.body).toContain(JSON.stringify(text).slice(1, -1));
+    }
+  });
+
   it('a name that is a property of every JS object (__proto__, constructor, toString) is a name like any other: an unknown bucket is 400, never a 500', async () => {
     for (const bucket of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       const res = await app.inject({ method: 'POST', url: '/v1/funds/fund-a/agents', headers: w.auth('root'), payload: { id: 'proto-agent', strategy: 'momentum', bucket, allocatedCapital: 0 } });

@@ -1,8 +1,9 @@
 /**
  * Values a JSON Schema (2020-12, the subset the OpenAPI document uses) accepts, as fast-check
  * arbitraries: what a schema-driven fuzzer sends when it plays by the document. Strings without a
- * pattern draw from an alphabet with blanks, NUL, astral and byte-order-mark characters, so a rule
- * the server enforces but the document does not declare shows up as a refusal.
+ * pattern draw from an alphabet with blanks, NUL, astral and byte-order-mark characters, and any
+ * string is sometimes at its maximum length, so a rule the server enforces but the document does not
+ * declare shows up as a refusal, and text that overflows where it is copied shows up as a 500.
  */
 import fc from 'fast-check';
 
@@ -17,8 +18,11 @@ function stringOf(s: Json): fc.Arbitrary<string> {
   const max = (s.maxLength as number | undefined) ?? Number.MAX_SAFE_INTEGER;
   const fits = (x: string): boolean => length(x) >= min && length(x) <= max;
   if (s.format === 'date') return fc.date({ min: new Date('1990-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-  if (typeof s.pattern === 'string') return fc.stringMatching(new RegExp(s.pattern, 'u')).filter(fits);
-  return fc.string({ unit: ALPHABET, minLength: min, maxLength: Math.min(max, min + 30) }).filter(fits);
+  const pattern = typeof s.pattern === 'string' ? new RegExp(s.pattern, 'u') : undefined;
+  const short = pattern ? fc.stringMatching(pattern) : fc.string({ unit: ALPHABET, minLength: min, maxLength: Math.min(max, min + 30) });
+  // text at its longest (in code points, as the document counts; an emoji is two UTF-16 units), where derived text overflows
+  const longest = max < 100_000 ? ['r'.repeat(max), '😀'.repeat(max), `${'r'.repeat(max - 1)}😀`].filter((x) => !pattern || pattern.test(x)) : [];
+  return (longest.length > 0 ? fc.oneof({ weight: 8, arbitrary: short }, { weight: 1, arbitrary: fc.constantFrom(...longest) }) : short).filter(fits);
 }
 
 function numberOf(s: Json, isInteger: boolean): fc.Arbitrary<number> {
