@@ -3,8 +3,9 @@
  * and a desktop's (1440×900): every page in the navigation, an agent's page (live and with a chosen
  * backtest) and a chosen backtest open without horizontal scrolling of the page (wide tables scroll
  * inside their own container), with their content drawn: the risk history's chart and breach log
- * (seeded snapshots), a journal note and a proposal; every list with a row per name sorts, searches,
- * pages and exports; and at 390 px the kill switch is on screen. Screenshots go to
+ * (seeded snapshots), a journal note and a proposal; no table cell wraps its text past 8 lines (long
+ * free text stacks on a phone); every list with a row per name sorts, searches, pages and exports;
+ * and at 390 px the kill switch is on screen. Screenshots go to
  * test/e2e/screenshots/responsive-<width>-<page>.png.
  */
 import { execFileSync } from 'node:child_process';
@@ -109,6 +110,15 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
       return out.slice(0, 8);
     })()`)) as string[];
 
+  /** Table cells whose text wraps past 8 lines: a column squeezed to a few words a line (long free text wants a stacked layout on a phone). */
+  const cramped = async () =>
+    (await page.evaluate(`[...document.querySelectorAll('table.t td')].flatMap((td) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const lines = range.getBoundingClientRect().height / (parseFloat(getComputedStyle(td).lineHeight) || 20);
+      return lines > 8 ? [(td.closest('table').getAttribute('data-testid') ?? 'table') + ' ' + Math.round(lines) + ' lines: ' + td.innerText.slice(0, 40)] : [];
+    }).slice(0, 5)`)) as string[];
+
   for (const vp of VIEWPORTS) {
     it(`every page fits ${vp.width} px without horizontal scrolling`, async () => {
       await page.setViewportSize(vp);
@@ -119,6 +129,7 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
       const all = [...nav, 'agents/momentum', `agents/momentum?backtest=${bt}`, `backtests?backtest=${bt}`];
       const wide: string[] = [];
       const missing: string[] = [];
+      const crampedCells: string[] = [];
       for (const route of all) {
         await page.goto(`${fx.url}/#/${route}`);
         await settled(page);
@@ -127,6 +138,7 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
         const o = await overflow();
         expect(o.innerWidth).toBe(vp.width);
         if (o.scrollWidth > o.innerWidth) wide.push(`${route}: ${o.scrollWidth} px wide; ${(await culprits()).join(', ')}`);
+        for (const cell of await cramped()) crampedCells.push(`${route}: ${cell}`);
         for (const id of NAME_LISTS[route] ?? []) {
           const sortable = await page.getByTestId(id).locator('th[aria-sort]').count();
           if ((await page.getByTestId(`${id}-csv`).count()) !== 1 || sortable === 0) missing.push(`${route}: ${id} has no Export CSV or no sortable header`);
@@ -134,6 +146,7 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
       }
       expect(wide).toEqual([]);
       expect(missing).toEqual([]);
+      expect(crampedCells).toEqual([]);
       // the content seeded above is drawn at this width, not only the layout around it
       await page.goto(`${fx.url}/#/risk`);
       await settled(page);
