@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ValidationError } from '../core/index.ts';
-import { AgentState, dollars, formatPath, MAX_DOLLARS, nonNegativeDollars, positiveDollars, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
+import { clipText, ValidationError } from '../core/index.ts';
+import { AgentState, dollars, formatPath, MAX_DOLLARS, nonNegativeDollars, positiveDollars, isoDate, MAX_TRACE_ID, refineUnique, Regime, shares, StrategyType, symbol as sym, traceId, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import { reviewFund } from './review-fund.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
@@ -17,7 +17,8 @@ const fraction = z.number().min(-100, 'must be at most 100 in size').max(100, 'm
 /** The risk-service request (docs/risk-service.md): proposals plus the fund state, dollars and shares. */
 export const RiskReviewRequest = z.object({
   asOf: isoDate.optional(),
-  cycleId: z.string().min(1).max(200).default('risk-review'),
+  // the alerts' traceId and the prefix of their ids, so within a trace id's 128 characters
+  cycleId: traceId.default('risk-review'),
   fund: z.object({
     capital,
     highWaterMark: positive.optional(),
@@ -137,7 +138,7 @@ export function reviewRisk(input: unknown, view: MarketView, config: FundConfig)
   };
   const proposals: AgentProposal[] = req.proposals.map((p) => ({
     version: 1,
-    traceId: p.traceId ?? `${req.cycleId}:${p.agentId}`,
+    traceId: p.traceId ?? clipText(`${req.cycleId}:${p.agentId}`, MAX_TRACE_ID),
     cycleId: req.cycleId,
     agentId: p.agentId,
     strategy: p.strategy ?? strategies.get(p.agentId) ?? 'committee',

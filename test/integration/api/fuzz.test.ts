@@ -45,6 +45,8 @@ const UNDECLARABLE = [
   /has no price in the stored market/,
   // declared with if/then, which the arbitrary does not generate around
   /'\*' \(every fund\) is for admins only/,
+  // each agent (or proposal) once: JSON Schema's uniqueItems compares whole items, not one field
+  /' repeats \[\d+\]\./,
 ];
 
 const SEED = Number(process.env['KEEL_FUZZ_SEED'] ?? 20_170);
@@ -241,7 +243,8 @@ describe('API fuzz over the OpenAPI document', () => {
         body: bodySchema ? schemaArbitrary(doc, bodySchema) : fc.constant(undefined),
       });
       for (const q of fc.sample(request, { numRuns: RUNS, seed: SEED })) {
-        const path = o.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, n: string) => encodeURIComponent(String(q.path[n])));
+        // a segment `.` or `..` is sent %-encoded: a URL (and inject) would resolve it away
+        const path = o.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, n: string) => encodeURIComponent(String(q.path[n])).replace(/^\.\.?$/, (d) => '%2E'.repeat(d.length)));
         const search = new URLSearchParams(Object.entries(q.query).map(([k, v]): [string, string] => [k, String(v)])).toString();
         const url = search === '' ? path : `${path}?${search}`;
         const res = await app.inject({ method: o.method as 'GET', url, headers: { ...w.auth('root'), ...(q.body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(q.body !== undefined ? { payload: JSON.stringify(q.body) } : {}) });

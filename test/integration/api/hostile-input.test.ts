@@ -154,6 +154,14 @@ describe('hostile input', () => {
     }
   });
 
+  it("a risk review's cycle id at its maximum (128, a trace id) with an agent id at its maximum (200) answers 200: the alerts and trace ids built from them fit", async () => {
+    const body = { cycleId: 'c'.repeat(128), fund: { capital: 1e6, dailyPnl: -5e5 }, proposals: [{ agentId: 'a'.repeat(200), targets: [{ symbol: w.symbols[0], weight: 0.5 }] }] };
+    const res = await app.inject({ method: 'POST', url: '/v1/risk/review', headers: w.auth('root'), payload: body });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const longer = await app.inject({ method: 'POST', url: '/v1/risk/review', headers: w.auth('root'), payload: { ...body, cycleId: 'c'.repeat(129) } });
+    expect(errorOf(longer).details.field).toBe('body.cycleId');
+  });
+
   it('a name that is a property of every JS object (__proto__, constructor, toString) is a name like any other: an unknown bucket is 400, never a 500', async () => {
     for (const bucket of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       const res = await app.inject({ method: 'POST', url: '/v1/funds/fund-a/agents', headers: w.auth('root'), payload: { id: 'proto-agent', strategy: 'momentum', bucket, allocatedCapital: 0 } });
