@@ -23,7 +23,9 @@ export function validationError(where: 'params' | 'query' | 'body', error: z.Zod
     const p = formatPath(path);
     return cut(p === '' || p.startsWith('[') ? `${where}${p}` : `${where}.${p}`, 200);
   };
-  const issues = error.issues.slice(0, MAX_ERROR_ISSUES).map((i) => ({ field: fieldOf(i.path), message: cut(i.message, MAX_MESSAGE_CHARS) }));
+  // an unknown key is named as the field it would be (`body.riskParams.maxFoo`), not as its object
+  const pathOf = (i: z.core.$ZodIssue): readonly PropertyKey[] => (i.code === 'unrecognized_keys' && i.keys[0] !== undefined ? [...i.path, i.keys[0]] : i.path);
+  const issues = error.issues.slice(0, MAX_ERROR_ISSUES).map((i) => ({ field: fieldOf(pathOf(i)), message: cut(i.message, MAX_MESSAGE_CHARS) }));
   const first = issues[0] ?? { field: where, message: 'invalid' };
   return new KeelError('KEEL_E_VALIDATION', `${first.field}: ${first.message}`, { field: first.field, issues, issueCount: error.issues.length });
 }

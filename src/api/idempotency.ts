@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import { hashOf, KeelError } from '../core/index.ts';
+
+/** The Idempotency-Key header: 1 to 200 visible ASCII characters (the OpenAPI document declares it from this schema). */
+export const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII only');
 
 interface Entry {
   readonly bodyHash: string;

@@ -143,10 +143,42 @@ describe('OpenAPI document', () => {
     const stress = bodySchema('/v1/funds/{fundId}/stress', 'post');
     const scenario = (props(stress).scenarios as { items: { anyOf: Json[] } }).items;
     expect(scenario.anyOf[0]?.enum).toContain('gfc_2008');
-    expect(scenario.anyOf[1]).toEqual({ pattern: '^worst_\\d+d' });
+    expect(scenario.anyOf[1]).toEqual({ pattern: '^worst_\\d+d$' });
+    expect(props(agent).id).toMatchObject({ pattern: '^[a-z0-9][a-z0-9_-]*$' });
+    expect((props(agent).strategy as { enum: string[] }).enum).not.toContain('custom');
+    expect((props(agent).riskDrivers as { items: Json }).items.enum).toContain('equity_beta');
+    const riskParams = props(bodySchema('/v1/funds/{fundId}/agents/{agentId}/risk', 'patch')).riskParams as Json;
+    expect(riskParams.additionalProperties).toBe(false);
+    expect(props(riskParams).maxPositionPct).toMatchObject({ minimum: 0, maximum: 1 });
+    const review = props(bodySchema('/v1/risk/review', 'post'));
+    expect(props(review.fund as Json).capital).toMatchObject({ minimum: 1, maximum: 1e15 });
+    expect(((props(review.fund as Json).returns as Json).items as Json)).toMatchObject({ minimum: -100, maximum: 100 });
     const journal = doc.paths['/v1/funds/{fundId}/journal']?.get as Json;
     const from = (journal.parameters as Json[]).find((p) => p.name === 'from');
     expect(from?.schema).toMatchObject({ type: 'string', format: 'date' });
     expect(String(journal.description)).toContain('from must not be after to');
+  });
+
+  it('declares the text rule on every request string and key: no NUL, no lone surrogate, and a reason is not blank', () => {
+    const problems: string[] = [];
+    const check = (v: unknown, at: string): void => {
+      if (typeof v !== 'object' || v === null) return;
+      const s = v as Json;
+      const types = Array.isArray(s.type) ? s.type : [s.type];
+      if (types.includes('string') && s.enum === undefined && s.const === undefined) {
+        const p = typeof s.pattern === 'string' ? new RegExp(s.pattern, 'u') : undefined;
+        if (!p || p.test('a\u0000') || p.test('a\ud800') || p.test('\udc00')) problems.push(`${at}: a string whose pattern lets NUL or a lone surrogate through`);
+      }
+      if (types.includes('object') && s.additionalProperties !== false && typeof (s.propertyNames as Json | undefined)?.pattern !== 'string') problems.push(`${at}: an object without a propertyNames pattern`);
+      for (const [k, x] of Object.entries(s)) if (!['default', 'enum', 'const', 'examples'].includes(k)) check(x, `${at}.${k}`);
+    };
+    for (const { path, method, op } of operations) {
+      for (const p of (op.parameters ?? []) as Json[]) check(p.schema, `${method} ${path} ${String(p.name)}`);
+      if (op.requestBody) check(bodySchema(path, method), `${method} ${path} body`);
+    }
+    expect(problems).toEqual([]);
+    const reason = new RegExp(String(props(bodySchema('/v1/funds/{fundId}/kill-switch/trip', 'post')).reason?.pattern), 'u');
+    for (const blank of [' ', '\t\n', '\u00a0\u3000', '\ufeff']) expect(reason.test(blank), JSON.stringify(blank)).toBe(false);
+    for (const text of ['x', ' why ', 'rocket 🚀', '\u001c']) expect(reason.test(text), JSON.stringify(text)).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../core/index.ts';
 import * as responses from './responses/index.ts';
+import { IdempotencyKey } from './idempotency.ts';
 import { isRawResponse, type AnyRoute } from './route.ts';
+import { STORABLE_TEXT_PATTERN } from './storable-text.ts';
 
 type Json = Record<string, unknown>;
 
@@ -19,6 +21,29 @@ function openObjects(v: unknown): unknown {
   for (const [k, x] of Object.entries(v)) if (!(k === 'additionalProperties' && x === false)) out[k] = openObjects(x);
   return out;
 }
+
+const NOT_SCHEMAS = new Set(['default', 'enum', 'const', 'examples', 'description']);
+
+/**
+ * Declares the text rule the server applies to every string and key of a request (storable-text.ts):
+ * a string without a pattern or fixed values gets the storable-text pattern, an object's keys too.
+ */
+function withTextRule(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withTextRule);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v)) out[k] = NOT_SCHEMAS.has(k) ? x : withTextRule(x);
+  const types = Array.isArray(out.type) ? out.type : [out.type];
+  if (types.includes('string') && out.pattern === undefined && out.enum === undefined && out.const === undefined) out.pattern = STORABLE_TEXT_PATTERN;
+  if (types.includes('object')) {
+    const names = (out.propertyNames ?? {}) as Json;
+    if (names.pattern === undefined && names.enum === undefined) out.propertyNames = { ...names, type: 'string', pattern: STORABLE_TEXT_PATTERN };
+  }
+  return out;
+}
+
+/** The JSON Schema of a request's parameters or body, with the text rule. */
+const requestSchemaOf = (s: z.ZodType): Json => withTextRule(schemaOf(s)) as Json;
 
 const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -58,12 +83,12 @@ function parametersOf(r: AnyRoute): Json[] {
   const out: Json[] = [];
   for (const [where, s] of [['path', r.params], ['query', r.query]] as const) {
     if (!s) continue;
-    const js = schemaOf(s);
+    const js = requestSchemaOf(s);
     const props = (js.properties ?? {}) as Record<string, Json>;
     const required = new Set((js.required ?? []) as string[]);
     for (const [name, schema] of Object.entries(props)) out.push({ name, in: where, required: where === 'path' || required.has(name), schema });
   }
-  if (r.idempotent) out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } });
+  if (r.idempotent) out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: schemaOf(IdempotencyKey) });
   return out;
 }
 
@@ -89,7 +114,7 @@ export function openApiDocument(routes: readonly AnyRoute[]): Json {
       tags: [r.tag],
       operationId: operationId(r),
       parameters: parametersOf(r),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: requestSchemaOf(r.body) } } } } : {}),
       ...(r.access === 'public' ? { security: [] } : {}),
       responses: {
         [String(r.status)]: successOf(r, answers.idOf),

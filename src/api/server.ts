@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { KeelError } from '../core/index.ts';
 import type { FundRow } from '../store/index.ts';
 import { MAX_BODY_BYTES, registerJsonParser } from './body-parser.ts';
@@ -12,7 +12,9 @@ import { bearerKey, canSeeFund, cookieValue, hasRole, SESSION_COOKIE, type Princ
 import { clientErrorResponse, toErrorResponse, validationError } from './http-error.ts';
 import type { ServerOptions } from './options.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
+import { IdempotencyKey } from './idempotency.ts';
 import { checkResponse } from './response-check.ts';
+import { unstorableText } from './storable-text.ts';
 import { HIJACKED, type AnyRoute, type RawAnswer } from './route.ts';
 import { cachedPositions } from './routes/books.ts';
 import { allRoutes } from './routes/index.ts';
@@ -31,36 +33,8 @@ export const REDACT_PATHS = [
   'apiKey',
 ];
 
-const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII only');
-
 function isRaw(x: unknown): x is RawAnswer {
   return typeof x === 'object' && x !== null && (x as { raw?: unknown }).raw === true;
-}
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Why PostgreSQL text cannot store `s` (a NUL, or a lone UTF-16 surrogate that has no UTF-8 form), if it cannot. */
-function unstorable(s: string): string | undefined {
-  if (s.includes('\u0000')) return 'must not contain NUL characters';
-  if (LONE_SURROGATE.test(s)) return 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)';
-  return undefined;
-}
-
-/** The first string (value or key) PostgreSQL text cannot store, with its path and why. Depth is bounded by the JSON parser. */
-function unstorableText(v: unknown, path: string): { field: string; why: string } | undefined {
-  if (typeof v === 'string') {
-    const why = unstorable(v);
-    return why ? { field: path, why } : undefined;
-  }
-  if (typeof v !== 'object' || v === null) return undefined;
-  for (const [k, x] of Object.entries(v)) {
-    const p = Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`;
-    const keyWhy = Array.isArray(v) ? undefined : unstorable(k);
-    if (keyWhy) return { field: path, why: `a key ${keyWhy}` };
-    const bad = unstorableText(x, p);
-    if (bad) return bad;
-  }
-  return undefined;
 }
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
@@ -127,7 +101,7 @@ function handlerFor(rt: ApiRuntime, r: AnyRoute, callers: WeakMap<FastifyRequest
     const call = { params, query, body, principal, fund, rt, req, reply };
     const rawKey = req.headers['idempotency-key'];
     if (r.idempotent && rawKey !== undefined && principal) {
-      const k = idempotencyKey.safeParse(rawKey);
+      const k = IdempotencyKey.safeParse(rawKey);
       if (!k.success) throw new KeelError('KEEL_E_VALIDATION', `headers.idempotency-key: ${k.error.issues[0]?.message ?? 'invalid'}`, { field: 'headers.idempotency-key' });
       const out = await rt.idempotency.run(`${principal.userId}:${r.method}:${req.url}`, k.data, req.body, async () => ({
         status: r.status,

@@ -9,13 +9,16 @@ export const version = z.literal(CONTRACT_VERSION);
 export const isoDate = z.string().refine(isIsoDate, { message: 'must be a real date in YYYY-MM-DD form' }).meta({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 /** ISO-8601 timestamp with time zone, e.g. `2024-01-02T14:30:00.000Z`. */
 export const isoTime = z.iso.datetime({ offset: true });
+/** The longest trace id, characters. */
+export const MAX_TRACE_ID = 128;
 /** Traces a signal to its fill across services. */
-export const traceId = z.string().min(1).max(128);
+export const traceId = z.string().min(1).max(MAX_TRACE_ID);
+/** A ticker: letters, digits and . - _ ^, not starting with `.` (as a URL path segment `.` and `..` resolve away). */
 export const symbol = z
   .string()
   .min(1)
   .max(32)
-  .regex(/^[A-Za-z0-9.\-_^]+$/, 'letters, digits and . - _ ^ only');
+  .regex(/^[A-Za-z0-9\-_^][A-Za-z0-9.\-_^]*$/, 'letters, digits and . - _ ^ only, not starting with .');
 /** A finite number (zod 4's number refuses NaN and ±Infinity). Bounds below are native checks, so JSON Schema shows them. */
 export const finite = z.number();
 export const nonNegative = z.number().min(0, 'must be ≥ 0');

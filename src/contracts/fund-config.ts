@@ -11,6 +11,9 @@ import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } 
  * Seed defaults: fund-overlay-plan §1A (budgets), "What exists today" (position/sector caps,
  * 20% agent circuit breaker), refactor-plan (1% per-trade risk budget).
  */
+/** An agent's id in a fund config: lower-case letters, digits, _ and -. */
+export const agentIdentifier = id.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only');
+
 export const AgentRiskParams = z.object({
   /** Max share of fund VaR this agent's component VaR may take. */
   riskBudgetPct: fraction.default(0.25),
@@ -46,12 +49,13 @@ export const AgentRiskParams = z.object({
 });
 export type AgentRiskParams = z.infer<typeof AgentRiskParams>;
 // Overrides must not inherit defaults, so build the partial from the unwrapped shape.
-const RiskOverrides = z.object(
+/** Overrides of an agent's risk parameters (each optional, with the parameter's own bounds). */
+export const AgentRiskOverrides = z.object(
   Object.fromEntries(
     Object.entries(AgentRiskParams.shape).map(([k, v]) => [k, (v as z.ZodDefault<z.ZodType>).unwrap().optional()]),
   ) as { [K in keyof typeof AgentRiskParams.shape]: z.ZodOptional<z.ZodType<AgentRiskParams[K]>> },
 );
-export type AgentRiskOverrides = z.infer<typeof RiskOverrides>;
+export type AgentRiskOverrides = z.infer<typeof AgentRiskOverrides>;
 
 export const AgentState = z.enum(['normal', 'reduced_50', 'reduced_75', 'flat', 'paused']);
 export type AgentState = z.infer<typeof AgentState>;
@@ -93,7 +97,7 @@ export function drawdownThreshold(step: DrawdownStep, unitVol: number): number {
  * language). Plug-in and remote agents have strategy `custom`.
  */
 export const AgentConfig = z.object({
-  id: id.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
+  id: agentIdentifier,
   strategy: StrategyType.default('custom'),
   module: z.string().min(1).optional(),
   moduleSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256').optional(),
@@ -107,7 +111,7 @@ export const AgentConfig = z.object({
   riskDrivers: z.array(RiskDriver).optional(),
   /** Strategy parameters; each strategy validates its own. */
   params: z.record(z.string(), z.unknown()).default({}),
-  risk: RiskOverrides.default({}),
+  risk: AgentRiskOverrides.default({}),
 }).superRefine((a, ctx) => {
   const kinds = (a.strategy !== 'custom' ? 1 : 0) + (a.module !== undefined ? 1 : 0) + (a.remote !== undefined ? 1 : 0);
   if (kinds === 1) {
@@ -129,7 +133,7 @@ export const BucketConfig = z.object({
   maxRiskAllocationPct: fraction.default(0.25),
   description: z.string().default(''),
   /** Risk defaults for agents in this bucket (between fund defaults and the agent's own). */
-  agentDefaults: RiskOverrides.default({}),
+  agentDefaults: AgentRiskOverrides.default({}),
 });
 export type BucketConfig = z.infer<typeof BucketConfig>;
 
@@ -506,7 +510,7 @@ function findConflicts(cfg: ParsedShape): Conflict[] {
     seen.set(a.id, i);
     allocated += a.allocatedCapital;
     const bucket = a.bucket ?? STRATEGY_BUCKET_MAP[a.strategy];
-    const b = cfg.buckets[bucket];
+    const b = bucketNamed(cfg, bucket);
     if (!b) {
       out.push({
         pathA: ['agents', i, 'bucket'],
@@ -682,8 +686,13 @@ export function configHash(cfg: FundConfig): string {
 
 /** The agent's effective risk: fund defaults ← bucket defaults ← the agent's own overrides. */
 export function resolveAgentRisk(cfg: FundConfig, agent: AgentConfig): AgentRiskParams {
-  const bucket = cfg.buckets[agentBucket(agent)];
+  const bucket = bucketNamed(cfg, agentBucket(agent));
   return mergeRisk(cfg.defaults, bucket?.agentDefaults ?? {}, agent.risk);
+}
+
+/** The bucket of that name, if the config defines one (a name like `constructor` or `__proto__` is not an inherited property). */
+export function bucketNamed(cfg: Pick<FundConfig, 'buckets'>, name: string): FundConfig['buckets'][string] | undefined {
+  return Object.hasOwn(cfg.buckets, name) ? cfg.buckets[name] : undefined;
 }
 
 export function agentBucket(agent: AgentConfig): string {

@@ -27,6 +27,9 @@ export type AgentRiskNote = z.infer<typeof AgentRiskNote>;
  * An agent's proposed book for one cycle: its signals and the full target book (names absent
  * from `targets` are to be closed).
  */
+/** The longest `reasoning` an AgentProposal carries, UTF-16 code units. */
+export const MAX_REASONING = 4000;
+
 export const AgentProposal = z.object({
   version,
   traceId,
@@ -37,7 +40,7 @@ export const AgentProposal = z.object({
   signals: z.array(Signal),
   targets: z.array(TargetWeight),
   agentRisk: z.array(AgentRiskNote).default([]),
-  reasoning: z.string().max(4000).default(''),
+  reasoning: z.string().max(MAX_REASONING).default(''),
 });
 export type AgentProposal = z.infer<typeof AgentProposal>;
 

@@ -4,6 +4,7 @@ import {
   SequentialIds,
   addDays,
   canonicalJson,
+  clipText,
   createRng,
   dayNumber,
   fromDayNumber,
@@ -149,5 +150,20 @@ describe('weekday count', () => {
       }),
     );
     expect(weekdayCount(dayNumber('2024-01-05'), dayNumber('2024-01-08'))).toBe(1); // Fri → Mon
+  });
+});
+
+describe('clipText', () => {
+  // Property: the clip fits max code units, is a prefix of the text (plus …) and never ends in half a surrogate pair.
+  it('fits, keeps a prefix and never splits a surrogate pair', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '😀', 'é', ' '), maxLength: 60 }), fc.integer({ min: 1, max: 50 }), (s, max) => {
+        const c = clipText(s, max);
+        expect(c.length).toBeLessThanOrEqual(max);
+        if (s.length <= max) expect(c).toBe(s);
+        else expect(s.startsWith(c.slice(0, -1)) && c.endsWith('…')).toBe(true);
+        expect(/[\ud800-\udbff]$/.test(c.replace(/…$/, ''))).toBe(false);
+      }),
+    );
   });
 });

@@ -8,6 +8,7 @@ export * from './dates.ts';
 export * from './rng.ts';
 export * from './canonical-json.ts';
 export * from './ids.ts';
+export * from './text.ts';
 export * from './logger.ts';
 export { erfc, logGamma, normalCdf, normalCvarMultiple, normalPdf, normalQuantile } from './special.ts';
 export { LoopSlicer, LOOP_SLICE_MS } from './loop-slicer.ts';

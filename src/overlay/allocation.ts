@@ -1,4 +1,4 @@
-import { agentBucket, resolveAgentRisk, type FundConfig } from '../contracts/index.ts';
+import { agentBucket, bucketNamed, resolveAgentRisk, type FundConfig } from '../contracts/index.ts';
 import { equalRiskContribution, kellyWeights, ledoitWolf, riskContributions, sharpeRatio, variance } from '../quant/index.ts';
 import type { AgentBookState, FundState } from './types.ts';
 
@@ -251,7 +251,7 @@ function estimate(agents: readonly AgentBookState[], unready: ReadonlySet<string
     sharpe.push(sr);
     const bucket = ac ? agentBucket(ac) : 'committee';
     buckets.push(bucket);
-    bucketCaps.push(config.buckets[bucket]?.maxRiskAllocationPct ?? 1);
+    bucketCaps.push(bucketNamed(config, bucket)?.maxRiskAllocationPct ?? 1);
     const budget = ac ? resolveAgentRisk(config, ac).riskBudgetPct : 0;
     // a book without risk (nothing held through the window) cannot be sized by risk
     budgets.push(budget > 0 ? budget * Math.min(MAX_EDGE, Math.max(MIN_EDGE, sr / cfg.priorSharpe)) : 0);

@@ -1,22 +1,26 @@
 import { z } from 'zod';
-import { ValidationError } from '../core/index.ts';
-import { AgentState, dollars, finite, formatPath, isoDate, refineUnique, Regime, shares, StrategyType, symbol as sym, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
+import { clipText, ValidationError } from '../core/index.ts';
+import { AgentState, dollars, formatPath, MAX_DOLLARS, nonNegativeDollars, positiveDollars, isoDate, MAX_TRACE_ID, refineUnique, Regime, shares, StrategyType, symbol as sym, traceId, TradingState, type AgentProposal, type Alert, type FundConfig, type OverlayAction, type Reason, type RiskActionType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
 import { reviewFund } from './review-fund.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import { NORMAL_TRACK, type FundState } from './types.ts';
 
-const positive = dollars.refine((x) => x > 0, { message: 'must be > 0' });
-const nonNegative = dollars.refine((x) => x >= 0, { message: 'must be ≥ 0' });
+// native bounds (not refinements), so that the request's JSON Schema shows them
+const positive = positiveDollars;
+/** The fund's capital: every risk figure is a fraction of it, so at least a dollar (a book of 1e27 over 1e-300 is Infinity). */
+const capital = z.number().min(1, 'must be at least 1 dollar').max(MAX_DOLLARS, `must be at most ${MAX_DOLLARS} dollars`);
+const nonNegative = nonNegativeDollars;
 /** A weight (fraction of the agent's capital) or a daily return: at most 100 (10,000%) in size. */
-const fraction = finite.refine((x) => Math.abs(x) <= 100, { message: 'must be at most 100 in size' });
+const fraction = z.number().min(-100, 'must be at most 100 in size').max(100, 'must be at most 100 in size');
 
 /** The risk-service request (docs/risk-service.md): proposals plus the fund state, dollars and shares. */
 export const RiskReviewRequest = z.object({
   asOf: isoDate.optional(),
-  cycleId: z.string().min(1).max(200).default('risk-review'),
+  // the alerts' traceId and the prefix of their ids, so within a trace id's 128 characters
+  cycleId: traceId.default('risk-review'),
   fund: z.object({
-    capital: positive,
+    capital,
     highWaterMark: positive.optional(),
     tradingState: TradingState.default('ACTIVE'),
     tradingStateSince: isoDate.nullable().default(null),
@@ -134,7 +138,7 @@ export function reviewRisk(input: unknown, view: MarketView, config: FundConfig)
   };
   const proposals: AgentProposal[] = req.proposals.map((p) => ({
     version: 1,
-    traceId: p.traceId ?? `${req.cycleId}:${p.agentId}`,
+    traceId: p.traceId ?? clipText(`${req.cycleId}:${p.agentId}`, MAX_TRACE_ID),
     cycleId: req.cycleId,
     agentId: p.agentId,
     strategy: p.strategy ?? strategies.get(p.agentId) ?? 'committee',

@@ -1,7 +1,11 @@
 /**
  * The dashboard at a phone's width (390×844), a tablet's (820×1180), a small laptop's (1024×768)
- * and a desktop's (1440×900): every page in the navigation opens without horizontal scrolling of the page (wide tables scroll inside their own
- * container), and at 390 px the kill switch is on screen. Screenshots go to
+ * and a desktop's (1440×900): every page in the navigation, an agent's page (live and with a chosen
+ * backtest) and a chosen backtest open without horizontal scrolling of the page (wide tables scroll
+ * inside their own container), with their content drawn: the risk history's chart and breach log
+ * (seeded snapshots), a journal note and a proposal; no table cell wraps its text past 8 lines (long
+ * free text stacks on a phone); every list with a row per name sorts, searches, pages and exports;
+ * and at 390 px the kill switch is on screen. Screenshots go to
  * test/e2e/screenshots/responsive-<width>-<page>.png.
  */
 import { execFileSync } from 'node:child_process';
@@ -31,11 +35,41 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
     if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
     mkdirSync(SHOTS, { recursive: true });
     fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    await seedContent(fx);
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);
     await signIn(page, fx.url, ADMIN, { state: 'attached' });
   });
+
+  /** What the pages draw beyond the fixture's book: a risk history with a breach, a journal note, a proposal. */
+  async function seedContent(f: Fixture): Promise<void> {
+    const limit = f.config.risk.varLimitPct;
+    const capital = f.config.fund.totalCapital;
+    for (const [i, asOf] of f.dates.slice(-8).entries()) {
+      const v = [0.4, 0.6, 0.9, 1.2, 1.1, 0.8, 0.7, 0.5][i] ?? 0.5;
+      await f.store.risk.addSnapshot({
+        fundId: FUND_ID, cycleId: `cyc-resp-${i}`, asOf, var95: v * limit * capital, var99: v * limit * 1.4 * capital, cvar95: v * limit * 1.25 * capital, grossExposure: 0.8, netExposure: 0.4,
+        metrics: { capital, var95Pct: v * limit, var99Pct: v * limit * 1.4, gross: 0.8, net: 0.4, largestSingleName: { symbol: 'X', pct: 0.03 }, top10Pct: 0.25, hhi: 0.1, netBySector: { Tech: 0.3 }, budgets: {}, buckets: {} },
+      });
+    }
+    const post = async (url: string, body: unknown, key: string) => {
+      const r = await fetch(`${f.url}${url}`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN.key}`, 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body) });
+      expect(r.status, url).toBe(201);
+    };
+    await post(`/v1/funds/${FUND_ID}/journal`, { rationale: 'e2e: a note long enough to wrap on a phone, naming a reason why the book is cut before the close' }, 'resp-note');
+    const inst = (await (await fetch(`${f.url}/v1/market/instruments`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { instruments: { symbol: string }[] };
+    await post(`/v1/funds/${FUND_ID}/trades`, { symbol: inst.instruments[20]?.symbol, side: 'SELL', qty: 25, rationale: 'e2e: a ticket on every page width' }, 'resp-ticket');
+  }
+
+  /** Lists with a row per held or traded name, by the route that shows them: a fund of thousands of names needs them searchable, sortable, paged and exported. */
+  const NAME_LISTS: Readonly<Record<string, readonly string[]>> = {
+    positions: ['positions-momentum'],
+    blotter: ['orders-table'],
+    risk: ['var-positions'],
+    attribution: ['attribution-by-name'],
+    'agents/momentum': ['agent-positions'],
+  };
 
   afterAll(async () => {
     await browser?.close();
@@ -76,24 +110,48 @@ describe.skipIf(!hasChromium)('dashboard layout from 390 px to 1440 px (skipped 
       return out.slice(0, 8);
     })()`)) as string[];
 
+  /** Table cells whose text wraps past 8 lines: a column squeezed to a few words a line (long free text wants a stacked layout on a phone). */
+  const cramped = async () =>
+    (await page.evaluate(`[...document.querySelectorAll('table.t td')].flatMap((td) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const lines = range.getBoundingClientRect().height / (parseFloat(getComputedStyle(td).lineHeight) || 20);
+      return lines > 8 ? [(td.closest('table').getAttribute('data-testid') ?? 'table') + ' ' + Math.round(lines) + ' lines: ' + td.innerText.slice(0, 40)] : [];
+    }).slice(0, 5)`)) as string[];
+
   for (const vp of VIEWPORTS) {
     it(`every page fits ${vp.width} px without horizontal scrolling`, async () => {
       await page.setViewportSize(vp);
       const nav = await routes();
       expect(nav.length).toBeGreaterThanOrEqual(10);
-      // and the pages reached from a list rather than the navigation
-      const all = [...nav, 'agents/momentum'];
+      // and the pages reached from a list rather than the navigation: an agent's (live, and with a chosen backtest), a chosen backtest
+      const bt = ((await (await fetch(`${fx.url}/v1/funds/${FUND_ID}/backtests`, { headers: { Authorization: `Bearer ${ADMIN.key}` } })).json()) as { backtests: { id: string }[] }).backtests[0]?.id ?? '';
+      const all = [...nav, 'agents/momentum', `agents/momentum?backtest=${bt}`, `backtests?backtest=${bt}`];
       const wide: string[] = [];
+      const missing: string[] = [];
+      const crampedCells: string[] = [];
       for (const route of all) {
         await page.goto(`${fx.url}/#/${route}`);
         await settled(page);
         await page.waitForTimeout(200); // charts resize on the next frame
-        await page.screenshot({ path: path.join(SHOTS, `responsive-${vp.width}-${route.replace(/\//g, '-')}.png`), fullPage: true });
+        await page.screenshot({ path: path.join(SHOTS, `responsive-${vp.width}-${route.replace(/[/?=]/g, '-')}.png`), fullPage: true });
         const o = await overflow();
         expect(o.innerWidth).toBe(vp.width);
         if (o.scrollWidth > o.innerWidth) wide.push(`${route}: ${o.scrollWidth} px wide; ${(await culprits()).join(', ')}`);
+        for (const cell of await cramped()) crampedCells.push(`${route}: ${cell}`);
+        for (const id of NAME_LISTS[route] ?? []) {
+          const sortable = await page.getByTestId(id).locator('th[aria-sort]').count();
+          if ((await page.getByTestId(`${id}-csv`).count()) !== 1 || sortable === 0) missing.push(`${route}: ${id} has no Export CSV or no sortable header`);
+        }
       }
       expect(wide).toEqual([]);
+      expect(missing).toEqual([]);
+      expect(crampedCells).toEqual([]);
+      // the content seeded above is drawn at this width, not only the layout around it
+      await page.goto(`${fx.url}/#/risk`);
+      await settled(page);
+      await expect(page.getByTestId('risk-series-summary').count()).resolves.toBe(1);
+      await expect(page.getByTestId('breach-log').locator('tbody tr').count()).resolves.toBeGreaterThan(0);
       expect(w.errors).toEqual([]);
     });
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, StrategyType, finite, nonNegativeDollars, type FundConfigInput } from '../../contracts/index.ts';
+import { AgentRiskOverrides, agentIdentifier, id, RiskDriver, StrategyType, nonNegativeDollars, type FundConfigInput } from '../../contracts/index.ts';
 import { KeelError, ensureDefined, isKeelError } from '../../core/index.ts';
 import { addAgent, changeAgentRisk, createFund, listFunds, pauseAgent, resumeAgent, type AgentChange } from '../../pms/index.ts';
 import { canSeeFund, type Principal } from '../auth.ts';
@@ -8,20 +8,24 @@ import type { ApiRuntime } from '../runtime.ts';
 import { FundAgentParams, FundParams, reason } from './schemas.ts';
 import * as R from '../responses/index.ts';
 
+/** Risk parameter overrides by name (AgentRiskParams): each with its own bounds, no other names. */
+const RiskParams = AgentRiskOverrides.strict();
+
 const NewAgent = z.object({
-  id: id.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ - only'),
-  strategy: StrategyType,
+  id: agentIdentifier,
+  /** A built-in strategy: plug-in and remote agents (`custom`) are added in the config file. */
+  strategy: StrategyType.exclude(['custom']),
   bucket: z.string().min(1).max(100),
   allocatedCapital: nonNegativeDollars,
-  riskDrivers: z.array(z.string().min(1).max(100)).max(50).default([]),
-  riskParams: z.record(z.string().max(100), finite).default({}),
+  riskDrivers: z.array(RiskDriver).max(50).default([]),
+  riskParams: RiskParams.default({}),
   enabled: z.boolean().default(true),
   reason: reason.optional(),
 });
 
 const RiskUpdate = z
   .object({
-    riskParams: z.record(z.string().max(100), finite).optional(),
+    riskParams: RiskParams.optional(),
     allocatedCapital: nonNegativeDollars.optional(),
     reason,
   })

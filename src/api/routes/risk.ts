@@ -10,7 +10,7 @@ import * as R from '../responses/index.ts';
 
 const SCENARIO_NAMES = [...SEED_SCENARIOS, ...HISTORICAL_SCENARIOS].map((s) => s.name);
 /** `worst_<n>d`: the fund's worst n-day window in the stored history. */
-const WORST_WINDOW = /^worst_\d+d/;
+const WORST_WINDOW = /^worst_\d+d$/;
 const scenarioName = z
   .string()
   .refine((s) => SCENARIO_NAMES.includes(s) || WORST_WINDOW.test(s), { message: `unknown scenario (known: ${SCENARIO_NAMES.join(', ')})` })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, isoDate, symbol } from '../../contracts/index.ts';
+import { personText } from '../storable-text.ts';
 
 /** `:fundId` path parameter. */
 export const FundParams = z.object({ fundId: id });
@@ -17,8 +18,8 @@ export function dateRange<T extends z.ZodObject<{ from: z.ZodOptional<typeof iso
   return s.refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] }).meta({ description: 'from must not be after to' });
 }
 
-/** A reason or rationale given by a person. */
-export const reason = z.string().trim().min(1, 'required: say why').max(4000);
+/** A reason or rationale given by a person (stored trimmed; the OpenAPI document shows the not-blank rule as a pattern). */
+export const reason = personText(4000, 'required: say why');
 
 /** An empty body (fields are ignored). */
 export const NoBody = z.object({}).passthrough();

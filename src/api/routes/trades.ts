@@ -7,6 +7,7 @@ import { validationError } from '../http-error.ts';
 import { lastClose, marketAt } from '../market-context.ts';
 import { route, type AnyRoute } from '../route.ts';
 import { FundParams } from './schemas.ts';
+import { personText } from '../storable-text.ts';
 import * as R from '../responses/index.ts';
 
 const Ticket = z
@@ -16,7 +17,7 @@ const Ticket = z
     qty: positiveShares.optional(),
     notional: positiveDollars.optional(),
     limitPrice: positiveDollars.nullable().optional(),
-    rationale: z.string().trim().min(1, 'a rationale is required').max(4000),
+    rationale: personText(4000, 'a rationale is required'),
   })
   .refine((t) => (t.qty === undefined) !== (t.notional === undefined), { message: 'give exactly one of qty (shares) or notional (dollars)', path: ['qty'] })
   .meta({ oneOf: [{ required: ['qty'] }, { required: ['notional'] }], description: 'Exactly one of qty (shares) or notional (dollars).' });

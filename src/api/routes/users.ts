@@ -8,7 +8,14 @@ import { route, type AnyRoute } from '../route.ts';
 import * as R from '../responses/index.ts';
 
 const userName = z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, '1–100 letters, digits or . _ @ -');
-const NewUser = z.object({ name: userName, role: z.enum(ROLES), fundIds: z.array(id).min(1).max(100) });
+const NewUser = z
+  .object({ name: userName, role: z.enum(ROLES), fundIds: z.array(id).min(1).max(100) })
+  .refine((u) => u.role === 'admin' || !u.fundIds.includes(ALL_FUNDS), { message: "'*' (every fund) is for admins only", path: ['fundIds'] })
+  .meta({
+    description: "fundIds '*' (every fund) is for admins only.",
+    if: { properties: { role: { not: { const: 'admin' } } }, required: ['role'] },
+    then: { properties: { fundIds: { items: { not: { const: ALL_FUNDS } } } } },
+  });
 
 /** An admin manages only users all of whose funds they can see (a `*` user only by a `*` admin). */
 function manages(p: Principal, u: Pick<User, 'fundIds'>): boolean {
@@ -36,7 +43,6 @@ export const userRoutes: readonly AnyRoute[] = [
     handler: async ({ rt, principal, body }) => {
       const p = ensureDefined(principal, 'principal');
       const fundIds = [...new Set(body.fundIds)];
-      if (fundIds.includes(ALL_FUNDS) && body.role !== 'admin') throw new KeelError('KEEL_E_VALIDATION', "body.fundIds: '*' (every fund) is for admins only", { field: 'body.fundIds' });
       for (const f of fundIds) {
         const isKnown = f === ALL_FUNDS ? p.fundIds.includes(ALL_FUNDS) : canSeeFund(p, f) && (await rt.store.funds.get(f)) !== undefined;
         if (!isKnown) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${f} does not exist`, { field: 'body.fundIds' });

@@ -1,4 +1,4 @@
-import { AgentRiskParams, configHash, parseFundConfig, type AgentConfig, type FundConfig, type FundConfigInput } from '../../contracts/index.ts';
+import { AgentRiskParams, configHash, parseFundConfig, type AgentConfig, type AgentRiskOverrides, type FundConfig, type FundConfigInput } from '../../contracts/index.ts';
 import { KeelError, ValidationError } from '../../core/index.ts';
 import { applyConfigIn, configDifferences, describeDifferences, storedFundConfig, type ConfigDifference } from '../../fund/index.ts';
 import type { AgentRow, Repos } from '../../store/index.ts';
@@ -111,7 +111,7 @@ export async function changeAgentRisk(
   a: ControlActor,
   fundId: string,
   agentId: string,
-  change: { readonly risk?: Readonly<Record<string, number>>; readonly allocatedCapital?: number },
+  change: { readonly risk?: Readonly<AgentRiskOverrides>; readonly allocatedCapital?: number },
   why: string,
 ): Promise<AgentChange> {
   const config = await fundConfigOf(d, fundId);

@@ -4,9 +4,10 @@
  * book so the SAME overlay review and OMS checks apply as for agents' trades.
  */
 import { z } from 'zod';
-import { AgentProposal, id, isoDate, positiveDollars, positiveShares, symbol, traceId, type StrategyType } from '../../contracts/index.ts';
+import { AgentProposal, id, MAX_REASONING, isoDate, positiveDollars, positiveShares, symbol, traceId, type StrategyType } from '../../contracts/index.ts';
 import { DISCRETIONARY, type TradeProposal } from './proposal.ts';
 import { addMs } from '../time.ts';
+import { clipText } from '../../core/index.ts';
 
 /** A PM's trade: exactly one of `qty` (shares) or `notional` (dollars), both unsigned; `limitPrice` in dollars. */
 export const DiscretionaryTicket = z
@@ -98,6 +99,7 @@ export function ticketToAgentProposal(t: DiscretionaryTicket, ctx: Discretionary
     asOf: isoDate.parse(ctx.asOf),
     signals: [],
     targets,
-    reasoning: `Discretionary ${t.side} ${t.symbol}: ${t.rationale}`,
+    // the rationale may fill the ticket's 4000 characters; the full text stays on the proposal
+    reasoning: clipText(`Discretionary ${t.side} ${t.symbol}: ${t.rationale}`, MAX_REASONING),
   });
 }

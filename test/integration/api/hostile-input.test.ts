@@ -132,6 +132,68 @@ describe('hostile input', () => {
     expect(e.details.issueCount).toBeGreaterThan(31_000);
   });
 
+  it('a reason at its maximum (4000 characters, or 2000 emoji) is accepted wherever a person writes one, and read back whole', async () => {
+    const sym = w.symbols[2] ?? 'SYN003';
+    for (const text of ['r'.repeat(4_000), '😀'.repeat(2_000)]) {
+      const writes: [string, string, unknown][] = [
+        ['POST', '/v1/funds/fund-a/trades', { symbol: sym, side: 'BUY', qty: 1, rationale: text }],
+        ['POST', '/v1/funds/fund-a/journal', { rationale: text }],
+        ['POST', '/v1/funds/fund-a/agents/trend/pause', { reason: text }],
+        ['POST', '/v1/funds/fund-a/agents/trend/resume', { reason: text }],
+        ['POST', '/v1/funds/fund-a/kill-switch/trip', { reason: text }],
+        ['POST', '/v1/funds/fund-a/kill-switch/rearm', { reason: text }],
+      ];
+      for (const [method, url, body] of writes) {
+        const res = await app.inject({ method: method as 'POST', url, headers: w.auth('root'), payload: body as object });
+        expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBeLessThan(300);
+      }
+      // a ticket's reasoning for the overlay is cut to its 4000 characters; the proposal keeps the whole rationale
+      const listed = await app.inject({ method: 'GET', url: '/v1/funds/fund-a/proposals', headers: w.auth('root') });
+      expect(listed.statusCode).toBe(200);
+      expect(listed.body).toContain(JSON.stringify(text).slice(1, -1));
+    }
+  });
+
+  it("a risk review's cycle id at its maximum (128, a trace id) with an agent id at its maximum (200) answers 200: the alerts and trace ids built from them fit", async () => {
+    const body = { cycleId: 'c'.repeat(128), fund: { capital: 1e6, dailyPnl: -5e5 }, proposals: [{ agentId: 'a'.repeat(200), targets: [{ symbol: w.symbols[0], weight: 0.5 }] }] };
+    const res = await app.inject({ method: 'POST', url: '/v1/risk/review', headers: w.auth('root'), payload: body });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const longer = await app.inject({ method: 'POST', url: '/v1/risk/review', headers: w.auth('root'), payload: { ...body, cycleId: 'c'.repeat(129) } });
+    expect(errorOf(longer).details.field).toBe('body.cycleId');
+  });
+
+  it('a name that is a property of every JS object (__proto__, constructor, toString) is a name like any other: an unknown bucket is 400, never a 500', async () => {
+    for (const bucket of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const res = await app.inject({ method: 'POST', url: '/v1/funds/fund-a/agents', headers: w.auth('root'), payload: { id: 'proto-agent', strategy: 'momentum', bucket, allocatedCapital: 0 } });
+      expect(res.statusCode, `${bucket}: ${res.body}`).toBe(400);
+      expect(errorOf(res).message).toContain(`bucket '${bucket}' is not defined`);
+    }
+  });
+
+  it("the rules the OpenAPI document declares are the ones refused: blank reasons, agent ids, strategies, risk parameter names and bounds, review sizes, '*' for admins only, Idempotency-Key characters", async () => {
+    const agent = { id: 'new-one', strategy: 'momentum', bucket: 'directional_equity', allocatedCapital: 0 };
+    const cases: [string, string, unknown, string, Record<string, string>?][] = [
+      ['POST', '/v1/funds/fund-a/kill-switch/trip', { reason: ' \t\u3000' }, 'body.reason'],
+      ['POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[0], side: 'BUY', qty: 1, rationale: '\ufeff ' }, 'body.rationale'],
+      ['POST', '/v1/funds/fund-a/agents', { ...agent, id: 'Upper.Case' }, 'body.id'],
+      ['POST', '/v1/funds/fund-a/agents', { ...agent, strategy: 'custom' }, 'body.strategy'],
+      ['POST', '/v1/funds/fund-a/agents', { ...agent, riskDrivers: ['not-a-driver'] }, 'body.riskDrivers[0]'],
+      ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { riskParams: { maxPositionPct: 5 }, reason: 'x' }, 'body.riskParams.maxPositionPct'],
+      ['PATCH', '/v1/funds/fund-a/agents/momentum/risk', { riskParams: { noSuchLimit: 0.1 }, reason: 'x' }, 'body.riskParams.noSuchLimit'],
+      ['POST', '/v1/risk/review', { fund: { capital: -1 }, proposals: [] }, 'body.fund.capital'],
+      // every figure of the review is a fraction of capital: 1e-300 made the VaR fraction Infinity (a 500)
+      ['POST', '/v1/risk/review', { fund: { capital: 1e-300 }, agents: [{ id: 'a', allocatedCapital: 1e15, positions: [{ symbol: w.symbols[0], qty: 1e12, price: 1e15 }] }], proposals: [] }, 'body.fund.capital'],
+      ['POST', '/v1/users', { name: 'star-viewer', role: 'viewer', fundIds: ['*'] }, 'body.fundIds'],
+      ['POST', '/v1/risk/review', { fund: { capital: 1e6, returns: [0.01, 101] }, proposals: [] }, 'body.fund.returns[1]'],
+      ['POST', '/v1/funds/fund-a/trades', { symbol: w.symbols[0], side: 'BUY', qty: 1, rationale: 'x' }, 'headers.idempotency-key', { 'idempotency-key': 'two words' }],
+    ];
+    for (const [method, url, body, field, headers] of cases) {
+      const res = await app.inject({ method: method as 'POST', url, headers: { ...w.auth('root'), ...headers }, payload: body as object });
+      expect(res.statusCode, `${url} ${JSON.stringify(body)}: ${res.body}`).toBe(400);
+      expect(errorOf(res).details.field, `${url} ${JSON.stringify(body)}`).toBe(field);
+    }
+  });
+
   it("errors raised before routing and Fastify's own errors use the documented shape", async () => {
     const h = w.auth('root');
     const cases: [string, string, Record<string, string>, string | undefined, number, string, string][] = [

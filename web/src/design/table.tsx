@@ -32,12 +32,14 @@ export function Table<T>(p: {
   onRowClick?: (row: T) => void;
   sort?: Sort | null;
   onSort?: (key: string) => void;
+  /** Up to 900 px wide, each row as a block of labelled lines (for long free text, which in columns wraps a few words a line). */
+  isStackedOnPhone?: boolean;
 }) {
   if (p.rows.length === 0) return <EmptyState title={p.empty ?? 'Nothing to show'} />;
   const shown = p.columns.filter((c) => !c.isHidden);
   return (
     <div className="table-wrap">
-      <table className="t" data-testid={p.testId}>
+      <table className={p.isStackedOnPhone ? 't t-stack' : 't'} data-testid={p.testId}>
         <thead>
           <tr>
             {shown.map((c) => {
@@ -66,7 +68,7 @@ export function Table<T>(p: {
             return (
               <tr key={k} className={p.selected === k ? 'selected' : undefined} onClick={p.onRowClick ? () => p.onRowClick?.(r) : undefined} style={p.onRowClick ? { cursor: 'pointer' } : undefined}>
                 {shown.map((c) => (
-                  <td key={c.key} className={[c.num ? 'num' : '', c.nowrap ? 'nowrap' : ''].join(' ').trim() || undefined}>
+                  <td key={c.key} className={[c.num ? 'num' : '', c.nowrap ? 'nowrap' : ''].join(' ').trim() || undefined} data-label={p.isStackedOnPhone ? (c.label ?? (typeof c.header === 'string' ? c.header : undefined)) : undefined}>
                     {c.render(r)}
                   </td>
                 ))}

@@ -6,7 +6,7 @@ import type { BacktestResults } from '../api/types.ts';
 import { Chart } from '../charts/chart.tsx';
 import { stackedBarOption } from '../charts/attribution-options.ts';
 import { barOption, lineOption } from '../charts/options.ts';
-import { Async, Button, Card, EmptyState, Grid, PageHead, Stat, Stats, Table, money, num, pct, signedPct, toneOf } from '../design/index.ts';
+import { Async, Button, Card, DataTable, EmptyState, Grid, PageHead, Stat, Stats, Table, money, num, pct, signedPct, toneOf } from '../design/index.ts';
 import { factorLabel, sortFactors } from '../factors.ts';
 import { useSession } from '../session.ts';
 import { BacktestPending, BacktestPicker } from './backtest-picker.tsx';
@@ -113,8 +113,8 @@ function Report(p: { a: Attribution; hist: Loaded<PnlHistory> }) {
         <Card span={4} title="By sector">
           <PartTable parts={a.bySector} total={a.total.pnl} label="Sector" testId="attribution-by-sector" />
         </Card>
-        <Card span={4} title="By name" extra="top 12 by |P&L|">
-          <PartTable parts={[...a.byName].sort((x, y) => Math.abs(y.pnl) - Math.abs(x.pnl)).slice(0, 12)} total={a.total.pnl} label="Symbol" testId="attribution-by-name" />
+        <Card span={4} title="By name" extra="every name, largest |P&L| first">
+          <NameTable parts={a.byName} total={a.total.pnl} />
         </Card>
       </Grid>
     </>
@@ -139,6 +139,26 @@ function PartTable(p: { parts: PnlPart[]; total: number; label: string; testId: 
         { key: 'p', header: 'P&L', num: true, render: (r) => pnl(r.pnl) },
         { key: 's', header: 'Share', num: true, render: (r) => (p.total !== 0 ? pct(r.pnl / p.total, 0) : '—') },
         ...(p.withNav ? [{ key: 'n', header: 'NAV P&L', num: true, render: (r: PnlPart) => pnl(r.navPnl) }] : []),
+      ]}
+    />
+  );
+}
+
+/** P&L by name: every name the window traded or held (hundreds in a real fund), searched, sorted, paged by 12 and exported. */
+function NameTable(p: { parts: PnlPart[]; total: number }) {
+  const rows = useMemo(() => [...p.parts].sort((x, y) => Math.abs(y.pnl) - Math.abs(x.pnl)), [p.parts]);
+  return (
+    <DataTable
+      rows={rows}
+      rowKey={(r) => r.key}
+      empty="No P&L in this window"
+      testId="attribution-by-name"
+      exportName="pnl-by-name"
+      pageSize={12}
+      columns={[
+        { key: 'k', header: 'Symbol', render: (r) => <b>{r.key}</b>, value: (r) => r.key },
+        { key: 'p', header: 'P&L', label: 'P&L ($)', num: true, render: (r) => pnl(r.pnl), value: (r) => r.pnl },
+        { key: 's', header: 'Share', label: 'Share of total P&L (fraction)', num: true, render: (r) => (p.total !== 0 ? pct(r.pnl / p.total, 0) : '—'), value: (r) => (p.total !== 0 ? r.pnl / p.total : null) },
       ]}
     />
   );

@@ -4,7 +4,7 @@ import type { RiskAsOfResponse, RiskHistoryResponse, VarDrilldownResponse } from
 import { Chart } from '../charts/chart.tsx';
 import { lineOption } from '../charts/options.ts';
 import { palette } from '../design/tokens.ts';
-import { Async, Card, Grid, ProgressBar, Stat, Stats, Table, Tabs, money, pct, time, toneOf } from '../design/index.ts';
+import { Async, Card, DataTable, Grid, ProgressBar, Stat, Stats, Table, Tabs, money, pct, time, toneOf } from '../design/index.ts';
 import { AcknowledgeButton } from './acknowledge.tsx';
 
 type Measure = RiskHistoryResponse['limits'][number]['measure'];
@@ -155,18 +155,20 @@ export function VarDrilldownCard(p: { base: string }) {
       {(d) => (
         <Grid>
           <Card span={7} title="VaR by position" extra={`parametric ${pct(d.confidence, 0)} · Euler components · Σ = fund VaR ${money(d.fundVar)}`} testId="var-by-position">
-            <Table
+            {/* one row per held name: a fund of thousands of names is searched, sorted, paged and exported */}
+            <DataTable
               rows={d.positions}
               rowKey={(x) => x.symbol}
               testId="var-positions"
+              exportName="var-by-position"
               empty="Flat book"
               columns={[
-                { key: 's', header: 'Name', render: (x) => x.symbol },
-                { key: 'sec', header: 'Sector', render: (x) => x.sector },
-                { key: 'e', header: 'Exposure', num: true, render: (x) => money(x.exposure) },
-                { key: 'm', header: 'Marginal', num: true, render: (x) => pct(x.marginalVar, 2) },
-                { key: 'c', header: 'Component', num: true, render: (x) => money(x.componentVar) },
-                { key: 'sh', header: 'Share', num: true, render: (x) => pct(x.share, 1) },
+                { key: 's', header: 'Name', render: (x) => x.symbol, value: (x) => x.symbol },
+                { key: 'sec', header: 'Sector', render: (x) => x.sector, value: (x) => x.sector },
+                { key: 'e', header: 'Exposure', label: 'Exposure ($)', num: true, render: (x) => money(x.exposure), value: (x) => x.exposure },
+                { key: 'm', header: 'Marginal', label: 'Marginal VaR (fraction)', num: true, render: (x) => pct(x.marginalVar, 2), value: (x) => x.marginalVar },
+                { key: 'c', header: 'Component', label: 'Component VaR ($)', num: true, render: (x) => money(x.componentVar), value: (x) => x.componentVar },
+                { key: 'sh', header: 'Share', label: 'Share of fund VaR (fraction)', num: true, render: (x) => pct(x.share, 1), value: (x) => x.share },
               ]}
             />
             <div className="muted" data-testid="var-positions-total">

@@ -107,6 +107,7 @@ export function RiskPage() {
               rows={[...d.scenarios.map((x) => ({ ...x, shocks: Object.entries(x.factorShocks).map(([k, v]) => `${k} ${v > 0 ? '+' : ''}${num(v, 3)}`).join(', ') })), ...d.replays.map((x) => ({ ...x, note: null, shocks: 'each held name by its own returns' }))]}
               rowKey={(x) => x.name}
               testId="scenario-defs"
+              isStackedOnPhone
               columns={[
                 { key: 'n', header: 'Scenario', render: (x) => <b>{x.name}</b> },
                 { key: 'k', header: 'Kind', render: (x) => x.kind },
