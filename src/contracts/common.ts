@@ -13,8 +13,14 @@ export const isoTime = z.iso.datetime({ offset: true });
 export const MAX_TRACE_ID = 128;
 /** Traces a signal to its fill across services. */
 export const traceId = z.string().min(1).max(MAX_TRACE_ID);
-/** A ticker: letters, digits and . - _ ^, not starting with `.` (as a URL path segment `.` and `..` resolve away). */
+/** A ticker: letters, digits and . - _ ^ (the agent contract's symbol, unchanged since contract 1). */
 export const symbol = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9.\-_^]+$/, 'letters, digits and . - _ ^ only');
+/** A ticker in a URL path: as `symbol`, not starting with `.` (as a path segment `.` and `..` resolve away). */
+export const pathSymbol = z
   .string()
   .min(1)
   .max(32)

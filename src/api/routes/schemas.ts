@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDate, symbol } from '../../contracts/index.ts';
+import { id, isoDate, pathSymbol } from '../../contracts/index.ts';
 import { personText } from '../storable-text.ts';
 
 /** `:fundId` path parameter. */
@@ -11,7 +11,7 @@ export const qInt = (min: number, max: number) => z.coerce.number().int().min(mi
 /** A query boolean: `true` or `false`. */
 export const qBool = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const qDate = isoDate;
-export const qSymbol = symbol;
+export const qSymbol = pathSymbol;
 
 /** `from ≤ to` when both are given. */
 export function dateRange<T extends z.ZodObject<{ from: z.ZodOptional<typeof isoDate>; to: z.ZodOptional<typeof isoDate> }>>(s: T) {
