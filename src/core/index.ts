@@ -11,4 +11,4 @@ export * from './ids.ts';
 export * from './text.ts';
 export * from './logger.ts';
 export { erfc, logGamma, normalCdf, normalCvarMultiple, normalPdf, normalQuantile } from './special.ts';
-export { LoopSlicer, LOOP_SLICE_MS } from './loop-slicer.ts';
+export { LoopSlicer } from './loop-slicer.ts';

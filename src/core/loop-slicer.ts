@@ -1,3 +1,6 @@
+/** The default slice, ms: long enough that a turn costs little, short enough for a live API. */
+const LOOP_SLICE_MS = 10;
+
 /**
  * Cooperative slicing of long work on the event loop's thread. Work that never awaits a timer or
  * I/O (pure arithmetic, and PGlite, which runs each statement on the caller's thread and settles
@@ -24,6 +27,3 @@ export class LoopSlicer {
     this.since = this.now();
   }
 }
-
-/** The default slice, ms: long enough that a turn costs little, short enough for a live API. */
-export const LOOP_SLICE_MS = 10;
