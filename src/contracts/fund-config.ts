@@ -196,8 +196,16 @@ export const FundRisk = z.object({
        * Default: daily for 'ewma' (its memory is a few weeks), weekly otherwise.
        */
       refresh: z.enum(['daily', 'weekly', 'monthly']).optional(),
+      /**
+       * Volatility regime adjustment (src/overlay/vol-regime.ts): when the market's recent variance
+       * (exponentially weighted, this half-life in trading days) is above the model's market
+       * variance, the factor covariance is scaled up by their ratio (at most 3× in vol), so the
+       * model's risk follows a volatility spike within days instead of a year's window. 0 (the
+       * default): off; 21 is a month's half-life (docs/overlay.md "Risk model" has what it costs).
+       */
+      volRegimeHalfLifeDays: z.number().int().min(0).max(252).default(0),
     })
-    .default({ kind: 'factor', lookbackDays: 252, ewmaLambda: 0.94, statisticalFactors: 10 }),
+    .default({ kind: 'factor', lookbackDays: 252, ewmaLambda: 0.94, statisticalFactors: 10, volRegimeHalfLifeDays: 0 }),
   /**
    * The fund's risk target: ex-ante annualised volatility of the whole fund (issue 15). Capital is
    * allocated across agents by risk to reach it, the fund is scaled down when its ex-ante risk is

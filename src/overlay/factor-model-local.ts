@@ -3,6 +3,7 @@ import { sectorIds, type MarketView } from '../market/index.ts';
 import { ensureDefined } from '../core/index.ts';
 import { dayOf } from './days.ts';
 import { marketReturns } from './market-tape.ts';
+import { volRegimeScale } from './vol-regime.ts';
 
 /**
  * The overlay's risk model: a structured factor model Σ = B F Bᵀ + diag(D) over the names held or
@@ -90,8 +91,10 @@ export function riskModelFor(view: MarketView, symbols: readonly string[], confi
   const rm = config.risk.riskModel;
   const row = modelRow(view, refreshOf(config));
   const full = view.memo(`overlay.riskModel:${rm.kind}:${rm.lookbackDays}:${rm.ewmaLambda}:${row}`, () => estimateMarketModel(row === view.t ? view : view.at(row), config));
-  if (row === view.t) return selectRows(full, symbols, full.marketNow, symbolIndex);
-  return selectRows(full, symbols, view, symbolIndex);
+  // the volatility regime adjustment of the day: the factor covariance × k² (1: none)
+  const k = volRegimeScale(view, full.F[0] ?? 0, rm.volRegimeHalfLifeDays);
+  if (row === view.t) return selectRows(full, symbols, full.marketNow, symbolIndex, k * k);
+  return selectRows(full, symbols, view, symbolIndex, k * k);
 }
 
 /** The rows of `symbols` of a full model: the part of a RiskModel that does not change within a refresh period. */
@@ -186,6 +189,7 @@ class RowsModel implements RiskModel {
     private readonly rows: Rows,
     readonly symbols: readonly string[],
     now: Float64Array | MarketView,
+    factorScale = 1,
   ) {
     this.now = now instanceof Float64Array ? now : null;
     this.view = now instanceof Float64Array ? null : now;
@@ -194,7 +198,7 @@ class RowsModel implements RiskModel {
     this.K = full.K;
     this.index = rows.index;
     this.B = rows.B;
-    this.F = full.F;
+    this.F = factorScale === 1 ? full.F : full.F.map((v) => v * factorScale);
     this.D = rows.D;
     this.beta = rows.beta;
     this.proxied = rows.proxied;
@@ -217,12 +221,13 @@ class RowsModel implements RiskModel {
 
 /**
  * The rows of `symbols` (in that order) of a model estimated over a larger universe, with the
- * market's returns up to `now`: the full model's own, or those of a later view (read when asked for).
+ * market's returns up to `now`: the full model's own, or those of a later view (read when asked for),
+ * and the factor covariance × `factorScale` (the volatility regime adjustment).
  */
-function selectRows(full: RiskModel, symbols: readonly string[], now: Float64Array | MarketView = full.marketNow, symbolIndex: ReadonlyMap<string, number> | null = null): RiskModel {
+function selectRows(full: RiskModel, symbols: readonly string[], now: Float64Array | MarketView = full.marketNow, symbolIndex: ReadonlyMap<string, number> | null = null, factorScale = 1): RiskModel {
   const rows = rowsOf(full, symbols, symbolIndex);
-  if (now === full.marketNow) return (rows.atEstimate ??= new RowsModel(rows, symbols, now));
-  return new RowsModel(rows, symbols, now);
+  if (now === full.marketNow && factorScale === 1) return (rows.atEstimate ??= new RowsModel(rows, symbols, now));
+  return new RowsModel(rows, symbols, now, factorScale);
 }
 
 /**

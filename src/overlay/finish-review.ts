@@ -62,6 +62,8 @@ export function finishReview(args: {
   const books = ledger.books;
   const ids = [...books.keys()].sort();
   const stateOf = new Map(state.agents.map((a) => [a.agentId, a]));
+  // each agent's forecast daily vol per dollar of equity, scored against what its book earns (forecast-bias.ts)
+  const forecasts = new Map<string, number>();
   for (const id of ids) {
     const book = books.get(id);
     if (!book) continue;
@@ -74,6 +76,8 @@ export function finishReview(args: {
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
     // the budget bounds the agent's own VaR (budget-share.ts); the components add up to the fund VaR for the buckets
     const used = budget > 0 ? standalone / budget : 0;
+    const equity = stateOf.get(id)?.equity ?? 0;
+    if (!prep.outsideIds.has(id) && equity > 0 && fund.z > 0) forecasts.set(id, standalone / fund.z / equity);
     budgets[id] = { component: comp, standalone, budget, used, status: budgetStatus(used, config.risk.budgetWarningPct) };
   }
   const bucketComp = new Map<string, number>();
@@ -190,7 +194,7 @@ export function finishReview(args: {
     bindingConstraints: LAZY,
     reductionPlan,
     alerts,
-    nextState: nextFundState(state, facts),
+    nextState: nextFundState(state, facts, forecasts),
   };
   return defineLazy(review, { stress, liquidity, correlationActions, scores, bindingConstraints });
 }

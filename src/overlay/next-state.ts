@@ -1,14 +1,17 @@
 import type { FundConfig } from '../contracts/index.ts';
 import type { DrawdownOutcome } from './drawdown.ts';
+import { recordForecast } from './forecast-bias.ts';
 import type { FundFacts } from './fund-context.ts';
 import { transitionTradingState } from './trading-state.ts';
 import type { FundState, Rearm } from './types.ts';
 
 /**
  * The control state after a review: trading state, drawdown tracks (high-water marks reset when
- * a freeze ends or move down on a rebase), the regime machine, CVaR streak. Books, P&L and NAV are the cycle's to update after fills.
+ * a freeze ends or move down on a rebase), the regime machine, CVaR streak, and each agent's risk
+ * forecast for its final book (`forecasts`: the model's daily vol per dollar of its equity, scored
+ * against the return it earns: forecast-bias.ts). Books, P&L and NAV are the cycle's to update after fills.
  */
-export function nextFundState(state: FundState, facts: FundFacts): FundState {
+export function nextFundState(state: FundState, facts: FundFacts, forecasts: ReadonlyMap<string, number> = new Map()): FundState {
   const fo = facts.context.fundDrawdown;
   return {
     ...state,
@@ -20,8 +23,10 @@ export function nextFundState(state: FundState, facts: FundFacts): FundState {
     fundDrawdown: fo.track,
     agents: state.agents.map((a) => {
       const o = facts.context.agentDrawdown.get(a.agentId)?.outcome;
-      if (!o) return a;
-      return { ...a, drawdown: o.track, highWaterMark: nextMark(a.highWaterMark, a.equity, o) };
+      const vol = forecasts.get(a.agentId);
+      const forecast = vol === undefined ? {} : { forecast: recordForecast(a.forecast, vol) };
+      if (!o) return vol === undefined ? a : { ...a, ...forecast };
+      return { ...a, drawdown: o.track, highWaterMark: nextMark(a.highWaterMark, a.equity, o), ...forecast };
     }),
   };
 }

@@ -1,3 +1,4 @@
+import type { ForecastTrack } from './forecast-bias.ts';
 import type { IsoDate } from '../core/index.ts';
 import type { AgentState, Regime, TradingState } from '../contracts/index.ts';
 import type { RegimeTrack } from './regime.ts';
@@ -61,6 +62,12 @@ export interface AgentBookState {
    * it. Absent before the first allocation: the budget is then riskBudgetPct.
    */
   readonly standaloneRisk?: number;
+  /**
+   * The risk model's daily vol forecast for the agent's final book and how far its record has been
+   * from such forecasts (`ForecastTrack`, forecast-bias.ts): its VaR budget is put in the model's
+   * units with it. Absent before the first review (and in a state stored before it existed).
+   */
+  readonly forecast?: ForecastTrack;
 }
 
 /**

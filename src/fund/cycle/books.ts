@@ -2,7 +2,7 @@ import type { AgentBook } from '../../agents/index.ts';
 import type { FundConfig } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import { NORMAL_TRACK, type AgentBookState, type FundState, type OutsideBook, type Position } from '../../overlay/index.ts';
+import { NORMAL_TRACK, scoreForecast, type AgentBookState, type FundState, type OutsideBook, type Position } from '../../overlay/index.ts';
 import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
 
 /** The book for a fund's own positions (hedges) and unallocated cash. */
@@ -133,6 +133,8 @@ export function refreshFundState(prev: FundState, ledger: Ledger, view: MarketVi
       monthlyPnl: equity - (anchor.agents.get(a.agentId) ?? a.equity),
       // a book with next to no capital (given none by the allocation, or wiped out) has no return to speak of
       returns: isNewDay ? pushReturn(a.returns, a.equity > minCapital ? daily / a.equity : 0) : a.returns,
+      // the return scores the forecast the last review made for the book that earned it
+      ...(isNewDay && a.forecast && a.equity > minCapital ? { forecast: scoreForecast(a.forecast, daily / a.equity) } : {}),
     };
   });
   const daily = nav - prev.capital;
