@@ -30,6 +30,8 @@ export interface CliContext {
   fundConfig(o?: { readonly fund?: string; readonly config?: string }): Promise<ResolvedFundConfig>;
   /** Where the fund config file lives by default. */
   readonly configPath: string;
+  /** Cached market loads: `<home>/cache` (src/fund/market-cache.ts). */
+  readonly marketCacheDir: string;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,9 @@ export function createContext(io: CliIo): CliContext {
     },
     get configPath() {
       return path.join(envOf().home, 'fund.json');
+    },
+    get marketCacheDir() {
+      return path.join(envOf().home, 'cache');
     },
     kernel(o = {}) {
       kernel ??= createKernel({

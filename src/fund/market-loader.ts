@@ -2,6 +2,7 @@ import type { Fundamentals, MacroObservation } from '../contracts/index.ts';
 import { KeelError, type IsoDate } from '../core/index.ts';
 import { panelFromBars, type Panel } from '../market/index.ts';
 import type { BarRow, Store } from '../store/index.ts';
+import { marketCacheName, readCachedMarket, writeCachedMarket } from './market-cache.ts';
 
 /** Symbols whose bars one query reads (about 40,000 rows for 6 years): each query holds the thread ~0.1 s. */
 const SYMBOLS_PER_QUERY = 25;
@@ -14,16 +15,44 @@ export interface LoadedMarket {
   /** Data quality score per symbol (1 when none stored). */
   readonly quality: ReadonlyMap<string, number>;
   readonly loadMs: number;
+  /** Where the load came from: the store's rows, or a cached load of the same stored market (market-cache.ts). */
+  readonly source: 'store' | 'cache';
+}
+
+export interface LoadMarketOptions {
+  /** The last date to load (a replay's or a risk check's as-of date). */
+  readonly to?: IsoDate;
+  readonly onProgress?: (msg: string) => void;
+  /**
+   * A folder for cached loads (`<home>/cache`): a load of the stored market as it is now is read
+   * from there when one was written, and written there after a load from the store. Absent: no cache.
+   */
+  readonly cacheDir?: string;
 }
 
 /**
  * Loads the stored market into a Panel: equities as columns; index and volatility-index
  * instruments and every stored reference/macro series as reference series (`market`, `vix`,
  * factor names); fundamentals point in time; the governance mask from the latest data quality
- * (only ACTIVE symbols are tradable; all are when quality was never assessed).
+ * (only ACTIVE symbols are tradable; all are when quality was never assessed). With `cacheDir`,
+ * from a cached load of the same stored market when there is one (market-cache.ts).
  */
-export async function loadMarket(store: Store, opts: { to?: IsoDate; onProgress?: (msg: string) => void } = {}): Promise<LoadedMarket> {
+export async function loadMarket(store: Store, opts: LoadMarketOptions = {}): Promise<LoadedMarket> {
   const t0 = performance.now();
+  const dir = opts.cacheDir;
+  if (!dir) return { ...(await loadFromStore(store, opts)), loadMs: performance.now() - t0, source: 'store' };
+  const name = marketCacheName(await store.marketRevision.current(), opts.to);
+  const hit = name ? await readCachedMarket(dir, name) : null;
+  if (hit) return { ...hit, loadMs: performance.now() - t0, source: 'cache' };
+  const loaded = await loadFromStore(store, opts);
+  // written only when nothing changed the market during the load (another process importing)
+  if (name && marketCacheName(await store.marketRevision.current(), opts.to) === name) {
+    await writeCachedMarket(dir, name, loaded).catch(() => undefined);
+  }
+  return { ...loaded, loadMs: performance.now() - t0, source: 'store' };
+}
+
+async function loadFromStore(store: Store, opts: LoadMarketOptions): Promise<{ panel: Panel; quality: Map<string, number> }> {
   const instruments = await store.instruments.list();
   const equities = instruments.filter((i) => i.assetClass === 'equity' || i.assetClass === 'etf');
   if (equities.length === 0) {
@@ -84,5 +113,5 @@ export async function loadMarket(store: Store, opts: { to?: IsoDate; onProgress?
   }
   const tradable = dq.length > 0 ? Uint8Array.from(equities, (i) => (tradableSet.has(i.symbol) && i.isTradable ? 1 : 0)) : undefined;
   const panel = panelFromBars(equities, bars, { reference, fundamentals, macro, ...(tradable ? { tradable } : {}) });
-  return { panel, quality, loadMs: performance.now() - t0 };
+  return { panel, quality };
 }

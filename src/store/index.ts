@@ -12,7 +12,7 @@ export { openStore, storeOn, createRepos, type Store, type Repos, type OpenStore
 export { bulkLoadBars, type BarRow, type BulkLoadOptions, type BulkLoadReport } from './repos/bar-loader.ts';
 export { BarsRepo, type BarQuery, type BarStats } from './repos/bars.ts';
 export { InstrumentsRepo } from './repos/instruments.ts';
-export { FundamentalsRepo, MacroRepo, DataQualityRepo } from './repos/market-extras.ts';
+export { FundamentalsRepo, MacroRepo, DataQualityRepo, MarketRevisionRepo, type MarketRevision } from './repos/market-extras.ts';
 export { OrdersRepo, OPEN_ORDER_STATUSES, type OrderEvent, type OrderTransition, type FundOrderFilter } from './repos/orders.ts';
 export { FillsRepo, type FundFillFilter, type FillKind, type FillMeta, type BookedFill, type ReplayFill } from './repos/fills.ts';
 export { LedgerRepo, type StoredLedger, type StoredBook, type StoredHolding } from './repos/ledger.ts';

@@ -15,7 +15,7 @@ import { HedgesRepo } from './repos/hedges.ts';
 import { InstrumentsRepo } from './repos/instruments.ts';
 import { JournalRepo } from './repos/journal.ts';
 import { LedgerRepo } from './repos/ledger.ts';
-import { DataQualityRepo, FundamentalsRepo, MacroRepo } from './repos/market-extras.ts';
+import { DataQualityRepo, FundamentalsRepo, MacroRepo, MarketRevisionRepo } from './repos/market-extras.ts';
 import { NavRepo } from './repos/nav.ts';
 import { OrdersRepo } from './repos/orders.ts';
 import { OverlayActionsRepo } from './repos/overlay-actions.ts';
@@ -33,6 +33,7 @@ export interface Repos {
   readonly fundamentals: FundamentalsRepo;
   readonly macro: MacroRepo;
   readonly dataQuality: DataQualityRepo;
+  readonly marketRevision: MarketRevisionRepo;
   readonly users: UsersRepo;
   readonly funds: FundsRepo;
   readonly signals: SignalsRepo;
@@ -73,6 +74,7 @@ export function createRepos(db: Db): Repos {
     fundamentals: new FundamentalsRepo(db),
     macro: new MacroRepo(db),
     dataQuality: new DataQualityRepo(db),
+    marketRevision: new MarketRevisionRepo(db),
     users: new UsersRepo(db),
     funds: new FundsRepo(db),
     signals: new SignalsRepo(db),

@@ -6,7 +6,7 @@ import { buildMorningPack, DEFAULT_TOP_SIGNALS, fromStored, narrate, oneDayPnl, 
 import { marketAt } from '../market-context.ts';
 import { fundRiskReport } from '../risk-book.ts';
 import { route, type AnyRoute } from '../route.ts';
-import { cachedPositions } from './books.ts';
+import { positionView } from './books.ts';
 import { FundParams, qDate } from './schemas.ts';
 import * as R from '../responses/index.ts';
 
@@ -50,8 +50,10 @@ export const morningPackRoutes: readonly AnyRoute[] = [
       const indexInst = (await rt.store.instruments.list({ assetClass: 'index' }))[0];
       const vixInst = (await rt.store.instruments.list({ assetClass: 'volatility_index' }))[0];
       const agents = await rt.store.funds.agents(f.id);
+      // open books only (gross, net, names): the stored positions, not the Position Book's read
+      // model, whose realised P&L replays every fill (seconds after a start) and is not shown here
       const [positions, overlay, stored, alerts, signals, navs] = await Promise.all([
-        cachedPositions(rt, f.id),
+        rt.store.positions.list(f.id, { openOnly: true }).then((rows) => rows.map(positionView)),
         rt.store.overlayActions.latestHeadlinesForFund(f.id),
         rt.store.proposals.list(f.id),
         rt.store.alerts.list({ limit: 200 }),

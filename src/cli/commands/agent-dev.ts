@@ -131,7 +131,7 @@ export function registerAgentDevCommands(agent: Command, ctx: CliContext): void 
 async function checkMarket(ctx: CliContext, synthetic: boolean, days: number): Promise<{ panel: Panel; market: string }> {
   if (!synthetic) {
     try {
-      const loaded = await loadMarket(await ctx.store());
+      const loaded = await loadMarket(await ctx.store(), { cacheDir: ctx.marketCacheDir });
       return { panel: loaded.panel, market: `the stored market (${loaded.panel.U} names)` };
     } catch (e) {
       if (!(e instanceof KeelError && e.code === 'KEEL_E_NOT_FOUND')) throw e;

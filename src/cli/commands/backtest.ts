@@ -67,6 +67,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
           if (compare && done === total && ctx.io.isTTY) ctx.io.err(''); // the comparison's bar on a line of its own
         },
         ...(o.agents ? { agents: o.agents } : {}),
+        marketCacheDir: ctx.marketCacheDir,
         remote: ctx.kernel().remote,
         ...(compare ? { compare, onCompareProgress: progressBar(ctx.io, compare.policyOff ? 'overlay-off' : 'comparison') } : {}),
       });

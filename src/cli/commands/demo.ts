@@ -74,7 +74,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         io.err(formatSyntheticMarket(m));
       }
       io.err('loading the market…');
-      const market = await loadMarket(store);
+      const market = await loadMarket(store, { cacheDir: ctx.marketCacheDir });
       const last = market.panel.dates[market.panel.T - 1] ?? '';
       const from = market.panel.dates.find((d) => d >= addDays(last, -Math.round(365.25 * o.backtestYears))) ?? last;
       let summary = await existingBacktest(store, config, from, last);

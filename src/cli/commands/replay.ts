@@ -24,7 +24,7 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
       if (!version) throw new KeelError('KEEL_E_NOT_FOUND', `config ${inputs.configHash.slice(0, 12)}… of cycle '${cycleId}' is not stored`);
       const config = parseFundConfig(version.config);
       const recorded = await store.overlayActions.listByCycle(cycleId);
-      const market = await loadMarket(store, { to: inputs.asOf });
+      const market = await loadMarket(store, { to: inputs.asOf, cacheDir: ctx.marketCacheDir });
       const report = await replayCycle(config, market.panel, inputs, recorded);
       const { decisions: _decisions, ...summary } = report;
       emit(ctx.io, o.json === true, summary, () =>

@@ -28,7 +28,7 @@ export function registerRiskCommands(program: Command, ctx: CliContext): void {
       const config = await ctx.loadConfig(o.config);
       const store = await ctx.store();
       const requested = o.asOf ?? (body as { asOf?: unknown } | null)?.asOf;
-      const market = await loadMarket(store, typeof requested === 'string' ? { to: requested } : {});
+      const market = await loadMarket(store, { cacheDir: ctx.marketCacheDir, ...(typeof requested === 'string' ? { to: requested } : {}) });
       const view = viewAt(market.panel, typeof requested === 'string' ? requested : market.panel.T - 1);
       const withDate = typeof body === 'object' && body !== null ? { ...(body as Record<string, unknown>), asOf: view.asOf } : body;
       const res = reviewRisk(withDate, view, config);

@@ -21,6 +21,8 @@ export interface StoredBacktestOptions {
   readonly from: IsoDate;
   readonly to: IsoDate;
   readonly agents?: readonly string[];
+  /** Cached market loads (`loadMarket`'s `cacheDir`), when the market is loaded here. */
+  readonly marketCacheDir?: string;
   /**
    * Run the same backtest again, on the same market, with these overlay rules off, and store the
    * comparison with it. Progress: `onProgress` for the backtest, then `onCompareProgress`.
@@ -189,7 +191,7 @@ export async function runStoredBacktest(store: Store, o: StoredBacktestOptions):
   await store.backtests.update(id, { status: 'RUNNING', progress: 0, at: at() });
   const progress = new ProgressWriter(store, id, at);
   try {
-    const market = o.market ?? (await loadMarket(store, { to: o.to }));
+    const market = o.market ?? (await loadMarket(store, { to: o.to, ...(o.marketCacheDir ? { cacheDir: o.marketCacheDir } : {}) }));
     const half = o.compare ? 0.5 : 1;
     const done = await computeBacktest({
       id,

@@ -111,3 +111,22 @@ export class DataQualityRepo {
     return r.rows.map((row) => parseRow(DataQuality, row, 'data_quality'));
   }
 }
+
+/** One state of the stored market: `revision` moves on with every write to what a market load reads (migration 0007). */
+export interface MarketRevision {
+  /** Random, one per database: a revision of another database (a restored or new store) never matches. */
+  readonly epoch: string;
+  readonly revision: number;
+}
+
+/** The stored market's revision (instruments, bars, fundamentals, macro series, data quality). */
+export class MarketRevisionRepo {
+  constructor(private readonly db: Db) {}
+
+  async current(): Promise<MarketRevision> {
+    const r = await this.db.query<{ epoch: string; revision: string | number }>('SELECT epoch, revision FROM market_revision WHERE id = 1');
+    const row = r.rows[0];
+    if (!row) return { epoch: '', revision: -1 };
+    return { epoch: row.epoch, revision: Number(row.revision) };
+  }
+}

@@ -5,7 +5,7 @@
  * the full one until the switched-off rule first acts, and differs after; the binding constraints
  * sum to what the reviews removed; `keel backtest show` prints the stored comparison again.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
@@ -154,6 +154,24 @@ describe('keel backtest --compare overlay-off and --without', () => {
     // the other rules' binding dates before it are the same in both runs
     for (const r of s.binding.rules.filter((x) => x.firstDate < rule.firstDate)) expect(c.variant.binding.rules.find((x) => x.rule === r.rule)?.firstDate).toBe(r.firstDate);
   }, 600_000);
+
+  it('the next run reads the market from the cache its first run wrote, and gives the same result', async () => {
+    const dir = path.join(k.home, 'cache');
+    const files = () => readdirSync(dir).map((n) => `${n} ${statSync(path.join(dir, n)).mtimeMs}`).sort();
+    const short = ['backtest', 'run', '--from', FROM, '--to', '2019-02-28', '--json'] as const;
+    const first = await k.run(...short);
+    expect(first.code).toBe(0);
+    const written = files();
+    expect(written.length).toBeGreaterThan(0);
+    const again = await k.run(...short);
+    expect(again.code).toBe(0);
+    // no load from the store: it would have written its file again
+    expect(files()).toEqual(written);
+    const a = JSON.parse(first.out) as BacktestSummary;
+    const b = JSON.parse(again.out) as BacktestSummary;
+    expect(b.fund.equity).toEqual(a.fund.equity);
+    expect(b.configHash).toBe(a.configHash);
+  }, 300_000);
 
   it('an unknown rule is refused before anything runs, naming the rules', async () => {
     const r = await k.run('backtest', 'run', '--from', FROM, '--to', TO, '--without', 'correlation');

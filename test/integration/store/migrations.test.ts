@@ -5,7 +5,7 @@ import { DRIVERS } from './drivers.ts';
 
 const EXPECTED_TABLES = [
   'agents', 'alerts', 'audit_head', 'audit_log', 'backtests', 'bars', 'briefings', 'broker_reconciliations', 'cash_ledger', 'config_versions',
-  'cycles', 'data_quality', 'decisions', 'fills', 'fund_hedges', 'fundamentals', 'funds', 'instruments', 'journal', 'ledger_books', 'ledger_holdings', 'macro_series',
+  'cycles', 'data_quality', 'decisions', 'fills', 'fund_hedges', 'fundamentals', 'funds', 'instruments', 'journal', 'ledger_books', 'ledger_holdings', 'macro_series', 'market_revision',
   'nav_history', 'order_events', 'orders', 'overlay_actions', 'positions', 'proposals', 'risk_actions',
   'risk_snapshots', 'schema_migrations', 'signals', 'stress_results', 'users',
 ];
