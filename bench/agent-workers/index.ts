@@ -1,16 +1,25 @@
 /**
- * Agents as distributed workers (issue 16): a cycle's propose phase for a roster of 36 agents
- * (the ten built-in strategies, 3–4 of each, every one with its own state) on 500 names with 1260
- * days of history, in-process against the same agents on 1 and on 2 `keel agents serve` worker
- * processes over NATS (TEST_NATS_URL or NATS_URL; the suite is skipped without one) and on 1
- * `keel agents serve --http` process. Each timed run advances the view one row, so every agent's
- * state takes one step (a backtest's steady state), and every case proposes for all 36 agents
- * from their (empty) books: in-process the agents' `propose` in order; on workers the gather
- * phase (`askRemoteAgents`: requests out at once, batched per worker, answers decoded and checked).
- * Warm-up runs include each worker's one-off session transfer (the 45 MB panel), the agents'
- * replay from row 0 and, over NATS, the first requests through the queue group that pin each
- * agent to a worker. The cases run interleaved (bench/harness.ts), so their ratios are measured
- * under the same load.
+ * Agents as distributed workers (issue 16): a cycle's propose phase for a roster of 36 agents on
+ * 500 names with 1260 days of history, in-process against the same agents on 1 and on 2 `keel
+ * agents serve` worker processes over NATS (TEST_NATS_URL or NATS_URL; the suites are skipped
+ * without one) and on 1 `keel agents serve --http` process. Two rosters, one suite each (each with
+ * its own workers, stopped before the next suite starts):
+ * - `agent-workers`, light: the ten built-in strategies, 3–4 of each, every one with its own
+ *   incremental state (≈ 0.3 ms a proposal, ≈ 11 ms the roster on the quiet machine);
+ * - `agent-workers-heavy`, heavy: 36 plug-ins of ./min-variance-agent.ts, named by `module` as a
+ *   user's fund names them (a quant's minimum-variance / risk-parity agent on the public SDK: every
+ *   day a Ledoit–Wolf covariance of its 60–180 most liquid names over 126–252 days and a long-only
+ *   QP or ERC solve; 1–17 ms a proposal, ≈ 220–240 ms the roster), which the workers load from
+ *   the file (sha256 checked) as the fund's process does.
+ * Each timed run advances the view one row, so every built-in's state takes one step (a backtest's
+ * steady state), and every case proposes for all 36 agents from their (empty) books: in-process
+ * the agents' `propose` in order; on workers the gather phase (`askRemoteAgents`: requests out at
+ * once, batched per worker, answers decoded and checked). Warm-up runs include each worker's
+ * one-off session transfer (the 45 MB panel), the agents' replay from row 0 and, over NATS, the
+ * first requests through the queue group that pin each agent to a worker. The cases of a suite
+ * run interleaved (bench/harness.ts), so their ratios are measured under the same load; the
+ * crossover (workers pay a fixed cost a cycle, and win once the roster's compute is well above
+ * it) is in docs/agents.md "What it costs".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
