@@ -81,10 +81,14 @@ export class MinVarianceAgent implements Agent {
     const N = cols.length;
     if (N < 5) return { ...base, signals: [], targets: [], reasoning: `only ${N} names with a full ${this.p.windowDays}-day window; flat` };
     const { covariance, shrinkage } = ledoitWolf(returns, N);
-    const weights =
-      this.p.method === 'risk_parity'
-        ? equalRiskContribution(covariance, N, { tolerance: 1e-10, maxIterations: 500 })
-        : minimumVariance(covariance, N, { maxWeight: Math.max(this.p.maxWeight, 1 / N) }).weights;
+    let weights: Float64Array;
+    let note = '';
+    if (this.p.method === 'risk_parity') weights = equalRiskContribution(covariance, N, { tolerance: 1e-10, maxIterations: 500 });
+    else {
+      const solved = minimumVariance(covariance, N, { maxWeight: Math.max(this.p.maxWeight, 1 / N) });
+      weights = solved.weights;
+      if (solved.status !== 'solved') note = ' (the solver stopped at its iteration limit: its last iterate, dust dropped)';
+    }
     const regime = regimeOf(view);
     const H = this.p.horizonDays;
     const W = this.p.windowDays;
@@ -99,7 +103,7 @@ export class MinVarianceAgent implements Agent {
       signals.push({ version: 1, traceId: book.traceId, symbol, mu: (m / W) * H, sigma: Math.sqrt((covariance[j * N + j] as number) * H), horizonDays: H, confidence: 0.5, regime, agentId: this.id, modelVersion: this.model, asOf: view.asOf });
       targets.push({ symbol, weight: w * this.p.grossTarget, stopLoss: null, takeProfit: null });
     }
-    return { ...base, signals, targets, reasoning: `${this.p.method.replace('_', ' ')} of the ${N} most liquid names over ${W} days (Ledoit–Wolf shrinkage ${shrinkage.toFixed(3)}): ${targets.length} held` };
+    return { ...base, signals, targets, reasoning: `${this.p.method.replace('_', ' ')} of the ${N} most liquid names over ${W} days (Ledoit–Wolf shrinkage ${shrinkage.toFixed(3)}): ${targets.length} held${note}` };
   }
 }
 
