@@ -39,5 +39,7 @@ export const WorkerAnswer = z.object({
   unready: z.string().optional(),
   /** Which worker process answered (NATS: the fund's process sends the agent's next requests to it). */
   worker: z.string().optional(),
+  /** Milliseconds the worker spent on the agent's readiness check and proposal (NATS: placement balances workers by it). */
+  ms: z.number().min(0).optional(),
 });
 export type WorkerAnswer = z.infer<typeof WorkerAnswer>;

@@ -85,6 +85,7 @@ export class AgentWorker {
     }
     const a = await agent;
     const view = viewAt(session.panel, q.row);
+    const t0 = performance.now();
     let unready: string | undefined;
     try {
       const r = a.readiness?.(view) ?? { ok: true as const };
@@ -94,7 +95,7 @@ export class AgentWorker {
     }
     const extra = unready !== undefined ? { unready } : {};
     this.answered++;
-    const done = (answer: WorkerAnswer) => ({ answer, symbols: session.panel.symbols, encoding: q.encoding });
+    const done = (answer: WorkerAnswer) => ({ answer: { ...answer, ms: performance.now() - t0 }, symbols: session.panel.symbols, encoding: q.encoding });
     // as in-process: a plug-in's proposal is checked against the schema by its CheckedAgent, a built-in's is Keel's own
     try {
       return done({ proposal: a.propose(view, q.book), ...extra });

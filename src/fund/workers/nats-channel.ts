@@ -76,6 +76,7 @@ export class NatsWorkerChannel implements WorkerChannel {
 
   private pin(agentId: string, answer: WorkerAnswer): void {
     if (answer.worker !== undefined) this.placement.pin(agentId, answer.worker);
+    if (answer.ms !== undefined) this.placement.measured(agentId, answer.ms);
   }
 
   private async sendBatch(worker: string, items: Pending[], timeoutMs: number): Promise<void> {

@@ -57,4 +57,73 @@ describe('Placement', () => {
       }),
     );
   });
+  it('once every agent has a cost, balances the workers by cost: the busier worker gives agents to the other until the gap is under 1.5× the agent', () => {
+    const p = new Placement();
+    const ids = agents(12);
+    // 6 and 6 by count, but the first six cost 10 ms each and the others 1 ms
+    ids.forEach((id, i) => {
+      p.pin(id, i < 6 ? 'w1' : 'w2');
+      p.measured(id, i < 6 ? 10 : 1);
+    });
+    const work = () => {
+      const w = new Map<string, number>();
+      ids.forEach((id, i) => {
+        const at = p.workerFor(id) ?? '';
+        w.set(at, (w.get(at) ?? 0) + (i < 6 ? 10 : 1));
+      });
+      return w;
+    };
+    cycle(p, ids);
+    const after = work();
+    expect(Math.abs((after.get('w1') ?? 0) - (after.get('w2') ?? 0))).toBeLessThanOrEqual(15);
+    expect(Math.max(...after.values())).toBeLessThan(60);
+    // stable: the next cycles move nothing
+    const where = ids.map((id) => p.workerFor(id));
+    cycle(p, ids);
+    cycle(p, ids);
+    expect(ids.map((id) => p.workerFor(id))).toEqual(where);
+  });
+
+  it('balances by count while some agent has no cost yet', () => {
+    const p = new Placement();
+    const ids = agents(36);
+    ids.forEach((id, i) => p.pin(id, i < 30 ? 'w1' : 'w2'));
+    ids.slice(0, 35).forEach((id) => p.measured(id, 5));
+    expect(Object.fromEntries(cycle(p, ids))).toEqual({ w1: 18, w2: 18 });
+  });
+
+  it('property: with costs, the most loaded worker never gains work, and the placement settles', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.double({ min: 0.1, max: 20, noNaN: true })), { minLength: 2, maxLength: 40 }), (spec) => {
+        const p = new Placement();
+        const ids = agents(spec.length);
+        const costOf = new Map(ids.map((id, i) => [id, spec[i]?.[1] ?? 1]));
+        const start = new Map<string, number>();
+        ids.forEach((id, i) => {
+          const w = `w${spec[i]?.[0] ?? 0}`;
+          p.pin(id, w);
+          p.measured(id, costOf.get(id) ?? 1);
+          start.set(w, (start.get(w) ?? 0) + (costOf.get(id) ?? 1));
+        });
+        const workAfterCycle = () => {
+          const w = new Map<string, number>();
+          for (const id of ids) {
+            const at = p.workerFor(id) ?? '';
+            w.set(at, (w.get(at) ?? 0) + (costOf.get(id) ?? 0));
+          }
+          return w;
+        };
+        let max = Math.max(...start.values());
+        for (let c = 0; c < 10; c++) {
+          const now = Math.max(...workAfterCycle().values());
+          expect(now).toBeLessThanOrEqual(max + 1e-9);
+          max = now;
+        }
+        // settled: another cycle moves nothing
+        const where = ids.map((id) => p.workerFor(id));
+        cycle(p, ids);
+        expect(ids.map((id) => p.workerFor(id))).toEqual(where);
+      }),
+    );
+  });
 });
