@@ -1,5 +1,5 @@
 import type { AgentRiskParams } from '../contracts/index.ts';
-import { modelBias } from './forecast-bias.ts';
+import { modelBias, PROPOSED_MIN_DAYS } from './forecast-bias.ts';
 import type { AgentBookState } from './types.ts';
 
 /** The smallest budget share an allocated agent keeps (room to hold a small book). */
@@ -25,4 +25,36 @@ const HEADROOM = 1.5;
 export function budgetShare(risk: Pick<AgentRiskParams, 'riskBudgetPct'>, state: Pick<AgentBookState, 'standaloneRisk' | 'forecast'> | null | undefined): number {
   const s = state?.standaloneRisk;
   return s === undefined ? risk.riskBudgetPct : Math.max(MIN_SHARE, (s * HEADROOM) / modelBias(state?.forecast));
+}
+
+/**
+ * Of the VaR budget of the agent's usual proposal (HEADROOM × the model's VaR of its proposals on
+ * average, `ForecastTrack.proposed`, at its capital), the part its budget never goes below.
+ */
+const PROPOSAL_FLOOR = 0.5;
+
+/**
+ * An agent's VaR budget in dollars (× the limit factor): its budget share × the fund VaR budget
+ * (`budgetShare`), but never below half the budget of its usual proposal once it has made
+ * PROPOSED_MIN_DAYS proposals with a book.
+ *
+ * The floor breaks a trap. The share is sized from the agent's record, and a record the fund held
+ * small (halted by a kill switch, cut by the regime) has little risk: the budget then holds the
+ * book as small as the record, and the record stays small. On synthetic seed 9 the fund's vol
+ * circuit breaker halted it on and off through the first year; the budgets sized from those months
+ * kept every book at about a fifth of its proposal for the two years after (fund vol 1.9% against
+ * a 10% target). The agent's own proposals are not held small by anything but the agent, so half
+ * their usual budget is room to hold them while the record recovers, and a budget sized from a
+ * healthy record (1.5× the risk of books the overlay mostly lets through) stays above the floor.
+ */
+export function agentVarBudget(
+  risk: Pick<AgentRiskParams, 'riskBudgetPct'>,
+  state: Pick<AgentBookState, 'standaloneRisk' | 'forecast' | 'allocatedCapital'> | null | undefined,
+  fund: { readonly varBudget: number; readonly z: number; readonly limitFactor: number },
+): number {
+  const allocated = budgetShare(risk, state) * fund.varBudget;
+  const f = state?.forecast;
+  const usual = f && (f.proposedDays ?? 0) >= PROPOSED_MIN_DAYS ? (f.proposed ?? 0) : 0;
+  const floor = usual > 0 && state && state.allocatedCapital > 0 ? PROPOSAL_FLOOR * HEADROOM * fund.z * usual * state.allocatedCapital : 0;
+  return Math.max(allocated, floor) * fund.limitFactor;
 }

@@ -12,7 +12,7 @@ import { StrategyBucketCheck } from './checks/strategy-buckets.ts';
 import { TradingStateCheck } from './checks/trading-state-gate.ts';
 import { defineLazy, LAZY } from './lazy.ts';
 import { bookTerms, componentAt, groupTerms, largestScale } from './budget-math.ts';
-import { budgetShare } from './budget-share.ts';
+import { agentVarBudget } from './budget-share.ts';
 import { bucketPeers } from './checks/strategy-buckets.ts';
 import type { SparseBook } from './risk-math.ts';
 import { reason, type AgentCandidate, type OverlayCheck, type ReviewContext } from './context.ts';
@@ -204,7 +204,7 @@ function fitRiskAfterCaps(ctx: ReviewContext, book: SparseBook, s: number, reaso
   const fr = bookTerms(ctx, ctx.candidateRisk(), book);
   let out = s;
   let rule: string | null = null;
-  const budget = budgetShare(a.risk, a.state) * fund.varBudget * fund.limitFactor;
+  const budget = agentVarBudget(a.risk, a.state, fund);
   const bookVar = z * Math.sqrt(fr.cc) * out;
   if (bookVar > budget + 1e-6) {
     const s0 = out;

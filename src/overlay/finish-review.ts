@@ -13,13 +13,13 @@ import type { FundReview, ReviewInput, Reviewed } from './review-fund.ts';
 import { addSparse, cvarMultiple, dotSparse, portfolioVariance, riskScratch, sparseVariance, zOf, type RiskScratch, type SparseBook } from './risk-math.ts';
 import { factorLoadings } from './factor-loadings.ts';
 import { scoreAgents } from './scoring.ts';
-import { budgetShare } from './budget-share.ts';
+import { agentVarBudget } from './budget-share.ts';
 import type { Allocation } from './allocation.ts';
 import { budgetStatus, concentration, factorMap, type FundRiskSnapshot } from './snapshot.ts';
 import { runStress, worstWindows, type StressBook } from './stress.ts';
 import { styleLoadings } from './style.ts';
 import { own, table } from './table.ts';
-import type { HedgePosition } from './types.ts';
+import type { AgentBookState, HedgePosition } from './types.ts';
 import type { Universe } from './universe.ts';
 
 /**
@@ -72,7 +72,7 @@ export function finishReview(args: {
     const cfg = prep.agentConfigs.get(id);
     const risk = cfg ? agentRiskOf(config, cfg) : config.defaults;
     // a book outside the agents has no budget of its own: its component is reported (components sum to the fund VaR), never in breach
-    const budget = prep.outsideIds.has(id) ? 0 : budgetShare(risk, stateOf.get(id)) * fund.varBudget * fund.limitFactor;
+    const budget = prep.outsideIds.has(id) ? 0 : agentVarBudget(risk, stateOf.get(id), fund);
     const standalone = fund.z * Math.sqrt(sparseVariance(model, book, scratch));
     // the budget bounds the agent's own VaR (budget-share.ts); the components add up to the fund VaR for the buckets
     const used = budget > 0 ? standalone / budget : 0;
@@ -194,7 +194,7 @@ export function finishReview(args: {
     bindingConstraints: LAZY,
     reductionPlan,
     alerts,
-    nextState: nextFundState(state, facts, forecasts),
+    nextState: nextFundState(state, facts, forecasts, proposedVols(args.reviewed, stateOf)),
   };
   return defineLazy(review, { stress, liquidity, correlationActions, scores, bindingConstraints });
 }
@@ -286,4 +286,14 @@ class ReviewAlerts {
     const { cycleId, fundId, timestamp } = this;
     this.out.push({ version: 1, id: `${cycleId}:alert:${this.out.length + 1}`, traceId: cycleId, fundId, severity, category, title: title.slice(0, 200), message: message.slice(0, 4000), dedupKey: dedupKey.slice(0, 200), timestamp, context });
   }
+}
+
+/** Each reviewed agent's proposal: the model's daily vol per dollar of its allocated capital. */
+function proposedVols(reviewed: readonly Reviewed[], stateOf: ReadonlyMap<string, AgentBookState>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of reviewed) {
+    const cap = stateOf.get(r.original.agentId)?.allocatedCapital ?? 0;
+    if (cap > 0) out.set(r.original.agentId, Math.sqrt(Math.max(0, r.ctx.candidateRisk().cc)) / cap);
+  }
+  return out;
 }

@@ -4,8 +4,8 @@
  * share. The fund cycle's wiring: src/fund/backtest/forecast-bias.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { budgetShare } from './budget-share.ts';
-import { BIAS_HALF_LIFE_DAYS, BIAS_MAX, BIAS_MIN, BIAS_MIN_DAYS, modelBias, recordForecast, scoreForecast, type ForecastTrack } from './forecast-bias.ts';
+import { agentVarBudget, budgetShare } from './budget-share.ts';
+import { BIAS_HALF_LIFE_DAYS, BIAS_MAX, BIAS_MIN, BIAS_MIN_DAYS, modelBias, PROPOSED_MIN_DAYS, recordForecast, recordProposal, scoreForecast, type ForecastTrack } from './forecast-bias.ts';
 
 /** Deterministic standard normals (mulberry32 + Box–Muller). */
 function normals(seed: number): () => number {
@@ -72,5 +72,37 @@ describe('the model bias of an agent’s books', () => {
     expect(budgetShare({ riskBudgetPct: 0.2 }, { standaloneRisk: 0.1, forecast })).toBeCloseTo(0.075, 12);
     expect(budgetShare({ riskBudgetPct: 0.2 }, { standaloneRisk: 0.1 })).toBeCloseTo(0.15, 12);
     expect(budgetShare({ riskBudgetPct: 0.2 }, { forecast })).toBe(0.2);
+  });
+});
+
+describe('the floor of an agent’s VaR budget: half the budget of its usual proposal', () => {
+  const fund = { varBudget: 1_000_000, z: 1.645, limitFactor: 1 };
+  const proposals = (vols: readonly number[]) => vols.reduce<ForecastTrack | undefined>((t, v) => recordProposal(t, v), undefined);
+
+  it('is the mean of the proposals with a book, then exponentially weighted; a flat proposal is not counted', () => {
+    const t = proposals([0.01, 0, 0.02, Number.NaN, 0.03]);
+    expect(t?.proposedDays).toBe(3);
+    expect(t?.proposed).toBeCloseTo(0.02, 15);
+    const long = proposals(Array.from({ length: 400 }, (_, i) => (i < 200 ? 0.01 : 0.02)));
+    // 200 days after a step from 1% to 2%, the old level weighs 0.5^(200/63)
+    expect(long?.proposed).toBeCloseTo(0.02 - 0.01 * 0.5 ** (200 / BIAS_HALF_LIFE_DAYS), 6);
+  });
+
+  it('lifts a budget sized from a record the fund held small, and leaves a healthy one alone', () => {
+    const usual = proposals(Array.from({ length: PROPOSED_MIN_DAYS }, () => 0.01));
+    // the floor: 0.5 × 1.5 × z × 1% × $10M = $123,375
+    const floor = 0.5 * 1.5 * 1.645 * 0.01 * 10_000_000;
+    const small = { standaloneRisk: 0.01, allocatedCapital: 10_000_000, ...(usual ? { forecast: usual } : {}) };
+    expect(budgetShare({ riskBudgetPct: 0.2 }, small) * fund.varBudget).toBeCloseTo(15_000, 6);
+    expect(agentVarBudget({ riskBudgetPct: 0.2 }, small, fund)).toBeCloseTo(floor, 6);
+    const healthy = { ...small, standaloneRisk: 0.2 };
+    expect(agentVarBudget({ riskBudgetPct: 0.2 }, healthy, fund)).toBeCloseTo(300_000, 6);
+    expect(agentVarBudget({ riskBudgetPct: 0.2 }, healthy, { ...fund, limitFactor: 0.5 })).toBeCloseTo(150_000, 6);
+  });
+
+  it('waits for PROPOSED_MIN_DAYS proposals', () => {
+    const few = proposals(Array.from({ length: PROPOSED_MIN_DAYS - 1 }, () => 0.01));
+    const st = { standaloneRisk: 0.01, allocatedCapital: 10_000_000, ...(few ? { forecast: few } : {}) };
+    expect(agentVarBudget({ riskBudgetPct: 0.2 }, st, fund)).toBeCloseTo(15_000, 6);
   });
 });

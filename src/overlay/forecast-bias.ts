@@ -17,6 +17,28 @@ export interface ForecastTrack {
   readonly bias2: number;
   /** How many returns have been scored. */
   readonly days: number;
+  /**
+   * The model's daily vol per dollar of allocated capital of the agent's proposals (those with a
+   * book; before the overlay's review), their mean over the first days, then exponentially
+   * weighted (half-life BIAS_HALF_LIFE_DAYS): the floor of its VaR budget (`agentVarBudget`).
+   */
+  readonly proposed?: number;
+  /** Proposals with a book counted in `proposed`. */
+  readonly proposedDays?: number;
+}
+
+/** Proposals with a book counted before their mean floors the budget (a month). */
+export const PROPOSED_MIN_DAYS = 20;
+
+/** The track with today's proposal's model vol per dollar of allocated capital (a proposal without risk, a flat book, is not counted). */
+export function recordProposal(track: ForecastTrack | undefined, vol: number): ForecastTrack {
+  const t = track ?? START;
+  if (!(Number.isFinite(vol) && vol > 0)) return t;
+  const n = t.proposedDays ?? 0;
+  const was = t.proposed ?? 0;
+  // the mean of the first days, then exponentially weighted
+  const w = Math.max(1 - DECAY, 1 / (n + 1));
+  return { ...t, proposed: was + w * (vol - was), proposedDays: n + 1 };
 }
 
 /** Half-life of the bias statistic, trading days (a quarter: slow enough not to chase a week). */
@@ -37,11 +59,12 @@ export function recordForecast(track: ForecastTrack | undefined, vol: number): F
   return { ...(track ?? START), vol: Number.isFinite(vol) && vol > 0 ? vol : 0 };
 }
 
+
 /** The track after the book earned `ret` (a daily return on equity) on the last forecast; unchanged without one. */
 export function scoreForecast(track: ForecastTrack, ret: number): ForecastTrack {
   if (!(track.vol > 0) || !Number.isFinite(ret)) return track;
   const z2 = Math.min(MAX_DAY, (ret / track.vol) ** 2);
-  return { vol: track.vol, bias2: DECAY * track.bias2 + (1 - DECAY) * z2, days: track.days + 1 };
+  return { ...track, bias2: DECAY * track.bias2 + (1 - DECAY) * z2, days: track.days + 1 };
 }
 
 /** Realised over forecast vol for the agent's book, within BIAS_MIN–BIAS_MAX; 1 until BIAS_MIN_DAYS returns are scored. */

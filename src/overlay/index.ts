@@ -45,5 +45,5 @@ export { advanceRegime, deriveRegime, regimeMeasures, type RegimeMeasures, type 
 export { parseFundState, FundStateRecord } from './fund-state-schema.ts';
 export { reviewRisk, parseRiskReviewRequest, RiskReviewRequest, type RiskReviewResponse, type RiskTarget } from './risk-service.ts';
 export { NullCheck, compositeCheck } from './checks/composite.ts';
-export { budgetShare } from './budget-share.ts';
+export { agentVarBudget, budgetShare } from './budget-share.ts';
 export { BIAS_HALF_LIFE_DAYS, modelBias, recordForecast, scoreForecast, type ForecastTrack } from './forecast-bias.ts';

@@ -1,6 +1,6 @@
 import type { FundConfig } from '../contracts/index.ts';
 import type { DrawdownOutcome } from './drawdown.ts';
-import { recordForecast } from './forecast-bias.ts';
+import { recordForecast, recordProposal } from './forecast-bias.ts';
 import type { FundFacts } from './fund-context.ts';
 import { transitionTradingState } from './trading-state.ts';
 import type { FundState, Rearm } from './types.ts';
@@ -11,7 +11,7 @@ import type { FundState, Rearm } from './types.ts';
  * forecast for its final book (`forecasts`: the model's daily vol per dollar of its equity, scored
  * against the return it earns: forecast-bias.ts). Books, P&L and NAV are the cycle's to update after fills.
  */
-export function nextFundState(state: FundState, facts: FundFacts, forecasts: ReadonlyMap<string, number> = new Map()): FundState {
+export function nextFundState(state: FundState, facts: FundFacts, forecasts: ReadonlyMap<string, number> = new Map(), proposed: ReadonlyMap<string, number> = new Map()): FundState {
   const fo = facts.context.fundDrawdown;
   return {
     ...state,
@@ -24,8 +24,11 @@ export function nextFundState(state: FundState, facts: FundFacts, forecasts: Rea
     agents: state.agents.map((a) => {
       const o = facts.context.agentDrawdown.get(a.agentId)?.outcome;
       const vol = forecasts.get(a.agentId);
-      const forecast = vol === undefined ? {} : { forecast: recordForecast(a.forecast, vol) };
-      if (!o) return vol === undefined ? a : { ...a, ...forecast };
+      const pv = proposed.get(a.agentId);
+      const withVol = vol === undefined ? a.forecast : recordForecast(a.forecast, vol);
+      const track = pv === undefined ? withVol : recordProposal(withVol, pv);
+      const forecast = track === undefined ? {} : { forecast: track };
+      if (!o) return track === undefined ? a : { ...a, ...forecast };
       return { ...a, drawdown: o.track, highWaterMark: nextMark(a.highWaterMark, a.equity, o), ...forecast };
     }),
   };

@@ -1,6 +1,6 @@
 import type { FundConfig } from '../contracts/index.ts';
 import { componentAt, largestScale, type CandidateRisk } from './budget-math.ts';
-import { budgetShare } from './budget-share.ts';
+import { agentVarBudget } from './budget-share.ts';
 import { reason, type FundContext } from './context.ts';
 import type { RiskModel } from './factor-model-local.ts';
 import type { FundLedger } from './ledger.ts';
@@ -80,7 +80,7 @@ function worstBreach(group: readonly Reviewed[], ledger: FundLedger, config: Fun
     const book = ledger.books.get(id);
     if (!book) continue;
     // the budget bounds the book's own VaR (budget-share.ts): the checks fitted it, so this is a guard
-    consider({ kind: 'budget', name: id, group: [r], limit: budgetShare(r.effective.risk, r.effective.state) * fund.varBudget * fund.limitFactor, actual: z * Math.sqrt(sparseVariance(model, book, scratch)) });
+    consider({ kind: 'budget', name: id, group: [r], limit: agentVarBudget(r.effective.risk, r.effective.state, fund), actual: z * Math.sqrt(sparseVariance(model, book, scratch)) });
   }
   for (const b of buckets) {
     const cfg = own(config.buckets, b);
@@ -159,7 +159,7 @@ function uniformFit(group: readonly Reviewed[], ledger: FundLedger, config: Fund
   for (let u = 0; u < N; u++) hr += (H[u] ?? 0) * (sR[u] ?? 0);
   // per book: x_i·ΣH and x_i·ΣR, whether it is reviewed (scaled by t) and its bucket
   const books = [...ledger.books].map(([id, book]) => ({ id, reviewed: ids.has(id), onH: dotSparse(book, sH), onR: dotSparse(book, sR), bucket: fund.bucketOf.get(id) ?? '', own: ids.has(id) ? fund.z * Math.sqrt(sparseVariance(model, book, scratch)) : 0 }));
-  const budgets = new Map(group.map((r) => [r.original.agentId, budgetShare(r.effective.risk, r.effective.state) * fund.varBudget * fund.limitFactor]));
+  const budgets = new Map(group.map((r) => [r.original.agentId, agentVarBudget(r.effective.risk, r.effective.state, fund)]));
   const liveBuckets = new Set(group.map((r) => fund.bucketOf.get(r.original.agentId) ?? ''));
   const z = fund.z;
   const fits = (t: number): boolean => {

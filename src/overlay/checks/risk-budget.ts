@@ -1,14 +1,14 @@
 import type { AgentProposal, CheckResult, Reason } from '../../contracts/index.ts';
-import { budgetShare } from '../budget-share.ts';
+import { agentVarBudget } from '../budget-share.ts';
 import { reason, reduceOnlyCap, result, setCap, type OverlayCheck, type ReviewContext } from '../context.ts';
 import { table } from '../table.ts';
 
 const RULE = 'risk_budget';
 
 /**
- * Seed fund-overlay-plan §1A. The VaR of the agent's own book (standalone) against its budget, its
- * budget share (`budgetShare`: from the capital allocation, else riskBudgetPct) × the fund VaR
- * budget (the VaR of the fund at its risk target): WITHIN_BUDGET,
+ * Seed fund-overlay-plan §1A. The VaR of the agent's own book (standalone) against its budget
+ * (`agentVarBudget`: its share from the capital allocation, else riskBudgetPct, × the fund VaR
+ * budget, the VaR of the fund at its risk target; never below half its usual proposal's): WITHIN_BUDGET,
  * WARNING above budgetWarningPct (80%), BREACH with the largest scale that fits. Daily and monthly
  * loss limits (the agent may only reduce), gross / net / leverage caps and the per-name and
  * per-sector caps of the agent's own book (fractions of its allocated capital).
@@ -96,7 +96,7 @@ export const RiskBudgetCheck: OverlayCheck = {
       reasons.push(reason(RULE, 'NET_CAP', 'net exposure above the agent cap', { limit: netCap, actual: Math.abs(net) }));
     }
     // VaR budget on the book's own (standalone) VaR, linear in its scale
-    const budget = budgetShare(r, a.state) * ctx.fund.varBudget * lf;
+    const budget = agentVarBudget(r, a.state, ctx.fund);
     const bookVar = ctx.fund.z * Math.sqrt(ctx.candidateRisk().cc);
     const used = budget > 0 ? bookVar / budget : bookVar > 0 ? Number.POSITIVE_INFINITY : 0;
     if (!Number.isFinite(bookVar)) {
