@@ -9,6 +9,8 @@
  * The agent's VaR budget is sized from its record's realised vol (the capital allocation) but
  * checked on the model's VaR of its book; `modelBias` puts the budget in the model's units, so a
  * budget binds at the risk the agent was given capital for, whichever way the model leans.
+ * The track also keeps the model's vol of the agent's proposals (`recordProposal`), which floors
+ * its budget (`agentVarBudget`).
  */
 export interface ForecastTrack {
   /** The model's daily vol per dollar of equity for the agent's final book at the last review (0: no book). */
@@ -25,20 +27,6 @@ export interface ForecastTrack {
   readonly proposed?: number;
   /** Proposals with a book counted in `proposed`. */
   readonly proposedDays?: number;
-}
-
-/** Proposals with a book counted before their mean floors the budget (a month). */
-export const PROPOSED_MIN_DAYS = 20;
-
-/** The track with today's proposal's model vol per dollar of allocated capital (a proposal without risk, a flat book, is not counted). */
-export function recordProposal(track: ForecastTrack | undefined, vol: number): ForecastTrack {
-  const t = track ?? START;
-  if (!(Number.isFinite(vol) && vol > 0)) return t;
-  const n = t.proposedDays ?? 0;
-  const was = t.proposed ?? 0;
-  // the mean of the first days, then exponentially weighted
-  const w = Math.max(1 - DECAY, 1 / (n + 1));
-  return { ...t, proposed: was + w * (vol - was), proposedDays: n + 1 };
 }
 
 /** Half-life of the bias statistic, trading days (a quarter: slow enough not to chase a week). */
@@ -59,7 +47,6 @@ export function recordForecast(track: ForecastTrack | undefined, vol: number): F
   return { ...(track ?? START), vol: Number.isFinite(vol) && vol > 0 ? vol : 0 };
 }
 
-
 /** The track after the book earned `ret` (a daily return on equity) on the last forecast; unchanged without one. */
 export function scoreForecast(track: ForecastTrack, ret: number): ForecastTrack {
   if (!(track.vol > 0) || !Number.isFinite(ret)) return track;
@@ -72,4 +59,18 @@ export function modelBias(track: Pick<ForecastTrack, 'bias2' | 'days'> | undefin
   if (!track || track.days < BIAS_MIN_DAYS) return 1;
   const mean = track.bias2 / (1 - DECAY ** track.days);
   return Math.min(BIAS_MAX, Math.max(BIAS_MIN, Math.sqrt(mean)));
+}
+
+/** Proposals with a book counted before their mean floors the budget (a month). */
+export const PROPOSED_MIN_DAYS = 20;
+
+/** The track with today's proposal's model vol per dollar of allocated capital (a proposal without risk, a flat book, is not counted). */
+export function recordProposal(track: ForecastTrack | undefined, vol: number): ForecastTrack {
+  const t = track ?? START;
+  if (!(Number.isFinite(vol) && vol > 0)) return t;
+  const n = t.proposedDays ?? 0;
+  const was = t.proposed ?? 0;
+  // the mean of the first days, then exponentially weighted
+  const w = Math.max(1 - DECAY, 1 / (n + 1));
+  return { ...t, proposed: was + w * (vol - was), proposedDays: n + 1 };
 }

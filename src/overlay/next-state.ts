@@ -9,7 +9,8 @@ import type { FundState, Rearm } from './types.ts';
  * The control state after a review: trading state, drawdown tracks (high-water marks reset when
  * a freeze ends or move down on a rebase), the regime machine, CVaR streak, and each agent's risk
  * forecast for its final book (`forecasts`: the model's daily vol per dollar of its equity, scored
- * against the return it earns: forecast-bias.ts). Books, P&L and NAV are the cycle's to update after fills.
+ * against the return it earns) and for its proposal (`proposed`: per dollar of its allocated
+ * capital), forecast-bias.ts. Books, P&L and NAV are the cycle's to update after fills.
  */
 export function nextFundState(state: FundState, facts: FundFacts, forecasts: ReadonlyMap<string, number> = new Map(), proposed: ReadonlyMap<string, number> = new Map()): FundState {
   const fo = facts.context.fundDrawdown;
