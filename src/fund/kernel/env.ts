@@ -17,7 +17,7 @@ export interface EnvVar {
  * read once, by `readEnv` at the composition root (the kernel), and passed down as `KeelEnv`.
  */
 export const ENV_VARS: readonly EnvVar[] = [
-  { name: 'KEEL_HOME', meaning: "Keel's home: fund.json, the embedded database (db/), kill-switch files", default: './.keel', readBy: 'kernel (store, config, kill switch)' },
+  { name: 'KEEL_HOME', meaning: "Keel's home: fund.json, the embedded database (db/), kill-switch files, cached market loads (cache/, safe to delete: docs/storage.md)", default: './.keel', readBy: 'kernel (store, config, kill switch)' },
   { name: 'DATABASE_URL', meaning: 'postgres://… selects a PostgreSQL server instead of the embedded PGlite store', default: '', readBy: 'kernel (store)' },
   { name: 'KEEL_LOG_LEVEL', meaning: 'debug, info, warn or error', default: 'info (daemon, serve), warn (other commands)', readBy: 'kernel (logger), keel serve' },
   { name: 'HEARTBEAT_INTERVAL', meaning: "seconds between the daemon's heartbeat log lines", default: '3600', readBy: 'keel daemon' },

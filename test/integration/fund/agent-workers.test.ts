@@ -138,9 +138,10 @@ describe.skipIf(!natsUrl)('agents on 2 NATS worker processes decide exactly as i
     expect(onWorkers.days).toEqual(reference.days);
     const answered = await Promise.all(workers.map(stopWorker));
     // balanced sticky placement: each agent's first request goes to a worker of the queue group at
-    // random (an even 4/5 split only half the time); from the second day each worker holds 4 or 5
+    // random (all nine to one worker now and then); from the second day the workers are balanced by
+    // each agent's cost (Placement), so both serve agents every day, not necessarily 4 and 5
     expect((answered[0] ?? 0) + (answered[1] ?? 0)).toBe(9 * DAYS);
-    for (const n of answered) expect(n).toBeGreaterThanOrEqual(4 * (DAYS - 1));
+    for (const n of answered) expect(n).toBeGreaterThanOrEqual(DAYS - 1);
   }, 300_000);
 
   it('with no worker serving, every agent on workers holds at once with an alert', async () => {
