@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../core/index.ts';
 import { decodePanel, encodePanel, type Panel } from '../market/index.ts';
@@ -48,8 +48,8 @@ export async function readCachedMarket(dir: string, name: string): Promise<Cache
     const head = JSON.parse(bytes.subarray(4, 4 + headLength).toString('utf8')) as { name: string; quality: [string, number][] };
     if (head.name !== name) throw new Error('another load');
     const at = Math.ceil((4 + headLength) / 8) * 8;
-    // the panel's Float64 fields decode from an 8-byte aligned copy
-    const panel = decodePanel(new Uint8Array(bytes.buffer, bytes.byteOffset + at, bytes.byteLength - at).slice());
+    // decodePanel copies each field out of the bytes, so they need no aligned copy of their own
+    const panel = decodePanel(new Uint8Array(bytes.buffer, bytes.byteOffset + at, bytes.byteLength - at));
     return { panel, quality: new Map(head.quality) };
   } catch {
     await rm(file, { force: true });
@@ -61,15 +61,20 @@ export async function readCachedMarket(dir: string, name: string): Promise<Cache
 export async function writeCachedMarket(dir: string, name: string, market: CachedMarket): Promise<void> {
   await mkdir(dir, { recursive: true });
   const head = Buffer.from(JSON.stringify({ name, quality: [...market.quality] }), 'utf8');
-  const at = Math.ceil((4 + head.length) / 8) * 8;
+  // the length, the header and its padding to 8 bytes, then the panel as encoded (written as two pieces, not copied into one)
+  const prefix = Buffer.alloc(Math.ceil((4 + head.length) / 8) * 8);
+  prefix.writeUInt32LE(head.length, 0);
+  head.copy(prefix, 4);
   const panel = encodePanel(market.panel);
-  const out = Buffer.alloc(at + panel.byteLength);
-  out.writeUInt32LE(head.length, 0);
-  head.copy(out, 4);
-  out.set(panel, at);
   const tmp = path.join(dir, `${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, out);
+    const file = await open(tmp, 'w');
+    try {
+      const { bytesWritten } = await file.writev([prefix, panel]);
+      if (bytesWritten !== prefix.byteLength + panel.byteLength) throw new Error(`wrote ${bytesWritten} of ${prefix.byteLength + panel.byteLength} bytes`);
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path.join(dir, name));
   } finally {
     await rm(tmp, { force: true });
