@@ -35,8 +35,12 @@ describe.skipIf(!natsUrl)('agent workers over NATS keep each agent on one worker
   it('asks the same worker while it answers, and another when it is gone, with the in-process proposals', async () => {
     const prefix = `keeltest.pin.${randomUUID().slice(0, 8)}`;
     const fund = await connect();
-    const first = serveAgents(await connect(), { prefix, agents: null });
-    const second = serveAgents(await connect(), { prefix, agents: null });
+    const startWorker = async () => {
+      const rpc = await connect();
+      return { rpc, ...serveAgents(rpc, { prefix, agents: null }) };
+    };
+    const first = await startWorker();
+    const second = await startWorker();
     await Promise.all(conns.map((c) => c.flush()));
     const remote = new WorkerAgent(agentContext(trend, config), config, 30_000, new NatsWorkerChannel(fund, prefix));
     const local = createAgent(trend, config);
@@ -49,6 +53,9 @@ describe.skipIf(!natsUrl)('agent workers over NATS keep each agent on one worker
     // the worker that has the agent stops; the other takes it over from the row it never saw
     const [pinned, other] = first.worker.answered === 6 ? [first, second] : [second, first];
     pinned.stop();
+    // the server must have dropped its subscriptions before the next request, or that request goes
+    // to a subscription the worker no longer reads and times out (the two connections are not ordered)
+    await pinned.rpc.flush();
     for (let row = start + 6; row < start + 12; row++) expect(await ask(row)).toEqual(expected(row));
     expect(other.worker.answered).toBe(6);
   }, 60_000);
