@@ -2,8 +2,7 @@ import { RandomIds, type Clock, type IdSource } from '../core/index.ts';
 import type { FundConfig } from '../contracts/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { BacktestQueue, loadMarket, sharePanel, openBroker, readEnv, storedFundConfig, type BrokerSession, type LoadedMarket } from '../fund/index.ts';
+import { BacktestQueue, loadMarket, marketCacheDir, sharePanel, openBroker, readEnv, storedFundConfig, type BrokerSession, type LoadedMarket } from '../fund/index.ts';
 import { addJournalEntry, type ControlDeps, type JournalEntry } from '../pms/index.ts';
 import type { FundRow, Repos, Store } from '../store/index.ts';
 import { Authenticator } from './auth.ts';
@@ -63,7 +62,7 @@ export class ApiRuntime {
     if (this.market && this.market.until > t) return this.market.value;
     // on shared memory: each backtest thread reads this copy instead of receiving its own
     const home = this.home;
-    const value = loadMarket(this.store, home ? { cacheDir: path.join(home, 'cache') } : {}).then((m) => ({ ...m, panel: sharePanel(m.panel) }));
+    const value = loadMarket(this.store, home ? { cacheDir: marketCacheDir(home) } : {}).then((m) => ({ ...m, panel: sharePanel(m.panel) }));
     const slot = { value, until: t + 3_600_000 };
     this.market = slot;
     value.catch(() => {

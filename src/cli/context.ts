@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JsonLogger, KeelError, type LogLevel } from '../core/index.ts';
 import { defaultFundConfigInput, parseFundConfig, type FundConfig } from '../contracts/index.ts';
-import { createKernel, describeDifferences, readEnv, resolveAgentModules, resolveFundConfig, type KeelEnv, type Kernel, type ResolvedFundConfig } from '../fund/index.ts';
+import { createKernel, marketCacheDir, describeDifferences, readEnv, resolveAgentModules, resolveFundConfig, type KeelEnv, type Kernel, type ResolvedFundConfig } from '../fund/index.ts';
 import { proposalDesk } from '../pms/index.ts';
 import type { Store } from '../store/index.ts';
 import type { CliIo } from './output.ts';
@@ -51,7 +51,7 @@ export function createContext(io: CliIo): CliContext {
       return path.join(envOf().home, 'fund.json');
     },
     get marketCacheDir() {
-      return path.join(envOf().home, 'cache');
+      return marketCacheDir(envOf().home);
     },
     kernel(o = {}) {
       kernel ??= createKernel({

@@ -17,6 +17,7 @@ export type { HedgeTarget } from './cycle/hedge-book.ts';
 export type { StopExit, StopExitKind, StopLevel } from './cycle/stops.ts';
 export { comparisonChecks, compareBacktests, overlayRules, navStats, type BacktestComparison, type CompareSide, type CompareSpec, type Kept, type NavStats } from './backtest/compare.ts';
 export * from './market-loader.ts';
+export { marketCacheDir } from './market-cache.ts';
 export * from './backtest/backtest-job.ts';
 export { BacktestQueue, backtestTransition, type BacktestQueueDeps, type BacktestRequest } from './backtest/backtest-queue.ts';
 export { BacktestStopped, sharePanel, startBacktestThread, type BacktestThread, type BacktestThreadInput } from './backtest/backtest-thread.ts';

@@ -23,6 +23,11 @@ const KEEP = 3;
 const PREFIX = 'market-';
 const SUFFIX = '.panel';
 
+/** Where Keel's home keeps its cached loads (safe to delete). */
+export function marketCacheDir(home: string): string {
+  return path.join(home, 'cache');
+}
+
 export interface CachedMarket {
   readonly panel: Panel;
   readonly quality: ReadonlyMap<string, number>;

@@ -16,6 +16,7 @@ import type { BrokerSession } from '../kernel/brokers.ts';
 import { seedFund } from '../kernel/fund-configs.ts';
 import { presentKillSwitchFiles } from '../kernel/kill-switch-files.ts';
 import { cycleOms } from '../kernel/wiring.ts';
+import { marketCacheDir } from '../market-cache.ts';
 import { loadMarket } from '../market-loader.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
 import { reconcileWithBroker } from './broker-reconcile.ts';
@@ -120,7 +121,8 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   if (o.mode === 'live' && !(await o.store.configVersions.isApproved(configHash(o.config)))) {
     throw new KeelError('KEEL_E_CONFIG_UNAPPROVED', `config ${configHash(o.config).slice(0, 12)}… is not approved for live trading; review it and run keel config approve`);
   }
-  const market = await loadMarket(o.store, o.asOf ? { to: o.asOf } : {});
+  // after any fetch above, so a cached load is of the market as it is now (market-cache.ts)
+  const market = await loadMarket(o.store, { cacheDir: marketCacheDir(o.home), ...(o.asOf ? { to: o.asOf } : {}) });
   const view = viewAt(market.panel, o.asOf ?? market.panel.T - 1);
   gates.push(...dataGates(view, market.quality, o.config.data.minQuality));
   const failed = gates.filter((g) => !g.passed);
