@@ -97,7 +97,7 @@ function seriesOf(dates: readonly string[], daily: readonly number[]): PnlSeries
  */
 export async function livePnl(rt: ApiRuntime, fund: FundRow, agentId: string, from: string | undefined, to: string | undefined): Promise<{ pnl: PnlSeries | null; error: string | null }> {
   try {
-    const h = await rt.cache.get(fund.id, `pnl-history:agent:${from ?? ''}:${to ?? ''}`, () => pnlHistoryReport({ rt, fund, by: 'agent', from, to }));
+    const h = await rt.cache.get(fund.id, `pnl-history:agent:${from ?? ''}:${to ?? ''}`, () => pnlHistoryReport({ rt, fund, by: 'agent', from, to }), rt.reportTtl);
     const mine = h.series.find((s) => s.key === agentId);
     return { pnl: seriesOf(h.dates, mine ? mine.pnl : h.dates.map(() => 0)), error: null };
   } catch (e) {

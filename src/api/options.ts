@@ -34,10 +34,12 @@ export interface ServerOptions {
   /** How long cached read models (positions, fund rows) live, ms; default 30 000. Writes invalidate at once. */
   readonly cacheTtlMs?: number;
   /**
-   * How long a fund's risk monitor report lives, ms; default 600 000. It takes seconds of CPU to
-   * compute, so it is refreshed by writes and bus events (fills, orders, cycles) rather than by time.
+   * How long a fund's costly reports live, ms; default 600 000 (`reportTtl`): the risk monitor, the
+   * VaR drill-down, attribution, P&L history and exposures (the agent page's P&L with them). Each
+   * takes up to seconds of CPU (attribution over five years of the demo: 6–7 s), so they are
+   * refreshed by writes and bus events (fills, orders, cycles) rather than by time.
    */
-  readonly riskTtlMs?: number;
+  readonly reportTtlMs?: number;
   /** Session idle lifetime, ms; default 12 h. */
   readonly sessionTtlMs?: number;
   /**

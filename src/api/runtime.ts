@@ -48,6 +48,11 @@ export class ApiRuntime {
     });
   }
 
+  /** How long costly reports stay cached (ServerOptions.reportTtlMs): writes and bus events refresh them, not time. */
+  get reportTtl(): number {
+    return this.opts.reportTtlMs ?? 600_000;
+  }
+
   nowIso(): string {
     return new Date(this.clock.now()).toISOString();
   }

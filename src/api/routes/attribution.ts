@@ -18,7 +18,7 @@ export const attributionRoutes: readonly AnyRoute[] = [
     response: R.Attribution,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
-      return rt.cache.get(f.id, `attribution:${query.from ?? ''}:${query.to ?? ''}`, () => attributionReport({ rt, fund: f, from: query.from, to: query.to }));
+      return rt.cache.get(f.id, `attribution:${query.from ?? ''}:${query.to ?? ''}`, () => attributionReport({ rt, fund: f, from: query.from, to: query.to }), rt.reportTtl);
     },
   }),
   route({
@@ -27,7 +27,7 @@ export const attributionRoutes: readonly AnyRoute[] = [
     response: R.PnlHistory,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
-      return rt.cache.get(f.id, `pnl-history:${query.by}:${query.from ?? ''}:${query.to ?? ''}`, () => pnlHistoryReport({ rt, fund: f, by: query.by, from: query.from, to: query.to }));
+      return rt.cache.get(f.id, `pnl-history:${query.by}:${query.from ?? ''}:${query.to ?? ''}`, () => pnlHistoryReport({ rt, fund: f, by: query.by, from: query.from, to: query.to }), rt.reportTtl);
     },
   }),
   route({
@@ -36,7 +36,7 @@ export const attributionRoutes: readonly AnyRoute[] = [
     response: R.Exposures,
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
-      return rt.cache.get(f.id, `exposures:${query.lookback}`, () => exposuresReport({ rt, fund: f, lookback: query.lookback }));
+      return rt.cache.get(f.id, `exposures:${query.lookback}`, () => exposuresReport({ rt, fund: f, lookback: query.lookback }), rt.reportTtl);
     },
   }),
   route({
@@ -45,7 +45,7 @@ export const attributionRoutes: readonly AnyRoute[] = [
     response: R.AgentExposures,
     handler: async ({ rt, fund, params, query }) => {
       const f = ensureDefined(fund, 'fund');
-      return rt.cache.get(f.id, `exposures:${params.agentId}:${query.lookback}`, () => exposuresReport({ rt, fund: f, lookback: query.lookback, agentId: params.agentId }));
+      return rt.cache.get(f.id, `exposures:${params.agentId}:${query.lookback}`, () => exposuresReport({ rt, fund: f, lookback: query.lookback, agentId: params.agentId }), rt.reportTtl);
     },
   }),
 ];

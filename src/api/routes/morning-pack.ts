@@ -81,7 +81,7 @@ export const morningPackRoutes: readonly AnyRoute[] = [
       });
       // The pack is still useful without a risk section (e.g. no positions priced yet).
       const risk = await rt.cache
-        .get(f.id, `risk:${query.date ?? 'latest'}`, () => fundRiskReport(rt, f, query.date), rt.opts.riskTtlMs ?? 600_000)
+        .get(f.id, `risk:${query.date ?? 'latest'}`, () => fundRiskReport(rt, f, query.date), rt.reportTtl)
         .then((r) => r.report)
         .catch(() => null);
       const fundAlerts: Alert[] = alerts.filter((a) => a.fundId === f.id || a.fundId === null);

@@ -34,7 +34,7 @@ export const riskDrilldownRoutes: readonly AnyRoute[] = [
         const { book, config, symbols, returns } = await riskInputs(rt, f, query.asOf);
         const d = varDrilldown({ positions: book.positions, returns: { panel: returns, symbols }, confidence: config.risk.varConfidence });
         return rawJson({ asOf: book.asOf, nav: book.nav, ...d });
-      }, rt.opts.riskTtlMs ?? 600_000);
+      }, rt.reportTtl);
     },
   }),
 ];

@@ -26,8 +26,7 @@ export const riskRoutes: readonly AnyRoute[] = [
     handler: async ({ rt, fund, query }) => {
       const f = ensureDefined(fund, 'fund');
       const key = query.asOf ?? 'latest';
-      const ttl = rt.opts.riskTtlMs ?? 600_000;
-      return rt.cache.get(f.id, `risk-json:${key}`, async () => rawJson(await rt.cache.get(f.id, `risk:${key}`, () => fundRiskReport(rt, f, query.asOf), ttl)), ttl);
+      return rt.cache.get(f.id, `risk-json:${key}`, async () => rawJson(await rt.cache.get(f.id, `risk:${key}`, () => fundRiskReport(rt, f, query.asOf), rt.reportTtl)), rt.reportTtl);
     },
   }),
   route({

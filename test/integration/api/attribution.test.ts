@@ -208,6 +208,36 @@ describe('attribution API', () => {
     e.factors.forEach((f, k) => expect(n.betas[f]).toBeCloseTo(b[k + 1] ?? NaN, 6));
   });
 
+  it('the costly reports are refreshed by a fill, not by time: ten minutes on, the same answer without reading the fills again', async () => {
+    const reads = { n: 0 };
+    const replay = w.store.fills.replayPages.bind(w.store.fills);
+    w.store.fills.replayPages = (...args) => {
+      reads.n++;
+      return replay(...args);
+    };
+    try {
+      const urls = [`/v1/funds/fund-a/attribution?from=${dates[5] ?? ''}`, `/v1/funds/fund-a/pnl-history?by=agent&from=${dates[5] ?? ''}`];
+      const first = await Promise.all(urls.map((u) => get<Attribution>(u)));
+      expect(first.map((r) => r.status)).toEqual([200, 200]);
+      const cold = reads.n;
+      expect(cold).toBeGreaterThan(0);
+      // past the 30 s of the other read models, within the reports' 10 minutes
+      w.clock.advance(9 * 60_000);
+      const later = await Promise.all(urls.map((u) => get<Attribution>(u)));
+      expect(later.map((r) => r.body)).toEqual(first.map((r) => r.body));
+      expect(reads.n).toBe(cold);
+      // a fill recorded elsewhere (the bus tells the server): computed again
+      const fill = (await w.store.fills.listByOrder('ord-attr-1'))[0];
+      if (!fill) throw new Error('the fixture stores a fill of ord-attr-1');
+      await w.bus.publish('fill.recorded', fill);
+      const after = await Promise.all(urls.map((u) => get<Attribution>(u)));
+      expect(after.map((r) => r.status)).toEqual([200, 200]);
+      expect(reads.n).toBeGreaterThan(cold);
+    } finally {
+      w.store.fills.replayPages = replay;
+    }
+  });
+
   it('a viewer reads; a foreign fund and an unknown agent are 404', async () => {
     for (const url of ['/v1/funds/fund-b/attribution', '/v1/funds/fund-b/pnl-history', '/v1/funds/fund-b/exposures', '/v1/funds/fund-b/agents/momentum/exposures']) {
       expect((await get(url, 'viewerA')).status, url).toBe(404);
