@@ -30,8 +30,32 @@ export function parseDate(text: string): string {
 
 const TS = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(?:([+-]\d{2})(?::?(\d{2}))?(?::?\d{2})?)?$/;
 
+/** PostgreSQL's text of a timestamptz in a UTC session (Keel's), `YYYY-MM-DD HH:MM:SS[.f]+00`. */
+const UTC_TS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\+00$/;
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * The ISO string of a UTC timestamp's text without a Date: the fills of a fund are read by the
+ * hundred thousand (attribution over the demo's five years spent a quarter of a second here).
+ * Null when the text is not such a timestamp or not a real instant (the general path decides).
+ */
+function utcTimestamp(text: string): string | null {
+  const m = UTC_TS.exec(text);
+  if (!m) return null;
+  const [, y = '', mo = '', d = '', h = '', mi = '', s = '', frac = ''] = m;
+  const month = Number(mo);
+  if (month < 1 || month > 12 || Number(d) < 1 || Number(d) > daysIn(Number(y), month) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}.${`${frac}000`.slice(0, 3)}Z`;
+}
+
 /** PostgreSQL timestamp text → ISO UTC string. Without an offset (TIMESTAMP) the text is read as UTC. */
 export function parseTimestamp(text: string): string {
+  const fast = utcTimestamp(text);
+  if (fast !== null) return fast;
   const m = TS.exec(text);
   if (!m) return text;
   const frac = (m[3] ?? '').slice(0, 4);
