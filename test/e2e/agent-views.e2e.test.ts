@@ -7,8 +7,7 @@
  * - the Journal page shows the overlay's decisions as system entries, filtered from people's.
  * Screenshots: test/e2e/screenshots/agent-views-*.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -19,9 +18,8 @@ import { createKernel, readEnv } from '../../src/fund/index.ts';
 import { proposalDesk } from '../../src/pms/index.ts';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, VIEWER, startFixture, type Fixture } from './fixture.ts';
+import { SHOTS, WEB_DIST } from './kit.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 
 /** The dashboard's money, not compact (web/src/design/format.ts). */
 const money = (x: number): string => (x < 0 ? '-$' : '$') + Math.abs(x).toLocaleString('en-US', { maximumFractionDigits: 0 });
@@ -51,9 +49,7 @@ describe.skipIf(!hasChromium)('agent page and system journal entries in Chromium
   };
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    mkdirSync(SHOTS, { recursive: true });
-    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    fx = await startFixture({ webDist: WEB_DIST });
     // one real paper cycle on the last market date, reversal without capital (the overlay blocks it)
     const asOf = fx.dates[fx.dates.length - 1] ?? '';
     const config = parseFundConfig({ ...fx.config, agents: fx.config.agents.map((a) => (a.id === 'reversal' ? { ...a, allocatedCapital: 0 } : a)) });

@@ -4,16 +4,13 @@
  * be chosen and a bad one is refused with the field named, and a viewer may read both pages.
  * Screenshots: test/e2e/screenshots/attribution-*.png and agents-exposures.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, VIEWER, startFixture, type Fixture } from './fixture.ts';
+import { SHOTS, WEB_DIST } from './kit.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 
 /** The dashboard's formats (web/src/design/format.ts). */
 const money = (x: number) => (x < 0 ? '-$' : '$') + Math.abs(x).toLocaleString('en-US', { maximumFractionDigits: 0 });
@@ -43,9 +40,7 @@ describe.skipIf(!hasChromium)('attribution and exposures in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    mkdirSync(SHOTS, { recursive: true });
-    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    fx = await startFixture({ webDist: WEB_DIST });
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);

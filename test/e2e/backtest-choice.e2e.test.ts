@@ -4,16 +4,13 @@
  * survives a reload, and a backtest completing later does not switch the page. The numbers shown
  * are checked against the API's stored results of the chosen backtest.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
+import { SHOTS, WEB_DIST } from './kit.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
 const num2 = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -42,9 +39,7 @@ describe.skipIf(!hasChromium)('the backtest a page reads is chosen explicitly (s
   const hash = () => page.evaluate('window.location.hash') as Promise<string>;
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    mkdirSync(SHOTS, { recursive: true });
-    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    fx = await startFixture({ webDist: WEB_DIST });
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);

@@ -4,16 +4,14 @@
  * in test/e2e/screenshots/), approve a proposal and see its new order in the blotter, trip and re-arm the
  * kill switch, run a short backtest and see its chart, and check a viewer cannot act.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, VIEWER, startFixture, type Fixture } from './fixture.ts';
+import { SHOTS, WEB_DIST } from './kit.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 const PAGES = [
   ['morning-pack', 'Morning Pack'],
   ['positions', 'Position Book'],
@@ -53,9 +51,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
   }
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    mkdirSync(SHOTS, { recursive: true });
-    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    fx = await startFixture({ webDist: WEB_DIST });
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);

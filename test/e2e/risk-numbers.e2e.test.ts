@@ -5,17 +5,14 @@
  * when they ran and on which book, and every scenario's definition is shown.
  * Screenshots: test/e2e/screenshots/risk-numbers-*.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverlayDecision } from '../../src/contracts/index.ts';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
+import { SHOTS, WEB_DIST } from './kit.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 
 /** The dashboard's compact money (web/src/design/format.ts). */
 function money(x: number): string {
@@ -42,9 +39,7 @@ describe.skipIf(!hasChromium)('risk numbers in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    mkdirSync(SHOTS, { recursive: true });
-    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    fx = await startFixture({ webDist: WEB_DIST });
     const asOf = fx.dates[fx.dates.length - 1] ?? '';
     // the overlay's measure as a cycle stores it (FundRiskSnapshot.budgets), and a decision with six reasons
     await fx.store.risk.addSnapshot({

@@ -9,8 +9,6 @@
  * limit raised for the last days' cycles steps the limit line and shortens the breach it ends.
  * Screenshots: test/e2e/screenshots/risk-views-*.png.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +17,8 @@ import type { z } from 'zod';
 import { configHash, parseFundConfig } from '../../src/contracts/index.ts';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
+import { SHOTS, WEB_DIST } from './kit.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 const CAPITAL = 10_000_000;
 /** VaR per day in units of its limit over the last 12 market days: breaches on days 2–3 and 7–8. */
 const VAR_X = [0.6, 0.8, 1.1, 1.2, 0.7, 0.5, 0.9, 1.3, 1.05, 0.6, 0.7, 0.8];
@@ -56,9 +53,7 @@ describe.skipIf(!hasChromium)('risk views in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    mkdirSync(SHOTS, { recursive: true });
-    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    fx = await startFixture({ webDist: WEB_DIST });
     days = fx.dates.slice(-VAR_X.length);
     const limit = fx.config.risk.varLimitPct;
     for (const [i, asOf] of days.entries()) {

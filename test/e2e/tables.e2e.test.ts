@@ -4,16 +4,14 @@
  * by their raw quantity, and the exported CSV holds every matching row (all pages) with the API's
  * ids and full-precision numbers, text escaped per RFC 4180.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
+import { SHOTS, WEB_DIST } from './kit.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test/e2e/screenshots');
 const qty0 = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 });
 
 /** RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF line ends) into rows of fields. */
@@ -68,9 +66,7 @@ describe.skipIf(!hasChromium)('the shared data table in Chromium (skipped when /
   }
 
   beforeAll(async () => {
-    if (process.env['KEEL_E2E_NO_BUILD'] !== '1') execFileSync('npm', ['run', '-s', 'build:web'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    mkdirSync(SHOTS, { recursive: true });
-    fx = await startFixture({ webDist: path.join(ROOT, 'web/dist') });
+    fx = await startFixture({ webDist: WEB_DIST });
     browser = await launch();
     page = await browser.context.newPage();
     w = watch(page);

@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     fileParallelism: false,
+    // the dashboard is built once for every file (global-setup.ts)
+    globalSetup: ['test/e2e/global-setup.ts'],
     // every API answer is checked against its route's response schema (docs/api.md "Response schemas")
     env: { KEEL_VALIDATE_RESPONSES: '1' },
   },
