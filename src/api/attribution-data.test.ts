@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LoopSlicer } from '../core/index.ts';
-import { bookPnl } from '../pms/index.ts';
-import { bookPnlByAgent } from './attribution-data.ts';
+import { syntheticPanel, type Panel } from '../market/index.ts';
+import { bookPnl, type BookPnl } from '../pms/index.ts';
+import { bookPnlByAgent, portfolioSectorDays, sectorOf } from './attribution-data.ts';
 
 const DATES = ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'];
 const CLOSES: Record<string, (number | undefined)[]> = { A: [10, 11, 12, 11, 13, 12.5], B: [50, 49, undefined, 52, 50, 51], C: [undefined, undefined, 7, 7.5, 7.25, 8] };
@@ -58,5 +59,47 @@ describe('bookPnlByAgent', () => {
     const book = await bookPnlByAgent({ dates: DATES, from: 1, to: 5, holdings, trades, close }, slicer);
     expect(book.lines.map((l) => l.agentId)).toEqual(['a', 'b', 'c']);
     expect(slicer.pauses).toBe(3);
+  });
+});
+
+/** The holdings by sector as they were built before: a map per day, an object per line. */
+function sectorDaysByMap(panel: Panel, book: BookPnl): Map<string, { netValue: number; grossValue: number; holdingPnl: number }>[] {
+  return book.dates.map((_, i) => {
+    const m = new Map<string, { netValue: number; grossValue: number; holdingPnl: number }>();
+    for (const l of book.lines) {
+      const v = l.startValue[i] ?? 0;
+      const h = l.holdingPnl[i] ?? 0;
+      if (v === 0 && h === 0) continue;
+      const s = sectorOf(panel, l.symbol);
+      const a = m.get(s) ?? { netValue: 0, grossValue: 0, holdingPnl: 0 };
+      m.set(s, { netValue: a.netValue + v, grossValue: a.grossValue + Math.abs(v), holdingPnl: a.holdingPnl + h });
+    }
+    return m;
+  });
+}
+
+describe('portfolioSectorDays', () => {
+  const panel = syntheticPanel({ symbols: 12, years: 0.1, seed: 3 });
+  const value = fc.oneof(fc.constant(0), fc.constant(-0), fc.double({ min: -1e7, max: 1e7, noNaN: true }));
+  const line = (days: number) =>
+    fc.record({
+      agentId: fc.constantFrom('a', 'b'),
+      symbol: fc.constantFrom(...panel.symbols.slice(0, 8), 'NOT-IN-PANEL'),
+      startValue: fc.array(value, { minLength: days, maxLength: days }),
+      holdingPnl: fc.array(value, { minLength: days, maxLength: days }),
+    });
+
+  it('gives the per-day maps of a map per line: the same sectors in the same order, the same sums to the bit (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }).chain((days) => fc.tuple(fc.constant(days), fc.array(line(days), { maxLength: 25 }))), ([days, lines]) => {
+        const book: BookPnl = { dates: Array.from({ length: days }, (_, i) => `d${i}`), lines: lines.map((l) => ({ ...l, pnlCents: l.startValue.map(() => 0), endQty: 0 })), fundCents: [], unpriced: [] };
+        const got = portfolioSectorDays(panel, book).map((m) => [...m.entries()]);
+        const want = sectorDaysByMap(panel, book).map((m) => [...m.entries()]);
+        expect(got).toEqual(want);
+        // toEqual treats -0 as 0: compare the bits too
+        expect(got.flat().map(([, v]) => [v.netValue, v.grossValue, v.holdingPnl].map((x) => Object.is(x, -0)))).toEqual(want.flat().map(([, v]) => [v.netValue, v.grossValue, v.holdingPnl].map((x) => Object.is(x, -0))));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
