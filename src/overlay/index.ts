@@ -32,7 +32,7 @@ export { advanceDrawdown, agentUnitVol, drawdownOf, realisedVol, stepFor, weekda
 export { TRADING_TRANSITIONS, transitionTradingState } from './trading-state.ts';
 export { KILL_TRIGGERS, checkKillSwitches, nextTradingState, type KillTrigger, type KillTriggerName, type KillSwitchInputs, type TradingStateOutcome } from './kill-switch.ts';
 export { planRiskReduction, type RiskReductionPlan, type ReductionClose, type HeldPosition } from './reduction-plan.ts';
-export { nextFundState, rearmAgent, rearmFund, setManualKill } from './next-state.ts';
+export { adoptOperatorState, nextFundState, rearmAgent, rearmFund, setManualKill } from './next-state.ts';
 export { agentCorrelations, correlationSpikes, regress, recommendActions, tradedThrough, worstSpike, type AgentCorrelations, type CorrelationAction, type CorrelationSpikes } from './correlation.ts';
 export { liquidityReport, daysToLiquidate, type LiquidityReport, type NameLiquidity } from './liquidity.ts';
 export { runStress, worstWindows, type StressReport, type StressResult, type StressBook, type ReplayWindow, type StyleLoadings } from './stress.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../core/index.ts';
 import { FundRisk, KillSwitchConfig } from '../contracts/index.ts';
-import { checkKillSwitches, DEFAULT_CHECKS, nextTradingState, planRiskReduction, rearmFund, reviewFund, setManualKill, transitionTradingState, type KillSwitchInputs } from './index.ts';
+import { adoptOperatorState, checkKillSwitches, DEFAULT_CHECKS, nextTradingState, planRiskReduction, rearmFund, reviewFund, setManualKill, transitionTradingState, type KillSwitchInputs } from './index.ts';
 import { agentState, fundConfig, fundState, proposal, syntheticView } from './testing/fixture.ts';
 
 const cfg = KillSwitchConfig.parse({});
@@ -64,6 +64,26 @@ describe('trading states are a transition table', () => {
     expect(rearmed.tradingState).toBe('REDUCING');
     expect(nextTradingState({ ...rearmed, asOf: '2024-03-15' }, [], false, cfg).state).toBe('REDUCING');
     expect(nextTradingState({ ...rearmed, asOf: '2024-03-18' }, [], false, cfg).state).toBe('ACTIVE');
+  });
+
+  it("an operator's trip or re-arm on the fund row is adopted through the table, dated the day it is read", () => {
+    const op = { who: 'rita', why: 'vol back to normal', at: '2024-03-06' };
+    const states = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
+    for (const from of states) {
+      for (const row of states) {
+        const s = { ...fundState('2024-03-06', 1e8, []), tradingState: from, tradingStateSince: '2024-03-01', manualKill: from === 'HALTED' ? { who: 'cli', why: 'trip', at: '2024-03-01' } : null };
+        const next = adoptOperatorState(s, row, op);
+        expect(next.tradingState, `${from} → ${row}`).toBe(row);
+        if (row === from) expect(next).toBe(s);
+        else expect(next.tradingStateSince, `${from} → ${row}`).toBe('2024-03-06');
+        expect(next.manualKill, `${from} → ${row}`).toEqual(row === 'HALTED' ? (from === 'HALTED' ? s.manualKill : op) : null);
+      }
+    }
+    // a re-armed HALTED fund cools down from the day the cycle read the re-arm
+    const rearmed = adoptOperatorState({ ...fundState('2024-03-06', 1e8, []), tradingState: 'HALTED', tradingStateSince: '2024-03-01' }, 'REDUCING', op);
+    expect(rearmed.fundDrawdown.rearm).toEqual(op);
+    expect(nextTradingState({ ...rearmed, asOf: '2024-03-19' }, [], false, cfg).state).toBe('REDUCING');
+    expect(nextTradingState({ ...rearmed, asOf: '2024-03-20' }, [], false, cfg).state).toBe('ACTIVE');
   });
 
   it('fail safe and emergency move ACTIVE to REDUCING', () => {

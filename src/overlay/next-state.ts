@@ -1,4 +1,4 @@
-import type { FundConfig } from '../contracts/index.ts';
+import type { FundConfig, TradingState } from '../contracts/index.ts';
 import type { DrawdownOutcome } from './drawdown.ts';
 import { recordForecast, recordProposal } from './forecast-bias.ts';
 import type { FundFacts } from './fund-context.ts';
@@ -56,4 +56,21 @@ export function setManualKill(state: FundState, who: Rearm): FundState {
 export function rearmFund(state: FundState, rearm: Rearm, _config?: FundConfig): FundState {
   const to = state.tradingState === 'HALTED' ? transitionTradingState('HALTED', 'REDUCING') : state.tradingState;
   return { ...state, manualKill: null, tradingState: to, tradingStateSince: rearm.at, fundDrawdown: state.fundDrawdown.rearm ? state.fundDrawdown : { ...state.fundDrawdown, rearm } };
+}
+
+/**
+ * The fund's trading state with what an operator set on the fund row since the state was stored
+ * (the CLI's and the API's kill switch trip and re-arm write the row; a cycle leaves the row equal
+ * to the state it stores, so a row that differs was set since). HALTED on the row halts the fund as
+ * a manual kill switch (`operator` is who tripped it); a re-arm of a HALTED state goes through
+ * `rearmFund` (HALTED → REDUCING, the manual switch cleared), and REDUCING ↔ ACTIVE follow the row.
+ * Every move goes through the transition table, dated `operator.at`: a REDUCING set on the row
+ * counts its cooldown from the day a cycle reads it.
+ */
+export function adoptOperatorState(state: FundState, row: TradingState, operator: Rearm): FundState {
+  if (row === state.tradingState) return state;
+  if (row === 'HALTED') return { ...state, tradingState: transitionTradingState(state.tradingState, 'HALTED'), tradingStateSince: operator.at, manualKill: operator };
+  const rearmed = state.tradingState === 'HALTED' ? rearmFund(state, operator) : state;
+  if (rearmed.tradingState === row) return rearmed;
+  return { ...rearmed, tradingState: transitionTradingState(rearmed.tradingState, row), tradingStateSince: operator.at };
 }

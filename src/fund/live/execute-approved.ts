@@ -9,7 +9,7 @@ import { bookFills } from '../ledger/book-fills.ts';
 import { QTY_SCALE, type Ledger } from '../ledger/ledger.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
 import { cycleOms } from '../kernel/wiring.ts';
-import { loadRunState, serialiseRunState } from './fund-store.ts';
+import { loadRunState, serialiseRunState, withOperatorState } from './fund-store.ts';
 import { reviewApprovedTrade, type ApprovedReview } from './review-approved.ts';
 import { inTransaction, StoreOrderJournal } from './store-journal.ts';
 
@@ -146,12 +146,11 @@ function afterReview(t: ApprovedTrade, r: ApprovedReview, config: FundConfig): A
 }
 
 /** The fund as it stands: the state after its last cycle or execution, marked at the view's closes, and the effective trading state. */
-async function fundNow(tx: Pick<Repos, 'cycles' | 'funds' | 'ledger'>, ctx: Pick<ExecutionContext, 'config' | 'view'>, fundId: string): Promise<{ state: FundRunState; savedAt: string | null; tradingState: TradingState }> {
+async function fundNow(tx: Pick<Repos, 'cycles' | 'funds' | 'journal' | 'ledger'>, ctx: Pick<ExecutionContext, 'config' | 'view'>, fundId: string): Promise<{ state: FundRunState; savedAt: string | null; tradingState: TradingState }> {
   const { state, savedAt } = await loadRunState(tx, ctx.config, ctx.view.asOf);
   state.ledger.markAll((sym) => closeOf(ctx.view, sym));
-  const row = await tx.funds.get(fundId);
-  // The kill switch lives on the fund row (the API trips it); HALTED on either side wins.
-  const tradingState: TradingState = row?.tradingState === 'HALTED' || state.fund.tradingState === 'HALTED' ? 'HALTED' : (row?.tradingState ?? state.fund.tradingState);
+  // The kill switch lives on the fund row (the API trips and re-arms it), as a cycle reads it.
+  const tradingState = (await withOperatorState(tx, fundId, state.fund, ctx.view.asOf)).tradingState;
   return { state, savedAt, tradingState };
 }
 
@@ -159,7 +158,7 @@ async function fundNow(tx: Pick<Repos, 'cycles' | 'funds' | 'ledger'>, ctx: Pick
  * What the overlay would do to an approved trade now (`reviewApprovedTrade` on the fund as it
  * stands), without executing or storing anything: the preview a PM sees when modifying a proposal.
  */
-export async function previewApproved(repos: Pick<Repos, 'cycles' | 'funds' | 'ledger'>, ctx: Pick<ExecutionContext, 'config' | 'view' | 'clock'>, t: ApprovedTrade): Promise<ApprovedReview> {
+export async function previewApproved(repos: Pick<Repos, 'cycles' | 'funds' | 'journal' | 'ledger'>, ctx: Pick<ExecutionContext, 'config' | 'view' | 'clock'>, t: ApprovedTrade): Promise<ApprovedReview> {
   const { state, tradingState } = await fundNow(repos, ctx, t.fundId);
   return reviewApprovedTrade(state, { config: ctx.config, view: ctx.view, tradingState, timestamp: new Date(ctx.clock.now()).toISOString() }, t, t.review?.prior ?? null);
 }

@@ -1,6 +1,6 @@
 import type { AgentProposal, FundConfig, Position } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
-import { capitalMoves, parseFundState, type FundState } from '../../overlay/index.ts';
+import { adoptOperatorState, capitalMoves, parseFundState, type FundState } from '../../overlay/index.ts';
 import type { NavPoint, Repos } from '../../store/index.ts';
 import { persistCycleRecords } from '../backtest/backtest-job.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
@@ -77,6 +77,24 @@ export async function loadRunState(
     fromCycle: null,
     savedAt: null,
   };
+}
+
+/**
+ * The fund state with the trading state an operator set on the fund row since it was stored
+ * (`adoptOperatorState`: a trip halts it, a re-arm moves it on through the table). Who and why come
+ * from the journal's latest trip or re-arm; the date is the day the cycle (or execution) reads it.
+ * Without this, a fund a market kill switch halted stayed HALTED after every re-arm: the stored
+ * state said HALTED, and each cycle wrote it back to the row.
+ */
+export async function withOperatorState(store: Pick<Repos, 'funds' | 'journal'>, fundId: string, fund: FundState, asOf: IsoDate): Promise<FundState> {
+  const row = (await store.funds.get(fundId))?.tradingState;
+  if (row === undefined || row === fund.tradingState) return fund;
+  const kind = row === 'HALTED' ? 'KILL_SWITCH_TRIP' : 'REARM';
+  const last = (await store.journal.list(fundId, { limit: 50 })).find((e) => e.kind === kind);
+  const operator = last
+    ? { who: last.author, why: last.body, at: asOf }
+    : { who: 'store', why: row === 'HALTED' ? 'fund HALTED in the store (kill switch tripped)' : `fund ${row} in the store (re-armed)`, at: asOf };
+  return adoptOperatorState(fund, row, operator);
 }
 
 /** Positions of every book as contract Positions (signed shares, average cost, last mark). */

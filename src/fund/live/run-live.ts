@@ -20,7 +20,7 @@ import { marketCacheDir } from '../market-cache.ts';
 import { loadMarket } from '../market-loader.ts';
 import type { FundMetrics } from '../observability/metrics.ts';
 import { reconcileWithBroker } from './broker-reconcile.ts';
-import { loadRunState, saveCycle } from './fund-store.ts';
+import { loadRunState, saveCycle, withOperatorState } from './fund-store.ts';
 import { marketDataGate, marketDataWarning, type MarketRefresh } from './market-refresh.ts';
 import { applyConfigIn } from './register.ts';
 import { StoreOrderJournal } from './store-journal.ts';
@@ -143,11 +143,9 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     const ids = desk.waiting.map((w) => `${w.proposalId} (expires ${w.expiresAt})`).join(', ');
     return { status: 'WAITING', gates, desk, reason: `waiting for ${desk.waiting.length} decision(s) on the previous cycle's proposals: ${ids}` };
   }
-  const fund = await o.store.funds.get(fundId);
   const { state, fromCycle } = await loadRunState(o.store, config, view.asOf);
-  if (fund?.tradingState === 'HALTED' && state.fund.tradingState !== 'HALTED') {
-    state.fund = { ...state.fund, tradingState: 'HALTED', tradingStateSince: view.asOf, manualKill: { who: 'store', why: 'fund HALTED in the store (kill switch tripped)', at: view.asOf } };
-  }
+  // a trip or re-arm since the state was stored (the CLI's and the API's kill switch write the row)
+  state.fund = await withOperatorState(o.store, fundId, state.fund, view.asOf);
   const runId = `${fundId}-${o.mode}`;
   if (await o.store.cycles.get(`${runId}-${view.asOf}`)) {
     // nothing is wrong (a restart with --run-now on a day whose cycle is done): information, not an alarm
