@@ -5,6 +5,7 @@ export type Agent = { fundId: string; id: string; strategy: string; bucket: stri
 export type AgentChanged = { agent: Agent; config: { from: string | null; to: string; approved: boolean; changes: string[] } };
 export type AgentExposure = { capital: number; dollars: Record<string, number>; exposures: Record<string, number | null>; gross: number; net: number; coverage: number; missing: string[]; agentId: string };
 export type AgentExposures = { fundId: string; asOf: string; lookback: number; factors: string[]; agent: { capital: number; dollars: Record<string, number>; exposures: Record<string, number | null>; gross: number; net: number; coverage: number; missing: string[]; agentId: string; names: ({ symbol: string; value: number; betas: Record<string, number> | null; rSquared: number | null })[] } };
+export type AgentRearmed = { fundId: string; agentId: string; drawdownState: "normal" | "reduced_50" | "reduced_75" | "flat" | "paused"; journalEntry: JournalEntry; auditHash: string };
 export type AgentView = { agentId: string; strategy: "momentum" | "quality_value" | "quality_momentum" | "dividend_growth" | "trend_following" | "short_term_reversal" | "statistical_arbitrage" | "volatility_premium" | "committee" | "sma_crossover" | "custom"; state: "normal" | "reduced_50" | "reduced_75" | "flat" | "paused"; topSignals: TopSignal[]; signalsAsOf: string | null; book: { gross: number; net: number; positions: number; pnl1d?: number | null; pnl1dDate?: string | null }; lastOverlay: ({ decisionId: string; action: "APPROVE" | "SCALE" | "MODIFY" | "BLOCK"; scale: number; reasonCodes: string[]; summary: string; asOf: string }) | null };
 export type AgentsAnswer = { agents: Agent[] };
 export type AlertAcknowledgedAnswer = { alert: FundAlert; journalEntry: JournalEntry; auditHash: string };
@@ -255,6 +256,11 @@ export class KeelClient {
   /** Resume a paused agent from the next cycle (a new config version) (POST /v1/funds/{fundId}/agents/{agentId}/resume) */
   async postV1FundsFundIdAgentsAgentIdResume(args: { fundId: string; agentId: string; body: { reason: string } }): Promise<AgentChanged> {
     return (await this.request('POST', `/v1/funds/${encodeURIComponent(args.fundId)}/agents/${encodeURIComponent(args.agentId)}/resume`, undefined, args.body)) as AgentChanged;
+  }
+
+  /** Re-arm an agent its drawdown ladder paused: the next cycle starts its recovery ramp once the ladder's cooldown has passed (POST /v1/funds/{fundId}/agents/{agentId}/rearm) */
+  async postV1FundsFundIdAgentsAgentIdRearm(args: { fundId: string; agentId: string; body: { reason: string } }): Promise<AgentRearmed> {
+    return (await this.request('POST', `/v1/funds/${encodeURIComponent(args.fundId)}/agents/${encodeURIComponent(args.agentId)}/rearm`, undefined, args.body)) as AgentRearmed;
   }
 
   /** One agent: its positions with weights, exposures (gross, net, long, short, by sector), overlay decisions with every reason, and daily P&L from the stored book and, with `backtest`, from that completed backtest (GET /v1/funds/{fundId}/agents/{agentId}) */

@@ -96,8 +96,8 @@ export { sweepExpired, awaitedDecisions, settleProposals, deskReport, proposalDe
 export type { AwaitedDecisions, Settlement } from './desk/proposal-desk.ts';
 
 // controls: the use cases the CLI and the API both call (kill switch, agents, config, funds)
-export { tripKillSwitch, rearmKillSwitch } from './controls/kill-switch.ts';
-export type { ControlDeps, ControlActor, KillSwitchChange } from './controls/kill-switch.ts';
+export { tripKillSwitch, rearmKillSwitch, rearmAgentDrawdown } from './controls/kill-switch.ts';
+export type { ControlDeps, ControlActor, KillSwitchChange, AgentRearm } from './controls/kill-switch.ts';
 export { changeFundConfig, pauseAgent, resumeAgent, changeAgentRisk, addAgent, applyConfig, listFunds, createFund, AGENT_RISK_KEYS } from './controls/config-changes.ts';
 export type { ConfigChange, AgentChange, FundSummary } from './controls/config-changes.ts';
 export { acknowledgeAlert } from './controls/acknowledge-alert.ts';

@@ -126,6 +126,10 @@ class KeelClient:
         """Resume a paused agent from the next cycle (a new config version) (POST /v1/funds/{fundId}/agents/{agentId}/resume; answers AgentChanged)."""
         return self._request("POST", f"/v1/funds/{_q(fund_id)}/agents/{_q(agent_id)}/resume", body=body)
 
+    def post_v1_funds_fund_id_agents_agent_id_rearm(self, fund_id: str, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Re-arm an agent its drawdown ladder paused: the next cycle starts its recovery ramp once the ladder's cooldown has passed (POST /v1/funds/{fundId}/agents/{agentId}/rearm; answers AgentRearmed)."""
+        return self._request("POST", f"/v1/funds/{_q(fund_id)}/agents/{_q(agent_id)}/rearm", body=body)
+
     def get_v1_funds_fund_id_agents_agent_id(self, fund_id: str, agent_id: str, *, backtest: Any = None, from_: Any = None, to: Any = None, decisions: Any = None) -> dict[str, Any]:
         """One agent: its positions with weights, exposures (gross, net, long, short, by sector), overlay decisions with every reason, and daily P&L from the stored book and, with `backtest`, from that completed backtest (GET /v1/funds/{fundId}/agents/{agentId}; answers GetV1FundsFundIdAgentsAgentIdResponse)."""
         return self._request("GET", f"/v1/funds/{_q(fund_id)}/agents/{_q(agent_id)}", query={"backtest": backtest, "from": from_, "to": to, "decisions": decisions})

@@ -38,6 +38,8 @@ export const AgentChanged = z.object({
 /** The kill switch's state and its last trip or re-arm. */
 export const KillSwitchState = z.object({ tradingState: TradingState, lastEvent: JournalEntry.nullable() });
 /** What a trip or re-arm did (`killSwitchFile`: the fund's file was written or removed). */
+/** An agent its drawdown ladder paused, re-armed: the next cycle starts its recovery once the cooldown has passed. */
+export const AgentRearmed = z.object({ fundId: id, agentId: id, drawdownState: AgentState, journalEntry: JournalEntry, auditHash: z.string() });
 export const KillSwitchChanged = z.object({
   tradingState: TradingState, from: TradingState, journalEntry: JournalEntry, auditHash: z.string(), killSwitchFile: z.boolean(), sharedKillSwitch: z.boolean(),
 });

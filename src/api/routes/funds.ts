@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentRiskOverrides, agentIdentifier, id, RiskDriver, StrategyType, nonNegativeDollars, type FundConfigInput } from '../../contracts/index.ts';
 import { KeelError, ensureDefined, isKeelError } from '../../core/index.ts';
-import { addAgent, changeAgentRisk, createFund, listFunds, pauseAgent, resumeAgent, type AgentChange } from '../../pms/index.ts';
+import { addAgent, changeAgentRisk, createFund, listFunds, pauseAgent, rearmAgentDrawdown, resumeAgent, type AgentChange } from '../../pms/index.ts';
 import { canSeeFund, type Principal } from '../auth.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { ApiRuntime } from '../runtime.ts';
@@ -138,5 +138,14 @@ export const fundRoutes: readonly AnyRoute[] = [
     method: 'POST', url: '/v1/funds/:fundId/agents/:agentId/resume', tag: 'agents', access: ['risk'], params: FundAgentParams, body: Reason,
     summary: 'Resume a paused agent from the next cycle (a new config version)', response: R.AgentChanged,
     handler: async (c) => agentAnswer(c.rt, await asBody(() => resumeAgent(c.rt.controlDeps(), actor(c.principal, 'risk'), ensureDefined(c.fund, 'fund').id, c.params.agentId, c.body.reason), (p) => (p === 'agentId' ? 'params.agentId' : p))),
+  }),
+  route({
+    method: 'POST', url: '/v1/funds/:fundId/agents/:agentId/rearm', tag: 'agents', access: ['risk'], params: FundAgentParams, body: Reason,
+    summary: "Re-arm an agent its drawdown ladder paused: the next cycle starts its recovery ramp once the ladder's cooldown has passed", response: R.AgentRearmed,
+    handler: async (c) => {
+      const r = await asBody(() => rearmAgentDrawdown(c.rt.controlDeps(), actor(c.principal, 'risk'), ensureDefined(c.fund, 'fund').id, c.params.agentId, c.body.reason), (p) => (p === 'agentId' ? 'params.agentId' : p));
+      c.rt.cache.invalidate(r.fundId);
+      return r;
+    },
   }),
 ];

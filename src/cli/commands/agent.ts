@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AGENT_RISK_KEYS, changeAgentRisk, pauseAgent, resumeAgent, type AgentChange } from '../../pms/index.ts';
+import { AGENT_RISK_KEYS, changeAgentRisk, pauseAgent, rearmAgentDrawdown, resumeAgent, type AgentChange } from '../../pms/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit } from '../output.ts';
 import { parsePositive } from './args.ts';
@@ -26,7 +26,7 @@ function parseRisk(pairs: readonly string[]): Record<string, number> {
 export function registerAgentCommands(program: Command, ctx: CliContext): void {
   const agent = program
     .command('agent')
-    .description("write your own agent (new, check), or pause, resume or change the risk of a fund's agent (a versioned config change, as the API's)")
+    .description("write your own agent (new, check), pause, resume or change the risk of a fund's agent (a versioned config change, as the API's), or re-arm one its drawdown ladder paused")
     .addHelpText(
       'after',
       [
@@ -53,6 +53,17 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       emit(ctx.io, o.json === true, c, () => changeText('resumed', c));
     },
   );
+  common(
+    agent
+      .command('rearm <agentId>')
+      .description('re-arm an agent its drawdown ladder paused: the next cycle starts its recovery ramp once the cooldown has passed')
+      .requiredOption('--reason <text>', 'why (journal and audit)')
+      .addHelpText('after', '\nThe ladder\'s last step (drawdown.agentSteps, 3σ of the agent\'s own vol by default) pauses an agent until a\nperson re-arms it (role risk). The same use case as POST /v1/funds/:fundId/agents/:agentId/rearm. Refused when\nthe agent is not paused by its ladder; a config pause (keel agent pause) is undone by keel agent resume.'),
+  ).action(async (agentId: string, o: { reason: string; fund?: string; by?: string; json?: boolean }) => {
+    const fundId = await fundIdOf(ctx, o.fund);
+    const r = await rearmAgentDrawdown(await controlDeps(ctx), { who: o.by ?? ctx.env.user, role: 'risk' }, fundId, agentId, o.reason);
+    emit(ctx.io, o.json === true, r, () => `agent ${r.agentId} of fund ${r.fundId} re-armed by ${r.journalEntry.who}: ${o.reason}; the next cycle starts its recovery once the drawdown cooldown has passed`);
+  });
   common(
     agent
       .command('risk <agentId>')

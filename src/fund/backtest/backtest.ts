@@ -2,7 +2,7 @@ import { reasonCodeInfo, type FundConfig, type OverlayAction } from '../../contr
 import { ValidationError, dateToMs, type IsoDate, type Logger } from '../../core/index.ts';
 import type { PaperFill } from '../../execution/index.ts';
 import { viewAt, type Panel } from '../../market/index.ts';
-import { capitalMoves, rearmFund, weekdaysSince, type OverlayCheck } from '../../overlay/index.ts';
+import { capitalMoves, rearmAgent, rearmFund, weekdaysSince, type OverlayCheck } from '../../overlay/index.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks } from '../cycle/books.ts';
 import { runCycle, type CycleResult, type CycleStep } from '../cycle/run-cycle.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
@@ -23,7 +23,7 @@ export interface BacktestOptions {
   readonly to: IsoDate;
   /** Run only these agents (ids); default all enabled. */
   readonly agents?: readonly string[];
-  /** A HALTED fund is re-armed by policy after this many weekdays (recorded); null: never. Default 10 (seed: 10-day cooldown). */
+  /** A HALTED fund, and an agent its drawdown ladder paused, are re-armed by policy after this many weekdays (recorded); null: never. Default 10 (seed: 10-day cooldown). */
   readonly autoRearmDays?: number | null;
   /** Keep the full results of the last N cycles (decisions, orders) for storage. Default 5. */
   readonly keepLastCycles?: number;
@@ -107,7 +107,8 @@ export interface BacktestResult {
    * such day and its reason, and how many days. `from` equal to the backtest's first day: flagged at start.
    */
   unready: { agentId: string; reason: string; from: IsoDate; days: number }[];
-  rearms: { date: IsoDate; who: string; why: string }[];
+  /** The backtest policy's re-arms: of the fund (no agentId) after a kill switch, of an agent its drawdown ladder paused. */
+  rearms: { date: IsoDate; who: string; why: string; agentId?: string }[];
   /**
    * `tradedNotional` and `annualisedTurnover`: the orders sent (buys plus sells) per mean NAV a year;
    * `oneWay` and `oneWayPerGross`: the fund's net position changes (crosses between agents net out),
@@ -303,6 +304,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       const rearm = { who: 'backtest-policy', why: `automatic re-arm after ${autoRearm} weekdays halted (seed: recovery cooldown)`, at: view.asOf };
       state.fund = rearmFund(state.fund, rearm);
       rearms.push({ date: view.asOf, who: rearm.who, why: rearm.why });
+    }
+    // an agent its drawdown ladder paused is re-armed by the same policy (live: keel agent rearm)
+    for (const a of state.fund.agents) {
+      if (autoRearm === null || a.drawdown.state !== 'paused' || a.drawdown.rearm !== null || weekdaysSince(a.drawdown.since, view.asOf) < autoRearm) continue;
+      const rearm = { who: 'backtest-policy', why: `automatic re-arm of ${a.agentId} after ${autoRearm} weekdays paused by its drawdown ladder`, at: view.asOf };
+      state.fund = rearmAgent(state.fund, a.agentId, rearm);
+      rearms.push({ date: view.asOf, who: rearm.who, why: rearm.why, agentId: a.agentId });
     }
     services.captureInputs = (o.captureInputs ?? false) || k >= rows.length - keep;
     const r = await runCycle(services, state, view);

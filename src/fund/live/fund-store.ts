@@ -1,6 +1,6 @@
 import type { AgentProposal, FundConfig, Position } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
-import { adoptOperatorState, capitalMoves, parseFundState, type FundState } from '../../overlay/index.ts';
+import { adoptOperatorState, capitalMoves, parseFundState, rearmAgent, type FundState } from '../../overlay/index.ts';
 import type { NavPoint, Repos } from '../../store/index.ts';
 import { persistCycleRecords } from '../backtest/backtest-job.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
@@ -80,21 +80,34 @@ export async function loadRunState(
 }
 
 /**
- * The fund state with the trading state an operator set on the fund row since it was stored
- * (`adoptOperatorState`: a trip halts it, a re-arm moves it on through the table). Who and why come
- * from the journal's latest trip or re-arm; the date is the day the cycle (or execution) reads it.
- * Without this, a fund a market kill switch halted stayed HALTED after every re-arm: the stored
- * state said HALTED, and each cycle wrote it back to the row.
+ * The fund state with what operators did since it was stored. The trading state a trip or re-arm
+ * set on the fund row (`adoptOperatorState`: a trip halts it, a re-arm moves it on through the
+ * table; a cycle leaves the row equal to the state it stores, so a row that differs was set since),
+ * who and why from the journal's latest fund trip or re-arm. And each agent its drawdown ladder
+ * paused and a REARM journal entry for it (`keel agent rearm`, the API) since the day it was paused:
+ * `rearmAgent`, so its recovery starts once the ladder's cooldown has passed. Dated the day the cycle
+ * (or execution) reads them. Without this, a fund a market kill switch halted stayed HALTED after
+ * every re-arm (the stored state said HALTED, and each cycle wrote it back to the row), and a paused
+ * agent stayed paused for good.
  */
 export async function withOperatorState(store: Pick<Repos, 'funds' | 'journal'>, fundId: string, fund: FundState, asOf: IsoDate): Promise<FundState> {
+  let next = fund;
   const row = (await store.funds.get(fundId))?.tradingState;
-  if (row === undefined || row === fund.tradingState) return fund;
-  const kind = row === 'HALTED' ? 'KILL_SWITCH_TRIP' : 'REARM';
-  const last = (await store.journal.list(fundId, { limit: 50 })).find((e) => e.kind === kind);
-  const operator = last
-    ? { who: last.author, why: last.body, at: asOf }
-    : { who: 'store', why: row === 'HALTED' ? 'fund HALTED in the store (kill switch tripped)' : `fund ${row} in the store (re-armed)`, at: asOf };
-  return adoptOperatorState(fund, row, operator);
+  if (row !== undefined && row !== fund.tradingState) {
+    const kind = row === 'HALTED' ? 'KILL_SWITCH_TRIP' : 'REARM';
+    const last = (await store.journal.list(fundId, { limit: 50 })).find((e) => e.kind === kind && !e.tags.some((t) => t.startsWith('agent:')));
+    const operator = last
+      ? { who: last.author, why: last.body, at: asOf }
+      : { who: 'store', why: row === 'HALTED' ? 'fund HALTED in the store (kill switch tripped)' : `fund ${row} in the store (re-armed)`, at: asOf };
+    next = adoptOperatorState(next, row, operator);
+  }
+  for (const a of fund.agents) {
+    if (a.drawdown.state !== 'paused' || a.drawdown.rearm !== null) continue;
+    const since = a.drawdown.since ?? '';
+    const e = (await store.journal.list(fundId, { tag: `agent:${a.agentId}`, limit: 20 })).find((x) => x.kind === 'REARM' && x.at.slice(0, 10) >= since);
+    if (e) next = rearmAgent(next, a.agentId, { who: e.author, why: e.body, at: asOf });
+  }
+  return next;
 }
 
 /** Positions of every book as contract Positions (signed shares, average cost, last mark). */

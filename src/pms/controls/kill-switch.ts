@@ -4,7 +4,7 @@ import type { EventBus } from '../../bus/index.ts';
 import { KeelError, type IdSource } from '../../core/index.ts';
 import { fundKillSwitchFile, sharedKillSwitchFile } from '../../fund/index.ts';
 import { transitionTradingState } from '../../overlay/index.ts';
-import type { TradingState } from '../../contracts/index.ts';
+import type { AgentState, TradingState } from '../../contracts/index.ts';
 import type { Store } from '../../store/index.ts';
 import { addJournalEntry } from '../desk/journal-store.ts';
 import type { JournalEntry, PmsRole } from '../journal/journal-entry.ts';
@@ -86,4 +86,37 @@ export async function rearmKillSwitch(d: ControlDeps, a: ControlActor, fundId: s
   const fund = await d.store.funds.get(fundId);
   if (!fund) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${fundId} does not exist`, { field: 'fundId' });
   return change(d, a, fundId, to ?? (fund.tradingState === 'HALTED' ? 'REDUCING' : fund.tradingState === 'REDUCING' && !(d.home !== null && existsSync(fundKillSwitchFile(d.home, fundId))) ? 'ACTIVE' : fund.tradingState), 'REARM', why);
+}
+
+/** What an agent's re-arm did. */
+export interface AgentRearm {
+  readonly fundId: string;
+  readonly agentId: string;
+  /** The agent's drawdown state when it was re-armed ('paused'). */
+  readonly drawdownState: AgentState;
+  readonly journalEntry: JournalEntry;
+  readonly auditHash: string;
+}
+
+/**
+ * Re-arms an agent its drawdown ladder paused (the last step, 3σ by default: leaving it needs a
+ * recorded re-arm, seed fund-overlay-plan §3B): a REARM journal entry for the agent (who, role, why)
+ * and an audit row in one transaction. The next cycle reads it (`withOperatorState`) and, once the
+ * ladder's cooldown has passed, starts the agent's recovery ramp. Refused, naming the state, when the
+ * agent is not paused by its ladder (a paused *config*, `keel agent pause`, is undone by resume).
+ */
+export async function rearmAgentDrawdown(d: ControlDeps, a: ControlActor, fundId: string, agentId: string, why: string): Promise<AgentRearm> {
+  if (!(await d.store.funds.get(fundId))) throw new KeelError('KEEL_E_NOT_FOUND', `fund ${fundId} does not exist`, { field: 'fundId' });
+  const agent = (await d.store.funds.agents(fundId)).find((x) => x.id === agentId);
+  if (!agent) throw new KeelError('KEEL_E_NOT_FOUND', `agent ${agentId} of fund ${fundId} does not exist`, { field: 'agentId' });
+  if (agent.drawdownState !== 'paused') {
+    throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `agent ${agentId} is not paused by its drawdown ladder (it is ${agent.drawdownState}); only a paused agent is re-armed (a paused config is undone by keel agent resume)`, { field: 'agentId', from: agent.drawdownState });
+  }
+  const r = recordDecision({ id: d.ids.next('rearm'), fundId, kind: 'REARM', who: a.who, role: a.role, rationale: why, timestamp: d.now, agentId });
+  if (!r.ok) throw new KeelError(r.error.keelCode, r.error.message, { field: r.error.code === 'INVALID_INPUT' ? r.error.field : 'role' });
+  const audit = await d.store.transaction(async (tx) => {
+    await addJournalEntry(tx, r.value);
+    return tx.audit.append({ at: d.now, actor: a.who, action: 'AgentRearmed', entity: 'agent', entityId: `${fundId}/${agentId}`, payload: { why, role: a.role, drawdownState: agent.drawdownState } });
+  });
+  return { fundId, agentId, drawdownState: agent.drawdownState, journalEntry: r.value, auditHash: audit.hash };
 }
