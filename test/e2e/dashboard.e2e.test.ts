@@ -203,6 +203,26 @@ describe.skipIf(!hasChromium)('dashboard in Chromium (skipped when /usr/bin/chro
     expect(w.errors).toEqual([]);
   });
 
+  it("re-arms an agent its drawdown ladder paused from the overlay's ladder", async (ctx) => {
+    if (!(await served('GET', `/v1/funds/${FUND_ID}/agents`))) ctx.skip();
+    // as a cycle leaves an agent its ladder's last step paused (the cycle's side: test/integration/cli/agent-rearm.test.ts)
+    const agent = (await fx.store.funds.agents(FUND_ID))[0];
+    if (!agent) throw new Error('the fixture fund has no agent');
+    await fx.store.funds.setAgentDrawdown(FUND_ID, agent.id, { state: 'paused', highWaterMark: agent.highWaterMark ?? 1, hwmDate: agent.hwmDate ?? fx.dates[fx.dates.length - 1] ?? '' });
+    await open('overlay');
+    await page.getByTestId(`agent-rearm-${agent.id}`).click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await expect(dialog.getByTestId('confirm-button').isDisabled()).resolves.toBe(true);
+    await dialog.locator('textarea[name=reason]').fill('e2e: signals reviewed');
+    await dialog.getByTestId('confirm-button').click();
+    await page.getByTestId(`agent-rearmed-${agent.id}`).waitFor({ timeout: 10_000 });
+    const journal = await fx.store.journal.list(FUND_ID, { tag: `agent:${agent.id}` });
+    expect(journal.find((e) => e.kind === 'REARM')?.body).toBe('e2e: signals reviewed');
+    expect((await fx.store.audit.list({ entity: 'agent', entityId: `${FUND_ID}/${agent.id}` })).map((a) => a.action)).toContain('AgentRearmed');
+    await fx.store.funds.setAgentDrawdown(FUND_ID, agent.id, { state: agent.drawdownState, highWaterMark: agent.highWaterMark ?? 1, hwmDate: agent.hwmDate ?? fx.dates[fx.dates.length - 1] ?? '' });
+    expect(w.errors).toEqual([]);
+  });
+
   it('runs a short backtest with the overlay-off comparison and shows its equity chart, tear sheet, binding constraints and comparison', async (ctx) => {
     if (!(await served('GET', `/v1/funds/${FUND_ID}/backtests`))) ctx.skip();
     const d = fx.dates;

@@ -103,6 +103,7 @@ export function OverlayPage() {
               </div>
             )}
           </Async>
+          <Async loaded={agents}>{(a) => <PausedAgents paused={a.agents.filter((x) => x.drawdownState === 'paused').map((x) => x.id)} onChange={agents.reload} />}</Async>
           {fund.data ? (
             <div style={{ marginTop: 12 }}>
               Fund step: <StatusBadge status={fund.data.fund.drawdownState} /> ·{' '}
@@ -112,6 +113,52 @@ export function OverlayPage() {
         </Card>
       </Grid>
     </>
+  );
+}
+
+/** Agents the ladder's last step paused: each waits for a person with the risk role to re-arm it (POST …/agents/:id/rearm). */
+function PausedAgents(p: { paused: readonly string[]; onChange: () => void }) {
+  const { base, user } = useSession();
+  const [dialog, setDialog] = useState<string | null>(null);
+  const [rearmed, setRearmed] = useState<readonly string[]>([]);
+  if (p.paused.length === 0) return null;
+  const allowed = can(user, 'killSwitch');
+  const act = async (reason: string) => {
+    if (dialog === null) return;
+    await post(`${base}/agents/${encodeURIComponent(dialog)}/rearm`, { reason });
+    setRearmed([...rearmed, dialog]);
+    setDialog(null);
+    p.onChange();
+  };
+  return (
+    <div style={{ marginTop: 12 }} data-testid="paused-agents">
+      {p.paused.map((id) => (
+        <div key={id} className="row" style={{ alignItems: 'center', gap: 8 }}>
+          <span>
+            <b>{id}</b> is paused by its drawdown ladder until someone re-arms it.
+          </span>
+          {rearmed.includes(id) ? (
+            <span className="muted" data-testid={`agent-rearmed-${id}`}>
+              Re-arm recorded: its recovery ramp starts at the next cycle once the cooldown has passed.
+            </span>
+          ) : (
+            <Button variant="primary" disabled={!allowed} onClick={() => setDialog(id)} data-testid={`agent-rearm-${id}`}>
+              Re-arm {id}…
+            </Button>
+          )}
+        </div>
+      ))}
+      {!allowed ? <div className="muted">Only risk and admin may re-arm an agent.</div> : null}
+      {dialog !== null ? (
+        <ConfirmDialog
+          title={`Re-arm ${dialog}`}
+          confirmLabel="Re-arm"
+          body={<span style={{ fontWeight: 400 }}>The next cycle starts {dialog}'s recovery ramp (20% of its book, then up in steps) once the ladder's cooldown has passed. This is journalled and audited.</span>}
+          onConfirm={act}
+          onCancel={() => setDialog(null)}
+        />
+      ) : null}
+    </div>
   );
 }
 
