@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StrategyType, type Alert } from '../../contracts/index.ts';
+import { Regime, StrategyType, type Alert } from '../../contracts/index.ts';
 import { addDays, ensureDefined } from '../../core/index.ts';
 import { deriveRegime } from '../../overlay/index.ts';
 import { buildMorningPack, DEFAULT_TOP_SIGNALS, fromStored, narrate, oneDayPnl, type AgentViewInput, type NarrateOptions } from '../../pms/index.ts';
@@ -50,6 +50,10 @@ export const morningPackRoutes: readonly AnyRoute[] = [
       const indexInst = (await rt.store.instruments.list({ assetClass: 'index' }))[0];
       const vixInst = (await rt.store.instruments.list({ assetClass: 'volatility_index' }))[0];
       const agents = await rt.store.funds.agents(f.id);
+      // the regime the overlay applied at the fund's last cycle on or before the pack's day (its
+      // machine: confirmation, dwell, hysteresis), so the pack and the books agree; before any
+      // cycle, the day's label from the market with the fund's own settings
+      const appliedRegime = Regime.safeParse((await rt.store.risk.snapshotAsOf(f.id, view.asOf))?.metrics.regime);
       // open books only (gross, net, names): the stored positions, not the Position Book's read
       // model, whose realised P&L replays every fill (seconds after a start) and is not shown here
       const [positions, overlay, stored, alerts, signals, navs] = await Promise.all([
@@ -93,7 +97,7 @@ export const morningPackRoutes: readonly AnyRoute[] = [
           indexSymbol: indexInst?.symbol ?? 'market',
           indexCloses,
           volatilityIndex: vix.length > 0 ? { symbol: vixInst?.symbol ?? 'vix', level: vix[vix.length - 1] ?? 0, previous: vix.length > 1 ? (vix[0] ?? null) : null } : null,
-          regime: deriveRegime(rets, 126, config.regime.volTarget),
+          regime: appliedRegime.success ? appliedRegime.data : deriveRegime(rets, config.regime.trendDays, config.regime.volTarget),
         },
         agents: agentViews,
         proposals: stored.map(fromStored),

@@ -118,6 +118,21 @@ describe('the morning pack after three paper cycles', () => {
     expect(before.agents.every((a) => a.topSignals.length === 0 && a.signalsAsOf === null && a.book.pnl1d === null)).toBe(true);
   });
 
+  it("the regime is the one the overlay applied at the fund's last cycle on or before the day, not a second reading of the market", async () => {
+    const last = dates[dates.length - 1] ?? '';
+    const applied = await store.db.query<{ regime: string }>(`SELECT summary->>'regime' AS regime FROM cycles WHERE fund_id = $1 AND as_of = $2`, [FUND, last]);
+    const shown = (await pack()).market.regime;
+    expect(shown).toBe(applied.rows[0]?.regime);
+    // the stored snapshot is the source: another regime written there is the one the pack shows
+    const other = ['BULL_QUIET', 'BULL_VOLATILE', 'BEAR_QUIET', 'BEAR_CRISIS'].find((r) => r !== shown) ?? '';
+    await store.db.query(`UPDATE risk_snapshots SET metrics = jsonb_set(metrics, '{regime}', to_jsonb($3::text)) WHERE fund_id = $1 AND as_of = $2`, [FUND, last, other]);
+    try {
+      expect((await pack()).market.regime).toBe(other);
+    } finally {
+      await store.db.query(`UPDATE risk_snapshots SET metrics = jsonb_set(metrics, '{regime}', to_jsonb($3::text)) WHERE fund_id = $1 AND as_of = $2`, [FUND, last, applied.rows[0]?.regime ?? '']);
+    }
+  });
+
   it('the narrative says each P&L with its date', async () => {
     const last = dates[dates.length - 1] ?? '';
     const res = await app.inject({ method: 'GET', url: `/v1/funds/${FUND}/morning-pack`, headers: { authorization: `Bearer ${KEY}` } });
