@@ -69,7 +69,7 @@ export function OverlayPage() {
                     />
                   ))}
                   <div className="muted" style={{ marginTop: 8 }}>
-                    Fund VaR {money(b.fundVar, true)}. A budget bounds the VaR of the agent's own book: 1.5 × the risk it was allocated (at least 0.5% of the fund's VaR at its risk target), times the regime's limit factor. The buckets and the fund limit read the agents' components, which add up to the fund VaR.
+                    Fund VaR {money(b.fundVar, true)}. A budget bounds the VaR of the agent's own book: 1.5 × the risk it was allocated (at least 0.5% of the fund's VaR at its risk target), times 1 − regime.emergencyTightening (½ by default) while the fund is in its emergency state. The buckets and the fund limit read the agents' components, which add up to the fund VaR.
                   </div>
                 </div>
               )
