@@ -94,9 +94,10 @@ export async function withOperatorState(store: Pick<Repos, 'funds' | 'journal'>,
   let next = fund;
   const row = (await store.funds.get(fundId))?.tradingState;
   if (row !== undefined && row !== fund.tradingState) {
-    const kind = row === 'HALTED' ? 'KILL_SWITCH_TRIP' : 'REARM';
-    const last = (await store.journal.list(fundId, { limit: 50 })).find((e) => e.kind === kind && !e.tags.some((t) => t.startsWith('agent:')));
-    const operator = last
+    // the latest fund-level trip, re-arm or reconciliation (a broker that could not be reconciled halts the row) says who and why, when it is of this move
+    const moves = row === 'HALTED' ? ['KILL_SWITCH_TRIP', 'RECONCILIATION'] : ['REARM'];
+    const last = (await store.journal.list(fundId, { limit: 50 })).find((e) => ['KILL_SWITCH_TRIP', 'REARM', 'RECONCILIATION'].includes(e.kind) && !e.tags.some((t) => t.startsWith('agent:')));
+    const operator = last && moves.includes(last.kind)
       ? { who: last.author, why: last.body, at: asOf }
       : { who: 'store', why: row === 'HALTED' ? 'fund HALTED in the store (kill switch tripped)' : `fund ${row} in the store (re-armed)`, at: asOf };
     next = adoptOperatorState(next, row, operator);

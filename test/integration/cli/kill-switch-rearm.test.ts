@@ -65,8 +65,18 @@ describe('a re-arm reaches the next cycle', () => {
     const rearm = JSON.parse(ok(await k.run('kill-switch', 'rearm', '--reason', 'volatility back to normal', '--by', 'rita', '--json')).out) as { from: string; tradingState: string };
     expect(rearm).toMatchObject({ from: 'HALTED', tradingState: 'REDUCING' });
 
-    expect((await cycle(at(37))).tradingState).toBe('REDUCING');
+    const reducing = await cycle(at(37));
+    expect(reducing.tradingState).toBe('REDUCING');
     expect(await row()).toBe('REDUCING');
+    // who re-armed, and why, are kept in the fund state the cycle stored
+    const s = await openStore({ home: k.home });
+    try {
+      const summary = (await s.cycles.get(`main-paper-${reducing.asOf}`))?.summary as { state?: { fund?: { fundDrawdown?: { rearm?: unknown }; manualKill?: unknown } } };
+      expect(summary.state?.fund?.fundDrawdown?.rearm).toEqual({ who: 'rita', why: 'volatility back to normal', at: reducing.asOf });
+      expect(summary.state?.fund?.manualKill).toBeNull();
+    } finally {
+      await s.close();
+    }
     // the cooldown (killSwitch.cooldownDays, 10 weekdays) counts from the day the cycle read the re-arm
     expect((await cycle(at(30))).tradingState).toBe('REDUCING');
     expect((await cycle(at(27))).tradingState).toBe('ACTIVE');
