@@ -10,7 +10,7 @@ export type { UnreadyAgent } from './agent.ts';
 export { agentRequest, isRemoteAgent, TransportAgent } from './remote.ts';
 export type { ProposeTransport, RemoteAgent, RemoteReply, RosterAgent } from './remote.ts';
 export { unreadyAgents } from './agent.ts';
-export { AGENT_REGISTRY, agentContext, createAgent, createRoster } from './registry.ts';
+export { AGENT_REGISTRY, agentContext, checkAgentParams, createAgent, createRoster } from './registry.ts';
 export type { AgentFactory } from './registry.ts';
 
 // the SDK for agents written elsewhere (package export keel/agents)

@@ -71,6 +71,16 @@ export function createAgent(config: AgentConfig, fund: FundConfig): Agent {
   return f.create(agentContext(config, fund), params);
 }
 
+/**
+ * Checks every built-in agent's parameters against its strategy's schema (plug-in and remote agents
+ * check their own when loaded): a bad value or an unknown key throws ValidationError naming
+ * `agents.<id>.params.<field>`. Run where a config is written (validate, apply, create, a control), so
+ * a config every cycle would refuse is never stored.
+ */
+export function checkAgentParams(fund: FundConfig): void {
+  for (const a of fund.agents) if (a.strategy !== 'custom') parseParams(AGENT_REGISTRY[a.strategy].params, a.id, a.params);
+}
+
 /** Every enabled agent of a fund of built-in agents, in config order (a fund with plug-in or remote agents: the kernel's loadRoster). */
 export function createRoster(fund: FundConfig): Agent[] {
   return fund.agents.filter((a) => a.enabled).map((a) => createAgent(a, fund));

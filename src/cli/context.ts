@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JsonLogger, KeelError, type LogLevel } from '../core/index.ts';
-import { defaultFundConfigInput, parseFundConfig, type FundConfig } from '../contracts/index.ts';
+import { defaultFundConfigInput, parseFundConfig, parseFundConfigInput, type FundConfig } from '../contracts/index.ts';
+import { checkAgentParams } from '../agents/index.ts';
 import { createKernel, marketCacheDir, describeDifferences, readEnv, resolveAgentModules, resolveFundConfig, type KeelEnv, type Kernel, type ResolvedFundConfig } from '../fund/index.ts';
 import { proposalDesk } from '../pms/index.ts';
 import type { Store } from '../store/index.ts';
@@ -74,7 +75,10 @@ export function createContext(io: CliIo): CliContext {
       } catch (e) {
         throw new KeelError('KEEL_E_FILE', `${p}: not valid JSON (${(e as Error).message})`);
       }
-      return resolveAgentModules(parseFundConfig(raw), path.dirname(p));
+      // a file a person wrote: every key must be known, every built-in agent's parameters valid
+      const config = await resolveAgentModules(parseFundConfigInput(raw), path.dirname(p));
+      checkAgentParams(config);
+      return config;
     },
     async fundConfig(o = {}) {
       const given = await ctx.loadConfig(o.config);

@@ -24,6 +24,7 @@ import {
   configHash,
   defaultFundConfigInput,
   parseFundConfig,
+  parseFundConfigInput,
   resolveAgentRisk,
 } from './index.ts';
 
@@ -257,6 +258,24 @@ describe('FundConfig', () => {
       ],
     });
     expect(e.message).toContain('agents[1].id');
+  });
+
+  it('a config a person wrote: a key the config does not have is refused naming its path and the nearest key', () => {
+    expect(() => parseFundConfigInput({ fund: {}, risk: { maxGrossExposur: 1 } })).toThrow(/risk\.maxGrossExposur: unknown key; did you mean 'maxGrossExposure'\?/);
+    expect(() => parseFundConfigInput({ fund: {}, risks: {} })).toThrow(/^risks: unknown key; did you mean 'risk'\?/);
+    expect(() => parseFundConfigInput({ fund: {}, agents: [{ id: 'a', strategy: 'momentum', allocatedCapital: 1, risk: { riskBudgetPc: 0.1 } }] })).toThrow(/agents\[0\]\.risk\.riskBudgetPc: unknown key/);
+    // every key the defaults, the golden config and a record (regime multipliers) have is known
+    expect(configHash(parseFundConfigInput(defaultFundConfigInput()))).toBe(configHash(parseFundConfig(defaultFundConfigInput())));
+    const golden = JSON.parse(readFileSync(path.join(here, 'golden', 'fund-config.json'), 'utf8')) as unknown;
+    expect(() => parseFundConfigInput(golden)).not.toThrow();
+    expect(parseFundConfigInput({ fund: {}, regime: { multipliers: { BULL_QUIET: 1, BULL_VOLATILE: 0.6, BEAR_QUIET: 0.5, BEAR_CRISIS: 0 } } }).regime.multipliers.BULL_VOLATILE).toBe(0.6);
+    // stored configs load as before (a key a later version removed does not stop a fund)
+    expect(parseFundConfig({ fund: {}, risk: { maxGrossExposur: 1 } }).risk.maxGrossExposure).toBe(2);
+  });
+
+  it('a fund id names a folder: no path separator, no leading dot', () => {
+    for (const id of ['..', '.', '../../evil', 'a/b', 'Bad Id', '.hidden']) expect(() => parseFundConfig({ fund: { id } }), id).toThrow(/^fund\.id: letters, digits/);
+    for (const id of ['main', 'Fund-2', 'a.b_c']) expect(parseFundConfig({ fund: { id } }).fund.id).toBe(id);
   });
 
   it('reports a plain bad value as a ValidationError with its path', () => {

@@ -13,6 +13,8 @@ import { RiskDriver, STRATEGY_BUCKET_MAP, STRATEGY_RISK_DRIVERS, StrategyType } 
  */
 /** An agent's id in a fund config: lower-case letters, digits, _ and -. */
 export const agentIdentifier = id.regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only');
+/** A fund id: it names the fund's folder under KEEL_HOME (its kill-switch file), so it starts with a letter or digit and has no path separator. */
+export const fundIdentifier = id.max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ - only, starting with a letter or digit (it names a folder)');
 
 export const AgentRiskParams = z.object({
   /** Max share of fund VaR this agent's component VaR may take. */
@@ -460,7 +462,7 @@ const FundConfigShape = z
   .object({
     version: z.literal(1).default(1),
     fund: z.object({
-      id: id.default('main'),
+      id: fundIdentifier.default('main'),
       name: z.string().default('Keel Fund'),
       totalCapital: positiveDollars.default(100_000_000),
       currency: z.string().length(3).default('USD'),
@@ -685,6 +687,69 @@ export function parseFundConfig(input: unknown): FundConfig {
   if (m?.[1] && m[2]) throw new ConfigConflictError(field, m[1], m[2]);
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more issue(s))` : '';
   throw new ValidationError(field, `${issue.message}${more}`);
+}
+
+/**
+ * A config a person wrote (a file, a request body): `parseFundConfig`, and every key of the input
+ * must be one the config has. The schema drops a key it does not know, so a misspelt limit
+ * (`risk.maxGrossExposur`) would validate, hash as the defaults, and silently not apply; here it is a
+ * ValidationError naming its path and the nearest known key. Stored configs are read with
+ * `parseFundConfig`, so a key a later version removed does not stop a fund from loading.
+ */
+export function parseFundConfigInput(input: unknown): FundConfig {
+  const config = parseFundConfig(input);
+  const unknown = unknownKey(input, config, []);
+  if (unknown) {
+    const near = nearest(unknown.key, unknown.known);
+    throw new ValidationError(formatPath(unknown.path), `unknown key${near ? `; did you mean '${near}'?` : ''} (known here: ${unknown.known.slice(0, 20).join(', ')}${unknown.known.length > 20 ? ', …' : ''})`);
+  }
+  return config;
+}
+
+/** The first key of `input` (depth first) that the parsed value does not have at the same path. */
+function unknownKey(input: unknown, parsed: unknown, at: (string | number)[]): { path: (string | number)[]; key: string; known: string[] } | null {
+  if (Array.isArray(input) && Array.isArray(parsed)) {
+    for (let i = 0; i < input.length; i++) {
+      const u = unknownKey(input[i], parsed[i], [...at, i]);
+      if (u) return u;
+    }
+    return null;
+  }
+  if (!isRecord(input) || !isRecord(parsed)) return null;
+  for (const k of Object.keys(input)) {
+    if (!Object.hasOwn(parsed, k)) return { path: [...at, k], key: k, known: Object.keys(parsed) };
+    const u = unknownKey(input[k], parsed[k], [...at, k]);
+    if (u) return u;
+  }
+  return null;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** The known key closest to `key` (edit distance at most a third of its length, at least 2), or null. */
+function nearest(key: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
 }
 
 /** SHA-256 of the canonical JSON of a validated config: the "golden config" identity. */

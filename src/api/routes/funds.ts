@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentRiskOverrides, agentIdentifier, id, RiskDriver, StrategyType, nonNegativeDollars, type FundConfigInput } from '../../contracts/index.ts';
+import { AgentRiskOverrides, agentIdentifier, fundIdentifier, RiskDriver, StrategyType, nonNegativeDollars, type FundConfigInput } from '../../contracts/index.ts';
 import { KeelError, ensureDefined, isKeelError } from '../../core/index.ts';
 import { addAgent, changeAgentRisk, createFund, listFunds, pauseAgent, rearmAgentDrawdown, resumeAgent, type AgentChange } from '../../pms/index.ts';
 import { canSeeFund, type Principal } from '../auth.ts';
@@ -57,7 +57,7 @@ async function asBody<T>(f: () => Promise<T>, field: (path: string) => string): 
 }
 
 const NewFund = z.object({
-  id: id.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ - only'),
+  id: fundIdentifier,
   name: z.string().min(1).max(200).optional(),
   /** A fund config (docs/configuration.md): anything not given takes its default; no agents unless listed. */
   config: z.record(z.string(), z.unknown()).default({}),

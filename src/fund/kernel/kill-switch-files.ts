@@ -1,3 +1,4 @@
+import { ValidationError } from '../../core/index.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -7,6 +8,8 @@ import path from 'node:path';
  * (after their database transaction).
  */
 export function fundKillSwitchFile(home: string, fundId: string): string {
+  // a fund id names a folder (contracts fundIdentifier); anything else would write outside the fund's own
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(fundId)) throw new ValidationError('fundId', `'${fundId}' is not a fund id (letters, digits and . _ - only, starting with a letter or digit)`);
   return path.join(home, 'funds', fundId, 'KILL_SWITCH');
 }
 

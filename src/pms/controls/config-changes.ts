@@ -1,4 +1,5 @@
-import { AgentRiskParams, configHash, parseFundConfig, type AgentConfig, type AgentRiskOverrides, type FundConfig, type FundConfigInput } from '../../contracts/index.ts';
+import { AgentRiskParams, configHash, parseFundConfig, parseFundConfigInput, type AgentConfig, type AgentRiskOverrides, type FundConfig, type FundConfigInput } from '../../contracts/index.ts';
+import { checkAgentParams } from '../../agents/index.ts';
 import { KeelError, ValidationError } from '../../core/index.ts';
 import { applyConfigIn, configDifferences, describeDifferences, storedFundConfig, type ConfigDifference } from '../../fund/index.ts';
 import type { AgentRow, Repos } from '../../store/index.ts';
@@ -28,6 +29,8 @@ export async function changeFundConfig(
   next: FundConfig,
   o: { readonly action: string; readonly why: string; readonly before: FundConfig | null; readonly journal?: { readonly kind: JournalKind; readonly agentId?: string }; readonly audit?: Readonly<Record<string, unknown>> },
 ): Promise<ConfigChange> {
+  // a config every cycle would refuse (an agent's bad parameter) is never stored
+  checkAgentParams(next);
   const fundId = next.fund.id;
   const differences = o.before ? configDifferences(o.before, next) : [];
   const entry = o.journal
@@ -187,7 +190,7 @@ export async function listFunds(d: Pick<ControlDeps, 'store'>): Promise<FundSumm
 
 /** Creates a fund from a config (defaults fill what is not given). Refuses an id that exists. */
 export async function createFund(d: ControlDeps, a: ControlActor, input: FundConfigInput, why: string): Promise<ConfigChange> {
-  const config = parseFundConfig(input);
+  const config = parseFundConfigInput(input);
   if (await d.store.funds.get(config.fund.id)) throw new KeelError('KEEL_E_ILLEGAL_TRANSITION', `fund ${config.fund.id} already exists`, { field: 'fund.id' });
   return changeFundConfig(d, a, config, { action: 'FundCreated', why, before: null, journal: { kind: 'NOTE' } });
 }

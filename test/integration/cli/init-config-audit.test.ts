@@ -40,6 +40,26 @@ describe('keel init, config and audit', () => {
     expect(r.err).toContain('fund.totalCapital');
   });
 
+  it('a misspelt key or a bad agent parameter is refused by validate and apply, naming the field; nothing is stored', async () => {
+    const k = cliHome();
+    const cases: [unknown, string][] = [
+      [{ fund: {}, risk: { maxGrossExposur: 1 } }, "risk.maxGrossExposur: unknown key; did you mean 'maxGrossExposure'?"],
+      [{ fund: {}, agents: [{ id: 'momo', strategy: 'momentum', allocatedCapital: 1000, params: { lookbackDays: -5 } }] }, 'agents.momo.params.lookbackDays'],
+      [{ fund: {}, agents: [{ id: 'momo', strategy: 'momentum', allocatedCapital: 1000, params: { lookbak: 5 } }] }, 'agents.momo.params.lookbak'],
+      [{ fund: { id: '..' } }, 'fund.id: letters, digits'],
+    ];
+    for (const [config, field] of cases) {
+      const file = path.join(k.home, 'bad.json');
+      writeFileSync(file, JSON.stringify(config));
+      for (const cmd of [['config', 'validate', file], ['config', 'apply', '--config', file]]) {
+        const r = await k.run(...cmd);
+        expect(r.code, cmd.join(' ')).toBe(1);
+        expect(r.err, cmd.join(' ')).toContain(field);
+      }
+    }
+    expect(JSON.parse((await k.run('fund', 'list', '--json')).out)).toEqual([]);
+  });
+
   it('bad arguments exit 2 with a reason; --help exits 0', async () => {
     const k = cliHome();
     const bad = await k.run('init', '--capital', 'lots');
