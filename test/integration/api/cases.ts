@@ -19,6 +19,7 @@ export function samples(symbol: string, lastDate: string): Record<string, Sample
     'PATCH /v1/funds/:fundId/agents/:agentId/risk': { body: { riskParams: { maxPositionPct: 0.04 }, reason: 'matrix' } },
     'POST /v1/funds/:fundId/agents/:agentId/pause': { body: { reason: 'matrix pause' } },
     'POST /v1/funds/:fundId/agents/:agentId/resume': { body: { reason: 'matrix resume' } },
+    'POST /v1/funds/:fundId/agents/:agentId/rearm': { body: { reason: 'matrix rearm' } },
     'GET /v1/market/bars/:symbol': { query: `from=${lastDate}&to=${lastDate}` },
     'POST /v1/funds/:fundId/proposals/:proposalId/approve': { body: { why: 'matrix approve' } },
     'POST /v1/funds/:fundId/proposals/:proposalId/reject': { body: { why: 'matrix reject' } },
