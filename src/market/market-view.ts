@@ -315,7 +315,13 @@ export function panelOf(view: MarketView): Panel | null {
 export function viewAt(panel: Panel, asOf: IsoDate | number): MarketView {
   const t = typeof asOf === 'number' ? asOf : panel.rowOf.get(asOf);
   if (t === undefined || !Number.isInteger(t) || t < 0 || t >= panel.T) {
-    throw new ValidationError('asOf', `${String(asOf)} is not a date of the panel (${panel.dates[0]} … ${panel.dates[panel.T - 1]})`);
+    const first = panel.dates[0];
+    const last = panel.dates[panel.T - 1];
+    if (first === undefined || last === undefined) throw new ValidationError('asOf', `no market data on or before ${String(asOf)}: pick a later date, or import bars (keel market import)`);
+    const day = typeof asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? new Date(`${asOf}T00:00:00Z`).getUTCDay() : -1;
+    if (day === 0 || day === 6) throw new ValidationError('asOf', `${String(asOf)} is a ${day === 0 ? 'Sunday' : 'Saturday'}, not a trading day; the data covers ${first} … ${last}`);
+    if (typeof asOf === 'string' && asOf > first && asOf < last) throw new ValidationError('asOf', `${asOf} is not a trading day of the data (a holiday, or a day without bars); the data covers ${first} … ${last}`);
+    throw new ValidationError('asOf', `${String(asOf)} is not a date of the data (${first} … ${last})`);
   }
   return new PanelView(panel, t);
 }

@@ -118,7 +118,8 @@ export function allocateCapital(x: AllocationInput): Allocation | null {
   const agents = state.agents.filter((a) => configured.has(a.agentId));
   const idle = agents.some((a) => unready.has(a.agentId) && a.equity > 0);
   const due = cfg.method !== 'fixed' && state.tradingState === 'ACTIVE' && rebalanceDue(state.allocatedOn, asOf, cfg.rebalance);
-  if (!due && !idle) return null;
+  const reconfigured = configuredChanges(agents, config, unready);
+  if (!due && !idle && reconfigured.size === 0) return null;
   const unit = capitalUnit(nav);
   const target = new Map<string, number>();
   const why = new Map<string, string>();
@@ -146,6 +147,13 @@ export function allocateCapital(x: AllocationInput): Allocation | null {
       moved.set(a.agentId, 0);
       why.set(a.agentId, 'cannot trade the loaded market: no capital until it can');
       freed += from;
+      continue;
+    }
+    const change = reconfigured.get(a.agentId);
+    if (change) {
+      // a person's change of the configured capital moves at once, whatever the method and the day
+      moved.set(a.agentId, Math.max(0, from + change.dollars));
+      why.set(a.agentId, `configured capital changed from ${money(change.from)} to ${money(change.to)}`);
       continue;
     }
     const t = target.get(a.agentId);
@@ -439,6 +447,29 @@ export function applyAllocation(state: FundState, a: Allocation): FundState {
       return { ...s, allocatedCapital: x.to, equity: x.to, highWaterMark: hwm, ...(standaloneRisk === undefined ? {} : { standaloneRisk }) };
     }),
   };
+}
+
+/** Agents whose configured capital changed since the fund last applied it: the dollars to move into each (negative: out). */
+function configuredChanges(agents: readonly AgentBookState[], config: FundConfig, unready: ReadonlySet<string>): Map<string, { from: number; to: number; dollars: number }> {
+  const out = new Map<string, { from: number; to: number; dollars: number }>();
+  for (const a of agents) {
+    const to = config.agents.find((c) => c.id === a.agentId)?.allocatedCapital;
+    const from = a.configuredCapital;
+    if (to === undefined || from === undefined || to === from || unready.has(a.agentId)) continue;
+    out.set(a.agentId, { from, to, dollars: to - from });
+  }
+  return out;
+}
+
+/** The state with each agent's configured capital as the config gives it (allocation.ts moves a change once). */
+export function withConfiguredCapital(state: FundState, config: FundConfig): FundState {
+  const cap = new Map(config.agents.map((a) => [a.id, a.allocatedCapital]));
+  if (state.agents.every((a) => !cap.has(a.agentId) || a.configuredCapital === cap.get(a.agentId))) return state;
+  return { ...state, agents: state.agents.map((a) => { const c = cap.get(a.agentId); return c === undefined || a.configuredCapital === c ? a : { ...a, configuredCapital: c }; }) };
+}
+
+function money(x: number): string {
+  return `$${Math.round(x).toLocaleString('en-US')}`;
 }
 
 /** The cash each agent's book gains (negative: gives back to the fund's book), dollars. */

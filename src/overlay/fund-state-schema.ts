@@ -21,6 +21,7 @@ const agent = z.object({
   drawdown: track,
   returns: z.array(fraction),
   standaloneRisk: z.number().min(0).max(100).exactOptional(),
+  configuredCapital: dollars.exactOptional(),
   forecast: z.object({ vol: z.number().min(0).max(100), bias2: z.number().min(0).max(1e4), days: z.number().int().min(0), proposed: z.number().min(0).max(100).exactOptional(), proposedDays: z.number().int().min(0).exactOptional() }).exactOptional(),
 });
 

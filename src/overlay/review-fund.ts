@@ -17,7 +17,7 @@ import type { RiskReductionPlan } from './reduction-plan.ts';
 import { finishReview } from './finish-review.ts';
 import { addSparse, type RiskScratch, type SparseBook } from './risk-math.ts';
 import type { AgentScore } from './scoring.ts';
-import { allocateCapital, applyAllocation, type Allocation } from './allocation.ts';
+import { allocateCapital, applyAllocation, withConfiguredCapital, type Allocation } from './allocation.ts';
 import { settleLimits } from './settle.ts';
 import type { FundRiskSnapshot } from './snapshot.ts';
 import type { StressReport } from './stress.ts';
@@ -103,7 +103,7 @@ export interface Reviewed {
 export function reviewFund(input: ReviewInput): FundReview {
   const { proposals, config, view, cycleId } = input;
   const allocation = allocateCapital({ state: input.state, config, asOf: view.asOf, ...(input.unready ? { unready: input.unready } : {}) });
-  const state = allocation ? applyAllocation(input.state, allocation) : input.state;
+  const state = withConfiguredCapital(allocation ? applyAllocation(input.state, allocation) : input.state, config);
   const checks = input.checks ?? DEFAULT_CHECKS;
   const timestamp = input.timestamp ?? `${state.asOf}T00:00:00.000Z`;
   const ws = input.workspace ?? new Workspace();
@@ -170,7 +170,7 @@ export function reviewFund(input: ReviewInput): FundReview {
     decisions.push(out.decision);
     positions[r.original.agentId] = out.positions;
   }
-  return finishReview({ input: allocation ? { ...input, state } : input, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed, allocation });
+  return finishReview({ input: state === input.state ? input : { ...input, state }, prep, ledger, scratch, facts, decisions, positions, timestamp, reviewed, allocation });
 }
 
 /** The configured agents' buckets, per config object (a config is immutable data). */

@@ -63,6 +63,13 @@ export interface AgentBookState {
    */
   readonly standaloneRisk?: number;
   /**
+   * The capital the fund's config gave the agent (`agents[].allocatedCapital`) as the fund last
+   * applied it. A config version that changes it (`keel agent risk --capital`, `config apply`) moves
+   * the difference between the fund's book and the agent's at the next review (allocation.ts).
+   * Absent in a state from before it was kept: recorded at the next review, nothing moved.
+   */
+  readonly configuredCapital?: number;
+  /**
    * The risk model's daily vol forecast for the agent's final book and how far its record has been
    * from such forecasts (`ForecastTrack`, forecast-bias.ts): its VaR budget is put in the model's
    * units with it. Absent before the first review (and in a state stored before it existed).

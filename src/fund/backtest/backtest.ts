@@ -271,7 +271,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     if (d >= o.from && d <= o.to) rows.push(t);
   });
   if (rows.length === 0) {
-    throw new ValidationError('from', `no trading days between ${o.from} and ${o.to} (data covers ${o.panel.dates[0]} … ${o.panel.dates[o.panel.T - 1]})`);
+    const first = o.panel.dates[0];
+    const last = o.panel.dates[o.panel.T - 1];
+    throw new ValidationError('from', first === undefined || last === undefined ? `no market data between ${o.from} and ${o.to}: pick dates the store has bars for, or import them (keel market import)` : `no trading days between ${o.from} and ${o.to} (data covers ${first} … ${last})`);
   }
   const ledger = new Ledger();
   openLedgerBooks(ledger, config);

@@ -147,9 +147,16 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   // a trip or re-arm since the state was stored (the CLI's and the API's kill switch write the row)
   state.fund = await withOperatorState(o.store, fundId, state.fund, view.asOf);
   const runId = `${fundId}-${o.mode}`;
-  if (await o.store.cycles.get(`${runId}-${view.asOf}`)) {
+  // a fund's cycles move forward in time, whatever their mode: a second cycle on a day (paper after
+  // live) or one on an earlier day would trade its books on prices older than those they are marked at
+  // (daily cycles only: an approved proposal's execution is stored as a cycle row, <fund>-exec-<proposal>, on the day it ran)
+  const latest = (await o.store.cycles.list(fundId, 20)).filter((c) => c.status === 'COMPLETED' && c.id === `${fundId}-${c.mode}-${c.asOf}`).reduce<string | null>((m, c) => (m === null || c.asOf > m ? c.asOf : m), null);
+  if (latest !== null && view.asOf <= latest) {
     // nothing is wrong (a restart with --run-now on a day whose cycle is done): information, not an alarm
-    const refused = await refuse(gates, `a ${o.mode} cycle already ran for ${view.asOf}; import newer bars or pass --as-of`, 'TRADING', 'LOW');
+    const again = view.asOf === latest;
+    const next = o.asOf ? 'pick a later --as-of' : 'import newer bars (keel market fetch or import)';
+    const why = again ? `a cycle already ran for ${view.asOf}` : `the fund's last cycle ran for ${latest}, after ${view.asOf}: its books are marked at later prices`;
+    const refused = await refuse(gates, `${why}; ${next}`, 'TRADING', 'LOW');
     return desk ? { ...refused, desk } : refused;
   }
   const journal = new StoreOrderJournal(o.store, fundId);
