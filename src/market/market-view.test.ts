@@ -178,3 +178,12 @@ describe('createPanel validation', () => {
     expect(() => createPanel({ dates: ['2024-01-02', '2024-01-01'], symbols: ['A', 'B'], open: f, high: f, low: f, close: f, volume: f })).toThrow(/strictly increasing/);
   });
 });
+
+describe('viewAt names what is wrong with a date', () => {
+  it('a weekend, a date outside the data', () => {
+    const panel = makePanel();
+    const [first, last] = [panel.dates[0], panel.dates[panel.T - 1]];
+    expect(() => viewAt(panel, '2024-01-06')).toThrow(`2024-01-06 is a Saturday, not a trading day; the data covers ${first} … ${last}`);
+    expect(() => viewAt(panel, '2024-06-03')).toThrow(`2024-06-03 is not a date of the data (${first} … ${last})`);
+  });
+});

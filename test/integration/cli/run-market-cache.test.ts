@@ -37,7 +37,7 @@ describe('keel run and the cached market', () => {
     // the same day again: refused (its cycle is done) after loading the market, from the cache: nothing rewritten
     const again = await k.run('run', '--once', '--no-fetch');
     expect(again.code).toBe(1);
-    expect(again.err).toContain(`already ran for ${first.asOf}`);
+    expect(again.err).toContain(`already ran for ${first.asOf}; import newer bars`);
     expect(cacheFiles()).toEqual(written);
     // one more session for every symbol, a little above its last close
     const next = nextTradingDay(first.asOf);
@@ -59,5 +59,10 @@ describe('keel run and the cached market', () => {
     expect(second.asOf).toBe(next);
     // a new load, written beside the first
     expect(cacheFiles().length).toBe(2);
+    // a fund's cycles move forward: an earlier day is refused, in any mode (its books are marked at later prices)
+    const weekBack = new Date(Date.parse(`${second.asOf}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10); // the same weekday
+    const earlier = await k.run('run', '--once', '--no-fetch', '--as-of', weekBack);
+    expect(earlier.code).toBe(1);
+    expect(earlier.err).toContain(`the fund's last cycle ran for ${second.asOf}, after ${weekBack}: its books are marked at later prices; pick a later --as-of`);
   }, 300_000);
 });
