@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeelError } from '../../core/index.ts';
-import { overlayRules, runStoredBacktest, type BacktestSummary } from '../../fund/index.ts';
+import { configDifferences, describeDifferences, overlayRules, runStoredBacktest, storedFundConfig, type BacktestSummary } from '../../fund/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, progressBar, table } from '../output.ts';
 import { parseDate, parseList } from './args.ts';
@@ -32,7 +32,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     .requiredOption('--from <date>', 'first trading day YYYY-MM-DD', parseDate('--from'))
     .requiredOption('--to <date>', 'last trading day YYYY-MM-DD', parseDate('--to'))
     .option('--agents <ids>', 'comma-separated agent ids (default: all enabled)', parseList)
-    .option('--config <file>', 'a fund config file instead of .keel/fund.json')
+    .option('--config <file>', 'a fund config file instead of .keel/fund.json (a file that differs from the fund\'s stored config is noted)')
     .option(
       '--compare <variant>',
       `run it again with the overlay's policy rules off (${rules.policy.join(', ')}; budgets, caps and kill switches stay) and print both side by side: overlay-off`,
@@ -55,6 +55,12 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
       if (o.from > o.to) throw new KeelError('KEEL_E_VALIDATION', `--from ${o.from} is after --to ${o.to}`);
       const config = await ctx.loadConfig(o.config);
       const store = await ctx.store();
+      // keel run and the API's backtests use the fund's stored config: say when the file tested differs from it
+      const stored = await storedFundConfig(store, config.fund.id);
+      const drift = stored ? configDifferences(stored.config, config) : [];
+      if (drift.length > 0) {
+        ctx.io.err(`note: backtesting ${o.config ?? ctx.configPath}, which differs from fund ${config.fund.id}'s stored config (the one keel run and the API's backtests use) in ${drift.length} field(s) (${describeDifferences(drift)}); keel config apply makes it the fund's`);
+      }
       const compare = o.compare !== undefined || o.without.length > 0 ? { policyOff: o.compare === 'overlay-off', without: o.without } : null;
       if (compare) ctx.io.err(`backtest ${o.from} … ${o.to}, then the comparison run (${compare.policyOff ? 'overlay-off' : ''}${o.without.length > 0 ? `${compare.policyOff ? ', ' : ''}without ${o.without.join(', ')}` : ''})`);
       const bar = progressBar(ctx.io, 'backtest');
