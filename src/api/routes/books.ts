@@ -112,9 +112,12 @@ export const bookRoutes: readonly AnyRoute[] = [
     method: 'GET', url: '/v1/funds/:fundId/positions/by-name', tag: 'books', access: 'any', params: FundParams,
     summary: 'Open positions netted by name across agents (totals: realised P&L of every line, open and closed)', response: R.PositionsByNameAnswer,
     handler: async ({ rt, params }) => {
-      const names = await rt.cache.get(params.fundId, 'by-name', async () => {
+      const { names, booksGross } = await rt.cache.get(params.fundId, 'by-name', async () => {
         const by = new Map<string, { symbol: string; qty: number; marketValue: number; unrealizedPnl: number; realizedPnl: number; agents: string[] }>();
+        // Σ |each book's line|, as /positions gives it: the netted names below would give the gross again
+        let books = 0;
         for (const p of await cachedPositions(rt, params.fundId)) {
+          books += Math.abs(p.marketValue);
           const n = by.get(p.symbol) ?? { symbol: p.symbol, qty: 0, marketValue: 0, unrealizedPnl: 0, realizedPnl: 0, agents: [] };
           n.qty += p.qty;
           n.marketValue = cents(n.marketValue + p.marketValue);
@@ -123,9 +126,9 @@ export const bookRoutes: readonly AnyRoute[] = [
           if (p.qty !== 0) n.agents.push(p.agentId);
           by.set(p.symbol, n);
         }
-        return [...by.values()].sort((a, b) => Math.abs(b.marketValue) - Math.abs(a.marketValue) || (a.symbol < b.symbol ? -1 : 1));
+        return { names: [...by.values()].sort((a, b) => Math.abs(b.marketValue) - Math.abs(a.marketValue) || (a.symbol < b.symbol ? -1 : 1)), booksGross: cents(books) };
       });
-      return { names: names.filter((n) => n.agents.length > 0), totals: totals(names, names) };
+      return { names: names.filter((n) => n.agents.length > 0), totals: { ...totals(names, names), booksGross } };
     },
   }),
   route({

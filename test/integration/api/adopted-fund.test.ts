@@ -98,6 +98,10 @@ describe('a fund with an adopted backtest history', () => {
     expect(byName.totals.gross).toBeCloseTo(gross, -1);
     expect(byAgent.totals.gross).toBeCloseTo(gross, -1);
     expect(byAgent.totals.booksGross).toBeGreaterThanOrEqual(byAgent.totals.gross - 0.01);
+    // booksGross is Σ |each book's line| on both views, not the netted gross again
+    const books = rows.reduce((s, r) => s + Math.abs(r.qty * (r.lastPrice ?? 0)), 0);
+    expect(byName.totals.booksGross).toBeCloseTo(byAgent.totals.booksGross, 1);
+    expect(byName.totals.booksGross).toBeCloseTo(books, -1);
     expect(risk.report.gross).toBeCloseTo(gross, -1);
   });
 
