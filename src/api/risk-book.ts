@@ -38,9 +38,11 @@ export async function markedBook(rt: ApiRuntime, fund: FundRow, asOf?: string): 
 /** Limits the risk monitor reports utilisation against, from the fund config (fractions of NAV). */
 export function limitsOf(config: FundConfig): LimitSpec[] {
   const r = config.risk;
+  // the VaR and CVaR limits are at risk.varConfidence: the monitor's figure at the same confidence (95% or 99%)
+  const at99 = r.varConfidence >= 0.99;
   return [
-    { name: 'VaR 95% (1d)', metric: 'var95', limit: r.varLimitPct, warnAt: r.budgetWarningPct },
-    { name: 'CVaR 99% (1d)', metric: 'cvar99', limit: r.cvarLimitPct, warnAt: r.budgetWarningPct },
+    { name: `VaR ${at99 ? 99 : 95}% (1d)`, metric: at99 ? 'var99' : 'var95', limit: r.varLimitPct, warnAt: r.budgetWarningPct },
+    { name: `CVaR ${at99 ? 99 : 95}% (1d)`, metric: at99 ? 'cvar99' : 'cvar95', limit: r.cvarLimitPct, warnAt: r.budgetWarningPct },
     { name: 'Gross exposure', metric: 'gross', limit: r.maxGrossExposure, warnAt: r.budgetWarningPct },
     { name: 'Net exposure', metric: 'net', limit: r.maxNetExposure, warnAt: r.budgetWarningPct },
     { name: 'Largest name', metric: 'largestName', limit: r.maxSingleNamePct, warnAt: r.budgetWarningPct },
