@@ -59,8 +59,8 @@ async function asBody<T>(f: () => Promise<T>, field: (path: string) => string): 
 const NewFund = z.object({
   id: fundIdentifier,
   name: z.string().min(1).max(200).optional(),
-  /** A fund config (docs/configuration.md): anything not given takes its default; no agents unless listed. */
-  config: z.record(z.string(), z.unknown()).default({}),
+  /** A fund config (docs/configuration.md): anything not given takes its default; no agents unless listed; a key the config does not have is refused, naming it. */
+  config: z.record(z.string(), z.unknown()).default({}).describe('A fund config (docs/configuration.md): anything not given takes its default; no agents unless listed; a key the config does not have is refused, naming it (body.config.<path>: unknown key)'),
   reason: reason.optional(),
 });
 
