@@ -9,8 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { openStore } from '../../../src/store/index.ts';
-import { cliHome, type CliRun } from './harness.ts';
+import { barDates, cliHome, type CliRun } from './harness.ts';
 
 const ok = (r: CliRun): CliRun => {
   expect(r.code, `${r.err}\n${r.out}`).toBe(0);
@@ -27,13 +26,7 @@ async function setUp(method: 'fixed' | 'risk_parity'): Promise<{ k: ReturnType<t
   writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify(config));
   ok(await k.run('market', 'generate', '--symbols', '20', '--years', '1.2', '--seed', '4'));
   ok(await k.run('init'));
-  const s = await openStore({ home: k.home });
-  try {
-    const list = await s.instruments.list();
-    return { k, dates: [...new Set((await s.bars.range({ symbols: [list[0]?.symbol ?? ''] })).map((b) => b.date))] };
-  } finally {
-    await s.close();
-  }
+  return { k, dates: await barDates(k.home) };
 }
 
 describe("an agent's capital changed through the CLI", () => {

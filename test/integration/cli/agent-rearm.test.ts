@@ -9,8 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { cliHome, type CliRun } from './harness.ts';
+import { barDates, cliHome, withStore as withHome, type CliRun } from './harness.ts';
 
 let k: ReturnType<typeof cliHome>;
 let dates: string[] = [];
@@ -23,14 +22,7 @@ interface Cycle {
   decisions: { agentId: string; reasons: { code: string }[] }[];
 }
 const cycle = async (asOf: string): Promise<Cycle> => JSON.parse(ok(await k.run('run', '--once', '--no-fetch', '--as-of', asOf, '--json')).out) as Cycle;
-async function withStore<T>(f: (s: Store) => Promise<T>): Promise<T> {
-  const s = await openStore({ home: k.home });
-  try {
-    return await f(s);
-  } finally {
-    await s.close();
-  }
-}
+const withStore = <T>(f: Parameters<typeof withHome<T>>[1]): Promise<T> => withHome(k.home, f);
 const states = (): Promise<Map<string, string>> => withStore(async (s) => new Map((await s.funds.agents('main')).map((a) => [a.id, a.drawdownState])));
 
 beforeAll(async () => {
@@ -44,10 +36,7 @@ beforeAll(async () => {
   writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify(config));
   ok(await k.run('market', 'generate', '--symbols', '20', '--years', '1.2', '--seed', '4'));
   ok(await k.run('init'));
-  dates = await withStore(async (s) => {
-    const list = await s.instruments.list();
-    return [...new Set((await s.bars.range({ symbols: [list[0]?.symbol ?? ''] })).map((b) => b.date))];
-  });
+  dates = await barDates(k.home);
 }, 180_000);
 
 describe('keel agent rearm', () => {

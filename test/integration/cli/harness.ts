@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../../src/cli/main.ts';
 import type { CliIo } from '../../../src/cli/output.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
 
 export interface CliRun {
   code: number;
@@ -29,4 +30,22 @@ export function cliHome(): { home: string; run(...argv: string[]): Promise<CliRu
       return { code, out, err };
     },
   };
+}
+
+/** Runs `f` on the store of a CLI home, closing it after. */
+export async function withStore<T>(home: string, f: (s: Store) => Promise<T>): Promise<T> {
+  const s = await openStore({ home });
+  try {
+    return await f(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/** The trading days of the stored market (the first instrument's bars), oldest first. */
+export function barDates(home: string): Promise<string[]> {
+  return withStore(home, async (s) => {
+    const list = await s.instruments.list();
+    return [...new Set((await s.bars.range({ symbols: [list[0]?.symbol ?? ''] })).map((b) => b.date))];
+  });
 }

@@ -9,8 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { openStore } from '../../../src/store/index.ts';
-import { cliHome, type CliRun } from './harness.ts';
+import { barDates, cliHome, withStore, type CliRun } from './harness.ts';
 
 let k: ReturnType<typeof cliHome>;
 let dates: string[] = [];
@@ -26,14 +25,7 @@ const ok = (r: CliRun): CliRun => {
   return r;
 };
 const cycle = async (asOf: string): Promise<{ asOf: string; tradingState: string }> => JSON.parse(ok(await k.run('run', '--once', '--no-fetch', '--as-of', asOf, '--json')).out);
-const row = async (): Promise<string | undefined> => {
-  const s = await openStore({ home: k.home });
-  try {
-    return (await s.funds.get('main'))?.tradingState;
-  } finally {
-    await s.close();
-  }
-};
+const row = (): Promise<string | undefined> => withStore(k.home, async (s) => (await s.funds.get('main'))?.tradingState);
 
 beforeAll(async () => {
   k = cliHome();
@@ -41,13 +33,7 @@ beforeAll(async () => {
   writeFund(config(5));
   ok(await k.run('market', 'generate', '--symbols', '20', '--years', '1.2', '--seed', '4'));
   ok(await k.run('init'));
-  const s = await openStore({ home: k.home });
-  try {
-    const list = await s.instruments.list();
-    dates = [...new Set((await s.bars.range({ symbols: [list[0]?.symbol ?? ''] })).map((b) => b.date))];
-  } finally {
-    await s.close();
-  }
+  dates = await barDates(k.home);
   expect(dates.length).toBeGreaterThan(200);
 }, 180_000);
 
@@ -69,14 +55,11 @@ describe('a re-arm reaches the next cycle', () => {
     expect(reducing.tradingState).toBe('REDUCING');
     expect(await row()).toBe('REDUCING');
     // who re-armed, and why, are kept in the fund state the cycle stored
-    const s = await openStore({ home: k.home });
-    try {
+    await withStore(k.home, async (s) => {
       const summary = (await s.cycles.get(`main-paper-${reducing.asOf}`))?.summary as { state?: { fund?: { fundDrawdown?: { rearm?: unknown }; manualKill?: unknown } } };
       expect(summary.state?.fund?.fundDrawdown?.rearm).toEqual({ who: 'rita', why: 'volatility back to normal', at: reducing.asOf });
       expect(summary.state?.fund?.manualKill).toBeNull();
-    } finally {
-      await s.close();
-    }
+    });
     // the cooldown (killSwitch.cooldownDays, 10 weekdays) counts from the day the cycle read the re-arm
     expect((await cycle(at(30))).tradingState).toBe('REDUCING');
     expect((await cycle(at(27))).tradingState).toBe('ACTIVE');
