@@ -51,7 +51,12 @@ async function asBody<T>(f: () => Promise<T>, field: (path: string) => string): 
   try {
     return await f();
   } catch (e) {
-    if (isKeelError(e) && typeof e.details.field === 'string') throw new KeelError(e.code, e.message, { ...e.details, field: field(e.details.field) });
+    if (isKeelError(e) && typeof e.details.field === 'string') {
+      // the field as the request names it, in the message too (`fund.id: …` → `body.id: …`)
+      const to = field(e.details.field);
+      const message = e.message.startsWith(`${e.details.field}:`) ? `${to}${e.message.slice(e.details.field.length)}` : e.message;
+      throw new KeelError(e.code, message, { ...e.details, field: to });
+    }
     throw e;
   }
 }
