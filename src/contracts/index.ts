@@ -14,6 +14,7 @@ export * from './order.ts';
 export * from './decision-record.ts';
 export * from './alert.ts';
 export * from './fund-config.ts';
+export { parseFundConfigInput } from './config-input.ts';
 export { DEFAULT_DERIVED_LIMITS, IMPLIED_VOL_MULTIPLE } from './risk-coherence.ts';
 export * from './agent-remote.ts';
 export * from './agent-request.ts';

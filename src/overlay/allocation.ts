@@ -452,8 +452,9 @@ export function applyAllocation(state: FundState, a: Allocation): FundState {
 /** Agents whose configured capital changed since the fund last applied it: the dollars to move into each (negative: out). */
 function configuredChanges(agents: readonly AgentBookState[], config: FundConfig, unready: ReadonlySet<string>): Map<string, { from: number; to: number; dollars: number }> {
   const out = new Map<string, { from: number; to: number; dollars: number }>();
+  const configured = new Map(config.agents.map((c) => [c.id, c.allocatedCapital]));
   for (const a of agents) {
-    const to = config.agents.find((c) => c.id === a.agentId)?.allocatedCapital;
+    const to = configured.get(a.agentId);
     const from = a.configuredCapital;
     if (to === undefined || from === undefined || to === from || unready.has(a.agentId)) continue;
     out.set(a.agentId, { from, to, dollars: to - from });

@@ -1,3 +1,4 @@
+import { fundIdentifier } from '../../contracts/index.ts';
 import { ValidationError } from '../../core/index.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,8 +9,8 @@ import path from 'node:path';
  * (after their database transaction).
  */
 export function fundKillSwitchFile(home: string, fundId: string): string {
-  // a fund id names a folder (contracts fundIdentifier); anything else would write outside the fund's own
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(fundId)) throw new ValidationError('fundId', `'${fundId}' is not a fund id (letters, digits and . _ - only, starting with a letter or digit)`);
+  // a fund id names a folder; anything else would write outside the fund's own
+  if (!fundIdentifier.safeParse(fundId).success) throw new ValidationError('fundId', `'${fundId}' is not a fund id (letters, digits and . _ - only, starting with a letter or digit)`);
   return path.join(home, 'funds', fundId, 'KILL_SWITCH');
 }
 
