@@ -28,3 +28,21 @@ export class SimClock implements Clock {
     this.t += ms;
   }
 }
+
+/**
+ * A clock that reads `start` when it is made and then runs at `base`'s pace: a paper fund's
+ * cycle on a past session (`keel run --as-of`) stamps its orders and fills from that session's
+ * close, so its books and P&L history fall on the day its prices are from.
+ */
+export class ShiftedClock implements Clock {
+  private readonly shift: number;
+  constructor(
+    private readonly base: Clock,
+    start: number,
+  ) {
+    this.shift = base.now() - start;
+  }
+  now(): UnixMs {
+    return (this.base.now() - this.shift) as UnixMs;
+  }
+}

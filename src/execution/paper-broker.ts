@@ -60,21 +60,28 @@ export class PaperBroker implements Broker {
   private cash: number;
   private view: MarketView | null = null;
   private readonly model: CostModel;
+  private clock: Clock;
 
   constructor(private readonly opts: PaperBrokerOptions) {
     this.cash = opts.initialCash;
     this.model = opts.costModel ?? costModelFromConfig(opts.config);
+    this.clock = opts.clock;
   }
 
-  /** Sets the market as of now (submissions made now trade from the next row in backtests). */
-  setMarket(view: MarketView): void {
+  /**
+   * Sets the market as of now (submissions made now trade from the next row in backtests), and the
+   * clock its orders and fills are stamped by from now on (a live cycle on a past session's prices
+   * passes that session's clock: `paperSessionClock`).
+   */
+  setMarket(view: MarketView, clock: Clock = this.clock): void {
     this.view = view;
+    this.clock = clock;
   }
 
   async submit(order: Order): Promise<BrokerAck> {
     const existing = this.orders_.get(order.id);
     if (existing) return this.ackOf(existing.snap, null);
-    const at = isoAt(this.opts.clock.now());
+    const at = isoAt(this.clock.now());
     const view = this.view;
     const u = view ? view.column(order.symbol) : -1;
     const reason = !view ? 'no market set' : u < 0 ? `unknown symbol ${order.symbol}` : null;
@@ -114,7 +121,7 @@ export class PaperBroker implements Broker {
 
   private setStatus(w: Working, status: OrderStatus): void {
     const s = w.snap;
-    w.snap = snapWith(s, status, s.filledQty, s.avgFillPrice, s.commission, isoAt(this.opts.clock.now()));
+    w.snap = snapWith(s, status, s.filledQty, s.avgFillPrice, s.commission, isoAt(this.clock.now()));
   }
 
   /**
@@ -204,7 +211,7 @@ export class PaperBroker implements Broker {
     const commission = commissionFor(r.qty, c.commissionPerShare, c.commissionMin);
     const filled = Math.round((s.filledQty + r.qty) * 1e4) / 1e4;
     const avg = ((s.avgFillPrice ?? 0) * s.filledQty + r.price * r.qty) / (s.filledQty + r.qty);
-    const at = isoAt(this.opts.clock.now());
+    const at = isoAt(this.clock.now());
     w.snap = snapWith(s, filled >= s.qty - 5e-5 ? 'FILLED' : 'PARTIALLY_FILLED', filled, avg, s.commission + commission, at);
     const sign = s.side === 'BUY' ? 1 : -1;
     this.cash -= sign * r.qty * r.price + commission;

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { easterSunday, isTradingDay, lastCompletedSession, newYorkTime, nextTradingDay, nyseHolidays, previousTradingDay, tradingDaysBetween } from './index.ts';
+import { easterSunday, isTradingDay, lastCompletedSession, newYorkTime, nextTradingDay, nyseHolidays, previousTradingDay, sessionCloseMs, tradingDaysBetween } from './index.ts';
+import { ShiftedClock, SimClock } from '../core/index.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 
@@ -45,5 +46,16 @@ describe('NYSE trading calendar', () => {
     expect(lastCompletedSession(Date.parse('2024-07-03T20:00:00Z'))).toBe('2024-07-03');
     expect(lastCompletedSession(Date.parse('2024-07-04T23:00:00Z'))).toBe('2024-07-03'); // holiday
     expect(lastCompletedSession(Date.parse('2024-01-08T03:00:00Z'))).toBe('2024-01-05'); // Sunday night in New York
+  });
+
+  it("a session's close is 16:00 New York time, and a shifted clock runs from it at the base clock's pace", () => {
+    expect(new Date(sessionCloseMs('2024-01-03')).toISOString()).toBe('2024-01-03T21:00:00.000Z'); // EST
+    expect(new Date(sessionCloseMs('2024-07-03')).toISOString()).toBe('2024-07-03T20:00:00.000Z'); // EDT
+    expect(new Date(sessionCloseMs('2024-03-11')).toISOString()).toBe('2024-03-11T20:00:00.000Z'); // the Monday after the change
+    const wall = new SimClock(Date.parse('2026-12-07T15:00:00Z'));
+    const shifted = new ShiftedClock(wall, sessionCloseMs('2024-07-03'));
+    expect(new Date(shifted.now()).toISOString()).toBe('2024-07-03T20:00:00.000Z');
+    wall.advance(1_500);
+    expect(new Date(shifted.now()).toISOString()).toBe('2024-07-03T20:00:01.500Z');
   });
 });

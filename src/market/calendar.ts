@@ -122,6 +122,16 @@ export function newYorkTime(ms: number): { readonly date: IsoDate; readonly minu
 /** Minutes after midnight, New York time, from which a day's session counts as complete. */
 export const SESSION_COMPLETE_MINUTES = 16 * 60;
 
+/** The instant (Unix ms) a day's session closes: 16:00 New York time on `d`, daylight saving or not. */
+export function sessionCloseMs(d: IsoDate): number {
+  const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+  for (const utcHour of [20, 21]) {
+    const ms = Date.UTC(y, m - 1, day, utcHour, 0);
+    if (newYorkTime(ms).minutes === SESSION_COMPLETE_MINUTES) return ms;
+  }
+  return Date.UTC(y, m - 1, day, 21, 0);
+}
+
 /**
  * The latest trading day whose session had closed at `ms` (Unix ms): today once it is 16:00 in
  * New York on a trading day, else the trading day before. Daily bars exist up to this date.

@@ -11,6 +11,7 @@ import type { FundRunState } from '../cycle/runtime.ts';
 import { cycleOms } from '../kernel/wiring.ts';
 import { loadRunState, serialiseRunState, withOperatorState } from './fund-store.ts';
 import { reviewApprovedTrade, type ApprovedReview } from './review-approved.ts';
+import { paperSessionClock } from './session-clock.ts';
 import { inTransaction, StoreOrderJournal } from './store-journal.ts';
 
 /**
@@ -214,11 +215,12 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
   }
   const journal = new StoreOrderJournal(inTransaction(tx), fundId, new Set(built.map((o) => o.id)));
   const broker = ctx.broker;
-  if (broker instanceof PaperBroker) broker.setMarket(view);
+  const marketClock = paperSessionClock(broker, clock, view.asOf);
+  if (broker instanceof PaperBroker) broker.setMarket(view, marketClock);
   const oms = cycleOms({
     journal,
     broker,
-    clock,
+    clock: marketClock,
     config,
     market: {
       tradingState: () => tradingState,

@@ -23,6 +23,7 @@ import { reconcileWithBroker } from './broker-reconcile.ts';
 import { loadRunState, saveCycle, withOperatorState } from './fund-store.ts';
 import { marketDataGate, marketDataWarning, type MarketRefresh } from './market-refresh.ts';
 import { applyConfigIn } from './register.ts';
+import { paperSessionClock } from './session-clock.ts';
 import { StoreOrderJournal } from './store-journal.ts';
 
 /**
@@ -135,7 +136,9 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   if (fitted.kind === 'refuse') return refuse(gates, fitted.reason);
   const config = fitted.config;
   const hash = configHash(config);
-  if (broker instanceof PaperBroker) broker.setMarket(view);
+  // the paper broker fills at the view's close: its orders and fills, and the cycle's records, are stamped from that session
+  const marketClock = paperSessionClock(broker, clock, view.asOf);
+  if (broker instanceof PaperBroker) broker.setMarket(view, marketClock);
   const advisory = config.fund.mode === 'advisory';
   // Before the state is read: executions of approved proposals change the books the cycle starts from.
   const desk = o.desk ? await o.desk(config).settle({ view, broker, clock, mode: o.mode }) : undefined;
@@ -169,7 +172,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const oms = cycleOms({
     journal,
     broker,
-    clock,
+    clock: marketClock,
     retry,
     config,
     market: {
@@ -179,7 +182,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
       positionQty: (sym) => state.ledger.fundQty(sym),
     },
   });
-  const reconciled = await reconcileWithBroker({ store: o.store, fundId, journal, oms, broker, clock, alerts, cycleId: `${runId}-${view.asOf}`, price: closeOf, retry });
+  const reconciled = await reconcileWithBroker({ store: o.store, fundId, journal, oms, broker, clock: marketClock, alerts, cycleId: `${runId}-${view.asOf}`, price: closeOf, retry });
   if (!reconciled.ok) return refuse(gates, reconciled.reason);
   const services: CycleServices = {
     config,
@@ -190,7 +193,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     journal,
     alerts,
     bus: o.bus ?? nullBus,
-    clock,
+    clock: marketClock,
     ids: new RandomIds(),
     logger,
     metrics: o.metrics ?? null,
