@@ -151,7 +151,7 @@ async function fundNow(tx: Pick<Repos, 'cycles' | 'funds' | 'journal' | 'ledger'
   const { state, savedAt } = await loadRunState(tx, ctx.config, ctx.view.asOf);
   state.ledger.markAll((sym) => closeOf(ctx.view, sym));
   // The kill switch lives on the fund row (the API trips and re-arms it), as a cycle reads it.
-  const tradingState = (await withOperatorState(tx, fundId, state.fund, ctx.view.asOf)).tradingState;
+  const tradingState = (await withOperatorState(tx, fundId, state.fund, ctx.view.asOf, savedAt)).tradingState;
   return { state, savedAt, tradingState };
 }
 

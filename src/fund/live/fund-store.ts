@@ -84,13 +84,14 @@ export async function loadRunState(
  * set on the fund row (`adoptOperatorState`: a trip halts it, a re-arm moves it on through the
  * table; a cycle leaves the row equal to the state it stores, so a row that differs was set since),
  * who and why from the journal's latest fund trip or re-arm. And each agent its drawdown ladder
- * paused and a REARM journal entry for it (`keel agent rearm`, the API) since the day it was paused:
+ * paused and a REARM journal entry for it (`keel agent rearm`, the API) recorded after the state was
+ * stored (`savedAt`, the stored cycle's wall-clock start):
  * `rearmAgent`, so its recovery starts once the ladder's cooldown has passed. Dated the day the cycle
  * (or execution) reads them. Without this, a fund a market kill switch halted stayed HALTED after
  * every re-arm (the stored state said HALTED, and each cycle wrote it back to the row), and a paused
  * agent stayed paused for good.
  */
-export async function withOperatorState(store: Pick<Repos, 'funds' | 'journal'>, fundId: string, fund: FundState, asOf: IsoDate): Promise<FundState> {
+export async function withOperatorState(store: Pick<Repos, 'funds' | 'journal'>, fundId: string, fund: FundState, asOf: IsoDate, savedAt: string | null): Promise<FundState> {
   let next = fund;
   const row = (await store.funds.get(fundId))?.tradingState;
   if (row !== undefined && row !== fund.tradingState) {
@@ -104,8 +105,9 @@ export async function withOperatorState(store: Pick<Repos, 'funds' | 'journal'>,
   }
   for (const a of fund.agents) {
     if (a.drawdown.state !== 'paused' || a.drawdown.rearm !== null) continue;
-    const since = a.drawdown.since ?? '';
-    const e = (await store.journal.list(fundId, { tag: `agent:${a.agentId}`, limit: 20 })).find((x) => x.kind === 'REARM' && x.at.slice(0, 10) >= since);
+    // recorded after the state that holds the pause was stored (both wall-clock times): a re-arm of an
+    // earlier pause was read by a cycle since, and an --as-of catch-up's dates say nothing of the order
+    const e = (await store.journal.list(fundId, { tag: `agent:${a.agentId}`, limit: 20 })).find((x) => x.kind === 'REARM' && (savedAt === null || x.at > savedAt));
     if (e) next = rearmAgent(next, a.agentId, { who: e.author, why: e.body, at: asOf });
   }
   return next;

@@ -146,9 +146,9 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
     const ids = desk.waiting.map((w) => `${w.proposalId} (expires ${w.expiresAt})`).join(', ');
     return { status: 'WAITING', gates, desk, reason: `waiting for ${desk.waiting.length} decision(s) on the previous cycle's proposals: ${ids}` };
   }
-  const { state, fromCycle } = await loadRunState(o.store, config, view.asOf);
+  const { state, fromCycle, savedAt } = await loadRunState(o.store, config, view.asOf);
   // a trip or re-arm since the state was stored (the CLI's and the API's kill switch write the row)
-  state.fund = await withOperatorState(o.store, fundId, state.fund, view.asOf);
+  state.fund = await withOperatorState(o.store, fundId, state.fund, view.asOf, savedAt);
   const runId = `${fundId}-${o.mode}`;
   // a fund's cycles move forward in time, whatever their mode: a second cycle on a day (paper after
   // live) or one on an earlier day would trade its books on prices older than those they are marked at

@@ -69,5 +69,16 @@ describe('keel agent rearm', () => {
     const refused = await k.run('agent', 'rearm', id, '--reason', 'again');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain(`KEEL_E_ILLEGAL_TRANSITION: agent ${id} is not paused by its drawdown ladder (it is normal)`);
+
+    // a catch-up run (--as-of, days long past) pauses the agent again: the re-arm recorded before that
+    // pause does not release it (journal entries are dated by the wall clock, pauses by the as-of date)
+    let again = false;
+    for (i++; i < days.length && !again; i++) {
+      await cycle(days[i] ?? '');
+      again = (await states()).get(id) === 'paused';
+    }
+    expect(again, `${id} lost money again and its ladder paused it`).toBe(true);
+    const still = await cycle(days[i] ?? '');
+    expect(still.decisions.find((d) => d.agentId === id)?.reasons.map((x) => x.code)).toContain('AGENT_PAUSED');
   }, 300_000);
 });
