@@ -99,6 +99,9 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         'data.providers (keys from APCA_API_KEY_ID/APCA_API_SECRET_KEY, POLYGON_API_KEY, FRED_API_KEY). If the',
         'universe still has no bar of that session, the cycle is refused with a MARKET_DATA alert naming the',
         'sources that failed and why. With no provider keys set, it runs on the stored data (docs/market-data.md).',
+        'On Alpaca, which fills at today\'s prices, a cycle on bars older than the last completed session',
+        '(--as-of a past day, or --no-fetch on bars not brought up to date) is refused with a MARKET_DATA alert;',
+        'the paper broker fills at the as-of close and runs any stored day, its fills stamped on that session.',
       ].join('\n'),
     )
     .action(async (o: { mode: 'paper' | 'live'; fund?: string; asOf?: string; config?: string; json?: boolean; wait?: number; poll: number; fetch: boolean }) => {

@@ -23,7 +23,7 @@ import { reconcileWithBroker } from './broker-reconcile.ts';
 import { loadRunState, saveCycle, withOperatorState } from './fund-store.ts';
 import { marketDataGate, marketDataWarning, type MarketRefresh } from './market-refresh.ts';
 import { applyConfigIn } from './register.ts';
-import { paperSessionClock } from './session-clock.ts';
+import { paperSessionClock, staleForBroker } from './session-clock.ts';
 import { StoreOrderJournal } from './store-journal.ts';
 
 /**
@@ -131,6 +131,13 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const startedAtIso = new Date(clock.now()).toISOString();
   await seedFund(o.store, o.config, 'fund-cycle', startedAtIso);
   const session = await o.openBroker(o.config);
+  // a real broker trades today's market: the cycle's prices must be of the last completed session
+  // (checked here when no fetch judged the data: --as-of, --no-fetch)
+  if (session.kind !== 'paper' && !gates.some((g) => g.gate === 'market_data')) {
+    const stale = staleForBroker(session.kind, view.asOf, clock.now());
+    gates.push(gate('market_data', stale === null, stale ?? `the stored bars are of the last completed session (${view.asOf})`));
+    if (stale) return refuse(gates, stale, 'MARKET_DATA');
+  }
   const broker = session.broker;
   const fitted = await fitAccount(o, session, view.asOf, startedAtIso);
   if (fitted.kind === 'refuse') return refuse(gates, fitted.reason);

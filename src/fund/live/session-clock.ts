@@ -1,6 +1,6 @@
-import { ShiftedClock, type Clock, type IsoDate } from '../../core/index.ts';
+import { addDays, ShiftedClock, type Clock, type IsoDate } from '../../core/index.ts';
 import { PaperBroker, type Broker } from '../../execution/index.ts';
-import { sessionCloseMs } from '../../market/index.ts';
+import { lastCompletedSession, sessionCloseMs, tradingDaysBetween } from '../../market/index.ts';
 
 /**
  * The clock a live cycle's orders and fills are stamped by. The paper broker fills at the view's
@@ -13,4 +13,18 @@ export function paperSessionClock(broker: Broker, clock: Clock, asOf: IsoDate): 
   if (!(broker instanceof PaperBroker)) return clock;
   const close = sessionCloseMs(asOf);
   return clock.now() > close ? new ShiftedClock(clock, close) : clock;
+}
+
+/**
+ * Why a cycle may not trade a real broker on the view's prices, or null: Alpaca fills at today's
+ * market, so a view older than the last completed session (`keel run --as-of` a past day, or
+ * `--no-fetch` on bars not brought up to date) would size real orders on old prices. The paper
+ * broker fills at the view's close: any day is fine.
+ */
+export function staleForBroker(kind: 'paper' | 'alpaca', asOf: IsoDate, now: number): string | null {
+  if (kind === 'paper') return null;
+  const session = lastCompletedSession(now);
+  if (asOf >= session) return null;
+  const behind = tradingDaysBetween(addDays(asOf, 1), session).length;
+  return `the market data ends ${asOf}, ${behind} session(s) before the last completed one (${session}), and Alpaca fills at today's prices: bring the bars up to date (keel run without --no-fetch, or keel market fetch) and run without --as-of; a past day runs on the paper broker only (execution.broker "paper")`;
 }

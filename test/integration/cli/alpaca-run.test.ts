@@ -8,9 +8,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
+import { addDays } from '../../../src/core/index.ts';
 import { loadMarket, storedFundConfig } from '../../../src/fund/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import { FakeAlpacaTrading } from '../../fakes/alpaca-trading.ts';
+import { writeClock } from '../../fakes/fake-clock.ts';
 import { cliHome } from './harness.ts';
 import { keel } from './spawn.ts';
 
@@ -33,7 +35,10 @@ async function withStore<T>(f: (s: Store) => Promise<T>): Promise<T> {
   }
 }
 
-const alpacaEnv = (): Record<string, string> => ({ KEEL_HOME: home, APCA_API_KEY_ID: fake.keyId, APCA_API_SECRET_KEY: fake.secret, APCA_API_BASE_URL: fake.url });
+const alpacaEnv = (): Record<string, string> => ({ KEEL_HOME: home, APCA_API_KEY_ID: fake.keyId, APCA_API_SECRET_KEY: fake.secret, APCA_API_BASE_URL: fake.url, KEEL_TEST_CLOCK_FILE: clockFile() });
+const clockFile = (): string => path.join(home, 'clock.json');
+/** Keel's clock (the child processes'): the evening of a stored day, after its close. */
+const eveningOf = (date: string): void => writeClock(writeFileSync, clockFile(), `${date}T21:30:00.000Z`);
 
 beforeAll(async () => {
   const k = cliHome();
@@ -54,6 +59,7 @@ beforeAll(async () => {
   });
   fake = new FakeAlpacaTrading({ cash: 100_000, prices: closes });
   await fake.start();
+  eveningOf(dates[dates.length - 2] ?? '');
 }, 120_000);
 afterAll(() => fake.stop());
 
@@ -118,7 +124,23 @@ describe('keel run --once with execution.broker "alpaca"', () => {
     expect(r.err).toContain('fund scaled to the broker account');
   }, 120_000);
 
+  it('refuses to trade Alpaca on a past day or on bars not brought up to date, naming the day, the last session and the fix', async () => {
+    eveningOf(dates[dates.length - 1] ?? '');
+    const before = fake.posts().length;
+    for (const args of [['--as-of', dates[dates.length - 3] ?? ''], ['--no-fetch']]) {
+      // --no-fetch: the latest stored bar is the day before; the last completed session is today
+      if (args[0] === '--no-fetch') eveningOf(addDays(dates[dates.length - 1] ?? '', 7));
+      const r = await keel(['run', '--once', ...args], alpacaEnv());
+      expect(r.code, r.err).toBe(1);
+      expect(r.out).toMatch(/cycle refused: the market data ends \d{4}-\d{2}-\d{2}, \d+ session\(s\) before the last completed one \(\d{4}-\d{2}-\d{2}\), and Alpaca fills at today's prices: bring the bars up to date/);
+    }
+    expect(fake.posts()).toHaveLength(before);
+    const alerts = await withStore((s) => s.alerts.list({ fundId: 'alp' }));
+    expect(alerts.map((a) => a.message)).toContainEqual(expect.stringContaining("Alpaca fills at today's prices"));
+  }, 120_000);
+
   it('the next day books what Alpaca filled at the open: the ledger holds what the broker holds', async () => {
+    eveningOf(dates[dates.length - 1] ?? '');
     fake.openMarket(opens);
     fake.closeMarket();
     const filled = [...fake.orders.values()].filter((o) => o.status === 'filled').length;

@@ -12,6 +12,7 @@ import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
 import { loadMarket } from '../../../src/fund/index.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { FakeAlpacaTrading, type AlpacaOrderRecord } from '../../fakes/alpaca-trading.ts';
+import { writeClock } from '../../fakes/fake-clock.ts';
 import { cliHome } from './harness.ts';
 import { keel } from './spawn.ts';
 
@@ -34,7 +35,9 @@ const fundJson = () => {
   });
 };
 
-const env = (): Record<string, string> => ({ KEEL_HOME: home, APCA_API_KEY_ID: fake.keyId, APCA_API_SECRET_KEY: fake.secret, APCA_API_BASE_URL: fake.url });
+// Keel's clock (the child processes') is the evening of the day each cycle runs: Alpaca trades today's market
+const clockFile = (): string => path.join(home, 'clock.json');
+const env = (): Record<string, string> => ({ KEEL_HOME: home, APCA_API_KEY_ID: fake.keyId, APCA_API_SECRET_KEY: fake.secret, APCA_API_BASE_URL: fake.url, KEEL_TEST_CLOCK_FILE: clockFile() });
 const restingAt = (): AlpacaOrderRecord[] => [...fake.orders.values()].filter((o) => o.type === 'stop');
 
 beforeAll(async () => {
@@ -68,12 +71,14 @@ describe('keel run --once with atrStops on Alpaca', () => {
   it('places GTC stops for the held names the day after they fill, cancels and replaces them the next day', async () => {
     const day = (k: number) => dates[dates.length - 3 + k] ?? '';
     // day 0: the books are bought (queued for the open); nothing is held yet, so nothing rests
+    writeClock(writeFileSync, clockFile(), `${day(0)}T21:30:00.000Z`);
     const d0 = await keel(['run', '--once', '--no-fetch', '--as-of', day(0)], env());
     expect(d0.code, d0.err).toBe(0);
     expect(restingAt()).toEqual([]);
     fake.openMarket(opensOf[1]);
     fake.closeMarket();
     // day 1: fills booked; each held name with a level rests as a stop
+    writeClock(writeFileSync, clockFile(), `${day(1)}T21:30:00.000Z`);
     const d1 = await keel(['run', '--once', '--no-fetch', '--as-of', day(1)], env());
     expect(d1.code, d1.err).toBe(0);
     const first = restingAt();
@@ -91,6 +96,7 @@ describe('keel run --once with atrStops on Alpaca', () => {
     fake.openMarket(opensOf[2]);
     fake.closeMarket();
     // day 2: yesterday's stops cancelled before the plan, today's placed
+    writeClock(writeFileSync, clockFile(), `${day(2)}T21:30:00.000Z`);
     const d2 = await keel(['run', '--once', '--no-fetch', '--as-of', day(2)], env());
     expect(d2.code, d2.err).toBe(0);
     const ids = new Set(first.map((o) => o.id));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const BIN = path.resolve(import.meta.dirname, '../../../bin/keel.mjs');
+const CLOCK = path.resolve(import.meta.dirname, '../../fakes/fake-clock.ts');
 
 export interface ProcessRun {
   readonly code: number | null;
@@ -12,11 +13,13 @@ export interface ProcessRun {
 
 /**
  * The real `keel` (bin/keel.mjs) as a child process, with exactly `env` (plus PATH): what a user
- * runs. `onOut` sees stdout and stderr as they come (to wait for a line, or kill at a point).
+ * runs; on a shifted clock when `env` names a KEEL_TEST_CLOCK_FILE. `onOut` sees stdout and stderr as they come (to wait for a line, or kill at a point).
  */
 export function keel(args: readonly string[], env: Readonly<Record<string, string>>, o: { onOutput?: (text: string, child: ChildProcess) => void; timeoutMs?: number } = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // on the clock KEEL_TEST_CLOCK_FILE sets (test/fakes/fake-clock.ts), when the test gives one
+    const clock = env.KEEL_TEST_CLOCK_FILE ? ['--import', 'tsx', '--import', CLOCK] : [];
+    const child = spawn(process.execPath, [...clock, BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
