@@ -11,7 +11,7 @@ import type { FundRunState } from '../cycle/runtime.ts';
 import { cycleOms } from '../kernel/wiring.ts';
 import { loadRunState, serialiseRunState, withOperatorState } from './fund-store.ts';
 import { reviewApprovedTrade, type ApprovedReview } from './review-approved.ts';
-import { paperSessionClock } from './session-clock.ts';
+import { tradeOnView } from './session-clock.ts';
 import { inTransaction, StoreOrderJournal } from './store-journal.ts';
 
 /**
@@ -215,8 +215,7 @@ export async function executeApproved(tx: Repos, ctx: ExecutionContext, t: Appro
   }
   const journal = new StoreOrderJournal(inTransaction(tx), fundId, new Set(built.map((o) => o.id)));
   const broker = ctx.broker;
-  const marketClock = paperSessionClock(broker, clock, view.asOf);
-  if (broker instanceof PaperBroker) broker.setMarket(view, marketClock);
+  const marketClock = tradeOnView(broker, clock, view);
   const oms = cycleOms({
     journal,
     broker,

@@ -4,7 +4,7 @@ import { loadRoster } from '../roster/load-roster.ts';
 import type { RemoteLinks } from '../roster/transports.ts';
 import { KeelError, RandomIds, nullLogger, type Clock, type Logger } from '../../core/index.ts';
 import type { TradingState } from '../../contracts/index.ts';
-import { defaultRetry, PaperBroker, type Broker, type RetryPolicy } from '../../execution/index.ts';
+import { defaultRetry, type Broker, type RetryPolicy } from '../../execution/index.ts';
 import { viewAt, type MarketView } from '../../market/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { AlertManager } from '../alerts/alert-manager.ts';
@@ -23,7 +23,7 @@ import { reconcileWithBroker } from './broker-reconcile.ts';
 import { loadRunState, saveCycle, withOperatorState } from './fund-store.ts';
 import { marketDataGate, marketDataWarning, type MarketRefresh } from './market-refresh.ts';
 import { applyConfigIn } from './register.ts';
-import { paperSessionClock, staleForBroker } from './session-clock.ts';
+import { staleForBroker, tradeOnView } from './session-clock.ts';
 import { StoreOrderJournal } from './store-journal.ts';
 
 /**
@@ -144,8 +144,7 @@ export async function runLiveCycle(o: LiveCycleOptions): Promise<LiveCycleOutcom
   const config = fitted.config;
   const hash = configHash(config);
   // the paper broker fills at the view's close: its orders and fills, and the cycle's records, are stamped from that session
-  const marketClock = paperSessionClock(broker, clock, view.asOf);
-  if (broker instanceof PaperBroker) broker.setMarket(view, marketClock);
+  const marketClock = tradeOnView(broker, clock, view);
   const advisory = config.fund.mode === 'advisory';
   // Before the state is read: executions of approved proposals change the books the cycle starts from.
   const desk = o.desk ? await o.desk(config).settle({ view, broker, clock, mode: o.mode }) : undefined;

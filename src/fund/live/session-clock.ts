@@ -1,6 +1,6 @@
 import { addDays, ShiftedClock, type Clock, type IsoDate } from '../../core/index.ts';
 import { PaperBroker, type Broker } from '../../execution/index.ts';
-import { lastCompletedSession, sessionCloseMs, tradingDaysBetween } from '../../market/index.ts';
+import { lastCompletedSession, sessionCloseMs, tradingDaysBetween, type MarketView } from '../../market/index.ts';
 
 /**
  * The clock a live cycle's orders and fills are stamped by. The paper broker fills at the view's
@@ -13,6 +13,17 @@ export function paperSessionClock(broker: Broker, clock: Clock, asOf: IsoDate): 
   if (!(broker instanceof PaperBroker)) return clock;
   const close = sessionCloseMs(asOf);
   return clock.now() > close ? new ShiftedClock(clock, close) : clock;
+}
+
+/**
+ * Readies a broker to trade on `view`: the paper broker gets the view and the session's clock
+ * (`paperSessionClock`). Returns the clock the cycle's orders, fills and records are stamped by.
+ */
+export function tradeOnView(broker: Broker, clock: Clock, view: MarketView): Clock {
+  if (!(broker instanceof PaperBroker)) return clock;
+  const session = paperSessionClock(broker, clock, view.asOf);
+  broker.setMarket(view, session);
+  return session;
 }
 
 /**

@@ -13,7 +13,8 @@ export interface ProcessRun {
 
 /**
  * The real `keel` (bin/keel.mjs) as a child process, with exactly `env` (plus PATH): what a user
- * runs; on a shifted clock when `env` names a KEEL_TEST_CLOCK_FILE. `onOut` sees stdout and stderr as they come (to wait for a line, or kill at a point).
+ * runs; on a shifted clock when `env` names a KEEL_TEST_CLOCK_FILE. `onOut` sees stdout and stderr
+ * as they come (to wait for a line, or kill at a point).
  */
 export function keel(args: readonly string[], env: Readonly<Record<string, string>>, o: { onOutput?: (text: string, child: ChildProcess) => void; timeoutMs?: number } = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
