@@ -92,6 +92,34 @@ export interface AgentContext {
   readonly allocatedCapital: number;
   readonly risk: AgentRiskParams;
   readonly metaBrain: MetaBrainConfig;
+  /** The fund's rules for where new exposure may go. */
+  readonly universe: AgentUniverse;
+}
+
+/**
+ * Where the fund lets an agent take new exposure, from the fund's config: a name is open to new
+ * positions when it trades today and its market cap is not below `minMarketCap` (`risk.minMarketCap`;
+ * an unknown cap does not exclude it). The overlay applies the same rule (MIN_MARKET_CAP: a
+ * position below the minimum may only shrink), so an agent that ranks within it proposes a book
+ * the overlay does not have to cut.
+ */
+export interface AgentUniverse {
+  readonly minMarketCap: number;
+}
+
+/** Whether column `u` is in the fund's universe today: its market cap is not below the minimum (unknown counts as in). */
+export function inUniverse(view: MarketView, u: number, universe: AgentUniverse): boolean {
+  return !(view.value('marketCap', u) < universe.minMarketCap);
+}
+
+/** A weight `w` for a name held at `held` that may not grow: kept on its side and at most the held size, else 0. */
+export function reduceOnlyWeight(w: number, held: number): number {
+  return w * held > 0 ? Math.sign(w) * Math.min(Math.abs(w), Math.abs(held)) : 0;
+}
+
+/** Whether the fund takes new exposure in column `u` today: it trades, and it is in the universe (see AgentUniverse). */
+export function isEligible(view: MarketView, u: number, universe: AgentUniverse): boolean {
+  return view.isTradable(u) && inUniverse(view, u, universe);
 }
 
 /** A flat book with all capital in cash: the starting point of a backtest and of tests. */

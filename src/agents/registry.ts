@@ -57,6 +57,7 @@ export function agentContext(config: AgentConfig, fund: FundConfig): AgentContex
     allocatedCapital: config.allocatedCapital,
     risk: resolveAgentRisk(fund, config),
     metaBrain: fund.metaBrain,
+    universe: { minMarketCap: fund.risk.minMarketCap },
   };
 }
 

@@ -1,6 +1,6 @@
 import { AGENT_CONTRACT_VERSION, type AgentDataNeeds, type AgentRequest, type RemoteAgentConfig, type RiskDriver, type StrategyType } from '../contracts/index.ts';
 import type { MarketView } from '../market/index.ts';
-import type { Agent, AgentBook, AgentContext } from './agent.ts';
+import { isEligible, type Agent, type AgentBook, type AgentContext } from './agent.ts';
 
 /**
  * Sends a propose request to where a remote agent answers (an HTTP endpoint, a NATS subject) and
@@ -79,7 +79,11 @@ export function agentRequest(view: MarketView, book: AgentBook, ctx: AgentContex
   const macro: AgentRequest['macro'] = {};
   for (const s of needs.macro) macro[s] = num(view.macro(s) ?? Number.NaN);
   const tradable: boolean[] = [];
-  for (let u = 0; u < view.U; u++) tradable.push(view.isTradable(u));
+  const eligible: boolean[] = [];
+  for (let u = 0; u < view.U; u++) {
+    tradable.push(view.isTradable(u));
+    eligible.push(isEligible(view, u, ctx.universe));
+  }
   return {
     contract: AGENT_CONTRACT_VERSION,
     agentId: ctx.id,
@@ -89,7 +93,7 @@ export function agentRequest(view: MarketView, book: AgentBook, ctx: AgentContex
     params,
     context: { allocatedCapital: ctx.allocatedCapital, bucket: ctx.bucket, riskDrivers: [...ctx.riskDrivers], risk: ctx.risk },
     book: { ...book, positions: book.positions.map((p) => ({ ...p })), drawdown: { ...book.drawdown } },
-    universe: { symbols: [...view.symbols], sectors: [...view.sectors], tradable },
+    universe: { symbols: [...view.symbols], sectors: [...view.sectors], tradable, eligible },
     dates,
     prices,
     reference,

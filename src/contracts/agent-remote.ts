@@ -6,7 +6,7 @@ import { z } from 'zod';
  * written against it bumps the major; a plug-in module or remote agent declaring another major is
  * refused when the roster loads.
  */
-export const AGENT_CONTRACT_VERSION = '1.0.0';
+export const AGENT_CONTRACT_VERSION = '1.1.0';
 
 /** The contract major an agent declares (`contract: '1'`, `'1.0'` or `'1.0.0'`): the number before the first dot. */
 export function contractMajor(v: string): number {

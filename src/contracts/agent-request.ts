@@ -49,6 +49,12 @@ export const AgentRequest = z.object({
     sectors: z.array(z.string()),
     /** Whether each symbol has a bar on the as-of date. */
     tradable: z.array(z.boolean()),
+    /**
+     * Whether the fund takes new exposure in each symbol: tradable, and a market cap not below the
+     * fund's `risk.minMarketCap` (unknown counts as eligible). The overlay only lets a position in
+     * a name that is not eligible shrink.
+     */
+    eligible: z.array(z.boolean()),
   }),
   dates: z.array(isoDate),
   prices: z.partialRecord(PriceFieldName, z.array(z.array(cell))),

@@ -28,13 +28,15 @@ def propose(req):
     horizon = int(params.get("horizonDays", 5))
     closes = req["prices"]["close"]  # rows (oldest first) x symbols; null where there is no bar
     symbols = req["universe"]["symbols"]
-    tradable = req["universe"]["tradable"]
+    # names the fund takes new exposure in (tradable, market cap not below risk.minMarketCap);
+    # contract 1.0 requests had only "tradable"
+    eligible = req["universe"].get("eligible", req["universe"]["tradable"])
     scored = []
     if len(closes) >= 2:
         first, last = closes[0], closes[-1]
         for u, sym in enumerate(symbols):
             a, b = first[u], last[u]
-            if not tradable[u] or a is None or b is None or a <= 0 or b <= 0:
+            if not eligible[u] or a is None or b is None or a <= 0 or b <= 0:
                 continue
             rets = [closes[i][u] / closes[i - 1][u] - 1 for i in range(1, len(closes))
                     if closes[i][u] is not None and closes[i - 1][u] is not None and closes[i - 1][u] > 0]

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Signal } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import type { AgentBook, AgentContext } from '../agent.ts';
+import { inUniverse, reduceOnlyWeight, type AgentBook, type AgentContext } from '../agent.ts';
 import { clearOutput, newOutput, type Analyst, type AnalystEnv, type AnalystOutput } from '../analysts/analyst.ts';
 import { FundamentalAnalyst } from '../analysts/fundamental.ts';
 import { MacroAnalyst } from '../analysts/macro.ts';
@@ -72,6 +72,15 @@ function withinLeverage(dec: MetaDecision, cur: number, gross: number, limit: nu
   const target = Math.sign(dec.targetWeight) * room;
   const action = target < cur - 1e-12 ? 'EXECUTE_SELL' : target > cur + 1e-12 ? 'EXECUTE_BUY' : 'HOLD';
   return { ...dec, action, targetWeight: target, reasons: [...dec.reasons, { code: 'LEVERAGE_LIMIT', limit, actual: gross + Math.abs(dec.targetWeight) }] };
+}
+
+/** `dec` for a held name the fund takes no new exposure in: its weight may shrink or close, never grow or turn. */
+function reduceOnly(dec: MetaDecision, cur: number): MetaDecision {
+  const t = dec.targetWeight;
+  const target = reduceOnlyWeight(t, cur);
+  if (target === t) return dec;
+  const action = target < cur - 1e-12 ? 'EXECUTE_SELL' : target > cur + 1e-12 ? 'EXECUTE_BUY' : 'HOLD';
+  return { ...dec, action, targetWeight: target, reasons: [...dec.reasons, { code: 'MIN_MARKET_CAP', limit: Math.abs(cur), actual: Math.abs(t) }] };
 }
 
 /** The ensemble of a name no analyst has a view on. */
@@ -224,7 +233,7 @@ export class CommitteeAgent extends StrategyAgent {
       d.confidence[u] = m.confidence[u] as number;
       const zu = z[u] as number;
       const isCandidate = p.longOnly ? zu >= p.minZ : Math.abs(zu) >= p.minZ;
-      if (isCandidate && view.isTradable(u)) conv[u] = Math.abs((m.mu[u] as number) / s);
+      if (isCandidate && this.eligible(view, u)) conv[u] = Math.abs((m.mu[u] as number) / s);
     }
     // Names held come first (by conviction), then the best new candidates: a held name keeps its
     // place while the committee's view of it holds, and new names take the room that is left.
@@ -245,12 +254,13 @@ export class CommitteeAgent extends StrategyAgent {
     for (const u of considered) {
       const cur = current[u] as number;
       const limit = this.ctx.risk.leverageLimit;
-      const dec = withinLeverage(
+      const decided = withinLeverage(
         decide({ ensemble: m.ensembles[u] ?? NO_VIEW, currentWeight: cur, grossElsewhere: gross, leverageLimit: limit, riskOverride: override, longOnly: p.longOnly }, cfg),
         cur,
         gross,
         limit,
       );
+      const dec = inUniverse(view, u, this.ctx.universe) ? decided : reduceOnly(decided, cur);
       gross += Math.abs(dec.targetWeight);
       d.weights[u] = dec.targetWeight;
       decisions.push({ symbol: view.symbols[u] ?? '', decision: dec });

@@ -15,7 +15,9 @@ export interface MetaReason {
     | 'POSITION_CAP'
     | 'REDUCE'
     | 'INCREASE'
-    | 'NO_CHANGE';
+    | 'NO_CHANGE'
+    /** A held name the fund takes no new exposure in (market cap below `risk.minMarketCap`): its weight may only shrink. */
+    | 'MIN_MARKET_CAP';
   readonly limit: number | null;
   readonly actual: number | null;
 }

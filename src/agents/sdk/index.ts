@@ -6,8 +6,8 @@
  * [0, 1]) and a full target book, weights signed fractions of its allocated capital. Contract
  * version: AGENT_CONTRACT_VERSION (semantic; a plug-in declares the major it was written for).
  */
-export type { Agent, AgentBook, AgentContext, AgentDrawdown, AgentPosition, AgentReadiness } from '../agent.ts';
-export { emptyBook, bookFromTargets } from '../agent.ts';
+export type { Agent, AgentBook, AgentContext, AgentDrawdown, AgentPosition, AgentReadiness, AgentUniverse } from '../agent.ts';
+export { emptyBook, bookFromTargets, inUniverse, isEligible } from '../agent.ts';
 export { defineAgent, agentModuleOf } from './module.ts';
 export type { AgentModule, LoadedAgentModule } from './module.ts';
 export { checkProposal, checkProposalIdentity, CheckedAgent, instantiateAgent, agentForTest } from './contract.ts';

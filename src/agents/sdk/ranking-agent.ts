@@ -20,7 +20,8 @@ export const RankingParams = z.object({
 export type RankingParams = z.infer<typeof RankingParams>;
 
 /**
- * The common shape of an agent, done for you: rank the universe by a score, hold a long-only book
+ * The common shape of an agent, done for you: rank the fund's universe by a score (names that
+ * trade, at or above the fund's minimum market cap; a held name below it may only shrink), hold a long-only book
  * of the best names (holding buffer, rebalance schedule, inverse-vol weights), attach to each name
  * μ, σ (over `horizonDays`), confidence and the market regime, then apply the agent's own risk
  * layer (position and sector caps, ATR stops, drawdown steps). You write `score`.
@@ -56,7 +57,7 @@ export abstract class RankingAgent extends StrategyAgent {
     zscoreInPlace(s);
     clipInPlace(s, 3);
     const options: RankedBookOptions = p;
-    const held = buildLongBook(view, d, s, (u) => this.dailyVol(view, u), options, book);
+    const held = buildLongBook(view, d, s, (u) => this.dailyVol(view, u), (u) => this.eligible(view, u), options, book);
     d.reasoning = `ranked ${view.U} names: long the best ${held.length}`;
   }
 }

@@ -1,6 +1,6 @@
 import type { AgentProposal, Regime, RiskDriver, Signal, StrategyType, TargetWeight } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import type { Agent, AgentBook, AgentContext } from '../agent.ts';
+import { inUniverse, isEligible, reduceOnlyWeight, type Agent, type AgentBook, type AgentContext } from '../agent.ts';
 import { applyAgentRisk, type PairCorrelation } from '../risk/agent-risk.ts';
 import { AtrFeature, EwmaVolFeature } from '../state/features.ts';
 import { IncrementalState, type Feature } from '../state/incremental.ts';
@@ -42,6 +42,8 @@ export abstract class StrategyAgent implements Agent {
   /** Per-call buffers, reused (length U). */
   private strength = new Float64Array(0);
   private emitted = new Uint8Array(0);
+  /** The book's weight of each column (market value ÷ allocated capital; 0 = not held), as of this call. */
+  private held = new Float64Array(0);
   private readonly atrOf = (u: number): number => this.atr.value(u);
 
   protected constructor(ctx: AgentContext, features: readonly Feature[], modelVersion: string) {
@@ -57,6 +59,15 @@ export abstract class StrategyAgent implements Agent {
     this.state = new IncrementalState([this.atr, this.vol, this.market, ...features]);
   }
 
+  /**
+   * Whether the strategy may hold column `u` today: it trades, and the fund takes new exposure in
+   * it (its market cap is not below the fund's minimum, AgentUniverse) or the book already holds
+   * it. A held name outside the universe may only shrink: `propose` caps its weight at the held one.
+   */
+  protected eligible(view: MarketView, u: number): boolean {
+    return view.isTradable(u) && (this.held[u] !== 0 || isEligible(view, u, this.ctx.universe));
+  }
+
   /** Fill `d` for the as-of row; the incremental state is already synced to `view.t`. */
   protected abstract decide(view: MarketView, book: AgentBook, d: Draft): void;
 
@@ -68,7 +79,9 @@ export abstract class StrategyAgent implements Agent {
   propose(view: MarketView, book: AgentBook): AgentProposal {
     this.state.sync(view);
     const d = this.resetDraft(view.U);
+    this.readHeld(view, book);
     this.decide(view, book, d);
+    this.shrinkOutsideUniverse(view, d);
     const close = this.state.close;
     if (this.strength.length !== view.U) {
       this.strength = new Float64Array(view.U);
@@ -143,6 +156,30 @@ export abstract class StrategyAgent implements Agent {
       modelVersion: this.modelVersion,
       asOf: view.asOf,
     });
+  }
+
+  private readHeld(view: MarketView, book: AgentBook): void {
+    if (this.held.length !== view.U) this.held = new Float64Array(view.U);
+    const held = this.held.fill(0);
+    const capital = book.allocatedCapital;
+    for (const p of book.positions) {
+      const u = view.column(p.symbol);
+      if (u < 0 || p.qty === 0) continue;
+      const w = capital > 0 ? (p.qty * view.close(u)) / capital : Number.NaN;
+      // held at a weight that cannot be read (no price, no capital): held all the same, and may not grow
+      held[u] = Number.isFinite(w) && w !== 0 ? w : Math.sign(p.qty) * Number.MIN_VALUE;
+    }
+  }
+
+  /** A held name the fund takes no new exposure in keeps at most its held weight, on its side (the overlay's MIN_MARKET_CAP rule). */
+  private shrinkOutsideUniverse(view: MarketView, d: Draft): void {
+    const held = this.held;
+    for (let u = 0; u < view.U; u++) {
+      const cur = held[u] as number;
+      const w = d.weights[u] as number;
+      if (cur === 0 || w === 0 || inUniverse(view, u, this.ctx.universe)) continue;
+      d.weights[u] = reduceOnlyWeight(w, cur);
+    }
   }
 
   private resetDraft(U: number): Draft {

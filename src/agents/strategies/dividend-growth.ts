@@ -66,7 +66,7 @@ export class DividendGrowthAgent extends StrategyAgent {
     }
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p, book);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), (u) => this.eligible(view, u), p, book);
     d.reasoning = `dividend growth (${source}): long ${held.length} growing payers`;
   }
 }

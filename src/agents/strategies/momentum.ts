@@ -39,7 +39,7 @@ export class MomentumAgent extends StrategyAgent {
     const score = momentumScores(view, p.lookbackDays, p.skipDays);
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p, book);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), (u) => this.eligible(view, u), p, book);
     d.reasoning = `12-1 momentum: long ${held.length} past winners (lookback ${p.lookbackDays}d, skip ${p.skipDays}d)`;
   }
 }

@@ -49,7 +49,7 @@ export class QualityMomentumAgent extends StrategyAgent {
     for (let u = 0; u < view.U; u++) score[u] = p.qualityWeight * (quality[u] as number) + (1 - p.qualityWeight) * (mom[u] as number);
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), p, book);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), (u) => this.eligible(view, u), p, book);
     d.reasoning = `quality-momentum (quality from ${source}): long ${held.length} sound winners`;
   }
 }

@@ -44,7 +44,7 @@ export class QualityValueAgent extends StrategyAgent {
     for (let u = 0; u < view.U; u++) score[u] = wq * (quality[u] as number) + (1 - wq) * (value[u] as number);
     zscoreInPlace(score);
     clipInPlace(score, 3);
-    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), this.p, book);
+    const held = buildLongBook(view, d, score, (u) => this.dailyVol(view, u), (u) => this.eligible(view, u), this.p, book);
     d.reasoning = `quality-value (${source}): long ${held.length} cheap, high-quality names`;
   }
 }

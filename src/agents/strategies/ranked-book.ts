@@ -52,7 +52,9 @@ export interface RankedBookOptions {
 
 /**
  * Views for every scored name and a long-only book of the best ones, with a holding buffer and
- * a schedule: `score` holds standardised scores (NaN = unscored); `vol(u)` is daily volatility.
+ * a schedule: `score` holds standardised scores (NaN = unscored); `vol(u)` is daily volatility;
+ * `eligible(u)` whether the strategy may hold the name (it trades, and the fund takes new exposure
+ * in it or the book holds it: `StrategyAgent.eligible`); a name it may not hold is unscored.
  * - every day, a held name (a long position of `book`) stays while it ranks within the top
  *   `exitFraction` of scored names, and leaves below it;
  * - on the first trading day of each `rebalance` period (and whenever the book is empty), the
@@ -67,6 +69,7 @@ export function buildLongBook(
   d: Draft,
   score: Float64Array,
   vol: (u: number) => number,
+  eligible: (u: number) => boolean,
   o: RankedBookOptions,
   book: AgentBook,
   coverage: (u: number) => number = () => 1,
@@ -74,7 +77,7 @@ export function buildLongBook(
   for (let u = 0; u < score.length; u++) {
     const zu = score[u] as number;
     const v = vol(u);
-    if (zu !== zu || !(v > 0) || !view.isTradable(u)) {
+    if (zu !== zu || !(v > 0) || !eligible(u)) {
       score[u] = Number.NaN;
       continue;
     }

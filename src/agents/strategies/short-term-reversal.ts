@@ -53,7 +53,7 @@ export class ShortTermReversalAgent extends StrategyAgent {
     const score = new Float64Array(U).fill(Number.NaN);
     for (let u = 0; u < U; u++) {
       const v = this.dailyVol(view, u);
-      if (!liquid[u] || !(v > 0) || !view.isTradable(u)) continue;
+      if (!liquid[u] || !(v > 0) || !this.eligible(view, u)) continue;
       score[u] = -((now[u] as number) / (old[u] as number) - 1) / (v * Math.sqrt(p.lookbackDays));
     }
     zscoreInPlace(score);

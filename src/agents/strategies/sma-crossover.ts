@@ -37,7 +37,7 @@ export class SmaCrossoverAgent extends StrategyAgent {
       const f = this.sma.mean(0, u);
       const s = this.sma.mean(1, u);
       const v = this.dailyVol(view, u);
-      if (!(f > 0 && s > 0 && v > 0) || !view.isTradable(u)) continue;
+      if (!(f > 0 && s > 0 && v > 0) || !this.eligible(view, u)) continue;
       const gap = (f / s - 1) / v;
       const sh = v * Math.sqrt(this.p.horizonDays);
       d.mu[u] = 0.03 * Math.max(-3, Math.min(3, gap)) * sh;

@@ -57,7 +57,7 @@ export class StatisticalArbitrageAgent extends StrategyAgent {
     for (let u = 0; u < U; u++) {
       const zu = this.resid.z(u);
       const v = this.dailyVol(view, u);
-      if (zu !== zu || !(v > 0) || !view.isTradable(u)) continue;
+      if (zu !== zu || !(v > 0) || !this.eligible(view, u)) continue;
       const sh = v * Math.sqrt(p.horizonDays);
       const residSd = Math.sqrt((this.resid.residVar[u] as number) / (1 - p.spreadDecay * p.spreadDecay));
       d.mu[u] = -p.reversion * zu * residSd;

@@ -48,7 +48,7 @@ export class TrendFollowingAgent extends StrategyAgent {
     const strength = new Float64Array(view.U).fill(Number.NaN);
     let n = 0;
     for (let u = 0; u < view.U; u++) {
-      if ((this.slow.n[u] ?? 0) < p.slowDays || !view.isTradable(u)) continue;
+      if ((this.slow.n[u] ?? 0) < p.slowDays || !this.eligible(view, u)) continue;
       const v = this.dailyVol(view, u);
       if (!(v > 0)) continue;
       const s = ((this.fast.ema[u] as number) / (this.slow.ema[u] as number) - 1) / v;

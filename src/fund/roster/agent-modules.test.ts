@@ -55,7 +55,7 @@ describe('plug-in agent modules in the fund config', () => {
     writeFileSync(path.join(dir, 'named.ts'), 'export const agent = 1;\n');
     await expect(resolveAgentModules(fundWith({ module: './named.ts' }), dir)).rejects.toThrow(/agents\[0\]\.module: .*named\.ts: the module has no default export; export one of: export default defineAgent/);
     writeFileSync(path.join(dir, 'old.ts'), GOOD.replace("contract: '1'", "contract: '0.9'"));
-    await expect(resolveAgentModules(fundWith({ module: './old.ts' }), dir)).rejects.toThrow(/written for agent contract 0\.9; this Keel implements 1\.0\.0/);
+    await expect(resolveAgentModules(fundWith({ module: './old.ts' }), dir)).rejects.toThrow(/written for agent contract 0\.9; this Keel implements 1\.1\.0/);
     writeFileSync(path.join(dir, 'badbucket.ts'), GOOD.replace("bucket: 'market_neutral'", "bucket: 'nowhere'"));
     await expect(resolveAgentModules(fundWith({ module: './badbucket.ts' }), dir)).rejects.toThrow(/agents\[0\]\.bucket conflicts with buckets: bucket 'nowhere' is not defined/);
     await expect(loadRoster(fundWith({ module: './mine.ts' }))).rejects.toThrow(/agents\.mine\.module: '\.\/mine\.ts' is not resolved; read the config through keel/);

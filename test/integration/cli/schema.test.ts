@@ -8,7 +8,7 @@ describe('keel schema', () => {
     const req = await k.run('schema', 'agent-request');
     expect(req.code, req.err).toBe(0);
     const r = JSON.parse(req.out) as { $id: string; required: string[]; properties: Record<string, unknown> };
-    expect(r.$id).toBe('https://keel.dev/schemas/agent-contract-1.0.0/agent-request.json');
+    expect(r.$id).toBe('https://keel.dev/schemas/agent-contract-1.1.0/agent-request.json');
     expect(r.required).toEqual(expect.arrayContaining(['contract', 'agentId', 'cycleId', 'traceId', 'asOf', 'book', 'universe', 'dates', 'prices']));
     const prop = JSON.parse((await k.run('schema', 'agent-proposal')).out) as { required: string[] };
     expect(prop.required).toEqual(['version', 'traceId', 'cycleId', 'agentId', 'strategy', 'asOf', 'signals', 'targets']);

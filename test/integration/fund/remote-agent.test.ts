@@ -12,17 +12,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput, parseFundConfig, type AgentRequest } from '../../../src/contracts/index.ts';
 import { replayCycle, runBacktest, type CycleResult } from '../../../src/fund/index.ts';
-import { syntheticPanel, type Panel } from '../../../src/market/index.ts';
+import { syntheticPanel, viewAt, type Panel } from '../../../src/market/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const panel: Panel = syntheticPanel({ symbols: 60, years: 2, seed: 11 });
 /** n trading days ending 31 rows before the panel's end (a quiet stretch of this market: no crisis regime). */
 const lastDays = (n: number) => ({ from: panel.dates[panel.T - 30 - n] ?? '', to: panel.dates[panel.T - 31] ?? '' });
 
-function fund(remote: Record<string, unknown>) {
+function fund(remote: Record<string, unknown>, risk: Record<string, unknown> = {}) {
   const input = defaultFundConfigInput(10_000_000);
   return parseFundConfig({
     ...input,
+    risk,
     data: { minHistoryRows: 200, degradedMinRows: 100 },
     agents: [
       { id: 'momentum', strategy: 'momentum', allocatedCapital: 3_000_000 },
@@ -51,6 +52,25 @@ afterAll(() => {
 });
 
 describe('a remote agent in Python', () => {
+  it('is told which names the fund takes new exposure in (universe.eligible: risk.minMarketCap) and keeps to them', async () => {
+    const row = panel.dates.indexOf(lastDays(5).from);
+    const first = viewAt(panel, row);
+    const caps = first.symbols.map((_, u) => first.value('marketCap', u)).filter((c) => c > 0);
+    caps.sort((a, b) => a - b);
+    const minMarketCap = caps[Math.floor(caps.length / 2)] ?? 0;
+    const cycles: CycleResult[] = [];
+    await runBacktest({ id: 'bt-py-universe', config: fund({ http: pythonUrl }, { minMarketCap }), panel, ...lastDays(5), onCycle: (c) => cycles.push(c) });
+    expect(cycles).toHaveLength(5);
+    for (const c of cycles) {
+      const view = viewAt(panel, panel.dates.indexOf(c.asOf));
+      const targets = c.proposals.find((x) => x.agentId === 'py-value')?.targets ?? [];
+      expect(targets).toHaveLength(6);
+      expect(targets.filter((t) => view.value('marketCap', view.column(t.symbol)) < minMarketCap).map((t) => t.symbol)).toEqual([]);
+      const cut = c.decisions.filter((d) => d.agentId === 'py-value').flatMap((d) => d.reasons.filter((r) => r.code === 'MIN_MARKET_CAP'));
+      expect(cut).toEqual([]);
+    }
+  }, 120_000);
+
   it('is asked every day of a backtest; its proposals are reviewed and traded, and replay uses the recorded answers', async () => {
     const cycles: CycleResult[] = [];
     const r = await runBacktest({ id: 'bt-py', config: fund({ http: pythonUrl }), panel, ...lastDays(30), captureInputs: true, onCycle: (c) => cycles.push(c) });
