@@ -1,6 +1,6 @@
 import type { AgentProposal, Regime, RiskDriver, Signal, StrategyType, TargetWeight } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import { inUniverse, isEligible, reduceOnlyWeight, type Agent, type AgentBook, type AgentContext } from '../agent.ts';
+import { reduceOnlyWeight, type Agent, type AgentBook, type AgentContext } from '../agent.ts';
 import { applyAgentRisk, type PairCorrelation } from '../risk/agent-risk.ts';
 import { AtrFeature, EwmaVolFeature } from '../state/features.ts';
 import { IncrementalState, type Feature } from '../state/incremental.ts';
@@ -44,6 +44,8 @@ export abstract class StrategyAgent implements Agent {
   private emitted = new Uint8Array(0);
   /** The book's weight of each column (market value ÷ allocated capital; 0 = not held), as of this call. */
   private held = new Float64Array(0);
+  /** 1 where the column is outside the fund's universe today (market cap below the minimum), as of this call. */
+  private outside = new Uint8Array(0);
   private readonly atrOf = (u: number): number => this.atr.value(u);
 
   protected constructor(ctx: AgentContext, features: readonly Feature[], modelVersion: string) {
@@ -65,7 +67,7 @@ export abstract class StrategyAgent implements Agent {
    * it. A held name outside the universe may only shrink: `propose` caps its weight at the held one.
    */
   protected eligible(view: MarketView, u: number): boolean {
-    return view.isTradable(u) && (this.held[u] !== 0 || isEligible(view, u, this.ctx.universe));
+    return view.isTradable(u) && (this.held[u] !== 0 || this.outside[u] === 0);
   }
 
   /** Fill `d` for the as-of row; the incremental state is already synced to `view.t`. */
@@ -79,9 +81,9 @@ export abstract class StrategyAgent implements Agent {
   propose(view: MarketView, book: AgentBook): AgentProposal {
     this.state.sync(view);
     const d = this.resetDraft(view.U);
-    this.readHeld(view, book);
+    this.readBook(view, book);
     this.decide(view, book, d);
-    this.shrinkOutsideUniverse(view, d);
+    this.shrinkOutsideUniverse(view, book, d);
     const close = this.state.close;
     if (this.strength.length !== view.U) {
       this.strength = new Float64Array(view.U);
@@ -158,8 +160,16 @@ export abstract class StrategyAgent implements Agent {
     });
   }
 
-  private readHeld(view: MarketView, book: AgentBook): void {
-    if (this.held.length !== view.U) this.held = new Float64Array(view.U);
+  /** The held weights and the columns outside the fund's universe, for `eligible` and `shrinkOutsideUniverse`. */
+  private readBook(view: MarketView, book: AgentBook): void {
+    if (this.held.length !== view.U) {
+      this.held = new Float64Array(view.U);
+      this.outside = new Uint8Array(view.U);
+    }
+    const outside = this.outside;
+    const cap = view.row('marketCap');
+    const min = this.ctx.universe.minMarketCap;
+    for (let u = 0; u < view.U; u++) outside[u] = (cap[u] as number) < min ? 1 : 0; // NaN (unknown) is inside
     const held = this.held.fill(0);
     const capital = book.allocatedCapital;
     for (const p of book.positions) {
@@ -172,13 +182,12 @@ export abstract class StrategyAgent implements Agent {
   }
 
   /** A held name the fund takes no new exposure in keeps at most its held weight, on its side (the overlay's MIN_MARKET_CAP rule). */
-  private shrinkOutsideUniverse(view: MarketView, d: Draft): void {
-    const held = this.held;
-    for (let u = 0; u < view.U; u++) {
-      const cur = held[u] as number;
+  private shrinkOutsideUniverse(view: MarketView, book: AgentBook, d: Draft): void {
+    for (const p of book.positions) {
+      const u = view.column(p.symbol);
+      if (u < 0 || this.outside[u] === 0) continue;
       const w = d.weights[u] as number;
-      if (cur === 0 || w === 0 || inUniverse(view, u, this.ctx.universe)) continue;
-      d.weights[u] = reduceOnlyWeight(w, cur);
+      if (w !== 0) d.weights[u] = reduceOnlyWeight(w, this.held[u] as number);
     }
   }
 
