@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFundConfig, type StrategyType } from '../contracts/index.ts';
+import { parseFundConfig, StrategyType } from '../contracts/index.ts';
 import { syntheticPanel, viewAt, type Panel } from '../market/index.ts';
 import { bookFromTargets, emptyBook, type AgentBook } from './agent.ts';
 import { createAgent } from './registry.ts';
@@ -10,17 +10,8 @@ import { createAgent } from './registry.ts';
  * may only shrink — the overlay's MIN_MARKET_CAP rule, which before cut the trend and stat-arb
  * books on every day of the demo.
  */
-const STRATEGIES: StrategyType[] = [
-  'momentum',
-  'quality_value',
-  'quality_momentum',
-  'dividend_growth',
-  'trend_following',
-  'short_term_reversal',
-  'statistical_arbitrage',
-  'committee',
-  'sma_crossover',
-];
+/** Every built-in strategy (a user's agent, `custom`, is loaded by the kernel, not the registry). */
+const STRATEGIES = StrategyType.options.filter((s): s is Exclude<StrategyType, 'custom'> => s !== 'custom');
 const CAPITAL = 10_000_000;
 const panel = syntheticPanel({ symbols: 60, years: 2, seed: 7 });
 const FROM = 300;
