@@ -45,7 +45,7 @@ describe('bring your own agent: a plug-in module through the CLI', () => {
 
     const check = await p.run('agent', 'check', scaffold.module, '--days', '20');
     expect(check.code, check.err).toBe(0);
-    expect(check.out).toMatch(/meets agent contract 1\.0\.0: long the least volatile names\n20 proposals on the stored market \(32 names\)/);
+    expect(check.out).toMatch(/meets agent contract 1\.1\.0: long the least volatile names\n20 proposals on the stored market \(32 names\)/);
 
     const bt = await p.run('backtest', '--config', p.config, '--from', '2022-01-03', '--to', '2022-04-29', '--json');
     expect(bt.code, bt.err).toBe(0);
