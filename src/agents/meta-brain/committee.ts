@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Signal } from '../../contracts/index.ts';
 import type { MarketView } from '../../market/index.ts';
-import { inUniverse, reduceOnlyWeight, type AgentBook, type AgentContext } from '../agent.ts';
+import { reduceOnlyWeight, type AgentBook, type AgentContext } from '../agent.ts';
 import { clearOutput, newOutput, type Analyst, type AnalystEnv, type AnalystOutput } from '../analysts/analyst.ts';
 import { FundamentalAnalyst } from '../analysts/fundamental.ts';
 import { MacroAnalyst } from '../analysts/macro.ts';
@@ -260,7 +260,7 @@ export class CommitteeAgent extends StrategyAgent {
         gross,
         limit,
       );
-      const dec = inUniverse(view, u, this.ctx.universe) ? decided : reduceOnly(decided, cur);
+      const dec = this.outsideUniverse(u) ? reduceOnly(decided, cur) : decided;
       gross += Math.abs(dec.targetWeight);
       d.weights[u] = dec.targetWeight;
       decisions.push({ symbol: view.symbols[u] ?? '', decision: dec });

@@ -67,7 +67,12 @@ export abstract class StrategyAgent implements Agent {
    * it. A held name outside the universe may only shrink: `propose` caps its weight at the held one.
    */
   protected eligible(view: MarketView, u: number): boolean {
-    return view.isTradable(u) && (this.held[u] !== 0 || this.outside[u] === 0);
+    return view.isTradable(u) && (this.held[u] !== 0 || !this.outsideUniverse(u));
+  }
+
+  /** Whether column `u` is outside the fund's universe today (market cap below the minimum), read once per proposal. */
+  protected outsideUniverse(u: number): boolean {
+    return this.outside[u] === 1;
   }
 
   /** Fill `d` for the as-of row; the incremental state is already synced to `view.t`. */
@@ -185,7 +190,7 @@ export abstract class StrategyAgent implements Agent {
   private shrinkOutsideUniverse(view: MarketView, book: AgentBook, d: Draft): void {
     for (const p of book.positions) {
       const u = view.column(p.symbol);
-      if (u < 0 || this.outside[u] === 0) continue;
+      if (u < 0 || !this.outsideUniverse(u)) continue;
       const w = d.weights[u] as number;
       if (w !== 0) d.weights[u] = reduceOnlyWeight(w, this.held[u] as number);
     }
