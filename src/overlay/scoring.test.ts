@@ -38,4 +38,17 @@ describe('scoring (seed §5A)', () => {
     expect(hug?.diversification).toBeLessThan(0.01);
     expect(div?.score).toBeGreaterThan(hug?.score ?? 0);
   });
+
+  it('a book that never had a P&L is unscored, not the worst in the fund (it scored Sharpe −9e16, Sortino −15.9, score −0.5 against a positive risk-free rate)', () => {
+    const fund = Array.from({ length: 60 }, (_, i) => Math.sin(i) * 0.01);
+    const state = fundState('2024-01-02', 1e8, [agentState('flat', 1e7, { returns: fund.map(() => 0) }), agentState('live', 1e7, { returns: fund })], { fundReturns: fund });
+    const [flat, live] = scoreAgents(state, new Map([['live', 1e5]]), 0.04);
+    expect(flat?.sharpe).toBeNaN();
+    expect(flat?.sortino).toBeNaN();
+    expect(flat?.calmar).toBeNaN();
+    expect(flat?.informationRatio).toBeNaN();
+    expect(flat?.score).toBe(0);
+    expect(JSON.parse(JSON.stringify(flat)).sharpe).toBeNull();
+    expect(Number.isFinite(live?.sharpe)).toBe(true);
+  });
 });

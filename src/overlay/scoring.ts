@@ -24,6 +24,11 @@ export interface AgentScore {
 
 const orZero = (x: number) => (Number.isFinite(x) ? x : 0);
 
+/** The score of an agent without a record: ratios undefined (NaN; null in JSON), neutral score. */
+const unscored = (agentId: string): AgentScore => ({
+  agentId, sharpe: Number.NaN, sortino: Number.NaN, calmar: Number.NaN, informationRatio: Number.NaN, diversification: 1, returnPerVar: 0, score: 0,
+});
+
 /** The last min(|a|, |b|) values of both series (histories end on the same day). */
 function tails(a: readonly number[], b: readonly number[]): [number[], number[]] {
   const n = Math.min(a.length, b.length);
@@ -34,6 +39,9 @@ function tails(a: readonly number[], b: readonly number[]): [number[], number[]]
 export function scoreAgents(state: FundState, componentVar: ReadonlyMap<string, number>, riskFree: number): AgentScore[] {
   const rf = riskFree / 252;
   return state.agents.map((a) => {
+    // a book that never had a P&L (no capital, or it could not trade) has no record to score:
+    // measured against the risk-free rate its flat line read as the worst Sharpe and Sortino in the fund
+    if (!a.returns.some((r) => r !== 0 && Number.isFinite(r))) return unscored(a.agentId);
     const [ra, rb] = tails(a.returns, state.fundReturns);
     const sh = sharpeRatio(a.returns, { riskFree: rf });
     const rho = ra.length >= 10 ? correlation(ra, rb) : Number.NaN;

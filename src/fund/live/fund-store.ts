@@ -1,6 +1,6 @@
 import type { AgentProposal, FundConfig, Position } from '../../contracts/index.ts';
 import type { IsoDate } from '../../core/index.ts';
-import { adoptOperatorState, capitalMoves, parseFundState, rearmAgent, type FundState } from '../../overlay/index.ts';
+import { adoptOperatorState, capitalMoves, parseFundState, rearmAgent, type AgentScore, type FundState } from '../../overlay/index.ts';
 import type { NavPoint, Repos } from '../../store/index.ts';
 import { persistCycleRecords } from '../backtest/backtest-job.ts';
 import { FUND_BOOK, initialFundState, openLedgerBooks, type MonthAnchor } from '../cycle/books.ts';
@@ -262,6 +262,22 @@ async function bookCapitalMoves(tx: Repos, fundId: string, r: CycleResult, at: s
 }
 
 /**
+ * An agent's stored metrics with the cycle's scores: a finite score replaces the stored one, and a
+ * score the cycle could not compute (no record: NaN) removes it, so the page does not keep showing
+ * an older cycle's number as the agent's.
+ */
+function withScores(stored: Readonly<Record<string, unknown>>, sc: AgentScore | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...stored };
+  if (!sc) return out;
+  for (const [k, v] of Object.entries(sc)) {
+    if (k === 'agentId' || typeof v !== 'number') continue;
+    if (Number.isFinite(v)) out[k] = v;
+    else delete out[k];
+  }
+  return out;
+}
+
+/**
  * The state half of `saveCycle`: the cycle row with its inputs and resulting state, positions,
  * NAV, risk snapshot, stress results, trading and drawdown states, and the audit entry.
  */
@@ -313,11 +329,8 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
     rows.map((row) => {
       const a = track.get(row.id);
       const sc = scores.get(row.id);
-      const metrics = sc
-        ? Object.fromEntries(Object.entries(sc).filter(([k, v]) => k !== 'agentId' && typeof v === 'number' && Number.isFinite(v)))
-        : {};
       return a
-        ? { ...row, drawdownState: a.drawdown.state, highWaterMark: a.highWaterMark, hwmDate: r.asOf, metrics: { ...row.metrics, ...metrics, asOf: r.asOf } }
+        ? { ...row, drawdownState: a.drawdown.state, highWaterMark: a.highWaterMark, hwmDate: r.asOf, metrics: { ...withScores(row.metrics, sc), asOf: r.asOf } }
         : row;
     }),
   );

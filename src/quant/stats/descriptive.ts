@@ -30,19 +30,29 @@ export function mean(x: Series): number {
   return n === 0 ? Number.NaN : s / n;
 }
 
-/** Variance with `ddof` (default 1: sample), NaNs ignored; NaN when fewer than ddof+1 values. Two-pass for accuracy. */
+/**
+ * Variance with `ddof` (default 1: sample), NaNs ignored; NaN when fewer than ddof+1 values. Two-pass for accuracy.
+ * Exactly 0 for a constant series: its mean, summed in floating point, can miss the value by an ulp,
+ * and that residue divided into a ratio (a flat book's excess return over its "volatility") gave
+ * Sharpe ratios of −9e16 instead of the documented −Infinity.
+ */
 export function variance(x: Series, ddof = 1): number {
   const m = mean(x);
   let s = 0;
   let n = 0;
+  let first = Number.NaN;
+  let varies = false;
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     if (!Number.isNaN(v)) {
+      if (n === 0) first = v;
+      else if (v !== first) varies = true;
       s += (v - m) * (v - m);
       n++;
     }
   }
-  return n - ddof <= 0 ? Number.NaN : s / (n - ddof);
+  if (n - ddof <= 0) return Number.NaN;
+  return varies ? s / (n - ddof) : 0;
 }
 
 /** Standard deviation with `ddof` (default 1: sample, as numpy `std(ddof=1)`), NaNs ignored. */

@@ -18,6 +18,14 @@ import {
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 
 describe('descriptive statistics (hand-worked)', () => {
+  it('a constant series has a variance of exactly 0, so a ratio over it is ±Infinity, not ±1e16', () => {
+    // 0.04/252 summed 60 times and divided by 60 misses 0.04/252 by an ulp
+    const x = Array.from({ length: 60 }, () => -0.04 / 252);
+    expect(mean(x)).not.toBe(-0.04 / 252);
+    expect(variance(x)).toBe(0);
+    expect(std([3, Number.NaN, 3, 3])).toBe(0);
+    expect(variance([3])).toBeNaN();
+  });
   it('mean and sample std ignore NaN', () => {
     const x = [2, 4, 4, 4, Number.NaN, 5, 5, 7, 9];
     expect(mean(x)).toBe(5);

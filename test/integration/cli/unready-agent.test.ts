@@ -69,6 +69,18 @@ describe('an agent that cannot trade the loaded market', () => {
       await store.close();
     }
     expect((await k.run('run', '--once')).out).toContain('agent vol-premium cannot trade this market: no volatility instrument');
+    // two cycles of a flat book: no record to score (it was scored the worst of the fund: Sharpe −9e16, Sortino −15.9, score −0.5)
+    const again = await openStore({ home: k.home });
+    try {
+      const agents = new Map((await again.funds.agents('rdy')).map((a) => [a.id, a.metrics]));
+      const vp = agents.get('vol-premium') ?? {};
+      expect(vp['sharpe']).toBeUndefined();
+      expect(vp['sortino']).toBeUndefined();
+      expect(vp['score']).toBe(0);
+      expect(Object.values(agents.get('momentum') ?? {}).every((v) => typeof v !== 'number' || Math.abs(v) < 1e6)).toBe(true);
+    } finally {
+      await again.close();
+    }
   }, 180_000);
 
   it('is not flagged once the instrument is in the market', async () => {
