@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildServer, newApiKey } from '../../api/index.ts';
 import { configHash, defaultFundConfigInput, type FundConfig } from '../../contracts/index.ts';
-import { addDays, type IsoDate } from '../../core/index.ts';
+import { ValidationError, addDays, type IsoDate } from '../../core/index.ts';
 import { adoptBacktest, loadMarket, type BacktestSummary } from '../../fund/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CliContext } from '../context.ts';
@@ -48,6 +48,26 @@ async function ensureAdmin(store: Store, fundId: string): Promise<{ name: string
   return { name: 'admin', key };
 }
 
+/**
+ * The synthetic history must be long enough for the fund's data-quality gate and longer than the
+ * backtest: with fewer days than `data.minHistoryRows` no name is tradable and the demo backtested
+ * a fund that never traded, printing a table of zeros.
+ */
+function checkDemoYears(o: Pick<DemoOptions, 'years' | 'backtestYears'>, config: FundConfig, configPath: string): void {
+  const days = Math.round(o.years * 252);
+  const need = config.data.minHistoryRows;
+  if (days < need) {
+    throw new ValidationError(
+      '--years',
+      `${o.years} years of synthetic history is ${days} trading days, fewer than data.minHistoryRows (${need}) in ${configPath}: no name would pass the data-quality gate and no agent could trade. ` +
+        `Use --years ${Math.ceil(need / 252)} or more, or lower data.minHistoryRows and data.degradedMinRows in the config`,
+    );
+  }
+  if (o.backtestYears >= o.years) {
+    throw new ValidationError('--backtest-years', `${o.backtestYears} is not less than --years ${o.years}: the backtest needs history before its first day for the agents' signals; use --backtest-years ${Math.max(1, o.years - 1)} or a longer --years`);
+  }
+}
+
 export function registerDemoCommand(program: Command, ctx: CliContext): void {
   program
     .command('demo')
@@ -69,6 +89,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const store = await ctx.store();
       const equities = (await store.instruments.list()).filter((i) => i.assetClass === 'equity').length;
       if (equities === 0) {
+        checkDemoYears(o, config, ctx.configPath);
         io.err(`generating the synthetic market: ${o.symbols} names × ${o.years} years (seed ${o.seed})…`);
         const m = await storeSyntheticMarket(ctx, { symbols: o.symbols, years: o.years, seed: o.seed });
         io.err(formatSyntheticMarket(m));

@@ -44,6 +44,8 @@ export interface StoredSyntheticMarket {
   referenceObservationsInserted: number;
   regimeDays: Record<string, number>;
   active: number;
+  /** The history gate the symbols were assessed against (data.minHistoryRows). */
+  minHistoryRows: number;
 }
 
 export function formatSyntheticMarket(r: StoredSyntheticMarket): string {
@@ -53,6 +55,7 @@ export function formatSyntheticMarket(r: StoredSyntheticMarket): string {
     `fundamentals: ${r.fundamentalsInserted} new; reference series ${r.referenceSeries.join(', ')}`,
     `regime days: ${Object.entries(r.regimeDays).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `${r.active} of ${r.symbols} symbols ACTIVE under the configured data thresholds`,
+    ...(r.active === 0 && r.days < r.minHistoryRows ? [`no symbol is tradable, so no agent can trade: ${r.days} days of history is fewer than data.minHistoryRows (${r.minHistoryRows}); generate more (--years ${Math.ceil(r.minHistoryRows / 252)} or more) or lower data.minHistoryRows and data.degradedMinRows in the fund config, then keel market quality`] : []),
   ].join('\n');
 }
 
@@ -70,7 +73,8 @@ export async function storeSyntheticMarket(
   for (const [name, values] of series) {
     m.dates.forEach((date, t) => macro.push({ version: 1, series: name, date, releaseTime: `${date}T21:00:00.000Z`, value: values[t] ?? Number.NaN }));
   }
-  const quality = assessPanelQuality(syntheticPanel(m), { config: (await ctx.loadConfig()).data });
+  const dataConfig = (await ctx.loadConfig()).data;
+  const quality = assessPanelQuality(syntheticPanel(m), { config: dataConfig });
   await store.instruments.upsert(m.instruments);
   const load = await store.bars.load(syntheticBars(m), { onProgress: stepProgress(ctx.io, 'loading') });
   const fundamentals = await store.fundamentals.insertMany([...m.fundamentals.values()].flat());
@@ -90,5 +94,6 @@ export async function storeSyntheticMarket(
     referenceObservationsInserted: macroRows,
     regimeDays: regimes,
     active: quality.filter((q) => q.state === 'ACTIVE').length,
+    minHistoryRows: dataConfig.minHistoryRows,
   };
 }

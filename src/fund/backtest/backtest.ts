@@ -264,6 +264,21 @@ export function selectAgents(config: FundConfig, ids: readonly string[] | undefi
  * Runs the fund cycle once per trading day from `from` to `to` over the panel, with the paper
  * broker (orders fill at the next bar's open) and a simulated clock: the live code, no special path.
  */
+/**
+ * A market in which data governance left no symbol tradable (none ACTIVE) is refused: the backtest
+ * would run, store and print a fund that never traded (a `keel demo --years 3` under the default
+ * 1,000-row history gate did), which reads as a result.
+ */
+function assertSomethingTradable(panel: Panel, config: FundConfig): void {
+  if (panel.U === 0 || panel.tradable.some((x) => x === 1)) return;
+  const d = config.data;
+  throw new ValidationError(
+    'data.minHistoryRows',
+    `no symbol of the market is tradable: none of its ${panel.U} passed the data-quality gate (data.minHistoryRows ${d.minHistoryRows}, data.minQuality ${d.minQuality}; the market has ${panel.T} days). ` +
+      'Store a longer history, or lower data.minHistoryRows and data.degradedMinRows in the fund config and re-assess with keel market quality',
+  );
+}
+
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const config = selectAgents(o.config, o.agents);
   const rows: number[] = [];
@@ -275,6 +290,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const last = o.panel.dates[o.panel.T - 1];
     throw new ValidationError('from', first === undefined || last === undefined ? `no market data between ${o.from} and ${o.to}: pick dates the store has bars for, or import them (keel market import)` : `no trading days between ${o.from} and ${o.to} (data covers ${first} … ${last})`);
   }
+  assertSomethingTradable(o.panel, config);
   const ledger = new Ledger();
   openLedgerBooks(ledger, config);
   const first = o.panel.dates[rows[0] ?? 0] ?? o.from;
