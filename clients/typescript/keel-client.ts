@@ -10,7 +10,7 @@ export type AgentView = { agentId: string; strategy: "momentum" | "quality_value
 export type AgentsAnswer = { agents: Agent[] };
 export type AlertAcknowledgedAnswer = { alert: FundAlert; journalEntry: JournalEntry; auditHash: string };
 export type AlertsAnswer = { fundId: string; alerts: FundAlert[] };
-export type AllocationRow = { cycleId: string | null; asOf: string; method: string; rebalanced: boolean; exAnteVol: number | null; tilt: number; agents: ({ agentId: string; from: number; to: number; target: number; riskShare: number | null; vol: number | null; sharpe: number | null; why: string })[]; [key: string]: unknown };
+export type AllocationRow = { cycleId: string | null; asOf: string; method: string; rebalanced: boolean; exAnteVol: number | null; tilt: number; agents: ({ agentId: string; from: number; to: number; target: number; riskShare: number | null; standaloneShare?: number | null; vol: number | null; sharpe: number | null; why: string })[]; [key: string]: unknown };
 export type AllocationsAnswer = { allocations: AllocationRow[] };
 export type Attribution = { fundId: string; from: string; to: string; baseDate: string; days: number; base: number; source: BookSource; total: { pnl: number; pnlCents: number; return: number | null }; byAgent: PnlPart[]; byBucket: PnlPart[]; bySector: PnlPart[]; byName: PnlPart[]; factorModel: string[]; factors: FactorReport | null; factorError: string | null; factorsByAgent: ({ agentId: string; base: number; factors: FactorReport | null; factorError: string | null })[]; brinson: BrinsonReport | null; brinsonError: string | null; reconciliation: { bookPnl: number; costs: number; navPnl: number | null; difference: number | null } };
 export type AuditVerified = { ok: true; rows: number };
@@ -393,8 +393,8 @@ export class KeelClient {
     return (await this.request('GET', `/v1/funds/${encodeURIComponent(args.fundId)}/hedges`, args.query)) as HedgesAnswer;
   }
 
-  /** The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), date order (GET /v1/funds/{fundId}/allocation) */
-  async getV1FundsFundIdAllocation(args: { fundId: string; query?: { from?: string; to?: string } }): Promise<AllocationsAnswer> {
+  /** The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), the latest `limit` in date order (GET /v1/funds/{fundId}/allocation) */
+  async getV1FundsFundIdAllocation(args: { fundId: string; query?: { from?: string; to?: string; limit?: number } }): Promise<AllocationsAnswer> {
     return (await this.request('GET', `/v1/funds/${encodeURIComponent(args.fundId)}/allocation`, args.query)) as AllocationsAnswer;
   }
 

@@ -61,6 +61,9 @@ describe('capital allocated across agents by risk (issue 15 item 1)', () => {
     // the fund's vol at the new capital, from the returns themselves, is at the 10% target (within estimation)
     expect(realisedVol(state, to)).toBeGreaterThan(0.085);
     expect(realisedVol(state, to)).toBeLessThan(0.115);
+    // the recorded ex-ante vol is a fraction of NAV, near the vol of the same capital on the record (it was in dollars)
+    expect(a?.exAnteVol ?? 0).toBeGreaterThan(0.85 * realisedVol(state, to));
+    expect(a?.exAnteVol ?? 0).toBeLessThan(1.15 * realisedVol(state, to));
     expect([...to.values()].reduce((s, x) => s + x, 0)).toBeLessThanOrEqual(0.98 * C);
     // each agent's standalone share (its VaR budget's size) is its own vol at its capital over the
     // fund's target vol in dollars, computed here from its returns; uncorrelated books: the shares

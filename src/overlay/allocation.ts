@@ -174,7 +174,8 @@ export function allocateCapital(x: AllocationInput): Allocation | null {
     spread(moved, agents, unready, Math.min(freed, (1 - cfg.reservePct) * nav - others), cfg.maxAgentPct * nav, unit);
   }
   const shares = est ? riskShares(est, moved) : null;
-  if (shares) exAnteVol = shares.vol;
+  // the fund's ex-ante vol as a fraction of NAV (riskShares works in dollars: it was recorded in dollars, read as a fraction)
+  if (shares) exAnteVol = shares.vol / nav;
   const out: AgentAllocation[] = agents.map((a) => {
     const i = est ? est.ids.indexOf(a.agentId) : -1;
     return {

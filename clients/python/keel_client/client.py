@@ -234,9 +234,9 @@ class KeelClient:
         """The fund hedge book's targets per cycle and instrument (date order; the latest `limit`) (GET /v1/funds/{fundId}/hedges; answers HedgesAnswer)."""
         return self._request("GET", f"/v1/funds/{_q(fund_id)}/hedges", query={"from": from_, "to": to, "limit": limit})
 
-    def get_v1_funds_fund_id_allocation(self, fund_id: str, *, from_: Any = None, to: Any = None) -> dict[str, Any]:
-        """The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), date order (GET /v1/funds/{fundId}/allocation; answers AllocationsAnswer)."""
-        return self._request("GET", f"/v1/funds/{_q(fund_id)}/allocation", query={"from": from_, "to": to})
+    def get_v1_funds_fund_id_allocation(self, fund_id: str, *, from_: Any = None, to: Any = None, limit: Any = None) -> dict[str, Any]:
+        """The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), the latest `limit` in date order (GET /v1/funds/{fundId}/allocation; answers AllocationsAnswer)."""
+        return self._request("GET", f"/v1/funds/{_q(fund_id)}/allocation", query={"from": from_, "to": to, "limit": limit})
 
     def get_v1_funds_fund_id_risk_budgets(self, fund_id: str) -> dict[str, Any]:
         """Each agent's VaR budget use on the overlay's own measure, from the last cycle's risk snapshot: component VaR (Euler, dollars) over its budget in dollars (its share of the fund's VaR budget at the risk target × the limit factor); the same for the strategy buckets (null fields before the first cycle) (GET /v1/funds/{fundId}/risk-budgets; answers RiskBudgets)."""

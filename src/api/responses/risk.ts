@@ -81,7 +81,7 @@ export const HedgesAnswer = z.object({ hedges: z.array(HedgeRow) });
  */
 export const AllocationRow = z.looseObject({
   cycleId: z.string().nullable(), asOf: isoDate, method: z.string(), rebalanced: z.boolean(), exAnteVol: z.number().nullable(), tilt: z.number(),
-  agents: z.array(z.object({ agentId: z.string(), from: z.number(), to: z.number(), target: z.number(), riskShare: z.number().nullable(), vol: z.number().nullable(), sharpe: z.number().nullable(), why: z.string() })),
+  agents: z.array(z.object({ agentId: z.string(), from: z.number(), to: z.number(), target: z.number(), riskShare: z.number().nullable(), standaloneShare: z.number().nullable().optional(), vol: z.number().nullable(), sharpe: z.number().nullable(), why: z.string() })),
 });
 export const AllocationsAnswer = z.object({ allocations: z.array(AllocationRow) });
 

@@ -80,14 +80,11 @@ export const riskRoutes: readonly AnyRoute[] = [
   }),
   route({
     method: 'GET', url: '/v1/funds/:fundId/allocation', tag: 'risk', access: 'any', params: FundParams,
-    query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional() })),
-    summary: "The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), date order",
+    query: dateRange(z.object({ from: qDate.optional(), to: qDate.optional(), limit: qInt(1, 5000).default(500) })),
+    summary: "The capital allocations across agents the overlay made (each cycle's that moved capital: a rebalance, or an unready agent's capital to the others), the latest `limit` in date order",
     response: R.AllocationsAnswer,
     handler: async ({ rt, params, query }) => ({
-      allocations: (await rt.store.risk.snapshots(params.fundId, query.from, query.to)).flatMap((s) => {
-        const a = s.metrics['allocation'];
-        return a && typeof a === 'object' ? [{ cycleId: s.cycleId, ...(a as Record<string, unknown>) }] : [];
-      }),
+      allocations: (await rt.store.risk.allocations(params.fundId, query)).map((s) => ({ cycleId: s.cycleId, ...s.allocation })),
     }),
   }),
   route({

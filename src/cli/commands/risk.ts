@@ -8,9 +8,11 @@ import { reviewRisk } from '../../overlay/index.ts';
 import type { CliContext } from '../context.ts';
 import { emit, table } from '../output.ts';
 import { parseDate } from './args.ts';
+import { registerRiskAllocation } from './risk-allocation.ts';
 
 export function registerRiskCommands(program: Command, ctx: CliContext): void {
-  const risk = program.command('risk').description('the risk service face of the overlay');
+  const risk = program.command('risk').description("the risk service face of the overlay, and the capital it allocated across a fund's agents");
+  registerRiskAllocation(risk, ctx);
   risk
     .command('review <input>')
     .description('review proposals against a fund state (docs/risk-service.md) using the stored market; prints the decisions')

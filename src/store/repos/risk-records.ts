@@ -81,6 +81,22 @@ export class RiskRecordsRepo {
     return r.rows;
   }
 
+  /**
+   * The capital allocations the overlay stored with the snapshots (`metrics.allocation`: the cycles
+   * that moved capital), the newest `limit` within the inclusive bounds, in date order. Reads only
+   * that key, not the whole metrics.
+   */
+  async allocations(fundId: string, q: { from?: string | undefined; to?: string | undefined; limit?: number | undefined } = {}): Promise<{ cycleId: string | null; allocation: Record<string, unknown> }[]> {
+    const r = await this.db.query<{ cycleId: string | null; allocation: Record<string, unknown> }>(
+      `SELECT cycle_id AS "cycleId", metrics->'allocation' AS allocation
+       FROM risk_snapshots WHERE fund_id = $1 AND jsonb_typeof(metrics->'allocation') = 'object'
+         AND ($2::date IS NULL OR as_of >= $2) AND ($3::date IS NULL OR as_of <= $3)
+       ORDER BY as_of DESC, id DESC LIMIT $4`,
+      [fundId, q.from ?? null, q.to ?? null, q.limit ?? 500],
+    );
+    return r.rows.reverse();
+  }
+
   /** The newest snapshot of a fund (latest as-of, then the last written), or null. */
   async latestSnapshot(fundId: string): Promise<RiskSnapshot | null> {
     const r = await this.db.query<RiskSnapshot>(

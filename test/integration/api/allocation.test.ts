@@ -40,6 +40,12 @@ describe('GET /v1/funds/:fundId/allocation', () => {
     expect((march.json() as { allocations: { cycleId: string }[] }).allocations.map((a) => a.cycleId)).toEqual(['c-3']);
   });
 
+  it('limit keeps the latest ones, still in date order', async () => {
+    const r = await app.inject({ method: 'GET', url: '/v1/funds/fund-a/allocation?limit=1', headers: w.auth('viewerA') });
+    expect((r.json() as { allocations: { cycleId: string }[] }).allocations.map((a) => a.cycleId)).toEqual(['c-3']);
+    expect((await app.inject({ method: 'GET', url: '/v1/funds/fund-a/allocation?limit=0', headers: w.auth('viewerA') })).statusCode).toBe(400);
+  });
+
   it("another fund's user is refused; a bad date is a 400", async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/funds/fund-a/allocation', headers: w.auth('pmB') })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/v1/funds/fund-a/allocation?from=June', headers: w.auth('viewerA') })).statusCode).toBe(400);

@@ -69,6 +69,19 @@ describe('an agent that cannot trade the loaded market', () => {
       await store.close();
     }
     expect((await k.run('run', '--once')).out).toContain('agent vol-premium cannot trade this market: no volatility instrument');
+    // the allocation as the CLI shows it: the cycle that moved vol-premium's capital, read back
+    const shown = await k.run('risk', 'allocation', '--fund', 'rdy', '--json');
+    expect(shown.code, shown.err).toBe(0);
+    const listed = JSON.parse(shown.out) as { fundId: string; allocations: { asOf: string; rebalanced: boolean; agents: { agentId: string; from: number; to: number }[] }[] };
+    expect(listed.allocations.length).toBeGreaterThanOrEqual(1);
+    const first = listed.allocations[0];
+    expect(first?.asOf).toBe(back);
+    expect(first?.agents.find((a) => a.agentId === 'vol-premium')?.to).toBe(0);
+    const text = (await k.run('risk', 'allocation', '--fund', 'rdy')).out;
+    const moved = (first?.agents ?? []).reduce((s, a) => s + Math.abs(a.to - a.from), 0) / 2;
+    expect(text).toMatch(new RegExp(`${back}\\s+${first?.rebalanced === true ? 'rebalance' : 'readiness'}\\s+risk_parity\\s+\\S+\\s+\\S+\\s+\\$${(moved / 1e6).toFixed(2)}M`));
+    const vpFrom = ((first?.agents.find((a) => a.agentId === 'vol-premium')?.from ?? 0) / 1e6).toFixed(2);
+    expect(text).toMatch(new RegExp(`vol-premium\\s+\\$${vpFrom}M\\s+\\$0\\s+−\\$${vpFrom}M`));
     // two cycles of a flat book: no record to score (it was scored the worst of the fund: Sharpe −9e16, Sortino −15.9, score −0.5)
     const again = await openStore({ home: k.home });
     try {

@@ -44,6 +44,8 @@ export type LimitUtilisation = z.output<typeof R.LimitUtilisation>;
 export type RiskReport = z.output<typeof R.RiskReport>;
 /** One row of GET /funds/:id/hedges: the fund hedge book's target in a cycle (shares signed, dollars at `price`). */
 export type HedgeRow = z.output<typeof R.HedgeRow>;
+/** One reallocation of GET /funds/:id/allocation: a cycle that moved capital between the agents (`rebalanced`: on schedule; else an unready agent's capital to the others). */
+export type AllocationRow = z.output<typeof R.AllocationRow>;
 /** A stored stress result: `details.book` 'target' (a cycle's, the book its orders aim at) or 'held' (a run from the Risk Monitor), `details.runAt` when it ran. */
 export type StressRow = z.output<typeof R.StressRow>;
 /** GET /risk/scenarios: each scenario's definition. */

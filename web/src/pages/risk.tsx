@@ -4,6 +4,7 @@ import { useApi } from '../api/use-api.ts';
 import type { HedgeRow, LimitUtilisation, RiskReport, ScenarioDefs, StressRow } from '../api/types.ts';
 import { Async, Button, Card, Grid, PageHead, ProgressBar, Stat, Stats, Table, money, num, pct, time, toneOf } from '../design/index.ts';
 import { can, useSession } from '../session.ts';
+import { AllocationCard } from './allocation-card.tsx';
 import { RecordedAsOf, RiskOverTime, VarDrilldownCard } from './risk-history.tsx';
 
 const LIVE = ['cycle.completed', 'fill.recorded', 'alert.raised'];
@@ -58,6 +59,7 @@ export function RiskPage() {
         </>
       )}
       <RiskOverTime base={base} asOf={asOf} />
+      <AllocationCard base={base} />
       <Card title="Fund hedges" extra="the hedge book's target per cycle (latest 10)">
         <Async loaded={hedges}>
           {(d) => (
