@@ -62,6 +62,9 @@ export async function startFixture(o: { webDist: string; years?: number; backtes
     ...input,
     fund: { ...input.fund, id: FUND_ID, name: 'E2E Fund' },
     data: { minHistoryRows: 250, degradedMinRows: 200, minQuality: 0.5 },
+    // the seeded backtest reallocates within its 40 days (weekly, after 20 days of record), so the
+    // pages that read it see capital moved between the agents' books
+    allocation: { minHistoryDays: 20, rebalance: 'weekly' },
     agents: (input.agents ?? []).filter((a) => AGENTS.includes(a.id)),
   });
   const store = await openStore({ memory: true });

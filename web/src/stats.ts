@@ -1,14 +1,5 @@
 /** Small statistics for charts: simple returns and Pearson correlation. */
 
-export function returnsOf(equity: readonly number[]): number[] {
-  const out: number[] = [];
-  for (let i = 1; i < equity.length; i++) {
-    const a = equity[i - 1] ?? 0;
-    out.push(a > 0 ? (equity[i] ?? 0) / a - 1 : 0);
-  }
-  return out;
-}
-
 /** Pearson correlation over the common length; NaN when either series is constant. */
 export function correlation(x: readonly number[], y: readonly number[]): number {
   const n = Math.min(x.length, y.length);
@@ -42,4 +33,33 @@ export function correlationMatrix(series: readonly (readonly number[])[]): numbe
 export function rebase(equity: readonly number[]): number[] {
   const e0 = equity[0] ?? 0;
   return equity.map((v) => (e0 > 0 ? v / e0 : 0));
+}
+
+/**
+ * A book's daily returns net of the capital moved into it (`flows[i]`, part of `equity[i]`): the
+ * allocation's transfers are neither gains nor losses (the backtest's `flowAdjustedReturns`).
+ * Without flows (a backtest stored before the allocation) the plain returns.
+ */
+export function bookReturns(equity: readonly number[], flows?: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < equity.length; i++) {
+    const a = equity[i - 1] ?? 0;
+    out.push(a > 0 ? ((equity[i] ?? 0) - (flows?.[i] ?? 0) - a) / a : 0);
+  }
+  return out;
+}
+
+/** Growth of 1 from daily returns: 1 on the first day, then compounded. */
+export function growth(returns: readonly number[]): number[] {
+  const out = [1];
+  let g = 1;
+  for (const r of returns) out.push((g *= 1 + r));
+  return out;
+}
+
+/** A book's P&L over the run, dollars: its last NAV less its first and less the capital moved in since. */
+export function bookPnl(equity: readonly number[], flows?: readonly number[]): number {
+  let moved = 0;
+  for (let i = 1; i < equity.length; i++) moved += flows?.[i] ?? 0;
+  return (equity[equity.length - 1] ?? 0) - (equity[0] ?? 0) - moved;
 }

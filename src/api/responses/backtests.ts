@@ -34,6 +34,8 @@ export const BacktestResults = z.object({
   comparison: BacktestComparison.optional(),
   agents: z.array(z.object({
     id: z.string(), strategy: z.string(), allocatedCapital: z.number(), equity: z.array(z.number()), tearSheet: TearSheet, varBudgetUsedMean: z.number(), varBudgetUsedMax: z.number(),
+    /** Daily capital after the day's allocation, and the capital moved into the book that day (part of `equity`); absent in backtests stored before the allocation. */
+    capital: z.array(z.number()).optional(), flows: z.array(z.number()).optional(),
     overlayActions: z.record(z.string(), z.number()),
   })),
   overlayActions: z.record(z.string(), z.number()),

@@ -11,7 +11,7 @@ import { query } from '../api/client.ts';
 import { AgentPage } from './agent.tsx';
 import { AgentExposures } from './agent-exposures.tsx';
 import { BacktestPending, BacktestPicker } from './backtest-picker.tsx';
-import { correlationMatrix, rebase, returnsOf } from '../stats.ts';
+import { bookReturns, correlationMatrix, growth, rebase } from '../stats.ts';
 
 const metric = (m: Record<string, unknown> | null, k: string): number | null => (m && typeof m[k] === 'number' ? (m[k] as number) : null);
 /** The overlay's fund contribution score when the daemon has stored one in the agent's metrics. */
@@ -52,6 +52,11 @@ function AgentList() {
   );
 }
 
+/** Mean of a series, or null without one. */
+function meanOf(x: readonly number[] | undefined): number | null {
+  return x && x.length > 0 ? x.reduce((a, b) => a + b, 0) / x.length : null;
+}
+
 function AgentTable(p: { agents: Agent[]; results: BacktestResults | null; backtestId: string | null }) {
   const bt = new Map((p.results?.agents ?? []).map((a) => [a.id, a]));
   return (
@@ -72,6 +77,7 @@ function AgentTable(p: { agents: Agent[]; results: BacktestResults | null; backt
         },
         { key: 'st', header: 'Strategy · bucket', render: (a) => <>{a.strategy.replace(/_/g, ' ')} <span className="muted">· {a.bucket.replace(/_/g, ' ')}</span></> },
         { key: 'cap', header: 'Capital', num: true, render: (a) => money(a.allocatedCapital, true) },
+        ...(p.results?.agents.some((x) => x.capital !== undefined) ? [{ key: 'capbt', header: 'Capital (bt mean)', num: true, render: (a: Agent) => money(meanOf(bt.get(a.id)?.capital), true) }] : []),
         { key: 'state', header: 'Drawdown step', render: (a) => <StatusBadge status={a.drawdownState} /> },
         { key: 'en', header: 'On', render: (a) => (a.isEnabled ? 'yes' : <span className="tone-down">no</span>) },
         ...(p.agents.some((a) => score(a) !== null) ? [{ key: 'score', header: 'Score', num: true, render: (a: Agent) => num(score(a)) }] : []),
@@ -86,14 +92,15 @@ function AgentTable(p: { agents: Agent[]; results: BacktestResults | null; backt
 
 function Curves(p: { r: BacktestResults }) {
   const { r } = p;
-  const line = useMemo(() => lineOption(r.dates, [{ name: 'fund', data: rebase(r.fund.equity), colour: '#1b2430' }, ...r.agents.map((a) => ({ name: a.id, data: rebase(a.equity) }))], { legend: true }), [r]);
+  // an agent's curve and returns are net of the capital the allocation moved into its book: a transfer is not a gain
+  const line = useMemo(() => lineOption(r.dates, [{ name: 'fund', data: rebase(r.fund.equity), colour: '#1b2430' }, ...r.agents.map((a) => ({ name: a.id, data: growth(bookReturns(a.equity, a.flows)) }))], { legend: true }), [r]);
   const heat = useMemo(() => {
     const labels = r.agents.map((a) => a.id);
-    return heatmapOption(labels, correlationMatrix(r.agents.map((a) => returnsOf(a.equity))));
+    return heatmapOption(labels, correlationMatrix(r.agents.map((a) => bookReturns(a.equity, a.flows))));
   }, [r]);
   return (
     <Grid>
-      <Card span={7} title="Equity curves" extra="rebased to 1">
+      <Card span={7} title="Equity curves" extra="growth of 1: the fund's NAV; each agent's returns net of the capital moved into its book">
         <Chart option={line} height={300} testId="agents-equity-chart" />
       </Card>
       <Card span={5} title="Agent correlation" extra="daily returns">

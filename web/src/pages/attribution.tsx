@@ -8,6 +8,7 @@ import { stackedBarOption } from '../charts/attribution-options.ts';
 import { barOption, lineOption } from '../charts/options.ts';
 import { Async, Button, Card, DataTable, EmptyState, Grid, PageHead, Stat, Stats, Table, money, num, pct, signedPct, toneOf } from '../design/index.ts';
 import { factorLabel, sortFactors } from '../factors.ts';
+import { bookPnl } from '../stats.ts';
 import { useSession } from '../session.ts';
 import { BacktestPending, BacktestPicker } from './backtest-picker.tsx';
 
@@ -255,11 +256,8 @@ function Contribution(p: { r: BacktestResults }) {
   const rows = useMemo(() => {
     const f0 = p.r.fund.equity[0] ?? 0;
     return p.r.agents
-      .map((a) => {
-        const e0 = a.equity[0] ?? 0;
-        const e1 = a.equity[a.equity.length - 1] ?? e0;
-        return { id: a.id, contribution: f0 > 0 ? (e1 - e0) / f0 : 0, own: a.tearSheet.totalReturn, sharpe: a.tearSheet.sharpe };
-      })
+      // P&L net of the capital the allocation moved into the book (a transfer is not a contribution), over the fund's first NAV
+      .map((a) => ({ id: a.id, contribution: f0 > 0 ? bookPnl(a.equity, a.flows) / f0 : 0, own: a.tearSheet.totalReturn, sharpe: a.tearSheet.sharpe }))
       .sort((a, b) => b.contribution - a.contribution);
   }, [p.r]);
   const option = useMemo(() => barOption(rows.map((r) => r.id), rows.map((r) => r.contribution), { percent: true }), [rows]);
