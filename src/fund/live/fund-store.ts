@@ -135,11 +135,28 @@ export function ledgerPositions(ledger: Ledger, fundId: string, at: string): Pos
   return out;
 }
 
-/** NAV points of the fund ('' agent) and of each book for one date. */
-export function navPoints(state: FundRunState, fundId: string, date: IsoDate, prev: ReadonlyMap<string, number>): NavPoint[] {
+/**
+ * Dollars the cycle's allocation moved into each book (into an agent's, out of the fund's book):
+ * part of the book's NAV change that is neither a gain nor a loss.
+ */
+export function movedInto(allocation: CycleResult['review']['allocation']): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of capitalMoves(allocation)) {
+    out.set(m.agentId, (out.get(m.agentId) ?? 0) + m.dollars);
+    out.set(FUND_BOOK, (out.get(FUND_BOOK) ?? 0) - m.dollars);
+  }
+  return out;
+}
+
+/**
+ * NAV points of the fund ('' agent) and of each book for one date. A book's daily return is net of
+ * the capital moved into it that day (`moved`): a reallocation read as a +20% day before.
+ */
+export function navPoints(state: FundRunState, fundId: string, date: IsoDate, prev: ReadonlyMap<string, number>, moved: ReadonlyMap<string, number> = new Map()): NavPoint[] {
   const { ledger, fund } = state;
   const point = (agentId: string, nav: number, cash: number, gross: number, net: number, hwm: number): NavPoint => {
     const before = prev.get(agentId);
+    const flow = moved.get(agentId) ?? 0;
     return {
       fundId,
       agentId,
@@ -149,7 +166,7 @@ export function navPoints(state: FundRunState, fundId: string, date: IsoDate, pr
       grossExposure: gross,
       netExposure: net,
       highWaterMark: Math.max(hwm, nav),
-      dailyReturn: before && before > 0 ? nav / before - 1 : null,
+      dailyReturn: before && before > 0 ? (nav - flow - before) / before : null,
       drawdown: hwm > 0 ? Math.min(0, nav / Math.max(hwm, nav) - 1) : 0,
     };
   };
@@ -293,7 +310,7 @@ export async function saveCycleState(tx: Repos, x: SaveCycleInput): Promise<void
     await checkpointLedger(tx, fundId, state.ledger, at);
   }
   await tx.positions.replaceBook(fundId, ledgerPositions(state.ledger, fundId, at), at);
-  await tx.nav.upsert(navPoints(state, fundId, r.asOf, x.prevNav));
+  await tx.nav.upsert(navPoints(state, fundId, r.asOf, x.prevNav, movedInto(r.review.allocation)));
   const snap = r.review.snapshot;
   await tx.risk.addSnapshot({
     fundId,

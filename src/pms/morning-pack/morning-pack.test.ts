@@ -114,6 +114,8 @@ describe('buildMorningPack', () => {
   it("1-day P&L: the latest stored NAV minus the one before, to the cent; null with fewer than two", () => {
     expect(oneDayPnl([{ date: '2024-01-05', nav: 1_000_123.456 }, { date: '2024-01-02', nav: 1_000_000 }])).toEqual({ pnl1d: 123.46, pnl1dDate: '2024-01-05' });
     expect(oneDayPnl([{ date: '2024-01-05', nav: 99 }])).toEqual({ pnl1d: null, pnl1dDate: '2024-01-05' });
+    // a day the allocation moved $5M into the book: its P&L is its return net of the move, not the NAV change
+    expect(oneDayPnl([{ date: '2024-01-05', nav: 15_010_000, dailyReturn: 0.001 }, { date: '2024-01-04', nav: 10_000_000 }])).toEqual({ pnl1d: 10_000, pnl1dDate: '2024-01-05' });
     expect(oneDayPnl([])).toEqual({ pnl1d: null, pnl1dDate: null });
     expect(() => oneDayPnl([{ date: '2024-01-02', nav: 1 }, { date: '2024-01-05', nav: 2 }])).toThrow(/newest first/);
   });

@@ -28,16 +28,19 @@ export const DEFAULT_TOP_SIGNALS = 3;
 
 /**
  * An agent's 1-day P&L in dollars from its stored end-of-day NAVs, newest first: the latest
- * minus the one before (the previous stored close, whatever the gap), rounded to the cent; null
- * with fewer than two points. Capital moved between books would count as P&L: none is booked
- * between cycles today.
+ * point's daily return (net of the capital the cycle's allocation moved into the book) times the
+ * NAV before it (the previous stored close, whatever the gap), else the NAV change; rounded to the
+ * cent; null with fewer than two points. A reallocation counted as P&L before (a $5M move into a
+ * book read as a $5M day).
  */
-export function oneDayPnl(points: readonly { readonly date: string; readonly nav: number }[]): { readonly pnl1d: number | null; readonly pnl1dDate: string | null } {
+export function oneDayPnl(points: readonly { readonly date: string; readonly nav: number; readonly dailyReturn?: number | null }[]): { readonly pnl1d: number | null; readonly pnl1dDate: string | null } {
   const [last, prev] = points;
   if (!last) return { pnl1d: null, pnl1dDate: null };
   if (!prev) return { pnl1d: null, pnl1dDate: last.date };
   if (prev.date >= last.date) throw new Error(`oneDayPnl: NAV points must be newest first (${last.date} then ${prev.date})`);
-  return { pnl1d: Math.round((last.nav - prev.nav) * 100) / 100, pnl1dDate: last.date };
+  // the stored daily return is net of the capital the allocation moved into the book; the NAV change is not
+  const pnl = typeof last.dailyReturn === 'number' && Number.isFinite(last.dailyReturn) ? last.dailyReturn * prev.nav : last.nav - prev.nav;
+  return { pnl1d: Math.round(pnl * 100) / 100, pnl1dDate: last.date };
 }
 
 export interface MorningPackInput {

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { barDates, cliHome, type CliRun } from './harness.ts';
+import { barDates, cliHome, withStore, type CliRun } from './harness.ts';
 
 const ok = (r: CliRun): CliRun => {
   expect(r.code, `${r.err}\n${r.out}`).toBe(0);
@@ -46,6 +46,11 @@ describe("an agent's capital changed through the CLI", () => {
       expect(moved).toBeGreaterThan(0.9 * (trend - 200_000));
       // nothing is created or lost: the fund's NAV moves by a day's P&L, not by the transfer
       expect(Math.abs(after.nav.fund - before.nav.fund)).toBeLessThan(0.05 * before.nav.fund);
+      // the stored NAV point's daily return is the day's P&L, net of the move (it read as −80%)
+      const points = await withStore(k.home, (s) => s.nav.history('main', { agentId: 'trend' }));
+      const d2Point = points.find((p) => p.date === d2);
+      expect((after.nav.agents.trend ?? 0) / trend - 1).toBeLessThan(-0.5);
+      expect(Math.abs(d2Point?.dailyReturn ?? 1)).toBeLessThan(0.05);
       // once: the next cycle does not move it again
       const third = await cycle(d3 ?? '');
       expect(Math.abs((third.nav.agents.trend ?? 0) - (after.nav.agents.trend ?? 0))).toBeLessThan(0.05 * 200_000);
