@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/index.ts';
 import { allocateCapital, type Allocation } from '../../src/overlay/index.ts';
 import { agentState, fundState } from '../../src/overlay/testing/fixture.ts';
-import { hasChromium, launch, settled, signIn, watch, type Browser, type Watch } from './browser.ts';
+import { hasChromium, settled, signedInPage, type Browser, type Watch } from './browser.ts';
 import { ADMIN, FUND_ID, startFixture, type Fixture } from './fixture.ts';
 import { SHOTS, WEB_DIST } from './kit.ts';
 
@@ -53,10 +53,7 @@ describe.skipIf(!hasChromium)('the capital allocation on the Risk Monitor, in Ch
 
   beforeAll(async () => {
     fx = await startFixture({ webDist: WEB_DIST });
-    browser = await launch();
-    page = await browser.context.newPage();
-    w = watch(page);
-    await signIn(page, fx.url, ADMIN);
+    ({ browser, page, w } = await signedInPage(fx.url, ADMIN));
   }, 300_000);
   afterAll(async () => {
     await browser?.close();

@@ -65,3 +65,12 @@ export async function signIn(page: Page, url: string, user: { readonly name: str
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('whoami').waitFor(o.state ? { state: o.state } : undefined);
 }
+
+/** A fresh browser with one page signed in as `user` at `url`, and the page's error watch. */
+export async function signedInPage(url: string, user: { readonly name: string; readonly key: string }): Promise<{ browser: Browser; page: Page; w: Watch }> {
+  const browser = await launch();
+  const page = await browser.context.newPage();
+  const w = watch(page);
+  await signIn(page, url, user);
+  return { browser, page, w };
+}
