@@ -67,7 +67,9 @@ export const morningPackRoutes: readonly AnyRoute[] = [
       const lastOverlay = new Map(overlay.map((d) => [d.agentId, d]));
       const agentViews: AgentViewInput[] = agents.map((a) => {
         const book = positions.filter((p) => p.agentId === a.id && p.qty !== 0);
-        const cap = a.allocatedCapital > 0 ? a.allocatedCapital : 1;
+        // fractions of the book's latest NAV (what the allocation left it), else its configured capital
+        const nav = navs.find((p) => p.agentId === a.id)?.nav ?? 0;
+        const cap = nav > 0 ? nav : a.allocatedCapital > 0 ? a.allocatedCapital : 1;
         const strategy = StrategyType.safeParse(a.strategy);
         return {
           agentId: a.id,

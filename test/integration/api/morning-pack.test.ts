@@ -105,6 +105,21 @@ describe('the morning pack after three paper cycles', () => {
     expect(p.agents.filter((a) => a.topSignals.length > 0 && a.signalsAsOf === last).length).toBeGreaterThanOrEqual(agents.length / 2);
     expect(p.agents.every((a) => a.book.pnl1d !== null && a.book.pnl1dDate === last)).toBe(true);
     expect(p.agents.some((a) => a.book.pnl1d !== 0)).toBe(true);
+    // a book's gross and net are fractions of its latest NAV, which the allocation moved off the
+    // configured capital (vol-premium's went to the others on the first cycle): from the rows
+    const rows = await store.db.query<{ agentId: string; value: number }>(
+      `SELECT p.agent_id AS "agentId", p.qty * b.close AS value FROM positions p JOIN LATERAL (SELECT close FROM bars WHERE symbol = p.symbol AND date <= $2 ORDER BY date DESC LIMIT 1) b ON true WHERE p.fund_id = $1 AND p.qty <> 0`,
+      [FUND, last],
+    );
+    let moved = 0;
+    for (const id of agents) {
+      const nav = (await store.db.query<{ nav: number }>(`SELECT nav FROM nav_history WHERE fund_id = $1 AND agent_id = $2 AND date <= $3 ORDER BY date DESC LIMIT 1`, [FUND, id, last])).rows[0]?.nav ?? 0;
+      const configured = config.agents.find((a) => a.id === id)?.allocatedCapital ?? 0;
+      if (Math.abs(nav - configured) > 0.05 * configured) moved++;
+      const gross = rows.rows.filter((r) => r.agentId === id).reduce((s, r) => s + Math.abs(Number(r.value)), 0);
+      expect(p.agents.find((a) => a.agentId === id)?.book.gross ?? Number.NaN, id).toBeCloseTo(nav > 0 ? gross / Number(nav) : 0, 3);
+    }
+    expect(moved).toBeGreaterThan(0);
   });
 
   it('as of an earlier date, from the rows of that date; before any cycle, none', async () => {
