@@ -76,6 +76,13 @@ describe.skipIf(!hasChromium)('the backtest a page reads is chosen explicitly (s
     expect(col).toBeGreaterThan(0);
     for (const a of ro.agents) await expect(table.locator('tbody tr', { hasText: a.id }).locator(`td:nth-child(${col})`).textContent()).resolves.toBe(num2(a.tearSheet.sharpe));
     expect(ro.agents.some((a, i) => num2(a.tearSheet.sharpe) !== num2(rn.agents[i]?.tearSheet.sharpe ?? Number.NaN))).toBe(true);
+    // each book's NAV as GET /agents gives it (the latest stored NAV, beside the configured capital)
+    const navCol = heads.indexOf('NAV') + 1;
+    expect(navCol).toBeGreaterThan(0);
+    for (const a of (await get<{ agents: { id: string; nav: number | null }[] }>(`/v1/funds/${FUND_ID}/agents`)).agents) {
+      const shown = (await table.locator('tbody tr', { hasText: a.id }).locator(`td:nth-child(${navCol})`).textContent()) ?? '';
+      expect(shown, a.id).toBe(a.nav === null ? '—' : `$${(a.nav / 1e6).toFixed(2)}m`);
+    }
 
     await page.reload();
     await settled(page);

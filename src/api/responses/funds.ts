@@ -28,7 +28,11 @@ export const Agent = z.object({
   riskParams: z.record(z.string(), z.unknown()), drawdownState: AgentState, highWaterMark: z.number().nullable(), hwmDate: isoDate.nullable(),
   isEnabled: z.boolean(), metrics: z.record(z.string(), z.unknown()),
 });
-export const AgentsAnswer = z.object({ agents: z.array(Agent) });
+/**
+ * The fund's agents, each with its book's latest stored NAV and its date (null before its first
+ * cycle): the capital the allocation left it, where `allocatedCapital` is the configured one.
+ */
+export const AgentsAnswer = z.object({ agents: z.array(Agent.extend({ nav: z.number().nullable(), navDate: isoDate.nullable() })) });
 /** An agent control's answer: the agent as the next cycle sees it and the config versions (hashes) it moved between. */
 export const AgentChanged = z.object({
   agent: Agent,

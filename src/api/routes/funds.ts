@@ -111,7 +111,11 @@ export const fundRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/agents', tag: 'agents', access: 'any', params: FundParams, summary: "The fund's agents",
     response: R.AgentsAnswer,
-    handler: async ({ rt, params }) => ({ agents: await rt.store.funds.agents(params.fundId) }),
+    handler: async ({ rt, params }) => {
+      const [agents, navs] = await Promise.all([rt.store.funds.agents(params.fundId), rt.store.nav.latestPerAgent(params.fundId, { n: 1 })]);
+      const last = new Map(navs.map((p) => [p.agentId, p]));
+      return { agents: agents.map((a) => ({ ...a, nav: last.get(a.id)?.nav ?? null, navDate: last.get(a.id)?.date ?? null })) };
+    },
   }),
   route({
     method: 'POST', url: '/v1/funds/:fundId/agents', tag: 'agents', access: ['admin'], params: FundParams, body: NewAgent, status: 201,

@@ -148,6 +148,21 @@ describe('the morning pack after three paper cycles', () => {
     }
   });
 
+  it("GET /agents carries each book's latest NAV beside its configured capital, from the rows", async () => {
+    const res = await app.inject({ method: 'GET', url: `/v1/funds/${FUND}/agents`, headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.statusCode).toBe(200);
+    const list = (res.json() as { agents: { id: string; allocatedCapital: number; nav: number | null; navDate: string | null }[] }).agents;
+    const last = dates[dates.length - 1] ?? '';
+    for (const a of list) {
+      const row = (await store.db.query<{ nav: number }>(`SELECT nav FROM nav_history WHERE fund_id = $1 AND agent_id = $2 ORDER BY date DESC LIMIT 1`, [FUND, a.id])).rows[0];
+      expect(a.nav, a.id).toBeCloseTo(Number(row?.nav), 2);
+      expect(a.navDate).toBe(last);
+    }
+    // vol-premium cannot trade this market: its configured capital went to the others
+    expect(list.find((a) => a.id === 'vol-premium')?.nav).toBe(0);
+    expect(list.find((a) => a.id === 'vol-premium')?.allocatedCapital).toBeGreaterThan(0);
+  });
+
   it('the narrative says each P&L with its date', async () => {
     const last = dates[dates.length - 1] ?? '';
     const res = await app.inject({ method: 'GET', url: `/v1/funds/${FUND}/morning-pack`, headers: { authorization: `Bearer ${KEY}` } });

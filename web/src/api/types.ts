@@ -14,6 +14,8 @@ export type Fund = z.output<typeof R.Fund>;
 export type Nav = z.output<typeof R.Nav>;
 export type FundDetail = z.output<typeof R.FundDetail>;
 export type Agent = z.output<typeof R.Agent>;
+/** An agent of GET /agents: with its book's latest NAV (the capital the allocation left it) and date. */
+export type AgentWithNav = z.output<typeof R.AgentsAnswer>['agents'][number];
 
 export type Position = z.output<typeof R.Position>;
 /** Position totals: `gross` is Σ over names of |net value across the books shown| (the gross limit's); `booksGross` Σ of each book's |value|; `realizedPnl` every line's, open and closed, from the stored fills. */

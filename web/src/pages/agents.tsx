@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useApi } from '../api/use-api.ts';
 import { useChosenBacktest } from '../api/chosen-backtest.ts';
-import type { Agent, BacktestResults } from '../api/types.ts';
+import type { Agent, AgentWithNav, BacktestResults } from '../api/types.ts';
 import { Chart } from '../charts/chart.tsx';
 import { heatmapOption, lineOption } from '../charts/options.ts';
 import { Async, Card, EmptyState, Grid, PageHead, StatusBadge, Table, money, num, pct, toneOf } from '../design/index.ts';
@@ -26,7 +26,7 @@ export function AgentsPage() {
 /** Agents: configuration and state, scores, equity curves and correlations (from the backtest chosen in the address), factor exposures. */
 function AgentList() {
   const { base } = useSession();
-  const agents = useApi<{ agents: Agent[] }>(`${base}/agents`, ['cycle.completed']);
+  const agents = useApi<{ agents: AgentWithNav[] }>(`${base}/agents`, ['cycle.completed']);
   const bt = useChosenBacktest(base);
   const results = bt.backtest?.results ?? null;
   return (
@@ -57,7 +57,7 @@ function meanOf(x: readonly number[] | undefined): number | null {
   return x && x.length > 0 ? x.reduce((a, b) => a + b, 0) / x.length : null;
 }
 
-function AgentTable(p: { agents: Agent[]; results: BacktestResults | null; backtestId: string | null }) {
+function AgentTable(p: { agents: AgentWithNav[]; results: BacktestResults | null; backtestId: string | null }) {
   const bt = new Map((p.results?.agents ?? []).map((a) => [a.id, a]));
   return (
     <Table
@@ -76,8 +76,9 @@ function AgentTable(p: { agents: Agent[]; results: BacktestResults | null; backt
           ),
         },
         { key: 'st', header: 'Strategy · bucket', render: (a) => <>{a.strategy.replace(/_/g, ' ')} <span className="muted">· {a.bucket.replace(/_/g, ' ')}</span></> },
-        { key: 'cap', header: 'Capital', num: true, render: (a) => money(a.allocatedCapital, true) },
-        ...(p.results?.agents.some((x) => x.capital !== undefined) ? [{ key: 'capbt', header: 'Capital (bt mean)', num: true, render: (a: Agent) => money(meanOf(bt.get(a.id)?.capital), true) }] : []),
+        { key: 'cap', header: 'Configured', num: true, render: (a) => money(a.allocatedCapital, true) },
+        { key: 'nav', header: 'NAV', num: true, render: (a) => <span title={a.navDate ? `as of ${a.navDate}: the capital the allocation left the book, with its P&L` : 'no cycle yet'}>{money(a.nav, true)}</span> },
+        ...(p.results?.agents.some((x) => x.capital !== undefined) ? [{ key: 'capbt', header: 'Capital (bt mean)', num: true, render: (a: AgentWithNav) => money(meanOf(bt.get(a.id)?.capital), true) }] : []),
         { key: 'state', header: 'Drawdown step', render: (a) => <StatusBadge status={a.drawdownState} /> },
         { key: 'en', header: 'On', render: (a) => (a.isEnabled ? 'yes' : <span className="tone-down">no</span>) },
         ...(p.agents.some((a) => score(a) !== null) ? [{ key: 'score', header: 'Score', num: true, render: (a: Agent) => num(score(a)) }] : []),
