@@ -338,7 +338,7 @@ export class KeelClient {
     return (await this.request('POST', `/v1/funds/${encodeURIComponent(args.fundId)}/proposals/${encodeURIComponent(args.proposalId)}/modify`, undefined, args.body)) as ProposalModified;
   }
 
-  /** What approving a proposal now would trade and do to the fund, before the overlay's review at execution: its tickets (a discretionary ticket as entered × size; an agent's book through the order planner) with price, notional and the name's resulting weight in the fund ((fund shares + ticket shares) × price / NAV), and the fund's one-day parametric VaR at risk.varConfidence before and after, with the headroom to risk.varLimitPct × NAV (GET /v1/funds/{fundId}/proposals/{proposalId}/impact) */
+  /** What approving a proposal now would trade and do to the fund, before the overlay's review at execution: its tickets (a discretionary ticket as entered × size; an agent's book through the order planner, on the capital the fund state gives it) with price, notional and the name's resulting weight in the fund ((fund shares + ticket shares) × price / NAV), and the fund's one-day parametric VaR at risk.varConfidence before and after, with the headroom to risk.varLimitPct × NAV (GET /v1/funds/{fundId}/proposals/{proposalId}/impact) */
   async getV1FundsFundIdProposalsProposalIdImpact(args: { fundId: string; proposalId: string }): Promise<GetV1FundsFundIdProposalsProposalIdImpactResponse> {
     return (await this.request('GET', `/v1/funds/${encodeURIComponent(args.fundId)}/proposals/${encodeURIComponent(args.proposalId)}/impact`)) as GetV1FundsFundIdProposalsProposalIdImpactResponse;
   }

@@ -191,7 +191,7 @@ class KeelClient:
         return self._request("POST", f"/v1/funds/{_q(fund_id)}/proposals/{_q(proposal_id)}/modify", body=body)
 
     def get_v1_funds_fund_id_proposals_proposal_id_impact(self, fund_id: str, proposal_id: str) -> dict[str, Any]:
-        """What approving a proposal now would trade and do to the fund, before the overlay's review at execution: its tickets (a discretionary ticket as entered × size; an agent's book through the order planner) with price, notional and the name's resulting weight in the fund ((fund shares + ticket shares) × price / NAV), and the fund's one-day parametric VaR at risk.varConfidence before and after, with the headroom to risk.varLimitPct × NAV (GET /v1/funds/{fundId}/proposals/{proposalId}/impact; answers GetV1FundsFundIdProposalsProposalIdImpactResponse)."""
+        """What approving a proposal now would trade and do to the fund, before the overlay's review at execution: its tickets (a discretionary ticket as entered × size; an agent's book through the order planner, on the capital the fund state gives it) with price, notional and the name's resulting weight in the fund ((fund shares + ticket shares) × price / NAV), and the fund's one-day parametric VaR at risk.varConfidence before and after, with the headroom to risk.varLimitPct × NAV (GET /v1/funds/{fundId}/proposals/{proposalId}/impact; answers GetV1FundsFundIdProposalsProposalIdImpactResponse)."""
         return self._request("GET", f"/v1/funds/{_q(fund_id)}/proposals/{_q(proposal_id)}/impact")
 
     def post_v1_funds_fund_id_trades(self, fund_id: str, body: dict[str, Any], *, idempotency_key: str | None = None) -> dict[str, Any]:

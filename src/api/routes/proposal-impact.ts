@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id } from '../../contracts/index.ts';
 import { ensureDefined } from '../../core/index.ts';
+import { storedAgentCapital } from '../../fund/index.ts';
 import { isAwaitingDecision, proposalTickets, ticketImpact } from '../../pms/index.ts';
 import { lastClose } from '../market-context.ts';
 import { riskInputs } from '../risk-book.ts';
@@ -40,7 +41,7 @@ export type ProposalImpactResponse = z.infer<typeof ProposalImpactResponse>;
 export const proposalImpactRoutes: readonly AnyRoute[] = [
   route({
     method: 'GET', url: '/v1/funds/:fundId/proposals/:proposalId/impact', tag: 'proposals', access: 'any', params: ProposalParams,
-    summary: "What approving a proposal now would trade and do to the fund, before the overlay's review at execution: its tickets (a discretionary ticket as entered × size; an agent's book through the order planner) with price, notional and the name's resulting weight in the fund ((fund shares + ticket shares) × price / NAV), and the fund's one-day parametric VaR at risk.varConfidence before and after, with the headroom to risk.varLimitPct × NAV",
+    summary: "What approving a proposal now would trade and do to the fund, before the overlay's review at execution: its tickets (a discretionary ticket as entered × size; an agent's book through the order planner, on the capital the fund state gives it) with price, notional and the name's resulting weight in the fund ((fund shares + ticket shares) × price / NAV), and the fund's one-day parametric VaR at risk.varConfidence before and after, with the headroom to risk.varLimitPct × NAV",
     response: ProposalImpactResponse,
     handler: async ({ rt, fund, params }) => {
       const f = ensureDefined(fund, 'fund');
@@ -58,8 +59,10 @@ export const proposalImpactRoutes: readonly AnyRoute[] = [
         fundQty.set(x.symbol, (fundQty.get(x.symbol) ?? 0) + x.qty);
         if (x.agentId === p.agentId) held.set(x.symbol, (held.get(x.symbol) ?? 0) + x.qty);
       }
+      // an agent's weights are fractions of the capital the allocation gave it (the fund state's), as the execution sizes them
+      const inConfig = config.agents.find((a) => a.id === p.agentId);
       const planned = proposalTickets(p, {
-        agentCapital: config.agents.find((a) => a.id === p.agentId)?.allocatedCapital ?? null,
+        agentCapital: inConfig ? ((await storedAgentCapital(rt.store, f.id))?.get(p.agentId) ?? inConfig.allocatedCapital) : null,
         held,
         prices,
         minNotional: config.oms.minNotional,

@@ -41,6 +41,19 @@ export function deserialiseRunState(s: StoredRunState): FundRunState {
 }
 
 /**
+ * Each agent's allocated capital in the fund state its latest completed cycle (or proposal
+ * execution) left: what its target weights are fractions of, at execution as in the review. Null
+ * before any cycle. Reads the stored state only (nothing is written).
+ */
+export async function storedAgentCapital(store: Pick<Repos, 'cycles'>, fundId: string): Promise<Map<string, number> | null> {
+  for (const c of await store.cycles.list(fundId, 20)) {
+    const saved = (c.summary as { state?: StoredRunState }).state;
+    if (c.status === 'COMPLETED' && saved) return new Map(parseFundState(saved.fund, 'state.fund').agents.map((a) => [a.agentId, a.allocatedCapital]));
+  }
+  return null;
+}
+
+/**
  * The fund's state to run from: the fund state (drawdowns, high-water marks, trading state,
  * return histories) after its latest completed cycle (or proposal execution, which stores the
  * state it leaves the same way), or a fresh fund's; and the books as they stand now, from the
