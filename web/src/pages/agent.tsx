@@ -102,7 +102,7 @@ function Controls(p: { d: AgentDetail; onChange: () => void }) {
   return (
     <div className={`banner banner-${a.isEnabled ? 'up' : 'warning'}`} data-testid="agent-state">
       <div>
-        <span data-testid="agent-enabled">{a.isEnabled ? 'Trading' : 'Paused'}</span> · drawdown step <StatusBadge status={a.drawdownState} /> · allocated {money(a.allocatedCapital, true)}
+        <span data-testid="agent-enabled">{a.isEnabled ? 'Trading' : 'Paused'}</span> · drawdown step <StatusBadge status={a.drawdownState} /> · configured capital {money(a.allocatedCapital, true)}
       </div>
       <div className="row">
         {!isAllowed ? <span style={{ fontWeight: 400 }}>Only risk and admin may pause or resume an agent.</span> : null}
