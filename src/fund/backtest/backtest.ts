@@ -261,10 +261,6 @@ export function selectAgents(config: FundConfig, ids: readonly string[] | undefi
 }
 
 /**
- * Runs the fund cycle once per trading day from `from` to `to` over the panel, with the paper
- * broker (orders fill at the next bar's open) and a simulated clock: the live code, no special path.
- */
-/**
  * A market in which data governance left no symbol tradable (none ACTIVE) is refused: the backtest
  * would run, store and print a fund that never traded (a `keel demo --years 3` under the default
  * 1,000-row history gate did), which reads as a result.
@@ -279,6 +275,10 @@ function assertSomethingTradable(panel: Panel, config: FundConfig): void {
   );
 }
 
+/**
+ * Runs the fund cycle once per trading day from `from` to `to` over the panel, with the paper
+ * broker (orders fill at the next bar's open) and a simulated clock: the live code, no special path.
+ */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const config = selectAgents(o.config, o.agents);
   const rows: number[] = [];
