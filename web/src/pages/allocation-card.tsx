@@ -28,7 +28,7 @@ export function AllocationCard({ base }: { base: string }) {
           if (!last) {
             return (
               <EmptyState title="No reallocation yet">
-                The agents keep their capital until a cycle reallocates it: on the allocation.rebalance schedule once they have allocation.minHistoryDays of record, or at once when an agent cannot trade the market.
+                No cycle of this fund has moved capital between the agents. A cycle reallocates on the allocation.rebalance schedule once the agents have allocation.minHistoryDays of record, and at once when an agent cannot trade the market. A backtest's reallocations are in its results: each agent's capital over the run on the Agents page (a fund started from a backtest, as the demo's, holds the capital the backtest left each book: its NAV there).
               </EmptyState>
             );
           }
