@@ -3,7 +3,7 @@ import type { FillKind, NavPoint, Store } from '../../store/index.ts';
 import { runStoredBacktest, type BacktestSummary, type StoredBacktestOptions } from '../backtest/backtest-job.ts';
 import type { CycleResult } from '../cycle/run-cycle.ts';
 import type { FundRunState } from '../cycle/runtime.ts';
-import { navPoints, saveCycle } from './fund-store.ts';
+import { movedInto, navPoints, saveCycle } from './fund-store.ts';
 
 /**
  * Runs a stored backtest and adopts it as the fund's history (the demo): the NAV of every day,
@@ -22,7 +22,8 @@ export async function adoptBacktest(store: Store, o: Omit<StoredBacktestOptions,
     // the final cycle's records are stored below as the fund's latest cycle
     persistRecords: false,
     onCycle: (r, state) => {
-      const pts = navPoints(state, fundId, r.asOf, prev);
+      // a book's daily return is net of the capital the day's allocation moved into it
+      const pts = navPoints(state, fundId, r.asOf, prev, movedInto(r.review.allocation));
       for (const p of pts) prev.set(p.agentId, p.nav);
       navs.push(...pts);
       for (const f of r.fills) fills.push({ ...f, cycleId: r.cycleId, kind: f.orderId.startsWith(`${r.cycleId}:cross:`) ? 'CROSS' : 'BROKER' });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus } from '../../../src/bus/index.ts';
 import { defaultFundConfigInput, parseFundConfig, type FundConfig, type MacroObservation } from '../../../src/contracts/index.ts';
 import { SequentialIds, SimClock } from '../../../src/core/index.ts';
-import { adoptBacktest, createFundMetrics, registerFund } from '../../../src/fund/index.ts';
+import { adoptBacktest, createFundMetrics, flowAdjustedReturns, registerFund } from '../../../src/fund/index.ts';
 import { generateSyntheticMarket, syntheticBars } from '../../../src/market/index.ts';
 import { budgetShare, zOf } from '../../../src/overlay/index.ts';
 import { buildServer } from '../../../src/api/index.ts';
@@ -23,6 +23,7 @@ describe('a fund with an adopted backtest history', () => {
   let app: FastifyInstance;
   let config: FundConfig;
   let lastDate = '';
+  let adopted: Awaited<ReturnType<typeof adoptBacktest>>['result'];
   const get = async <T>(url: string): Promise<T> => {
     const r = await app.inject({ method: 'GET', url, headers: auth });
     expect(r.statusCode, `${url}: ${r.body.slice(0, 300)}`).toBe(200);
@@ -44,7 +45,7 @@ describe('a fund with an adopted backtest history', () => {
     lastDate = m.dates[m.dates.length - 1] ?? '';
     const now = `${lastDate}T22:00:00.000Z`;
     await registerFund(store, config, 'test', now);
-    await adoptBacktest(store, { config, from: m.dates[m.dates.length - 90] ?? '', to: lastDate });
+    adopted = (await adoptBacktest(store, { config, from: m.dates[m.dates.length - 90] ?? '', to: lastDate })).result;
     await store.users.create({ id: 'u-admin', name: 'admin', role: 'admin', fundIds: ['*'], apiKey: KEY, createdAt: now });
     const clock = new SimClock(Date.parse(now));
     app = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock, ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 1_000, validateResponses: process.env.KEEL_VALIDATE_RESPONSES === '1' });
@@ -65,6 +66,24 @@ describe('a fund with an adopted backtest history', () => {
     expect(a.total.pnl).toBeCloseTo(navChange, -1);
     expect(Math.abs(a.reconciliation.difference ?? Number.NaN)).toBeLessThan(10);
     expect(a.reconciliation.costs).toBeGreaterThan(0);
+  });
+
+  it("each book's stored daily return is net of the capital the allocation moved into it, as the backtest's own returns", async () => {
+    let moves = 0;
+    for (const a of adopted.agents) {
+      const flows = a.flows ?? [];
+      const points = await store.nav.history(FUND, { agentId: a.id });
+      const byDate = new Map(points.map((p) => [p.date, p.dailyReturn]));
+      const own = flowAdjustedReturns(a.equity, flows, 1000);
+      for (let t = 1; t < adopted.dates.length; t++) {
+        if ((flows[t] ?? 0) !== 0) moves++;
+        const stored = byDate.get(adopted.dates[t] ?? '');
+        if (stored === null || stored === undefined) continue;
+        expect(stored, `${a.id} ${adopted.dates[t] ?? ''}`).toBeCloseTo(own[t - 1] ?? Number.NaN, 6);
+      }
+    }
+    // not vacuous: the allocation moved capital during the adopted history (it read as ±10–50% days)
+    expect(moves).toBeGreaterThan(0);
   });
 
   it('realised P&L comes from the stored fills: realised + unrealised − commissions = NAV − initial capital', async () => {
