@@ -9,12 +9,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { barDates, cliHome, withStore, type CliRun } from './harness.ts';
+import { barDates, cliHome, ok, withStore } from './harness.ts';
 
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 interface Cycle {
   asOf: string;
   nav: { fund: number; agents: Record<string, number> };

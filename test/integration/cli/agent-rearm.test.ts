@@ -9,15 +9,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { barDates, cliHome, withStore as withHome, type CliRun } from './harness.ts';
+import { barDates, cliHome, ok, withStore as withHome } from './harness.ts';
 
 let k: ReturnType<typeof cliHome>;
 let dates: string[] = [];
 
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 interface Cycle {
   decisions: { agentId: string; reasons: { code: string }[] }[];
 }

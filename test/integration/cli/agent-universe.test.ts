@@ -11,7 +11,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
 import { syntheticPanel, viewAt } from '../../../src/market/index.ts';
-import { barDates, cliHome, withStore, type CliRun } from './harness.ts';
+import { barDates, cliHome, ok, withStore } from './harness.ts';
 
 let k: ReturnType<typeof cliHome>;
 let dates: string[] = [];
@@ -19,10 +19,6 @@ let dates: string[] = [];
 const caps = new Map<string, number>();
 let minCap = 0;
 
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 interface Cycle {
   decisions: { agentId: string; reasons: { code: string; symbol: string | null }[] }[];
 }

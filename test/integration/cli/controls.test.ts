@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
 import { fundKillSwitchFile, sharedKillSwitchFile, storedFundConfig } from '../../../src/fund/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
-import { cliHome, type CliRun } from './harness.ts';
+import { cliHome, ok, type CliRun } from './harness.ts';
 
 let k: ReturnType<typeof cliHome>;
 let dates: string[] = [];
@@ -36,10 +36,6 @@ interface Cycle {
   decisions: { agentId: string }[];
   orders: { allocations: { agentId: string }[] }[];
 }
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 const cycleOf = (r: CliRun): Cycle => JSON.parse(ok(r).out) as Cycle;
 
 beforeAll(async () => {

@@ -1,8 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { buildServer } from '../../../src/api/index.ts';
+import { InProcessBus } from '../../../src/bus/index.ts';
+import type { FundConfig } from '../../../src/contracts/index.ts';
+import { LiveClock, SequentialIds } from '../../../src/core/index.ts';
 import { main } from '../../../src/cli/main.ts';
 import type { CliIo } from '../../../src/cli/output.ts';
+import { createFundMetrics } from '../../../src/fund/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 
 export interface CliRun {
@@ -48,4 +55,21 @@ export function barDates(home: string): Promise<string[]> {
     const list = await s.instruments.list();
     return [...new Set((await s.bars.range({ symbols: [list[0]?.symbol ?? ''] })).map((b) => b.date))];
   });
+}
+
+/** A CLI run that must succeed: its output on failure. */
+export function ok(r: CliRun): CliRun {
+  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
+  return r;
+}
+
+/**
+ * The API over a CLI home's store, with a viewer of `fundId` holding `key`: what a user's
+ * `keel serve` would answer after the commands run. Close the app, then the store.
+ */
+export async function serveHome(home: string, config: FundConfig, fundId: string, key: string): Promise<{ store: Store; app: FastifyInstance }> {
+  const store = await openStore({ home });
+  await store.users.create({ id: 'u-viewer', name: 'viewer', role: 'viewer', fundIds: [fundId], apiKey: key, createdAt: new Date().toISOString() });
+  const app = await buildServer({ store, config, bus: new InProcessBus(), metrics: createFundMetrics(), clock: new LiveClock(), ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 2_000 });
+  return { store, app };
 }

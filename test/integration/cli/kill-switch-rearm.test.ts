@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
-import { barDates, cliHome, withStore, type CliRun } from './harness.ts';
+import { barDates, cliHome, ok, withStore } from './harness.ts';
 
 let k: ReturnType<typeof cliHome>;
 let dates: string[] = [];
@@ -20,10 +20,6 @@ const config = (vixLevel: number) => ({
   killSwitch: { vixLevel },
 });
 const writeFund = (c: unknown) => writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify(c));
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 const cycle = async (asOf: string): Promise<{ asOf: string; tradingState: string }> => JSON.parse(ok(await k.run('run', '--once', '--no-fetch', '--as-of', asOf, '--json')).out);
 const row = (): Promise<string | undefined> => withStore(k.home, async (s) => (await s.funds.get('main'))?.tradingState);
 

@@ -14,18 +14,13 @@ import { defaultFundConfigInput, parseFundConfig, type OverlayDecision } from '.
 import { SequentialIds, SimClock } from '../../../src/core/index.ts';
 import { OVERLAY_JOURNAL_MIN_CUT, createFundMetrics, grossCut } from '../../../src/fund/index.ts';
 import { openStore } from '../../../src/store/index.ts';
-import { cliHome, type CliRun } from './harness.ts';
+import { cliHome, ok } from './harness.ts';
 
 interface Entry { id: string; kind: string; who: string; role: string; rationale: string; agentId: string | null; links: { decisionIds: string[] } }
 
 let k: ReturnType<typeof cliHome>;
 let key = '';
 let dates: string[] = [];
-
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 
 /** GET a journal query through the real API over the home's store (the CLI is not running: one process opens it). */
 async function journal(query: string): Promise<Entry[]> {

@@ -10,14 +10,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../../src/api/index.ts';
-import { InProcessBus } from '../../../src/bus/index.ts';
 import { defaultFundConfigInput, parseFundConfig } from '../../../src/contracts/index.ts';
-import { LiveClock, SequentialIds } from '../../../src/core/index.ts';
-import { createFundMetrics } from '../../../src/fund/index.ts';
 import { newYorkTime } from '../../../src/market/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { barDates, cliHome, type CliRun } from './harness.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { barDates, cliHome, ok, serveHome } from './harness.ts';
 
 const input = { ...defaultFundConfigInput(10_000_000), data: { minHistoryRows: 100, degradedMinRows: 50, minQuality: 0.5 } };
 const KEY = 'test-key-catch-up-viewer-0123456789abcdef';
@@ -26,11 +22,6 @@ let days: string[] = [];
 let store: Store;
 let app: FastifyInstance;
 
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
-
 beforeAll(async () => {
   k = cliHome();
   writeFileSync(path.join(k.home, 'fund.json'), JSON.stringify(input));
@@ -38,9 +29,7 @@ beforeAll(async () => {
   ok(await k.run('init'));
   days = (await barDates(k.home)).slice(-12, -8); // four sessions long closed: a catch-up
   for (const d of days) ok(await k.run('run', '--once', '--no-fetch', '--as-of', d));
-  store = await openStore({ home: k.home });
-  await store.users.create({ id: 'u-viewer', name: 'viewer', role: 'viewer', fundIds: ['main'], apiKey: KEY, createdAt: new Date().toISOString() });
-  app = await buildServer({ store, config: parseFundConfig(input), bus: new InProcessBus(), metrics: createFundMetrics(), clock: new LiveClock(), ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 2_000 });
+  ({ store, app } = await serveHome(k.home, parseFundConfig(input), 'main', KEY));
 }, 300_000);
 afterAll(async () => {
   await app?.close();

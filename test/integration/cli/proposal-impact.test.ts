@@ -11,23 +11,14 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../../src/api/index.ts';
-import { InProcessBus } from '../../../src/bus/index.ts';
 import { defaultFundConfigInput, parseFundConfig } from '../../../src/contracts/index.ts';
-import { LiveClock, SequentialIds } from '../../../src/core/index.ts';
-import { createFundMetrics } from '../../../src/fund/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { barDates, cliHome, type CliRun } from './harness.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { barDates, cliHome, ok, serveHome } from './harness.ts';
 
 const KEY = 'test-key-impact-viewer-0123456789abcdef';
 const input = { ...defaultFundConfigInput(10_000_000), fund: { ...defaultFundConfigInput(10_000_000).fund, id: 'adv', mode: 'advisory' as const }, data: { minHistoryRows: 100, degradedMinRows: 50, minQuality: 0.5 } };
 let store: Store;
 let app: FastifyInstance;
-
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 
 beforeAll(async () => {
   const k = cliHome();
@@ -35,9 +26,7 @@ beforeAll(async () => {
   ok(await k.run('market', 'generate', '--symbols', '20', '--years', '1.2', '--seed', '4', '--no-proxies'));
   const days = await barDates(k.home);
   ok(await k.run('run', '--once', '--no-fetch', '--as-of', days[days.length - 1] ?? ''));
-  store = await openStore({ home: k.home });
-  await store.users.create({ id: 'u-viewer', name: 'viewer', role: 'viewer', fundIds: ['adv'], apiKey: KEY, createdAt: new Date().toISOString() });
-  app = await buildServer({ store, config: parseFundConfig(input), bus: new InProcessBus(), metrics: createFundMetrics(), clock: new LiveClock(), ids: new SequentialIds('t'), rateLimit: { perMinute: 1_000_000, burst: 100_000 }, monteCarloPaths: 2_000 });
+  ({ store, app } = await serveHome(k.home, parseFundConfig(input), 'adv', KEY));
 }, 300_000);
 afterAll(async () => {
   await app?.close();

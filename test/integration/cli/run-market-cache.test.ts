@@ -9,13 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFundConfigInput } from '../../../src/contracts/index.ts';
 import { nextTradingDay } from '../../../src/market/index.ts';
 import { openStore } from '../../../src/store/index.ts';
-import { cliHome, type CliRun } from './harness.ts';
+import { cliHome, ok } from './harness.ts';
 
 let k: ReturnType<typeof cliHome>;
-const ok = (r: CliRun): CliRun => {
-  expect(r.code, `${r.err}\n${r.out}`).toBe(0);
-  return r;
-};
 const cacheFiles = (): string[] => {
   const dir = path.join(k.home, 'cache');
   return readdirSync(dir).map((n) => `${n} ${statSync(path.join(dir, n)).mtimeMs}`).sort();
