@@ -7,10 +7,10 @@ import { num, pct, usd } from './backtest-report.ts';
 import { fundIdOf } from './kill-switch.ts';
 
 /** A stored allocation: the review's `Allocation` with the cycle that made it. */
-export type StoredAllocation = Allocation & { readonly cycleId: string | null };
+type StoredAllocation = Allocation & { readonly cycleId: string | null };
 
 /** Dollars moved between the agents by one allocation: half the sum of the changes (a dollar given is a dollar taken). */
-export function movedDollars(a: Pick<Allocation, 'agents'>): number {
+function movedDollars(a: Pick<Allocation, 'agents'>): number {
   let s = 0;
   for (const x of a.agents) s += Math.abs(x.to - x.from);
   return s / 2;
@@ -21,7 +21,7 @@ function agentRows(agents: readonly AgentAllocation[]): string[][] {
 }
 
 /** The text of `keel risk allocation`: the reallocations, one line each, then the latest per agent. */
-export function formatAllocations(fundId: string, list: readonly StoredAllocation[]): string {
+function formatAllocations(fundId: string, list: readonly StoredAllocation[]): string {
   const last = list[list.length - 1];
   if (!last) {
     return `no capital allocation stored for fund ${fundId}: its agents keep their capital until a cycle reallocates (on the allocation.rebalance schedule once they have allocation.minHistoryDays of record), or an agent cannot trade the market and its capital goes to the others`;

@@ -46,9 +46,15 @@ export function deserialiseRunState(s: StoredRunState): FundRunState {
  * before any cycle. Reads the stored state only (nothing is written).
  */
 export async function storedAgentCapital(store: Pick<Repos, 'cycles'>, fundId: string): Promise<Map<string, number> | null> {
+  const last = await latestSavedState(store, fundId);
+  return last ? new Map(parseFundState(last.saved.fund, 'state.fund').agents.map((a) => [a.agentId, a.allocatedCapital])) : null;
+}
+
+/** The state the fund's latest completed cycle (or proposal execution) stored, with that cycle's id and start; null before any. */
+async function latestSavedState(store: Pick<Repos, 'cycles'>, fundId: string): Promise<{ saved: StoredRunState; id: string; startedAt: string } | null> {
   for (const c of await store.cycles.list(fundId, 20)) {
     const saved = (c.summary as { state?: StoredRunState }).state;
-    if (c.status === 'COMPLETED' && saved) return new Map(parseFundState(saved.fund, 'state.fund').agents.map((a) => [a.agentId, a.allocatedCapital]));
+    if (c.status === 'COMPLETED' && saved) return { saved, id: c.id, startedAt: c.startedAt };
   }
   return null;
 }
@@ -70,14 +76,12 @@ export async function loadRunState(
 ): Promise<{ state: FundRunState; fromCycle: string | null; savedAt: string | null }> {
   const fundId = config.fund.id;
   const stored = await loadStoredLedger(store, fundId);
-  for (const c of await store.cycles.list(fundId, 20)) {
-    const saved = (c.summary as { state?: StoredRunState }).state;
-    if (c.status === 'COMPLETED' && saved) {
-      const state = deserialiseRunState(saved);
-      if (stored) state.ledger = stored;
-      else await store.ledger.init(fundId, state.ledger.snapshot(), new Date().toISOString());
-      return { state, fromCycle: c.id, savedAt: c.startedAt };
-    }
+  const last = await latestSavedState(store, fundId);
+  if (last) {
+    const state = deserialiseRunState(last.saved);
+    if (stored) state.ledger = stored;
+    else await store.ledger.init(fundId, state.ledger.snapshot(), new Date().toISOString());
+    return { state, fromCycle: last.id, savedAt: last.startedAt };
   }
   let ledger = stored;
   if (!ledger) {
@@ -165,7 +169,7 @@ export function movedInto(allocation: CycleResult['review']['allocation']): Map<
  * NAV points of the fund ('' agent) and of each book for one date. A book's daily return is net of
  * the capital moved into it that day (`moved`): a reallocation read as a +20% day before.
  */
-export function navPoints(state: FundRunState, fundId: string, date: IsoDate, prev: ReadonlyMap<string, number>, moved: ReadonlyMap<string, number> = new Map()): NavPoint[] {
+export function navPoints(state: FundRunState, fundId: string, date: IsoDate, prev: ReadonlyMap<string, number>, moved: ReadonlyMap<string, number>): NavPoint[] {
   const { ledger, fund } = state;
   const point = (agentId: string, nav: number, cash: number, gross: number, net: number, hwm: number): NavPoint => {
     const before = prev.get(agentId);

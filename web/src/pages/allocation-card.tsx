@@ -9,7 +9,7 @@ const HISTORY = 12;
 type AgentRow = AllocationRow['agents'][number];
 
 /** Dollars moved between the agents by one allocation: half the sum of the changes (a dollar given is a dollar taken). */
-export function movedDollars(a: Pick<AllocationRow, 'agents'>): number {
+function movedDollars(a: Pick<AllocationRow, 'agents'>): number {
   return a.agents.reduce((s, x) => s + Math.abs(x.to - x.from), 0) / 2;
 }
 
